@@ -1,0 +1,1 @@
+"""Claims as validated data: models, the registry loader, the bundled paper files."""

@@ -1,0 +1,229 @@
+"""Typed records for papers and their claims.
+
+Everything here is validated data: frozen Pydantic models that reject unknown fields, so a typo in
+a YAML file fails loudly with its file, field and message (see ``registry.py``). Numbers a paper
+states are kept as the *written string* ("8.7", "72.66"): precision is part of the claim, and the
+verifier widens each by half a unit of its last digit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# A written number: optional sign, digits, optional decimals, optional percent sign.
+WRITTEN_NUMBER = re.compile(r"^[+-−]?\d+(?:\.\d+)?%?$")
+PAPER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_written_number(value: str) -> str:
+    text = value.strip()
+    if not WRITTEN_NUMBER.match(text):
+        raise ValueError(f"{value!r} is not a written number (digits, optional sign, decimals, %)")
+    if not math.isfinite(float(text.rstrip("%").replace("−", "-"))):
+        raise ValueError(f"{value!r} is not finite")
+    return text
+
+
+class Reliability(str, Enum):
+    """How far a source can be trusted for a number."""
+
+    primary = "primary"  # the paper itself
+    secondary = "secondary"  # a later paper / leaderboard quoting it
+    low = "low"  # e.g. an AI-generated summary: shown, never decisive alone
+
+
+class Source(Frozen):
+    """Where a cell or fact was read: a citable locator."""
+
+    id: str
+    title: str
+    locator: str  # URL, arXiv id + table, repository path @ commit ...
+    reliability: Reliability
+    note: str = ""
+
+
+class ReportedCell(Frozen):
+    """One number as a source prints it, e.g. X-STILTs / XNLI / avg / accuracy / test = "80.0"."""
+
+    system: str
+    task: str
+    language: str = "avg"  # "avg" = already averaged over the task's languages
+    metric: str
+    split: Literal["dev", "test", "train"]
+    value: str
+    source: str  # id of a Source of the same paper
+    locator: str  # table / row / column inside that source
+
+    @field_validator("value")
+    @classmethod
+    def _written(cls, v: str) -> str:
+        return check_written_number(v)
+
+
+class Fact(Frozen):
+    """A methodological fact with the quote or locator that establishes it."""
+
+    key: str
+    value: Any  # str, number or list of str
+    source: str
+    quote: str = ""
+
+
+class VersionNote(Frozen):
+    version: str  # "v1"
+    date: str = ""
+    summary: str  # in our own words: what this version said that the pinned one no longer does
+
+
+class Paper(Frozen):
+    id: str  # "2005.13013"
+    arxiv_id: str | None = None
+    version: str  # pinned version, "v2"
+    title: str
+    authors: list[str]
+    venue: str = ""
+    year: int
+    sources: list[Source] = Field(default_factory=list)
+    cells: list[ReportedCell] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    version_notes: list[VersionNote] = Field(default_factory=list)
+    not_found: list[str] = Field(default_factory=list)  # what we looked for and could not read
+    draft: bool = False  # files written by `claimcheck add` start as drafts
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, v: str) -> str:
+        if not PAPER_ID.match(v) or ".." in v:
+            raise ValueError(f"paper id {v!r} must be letters, digits, '.', '_' or '-' (no paths)")
+        return v
+
+    @model_validator(mode="after")
+    def _sources_resolve(self) -> Paper:
+        known = {s.id for s in self.sources}
+        if len(known) != len(self.sources):
+            raise ValueError("two sources share an id")
+        for i, cell in enumerate(self.cells):
+            if cell.source not in known:
+                raise ValueError(f"cells[{i}].source {cell.source!r} is not one of the paper's sources {sorted(known)}")
+        for i, fact in enumerate(self.facts):
+            if fact.source not in known:
+                raise ValueError(f"facts[{i}].source {fact.source!r} is not one of the paper's sources {sorted(known)}")
+        return self
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+
+class ClaimKind(str, Enum):
+    quantity = "quantity"
+    comparison = "comparison"
+    effect = "effect"
+    setup = "setup"
+    background = "background"
+
+
+class Derivation(Frozen):
+    """A registered derivation by name, with its parameters (never code)."""
+
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Tolerance(Frozen):
+    """How a derived value is compared with the reported one.
+
+    ``written_precision``: the reported string is widened by half a unit of its last digit
+    (statcheck's rule). ``extra`` widens it further by an absolute amount, for claims whose text
+    rounds more loosely than it is written ("about 5 points"). ``confidence`` is the level of the
+    replication prediction interval.
+    """
+
+    rule: Literal["written_precision"] = "written_precision"
+    extra: float = 0.0
+    confidence: float = 0.95
+    min_seeds: int = 2
+
+    @field_validator("extra")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v) or v < 0:
+            raise ValueError("extra must be a finite number >= 0")
+        return v
+
+    @field_validator("confidence")
+    @classmethod
+    def _level(cls, v: float) -> float:
+        if not 0.5 <= v < 1.0:
+            raise ValueError("confidence must be in [0.5, 1)")
+        return v
+
+
+class Location(Frozen):
+    section: str = ""
+    table: str = ""
+    quote_source: str = ""  # a Source id whose text carries the statement (e.g. the abstract)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _something(self) -> Location:
+        if not (self.section or self.table or self.quote_source):
+            raise ValueError("a location needs a section, a table or a quote_source")
+        return self
+
+
+class Claim(Frozen):
+    id: str  # "<paper-id>/<slug>", checked against the file's paper by the registry
+    statement: str  # our own words, one sentence
+    kind: ClaimKind
+    version: str  # paper version that makes this statement ("v2"); older = superseded
+    superseded_by: str | None = None  # claim id in the pinned version, if any
+    location: Location
+    reported: list[str] = Field(default_factory=list)  # written numbers, in statement order
+    derivation: Derivation
+    tolerance: Tolerance = Field(default_factory=Tolerance)
+    attributed_to: str | None = None  # for background claims: whose claim it really is
+    reported_by: list[str] = Field(default_factory=list)  # texts third parties used (for matching)
+    key_terms: list[str] = Field(default_factory=list)  # words a matching row must share
+    replication_arms: list[str] = Field(default_factory=list)  # systems a replication must run
+    draft: bool = False
+    notes: str = ""
+
+    @field_validator("reported")
+    @classmethod
+    def _written(cls, v: list[str]) -> list[str]:
+        return [check_written_number(x) for x in v]
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        paper, sep, slug = v.partition("/")
+        if not sep or not PAPER_ID.match(paper) or not SLUG.match(slug) or ".." in v or "/" in slug:
+            raise ValueError(f"claim id {v!r} must be '<paper-id>/<slug>' with a lower-case slug and no path parts")
+        return v
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> Claim:
+        if self.kind is ClaimKind.background and not self.attributed_to:
+            raise ValueError("a background claim needs attributed_to (whose claim it is)")
+        return self
+
+    @property
+    def paper_id(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+class PaperFile(Frozen):
+    """One YAML file of the registry: a paper and its claims."""
+
+    paper: Paper
+    claims: list[Claim] = Field(default_factory=list)

@@ -1,0 +1,168 @@
+"""Loading claim files: the bundled papers plus any user folders (``--registry DIR``).
+
+Each ``*.yaml`` file holds one paper and its claims (``PaperFile``). Loading fails loudly with the
+file, the field and the message; it never skips a file silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from claimcheck.claims.models import Claim, Paper, PaperFile
+from claimcheck.errors import RegistryError, UnknownClaimError
+
+BUNDLED_PAPERS = Path(__file__).parent / "papers"
+
+
+@dataclass(frozen=True)
+class Registry:
+    papers: dict[str, Paper]
+    claims: dict[str, Claim]
+    files: dict[str, Path] = field(default_factory=dict)  # claim or paper id -> file it came from
+
+    def claim(self, claim_id: str) -> Claim:
+        try:
+            return self.claims[claim_id]
+        except KeyError:
+            near = [c for c in self.claims if claim_id.split("/")[-1] in c]
+            hint = f" (did you mean {', '.join(near[:3])}?)" if near else ""
+            raise UnknownClaimError(f"no claim with id {claim_id!r}{hint}; `claimcheck list` shows them") from None
+
+    def paper_of(self, claim: Claim) -> Paper:
+        return self.papers[claim.paper_id]
+
+    def select(self, ids: Iterable[str]) -> list[Claim]:
+        ids = list(ids)
+        if not ids or ids == ["all"]:
+            return list(self.claims.values())
+        out = []
+        for i in ids:
+            if i in self.papers:  # a paper id selects all its claims
+                out.extend(c for c in self.claims.values() if c.paper_id == i)
+            else:
+                out.append(self.claim(i))
+        return out
+
+
+def _pretty_loc(loc: tuple) -> str:
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts[-1:] = [f"{parts[-1]}[{p}]"] if parts else [f"[{p}]"]
+        else:
+            parts.append(str(p))
+    return ".".join(parts)
+
+
+def _explain(err: dict) -> str:
+    msg = err["msg"]
+    if err["type"] == "string_type" and isinstance(err.get("input"), (int, float)):
+        value = err["input"]
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{value!r} is not a finite number"
+        return f"{msg}: write numbers as quoted strings (e.g. '{value}') so their written precision is kept"
+    if err["type"] == "extra_forbidden":
+        return "unknown field (typo? `claimcheck schema` lists the allowed fields)"
+    return msg
+
+
+def _paper_with_claim_context(data: dict, loc: tuple) -> str:
+    """Prefix a claims[i] location with that claim's id, when it has one."""
+    if len(loc) >= 2 and loc[0] == "claims" and isinstance(loc[1], int):
+        claims = data.get("claims") or []
+        if loc[1] < len(claims) and isinstance(claims[loc[1]], dict) and claims[loc[1]].get("id"):
+            return f"{_pretty_loc(loc)} (claim {claims[loc[1]]['id']})"
+    return _pretty_loc(loc)
+
+
+def load_paper_file(path: Path) -> PaperFile:
+    """Read and validate one claim file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RegistryError("not UTF-8 text", path=str(path)) from None
+    except OSError as exc:
+        raise RegistryError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RegistryError(f"invalid YAML{where}: {problem}", path=str(path)) from None
+    if not isinstance(data, dict):
+        raise RegistryError("expected a mapping with 'paper' and 'claims' at the top", path=str(path))
+    try:
+        pf = PaperFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise RegistryError(_explain(err), path=str(path), field=_paper_with_claim_context(data, err["loc"])) from None
+    for i, claim in enumerate(pf.claims):
+        if claim.paper_id != pf.paper.id:
+            raise RegistryError(
+                f"claim id {claim.id!r} must start with the file's paper id '{pf.paper.id}/'",
+                path=str(path),
+                field=f"claims[{i}].id",
+            )
+    return pf
+
+
+def iter_claim_files(dirs: Iterable[Path]) -> Iterator[Path]:
+    for d in dirs:
+        if d.is_file():
+            yield d
+        elif d.is_dir():
+            yield from sorted(p for p in d.rglob("*.yaml") if p.is_file())
+            yield from sorted(p for p in d.rglob("*.yml") if p.is_file())
+        else:
+            raise RegistryError("no such registry file or folder", path=str(d))
+
+
+def build_registry(files: Iterable[tuple[Path, PaperFile]], known_derivations: set[str] | None = None) -> Registry:
+    """Merge paper files; duplicate ids and unknown derivation names fail with the file named."""
+    papers: dict[str, Paper] = {}
+    claims: dict[str, Claim] = {}
+    origin: dict[str, Path] = {}
+    for path, pf in files:
+        if pf.paper.id in papers:
+            raise RegistryError(
+                f"paper id {pf.paper.id!r} is already defined in {origin[pf.paper.id]}", path=str(path), field="paper.id"
+            )
+        papers[pf.paper.id] = pf.paper
+        origin[pf.paper.id] = path
+        for i, claim in enumerate(pf.claims):
+            if claim.id in claims:
+                raise RegistryError(
+                    f"duplicate claim id {claim.id!r} (first defined in {origin[claim.id]})",
+                    path=str(path),
+                    field=f"claims[{i}].id",
+                )
+            if known_derivations is not None and claim.derivation.name not in known_derivations:
+                raise RegistryError(
+                    f"unknown derivation {claim.derivation.name!r}; known: {', '.join(sorted(known_derivations))}",
+                    path=str(path),
+                    field=f"claims[{i}].derivation.name",
+                )
+            claims[claim.id] = claim
+            origin[claim.id] = path
+    for cid, claim in claims.items():
+        if claim.superseded_by and claim.superseded_by not in claims:
+            raise RegistryError(
+                f"superseded_by {claim.superseded_by!r} names no claim", path=str(origin[cid]), field="superseded_by"
+            )
+    return Registry(papers=papers, claims=claims, files=origin)
+
+
+def load_registry(extra_dirs: Iterable[Path] = (), *, include_bundled: bool = True) -> Registry:
+    """The bundled papers plus user folders, with derivation names checked."""
+    from claimcheck.verifier.derive import DERIVATIONS  # pure module; the registry checks names against it
+
+    dirs = ([BUNDLED_PAPERS] if include_bundled else []) + [Path(d) for d in extra_dirs]
+    files = [(p, load_paper_file(p)) for p in iter_claim_files(dirs)]
+    return build_registry(files, known_derivations=set(DERIVATIONS))

@@ -1,0 +1,51 @@
+"""The typer app, its consoles, and the one place expected errors become exit codes.
+
+Exit codes: 0 nothing contradicted; 1 some claim contradicted (or, with --strict, inconclusive);
+2 bad input (file and field named, no traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from claimcheck.errors import ClaimcheckError
+
+app = typer.Typer(
+    name="claimcheck",
+    help="Check the numbers ML papers state: claims as typed data, re-derived from the paper's cells and from replication runs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable)
+
+EXIT_OK, EXIT_CONTRADICTED, EXIT_INPUT = 0, 1, 2
+
+RegistryOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--registry", "-r", help="Extra claim folder or file (repeatable); added to the bundled papers."),
+]
+
+
+def expected_errors(fn: F) -> F:
+    """Turn a ClaimcheckError into its message on stderr and its exit code (2 for bad input)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ClaimcheckError as exc:
+            err.print(f"error: {exc.render()}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]

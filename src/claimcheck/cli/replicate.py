@@ -1,0 +1,3 @@
+"""Commands: replicate (see the issue that builds them)."""
+
+from claimcheck.cli.app import app  # noqa: F401

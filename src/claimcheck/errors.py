@@ -1,0 +1,57 @@
+"""The one family of expected failures.
+
+Library code raises these; only ``cli.py`` turns them into messages and exit codes. Anything
+that is not a ``ClaimcheckError`` is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class ClaimcheckError(Exception):
+    """An expected failure with a message a user can act on."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, field: str | None = None):
+        self.message = message
+        self.path = path
+        self.field = field
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = ""
+        if self.path and self.field:
+            where = f"{self.path}: field '{self.field}': "
+        elif self.path:
+            where = f"{self.path}: "
+        elif self.field:
+            where = f"field '{self.field}': "
+        return f"{where}{self.message}"
+
+
+class InputError(ClaimcheckError):
+    """A file or argument the user gave is malformed (exit 2)."""
+
+
+class RegistryError(InputError):
+    """A claim or paper file is invalid, or two files disagree (duplicate id...)."""
+
+
+class UnknownClaimError(InputError):
+    """A claim id that no registry holds."""
+
+
+class ResultFileError(InputError):
+    """A run-record file is malformed."""
+
+
+class StoreError(ClaimcheckError):
+    """The run store cannot be opened or written."""
+
+
+class DataError(InputError):
+    """A dataset file is missing or corrupt."""
+
+
+class NetworkError(ClaimcheckError):
+    """A remote source could not be reached after retries."""

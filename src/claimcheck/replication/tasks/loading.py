@@ -1,0 +1,119 @@
+"""Reading a task's examples: ``datasets.load_dataset`` over local XTREME-format files or the hub.
+
+One loader for both: local files go through the packaged builders with ``data_files`` (``.xz`` files are
+read as they are: ``datasets`` infers xz compression from the suffix, checked by a test), hub datasets
+through their id and config. Every failure becomes a ``DataError`` that names the file.
+Returns the examples and the sha256 of each file read (provenance).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.errors import DataError
+from claimcheck.replication.tasks.declaration import TaskDecl
+from claimcheck.replication.tasks.formats import FORMATS
+
+_SHA_CACHE: dict[tuple[str, int, int], str] = {}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    examples: list[dict]
+    files: dict[str, str]  # relative path (or hub id) -> sha256 (or "hub")
+
+
+def sha256_file(path: Path) -> str:
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _SHA_CACHE:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        _SHA_CACHE[key] = h.hexdigest()
+    return _SHA_CACHE[key]
+
+
+def _read_rows(fmt_name: str, path: Path, cache_dir: Path) -> list[dict]:
+    import datasets
+
+    fmt = FORMATS[fmt_name]
+    kwargs = dict(fmt.options)
+    if fmt.columns:
+        kwargs["column_names"] = list(fmt.columns)
+        kwargs["features"] = datasets.Features({c: datasets.Value("string") for c in fmt.columns})
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    try:
+        ds = datasets.load_dataset(fmt.builder, data_files={"rows": str(path)}, split="rows", cache_dir=str(cache_dir), **kwargs)
+    except Exception as exc:  # datasets wraps parser/decompression errors in its own types
+        cause = exc.__cause__ or exc.__context__ or exc
+        raise DataError(f"cannot read as {fmt_name} ({type(cause).__name__}: {cause or exc})", path=str(path)) from None
+    return ds.to_list()
+
+
+def load_local(task: TaskDecl, split: str, lang: str, data_dir: Path, cache_dir: Path) -> Loaded:
+    rel_paths = task.local_paths(split, lang)
+    if not rel_paths:
+        raise DataError(f"task {task.name!r} declares no local file for split {split!r}", field=f"{task.name}.{split}")
+    fmt = task.format_for(split)
+    rows, files = [], {}
+    for rel in rel_paths:
+        path = data_dir / rel
+        if not path.is_file():
+            raise DataError(f"missing data file for {task.name} {split} {lang}", path=str(path))
+        files[rel] = sha256_file(path)
+        rows.append(_read_rows(fmt, path, cache_dir))
+    try:
+        examples = FORMATS[fmt].to_examples(rows)
+    except (KeyError, ValueError, IndexError, TypeError) as exc:
+        raise DataError(f"rows do not fit format {fmt} ({type(exc).__name__}: {exc})", path=str(data_dir / rel_paths[0])) from None
+    if not examples:
+        raise DataError(f"no examples for {task.name} {split} {lang}", path=str(data_dir / rel_paths[0]))
+    return Loaded(examples, files)
+
+
+def load_hub(task: TaskDecl, split: str, lang: str, cache_dir: Path) -> Loaded:
+    import datasets
+
+    hub = task.hub
+    if hub is None:
+        raise DataError(f"task {task.name!r} has no hub source; pass --data-dir with local files", field=task.name)
+    config = hub.config.format(lang=lang) if hub.config else None
+    where = f"{hub.dataset}:{config or ''}:{hub.splits.get(split, split)}"
+    try:
+        ds = datasets.load_dataset(hub.dataset, config, split=hub.splits.get(split, split), cache_dir=str(cache_dir))
+    except Exception as exc:
+        raise DataError(f"cannot load from the hub ({type(exc).__name__}: {exc})", path=where) from None
+    fmt = hub.format or task.format_for(split)
+    try:
+        examples = FORMATS[fmt].to_examples([ds.to_list()])
+    except (KeyError, ValueError, IndexError, TypeError) as exc:
+        raise DataError(f"hub rows do not fit format {fmt} ({exc})", path=where) from None
+    return Loaded(examples, {where: "hub"})
+
+
+def load_examples(
+    task: TaskDecl,
+    split: str,
+    lang: str,
+    *,
+    data_dir: Path | None,
+    cache_dir: Path,
+    rows: tuple[int, int] | None = None,
+    limit: int | None = None,
+) -> Loaded:
+    """Examples of one task split in one language: rows [start, stop) first, then the first ``limit``."""
+    if task.unavailable:
+        raise DataError(f"task {task.name!r} cannot run: {task.unavailable}", field=task.name)
+    loaded = load_local(task, split, lang, data_dir, cache_dir) if data_dir is not None else load_hub(task, split, lang, cache_dir)
+    examples = loaded.examples
+    if rows is not None:
+        examples = examples[rows[0] : rows[1]]
+    if limit is not None:
+        examples = examples[:limit]
+    return Loaded(examples, loaded.files)

@@ -1,0 +1,176 @@
+"""The words, tones and anchors every renderer shares, so the four formats say the same thing.
+
+A *tone* groups verdict values for colouring: ``good`` (consistent, reproduced, supported),
+``bad`` (inconsistent, direction error, not reproduced, contradicted), ``warn`` (direction only,
+disputed, inconclusive), ``fail`` (infra failure) and ``none`` (nothing could be checked).
+
+Fidelity is spelled out next to every replication verdict that is not at full fidelity, so a
+proxy replication is labelled "proxy" wherever its verdict or its intervals appear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from claimcheck.verifier.verdict import ClaimVerdict, Span, TierResult, VerificationReport
+
+TONES: dict[str, str] = {
+    "consistent": "good",
+    "reproduced": "good",
+    "supported": "good",
+    "inconsistent": "bad",
+    "direction_error": "bad",
+    "not_reproduced": "bad",
+    "contradicted": "bad",
+    "direction_only": "warn",
+    "direction_supported": "warn",
+    "disputed": "warn",
+    "inconclusive": "warn",
+    "infra_failure": "fail",
+    "not_derivable": "none",
+    "not_run": "none",
+    "unverified": "none",
+}
+
+MEANINGS: dict[str, str] = {
+    "consistent": "the claim's interval meets the one re-derived from the paper's cells",
+    "inconsistent": "the re-derived interval misses the claimed one",
+    "direction_error": "the sign or order flips (worse than a magnitude miss)",
+    "not_derivable": "cells needed to re-derive the claim are missing (named in the evidence)",
+    "reproduced": "the claimed interval meets the 95% prediction interval over seeds (full fidelity)",
+    "direction_only": "the replication agrees in direction; the magnitude is not confirmed",
+    "not_reproduced": "the replication contradicts the direction or finds no effect",
+    "inconclusive": "too few seeds or too wide an interval to decide",
+    "not_run": "no replication run covers this claim",
+    "infra_failure": "a run crashed or is missing (never counted as not reproduced)",
+}
+
+FIDELITY_NOTES: dict[str, str] = {
+    "full": "full: the paper's model, data and protocol",
+    "reduced": "reduced: same model family and data, less of it; cannot confirm the magnitude",
+    "proxy": "proxy: substituted model or data; can at most support or contradict the direction",
+}
+
+TIER_ORDER = ("source", "replication")
+REPLICATED_ROLES = {"replicated_pi", "replicated_ci", "seed"}
+ROLE_NAMES: dict[str, str] = {
+    "reported": "reported",
+    "derived": "derived from cells",
+    "implied": "implied value",
+    "replicated_pi": "replicated, 95% prediction interval",
+    "replicated_ci": "replicated, 95% confidence interval",
+    "seed": "replicated, one seed",
+}
+
+
+def tone_of(verdict: str) -> str:
+    return TONES.get(verdict, "none")
+
+
+def words(value: str) -> str:
+    """``direction_only`` -> ``direction only``: how verdict values read in prose."""
+    return value.replace("_", " ")
+
+
+def fidelity_mark(tier: TierResult) -> str:
+    """"proxy" / "reduced" when a replication ran below full fidelity, else ""."""
+    if tier.fidelity and tier.fidelity != "full":
+        return tier.fidelity
+    return ""
+
+
+def replication_label(tier: TierResult) -> str:
+    """The replication verdict with its fidelity cap spelled out: ``direction_only (proxy)``."""
+    mark = fidelity_mark(tier)
+    return f"{tier.verdict} ({mark})" if mark else tier.verdict
+
+
+def is_superseded(cv: ClaimVerdict) -> bool:
+    return cv.superseded_by is not None or (bool(cv.version) and cv.version != cv.pinned_version)
+
+
+def superseded_note(cv: ClaimVerdict) -> str:
+    note = f"superseded: stated in {cv.version}; the pinned version is {cv.pinned_version}"
+    if cv.superseded_by:
+        note += f"; replaced by {cv.superseded_by}"
+    return note
+
+
+def attributed_note(cv: ClaimVerdict) -> str:
+    return f"attributed to {cv.attributed_to}: the paper reports this as another work's claim"
+
+
+def claim_marks(cv: ClaimVerdict) -> list[str]:
+    """Short marks shown next to a claim id in summaries."""
+    marks = []
+    if is_superseded(cv):
+        marks.append(f"superseded ({cv.version})")
+    if cv.attributed_to:
+        marks.append(f"attributed: {cv.attributed_to}")
+    return marks
+
+
+def rule_text(rules: Iterable[Sequence[str]], rule_id: str) -> str:
+    for rid, text in rules:
+        if rid == rule_id:
+            return text
+    return "(rule not in the table)"
+
+
+def claim_spans(cv: ClaimVerdict) -> list[Span]:
+    """Every interval of a claim for plotting: source spans first, then replication spans.
+
+    Replicated spans from a proxy (or reduced) run get the fidelity in their label, so a plot never
+    shows a proxy interval without saying so.
+    """
+    spans = list(cv.source.spans)
+    mark = fidelity_mark(cv.replication)
+    for span in cv.replication.spans:
+        if mark and span.role in REPLICATED_ROLES and mark not in span.label.lower():
+            span = span.model_copy(update={"label": f"{span.label} ({mark})"})
+        spans.append(span)
+    return spans
+
+
+def ordered_tiers(report: VerificationReport) -> list[str]:
+    known = [t for t in TIER_ORDER if t in report.coverage]
+    return known + sorted(t for t in report.coverage if t not in TIER_ORDER)
+
+
+def coverage_counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"
+
+
+def coverage_reasons_text(reasons: dict[str, int]) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) or "-"
+
+
+def claim_anchors(claim_ids: Iterable[str]) -> dict[str, str]:
+    """A unique, URL-safe anchor per claim id (``phang2020/gain-8.7`` -> ``claim-phang2020-gain-8-7``)."""
+    anchors: dict[str, str] = {}
+    used: set[str] = set()
+    for cid in claim_ids:
+        base = "claim-" + (re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-") or "x")
+        anchor, n = base, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        anchors.setdefault(cid, anchor)
+    return anchors
+
+
+def format_number(x: float, digits: int = 3) -> str:
+    """A plot/table number: fixed digits, trailing zeros trimmed, non-finite spelled out."""
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def span_text(span: Span) -> str:
+    if span.lo == span.hi:
+        return format_number(span.lo)
+    return f"[{format_number(span.lo)}, {format_number(span.hi)}]"

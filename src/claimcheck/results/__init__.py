@@ -1,0 +1,1 @@
+"""Stored replication results: the record schema, result files, the SQLite store."""

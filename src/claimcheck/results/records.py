@@ -1,0 +1,119 @@
+"""Run records: one executed replication run, with its metrics and provenance.
+
+This is the contract between the replication engine (which writes records) and the verifier (which
+reads them as observations). It is plain validated data with no dependence on torch, so result
+files written elsewhere (a GPU machine, a cluster, a colleague) can be verified anywhere.
+
+A record is immutable once written. A failed run is still a record (``status="failed"`` with its
+error text): the verifier turns it into ``infra_failure``, never into a negative result.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+Fidelity = Literal["full", "reduced", "proxy"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Metric(_Frozen):
+    """One number a run produced: task x language x metric on a split (value in points, 0-100)."""
+
+    task: str  # canonical XTREME/intermediate task name: "xnli", "tydiqa", "bucc2018" ...
+    language: str  # ISO code, or "avg" for a value already averaged over languages
+    metric: str  # "accuracy", "f1", "em"
+    split: str  # the role of the evaluation set in the claim's terms ("dev", "test")
+    value: float
+    n_examples: int | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("metric value must be finite (a failed evaluation is a failed run)")
+        return v
+
+
+class Provenance(_Frozen):
+    packages: dict[str, str] = Field(default_factory=dict)  # name -> version
+    git_revision: str = ""
+    python: str = ""
+    platform: str = ""
+    device: str = ""  # "cpu", "cuda:0 (NVIDIA H100 ...)"
+    dtype: str = ""  # "float32", "bfloat16 autocast"
+    started_at: str = ""  # ISO 8601, UTC
+    finished_at: str = ""
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+    data_files: dict[str, str] = Field(default_factory=dict)  # file name -> sha256
+    model_sha256: str = ""
+    host: str = ""
+
+
+class RunRecord(_Frozen):
+    schema_version: int = SCHEMA_VERSION
+    run_id: str  # content hash of the spec (the cache key)
+    paper_id: str  # paper whose protocol the run follows
+    system: str  # the paper's system this arm stands for: "XLM-R" (baseline), "MNLI", "Multi-task" ...
+    seed: int
+    preset: str  # "paper", "reduced", "proxy", "smoke"
+    fidelity: Fidelity
+    deviations: list[str] = Field(default_factory=list)  # every way the run differs from the paper
+    spec: dict = Field(default_factory=dict)  # the full RunSpec as JSON
+    status: Literal["ok", "failed"] = "ok"
+    error: str | None = None
+    metrics: list[Metric] = Field(default_factory=list)
+    provenance: Provenance = Field(default_factory=Provenance)
+
+    @model_validator(mode="after")
+    def _status_rules(self) -> RunRecord:
+        if self.schema_version != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {self.schema_version} is not supported (expected {SCHEMA_VERSION})")
+        if self.status == "failed" and not self.error:
+            raise ValueError("a failed run needs its error text")
+        if self.fidelity != "full" and not self.deviations:
+            raise ValueError(f"a {self.fidelity} run must list its deviations from the paper")
+        return self
+
+
+class Observation(_Frozen):
+    """One row of the long table that derivations read."""
+
+    system: str
+    task: str
+    language: str
+    metric: str
+    split: str
+    seed: int | None  # None for a paper's reported cell
+    value: float
+    lo: float  # interval: equal to value for a measured number,
+    hi: float  # widened by half a unit of the last digit for a written one
+    origin: str  # "cell:<source>:<locator>" or "run:<run_id>"
+
+
+def record_observations(record: RunRecord) -> list[Observation]:
+    """The observations a successful run contributes (none for a failed run)."""
+    if record.status != "ok":
+        return []
+    return [
+        Observation(
+            system=record.system,
+            task=m.task,
+            language=m.language,
+            metric=m.metric,
+            split=m.split,
+            seed=record.seed,
+            value=m.value,
+            lo=m.value,
+            hi=m.value,
+            origin=f"run:{record.run_id}",
+        )
+        for m in record.metrics
+    ]

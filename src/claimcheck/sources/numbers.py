@@ -1,0 +1,116 @@
+"""Numbers as a paper writes them: value, written precision, and only the unit the text states.
+
+``extract_numbers("a 5.4 point gain (85.2%)")`` finds ``5.4`` with unit ``points`` and ``85.2%``
+with unit ``%``. The written form is kept ("80.0" stays "80.0": one decimal means ±0.05), and a unit
+is recorded only when the characters next to the number say it. Nothing here guesses: a number
+followed by a suffix we cannot read ("392k", "3rd") is reported as ``kind="suffixed"`` and is not a
+reportable value, since turning "392k" into 392 would change its meaning.
+
+Pure: text in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+NumberKind = Literal["plain", "scientific", "suffixed"]
+
+MINUS_SIGNS = "-−–"  # ASCII hyphen-minus, U+2212 minus, U+2013 en dash used as minus
+
+_NUMBER = re.compile(
+    r"(?<![\w.^])"  # not glued to a word ("F1", "v2"), a decimal, or a superscript
+    r"(?P<sign>[+\-−–](?=[\d.]))?"
+    r"(?P<int>\d{1,3}(?:,\d{3})+(?![\d])|\d+)?"
+    r"(?P<frac>\.\d+)?"
+    r"(?P<exp>[eE][+\-−]?\d+(?![\w.]))?"
+)
+_UNIT = re.compile(
+    r"(?:\s*(?P<pct>%|\\%)|[\s-]*(?:(?P<pp>pp\b|p\.p\.)|(?P<ppts>percentage[\s-]+points?\b)"
+    r"|(?P<points>points?\b|pts?\b\.?)|(?P<percent>percent\b)))",
+    re.IGNORECASE,
+)
+_SUFFIX = re.compile(r"[A-Za-z×]")
+
+
+@dataclass(frozen=True)
+class WrittenNumber:
+    """One number in a text. ``text`` is the normalised written form a ``ReportedCell`` stores."""
+
+    text: str  # "8.7", "-0.4", "85.2%", "1000" (thousands comma dropped: same precision)
+    raw: str  # the exact characters read, unit included
+    value: float
+    decimals: int  # digits after the decimal point as written ("80.0" -> 1)
+    unit: str  # "" | "%" | "percent" | "points" | "pp" | "percentage points" — only if written
+    kind: NumberKind
+    start: int
+    end: int
+
+    @property
+    def reportable(self) -> bool:
+        """Can be stored as a written number (no exponent, no unread suffix)."""
+        return self.kind == "plain"
+
+    @property
+    def half_unit(self) -> float:
+        """Half a unit of the last written digit: "8.7" -> 0.05."""
+        return 0.5 * 10.0 ** (-self.decimals)
+
+
+def _unit_at(text: str, pos: int) -> tuple[str, int]:
+    m = _UNIT.match(text, pos)
+    if not m:
+        return "", pos
+    if m.group("pct"):
+        return "%", m.end()
+    if m.group("pp"):
+        return "pp", m.end()
+    if m.group("ppts"):
+        return "percentage points", m.end()
+    if m.group("points"):
+        return "points", m.end()
+    return "percent", m.end()
+
+
+def extract_numbers(text: str) -> list[WrittenNumber]:
+    """Every number in ``text``, left to right, with its written precision and stated unit."""
+    found: list[WrittenNumber] = []
+    for m in _NUMBER.finditer(text):
+        if not (m.group("int") or m.group("frac")):
+            continue
+        sign = m.group("sign") or ""
+        int_part = (m.group("int") or "0").replace(",", "")
+        frac = m.group("frac") or ""
+        exp = m.group("exp") or ""
+        end = m.end()
+        kind: NumberKind = "scientific" if exp else "plain"
+        unit, unit_end = ("", end) if exp else _unit_at(text, end)
+        if not unit and not exp and end < len(text) and _SUFFIX.match(text, end):
+            kind = "suffixed"  # "392k", "3rd", "2x": not a value we can state without guessing
+        ascii_sign = "-" if sign and sign in MINUS_SIGNS else sign
+        body = f"{int_part}{frac}"
+        value = float(f"{'-' if ascii_sign == '-' else ''}{body}{exp.replace('−', '-')}")
+        written = f"{ascii_sign}{body}{exp}" + ("%" if unit == "%" else "")
+        found.append(
+            WrittenNumber(
+                text=written,
+                raw=text[m.start() : unit_end],
+                value=value,
+                decimals=len(frac) - 1 if frac else 0,
+                unit=unit,
+                kind=kind,
+                start=m.start(),
+                end=unit_end,
+            )
+        )
+    return found
+
+
+def parse_written_number(text: str) -> WrittenNumber | None:
+    """The single number that makes up ``text`` (surrounding spaces allowed), else None."""
+    stripped = text.strip()
+    nums = extract_numbers(stripped)
+    if len(nums) == 1 and nums[0].start == 0 and nums[0].end == len(stripped):
+        return nums[0]
+    return None

@@ -1,0 +1,332 @@
+"""Reading machine-written literature syntheses ("Assignee Research" reports and the like).
+
+A synthesis states a title, a date, the paper it examines, a research question, how many papers it
+retrieved, how many claims it extracted and "verified", a quality score, a table of claims (text, a
+tick, a confidence) and a reference list. ``parse_synthesis`` turns such text (plain or Markdown)
+into a ``SynthesisReport``; ``load_synthesis`` reads a file (text, Markdown or PDF) first.
+
+Bounded work: a text file is read up to ``MAX_BYTES`` (8 MiB, cut at the last line break), each line
+is parsed up to ``MAX_LINE_CHARS`` characters, at most ``MAX_ROWS`` claim rows and
+``MAX_REFERENCES`` references are kept; whatever a cap leaves out is said in ``notes``. A 50 MB file
+therefore costs the same as an 8 MiB one. PDFs are read with pypdf (imported inside the function)
+up to ``MAX_PDF_PAGES`` pages. Parsing never raises on odd text: what it cannot find it leaves
+empty and notes; only unreadable input (empty, binary, a PDF without text) raises ``InputError``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claimcheck.errors import InputError
+from claimcheck.sources.synthesis_table import ClaimRow, parse_claims_table
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_PDF_BYTES = 64 * 1024 * 1024
+MAX_PDF_PAGES = 200
+MAX_LINE_CHARS = 20_000
+MAX_REFERENCES = 2_000
+
+__all__ = ["ClaimRow", "Reference", "SynthesisReport", "decode_report_bytes", "load_synthesis", "parse_synthesis"]
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    line: int
+    text: str  # the reference line as written (bullets and angle brackets removed)
+    url: str | None = None
+    arxiv_id: str | None = None  # "2005.13013" (no version)
+    arxiv_version: str | None = None  # "v2", when the citation pins one
+
+
+class SynthesisReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str  # file path or a name given by the caller
+    format: Literal["text", "markdown", "pdf"]
+    title: str = ""
+    date: str = ""
+    examined_paper: str = ""  # the title after "This paper examines:"
+    research_question: str = ""
+    papers_retrieved: int | None = None
+    papers_retrieved_mentions: list[int] = Field(default_factory=list)  # every count the text states
+    claims_extracted: int | None = None
+    claims_verified: int | None = None
+    quality_score: float | None = None
+    quality_scale: float | None = None  # the "/10" of "9.2/10"
+    columns: list[str] = Field(default_factory=list)  # claims-table columns in order: claim|verified|confidence|other
+    rows: list[ClaimRow] = Field(default_factory=list)
+    rows_dropped: int = 0  # rows beyond MAX_ROWS: counted, not kept
+    references: list[Reference] = Field(default_factory=list)
+    sections: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # what the parser could not find, capped or repaired
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+_SECTION_WORDS = (
+    "abstract|introduction|background|methodology|methods?|results|findings|limitations|discussion|"
+    "conclusions?|summary|extracted claims|claims|claims table|key claims|references|bibliography|sources|"
+    "research question"
+)
+_HEADING = re.compile(rf"^\s*(?:#+\s*)?(?:\*\*)?(?:\d+(?:\.\d+)*\.?\s+)?({_SECTION_WORDS})(?:\*\*)?\s*:?\s*$", re.I)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(rf"\b(?:(?:{_MONTHS})\s+\d{{1,2}},\s*\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b", re.I)
+_EXAMINES = re.compile(r"this (?:paper|report|synthesis) examines\s*:\s*([^\n]*?)\s*(?=research questions?\s*:|$)", re.I | re.M)
+_QUESTION = re.compile(r"research questions?\s*:\s*([^\n]+)", re.I)
+_RETRIEVED = re.compile(
+    r"(\d[\d,]*)\s+(?:papers|sources|documents|articles)\s+(?:were\s+)?retrieved|"
+    r"yielded\s+(\d[\d,]*)\s+(?:papers|sources|documents|articles)|"
+    r"retrieved\s+(\d[\d,]*)\s+(?:papers|sources|documents|articles)",
+    re.I,
+)
+_EXTRACTED = re.compile(r"(\d[\d,]*)\s+claims?\s+(?:were\s+)?extracted", re.I)
+_VERIFIED = re.compile(r"(\d[\d,]*)\s+(?:claims?\s+)?(?:were\s+)?(?:independently\s+)?verified", re.I)
+_QUALITY = re.compile(r"quality(?:\s+review)?\s+score(?:\s+of)?\s*:?\s*(\d{1,3}(?:\.\d+)?)(?:\s*/\s*(\d{1,3}(?:\.\d+)?))?", re.I)
+_URL = re.compile(r"https?://[^\s<>()\[\]\"']+", re.I)
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z][a-z.-]*/\d{7}))(v\d+)?", re.I)
+_ARXIV_TEXT = re.compile(r"\barxiv\s*:\s*((?:\d{4}\.\d{4,5})|(?:[a-z][a-z.-]*/\d{7}))(v\d+)?", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\[\d+\]|\d+[.)])\s*")
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _clean_line(line: str) -> str:
+    line = line.replace("\ufeff", "").replace("\u00a0", " ").rstrip("\r")
+    return line[:MAX_LINE_CHARS]
+
+
+def _heading(line: str) -> str | None:
+    """The section name of a heading line ("## 5 Extracted Claims" -> "extracted claims"), else None."""
+    if len(line) > 80:
+        return None
+    m = _HEADING.match(line)
+    return m.group(1).lower() if m else None
+
+
+def _strip_md(text: str) -> str:
+    return text.strip().lstrip("#").strip().strip("*_").strip()
+
+
+def _parse_references(lines: list[tuple[int, str]], notes: list[str]) -> list[Reference]:
+    refs: list[Reference] = []
+    for lineno, raw in lines:
+        text = _BULLET.sub("", raw).strip()
+        if not text:
+            continue
+        if len(refs) >= MAX_REFERENCES:
+            notes.append(f"more than {MAX_REFERENCES} references: the rest were not read")
+            break
+        url_m = _URL.search(text)
+        url = url_m.group(0).rstrip(".,;>") if url_m else None
+        arx = _ARXIV_URL.search(text) or _ARXIV_TEXT.search(text)
+        shown = text.replace("<", "").replace(">", "") if url and text.strip("<>") == url else text
+        refs.append(
+            Reference(
+                line=lineno,
+                text=shown,
+                url=url,
+                arxiv_id=arx.group(1) if arx else None,
+                arxiv_version=arx.group(2) if arx and arx.group(2) else None,
+            )
+        )
+    return refs
+
+
+def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None, notes: list[str] | None = None) -> SynthesisReport:
+    """Parse a synthesis report's text. Pure; never raises on odd text (missing parts are noted)."""
+    notes = list(notes or [])
+    raw_lines = text.split("\n")
+    if any(len(l) > MAX_LINE_CHARS for l in raw_lines):
+        notes.append(f"lines longer than {MAX_LINE_CHARS} characters were cut for parsing")
+    lines = [_clean_line(l) for l in raw_lines]
+    if fmt is None:
+        markdown = any(l.startswith("#") or l.lstrip().startswith("|") for l in lines[:2000])
+        fmt = "markdown" if markdown else "text"
+
+    # Sections: heading name -> (line index of heading, body lines).
+    sections: list[tuple[str, int]] = []
+    for i, line in enumerate(lines):
+        name = _heading(line)
+        if name:
+            sections.append((name, i))
+
+    def body(pred) -> list[tuple[int, str]]:
+        for k, (name, start) in enumerate(sections):
+            if pred(name):
+                end = sections[k + 1][1] if k + 1 < len(sections) else len(lines)
+                return [(j + 1, lines[j]) for j in range(start + 1, end)]
+        return []
+
+    nonempty = [(i, l) for i, l in enumerate(lines) if l.strip()]
+    title = ""
+    for _, l in nonempty[:5]:
+        if not _heading(l) and not _DATE.fullmatch(l.strip()):
+            title = _strip_md(l)[:500]
+            break
+    date = ""
+    for _, l in nonempty[:20]:
+        m = _DATE.search(l)
+        if m:
+            date = m.group(0)
+            break
+
+    joined = "\n".join(lines)
+    m = _EXAMINES.search(joined)
+    examined = m.group(1).strip().rstrip(".").strip() if m else ""
+    question = ""
+    m = _QUESTION.search(joined)
+    if m:
+        question = m.group(1).strip()
+    else:
+        q_body = [l for _, l in body(lambda n: n == "research question") if l.strip()]
+        question = q_body[0].strip() if q_body else ""
+    question = re.sub(r"\?\s*\.$", "?", question).strip()[:2000]
+
+    retrieved = [n for m in _RETRIEVED.finditer(joined) for g in m.groups() if g and (n := _int(g)) is not None]
+    extracted = [n for m in _EXTRACTED.finditer(joined) if (n := _int(m.group(1))) is not None]
+    verified = [n for m in _VERIFIED.finditer(joined) if (n := _int(m.group(1))) is not None]
+    qm = _QUALITY.search(joined)
+    quality = float(qm.group(1)) if qm else None
+    scale = float(qm.group(2)) if qm and qm.group(2) else None
+
+    # Claims table: the section named like "claims", else the whole text (a header row is required then).
+    claim_body = body(lambda n: "claim" in n)
+    table = parse_claims_table(claim_body if claim_body else [(j + 1, l) for j, l in enumerate(lines)], notes, in_section=bool(claim_body))
+
+    ref_lines = body(lambda n: n in ("references", "bibliography", "sources"))
+    if not ref_lines and not any(n in ("references", "bibliography", "sources") for n, _ in sections):
+        notes.append("no References section found")
+    references = _parse_references(ref_lines, notes)
+
+    for what, value in (("title", title), ("examined paper", examined), ("research question", question)):
+        if not value:
+            notes.append(f"no {what} found")
+    if not retrieved:
+        notes.append("no count of papers retrieved found")
+    if quality is None:
+        notes.append("no quality score found")
+
+    return SynthesisReport(
+        label=label,
+        format=fmt if fmt in ("text", "markdown", "pdf") else "text",
+        title=title,
+        date=date,
+        examined_paper=examined[:500],
+        research_question=question,
+        papers_retrieved=retrieved[-1] if retrieved else None,
+        papers_retrieved_mentions=retrieved[:20],
+        claims_extracted=extracted[-1] if extracted else None,
+        claims_verified=verified[-1] if verified else None,
+        quality_score=quality,
+        quality_scale=scale,
+        columns=table.columns,
+        rows=table.rows,
+        rows_dropped=table.dropped,
+        references=references,
+        sections=[n for n, _ in sections][:200],
+        notes=notes,
+    )
+
+
+# ------------------------------------------------------------------------------------------- bytes
+
+_LONE_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def decode_report_bytes(data: bytes) -> tuple[str, list[str]]:
+    """Bytes -> text: UTF-8 (with or without BOM) or UTF-16 with BOM; stray non-UTF-8 bytes are read
+    as Windows-1252 and counted in a note. Windows line endings are normalised."""
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        text = data.decode("utf-8", errors="surrogateescape")
+        bad = 0
+
+        def as_cp1252(m: re.Match) -> str:
+            nonlocal bad
+            bad += 1
+            return bytes([ord(m.group(0)) - 0xDC00]).decode("cp1252", errors="replace")
+
+        text = _LONE_SURROGATE.sub(as_cp1252, text)
+        if bad:
+            notes.append(f"{bad} byte(s) were not valid UTF-8 and were read as Windows-1252")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), notes
+
+
+def _read_text_file(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
+    notes: list[str] = []
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        data = fh.read(max_bytes)
+    if size > max_bytes:
+        cut = data.rfind(b"\n")
+        data = data[: cut + 1] if cut > 0 else data
+        notes.append(
+            f"file is {size / 1_048_576:.1f} MiB: only the first {len(data) / 1_048_576:.1f} MiB were read "
+            f"(cap {max_bytes / 1_048_576:.0f} MiB); anything after that is not audited"
+        )
+    return data, notes
+
+
+def _pdf_text(data: bytes, label: str) -> str:
+    try:
+        import logging
+
+        from pypdf import PdfReader
+    except ImportError:
+        raise InputError("reading a PDF report needs pypdf: pip install 'claimcheck[sources]'", path=label) from None
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
+    except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "unreadable"
+        raise InputError(f"not a readable PDF ({type(exc).__name__}: {str(exc)[:200]})", path=label) from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise InputError(
+            "the PDF has no text layer (a scanned image?): run OCR on it first (e.g. ocrmypdf) and audit the result",
+            path=label,
+        )
+    return text
+
+
+def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport:
+    """Read and parse one report file: ``.pdf`` (or a file starting with ``%PDF-``), else text/Markdown."""
+    label = str(path)
+    try:
+        if not path.is_file():
+            raise InputError("no such report file", path=label)
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+        if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf":
+            if path.stat().st_size > MAX_PDF_BYTES:
+                raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
+            text = _pdf_text(path.read_bytes(), label)
+            text, notes = text.replace("\r\n", "\n"), []
+            fmt = "pdf"
+        else:
+            data, notes = _read_text_file(path, max_bytes)
+            if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise InputError("binary file: expected a text, Markdown or PDF report", path=label)
+            text, more = decode_report_bytes(data)
+            notes += more
+            fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=label) from None
+    if not text.strip():
+        raise InputError("empty file: nothing to audit", path=label)
+    return parse_synthesis(text, label=label, fmt=fmt, notes=notes)

@@ -1,0 +1,287 @@
+"""Registered derivations: pure functions from a table of observations to a derived value.
+
+A claim names its derivation and parameters in YAML; the same function runs on the paper's cells
+(source tier, intervals) and on each seed's replication results (replication tier, points). A
+derivation raises ``NotDerivable`` naming every missing cell instead of guessing.
+
+Parameters shared by most derivations: ``split`` ("dev" / "test"), ``tasks`` (XTREME task names,
+default all nine), ``baseline`` (the system gains are measured against, default "XLM-R").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimcheck.verifier.intervals import Interval, interval_mean, interval_sum
+from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table
+
+
+@dataclass(frozen=True)
+class EffectCheck:
+    task: str
+    system: str
+    expect: str  # "up" | "down" | "no_gain"
+    gain: Interval
+
+
+@dataclass(frozen=True)
+class Derived:
+    values: list[Interval] = field(default_factory=list)  # compared with claim.reported, in order
+    labels: list[str] = field(default_factory=list)
+    margin: Interval | None = None  # comparisons: > 0 means the stated order holds
+    effects: list[EffectCheck] = field(default_factory=list)
+    quorum: float = 1.0  # effects: share of systems that must show the direction
+    fact_ok: bool | None = None
+    lines: list[str] = field(default_factory=list)  # the arithmetic, for the reader
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a derivation may read besides the table: the paper's facts; the tier it runs for."""
+
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    fact_quotes: Mapping[str, str] = field(default_factory=dict)
+    replication: bool = False  # on replication data, candidates that were not run are left out
+
+
+Fn = Callable[[Table, dict, Context], Derived]
+DERIVATIONS: dict[str, Fn] = {}
+
+
+def derivation(name: str) -> Callable[[Fn], Fn]:
+    def register(fn: Fn) -> Fn:
+        DERIVATIONS[name] = fn
+        return fn
+
+    return register
+
+
+def _tasks(params: dict) -> list[str]:
+    return list(params.get("tasks") or XTREME_TASKS)
+
+
+def _mean_score(table: Table, system: str, tasks: Sequence[str], split: str) -> Interval:
+    scores = table.scores([system], tasks, split)
+    return interval_mean(scores[(system, t)] for t in tasks)
+
+
+def _gain(table: Table, system: str, baseline: str, tasks: Sequence[str], split: str) -> Interval:
+    """Mean over tasks of (system - baseline); all cells needed, all missing ones reported together."""
+    missing: list[CellKey] = []
+    diffs = []
+    for t in tasks:
+        s = table.task_score(system, t, split, missing)
+        b = table.task_score(baseline, t, split, missing)
+        if s is not None and b is not None:
+            diffs.append(s - b)
+    if missing:
+        raise NotDerivable(missing)
+    return interval_mean(diffs)
+
+
+@derivation("mean_score")
+def mean_score(table: Table, params: dict, ctx: Context) -> Derived:
+    """Mean over ``tasks`` of a system's XTREME task score (QA = (EM + F1) / 2)."""
+    system, split, tasks = params["system"], params.get("split", "test"), _tasks(params)
+    value = _mean_score(table, system, tasks, split)
+    return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"],
+                   lines=[f"mean over {', '.join(tasks)} of {system} ({split}) = {value.render(3)}"])
+
+
+@derivation("xtreme_score")
+def xtreme_score(table: Table, params: dict, ctx: Context) -> Derived:
+    """The XTREME score: mean over the nine tasks of the mean over languages."""
+    return mean_score(table, {**params, "tasks": _tasks(params)}, ctx)
+
+
+@derivation("mean_gain")
+def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
+    """Mean over ``tasks`` of (system - baseline) task scores; used for "+8.7 points" style claims."""
+    system, baseline = params["system"], params.get("baseline", "XLM-R")
+    split, tasks = params.get("split", "dev"), _tasks(params)
+    value = _gain(table, system, baseline, tasks, split)
+    return Derived(values=[value], labels=[f"{system} - {baseline}"],
+                   lines=[f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"])
+
+
+@derivation("xtreme_gain")
+def xtreme_gain(table: Table, params: dict, ctx: Context) -> Derived:
+    """XTREME score of ``system`` minus that of ``baseline`` (nine tasks unless ``tasks`` says otherwise)."""
+    return mean_gain(table, {**params, "tasks": _tasks(params), "split": params.get("split", "test")}, ctx)
+
+
+def implied_missing_mean(table: Table, params: dict, claimed: Interval) -> tuple[Interval, list[str], list[str]] | None:
+    """For a gain claim whose ``system`` lacks some task scores: the mean those tasks must have.
+
+    gain = mean_t(S_t) - B  =>  mean of the M unknown S_t = (N (gain + B) - sum of known S_t) / M.
+    Returns (interval, unknown tasks, arithmetic lines), or None when the baseline is incomplete too.
+    """
+    system, baseline = params["system"], params.get("baseline", "XLM-R")
+    split, tasks = params.get("split", "test"), _tasks(params)
+    try:
+        base = _mean_score(table, baseline, tasks, split)
+    except NotDerivable:
+        return None
+    known, unknown = [], []
+    for t in tasks:
+        probe: list[CellKey] = []
+        s = table.task_score(system, t, split, probe)
+        (known if s is not None else unknown).append((t, s))
+    if not unknown or not known:
+        return None
+    n, m = len(tasks), len(unknown)
+    total = interval_sum(s for _, s in known)
+    lo = (n * (claimed.lo + base.lo) - total.hi) / m
+    hi = (n * (claimed.hi + base.hi) - total.lo) / m
+    names = [t for t, _ in unknown]
+    known_tasks = [t for t, _ in known]
+    known_gain = interval_mean(s for _, s in known) - _mean_score(table, baseline, known_tasks, split)
+    lines = [
+        f"over the {len(known)} tasks with cells ({', '.join(known_tasks)}), {system} - {baseline} = {known_gain.render(3)}",
+        f"{baseline} score over {n} tasks = {base.render(3)}",
+        f"sum of {system}'s {len(known)} known task scores = {total.render(3)}",
+        f"for a gain of {claimed.render(3)}: mean of {system} on {', '.join(names)} = "
+        f"({n} x (gain + {baseline}) - known sum) / {m} = {Interval(lo, hi).render(2)}",
+    ]
+    return Interval(lo, hi), names, lines
+
+
+def _candidates(table: Table, params: dict, ctx: Context, key: str, tasks: Sequence[str], split: str) -> tuple[list[str], list[str]]:
+    cands = list(params[key])
+    if not ctx.replication:
+        return cands, []
+    present = [c for c in cands if all(table.has(c, t, split) for t in tasks)]
+    return present, [c for c in cands if c not in present]
+
+
+@derivation("top_k_gains")
+def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
+    """The ``expected`` systems (in order) have the largest mean gains among ``candidates``.
+
+    values: the expected systems' mean gains, in order; margin: the smallest expected gain minus the
+    largest gain of any other candidate (> 0 when the stated top-k holds). On replication data,
+    candidates that were not run are left out and named.
+    """
+    baseline, split, tasks = params.get("baseline", "XLM-R"), params.get("split", "dev"), _tasks(params)
+    expected = list(params["expected"])
+    cands, left_out = _candidates(table, params, ctx, "candidates", tasks, split)
+    if ctx.replication and any(e not in cands for e in expected):
+        raise NotDerivable([CellKey(e, t, "*", split) for e in expected if e not in cands for t in tasks])
+    missing: list[CellKey] = []
+    gains: dict[str, Interval] = {}
+    for c in dict.fromkeys(expected + cands):
+        try:
+            gains[c] = _gain(table, c, baseline, tasks, split)
+        except NotDerivable as exc:
+            missing.extend(exc.missing)
+    if missing:
+        raise NotDerivable(missing)
+    others = [c for c in cands if c not in expected]
+    lines = [f"mean gain over {len(tasks)} tasks vs {baseline} ({split}): "
+             + ", ".join(f"{c} {g.render(2)}" for c, g in sorted(gains.items(), key=lambda kv: -kv[1].mid))]
+    if left_out:
+        lines.append(f"ranked among the {len(cands)} systems that were run; not run: {', '.join(left_out)}")
+    margin = None
+    if others:
+        lowest = min((gains[e] for e in expected), key=lambda g: g.lo)
+        highest = max((gains[o] for o in others), key=lambda g: g.hi)
+        margin = Interval(lowest.lo - highest.hi, lowest.hi - highest.lo)
+        lines.append(f"margin = smallest expected gain - largest other gain = {margin.render(3)}")
+    return Derived(values=[gains[e] for e in expected], labels=[f"{e} - {baseline}" for e in expected],
+                   margin=margin, lines=lines)
+
+
+@derivation("mean_better")
+def mean_better(table: Table, params: dict, ctx: Context) -> Derived:
+    """Systems in ``better`` score higher on average over ``tasks`` than those in ``worse``."""
+    split, tasks = params.get("split", "dev"), _tasks(params)
+    missing: list[CellKey] = []
+    groups = {}
+    for key in ("better", "worse"):
+        scores = []
+        for s in params[key]:
+            try:
+                scores.append(_mean_score(table, s, tasks, split))
+            except NotDerivable as exc:
+                missing.extend(exc.missing)
+        groups[key] = scores
+    if missing:
+        raise NotDerivable(missing)
+    margin = interval_mean(groups["better"]) - interval_mean(groups["worse"])
+    return Derived(margin=margin, lines=[f"mean of {params['better']} - mean of {params['worse']} = {margin.render(3)}"])
+
+
+@derivation("direction_per_task")
+def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
+    """Per target task, the sign of (system - baseline) for each of ``systems``.
+
+    ``expect`` maps task -> "up" | "down" | "no_gain"; ``quorum`` is the share of systems that must
+    show it (1.0 = all, 0.5 = "many").
+    """
+    baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
+    expect: dict[str, str] = params["expect"]
+    tasks = list(expect)
+    systems, left_out = _candidates(table, params, ctx, "systems", tasks, split)
+    if not systems:
+        raise NotDerivable([CellKey(s, t, "*", split) for s in params["systems"] for t in tasks])
+    missing: list[CellKey] = []
+    effects, lines = [], []
+    for t in tasks:
+        for s in systems:
+            probe: list[CellKey] = []
+            a, b = table.task_score(s, t, split, probe), table.task_score(baseline, t, split, probe)
+            missing.extend(probe)
+            if a is not None and b is not None:
+                effects.append(EffectCheck(task=t, system=s, expect=expect[t], gain=a - b))
+                lines.append(f"{t}: {s} - {baseline} = {(a - b).render(2)} (expected {expect[t]})")
+    if missing:
+        raise NotDerivable(missing)
+    if left_out:
+        lines.append(f"not run: {', '.join(left_out)}")
+    return Derived(effects=effects, quorum=float(params.get("quorum", 1.0)), lines=lines)
+
+
+@derivation("fact")
+def fact(table: Table, params: dict, ctx: Context) -> Derived:
+    """A setup fact of the paper equals ``expect`` (or, with ``count``, has that many items)."""
+    key = params["key"]
+    if key not in ctx.facts:
+        raise NotDerivable(reason=f"the paper's {key!r} could not be read from any available source")
+    value = ctx.facts[key]
+    if "count" in params:
+        ok = isinstance(value, list) and len(value) == int(params["count"])
+        shown = f"{len(value) if isinstance(value, list) else value} items ({value})"
+    elif "includes" in params:
+        ok = isinstance(value, list) and all(x in value for x in params["includes"])
+        shown = str(value)
+    else:
+        ok = value == params["expect"]
+        shown = repr(value)
+    quote = ctx.fact_quotes.get(key, "")
+    lines = [f"{key} = {shown}" + (f' (source text: "{quote}")' if quote else "")]
+    return Derived(fact_ok=ok, lines=lines)
+
+
+@derivation("cited_claim")
+def cited_claim(table: Table, params: dict, ctx: Context) -> Derived:
+    """A statement the paper attributes to other work: not derivable from this paper's cells."""
+    raise NotDerivable(reason=f"this is a claim of {params.get('work', 'another work')}, which the paper cites; "
+                              "check it against that work")
+
+
+@derivation("unavailable_source")
+def unavailable_source(table: Table, params: dict, ctx: Context) -> Derived:
+    """The claim needs a part of the paper that no available source holds (named in ``needs``)."""
+    raise NotDerivable(reason=f"needs {params.get('needs', 'the paper body')}, which no available source holds")
+
+
+@derivation("not_specified")
+def not_specified(table: Table, params: dict, ctx: Context) -> Derived:
+    """No derivation declared yet (draft claims written by `claimcheck add`)."""
+    raise NotDerivable(reason="no derivation is declared for this claim yet")
+
+
+def run_derivation(name: str, table: Table, params: dict, ctx: Context) -> Derived:
+    return DERIVATIONS[name](table, dict(params), ctx)

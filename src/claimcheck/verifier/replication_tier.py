@@ -1,0 +1,199 @@
+"""Replication tier: run the claim's derivation on each seed's results and judge the spread.
+
+Per seed, the derivation sees only that seed's runs, so a gain is a *paired* per-seed delta
+(system and baseline trained with the same seed). Over k seeds: mean, sd, the 95 % confidence
+interval of the mean and the 95 % prediction interval of one new seed.
+
+- ``reproduced``: the reported interval meets the prediction interval, and the direction is
+  established (full fidelity only);
+- ``direction_only``: the direction is established (CI excludes 0 on the claimed side) but the
+  magnitude is not confirmed, or the fidelity is reduced/proxy (which compare directions only);
+- ``not_reproduced``: the CI excludes 0 on the other side, or (full fidelity) the effect is absent
+  and the prediction interval excludes the reported value;
+- ``inconclusive``: fewer seeds than ``tolerance.min_seeds``, or an interval too wide to decide; the
+  number of seeds that would decide is stated;
+- ``infra_failure``: a needed run failed (fail closed); ``not_run``: no runs of the needed arms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from claimcheck.claims.models import Claim, ClaimKind
+from claimcheck.results.records import RunRecord, record_observations
+from claimcheck.verifier.derive import Context, Derived, run_derivation
+from claimcheck.verifier.intervals import Interval
+from claimcheck.verifier.source_tier import render_missing, reported_intervals
+from claimcheck.verifier.stats import SeedSummary, seeds_to_resolve, summarize_seeds
+from claimcheck.verifier.table import NotDerivable, Table
+from claimcheck.verifier.verdict import ReplicationVerdict as RV
+from claimcheck.verifier.verdict import Span, TierResult
+
+_FIDELITY_ORDER = {"full": 0, "reduced": 1, "proxy": 2}
+_SEVERITY = [RV.not_reproduced, RV.inconclusive, RV.direction_only, RV.reproduced]
+
+
+def needed_systems(claim: Claim) -> list[str]:
+    """The systems (arms) a replication of this claim must run, baseline included."""
+    p = claim.derivation.params
+    names: list[str] = []
+    for key in ("system", "baseline"):
+        if key in p:
+            names.append(p[key])
+    for key in ("candidates", "systems", "better", "worse", "expected"):
+        names.extend(p.get(key) or [])
+    if claim.derivation.name in ("mean_gain", "xtreme_gain", "top_k_gains", "direction_per_task") and "baseline" not in p:
+        names.append("XLM-R")
+    names.extend(claim.replication_arms)
+    return list(dict.fromkeys(names))
+
+
+def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, min_abs: float = 0.0) -> tuple[RV, int | None, str]:
+    """One quantity: direction from the CI, magnitude from the prediction interval."""
+    expected_sign = 1 if reported is None else reported.sign()
+    ci_sign = summary.ci.sign()
+    text = f"mean {summary.mean:.3f}, sd {summary.sd:.3f}, {int(summary.level * 100)}% CI {summary.ci.render(3)}, PI {summary.pi.render(3)} over {summary.n} seeds"
+    if expected_sign == 0:  # the claim states no direction (its interval includes 0)
+        if reported is not None and reported.overlaps(summary.pi):
+            return (RV.reproduced if fidelity == "full" else RV.direction_only), None, text
+        return RV.not_reproduced, None, text
+    if ci_sign == -expected_sign:
+        return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
+    if ci_sign == expected_sign:
+        if fidelity == "full" and reported is not None and reported.overlaps(summary.pi):
+            return RV.reproduced, None, text
+        why = "magnitude not compared at this fidelity" if fidelity != "full" else "the prediction interval misses the reported value"
+        return RV.direction_only, None, text + f"; {why}"
+    # The CI includes 0: either the effect is absent (tight interval) or the seeds are too few.
+    if fidelity == "full" and reported is not None and not reported.overlaps(summary.pi):
+        return RV.not_reproduced, None, text + "; no effect, and the reported value lies outside the prediction interval"
+    target = abs(reported.mid) / 2 if (fidelity == "full" and reported is not None) else abs(summary.mean)
+    needed = seeds_to_resolve(summary.sd, max(target, min_abs), summary.level, current=summary.n)
+    more = f"about {needed} seeds would decide" if needed else "more seeds would not decide: the effect is indistinguishable from zero"
+    return RV.inconclusive, needed, text + f"; the CI includes 0 ({more})"
+
+
+def _worst(verdicts: list[RV]) -> RV:
+    return min(verdicts, key=_SEVERITY.index)
+
+
+def check_replication(claim: Claim, records: list[RunRecord]) -> TierResult:
+    if claim.kind in (ClaimKind.setup, ClaimKind.background):
+        return TierResult(verdict=RV.not_run.value, summary=f"no replication applies to a {claim.kind.value} claim")
+    systems = set(needed_systems(claim))
+    relevant = [r for r in records if r.paper_id == claim.paper_id and r.system in systems]
+    if not relevant:
+        return TierResult(verdict=RV.not_run.value, summary=f"no runs of {', '.join(sorted(systems))} in the results")
+    failed = [r for r in relevant if r.status != "ok"]
+    ok = [r for r in relevant if r.status == "ok"]
+    fidelity = max((r.fidelity for r in ok), key=_FIDELITY_ORDER.__getitem__, default=None)
+    deviations = sorted({d for r in ok for d in r.deviations})
+    by_seed: dict[int, list[RunRecord]] = defaultdict(list)
+    for r in ok:
+        by_seed[r.seed].append(r)
+    per_seed: dict[int, Derived] = {}
+    missing_any: list = []
+    ctx = Context(replication=True)
+    for seed, recs in sorted(by_seed.items()):
+        table = Table(o for r in recs for o in record_observations(r))
+        try:
+            per_seed[seed] = run_derivation(claim.derivation.name, table, claim.derivation.params, ctx)
+        except NotDerivable as exc:
+            missing_any = exc.missing or missing_any
+    used_runs = sorted(r.run_id for s in per_seed for r in by_seed[s])
+    failed_ids = [f"{r.run_id} ({r.system}, seed {r.seed}): {r.error}" for r in failed]
+    base = dict(runs=used_runs, failed_runs=failed_ids, seeds=len(per_seed), fidelity=fidelity, deviations=deviations)
+    k = len(per_seed)
+    if k < claim.tolerance.min_seeds:
+        if failed:
+            return TierResult(verdict=RV.infra_failure.value, summary=f"{len(failed)} needed run(s) failed; {k} complete seed(s) remain", **base)
+        if k == 0:
+            miss = "; ".join(render_missing(missing_any)[:3])
+            return TierResult(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}", **base)
+        return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {claim.tolerance.min_seeds} are needed for an interval",
+                          seeds_needed=claim.tolerance.min_seeds, **base)
+    return _judge_seeds(claim, list(per_seed.values()), fidelity or "proxy", base, failed_ids)
+
+
+def _judge_seeds(claim: Claim, derived: list[Derived], fidelity: str, base: dict, failed_ids: list[str]) -> TierResult:
+    level = claim.tolerance.confidence
+    verdicts: list[RV] = []
+    lines: list[str] = []
+    spans: list[Span] = []
+    needed: list[int] = []
+    first = derived[0]
+    reported = reported_intervals(claim)
+    if first.effects:
+        return _judge_effects(claim, derived, fidelity, base)
+    if first.margin is not None:
+        s = summarize_seeds([d.margin.mid for d in derived], level)
+        v, n, text = _decide(s, None, fidelity)
+        verdicts.append(v if v is not RV.reproduced or fidelity == "full" else RV.direction_only)
+        lines.append(f"order margin: {text}")
+        spans.append(Span(label="order margin (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
+        needed += [n] if n else []
+    for i, label in enumerate(first.labels):
+        values = [d.values[i].mid for d in derived]
+        s = summarize_seeds(values, level)
+        rep = reported[i] if i < len(reported) else None
+        v, n, text = _decide(s, rep, fidelity)
+        verdicts.append(v)
+        needed += [n] if n else []
+        lines.append(f"{label}: {text}")
+        spans.append(Span(label=f"{label} (replicated PI)", lo=s.pi.lo, hi=s.pi.hi, role="replicated_pi"))
+        spans.append(Span(label=f"{label} (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
+        spans += [Span(label=f"{label} seed value", lo=x, hi=x, role="seed") for x in values]
+    verdict = _worst(verdicts) if verdicts else RV.not_run
+    if verdict is RV.reproduced and fidelity != "full":
+        verdict = RV.direction_only
+    summary = _summary(verdict, fidelity, len(derived), failed_ids)
+    return TierResult(verdict=verdict.value, summary=summary, lines=lines, spans=spans,
+                      seeds_needed=max(needed) if verdict is RV.inconclusive and needed else None, **base)
+
+
+def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: dict) -> TierResult:
+    level = claim.tolerance.confidence
+    quorum = derived[0].quorum
+    by_key: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    for d in derived:
+        for e in d.effects:
+            by_key[(e.task, e.system, e.expect)].append(e.gain.mid)
+    per_task: dict[str, list[str]] = defaultdict(list)  # task -> outcomes "ok" | "against" | "unclear"
+    lines, spans, needed = [], [], []
+    for (task, system, expect), values in sorted(by_key.items()):
+        s = summarize_seeds(values, level)
+        sign = s.ci.sign()
+        if expect == "no_gain":
+            outcome = "against" if sign > 0 else "ok"
+        else:
+            want = 1 if expect == "up" else -1
+            outcome = "ok" if sign == want else ("against" if sign == -want else "unclear")
+            if outcome == "unclear":
+                n = seeds_to_resolve(s.sd, abs(s.mean), level, current=s.n)
+                needed += [n] if n else []
+        per_task[task].append(outcome)
+        lines.append(f"{task}: {system} gain {s.mean:+.3f} (CI {s.ci.render(3)}, {s.n} seeds), expected {expect}: {outcome}")
+        spans.append(Span(label=f"{task}: {system} gain (CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
+    verdicts = []
+    for task, outcomes in per_task.items():
+        share_ok = outcomes.count("ok") / len(outcomes)
+        share_against = outcomes.count("against") / len(outcomes)
+        if share_ok >= quorum - 1e-9:
+            verdicts.append(RV.reproduced if fidelity == "full" else RV.direction_only)
+        elif share_against > 1 - quorum + 1e-9:
+            verdicts.append(RV.not_reproduced)
+        else:
+            verdicts.append(RV.inconclusive)
+        lines.append(f"{task}: {outcomes.count('ok')}/{len(outcomes)} systems show the claimed direction (quorum {quorum:.0%})")
+    verdict = _worst(verdicts)
+    return TierResult(verdict=verdict.value, summary=_summary(verdict, fidelity, len(derived), []), lines=lines, spans=spans,
+                      seeds_needed=max(needed) if verdict is RV.inconclusive and needed else None, **base)
+
+
+def _summary(verdict: RV, fidelity: str, k: int, failed: list[str]) -> str:
+    text = f"{verdict.value} at {fidelity} fidelity over {k} seeds"
+    if fidelity == "proxy":
+        text += " (proxy: substituted model/data; supports or contradicts the direction only)"
+    if failed:
+        text += f"; {len(failed)} run(s) failed and were left out"
+    return text

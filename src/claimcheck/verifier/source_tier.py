@@ -1,0 +1,181 @@
+"""Source tier: re-derive a claim from the reported cells, with interval arithmetic, no compute.
+
+When sources disagree on a cell (two leaderboard copies), the derivation runs once per *view*: each
+source in turn takes precedence, the others fill the gaps. The verdict is that of the first
+derivable view in order of reliability (primary, secondary, low); the others are shown beside it,
+and a disagreement between views is said in the summary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
+from claimcheck.results.records import Observation
+from claimcheck.verifier.derive import Context, Derived, implied_missing_mean, run_derivation
+from claimcheck.verifier.intervals import Interval, written_interval
+from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
+from claimcheck.verifier.verdict import CellUse, SourceVerdict, Span, TierResult, ViewResult
+
+_RELIABILITY_RANK = {Reliability.primary: 0, Reliability.secondary: 1, Reliability.low: 2}
+
+
+def reported_intervals(claim: Claim) -> list[Interval]:
+    return [written_interval(v, claim.tolerance.extra) for v in claim.reported]
+
+
+TABLE_FREE = {"fact", "cited_claim", "unavailable_source", "not_specified"}
+
+
+def _views(paper: Paper, claim: Claim) -> list[tuple[str, list[str]]]:
+    """(label, source order) per source that has cells, most reliable first."""
+    ordered = sorted(paper.sources, key=lambda s: _RELIABILITY_RANK[s.reliability])
+    if claim.derivation.name in TABLE_FREE:  # reads facts, not cells: one view
+        key = claim.derivation.params.get("key")
+        fact_source = next((f.source for f in paper.facts if f.key == key), None)
+        return [(f"source {fact_source}" if fact_source else "paper text", [])]
+    with_cells = [s for s in ordered if any(c.source == s.id for c in paper.cells)]
+    if not with_cells:
+        return [("no reported cells", [s.id for s in ordered])]
+    views = []
+    for s in with_cells:
+        rest = [o.id for o in ordered if o.id != s.id]
+        views.append((f"{s.id} first", [s.id] + rest))
+    return views
+
+
+def judge(claim: Claim, derived: Derived) -> SourceVerdict:
+    """Compare a derived value with what the claim reports (interval semantics: 'could it hold?')."""
+    if derived.fact_ok is not None:
+        return SourceVerdict.consistent if derived.fact_ok else SourceVerdict.inconsistent
+    if derived.effects:
+        by_task: dict[str, list] = defaultdict(list)
+        for e in derived.effects:
+            by_task[e.task].append(e)
+        for checks in by_task.values():
+            ok = sum(1 for e in checks if _effect_possible(e.expect, e.gain))
+            if ok / len(checks) < derived.quorum - 1e-9:
+                return SourceVerdict.direction_error
+        return SourceVerdict.consistent
+    if derived.margin is not None and derived.margin.hi < 0:
+        return SourceVerdict.direction_error
+    verdict = SourceVerdict.consistent
+    for rep, got in zip(reported_intervals(claim), derived.values):
+        if rep.overlaps(got):
+            continue
+        if rep.sign() != 0 and got.sign() != 0 and rep.sign() != got.sign():
+            return SourceVerdict.direction_error
+        verdict = SourceVerdict.inconsistent
+    return verdict
+
+
+def _effect_possible(expect: str, gain: Interval) -> bool:
+    if expect == "up":
+        return gain.hi > 0
+    if expect == "down":
+        return gain.lo < 0
+    return gain.lo <= 0  # no_gain: not certainly positive
+
+
+def _cell_uses(rows: list[Observation], paper: Paper) -> list[CellUse]:
+    cells_by_origin = {f"cell:{c.source}:{c.locator}": c for c in paper.cells}
+    out, seen = [], set()
+    for o in rows:
+        key = (o.origin, o.system, o.task, o.language, o.metric, o.split)
+        if key in seen:
+            continue
+        seen.add(key)
+        cell = cells_by_origin.get(o.origin)
+        written = next((c.value for c in paper.cells if f"cell:{c.source}:{c.locator}" == o.origin
+                        and (c.system, c.task, c.language, c.metric) == (o.system, o.task, o.language, o.metric)), "")
+        source_id = o.origin.split(":")[1]
+        rel = next((s.reliability.value for s in paper.sources if s.id == source_id), "")
+        out.append(CellUse(system=o.system, task=o.task, language=o.language, metric=o.metric, split=o.split,
+                           value=written or (cell.value if cell else f"{o.value:g}"), origin=o.origin, reliability=rel))
+    return out
+
+
+def render_missing(missing: list[CellKey]) -> list[str]:
+    """Missing cells grouped by system and split: 'MNLI (dev): xnli accuracy, tydiqa em, tydiqa f1'."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for k in missing:
+        groups[(k.system, k.split)].append(f"{k.task} {k.metric}".replace(" *", ""))
+    return [f"{system} ({split}): {', '.join(items)}" for (system, split), items in sorted(groups.items())]
+
+
+def check_source(claim: Claim, paper: Paper) -> TierResult:
+    facts = {f.key: f.value for f in paper.facts}
+    quotes = {f.key: f.quote for f in paper.facts}
+    ctx = Context(facts=facts, fact_quotes=quotes)
+    views: list[ViewResult] = []
+    spans = [Span(label=f"reported {v}", lo=iv.lo, hi=iv.hi, role="reported") for v, iv in zip(claim.reported, reported_intervals(claim))]
+    derived_lines: list[str] = []
+    reasons: list[str] = []
+    reasons_implied: list[str] = []
+    seen_sets: set[frozenset] = set()
+    for label, order in _views(paper, claim):
+        rows = paper_observations(paper, order)
+        fingerprint = frozenset((o.system, o.task, o.language, o.metric, o.split, o.lo, o.hi) for o in rows)
+        if fingerprint in seen_sets:
+            continue
+        seen_sets.add(fingerprint)
+        table = Table(rows)
+        try:
+            derived = run_derivation(claim.derivation.name, table, claim.derivation.params, ctx)
+        except NotDerivable as exc:
+            lines = [exc.reason] if exc.reason else []
+            if exc.reason:
+                reasons.append(exc.reason)
+            implied = _implied(claim, table, exc)
+            if implied:
+                iv, implied_lines = implied
+                lines += implied_lines
+                reasons_implied.append(f"for {claim.reported[0]} to hold they would have to average {iv.render(2)}")
+                spans.append(Span(label=f"implied ({label})", lo=iv.lo, hi=iv.hi, role="implied"))
+            views.append(ViewResult(label=label, verdict=SourceVerdict.not_derivable, lines=lines,
+                                    cells=_cell_uses(table.used, paper), missing=render_missing(exc.missing)))
+            continue
+        verdict = judge(claim, derived)
+        cells = _cell_uses(table.used, paper)
+        weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == Reliability.low.value]
+        lines = derived.lines + ([f"depends on low-reliability cells: {', '.join(weak)}"] if weak else [])
+        views.append(ViewResult(label=label, verdict=verdict, lines=lines, cells=cells))
+        derived_lines += derived.lines
+        for lab, iv in zip(derived.labels, derived.values):
+            spans.append(Span(label=f"{lab} ({label})", lo=iv.lo, hi=iv.hi, role="derived"))
+        if derived.margin is not None:
+            spans.append(Span(label=f"order margin ({label})", lo=derived.margin.lo, hi=derived.margin.hi, role="derived"))
+    decisive = [v for v in views if v.verdict is not SourceVerdict.not_derivable]
+    if decisive:
+        first = decisive[0]
+        others = {v.verdict for v in decisive}
+        summary = f"{first.verdict.value} under {first.label}"
+        if len(others) > 1:
+            summary += "; the sources disagree: " + ", ".join(f"{v.label}: {v.verdict.value}" for v in decisive[1:])
+        return TierResult(verdict=first.verdict.value, summary=summary, lines=first.lines, views=views, spans=spans)
+    if reasons:
+        summary = f"not derivable: {reasons[0]}"
+    else:
+        missing = views[0].missing if views else []
+        summary = "not derivable: missing " + ("; ".join(missing[:3]) + (f"; and {len(missing) - 3} more groups" if len(missing) > 3 else ""))
+        if reasons_implied:
+            summary += "; " + reasons_implied[0]
+    if claim.kind is ClaimKind.background and claim.attributed_to:
+        summary += f" (background: {claim.attributed_to}'s claim)"
+    return TierResult(verdict=SourceVerdict.not_derivable.value, summary=summary, views=views, spans=spans)
+
+
+def _implied(claim: Claim, table: Table, exc: NotDerivable) -> tuple[Interval, list[str]] | None:
+    """For gain claims missing only the system's cells, the value the missing cells must take."""
+    if claim.derivation.name not in ("xtreme_gain", "mean_gain") or not claim.reported:
+        return None
+    params = dict(claim.derivation.params)
+    if claim.derivation.name == "xtreme_gain":
+        params.setdefault("split", "test")
+    if any(k.system != params["system"] for k in exc.missing):
+        return None
+    got = implied_missing_mean(table, params, reported_intervals(claim)[0])
+    if got is None:
+        return None
+    iv, tasks, lines = got
+    return iv, ["implied value (not a found number): " + lines[-1]] + lines[:-1]

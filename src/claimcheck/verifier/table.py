@@ -1,0 +1,136 @@
+"""The long table derivations read: observations of (system, task, language, metric, split, seed).
+
+The same table type holds a paper's reported cells (as intervals, seed None) and the metrics of
+replication runs (points, one seed each), so one derivation serves both tiers. Task scores follow
+the XTREME definition: the metric averaged over languages, and (EM + F1) / 2 for QA tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from claimcheck.claims.models import Paper
+from claimcheck.results.records import Observation
+from claimcheck.verifier.intervals import Interval, interval_mean, written_interval
+
+QA_TASKS = {"xquad", "mlqa", "tydiqa", "squad_v1", "squad_v2"}
+PRIMARY_METRIC = {
+    "xnli": "accuracy",
+    "pawsx": "accuracy",
+    "tatoeba": "accuracy",
+    "udpos": "f1",
+    "panx": "f1",
+    "bucc2018": "f1",
+}
+XTREME_TASKS = ("xnli", "pawsx", "udpos", "panx", "xquad", "mlqa", "tydiqa", "bucc2018", "tatoeba")
+
+
+@dataclass(frozen=True, order=True)
+class CellKey:
+    system: str
+    task: str
+    metric: str
+    split: str
+
+    def render(self) -> str:
+        return f"{self.system} / {self.task} / {self.metric} / {self.split}"
+
+
+class NotDerivable(Exception):
+    """Raised by a derivation when cells are missing; carries every missing cell, not just the first."""
+
+    def __init__(self, missing: Sequence[CellKey] = (), reason: str = ""):
+        self.missing = sorted(set(missing))
+        self.reason = reason
+        super().__init__(reason or f"{len(self.missing)} cells missing")
+
+
+def paper_observations(paper: Paper, source_order: Sequence[str] | None = None) -> list[Observation]:
+    """The paper's reported cells as interval observations.
+
+    When several sources give the same cell, the first in ``source_order`` wins (a *view*); without
+    an order every cell is kept.
+    """
+    rank = {s: i for i, s in enumerate(source_order)} if source_order else None
+    chosen: dict[tuple, Observation] = {}
+    for cell in paper.cells:
+        if rank is not None and cell.source not in rank:
+            continue
+        iv = written_interval(cell.value)
+        obs = Observation(
+            system=cell.system,
+            task=cell.task,
+            language=cell.language,
+            metric=cell.metric,
+            split=cell.split,
+            seed=None,
+            value=iv.mid,
+            lo=iv.lo,
+            hi=iv.hi,
+            origin=f"cell:{cell.source}:{cell.locator}",
+        )
+        key = (cell.system, cell.task, cell.language, cell.metric, cell.split)
+        if rank is None:
+            chosen[key + (cell.source,)] = obs
+        elif key not in chosen or rank[cell.source] < rank[chosen[key].origin.split(":")[1]]:
+            chosen[key] = obs
+    return list(chosen.values())
+
+
+class Table:
+    """Lookups over observations that record what they used and what was missing."""
+
+    def __init__(self, observations: Iterable[Observation]):
+        self.rows = list(observations)
+        self.used: list[Observation] = []
+        self._index: dict[tuple[str, str, str, str], list[Observation]] = {}
+        for o in self.rows:
+            self._index.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+
+    def systems(self) -> set[str]:
+        return {o.system for o in self.rows}
+
+    def has(self, system: str, task: str, split: str) -> bool:
+        return any(k[0] == system and k[1] == task and k[3] == split for k in self._index)
+
+    def metric_value(self, system: str, task: str, metric: str, split: str) -> Interval | None:
+        """The metric averaged over languages ('avg' cells are used as they are)."""
+        rows = self._index.get((system, task, metric, split))
+        if not rows:
+            return None
+        avg = [o for o in rows if o.language == "avg"]
+        picked = avg[:1] if avg else rows
+        self.used.extend(picked)
+        return interval_mean(Interval(o.lo, o.hi) for o in picked)
+
+    def task_score(self, system: str, task: str, split: str, missing: list[CellKey]) -> Interval | None:
+        """XTREME per-task score; appends to ``missing`` what it lacked."""
+        if task in QA_TASKS:
+            em = self.metric_value(system, task, "em", split)
+            f1 = self.metric_value(system, task, "f1", split)
+            if em is None:
+                missing.append(CellKey(system, task, "em", split))
+            if f1 is None:
+                missing.append(CellKey(system, task, "f1", split))
+            if em is None or f1 is None:
+                return None
+            return (em + f1).scale(0.5)
+        metric = PRIMARY_METRIC.get(task, "accuracy")
+        value = self.metric_value(system, task, metric, split)
+        if value is None:
+            missing.append(CellKey(system, task, metric, split))
+        return value
+
+    def scores(self, systems: Sequence[str], tasks: Sequence[str], split: str) -> dict[tuple[str, str], Interval]:
+        """Every (system, task) score, or NotDerivable naming every missing cell."""
+        missing: list[CellKey] = []
+        out: dict[tuple[str, str], Interval] = {}
+        for s in systems:
+            for t in tasks:
+                v = self.task_score(s, t, split, missing)
+                if v is not None:
+                    out[(s, t)] = v
+        if missing:
+            raise NotDerivable(missing)
+        return out

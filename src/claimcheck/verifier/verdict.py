@@ -1,0 +1,156 @@
+"""Verdicts: per tier, overall by an explicit rule table, and the report that carries them.
+
+These are the stable, documented JSON objects that ``claimcheck report --format json`` writes
+(``VerificationReport.model_json_schema()`` is exported by ``claimcheck schema --results``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceVerdict(str, Enum):
+    consistent = "consistent"
+    inconsistent = "inconsistent"
+    direction_error = "direction_error"  # the sign or order flips: worse than a magnitude miss
+    not_derivable = "not_derivable"  # cells missing (named in the evidence)
+
+
+class ReplicationVerdict(str, Enum):
+    reproduced = "reproduced"  # reported interval meets the prediction interval (full fidelity only)
+    direction_only = "direction_only"  # same direction, magnitude not confirmed (or fidelity-capped)
+    not_reproduced = "not_reproduced"  # the direction is contradicted, or the effect is absent
+    inconclusive = "inconclusive"  # too few seeds or too wide an interval (seeds needed are stated)
+    not_run = "not_run"
+    infra_failure = "infra_failure"  # a crashed or missing run: never counted as not reproduced
+
+
+class Overall(str, Enum):
+    supported = "supported"
+    direction_supported = "direction_supported"
+    contradicted = "contradicted"
+    disputed = "disputed"  # contradicted only by a reduced/proxy replication
+    inconclusive = "inconclusive"
+    infra_failure = "infra_failure"
+    unverified = "unverified"  # no tier could check it
+
+
+class Span(_Frozen):
+    """An interval drawn in plots: reported, derived from cells, or replicated."""
+
+    label: str
+    lo: float
+    hi: float
+    role: str  # "reported" | "derived" | "replicated_pi" | "replicated_ci" | "seed" | "implied"
+
+
+class CellUse(_Frozen):
+    system: str
+    task: str
+    language: str
+    metric: str
+    split: str
+    value: str  # as written, or the measured value
+    origin: str  # "cell:<source>:<locator>" or "run:<run_id>"
+    reliability: str = ""
+
+
+class ViewResult(_Frozen):
+    """The source tier under one choice of sources (the named source takes precedence)."""
+
+    label: str
+    verdict: SourceVerdict
+    lines: list[str] = Field(default_factory=list)  # the arithmetic, step by step
+    cells: list[CellUse] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+
+
+class TierResult(_Frozen):
+    verdict: str  # a SourceVerdict or ReplicationVerdict value
+    summary: str
+    lines: list[str] = Field(default_factory=list)
+    views: list[ViewResult] = Field(default_factory=list)
+    spans: list[Span] = Field(default_factory=list)
+    runs: list[str] = Field(default_factory=list)  # run ids used
+    failed_runs: list[str] = Field(default_factory=list)
+    seeds: int = 0
+    seeds_needed: int | None = None
+    fidelity: str | None = None
+    deviations: list[str] = Field(default_factory=list)
+
+
+class ClaimVerdict(_Frozen):
+    claim_id: str
+    paper_id: str
+    kind: str
+    statement: str
+    version: str
+    pinned_version: str
+    superseded_by: str | None = None
+    attributed_to: str | None = None
+    reported: list[str] = Field(default_factory=list)
+    location: str
+    source: TierResult
+    replication: TierResult
+    overall: Overall
+    overall_rule: str  # which row of the rule table decided
+
+
+# The overall rule table: first matching row wins. (Documented in the README; tested row by row.)
+OVERALL_RULES: list[tuple[str, str]] = [
+    ("R1", "source is inconsistent or direction_error -> contradicted"),
+    ("R2", "replication not_reproduced at full fidelity -> contradicted"),
+    ("R3", "replication infra_failure -> infra_failure (fail closed: never support)"),
+    ("R4", "replication not_reproduced at reduced/proxy fidelity -> disputed"),
+    ("R5", "source consistent or replication reproduced -> supported"),
+    ("R6", "replication direction_only -> direction_supported"),
+    ("R7", "replication inconclusive -> inconclusive"),
+    ("R8", "otherwise (not derivable and not run) -> unverified"),
+]
+
+
+def decide_overall(source: str, replication: str, fidelity: str | None) -> tuple[Overall, str]:
+    """Apply the rule table to a claim's two tier verdicts."""
+    if source in (SourceVerdict.inconsistent.value, SourceVerdict.direction_error.value):
+        return Overall.contradicted, "R1"
+    if replication == ReplicationVerdict.not_reproduced.value and fidelity == "full":
+        return Overall.contradicted, "R2"
+    if replication == ReplicationVerdict.infra_failure.value:
+        return Overall.infra_failure, "R3"
+    if replication == ReplicationVerdict.not_reproduced.value:
+        return Overall.disputed, "R4"
+    if source == SourceVerdict.consistent.value or replication == ReplicationVerdict.reproduced.value:
+        return Overall.supported, "R5"
+    if replication == ReplicationVerdict.direction_only.value:
+        return Overall.direction_supported, "R6"
+    if replication == ReplicationVerdict.inconclusive.value:
+        return Overall.inconclusive, "R7"
+    return Overall.unverified, "R8"
+
+
+class TierCoverage(_Frozen):
+    checked: int  # claims that got a decisive verdict on this tier
+    total: int
+    counts: dict[str, int]
+    reasons: dict[str, int] = Field(default_factory=dict)  # why claims were not checked
+
+
+class VerificationReport(_Frozen):
+    schema_version: int = 1
+    claims: list[ClaimVerdict]
+    coverage: dict[str, TierCoverage]
+    overall_counts: dict[str, int]
+    rules: list[tuple[str, str]] = Field(default_factory=lambda: list(OVERALL_RULES))
+    results_sources: list[str] = Field(default_factory=list)  # where run records came from
+
+    def exit_code(self, strict: bool = False) -> int:
+        bad = {Overall.contradicted}
+        if strict:
+            bad |= {Overall.inconclusive, Overall.disputed, Overall.infra_failure}
+        return 1 if any(c.overall in bad for c in self.claims) else 0
