@@ -54,9 +54,6 @@ def _leaderboard_avg() -> ClaimVerdict:
               ("pawsx", "accuracy", "87.9"), ("xquad", "exact_match", "63.3"), ("xquad", "f1", "78.7"),
               ("mlqa", "exact_match", "53.7"), ("mlqa", "f1", "72.4"), ("tydiqa", "exact_match", "59.5"),
               ("tydiqa", "f1", "76.0")]
-    rembert = TierResult(
-        verdict="consistent", summary="", views=[], lines=[],
-    )
     view_a = {
         "label": "RemBERT Table 16 (leaderboard)",
         "verdict": "consistent",
@@ -80,13 +77,13 @@ def _leaderboard_avg() -> ClaimVerdict:
         "missing": ["X-STILTs / mlqa / exact_match / test", "X-STILTs / tydiqa / exact_match / test",
                     "X-STILTs / udpos / f1 / test", "X-STILTs / xquad / exact_match / test"],
     }
-    source = rembert.model_copy(update={
-        "summary": "the mean of the seven leaderboard task scores meets the reported 72.7",
-        "views": [view_a, view_b],
-        "spans": [Span(label="reported 72.7", lo=72.65, hi=72.75, role="reported"),
-                  Span(label="RemBERT T16: mean of 7 tasks", lo=72.607, hi=72.707, role="derived")],
-    })
-    source = TierResult.model_validate(source.model_dump())
+    source = TierResult(
+        verdict="consistent",
+        summary="the mean of the seven leaderboard task scores meets the reported 72.7",
+        views=[view_a, view_b],
+        spans=[Span(label="reported 72.7", lo=72.65, hi=72.75, role="reported"),
+               Span(label="RemBERT T16: mean of 7 tasks", lo=72.607, hi=72.707, role="derived")],
+    )
     return _claim(f"{P}/leaderboard-avg-7", "quantity",
                   "On the XTREME leaderboard, the X-STILTs entry averages 72.7 over the seven non-retrieval tasks.",
                   "RemBERT (arXiv 2010.12821) Table 16", ["72.7"], source)

@@ -124,7 +124,11 @@ def iter_claim_files(dirs: Iterable[Path]) -> Iterator[Path]:
             raise RegistryError("no such registry file or folder", path=str(d))
 
 
-def build_registry(files: Iterable[tuple[Path, PaperFile]], known_derivations: set[str] | None = None) -> Registry:
+def build_registry(
+    files: Iterable[tuple[Path, PaperFile]],
+    known_derivations: set[str] | None = None,
+    required_params: dict[str, set[str]] | None = None,
+) -> Registry:
     """Merge paper files; duplicate ids and unknown derivation names fail with the file named."""
     papers: dict[str, Paper] = {}
     claims: dict[str, Claim] = {}
@@ -149,6 +153,14 @@ def build_registry(files: Iterable[tuple[Path, PaperFile]], known_derivations: s
                     path=str(path),
                     field=f"claims[{i}].derivation.name",
                 )
+            needed = (required_params or {}).get(claim.derivation.name, set())
+            lacking = sorted(needed - set(claim.derivation.params))
+            if lacking:
+                raise RegistryError(
+                    f"derivation {claim.derivation.name!r} needs parameter(s) {', '.join(lacking)}",
+                    path=str(path),
+                    field=f"claims[{i}].derivation.params",
+                )
             claims[claim.id] = claim
             origin[claim.id] = path
     for cid, claim in claims.items():
@@ -161,8 +173,8 @@ def build_registry(files: Iterable[tuple[Path, PaperFile]], known_derivations: s
 
 def load_registry(extra_dirs: Iterable[Path] = (), *, include_bundled: bool = True) -> Registry:
     """The bundled papers plus user folders, with derivation names checked."""
-    from claimcheck.verifier.derive import DERIVATIONS  # pure module; the registry checks names against it
+    from claimcheck.verifier.derive import DERIVATIONS, REQUIRED_PARAMS  # pure; names and params are checked
 
     dirs = ([BUNDLED_PAPERS] if include_bundled else []) + [Path(d) for d in extra_dirs]
     files = [(p, load_paper_file(p)) for p in iter_claim_files(dirs)]
-    return build_registry(files, known_derivations=set(DERIVATIONS))
+    return build_registry(files, known_derivations=set(DERIVATIONS), required_params=REQUIRED_PARAMS)

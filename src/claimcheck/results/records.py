@@ -11,6 +11,7 @@ error text): the verifier turns it into ``infra_failure``, never into a negative
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -83,8 +84,9 @@ class RunRecord(_Frozen):
         return self
 
 
-class Observation(_Frozen):
-    """One row of the long table that derivations read."""
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One row of the long table that derivations read (a plain dataclass: built in hot loops)."""
 
     system: str
     task: str

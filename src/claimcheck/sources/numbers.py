@@ -88,6 +88,8 @@ def extract_numbers(text: str) -> list[WrittenNumber]:
         unit, unit_end = ("", end) if exp else _unit_at(text, end)
         if not unit and not exp and end < len(text) and _SUFFIX.match(text, end):
             kind = "suffixed"  # "392k", "3rd", "2x": not a value we can state without guessing
+        elif not exp and text.startswith("^", end):
+            kind = "scientific"  # "10^-5": a power, not the number 10
         ascii_sign = "-" if sign and sign in MINUS_SIGNS else sign
         body = f"{int_part}{frac}"
         value = float(f"{'-' if ascii_sign == '-' else ''}{body}{exp.replace('−', '-')}")
@@ -114,3 +116,60 @@ def parse_written_number(text: str) -> WrittenNumber | None:
     if len(nums) == 1 and nums[0].start == 0 and nums[0].end == len(stripped):
         return nums[0]
     return None
+
+
+# ------------------------------------------------------------------------------------- table cells
+# "EM/F1", "P/R/F1": written without spaces (" / " joins stacked header rows, see latex.py)
+_PAIR_HEADER = re.compile(r"(?<![\w])([A-Za-z][\w.-]*(?:/[A-Za-z][\w.-]*)+)")
+_SPREAD_SEPARATORS = {"±", "+/-", "+-", "∓"}
+
+
+@dataclass(frozen=True)
+class CellNumber:
+    """One value read from a table cell: ``part`` names a member of a pair ("EM" of "EM/F1")."""
+
+    number: WrittenNumber
+    part: str = ""
+    spread: str = ""  # "0.3" for "80.1 ± 0.3"
+
+
+def is_numeric_cell(text: str) -> bool:
+    """A cell that states a value ("80.1", "63.3/78.7", "80.1±0.3†"), not a label ("Layer 12")."""
+    nums = extract_numbers(text)
+    if not nums or not nums[0].reportable:
+        return False
+    rest = text
+    for n in reversed(nums):
+        rest = rest[: n.start] + rest[n.end :]
+    return len(re.findall(r"[A-Za-z]", rest)) <= 2
+
+
+def split_cell(text: str, header: str = "") -> list[CellNumber]:
+    """The values of a numeric cell: one, a ``/``-separated pair (named by the header), with spreads.
+
+    ``split_cell("63.3/78.7", "XQuAD EM/F1")`` -> EM 63.3, F1 78.7. ``"80.1 ± 0.3"`` -> 80.1 with
+    spread 0.3. Numbers after anything else ("79.2 (+0.9)") are asides and not returned.
+    """
+    if not is_numeric_cell(text):
+        return []
+    nums = extract_numbers(text)
+    main, spreads = [nums[0]], {}
+    for prev, cur in zip(nums, nums[1:]):
+        between = text[prev.end : cur.start].strip()
+        if between == "/" and prev is main[-1]:
+            main.append(cur)
+        elif between in _SPREAD_SEPARATORS and prev is main[-1]:
+            spreads[len(main) - 1] = cur.text
+        else:
+            break
+    if any(not n.reportable for n in main):
+        return []
+    parts = [""]
+    if len(main) > 1:
+        parts = [str(k) for k in range(1, len(main) + 1)]
+        for m in _PAIR_HEADER.finditer(header):
+            names = [x.strip() for x in m.group(1).split("/")]
+            if len(names) == len(main):
+                parts = names
+                break
+    return [CellNumber(n, part, spreads.get(k, "")) for k, (n, part) in enumerate(zip(main, parts))]

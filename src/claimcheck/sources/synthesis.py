@@ -108,7 +108,7 @@ def _clean_line(line: str) -> str:
 
 def _heading(line: str) -> str | None:
     """The section name of a heading line ("## 5 Extracted Claims" -> "extracted claims"), else None."""
-    if len(line) > 80:
+    if len(line) > 80 or "\t" in line or "|" in line:
         return None
     m = _HEADING.match(line)
     return m.group(1).lower() if m else None

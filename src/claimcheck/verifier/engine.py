@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from claimcheck.claims.models import Claim
 from claimcheck.claims.registry import Registry
-from claimcheck.results.records import RunRecord
-from claimcheck.verifier.replication_tier import check_replication
+from claimcheck.results.records import RunRecord, record_observations
+from claimcheck.verifier.replication_tier import check_replication, needed_systems
 from claimcheck.verifier.source_tier import check_source
 from claimcheck.verifier.verdict import ClaimVerdict, ReplicationVerdict, SourceVerdict, TierCoverage, VerificationReport, decide_overall
 
@@ -24,10 +24,20 @@ def _location(claim: Claim) -> str:
     return ", ".join(x for x in (loc.section, loc.table, f"source {loc.quote_source}" if loc.quote_source else "") if x)
 
 
-def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord]) -> ClaimVerdict:
+def _index(records: Sequence[RunRecord]) -> dict[tuple[str, str], list[RunRecord]]:
+    index: dict[tuple[str, str], list[RunRecord]] = {}
+    for r in records:
+        index.setdefault((r.paper_id, r.system), []).append(r)
+    return index
+
+
+def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord], index: dict | None = None,
+                 observations: dict | None = None) -> ClaimVerdict:
     paper = registry.paper_of(claim)
     source = check_source(claim, paper)
-    replication = check_replication(claim, list(records))
+    index = _index(records) if index is None else index
+    mine = [r for s in needed_systems(claim) for r in index.get((claim.paper_id, s), [])]
+    replication = check_replication(claim, mine, observations)
     overall, rule = decide_overall(source.verdict, replication.verdict, replication.fidelity)
     return ClaimVerdict(
         claim_id=claim.id,
@@ -82,7 +92,9 @@ def _coverage(verdicts: list[ClaimVerdict], tier: str) -> TierCoverage:
 def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence[str] = (), results_sources: Sequence[str] = ()) -> VerificationReport:
     records = list(records)
     claims = registry.select(claim_ids)
-    verdicts = [verify_claim(c, registry, records) for c in claims]
+    index = _index(records)
+    observations = {r.run_id: record_observations(r) for r in records}
+    verdicts = [verify_claim(c, registry, records, index, observations) for c in claims]
     return VerificationReport(
         claims=verdicts,
         coverage={"source": _coverage(verdicts, "source"), "replication": _coverage(verdicts, "replication")},

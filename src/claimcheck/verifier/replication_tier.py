@@ -77,7 +77,8 @@ def _worst(verdicts: list[RV]) -> RV:
     return min(verdicts, key=_SEVERITY.index)
 
 
-def check_replication(claim: Claim, records: list[RunRecord]) -> TierResult:
+def check_replication(claim: Claim, records: list[RunRecord], observations: dict[str, list] | None = None) -> TierResult:
+    """Judge ``claim`` on the run records; ``observations`` (run id -> rows) may be precomputed."""
     if claim.kind in (ClaimKind.setup, ClaimKind.background):
         return TierResult(verdict=RV.not_run.value, summary=f"no replication applies to a {claim.kind.value} claim")
     systems = set(needed_systems(claim))
@@ -95,7 +96,7 @@ def check_replication(claim: Claim, records: list[RunRecord]) -> TierResult:
     missing_any: list = []
     ctx = Context(replication=True)
     for seed, recs in sorted(by_seed.items()):
-        table = Table(o for r in recs for o in record_observations(r))
+        table = Table(o for r in recs for o in (observations[r.run_id] if observations else record_observations(r)))
         try:
             per_seed[seed] = run_derivation(claim.derivation.name, table, claim.derivation.params, ctx)
         except NotDerivable as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claimcheck.verifier.intervals import Interval
 
@@ -57,6 +58,7 @@ def t_cdf(t: float, df: float) -> float:
     return 1 - tail if t >= 0 else tail
 
 
+@lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
     """The value below which a Student-t(df) variable falls with probability p (0.5 < p < 1)."""
     lo, hi = 0.0, 1.0

@@ -92,9 +92,14 @@ _INTERMEDIATE = [
         "anli", "pair_classification", "intermediate", "anli_jsonl", ("accuracy",), labels=NLI_LABELS,
         local={"dev": ("anli/dev-r1.jsonl.xz", "anli/dev-r2.jsonl.xz", "anli/dev-r3.jsonl.xz"),
                "test": ("anli/test-r1.jsonl.xz", "anli/test-r2.jsonl.xz", "anli/test-r3.jsonl.xz")},
-        hub=HubSource("facebook/anli", None, {"train": "train_r1", "dev": "dev_r1"}, format="nli_rows"),
-        mean_tokens=110, train_size=1_105_719,
-        note="the paper's ANLI+ is SNLI + MNLI + ANLI R1-R3 trained together (size: their sum)",
+        hub=HubSource("facebook/anli", None, {"train": "train_r1+train_r2+train_r3", "dev": "dev_r1+dev_r2+dev_r3"}, format="nli_rows"),
+        mean_tokens=110, train_size=162_865,
+        note="the paper's ANLI+ arm trains SNLI + MNLI + ANLI R1-R3 together",
+    ),
+    TaskDecl(
+        "snli", "pair_classification", "intermediate", "nli_rows", ("accuracy",), labels=NLI_LABELS,
+        hub=HubSource("stanfordnlp/snli", None, {"train": "train", "dev": "validation"}),
+        mean_tokens=40, train_size=550_152,
     ),
     TaskDecl(
         "mnli", "pair_classification", "intermediate", "nli_rows", ("accuracy",), labels=NLI_LABELS,

@@ -41,11 +41,12 @@ def _label_index(value: Any, labels: Sequence[str], where: str) -> int:
 
 
 def nli_tsv(files: Sequence[Rows]) -> list[dict]:
-    """XNLI XTREME TSV: premise, hypothesis, label word."""
+    """XNLI XTREME TSV: premise, hypothesis, label word (hub rows: label index; -1 = no gold label, skipped)."""
     return [
-        {"text_a": r["premise"], "text_b": r["hypothesis"], "label": _label_index(r["label"], NLI_LABELS, "xnli")}
+        {"text_a": r["premise"], "text_b": r["hypothesis"], "label": _label_index(r["label"], NLI_LABELS, "nli")}
         for f in files
         for r in f
+        if str(r["label"]).strip() != "-1"
     ]
 
 

@@ -112,8 +112,37 @@ def load_examples(
         raise DataError(f"task {task.name!r} cannot run: {task.unavailable}", field=task.name)
     loaded = load_local(task, split, lang, data_dir, cache_dir) if data_dir is not None else load_hub(task, split, lang, cache_dir)
     examples = loaded.examples
+    if task.kind == "retrieval":
+        if limit is not None:
+            examples = [limit_retrieval(e, limit) for e in examples]
+        return Loaded(examples, loaded.files)
     if rows is not None:
         examples = examples[rows[0] : rows[1]]
     if limit is not None:
         examples = examples[:limit]
     return Loaded(examples, loaded.files)
+
+
+def limit_retrieval(example: dict, limit: int) -> dict:
+    """A smaller retrieval set. Parallel sets (Tatoeba: every source has its translation): the first
+    ``limit`` pairs. Mining sets (BUCC): every sentence in a gold pair plus the first ``limit`` others
+    of each side, so the gold pairs survive and the distractors shrink."""
+    src_ids, tgt_ids, gold = example["source_ids"], example["target_ids"], example["gold"]
+    if len(gold) == len(src_ids) == len(tgt_ids):
+        keep = set(src_ids[:limit])
+        keep_t = {t for s, t in gold if s in keep}
+        gold_kept = [(s, t) for s, t in gold if s in keep]
+    else:
+        gold_s, gold_t = {s for s, _ in gold}, {t for _, t in gold}
+        keep = gold_s | set([i for i in src_ids if i not in gold_s][:limit])
+        keep_t = gold_t | set([t for t in tgt_ids if t not in gold_t][:limit])
+        gold_kept = list(gold)
+    src = [(i, x) for i, x in zip(src_ids, example["source"]) if i in keep]
+    tgt = [(i, x) for i, x in zip(tgt_ids, example["target"]) if i in keep_t]
+    return {
+        "source_ids": [i for i, _ in src],
+        "source": [x for _, x in src],
+        "target_ids": [i for i, _ in tgt],
+        "target": [x for _, x in tgt],
+        "gold": gold_kept,
+    }

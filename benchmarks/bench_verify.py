@@ -1,0 +1,82 @@
+"""Benchmark (not a test): how fast claimcheck verifies.
+
+1. whole-process wall time of `claimcheck verify all --no-write` (CLI start, registry, verifier,
+   terminal rendering), median of N runs;
+2. in-process verification of 10,000 synthetic gain claims x 5 seeds of run records.
+
+Run:  python benchmarks/bench_verify.py [--runs 7] [--claims 10000] [--seeds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from claimcheck.claims.models import Claim, Paper, PaperFile
+from claimcheck.claims.registry import build_registry
+from claimcheck.results.records import Metric, RunRecord
+from claimcheck.verifier.engine import verify
+
+
+def bench_cli(runs: int) -> list[float]:
+    exe = shutil.which("claimcheck") or sys.executable
+    cmd = [exe, "verify", "all", "--no-write"] if exe != sys.executable else [exe, "-m", "claimcheck.cli", "verify", "all", "--no-write"]
+    times = []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "CLAIMCHECK_HOME": home, "COLUMNS": "160"}
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def synthetic(n_claims: int, n_seeds: int):
+    paper = Paper(id="0000.00000", version="v1", title="synthetic", authors=["bench"], year=2026,
+                  sources=[{"id": "t", "title": "T", "locator": "T", "reliability": "primary"}])
+    systems = [f"S{i}" for i in range(n_claims)]
+    claims = [
+        Claim(id=f"0000.00000/c{i}", statement="synthetic gain", kind="quantity", version="v1",
+              location={"section": "bench"}, reported=["1.0"],
+              derivation={"name": "mean_gain", "params": {"system": s, "baseline": "base", "tasks": ["xnli"], "split": "dev"}},
+              key_terms=["x"])
+        for i, s in enumerate(systems)
+    ]
+    registry = build_registry([(Path("synthetic.yaml"), PaperFile(paper=paper, claims=claims))])
+    records = []
+    for seed in range(n_seeds):
+        records.append(RunRecord(run_id=f"base-{seed}", paper_id="0000.00000", system="base", seed=seed, preset="bench",
+                                 fidelity="full", metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0 + seed * 0.1)]))
+        for i, s in enumerate(systems):
+            records.append(RunRecord(run_id=f"{s}-{seed}", paper_id="0000.00000", system=s, seed=seed, preset="bench", fidelity="full",
+                                     metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=71.0 + seed * 0.1 + (i % 7) * 0.01)]))
+    return registry, records
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--claims", type=int, default=10_000)
+    ap.add_argument("--seeds", type=int, default=5)
+    args = ap.parse_args()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    times = bench_cli(args.runs)
+    print(f"claimcheck verify all (whole process): median {statistics.median(times):.3f} s, min {min(times):.3f} s over {args.runs} runs")
+    registry, records = synthetic(args.claims, args.seeds)
+    t0 = time.perf_counter()
+    report = verify(registry, records)
+    dt = time.perf_counter() - t0
+    counts = report.overall_counts
+    print(f"in-process: {args.claims} claims x {args.seeds} seeds ({len(records)} run records) verified in {dt:.3f} s; overall {counts}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Commands over the claim registry and the verifier: list, show, validate, schema, verify, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimcheck.cli.app import EXIT_OK, RegistryOpt, app, expected_errors, out
+from claimcheck.errors import InputError
+
+ResultsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--results", help="Run-record JSON file or folder to include (repeatable)."),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite, when it exists."),
+]
+NoBundledOpt = Annotated[
+    bool, typer.Option("--no-bundled-results", help="Leave out the replication results shipped with claimcheck.")
+]
+
+
+def _store(store: Path | None) -> Path:
+    from claimcheck.home import default_store_path
+
+    return store or default_store_path()
+
+
+@app.command("list")
+@expected_errors
+def list_claims(registry: RegistryOpt = None) -> None:
+    """List every claim in the registry.
+
+    Example: claimcheck list --registry ./claims
+    """
+    from rich.table import Table
+
+    from claimcheck.claims.registry import load_registry
+
+    reg = load_registry(registry or [])
+    table = Table("claim", "kind", "version", "statement", show_lines=False)
+    for claim in reg.claims.values():
+        pinned = reg.papers[claim.paper_id].version
+        version = claim.version if claim.version == pinned else f"{claim.version} (superseded)"
+        table.add_row(claim.id, claim.kind.value, version, claim.statement)
+    out.print(table)
+    out.print(f"{len(reg.claims)} claims from {len(reg.papers)} papers")
+
+
+@app.command("show")
+@expected_errors
+def show(
+    claim_id: Annotated[str, typer.Argument(help="Claim id, e.g. 2005.13013/xtreme-test-gain")],
+    registry: RegistryOpt = None,
+    results: ResultsOpt = None,
+    store: StoreOpt = None,
+    no_bundled_results: NoBundledOpt = False,
+) -> None:
+    """Show one claim with its verdicts and all the evidence behind them.
+
+    Example: claimcheck show 2005.13013/xtreme-test-gain
+    """
+    from claimcheck.reports.terminal import render_claim_detail
+    from claimcheck.workflow import verify_from_disk
+
+    _, report = verify_from_disk([claim_id], registry or [], results or [], _store(store), not no_bundled_results)
+    out.print(render_claim_detail(report.claims[0]))
+
+
+@app.command("validate")
+@expected_errors
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Claim files or folders (default: the whole registry).")] = None,
+    registry: RegistryOpt = None,
+) -> None:
+    """Validate claim files: schema, ids, derivation names; drafts are refused until confirmed.
+
+    Example: claimcheck validate claims/
+    """
+    from claimcheck.claims.draft import check_no_drafts
+    from claimcheck.claims.registry import BUNDLED_PAPERS, build_registry, iter_claim_files, load_paper_file
+    from claimcheck.verifier.derive import DERIVATIONS, REQUIRED_PARAMS
+
+    targets = list(paths or []) + list(registry or [])
+    files = [(p, load_paper_file(p)) for p in iter_claim_files(targets or [BUNDLED_PAPERS])]
+    if not files:
+        raise InputError("no claim files (*.yaml) found", path=", ".join(str(p) for p in targets))
+    bundled = [] if not targets else [(p, load_paper_file(p)) for p in iter_claim_files([BUNDLED_PAPERS])]
+    build_registry(bundled + [f for f in files if f[0] not in {b[0] for b in bundled}], known_derivations=set(DERIVATIONS), required_params=REQUIRED_PARAMS)
+    for path, pf in files:
+        check_no_drafts(pf, path)
+    n_claims = sum(len(pf.claims) for _, pf in files)
+    out.print(f"ok: {len(files)} file(s), {n_claims} claims valid")
+
+
+@app.command("schema")
+@expected_errors
+def schema(
+    what: Annotated[str, typer.Argument(help="claims | results | report")] = "claims",
+) -> None:
+    """Print the JSON Schema of the claim format (or of run records / the JSON report).
+
+    Example: claimcheck schema claims > claim.schema.json
+    """
+    from claimcheck.claims.models import PaperFile
+    from claimcheck.results.records import RunRecord
+    from claimcheck.verifier.verdict import VerificationReport
+
+    models = {"claims": PaperFile, "results": RunRecord, "report": VerificationReport}
+    if what not in models:
+        raise InputError(f"unknown schema {what!r}; choose one of {', '.join(models)}", field="what")
+    print(json.dumps(models[what].model_json_schema(), indent=2, sort_keys=True))
+
+
+@app.command("verify")
+@expected_errors
+def verify_cmd(
+    claims: Annotated[list[str] | None, typer.Argument(help="'all', claim ids, or paper ids.")] = None,
+    registry: RegistryOpt = None,
+    results: ResultsOpt = None,
+    store: StoreOpt = None,
+    no_bundled_results: NoBundledOpt = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md / report.html / report.json.")] = Path("claimcheck-report"),
+    no_write: Annotated[bool, typer.Option("--no-write", help="Only print; write no report files.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) on inconclusive, disputed or failed runs.")] = False,
+) -> None:
+    """Verify claims (source tier + replication tier), print the table, write the report.
+
+    Exit code 0: nothing contradicted; 1: some claim contradicted (with --strict also inconclusive,
+    disputed by a proxy, or a failed run); 2: bad input.
+
+    Example: claimcheck verify all
+    """
+    from claimcheck.reports.terminal import render_terminal
+    from claimcheck.workflow import save_report_files, verify_from_disk
+
+    ids = [] if not claims or claims == ["all"] else claims
+    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results)
+    out.print(render_terminal(report))
+    if not no_write:
+        written = save_report_files(report, out_dir)
+        out.print("report written: " + ", ".join(str(p) for p in written))
+    code = report.exit_code(strict)
+    if code != EXIT_OK:
+        raise typer.Exit(code)
+
+
+@app.command("report")
+@expected_errors
+def report_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md | html | json")] = "md",
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
+    claims: Annotated[list[str] | None, typer.Argument(help="'all', claim ids, or paper ids.")] = None,
+    registry: RegistryOpt = None,
+    results: ResultsOpt = None,
+    store: StoreOpt = None,
+    no_bundled_results: NoBundledOpt = False,
+    title: Annotated[str, typer.Option(help="Report title.")] = "claimcheck verification report",
+) -> None:
+    """Render the verification report as Markdown, self-contained HTML (with plots) or JSON.
+
+    Example: claimcheck report --format html --out report.html
+    """
+    from claimcheck.workflow import verify_from_disk
+
+    renderers = {"md": "markdown", "html": "html", "json": "jsonout"}
+    if fmt not in renderers:
+        raise InputError(f"unknown format {fmt!r}; choose md, html or json", field="--format")
+    ids = [] if not claims or claims == ["all"] else claims
+    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results)
+    if fmt == "md":
+        from claimcheck.reports.markdown import render_markdown as render
+    elif fmt == "html":
+        from claimcheck.reports.html import render_html as render
+    else:
+        from claimcheck.reports.jsonout import render_json as render
+    text = render(report) if fmt == "json" else render(report, title=title)
+    if out_path is None:
+        print(text, end="")
+        return
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(text, encoding="utf-8")
+    out.print(f"written: {out_path}")

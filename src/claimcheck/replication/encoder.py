@@ -1,0 +1,69 @@
+"""The shared encoder: loading (pretrained, from a stage checkpoint, or random-init from a config),
+running it for a head, and saving it as a stage checkpoint.
+
+Weights load with SDPA attention (PyTorch's fused scaled-dot-product kernels) and without the pooler:
+no head here reads the pooler, and mE5 ships none (it would be random).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from claimcheck.errors import InputError
+from claimcheck.replication.spec import EncoderSpec
+
+
+def _offline_if_local(location: str) -> None:
+    if Path(location).exists():
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory never needs the network
+
+
+def load_tokenizer(location: str):
+    from transformers import AutoTokenizer
+
+    _offline_if_local(location)
+    try:
+        return AutoTokenizer.from_pretrained(location)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot load a tokenizer: {exc}", path=location, field="--model") from None
+
+
+def load_encoder(spec: EncoderSpec, location: str, *, seed: int):
+    """The encoder at ``location`` (a directory or hub id); random-init from its config when
+    ``spec.random_init`` (weights then depend on ``seed`` only)."""
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    _offline_if_local(location)
+    kwargs = {"attn_implementation": "sdpa", "add_pooling_layer": False}
+    try:
+        if spec.random_init and not (Path(location) / "model.safetensors").exists():
+            config = AutoConfig.from_pretrained(location)
+            torch.manual_seed(seed)
+            return AutoModel.from_config(config, **kwargs)
+        return AutoModel.from_pretrained(location, **kwargs)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot load the encoder: {exc}", path=location, field="--model") from None
+
+
+def pad_id_of(tokenizer) -> int:
+    if tokenizer.pad_token_id is None:
+        raise InputError("the tokenizer defines no padding token", field="--model")
+    return int(tokenizer.pad_token_id)
+
+
+def run_encoder(encoder, batch, layer: int | None):
+    """Hidden states [B, T, H] of one layer (None = last) for a padded batch."""
+    out = encoder(
+        input_ids=batch["input_ids"],
+        attention_mask=batch["attention_mask"],
+        output_hidden_states=layer is not None,
+    )
+    return out.last_hidden_state if layer is None else out.hidden_states[layer]
+
+
+def save_encoder(encoder, tokenizer, directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    encoder.save_pretrained(directory, safe_serialization=True)
+    tokenizer.save_pretrained(directory)

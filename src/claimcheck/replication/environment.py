@@ -1,0 +1,135 @@
+"""The one place that touches the machine: device, seeds, determinism, precision, provenance.
+
+Training and evaluation code asks this module for a device, an autocast context and a seeded state,
+and the pipeline asks it for the provenance a run record carries (package versions, git revision,
+device, dtype, host, sha256 of the model weights).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from claimcheck.errors import InputError
+
+PACKAGES = ("claimcheck", "torch", "transformers", "datasets", "tokenizers", "numpy", "safetensors")
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+_SHA_CACHE: dict[tuple[str, int, int], str] = {}
+
+
+def choose_device(requested: str = "auto"):
+    """"auto": the GPU when there is one, else the CPU; "cuda" without a GPU is an input error."""
+    import torch
+
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise InputError("--device cuda was asked for but torch sees no GPU", field="device")
+    if requested not in ("cpu",) and not requested.startswith("cuda"):
+        raise InputError(f"unknown device {requested!r} (use cpu, cuda or auto)", field="device")
+    return torch.device(requested)
+
+
+def seed_everything(seed: int, device) -> None:
+    """Seed Python, numpy and torch; on a CPU also ask torch for deterministic kernels."""
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    if device.type == "cpu":
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    else:
+        torch.backends.cuda.matmul.allow_tf32 = True  # bf16 autocast does the heavy lifting; TF32 for the rest
+        torch.backends.cudnn.allow_tf32 = True
+
+
+def precision_dtype(device, precision: str = "auto") -> str:
+    """What the run computes in: bf16 autocast on a GPU (when "auto" or "bf16"), float32 otherwise."""
+    if precision == "fp32" or device.type != "cuda":
+        return "float32"
+    return "bfloat16 autocast"
+
+
+def autocast(device, precision: str = "auto"):
+    import torch
+
+    if precision_dtype(device, precision) == "bfloat16 autocast":
+        return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def describe_device(device) -> str:
+    import torch
+
+    if device.type == "cuda":
+        return f"{device} ({torch.cuda.get_device_name(device)})"
+    return f"cpu ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def git_revision() -> str:
+    """The commit of the claimcheck checkout this code runs from ("" when not in a git checkout)."""
+    here = Path(__file__).resolve().parent
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    if rev.returncode != 0:
+        return ""
+    return rev.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def sha256_weights(model_dir: str | Path) -> str:
+    """sha256 over the model's weight files (name + bytes, sorted); "" for a hub id not on disk."""
+    path = Path(model_dir)
+    files = sorted(p for name in WEIGHT_FILES for p in path.glob(name)) if path.is_dir() else []
+    if not files:
+        return ""
+    h = hashlib.sha256()
+    for f in files:
+        st = f.stat()
+        key = (str(f.resolve()), st.st_size, st.st_mtime_ns)
+        if key not in _SHA_CACHE:
+            fh = hashlib.sha256()
+            with f.open("rb") as stream:
+                for block in iter(lambda: stream.read(1 << 22), b""):
+                    fh.update(block)
+            _SHA_CACHE[key] = fh.hexdigest()
+        h.update(f.name.encode() + b"\0" + _SHA_CACHE[key].encode())
+    return h.hexdigest()
+
+
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def static_provenance() -> dict:
+    """What does not change between runs of one process."""
+    return {
+        "packages": package_versions(),
+        "git_revision": git_revision(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "host": socket.gethostname(),
+    }

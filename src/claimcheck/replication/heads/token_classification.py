@@ -1,0 +1,104 @@
+"""Token classification: UD-POS and PAN-X (targets), CCG supertags (intermediate, no public data).
+
+Words arrive pre-split (the XTREME files hold one word per line). Each word is tokenized on its own
+(``is_split_into_words``); its *first* sub-word carries the word's tag and every other sub-word, the
+special tokens and the words of the text prefix get -100, which the loss ignores (XTREME's ``run_tag``
+and jiant label the same positions). Sentences longer than ``max_length`` are truncated: their cut words
+get no prediction and are scored as the fallback tag ("O" for PAN-X, "X" for UD-POS), i.e. as errors.
+
+Scores: the task's declared metrics, ``f1`` = seqeval 0.0.12 chunk F1 (entity F1 on PAN-X's IOB2 tags,
+XTREME's "F1" on bare UPOS tags: ``metrics.entity_f1`` / ``metrics.pos_f1``), ``accuracy`` = share of
+words tagged right (jiant's CCG metric).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from claimcheck.errors import DataError
+from claimcheck.replication.heads.base import Batch, Feature, Head
+
+IGNORE = -100  # label of positions the loss skips
+
+
+class TokenClassificationHead(Head):
+    kind = "token_classification"
+    pad_values = {"labels": IGNORE}
+
+    def __init__(self, task, hidden_size, **options):
+        super().__init__(task, hidden_size, **options)
+        if not task.labels:
+            raise ValueError(f"task {task.name!r} declares no tags")
+        self.tag_index = {tag: i for i, tag in enumerate(task.labels)}
+        self.fallback = next((t for t in ("O", "X") if t in self.tag_index), task.labels[0])
+        self.dropout = nn.Dropout(self.dropout_p)
+        self.out = nn.Linear(hidden_size, len(task.labels))
+
+    def featurize(self, examples: Sequence[dict], tokenizer, max_length: int) -> list[Feature]:
+        prefix = self.text_prefix.split()  # the prefix as leading words that carry no tag
+        enc = tokenizer(
+            [prefix + list(ex["tokens"]) for ex in examples],
+            is_split_into_words=True,
+            truncation=True,
+            max_length=max_length,
+        )
+        feats = []
+        for i, ex in enumerate(examples):
+            if len(ex["tokens"]) != len(ex["tags"]):
+                raise DataError(f"{self.task.name}: sentence {i} has {len(ex['tokens'])} words but {len(ex['tags'])} tags")
+            ids = enc["input_ids"][i]
+            labels = [IGNORE] * len(ids)
+            first = [-1] * len(ex["tokens"])  # position of each word's first sub-word (-1: cut off)
+            seen = set()
+            for pos, word in enumerate(enc.word_ids(i)):
+                if word is None or word in seen:
+                    continue
+                seen.add(word)
+                k = word - len(prefix)
+                if k >= 0:
+                    first[k] = pos
+                    labels[pos] = self._tag_id(ex["tags"][k])
+            feats.append({"input_ids": ids, "labels": labels, "word_positions": first, "example_index": i})
+        return feats
+
+    def _tag_id(self, tag: str) -> int:
+        try:
+            return self.tag_index[tag]
+        except KeyError:
+            raise DataError(f"{self.task.name}: tag {tag!r} is not one of the declared tags {list(self.tag_index)}",
+                            field="tags") from None
+
+    def forward(self, hidden: torch.Tensor, batch: Batch) -> torch.Tensor:
+        return self.out(self.dropout(hidden)).float()  # [B, T, C]
+
+    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+        return nn.functional.cross_entropy(logits.flatten(0, 1), batch["labels"].flatten(), ignore_index=IGNORE)
+
+    def predict(self, logits: torch.Tensor, batch: Batch) -> list[list[int]]:
+        lengths = batch["attention_mask"].sum(dim=1).tolist()
+        best = logits.argmax(dim=-1).tolist()  # [B, T] tag index per token
+        return [row[:n] for row, n in zip(best, lengths)]
+
+    def word_tags(self, features: Sequence[Feature], predictions: Sequence) -> list[list[str]]:
+        """Predicted tag per word, read at each word's first sub-word (pure)."""
+        tags = self.task.labels
+        return [[tags[pred[p]] if p >= 0 else self.fallback for p in f["word_positions"]]
+                for f, pred in zip(features, predictions)]
+
+    def score(self, examples, features, predictions) -> dict[str, float]:
+        from claimcheck.replication.metrics import accuracy, seqeval_f1
+
+        predicted = self.word_tags(features, predictions)
+        gold = [list(examples[f["example_index"]]["tags"]) for f in features]
+        out: dict[str, float] = {}
+        if "f1" in self.task.metrics:
+            out["f1"] = seqeval_f1(gold, predicted)["f1"]
+        if "accuracy" in self.task.metrics:
+            out["accuracy"] = accuracy([t for s in predicted for t in s], [t for s in gold for t in s])
+        return out
+
+
+HEAD = TokenClassificationHead

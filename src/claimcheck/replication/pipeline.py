@@ -1,0 +1,264 @@
+"""The two units of work of a replication, each cached by its own sub-spec hash and resumable:
+
+* ``ensure_intermediate(ispec, ctx)``: English intermediate training → an encoder checkpoint folder,
+  shared by every target run that starts from it;
+* ``execute_run(spec, ctx)``: English target training (not for retrieval) → evaluation in every
+  language → a ``RunRecord`` with metrics and provenance (not yet stored: the runner stores it, then
+  calls ``cleanup_run``).
+
+Both can be killed at any point: a re-run reads finished stages from their ``done.json`` and resumes
+unfinished training from its last checkpoint (see ``stages.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from claimcheck.replication import environment as env
+from claimcheck.replication.runners.base import NullProgress, Progress, RunContext
+from claimcheck.replication.spec import DataUse, IntermediateSpec, RunSpec, TrainHParams
+from claimcheck.replication.stages import StageDir, write_json_atomic
+from claimcheck.results.records import Metric, Provenance, RunRecord
+
+
+def model_location(spec_model_name: str, ctx: RunContext) -> str:
+    return ctx.model_path or spec_model_name
+
+
+def _load(use: DataUse, ctx: RunContext):
+    from claimcheck.replication.tasks import get_task
+    from claimcheck.replication.tasks.loading import load_examples
+
+    return load_examples(get_task(use.task), use.split, use.language, data_dir=ctx.data_dir, cache_dir=ctx.cache,
+                         rows=use.rows, limit=use.limit)
+
+
+def _make_head(task_name: str, hidden_size: int, spec_encoder, *, layer=None):
+    from claimcheck.replication.heads import load_head_class
+    from claimcheck.replication.tasks import get_task
+
+    task = get_task(task_name)
+    return load_head_class(task.kind)(
+        task, hidden_size, pooling=spec_encoder.pooling, text_prefix=spec_encoder.text_prefix, layer=layer
+    )
+
+
+def _train(encoder, tokenizer, uses: tuple[DataUse, ...], hp: TrainHParams, seed: int, spec_encoder, ctx: RunContext,
+           stage: StageDir, device, precision: str, progress: Progress, label: str, stage_name: str) -> dict:
+    """Train encoder + one fresh head per task on ``uses``; returns facts for the stage's done.json."""
+    import torch
+
+    from claimcheck.replication.encoder import pad_id_of
+    from claimcheck.replication.train import Trainer
+
+    torch.manual_seed(seed)  # head initialisation
+    heads, features, files = {}, {}, {}
+    for use in uses:
+        loaded = _load(use, ctx)
+        files.update(loaded.files)
+        head = heads.get(use.task) or _make_head(use.task, encoder.config.hidden_size, spec_encoder)
+        heads[use.task] = head.to(device)
+        features.setdefault(use.task, []).extend(head.featurize(loaded.examples, tokenizer, hp.max_length))
+    trainer = Trainer(encoder.to(device), heads, features, hp=hp, seed=seed, device=device, pad_id=pad_id_of(tokenizer),
+                      precision=precision, checkpoint_dir=stage.checkpoint)
+    bar = progress.task(label, trainer.total_steps)
+    trainer.on_step = lambda step, total, loss: (bar.advance(), bar.describe(f"{label} loss {loss:.3f}"))
+    resumed = stage.has_checkpoint()
+    stage.log(stage_name, "resume" if resumed else "start", step=trainer_step(stage))
+    try:
+        result = trainer.train()
+    finally:
+        bar.close()
+    return {
+        "data_files": files,
+        "steps": result.steps,
+        "resumed_from_step": result.resumed_from_step,
+        "train_seconds": result.seconds,
+        "examples_per_second": result.examples_seen / result.seconds if result.seconds > 0 else None,
+        "n_train_features": {k: len(v) for k, v in features.items()},
+        "heads": heads,
+    }
+
+
+def trainer_step(stage: StageDir) -> int:
+    """The optimizer step a stage's checkpoint was taken at (0 without one)."""
+    if not stage.has_checkpoint():
+        return 0
+    import torch
+
+    return int(torch.load(stage.checkpoint / "state.pt", map_location="cpu", weights_only=False)["step"])
+
+
+def ensure_intermediate(ispec: IntermediateSpec, ctx: RunContext, progress: Progress | None = None) -> Path:
+    """The encoder checkpoint of an intermediate stage, computed once (other processes wait on its lock)."""
+    progress = progress or NullProgress()
+    stage = StageDir(ctx.work, ispec.key)
+    out = stage.path / "encoder"
+    if stage.done():
+        stage.log("intermediate", "cached")
+        return out
+    with stage.lock():
+        if stage.done():
+            stage.log("intermediate", "cached")
+            return out
+        from claimcheck.replication.encoder import load_encoder, load_tokenizer, save_encoder
+
+        t0, started = time.perf_counter(), env.now_iso()
+        device = env.choose_device(ctx.device)
+        env.seed_everything(ispec.seed, device)
+        location = model_location(ispec.encoder.name, ctx)
+        tokenizer = load_tokenizer(location)
+        encoder = load_encoder(ispec.encoder, location, seed=ispec.seed)
+        facts = _train(encoder, tokenizer, ispec.train, ispec.hparams, ispec.seed, ispec.encoder, ctx, stage, device,
+                       "auto", progress, f"intermediate {ispec.system} seed {ispec.seed}", "intermediate")
+        facts.pop("heads")
+        tmp = stage.path / f"encoder.tmp-{os.getpid()}"
+        save_encoder(encoder, tokenizer, tmp)
+        os.replace(tmp, out)
+        stage.mark_done({**facts, "seconds": time.perf_counter() - t0, "started_at": started, "finished_at": env.now_iso(),
+                         "device": env.describe_device(device), "system": ispec.system})
+        stage.drop("checkpoint")
+        stage.log("intermediate", "done")
+        return out
+
+
+def execute_run(spec: RunSpec, ctx: RunContext, progress: Progress | None = None) -> RunRecord:
+    """Run (or finish) one run and return its record; its stages are reused when already done."""
+    progress = progress or NullProgress()
+    stage = StageDir(ctx.work, spec.run_id)
+    info = stage.done()
+    if info is None:
+        with stage.lock():
+            info = stage.done() or _compute_target(spec, ctx, stage, progress)
+    else:
+        stage.log("target", "cached")
+    return build_record(spec, info, ctx)
+
+
+def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: Progress) -> dict:
+    import torch
+
+    from claimcheck.replication.encoder import load_encoder, load_tokenizer
+    from claimcheck.replication.evaluate import n_scored, predict_features
+
+    t0, started = time.perf_counter(), env.now_iso()
+    device = env.choose_device(ctx.device)
+    seconds: dict[str, float] = {}
+    files: dict[str, str] = {}
+    base = model_location(spec.encoder.name, ctx)
+    if spec.intermediate is not None:
+        base = str(ensure_intermediate(spec.intermediate, ctx, progress))
+        inter = StageDir(ctx.work, spec.intermediate.key).done() or {}
+        seconds["intermediate"] = round(float(inter.get("seconds", 0.0)), 3)
+        files.update(inter.get("data_files", {}))
+    env.seed_everything(spec.seed, device)
+    tokenizer = load_tokenizer(base)
+    encoder = load_encoder(spec.encoder, base, seed=spec.seed).to(device)
+    target, hp = spec.target, spec.target.hparams or TrainHParams()
+    trained = stage.path / "trained.pt"
+    if target.train is None:  # retrieval: representations of the (intermediate-trained) encoder
+        head = _make_head(target.task, encoder.config.hidden_size, spec.encoder, layer=spec.encoder.retrieval_layer).to(device)
+    elif trained.exists():  # training finished before an interruption: reuse it
+        state = torch.load(trained, map_location=device, weights_only=False)
+        head = _make_head(target.task, encoder.config.hidden_size, spec.encoder).to(device)
+        encoder.load_state_dict(state["encoder"])
+        head.load_state_dict(state["head"])
+        seconds["target_train"] = state["seconds"]
+        files.update(state["data_files"])
+        stage.log("target_train", "cached")
+    else:
+        t1 = time.perf_counter()
+        facts = _train(encoder, tokenizer, (target.train,), hp, spec.seed, spec.encoder, ctx, stage, device, spec.precision,
+                       progress, f"target {target.task} {spec.system} seed {spec.seed}", "target_train")
+        head = facts["heads"][target.task]
+        seconds["target_train"] = round(time.perf_counter() - t1, 3)
+        files.update(facts["data_files"])
+        tmp = trained.with_name(f"trained.pt.tmp-{os.getpid()}")
+        torch.save({"encoder": encoder.state_dict(), "head": head.state_dict(), "seconds": seconds["target_train"],
+                    "data_files": facts["data_files"]}, tmp)
+        os.replace(tmp, trained)
+        stage.drop("checkpoint")
+        stage.log("target_train", "done", seconds=seconds["target_train"])
+    t2 = time.perf_counter()
+    metrics = []
+    for use in target.evals:
+        loaded = _load(use, ctx)
+        files.update(loaded.files)
+        features = head.featurize(loaded.examples, tokenizer, hp.max_length)
+        bar = progress.task(f"evaluate {target.task}-{use.language} {spec.system} seed {spec.seed}", len(features))
+        preds = predict_features(encoder, head, features, pad_id=int(tokenizer.pad_token_id), device=device,
+                                 precision=spec.precision, batch_size=ctx.eval_batch_size, on_batch=bar.advance)
+        bar.close()
+        n = n_scored(head, loaded.examples)
+        for name, value in head.score(loaded.examples, features, preds).items():
+            metrics.append({"task": target.task, "language": use.language, "metric": name, "split": target.split_role,
+                            "value": round(float(value), 4), "n_examples": n})
+    seconds["evaluate"] = round(time.perf_counter() - t2, 3)
+    info = {
+        "metrics": metrics,
+        "stage_seconds": seconds,
+        "data_files": files,
+        "started_at": started,
+        "finished_at": env.now_iso(),
+        "seconds": round(time.perf_counter() - t0, 3),
+        "device": env.describe_device(device),
+        "dtype": env.precision_dtype(device, spec.precision),
+        "model_sha256": _model_identity(spec, ctx),
+    }
+    write_json_atomic(stage.path / "metrics.json", {"metrics": metrics})
+    stage.mark_done(info)
+    stage.log("target", "done", seconds=info["seconds"])
+    return info
+
+
+def _model_identity(spec: RunSpec, ctx: RunContext) -> str:
+    location = model_location(spec.encoder.name, ctx)
+    digest = env.sha256_weights(location)
+    if digest:
+        return digest
+    if spec.encoder.random_init:
+        return f"random-init from config (seed {spec.seed})"
+    return ""
+
+
+def build_record(spec: RunSpec, info: dict, ctx: RunContext) -> RunRecord:
+    static = env.static_provenance()
+    provenance = Provenance(
+        **static,
+        device=info["device"],
+        dtype=info["dtype"],
+        started_at=info["started_at"],
+        finished_at=info["finished_at"],
+        stage_seconds=info["stage_seconds"],
+        data_files=dict(sorted(info["data_files"].items())),
+        model_sha256=info["model_sha256"],
+    )
+    return RunRecord(
+        run_id=spec.run_id,
+        paper_id=spec.paper_id,
+        system=spec.system,
+        seed=spec.seed,
+        preset=spec.preset,
+        fidelity=spec.fidelity,
+        deviations=list(spec.deviations),
+        spec=spec.as_json(),
+        metrics=[Metric(**m) for m in info["metrics"]],
+        provenance=provenance,
+    )
+
+
+def failed_record(spec: RunSpec, error: str) -> RunRecord:
+    """An infrastructure failure: stored with its error text, never read as a result."""
+    return RunRecord(
+        run_id=spec.run_id, paper_id=spec.paper_id, system=spec.system, seed=spec.seed, preset=spec.preset,
+        fidelity=spec.fidelity, deviations=list(spec.deviations) or ["(failed run)"], spec=spec.as_json(),
+        status="failed", error=error, provenance=Provenance(**env.static_provenance(), finished_at=env.now_iso()),
+    )
+
+
+def cleanup_run(spec: RunSpec, ctx: RunContext) -> None:
+    """After the record is stored: drop the run's fine-tuned weights (unless asked to keep them)."""
+    if not ctx.keep_checkpoints:
+        StageDir(ctx.work, spec.run_id).drop("trained.pt", "checkpoint")

@@ -1,0 +1,55 @@
+"""The in-process runner: one machine, CPU or one GPU, runs in order, intermediate stages first.
+
+Runs are grouped by their intermediate stage so each stage is trained once and its targets follow it.
+Every finished run is written to the store in its own transaction before the next one starts; a run
+that fails for a reason other than bad input is stored as ``status="failed"`` and the loop goes on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+
+from claimcheck.errors import ClaimcheckError
+from claimcheck.replication.runners.base import NullProgress, Progress, RunContext, RunOutcome
+from claimcheck.replication.spec import RunSpec
+
+
+def order_runs(specs: Sequence[RunSpec]) -> list[RunSpec]:
+    """Baseline runs first, then runs grouped by intermediate stage (stable within a group)."""
+    keys: dict[str, int] = {}
+    for s in specs:
+        keys.setdefault(s.intermediate.key if s.intermediate else "", len(keys))
+    return sorted(specs, key=lambda s: (0 if s.intermediate is None else 1, keys[s.intermediate.key if s.intermediate else ""]))
+
+
+class LocalRunner:
+    """Executes runs in this process. ``run`` returns one outcome per run it executed."""
+
+    def run(self, specs: Sequence[RunSpec], ctx: RunContext, store, progress: Progress | None = None) -> list[RunOutcome]:
+        from claimcheck.replication.pipeline import cleanup_run, execute_run, failed_record
+
+        progress = progress or NullProgress()
+        stored = store.ok_ids()
+        todo = [s for s in order_runs(specs) if s.run_id not in stored]
+        outcomes: list[RunOutcome] = []
+        overall = progress.task("runs", len(todo))
+        try:
+            for spec in todo:
+                overall.describe(f"run {spec.system} / {spec.target.task} / seed {spec.seed}")
+                try:
+                    record = execute_run(spec, ctx, progress)
+                except ClaimcheckError:
+                    raise
+                except Exception as exc:  # an infrastructure failure: recorded, never a result
+                    tail = "".join(traceback.format_exception(exc)[-3:]).strip()
+                    record = failed_record(spec, f"{type(exc).__name__}: {exc}\n{tail}")
+                    progress.note(f"run {spec.run_id} failed: {type(exc).__name__}: {exc}")
+                written = store.save(record)
+                if record.status == "ok":
+                    cleanup_run(spec, ctx)
+                outcomes.append(RunOutcome(record, written))
+                overall.advance()
+        finally:
+            overall.close()
+        return outcomes

@@ -1,0 +1,219 @@
+"""The training loop: one encoder, one head per task, batches from one or several tasks.
+
+* Dynamic padding: each micro-batch is padded to its own longest feature (``Head.collate``).
+* Length-grouped batches: features are shuffled, cut into pools of ``length_group`` micro-batches, each
+  pool sorted by length and cut into micro-batches, and the micro-batches shuffled again (little padding,
+  still random order).
+* Multi-task: the micro-batches of every task are pooled and shuffled together, so each task is sampled
+  in proportion to its number of examples (proportional sampling); a batch holds one task only.
+* AdamW (no decay on biases and LayerNorm weights), linear warm-up then linear decay to 0, gradient
+  accumulation over ``grad_accum`` micro-batches, gradient clipping.
+* bf16 autocast on a GPU (``environment.autocast``), float32 on a CPU.
+* The whole micro-batch schedule is fixed by the seed before the first step, and a checkpoint holds the
+  model, optimizer, scheduler, step and RNG state: a run resumed from a checkpoint continues the same
+  schedule and, on a CPU, ends with the same weights as a run that was never interrupted.
+* Optional early stopping on English dev slices (mean of the heads' first metric).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from claimcheck.replication.encoder import run_encoder
+from claimcheck.replication.environment import autocast
+from claimcheck.replication.heads.base import Feature, Head
+from claimcheck.replication.spec import TrainHParams
+
+MicroBatch = tuple[str, list[int]]  # (task name, feature indices)
+
+
+@dataclass
+class TrainResult:
+    steps: int
+    examples_seen: int
+    seconds: float
+    resumed_from_step: int
+    stopped_early: bool = False
+    best_dev: float | None = None
+
+
+def length_grouped_batches(lengths: list[int], batch_size: int, group: int, rng: random.Random) -> list[list[int]]:
+    """Indices cut into micro-batches of similar length, in random order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * max(1, group)
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def make_schedule(features: dict[str, list[Feature]], hp: TrainHParams, seed: int) -> list[MicroBatch]:
+    """Every micro-batch of the training, in order (epochs may be fractional: the last one is cut)."""
+    rng = random.Random(seed)
+    per_epoch = sum(math.ceil(len(f) / hp.batch_size) for f in features.values())
+    total = max(1, round(hp.epochs * per_epoch))
+    schedule: list[MicroBatch] = []
+    while len(schedule) < total:
+        epoch: list[MicroBatch] = []
+        for name in sorted(features):
+            lengths = [len(f["input_ids"]) for f in features[name]]
+            epoch += [(name, b) for b in length_grouped_batches(lengths, hp.batch_size, hp.length_group, rng)]
+        rng.shuffle(epoch)  # proportional sampling across tasks
+        schedule += epoch
+    return schedule[:total]
+
+
+def build_optimizer(params: list[tuple[str, nn.Parameter]], hp: TrainHParams, total_steps: int):
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight", "norm.weight")
+    groups = [
+        {"params": [p for n, p in params if not n.endswith(no_decay)], "weight_decay": hp.weight_decay},
+        {"params": [p for n, p in params if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=hp.lr)
+    warmup = int(hp.warmup * total_steps)
+
+    def factor(step: int) -> float:  # linear warm-up to lr, then linear decay to 0
+        if step < warmup:
+            return (step + 1) / (warmup + 1)
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def _atomic_save(obj, path: Path) -> None:
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+class Trainer:
+    """Trains ``encoder`` + ``heads`` on features of one or several tasks; resumable from ``checkpoint_dir``."""
+
+    def __init__(
+        self,
+        encoder: nn.Module,
+        heads: dict[str, Head],
+        features: dict[str, list[Feature]],
+        *,
+        hp: TrainHParams,
+        seed: int,
+        device: torch.device,
+        pad_id: int,
+        precision: str = "auto",
+        checkpoint_dir: Path | None = None,
+        dev_score: Callable[[], float] | None = None,
+        on_step: Callable[[int, int, float], None] | None = None,
+    ):
+        self.encoder, self.heads, self.features = encoder, nn.ModuleDict(heads), features
+        self.hp, self.seed, self.device, self.pad_id, self.precision = hp, seed, device, pad_id, precision
+        self.checkpoint_dir = checkpoint_dir
+        self.dev_score = dev_score if hp.early_stopping else None
+        self.on_step = on_step or (lambda step, total, loss: None)
+        self.schedule = make_schedule(features, hp, seed)
+        self.total_steps = math.ceil(len(self.schedule) / hp.grad_accum)
+        named = list(self.encoder.named_parameters()) + [(f"heads.{n}", p) for n, p in self.heads.named_parameters()]
+        self.optimizer, self.scheduler = build_optimizer(named, hp, self.total_steps)
+
+    # -- checkpoints ---------------------------------------------------------------------------------------
+    def _state(self, step: int, best: float | None, bad_evals: int) -> dict:
+        return {
+            "step": step,
+            "encoder": self.encoder.state_dict(),
+            "heads": self.heads.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else None,
+            "best": best,
+            "bad_evals": bad_evals,
+        }
+
+    def _resume(self) -> tuple[int, float | None, int]:
+        path = self.checkpoint_dir / "state.pt" if self.checkpoint_dir else None
+        if path is None or not path.exists():
+            return 0, None, 0
+        state = torch.load(path, map_location=self.device, weights_only=False)
+        self.encoder.load_state_dict(state["encoder"])
+        self.heads.load_state_dict(state["heads"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["rng"].cpu())
+        if state.get("cuda_rng") is not None and self.device.type == "cuda":
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        return state["step"], state["best"], state["bad_evals"]
+
+    def _save(self, step: int, best: float | None, bad_evals: int) -> None:
+        if self.checkpoint_dir is not None:
+            self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+            _atomic_save(self._state(step, best, bad_evals), self.checkpoint_dir / "state.pt")
+
+    # -- the loop ------------------------------------------------------------------------------------------
+    def _micro_step(self, task: str, indices: list[int], scale: float) -> float:
+        head = self.heads[task]
+        batch = head.collate([self.features[task][i] for i in indices], self.pad_id)
+        batch = {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
+        with autocast(self.device, self.precision):
+            hidden = run_encoder(self.encoder, batch, head.layer)  # [B, T, H]
+            loss = head.loss(head(hidden, batch), batch)
+        (loss * scale).backward()
+        return float(loss.detach())
+
+    def train(self) -> TrainResult:
+        start_step, best, bad_evals = self._resume()
+        self.encoder.train()
+        self.heads.train()
+        t0, seen, stopped = time.perf_counter(), 0, False
+        best_path = self.checkpoint_dir / "best.pt" if self.checkpoint_dir else None
+        best_state = None
+        for step in range(start_step, self.total_steps):
+            micro = self.schedule[step * self.hp.grad_accum : (step + 1) * self.hp.grad_accum]
+            loss = sum(self._micro_step(task, idx, 1.0 / len(micro)) for task, idx in micro) / len(micro)
+            seen += sum(len(idx) for _, idx in micro)
+            params = [p for group in self.optimizer.param_groups for p in group["params"]]
+            torch.nn.utils.clip_grad_norm_(params, self.hp.max_grad_norm)
+            self.optimizer.step()
+            self.scheduler.step()
+            self.optimizer.zero_grad(set_to_none=True)
+            if not math.isfinite(loss):
+                raise FloatingPointError(f"training loss became {loss} at step {step + 1}")
+            self.on_step(step + 1, self.total_steps, loss)
+            done = step + 1 == self.total_steps
+            if self.dev_score is not None and ((step + 1) % self.hp.eval_every == 0 or done):
+                score = self.dev_score()
+                self.encoder.train()
+                self.heads.train()
+                if best is None or score > best:
+                    best, bad_evals = score, 0
+                    best_state = {
+                        "encoder": {k: v.detach().clone() for k, v in self.encoder.state_dict().items()},
+                        "heads": {k: v.detach().clone() for k, v in self.heads.state_dict().items()},
+                    }
+                    if best_path is not None:
+                        _atomic_save(best_state, best_path)
+                else:
+                    bad_evals += 1
+                    if bad_evals >= self.hp.patience:
+                        stopped = True
+            if not done and not stopped and (step + 1) % self.hp.checkpoint_every == 0:
+                self._save(step + 1, best, bad_evals)
+            if stopped:
+                break
+        if self.dev_score is not None:  # keep the best dev checkpoint
+            if best_state is None and best_path is not None and best_path.exists():
+                best_state = torch.load(best_path, map_location=self.device, weights_only=False)
+            if best_state is not None:
+                self.encoder.load_state_dict(best_state["encoder"])
+                self.heads.load_state_dict(best_state["heads"])
+        return TrainResult(self.total_steps, seen, time.perf_counter() - t0, start_step, stopped, best)

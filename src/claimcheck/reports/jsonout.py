@@ -1,0 +1,24 @@
+"""The JSON report: the ``VerificationReport`` model as stable, diff-friendly JSON.
+
+Format: one object with ``schema_version``, ``claims`` (one ``ClaimVerdict`` each, with its
+``source`` and ``replication`` tier results, their arithmetic ``lines``, ``views`` with ``cells``
+and ``missing`` cells, plotted ``spans``, ``runs``, ``fidelity`` and ``deviations``), ``coverage``
+per tier, ``overall_counts``, the ``rules`` table and ``results_sources``. The JSON Schema is
+``VerificationReport.model_json_schema()`` (``claimcheck schema --results``).
+
+Stability: keys sorted, two-space indent, no timestamps, UTF-8 text, a trailing newline, and
+non-finite numbers written as ``null`` (strict JSON), so the same report always gives the same bytes.
+``VerificationReport.model_validate_json(render_json(r)) == r`` for every report with finite numbers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from claimcheck.verifier.verdict import VerificationReport
+
+
+def render_json(report: VerificationReport) -> str:
+    """The report as sorted, indented JSON text ending with a newline."""
+    data = json.loads(report.model_dump_json())  # pydantic writes NaN/inf as null
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,191 @@
+"""The Markdown report: coverage per tier, the rule table, a verdict table, and one evidence section
+per claim (cells with locators, runs, the arithmetic), with superseded and attributed claims marked
+and every replication below full fidelity labelled ("proxy" / "reduced") wherever it appears.
+
+Text from claim files is escaped: Markdown punctuation (and ``<``, which could open a tag) is backslashed,
+``|`` cannot break a table, and code spans/fences grow past any backticks in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from claimcheck.reports.labels import (
+    FIDELITY_NOTES,
+    MEANINGS,
+    attributed_note,
+    claim_anchors,
+    claim_marks,
+    claim_spans,
+    coverage_counts_text,
+    coverage_reasons_text,
+    fidelity_mark,
+    is_superseded,
+    ordered_tiers,
+    replication_label,
+    rule_text,
+    span_text,
+    superseded_note,
+)
+from claimcheck.verifier.verdict import ClaimVerdict, TierResult, VerificationReport, ViewResult
+
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_SPECIAL = re.compile(r"([\\`*_\[\]|<])")  # "<" could open an HTML tag; a backslash keeps it literal
+
+
+def md_text(text: str) -> str:
+    """Escape free text for Markdown prose or a table cell (one line)."""
+    text = _ENTITY.sub("&amp;", text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = " ".join(text.splitlines())
+    return "\\" + text if text.startswith(">") else text  # a leading ">" would open a blockquote
+
+
+def md_code(text: str) -> str:
+    """An inline code span that survives backticks in ``text``."""
+    text = " ".join(text.splitlines()).replace("|", "\\|")  # a pipe would still split a table row
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_block(lines: Sequence[str]) -> list[str]:
+    """A fenced ``text`` block longer than any backtick run inside it."""
+    longest = max((len(m) for line in lines for m in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}text", *lines, fence]
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out.extend("| " + " | ".join(row) + " |" for row in rows)
+    return out
+
+
+def render_markdown(report: VerificationReport, title: str = "claimcheck verification report") -> str:
+    """The whole report as GitHub-flavoured Markdown (pure: the same report gives the same text)."""
+    anchors = claim_anchors(cv.claim_id for cv in report.claims)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.overall_counts.items()))
+    out = [f"# {md_text(title)}", "", f"{len(report.claims)} claims. Overall: {counts or 'none'}."]
+    if report.results_sources:
+        out += ["", "Runs from: " + "; ".join(md_text(s) for s in report.results_sources) + "."]
+    out += ["", *_coverage(report), "", *_verdict_table(report, anchors), "", *_rules(report)]
+    out += ["", "## Evidence"]
+    for cv in report.claims:
+        out += ["", *_claim(cv, anchors, report.rules)]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _coverage(report: VerificationReport) -> list[str]:
+    rows = []
+    for tier in ordered_tiers(report):
+        cov = report.coverage[tier]
+        rows.append([tier, str(cov.checked), str(cov.total), md_text(coverage_counts_text(cov.counts)),
+                     md_text(coverage_reasons_text(cov.reasons))])
+    out = ["## Coverage", "", "How many claims each tier could check, and why it could not check the others.", ""]
+    out += _table(["tier", "checked", "of", "verdicts", "not checked: why"], rows)
+    below = [cv for cv in report.claims if fidelity_mark(cv.replication)]
+    if below:
+        listed = ", ".join(f"{md_text(cv.claim_id)} ({fidelity_mark(cv.replication)})" for cv in below)
+        out += ["", f"Replications below full fidelity ({len(below)}): {listed}. "
+                "A proxy (substituted model or data) can at most support or contradict a direction; "
+                "only a full-fidelity replication can reproduce a magnitude."]
+    out += ["", "Verdict meanings:", ""]
+    out += [f"- `{v}`: {m}" for v, m in MEANINGS.items()]
+    return out
+
+
+def _verdict_table(report: VerificationReport, anchors: dict[str, str]) -> list[str]:
+    rows = []
+    for cv in report.claims:
+        a = anchors[cv.claim_id]
+        claim = f"[{md_text(cv.claim_id)}](#{a})"
+        marks = claim_marks(cv)
+        if marks:
+            claim += " - " + "; ".join(md_text(m) for m in marks)
+        rows.append([
+            claim,
+            cv.kind,
+            md_text(", ".join(cv.reported)) or "-",
+            f"[{cv.source.verdict}](#{a}-source)",
+            f"[{replication_label(cv.replication)}](#{a}-replication)",
+            md_text(cv.replication.fidelity or "-"),
+            f"[**{cv.overall.value}**](#{a}) {cv.overall_rule}",
+        ])
+    header = ["claim", "kind", "reported", "source", "replication", "fidelity", "overall"]
+    return ["## Verdicts", "", *_table(header, rows)]
+
+
+def _rules(report: VerificationReport) -> list[str]:
+    out = ["## Rules for the overall verdict", "", "The first matching row decides.", ""]
+    return out + _table(["rule", "condition -> overall"], ([rid, md_text(text)] for rid, text in report.rules))
+
+
+def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> list[str]:
+    a = anchors[cv.claim_id]
+    out = [f'<a id="{a}"></a>', "", f"### {md_text(cv.claim_id)}", "", f"> {md_text(cv.statement)}", ""]
+    out.append(f"- Kind: {cv.kind}; paper {md_text(cv.paper_id)} {md_text(cv.version)} "
+               f"(pinned {md_text(cv.pinned_version)}); location: {md_text(cv.location)}")
+    if cv.reported:
+        out.append("- Reported: " + ", ".join(md_code(r) for r in cv.reported))
+    if is_superseded(cv):
+        note = md_text(superseded_note(cv))
+        if cv.superseded_by in anchors:
+            note += f" ([see {md_text(cv.superseded_by)}](#{anchors[cv.superseded_by]}))"
+        out.append(f"- **Superseded**: {note}")
+    if cv.attributed_to:
+        out.append(f"- **Attributed**: {md_text(attributed_note(cv))}")
+    out.append(f"- **Overall: {cv.overall.value}** (rule {cv.overall_rule}: "
+               f"{md_text(rule_text(rules, cv.overall_rule))})")
+    out += ["", f'<a id="{a}-source"></a>', "", f"#### Source tier: {cv.source.verdict}", ""]
+    out += _tier_body(cv.source)
+    for view in cv.source.views:
+        out += ["", *_view(view)]
+    rep = cv.replication
+    out += ["", f'<a id="{a}-replication"></a>', "", f"#### Replication tier: {replication_label(rep)}", ""]
+    out += _tier_body(rep)
+    facts = []
+    if rep.fidelity:
+        note = FIDELITY_NOTES.get(rep.fidelity, rep.fidelity)
+        facts.append(f"- Fidelity: **{md_text(note)}**" if fidelity_mark(rep) else f"- Fidelity: {md_text(note)}")
+    if rep.seeds or rep.seeds_needed:
+        needed = f" (about {rep.seeds_needed} would decide)" if rep.seeds_needed else ""
+        facts.append(f"- Seeds: {rep.seeds}{needed}")
+    if rep.runs:
+        facts.append("- Runs: " + ", ".join(md_code(r) for r in rep.runs))
+    if rep.failed_runs:
+        facts.append("- Failed runs (not evidence either way): " + ", ".join(md_code(r) for r in rep.failed_runs))
+    if rep.deviations:
+        facts.append("- Deviations from the paper:")
+        facts += [f"  - {md_text(d)}" for d in rep.deviations]
+    if facts:
+        out += ["", *facts]
+    spans = claim_spans(cv)
+    if spans:
+        out += ["", "#### Intervals", ""]
+        out += _table(["role", "interval", "label"], ([s.role, span_text(s), md_text(s.label)] for s in spans))
+    return out
+
+
+def _tier_body(tier: TierResult) -> list[str]:
+    out = [md_text(tier.summary)] if tier.summary else []
+    if tier.lines:
+        out += ["", *md_block(tier.lines)] if out else md_block(tier.lines)
+    return out or ["(no details)"]
+
+
+def _view(view: ViewResult) -> list[str]:
+    out = [f"View **{md_text(view.label)}**: {view.verdict.value}"]
+    if view.lines:
+        out += ["", *md_block(view.lines)]
+    if view.cells:
+        header = ["system", "task", "language", "metric", "split", "value", "origin", "reliability"]
+        rows = ([md_text(v) or "-" for v in (c.system, c.task, c.language, c.metric, c.split, c.value, c.origin,
+                                              c.reliability)] for c in view.cells)
+        out += ["", *_table(header, rows)]
+    if view.missing:
+        out += ["", f"Missing cells ({len(view.missing)}):", ""]
+        out += [f"- {md_code(m)}" for m in view.missing]
+    return out

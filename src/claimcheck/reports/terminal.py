@@ -1,0 +1,206 @@
+"""Terminal rendering with rich: the verdict table, the coverage panel, and one claim's evidence.
+
+Every piece of text from claim files goes into ``rich.text.Text`` objects, never into markup
+strings, so a statement containing ``[bold]`` prints as written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from claimcheck.reports.labels import (
+    FIDELITY_NOTES,
+    attributed_note,
+    claim_marks,
+    claim_spans,
+    coverage_counts_text,
+    coverage_reasons_text,
+    fidelity_mark,
+    is_superseded,
+    ordered_tiers,
+    replication_label,
+    rule_text,
+    span_text,
+    superseded_note,
+    tone_of,
+)
+from claimcheck.verifier.verdict import OVERALL_RULES, ClaimVerdict, TierResult, VerificationReport
+
+STYLES = {"good": "green", "bad": "bold red", "warn": "yellow", "fail": "magenta", "none": "dim"}
+
+
+def _verdict(text: str, verdict: str) -> Text:
+    return Text(text, style=STYLES[tone_of(verdict)])
+
+
+def render_terminal(report: VerificationReport) -> RenderableType:
+    """The verdict table (one row per claim), a coverage panel and a one-line legend."""
+    return Group(VerdictTable(report), render_coverage(report), render_legend())
+
+
+class VerdictTable:
+    """The verdict table; below ``WIDE`` columns, kind/reported/fidelity fold into the other cells
+    so the verdict columns are never squeezed out of a narrow terminal."""
+
+    WIDE = 130  # columns; at 120 the full layout would leave the claim id ~20 characters
+
+    def __init__(self, report: VerificationReport):
+        self.report = report
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(wide=options.max_width >= self.WIDE)
+
+    def table(self, wide: bool) -> Table:
+        table = Table(title="claimcheck verdicts", caption="evidence of one claim: claimcheck show ID",
+                      box=box.SIMPLE_HEAVY, title_justify="left", caption_justify="left", pad_edge=False)
+        table.add_column("claim", overflow="fold", min_width=20)
+        if wide:
+            table.add_column("kind", no_wrap=True)
+            table.add_column("reported", overflow="fold", min_width=10, max_width=18)
+        names = ("source", "replication", "fidelity", "overall") if wide else ("source", "replication", "overall")
+        for name in names:
+            table.add_column(name, no_wrap=True)
+        for cv in self.report.claims:
+            claim = Text(cv.claim_id)
+            if not wide:
+                claim.append(f"\n{cv.kind}: " + (", ".join(cv.reported) or "-"), style="dim")
+            for mark in claim_marks(cv):
+                claim.append(f"\n{mark}", style="dim")
+            rep = cv.replication
+            replication = _verdict(rep.verdict, rep.verdict)
+            if not wide and fidelity_mark(rep):
+                replication.append(f"\n({fidelity_mark(rep)})", style="yellow")
+            cells = [claim]
+            if wide:
+                cells += [Text(cv.kind), Text(", ".join(cv.reported) or "-")]
+            cells += [_verdict(cv.source.verdict, cv.source.verdict), replication]
+            if wide:
+                cells.append(Text(rep.fidelity or "-", style="yellow" if fidelity_mark(rep) else ""))
+            cells.append(_verdict(cv.overall.value, cv.overall.value))
+            table.add_row(*cells)
+        return table
+
+
+def render_coverage(report: VerificationReport) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    for _ in range(4):
+        grid.add_column()
+    for tier in ordered_tiers(report):
+        cov = report.coverage[tier]
+        grid.add_row(
+            Text(tier, style="bold"),
+            Text(f"{cov.checked}/{cov.total} checked"),
+            Text(coverage_counts_text(cov.counts)),
+            Text("not checked: " + coverage_reasons_text(cov.reasons), style="dim"),
+        )
+    overall = Text("overall: ", style="bold")
+    for i, (verdict, n) in enumerate(sorted(report.overall_counts.items())):
+        overall.append(", " if i else "")
+        overall.append(f"{verdict} {n}", style=STYLES[tone_of(verdict)])
+    parts: list[RenderableType] = [grid, overall]
+    if report.results_sources:
+        parts.append(Text("runs from: " + "; ".join(report.results_sources), style="dim"))
+    return Panel(Group(*parts), title="coverage", title_align="left", box=box.ROUNDED)
+
+
+def render_legend() -> Text:
+    legend = Text("legend: ")
+    for words, tone in (("holds", "good"), ("direction only/undecided", "warn"), ("contradicted", "bad"),
+                        ("infra failure", "fail"), ("not checked", "none")):
+        legend.append(words, style=STYLES[tone])
+        legend.append(" · ")
+    legend.append("(proxy)/(reduced): replicated below full fidelity")
+    return legend
+
+
+def _tier_lines(title: str, tier: TierResult, label: str) -> list[RenderableType]:
+    head = Text(f"{title}: ", style="bold")
+    head.append(label, style=STYLES[tone_of(tier.verdict)])
+    if tier.summary:
+        head.append(f" - {tier.summary}")
+    out: list[RenderableType] = [head]
+    out.extend(Text(f"  {line}") for line in tier.lines)
+    return out
+
+
+def _cells_table(view_cells: Iterable) -> Table:
+    table = Table(box=box.MINIMAL, pad_edge=False, show_edge=False)
+    for col in ("system", "task", "language", "metric", "split", "value", "origin", "reliability"):
+        table.add_column(col, overflow="fold")
+    for c in view_cells:
+        table.add_row(*(Text(v or "-") for v in (c.system, c.task, c.language, c.metric, c.split, c.value,
+                                                  c.origin, c.reliability)))
+    return table
+
+
+def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERALL_RULES) -> RenderableType:
+    """One claim's evidence: statement, location, arithmetic, cells with locators, runs, missing cells, rule."""
+    title = Text(cv.claim_id, style="bold")
+    title.append(f"  ({cv.kind})", style="dim")
+    parts: list[RenderableType] = [title, Text(cv.statement)]
+    meta = Text(f"paper {cv.paper_id} {cv.version} (pinned {cv.pinned_version}) · location: {cv.location}", style="dim")
+    parts.append(meta)
+    if cv.reported:
+        parts.append(Text("reported: " + ", ".join(cv.reported)))
+    if is_superseded(cv):
+        parts.append(Text(superseded_note(cv), style="yellow"))
+    if cv.attributed_to:
+        parts.append(Text(attributed_note(cv), style="yellow"))
+
+    parts.append(Text(""))
+    parts.extend(_tier_lines("source", cv.source, cv.source.verdict))
+    for view in cv.source.views:
+        head = Text(f"  view: {view.label}: ", style="bold")
+        head.append(view.verdict.value, style=STYLES[tone_of(view.verdict.value)])
+        parts.append(head)
+        parts.extend(Text(f"    {line}") for line in view.lines)
+        if view.cells:
+            parts.append(Padding(_cells_table(view.cells), (0, 0, 0, 4)))
+        if view.missing:
+            parts.append(Text(f"    missing cells ({len(view.missing)}):", style="bold"))
+            parts.extend(Text(f"      - {m}") for m in view.missing)
+
+    parts.append(Text(""))
+    rep = cv.replication
+    parts.extend(_tier_lines("replication", rep, replication_label(rep)))
+    if rep.fidelity:
+        parts.append(Text(f"  fidelity {FIDELITY_NOTES.get(rep.fidelity, rep.fidelity)}",
+                          style="yellow" if fidelity_mark(rep) else ""))
+    if rep.seeds or rep.seeds_needed:
+        needed = f"; about {rep.seeds_needed} would decide" if rep.seeds_needed else ""
+        parts.append(Text(f"  seeds: {rep.seeds}{needed}"))
+    if rep.runs:
+        parts.append(Text("  runs: " + ", ".join(rep.runs)))
+    if rep.failed_runs:
+        parts.append(Text("  failed runs: " + ", ".join(rep.failed_runs), style=STYLES["fail"]))
+    parts.extend(Text(f"  deviation: {d}") for d in rep.deviations)
+
+    spans = claim_spans(cv)
+    if spans:
+        parts.append(Text(""))
+        parts.append(Text("intervals:", style="bold"))
+        parts.extend(Text(f"  {s.role:<14} {span_text(s):<22} {s.label}") for s in spans)
+
+    parts.append(Text(""))
+    overall = Text("overall: ", style="bold")
+    overall.append(cv.overall.value, style=STYLES[tone_of(cv.overall.value)])
+    overall.append(f"  (rule {cv.overall_rule}: {rule_text(rules, cv.overall_rule)})")
+    parts.append(overall)
+    return Group(*parts)
+
+
+def render_plain_text(renderable: RenderableType, width: int = 110) -> str:
+    """A renderable as plain text (no colour codes) at a fixed width: for golden files and pipes."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False,
+                      emoji=False, highlight=False, markup=False)
+    console.print(renderable)
+    return buffer.getvalue()

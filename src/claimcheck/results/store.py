@@ -1,0 +1,157 @@
+"""The run store: one SQLite file of run records (default ``claimcheck.home.default_store_path()``).
+
+* WAL mode and a busy timeout, so several processes (a replicate loop, a Ray driver, an import) can
+  write at once: each write is one ``BEGIN IMMEDIATE`` transaction, and nothing is lost.
+* One row per run id. A successful record is immutable: writing it again is a no-op. A failed record
+  (``status="failed"``, infrastructure failure) is replaced when the same run later succeeds.
+* Records go in and come out as ``RunRecord`` (validated JSON); the columns beside the JSON exist for
+  listing and filtering only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from claimcheck.errors import StoreError
+from claimcheck.results.records import RunRecord
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      TEXT PRIMARY KEY,
+    paper_id    TEXT NOT NULL,
+    system      TEXT NOT NULL,
+    seed        INTEGER NOT NULL,
+    preset      TEXT NOT NULL,
+    fidelity    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    tasks       TEXT NOT NULL,
+    written_at  TEXT NOT NULL,
+    record      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_paper ON runs (paper_id, system);
+"""
+BUSY_TIMEOUT_S = 60.0
+
+
+class RunStore:
+    """A SQLite file of run records. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            with self._transaction() as db:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the run store: {exc}", path=str(self.path)) from None
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")  # takes the write lock now: no upgrade deadlock between writers
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    # -- writing -------------------------------------------------------------------------------------------
+    def save(self, record: RunRecord) -> bool:
+        """Write one finished run in one transaction. True if written; False if an ok record was already there."""
+        return self.save_many([record]) == 1
+
+    def save_many(self, records: Iterable[RunRecord]) -> int:
+        """Write records in one transaction; returns how many were written (ok records are never replaced)."""
+        rows = [_row(r) for r in records]
+        try:
+            with self._transaction() as db:
+                written = 0
+                for row in rows:
+                    cur = db.execute(
+                        "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?) "
+                        "ON CONFLICT(run_id) DO UPDATE SET paper_id=excluded.paper_id, system=excluded.system, "
+                        "seed=excluded.seed, preset=excluded.preset, fidelity=excluded.fidelity, status=excluded.status, "
+                        "tasks=excluded.tasks, written_at=excluded.written_at, record=excluded.record "
+                        "WHERE runs.status != 'ok'",
+                        row,
+                    )
+                    written += cur.rowcount
+                return written
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the run store: {exc}", path=str(self.path)) from None
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def get(self, run_id: str) -> RunRecord | None:
+        rows = self._query("SELECT record FROM runs WHERE run_id = ?", (run_id,))
+        return rows[0] if rows else None
+
+    def find(self, prefix: str) -> list[RunRecord]:
+        """Records whose run id starts with ``prefix`` (for ``claimcheck runs show r-3fa``)."""
+        return self._query("SELECT record FROM runs WHERE run_id LIKE ? ORDER BY run_id", (prefix.replace("%", "") + "%",))
+
+    def records(self, *, paper_id: str | None = None, status: str | None = None) -> list[RunRecord]:
+        sql, args = "SELECT record FROM runs WHERE 1=1", []
+        if paper_id:
+            sql, args = sql + " AND paper_id = ?", args + [paper_id]
+        if status:
+            sql, args = sql + " AND status = ?", args + [status]
+        return self._query(sql + " ORDER BY paper_id, system, tasks, seed, run_id", tuple(args))
+
+    def ok_ids(self) -> set[str]:
+        try:
+            return {r[0] for r in self._db.execute("SELECT run_id FROM runs WHERE status = 'ok'")}
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+
+    def _query(self, sql: str, args: tuple) -> list[RunRecord]:
+        try:
+            rows = self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
+        out = []
+        for (text,) in rows:
+            try:
+                out.append(RunRecord.model_validate_json(text))
+            except ValidationError as exc:
+                raise StoreError(f"a stored record does not validate: {exc.errors()[0]['msg']}", path=str(self.path)) from None
+        return out
+
+
+def _row(record: RunRecord) -> tuple:
+    tasks = ",".join(sorted({m.task for m in record.metrics})) or str(record.spec.get("target", {}).get("task", ""))
+    written_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    text = json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return (record.run_id, record.paper_id, record.system, record.seed, record.preset, record.fidelity, record.status, tasks, written_at, text)
+
+
+def open_store(path: Path | None = None) -> RunStore:
+    """The store at ``path``, or at the default location under the claimcheck home."""
+    from claimcheck.home import default_store_path
+
+    return RunStore(path if path is not None else default_store_path())

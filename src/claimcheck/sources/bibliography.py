@@ -1,0 +1,116 @@
+"""A small bundled bibliography: names for the arXiv ids that syntheses cite.
+
+``bibliography.yaml`` beside this file lists each paper with where its identification was read;
+an id nothing could be read about stays ``unidentified`` (we never fill titles in from memory).
+The audit names references by title and year from here, and says "unidentified" otherwise.
+
+Online arXiv metadata look-up is not implemented: no ``claimcheck.sources.arxiv`` client existed when
+this was written, and the audit must run offline. A user can add entries with ``--bibliography``
+style extra files through ``load_bibliography(extra=...)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from claimcheck.errors import InputError
+
+BUNDLED_BIBLIOGRAPHY = Path(__file__).parent / "bibliography.yaml"
+_ARXIV_IN_TEXT = re.compile(r"(\d{4}\.\d{4,5})")
+
+
+class BibEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    arxiv_id: str
+    status: Literal["identified", "uncertain", "unidentified"]
+    title: str = ""
+    short: str = ""  # "Phang et al. 2020"
+    authors: list[str] = Field(default_factory=list)
+    year: int | None = None
+    venue: str = ""
+    topic: str = ""
+    source: str = ""  # where the identification was read
+    note: str = ""
+
+    def label(self) -> str:
+        """'Qi et al. 2023, "Cross-Lingual Consistency of ..."', or an honest 'unidentified'."""
+        if self.status == "identified" and self.title:
+            who = self.short or (self.authors[0] if self.authors else "")
+            return f'{who}, "{self.title}"' if who else f'"{self.title}" ({self.year})'
+        if self.status == "uncertain":
+            return f"arXiv {self.arxiv_id} (identity uncertain: {self.note})" if self.note else f"arXiv {self.arxiv_id} (identity uncertain)"
+        return f"arXiv {self.arxiv_id} (unidentified)"
+
+
+class _BibFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entries: list[BibEntry]
+
+
+def _norm_title(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+class Bibliography(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entries: dict[str, BibEntry] = Field(default_factory=dict)
+
+    def lookup(self, arxiv_id: str | None) -> BibEntry | None:
+        return self.entries.get(arxiv_id) if arxiv_id else None
+
+    def describe(self, arxiv_id: str) -> BibEntry:
+        """The entry, or an ``unidentified`` placeholder for an id the bibliography does not hold."""
+        return self.entries.get(arxiv_id) or BibEntry(arxiv_id=arxiv_id, status="unidentified", source="not in the bundled bibliography")
+
+    def find_title(self, title: str) -> BibEntry | None:
+        """The identified entry whose title equals ``title`` (case, punctuation and spacing ignored)."""
+        want = _norm_title(title)
+        if not want:
+            return None
+        for e in self.entries.values():
+            if e.title and _norm_title(e.title) == want:
+                return e
+        return None
+
+    def find_work(self, text: str) -> BibEntry | None:
+        """The entry a free-text attribution names: by arXiv id in the text, else by its short name."""
+        m = _ARXIV_IN_TEXT.search(text or "")
+        if m and m.group(1) in self.entries:
+            return self.entries[m.group(1)]
+        low = (text or "").lower()
+        for e in self.entries.values():
+            if e.short and e.short.lower() in low:
+                return e
+        return None
+
+
+def _load_file(path: Path) -> list[BibEntry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read bibliography: {exc}", path=str(path)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", path=str(path)) from None
+    try:
+        return _BibFile.model_validate(data).entries
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise InputError(err["msg"], path=str(path), field=".".join(str(p) for p in err["loc"])) from None
+
+
+def load_bibliography(extra: Iterable[Path] = ()) -> Bibliography:
+    """The bundled bibliography, then user files (a later entry for the same id replaces an earlier one)."""
+    entries: dict[str, BibEntry] = {}
+    for path in [BUNDLED_BIBLIOGRAPHY, *extra]:
+        for e in _load_file(Path(path)):
+            entries[e.arxiv_id] = e
+    return Bibliography(entries=entries)

@@ -1,0 +1,147 @@
+"""Tables and sections from a PDF's text layer (or any plain-text conversion of a paper).
+
+A text layer has lost the table structure: what is left are lines such as ``XLM-R 79.2 86.4 73.8``.
+``text_tables`` reads runs of such lines (a label, then two or more value tokens), takes the line
+above as the column header when it has as many words as there are value columns, and attaches the
+nearest ``Table N: ...`` caption. Every table it returns has ``origin="pdf-text"`` (or ``"text"``),
+so ``Table.confidence`` is ``"low"`` and the draft says each cell must be checked against the PDF.
+
+``load_pdf_text`` is the only function that imports pypdf. A PDF without a text layer (a scan)
+raises ``InputError`` saying so, instead of producing an empty draft.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from claimcheck.errors import InputError
+from claimcheck.sources.candidates import Section
+from claimcheck.sources.latex import GridCell, Table, assemble_table
+
+MIN_TEXT_CHARS = 200  # fewer extractable characters than this in the whole PDF = no text layer
+
+_CELL = re.compile(
+    r"^(?:[+\-−]?\d+(?:\.\d+)?%?(?:/[+\-−]?\d+(?:\.\d+)?%?)*(?:±\d+(?:\.\d+)?)?[*†‡§¶]?|[–—-]{1,2}|n/a)$"
+)
+_CAPTION = re.compile(r"^\s*Table\s+(\d+)\s*[:.]\s*(.*)$")
+_HEADING = re.compile(
+    r"^(?:(?P<num>(?:\d+|[A-H])(?:\.\d+){0,2})\.?\s+(?P<title>[A-Z][^.!?]{1,70})"
+    r"|(?P<named>Abstract|Introduction|Conclusions?|Related Work|Discussion|Results|Acknowledge?ments?|References))$"
+)
+
+
+def load_pdf_text(path: Path) -> list[str]:
+    """The text layer of each page. Raises ``InputError`` for an unreadable or text-less PDF."""
+    from pypdf import PdfReader  # heavy: only here
+    from pypdf.errors import PdfReadError
+
+    if not path.is_file():
+        raise InputError("no such PDF file", path=str(path))
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            raise InputError("the PDF is encrypted; decrypt it first", path=str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a readable PDF ({exc})", path=str(path)) from None
+    if sum(len(p.strip()) for p in pages) < MIN_TEXT_CHARS:
+        raise InputError(
+            f"the PDF has no text layer ({len(pages)} page(s), almost no extractable text; a scan?). "
+            "Run OCR and pass the text with --text FILE, or give the LaTeX source with --tex",
+            path=str(path),
+        )
+    return pages
+
+
+def _row(line: str) -> tuple[str, list[str]] | None:
+    """(label, value tokens) when the line ends in two or more table cells, else None."""
+    line = re.sub(r"\s*±\s*", "±", line)
+    line = re.sub(r"(?<=\d)\s*/\s*(?=\d)", "/", line)
+    tokens = line.split()
+    k = len(tokens)
+    while k > 0 and _CELL.match(tokens[k - 1]):
+        k -= 1
+    values = tokens[k:]
+    if len(values) < 2 or not any(re.search(r"\d", v) for v in values) or k > 8:
+        return None
+    return " ".join(tokens[:k]), values
+
+
+def _caption_near(lines: list[str], start: int, end: int) -> tuple[str, str, int | None]:
+    """(number, caption, caption line) of the closest ``Table N:`` line after or before a block."""
+    for i in list(range(end, min(len(lines), end + 3))) + list(range(start - 1, max(-1, start - 5), -1)):
+        m = _CAPTION.match(lines[i])
+        if m:
+            return m.group(1), m.group(2).strip(), i
+    return "", "", None
+
+
+def text_tables(text: str, origin: str = "pdf-text", sections: list[Section] | None = None) -> list[Table]:
+    """Tables read from text lines; low confidence by construction (see module doc)."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if _row(lines[i]) is None:
+            i += 1
+            continue
+        start = i
+        rows = []
+        while i < len(lines) and (parsed := _row(lines[i])) is not None:
+            rows.append(parsed)
+            i += 1
+        width = max(len(v) for _, v in rows)
+        header_line = lines[start - 1] if start > 0 and not _CAPTION.match(lines[start - 1]) else ""
+        words = header_line.split()
+        header = [GridCell("")] + [GridCell(w) for w in words[-width:]] if len(words) >= width else []
+        grid = ([header] if header else []) + [
+            [GridCell(label)] + [GridCell()] * (width - len(vals)) + [GridCell(v) for v in vals] for label, vals in rows
+        ]
+        number, caption, _ = _caption_near(lines, start - (1 if header else 0), i)
+        rules = [False] + [bool(header) and r == 1 for r in range(1, len(grid))]
+        table = assemble_table(grid, rules, number=number, index=len(tables) + 1, label="", caption=caption,
+                               section=_section_of(sections, lines[start]), origin=origin)
+        if table.values:
+            tables.append(table)
+    return tables
+
+
+def _section_of(sections: list[Section] | None, line: str) -> str:
+    return next((s.title for s in sections or [] if line and line in s.text), "")
+
+
+def text_sections(text: str) -> list[Section]:
+    """Sections from numbered headings ("3.1 Results"); table rows and captions are left out."""
+    sections: list[Section] = []
+    title, body = "Front matter", []
+
+    def close() -> None:
+        joined = "\n".join(body)
+        joined = re.sub(r"(\w)-\n(\w)", r"\1\2", joined)  # "im-\nprovement"
+        paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", joined)]
+        text_ = "\n\n".join(p for p in paragraphs if p)
+        if text_:
+            sections.append(Section(title, text_))
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        m = _HEADING.match(stripped)
+        if m and len(stripped.split()) <= 10:
+            close()
+            title = stripped if not m.group("num") else f"{m.group('num')} {m.group('title').strip()}"
+            body = []
+            if title.lower().startswith("references"):
+                break
+            continue
+        if _row(stripped) is not None or _CAPTION.match(stripped):
+            body.append("")  # a table line ends the paragraph around it
+            continue
+        body.append(line)
+    else:
+        close()
+    return sections
+
+
+def text_title(text: str) -> str:
+    return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")

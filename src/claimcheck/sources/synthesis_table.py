@@ -1,0 +1,208 @@
+"""The claims table of a synthesis report: tab-separated, Markdown pipes, or flattened by a PDF.
+
+Columns are recognised by their header (any order; Verified or Confidence may be missing). Without a
+header, each cell is classified by its content (a tick, a number in [0, 1], the text). A row whose
+text stops mid-sentence at 100+ characters, or ends with an ellipsis, is marked truncated: the
+syntheses we audit cut each claim at a fixed width (120 characters in the seeds).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict
+
+MAX_ROWS = 2_000
+TRUNCATION_MIN_CHARS = 100
+_SENTENCE_END = tuple('.!?)]"\'”’»;:')
+
+_ROLE_WORDS = {
+    "claim": {"claim", "claims", "claim text", "statement", "text", "finding", "extracted claim"},
+    "verified": {"verified", "verified?", "verification", "status", "check", "checked", "✓"},
+    "confidence": {"confidence", "conf", "conf.", "confidence score", "certainty", "score"},
+}
+_TICKS = {"✓", "✔", "☑", "✅", "✔️", "yes", "y", "true", "verified", "[x]", "supported"}
+_CROSSES = {"✗", "✘", "☒", "❌", "×", "no", "n", "false", "unverified", "not verified", "[ ]", "-", "–", "—"}
+_MARK_TOKENS = "✓|✔|☑|✅|✗|✘|☒|❌|yes|no|true|false|verified|unverified"
+_CONF = re.compile(r"^(\d{0,3}(?:\.\d+)?)\s*(%)?$")
+_FLAT_ROW = re.compile(rf"^(?P<text>\S.*?)\s+(?:(?P<mark>{_MARK_TOKENS})\s+)?(?P<conf>(?:0|1)?\.\d+|\d{{1,3}}%|[01])\s*$", re.I)
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_BULLET_ROW = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(?P<text>\S.*)$")
+_HEADING_LIKE = re.compile(r"^\s*#|^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|sources)\s*:?\s*$", re.I)
+
+
+class ClaimRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int  # 1-based position in the table
+    line: int  # line of the report text
+    text: str
+    verified: bool | None = None  # None: no Verified column, or a mark we cannot read
+    verified_mark: str = ""  # as written
+    confidence: float | None = None  # 0..1
+    confidence_text: str = ""  # as written
+    truncated: bool = False
+    truncation: str = ""  # why it counts as truncated
+
+
+@dataclass
+class ParsedTable:
+    columns: list[str] = field(default_factory=list)
+    rows: list[ClaimRow] = field(default_factory=list)
+    dropped: int = 0
+
+
+def _split(line: str) -> list[str] | None:
+    """Cells of a tab-separated or pipe row, else None."""
+    if "\t" in line:
+        return [c.strip() for c in line.strip("\n").split("\t")]
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:-1] if s.endswith("|") and len(s) > 1 and not s.endswith("\\|") else s[1:]
+        cells = re.split(r"(?<!\\)\|", s)
+        return [c.strip().replace("\\|", "|") for c in cells]
+    return None
+
+
+def _role(cell: str) -> str:
+    c = cell.strip().strip("*_").strip().lower()
+    for role, words in _ROLE_WORDS.items():
+        if c in words:
+            return role
+    return "other"
+
+
+def _header(line: str) -> list[str] | None:
+    cells = _split(line)
+    if cells is None:
+        words = line.split()
+        roles = [_role(w) for w in words]
+        if 2 <= len(words) <= 4 and "claim" in roles and "other" not in roles:
+            return roles
+        return None
+    roles = [_role(c) for c in cells]
+    return roles if "claim" in roles and len([r for r in roles if r != "other"]) >= 2 else None
+
+
+def read_mark(cell: str) -> bool | None:
+    c = cell.strip().lower()
+    if c in _TICKS:
+        return True
+    if c in _CROSSES:
+        return False
+    return None
+
+
+def read_confidence(cell: str) -> float | None:
+    m = _CONF.match(cell.strip())
+    if not m or not m.group(1) or m.group(1) == ".":
+        return None
+    value = float(m.group(1))
+    if m.group(2) or 1.0 < value <= 100.0:
+        value /= 100.0
+    return value if 0.0 <= value <= 1.0 else None
+
+
+def truncation_of(text: str) -> str:
+    """Why a claim text looks cut off ("" when it does not)."""
+    t = text.rstrip()
+    if t.endswith(("…", "...")):
+        return "ends with an ellipsis"
+    if len(t) >= TRUNCATION_MIN_CHARS and not t.endswith(_SENTENCE_END):
+        return f"stops mid-sentence at {len(t)} characters"
+    return ""
+
+
+def _row(number: int, line: int, text: str, mark: str, conf: str) -> ClaimRow:
+    text = text.strip()
+    cut = truncation_of(text)
+    return ClaimRow(
+        number=number,
+        line=line,
+        text=text,
+        verified=read_mark(mark) if mark else None,
+        verified_mark=mark.strip(),
+        confidence=read_confidence(conf) if conf else None,
+        confidence_text=conf.strip(),
+        truncated=bool(cut),
+        truncation=cut,
+    )
+
+
+def _cells_by_role(cells: list[str], roles: list[str] | None) -> tuple[str, str, str]:
+    if roles:
+        get = {r: cells[i] for i, r in enumerate(roles) if i < len(cells) and r != "other"}
+        text = get.get("claim", "")
+        if not text:  # header without the row's text where we expect it: take the longest cell
+            text = max(cells, key=len, default="")
+        return text, get.get("verified", ""), get.get("confidence", "")
+    mark = conf = ""
+    rest = []
+    for c in cells:
+        if not mark and read_mark(c) is not None and len(c) <= 12:
+            mark = c
+        elif not conf and read_confidence(c) is not None and len(c) <= 8:
+            conf = c
+        else:
+            rest.append(c)
+    return max(rest, key=len, default=""), mark, conf
+
+
+def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_section: bool) -> ParsedTable:
+    """Rows of the claims table in ``lines`` (line number, text). Outside a claims section a header
+    row is required, and the table ends at the first line that is not a row."""
+    table = ParsedTable()
+    roles: list[str] | None = None
+    start = 0
+    for k, (_, line) in enumerate(lines):
+        h = _header(line)
+        if h:
+            roles, start = h, k + 1
+            break
+    if roles is None and not in_section:
+        notes.append("no claims table found")
+        return table
+    table.columns = roles or []
+    flat = roles is not None and _split(lines[start - 1][1]) is None  # header flattened to spaces (PDF)
+    started = False
+    for lineno, line in lines[start:]:
+        if not line.strip():
+            continue
+        if _MD_SEPARATOR.match(line):
+            continue
+        if _HEADING_LIKE.match(line) and "\t" not in line:
+            break
+        cells = _split(line)
+        if cells is not None and len([c for c in cells if c]) >= 1:
+            text, mark, conf = _cells_by_role(cells, roles)
+        elif (m := _FLAT_ROW.match(line)) and (in_section or flat):
+            text, mark, conf = m.group("text"), m.group("mark") or "", m.group("conf")
+        elif (m := _BULLET_ROW.match(line)) and in_section:
+            text, mark, conf = m.group("text"), "", ""
+        elif started and in_section and table.rows and table.rows[-1].line >= lineno - 1 and (flat or not roles):
+            prev = table.rows[-1]  # a wrapped continuation of the previous row (PDF layout)
+            table.rows[-1] = _row(prev.number, prev.line, f"{prev.text} {line.strip()}", prev.verified_mark, prev.confidence_text)
+            continue
+        else:
+            if started and not in_section:
+                break
+            continue
+        if not text.strip():
+            continue
+        started = True
+        if len(table.rows) >= MAX_ROWS:
+            table.dropped += 1
+            continue
+        table.rows.append(_row(len(table.rows) + 1, lineno, text, mark, conf))
+    if table.dropped:
+        notes.append(f"claims table has more than {MAX_ROWS} rows: {table.dropped} were counted but not audited")
+    if roles is None and table.rows:
+        notes.append("claims table has no header row: columns were recognised by their content")
+    if roles is not None:
+        for role, name in (("verified", "Verified"), ("confidence", "Confidence")):
+            if role not in roles:
+                notes.append(f"claims table has no {name} column")
+    if in_section and not table.rows:
+        notes.append("the claims section holds no rows")
+    return table

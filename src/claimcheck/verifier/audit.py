@@ -1,0 +1,328 @@
+"""Auditing synthesis reports against the claim registry (pure: values in, a scorecard out).
+
+Per report (issue 3, sections 1-5):
+
+1. resolution: each row is matched to a canonical claim (``claim_match``), unknown rows are kept,
+   truncated rows marked, numbers compared, quotations of a superseded version flagged, and the
+   registry's verdict is put beside the report's tick;
+2. ticks without evidence: a tick with a confidence below ``LOW_CONFIDENCE``, or on a claim the
+   registry cannot support (verdict in ``WEAK_VERDICTS``), or on an unknown row;
+3. attribution (``attribution.py``): the work each claim really comes from, the references that
+   hold none of the listed claims, and whether the examined paper is cited;
+4. research-question coverage (``question.py``);
+5. internal consistency: the report's own counts against its table and reference list, and
+   (across reports, in ``audit_reports``) the confidence the same claim gets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from claimcheck.claims.registry import Registry
+from claimcheck.sources.bibliography import Bibliography
+from claimcheck.sources.synthesis import SynthesisReport
+from claimcheck.sources.synthesis_table import ClaimRow
+from claimcheck.verifier.attribution import check_attribution, source_of
+from claimcheck.verifier.audit_models import (
+    Aggregate,
+    AuditResult,
+    Check,
+    ConfidenceSpread,
+    Finding,
+    InputProblem,
+    RecurringClaim,
+    ReportInfo,
+    RowAudit,
+    Scorecard,
+    VerdictView,
+)
+from claimcheck.verifier.claim_match import MATCH_THRESHOLD, normalise, number_mismatch, numbers_in, rank_claims
+from claimcheck.verifier.question import FACETS, check_question
+from claimcheck.verifier.verdict import VerificationReport
+
+LOW_CONFIDENCE = 0.5  # a tick stated with less than even confidence is a tick the report itself doubts
+WEAK_VERDICTS = {"unverified", "inconclusive", "contradicted", "disputed", "infra_failure"}
+
+
+def verdict_views(report: VerificationReport | None) -> dict[str, VerdictView]:
+    """The verifier's verdicts reduced to what a scorecard shows beside a tick."""
+    if report is None:
+        return {}
+    views = {}
+    for v in report.claims:
+        summary = v.source.summary
+        if v.replication.verdict not in ("not_run",):
+            summary += f"; replication: {v.replication.summary}"
+        views[v.claim_id] = VerdictView(
+            overall=v.overall.value, source=v.source.verdict, replication=v.replication.verdict, summary=summary
+        )
+    return views
+
+
+def _method(best) -> str:
+    parts = [
+        name
+        for name, share in (("numbers", best.numbers), ("key terms", best.terms), ("text", best.text))
+        if share is not None and share >= 0.5
+    ]
+    return " + ".join(parts) or "weak overall similarity"
+
+
+def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography) -> RowAudit:
+    claims = list(registry.claims.values())
+    row_numbers = [w for w, _, _ in numbers_in(row.text)]
+    if not claims:
+        return RowAudit(row=row, status="unknown", row_numbers=row_numbers, tick_reasons=_tick_reasons(row, None, None, False, False))
+    ranked = rank_claims(row.text, row.truncated, claims)
+    best, _, verbatim = ranked[0]
+    runner = ranked[1][0] if len(ranked) > 1 else None
+    chosen, method, mismatch = None, "", False
+    if best.score >= MATCH_THRESHOLD:
+        chosen = best
+        method = "quoted text" if verbatim else _method(best)
+        mismatch = number_mismatch(row.text, registry.claims[best.claim_id])
+    else:
+        blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
+        claim = registry.claims[blind_best[0].claim_id]
+        if blind_best[1] >= MATCH_THRESHOLD and number_mismatch(row.text, claim):
+            chosen, mismatch = blind_best[0], True
+            method = "key terms + text (numbers differ)"
+            runner = best if best.claim_id != chosen.claim_id else runner
+    if chosen is None:
+        return RowAudit(
+            row=row,
+            status="unknown",
+            best=best,
+            runner_up=runner,
+            row_numbers=row_numbers,
+            tick_reasons=_tick_reasons(row, None, None, False, False),
+        )
+    claim = registry.claims[chosen.claim_id]
+    pinned = registry.papers[claim.paper_id].version if claim.paper_id in registry.papers else claim.version
+    superseded = bool(claim.superseded_by) or claim.version != pinned
+    verdict = verdicts.get(claim.id)
+    work, label = source_of(claim, registry, bibliography)
+    return RowAudit(
+        row=row,
+        status="matched",
+        claim_id=claim.id,
+        method=method,
+        best=chosen,
+        runner_up=runner,
+        row_numbers=row_numbers,
+        claim_numbers=list(claim.reported),
+        number_mismatch=mismatch,
+        superseded=superseded,
+        claim_version=claim.version,
+        current_claim_id=claim.superseded_by,
+        verdict=verdict,
+        source_work=work,
+        source_label=label,
+        tick_reasons=_tick_reasons(row, claim.id, verdict, mismatch, superseded),
+    )
+
+
+def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool) -> list[str]:
+    if row.verified is not True:
+        return []
+    reasons = []
+    if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
+        reasons.append(f"ticked with a stated confidence of {row.confidence:.2f} (below {LOW_CONFIDENCE})")
+    if claim_id is None:
+        reasons.append("ticked, but it matches no claim in the registry: there is nothing it was checked against")
+    elif verdict is not None and verdict.overall in WEAK_VERDICTS:
+        reasons.append(
+            f"registry verdict {verdict.overall} (source tier {verdict.source}, replication {verdict.replication}): {verdict.summary}"
+        )
+    if mismatch:
+        reasons.append("ticked, but its number differs from the paper's")
+    if superseded:
+        reasons.append("ticked, but it quotes a statement the paper no longer makes")
+    return reasons
+
+
+def _consistency(report: SynthesisReport) -> list[Check]:
+    checks = []
+    n_refs, n_rows = len(report.references), len(report.rows) + report.rows_dropped
+    if report.papers_retrieved is not None:
+        checks.append(Check(name="papers retrieved vs references listed", stated=str(report.papers_retrieved), observed=str(n_refs),
+                            ok=report.papers_retrieved == n_refs,
+                            message=f"says {report.papers_retrieved} papers were retrieved but lists {n_refs} reference(s)"))
+    mentions = sorted(set(report.papers_retrieved_mentions))
+    if len(mentions) > 1:
+        checks.append(Check(name="papers retrieved, stated twice", stated=" and ".join(map(str, mentions)), observed="",
+                            ok=False, message=f"states {' and '.join(map(str, mentions))} papers retrieved in different places"))
+    if report.claims_extracted is not None:
+        checks.append(Check(name="claims extracted vs table rows", stated=str(report.claims_extracted), observed=str(n_rows),
+                            ok=report.claims_extracted == n_rows,
+                            message=f"says {report.claims_extracted} claims were extracted; the table has {n_rows} row(s)"))
+    if report.claims_verified is not None:
+        ticked = sum(1 for r in report.rows if r.verified is True)
+        checks.append(Check(name="claims verified vs ticked rows", stated=str(report.claims_verified), observed=str(ticked),
+                            ok=report.claims_verified == ticked,
+                            message=f"says {report.claims_verified} claims were verified; {ticked} row(s) carry a tick"))
+    if report.quality_score is not None and report.quality_scale:
+        checks.append(Check(name="quality score within its scale", stated=f"{report.quality_score:g}/{report.quality_scale:g}", observed="",
+                            ok=0 <= report.quality_score <= report.quality_scale,
+                            message=f"quality score {report.quality_score:g} lies outside 0-{report.quality_scale:g}"))
+    return checks
+
+
+def _row_findings(rows: list[RowAudit]) -> list[Finding]:
+    out: list[Finding] = []
+    cut = [r.row for r in rows if r.row.truncated]
+    if cut:
+        lengths = sorted({len(r.text) for r in cut})
+        span = f"{lengths[0]}" if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]}"
+        out.append(Finding(code="truncated", severity="info", section="resolution",
+                           message=f"{len(cut)} of {len(rows)} rows are cut off mid-sentence ({span} characters): rows {', '.join(str(r.number) for r in cut)}"))
+    for r in rows:
+        n = r.row.number
+        if r.status == "unknown":
+            near = f" (nearest: {r.best.claim_id}, score {r.best.score:.2f})" if r.best else ""
+            out.append(Finding(code="unknown_claim", severity="warning", section="resolution", row=n,
+                               message=f"row {n} matches no claim in the registry{near}: \"{r.row.text[:80]}\""))
+            continue
+        if r.number_mismatch:
+            out.append(Finding(code="number_mismatch", severity="error", section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} states {', '.join(r.row_numbers) or 'no number'} where {r.claim_id} reports {', '.join(r.claim_numbers)}"))
+        if r.superseded:
+            now = f"; the pinned version says instead: {r.current_claim_id}" if r.current_claim_id else ""
+            out.append(Finding(code="superseded_version", severity="error", section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} quotes the {r.claim_version} statement {r.claim_id}, superseded{now}"))
+    for r in rows:
+        if r.tick_reasons:
+            out.append(Finding(code="tick_without_evidence", severity="warning", section="tick", row=r.row.number, claim_id=r.claim_id,
+                               message=f"row {r.row.number}: " + "; ".join(r.tick_reasons)))
+    return out
+
+
+def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography) -> Scorecard:
+    """The scorecard of one report (cross-report confidence spreads are added by ``audit_reports``)."""
+    rows = [resolve_row(r, registry, verdicts, bibliography) for r in report.rows]
+    attribution, attr_findings = check_attribution(report, rows, registry, bibliography)
+    texts = [(r.row.number, r.row.text + (" " + registry.claims[r.claim_id].statement if r.claim_id else "")) for r in rows]
+    examined = bibliography.lookup(attribution.examined_id)
+    years = {f.introduced_by: e.year for f in FACETS if f.introduced_by and (e := bibliography.lookup(f.introduced_by)) and e.year}
+    question = check_question(report.research_question, texts, examined_year=examined.year if examined else None, facet_years=years)
+    checks = _consistency(report)
+
+    findings = _row_findings(rows) + attr_findings
+    if question.verdict in ("not addressed", "partly addressed"):
+        findings.append(Finding(code=f"question_{question.verdict.replace(' ', '_')}", severity="warning", section="question", message=question.message))
+    findings += [Finding(code="question_facet_postdates", severity="info", section="question", message=f.note) for f in question.facets if f.note]
+    findings += [Finding(code="count_mismatch", severity="warning", section="consistency", message=c.message) for c in checks if not c.ok]
+    findings += [Finding(code="parser_note", severity="info", section="parser", message=n) for n in report.notes]
+
+    info = ReportInfo(
+        label=report.label, format=report.format, title=report.title, date=report.date, examined_paper=report.examined_paper,
+        research_question=report.research_question, papers_retrieved=report.papers_retrieved,
+        claims_extracted=report.claims_extracted, claims_verified=report.claims_verified,
+        quality_score=report.quality_score, quality_scale=report.quality_scale,
+        rows=len(report.rows), references=len(report.references), notes=list(report.notes),
+    )  # fmt: skip
+    counts = {
+        "rows": len(rows),
+        "matched": sum(r.status == "matched" for r in rows),
+        "unknown": sum(r.status == "unknown" for r in rows),
+        "truncated": sum(r.row.truncated for r in rows),
+        "number_mismatch": sum(r.number_mismatch for r in rows),
+        "superseded": sum(r.superseded for r in rows),
+        "ticked": sum(r.row.verified is True for r in rows),
+        "ticks_without_evidence": sum(bool(r.tick_reasons) for r in rows),
+        "misattributed": sum(f.code == "misattributed" for f in attr_findings),
+        "references": len(report.references),
+        "references_without_claims": sum(f.code == "reference_without_claims" for f in attr_findings),
+        "checks_failed": sum(not c.ok for c in checks),
+    }
+    return Scorecard(report=info, rows=rows, attribution=attribution, question=question, checks=checks, findings=findings, counts=counts)
+
+
+def _spreads(cards: Sequence[Scorecard], registry: Registry) -> list[ConfidenceSpread]:
+    groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    texts: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    for card in cards:
+        for r in card.rows:
+            if r.row.confidence is None:
+                continue
+            key = r.claim_id or "text:" + normalise(r.row.text)[:60]
+            groups[key][card.report.label].append(r.row.confidence)
+            texts[key].add(normalise(r.row.text))
+            labels.setdefault(key, registry.claims[r.claim_id].statement if r.claim_id else r.row.text)
+    spreads = []
+    for key, per_report in groups.items():
+        values = {v for vs in per_report.values() for v in vs}
+        if len(values) > 1:
+            spreads.append(ConfidenceSpread(key=key, label=labels[key], same_text=len(texts[key]) == 1,
+                                            values={k: sorted(v) for k, v in sorted(per_report.items())}))
+    return sorted(spreads, key=lambda s: s.key)
+
+
+def _spread_finding(s: ConfidenceSpread, label: str) -> Finding:
+    here = ", ".join(f"{v:.2f}" for v in s.values.get(label, []))
+    elsewhere = "; ".join(f"{', '.join(f'{v:.2f}' for v in vs)} in {other}" for other, vs in s.values.items() if other != label)
+    what = "the same sentence" if s.same_text else "the same claim (worded differently)"
+    where = f" and {elsewhere}" if elsewhere else " (within this report)"
+    return Finding(code="confidence_spread", severity="warning", section="consistency", claim_id=None if s.key.startswith("text:") else s.key,
+                   message=f"{what} ({s.key}) gets confidence {here} here{where}")
+
+
+def audit_reports(
+    reports: Sequence[SynthesisReport],
+    registry: Registry,
+    verdicts: Mapping[str, VerdictView],
+    bibliography: Bibliography,
+    problems: Sequence[InputProblem] = (),
+    verdicts_from: str = "",
+) -> AuditResult:
+    """Scorecards for every report, the cross-report confidence spreads, and the aggregate."""
+    cards = [audit_report(r, registry, verdicts, bibliography) for r in reports]
+    spreads = _spreads(cards, registry)
+    updated = []
+    for card in cards:
+        mine = [s for s in spreads if card.report.label in s.values]
+        extra = [_spread_finding(s, card.report.label) for s in mine]
+        counts = {**card.counts, "confidence_spreads": len(mine)}
+        updated.append(card.model_copy(update={"spreads": mine, "findings": card.findings + extra, "counts": counts}))
+    return AuditResult(
+        scorecards=updated,
+        aggregate=_aggregate(updated, registry, verdicts, spreads),
+        problems=list(problems),
+        registry_claims=len(registry.claims),
+        verdicts_from=verdicts_from,
+    )
+
+
+def _aggregate(cards: Sequence[Scorecard], registry: Registry, verdicts: Mapping[str, VerdictView], spreads: list[ConfidenceSpread]) -> Aggregate:
+    met: dict[str, dict] = {}
+    for card in cards:
+        for r in card.rows:
+            if r.claim_id is None:
+                continue
+            m = met.setdefault(r.claim_id, {"reports": [], "rows": 0, "ticked": 0, "conf": []})
+            if card.report.label not in m["reports"]:
+                m["reports"].append(card.report.label)
+            m["rows"] += 1
+            m["ticked"] += r.row.verified is True
+            if r.row.confidence is not None:
+                m["conf"].append(r.row.confidence)
+    claims = [
+        RecurringClaim(claim_id=cid, statement=registry.claims[cid].statement, reports=m["reports"], rows=m["rows"], ticked=m["ticked"],
+                       confidences=sorted(m["conf"]), verdict=verdicts.get(cid))
+        for cid, m in met.items()
+    ]  # fmt: skip
+    claims.sort(key=lambda c: (-len(c.reports), c.claim_id))
+    codes: dict[str, int] = defaultdict(int)
+    for card in cards:
+        for f in card.findings:
+            codes[f.code] += 1
+    return Aggregate(
+        reports=len(cards),
+        rows=sum(len(c.rows) for c in cards),
+        claims=claims,
+        unknown_rows=sum(c.counts["unknown"] for c in cards),
+        spreads=spreads,
+        finding_counts=dict(sorted(codes.items())),
+    )

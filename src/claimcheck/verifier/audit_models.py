@@ -1,0 +1,180 @@
+"""The audit's findings as data: one ``Scorecard`` per synthesis report, and an ``AuditResult``
+that holds them with the cross-report aggregate. Stable JSON (``claimcheck audit --format json``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claimcheck.sources.synthesis_table import ClaimRow
+
+Severity = Literal["error", "warning", "info"]
+Section = Literal["resolution", "tick", "attribution", "question", "consistency", "parser"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Finding(_Frozen):
+    code: str  # stable: unknown_claim, truncated, number_mismatch, superseded_version, tick_without_evidence, ...
+    severity: Severity
+    section: Section
+    message: str
+    row: int | None = None  # table row number (1-based)
+    claim_id: str | None = None
+    reference: str | None = None  # arXiv id of a reference
+
+
+class VerdictView(_Frozen):
+    """The registry's verdict on a canonical claim, as shown beside the report's tick."""
+
+    overall: str
+    source: str
+    replication: str
+    summary: str  # why (the source tier's summary; the replication one when that decided)
+
+
+class MatchScore(_Frozen):
+    claim_id: str
+    score: float  # 0..1, numbers + key terms + text (weights in claim_match.py)
+    numbers: float | None = None  # share of the claim's written numbers found in the row
+    terms: float | None = None  # share of the claim's key terms found in the row
+    text: float = 0.0  # best text similarity to the statement or a known quotation
+
+
+class RowAudit(_Frozen):
+    row: ClaimRow
+    status: Literal["matched", "unknown"]
+    claim_id: str | None = None
+    method: str = ""  # "numbers + key terms", "quoted text", "key terms + text (numbers differ)", ...
+    best: MatchScore | None = None  # the chosen (or, for unknown rows, the nearest) claim
+    runner_up: MatchScore | None = None
+    row_numbers: list[str] = Field(default_factory=list)
+    claim_numbers: list[str] = Field(default_factory=list)
+    number_mismatch: bool = False
+    superseded: bool = False  # matches a statement of an older paper version only
+    claim_version: str | None = None
+    current_claim_id: str | None = None  # what replaced it in the pinned version
+    verdict: VerdictView | None = None
+    source_work: str | None = None  # arXiv id (or label) of the work the claim really comes from
+    source_label: str = ""
+    tick_reasons: list[str] = Field(default_factory=list)  # why the tick lacks evidence (empty: fine)
+
+
+class ReferenceAudit(_Frozen):
+    text: str
+    arxiv_id: str | None = None
+    cited_version: str | None = None
+    status: str = "unidentified"  # identified | uncertain | unidentified | not arXiv
+    label: str = ""  # title and year, or why unnamed
+    year: int | None = None
+    topic: str = ""
+    is_examined: bool = False
+    claims: list[str] = Field(default_factory=list)  # listed claims that come from this paper
+    rows: list[int] = Field(default_factory=list)
+
+
+class Attribution(_Frozen):
+    examined_title: str = ""
+    examined_id: str | None = None  # resolved through the registry / bibliography
+    examined_label: str = ""
+    examined_in_references: bool | None = None  # None: examined paper not identified
+    examined_cited_version: str | None = None
+    pinned_version: str | None = None
+    references: list[ReferenceAudit] = Field(default_factory=list)
+
+
+class FacetAudit(_Frozen):
+    key: str
+    label: str
+    core: bool  # a variable the question asks about (not just its setting)
+    rows: list[int] = Field(default_factory=list)  # rows that touch it
+    note: str = ""
+
+
+class QuestionAudit(_Frozen):
+    question: str = ""
+    verdict: Literal["addressed", "partly addressed", "not addressed", "no question", "not recognised"]
+    facets: list[FacetAudit] = Field(default_factory=list)
+    message: str = ""
+
+
+class Check(_Frozen):
+    name: str
+    stated: str
+    observed: str
+    ok: bool
+    message: str = ""
+
+
+class ConfidenceSpread(_Frozen):
+    """One claim (or one identical sentence) whose stated confidence differs across rows/reports."""
+
+    key: str  # claim id, or "text:<first 60 chars>" for unmatched sentences
+    label: str
+    same_text: bool  # every row uses the identical sentence
+    values: dict[str, list[float]]  # report label -> confidences given there
+
+
+class ReportInfo(_Frozen):
+    label: str
+    format: str
+    title: str = ""
+    date: str = ""
+    examined_paper: str = ""
+    research_question: str = ""
+    papers_retrieved: int | None = None
+    claims_extracted: int | None = None
+    claims_verified: int | None = None
+    quality_score: float | None = None
+    quality_scale: float | None = None
+    rows: int = 0
+    references: int = 0
+    notes: list[str] = Field(default_factory=list)
+
+
+class Scorecard(_Frozen):
+    report: ReportInfo
+    rows: list[RowAudit]
+    attribution: Attribution
+    question: QuestionAudit
+    checks: list[Check]
+    spreads: list[ConfidenceSpread] = Field(default_factory=list)  # cross-report, involving this report
+    findings: list[Finding]
+    counts: dict[str, int]  # headline numbers (rows, matched, unknown, truncated, ...)
+
+
+class RecurringClaim(_Frozen):
+    claim_id: str
+    statement: str
+    reports: list[str]  # labels of the reports listing it
+    rows: int
+    ticked: int
+    confidences: list[float]
+    verdict: VerdictView | None = None
+
+
+class Aggregate(_Frozen):
+    reports: int
+    rows: int
+    claims: list[RecurringClaim]  # canonical claims met, most frequent first
+    unknown_rows: int
+    spreads: list[ConfidenceSpread] = Field(default_factory=list)
+    finding_counts: dict[str, int] = Field(default_factory=dict)  # code -> count over all reports
+
+
+class InputProblem(_Frozen):
+    path: str
+    message: str
+
+
+class AuditResult(_Frozen):
+    schema_version: int = 1
+    scorecards: list[Scorecard]
+    aggregate: Aggregate | None = None
+    problems: list[InputProblem] = Field(default_factory=list)  # inputs that could not be audited
+    registry_claims: int = 0
+    verdicts_from: str = ""  # what produced the verdicts shown

@@ -1,0 +1,135 @@
+"""Resolving a synthesis row to a canonical claim: numbers and key terms first, text second.
+
+For each registry claim three shares are computed on the row:
+
+- ``numbers``: share of the claim's written numbers that the row states (7 == 7.0; "three" == 3);
+- ``terms``: share of the claim's ``key_terms`` found in the row (word-bounded, plural and hyphen
+  tolerant: "intermediate tasks" matches "intermediate-task");
+- ``text``: the best ``difflib`` similarity to the statement or to a known quotation
+  (``reported_by``); a truncated row is compared with the same-length prefix.
+
+The score is their weighted mean (numbers 0.35, key terms 0.35, text 0.30, renormalised over the
+shares that exist). A row quoting a ``reported_by`` text verbatim (or its prefix, when cut) scores
+1. A row matches when its score reaches ``MATCH_THRESHOLD``; failing that, a row whose key terms
+and text still reach it while it states other numbers is matched *with a number mismatch*.
+Everything else is an unknown claim, shown with its nearest candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from claimcheck.claims.models import Claim
+from claimcheck.verifier.audit_models import MatchScore
+
+MATCH_THRESHOLD = 0.5
+WEIGHTS = {"numbers": 0.35, "terms": 0.35, "text": 0.30}
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "forty": 40, "fifty": 50, "hundred": 100,
+}  # fmt: skip
+_NUMBER = re.compile(
+    r"(?<![\w.])[+−-]?(\d+(?:\.\d+)?)(\s*(?:%|percent\b|points?\b|pp\b|epochs?\b|steps?\b|languages?\b|layers?\b|parameters?\b))?"
+    r"|\b(" + "|".join(_WORDS) + r")\b",
+    re.I,
+)
+_UNIT_LIKE = re.compile(r"\s*(?:%|percent|points?|pp|epochs?|steps?|languages?|layers?|parameters?)", re.I)
+
+
+def normalise(text: str) -> str:
+    t = text.lower().replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", "-")
+    t = t.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def numbers_in(text: str) -> list[tuple[str, float, bool]]:
+    """(as written, value, measure-like) for each number; years (1900-2100) are left out.
+
+    Measure-like: a decimal, or a number followed by a unit (%, points, epochs, languages ...).
+    """
+    found = []
+    for m in _NUMBER.finditer(text):
+        if m.group(3):
+            found.append((m.group(3), float(_WORDS[m.group(3).lower()]), bool(_UNIT_LIKE.match(text[m.end():]))))
+            continue
+        written = m.group(1)
+        value = float(written)
+        if "." not in written and 1900 <= value <= 2100:
+            continue
+        found.append((written, value, "." in written or bool(m.group(2))))
+    return found
+
+
+def _value(written: str) -> float:
+    return float(written.strip().rstrip("%").replace("−", "-").lstrip("+"))
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    parts = [re.escape(w) + (r"(?:s|es)?" if w.isalpha() else "") for w in re.split(r"[\s\-]+", normalise(term)) if w]
+    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(parts) + r"(?!\w)")
+
+
+def term_share(row_norm: str, terms: Sequence[str]) -> float | None:
+    if not terms:
+        return None
+    return sum(1 for t in terms if _term_pattern(t).search(row_norm)) / len(terms)
+
+
+def number_share(row_values: set[float], reported: Sequence[str]) -> float | None:
+    if not reported:
+        return None
+    return sum(1 for r in reported if _value(r) in row_values) / len(reported)
+
+
+def text_similarity(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
+    """Best similarity to any of ``texts``, and whether one of them is quoted verbatim."""
+    best, verbatim = 0.0, False
+    for t in texts:
+        tn = normalise(t)
+        if not tn:
+            continue
+        if row_norm == tn or (truncated and len(row_norm) >= 40 and tn.startswith(row_norm)):
+            return 1.0, True
+        ratio = SequenceMatcher(None, row_norm, tn, autojunk=False).ratio()
+        if truncated and len(tn) > len(row_norm):
+            ratio = max(ratio, SequenceMatcher(None, row_norm, tn[: len(row_norm)], autojunk=False).ratio())
+        best = max(best, ratio)
+    return best, verbatim
+
+
+def _combine(parts: dict[str, float | None]) -> float:
+    have = {k: v for k, v in parts.items() if v is not None}
+    total = sum(WEIGHTS[k] for k in have)
+    return sum(WEIGHTS[k] * v for k, v in have.items()) / total if total else 0.0
+
+
+def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScore, float, bool]:
+    """(score with numbers, score without numbers, verbatim quotation) of one claim for one row."""
+    row_norm = normalise(row_text)
+    values = {v for _, v, _ in numbers_in(row_text)}
+    nums = number_share(values, claim.reported)
+    terms = term_share(row_norm, claim.key_terms)
+    text, verbatim = text_similarity(row_norm, truncated, [claim.statement, *claim.reported_by])
+    score = 1.0 if verbatim else _combine({"numbers": nums, "terms": terms, "text": text})
+    blind = 1.0 if verbatim else _combine({"terms": terms, "text": text})
+    ms = MatchScore(claim_id=claim.id, score=round(score, 3), numbers=nums, terms=terms, text=round(text, 3))
+    return ms, blind, verbatim
+
+
+def number_mismatch(row_text: str, claim: Claim) -> bool:
+    """The row states a measure-like number where the claim's written number is absent."""
+    if not claim.reported:
+        return False
+    row = numbers_in(row_text)
+    values = {v for _, v, _ in row}
+    reported = {_value(r) for r in claim.reported}
+    missing = reported - values
+    extra = [v for _, v, measure in row if measure and v not in reported]
+    return bool(missing) and bool(extra)
+
+
+def rank_claims(row_text: str, truncated: bool, claims: Sequence[Claim]) -> list[tuple[MatchScore, float, bool]]:
+    scored = [score_claim(row_text, truncated, c) for c in claims]
+    return sorted(scored, key=lambda s: (-s[0].score, -s[1], s[0].claim_id))

@@ -1,0 +1,50 @@
+"""The library calls behind the commands: load inputs from disk, run the pure core, hand back values.
+
+Each function here is one command's worth of work, so ``cli/`` stays a thin layer of parsing and
+rendering, and the same calls serve scripts and notebooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from claimcheck.claims.registry import Registry, load_registry
+from claimcheck.results.collect import collect_records
+from claimcheck.verifier.engine import verify
+from claimcheck.verifier.verdict import VerificationReport
+
+
+def verify_from_disk(
+    claim_ids: Sequence[str] = (),
+    registry_dirs: Sequence[Path] = (),
+    result_paths: Sequence[Path] = (),
+    store_path: Path | None = None,
+    include_bundled_results: bool = True,
+) -> tuple[Registry, VerificationReport]:
+    """Verify the selected claims (all when empty) against every run record available."""
+    registry = load_registry(registry_dirs)
+    collected = collect_records(result_paths, store_path, include_bundled_results)
+    report = verify(registry, collected.records, claim_ids, results_sources=collected.sources)
+    return registry, report
+
+
+def save_report_files(report: VerificationReport, out_dir: Path, title: str = "claimcheck verification report") -> list[Path]:
+    """Write report.md, report.html and report.json into ``out_dir``; returns the paths written."""
+    from claimcheck.reports.html import render_html
+    from claimcheck.reports.jsonout import render_json
+    from claimcheck.reports.markdown import render_markdown
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (
+        ("report.md", render_markdown(report, title=title)),
+        ("report.html", render_html(report, title=title)),
+        ("report.json", render_json(report)),
+    ):
+        path = out_dir / name
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written

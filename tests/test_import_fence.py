@@ -1,0 +1,26 @@
+"""`import claimcheck.cli` (and so `claimcheck verify all`) must not load the heavy ML stack."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("torch", "transformers", "datasets", "arxiv", "ray", "pypdf")
+
+
+def test_cli_import_leaves_heavy_packages_out():
+    code = "import sys, claimcheck.cli; print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_verify_all_leaves_heavy_packages_out(tmp_path):
+    code = (
+        "import sys\n"
+        "from claimcheck.workflow import verify_from_disk\n"
+        "verify_from_disk()\n"
+        "print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"CLAIMCHECK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}).stdout.strip()
+    assert out == ""

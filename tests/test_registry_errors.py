@@ -1,0 +1,95 @@
+"""Malformed claim files each give a clear error naming file and field, and exit 2 through the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from claimcheck.claims.registry import load_registry
+from claimcheck.errors import RegistryError
+
+GOOD = """
+paper:
+  id: "1234.5678"
+  version: v1
+  title: T
+  authors: [A]
+  year: 2020
+  sources: [{id: t1, title: Table 1, locator: "Table 1", reliability: primary}]
+  cells:
+    - {system: A, task: xnli, metric: accuracy, split: dev, value: "70.0", source: t1, locator: "T1 r1"}
+claims:
+  - id: 1234.5678/gain
+    statement: A claim.
+    kind: quantity
+    version: v1
+    location: {section: Results}
+    reported: ["1.0"]
+    derivation: {name: mean_gain, params: {system: B, tasks: [xnli]}}
+"""
+
+CASES = {
+    "bad_yaml": (GOOD.replace("title: T", "title: [unclosed"), "invalid YAML at line", None),
+    "unknown_field": (GOOD.replace("kind: quantity", "kind: quantity\n    colour: red"), "unknown field", "claims[0].colour"),
+    "unknown_derivation": (GOOD.replace("name: mean_gain", "name: mean_gainz"), "unknown derivation 'mean_gainz'", "claims[0].derivation.name"),
+    "missing_param": (GOOD.replace("params: {system: B, tasks: [xnli]}", "params: {tasks: [xnli]}"), "needs parameter(s) system", "claims[0].derivation.params"),
+    "non_finite": (GOOD.replace('value: "70.0"', "value: .nan"), "not a finite number", "paper.cells[0].value"),
+    "unquoted_number": (GOOD.replace('reported: ["1.0"]', "reported: [1.0]"), "quoted strings", "claims[0].reported[0]"),
+    "bad_written_number": (GOOD.replace('reported: ["1.0"]', 'reported: ["about 1"]'), "not a written number", "claims[0].reported[0]"),
+    "id_with_path": (GOOD.replace("id: 1234.5678/gain", "id: 1234.5678/../../etc"), "no path parts", "claims[0].id"),
+    "paper_id_with_path": (GOOD.replace('id: "1234.5678"', 'id: "../x"'), "no paths", "paper.id"),
+    "claim_of_other_paper": (GOOD.replace("id: 1234.5678/gain", "id: 9999.0000/gain"), "must start with the file's paper id", "claims[0].id"),
+    "unknown_source": (GOOD.replace("source: t1, locator", "source: t9, locator"), "not one of the paper's sources", None),
+    "background_without_attribution": (GOOD.replace("kind: quantity", "kind: background"), "attributed_to", None),
+    "not_a_mapping": ("- just\n- a list\n", "expected a mapping", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_file_fails_with_file_and_field(tmp_path, case):
+    text, message, field = CASES[case]
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RegistryError) as exc:
+        load_registry([tmp_path])
+    rendered = exc.value.render()
+    assert str(path) in rendered
+    assert message in rendered
+    if field:
+        assert field in rendered
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert message in result.output
+
+
+def test_duplicate_claim_id_across_files(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD.replace('id: "1234.5678"', 'id: "1234.5678"'), encoding="utf-8")
+    with pytest.raises(RegistryError) as exc:
+        load_registry([tmp_path])
+    assert "already defined" in exc.value.render() or "duplicate" in exc.value.render()
+
+
+def test_duplicate_claim_id_in_one_file(tmp_path):
+    claim = GOOD.split("claims:\n", 1)[1]
+    (tmp_path / "a.yaml").write_text(GOOD + claim, encoding="utf-8")
+    with pytest.raises(RegistryError) as exc:
+        load_registry([tmp_path])
+    assert "duplicate claim id '1234.5678/gain'" in exc.value.render()
+    assert "claims[1].id" in exc.value.render()
+
+
+def test_not_utf8_and_missing_path(tmp_path):
+    (tmp_path / "x.yaml").write_bytes(b"paper: \xff\xfe\n")
+    with pytest.raises(RegistryError, match="not UTF-8"):
+        load_registry([tmp_path])
+    with pytest.raises(RegistryError, match="no such registry"):
+        load_registry([tmp_path / "nope"])
+
+
+def test_good_user_file_adds_to_bundled(tmp_path):
+    (tmp_path / "good.yaml").write_text(GOOD, encoding="utf-8")
+    reg = load_registry([tmp_path])
+    assert "1234.5678/gain" in reg.claims and "2005.13013/xtreme-test-gain" in reg.claims

@@ -1,0 +1,132 @@
+"""Table-driven replication-tier tests: one seed, many seeds, sign flips, failed runs, fidelity caps."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.verifier.engine import verify
+from claimcheck.verifier.stats import seeds_to_resolve, summarize_seeds, t_quantile
+from claimcheck.verifier.verdict import decide_overall
+from tests.verifier_fixtures import cell, make_claim, make_paper, make_registry, run
+
+CLAIM = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["2.0"])
+
+
+def _runs(deltas, fidelity="proxy", base=70.0):
+    recs = []
+    for seed, d in enumerate(deltas):
+        recs.append(run("A", seed, [("xnli", "accuracy", base + 0.1 * seed)], fidelity=fidelity))
+        recs.append(run("B", seed, [("xnli", "accuracy", base + 0.1 * seed + d)], fidelity=fidelity))
+    return recs
+
+
+def _verdict(records, claim=CLAIM):
+    return verify(make_registry(make_paper(), [claim]), records).claims[0]
+
+
+@pytest.mark.parametrize(
+    "deltas, fidelity, expected",
+    [
+        ([2.0, 2.1, 1.9], "full", "reproduced"),
+        ([2.0, 2.1, 1.9], "proxy", "direction_only"),  # fidelity cap
+        ([2.0, 2.1, 1.9], "reduced", "direction_only"),
+        ([0.5, 0.6, 0.4], "full", "direction_only"),  # right sign, magnitude misses
+        ([-2.0, -2.1, -1.9], "proxy", "not_reproduced"),  # sign flip
+        ([-2.0, -2.1, -1.9], "full", "not_reproduced"),
+        ([0.01, -0.01, 0.0], "full", "not_reproduced"),  # effect absent, tight interval excludes 2.0
+        ([3.0, -2.0, 1.0], "proxy", "inconclusive"),  # too noisy for a direction
+        ([2.0], "full", "inconclusive"),  # one seed
+    ],
+)
+def test_replication_verdicts(deltas, fidelity, expected):
+    assert _verdict(_runs(deltas, fidelity)).replication.verdict == expected
+
+
+def test_inconclusive_says_how_many_seeds():
+    result = _verdict(_runs([3.0, -1.0, 2.0], "proxy")).replication
+    assert result.verdict == "inconclusive"
+    assert result.seeds_needed is not None and result.seeds_needed > 3
+
+
+def test_paired_deltas_cancel_seed_noise():
+    # Seeds move both arms by +-10 points; the paired delta is exactly 2.0 every time.
+    recs = []
+    for seed, shift in enumerate([-10.0, 0.0, 10.0]):
+        recs.append(run("A", seed, [("xnli", "accuracy", 60.0 + shift)], fidelity="full"))
+        recs.append(run("B", seed, [("xnli", "accuracy", 62.0 + shift)], fidelity="full"))
+    assert _verdict(recs).replication.verdict == "reproduced"
+
+
+def test_failed_run_is_infra_failure_never_not_reproduced():
+    recs = _runs([2.0], "full") + [run("B", 1, [], fidelity="full", status="failed", error="CUDA OOM", run_id="B-1")]
+    v = _verdict(recs)
+    assert v.replication.verdict == "infra_failure"
+    assert v.overall.value == "infra_failure"
+    assert any("CUDA OOM" in f for f in v.replication.failed_runs)
+
+
+def test_failed_run_left_out_when_enough_seeds_remain():
+    recs = _runs([2.0, 2.1, 1.9], "full") + [run("B", 9, [], fidelity="full", status="failed", error="killed", run_id="B-9")]
+    v = _verdict(recs).replication
+    assert v.verdict == "reproduced" and v.failed_runs
+
+
+def test_not_run_and_other_papers_ignored():
+    assert _verdict([]).replication.verdict == "not_run"
+    other = [run("A", 0, [("xnli", "accuracy", 1.0)], paper_id="other"), run("B", 0, [("xnli", "accuracy", 3.0)], paper_id="other")]
+    assert _verdict(other).replication.verdict == "not_run"
+
+
+def test_runs_missing_the_task_say_so():
+    recs = [run("A", 0, [("pawsx", "accuracy", 1.0)]), run("B", 0, [("pawsx", "accuracy", 3.0)])]
+    v = _verdict(recs).replication
+    assert v.verdict == "not_run" and "xnli" in v.summary
+
+
+def test_effect_replication_at_proxy():
+    claim = make_claim("direction_per_task", {"systems": ["B", "C"], "baseline": "A", "split": "dev",
+                                              "expect": {"xnli": "up"}, "quorum": 0.5}, kind="effect")
+    recs = []
+    for seed in range(3):
+        recs += [run("A", seed, [("xnli", "accuracy", 70.0)]), run("B", seed, [("xnli", "accuracy", 72.0 + 0.1 * seed)]),
+                 run("C", seed, [("xnli", "accuracy", 69.0 - 0.1 * seed)])]
+    v = _verdict(recs, claim).replication
+    assert v.verdict == "direction_only"  # B is up in every seed: 1 of 2 systems meets the 0.5 quorum
+    strict = make_claim("direction_per_task", {"systems": ["B", "C"], "baseline": "A", "split": "dev",
+                                               "expect": {"xnli": "up"}, "quorum": 1.0}, kind="effect")
+    assert _verdict(recs, strict).replication.verdict == "not_reproduced"
+
+
+@pytest.mark.parametrize(
+    "source, replication, fidelity, overall, rule",
+    [
+        ("inconsistent", "reproduced", "full", "contradicted", "R1"),
+        ("direction_error", "not_run", None, "contradicted", "R1"),
+        ("not_derivable", "not_reproduced", "full", "contradicted", "R2"),
+        ("consistent", "infra_failure", None, "infra_failure", "R3"),
+        ("not_derivable", "not_reproduced", "proxy", "disputed", "R4"),
+        ("consistent", "not_run", None, "supported", "R5"),
+        ("not_derivable", "reproduced", "full", "supported", "R5"),
+        ("not_derivable", "direction_only", "proxy", "direction_supported", "R6"),
+        ("not_derivable", "inconclusive", "proxy", "inconclusive", "R7"),
+        ("not_derivable", "not_run", None, "unverified", "R8"),
+    ],
+)
+def test_overall_rule_table(source, replication, fidelity, overall, rule):
+    got, which = decide_overall(source, replication, fidelity)
+    assert (got.value, which) == (overall, rule)
+
+
+def test_statistics():
+    assert abs(t_quantile(0.975, 2) - 4.302653) < 1e-5
+    assert abs(t_quantile(0.975, 30) - 2.042272) < 1e-5
+    s = summarize_seeds([1.0, 2.0, 3.0])
+    assert s.mean == 2.0 and abs(s.sd - 1.0) < 1e-12
+    assert abs((s.ci.hi - s.mean) - 4.302653 / 3 ** 0.5) < 1e-5
+    assert abs((s.pi.hi - s.mean) - 4.302653 * (1 + 1 / 3) ** 0.5) < 1e-5
+    with pytest.raises(ValueError):
+        summarize_seeds([1.0])
+    with pytest.raises(ValueError):
+        summarize_seeds([1.0, float("nan")])
+    assert seeds_to_resolve(1.0, 0.5) == 18  # t(n-1) / sqrt(n) < 0.5 first at n = 18
+    assert seeds_to_resolve(0.0, 0.5, current=3) == 3

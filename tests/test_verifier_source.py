@@ -1,0 +1,156 @@
+"""Table-driven source-tier tests in the statcheck spirit: bounds, rounding, sign flips, missing cells."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from claimcheck.verifier.engine import verify
+from claimcheck.verifier.intervals import Interval, written_interval
+from tests.verifier_fixtures import cell, make_claim, make_paper, make_registry
+
+TASKS = ["xnli", "pawsx"]
+
+
+def _gain_claim(reported, extra=0.0):
+    tol = {"extra": extra} if extra else {}
+    return make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": TASKS, "split": "dev"}, [reported], tolerance=tol)
+
+
+def _paper(a1, a2, b1, b2):
+    return make_paper([cell("A", "xnli", a1), cell("A", "pawsx", a2), cell("B", "xnli", b1), cell("B", "pawsx", b2)])
+
+
+@pytest.mark.parametrize(
+    "cells, reported, expected",
+    [
+        # gain = ((80.0-70.0) + (90.0-80.0)) / 2 = 10.0; cells +-0.05 -> derived [9.9, 10.1]
+        (("70.0", "80.0", "80.0", "90.0"), "10.0", "consistent"),
+        # exactly at the bound: reported 10.2 -> [10.15, 10.25] vs derived [9.9, 10.1]: misses
+        (("70.0", "80.0", "80.0", "90.0"), "10.2", "inconsistent"),
+        # touching bound: reported "10.15"? written 10.15 -> [10.145, 10.155]; derived hi 10.1: misses
+        (("70.0", "80.0", "80.0", "90.0"), "10.15", "inconsistent"),
+        # reported 10.1 -> [10.05, 10.15] meets derived [9.9, 10.1]
+        (("70.0", "80.0", "80.0", "90.0"), "10.1", "consistent"),
+        # rounding: coarse report "10" -> [9.5, 10.5]
+        (("70.0", "80.0", "80.0", "90.0"), "10", "consistent"),
+        # sign flip: the data say -10, the claim says +10
+        (("80.0", "90.0", "70.0", "80.0"), "10.0", "direction_error"),
+        # the claim says a loss, the data a gain
+        (("70.0", "80.0", "80.0", "90.0"), "-10.0", "direction_error"),
+        # integer cells widen by 0.5: derived [9.0, 11.0]
+        (("70", "80", "80", "90"), "10.9", "consistent"),
+    ],
+)
+def test_gain_verdicts(cells, reported, expected):
+    claim = _gain_claim(reported)
+    report = verify(make_registry(_paper(*cells), [claim]), [])
+    assert report.claims[0].source.verdict == expected
+
+
+def test_exactly_at_bound_is_consistent():
+    # derived [9.9, 10.1]; reported "10.15" with extra 0.05 -> [10.095, 10.205]: overlaps at 10.1
+    claim = _gain_claim("10.15", extra=0.05)
+    report = verify(make_registry(_paper("70.0", "80.0", "80.0", "90.0"), [claim]), [])
+    assert report.claims[0].source.verdict == "consistent"
+
+
+def test_missing_cells_are_named():
+    paper = make_paper([cell("A", "xnli", "70.0"), cell("B", "xnli", "80.0")])
+    report = verify(make_registry(paper, [_gain_claim("10.0")]), [])
+    result = report.claims[0].source
+    assert result.verdict == "not_derivable"
+    assert "A (dev): pawsx accuracy" in result.views[0].missing
+    assert "B (dev): pawsx accuracy" in result.views[0].missing
+    assert "pawsx" in result.summary
+
+
+def test_qa_task_score_is_mean_of_em_and_f1():
+    paper = make_paper([
+        cell("A", "tydiqa", "40.0", metric="em"), cell("A", "tydiqa", "60.0", metric="f1"),
+        cell("B", "tydiqa", "50.0", metric="em"), cell("B", "tydiqa", "70.0", metric="f1"),
+    ])
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["tydiqa"], "split": "dev"}, ["10.0"])
+    report = verify(make_registry(paper, [claim]), [])
+    assert report.claims[0].source.verdict == "consistent"
+    only_f1 = make_paper([cell("A", "tydiqa", "60.0", metric="f1"), cell("B", "tydiqa", "70.0", metric="f1")])
+    report = verify(make_registry(only_f1, [claim]), [])
+    assert report.claims[0].source.verdict == "not_derivable"
+    assert any("tydiqa em" in m for m in report.claims[0].source.views[0].missing)
+
+
+def test_language_cells_are_averaged():
+    paper = make_paper([
+        cell("A", "xnli", "70.0", language="de"), cell("A", "xnli", "72.0", language="fr"),
+        cell("B", "xnli", "80.0", language="de"), cell("B", "xnli", "82.0", language="fr"),
+    ])
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["10.0"])
+    assert verify(make_registry(paper, [claim]), []).claims[0].source.verdict == "consistent"
+
+
+def test_disagreeing_sources_give_one_view_each():
+    sources = [
+        {"id": "s1", "title": "one", "locator": "T1", "reliability": "secondary"},
+        {"id": "s2", "title": "two", "locator": "T2", "reliability": "secondary"},
+    ]
+    paper = make_paper(
+        [cell("A", "xnli", "70.0", source="s1"), cell("B", "xnli", "80.0", source="s1"), cell("B", "xnli", "75.0", source="s2")],
+        sources=sources,
+    )
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["10.0"])
+    result = verify(make_registry(paper, [claim]), []).claims[0].source
+    verdicts = {v.label: v.verdict.value for v in result.views}
+    assert verdicts == {"s1 first": "consistent", "s2 first": "inconsistent"}
+    assert "disagree" in result.summary
+
+
+def test_top_k_order_and_direction_error():
+    cells = [cell("base", "xnli", "70.0"), cell("X", "xnli", "80.0"), cell("Y", "xnli", "75.0"), cell("Z", "xnli", "72.0")]
+    params = {"expected": ["X", "Y"], "candidates": ["X", "Y", "Z"], "baseline": "base", "tasks": ["xnli"], "split": "dev"}
+    ok = make_claim("top_k_gains", params, ["10.0", "5.0"], kind="comparison")
+    assert verify(make_registry(make_paper(cells), [ok]), []).claims[0].source.verdict == "consistent"
+    flipped = make_claim("top_k_gains", {**params, "expected": ["Z", "Y"]}, kind="comparison")
+    assert verify(make_registry(make_paper(cells), [flipped]), []).claims[0].source.verdict == "direction_error"
+
+
+def test_effect_quorum():
+    cells = [cell("base", "tydiqa", "50.0", metric="em"), cell("base", "tydiqa", "60.0", metric="f1")]
+    for s, d in (("P", 5), ("Q", 3), ("R", -4)):
+        cells += [cell(s, "tydiqa", f"{50 + d}.0", metric="em"), cell(s, "tydiqa", f"{60 + d}.0", metric="f1")]
+    params = {"systems": ["P", "Q", "R"], "baseline": "base", "split": "dev", "expect": {"tydiqa": "up"}}
+    many = make_claim("direction_per_task", {**params, "quorum": 0.5}, kind="effect")
+    every = make_claim("direction_per_task", {**params, "quorum": 1.0}, kind="effect", cid="9999.00001/d")
+    report = verify(make_registry(make_paper(cells), [many, every]), [])
+    assert [c.source.verdict for c in report.claims] == ["consistent", "direction_error"]
+
+
+def test_fact_claims():
+    facts = [{"key": "n_tasks", "value": 9, "source": "tab", "quote": "nine tasks"}]
+    good = make_claim("fact", {"key": "n_tasks", "expect": 9}, kind="setup")
+    bad = make_claim("fact", {"key": "n_tasks", "expect": 7}, kind="setup", cid="9999.00001/b")
+    absent = make_claim("fact", {"key": "lr", "expect": 1}, kind="setup", cid="9999.00001/x")
+    report = verify(make_registry(make_paper(facts=facts), [good, bad, absent]), [])
+    assert [c.source.verdict for c in report.claims] == ["consistent", "inconsistent", "not_derivable"]
+    assert [c.overall.value for c in report.claims] == ["supported", "contradicted", "unverified"]
+
+
+def test_implied_value_for_missing_system_cells():
+    # baseline: 3 tasks at 60, 70, 80 -> 70.0; system known on 2 tasks (65, 75); claim: +5.0
+    cells = [cell("A", t, v) for t, v in (("xnli", "60.0"), ("pawsx", "70.0"), ("tatoeba", "80.0"))]
+    cells += [cell("B", "xnli", "65.0"), cell("B", "pawsx", "75.0")]
+    claim = make_claim("xtreme_gain", {"system": "B", "baseline": "A", "tasks": ["xnli", "pawsx", "tatoeba"], "split": "dev"}, ["5.0"])
+    result = verify(make_registry(make_paper(cells), [claim]), []).claims[0].source
+    assert result.verdict == "not_derivable"
+    implied = [s for s in result.spans if s.role == "implied"]
+    # 3 x (5.0 + 70.0) - (65 + 75) = 85.0; half-widths: 3 x 0.05 (gain) + 3 x 0.05 (baseline mean) + 0.1 (known sum)
+    assert implied and math.isclose(implied[0].lo, 84.6) and math.isclose(implied[0].hi, 85.4)
+
+
+def test_written_interval_rules():
+    assert written_interval("8.7") == Interval(8.65, 8.75) or math.isclose(written_interval("8.7").lo, 8.65)
+    assert math.isclose(written_interval("70").lo, 69.5)
+    assert math.isclose(written_interval("70%").hi, 70.5)
+    assert math.isclose(written_interval("5.40").hi, 5.405)
+    with pytest.raises(ValueError):
+        Interval(float("nan"), 1.0)
