@@ -149,7 +149,7 @@ def chromium(binary: str, timeout: float = 15.0) -> Iterator[Chromium]:
                 "--disable-dev-shm-usage",
                 f"--user-data-dir={profile}", "about:blank"]
         proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=None, close_fds=False, preexec_fn=child_fds)
+                                stderr=subprocess.DEVNULL, close_fds=False, preexec_fn=child_fds)
         os.close(to_r)
         os.close(from_w)
         browser = Chromium(proc, to_w, from_r, timeout)

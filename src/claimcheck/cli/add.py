@@ -1,3 +1,39 @@
-"""Commands: add (see the issue that builds them)."""
+"""Commands: add (draft a claim file for a new paper from arXiv, LaTeX, a PDF or a text file)."""
 
-from claimcheck.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimcheck.cli.app import app, expected_errors, out
+
+
+@app.command("add")
+@expected_errors
+def add(
+    source: Annotated[str | None, typer.Argument(help="arxiv:ID or arxiv:IDvN (metadata, and the source unless a local one is given).")] = None,
+    registry: Annotated[Path, typer.Option("--registry", "-r", help="Claim folder the draft goes into.")] = Path("claims"),
+    offline: Annotated[bool, typer.Option("--offline", help="Use only the download cache; make no request.")] = False,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Read a local PDF (text layer; low-confidence tables).")] = None,
+    tex: Annotated[Path | None, typer.Option("--tex", help="Read a local LaTeX folder, tarball, .gz or .tex file.")] = None,
+    text: Annotated[Path | None, typer.Option("--text", help="Read a plain-text conversion of the paper.")] = None,
+    paper_id: Annotated[str | None, typer.Option("--id", help="Paper id for a local source (default: the file name).")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the draft here instead of REGISTRY/<id>.yaml.")] = None,
+) -> None:
+    """Draft a claim file: metadata, every table as reported cells, and candidate claims.
+
+    The draft is marked `draft: true`; `claimcheck validate` refuses it until a person has checked
+    each cell and claim. If the paper already has a file in the registry, the file is left alone
+    and the changes (new version, cells and claims added, removed or changed) are shown instead.
+    Downloads are cached under $CLAIMCHECK_HOME/cache/arxiv; CLAIMCHECK_ARXIV_API and
+    CLAIMCHECK_ARXIV_FILES point at other endpoints (a mirror, a test server).
+
+    Example: claimcheck add arxiv:2005.13013v2 --registry claims
+    """
+    from claimcheck.claims.draft import AddRequest, add_paper, render_add_outcome
+
+    request = AddRequest(arxiv=source, pdf=pdf, tex=tex, text=text, registry=registry, offline=offline,
+                         paper_id=paper_id, out=out_file)
+    out.print(render_add_outcome(add_paper(request)), markup=False, soft_wrap=True)  # paths stay whole

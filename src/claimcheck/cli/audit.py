@@ -1,3 +1,90 @@
-"""Commands: audit (see the issue that builds them)."""
+"""Command: audit (scorecards for machine-written literature syntheses)."""
 
-from claimcheck.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimcheck.cli.app import EXIT_INPUT, RegistryOpt, app, err, expected_errors, out
+from claimcheck.errors import InputError
+
+_SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
+
+
+def _render(result, fmt: str, all_in_one: bool) -> str:
+    if fmt == "terminal":
+        from claimcheck.reports.scorecard import render_audit_terminal
+
+        return render_audit_terminal(result, all_in_one=all_in_one)
+    if fmt == "md":
+        from claimcheck.reports.scorecard import render_audit_markdown
+
+        return render_audit_markdown(result, all_in_one=all_in_one)
+    if fmt == "html":
+        from claimcheck.reports.scorecard_html import render_audit_html
+
+        return render_audit_html(result, all_in_one=all_in_one)
+    from claimcheck.reports.scorecard import render_audit_json
+
+    return render_audit_json(result, all_in_one=all_in_one)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@app.command("audit")
+@expected_errors
+def audit_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Synthesis reports (.txt, .md, .pdf) or folders of them.")],
+    all_in_one: Annotated[bool, typer.Option("--all-in-one", help="One document for all reports, with the cross-report aggregate.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | md | html | json")] = "terminal",
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write; a folder (one file per report) when several reports are audited without --all-in-one."),
+    ] = None,
+    registry: RegistryOpt = None,
+    results: Annotated[list[Path] | None, typer.Option("--results", help="Run-record JSON file or folder (repeatable).")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="Run store (default: $CLAIMCHECK_HOME/runs.sqlite, when it exists).")] = None,
+) -> None:
+    """Audit literature-synthesis reports: resolve each listed claim against the registry, flag ticks
+    without evidence, misattributions, unrelated references, an unanswered research question and
+    inconsistent counts. Exit 0 when every input was audited, 2 when some input could not be read.
+
+    Example: claimcheck audit ../shared/seeds --all-in-one --format md --out audit.md
+    """
+    from claimcheck.home import default_store_path
+    from claimcheck.workflow_audit import audit_from_disk
+
+    if fmt not in _SUFFIX:
+        raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
+    result = audit_from_disk(paths, registry or [], results or [], store or default_store_path())
+    for p in result.problems:
+        err.print(f"error: {p.path}: {p.message}", markup=False, soft_wrap=True)
+    if not result.scorecards:
+        raise typer.Exit(EXIT_INPUT)
+    if out_path is None:
+        print(_render(result, fmt, all_in_one), end="")
+    elif all_in_one or len(result.scorecards) == 1:
+        _write(out_path, _render(result, fmt, all_in_one))
+        out.print(f"written: {out_path}", markup=False, soft_wrap=True)
+    else:
+        used: set[str] = set()
+        for card in result.scorecards:
+            single = result.model_copy(update={"scorecards": [card], "problems": []})
+            stem = Path(card.report.label).stem
+            name, n = stem, 1
+            while name in used:  # two reports with the same name in different folders
+                n += 1
+                name = f"{stem}-{n}"
+            used.add(name)
+            target = out_path / (name + ".scorecard" + _SUFFIX[fmt])
+            _write(target, _render(single, fmt, False))
+            out.print(f"written: {target}", markup=False, soft_wrap=True)
+    if result.problems:
+        raise typer.Exit(EXIT_INPUT)

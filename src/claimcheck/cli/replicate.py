@@ -1,3 +1,221 @@
-"""Commands: replicate (see the issue that builds them)."""
+"""Commands: plan, replicate, runs list|show|export|import. Training is imported only by `replicate`."""
 
-from claimcheck.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimcheck.cli.app import EXIT_CONTRADICTED, RegistryOpt, app, err, expected_errors, out
+
+ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
+PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke")]
+SeedsOpt = Annotated[int, typer.Option("--seeds", help="Seeds per arm and target (seeds 1..N, the same in every arm).")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite.")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model hub id or local directory (proxy: the unpacked mE5-small).")]
+SystemOpt = Annotated[list[str] | None, typer.Option("--system", help="Only this arm, e.g. MNLI or XLM-R (repeatable).")]
+TaskOpt = Annotated[list[str] | None, typer.Option("--task", help="Only this target task, e.g. xnli (repeatable).")]
+TrainNOpt = Annotated[int | None, typer.Option("--train-examples", help="Use the first N examples of every training slice.")]
+EvalNOpt = Annotated[int | None, typer.Option("--eval-examples", help="Use the first N examples of every evaluated slice.")]
+
+
+def _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model):
+    from claimcheck.replication.workflow import PlanRequest
+
+    return PlanRequest(
+        claims=tuple(claims or ["all"]), preset=preset, seeds=seeds, registry=tuple(registry or []), store=store,
+        systems=tuple(system or []), tasks=tuple(task or []), train_examples=train_examples,
+        eval_examples=eval_examples, model=model,
+    )
+
+
+def _print_plan(plan) -> None:
+    from rich.table import Table
+
+    from claimcheck.replication.plan import ASSUMED_CPU, ASSUMED_GPU
+
+    table = Table("system", "target", "seeds stored", "to run", "note", title=f"preset {plan.preset} ({plan.fidelity})")
+    rows: dict[tuple[str, str], list] = {}
+    for r in plan.runs:
+        row = rows.setdefault((r.spec.system, r.spec.target.task), [0, 0, ""])
+        row[0] += r.stored
+        row[1] += not r.stored and not r.blocked
+        row[2] = row[2] or r.blocked
+    for (system, task), (stored, todo, blocked) in rows.items():
+        table.add_row(system, task, str(stored), str(todo), blocked)
+    out.print(table)
+    shared = [s for s in plan.stages if len(s.run_ids) > 1]
+    out.print(f"{len(plan.runs)} runs ({len(plan.todo)} to run, {sum(r.stored for r in plan.runs)} stored, "
+              f"{sum(bool(r.blocked) and not r.stored for r in plan.runs)} blocked); "
+              f"{len(plan.stages)} intermediate stages, {len(shared)} shared by several targets")
+    out.print(f"estimated cost of what is left: {plan.cost.gpu_hours:,.2f} GPU-hours on {ASSUMED_GPU}; "
+              f"{plan.cost.cpu_hours:,.1f} hours on {ASSUMED_CPU} "
+              f"(FLOPs ≈ 6·params·tokens to train + 2·params·tokens to evaluate; an estimate, not a measurement)")
+    for note in plan.notes:
+        out.print(f"note: {note}")
+
+
+@app.command("plan")
+@expected_errors
+def plan_cmd(
+    claims: ClaimsArg = None, preset: PresetOpt = "paper", seeds: SeedsOpt = 3, registry: RegistryOpt = None,
+    store: StoreOpt = None, system: SystemOpt = None, task: TaskOpt = None, train_examples: TrainNOpt = None,
+    eval_examples: EvalNOpt = None, model: ModelOpt = None,
+) -> None:
+    """List the runs the claims need, which are stored, and an estimated cost of the rest.
+
+    Example: claimcheck plan all --preset proxy --seeds 3
+    """
+    from claimcheck.replication.workflow import make_plan
+
+    _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model)))
+
+
+class _RichProgress:
+    """Progress bars on stderr for the library's progress sink."""
+
+    def __init__(self, progress):
+        self.progress = progress
+
+    def task(self, description: str, total: int | None):
+        bars, task_id = self.progress, self.progress.add_task(description, total=total)
+
+        class _Task:
+            def advance(self, n: int = 1) -> None:
+                bars.advance(task_id, n)
+
+            def describe(self, text: str) -> None:
+                bars.update(task_id, description=text)
+
+            def close(self) -> None:
+                bars.remove_task(task_id)
+
+        return _Task()
+
+    def note(self, text: str) -> None:
+        self.progress.console.print(text, markup=False)
+
+
+@app.command("replicate")
+@expected_errors
+def replicate_cmd(
+    claims: ClaimsArg = None, preset: PresetOpt = "smoke", seeds: SeedsOpt = 3, model: ModelOpt = None,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Local XTREME-format files (e.g. ../shared/data).")] = None,
+    device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda")] = "auto",
+    store: StoreOpt = None, registry: RegistryOpt = None, system: SystemOpt = None, task: TaskOpt = None,
+    train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None,
+    keep_checkpoints: Annotated[bool, typer.Option("--keep-checkpoints", help="Keep each run's fine-tuned weights.")] = False,
+) -> None:
+    """Run what the claims still need and store every finished run (resumes where a killed run stopped).
+
+    Exit code 1 when a run failed for a reason other than bad input (it is stored as failed).
+    Example: claimcheck replicate all --preset proxy --model ./me5 --data-dir ../shared/data --system MNLI --task xnli
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from claimcheck.replication.workflow import replicate, run_context
+
+    req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model)
+    ctx = run_context(req, data_dir=data_dir, device=device, keep_checkpoints=keep_checkpoints)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bars:
+        result = replicate(req, ctx, _RichProgress(bars))
+    written = sum(o.written for o in result.outcomes)
+    out.print(f"{len(result.outcomes)} runs executed, {written} written to the store, {len(result.failed)} failed; "
+              f"{len(result.plan.runs) - len(result.plan.todo)} were stored already or blocked")
+    for o in result.failed:
+        err.print(f"failed: {o.record.run_id} {o.record.system} seed {o.record.seed}: {o.record.error.splitlines()[0]}", markup=False)
+    if result.failed:
+        raise typer.Exit(EXIT_CONTRADICTED)
+
+
+runs_app = typer.Typer(help="Read, export and import stored runs.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+@expected_errors
+def runs_list(
+    store: StoreOpt = None,
+    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="ok | failed")] = None,
+) -> None:
+    """List the runs in the store.
+
+    Example: claimcheck runs list --status ok
+    """
+    from rich.table import Table
+
+    from claimcheck.results.store import open_store
+
+    with open_store(store) as s:
+        records = s.records(paper_id=paper, status=status)
+    table = Table("run id", "paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics")
+    for r in records:
+        tasks = ",".join(sorted({m.task for m in r.metrics})) or str(r.spec.get("target", {}).get("task", ""))
+        table.add_row(r.run_id, r.paper_id, r.system, tasks, str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))
+    out.print(table)
+    out.print(f"{len(records)} runs")
+
+
+@runs_app.command("show")
+@expected_errors
+def runs_show(run_id: Annotated[str, typer.Argument(help="Run id or a unique prefix of it.")], store: StoreOpt = None) -> None:
+    """Show one stored run as JSON (spec, metrics, provenance).
+
+    Example: claimcheck runs show r-3fa2
+    """
+    from claimcheck.errors import InputError
+    from claimcheck.results.files import render_records_json
+    from claimcheck.results.store import open_store
+
+    with open_store(store) as s:
+        found = s.find(run_id)
+    if len(found) != 1:
+        raise InputError(f"{len(found)} stored runs match {run_id!r} (give a unique prefix)", field="run_id")
+    out.print(render_records_json(found), markup=False, highlight=False)
+
+
+@runs_app.command("export")
+@expected_errors
+def runs_export(
+    out_file: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout).")] = None,
+    store: StoreOpt = None,
+    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="ok | failed")] = "ok",
+) -> None:
+    """Export stored runs as a JSON result file (``{"runs": [...]}``), importable elsewhere.
+
+    Example: claimcheck runs export --out results/proxy-runs.json
+    """
+    from claimcheck.results.store import open_store, save_records_json
+
+    with open_store(store) as s:
+        records = s.records(paper_id=paper, status=status or None)
+    if out_file is None:
+        from claimcheck.results.files import render_records_json
+
+        typer.echo(render_records_json(records), nl=False)
+        return
+    save_records_json(records, out_file)
+    out.print(f"{len(records)} runs written to {out_file}")
+
+
+@runs_app.command("import")
+@expected_errors
+def runs_import(
+    files: Annotated[list[Path], typer.Argument(help="Result files or folders of *.json (as written by `runs export`).")],
+    store: StoreOpt = None,
+) -> None:
+    """Import run records (e.g. from a GPU machine) into the store, provenance intact.
+
+    Example: claimcheck runs import gpu-runs.json
+    """
+    from claimcheck.results.files import load_result_paths
+    from claimcheck.results.store import open_store
+
+    records = load_result_paths(files)
+    with open_store(store) as s:
+        written = s.save_many(records)
+    out.print(f"{written} of {len(records)} runs imported ({len(records) - written} already stored)")

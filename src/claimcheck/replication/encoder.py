@@ -15,6 +15,10 @@ from claimcheck.replication.spec import EncoderSpec
 
 
 def _offline_if_local(location: str) -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # claimcheck draws its own progress bars
+    hf_logging.set_verbosity_error()  # "pooler MISSING" and similar load reports are expected here
     if Path(location).exists():
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory never needs the network
 

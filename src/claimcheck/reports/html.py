@@ -44,7 +44,9 @@ nav a { margin-right: 1rem; } a { color:#1d4ed8; }
 table { border-collapse: collapse; margin: .5rem 0; font-size: .9rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .55rem; text-align: left; vertical-align: top; }
 th { background:#f9fafb; }
-pre { background:#f6f8fa; padding: .6rem .8rem; overflow-x: auto; font-size: .85rem; border-radius: 4px; }
+pre { background:#f6f8fa; padding: .6rem .8rem; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85rem;
+      border-radius: 4px; }
+.nowrap { white-space: nowrap; }
 code { font-size: .88em; overflow-wrap: anywhere; }
 blockquote { margin: .3rem 0 .6rem; padding-left: .8rem; border-left: 4px solid #93c5fd; font-size: 1.05rem; }
 .claim { border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.2rem; margin: 1.2rem 0; }
@@ -164,7 +166,8 @@ def _verdict_table(report: VerificationReport, anchors: dict[str, str]) -> str:
             badge(cv.source.verdict, href=f"{a}-source"),
             badge(cv.replication.verdict, replication_label(cv.replication), href=f"{a}-replication"),
             _fidelity_tag(cv.replication),
-            badge(cv.overall.value, href=a) + f' <span class="meta">{escape(cv.overall_rule)}</span>',
+            f'<span class="nowrap">{badge(cv.overall.value, href=a)} '
+            f'<span class="meta">{escape(cv.overall_rule)}</span></span>',
         ])
     header = ["claim", "kind", "reported", "source", "replication", "fidelity", "overall"]
     return '<h2 id="verdicts">Verdicts</h2>\n' + _table(header, rows, "verdicts")

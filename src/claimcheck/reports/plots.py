@@ -99,7 +99,7 @@ def render_svg_intervals(
         f"<title>{escape(f'Intervals: {names}')}</title>",
     ]
     if not finite:
-        out.append(f'<text x="{width / 2:.1f}" y="{height / 2:.1f}" text-anchor="middle" class="muted">no finite intervals to draw</text>')
+        out.append(_text(width / 2, height / 2, "no finite intervals to draw", "muted", anchor="middle"))
         return "\n".join(out + ["</svg>"]) + "\n"
 
     lo, hi = _domain(finite)
@@ -109,59 +109,55 @@ def render_svg_intervals(
     def x(v: float) -> float:
         return x0 + (v - lo) / (hi - lo) * (x1 - x0)
 
-    plot_bottom = TOP + len(rows) * row_h
+    bottom = TOP + len(rows) * row_h  # y of the x axis
     for s in finite:  # the reported interval as a band behind every row
         if s.role == "reported":
             left, right = x(s.lo), max(x(s.hi), x(s.lo) + 1.5)
-            out.append(
-                f'<rect x="{left:.1f}" y="{TOP:.1f}" width="{right - left:.1f}" height="{plot_bottom - TOP:.1f}" '
-                f'fill="{ROLE_COLOURS["reported"]}" fill-opacity="0.12"/>'
-            )
-    for t in ticks:
-        out.append(f'<line x1="{x(t):.1f}" y1="{TOP:.1f}" x2="{x(t):.1f}" y2="{plot_bottom:.1f}" stroke="#e5e7eb"/>')
+            out.append(f'<rect x="{left:.1f}" y="{TOP:.1f}" width="{right - left:.1f}" height="{bottom - TOP:.1f}" '
+                       f'fill="{ROLE_COLOURS["reported"]}" fill-opacity="0.12"/>')
+    out += [_line(x(t), TOP, x(t), bottom, "#e5e7eb") for t in ticks]  # grid
     if lo < 0 < hi:
-        out.append(
-            f'<line x1="{x(0):.1f}" y1="{TOP:.1f}" x2="{x(0):.1f}" y2="{plot_bottom:.1f}" '
-            'stroke="#6b7280" stroke-dasharray="4 3"/>'
-        )
+        out.append(_line(x(0), TOP, x(0), bottom, "#6b7280", ' stroke-dasharray="4 3"'))
     for i, (label, role, group) in enumerate(rows):
         out.extend(_row(label, role, group, x, TOP + (i + 0.5) * row_h, width))
-    out.append(f'<line x1="{x0:.1f}" y1="{plot_bottom:.1f}" x2="{x1:.1f}" y2="{plot_bottom:.1f}" stroke="#374151"/>')
+    out.append(_line(x0, bottom, x1, bottom, "#374151"))
     for t in ticks:
-        out.append(f'<line x1="{x(t):.1f}" y1="{plot_bottom:.1f}" x2="{x(t):.1f}" y2="{plot_bottom + 5:.1f}" stroke="#374151"/>')
-        out.append(
-            f'<text x="{x(t):.1f}" y="{plot_bottom + 17:.1f}" text-anchor="middle" class="tick">{escape(format_number(t))}</text>'
-        )
-    out.append(
-        f'<text x="{(x0 + x1) / 2:.1f}" y="{plot_bottom + 32:.1f}" text-anchor="middle" class="axis">{escape(axis_label)}</text>'
-    )
+        out.append(_line(x(t), bottom, x(t), bottom + 5, "#374151"))
+        out.append(_text(x(t), bottom + 17, format_number(t), "tick", anchor="middle"))
+    out.append(_text((x0 + x1) / 2, bottom + 32, axis_label, "axis", anchor="middle"))
     return "\n".join(out + ["</svg>"]) + "\n"
+
+
+def _line(xa: float, ya: float, xb: float, yb: float, stroke: str, extra: str = "") -> str:
+    return f'<line x1="{xa:.1f}" y1="{ya:.1f}" x2="{xb:.1f}" y2="{yb:.1f}" stroke="{stroke}"{extra}/>'
+
+
+def _text(x: float, y: float, text: str, cls: str, anchor: str = "", fill: str = "") -> str:
+    """A text element; ``text`` is escaped here."""
+    attrs = (f' text-anchor="{anchor}"' if anchor else "") + (f' fill="{fill}"' if fill else "")
+    return f'<text x="{x:.1f}" y="{y:.1f}"{attrs} class="{cls}">{escape(text)}</text>'
 
 
 def _row(label: str, role: str, group: Sequence[Span], x, y: float, width: int) -> list[str]:
     colour = ROLE_COLOURS.get(role, OTHER_COLOUR)
     full = f"{label}: " + ", ".join(span_text(s) for s in group)
-    parts = [
-        f'<g class="row role-{escape(role)}"><title>{escape(full)}</title>',
-        f'<text x="{LABEL_W:.1f}" y="{y + 4:.1f}" text-anchor="end" class="label" fill="{colour}">{escape(_cut(label))}</text>',
-    ]
+    parts = [f'<g class="row role-{escape(role)}"><title>{escape(full)}</title>',
+             _text(LABEL_W, y + 4, _cut(label), "label", anchor="end", fill=colour)]
     drawn = [s for s in group if math.isfinite(s.lo) and math.isfinite(s.hi)]
     for s in drawn:
         a, b = x(s.lo), x(s.hi)
-        if role == "seed" or b - a < 1.0:
+        if role == "seed" or b - a < 1.0:  # a point, or an interval narrower than a pixel
             parts.append(f'<circle cx="{(a + b) / 2:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}" fill-opacity="0.8"/>')
             continue
         dash = ' stroke-dasharray="5 3"' if role == "implied" else ""
         thick = 5 if role == "replicated_ci" else 3
-        parts.append(f'<line x1="{a:.1f}" y1="{y:.1f}" x2="{b:.1f}" y2="{y:.1f}" stroke="{colour}" stroke-width="{thick}"{dash}/>')
-        for end in (a, b):
-            parts.append(f'<line x1="{end:.1f}" y1="{y - 6:.1f}" x2="{end:.1f}" y2="{y + 6:.1f}" stroke="{colour}" stroke-width="1.5"/>')
+        parts.append(_line(a, y, b, y, colour, f' stroke-width="{thick}"{dash}'))
+        parts += [_line(end, y - 6, end, y + 6, colour, ' stroke-width="1.5"') for end in (a, b)]  # end caps
     if role == "seed":
         value = f"{len(drawn)} values"
     elif drawn:
         value = span_text(drawn[0])
     else:
         value = "not finite"
-    parts.append(f'<text x="{width - VALUE_W + GAP:.1f}" y="{y + 4:.1f}" class="value">{escape(value)}</text>')
-    parts.append("</g>")
+    parts += [_text(width - VALUE_W + GAP, y + 4, value, "value"), "</g>"]
     return parts

@@ -121,13 +121,18 @@ def render_legend() -> Text:
     return legend
 
 
+def _indented(line: str, n: int) -> Padding:
+    """A line whose wrapped continuation keeps the indent (the arithmetic lines can be long)."""
+    return Padding(Text(line), (0, 0, 0, n))
+
+
 def _tier_lines(title: str, tier: TierResult, label: str) -> list[RenderableType]:
     head = Text(f"{title}: ", style="bold")
     head.append(label, style=STYLES[tone_of(tier.verdict)])
     if tier.summary:
         head.append(f" - {tier.summary}")
     out: list[RenderableType] = [head]
-    out.extend(Text(f"  {line}") for line in tier.lines)
+    out.extend(_indented(line, 2) for line in tier.lines)
     return out
 
 
@@ -161,7 +166,7 @@ def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERA
         head = Text(f"  view: {view.label}: ", style="bold")
         head.append(view.verdict.value, style=STYLES[tone_of(view.verdict.value)])
         parts.append(head)
-        parts.extend(Text(f"    {line}") for line in view.lines)
+        parts.extend(_indented(line, 4) for line in view.lines)
         if view.cells:
             parts.append(Padding(_cells_table(view.cells), (0, 0, 0, 4)))
         if view.missing:
@@ -198,9 +203,10 @@ def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERA
 
 
 def render_plain_text(renderable: RenderableType, width: int = 110) -> str:
-    """A renderable as plain text (no colour codes) at a fixed width: for golden files and pipes."""
+    """A renderable as plain text (no colour codes, no trailing spaces) at a fixed width: for golden
+    files and pipes."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False,
                       emoji=False, highlight=False, markup=False)
     console.print(renderable)
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())  # no padding spaces

@@ -150,6 +150,33 @@ def _row(record: RunRecord) -> tuple:
     return (record.run_id, record.paper_id, record.system, record.seed, record.preset, record.fidelity, record.status, tasks, written_at, text)
 
 
+def save_records_json(records: Iterable[RunRecord], path: Path) -> None:
+    """Write records as a result file (``{"runs": [...]}``, sorted by run id), atomically."""
+    import os
+
+    from claimcheck.results.files import render_records_json
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(render_records_json(records), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise StoreError(f"cannot write the export file: {exc.strerror or exc}", path=str(path)) from None
+
+
+def load_store_records(path: Path | None = None, *, status: str | None = "ok") -> list[RunRecord]:
+    """Every record of the store at ``path`` (default location when None); [] when no store exists yet."""
+    from claimcheck.home import default_store_path
+
+    path = Path(path) if path is not None else default_store_path()
+    if not path.exists():
+        return []
+    with RunStore(path) as store:
+        return store.records(status=status)
+
+
 def open_store(path: Path | None = None) -> RunStore:
     """The store at ``path``, or at the default location under the claimcheck home."""
     from claimcheck.home import default_store_path

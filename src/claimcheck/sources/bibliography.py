@@ -5,8 +5,8 @@ an id nothing could be read about stays ``unidentified`` (we never fill titles i
 The audit names references by title and year from here, and says "unidentified" otherwise.
 
 Online arXiv metadata look-up is not implemented: no ``claimcheck.sources.arxiv`` client existed when
-this was written, and the audit must run offline. A user can add entries with ``--bibliography``
-style extra files through ``load_bibliography(extra=...)``.
+this was written, and the audit must run offline. Callers can add entries from their own YAML files
+(same format) through ``load_bibliography(extra=...)``.
 """
 
 from __future__ import annotations

@@ -278,6 +278,7 @@ def clean_latex(s: str, refs: dict[str, str] | None = None, keep_paragraphs: boo
         out.append(" " if c == "~" else c)
         i += 1
     text = "".join(out).replace("---", "—").replace("--", "–").replace("``", '"').replace("''", '"')
+    text = re.sub(r"\^\s*([†‡*§¶])", r"\1", text)  # "$^\dagger$" in running text: the mark itself
     if keep_paragraphs:
         paragraphs = re.split(r"\n\s*\n", text)
         return "\n\n".join(re.sub(r"\s+", " ", p).strip() for p in paragraphs if p.strip())
@@ -439,10 +440,12 @@ def outline_of(tex: str) -> Outline:
             numbered[start] = (end, str(counts[kind]))
             if kind == "table":
                 out.tables[start] = str(counts[kind])
-    counters, appendix = [0, 0, 0], tex.find("\\appendix")
+    counters, appendix, restarted = [0, 0, 0], tex.find("\\appendix"), False
     sec_numbers: list[tuple[int, str]] = []
     for m in _SECTION.finditer(tex):
         level = ("section", "subsection", "subsubsection").index(m.group(1))
+        if 0 <= appendix < m.start() and not restarted:
+            counters, restarted = [0, 0, 0], True  # \appendix restarts the count, at A
         number = ""
         if not m.group(2):
             counters[level] += 1

@@ -20,7 +20,7 @@ NumberKind = Literal["plain", "scientific", "suffixed"]
 MINUS_SIGNS = "-−–"  # ASCII hyphen-minus, U+2212 minus, U+2013 en dash used as minus
 
 _NUMBER = re.compile(
-    r"(?<![\w.^])"  # not glued to a word ("F1", "v2"), a decimal, or a superscript
+    r"(?<![\w.^])(?<!\^[+\-−])"  # not glued to a word ("F1", "v2"), a decimal, or a superscript ("^-5")
     r"(?P<sign>[+\-−–](?=[\d.]))?"
     r"(?P<int>\d{1,3}(?:,\d{3})+(?![\d])|\d+)?"
     r"(?P<frac>\.\d+)?"
@@ -154,9 +154,9 @@ def split_cell(text: str, header: str = "") -> list[CellNumber]:
         return []
     nums = extract_numbers(text)
     main, spreads = [nums[0]], {}
-    for prev, cur in zip(nums, nums[1:]):
+    for prev, cur in zip(nums, nums[1:]):  # value [± spread] [/ value [± spread]] ...
         between = text[prev.end : cur.start].strip()
-        if between == "/" and prev is main[-1]:
+        if between == "/":
             main.append(cur)
         elif between in _SPREAD_SEPARATORS and prev is main[-1]:
             spreads[len(main) - 1] = cur.text

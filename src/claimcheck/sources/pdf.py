@@ -26,7 +26,7 @@ _CELL = re.compile(
 )
 _CAPTION = re.compile(r"^\s*Table\s+(\d+)\s*[:.]\s*(.*)$")
 _HEADING = re.compile(
-    r"^(?:(?P<num>(?:\d+|[A-H])(?:\.\d+){0,2})\.?\s+(?P<title>[A-Z][^.!?]{1,70})"
+    r"^(?:(?P<num>\d+(?:\.\d+){0,2}|[A-H](?:\.\d+){1,2})\.?\s+(?P<title>[A-Z][^.!?]{1,70})"
     r"|(?P<named>Abstract|Introduction|Conclusions?|Related Work|Discussion|Results|Acknowledge?ments?|References))$"
 )
 
@@ -77,13 +77,21 @@ def _caption_near(lines: list[str], start: int, end: int) -> tuple[str, str, int
     return "", "", None
 
 
-def text_tables(text: str, origin: str = "pdf-text", sections: list[Section] | None = None) -> list[Table]:
+def _heading(line: str) -> str | None:
+    m = _HEADING.match(line)
+    if not m or len(line.split()) > 10:
+        return None
+    return f"{m.group('num')} {m.group('title').strip()}" if m.group("num") else line
+
+
+def text_tables(text: str, origin: str = "pdf-text") -> list[Table]:
     """Tables read from text lines; low confidence by construction (see module doc)."""
     lines = [ln.strip() for ln in text.splitlines()]
     tables: list[Table] = []
-    i = 0
+    section, i = "", 0
     while i < len(lines):
         if _row(lines[i]) is None:
+            section = _heading(lines[i]) or section
             i += 1
             continue
         start = i
@@ -94,21 +102,17 @@ def text_tables(text: str, origin: str = "pdf-text", sections: list[Section] | N
         width = max(len(v) for _, v in rows)
         header_line = lines[start - 1] if start > 0 and not _CAPTION.match(lines[start - 1]) else ""
         words = header_line.split()
-        header = [GridCell("")] + [GridCell(w) for w in words[-width:]] if len(words) >= width else []
+        header = [GridCell(" ".join(words[:-width]))] + [GridCell(w) for w in words[-width:]] if len(words) >= width else []
         grid = ([header] if header else []) + [
             [GridCell(label)] + [GridCell()] * (width - len(vals)) + [GridCell(v) for v in vals] for label, vals in rows
         ]
         number, caption, _ = _caption_near(lines, start - (1 if header else 0), i)
         rules = [False] + [bool(header) and r == 1 for r in range(1, len(grid))]
         table = assemble_table(grid, rules, number=number, index=len(tables) + 1, label="", caption=caption,
-                               section=_section_of(sections, lines[start]), origin=origin)
+                               section=section, origin=origin)
         if table.values:
             tables.append(table)
     return tables
-
-
-def _section_of(sections: list[Section] | None, line: str) -> str:
-    return next((s.title for s in sections or [] if line and line in s.text), "")
 
 
 def text_sections(text: str) -> list[Section]:
@@ -126,11 +130,10 @@ def text_sections(text: str) -> list[Section]:
 
     for line in text.splitlines():
         stripped = line.strip()
-        m = _HEADING.match(stripped)
-        if m and len(stripped.split()) <= 10:
+        heading = _heading(stripped)
+        if heading:
             close()
-            title = stripped if not m.group("num") else f"{m.group('num')} {m.group('title').strip()}"
-            body = []
+            title, body = heading, []
             if title.lower().startswith("references"):
                 break
             continue

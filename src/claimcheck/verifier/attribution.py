@@ -76,7 +76,7 @@ def check_attribution(
             how = "a result the examined paper only cites" if claim.attributed_to else "a claim of another paper"
             findings.append(Finding(code="misattributed", severity="error", section="attribution", row=n, claim_id=r.claim_id,
                                     message=f"row {n} is {how}: it comes from {r.source_label}, not from the examined paper ({examined_label})"))
-        if r.source_work not in cited:
+        if r.source_work not in cited and r.source_work != examined_id:  # the examined paper has its own finding
             not_cited.setdefault(r.source_work, []).append(n)
     for work, nums in not_cited.items():
         label = next(r.source_label for r in rows if r.source_work == work)

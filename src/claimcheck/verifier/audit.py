@@ -16,28 +16,25 @@ Per report (issue 3, sections 1-5):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
 from claimcheck.sources.synthesis import SynthesisReport
 from claimcheck.sources.synthesis_table import ClaimRow
+from claimcheck.verifier.audit_aggregate import aggregate, confidence_spreads, spread_finding
 from claimcheck.verifier.attribution import check_attribution, source_of
 from claimcheck.verifier.audit_models import (
-    Aggregate,
     AuditResult,
     Check,
-    ConfidenceSpread,
     Finding,
     InputProblem,
-    RecurringClaim,
     ReportInfo,
     RowAudit,
     Scorecard,
     VerdictView,
 )
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, normalise, number_mismatch, numbers_in, rank_claims
+from claimcheck.verifier.claim_match import MATCH_THRESHOLD, number_mismatch, numbers_in, rank_claims
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
 
@@ -58,6 +55,10 @@ def verdict_views(report: VerificationReport | None) -> dict[str, VerdictView]:
             overall=v.overall.value, source=v.source.verdict, replication=v.replication.verdict, summary=summary
         )
     return views
+
+
+def _clip(text: str, n: int = 160) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _method(best) -> str:
@@ -133,7 +134,7 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
         reasons.append("ticked, but it matches no claim in the registry: there is nothing it was checked against")
     elif verdict is not None and verdict.overall in WEAK_VERDICTS:
         reasons.append(
-            f"registry verdict {verdict.overall} (source tier {verdict.source}, replication {verdict.replication}): {verdict.summary}"
+            f"registry verdict {verdict.overall} (source tier {verdict.source}, replication {verdict.replication}): {_clip(verdict.summary)}"
         )
     if mismatch:
         reasons.append("ticked, but its number differs from the paper's")
@@ -176,7 +177,7 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
         lengths = sorted({len(r.text) for r in cut})
         span = f"{lengths[0]}" if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]}"
         out.append(Finding(code="truncated", severity="info", section="resolution",
-                           message=f"{len(cut)} of {len(rows)} rows are cut off mid-sentence ({span} characters): rows {', '.join(str(r.number) for r in cut)}"))
+                           message=f"{len(cut)} of {len(rows)} rows are cut off mid-sentence ({span} characters): row{'s' if len(cut) > 1 else ''} {', '.join(str(r.number) for r in cut)}"))
     for r in rows:
         n = r.row.number
         if r.status == "unknown":
@@ -239,36 +240,6 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
     return Scorecard(report=info, rows=rows, attribution=attribution, question=question, checks=checks, findings=findings, counts=counts)
 
 
-def _spreads(cards: Sequence[Scorecard], registry: Registry) -> list[ConfidenceSpread]:
-    groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    texts: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, str] = {}
-    for card in cards:
-        for r in card.rows:
-            if r.row.confidence is None:
-                continue
-            key = r.claim_id or "text:" + normalise(r.row.text)[:60]
-            groups[key][card.report.label].append(r.row.confidence)
-            texts[key].add(normalise(r.row.text))
-            labels.setdefault(key, registry.claims[r.claim_id].statement if r.claim_id else r.row.text)
-    spreads = []
-    for key, per_report in groups.items():
-        values = {v for vs in per_report.values() for v in vs}
-        if len(values) > 1:
-            spreads.append(ConfidenceSpread(key=key, label=labels[key], same_text=len(texts[key]) == 1,
-                                            values={k: sorted(v) for k, v in sorted(per_report.items())}))
-    return sorted(spreads, key=lambda s: s.key)
-
-
-def _spread_finding(s: ConfidenceSpread, label: str) -> Finding:
-    here = ", ".join(f"{v:.2f}" for v in s.values.get(label, []))
-    elsewhere = "; ".join(f"{', '.join(f'{v:.2f}' for v in vs)} in {other}" for other, vs in s.values.items() if other != label)
-    what = "the same sentence" if s.same_text else "the same claim (worded differently)"
-    where = f" and {elsewhere}" if elsewhere else " (within this report)"
-    return Finding(code="confidence_spread", severity="warning", section="consistency", claim_id=None if s.key.startswith("text:") else s.key,
-                   message=f"{what} ({s.key}) gets confidence {here} here{where}")
-
-
 def audit_reports(
     reports: Sequence[SynthesisReport],
     registry: Registry,
@@ -279,50 +250,17 @@ def audit_reports(
 ) -> AuditResult:
     """Scorecards for every report, the cross-report confidence spreads, and the aggregate."""
     cards = [audit_report(r, registry, verdicts, bibliography) for r in reports]
-    spreads = _spreads(cards, registry)
+    spreads = confidence_spreads(cards, registry)
     updated = []
     for card in cards:
         mine = [s for s in spreads if card.report.label in s.values]
-        extra = [_spread_finding(s, card.report.label) for s in mine]
+        extra = [spread_finding(s, card.report.label) for s in mine]
         counts = {**card.counts, "confidence_spreads": len(mine)}
         updated.append(card.model_copy(update={"spreads": mine, "findings": card.findings + extra, "counts": counts}))
     return AuditResult(
         scorecards=updated,
-        aggregate=_aggregate(updated, registry, verdicts, spreads),
+        aggregate=aggregate(updated, registry, verdicts, spreads),
         problems=list(problems),
         registry_claims=len(registry.claims),
         verdicts_from=verdicts_from,
-    )
-
-
-def _aggregate(cards: Sequence[Scorecard], registry: Registry, verdicts: Mapping[str, VerdictView], spreads: list[ConfidenceSpread]) -> Aggregate:
-    met: dict[str, dict] = {}
-    for card in cards:
-        for r in card.rows:
-            if r.claim_id is None:
-                continue
-            m = met.setdefault(r.claim_id, {"reports": [], "rows": 0, "ticked": 0, "conf": []})
-            if card.report.label not in m["reports"]:
-                m["reports"].append(card.report.label)
-            m["rows"] += 1
-            m["ticked"] += r.row.verified is True
-            if r.row.confidence is not None:
-                m["conf"].append(r.row.confidence)
-    claims = [
-        RecurringClaim(claim_id=cid, statement=registry.claims[cid].statement, reports=m["reports"], rows=m["rows"], ticked=m["ticked"],
-                       confidences=sorted(m["conf"]), verdict=verdicts.get(cid))
-        for cid, m in met.items()
-    ]  # fmt: skip
-    claims.sort(key=lambda c: (-len(c.reports), c.claim_id))
-    codes: dict[str, int] = defaultdict(int)
-    for card in cards:
-        for f in card.findings:
-            codes[f.code] += 1
-    return Aggregate(
-        reports=len(cards),
-        rows=sum(len(c.rows) for c in cards),
-        claims=claims,
-        unknown_rows=sum(c.counts["unknown"] for c in cards),
-        spreads=spreads,
-        finding_counts=dict(sorted(codes.items())),
     )

@@ -10,7 +10,10 @@ For each registry claim three shares are computed on the row:
 
 The score is their weighted mean (numbers 0.35, key terms 0.35, text 0.30, renormalised over the
 shares that exist). A row quoting a ``reported_by`` text verbatim (or its prefix, when cut) scores
-1. A row matches when its score reaches ``MATCH_THRESHOLD``; failing that, a row whose key terms
+1, and one at least ``NEAR_VERBATIM`` similar scores its similarity. A row stating a measure
+(a decimal, "40 languages") scores 0 on numbers against a claim that reports none. A row matches
+when its score reaches ``MATCH_THRESHOLD``. A truncated row that lacks the claim's numbers gets no
+numbers share at all (they may sit in the part that was cut off). Failing a match, a row whose key terms
 and text still reach it while it states other numbers is matched *with a number mismatch*.
 Everything else is an unknown claim, shown with its nearest candidate.
 """
@@ -25,6 +28,7 @@ from claimcheck.claims.models import Claim
 from claimcheck.verifier.audit_models import MatchScore
 
 MATCH_THRESHOLD = 0.5
+NEAR_VERBATIM = 0.9
 WEIGHTS = {"numbers": 0.35, "terms": 0.35, "text": 0.30}
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -66,15 +70,40 @@ def _value(written: str) -> float:
     return float(written.strip().rstrip("%").replace("−", "-").lstrip("+"))
 
 
+def _digits(text: str) -> str:
+    """Number words as digits ("nine" -> "9"), so a key term "9" and a row saying "nine" meet."""
+    return re.sub(r"\b(" + "|".join(_WORDS) + r")\b", lambda m: str(_WORDS[m.group(1).lower()]), text, flags=re.I)
+
+
+def _term_words(term: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-]+", _digits(normalise(term))) if w]
+
+
 def _term_pattern(term: str) -> re.Pattern:
-    parts = [re.escape(w) + (r"(?:s|es)?" if w.isalpha() else "") for w in re.split(r"[\s\-]+", normalise(term)) if w]
-    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(parts) + r"(?!\w)")
+    def word(w: str) -> str:
+        if re.fullmatch(r"[\d.]+%?", w):  # a number: "7" must not match inside "7.0" or "8.7"
+            return r"(?<!\d\.)" + re.escape(w) + r"(?!\.\d)"
+        if not w.isalpha():
+            return re.escape(w)
+        base = w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        return re.escape(base) + r"(?:s|es)?"
+
+    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(word(w) for w in _term_words(term)) + r"(?!\w)")
 
 
-def term_share(row_norm: str, terms: Sequence[str]) -> float | None:
+def _cut_inside(row_norm: str, term: str) -> bool:
+    """A truncated row that ends with the start of the term ("... an order of magni")."""
+    words = " ".join(_term_words(term))
+    tail = row_norm[-len(words):] if words else ""
+    return any(len(tail[i:]) >= 3 and words.startswith(tail[i:]) and (i == 0 or not tail[i - 1].isalnum()) for i in range(len(tail)))
+
+
+def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> float | None:
     if not terms:
         return None
-    return sum(1 for t in terms if _term_pattern(t).search(row_norm)) / len(terms)
+    row_digits = _digits(row_norm)
+    hits = sum(1 for t in terms if _term_pattern(t).search(row_digits) or (truncated and _cut_inside(row_digits, t)))
+    return hits / len(terms)
 
 
 def number_share(row_values: set[float], reported: Sequence[str]) -> float | None:
@@ -110,9 +139,15 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
     row_norm = normalise(row_text)
     values = {v for _, v, _ in numbers_in(row_text)}
     nums = number_share(values, claim.reported)
-    terms = term_share(row_norm, claim.key_terms)
+    if nums is None and any(measure for _, _, measure in numbers_in(row_text)):
+        nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
+    if truncated and nums == 0.0 and not number_mismatch(row_text, claim):
+        nums = None  # the numbers may sit in the part that was cut off: neither for nor against
+    terms = term_share(row_norm, claim.key_terms, truncated)
     text, verbatim = text_similarity(row_norm, truncated, [claim.statement, *claim.reported_by])
     score = 1.0 if verbatim else _combine({"numbers": nums, "terms": terms, "text": text})
+    if text >= NEAR_VERBATIM:  # nearly the same sentence: the text decides, numbers are then compared
+        score = max(score, text)
     blind = 1.0 if verbatim else _combine({"terms": terms, "text": text})
     ms = MatchScore(claim_id=claim.id, score=round(score, 3), numbers=nums, terms=terms, text=round(text, 3))
     return ms, blind, verbatim

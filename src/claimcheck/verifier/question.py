@@ -93,9 +93,13 @@ def check_question(
 def _message(verdict: str, facets: list[FacetAudit]) -> str:
     core = [f for f in facets if f.core] or facets
     missing = [f.label for f in core if not f.rows]
-    touched = [f"{f.label} (row{'s' if len(f.rows) > 1 else ''} {', '.join(map(str, f.rows))})" for f in core if f.rows]
+    touched = [f"{f.label} ({_rows(f.rows)})" for f in core if f.rows]
     if verdict == "addressed":
         return "every variable of the question is touched by a listed claim: " + "; ".join(touched)
     if verdict == "not addressed":
         return "no listed claim touches what the question asks about: " + ", ".join(missing)
     return "no listed claim touches " + ", ".join(missing) + "; touched: " + "; ".join(touched)
+
+
+def _rows(rows: list[int]) -> str:
+    return f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"

@@ -57,60 +57,75 @@ class ExtractiveQAHead(Head):
         self.span = nn.Linear(hidden_size, 2)  # start and end logit per token
 
     # -- features ------------------------------------------------------------------------------------
-    def _question(self, text: str, tokenizer) -> str:
-        """The question (leading spaces dropped, as jiant/HF do), cut to ``max_query_length`` tokens."""
-        text = self.text_prefix + text.lstrip()
-        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        if len(enc["input_ids"]) > self.max_query_length:
-            text = text[: enc["offset_mapping"][self.max_query_length - 1][1]]
-        return text
+    def _questions(self, examples: Sequence[dict], tokenizer) -> tuple[list[str], list[int]]:
+        """Questions (leading spaces dropped, as jiant/HF do) cut to ``max_query_length`` tokens, and their
+        token counts."""
+        texts = [self.text_prefix + ex["question"].lstrip() for ex in examples]
+        enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        for i, n in enumerate(lengths):
+            if n > self.max_query_length:
+                texts[i] = texts[i][: enc["offset_mapping"][i][self.max_query_length - 1][1]]
+                lengths[i] = len(tokenizer(texts[i], add_special_tokens=False)["input_ids"])
+        return texts, lengths
 
     def featurize(self, examples: Sequence[dict], tokenizer, max_length: int) -> list[Feature]:
         if not getattr(tokenizer, "is_fast", False):
             raise ValueError("extractive QA needs a fast tokenizer (offset mappings)")
         n_special = tokenizer.num_special_tokens_to_add(pair=True)
         shift = len(self.text_prefix)  # the context is tokenized with the prefix; offsets are moved back
-        feats: list[Feature] = []
-        for i, ex in enumerate(examples):
-            question = self._question(ex["question"], tokenizer)
-            q_len = len(tokenizer(question, add_special_tokens=False)["input_ids"])
+        questions, q_lens = self._questions(examples, tokenizer)
+        by_length: dict[int, list[int]] = defaultdict(list)  # the window size depends on the question length
+        for i, n in enumerate(q_lens):
+            by_length[n].append(i)
+        feats: dict[int, list[Feature]] = {}
+        for q_len, group in by_length.items():
             window = max_length - q_len - n_special  # context tokens per feature
             if window < 1:
-                raise ValueError(f"max_length {max_length} leaves no room for the context of {ex['id']!r}")
+                raise ValueError(f"max_length {max_length} leaves no room for the context of {examples[group[0]]['id']!r}")
             overlap = max(0, window - self.doc_stride)  # so windows start min(window, doc_stride) apart
             enc = tokenizer(
-                question,
-                self.text_prefix + ex["context"],
+                [questions[i] for i in group],
+                [self.text_prefix + examples[i]["context"] for i in group],
                 truncation="only_second",
                 max_length=max_length,
                 stride=overlap,
                 return_overflowing_tokens=True,
                 return_offsets_mapping=True,
             )
-            spans = []  # per window: (position of its first second-sequence token, how many it has)
-            windows = []
-            for w in range(len(enc["input_ids"])):
-                seq = enc.sequence_ids(w)
-                offsets = np.full((len(seq), 2), -1, dtype=np.int32)  # [T, 2] char span in the context
-                for p, (s, (a, b)) in enumerate(zip(seq, enc["offset_mapping"][w])):
-                    if s == 1 and b > shift:  # prefix tokens are not context
-                        offsets[p] = (max(a, shift) - shift, b - shift)
-                second = [p for p, s in enumerate(seq) if s == 1]
-                spans.append((second[0] if second else 0, len(second)))
-                windows.append(offsets)
-            answer = _answer_chars(ex)
-            for w, offsets in enumerate(windows):
-                start, end = _label_positions(offsets, answer)
-                feats.append(
-                    {
-                        "input_ids": enc["input_ids"][w],
-                        "example_index": i,
-                        "start": start,
-                        "end": end,
-                        "offsets": offsets,
-                        "max_context": _max_context(spans, w, len(offsets), window - overlap),
-                    }
-                )
+            windows: dict[int, list[int]] = defaultdict(list)
+            for w, j in enumerate(enc["overflow_to_sample_mapping"]):
+                windows[group[j]].append(w)
+            for i, ws in windows.items():
+                feats[i] = self._example_features(i, examples[i], enc, ws, shift, window - overlap)
+        return [f for i in sorted(feats) for f in feats[i]]
+
+    @staticmethod
+    def _example_features(i: int, ex: dict, enc, ws: list[int], shift: int, step: int) -> list[Feature]:
+        spans, windows = [], []  # per window: (first second-sequence position, its length); offsets
+        for w in ws:
+            seq = np.array([-1 if s is None else s for s in enc.sequence_ids(w)])
+            raw = np.asarray(enc["offset_mapping"][w], dtype=np.int32).reshape(-1, 2)
+            is_context = (seq == 1) & (raw[:, 1] > shift)  # prefix tokens are not context
+            offsets = np.full((len(seq), 2), -1, dtype=np.int32)  # [T, 2] character span in the context
+            offsets[is_context] = np.maximum(raw[is_context], shift) - shift
+            second = np.flatnonzero(seq == 1)
+            spans.append((int(second[0]) if len(second) else 0, len(second)))
+            windows.append(offsets)
+        answer = _answer_chars(ex)
+        feats = []
+        for k, (w, offsets) in enumerate(zip(ws, windows)):
+            start, end = _label_positions(offsets, answer)
+            feats.append(
+                {
+                    "input_ids": enc["input_ids"][w],
+                    "example_index": i,
+                    "start": start,
+                    "end": end,
+                    "offsets": offsets,
+                    "max_context": _max_context(spans, k, len(offsets), step),
+                }
+            )
         return feats
 
     # -- model ---------------------------------------------------------------------------------------
@@ -184,9 +199,9 @@ class ExtractiveQAHead(Head):
 
 
 def _answer_chars(ex: dict) -> tuple[int, int] | None:
-    """[first, last) character span of the first gold answer; None when there is none (SQuAD v2)."""
+    """[first, last) character span of the first gold answer; None when there is none."""
     texts, starts = ex["answers"]["text"], ex["answers"]["answer_start"]
-    if not texts:
+    if not texts or not texts[0]:  # unanswerable (SQuAD v2), or a blanked answer (XTREME's hidden test labels)
         return None
     return int(starts[0]), int(starts[0]) + len(texts[0])
 

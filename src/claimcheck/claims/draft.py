@@ -1,0 +1,420 @@
+"""Draft paper files: what `claimcheck add` writes, how it compares with an existing file, and the
+check that keeps drafts out of verification.
+
+``build_draft(meta, extraction)`` turns extracted tables and candidate sentences into a
+``PaperFile`` with ``paper.draft: true``: every table value becomes a ``ReportedCell`` whose
+locator reads "Table N (label), row R, column C"; every candidate becomes a ``quantity`` claim with
+``draft: true`` and derivation ``not_specified`` (registered by the verifier; it always answers
+"not derivable"), located at its section. ``render_paper_yaml`` writes it as YAML that
+``registry.load_paper_file`` reads back unchanged. ``diff_paper_files`` says which cells and claims
+a new version adds, removes or changes. ``check_no_drafts`` is what `claimcheck validate` calls.
+
+Everything here is pure except ``save_paper_file`` (atomic write).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from claimcheck.claims.models import Claim, ClaimKind, Derivation, Location, Paper, PaperFile, ReportedCell, Source
+from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
+from claimcheck.errors import InputError, RegistryError
+from claimcheck.sources.candidates import Candidate
+from claimcheck.sources.latex import Table
+
+DRAFT_DERIVATION = "not_specified"
+SOURCE_ID = "paper"
+_METRICS = {
+    "acc": "accuracy", "acc.": "accuracy", "accuracy": "accuracy", "f1": "f1", "em": "em",
+    "exact match": "em", "bleu": "bleu", "rouge-l": "rouge-l", "rouge": "rouge", "mcc": "mcc",
+    "precision": "precision", "recall": "recall", "spearman": "spearman", "pearson": "pearson",
+    "perplexity": "perplexity", "ppl": "perplexity", "auc": "auc", "map": "map", "mrr": "mrr", "wer": "wer",
+}
+_LANGUAGES = set("af ar bg bn de el en es et eu fa fi fr he hi hu id it ja jv ka kk ko ml mr ms my nl pt "
+                 "ru sw ta te th tl tr ur vi yo zh".split())
+
+
+@dataclass(frozen=True)
+class PaperMeta:
+    id: str  # "2005.13013"
+    version: str  # "v2" ("unknown" for a local file without one)
+    title: str
+    authors: list[str]
+    year: int  # 0 when unknown (then listed in paper.not_found)
+    locator: str  # "arXiv:2005.13013v2" or the file given
+    venue: str = ""
+    arxiv_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    origin: str  # "latex" | "pdf-text" | "text"
+    tables: list[Table]
+    candidates: list[Candidate]
+    not_found: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ build
+def _metric_of(parts: list[str], part: str, caption: str) -> str:
+    if part:
+        return _METRICS.get(part.lower(), part)
+    for text in parts:
+        for word in re.findall(r"[A-Za-z][\w.-]*", text.lower()):
+            if word in _METRICS:
+                return _METRICS[word]
+    words = re.findall(r"[A-Za-z][\w.-]*", caption.lower())
+    found = {_METRICS[w] for w in words if w in _METRICS}
+    return found.pop() if len(found) == 1 else "score"
+
+
+def _split_of(*texts: str) -> str | None:
+    joined = " ".join(texts).lower()
+    for split, pattern in (("dev", r"\b(dev|development|validation|val)\b"), ("test", r"\btest"), ("train", r"\btrain(ing)? set\b(?!-)")):
+        if re.search(pattern, joined):
+            return split
+    return None
+
+
+def _cell(table: Table, value) -> tuple[ReportedCell, bool]:
+    """A reported cell for one table value, and whether its split had to be assumed."""
+    parts = value.column.split(" / ")
+    language = next((p for p in reversed(parts) if p.lower() in _LANGUAGES), "avg")
+    tasks = [p for p in parts if p != language and p.lower().strip("()") not in _METRICS]
+    split = _split_of(table.caption, value.column, value.row)
+    locator = table.locator(value)
+    if value.written != value.number.text:
+        locator += f'; printed "{value.written}"'
+    locator += "; bold" if value.bold else ""
+    locator += "; underlined" if value.underline else ""
+    cell = ReportedCell(
+        system=value.row, task=tasks[-1] if tasks else value.column, language=language.lower() if language != "avg" else "avg",
+        metric=_metric_of(parts, value.part, table.caption), split=split or "test", value=value.number.text,
+        source=SOURCE_ID, locator=locator,
+    )
+    return cell, split is None
+
+
+def _slug(sentence: str, taken: set[str]) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", sentence.lower()) if w not in {"the", "a", "an", "of", "on"}]
+    base = "draft-" + "-".join(words[:6]) if words else "draft-claim"
+    slug, k = base, 2
+    while slug in taken:
+        slug, k = f"{base}-{k}", k + 1
+    taken.add(slug)
+    return slug
+
+
+def _claim(meta: PaperMeta, c: Candidate, slug: str) -> Claim:
+    refers = "; ".join(c.cells) if c.cells else "none found"
+    return Claim(
+        id=f"{meta.id}/{slug}",
+        statement=c.sentence,
+        kind=ClaimKind.quantity,
+        version=meta.version,
+        location=Location(section=c.section or "unknown", table=", ".join(c.tables)),
+        reported=[n.text for n in c.numbers],
+        derivation=Derivation(name=DRAFT_DERIVATION),
+        draft=True,
+        notes=f"found by `claimcheck add` (cues: {', '.join(c.cues)}); cells it seems to refer to: {refers}",
+    )
+
+
+def build_draft(meta: PaperMeta, extraction: Extraction) -> PaperFile:
+    """The draft paper file for an extraction (pure)."""
+    note = "tables read from the LaTeX source"
+    if extraction.origin != "latex":
+        note = "tables read from a text layer: LOW confidence, check every cell against the PDF"
+    cells, assumed = [], []
+    for table in extraction.tables:
+        for value in table.values:
+            cell, guessed = _cell(table, value)
+            cells.append(cell)
+            if guessed and table.name not in assumed:
+                assumed.append(table.name)
+    not_found = list(extraction.not_found)
+    not_found += [f"split of {name} (not stated in caption or headers; cells set to 'test', check)" for name in assumed]
+    if meta.year == 0:
+        not_found.append("year (not in the source; set to 0)")
+    taken: set[str] = set()
+    paper = Paper(
+        id=meta.id, arxiv_id=meta.arxiv_id, version=meta.version, title=meta.title or meta.id,
+        authors=meta.authors, venue=meta.venue, year=meta.year, draft=True, cells=cells, not_found=not_found,
+        sources=[Source(id=SOURCE_ID, title=meta.title or meta.id, locator=meta.locator, reliability="primary", note=note)],
+    )
+    claims = [_claim(meta, c, _slug(c.sentence, taken)) for c in extraction.candidates]
+    return PaperFile(paper=paper, claims=claims)
+
+
+# ------------------------------------------------------------------------------------------- YAML
+HEADER = """\
+# DRAFT written by `claimcheck add` from {locator} ({origin}).
+# cells: system = row header; task, language, metric and split are read from the headers and the
+#   caption: check each against the paper, fix or delete it.
+# claims: each is a sentence of the paper that states a number with a comparison or gain (draft: true,
+#   derivation not_specified, reported = every number in it). For each: check it against the paper,
+#   rewrite the statement in your own words, keep only the numbers it claims, choose kind and
+#   derivation, then set draft: false; or delete it.
+# `claimcheck validate` refuses this file until no claim is a draft and paper.draft is false.
+"""
+
+
+def render_paper_yaml(pf: PaperFile, origin: str = "") -> str:
+    """YAML text of a paper file; numbers stay quoted strings, so precision survives a round trip."""
+    data = pf.model_dump(mode="json", exclude_defaults=True)
+    data["paper"]["draft"] = pf.paper.draft  # always visible, even once false
+    # default_flow_style=None: one line per cell ({system: ..., value: '80.1', ...}), like the bundled files
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
+    if not pf.paper.draft:
+        return body
+    return HEADER.format(locator=pf.paper.sources[0].locator if pf.paper.sources else pf.paper.id, origin=origin or "draft") + body
+
+
+def save_paper_file(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` atomically: a temp file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------------------------- diff
+@dataclass(frozen=True)
+class PaperDiff:
+    paper_id: str
+    old_version: str
+    new_version: str
+    cells_added: list[str]
+    cells_removed: list[str]
+    cells_changed: list[str]
+    claims_added: list[str]
+    claims_removed: list[str]
+    claims_changed: list[str]
+
+    @property
+    def unchanged(self) -> bool:
+        return self.old_version == self.new_version and not any(
+            (self.cells_added, self.cells_removed, self.cells_changed, self.claims_added, self.claims_removed,
+             self.claims_changed))
+
+
+def _cell_key(cell: ReportedCell) -> tuple:
+    table = cell.locator.split(", row ")[0].split(";")[0]
+    label = re.search(r"\(([^)]*)\)", table)
+    return (label.group(1) if label else table, cell.system, cell.task, cell.language, cell.metric, cell.split)
+
+
+def _claim_change(old: Claim, new: Claim) -> str:
+    bits = [f"{old.id.split('/', 1)[1]}" + (f" -> {new.id.split('/', 1)[1]}" if new.id != old.id else "")]
+    if old.reported != new.reported:
+        bits.append(f"reported {', '.join(old.reported) or '-'} -> {', '.join(new.reported) or '-'}")
+    if old.statement != new.statement:
+        bits.append("statement reworded")
+    if old.location != new.location:
+        bits.append(f"location {old.location.section or old.location.table} -> {new.location.section or new.location.table}")
+    return ": ".join(bits[:1]) + (": " + "; ".join(bits[1:]) if len(bits) > 1 else "")
+
+
+def diff_paper_files(old: PaperFile, new: PaperFile) -> PaperDiff:
+    """Cells keyed by (table, system, task, language, metric, split); claims by id, then by wording."""
+    old_cells = {_cell_key(c): c for c in old.paper.cells}
+    new_cells = {_cell_key(c): c for c in new.paper.cells}
+    show = lambda c: f"{c.locator.split(';')[0]} = {c.value}"  # noqa: E731
+    changed_cells = [f"{new_cells[k].locator.split(';')[0]}: {old_cells[k].value} -> {new_cells[k].value}"
+                     for k in new_cells if k in old_cells and old_cells[k].value != new_cells[k].value]
+    old_claims = {c.id: c for c in old.claims}
+    new_claims = {c.id: c for c in new.claims}
+    changed = [_claim_change(old_claims[i], c) for i, c in new_claims.items()
+               if i in old_claims and (old_claims[i].reported, old_claims[i].statement, old_claims[i].location)
+               != (c.reported, c.statement, c.location)]
+    gone = [c for i, c in old_claims.items() if i not in new_claims]
+    came = [c for i, c in new_claims.items() if i not in old_claims]
+    for c in list(came):  # the same sentence in a new version: pair by wording
+        best = max(gone, key=lambda o: difflib.SequenceMatcher(None, o.statement, c.statement).ratio(), default=None)
+        if best and difflib.SequenceMatcher(None, best.statement, c.statement).ratio() >= 0.6:
+            changed.append(_claim_change(best, c))
+            gone.remove(best)
+            came.remove(c)
+    return PaperDiff(
+        paper_id=new.paper.id, old_version=old.paper.version, new_version=new.paper.version,
+        cells_added=[show(new_cells[k]) for k in new_cells if k not in old_cells],
+        cells_removed=[show(old_cells[k]) for k in old_cells if k not in new_cells],
+        cells_changed=changed_cells,
+        claims_added=[f"{c.id}: {c.statement}" for c in came],
+        claims_removed=[f"{c.id}: {c.statement}" for c in gone],
+        claims_changed=changed,
+    )
+
+
+def render_diff(diff: PaperDiff, limit: int = 40) -> str:
+    """A readable summary of a ``PaperDiff`` (pure)."""
+    lines = [f"paper {diff.paper_id}: registry file has {diff.old_version}, the source read now is {diff.new_version}"]
+    if diff.unchanged:
+        return lines[0] + "\nno change: every cell and claim is the same"
+    for title, groups in (("cells", (("+", diff.cells_added), ("-", diff.cells_removed), ("~", diff.cells_changed))),
+                          ("claims", (("+", diff.claims_added), ("-", diff.claims_removed), ("~", diff.claims_changed)))):
+        counts = ", ".join(f"{len(items)} {word}" for (_, items), word in zip(groups, ("added", "removed", "changed")))
+        lines.append(f"{title}: {counts}")
+        for sign, items in groups:
+            lines += [f"  {sign} {item}" for item in items[:limit]]
+            if len(items) > limit:
+                lines.append(f"  {sign} ... and {len(items) - limit} more")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------ check
+def check_no_drafts(paper_file: PaperFile, path: Path | str) -> None:
+    """Refuse a file that still holds drafts, and say how to confirm them (``RegistryError``)."""
+    drafts = [(i, c.id) for i, c in enumerate(paper_file.claims) if c.draft]
+    if drafts:
+        first, ids = drafts[0][0], [cid for _, cid in drafts]
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        raise RegistryError(
+            f"{len(ids)} draft claim(s) need a person's check before they can be verified: {shown}. For each one, "
+            "read its sentence in the paper, rewrite the statement in your own words, keep the reported numbers it "
+            "really claims, choose its kind and derivation, then set `draft: false` on it, or delete the claim",
+            path=str(path), field=f"claims[{first}].draft",
+        )
+    if paper_file.paper.draft:
+        raise RegistryError(
+            "the paper is still a draft: its cells were extracted automatically. Check each cell's system, task, "
+            "language, metric, split and value against the paper (fix or delete wrong ones), then set "
+            "`draft: false` under `paper:`",
+            path=str(path), field="paper.draft",
+        )
+
+
+# ----------------------------------------------------------------------------- `claimcheck add`
+@dataclass(frozen=True)
+class AddRequest:
+    arxiv: str | None = None  # "arxiv:2005.13013v2"
+    pdf: Path | None = None
+    tex: Path | None = None
+    text: Path | None = None
+    registry: Path = Path("claims")
+    offline: bool = False
+    paper_id: str | None = None
+    out: Path | None = None  # write the draft here instead of <registry>/<paper-id>.yaml
+
+
+@dataclass(frozen=True)
+class AddOutcome:
+    paper_file: PaperFile
+    origin: str
+    existing: Path | None  # the file this paper already has (the registry folder's, else the bundled one)
+    written: Path | None  # where the draft was written (None: only a diff was shown)
+    diff: PaperDiff | None
+    fetch_note: str = ""
+
+
+def find_paper_file(registry: Path, paper_id: str) -> Path | None:
+    """The registry file whose ``paper.id`` is ``paper_id`` (``<id>.yaml`` first), if any."""
+    direct = registry / f"{paper_id}.yaml"
+    if direct.is_file():
+        return direct
+    if not registry.is_dir():
+        return None
+    for path in sorted([*registry.rglob("*.yaml"), *registry.rglob("*.yml")]):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # unreadable: not recognisably this paper (`claimcheck validate` reports it)
+        if isinstance(data, dict) and isinstance(data.get("paper"), dict) and data["paper"].get("id") == paper_id:
+            return path
+    return None
+
+
+def _local_id(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.name.split(".")[0]).strip("-._") or "paper"
+
+
+def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extraction, str, list[str]]:
+    """(extraction, title, authors) of a LaTeX source, a PDF or a text file."""
+    from claimcheck.sources import latex, pdf
+    from claimcheck.sources.candidates import find_candidates
+
+    if kind == "latex":
+        tex = latex.load_latex_source(source) if req.tex else latex.load_latex_bytes(source.read_bytes(), str(source))
+        tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
+        return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex)
+    if kind == "pdf":
+        text = "\n\n".join(pdf.load_pdf_text(source))
+    else:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read text file ({exc})", path=str(source)) from None
+    sections = pdf.text_sections(text)
+    origin = "pdf-text" if kind == "pdf" else "text"
+    tables = pdf.text_tables(text, origin)
+    return Extraction(origin, tables, find_candidates(sections, tables)), pdf.text_title(text), []
+
+
+def add_paper(req: AddRequest) -> AddOutcome:
+    """Fetch or read a paper, draft its file, and write it, or diff it against the existing one."""
+    local = [(p, k) for p, k in ((req.tex, "latex"), (req.pdf, "pdf"), (req.text, "text")) if p is not None]
+    if len(local) > 1:
+        raise InputError("give at most one of --tex, --pdf, --text")
+    if not local and not req.arxiv:
+        raise InputError("nothing to add: give arxiv:ID, --tex DIR|TARBALL, --pdf FILE or --text FILE")
+    for path, _ in local:
+        if not path.exists():
+            raise InputError("no such file or folder", path=str(path))
+    fetched, note = None, ""
+    if req.arxiv:
+        from claimcheck.sources.arxiv import fetch_arxiv, parse_arxiv_ref
+
+        fetched = fetch_arxiv(parse_arxiv_ref(req.arxiv), offline=req.offline, want_source=not local)
+        note = f"{fetched.requests} request(s) to arXiv" if fetched.requests else "arXiv files from the cache (no request)"
+    source, kind = local[0] if local else (fetched.source, fetched.kind)
+    extraction, title, authors = _extract(req, source, kind)
+    if fetched is not None:
+        p = fetched.paper
+        meta = PaperMeta(id=req.paper_id or p.id, version=p.version, title=p.title, authors=p.authors, year=p.year,
+                         locator=f"arXiv:{p.id.replace('_', '/')}{p.version}", venue=p.journal_ref, arxiv_id=p.id.replace("_", "/"))
+    else:
+        meta = PaperMeta(id=req.paper_id or _local_id(source), version="unknown", title=title, authors=authors,
+                         year=0, locator=str(source))  # a local file states neither; not guessed
+    try:
+        pf = build_draft(meta, extraction)
+    except ValueError as exc:  # a pydantic ValidationError: e.g. an id that is not a safe file name
+        raise InputError(f"cannot build a valid paper file: {exc}", field="--id") from None
+    existing = find_paper_file(req.registry, pf.paper.id) or find_paper_file(BUNDLED_PAPERS, pf.paper.id)
+    diff = diff_paper_files(load_paper_file(existing), pf) if existing else None
+    target = req.out or (None if existing else req.registry / f"{pf.paper.id}.yaml")
+    if target is not None:
+        save_paper_file(render_paper_yaml(pf, extraction.origin), target)
+    return AddOutcome(pf, extraction.origin, existing, target, diff, note)
+
+
+def render_add_outcome(o: AddOutcome) -> str:
+    """What `claimcheck add` prints (pure)."""
+    pf = o.paper_file
+    lines = [f"paper {pf.paper.id} {pf.paper.version}: {pf.paper.title}"]
+    lines.append(f"read {o.origin}: {len({c.locator.split(', row ')[0] for c in pf.paper.cells})} table(s), "
+                 f"{len(pf.paper.cells)} cell(s), {len(pf.claims)} candidate claim(s)" + (f"; {o.fetch_note}" if o.fetch_note else ""))
+    if o.origin != "latex":
+        lines.append("tables come from a text layer: LOW confidence, check every cell against the PDF")
+    if o.diff is not None:
+        lines.append(f"{o.existing} already exists and was left unchanged; what the source says now:")
+        lines.append(render_diff(o.diff))
+    if o.written is not None:
+        lines.append(f"wrote draft {o.written}")
+        lines.append("next: check each cell and claim against the paper, rewrite statements in your own words, "
+                     "set `draft: false` on what you confirm (delete the rest); `claimcheck validate` refuses drafts")
+    elif o.diff is not None:
+        lines.append("to keep the new draft, pass --out FILE (or move the old file away and run again)")
+    return "\n".join(lines)

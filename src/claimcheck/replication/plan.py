@@ -1,0 +1,193 @@
+"""From claims to runs: which (system, target, seed) runs the claims need under a preset, which
+intermediate stages they share, which are already stored, and what the rest would cost.
+
+Pure: the store lookup is passed in as a set of run ids. The cost is an *estimate*:
+FLOPs ≈ 6 · params · tokens for training and 2 · params · tokens for evaluation (params = the model's
+non-embedding parameters; tokens = examples × epochs × the task's typical length), converted to hours
+at the assumed throughputs named below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from claimcheck.replication.heads import head_available
+from claimcheck.replication.presets import BASELINE, Preset
+from claimcheck.replication.spec import DataUse, EncoderSpec, IntermediateSpec, RunSpec, TargetSpec, TrainHParams
+from claimcheck.replication.tasks import TASKS
+
+ASSUMED_GPU = "one A100-class GPU sustaining 100 TFLOP/s in bf16 (about a third of its dense peak)"
+ASSUMED_GPU_FLOPS = 100e12
+ASSUMED_CPU = "a 2-core CPU sustaining 50 GFLOP/s in float32"
+ASSUMED_CPU_FLOPS = 50e9
+DEFAULT_EVAL_SIZE = 2_000  # examples per evaluated slice when the data do not say (estimate only)
+
+
+@dataclass(frozen=True)
+class Need:
+    """A claim needs this system run on these targets (empty = every target of the preset)."""
+
+    system: str
+    tasks: tuple[str, ...] = ()
+    claim: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    spec: RunSpec
+    stored: bool = False
+    blocked: str = ""  # why it cannot run with what is installed / available
+
+
+@dataclass(frozen=True)
+class PlannedStage:
+    spec: IntermediateSpec
+    run_ids: tuple[str, ...]
+    blocked: str = ""
+
+
+@dataclass(frozen=True)
+class Cost:
+    train_flops: float
+    eval_flops: float
+
+    @property
+    def gpu_hours(self) -> float:
+        return (self.train_flops + self.eval_flops) / ASSUMED_GPU_FLOPS / 3600
+
+    @property
+    def cpu_hours(self) -> float:
+        return (self.train_flops + self.eval_flops) / ASSUMED_CPU_FLOPS / 3600
+
+
+@dataclass(frozen=True)
+class Plan:
+    preset: str
+    fidelity: str
+    seeds: tuple[int, ...]
+    runs: tuple[PlannedRun, ...]
+    stages: tuple[PlannedStage, ...]
+    cost: Cost  # of what is neither stored nor blocked
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def todo(self) -> list[PlannedRun]:
+        return [r for r in self.runs if not r.stored and not r.blocked]
+
+
+def needs_from_claims(claims: Iterable) -> list[Need]:
+    """Each claim's ``replication_arms`` on its derivation's ``tasks`` (all targets when absent), plus the
+    baseline every comparison is made against."""
+    needs: list[Need] = []
+    for claim in claims:
+        arms = list(getattr(claim, "replication_arms", []) or [])
+        if not arms:
+            continue
+        params = claim.derivation.params or {}
+        tasks = params.get("tasks") or ([params["task"]] if params.get("task") else [])
+        if not tasks and isinstance(params.get("expect"), dict):  # direction_per_task: {task: up|down|no_gain}
+            tasks = list(params["expect"])
+        baseline = params.get("baseline", BASELINE)
+        for system in dict.fromkeys(arms + [baseline]):
+            needs.append(Need(system, tuple(tasks), claim.id))
+    return needs
+
+
+def _blocked_uses(uses: Iterable[DataUse]) -> str:
+    for use in uses:
+        task = TASKS.get(use.task)
+        if task is None:
+            return f"unknown task {use.task!r}"
+        if task.unavailable:
+            return f"{use.task}: {task.unavailable}"
+        if not head_available(task.kind):
+            return f"the {task.kind} head is not installed yet (task {use.task})"
+    return ""
+
+
+def build_plan(
+    needs: Iterable[Need],
+    preset: Preset,
+    seeds: int = 3,
+    *,
+    stored_ids: frozenset[str] | set[str] = frozenset(),
+    model_name: str | None = None,
+    systems: Iterable[str] = (),
+    tasks: Iterable[str] = (),
+) -> Plan:
+    """The runs ``needs`` call for under ``preset`` with seeds 1..``seeds``, optionally filtered."""
+    encoder = preset.model.encoder if model_name is None else EncoderSpec(**{**preset.model.encoder.__dict__, "name": model_name})
+    only_systems, only_tasks = set(systems), set(tasks)
+    seed_list = tuple(range(1, seeds + 1))
+    wanted: dict[tuple[str, str], None] = {}
+    missing: dict[str, list[str]] = {}  # what the preset lacks -> claims that ask for it
+    for need in needs:
+        arm = preset.arm(need.system)
+        if arm is None:
+            missing.setdefault(f"system {need.system!r} has no arm", []).append(need.claim)
+            continue
+        for target in need.tasks or tuple(t.task for t in preset.targets):
+            if preset.target(target) is None:
+                missing.setdefault(f"target {target!r} is not a target", []).append(need.claim)
+                continue
+            if (not only_systems or need.system in only_systems) and (not only_tasks or target in only_tasks):
+                wanted[(need.system, target)] = None
+    runs: list[PlannedRun] = []
+    stages: dict[str, tuple[IntermediateSpec, list[str], str]] = {}
+    for system, task in wanted:
+        arm, target = preset.arm(system), preset.target(task)
+        for seed in seed_list:
+            inter = None
+            if arm.train:
+                inter = IntermediateSpec(system, arm.train, preset.intermediate_hparams, encoder, seed)
+            tspec = TargetSpec(task, target.evals, target.train, target.hparams)
+            spec = RunSpec(
+                paper_id=preset.paper_id, system=system, preset=preset.name, fidelity=preset.fidelity, seed=seed,
+                encoder=encoder, intermediate=inter, target=tspec,
+                deviations=preset.deviations + arm.deviations + target.deviations,
+            )
+            blocked = _blocked_uses(arm.train) or _blocked_uses((target.train,) if target.train else ()) or _blocked_uses(target.evals[:1])
+            runs.append(PlannedRun(spec, spec.run_id in stored_ids, blocked))
+            if inter is not None:
+                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train)))
+                ids.append(spec.run_id)
+    planned_stages = tuple(PlannedStage(s, tuple(ids), b) for s, ids, b in stages.values())
+    notes = tuple(
+        f"{what} in preset {preset.name!r} (asked for by {', '.join(dict.fromkeys(c for c in claims if c)) or 'the request'})"
+        for what, claims in missing.items()
+    )
+    cost = estimate_cost(runs, planned_stages, preset)
+    return Plan(preset.name, preset.fidelity, seed_list, tuple(runs), planned_stages, cost, notes)
+
+
+def _size(use: DataUse, *, training: bool) -> int:
+    """Examples in a slice: its rows and limit when given, else the task's training size / a default."""
+    n = use.rows[1] - use.rows[0] if use.rows is not None else None
+    if use.limit is not None:
+        n = use.limit if n is None else min(n, use.limit)
+    if n is None:
+        task = TASKS.get(use.task)
+        n = task.train_size if training and task is not None and task.train_size else DEFAULT_EVAL_SIZE
+    return n
+
+
+def _train_tokens(uses: Iterable[DataUse], hp: TrainHParams) -> float:
+    return sum(_size(u, training=True) * hp.epochs * TASKS[u.task].mean_tokens for u in uses if u.task in TASKS)
+
+
+def estimate_cost(runs: list[PlannedRun], stages: tuple[PlannedStage, ...], preset: Preset) -> Cost:
+    """FLOPs of what is left to do: each needed intermediate stage once, each run's target training and evaluation."""
+    params = preset.model.params
+    todo = [r for r in runs if not r.stored and not r.blocked]
+    needed_stages = {r.spec.intermediate.key for r in todo if r.spec.intermediate}
+    train = sum(6 * params * _train_tokens(s.spec.train, s.spec.hparams) for s in stages if s.spec.key in needed_stages)
+    evals = 0.0
+    for r in todo:
+        t = r.spec.target
+        if t.train is not None and t.hparams is not None:
+            train += 6 * params * _train_tokens((t.train,), t.hparams)
+        for use in t.evals:
+            tokens = _size(use, training=False) * TASKS[use.task].mean_tokens * (2 if TASKS[use.task].kind == "retrieval" else 1)
+            evals += 2 * params * tokens
+    return Cost(train, evals)

@@ -1,0 +1,143 @@
+"""The library calls behind ``claimcheck plan`` and ``claimcheck replicate``: claims → plan → runs.
+
+Torch-free at import: training is imported only when ``replicate`` executes runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.errors import InputError
+from claimcheck.replication.plan import Need, Plan, build_plan, needs_from_claims
+from claimcheck.replication.presets import PRESETS, Preset, with_limits
+from claimcheck.replication.runners.base import Progress, RunContext, RunOutcome
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    claims: tuple[str, ...] = ("all",)
+    preset: str = "smoke"
+    seeds: int = 3
+    registry: tuple[Path, ...] = ()
+    store: Path | None = None
+    systems: tuple[str, ...] = ()  # only these arms
+    tasks: tuple[str, ...] = ()  # only these targets
+    train_examples: int | None = None
+    eval_examples: int | None = None
+    model: str | None = None  # --model ID|PATH
+
+
+def get_preset(name: str) -> Preset:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise InputError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}", field="--preset") from None
+
+
+def model_name_for(preset: Preset, model: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """The model identity that enters the hashes, and the deviation a substitution adds.
+
+    A preset whose model is a local pack (proxy) keeps its declared name: ``--model`` only says where
+    it is. Otherwise ``--model`` substitutes the model: a hub id is its own name; a local directory is
+    named by its folder name and the sha256 of its config."""
+    if model is None or preset.model.needs_path or preset.model.encoder.random_init:
+        return None, ()
+    path = Path(model)
+    if path.is_dir():
+        config = path / "config.json"
+        digest = hashlib.sha256(config.read_bytes()).hexdigest()[:12] if config.exists() else "noconfig"
+        name = f"local:{path.name}:{digest}"
+    else:
+        name = model
+    if name == preset.model.encoder.name:
+        return None, ()
+    return name, (f"model substituted: {name} instead of {preset.model.encoder.name}",)
+
+
+def resolve_preset(req: PlanRequest) -> Preset:
+    preset = with_limits(get_preset(req.preset), req.train_examples, req.eval_examples)
+    _, extra = model_name_for(preset, req.model)
+    return dataclasses.replace(preset, deviations=preset.deviations + extra) if extra else preset
+
+
+def needs_for(req: PlanRequest, preset: Preset) -> list[Need]:
+    from claimcheck.claims.registry import load_registry
+
+    registry = load_registry(list(req.registry))
+    needs = needs_from_claims(registry.select(list(req.claims) or ["all"]))
+    if not needs and req.claims in ((), ("all",)):  # no claim asks for replication: the whole preset
+        needs = [Need(a.system) for a in preset.arms]
+    return needs
+
+
+def make_plan(req: PlanRequest) -> Plan:
+    """The plan for the requested claims, with what the store already holds marked as stored."""
+    from claimcheck.results.store import open_store
+
+    preset = resolve_preset(req)
+    if req.seeds < 1:
+        raise InputError("--seeds must be at least 1", field="--seeds")
+    store_path = req.store
+    stored: set[str] = set()
+    with open_store(store_path) as store:
+        stored = store.ok_ids()
+    name, _ = model_name_for(get_preset(req.preset), req.model)
+    return build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored, model_name=name,
+                      systems=req.systems, tasks=req.tasks)
+
+
+def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,
+                keep_checkpoints: bool = False) -> RunContext:
+    """Where the model and data are on this machine; the smoke preset makes its own kit when not given."""
+    from claimcheck.home import claimcheck_home
+
+    preset = get_preset(req.preset)
+    home = home or claimcheck_home()
+    model = req.model
+    if preset.name == "smoke" and (model is None or data_dir is None):
+        from claimcheck.replication.smoke import save_smoke_kit
+
+        kit_data, kit_model = save_smoke_kit(home / "smoke-kit")
+        model, data_dir = model or str(kit_model), data_dir or kit_data
+    if preset.model.needs_path and model is None:
+        raise InputError(f"the {preset.name} preset needs --model PATH: {preset.model.note}", field="--model")
+    if model is not None and preset.model.needs_path and not Path(model).is_dir():
+        raise InputError("no such model directory", path=model, field="--model")
+    if preset.needs_data_dir and data_dir is None:
+        raise InputError(f"the {preset.name} preset reads local files: pass --data-dir (e.g. ../shared/data)", field="--data-dir")
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
+    return RunContext(home=home, model_path=model, data_dir=Path(data_dir) if data_dir else None, device=device,
+                      keep_checkpoints=keep_checkpoints)
+
+
+@dataclass(frozen=True)
+class ReplicateResult:
+    plan: Plan
+    outcomes: tuple[RunOutcome, ...]
+
+    @property
+    def failed(self) -> list[RunOutcome]:
+        return [o for o in self.outcomes if o.record.status != "ok"]
+
+
+def replicate(req: PlanRequest, ctx: RunContext, progress: Progress | None = None, runner=None) -> ReplicateResult:
+    """Run what the plan still needs (everything not stored and not blocked), storing each run."""
+    from claimcheck.results.store import open_store
+
+    plan = make_plan(req)
+    if runner is None:
+        from claimcheck.replication.runners.local import LocalRunner
+
+        runner = LocalRunner()
+    with open_store(req.store) as store:
+        outcomes = runner.run([r.spec for r in plan.todo], ctx, store, progress)
+    return ReplicateResult(plan, tuple(outcomes))
+
+
+def describe_specs(specs: Sequence) -> list[str]:
+    return [f"{s.run_id} {s.system} {s.target.task} seed {s.seed}" for s in specs]

@@ -1,0 +1,251 @@
+"""Scorecards of audited synthesis reports as terminal text, Markdown and JSON (pure renderers).
+
+``render_scorecard_*`` render one report's scorecard; ``render_audit_*`` render a whole audit
+(every scorecard, and with ``all_in_one`` the cross-report aggregate). The HTML page is in
+``scorecard_html.py``. Report labels are shown by file name only, so output does not depend on
+where the files lie.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+
+from claimcheck.verifier.audit_models import AuditResult, ReferenceAudit, RowAudit, Scorecard
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def short(label: str) -> str:
+    return PurePath(label).name or label
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def headline(card: Scorecard) -> str:
+    c = card.counts
+    parts = [
+        f"{c['rows']} rows",
+        f"{c['matched']} matched",
+        f"{c['unknown']} unknown",
+        f"{c['truncated']} truncated",
+        f"{c['ticks_without_evidence']}/{c['ticked']} ticks without evidence",
+    ]
+    for key, one, many in (("number_mismatch", "number mismatch", "number mismatches"), ("superseded", "quoting an old version", "quoting an old version"),
+                           ("misattributed", "misattributed", "misattributed")):  # fmt: skip
+        if c.get(key):
+            parts.append(f"{c[key]} {one if c[key] == 1 else many}")
+    parts.append(f"{c['references_without_claims']}/{c['references']} references hold none of the claims")
+    parts.append(f"question {card.question.verdict}")
+    return " · ".join(parts)
+
+
+def stated(card: Scorecard) -> str:
+    r = card.report
+    bits = []
+    if r.papers_retrieved is not None:
+        bits.append(f"{r.papers_retrieved} papers retrieved")
+    if r.claims_extracted is not None:
+        bits.append(f"{r.claims_extracted} claims extracted")
+    if r.claims_verified is not None:
+        bits.append(f"{r.claims_verified} verified")
+    if r.quality_score is not None:
+        bits.append(f"quality {r.quality_score:g}" + (f"/{r.quality_scale:g}" if r.quality_scale else ""))
+    return " · ".join(bits) or "no counts stated"
+
+
+def row_flags(r: RowAudit) -> list[str]:
+    flags = []
+    if r.status == "unknown":
+        flags.append("unknown claim")
+    if r.row.truncated:
+        flags.append("truncated")
+    if r.number_mismatch:
+        flags.append("number mismatch")
+    if r.superseded:
+        flags.append(f"old version ({r.claim_version})")
+    if r.tick_reasons:
+        flags.append("tick without evidence")
+    return flags
+
+
+def ref_holds(ref: ReferenceAudit) -> str:
+    if ref.rows:
+        return f"row{'s' if len(ref.rows) > 1 else ''} {', '.join(map(str, ref.rows))}"
+    return "not checked (not an arXiv reference)" if ref.status == "not arXiv" else "none of the listed claims"
+
+
+def tick(r: RowAudit) -> str:
+    return {True: "✓", False: "✗"}.get(r.row.verified, r.row.verified_mark or "–")
+
+
+def conf(r: RowAudit) -> str:
+    return f"{r.row.confidence:.2f}" if r.row.confidence is not None else (r.row.confidence_text or "–")
+
+
+def verdict_text(r: RowAudit) -> str:
+    if r.verdict is None:
+        return "–" if r.status == "unknown" else "not verified"
+    return f"{r.verdict.overall} (source {r.verdict.source}, replication {r.verdict.replication})"
+
+
+def sorted_findings(card: Scorecard):
+    return sorted(card.findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.row or 0))
+
+
+# ----------------------------------------------------------------------------------------- terminal
+
+
+def render_scorecard_terminal(card: Scorecard) -> str:
+    r, a, q = card.report, card.attribution, card.question
+    out = [f"━━ scorecard: {short(r.label)} ━━", f"title:     {r.title or '(none found)'}" + (f"  ({r.date})" if r.date else "")]
+    ex = f"  → {a.examined_label}" if a.examined_label else "  → not identified"
+    out += [f"examines:  {r.examined_paper or '(not stated)'}{ex}", f"question:  {r.research_question or '(not stated)'}"]
+    out += [f"states:    {stated(card)}", f"audit:     {headline(card)}", "", "claims"]
+    out.append(f"  {'#':>2}  {'tick':4} {'conf':5} {'canonical claim':44} {'score':5}  {'registry verdict':24} flags")
+    for x in card.rows:
+        cid = x.claim_id or (f"? nearest {x.best.claim_id}" if x.best else "?")
+        score = f"{x.best.score:.2f}" if x.best else "  –  "
+        overall = x.verdict.overall if x.verdict else ("–" if x.status == "unknown" else "not verified")
+        out.append(f"  {x.row.number:>2}  {tick(x):4} {conf(x):5} {_clip(cid, 44):44} {score:5}  {overall:24} {', '.join(row_flags(x))}")
+        out.append(f"        \"{_clip(x.row.text, 100)}\"")
+    out += ["", "attribution"]
+    cited = {True: "yes", False: "NO", None: "unknown (paper not identified)"}[a.examined_in_references]
+    version = f" (cited {a.examined_cited_version}; registry pins {a.pinned_version})" if a.examined_cited_version and a.pinned_version else ""
+    out.append(f"  examined paper in the reference list: {cited}{version}")
+    for ref in a.references:
+        holds = ref_holds(ref)
+        ident = f"arXiv {ref.arxiv_id}{ref.cited_version or ''}" if ref.arxiv_id else ref.text
+        out.append(f"  - {ident}: {ref.label} — {holds}")
+    out += ["", f"research question: {q.verdict}"]
+    for f in q.facets:
+        mark = "✓" if f.rows else "✗"
+        where = f"row{'s' if len(f.rows) > 1 else ''} {', '.join(map(str, f.rows))}" if f.rows else "no listed claim"
+        out.append(f"  {mark} {f.label}{'' if f.core else ' (context)'}: {where}" + (f" — {f.note}" if f.note else ""))
+    out += ["", "internal consistency"]
+    for c in card.checks:
+        out.append(f"  {'✓' if c.ok else '✗'} {c.name}: stated {c.stated}" + (f", found {c.observed}" if c.observed else ""))
+    for s in card.spreads:
+        vals = "; ".join(f"{short(k)}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
+        out.append(f"  ✗ confidence of {s.key}{' (same sentence)' if s.same_text else ''}: {vals}")
+    out += ["", "findings"]
+    for f in sorted_findings(card):
+        out.append(f"  {f.severity.upper():7} {f.message}")
+    return "\n".join(out) + "\n"
+
+
+def render_aggregate_terminal(result: AuditResult) -> str:
+    agg = result.aggregate
+    if agg is None:
+        return ""
+    out = [f"━━ across {agg.reports} reports: {agg.rows} rows, {agg.unknown_rows} unknown ━━", "recurring canonical claims"]
+    for c in agg.claims:
+        verdict = c.verdict.overall if c.verdict else "not verified"
+        confs = ", ".join(f"{v:.2f}" for v in c.confidences)
+        out.append(f"  {len(c.reports)}× {c.claim_id}: {verdict}; ticked {c.ticked}/{c.rows}; confidences {confs or '–'}")
+    if agg.spreads:
+        out.append("same claim, different confidence")
+        for s in agg.spreads:
+            vals = "; ".join(f"{short(k)}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
+            out.append(f"  {s.key}{' (same sentence)' if s.same_text else ''}: {vals}")
+    out.append("findings over all reports: " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items()))
+    return "\n".join(out) + "\n"
+
+
+def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> str:
+    parts = [render_scorecard_terminal(c) for c in result.scorecards]
+    if all_in_one:
+        parts.append(render_aggregate_terminal(result))
+    return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------------------- markdown
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_scorecard_markdown(card: Scorecard, *, level: int = 2) -> str:
+    h = "#" * level
+    r, a, q = card.report, card.attribution, card.question
+    out = [f"{h} Scorecard: {_md(short(r.label))}", ""]
+    out += [f"- **Title:** {_md(r.title or '(none found)')}" + (f" ({r.date})" if r.date else "")]
+    out += [f"- **Examines:** {_md(r.examined_paper or '(not stated)')}" + (f" → {_md(a.examined_label)}" if a.examined_label else " → not identified")]
+    out += [f"- **Question:** {_md(r.research_question or '(not stated)')}", f"- **States:** {stated(card)}", f"- **Audit:** {headline(card)}", ""]
+    out += [f"{h}# Claims", "", "| # | tick | conf | canonical claim | match | registry verdict | flags | row text |", "|---|---|---|---|---|---|---|---|"]
+    for x in card.rows:
+        if x.claim_id:
+            claim = f"`{x.claim_id}`"
+        else:
+            claim = f"unknown (nearest `{x.best.claim_id}`)" if x.best else "unknown"
+        match = f"{x.best.score:.2f} {x.method}".strip() if x.best else "–"
+        out.append(f"| {x.row.number} | {tick(x)} | {conf(x)} | {claim} | {_md(match)} | {_md(verdict_text(x))} | {', '.join(row_flags(x))} | {_md(x.row.text)} |")
+    out += ["", f"{h}# Attribution", ""]
+    cited = {True: "yes", False: "**no**", None: "unknown (paper not identified)"}[a.examined_in_references]
+    version = f" (cited {a.examined_cited_version}; registry pins {a.pinned_version})" if a.examined_cited_version and a.pinned_version else ""
+    out += [f"Examined paper in the reference list: {cited}{version}", "", "| reference | identified as | listed claims it holds |", "|---|---|---|"]
+    for ref in a.references:
+        holds = ", ".join(f"`{c}`" for c in ref.claims) if ref.claims else ("not checked" if ref.status == "not arXiv" else "**none**")
+        ident = f"arXiv {ref.arxiv_id}{ref.cited_version or ''}" if ref.arxiv_id else _md(ref.text)
+        topic = f" — {ref.topic}" if ref.topic else ""
+        out.append(f"| {ident} | {_md(ref.label + topic)} | {holds} |")
+    out += ["", f"{h}# Research question: {q.verdict}", "", _md(q.message), ""]
+    for f in q.facets:
+        where = f"row{'s' if len(f.rows) > 1 else ''} {', '.join(map(str, f.rows))}" if f.rows else "no listed claim"
+        out.append(f"- {'✓' if f.rows else '✗'} {f.label}{'' if f.core else ' (context)'}: {where}" + (f" — {_md(f.note)}" if f.note else ""))
+    out += ["", f"{h}# Internal consistency", "", "| check | stated | found | |", "|---|---|---|---|"]
+    for c in card.checks:
+        out.append(f"| {c.name} | {c.stated} | {c.observed} | {'ok' if c.ok else '**inconsistent**'} |")
+    for s in card.spreads:
+        vals = "; ".join(f"{_md(short(k))}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
+        out.append(f"| confidence of `{_md(s.key)}`{' (same sentence)' if s.same_text else ''} | {vals} | | **differs** |")
+    out += ["", f"{h}# Findings", ""]
+    out += [f"- **{f.severity}** ({f.code}): {_md(f.message)}" for f in sorted_findings(card)]
+    return "\n".join(out) + "\n"
+
+
+def render_aggregate_markdown(result: AuditResult, *, level: int = 2) -> str:
+    agg = result.aggregate
+    if agg is None:
+        return ""
+    h = "#" * level
+    out = [f"{h} Across {agg.reports} reports", "", f"{agg.rows} rows, {agg.unknown_rows} unknown.", ""]
+    out += ["| canonical claim | reports | rows ticked | confidences | registry verdict |", "|---|---|---|---|---|"]
+    for c in agg.claims:
+        verdict = f"{c.verdict.overall} (source {c.verdict.source})" if c.verdict else "not verified"
+        out.append(f"| `{c.claim_id}` | {len(c.reports)} | {c.ticked}/{c.rows} | {', '.join(f'{v:.2f}' for v in c.confidences) or '–'} | {verdict} |")
+    if agg.spreads:
+        out += ["", "Same claim, different confidence:", ""]
+        for s in agg.spreads:
+            vals = "; ".join(f"{_md(short(k))}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
+            out.append(f"- `{_md(s.key)}`{' (same sentence)' if s.same_text else ''}: {vals}")
+    out += ["", "Findings over all reports: " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items())]
+    return "\n".join(out) + "\n"
+
+
+def render_audit_markdown(result: AuditResult, *, all_in_one: bool = False, title: str = "claimcheck audit of synthesis reports") -> str:
+    parts = [f"# {title}", "", f"Registry: {result.registry_claims} claims. Verdicts: {result.verdicts_from or 'from the verifier'}.", ""]
+    if result.problems:
+        parts += ["Inputs that could not be audited:", ""] + [f"- {_md(short(p.path))}: {_md(p.message)}" for p in result.problems] + [""]
+    if all_in_one:
+        parts.append(render_aggregate_markdown(result))
+    parts += [render_scorecard_markdown(c) for c in result.scorecards]
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------- json
+
+
+def render_audit_json(result: AuditResult, *, all_in_one: bool = False) -> str:
+    data = result.model_dump(mode="json")
+    if not all_in_one:
+        data["aggregate"] = None
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_scorecard_json(card: Scorecard) -> str:
+    return json.dumps(card.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

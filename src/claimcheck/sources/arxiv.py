@@ -1,0 +1,295 @@
+"""arXiv metadata and source download, with an on-disk cache, retries and nothing half-written.
+
+``fetch_arxiv(ref)`` asks the arXiv API for the paper's metadata (an Atom feed, parsed by the
+``arxiv`` package), then downloads the LaTeX source (``/src/<id>``) or, when arXiv has none, the PDF
+(``/pdf/<id>``). Everything it downloads is kept under ``claimcheck_home()/cache/arxiv/<id>/`` as
+the server sent it, so a second run makes no request and ``offline=True`` reads only the cache.
+
+Endpoints and patience come from the environment (this module is an edge):
+
+- ``CLAIMCHECK_ARXIV_API``: the Atom API URL (default ``https://export.arxiv.org/api/query``)
+- ``CLAIMCHECK_ARXIV_FILES``: the base URL that serves ``/src/<id>`` and ``/pdf/<id>``
+  (default ``https://arxiv.org``)
+- ``CLAIMCHECK_ARXIV_TIMEOUT`` (seconds per connect/read, default 30), ``CLAIMCHECK_ARXIV_RETRIES``
+  (default 4), ``CLAIMCHECK_ARXIV_BACKOFF`` (first wait in seconds, doubled each retry, default 2),
+  ``CLAIMCHECK_ARXIV_DELAY`` (pause between two requests, default 3 as arXiv's terms ask),
+  ``CLAIMCHECK_ARXIV_MAX_WAIT`` (longest Retry-After we sleep through, default 120).
+
+Timeouts, connection errors, HTTP 5xx, HTTP 429 (honouring ``Retry-After``), and bodies that are
+shorter than announced or do not parse (truncated gzip/tar/PDF/XML) are retried; after the last
+attempt a ``NetworkError`` says what failed. Files land in the cache by a rename of a completed
+temporary file, so an interrupted download leaves nothing behind.
+
+Why not ``arxiv.Client.results``: in arxiv 4.x it calls ``requests`` without a timeout (a stalled
+server hangs it forever) and ignores ``Retry-After``; we fetch the bytes ourselves and hand them
+to the package's own Atom parser, which builds the ``arxiv.Result``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Callable, Literal
+from urllib.parse import urlencode
+from xml.etree import ElementTree
+
+from claimcheck.errors import InputError, NetworkError
+from claimcheck.home import claimcheck_home
+
+API_ENV, FILES_ENV = "CLAIMCHECK_ARXIV_API", "CLAIMCHECK_ARXIV_FILES"
+DEFAULT_API, DEFAULT_FILES = "https://export.arxiv.org/api/query", "https://arxiv.org"
+_REF = re.compile(r"^(?:arxiv:|https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<v>v\d+)?(?:\.pdf)?$", re.I)
+
+
+@dataclass(frozen=True)
+class ArxivRef:
+    id: str  # "2005.13013" or "hep-th/9901001"
+    version: str | None = None  # "v2"; None = the latest
+
+    @property
+    def safe_id(self) -> str:  # usable as a file name and as a paper id
+        return self.id.replace("/", "_")
+
+    def __str__(self) -> str:
+        return f"{self.id}{self.version or ''}"
+
+
+def parse_arxiv_ref(text: str) -> ArxivRef:
+    m = _REF.match(text.strip())
+    if not m:
+        raise InputError(f"{text!r} is not an arXiv id (expected arxiv:2005.13013 or arxiv:2005.13013v2)", field="source")
+    return ArxivRef(m.group("id"), m.group("v"))
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    api: str = DEFAULT_API
+    files: str = DEFAULT_FILES
+    timeout_s: float = 30.0
+    retries: int = 4
+    backoff_s: float = 2.0
+    delay_s: float = 3.0
+    max_wait_s: float = 120.0
+
+
+def load_fetch_settings(env: dict[str, str] | None = None) -> FetchSettings:
+    env = os.environ if env is None else env
+
+    def num(name: str, default: float) -> float:
+        raw = env.get(name, "")
+        try:
+            value = float(raw) if raw else default
+        except ValueError:
+            raise InputError(f"{name}={raw!r} is not a number") from None
+        if value < 0:
+            raise InputError(f"{name}={raw!r} must be >= 0")
+        return value
+
+    return FetchSettings(
+        api=env.get(API_ENV) or DEFAULT_API, files=(env.get(FILES_ENV) or DEFAULT_FILES).rstrip("/"),
+        timeout_s=num("CLAIMCHECK_ARXIV_TIMEOUT", 30.0), retries=int(num("CLAIMCHECK_ARXIV_RETRIES", 4)),
+        backoff_s=num("CLAIMCHECK_ARXIV_BACKOFF", 2.0), delay_s=num("CLAIMCHECK_ARXIV_DELAY", 3.0),
+        max_wait_s=num("CLAIMCHECK_ARXIV_MAX_WAIT", 120.0),
+    )
+
+
+@dataclass(frozen=True)
+class ArxivPaper:
+    id: str
+    version: str
+    title: str
+    authors: list[str]
+    year: int
+    journal_ref: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    paper: ArxivPaper
+    source: Path | None  # cached file: LaTeX e-print (tar/gz/tex) or PDF; None if not asked for
+    kind: Literal["latex", "pdf", "none"]
+    requests: int  # HTTP requests made by this call; 0 = everything came from the cache
+
+
+# ------------------------------------------------------------------------------------------ checks
+def _check_atom(data: bytes) -> str | None:
+    try:
+        ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return f"malformed or truncated Atom response ({exc})"
+    return None
+
+
+def _check_pdf(data: bytes) -> str | None:
+    if not data.startswith(b"%PDF-"):
+        return "not a PDF"
+    return None if b"%%EOF" in data[-2048:] else "truncated PDF (no %%EOF at the end)"
+
+
+def _check_source(data: bytes) -> str | None:
+    if data.startswith(b"%PDF-"):
+        return _check_pdf(data)
+    try:
+        raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+        if raw[257:262] == b"ustar":
+            with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
+                tar.getmembers()
+    except (OSError, EOFError, tarfile.TarError) as exc:
+        return f"truncated or corrupt source archive ({exc})"
+    return None
+
+
+# ------------------------------------------------------------------------------------------- HTTP
+class _Http:
+    """GET with timeouts, back-off, Retry-After and body checks; counts the requests it makes."""
+
+    def __init__(self, settings: FetchSettings, sleep: Callable[[float], None] = time.sleep):
+        self.s, self.sleep, self.requests, self._last = settings, sleep, 0, 0.0
+
+    def get(self, url: str, check: Callable[[bytes], str | None]) -> tuple[int, bytes]:
+        """(200, body) or (404/403/410, b""); raises NetworkError once retries are spent."""
+        import requests  # only when something is really downloaded
+
+        problem = ""
+        for attempt in range(self.s.retries + 1):
+            wait = self.s.backoff_s * 2**attempt
+            pause = self.s.delay_s - (time.monotonic() - self._last)
+            if self.requests and pause > 0:
+                self.sleep(pause)  # arXiv asks for one request every few seconds
+            self.requests += 1
+            try:
+                with requests.get(url, timeout=(self.s.timeout_s, self.s.timeout_s), stream=True,
+                                  headers={"User-Agent": "claimcheck (claim verification; arxiv package)"}) as resp:
+                    status = resp.status_code
+                    if status in (403, 404, 410):
+                        return status, b""
+                    if status == 429 or status >= 500:
+                        problem = f"HTTP {status}"
+                        after = _retry_after(resp.headers.get("Retry-After"))
+                        if after is not None and after > self.s.max_wait_s:
+                            raise NetworkError(f"{url}: arXiv answered HTTP {status} and asks to wait {after:.0f} s; "
+                                               "try again later (or use --offline with a cached copy)")
+                        wait = after if after is not None else wait
+                    elif status != 200:
+                        raise NetworkError(f"{url}: HTTP {status} (not retried)")
+                    else:
+                        body = b"".join(resp.iter_content(64 * 1024))
+                        expected = resp.headers.get("Content-Length")
+                        if expected and expected.isdigit() and len(body) < int(expected):
+                            problem = f"truncated download ({len(body)} of {expected} bytes)"
+                        else:
+                            problem = check(body) or ""
+                            if not problem:
+                                return 200, body
+            except requests.Timeout:
+                problem = f"timed out after {self.s.timeout_s:g} s"
+            except requests.exceptions.ChunkedEncodingError:  # urllib3 saw fewer bytes than announced
+                problem = "truncated download (connection closed mid-body)"
+            except requests.RequestException as exc:  # connection refused/reset, body cut short
+                problem = f"connection failed ({type(exc).__name__})"
+            finally:
+                self._last = time.monotonic()
+            if attempt < self.s.retries:
+                self.sleep(wait)
+        raise NetworkError(f"could not download {url} after {self.s.retries + 1} attempts (last problem: {problem}); "
+                           "check the connection and try again, or use --offline with a cached copy")
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def save_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------------------------ fetch
+def _parse_entry(data: bytes, ref: ArxivRef) -> ArxivPaper:
+    try:
+        from arxiv import _feed  # the arxiv package's Atom parser (arxiv >= 3)
+    except ImportError:
+        raise InputError("`claimcheck add arxiv:...` needs the arxiv package >= 3: pip install 'arxiv>=3'") from None
+    results = [r for r in _feed.parse(data).results if "/abs/" in r.entry_id]
+    if not results:
+        raise InputError(f"arXiv has no paper {ref}", field="source")
+    result = results[0]
+    m = re.match(r"^(.*?)(v\d+)?$", result.get_short_id())
+    return ArxivPaper(
+        id=ref.safe_id, version=m.group(2) or ref.version or "v1", title=result.title.strip(),
+        authors=[a.name for a in result.authors], year=result.published.year,
+        journal_ref=result.journal_ref or "", comment=result.comment or "",
+    )
+
+
+def _cached_meta(folder: Path, ref: ArxivRef) -> Path | None:
+    if ref.version:
+        path = folder / f"{ref.safe_id}{ref.version}.atom.xml"
+        return path if path.is_file() else None
+    versions = sorted(folder.glob(f"{ref.safe_id}v*.atom.xml"), key=lambda p: int(re.findall(r"v(\d+)\.atom", p.name)[0]))
+    return versions[-1] if versions else None
+
+
+def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: FetchSettings | None = None,
+                offline: bool = False, want_source: bool = True, sleep: Callable[[float], None] = time.sleep) -> Fetched:
+    """Metadata and (optionally) the source of ``ref``, from the cache when it has them."""
+    settings = settings or load_fetch_settings()
+    folder = (cache_dir or claimcheck_home() / "cache" / "arxiv") / ref.safe_id
+    http = _Http(settings, sleep)
+    cached = _cached_meta(folder, ref)
+    if cached is not None:
+        paper = _parse_entry(cached.read_bytes(), ref)
+    elif offline:
+        raise NetworkError(f"--offline: arXiv metadata for {ref} is not in the cache ({folder}); run once without --offline")
+    else:
+        url = f"{settings.api}?{urlencode({'id_list': str(ref), 'max_results': 1})}"
+        status, data = http.get(url, _check_atom)
+        if status != 200:
+            raise NetworkError(f"{url}: HTTP {status}")
+        paper = _parse_entry(data, ref)
+        save_atomic(folder / f"{ref.safe_id}{paper.version}.atom.xml", data)
+    if not want_source:
+        return Fetched(paper, None, "none", http.requests)
+    src, pdf = folder / f"{ref.safe_id}{paper.version}.src", folder / f"{ref.safe_id}{paper.version}.pdf"
+    for path, kind in ((src, "latex"), (pdf, "pdf")):
+        if path.is_file():
+            return Fetched(paper, path, kind, http.requests)
+    if offline:
+        raise NetworkError(f"--offline: no cached source for {ref.id}{paper.version} in {folder}; run once without --offline")
+    arxiv_id = f"{ref.id}{paper.version}"
+    status, data = http.get(f"{settings.files}/src/{arxiv_id}", _check_source)
+    if status == 200 and not data.startswith(b"%PDF-"):
+        save_atomic(src, data)
+        return Fetched(paper, src, "latex", http.requests)
+    if status != 200:  # no source on arXiv: the PDF is all there is
+        status, data = http.get(f"{settings.files}/pdf/{arxiv_id}", _check_pdf)
+        if status != 200:
+            raise NetworkError(f"arXiv has neither source nor PDF for {arxiv_id} (HTTP {status})")
+    save_atomic(pdf, data)
+    return Fetched(paper, pdf, "pdf", http.requests)

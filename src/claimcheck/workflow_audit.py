@@ -1,0 +1,65 @@
+"""The library call behind ``claimcheck audit``: read the reports, verify the registry, audit.
+
+Effects live here (files, the store); ``verifier.audit`` stays pure. A report that cannot be read
+(empty, binary, a PDF without text...) does not stop the others: it is returned as an
+``InputProblem`` and the command exits 2 after rendering what could be audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from claimcheck.errors import InputError
+from claimcheck.verifier.audit_models import AuditResult, InputProblem
+
+REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
+
+
+def expand_report_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; folders expanded to their report files (``REPORT_SUFFIXES``), sorted."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES)
+            if not found:
+                raise InputError(f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", path=str(p))
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError("no such report file or folder", path=str(p))
+    seen: set[Path] = set()
+    return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
+
+
+def audit_from_disk(
+    paths: Sequence[Path],
+    registry_dirs: Sequence[Path] = (),
+    result_paths: Sequence[Path] = (),
+    store_path: Path | None = None,
+    include_bundled_results: bool = True,
+) -> AuditResult:
+    """Audit every report under ``paths`` against the registry and the verifier's verdicts."""
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import load_synthesis
+    from claimcheck.verifier.audit import audit_reports, verdict_views
+    from claimcheck.workflow import verify_from_disk
+
+    files = expand_report_paths(paths)
+    registry, verification = verify_from_disk((), registry_dirs, result_paths, store_path, include_bundled_results)
+    reports, problems = [], []
+    for f in files:
+        try:
+            reports.append(load_synthesis(f))
+        except InputError as exc:
+            problems.append(InputProblem(path=str(f), message=exc.message))
+    sources = "; ".join(verification.results_sources) or "no replication results"
+    return audit_reports(
+        reports,
+        registry,
+        verdict_views(verification),
+        load_bibliography(),
+        problems=problems,
+        verdicts_from=f"claimcheck verify over the registry (source tier; replication from {sources})",
+    )

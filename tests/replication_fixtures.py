@@ -1,0 +1,70 @@
+"""Shared helpers for the replication tests: the smoke kit, one long-enough run, a store writer.
+
+Run as a script it executes one replication run (used by the SIGKILL/resume test) or writes records
+to a store (used by the concurrent-writers test), so the subprocesses need nothing but claimcheck.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def smoke_kit(tmp_path_factory) -> tuple[Path, Path]:
+    """(data_dir, model_dir) of the generated smoke kit, written once per test session."""
+    from claimcheck.replication.smoke import save_smoke_kit
+
+    return save_smoke_kit(tmp_path_factory.mktemp("smoke-kit"))
+
+
+def long_run_spec(epochs: float = 60, system: str = "MNLI", task: str = "xnli", seed: int = 1):
+    """A smoke run whose target training is long enough (many tiny steps, a checkpoint every 2) to be
+    killed in the middle."""
+    from claimcheck.replication.plan import Need, build_plan
+    from claimcheck.replication.presets import SMOKE
+
+    target = SMOKE.target(task)
+    slow = dataclasses.replace(target, hparams=dataclasses.replace(target.hparams, epochs=epochs, checkpoint_every=2))
+    preset = dataclasses.replace(SMOKE, targets=(slow,))
+    plan = build_plan([Need(system, (task,))], preset, 1)
+    return next(r.spec for r in plan.runs if r.spec.seed == seed)
+
+
+def make_record(i: int, writer: str):
+    from claimcheck.results.records import Metric, RunRecord
+
+    return RunRecord(
+        run_id=f"r-{writer}-{i:04d}", paper_id="2005.13013", system="XLM-R", seed=i, preset="smoke", fidelity="proxy",
+        deviations=["test record"], metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=50.0)],
+    )
+
+
+def _main(argv: list[str]) -> None:
+    if argv[0] == "run":  # run HOME DATA MODEL EPOCHS
+        from claimcheck.replication.runners.base import RunContext
+        from claimcheck.replication.runners.local import LocalRunner
+        from claimcheck.results.store import RunStore
+
+        home, data, model, epochs = Path(argv[1]), Path(argv[2]), argv[3], float(argv[4])
+        ctx = RunContext(home=home, model_path=model, data_dir=data, device="cpu")
+        with RunStore(home / "runs.sqlite") as store:
+            LocalRunner().run([long_run_spec(epochs)], ctx, store)
+    elif argv[0] == "write":  # write STORE WRITER N: one transaction per record
+        from claimcheck.results.store import RunStore
+
+        with RunStore(Path(argv[1])) as store:
+            for i in range(int(argv[3])):
+                store.save(make_record(i, argv[2]))
+    else:
+        raise SystemExit(f"unknown command {argv[0]}")
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

@@ -1,0 +1,201 @@
+"""`claimcheck add` end to end against a local arXiv stand-in (127.0.0.1), and from local files."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from claimcheck.claims.registry import load_paper_file
+
+
+def _sibling(name: str):
+    key = f"_claimcheck_tests_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+arxiv_tests = _sibling("test_sources_arxiv")
+paper = _sibling("test_sources_paper")
+ArxivServer, atom_feed, tiny_pdf = arxiv_tests.ArxivServer, arxiv_tests.atom_feed, arxiv_tests.tiny_pdf
+runner = CliRunner()
+ID = "2101.00001"
+
+
+@pytest.fixture
+def server():
+    with ArxivServer() as srv:
+        srv.routes = {f"api:{ID}v2": [("ok", atom_feed(ID, "v2"))], f"/src/{ID}v2": [("ok", paper.paper_tarball())]}
+        yield srv
+
+
+def add(*args, env: dict | None = None):
+    result = runner.invoke(app, ["add", *map(str, args)], env=env)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception  # no crash
+    return result
+
+
+def _confirm_all(path: Path) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["paper"]["draft"] = False
+    for claim in data["claims"]:
+        claim["draft"] = False
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_add_writes_a_draft_that_validate_refuses_until_confirmed(server, tmp_path):
+    registry = tmp_path / "claims"
+    result = add(f"arxiv:{ID}v2", "--registry", registry, env=server.env())
+    assert result.exit_code == 0, result.output
+    path = registry / f"{ID}.yaml"
+    assert f"wrote draft {path}" in result.output and "2 request(s) to arXiv" in result.output
+    assert "3 table(s), 38 cell(s), 8 candidate claim(s)" in result.output
+    pf = load_paper_file(path)
+    assert (pf.paper.version, pf.paper.year, pf.paper.title, pf.paper.draft) == ("v2", 2020, "A Toy Study of Transfer", True)
+    assert pf.paper.sources[0].locator == f"arXiv:{ID}v2"
+
+    refused = runner.invoke(app, ["validate", str(path)])
+    said = " ".join(refused.output.split())  # the error console wraps long lines
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "draft claim(s) need a person's check" in said and "set `draft: false`" in said
+
+    _confirm_all(path)
+    accepted = runner.invoke(app, ["validate", str(path)])
+    assert accepted.exit_code == 0, accepted.output
+
+
+def test_second_run_makes_no_request_and_leaves_the_file_alone(server, tmp_path):
+    registry = tmp_path / "claims"
+    assert add(f"arxiv:{ID}v2", "--registry", registry, env=server.env()).exit_code == 0
+    before = (registry / f"{ID}.yaml").read_bytes()
+    seen = list(server.seen)
+    again = add(f"arxiv:{ID}v2", "--registry", registry, env=server.env())
+    assert again.exit_code == 0, again.output
+    assert "from the cache (no request)" in again.output and "already exists and was left unchanged" in again.output
+    assert "no change" in again.output
+    assert server.seen == seen and (registry / f"{ID}.yaml").read_bytes() == before
+
+
+def test_offline_uses_the_cache_only(server, tmp_path):
+    empty = add(f"arxiv:{ID}v2", "--offline", "--registry", tmp_path / "a", env=server.env())
+    assert empty.exit_code == 2 and "--offline" in empty.output and "not in the cache" in empty.output
+    assert server.seen == [] and not (tmp_path / "a").exists()
+    assert add(f"arxiv:{ID}v2", "--registry", tmp_path / "b", env=server.env()).exit_code == 0
+    offline = add(f"arxiv:{ID}", "--offline", "--registry", tmp_path / "c", env=server.env())
+    assert offline.exit_code == 0, offline.output
+    assert (tmp_path / "c" / f"{ID}.yaml").read_text() == (tmp_path / "b" / f"{ID}.yaml").read_text()
+    assert len(server.seen) == 2
+
+
+def test_new_version_shows_what_moved_instead_of_overwriting(server, tmp_path):
+    v1 = paper.single_file_paper().replace("MNLI improves XNLI accuracy by 0.9 points", "MNLI improves XNLI accuracy by 1.0 points")
+    v1 = v1.replace("SQuAD & plain & 79.9 &", "SQuAD & plain & 79.8 &")
+    import gzip
+
+    server.routes |= {f"api:{ID}v1": [("ok", atom_feed(ID, "v1"))], f"/src/{ID}v1": [("ok", gzip.compress(v1.encode()))]}
+    registry = tmp_path / "claims"
+    assert add(f"arxiv:{ID}v1", "--registry", registry, env=server.env()).exit_code == 0
+    before = (registry / f"{ID}.yaml").read_bytes()
+    result = add(f"arxiv:{ID}v2", "--registry", registry, env=server.env())
+    assert result.exit_code == 0, result.output
+    assert "registry file has v1, the source read now is v2" in result.output
+    assert "row SQuAD / plain, column Classification (acc.) / XNLI: 79.8 -> 79.9" in result.output
+    assert "draft-mnli-improves-xnli-accuracy-by-1.0 -> draft-mnli-improves-xnli-accuracy-by-0.9: reported 1.0, 80.1, 79.2 -> 0.9, 80.1, 79.2" in result.output
+    assert "cells: 0 added, 0 removed, 1 changed" in result.output
+    assert (registry / f"{ID}.yaml").read_bytes() == before
+    kept = add(f"arxiv:{ID}v2", "--registry", registry, "--out", tmp_path / "v2.yaml", env=server.env())
+    assert kept.exit_code == 0 and load_paper_file(tmp_path / "v2.yaml").paper.version == "v2"
+
+
+def test_a_bundled_paper_is_diffed_not_duplicated(tmp_path):
+    with ArxivServer() as srv:
+        srv.routes = {"api:2005.13013v2": [("ok", atom_feed("2005.13013", "v2"))],
+                      "/src/2005.13013v2": [("ok", paper.paper_tarball())]}
+        result = add("arxiv:2005.13013v2", "--registry", tmp_path / "claims", env=srv.env())
+    assert result.exit_code == 0, result.output
+    assert "claims/papers/2005.13013.yaml already exists and was left unchanged" in result.output
+    assert not (tmp_path / "claims").exists()
+
+
+def test_persistent_network_failure_writes_nothing(tmp_path, _isolated_home):
+    with ArxivServer() as srv:
+        srv.routes = {f"api:{ID}v2": [("ok", atom_feed(ID, "v2"))], f"/src/{ID}v2": [("status", 503, {})]}
+        result = add(f"arxiv:{ID}v2", "--registry", tmp_path / "claims", env=srv.env())
+    assert result.exit_code == 2
+    assert "could not download" in result.output and "HTTP 503" in result.output
+    assert not (tmp_path / "claims").exists()
+    cached = sorted(p.name for p in (_isolated_home / "cache").rglob("*") if p.is_file())
+    assert cached == [f"{ID}v2.atom.xml"]
+
+
+def test_local_tex_folder_tarball_and_text(tmp_path):
+    folder = paper.write_paper_dir(tmp_path / "src")
+    tarball = tmp_path / "toy.tar.gz"
+    tarball.write_bytes(paper.paper_tarball())
+    for source, expected_id in ((folder, "src"), (tarball, "toy")):
+        result = add("--tex", source, "--registry", tmp_path / "claims")
+        assert result.exit_code == 0, result.output
+        pf = load_paper_file(tmp_path / "claims" / f"{expected_id}.yaml")
+        assert len(pf.paper.cells) == 38 and pf.paper.authors == ["Ada Lovelace", "Alan Turing"]
+        assert pf.paper.version == "unknown" and "year (not in the source; set to 0)" in pf.paper.not_found
+    text = tmp_path / "notes.txt"
+    text.write_text("1 Results\nOur method improves accuracy by 2.5 points over the baseline.\n", encoding="utf-8")
+    result = add("--text", text, "--id", "my-notes", "--registry", tmp_path / "claims")
+    assert result.exit_code == 0 and "LOW confidence" in result.output
+    pf = load_paper_file(tmp_path / "claims" / "my-notes.yaml")
+    assert [c.reported for c in pf.claims] == [["2.5"]]
+
+
+def test_local_pdf_with_and_without_text_layer(tmp_path):
+    pdf = tmp_path / "toy.pdf"
+    pdf.write_bytes(tiny_pdf(_sibling("test_sources_pdf").PAPER_LINES))
+    result = add("--pdf", pdf, "--registry", tmp_path / "claims")
+    assert result.exit_code == 0, result.output
+    assert "LOW confidence" in result.output and "1 table(s), 8 cell(s), 3 candidate claim(s)" in result.output
+    pf = load_paper_file(tmp_path / "claims" / "toy.yaml")
+    assert "LOW confidence" in pf.paper.sources[0].note
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    buf = io.BytesIO()
+    writer.write(buf)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(buf.getvalue())
+    refused = add("--pdf", scan, "--registry", tmp_path / "claims")
+    assert refused.exit_code == 2 and "no text layer" in refused.output
+    assert not (tmp_path / "claims" / "scan.yaml").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    ((), "nothing to add"),
+    (("--tex", "{tmp}", "--pdf", "{tmp}/x.pdf"), "at most one of --tex, --pdf, --text"),
+    (("arxiv:not-an-id",), "is not an arXiv id"),
+    (("--tex", "{tmp}/missing"), "no such file or folder"),
+    (("--text", "{tmp}/notes.txt", "--id", "../evil"), "cannot build a valid paper file"),
+])
+def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
+    (tmp_path / "notes.txt").write_text("Gains of 2.5 points over the baseline.\n")
+    result = add(*[a.replace("{tmp}", str(tmp_path)) for a in args], "--registry", tmp_path / "claims")
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+    assert not (tmp_path / "claims").exists()
+
+
+def test_draft_module_and_add_command_leave_network_and_pdf_packages_unloaded():
+    code = ("import sys, claimcheck.cli, claimcheck.claims.draft, claimcheck.sources.latex, claimcheck.sources.pdf; "
+            "print(','.join(m for m in ('arxiv', 'pypdf', 'requests') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""

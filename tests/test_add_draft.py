@@ -1,0 +1,147 @@
+"""Draft paper files: built from the known paper, YAML round trip, diff between versions, draft refusal."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimcheck.claims.draft import (
+    DRAFT_DERIVATION,
+    Extraction,
+    PaperMeta,
+    build_draft,
+    check_no_drafts,
+    diff_paper_files,
+    find_paper_file,
+    render_diff,
+    render_paper_yaml,
+    save_paper_file,
+)
+from claimcheck.claims.registry import load_paper_file
+from claimcheck.errors import RegistryError
+
+
+def _sibling(name: str):
+    key = f"_claimcheck_tests_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+paper = _sibling("test_sources_paper")
+META = PaperMeta(id="2101.00001", version="v2", title="A Toy Study", authors=["Ada Lovelace", "Alan Turing"], year=2021,
+                 locator="arXiv:2101.00001v2", arxiv_id="2101.00001")
+
+
+def _extract(tex: str) -> Extraction:
+    from claimcheck.sources.candidates import find_candidates
+    from claimcheck.sources.latex import extract_latex_tables, latex_sections
+
+    tables = extract_latex_tables(tex)
+    return Extraction("latex", tables, find_candidates(latex_sections(tex), tables))
+
+
+@pytest.fixture(scope="module")
+def draft():
+    return build_draft(META, _extract(paper.single_file_paper()))
+
+
+def test_every_table_value_becomes_a_cell_with_a_locator(draft):
+    cells = draft.paper.cells
+    assert draft.paper.draft is True and len(cells) == len(paper.TRUTH_CELLS)
+    assert all(re.match(r"^Table \d \(tab:\w+\), row .+, column .+", c.locator) for c in cells)
+    by_locator = {c.locator.split(";")[0]: c for c in cells}
+    em = by_locator["Table 1 (tab:dev), row SQuAD / plain, column QA (EM/F1) / XQuAD [EM]"]
+    assert (em.system, em.task, em.metric, em.split, em.value, em.language) == ("SQuAD / plain", "XQuAD", "em", "dev", "63.3", "avg")
+    acc = by_locator["Table 1 (tab:dev), row MNLI / plain, column Classification (acc.) / XNLI"]
+    assert (acc.metric, acc.value) == ("accuracy", "80.1")
+    assert acc.locator.endswith('; printed "80.1±0.3"; bold')
+    test = by_locator["Table 2 (tab:test), row XLM-R Large, column XNLI"]
+    assert (test.split, test.value, test.metric) == ("test", "79.2%", "accuracy")
+
+
+def test_unstated_split_is_listed_as_not_found(draft):
+    hp = [c for c in draft.paper.cells if "tab:hparams" in c.locator]
+    assert {c.value for c in hp} == {"32", "3"} and {c.metric for c in hp} == {"score"}
+    assert any("split of Table 3 (tab:hparams)" in n for n in draft.paper.not_found)
+    assert not any("tab:dev" in n or "tab:test" in n for n in draft.paper.not_found)
+
+
+def test_candidates_become_draft_quantity_claims(draft):
+    assert len(draft.claims) == len(paper.TRUTH_CLAIMS)
+    for claim in draft.claims:
+        assert claim.draft and claim.kind.value == "quantity" and claim.derivation.name == DRAFT_DERIVATION
+        assert claim.id.startswith("2101.00001/draft-") and claim.version == "v2" and claim.location.section
+    gain = next(c for c in draft.claims if c.statement.startswith("Multi-task training improves"))
+    assert gain.reported == ["8.7"] and gain.location.section == "2.1 Results"
+    mnli = next(c for c in draft.claims if c.statement.startswith("MNLI improves"))
+    assert "Table 1 (tab:dev), row MNLI / plain, column Classification (acc.) / XNLI" in mnli.notes
+    assert len({c.id for c in draft.claims}) == len(draft.claims)
+
+
+def test_yaml_round_trips_through_the_registry_loader(draft, tmp_path):
+    path = tmp_path / "2101.00001.yaml"
+    text = render_paper_yaml(draft, "latex")
+    save_paper_file(text, path)
+    assert text.startswith("# DRAFT written by `claimcheck add` from arXiv:2101.00001v2 (latex)")
+    assert load_paper_file(path) == draft
+    assert "value: '80.0'" in text or 'value: "80.0"' in text  # numbers stay strings
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_check_no_drafts_explains_how_to_confirm(draft, tmp_path):
+    path = tmp_path / "x.yaml"
+    with pytest.raises(RegistryError) as info:
+        check_no_drafts(draft, path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: field 'claims[0].draft': 8 draft claim(s)")
+    assert "set `draft: false`" in message and "delete the claim" in message and "own words" in message
+
+    confirmed = draft.model_copy(update={"claims": [c.model_copy(update={"draft": False}) for c in draft.claims]})
+    with pytest.raises(RegistryError, match=r"field 'paper.draft': the paper is still a draft"):
+        check_no_drafts(confirmed, path)
+
+    done = confirmed.model_copy(update={"paper": confirmed.paper.model_copy(update={"draft": False})})
+    assert check_no_drafts(done, path) is None
+    assert check_no_drafts(done.model_copy(update={"claims": []}), path) is None
+
+
+def test_diff_between_versions_names_moved_cells_and_claims():
+    v1_tex = (paper.single_file_paper()
+              .replace("we obtain a 5.4 point improvement", "we obtain a 6.1 point improvement")
+              .replace("All nine & plain & 80.0$^*$", "All nine & plain & 80.2$^*$")
+              .replace("Translate-train & \\multicolumn{2}{c|}{n/a} & $-$0.4 \\\\\n", "")
+              .replace("On PAWS-X, SQuAD outperforms the baseline by 1.5 points.\n", ""))
+    old = build_draft(PaperMeta(**{**META.__dict__, "version": "v1"}), _extract(v1_tex))
+    new = build_draft(META, _extract(paper.single_file_paper()))
+    diff = diff_paper_files(old, new)
+    assert (diff.old_version, diff.new_version) == ("v1", "v2") and not diff.unchanged
+    assert diff.cells_changed == ["Table 1 (tab:dev), row Multi-task / All nine / plain, column Classification (acc.) / XNLI: 80.2 -> 80.0"]
+    assert diff.cells_added == ["Table 2 (tab:test), row Translate-train, column Δ Avg = -0.4"] and diff.cells_removed == []
+    assert len(diff.claims_added) == 1 and "SQuAD outperforms the baseline by 1.5" in diff.claims_added[0]
+    assert diff.claims_removed == []
+    assert diff.claims_changed == ["draft-using-our-best-intermediate-task-for: reported 6.1 -> 5.4; statement reworded"]
+    text = render_diff(diff)
+    assert "registry file has v1, the source read now is v2" in text
+    assert "cells: 1 added, 0 removed, 1 changed" in text and "claims: 1 added, 0 removed, 1 changed" in text
+
+
+def test_diff_of_identical_files_says_no_change(draft):
+    diff = diff_paper_files(draft, draft)
+    assert diff.unchanged and "no change" in render_diff(diff)
+
+
+def test_find_paper_file_by_name_or_by_content(tmp_path, draft):
+    assert find_paper_file(tmp_path / "absent", "2101.00001") is None
+    (tmp_path / "broken.yaml").write_text("paper: [unclosed")
+    save_paper_file(render_paper_yaml(draft), tmp_path / "sub" / "toy-study.yaml")
+    assert find_paper_file(tmp_path, "2101.00001") == tmp_path / "sub" / "toy-study.yaml"
+    save_paper_file(render_paper_yaml(draft), tmp_path / "2101.00001.yaml")
+    assert find_paper_file(tmp_path, "2101.00001") == tmp_path / "2101.00001.yaml"

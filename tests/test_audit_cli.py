@@ -1,0 +1,116 @@
+"""`claimcheck audit` end to end: files and folders, the four formats, --out, --all-in-one, and
+bad inputs (exit 2 with the file named, no traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+try:
+    from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
+except ImportError:  # tests/ imported as a package
+    from tests.audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
+
+from claimcheck.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def reports(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.md").write_text(make_report([(ROW_MULTITASK, "✓", "0.25"), (ROW_SOTA, "✓", "0.23")]), encoding="utf-8")
+    (folder / "b.txt").write_text(make_report([(ROW_MULTITASK, "✓", "0.26"), (ROW_XTREME, "✓", "0.33")], markdown=False), encoding="utf-8")
+    (folder / "notes.csv").write_text("not a report", encoding="utf-8")  # ignored: not a report suffix
+    return folder
+
+
+def run(*args):
+    return runner.invoke(app, ["audit", *map(str, args)])
+
+
+def test_terminal_scorecard_for_one_file(reports):
+    res = run(reports / "a.md")
+    assert res.exit_code == 0, res.output
+    assert "scorecard: a.md" in res.output
+    assert "2005.13013/multitask-gain" in res.output
+    assert "Conneau et al. 2020" in res.output  # the misattributed state-of-the-art row
+
+
+def test_folder_all_in_one_markdown_to_file(reports, tmp_path):
+    out = tmp_path / "audit.md"
+    res = run(reports, "--all-in-one", "--format", "md", "--out", out)
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert "## Across 2 reports" in text and "## Scorecard: a.md" in text and "## Scorecard: b.txt" in text
+    assert "notes.csv" not in text
+    assert "a.md: 0.25; b.txt: 0.26" in text  # same sentence, different confidence
+
+
+def test_json_is_valid_and_has_the_aggregate_only_when_all_in_one(reports):
+    separate = json.loads(run(reports, "--format", "json").stdout)
+    together = json.loads(run(reports, "--format", "json", "--all-in-one").stdout)
+    assert separate["aggregate"] is None and together["aggregate"]["reports"] == 2
+    assert [c["report"]["label"].rsplit("/", 1)[-1] for c in together["scorecards"]] == ["a.md", "b.txt"]
+    assert together["schema_version"] == 1
+
+
+def test_html_per_report_into_a_folder(reports, tmp_path):
+    out = tmp_path / "cards"
+    res = run(reports, "--format", "html", "--out", out)
+    assert res.exit_code == 0, res.output
+    pages = sorted(p.name for p in out.iterdir())
+    assert pages == ["a.scorecard.html", "b.scorecard.html"]
+    html = (out / "a.scorecard.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html and "<script" not in html
+
+
+def test_pdf_report_is_audited(tmp_path):
+    pytest.importorskip("pypdf")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(pdf_from_report(make_report([(ROW_MULTITASK, "✓", "0.25")])))
+    res = run(pdf, "--format", "json")
+    assert res.exit_code == 0, res.output
+    card = json.loads(res.stdout)["scorecards"][0]
+    assert card["report"]["format"] == "pdf" and card["rows"][0]["claim_id"] == "2005.13013/multitask-gain"
+
+
+def test_unreadable_inputs_exit_2_but_the_rest_is_audited(reports, tmp_path):
+    (reports / "empty.md").write_text("", encoding="utf-8")
+    (reports / "scan.pdf").write_bytes(blank_pdf())
+    res = run(reports, "--format", "json")
+    assert res.exit_code == 2
+    assert "empty.md: empty file" in res.stderr
+    assert "scan.pdf: the PDF has no text layer" in res.stderr
+    assert "Traceback" not in res.output + res.stderr
+    assert len(json.loads(res.stdout)["scorecards"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.md"], "no such report file or folder"),
+        (["--format", "pdf", "REPORTS"], "unknown format"),
+        (["--registry", "nowhere", "REPORTS"], "no such registry file or folder"),
+    ],
+)
+def test_bad_arguments_exit_2(reports, tmp_path, args, message):
+    args = [str(reports) if a == "REPORTS" else (str(tmp_path / a) if a.endswith(".md") else a) for a in args]
+    res = run(*args)
+    assert res.exit_code == 2
+    assert message in " ".join(res.stderr.split()) and "Traceback" not in res.stderr
+
+
+def test_only_empty_file_exits_2(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_text("\n\n", encoding="utf-8")
+    res = run(path)
+    assert res.exit_code == 2 and "empty file" in " ".join(res.stderr.split())
+
+
+def test_help_has_an_example():
+    res = runner.invoke(app, ["audit", "--help"])
+    assert res.exit_code == 0 and "Example: claimcheck audit" in res.output

@@ -1,0 +1,110 @@
+"""The smoke preset end to end through the CLI: plan → replicate → runs list / show / export / import."""
+
+from __future__ import annotations
+
+import json
+import lzma
+import shutil
+import subprocess
+import sys
+
+from replication_fixtures import smoke_kit  # noqa: F401  (fixture)
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+
+CLAIMS = ["2005.13013/retrieval-gains", "2005.13013/tydiqa-up-xnli-flat"]
+
+
+def _invoke(*args: str):
+    result = CliRunner().invoke(app, list(args))
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    return result, text
+
+
+def _flat(text: str) -> str:
+    """Rich wraps long lines at the terminal width; paths are checked on the unwrapped text."""
+    return text.replace("\n", "")
+
+
+def test_smoke_plan_replicate_list_export_import(tmp_path, smoke_kit):  # noqa: F811
+    data, model = smoke_kit
+    store = str(tmp_path / "runs.sqlite")
+    common = [*CLAIMS, "--preset", "smoke", "--seeds", "1", "--system", "XLM-R", "--system", "MNLI", "--store", store]
+
+    result, text = _invoke("plan", *common)
+    assert result.exit_code == 0, text
+    assert "6 runs (6 to run, 0 stored" in text and "1 intermediate stages, 1 shared" in text
+    assert "GPU-hours" in text and "estimate" in text
+    assert "tydiqa" in text  # the smoke preset has no TyDiQA target: said, not hidden
+
+    result, text = _invoke("replicate", *common, "--model", str(model), "--data-dir", str(data), "--device", "cpu")
+    assert result.exit_code == 0, text
+    assert "6 runs executed, 6 written to the store, 0 failed" in text
+
+    result, text = _invoke("plan", *common)
+    assert "6 runs (0 to run, 6 stored" in text, text
+
+    result, text = _invoke("replicate", *common, "--model", str(model), "--data-dir", str(data), "--device", "cpu")
+    assert result.exit_code == 0 and "0 runs executed" in text, text
+
+    result, text = _invoke("runs", "list", "--store", store)
+    assert result.exit_code == 0 and "6 runs" in text, text
+
+    out = tmp_path / "export" / "runs.json"
+    result, text = _invoke("runs", "export", "--store", store, "--out", str(out))
+    assert result.exit_code == 0, text
+    runs = json.loads(out.read_text())["runs"]
+    assert len(runs) == 6
+    assert {(r["system"], r["spec"]["target"]["task"]) for r in runs} == {(s, t) for s in ("XLM-R", "MNLI") for t in ("xnli", "tatoeba", "bucc2018")}
+    for r in runs:
+        assert r["fidelity"] == "proxy" and r["deviations"] and r["status"] == "ok"
+        assert r["metrics"] and all(0 <= m["value"] <= 100 and m["split"] == "dev" for m in r["metrics"])
+        prov = r["provenance"]
+        assert prov["packages"]["torch"] and prov["device"].startswith("cpu") and prov["dtype"] == "float32"
+        assert prov["data_files"] and all(len(h) == 64 for h in prov["data_files"].values())
+        assert "evaluate" in prov["stage_seconds"]
+        assert ("intermediate" in prov["stage_seconds"]) == (r["system"] == "MNLI")
+    xnli = next(r for r in runs if r["spec"]["target"]["task"] == "xnli")
+    assert {m["language"] for m in xnli["metrics"]} == {"en", "de"}
+
+    result, text = _invoke("runs", "show", runs[0]["run_id"][:10], "--store", store)
+    assert result.exit_code == 0 and runs[0]["run_id"] in text, text
+
+    other = str(tmp_path / "other.sqlite")
+    result, text = _invoke("runs", "import", str(out), "--store", other)
+    assert result.exit_code == 0 and "6 of 6 runs imported" in text, text
+    result, text = _invoke("runs", "import", str(out), "--store", other)
+    assert "0 of 6 runs imported" in text
+
+
+def test_corrupt_data_file_exits_2_naming_the_file(tmp_path, smoke_kit):  # noqa: F811
+    data, model = smoke_kit
+    broken = tmp_path / "data"
+    shutil.copytree(data, broken)
+    target = broken / "xnli" / "dev-de.tsv.xz"
+    target.write_bytes(lzma.compress(b"x" * 5000)[:40])
+    result, text = _invoke("replicate", CLAIMS[1], "--preset", "smoke", "--seeds", "1", "--system", "XLM-R", "--task", "xnli",
+                           "--model", str(model), "--data-dir", str(broken), "--device", "cpu", "--store", str(tmp_path / "s.sqlite"))
+    assert result.exit_code == 2, text
+    assert str(target) in _flat(text) and "Traceback" not in text
+    (broken / "xnli" / "dev-de.tsv.xz").unlink()
+    result, text = _invoke("replicate", CLAIMS[1], "--preset", "smoke", "--seeds", "1", "--system", "XLM-R", "--task", "xnli",
+                           "--model", str(model), "--data-dir", str(broken), "--device", "cpu", "--store", str(tmp_path / "s.sqlite"))
+    assert result.exit_code == 2 and str(target) in _flat(text) and "missing" in text, text
+
+
+def test_proxy_without_model_or_data_is_an_input_error(tmp_path):
+    result, text = _invoke("replicate", "all", "--preset", "proxy", "--store", str(tmp_path / "s.sqlite"))
+    assert result.exit_code == 2 and "--model" in text, text
+    result, text = _invoke("replicate", "all", "--preset", "proxy", "--model", str(tmp_path), "--store", str(tmp_path / "s.sqlite"))
+    assert result.exit_code == 2 and "--data-dir" in text, text
+    result, text = _invoke("plan", "all", "--preset", "nonsense")
+    assert result.exit_code == 2 and "unknown preset" in text
+
+
+def test_cli_import_stays_light():
+    code = "import sys, claimcheck.cli, claimcheck.replication.plan, claimcheck.replication.workflow; " \
+           "print(','.join(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""

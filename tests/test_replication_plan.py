@@ -1,0 +1,119 @@
+"""Specs, presets and plans (pure): hashes, shared stages, store lookup, blocked runs, cost, leakage."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from claimcheck.claims.registry import load_registry
+from claimcheck.replication.plan import Need, build_plan, needs_from_claims
+from claimcheck.replication.presets import PRESETS, PROXY, SMOKE, with_limits
+from claimcheck.replication.spec import DataUse
+from claimcheck.replication.tasks import TASKS
+
+
+def test_run_id_covers_what_changes_numbers_only():
+    spec = build_plan([Need("MNLI", ("xnli",))], SMOKE, 2).runs[0].spec
+    assert spec.run_id == dataclasses.replace(spec, deviations=("reworded",)).run_id
+    assert spec.run_id != dataclasses.replace(spec, seed=spec.seed + 1).run_id
+    assert spec.run_id != with_limits_spec(spec).run_id
+    assert spec.run_id.startswith("r-") and spec.intermediate.key.startswith("i-")
+
+
+def with_limits_spec(spec):
+    evals = tuple(dataclasses.replace(u, limit=5) for u in spec.target.evals)
+    return dataclasses.replace(spec, target=dataclasses.replace(spec.target, evals=evals))
+
+
+def test_one_intermediate_stage_serves_every_target():
+    plan = build_plan([Need("MNLI"), Need("XLM-R")], SMOKE, 2)
+    targets = {t.task for t in SMOKE.targets}
+    assert len(plan.runs) == 2 * 2 * len(targets)
+    assert len(plan.stages) == 2  # one per seed, shared by all targets
+    for stage in plan.stages:
+        assert len(stage.run_ids) == len(targets)
+    assert all(r.spec.intermediate is None for r in plan.runs if r.spec.system == "XLM-R")
+
+
+def test_stored_runs_are_marked_and_cost_nothing():
+    plan = build_plan([Need("MNLI", ("xnli",))], SMOKE, 3)
+    stored = {plan.runs[0].spec.run_id}
+    again = build_plan([Need("MNLI", ("xnli",))], SMOKE, 3, stored_ids=stored)
+    assert [r.stored for r in again.runs] == [True, False, False]
+    assert len(again.todo) == 2
+    assert 0 < again.cost.train_flops < plan.cost.train_flops
+    done = build_plan([Need("MNLI", ("xnli",))], SMOKE, 3, stored_ids={r.spec.run_id for r in plan.runs})
+    assert done.cost.train_flops == 0 and done.cost.eval_flops == 0
+
+
+def test_filters_and_missing_arms_are_reported():
+    plan = build_plan([Need("MNLI", claim="c/1"), Need("SQuADv2", claim="c/2")], SMOKE, 1, tasks=["pawsx"])
+    assert {(r.spec.system, r.spec.target.task) for r in plan.runs} == {("MNLI", "pawsx")}
+    assert any("SQuADv2" in n and "c/2" in n for n in plan.notes)
+
+
+def test_ccg_is_blocked_with_its_reason():
+    plan = build_plan([Need("CCG", ("xnli",))], PRESETS["paper"], 1)
+    assert plan.runs and all("LDC" in r.blocked for r in plan.runs)
+    assert plan.todo == [] and plan.cost.gpu_hours == 0
+
+
+def test_paper_cost_is_stated_in_gpu_hours():
+    plan = build_plan([Need(a.system) for a in PRESETS["paper"].arms], PRESETS["paper"], 3)
+    assert 1 < plan.cost.gpu_hours < 1e5
+    reduced = build_plan([Need(a.system) for a in PRESETS["reduced"].arms], PRESETS["reduced"], 3)
+    assert reduced.cost.gpu_hours < plan.cost.gpu_hours
+
+
+def test_needs_from_bundled_claims_include_the_baseline():
+    registry = load_registry([])
+    needs = needs_from_claims(registry.claims.values())
+    assert needs, "the bundled claims ask for replication arms"
+    for claim_id in {n.claim for n in needs}:
+        assert any(n.system == "XLM-R" and n.claim == claim_id for n in needs)
+    direction = [n for n in needs if n.claim.endswith("retrieval-gains")]
+    assert direction and set(direction[0].tasks) == {"bucc2018", "tatoeba"}
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_presets_are_well_formed(name):
+    preset = PRESETS[name]
+    if preset.fidelity != "full":
+        assert preset.deviations, f"a {preset.fidelity} preset must list its deviations"
+    uses = [u for a in preset.arms for u in a.train] + [u for t in preset.targets for u in (t.evals + ((t.train,) if t.train else ()))]
+    for use in uses:
+        assert use.task in TASKS
+        task = TASKS[use.task]
+        if preset.needs_data_dir:
+            assert task.local_paths(use.split, use.language), f"{use.describe()} has no local file"
+    assert preset.arm("XLM-R") is not None and preset.arm("XLM-R").train == ()
+
+
+def _rows(use: DataUse, total: int) -> set[int]:
+    start, stop = use.rows or (0, total)
+    stop = min(stop, start + use.limit) if use.limit is not None else stop
+    return set(range(start, stop))
+
+
+@pytest.mark.parametrize("preset", [PROXY, SMOKE, with_limits(PROXY, 5000, 5000)])
+def test_no_training_row_of_a_translated_dev_set_is_evaluated(preset):
+    """XNLI/PAWS-X dev in every language translate the English dev rows: a trained row must never be evaluated."""
+    train = [u for a in preset.arms for u in a.train] + [t.train for t in preset.targets if t.train]
+    for task, total in (("xnli", 2490), ("pawsx", 2000)):
+        trained = set().union(*[_rows(u, total) for u in train if u.task == task and u.split == "dev"])
+        for target in preset.targets:
+            for use in target.evals:
+                if use.task == task and use.split == "dev":
+                    assert not trained & _rows(use, total), f"{preset.name}: {use.describe()} overlaps training rows"
+
+
+def test_proxy_records_every_substitution():
+    plan = build_plan([Need(a.system) for a in PROXY.arms], PROXY, 1)
+    for run in plan.runs:
+        devs = " ".join(run.spec.deviations)
+        assert "multilingual-e5-small" in devs
+        if run.spec.system != "XLM-R":
+            assert "substitute" in devs or "multi-task" in devs
+        if run.spec.target.task == "tydiqa":
+            assert "ko and sw train" in devs

@@ -1,0 +1,72 @@
+"""A run killed (SIGKILL) in the middle of target training resumes: the finished intermediate stage is
+not recomputed, training continues from its checkpoint, the store gets exactly one row, and on a CPU the
+numbers equal those of a run that was never interrupted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from replication_fixtures import long_run_spec, smoke_kit  # noqa: F401  (fixture)
+
+from claimcheck.replication.runners.base import RunContext
+from claimcheck.replication.runners.local import LocalRunner
+from claimcheck.replication.stages import StageDir, read_events
+from claimcheck.results.store import RunStore
+
+FIXTURES = Path(__file__).resolve().parent / "replication_fixtures.py"
+EPOCHS = 60  # 240 tiny optimizer steps, a checkpoint every 2
+
+
+def _script(home: Path, data: Path, model: Path) -> list[str]:
+    return [sys.executable, str(FIXTURES), "run", str(home), str(data), str(model), str(EPOCHS)]
+
+
+def test_sigkill_mid_training_then_resume(tmp_path, smoke_kit):  # noqa: F811
+    data, model = smoke_kit
+    home = tmp_path / "home"
+    spec = long_run_spec(EPOCHS)
+    run_stage, inter_stage = StageDir(home / "work", spec.run_id), StageDir(home / "work", spec.intermediate.key)
+
+    proc = subprocess.Popen(_script(home, data, model), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not run_stage.has_checkpoint():
+        assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read().decode()[-2000:]}"
+        assert time.monotonic() < deadline, "no training checkpoint appeared"
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert run_stage.done() is None  # nothing half-written counts as finished
+    inter_done = inter_stage.done()
+    assert inter_done is not None, "the intermediate stage had finished before the kill"
+    with RunStore(home / "runs.sqlite") as store:
+        assert store.count() == 0
+
+    resumed = subprocess.run(_script(home, data, model), capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+
+    events = read_events(home / "work")
+    inter = [e["event"] for e in events if e["key"] == spec.intermediate.key]
+    assert inter.count("start") == 1 and inter.count("done") == 1  # trained once, never again
+    assert inter_stage.done() == inter_done  # its completion record untouched
+    train = [e for e in events if e["key"] == spec.run_id and e["stage"] == "target_train"]
+    assert [e["event"] for e in train] == ["start", "resume", "done"]
+    total_steps = 4 * EPOCHS
+    assert 0 < train[1]["step"] < total_steps  # killed in the middle, resumed from its checkpoint
+    assert len({e["pid"] for e in train}) == 2
+
+    with RunStore(home / "runs.sqlite") as store:
+        records = store.records()
+    assert [r.run_id for r in records] == [spec.run_id] and records[0].status == "ok"
+    assert not (run_stage.path / "trained.pt").exists()  # fine-tuned weights dropped once the record is stored
+
+    # the same run, never interrupted, in a fresh home: identical numbers (seeded, deterministic CPU)
+    fresh = tmp_path / "fresh"
+    with RunStore(fresh / "runs.sqlite") as store:
+        (outcome,) = LocalRunner().run([spec], RunContext(home=fresh, model_path=str(model), data_dir=data, device="cpu"), store)
+    assert [(m.language, m.value) for m in outcome.record.metrics] == [(m.language, m.value) for m in records[0].metrics]

@@ -1,0 +1,229 @@
+"""The synthesis-report parser on reports the tests write in the seeds' layout, and on variants:
+Markdown pipes, other column orders, missing columns, Windows line endings, non-UTF-8 bytes, an
+empty file, a 50 MB file, PDFs with and without a text layer."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+try:
+    from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
+except ImportError:  # tests/ imported as a package
+    from tests.audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
+
+from claimcheck.errors import InputError
+from claimcheck.sources.synthesis import MAX_BYTES, decode_report_bytes, load_synthesis, parse_synthesis
+from claimcheck.sources.synthesis_table import read_confidence, read_mark, truncation_of
+
+ROWS = ((ROW_MULTITASK, "✓", "0.25"), (ROW_XTREME, "✓", "0.33"), (ROW_SOTA, "", "0.23"))
+
+
+def test_seed_layout_fields():
+    r = parse_synthesis(make_report(ROWS, retrieved=11, extracted=10, verified=9, quality="9.1"))
+    assert r.title.startswith("Cross-lingual Transfer Performance")
+    assert r.date == "July 1, 2026"
+    assert r.examined_paper == "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+    assert r.research_question.endswith("on XTREME-R scores?")  # the trailing "?." is tidied
+    assert (r.papers_retrieved, r.claims_extracted, r.claims_verified) == (11, 10, 9)
+    assert (r.quality_score, r.quality_scale) == (9.1, 10.0)
+    assert r.columns == ["claim", "verified", "confidence"]
+    assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME, ROW_SOTA]
+    assert [x.verified for x in r.rows] == [True, True, None]
+    assert [x.confidence for x in r.rows] == [0.25, 0.33, 0.23]
+    assert [x.truncated for x in r.rows] == [False, True, False]
+    assert [(x.arxiv_id, x.arxiv_version) for x in r.references] == [("2005.13013", "v2"), ("2310.10378", "v5")]
+    assert r.format == "markdown" and r.notes == []
+
+
+def test_plain_text_layout_is_read_the_same():
+    md = parse_synthesis(make_report(ROWS))
+    txt = parse_synthesis(make_report(ROWS, markdown=False))
+    assert txt.format == "text"
+    assert txt.model_dump(exclude={"format"}) == md.model_dump(exclude={"format"})
+
+
+def test_markdown_pipe_table_in_another_column_order():
+    header = "| Confidence | Claim | Verified |\n|---:|---|:---:|"
+    text = make_report(ROWS, header=header, row_format=lambda r: f"| {r[2]} | {r[0]} | {r[1]} |")
+    r = parse_synthesis(text)
+    assert r.columns == ["confidence", "claim", "verified"]
+    assert [(x.text, x.verified, x.confidence) for x in r.rows] == [(ROW_MULTITASK, True, 0.25), (ROW_XTREME, True, 0.33), (ROW_SOTA, None, 0.23)]
+
+
+def test_escaped_pipe_inside_a_markdown_cell():
+    text = make_report([("A \\| B claim text.", "yes", "40%")], header="| Claim | Verified | Confidence |\n|---|---|---|",
+                       row_format=lambda r: f"| {r[0]} | {r[1]} | {r[2]} |")  # fmt: skip
+    row = parse_synthesis(text).rows[0]
+    assert (row.text, row.verified, row.confidence) == ("A | B claim text.", True, 0.40)
+
+
+@pytest.mark.parametrize(
+    ("header", "fmt", "missing"),
+    [
+        ("Claim\tConfidence", lambda r: f"{r[0]}\t{r[2]}", "Verified"),
+        ("Claim\tVerified", lambda r: f"{r[0]}\t{r[1]}", "Confidence"),
+    ],
+)
+def test_missing_column_is_noted_and_left_empty(header, fmt, missing):
+    r = parse_synthesis(make_report(ROWS, header=header, row_format=fmt))
+    assert len(r.rows) == 3
+    assert f"claims table has no {missing} column" in r.notes
+    if missing == "Verified":
+        assert all(x.verified is None for x in r.rows) and r.rows[0].confidence == 0.25
+    else:
+        assert all(x.confidence is None for x in r.rows) and r.rows[0].verified is True
+
+
+def test_table_without_header_is_read_by_content():
+    text = make_report(ROWS, header="")
+    r = parse_synthesis(text)
+    assert [(x.verified, x.confidence) for x in r.rows] == [(True, 0.25), (True, 0.33), (None, 0.23)]
+    assert any("no header row" in n for n in r.notes)
+
+
+def test_missing_sections_are_noted_not_fatal():
+    r = parse_synthesis("Just a title\n\nSome prose without any of the usual parts.\n")
+    assert r.title == "Just a title" and r.rows == [] and r.references == []
+    for what in ("no claims table found", "no References section found", "no research question found", "no quality score found"):
+        assert what in r.notes
+
+
+def test_references_of_several_kinds():
+    refs = ("http://arxiv.org/abs/2005.13013v2", "https://arxiv.org/pdf/2104.07412", "https://doi.org/10.18653/v1/2020.acl-main.747")
+    r = parse_synthesis(make_report(ROWS, references=refs) + "\n- Hu et al. (2020), arXiv:2003.11080v5\n- A book with no link")
+    got = [(x.arxiv_id, x.arxiv_version, x.url) for x in r.references]
+    assert got[0] == ("2005.13013", "v2", "http://arxiv.org/abs/2005.13013v2")
+    assert got[1] == ("2104.07412", None, "https://arxiv.org/pdf/2104.07412")
+    assert got[2] == (None, None, "https://doi.org/10.18653/v1/2020.acl-main.747")
+    assert got[3] == ("2003.11080", "v5", None)
+    assert r.references[4].text == "A book with no link" and r.references[4].arxiv_id is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "want"), [("✓", True), ("✔", True), ("Yes", True), ("[x]", True), ("✗", False), ("no", False), ("", None), ("maybe", None)]
+)
+def test_read_mark(cell, want):
+    assert read_mark(cell) is want
+
+
+@pytest.mark.parametrize(("cell", "want"), [("0.27", 0.27), (".4", 0.4), ("27%", 0.27), ("27", 0.27), ("1", 1.0), ("250", None), ("high", None), ("", None)])
+def test_read_confidence(cell, want):
+    assert read_confidence(cell) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("x" * 119 + "y", True),  # 120 characters and no end of sentence: the seeds' cut
+        ("Short claim without a full stop", False),  # too short to tell
+        ("A full sentence that is long enough to have been cut, but which does end properly with a full stop.", False),
+        ("Ends with an ellipsis…", True),
+    ],
+)
+def test_truncation_rule(text, cut):
+    assert bool(truncation_of(text)) is cut
+
+
+# --------------------------------------------------------------------------------------- files
+
+
+def test_windows_line_endings_and_bom(tmp_path):
+    path = tmp_path / "crlf.md"
+    path.write_bytes(b"\xef\xbb\xbf" + make_report(ROWS).replace("\n", "\r\n").encode("utf-8"))
+    r = load_synthesis(path)
+    assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME, ROW_SOTA]
+    assert not any("\r" in x.text or "\r" in x.confidence_text for x in r.rows)
+    assert r.research_question.endswith("scores?")
+
+
+def test_non_utf8_bytes_are_read_as_windows_1252_and_noted(tmp_path):
+    path = tmp_path / "latin.txt"
+    data = make_report(ROWS, title="Caf\u00e9 synthesis").encode("utf-8").replace("Caf\u00e9".encode("utf-8"), b"Caf\xe9")
+    path.write_bytes(data + b"\n\xff\xfe stray bytes")
+    r = load_synthesis(path)
+    assert r.title.startswith("Café synthesis")
+    assert any("not valid UTF-8" in n for n in r.notes)
+    assert r.rows[0].verified is True  # the UTF-8 tick survives next to the stray bytes
+
+
+def test_decode_utf16_with_bom():
+    text, notes = decode_report_bytes(make_report(ROWS).encode("utf-16"))
+    assert parse_synthesis(text).rows[0].text == ROW_MULTITASK and notes == []
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n \t\n"])
+def test_empty_file_is_a_clear_input_error(tmp_path, content):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="empty file"):
+        load_synthesis(path)
+
+
+def test_binary_file_and_missing_file(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(InputError, match="binary file"):
+        load_synthesis(path)
+    with pytest.raises(InputError, match="no such report file"):
+        load_synthesis(tmp_path / "absent.md")
+
+
+def test_fifty_megabyte_file_is_capped_in_bounded_time(tmp_path):
+    path = tmp_path / "huge.md"
+    filler = ("Filler prose line that goes on and on about nothing in particular. " * 3 + "\n").encode()
+    with path.open("wb") as fh:
+        fh.write(make_report(ROWS).encode())  # the report first, then 50 MB of filler
+        fh.write(b"\n\n## Appendix\n\n")
+        for _ in range(50 * 1024 * 1024 // len(filler) + 1):
+            fh.write(filler)
+    assert path.stat().st_size > 50 * 1024 * 1024
+    start = time.perf_counter()
+    r = load_synthesis(path)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 20, f"parsing the capped file took {elapsed:.1f}s"
+    assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME, ROW_SOTA]
+    assert any("only the first" in n and f"{MAX_BYTES // 1_048_576} MiB" in n for n in r.notes)
+
+
+def test_one_huge_line_without_breaks(tmp_path):
+    path = tmp_path / "oneline.txt"
+    path.write_bytes(b"x" * (3 * 1024 * 1024))
+    r = load_synthesis(path)
+    assert r.rows == [] and any("cut for parsing" in n for n in r.notes)
+
+
+# ----------------------------------------------------------------------------------------- PDF
+
+
+def test_pdf_with_text_layer_reads_like_the_text(tmp_path):
+    pytest.importorskip("pypdf")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf_from_report(make_report(ROWS)))
+    r = load_synthesis(path)
+    text = parse_synthesis(make_report(ROWS))
+    assert r.format == "pdf"
+    assert [x.text for x in r.rows] == [x.text for x in text.rows]
+    assert [x.verified for x in r.rows] == [True, True, None]
+    assert [x.confidence for x in r.rows] == [0.25, 0.33, 0.23]
+    for field in ("title", "date", "examined_paper", "research_question", "papers_retrieved", "claims_extracted", "quality_score"):
+        assert getattr(r, field) == getattr(text, field), field
+    assert [x.arxiv_id for x in r.references] == ["2005.13013", "2310.10378"]
+
+
+def test_pdf_without_text_layer_says_so(tmp_path):
+    pytest.importorskip("pypdf")
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(blank_pdf())
+    with pytest.raises(InputError, match="no text layer"):
+        load_synthesis(path)
+
+
+def test_damaged_pdf_is_an_input_error(tmp_path):
+    pytest.importorskip("pypdf")
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"garbage " * 100)
+    with pytest.raises(InputError) as info:
+        load_synthesis(path)
+    assert "PDF" in info.value.message
