@@ -1,7 +1,7 @@
 """A tiny random-init encoder and a tokenizer trained on the test's own text, for the head tests.
 
-The tokenizer mimics XLM-R's: SentencePiece-style word boundaries ("▁"), ``<s> A </s></s> B </s>`` pairs,
-<pad> id 1. The encoder is an XLM-R configuration with 2 layers of width 32 and no dropout, so a few
+The default tokenizer mimics XLM-R's: SentencePiece-style word boundaries ("▁"), ``<s> A </s></s> B </s>``
+pairs, <pad> id 1; a BERT-like WordPiece one is there too (the smoke preset's kind). The encoder is an XLM-R configuration with 2 layers of width 32 and no dropout, so a few
 optimiser steps on a handful of examples run in well under a second on CPU.
 """
 
@@ -14,10 +14,25 @@ WORDS = (
 ).split()
 
 
-def tiny_tokenizer(texts, vocab_size: int = 150):
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+def tiny_tokenizer(texts, vocab_size: int = 150, kind: str = "sentencepiece"):
+    """``sentencepiece``: XLM-R-like (BPE over "▁"-marked words, ``<s> A </s></s> B </s>``, <pad> id 1);
+    ``wordpiece``: BERT-like (lower-cased, "##" continuations, ``[CLS] A [SEP] B [SEP]``, [PAD] id 0)."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
+    if kind == "wordpiece":
+        specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
+        tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+        tok.normalizer = normalizers.BertNormalizer(lowercase=True)
+        tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        tok.decoder = decoders.WordPiece()
+        trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
+        tok.train_from_iterator(list(texts), trainer)
+        tok.post_processor = processors.TemplateProcessing(
+            single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", 2), ("[SEP]", 3)]
+        )
+        return PreTrainedTokenizerFast(tokenizer_object=tok, cls_token="[CLS]", sep_token="[SEP]",
+                                       pad_token="[PAD]", unk_token="[UNK]")
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
     tok.decoder = decoders.Metaspace()
@@ -31,14 +46,14 @@ def tiny_tokenizer(texts, vocab_size: int = 150):
                                    cls_token="<s>", pad_token="<pad>", unk_token="<unk>")
 
 
-def tiny_encoder(vocab_size: int, seed: int = 0):
+def tiny_encoder(vocab_size: int, seed: int = 0, pad_token_id: int = 1):
     import torch
     from transformers import XLMRobertaConfig, XLMRobertaModel
 
     torch.manual_seed(seed)
     config = XLMRobertaConfig(
         vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
-        max_position_embeddings=256, type_vocab_size=1, pad_token_id=1,
+        max_position_embeddings=256, type_vocab_size=1, pad_token_id=pad_token_id,
         hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
     )
     return XLMRobertaModel(config, add_pooling_layer=False)

@@ -31,7 +31,7 @@ def long_run_spec(epochs: float = 60, system: str = "MNLI", task: str = "xnli", 
     from claimcheck.replication.presets import SMOKE
 
     target = SMOKE.target(task)
-    slow = dataclasses.replace(target, hparams=dataclasses.replace(target.hparams, epochs=epochs, checkpoint_every=2))
+    slow = dataclasses.replace(target, hparams=dataclasses.replace(target.hparams, epochs=epochs))
     preset = dataclasses.replace(SMOKE, targets=(slow,))
     plan = build_plan([Need(system, (task,))], preset, 1)
     return next(r.spec for r in plan.runs if r.spec.seed == seed)
@@ -53,7 +53,7 @@ def _main(argv: list[str]) -> None:
         from claimcheck.results.store import RunStore
 
         home, data, model, epochs = Path(argv[1]), Path(argv[2]), argv[3], float(argv[4])
-        ctx = RunContext(home=home, model_path=model, data_dir=data, device="cpu")
+        ctx = RunContext(home=home, model_path=model, data_dir=data, device="cpu", checkpoint_every=2, checkpoint_seconds=0)
         with RunStore(home / "runs.sqlite") as store:
             LocalRunner().run([long_run_spec(epochs)], ctx, store)
     elif argv[0] == "write":  # write STORE WRITER N: one transaction per record

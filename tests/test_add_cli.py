@@ -119,6 +119,19 @@ def test_new_version_shows_what_moved_instead_of_overwriting(server, tmp_path):
     assert kept.exit_code == 0 and load_paper_file(tmp_path / "v2.yaml").paper.version == "v2"
 
 
+def test_arxiv_paper_without_source_is_drafted_from_its_pdf(tmp_path):
+    lines = _sibling("test_sources_pdf").PAPER_LINES
+    with ArxivServer() as srv:
+        srv.routes = {"api:2101.00002v1": [("ok", atom_feed("2101.00002", "v1"))], "/src/2101.00002v1": [("status", 404, {})],
+                      "/pdf/2101.00002v1": [("ok", tiny_pdf(lines))]}
+        result = add("arxiv:2101.00002v1", "--registry", tmp_path / "claims", env=srv.env())
+    assert result.exit_code == 0, result.output
+    assert "read pdf-text: 1 table(s), 8 cell(s), 3 candidate claim(s); 3 request(s) to arXiv" in result.output
+    assert "LOW confidence" in result.output
+    pf = load_paper_file(tmp_path / "claims" / "2101.00002.yaml")
+    assert pf.paper.version == "v1" and pf.paper.sources[0].locator == "arXiv:2101.00002v1"
+
+
 def test_a_bundled_paper_is_diffed_not_duplicated(tmp_path):
     with ArxivServer() as srv:
         srv.routes = {"api:2005.13013v2": [("ok", atom_feed("2005.13013", "v2"))],

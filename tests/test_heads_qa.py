@@ -25,11 +25,11 @@ def make_example(qid: str, words: list[str], first: int, n: int, question: str =
             "answers": {"text": [answer], "answer_start": [start]}}
 
 
-@pytest.fixture(scope="module")
-def corpus():
+@pytest.fixture(scope="module", params=["sentencepiece", "wordpiece"])
+def corpus(request):
     rng = random.Random(0)
     words = [rng.choice(WORDS[:30]) for _ in range(40)]
-    tok = tiny_tokenizer([" ".join(WORDS)] * 3 + [" ".join(words)])
+    tok = tiny_tokenizer([" ".join(WORDS)] * 3 + [" ".join(words)], kind=request.param)
     return words, tok
 
 
@@ -142,6 +142,11 @@ def test_mlqa_scoring_needs_and_uses_the_language(corpus):
     head.eval_language = "de"
     assert head.score([ex], feats, preds)["em"] == 100.0
     assert ExtractiveQAHead(TASKS["xquad"], 32).score([ex], feats, preds)["em"] == 0.0  # v1.1 keeps it
+    # a target is scored by the head it was trained with: the SQuAD head told it evaluates MLQA-de
+    squad_head = ExtractiveQAHead(TASKS["squad_v1"], 32)
+    assert squad_head.score([ex], feats, preds)["em"] == 0.0
+    squad_head.eval_task, squad_head.eval_language = "mlqa", "de"
+    assert squad_head.score([ex], feats, preds)["em"] == 100.0
 
 
 def test_training_lowers_the_loss_and_finds_the_answers(corpus):
@@ -151,7 +156,7 @@ def test_training_lowers_the_loss_and_finds_the_answers(corpus):
     feats = head.featurize(examples, tok, 48)
     batch = head.collate(feats, tok.pad_token_id)
     assert batch["input_ids"].shape[0] == len(feats) and batch["start"].shape == (len(feats),)
-    encoder = tiny_encoder(len(tok))
+    encoder = tiny_encoder(len(tok), pad_token_id=tok.pad_token_id)
     losses = train_steps(encoder, head, batch, steps=60)
     assert losses[-1] < 0.2 * losses[0]
     scores = head.score(examples, feats, run_eval(encoder, head, batch))

@@ -19,7 +19,7 @@ from claimcheck.replication.stages import StageDir, read_events
 from claimcheck.results.store import RunStore
 
 FIXTURES = Path(__file__).resolve().parent / "replication_fixtures.py"
-EPOCHS = 60  # 240 tiny optimizer steps, a checkpoint every 2
+EPOCHS = 40  # 160 tiny optimizer steps, a checkpoint every 2
 
 
 def _script(home: Path, data: Path, model: Path) -> list[str]:

@@ -138,6 +138,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # a client that gave up (timeout test): not news
+        pass
+
+
 class ArxivServer:
     """A local stand-in for the arXiv API and file server; ``routes`` maps a key to response steps.
 
@@ -149,8 +156,7 @@ class ArxivServer:
         self.routes: dict[str, list[tuple]] = {}
         self.seen: list[str] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self.httpd.owner = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 

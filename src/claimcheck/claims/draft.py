@@ -242,12 +242,15 @@ def diff_paper_files(old: PaperFile, new: PaperFile) -> PaperDiff:
                != (c.reported, c.statement, c.location)]
     gone = [c for i, c in old_claims.items() if i not in new_claims]
     came = [c for i, c in new_claims.items() if i not in old_claims]
-    for c in list(came):  # the same sentence in a new version: pair by wording
-        best = max(gone, key=lambda o: difflib.SequenceMatcher(None, o.statement, c.statement).ratio(), default=None)
-        if best and difflib.SequenceMatcher(None, best.statement, c.statement).ratio() >= 0.6:
-            changed.append(_claim_change(best, c))
-            gone.remove(best)
-            came.remove(c)
+    similar = lambda a, b: difflib.SequenceMatcher(None, a.statement, b.statement).ratio()  # noqa: E731
+    for same_numbers, threshold in ((True, 0.5), (False, 0.6)):  # the same sentence in another version
+        for c in list(came):
+            pool = [o for o in gone if not same_numbers or o.reported == c.reported]
+            best = max(pool, key=lambda o: similar(o, c), default=None)
+            if best is not None and similar(best, c) >= threshold:
+                changed.append(_claim_change(best, c))
+                gone.remove(best)
+                came.remove(c)
     return PaperDiff(
         paper_id=new.paper.id, old_version=old.paper.version, new_version=new.paper.version,
         cells_added=[show(new_cells[k]) for k in new_cells if k not in old_cells],

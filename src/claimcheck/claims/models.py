@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import re
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # A written number: optional sign, digits, optional decimals, optional percent sign.
-WRITTEN_NUMBER = re.compile(r"^[+-−]?\d+(?:\.\d+)?%?$")
+WRITTEN_NUMBER = re.compile(r"^[+\-−]?\d+(?:\.\d+)?%?$")
 PAPER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -32,6 +32,10 @@ def check_written_number(value: str) -> str:
     if not math.isfinite(float(text.rstrip("%").replace("−", "-"))):
         raise ValueError(f"{value!r} is not finite")
     return text
+
+
+# A number kept as written; validated item by item so errors name the index.
+WrittenNumber = Annotated[str, AfterValidator(check_written_number)]
 
 
 class Reliability(str, Enum):
@@ -60,14 +64,9 @@ class ReportedCell(Frozen):
     language: str = "avg"  # "avg" = already averaged over the task's languages
     metric: str
     split: Literal["dev", "test", "train"]
-    value: str
+    value: WrittenNumber
     source: str  # id of a Source of the same paper
     locator: str  # table / row / column inside that source
-
-    @field_validator("value")
-    @classmethod
-    def _written(cls, v: str) -> str:
-        return check_written_number(v)
 
 
 class Fact(Frozen):
@@ -188,7 +187,7 @@ class Claim(Frozen):
     version: str  # paper version that makes this statement ("v2"); older = superseded
     superseded_by: str | None = None  # claim id in the pinned version, if any
     location: Location
-    reported: list[str] = Field(default_factory=list)  # written numbers, in statement order
+    reported: list[WrittenNumber] = Field(default_factory=list)  # written numbers, in statement order
     derivation: Derivation
     tolerance: Tolerance = Field(default_factory=Tolerance)
     attributed_to: str | None = None  # for background claims: whose claim it really is
@@ -197,11 +196,6 @@ class Claim(Frozen):
     replication_arms: list[str] = Field(default_factory=list)  # systems a replication must run
     draft: bool = False
     notes: str = ""
-
-    @field_validator("reported")
-    @classmethod
-    def _written(cls, v: list[str]) -> list[str]:
-        return [check_written_number(x) for x in v]
 
     @field_validator("id")
     @classmethod

@@ -25,7 +25,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable)
 
@@ -45,7 +45,7 @@ def expected_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ClaimcheckError as exc:
-            err.print(f"error: {exc.render()}", markup=False)
+            err.print(f"error: {exc.render()}", markup=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -27,6 +27,13 @@ def model_location(spec_model_name: str, ctx: RunContext) -> str:
     return ctx.model_path or spec_model_name
 
 
+def _device(ctx: RunContext, encoder_spec):
+    device = env.choose_device(ctx.device)
+    if device.type == "cpu":
+        env.configure_cpu_threads(ctx.cpu_threads or (1 if encoder_spec.random_init else None))
+    return device
+
+
 def _load(use: DataUse, ctx: RunContext):
     from claimcheck.replication.tasks import get_task
     from claimcheck.replication.tasks.loading import load_examples
@@ -46,7 +53,8 @@ def _make_head(task_name: str, hidden_size: int, spec_encoder, *, layer=None):
 
 
 def _train(encoder, tokenizer, uses: tuple[DataUse, ...], hp: TrainHParams, seed: int, spec_encoder, ctx: RunContext,
-           stage: StageDir, device, precision: str, progress: Progress, label: str, stage_name: str) -> dict:
+           stage: StageDir, device, precision: str, progress: Progress, label: str, stage_name: str,
+           dev: DataUse | None = None) -> dict:
     """Train encoder + one fresh head per task on ``uses``; returns facts for the stage's done.json."""
     import torch
 
@@ -61,8 +69,12 @@ def _train(encoder, tokenizer, uses: tuple[DataUse, ...], hp: TrainHParams, seed
         head = heads.get(use.task) or _make_head(use.task, encoder.config.hidden_size, spec_encoder)
         heads[use.task] = head.to(device)
         features.setdefault(use.task, []).extend(head.featurize(loaded.examples, tokenizer, hp.max_length))
+    dev_score = None
+    if hp.early_stopping and dev is not None:
+        dev_score = _dev_scorer(encoder, heads[uses[0].task], tokenizer, dev, hp, ctx, device, precision)
     trainer = Trainer(encoder.to(device), heads, features, hp=hp, seed=seed, device=device, pad_id=pad_id_of(tokenizer),
-                      precision=precision, checkpoint_dir=stage.checkpoint)
+                      precision=precision, checkpoint_dir=stage.checkpoint, checkpoint_every=ctx.checkpoint_every,
+                      checkpoint_seconds=ctx.checkpoint_seconds, dev_score=dev_score)
     bar = progress.task(label, trainer.total_steps)
     trainer.on_step = lambda step, total, loss: (bar.advance(), bar.describe(f"{label} loss {loss:.3f}"))
     resumed = stage.has_checkpoint()
@@ -80,6 +92,23 @@ def _train(encoder, tokenizer, uses: tuple[DataUse, ...], hp: TrainHParams, seed
         "n_train_features": {k: len(v) for k, v in features.items()},
         "heads": heads,
     }
+
+
+def _dev_scorer(encoder, head, tokenizer, dev: DataUse, hp: TrainHParams, ctx: RunContext, device, precision: str):
+    """Early-stopping score: mean of the task's metrics on the English dev slice."""
+    from claimcheck.replication.evaluate import predict_features
+
+    examples = _load(dev, ctx).examples
+    features = head.featurize(examples, tokenizer, hp.max_length)
+
+    def score() -> float:
+        preds = predict_features(encoder, head, features, pad_id=int(tokenizer.pad_token_id), device=device,
+                                 precision=precision, batch_size=ctx.eval_batch_size)
+        values = head.score(examples, features, preds)
+        wanted = [values[m] for m in head.task.metrics if m in values] or list(values.values())
+        return sum(wanted) / len(wanted)
+
+    return score
 
 
 def trainer_step(stage: StageDir) -> int:
@@ -106,7 +135,7 @@ def ensure_intermediate(ispec: IntermediateSpec, ctx: RunContext, progress: Prog
         from claimcheck.replication.encoder import load_encoder, load_tokenizer, save_encoder
 
         t0, started = time.perf_counter(), env.now_iso()
-        device = env.choose_device(ctx.device)
+        device = _device(ctx, ispec.encoder)
         env.seed_everything(ispec.seed, device)
         location = model_location(ispec.encoder.name, ctx)
         tokenizer = load_tokenizer(location)
@@ -144,7 +173,7 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
     from claimcheck.replication.evaluate import n_scored, predict_features
 
     t0, started = time.perf_counter(), env.now_iso()
-    device = env.choose_device(ctx.device)
+    device = _device(ctx, spec.encoder)
     seconds: dict[str, float] = {}
     files: dict[str, str] = {}
     base = model_location(spec.encoder.name, ctx)
@@ -171,7 +200,7 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
     else:
         t1 = time.perf_counter()
         facts = _train(encoder, tokenizer, (target.train,), hp, spec.seed, spec.encoder, ctx, stage, device, spec.precision,
-                       progress, f"target {target.task} {spec.system} seed {spec.seed}", "target_train")
+                       progress, f"target {target.task} {spec.system} seed {spec.seed}", "target_train", dev=target.dev)
         head = facts["heads"][target.task]
         seconds["target_train"] = round(time.perf_counter() - t1, 3)
         files.update(facts["data_files"])

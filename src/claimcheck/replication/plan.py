@@ -141,7 +141,7 @@ def build_plan(
             inter = None
             if arm.train:
                 inter = IntermediateSpec(system, arm.train, preset.intermediate_hparams, encoder, seed)
-            tspec = TargetSpec(task, target.evals, target.train, target.hparams)
+            tspec = TargetSpec(task, target.evals, target.train, target.hparams, target.dev)
             spec = RunSpec(
                 paper_id=preset.paper_id, system=system, preset=preset.name, fidelity=preset.fidelity, seed=seed,
                 encoder=encoder, intermediate=inter, target=tspec,

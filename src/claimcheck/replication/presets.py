@@ -45,6 +45,7 @@ class TargetPlan:
     train: DataUse | None = None
     hparams: TrainHParams | None = None
     deviations: tuple[str, ...] = ()
+    dev: DataUse | None = None  # English dev slice for early stopping (when hparams.early_stopping)
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,19 @@ _QA = TrainHParams(epochs=2, batch_size=4, grad_accum=4, lr=1e-5, max_length=384
 _TAG = TrainHParams(epochs=10, batch_size=4, grad_accum=8, lr=1e-5, max_length=256, early_stopping=True)
 
 _PAPER_TARGETS = (
-    TargetPlan("xnli", _evals("xnli", "dev", "ar bg de el en es fr hi ru sw th tr ur vi zh"), DataUse("mnli", "train"), _CLS),
-    TargetPlan("pawsx", _evals("pawsx", "dev", "de en es fr ja ko zh"), DataUse("pawsx", "train"), dataclasses.replace(_CLS, epochs=5)),
-    TargetPlan("udpos", _evals("udpos", "dev", "af ar bg de el en es et eu fa fi fr he hi hu id it ja kk ko mr nl pt ru ta te th tl tr ur vi yo zh"), DataUse("udpos", "train"), _TAG),
-    TargetPlan("panx", _evals("panx", "dev", "af ar bg bn de el en es et eu fa fi fr he hi hu id it ja jv ka kk ko ml mr ms my nl pt ru sw ta te th tl tr ur vi yo zh"), DataUse("panx", "train"), _TAG),
-    TargetPlan("xquad", _evals("xquad", "dev", "ar de el en es hi ru th tr vi zh"), DataUse("squad_v1", "train"), _QA),
-    TargetPlan("mlqa", _evals("mlqa", "dev", "ar de en es hi vi zh"), DataUse("squad_v1", "train"), _QA),
-    TargetPlan("tydiqa", _evals("tydiqa", "dev", "ar bn en fi id ko ru sw te"), DataUse("tydiqa", "train"), _QA),
+    TargetPlan("xnli", _evals("xnli", "dev", "ar bg de el en es fr hi ru sw th tr ur vi zh"), DataUse("mnli", "train"), _CLS,
+               dev=DataUse("mnli", "dev", limit=500)),
+    TargetPlan("pawsx", _evals("pawsx", "dev", "de en es fr ja ko zh"), DataUse("pawsx", "train"), dataclasses.replace(_CLS, epochs=5),
+               dev=DataUse("pawsx", "dev", "en", limit=500)),
+    TargetPlan("udpos", _evals("udpos", "dev", "af ar bg de el en es et eu fa fi fr he hi hu id it ja kk ko mr nl pt ru ta te th tl tr ur vi yo zh"), DataUse("udpos", "train"), _TAG,
+               dev=DataUse("udpos", "dev", "en", limit=500)),
+    TargetPlan("panx", _evals("panx", "dev", "af ar bg bn de el en es et eu fa fi fr he hi hu id it ja jv ka kk ko ml mr ms my nl pt ru sw ta te th tl tr ur vi yo zh"), DataUse("panx", "train"), _TAG,
+               dev=DataUse("panx", "dev", "en", limit=500)),
+    TargetPlan("xquad", _evals("xquad", "dev", "ar de el en es hi ru th tr vi zh"), DataUse("squad_v1", "train"), _QA, dev=DataUse("squad_v1", "dev", limit=500)),
+    TargetPlan("mlqa", _evals("mlqa", "dev", "ar de en es hi vi zh"), DataUse("squad_v1", "train"), _QA, dev=DataUse("squad_v1", "dev", limit=500)),
+    TargetPlan("tydiqa", _evals("tydiqa", "dev", "ar bn en fi id ko ru sw te"), DataUse("tydiqa", "train"),
+               dataclasses.replace(_QA, early_stopping=False),
+               deviations=("TyDiQA-GoldP trained without early stopping: no labelled English dev set is declared for it",)),
     TargetPlan("bucc2018", _evals("bucc2018", "dev", "de fr ru zh"), hparams=TrainHParams(max_length=512)),
     TargetPlan("tatoeba", _evals("tatoeba", "dev", "af ar bg bn de el es et eu fa fi fr he hi hu id it ja jv ka kk ko ml mr nl pt ru sw ta te th tl tr ur vi zh"), hparams=TrainHParams(max_length=512)),
 )
@@ -174,7 +181,7 @@ _PAWSX_TRAIN = DataUse("pawsx", "dev", "en", PAWSX_TRAIN_ROWS)
 _ANLI = DataUse("anli", "dev", "en", limit=2000)
 _TYDIQA_EN = DataUse("tydiqa", "train", "en", limit=2000)
 _SIQA = DataUse("siqa", "dev", "en")
-_PROXY_HP = TrainHParams(epochs=3, batch_size=16, grad_accum=1, lr=3e-5, max_length=128, checkpoint_every=25)
+_PROXY_HP = TrainHParams(epochs=3, batch_size=16, grad_accum=1, lr=3e-5, max_length=128)
 _PROXY_QA_HP = dataclasses.replace(_PROXY_HP, max_length=256)
 _EVAL_N = 500
 
@@ -249,7 +256,7 @@ PROXY = Preset(
 
 # -- smoke ------------------------------------------------------------------------------------------------
 
-_SMOKE_HP = TrainHParams(epochs=2, batch_size=8, grad_accum=1, lr=2e-3, warmup=0.1, max_length=48, checkpoint_every=2, length_group=4)
+_SMOKE_HP = TrainHParams(epochs=2, batch_size=8, grad_accum=1, lr=2e-3, warmup=0.1, max_length=48, length_group=4)
 
 SMOKE = Preset(
     name="smoke",

@@ -22,9 +22,20 @@ from typing import Any
 HASH_CHARS = 16
 
 
+def _canonical(value: Any) -> Any:
+    """Integral floats as ints (epochs=3 and epochs=3.0 are the same spec), tuples as lists."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def content_hash(payload: Any) -> str:
     """sha256 of canonical JSON (sorted keys, no whitespace), first 16 hex digits."""
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(_canonical(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
@@ -63,7 +74,6 @@ class TrainHParams:
     early_stopping: bool = False  # on the English dev slice (``dev`` of the stage), checked every eval_every steps
     eval_every: int = 1000  # optimizer steps between early-stopping evaluations
     patience: int = 30  # evaluations without improvement before stopping
-    checkpoint_every: int = 200  # optimizer steps between resumable checkpoints
     length_group: int = 50  # micro-batches per length-sorted pool (length-grouped batching)
 
 

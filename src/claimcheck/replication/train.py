@@ -9,8 +9,9 @@
 * AdamW (no decay on biases and LayerNorm weights), linear warm-up then linear decay to 0, gradient
   accumulation over ``grad_accum`` micro-batches, gradient clipping.
 * bf16 autocast on a GPU (``environment.autocast``), float32 on a CPU.
-* The whole micro-batch schedule is fixed by the seed before the first step, and a checkpoint holds the
-  model, optimizer, scheduler, step and RNG state: a run resumed from a checkpoint continues the same
+* The whole micro-batch schedule is fixed by the seed before the first step, and a checkpoint (every
+  ``checkpoint_every`` steps, at most once per ``checkpoint_seconds``) holds the model, optimizer,
+  scheduler, step and RNG state: a run resumed from a checkpoint continues the same
   schedule and, on a CPU, ends with the same weights as a run that was never interrupted.
 * Optional early stopping on English dev slices (mean of the heads' first metric).
 """
@@ -93,6 +94,7 @@ def build_optimizer(params: list[tuple[str, nn.Parameter]], hp: TrainHParams, to
 
 
 def _atomic_save(obj, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     torch.save(obj, tmp)
     os.replace(tmp, path)
@@ -113,12 +115,15 @@ class Trainer:
         pad_id: int,
         precision: str = "auto",
         checkpoint_dir: Path | None = None,
+        checkpoint_every: int = 50,
+        checkpoint_seconds: float = 0.0,
         dev_score: Callable[[], float] | None = None,
         on_step: Callable[[int, int, float], None] | None = None,
     ):
         self.encoder, self.heads, self.features = encoder, nn.ModuleDict(heads), features
         self.hp, self.seed, self.device, self.pad_id, self.precision = hp, seed, device, pad_id, precision
         self.checkpoint_dir = checkpoint_dir
+        self.checkpoint_every, self.checkpoint_seconds = max(1, checkpoint_every), checkpoint_seconds
         self.dev_score = dev_score if hp.early_stopping else None
         self.on_step = on_step or (lambda step, total, loss: None)
         self.schedule = make_schedule(features, hp, seed)
@@ -156,7 +161,6 @@ class Trainer:
 
     def _save(self, step: int, best: float | None, bad_evals: int) -> None:
         if self.checkpoint_dir is not None:
-            self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
             _atomic_save(self._state(step, best, bad_evals), self.checkpoint_dir / "state.pt")
 
     # -- the loop ------------------------------------------------------------------------------------------
@@ -175,6 +179,7 @@ class Trainer:
         self.encoder.train()
         self.heads.train()
         t0, seen, stopped = time.perf_counter(), 0, False
+        last_save = t0
         best_path = self.checkpoint_dir / "best.pt" if self.checkpoint_dir else None
         best_state = None
         for step in range(start_step, self.total_steps):
@@ -206,8 +211,10 @@ class Trainer:
                     bad_evals += 1
                     if bad_evals >= self.hp.patience:
                         stopped = True
-            if not done and not stopped and (step + 1) % self.hp.checkpoint_every == 0:
+            due = (step + 1) % self.checkpoint_every == 0 and time.perf_counter() - last_save >= self.checkpoint_seconds
+            if not done and not stopped and due:
                 self._save(step + 1, best, bad_evals)
+                last_save = time.perf_counter()
             if stopped:
                 break
         if self.dev_score is not None:  # keep the best dev checkpoint

@@ -45,7 +45,8 @@ _ABBREVIATIONS = re.compile(
 )
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _CUE = re.compile(
-    r"\b(improv\w*|gain\w*|outperform\w*|boost\w*|increas\w*|decreas\w*|drop\w*|reduc\w*|exceed\w*"
+    r"\b(improv\w*|gain\w*|outperform\w*|underperform\w*|boost\w*|increas\w*|decreas\w*|drop\w*|reduc\w*|exceed\w*"
+    r"|ris(?:e|es|ing)|rose|climb\w*|jump\w*|grow\w*|fell|lag\w*|trail\w*"
     r"|surpass\w*|beat\w*|better|worse|higher|lower|degrad\w*|hurt\w*|advantage\w*|margin\w*|"
     r"differen\w*|benefit\w*|lead\w* to|declin\w*|deteriorat\w*|fall\w*|falls|rais\w*|lift\w*|"
     r"state[- ]of[- ]the[- ]art|best|worst|largest|smallest|over|above|below|ahead|behind|compared)\b",

@@ -598,7 +598,7 @@ def latex_sections(tex: str) -> list[Section]:
     for title, s, e in pieces:
         chunk = list(tex[s:e])
         for hs, he in hidden:
-            if s <= hs < e and (title != "Abstract" or hs > s):
+            if s <= hs < e:  # (the abstract environment itself starts before its own piece)
                 chunk[hs - s : min(he, e) - s] = [" "] * (min(he, e) - hs)
         notes: list[str] = []
         text = clean_latex(_pull_footnotes("".join(chunk), notes), outline.refs, keep_paragraphs=True)

@@ -20,7 +20,7 @@ NumberKind = Literal["plain", "scientific", "suffixed"]
 MINUS_SIGNS = "-−–"  # ASCII hyphen-minus, U+2212 minus, U+2013 en dash used as minus
 
 _NUMBER = re.compile(
-    r"(?<![\w.^])(?<!\^[+\-−])"  # not glued to a word ("F1", "v2"), a decimal, or a superscript ("^-5")
+    r"(?<![\w.^])(?<!\^[+\-−])(?<![A-Za-z][-–])"  # not glued to a word ("F1", "SST-2"), a decimal, "^-5"
     r"(?P<sign>[+\-−–](?=[\d.]))?"
     r"(?P<int>\d{1,3}(?:,\d{3})+(?![\d])|\d+)?"
     r"(?P<frac>\.\d+)?"
@@ -155,7 +155,7 @@ def split_cell(text: str, header: str = "") -> list[CellNumber]:
     nums = extract_numbers(text)
     main, spreads = [nums[0]], {}
     for prev, cur in zip(nums, nums[1:]):  # value [± spread] [/ value [± spread]] ...
-        between = text[prev.end : cur.start].strip()
+        between = text[prev.end : cur.start].replace("_", "").strip()  # "94.8_{±0.2}": a subscript spread
         if between == "/":
             main.append(cur)
         elif between in _SPREAD_SEPARATORS and prev is main[-1]:

@@ -52,7 +52,10 @@ class ExtractiveQAHead(Head):
         self.max_answer_length = max_answer_length
         self.null_score_diff_threshold = null_score_diff_threshold
         self.with_no_answer = task.name == "squad_v2"
-        self.eval_language: str | None = None  # MLQA scoring needs it when examples carry no "lang"
+        # the slice being scored, set by the engine: a target is evaluated by the head of the task it was
+        # trained on (MLQA by the SQuAD head), and MLQA's scoring rules depend on the language
+        self.eval_task: str | None = None
+        self.eval_language: str | None = None
         self.dropout = nn.Dropout(self.dropout_p)
         self.span = nn.Linear(hidden_size, 2)  # start and end logit per token
 
@@ -190,11 +193,10 @@ class ExtractiveQAHead(Head):
         if self.with_no_answer:
             return squad_v2_em_f1(answers, golds)
         lang = None
-        if self.task.name == "mlqa":  # XTREME scores MLQA with MLQA's language rules, XQuAD/TyDiQA with v1.1's
-            lang = examples[0].get("lang") if examples else None
-            lang = lang or self.eval_language
+        if (self.eval_task or self.task.name) == "mlqa":  # XTREME: MLQA's language rules; XQuAD, TyDiQA: v1.1's
+            lang = (examples[0].get("lang") if examples else None) or self.eval_language
             if lang is None:
-                raise ValueError("MLQA scoring needs the language: give examples a 'lang' or set head.eval_language")
+                raise ValueError("MLQA scoring needs the language: set head.eval_language or give examples a 'lang'")
         return squad_em_f1(answers, golds, lang=lang)
 
 
@@ -227,16 +229,12 @@ def _max_context(spans: list[tuple[int, int]], w: int, length: int, step: int) -
     """
     out = np.zeros(length, dtype=bool)
     first, n = spans[w]
-    for j in range(n):
-        pos = w * step + j  # position in the whole second sequence
-        best, best_w = -1.0, -1
-        for v, (_, m) in enumerate(spans):
-            lo = v * step
-            if lo <= pos < lo + m:
-                score = min(pos - lo, lo + m - 1 - pos) + 0.01 * m
-                if score > best:
-                    best, best_w = score, v
-        out[first + j] = best_w == w
+    pos = w * step + np.arange(n)  # [n] positions in the whole second sequence
+    lo = step * np.arange(len(spans))[:, None]  # [W, 1] where each window starts
+    m = np.array([k for _, k in spans])[:, None]  # [W, 1] its length
+    inside = (pos >= lo) & (pos < lo + m)  # [W, n]
+    context = np.where(inside, np.minimum(pos - lo, lo + m - 1 - pos) + 0.01 * m, -1.0)
+    out[first : first + n] = context.argmax(axis=0) == w  # argmax: the first window wins ties
     return out
 
 

@@ -23,6 +23,9 @@ class RunContext:
     device: str = "auto"  # "auto" | "cpu" | "cuda"
     keep_checkpoints: bool = False  # keep each run's fine-tuned weights after its record is stored
     eval_batch_size: int = 64
+    checkpoint_every: int = 50  # optimizer steps between resumable training checkpoints ...
+    checkpoint_seconds: float = 120.0  # ... and at least this long between two (a kill loses at most this much)
+    cpu_threads: int | None = None  # torch intra-op threads on a CPU; None: torch's default (the smoke preset: 1)
 
     @property
     def work(self) -> Path:

@@ -1,0 +1,56 @@
+"""On the real offline kit (../shared): the unpacked mE5-small retrieves Tatoeba translations through the
+whole pipeline (xz files read by datasets, 'query: ' prefix, mean pooling, XTREME's accuracy).
+Skipped when ../shared/data or the model pack is absent."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+
+import pytest
+from replication_fixtures import SHARED
+
+DATA = SHARED / "data"
+PACK = SHARED / "models" / "me5-small-q4"
+UNPACK = SHARED / "tools" / "unpack_model.py"
+
+pytestmark = [
+    pytest.mark.shared,
+    pytest.mark.slow,
+    pytest.mark.skipif(not (DATA / "tatoeba").is_dir() or not PACK.is_dir() or not UNPACK.exists(),
+                       reason="../shared/data or ../shared/models/me5-small-q4 is absent"),
+]
+
+
+@pytest.fixture(scope="module")
+def me5_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("me5")
+    done = subprocess.run([sys.executable, str(UNPACK), str(PACK), str(out)], capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.skip(f"the model pack could not be unpacked here: {done.stderr[-500:]}")
+    return out
+
+
+def test_proxy_tatoeba_retrieval_on_50_pairs(tmp_path, me5_dir):
+    from claimcheck.replication.plan import Need, build_plan
+    from claimcheck.replication.presets import PROXY, with_limits
+    from claimcheck.replication.runners.base import RunContext
+    from claimcheck.replication.runners.local import LocalRunner
+    from claimcheck.replication.spec import DataUse
+    from claimcheck.results.store import RunStore
+
+    tatoeba = dataclasses.replace(PROXY.target("tatoeba"), evals=(DataUse("tatoeba", "dev", "de"),))
+    preset = with_limits(dataclasses.replace(PROXY, targets=(tatoeba,)), eval_examples=50)
+    (run,) = build_plan([Need("XLM-R", ("tatoeba",))], preset, 1).runs
+    ctx = RunContext(home=tmp_path, model_path=str(me5_dir), data_dir=DATA, device="cpu")
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        (outcome,) = LocalRunner().run([run.spec], ctx, store)
+    record = outcome.record
+    assert record.status == "ok", record.error
+    accuracy = {m.language: m.value for m in record.metrics}
+    assert set(accuracy) == {"de"} and record.metrics[0].n_examples == 50
+    assert accuracy["de"] > 60, accuracy  # chance is 2 % among 50 candidates (the pack's README: ~0.97 on 200)
+    assert record.fidelity == "proxy" and any("multilingual-e5-small" in d for d in record.deviations)
+    assert set(record.provenance.data_files) == {"tatoeba/test-de.de.txt.xz", "tatoeba/test-de.en.txt.xz"}
+    assert len(record.provenance.model_sha256) == 64

@@ -1,0 +1,117 @@
+"""The training loop: schedule (length grouping, proportional multi-task sampling, determinism),
+learning on the smoke data, early stopping that keeps the best dev state."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+from replication_fixtures import smoke_kit  # noqa: F401  (fixture)
+
+from claimcheck.replication.spec import DataUse, EncoderSpec, TrainHParams
+from claimcheck.replication.train import length_grouped_batches, make_schedule
+
+
+def _features(n: int, lengths=None) -> list[dict]:
+    lengths = lengths or [5 + i % 40 for i in range(n)]
+    return [{"input_ids": [1] * lengths[i], "label": 0, "example_index": i} for i in range(n)]
+
+
+def test_length_grouped_batches_cover_everything_once_with_less_padding():
+    rng = random.Random(0)
+    lengths = [rng.randint(3, 200) for _ in range(400)]
+    batches = length_grouped_batches(lengths, 8, 50, random.Random(1))
+    assert sorted(i for b in batches for i in b) == list(range(400))
+
+    def padding(bs):
+        return sum(max(lengths[i] for i in b) * len(b) - sum(lengths[i] for i in b) for b in bs)
+
+    plain = length_grouped_batches(lengths, 8, 1, random.Random(1))  # pools of one batch: no grouping
+    assert padding(batches) < padding(plain) / 3
+
+
+def test_multi_task_schedule_is_proportional_and_seeded():
+    feats = {"big": _features(300), "small": _features(100)}
+    hp = TrainHParams(epochs=2, batch_size=10)
+    schedule = make_schedule(feats, hp, seed=3)
+    assert len(schedule) == 2 * (30 + 10)
+    assert Counter(task for task, _ in schedule) == {"big": 60, "small": 20}
+    assert make_schedule(feats, hp, seed=3) == schedule
+    assert make_schedule(feats, hp, seed=4) != schedule
+    firsts = [task for task, _ in schedule[:40]]
+    assert firsts != sorted(firsts)  # tasks interleaved, not one after the other
+    assert len(make_schedule(feats, TrainHParams(epochs=0.5, batch_size=10), seed=3)) == 20
+
+
+def _setup(smoke_kit, seed=0):  # noqa: F811
+    import torch
+
+    from claimcheck.replication.encoder import load_encoder, load_tokenizer
+    from claimcheck.replication.heads.pair_classification import PairClassificationHead
+    from claimcheck.replication.tasks import TASKS
+    from claimcheck.replication.tasks.loading import load_examples
+
+    data, model = smoke_kit
+    torch.set_num_threads(1)
+    tok = load_tokenizer(str(model))
+    enc = load_encoder(EncoderSpec("smoke", pooling="mean", random_init=True), str(model), seed=seed)
+    torch.manual_seed(seed)
+    head = PairClassificationHead(TASKS["xnli"], enc.config.hidden_size, pooling="mean")
+    examples = load_examples(TASKS["xnli"], "dev", "en", data_dir=data, cache_dir=data.parent / "cache").examples
+    return tok, enc, head, examples
+
+
+def test_the_loop_learns_the_smoke_task(smoke_kit):  # noqa: F811
+    import torch
+
+    from claimcheck.replication.evaluate import evaluate_examples
+    from claimcheck.replication.train import Trainer
+
+    tok, enc, head, examples = _setup(smoke_kit)
+    feats = head.featurize(examples, tok, 48)
+    before = evaluate_examples(enc, head, tok, examples, max_length=48, device=torch.device("cpu"))["accuracy"]
+    hp = TrainHParams(epochs=15, batch_size=8, grad_accum=2, lr=3e-3, max_length=48, length_group=4)
+    result = Trainer(enc, {"xnli": head}, {"xnli": feats}, hp=hp, seed=1, device=torch.device("cpu"), pad_id=tok.pad_token_id).train()
+    after = evaluate_examples(enc, head, tok, examples, max_length=48, device=torch.device("cpu"))["accuracy"]
+    assert result.steps == 15 * 8 // 2 and result.examples_seen == 15 * 60
+    assert after > 70 and after > before + 20, (before, after)
+
+
+def test_early_stopping_keeps_the_best_dev_state(smoke_kit, tmp_path):  # noqa: F811
+    import torch
+
+    from claimcheck.replication.train import Trainer
+
+    tok, enc, head, examples = _setup(smoke_kit)
+    feats = head.featurize(examples, tok, 48)
+    snapshots, scores = [], iter([1.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0, 0.0])
+
+    def dev_score() -> float:
+        snapshots.append({k: v.clone() for k, v in enc.state_dict().items()})
+        return next(scores)
+
+    hp = TrainHParams(epochs=10, batch_size=8, lr=1e-2, max_length=48, early_stopping=True, eval_every=1, patience=3)
+    trainer = Trainer(enc, {"xnli": head}, {"xnli": feats}, hp=hp, seed=1, device=torch.device("cpu"), pad_id=tok.pad_token_id,
+                      checkpoint_dir=tmp_path / "ckpt", dev_score=dev_score)
+    result = trainer.train()
+    assert result.stopped_early and result.best_dev == 5.0
+    assert len(snapshots) == 5  # best at the 2nd evaluation, then 3 without improvement
+    best = snapshots[1]
+    assert all(torch.equal(best[k], v) for k, v in enc.state_dict().items())
+    assert not all(torch.equal(snapshots[-1][k], v) for k, v in enc.state_dict().items())
+
+
+def test_nan_loss_is_an_error_not_a_result(smoke_kit):  # noqa: F811
+    import torch
+
+    from claimcheck.replication.train import Trainer
+
+    tok, enc, head, examples = _setup(smoke_kit)
+    feats = head.featurize(examples[:8], tok, 48)
+    with torch.no_grad():
+        head.out.weight.fill_(float("nan"))
+    trainer = Trainer(enc, {"xnli": head}, {"xnli": feats}, hp=TrainHParams(epochs=1, batch_size=8), seed=1,
+                      device=torch.device("cpu"), pad_id=tok.pad_token_id)
+    with pytest.raises(FloatingPointError):
+        trainer.train()
