@@ -1,8 +1,9 @@
 """A tiny random-init encoder and a tokenizer trained on the test's own text, for the head tests.
 
 The default tokenizer mimics XLM-R's: SentencePiece-style word boundaries ("▁"), ``<s> A </s></s> B </s>``
-pairs, <pad> id 1; a BERT-like WordPiece one is there too (the smoke preset's kind). The encoder is an XLM-R configuration with 2 layers of width 32 and no dropout, so a few
-optimiser steps on a handful of examples run in well under a second on CPU.
+pairs, <pad> id 1; a BERT-like WordPiece one is there too (the smoke preset's kind). The encoder is an
+XLM-R configuration with 2 layers of width 32 and no dropout, so a few optimiser steps on a handful of
+examples take about a second on CPU.
 """
 
 from __future__ import annotations

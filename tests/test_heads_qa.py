@@ -66,7 +66,8 @@ def test_windows_stride_and_answer_labels(corpus):
         for p in np.flatnonzero(f["max_context"]):
             key = tuple(int(v) for v in f["offsets"][p])
             owners[key] = owners.get(key, 0) + 1
-    all_tokens = {tuple(int(v) for v in f["offsets"][p]) for f in feats for p in np.flatnonzero(f["offsets"][:, 0] >= 0)}
+    all_tokens = {tuple(int(v) for v in f["offsets"][p])
+                  for f in feats for p in np.flatnonzero(f["offsets"][:, 0] >= 0)}
     assert set(owners) == all_tokens and set(owners.values()) == {1}
 
 

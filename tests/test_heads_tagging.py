@@ -13,7 +13,8 @@ from claimcheck.replication.tasks import TASKS  # noqa: E402
 from tests.heads_fixtures import WORDS, run_eval, tiny_encoder, tiny_tokenizer, train_steps  # noqa: E402
 
 SENTENCES = [
-    (["the", "merchants", "sell", "unbelievably", "extraordinary", "bread"], ["O", "B-PER", "O", "O", "B-ORG", "I-ORG"]),
+    (["the", "merchants", "sell", "unbelievably", "extraordinary", "bread"],
+     ["O", "B-PER", "O", "O", "B-ORG", "I-ORG"]),
     (["internationalisation", "of", "the", "market", "square"], ["B-LOC", "O", "O", "B-LOC", "I-LOC"]),
     (["bells", "ring", "nine", "times"], ["B-ORG", "O", "O", "O"]),
     (["old", "stone", "bridges", "and", "wine"], ["B-LOC", "I-LOC", "I-LOC", "O", "B-PER"]),

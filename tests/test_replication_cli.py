@@ -68,6 +68,15 @@ def test_smoke_plan_replicate_list_export_import(tmp_path, smoke_kit):  # noqa: 
     xnli = next(r for r in runs if r["spec"]["target"]["task"] == "xnli")
     assert {m["language"] for m in xnli["metrics"]} == {"en", "de"}
 
+    # the verifier's replication tier reads these runs, capped at proxy fidelity
+    report = tmp_path / "report"
+    result, text = _invoke("verify", CLAIMS[0], "--store", store, "--no-bundled-results", "--out", str(report))
+    assert result.exit_code in (0, 1), text
+    (claim,) = json.loads((report / "report.json").read_text())["claims"]
+    retrieval_ids = {r["run_id"] for r in runs if r["spec"]["target"]["task"] in ("bucc2018", "tatoeba")}
+    assert set(claim["replication"]["runs"]) == retrieval_ids
+    assert claim["replication"]["fidelity"] == "proxy"
+
     result, text = _invoke("runs", "show", runs[0]["run_id"][:10], "--store", store)
     assert result.exit_code == 0 and runs[0]["run_id"] in text, text
 

@@ -151,7 +151,10 @@ def runs_list(
 
     with open_store(store) as s:
         records = s.records(paper_id=paper, status=status)
-    table = Table("run id", "paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics")
+    table = Table()
+    table.add_column("run id", no_wrap=True)
+    for name in ("paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics"):
+        table.add_column(name)
     for r in records:
         tasks = ",".join(sorted({m.task for m in r.metrics})) or str(r.spec.get("target", {}).get("task", ""))
         table.add_row(r.run_id, r.paper_id, r.system, tasks, str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))

@@ -13,6 +13,7 @@ unfinished training from its last checkpoint (see ``stages.py``).
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -145,6 +146,8 @@ def ensure_intermediate(ispec: IntermediateSpec, ctx: RunContext, progress: Prog
         facts.pop("heads")
         tmp = stage.path / f"encoder.tmp-{os.getpid()}"
         save_encoder(encoder, tokenizer, tmp)
+        if out.exists():  # left by a process killed between this rename and done.json
+            shutil.rmtree(out)
         os.replace(tmp, out)
         stage.mark_done({**facts, "seconds": time.perf_counter() - t0, "started_at": started, "finished_at": env.now_iso(),
                          "device": env.describe_device(device), "system": ispec.system})
@@ -173,6 +176,7 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
     from claimcheck.replication.evaluate import n_scored, predict_features
 
     t0, started = time.perf_counter(), env.now_iso()
+    stage.path.mkdir(parents=True, exist_ok=True)
     device = _device(ctx, spec.encoder)
     seconds: dict[str, float] = {}
     files: dict[str, str] = {}

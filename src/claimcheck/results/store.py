@@ -166,8 +166,9 @@ def save_records_json(records: Iterable[RunRecord], path: Path) -> None:
         raise StoreError(f"cannot write the export file: {exc.strerror or exc}", path=str(path)) from None
 
 
-def load_store_records(path: Path | None = None, *, status: str | None = "ok") -> list[RunRecord]:
-    """Every record of the store at ``path`` (default location when None); [] when no store exists yet."""
+def load_store_records(path: Path | None = None, *, status: str | None = None) -> list[RunRecord]:
+    """Every record (failed ones included, unless ``status`` says otherwise) of the store at ``path``
+    (default location when None); [] when no store exists yet."""
     from claimcheck.home import default_store_path
 
     path = Path(path) if path is not None else default_store_path()

@@ -85,7 +85,8 @@ class ExtractiveQAHead(Head):
         for q_len, group in by_length.items():
             window = max_length - q_len - n_special  # context tokens per feature
             if window < 1:
-                raise ValueError(f"max_length {max_length} leaves no room for the context of {examples[group[0]]['id']!r}")
+                qid = examples[group[0]]["id"]
+                raise ValueError(f"max_length {max_length} leaves no room for the context of question {qid!r}")
             overlap = max(0, window - self.doc_stride)  # so windows start min(window, doc_stride) apart
             enc = tokenizer(
                 [questions[i] for i in group],

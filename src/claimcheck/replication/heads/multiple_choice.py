@@ -37,7 +37,8 @@ class MultipleChoiceHead(Head):
             if not 0 <= int(ex["label"]) < len(choices):
                 raise ValueError(f"{self.task.name}: example {i} has label {ex['label']} but {len(choices)} choices")
             prompt = " ".join(t for t in (ex.get("context", ""), ex.get("question", "")) if t)
-            enc = tokenizer([p + prompt] * len(choices), [p + c for c in choices], truncation=True, max_length=max_length)
+            enc = tokenizer([p + prompt] * len(choices), [p + c for c in choices], truncation=True,
+                            max_length=max_length)
             feats.append(
                 {
                     "input_ids": [t for ids in enc["input_ids"] for t in ids],

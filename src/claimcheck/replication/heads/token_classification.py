@@ -44,9 +44,12 @@ class TokenClassificationHead(Head):
         words, into consecutive chunks that fit (as XTREME's preprocessing splits long sentences)."""
         for i, ex in enumerate(examples):
             if len(ex["tokens"]) != len(ex["tags"]):
-                raise DataError(f"{self.task.name}: sentence {i} has {len(ex['tokens'])} words but {len(ex['tags'])} tags")
+                raise DataError(f"{self.task.name}: sentence {i} has {len(ex['tokens'])} words "
+                                f"but {len(ex['tags'])} tags")
         prefix = self.text_prefix.split()  # the prefix as leading words that carry no tag
-        n_prefix = len(tokenizer(prefix, is_split_into_words=True, add_special_tokens=False)["input_ids"]) if prefix else 0
+        n_prefix = 0
+        if prefix:
+            n_prefix = len(tokenizer(prefix, is_split_into_words=True, add_special_tokens=False)["input_ids"])
         budget = max_length - tokenizer.num_special_tokens_to_add(pair=False) - n_prefix  # sub-words per chunk
         if budget < 1:
             raise ValueError(f"max_length {max_length} leaves no room for words")
@@ -78,7 +81,9 @@ class TokenClassificationHead(Head):
                 if k >= 0:
                     first[k] = pos
                     labels[pos] = self._tag_id(examples[i]["tags"][a + k])
-            feats.append({"input_ids": ids, "labels": labels, "word_positions": first, "first_word": a, "example_index": i})
+            feats.append(
+                {"input_ids": ids, "labels": labels, "word_positions": first, "first_word": a, "example_index": i}
+            )
         return feats
 
     def _tag_id(self, tag: str) -> int:
@@ -99,7 +104,7 @@ class TokenClassificationHead(Head):
         best = logits.argmax(dim=-1).tolist()  # [B, T] tag index per token
         return [row[:n] for row, n in zip(best, lengths)]
 
-    def word_tags(self, examples: Sequence[dict], features: Sequence[Feature], predictions: Sequence) -> list[list[str]]:
+    def word_tags(self, examples: Sequence[dict], features: Sequence[Feature], predictions: Sequence) -> list:
         """Predicted tag per word of every example, read at each word's first sub-word (pure)."""
         tags = self.task.labels
         out = [[self.fallback] * len(ex["tokens"]) for ex in examples]

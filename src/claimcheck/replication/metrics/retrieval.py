@@ -28,7 +28,10 @@ def _top_k(queries, base, k: int, block: int = 1024):
     idx = np.empty((len(queries), k), dtype=np.int64)
     for lo in range(0, len(queries), block):
         s = queries[lo : lo + block] @ base.T  # [b, n_base]
-        part = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < s.shape[1] else np.tile(np.arange(s.shape[1]), (len(s), 1))
+        if k < s.shape[1]:
+            part = np.argpartition(-s, k - 1, axis=1)[:, :k]  # [b, k] the k best, unordered
+        else:
+            part = np.tile(np.arange(s.shape[1]), (len(s), 1))
         part_s = np.take_along_axis(s, part, axis=1)
         order = np.lexsort((part, -part_s), axis=1)  # by similarity, ties by index
         idx[lo : lo + block] = np.take_along_axis(part, order, axis=1)
