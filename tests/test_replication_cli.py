@@ -74,7 +74,7 @@ def test_smoke_plan_replicate_list_export_import(tmp_path, smoke_kit):  # noqa: 
     assert result.exit_code in (0, 1), text
     (claim,) = json.loads((report / "report.json").read_text())["claims"]
     retrieval_ids = {r["run_id"] for r in runs if r["spec"]["target"]["task"] in ("bucc2018", "tatoeba")}
-    assert set(claim["replication"]["runs"]) == retrieval_ids
+    assert retrieval_ids <= set(claim["replication"]["runs"])
     assert claim["replication"]["fidelity"] == "proxy"
 
     result, text = _invoke("runs", "show", runs[0]["run_id"][:10], "--store", store)

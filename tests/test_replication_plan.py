@@ -53,6 +53,11 @@ def test_filters_and_missing_arms_are_reported():
     assert any("SQuADv2" in n and "c/2" in n for n in plan.notes)
 
 
+def test_an_arm_named_explicitly_is_added_on_the_needed_targets():
+    plan = build_plan([Need("XLM-R", ("xnli", "tatoeba"), "c/1")], SMOKE, 1, systems=["QQP", "XLM-R"])
+    assert {(r.spec.system, r.spec.target.task) for r in plan.runs} == {(s, t) for s in ("XLM-R", "QQP") for t in ("xnli", "tatoeba")}
+
+
 def test_ccg_is_blocked_with_its_reason():
     plan = build_plan([Need("CCG", ("xnli",))], PRESETS["paper"], 1)
     assert plan.runs and all("LDC" in r.blocked for r in plan.runs)
@@ -88,6 +93,10 @@ def test_presets_are_well_formed(name):
         if preset.needs_data_dir:
             assert task.local_paths(use.split, use.language), f"{use.describe()} has no local file"
     assert preset.arm("XLM-R") is not None and preset.arm("XLM-R").train == ()
+    for target in preset.targets:  # a target is trained on data of its own head kind (XQuAD <- SQuAD)
+        assert all(TASKS[u.task].kind == TASKS[target.task].kind for u in target.evals)
+        if target.train is not None:
+            assert TASKS[target.train.task].kind == TASKS[target.task].kind, target.task
 
 
 def _rows(use: DataUse, total: int) -> set[int]:

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from replication_fixtures import smoke_kit  # noqa: F401  (fixture)
 
-from claimcheck.replication.spec import DataUse, EncoderSpec, TrainHParams
+from claimcheck.replication.spec import EncoderSpec, TrainHParams
 from claimcheck.replication.train import length_grouped_batches, make_schedule
 
 

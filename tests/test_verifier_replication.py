@@ -130,3 +130,20 @@ def test_statistics():
         summarize_seeds([1.0, float("nan")])
     assert seeds_to_resolve(1.0, 0.5) == 18  # t(n-1) / sqrt(n) < 0.5 first at n = 18
     assert seeds_to_resolve(0.0, 0.5, current=3) == 3
+
+
+def test_replication_over_a_subset_of_tasks_says_so():
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli", "pawsx"], "split": "dev"}, ["2.0"])
+    v = _verdict(_runs([2.0, 2.1, 1.9], "proxy"), claim).replication
+    assert v.verdict == "direction_only"
+    assert any("averaged over the 1 of 2 tasks that were run (xnli); not run: pawsx" in line for line in v.lines)
+    source_side = verify(make_registry(make_paper(), [claim]), []).claims[0].source
+    assert source_side.verdict == "not_derivable"  # on the paper's cells every task is needed
+
+
+def test_effect_on_a_subset_of_tasks():
+    claim = make_claim("direction_per_task", {"systems": ["B"], "baseline": "A", "split": "dev",
+                                              "expect": {"xnli": "up", "tydiqa": "up"}}, kind="effect")
+    v = _verdict(_runs([2.0, 2.1, 1.9], "proxy"), claim).replication
+    assert v.verdict == "direction_only"
+    assert "tasks not run: tydiqa" in v.lines

@@ -55,8 +55,11 @@ def _make_head(task_name: str, hidden_size: int, spec_encoder, *, layer=None):
 
 def _train(encoder, tokenizer, uses: tuple[DataUse, ...], hp: TrainHParams, seed: int, spec_encoder, ctx: RunContext,
            stage: StageDir, device, precision: str, progress: Progress, label: str, stage_name: str,
-           dev: DataUse | None = None) -> dict:
-    """Train encoder + one fresh head per task on ``uses``; returns facts for the stage's done.json."""
+           dev: DataUse | None = None, head_task: str | None = None) -> dict:
+    """Train encoder + one fresh head per task on ``uses``; returns facts for the stage's done.json.
+
+    ``head_task``: build the (single) head for this task instead, e.g. the XQuAD head trained on SQuAD
+    data (same head kind), so evaluation scores it as the target task."""
     import torch
 
     from claimcheck.replication.encoder import pad_id_of
@@ -67,7 +70,7 @@ def _train(encoder, tokenizer, uses: tuple[DataUse, ...], hp: TrainHParams, seed
     for use in uses:
         loaded = _load(use, ctx)
         files.update(loaded.files)
-        head = heads.get(use.task) or _make_head(use.task, encoder.config.hidden_size, spec_encoder)
+        head = heads.get(use.task) or _make_head(head_task or use.task, encoder.config.hidden_size, spec_encoder)
         heads[use.task] = head.to(device)
         features.setdefault(use.task, []).extend(head.featurize(loaded.examples, tokenizer, hp.max_length))
     dev_score = None
@@ -100,9 +103,11 @@ def _dev_scorer(encoder, head, tokenizer, dev: DataUse, hp: TrainHParams, ctx: R
     from claimcheck.replication.evaluate import predict_features
 
     examples = _load(dev, ctx).examples
+    head.eval_language = dev.language
     features = head.featurize(examples, tokenizer, hp.max_length)
 
     def score() -> float:
+        head.eval_language = dev.language
         preds = predict_features(encoder, head, features, pad_id=int(tokenizer.pad_token_id), device=device,
                                  precision=precision, batch_size=ctx.eval_batch_size)
         values = head.score(examples, features, preds)
@@ -204,8 +209,9 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
     else:
         t1 = time.perf_counter()
         facts = _train(encoder, tokenizer, (target.train,), hp, spec.seed, spec.encoder, ctx, stage, device, spec.precision,
-                       progress, f"target {target.task} {spec.system} seed {spec.seed}", "target_train", dev=target.dev)
-        head = facts["heads"][target.task]
+                       progress, f"target {target.task} {spec.system} seed {spec.seed}", "target_train", dev=target.dev,
+                       head_task=target.task)
+        head = facts["heads"][target.train.task]
         seconds["target_train"] = round(time.perf_counter() - t1, 3)
         files.update(facts["data_files"])
         tmp = trained.with_name(f"trained.pt.tmp-{os.getpid()}")
@@ -219,6 +225,7 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
     for use in target.evals:
         loaded = _load(use, ctx)
         files.update(loaded.files)
+        head.eval_language = use.language
         features = head.featurize(loaded.examples, tokenizer, hp.max_length)
         bar = progress.task(f"evaluate {target.task}-{use.language} {spec.system} seed {spec.seed}", len(features))
         preds = predict_features(encoder, head, features, pad_id=int(tokenizer.pad_token_id), device=device,

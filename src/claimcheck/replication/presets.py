@@ -181,7 +181,7 @@ _PAWSX_TRAIN = DataUse("pawsx", "dev", "en", PAWSX_TRAIN_ROWS)
 _ANLI = DataUse("anli", "dev", "en", limit=2000)
 _TYDIQA_EN = DataUse("tydiqa", "train", "en", limit=2000)
 _SIQA = DataUse("siqa", "dev", "en")
-_PROXY_HP = TrainHParams(epochs=3, batch_size=16, grad_accum=1, lr=3e-5, max_length=128)
+_PROXY_HP = TrainHParams(epochs=3, batch_size=16, grad_accum=1, lr=3e-5, max_length=128)  # XNLI pairs: ~44 tokens
 _PROXY_QA_HP = dataclasses.replace(_PROXY_HP, max_length=256)
 _EVAL_N = 500
 

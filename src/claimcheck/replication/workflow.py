@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,10 +80,13 @@ def make_plan(req: PlanRequest) -> Plan:
     preset = resolve_preset(req)
     if req.seeds < 1:
         raise InputError("--seeds must be at least 1", field="--seeds")
-    store_path = req.store
+    from claimcheck.home import default_store_path
+
+    store_path = req.store or default_store_path()
     stored: set[str] = set()
-    with open_store(store_path) as store:
-        stored = store.ok_ids()
+    if Path(store_path).exists():  # planning never creates a store
+        with open_store(store_path) as store:
+            stored = store.ok_ids()
     name, _ = model_name_for(get_preset(req.preset), req.model)
     return build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored, model_name=name,
                       systems=req.systems, tasks=req.tasks)
@@ -138,6 +140,3 @@ def replicate(req: PlanRequest, ctx: RunContext, progress: Progress | None = Non
         outcomes = runner.run([r.spec for r in plan.todo], ctx, store, progress)
     return ReplicateResult(plan, tuple(outcomes))
 
-
-def describe_specs(specs: Sequence) -> list[str]:
-    return [f"{s.run_id} {s.system} {s.target.task} seed {s.seed}" for s in specs]

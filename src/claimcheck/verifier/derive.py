@@ -62,6 +62,25 @@ def _tasks(params: dict) -> list[str]:
     return list(params.get("tasks") or XTREME_TASKS)
 
 
+def _run_tasks(table: Table, systems: Sequence[str], tasks: Sequence[str], split: str, ctx: Context) -> tuple[list[str], list[str]]:
+    """On replication data, the requested tasks that every involved system was run on (and the rest).
+
+    A proxy or reduced replication usually covers only some targets; its gains are then averaged over
+    those, and the evidence says so. On the paper's cells every requested task is needed.
+    """
+    if not ctx.replication:
+        return list(tasks), []
+    present = [t for t in tasks if all(table.has(s, t, split) for s in systems)]
+    return present, [t for t in tasks if t not in present]
+
+
+def _subset_line(present: Sequence[str], absent: Sequence[str]) -> list[str]:
+    if not absent:
+        return []
+    return [f"averaged over the {len(present)} of {len(present) + len(absent)} tasks that were run ({', '.join(present)}); "
+            f"not run: {', '.join(absent)}"]
+
+
 def _mean_score(table: Table, system: str, tasks: Sequence[str], split: str) -> Interval:
     scores = table.scores([system], tasks, split)
     return interval_mean(scores[(system, t)] for t in tasks)
@@ -100,10 +119,14 @@ def xtreme_score(table: Table, params: dict, ctx: Context) -> Derived:
 def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     """Mean over ``tasks`` of (system - baseline) task scores; used for "+8.7 points" style claims."""
     system, baseline = params["system"], params.get("baseline", "XLM-R")
-    split, tasks = params.get("split", "dev"), _tasks(params)
+    split = params.get("split", "dev")
+    tasks, absent = _run_tasks(table, [system, baseline], _tasks(params), split, ctx)
+    if not tasks:
+        raise NotDerivable([CellKey(system, t, "*", split) for t in absent])
     value = _gain(table, system, baseline, tasks, split)
     return Derived(values=[value], labels=[f"{system} - {baseline}"],
-                   lines=[f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"])
+                   lines=[f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"]
+                   + _subset_line(tasks, absent))
 
 
 @derivation("xtreme_gain")
@@ -164,8 +187,11 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
     largest gain of any other candidate (> 0 when the stated top-k holds). On replication data,
     candidates that were not run are left out and named.
     """
-    baseline, split, tasks = params.get("baseline", "XLM-R"), params.get("split", "dev"), _tasks(params)
+    baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
     expected = list(params["expected"])
+    tasks, absent = _run_tasks(table, [baseline] + expected, _tasks(params), split, ctx)
+    if not tasks:
+        raise NotDerivable([CellKey(e, t, "*", split) for e in expected for t in absent])
     cands, left_out = _candidates(table, params, ctx, "candidates", tasks, split)
     if ctx.replication and any(e not in cands for e in expected):
         raise NotDerivable([CellKey(e, t, "*", split) for e in expected if e not in cands for t in tasks])
@@ -183,6 +209,7 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
              + ", ".join(f"{c} {g.render(2)}" for c, g in sorted(gains.items(), key=lambda kv: -kv[1].mid))]
     if left_out:
         lines.append(f"ranked among the {len(cands)} systems that were run; not run: {', '.join(left_out)}")
+    lines += _subset_line(tasks, absent)
     margin = None
     if others:
         lowest = min((gains[e] for e in expected), key=lambda g: g.lo)
@@ -218,17 +245,21 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
     """Per target task, the sign of (system - baseline) for each of ``systems``.
 
     ``expect`` maps task -> "up" | "down" | "no_gain"; ``quorum`` is the share of systems that must
-    show it (1.0 = all, 0.5 = "many").
+    show it (1.0 = all, 0.5 = "many"). On replication data only the (task, system) pairs that were
+    run are checked, and the evidence names what was not.
     """
     baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
     expect: dict[str, str] = params["expect"]
-    tasks = list(expect)
-    systems, left_out = _candidates(table, params, ctx, "systems", tasks, split)
-    if not systems:
-        raise NotDerivable([CellKey(s, t, "*", split) for s in params["systems"] for t in tasks])
     missing: list[CellKey] = []
-    effects, lines = [], []
-    for t in tasks:
+    effects, lines, not_run = [], [], []
+    for t in expect:
+        systems = list(params["systems"])
+        if ctx.replication:
+            ran = [s for s in systems if table.has(s, t, split)]
+            if not ran or not table.has(baseline, t, split):
+                not_run.append(t)
+                continue
+            systems = ran
         for s in systems:
             probe: list[CellKey] = []
             a, b = table.task_score(s, t, split, probe), table.task_score(baseline, t, split, probe)
@@ -238,8 +269,10 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
                 lines.append(f"{t}: {s} - {baseline} = {(a - b).render(2)} (expected {expect[t]})")
     if missing:
         raise NotDerivable(missing)
-    if left_out:
-        lines.append(f"not run: {', '.join(left_out)}")
+    if not effects:
+        raise NotDerivable([CellKey(s, t, "*", split) for t in expect for s in [baseline, *params["systems"]]])
+    if not_run:
+        lines.append(f"tasks not run: {', '.join(not_run)}")
     return Derived(effects=effects, quorum=float(params.get("quorum", 1.0)), lines=lines)
 
 

@@ -116,10 +116,18 @@ def check_replication(claim: Claim, records: list[RunRecord], observations: dict
     return _judge_seeds(claim, list(per_seed.values()), fidelity or "proxy", base, failed_ids)
 
 
+_COVERAGE_NOTES = ("averaged over", "not run", "ranked among", "tasks not run")
+
+
+def _coverage_notes(derived: Derived) -> list[str]:
+    """What the derivation said about arms or tasks that were not run (shown with the verdict)."""
+    return [line for line in derived.lines if line.startswith(_COVERAGE_NOTES)]
+
+
 def _judge_seeds(claim: Claim, derived: list[Derived], fidelity: str, base: dict, failed_ids: list[str]) -> TierResult:
     level = claim.tolerance.confidence
     verdicts: list[RV] = []
-    lines: list[str] = []
+    lines: list[str] = _coverage_notes(derived[0])
     spans: list[Span] = []
     needed: list[int] = []
     first = derived[0]
@@ -160,7 +168,7 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
         for e in d.effects:
             by_key[(e.task, e.system, e.expect)].append(e.gain.mid)
     per_task: dict[str, list[str]] = defaultdict(list)  # task -> outcomes "ok" | "against" | "unclear"
-    lines, spans, needed = [], [], []
+    lines, spans, needed = _coverage_notes(derived[0]), [], []
     for (task, system, expect), values in sorted(by_key.items()):
         s = summarize_seeds(values, level)
         sign = s.ci.sign()

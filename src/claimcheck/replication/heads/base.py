@@ -29,7 +29,9 @@ Rules for a head module (``heads/<kind>.py``):
   ignored token labels); scalar keys are stacked as they are;
 * the text prefix convention of the encoder (mE5 expects ``"query: "``) is ``self.text_prefix``: prepend it
   to every text the tokenizer sees;
-* tensors: shapes in comments, dtype of logits float32 (call ``.float()`` under bf16 autocast before losses).
+* tensors: shapes in comments, dtype of logits float32 (call ``.float()`` under bf16 autocast before losses);
+* before an evaluated slice is featurized and scored, the pipeline sets ``head.eval_language`` to its
+  language (MLQA's answer normalisation depends on it).
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ class Head(nn.Module):
         self.text_prefix = text_prefix  # e.g. "query: " for mE5
         self.dropout_p = dropout
         self.layer = layer  # encoder hidden state to read: None = last layer, k = hidden_states[k]
+        self.eval_language: str | None = None  # set by the pipeline to the evaluated slice's language
 
     # -- data side (pure) -------------------------------------------------------------------------
     def featurize(self, examples: Sequence[dict], tokenizer: Any, max_length: int) -> list[Feature]:
