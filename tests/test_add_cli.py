@@ -208,7 +208,8 @@ def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
 
 
 def test_draft_module_and_add_command_leave_network_and_pdf_packages_unloaded():
-    code = ("import sys, claimcheck.cli, claimcheck.claims.draft, claimcheck.sources.latex, claimcheck.sources.pdf; "
+    code = ("import sys, claimcheck.cli, claimcheck.workflow_add, claimcheck.claims.draft, claimcheck.sources.latex, "
+            "claimcheck.sources.tables, claimcheck.sources.texmarkup, claimcheck.sources.pdf; "
             "print(','.join(m for m in ('arxiv', 'pypdf', 'requests') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

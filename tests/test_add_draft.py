@@ -16,13 +16,13 @@ from claimcheck.claims.draft import (
     build_draft,
     check_no_drafts,
     diff_paper_files,
-    find_paper_file,
     render_diff,
     render_paper_yaml,
     save_paper_file,
 )
 from claimcheck.claims.registry import load_paper_file
 from claimcheck.errors import RegistryError
+from claimcheck.workflow_add import find_paper_file
 
 
 def _sibling(name: str):

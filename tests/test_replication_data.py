@@ -101,3 +101,17 @@ def test_wrong_columns_name_the_file(tmp_path):
 def test_unavailable_task_says_why(tmp_path):
     with pytest.raises(DataError, match="LDC"):
         load_examples(TASKS["ccg"], "train", "en", data_dir=tmp_path, cache_dir=tmp_path)
+
+
+def test_hellaswag_rows_follow_jiant():
+    """jiant: prompt = ctx_a, each choice = ctx_b + " " + ending (the hub row's ``ctx`` is not used)."""
+    from claimcheck.replication.tasks.formats import hellaswag_rows
+
+    row = {"ctx_a": "A man is sitting on a roof.", "ctx_b": "he", "ctx": "A man is sitting on a roof. he",
+           "endings": ["is using wrap.", "starts pulling up roofing.", "is ripping level tiles.", "holds a rope."], "label": "3"}
+    bare = {**row, "ctx_b": "", "ctx": row["ctx_a"], "label": 0}
+    (ex, ex_bare) = hellaswag_rows([[row], [bare]])
+    assert ex["context"] == "A man is sitting on a roof." and ex["question"] == ""
+    assert ex["choices"] == ["he is using wrap.", "he starts pulling up roofing.", "he is ripping level tiles.", "he holds a rope."]
+    assert ex["label"] == 3
+    assert ex_bare["choices"] == row["endings"] and ex_bare["label"] == 0

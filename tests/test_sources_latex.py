@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claimcheck.errors import InputError
-from claimcheck.sources.latex import (
-    clean_latex,
-    extract_latex_tables,
-    latex_sections,
-    load_latex_bytes,
-    load_latex_source,
-    strip_comments,
-)
+from claimcheck.sources.latex import extract_latex_tables, latex_sections, load_latex_bytes, load_latex_source
+from claimcheck.sources.texmarkup import clean_latex, strip_comments
 
 
 def _doc(body: str, preamble: str = "") -> str:

@@ -32,7 +32,7 @@ def add(
 
     Example: claimcheck add arxiv:2005.13013v2 --registry claims
     """
-    from claimcheck.claims.draft import AddRequest, add_paper, render_add_outcome
+    from claimcheck.workflow_add import AddRequest, add_paper, render_add_outcome
 
     request = AddRequest(arxiv=source, pdf=pdf, tex=tex, text=text, registry=registry, offline=offline,
                          paper_id=paper_id, out=out_file)

@@ -106,21 +106,25 @@ def replicate_cmd(
     store: StoreOpt = None, registry: RegistryOpt = None, system: SystemOpt = None, task: TaskOpt = None,
     train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None,
     keep_checkpoints: Annotated[bool, typer.Option("--keep-checkpoints", help="Keep each run's fine-tuned weights.")] = False,
+    runner: Annotated[str, typer.Option("--runner", help="local (this process) | ray (a Ray cluster: one task per stage and per run).")] = "local",
+    ray_address: Annotated[str | None, typer.Option("--ray-address", help="With --runner ray: 'auto' or ray://HOST:10001 for an existing cluster (its nodes must share $CLAIMCHECK_HOME); default: start Ray on this machine.")] = None,
 ) -> None:
     """Run what the claims still need and store every finished run (resumes where a killed run stopped).
 
     Exit code 1 when a run failed for a reason other than bad input (it is stored as failed).
     Example: claimcheck replicate all --preset proxy --model ./me5 --data-dir ../shared/data --system MNLI --task xnli
+    Example: claimcheck replicate all --preset paper --runner ray --ray-address auto
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from claimcheck.replication.workflow import replicate, run_context
+    from claimcheck.replication.workflow import make_runner, replicate, run_context
 
     req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model)
+    run_with = make_runner(runner, ray_address)
     ctx = run_context(req, data_dir=data_dir, device=device, keep_checkpoints=keep_checkpoints)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bars:
-        result = replicate(req, ctx, _RichProgress(bars))
+        result = replicate(req, ctx, _RichProgress(bars), runner=run_with)
     written = sum(o.written for o in result.outcomes)
     out.print(f"{len(result.outcomes)} runs executed, {written} written to the store, {len(result.failed)} failed; "
               f"{len(result.plan.runs) - len(result.plan.todo)} were stored already or blocked")

@@ -127,6 +127,29 @@ class ReplicateResult:
         return [o for o in self.outcomes if o.record.status != "ok"]
 
 
+RUNNERS = ("local", "ray")
+
+
+def make_runner(name: str = "local", ray_address: str | None = None):
+    """The runner named by ``--runner``: ``local`` (this process) or ``ray`` (``ray_address``: None starts a
+    local Ray instance; ``auto`` or ``ray://host:10001`` joins an existing cluster)."""
+    if name not in RUNNERS:
+        raise InputError(f"unknown runner {name!r}; known: {', '.join(RUNNERS)}", field="--runner")
+    if name == "local":
+        if ray_address is not None:
+            raise InputError("--ray-address needs --runner ray", field="--ray-address")
+        from claimcheck.replication.runners.local import LocalRunner
+
+        return LocalRunner()
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        raise InputError("the ray runner needs the 'ray' package (pip install 'ray[default]')", field="--runner")
+    from claimcheck.replication.runners.ray_runner import RayRunner
+
+    return RayRunner(ray_address)
+
+
 def replicate(req: PlanRequest, ctx: RunContext, progress: Progress | None = None, runner=None) -> ReplicateResult:
     """Run what the plan still needs (everything not stored and not blocked), storing each run."""
     from claimcheck.results.store import open_store

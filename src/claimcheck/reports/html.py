@@ -197,11 +197,17 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> str:
         out.append(f'<p><span class="mark">attributed</span> {escape(attributed_note(cv))}</p>')
     out.append(f"<p>Overall: {badge(cv.overall.value)} rule {escape(cv.overall_rule)}: "
                f"{escape(rule_text(rules, cv.overall_rule))}</p>")
-    spans = claim_spans(cv)
+    all_spans = claim_spans(cv)
+    # An implied value is on another scale (the missing cells' score, not the claimed gain): own plot.
+    spans = [s for s in all_spans if s.role != "implied"]
+    implied = [s for s in all_spans if s.role == "implied"]
     if spans:
         caption = "Reported interval against every derived and replicated interval."
         if fidelity_mark(cv.replication) and cv.replication.spans:
             caption += f" Replicated intervals come from a {fidelity_mark(cv.replication)} replication."
+        if implied:
+            caption += (" Implied values (not found numbers, on the missing cells' own scale, so not drawn): "
+                        + "; ".join(f"{s.label} [{s.lo:.2f}, {s.hi:.2f}]" for s in implied) + ".")
         out.append(f"<figure>{render_svg_intervals(spans)}<figcaption>{escape(caption)}</figcaption></figure>")
     out.append(f'<div class="tier" id="{a}-source"><h4>Source tier: {badge(cv.source.verdict)}</h4>')
     out.append(_tier_body(cv.source))

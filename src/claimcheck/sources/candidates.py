@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from claimcheck.sources.numbers import WrittenNumber, extract_numbers
 
 if TYPE_CHECKING:
-    from claimcheck.sources.latex import Table
+    from claimcheck.sources.tables import Table
 
 MAX_CELLS = 10  # cells listed per candidate: enough to point at the right row, few enough to read
 

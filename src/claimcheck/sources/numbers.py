@@ -119,7 +119,7 @@ def parse_written_number(text: str) -> WrittenNumber | None:
 
 
 # ------------------------------------------------------------------------------------- table cells
-# "EM/F1", "P/R/F1": written without spaces (" / " joins stacked header rows, see latex.py)
+# "EM/F1", "P/R/F1": written without spaces (" / " joins stacked header rows, see tables.assemble_table)
 _PAIR_HEADER = re.compile(r"(?<![\w])([A-Za-z][\w.-]*(?:/[A-Za-z][\w.-]*)+)")
 _SPREAD_SEPARATORS = {"±", "+/-", "+-", "∓"}
 

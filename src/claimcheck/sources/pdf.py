@@ -17,7 +17,7 @@ from pathlib import Path
 
 from claimcheck.errors import InputError
 from claimcheck.sources.candidates import Section
-from claimcheck.sources.latex import GridCell, Table, assemble_table
+from claimcheck.sources.tables import GridCell, Table, assemble_table
 
 MIN_TEXT_CHARS = 200  # fewer extractable characters than this in the whole PDF = no text layer
 

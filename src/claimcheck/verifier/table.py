@@ -85,14 +85,16 @@ class Table:
         self.rows = list(observations)
         self.used: list[Observation] = []
         self._index: dict[tuple[str, str, str, str], list[Observation]] = {}
+        self._present: set[tuple[str, str, str]] = set()
         for o in self.rows:
             self._index.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+            self._present.add((o.system, o.task, o.split))
 
     def systems(self) -> set[str]:
         return {o.system for o in self.rows}
 
     def has(self, system: str, task: str, split: str) -> bool:
-        return any(k[0] == system and k[1] == task and k[3] == split for k in self._index)
+        return (system, task, split) in self._present
 
     def metric_value(self, system: str, task: str, metric: str, split: str) -> Interval | None:
         """The metric averaged over languages ('avg' cells are used as they are)."""

@@ -157,8 +157,18 @@ def squad_rows(files: Sequence[Rows]) -> list[dict]:
 
 
 def hellaswag_rows(files: Sequence[Rows]) -> list[dict]:
+    """As jiant builds HellaSwag: the prompt is ``ctx_a`` and each choice is ``ctx_b + " " + ending``
+    (``ctx_b`` is the start of the sentence the ending completes, so it belongs with each choice; the
+    hub's ``ctx`` is ``ctx_a`` and ``ctx_b`` joined). An empty ``ctx_b`` adds no leading space."""
     return [
-        {"context": r["ctx"], "question": "", "choices": list(r["endings"]), "label": int(r["label"])} for f in files for r in f
+        {
+            "context": r["ctx_a"],
+            "question": "",
+            "choices": [f"{r['ctx_b']} {e}" if r["ctx_b"] else e for e in r["endings"]],
+            "label": int(r["label"]),
+        }
+        for f in files
+        for r in f
     ]
 
 

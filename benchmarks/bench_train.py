@@ -1,0 +1,396 @@
+"""Benchmark (not a test): claimcheck's training loop against the Hugging Face ``Trainer``.
+
+Both paths fine-tune the same model (same tokenizer, same ``AutoModel`` encoder class, same initial
+weights) with the same head on the same features, and both trained models are scored by the same
+evaluation code, so only the training loop differs:
+
+* claimcheck: ``claimcheck.replication.train.Trainer``, built as ``claimcheck replicate`` builds it
+  (``pipeline._train``): dynamic padding, length-grouped micro-batches, AdamW with no decay on biases
+  and LayerNorm, linear warm-up/decay, clipping, bf16 autocast on a GPU, resumable checkpoints in a
+  temporary folder (every 50 steps, at most once per 120 s, the ``RunContext`` defaults).
+* Hugging Face: ``transformers.Trainer`` with ``TrainingArguments`` defaults (transformers 5.23:
+  random sampler, ``DataCollatorWithPadding`` = dynamic padding, ``adamw_torch_fused``, weight decay
+  0.0, linear schedule, fp32 unless ``--trainer-bf16``, save every 500 steps). Set equal: learning
+  rate, epochs, batch size (and gradient accumulation), max length (the features are shared), warm-up
+  (the same number of steps) and seed. The model is ``encoder + PairClassificationHead`` wrapped in a
+  small ``nn.Module`` whose ``forward`` returns ``{"loss", "logits"}``: claimcheck's own head module
+  (mean pooling for mE5, dense-tanh-linear as RoBERTa's head), not ``BertForSequenceClassification``
+  (whose pooler mE5 does not ship).
+
+Data (default): the shared mE5-small (unpacked with ``../shared/tools/unpack_model.py``) and English
+XNLI dev from ``../shared/data``: rows 1-1245 train, rows 1246-2490 are scored (disjoint premises).
+Hyper-parameters: the proxy preset's XNLI target (3 epochs, batch 16, lr 3e-5, 128 tokens, 10 % warm-up).
+``--tiny``: a random-init 2-layer BERT and generated NLI rows (the smoke kit's generators).
+
+Reported: training examples/second of each path (wall time of building the trainer + ``train()``),
+the ratio, tokens, English accuracy of each (they should agree within 0.5 points), and on CUDA the MFU:
+6 x non-embedding parameters x real (non-padding) tokens / seconds / the card's dense bf16 peak.
+
+Run:
+  python benchmarks/bench_train.py --tiny                                  # quick self-check, ~15 s
+  python benchmarks/bench_train.py --model DIR [--threads 2] [--seeds 3] [--json out.json]
+  python benchmarks/bench_train.py --model DIR --device cuda [--trainer-bf16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import json
+import lzma
+import math
+import random
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import torch
+from torch import nn
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+AGREE_POINTS = 0.5
+# dense (no sparsity) bf16 tensor-core peak per card, FLOP/s, from NVIDIA's data sheets; first match wins
+BF16_PEAK = (
+    ("H100 NVL", 835e12), ("H100 PCIe", 756e12), ("H100", 989e12), ("GH200", 989e12), ("H200", 989e12),
+    ("A100", 312e12), ("L40S", 362e12), ("L4", 121e12),
+)
+
+
+@dataclass(frozen=True)
+class Setup:
+    model: str  # model directory
+    encoder: object  # EncoderSpec (pooling, text prefix, random_init)
+    hp: object  # TrainHParams
+    train: list  # canonical pair examples
+    evals: list
+    device: torch.device
+    label: str  # what ran, for the report
+
+
+@dataclass
+class PathResult:
+    path: str  # "claimcheck" | "hf-trainer"
+    seed: int
+    examples: int  # training examples processed
+    seconds: float
+    real_tokens: int  # non-padding tokens processed in training
+    padded_tokens: int  # tokens processed including padding
+    steps: int
+    accuracy: float  # English accuracy on the scored rows, points
+
+    @property
+    def examples_per_second(self) -> float:
+        return self.examples / self.seconds
+
+
+# -- data and model -----------------------------------------------------------------------------------------
+
+def save_tiny_kit(root: Path, n_rows: int, seed: int = 0) -> tuple[Path, Path]:
+    """Generated XNLI-style rows (CRLF, xz, premise groups of 3) and a config-only tiny BERT model."""
+    from claimcheck.replication.smoke import nli_rows, save_smoke_model
+
+    rows = nli_rows(random.Random(seed), math.ceil(n_rows / 3))
+    data = root / "data"
+    (data / "xnli").mkdir(parents=True, exist_ok=True)
+    with lzma.open(data / "xnli" / "dev-en.tsv.xz", "wb") as f:
+        f.write("".join(f"{a}\t{b}\t{y}\r\n" for a, b, y in rows).encode("utf-8"))
+    model = save_smoke_model(root / "model", [t for a, b, _ in rows for t in (a, b)])
+    return data, model
+
+
+def load_rows(data_dir: Path, rows: tuple[int, int], cache: Path) -> list[dict]:
+    from claimcheck.replication.tasks import get_task
+    from claimcheck.replication.tasks.loading import load_examples
+
+    return load_examples(get_task("xnli"), "dev", "en", data_dir=data_dir, cache_dir=cache, rows=rows).examples
+
+
+def build_setup(args, work: Path) -> Setup:
+    from claimcheck.replication import environment as env
+    from claimcheck.replication.presets import PROXY, SMOKE, XNLI_EVAL_ROWS, XNLI_TRAIN_ROWS
+
+    preset = SMOKE if args.tiny else PROXY
+    if args.tiny:
+        n_train, n_eval = args.train_examples or 120, args.eval_examples or 120
+        data, model = save_tiny_kit(work / "tiny", n_train + n_eval)
+        train_rows, eval_rows = (0, n_train), (n_train, n_train + n_eval)
+    else:
+        data, model = Path(args.data_dir), args.model or unpack_shared_model(work)
+        if not (data / "xnli" / "dev-en.tsv.xz").is_file():
+            sys.exit(f"no English XNLI dev file under {data} (pass --data-dir, or --tiny)")
+        train_rows = (XNLI_TRAIN_ROWS[0], XNLI_TRAIN_ROWS[0] + (args.train_examples or 1245))
+        eval_rows = (XNLI_EVAL_ROWS[0], XNLI_EVAL_ROWS[0] + (args.eval_examples or 1245))
+    hp = preset.target("xnli").hparams
+    changes = {"epochs": args.epochs, "batch_size": args.batch_size, "max_length": args.max_length, "lr": args.lr}
+    hp = replace(hp, **{k: v for k, v in changes.items() if v is not None})
+    device = env.choose_device(args.device)
+    if device.type == "cpu":
+        env.configure_cpu_threads(args.threads or (1 if args.tiny else None))
+    cache = work / "datasets-cache"
+    train, evals = load_rows(data, train_rows, cache), load_rows(data, eval_rows, cache)
+    what = "tiny random-init BERT, generated NLI rows" if args.tiny else f"{Path(model).name}, English XNLI dev"
+    label = f"{what}: train rows {train_rows[0] + 1}-{train_rows[0] + len(train)}, scored rows {eval_rows[0] + 1}-{eval_rows[0] + len(evals)}"
+    return Setup(str(model), preset.model.encoder, hp, train, evals, device, label)
+
+
+def unpack_shared_model(work: Path) -> str:
+    """The shared mE5-small pack unpacked into ``work`` (the pack's own tool; it verifies checksums)."""
+    import subprocess
+
+    pack, tool = SHARED / "models" / "me5-small-q4", SHARED / "tools" / "unpack_model.py"
+    if not pack.is_dir():
+        sys.exit(f"no model: pass --model DIR (an unpacked mE5-small) or use --tiny ({pack} is absent)")
+    out = work / "me5-small"
+    subprocess.run([sys.executable, str(tool), str(pack), str(out)], check=True, stdout=subprocess.DEVNULL)
+    return str(out)
+
+
+def fresh_model(setup: Setup, seed: int):
+    """Tokenizer, encoder and head with the weights both paths start from (a function of the seed)."""
+    from claimcheck.replication.encoder import load_encoder, load_tokenizer
+    from claimcheck.replication.heads.pair_classification import PairClassificationHead
+    from claimcheck.replication.tasks import get_task
+
+    tokenizer = load_tokenizer(setup.model)
+    encoder = load_encoder(setup.encoder, setup.model, seed=seed)
+    torch.manual_seed(seed)  # head initialisation, as pipeline._train does
+    head = PairClassificationHead(get_task("xnli"), encoder.config.hidden_size, pooling=setup.encoder.pooling,
+                                  text_prefix=setup.encoder.text_prefix)
+    return tokenizer, encoder.to(setup.device), head.to(setup.device)
+
+
+def accuracy_of(encoder, head, tokenizer, setup: Setup) -> float:
+    """Both paths are scored by claimcheck's evaluation code (length-sorted batches, same precision)."""
+    from claimcheck.replication.evaluate import predict_features
+
+    features = head.featurize(setup.evals, tokenizer, setup.hp.max_length)
+    preds = predict_features(encoder, head, features, pad_id=int(tokenizer.pad_token_id), device=setup.device)
+    return float(head.score(setup.evals, features, preds)["accuracy"])
+
+
+def _sync(device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+@contextlib.contextmanager
+def _restored_torch_flags():
+    """``seed_everything`` sets process-wide flags (deterministic kernels, TF32); keep them out of the
+    other path."""
+    saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
+             torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(saved[0], warn_only=saved[1])
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved[2], saved[3]
+
+
+# -- the two paths --------------------------------------------------------------------------------------------
+
+def run_claimcheck(setup: Setup, seed: int, work: Path) -> PathResult:
+    from claimcheck.replication import environment as env
+    from claimcheck.replication.encoder import pad_id_of
+    from claimcheck.replication.runners.base import RunContext
+    from claimcheck.replication.train import Trainer
+
+    ctx = RunContext(home=work)  # checkpoint cadence of `claimcheck replicate`
+    with _restored_torch_flags():
+        env.seed_everything(seed, setup.device)
+        tokenizer, encoder, head = fresh_model(setup, seed)
+        features = head.featurize(setup.train, tokenizer, setup.hp.max_length)
+        _sync(setup.device)
+        t0 = time.perf_counter()
+        trainer = Trainer(encoder, {"xnli": head}, {"xnli": features}, hp=setup.hp, seed=seed, device=setup.device,
+                          pad_id=pad_id_of(tokenizer), precision="auto", checkpoint_dir=work / f"cc-{seed}" / "checkpoint",
+                          checkpoint_every=ctx.checkpoint_every, checkpoint_seconds=ctx.checkpoint_seconds)
+        result = trainer.train()
+        _sync(setup.device)
+        seconds = time.perf_counter() - t0
+        lengths = [[len(features[i]["input_ids"]) for i in idx] for _, idx in trainer.schedule]
+        accuracy = accuracy_of(encoder, head, tokenizer, setup)
+    return PathResult("claimcheck", seed, result.examples_seen, seconds, sum(map(sum, lengths)),
+                      sum(len(b) * max(b) for b in lengths), result.steps, accuracy)
+
+
+class HFPairClassifier(nn.Module):
+    """``encoder`` + claimcheck's head in the shape ``transformers.Trainer`` expects; it also counts
+    what it trains on (examples, real and padded tokens), without a device sync."""
+
+    def __init__(self, encoder, head):
+        super().__init__()
+        self.encoder, self.head = encoder, head
+        self.examples, self.padded_tokens = 0, 0
+        self.register_buffer("real_tokens", torch.zeros((), dtype=torch.long), persistent=False)
+
+    def forward(self, input_ids, attention_mask, labels=None):  # [B, T], [B, T], [B]
+        from claimcheck.replication.encoder import run_encoder
+
+        batch = {"input_ids": input_ids, "attention_mask": attention_mask}
+        logits = self.head(run_encoder(self.encoder, batch, self.head.layer), batch)  # [B, C]
+        if self.training:
+            self.examples += int(input_ids.shape[0])
+            self.padded_tokens += int(input_ids.numel())
+            self.real_tokens += attention_mask.sum()
+        out = {"logits": logits}
+        if labels is not None:
+            out["loss"] = self.head.loss(logits, {"label": labels})
+        return out
+
+
+def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False) -> PathResult:
+    import datasets
+    from transformers import Trainer, TrainingArguments
+
+    tokenizer, encoder, head = fresh_model(setup, seed)
+    features = head.featurize(setup.train, tokenizer, setup.hp.max_length)  # the same features
+    rows = [{"input_ids": f["input_ids"], "attention_mask": [1] * len(f["input_ids"]), "label": f["label"]} for f in features]
+    dataset = datasets.Dataset.from_list(rows)
+    model = HFPairClassifier(encoder, head)
+    hp = setup.hp
+    steps = math.ceil(round(hp.epochs * math.ceil(len(rows) / hp.batch_size)) / hp.grad_accum)
+    args = TrainingArguments(
+        output_dir=str(work / f"hf-{seed}"),
+        learning_rate=hp.lr,
+        num_train_epochs=hp.epochs,
+        per_device_train_batch_size=hp.batch_size,
+        gradient_accumulation_steps=hp.grad_accum,
+        warmup_steps=int(hp.warmup * steps),  # claimcheck's warm-up step count (train.build_optimizer)
+        seed=seed,
+        use_cpu=setup.device.type == "cpu",
+        bf16=bf16,
+    )
+    _sync(setup.device)
+    t0 = time.perf_counter()
+    trainer = Trainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer)
+    output = trainer.train()
+    _sync(setup.device)
+    seconds = time.perf_counter() - t0
+    accuracy = accuracy_of(model.encoder, model.head, tokenizer, setup)
+    return PathResult("hf-trainer", seed, model.examples, seconds, int(model.real_tokens), model.padded_tokens,
+                      output.global_step, accuracy)
+
+
+# -- FLOPs and the report -------------------------------------------------------------------------------------
+
+def non_embedding_params(setup: Setup) -> int:
+    """Parameters a token's forward/backward multiplies through: encoder minus embeddings, plus the head."""
+    _, encoder, head = fresh_model(setup, 0)
+    embed = sum(p.numel() for p in encoder.embeddings.parameters())
+    return sum(p.numel() for p in encoder.parameters()) - embed + sum(p.numel() for p in head.parameters())
+
+
+def bf16_peak(device_name: str) -> tuple[str, float] | None:
+    for card, peak in BF16_PEAK:
+        if card.lower() in device_name.lower():
+            return card, peak
+    return None
+
+
+def mfu(params: int, tokens: int, seconds: float, peak: float) -> float:
+    """Model FLOPs utilisation: 6 * N * D training FLOPs over the time, as a share of the peak."""
+    return 6.0 * params * tokens / seconds / peak
+
+
+def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | None) -> dict:
+    out = {}
+    for path in ("claimcheck", "hf-trainer"):
+        rs = [r for r in results if r.path == path]
+        seconds = sum(r.seconds for r in rs)
+        s = {"examples_per_second": sum(r.examples for r in rs) / seconds, "seconds": seconds,
+             "accuracy": sum(r.accuracy for r in rs) / len(rs), "real_tokens": sum(r.real_tokens for r in rs),
+             "padded_tokens": sum(r.padded_tokens for r in rs)}
+        s["padding_share"] = 1 - s["real_tokens"] / s["padded_tokens"]
+        s["flops_per_second"] = 6.0 * params * s["real_tokens"] / seconds
+        if peak is not None:
+            s["mfu"] = mfu(params, s["real_tokens"], seconds, peak[1])
+        out[path] = s
+    cc, hf = out["claimcheck"], out["hf-trainer"]
+    out["speed_ratio"] = cc["examples_per_second"] / hf["examples_per_second"]
+    out["accuracy_gap"] = cc["accuracy"] - hf["accuracy"]
+    out["accuracies_agree"] = abs(out["accuracy_gap"]) <= AGREE_POINTS
+    return out
+
+
+def render(summary: dict, results: list[PathResult], meta: dict) -> str:
+    lines = [f"bench_train: {meta['label']}", f"  device {meta['device']}; hyper-parameters {meta['hp']}",
+             f"  non-embedding parameters {meta['params']:,}; seeds {meta['seeds']}", ""]
+    head = f"  {'path':<12}{'ex/s':>10}{'seconds':>10}{'tokens':>11}{'padding':>9}{'GFLOP/s':>10}{'accuracy':>10}"
+    lines += [head + ("     MFU" if meta.get("peak") else "")]
+    for path in ("claimcheck", "hf-trainer"):
+        s = summary[path]
+        row = (f"  {path:<12}{s['examples_per_second']:>10.2f}{s['seconds']:>10.1f}{s['real_tokens']:>11,}"
+               f"{s['padding_share']:>8.0%} {s['flops_per_second'] / 1e9:>10.1f}{s['accuracy']:>10.2f}")
+        lines.append(row + (f"{s['mfu']:>8.1%}" if "mfu" in s else ""))
+    lines += ["", f"  speed ratio claimcheck / Trainer: {summary['speed_ratio']:.2f}x",
+              f"  accuracy gap {summary['accuracy_gap']:+.2f} points: "
+              + ("agree" if summary["accuracies_agree"] else "DO NOT agree") + f" within {AGREE_POINTS} points"]
+    if meta.get("peak"):
+        lines.append(f"  MFU against {meta['peak'][0]} dense bf16 peak {meta['peak'][1] / 1e12:.0f} TFLOP/s (6 x N x real tokens)")
+    if len(results) > 2:
+        lines += ["", "  per seed:"] + [f"    seed {r.seed} {r.path:<11} {r.examples_per_second:8.2f} ex/s  acc {r.accuracy:.2f}" for r in results]
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--tiny", action="store_true", help="tiny random-init model and generated data (self-check)")
+    p.add_argument("--model", help="unpacked mE5-small directory (default: unpack ../shared/models/me5-small-q4 to a temp dir)")
+    p.add_argument("--data-dir", default=str(SHARED / "data"), help="XTREME-layout data folder (default ../shared/data)")
+    p.add_argument("--train-examples", type=int, help="first N of the training rows (default 1245; tiny 120)")
+    p.add_argument("--eval-examples", type=int, help="first N of the scored rows (default 1245; tiny 120)")
+    p.add_argument("--epochs", type=float, help="default: the preset's (proxy 3, tiny 2)")
+    p.add_argument("--batch-size", type=int, help="default: the preset's (proxy 16, tiny 8)")
+    p.add_argument("--max-length", type=int, help="tokens per feature (default: proxy 128, tiny 48)")
+    p.add_argument("--lr", type=float, help="default: the preset's (proxy 3e-5, tiny 2e-3)")
+    p.add_argument("--threads", type=int, help="torch intra-op threads on a CPU (default: torch's; tiny 1)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seeds", type=int, default=1, help="repeat over seeds seed..seed+N-1, alternating which path runs first")
+    p.add_argument("--trainer-bf16", action="store_true", help="CUDA: TrainingArguments(bf16=True) instead of the fp32 default")
+    p.add_argument("--peak-tflops", type=float, help="CUDA: the card's dense bf16 peak, when not in the built-in table")
+    p.add_argument("--json", help="also write the results as JSON to this file")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp:
+        work = Path(tmp)
+        setup = build_setup(args, work)
+        results: list[PathResult] = []
+        for k in range(args.seeds):
+            seed = args.seed + k
+            order = ("claimcheck", "hf-trainer") if k % 2 == 0 else ("hf-trainer", "claimcheck")
+            for path in order:
+                if path == "claimcheck":
+                    results.append(run_claimcheck(setup, seed, work))
+                else:
+                    results.append(run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16))
+                gc.collect()
+        params = non_embedding_params(setup)
+    peak = None
+    if setup.device.type == "cuda":
+        name = torch.cuda.get_device_name(setup.device)
+        peak = (name, args.peak_tflops * 1e12) if args.peak_tflops else bf16_peak(name)
+        if peak is None:
+            print(f"note: no bf16 peak known for {name!r}; pass --peak-tflops for MFU", file=sys.stderr)
+    summary = summarise(results, params, peak)
+    from claimcheck.replication import environment as env
+
+    meta = {"label": setup.label, "device": env.describe_device(setup.device), "hp": asdict(setup.hp), "params": params,
+            "seeds": args.seeds, "peak": peak, "trainer_bf16": args.trainer_bf16, "argv": sys.argv[1:] if argv is None else argv,
+            "packages": env.package_versions()}
+    print(render(summary, results, meta))
+    payload = {"meta": meta, "summary": summary, "runs": [asdict(r) for r in results]}
+    if args.json:
+        Path(args.json).write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return payload
+
+
+if __name__ == "__main__":
+    main()

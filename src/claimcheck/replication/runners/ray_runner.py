@@ -1,0 +1,257 @@
+"""The Ray runner: the local runner's plan fanned out over a Ray cluster.
+
+    driver (claimcheck replicate --runner ray)                    workers (any node)
+      one task per intermediate stage ───────────────────────►  pipeline.ensure_intermediate(ispec, ctx)
+      one task per run, given its stage's ObjectRef ─────────►  pipeline.execute_run(spec, ctx)
+      ◄── each run's record as a dict, saved to the store by the driver as soon as it arrives
+
+* **Dependencies**: a run's task takes its intermediate stage's ObjectRef as an argument, so Ray starts
+  it only once the stage has finished (and holds no worker while it waits); the stage is trained once
+  and shared by every target that starts from it. Baseline runs start at once.
+* **Resources**: one CPU per task by default; one GPU per task when the cluster has GPUs (and the
+  context does not ask for ``device="cpu"``).
+* **Lost workers**: a task whose worker dies (killed, out of memory, node lost) is retried up to
+  ``max_retries`` times and resumes from its last training checkpoint (see ``stages.py``). Exceptions
+  are retried only when they are infrastructure errors (``OSError``, ``MemoryError``, out-of-memory);
+  a bug fails the same way twice and is not retried. A run that still fails is stored as
+  ``status="failed"`` with its error, never as a result; bad input (a ``ClaimcheckError``) stops the
+  replication with its message, as in the local runner.
+* **One store, one writer**: workers return records as dicts; the driver validates and saves each one
+  the moment it completes, in its own transaction, so a killed driver loses nothing that finished
+  (its stages stay done on disk, and the next ``replicate`` rebuilds their records without retraining).
+* **Progress**: workers report through a mailbox actor to the driver's ``Progress`` (``ray_progress.py``).
+
+Pointing it at an existing cluster
+----------------------------------
+1. Install the same claimcheck (and torch/transformers/datasets) on every node.
+2. Give every node the same **shared filesystem** path for the claimcheck home, e.g. NFS at
+   ``/shared/claimcheck``, and ``export CLAIMCHECK_HOME=/shared/claimcheck`` where the driver runs: the
+   runner sends the driver's paths (home, ``--model``, ``--data-dir``) to the workers as they are, and
+   stage checkpoints written by one node are read by another. The run store is written by the driver
+   only (``--store`` may live on the driver's local disk).
+3. Head node: ``ray start --head --port=6379``; every other node: ``ray start --address=HEAD:6379``.
+   (With Ray's token authentication, ``RAY_AUTH_MODE=token``, every node and the driver need the same
+   token: ``RAY_AUTH_TOKEN`` or ``~/.ray/auth_token``.)
+4. On the head node: ``claimcheck replicate all --preset paper --runner ray --ray-address auto``;
+   from another machine, through Ray Client: ``--ray-address ray://HEAD:10001``.
+Without ``--ray-address`` the runner starts a Ray instance on this machine and stops it at the end.
+
+Ray is imported only inside this module's functions (``import claimcheck.cli`` must stay light).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from claimcheck.errors import ClaimcheckError
+from claimcheck.replication.runners.base import NullProgress, Progress, RunContext, RunOutcome
+from claimcheck.replication.runners.local import order_runs
+from claimcheck.replication.runners.ray_progress import Mailbox, ProgressRelay, RelayedProgress
+from claimcheck.replication.spec import IntermediateSpec, RunSpec
+
+DEFAULT_MAX_RETRIES = 3
+
+
+class InfrastructureError(RuntimeError):
+    """Raised in a worker for a failure worth retrying elsewhere or later (the original error as text)."""
+
+
+def is_infrastructure_error(exc: BaseException) -> bool:
+    """Failures of the machine, not of the code or the input: worth a retry."""
+    if isinstance(exc, ClaimcheckError):
+        return False
+    return isinstance(exc, (OSError, MemoryError)) or type(exc).__name__.endswith("OutOfMemoryError")
+
+
+def describe_error(exc: BaseException) -> str:
+    """``Type: message`` and the last frames of the traceback (what a failed record keeps)."""
+    tail = "".join(traceback.format_exception(exc)[-3:]).strip()
+    return f"{type(exc).__name__}: {exc}\n{tail}"
+
+
+def task_resources(cluster: dict, device: str, cpus_per_task: float = 1.0) -> dict:
+    """Ray resource options of one task: a GPU each when the cluster has any and the run may use one."""
+    gpus = 1 if cluster.get("GPU", 0) >= 1 and device != "cpu" else 0
+    return {"num_cpus": cpus_per_task, "num_gpus": gpus}
+
+
+def absolute_context(ctx: RunContext) -> RunContext:
+    """Workers do not share the driver's working directory: send absolute paths."""
+    model = ctx.model_path
+    if model is not None and Path(model).exists():
+        model = str(Path(model).resolve())
+    return dataclasses.replace(ctx, home=Path(ctx.home).resolve(), model_path=model,
+                               data_dir=Path(ctx.data_dir).resolve() if ctx.data_dir else None)
+
+
+# -- what runs on the workers (module-level: Ray pickles them by reference) --------------------------------
+
+
+def _input_error(exc: ClaimcheckError) -> dict:
+    cls = type(exc)
+    return {"input_error": {"cls": f"{cls.__module__}:{cls.__qualname__}", "message": exc.message,
+                            "path": exc.path, "field": exc.field}}
+
+
+def _guarded(call) -> dict:
+    """Run ``call``; bad input and bugs come back as values, infrastructure errors raise (Ray retries)."""
+    try:
+        return call()
+    except ClaimcheckError as exc:
+        return _input_error(exc)
+    except Exception as exc:
+        if is_infrastructure_error(exc):
+            raise InfrastructureError(describe_error(exc)) from None
+        return {"error": describe_error(exc)}
+
+
+def stage_task(ispec: IntermediateSpec, ctx: RunContext, mailbox) -> dict:
+    from claimcheck.replication.pipeline import ensure_intermediate
+
+    progress = RelayedProgress(mailbox, ispec.key) if mailbox is not None else None
+    return _guarded(lambda: {"path": str(ensure_intermediate(ispec, ctx, progress))})
+
+
+def run_task(spec: RunSpec, ctx: RunContext, mailbox, stage: dict | None) -> dict:
+    """One run; ``stage`` is the value of its intermediate stage's task (Ray resolved the ref first)."""
+    if stage is not None and "input_error" in stage:
+        return stage
+    if stage is not None and "error" in stage:
+        return {"error": f"intermediate stage {spec.intermediate.key} failed: {stage['error']}"}
+    from claimcheck.replication.pipeline import cleanup_run, execute_run
+
+    def call() -> dict:
+        progress = RelayedProgress(mailbox, spec.run_id) if mailbox is not None else None
+        record = execute_run(spec, ctx, progress)
+        # the stage's done.json keeps the numbers: if the driver dies before saving, a re-run rebuilds the record
+        cleanup_run(spec, ctx)
+        return {"record": record.model_dump(mode="json")}
+
+    return _guarded(call)
+
+
+# -- the driver ----------------------------------------------------------------------------------------------
+
+
+def _raise_input_error(payload: dict) -> None:
+    module, _, name = payload["cls"].partition(":")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        cls = ClaimcheckError
+    raise cls(payload["message"], path=payload["path"], field=payload["field"])
+
+
+def _describe_ray_error(exc: BaseException) -> str:
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, InfrastructureError):
+        return f"InfrastructureError (after retries): {cause}"
+    if cause is not None:
+        return describe_error(cause)
+    return f"{type(exc).__name__}: {str(exc).strip()[:2000]}"
+
+
+class RayRunner:
+    """Executes runs as Ray tasks and stores each record from the driver.
+
+    ``address``: None starts a local Ray instance (unless Ray is already initialised in this process,
+    which is then used as it is); ``"auto"`` joins the cluster this machine belongs to; ``"ray://host:10001"``
+    connects through Ray Client. A Ray instance this runner started is shut down when ``run`` returns.
+    """
+
+    def __init__(self, address: str | None = None, *, max_retries: int = DEFAULT_MAX_RETRIES,
+                 cpus_per_task: float = 1.0, init_options: dict | None = None):
+        self.address, self.max_retries, self.cpus_per_task = address, max_retries, cpus_per_task
+        self.init_options = init_options or {}
+
+    def _connect(self) -> bool:
+        """Initialise Ray if needed; True when this runner owns (and must shut down) the instance."""
+        import ray
+
+        if ray.is_initialized():
+            return False
+        options = {"include_dashboard": False, "log_to_driver": False, **self.init_options}
+        if self.address:
+            options.pop("include_dashboard")  # a setting of the cluster, not of a client
+        ray.init(address=self.address, **options)
+        return True
+
+    def run(self, specs: Sequence[RunSpec], ctx: RunContext, store, progress: Progress | None = None) -> list[RunOutcome]:
+        import ray
+
+        from claimcheck.replication.pipeline import failed_record
+        from claimcheck.results.records import RunRecord
+
+        progress = progress or NullProgress()
+        stored = store.ok_ids()
+        todo = [s for s in order_runs(specs) if s.run_id not in stored]
+        if not todo:
+            return []
+        ctx = absolute_context(ctx)
+        owned = self._connect()
+        relay = None
+        pending: dict = {}
+        try:
+            options = {**task_resources(ray.cluster_resources(), ctx.device, self.cpus_per_task),
+                       "max_retries": self.max_retries, "retry_exceptions": [InfrastructureError]}
+            mailbox = None
+            if not isinstance(progress, NullProgress):
+                mailbox = ray.remote(num_cpus=0)(Mailbox).remote()
+                relay = ProgressRelay(progress, mailbox)
+            remote_stage, remote_run = ray.remote(stage_task), ray.remote(run_task)
+            stages: dict[str, object] = {}
+            for spec in todo:
+                ispec = spec.intermediate
+                if ispec is not None and ispec.key not in stages:
+                    ref = remote_stage.options(name=f"intermediate {ispec.system} seed {ispec.seed}", **options).remote(ispec, ctx, mailbox)
+                    stages[ispec.key] = ref
+                    pending[ref] = ("stage", ispec)
+            for spec in todo:
+                stage_ref = stages[spec.intermediate.key] if spec.intermediate else None
+                name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
+                pending[remote_run.options(name=name, **options).remote(spec, ctx, mailbox, stage_ref)] = ("run", spec)
+            outcomes: list[RunOutcome] = []
+            bar_stages, bar_runs = progress.task("intermediate stages", len(stages)), progress.task("runs", len(todo))
+            try:
+                while pending:
+                    ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
+                    if relay is not None:
+                        relay.drain()
+                    for ref in ready:
+                        kind, item = pending.pop(ref)
+                        try:
+                            value = ray.get(ref)
+                        except Exception as exc:  # retries exhausted: a lost worker, a raised infrastructure error
+                            value = {"error": _describe_ray_error(exc)}
+                        if relay is not None:
+                            relay.finish(item.key if kind == "stage" else item.run_id)
+                        if "input_error" in value:
+                            _raise_input_error(value["input_error"])
+                        if kind == "stage":
+                            if "error" in value:
+                                progress.note(f"intermediate stage {item.system} seed {item.seed} failed: {value['error'].splitlines()[0]}")
+                            bar_stages.advance()
+                            continue
+                        if "record" in value:
+                            record = RunRecord.model_validate(value["record"])
+                        else:
+                            record = failed_record(item, value["error"])
+                            progress.note(f"run {item.run_id} failed: {value['error'].splitlines()[0]}")
+                        outcomes.append(RunOutcome(record, store.save(record)))
+                        bar_runs.advance()
+                        bar_runs.describe(f"runs (last: {item.system} / {item.target.task} / seed {item.seed})")
+            finally:
+                bar_stages.close()
+                bar_runs.close()
+            return outcomes
+        finally:
+            for ref in pending:  # stopped early (bad input, Ctrl-C): do not leave work running
+                ray.cancel(ref, force=False)
+            if relay is not None:
+                relay.close()
+            if owned:
+                ray.shutdown()

@@ -1,0 +1,147 @@
+"""The library call behind ``claimcheck add``: read or fetch a paper, draft its file, save or diff it.
+
+``add_paper(AddRequest(...))`` reads a local source (``--tex``, ``--pdf``, ``--text``) or fetches
+``arxiv:ID[vN]`` through the cache, extracts tables and candidate claims, builds the draft with
+``claims.draft.build_draft``, and writes it to ``<registry>/<paper-id>.yaml``; when the paper
+already has a file (in the registry folder, else among the bundled ones) that file is left alone and
+the outcome carries a ``PaperDiff`` instead. ``render_add_outcome`` is what the command prints.
+
+Effects live here (files, the network through ``sources.arxiv``); ``claims.draft`` stays pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from claimcheck.claims.draft import (
+    Extraction, PaperDiff, PaperMeta, build_draft, diff_paper_files, render_diff, render_paper_yaml, save_paper_file,
+)
+from claimcheck.claims.models import PaperFile
+from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
+from claimcheck.errors import InputError
+
+
+@dataclass(frozen=True)
+class AddRequest:
+    arxiv: str | None = None  # "arxiv:2005.13013v2"
+    pdf: Path | None = None
+    tex: Path | None = None
+    text: Path | None = None
+    registry: Path = Path("claims")
+    offline: bool = False
+    paper_id: str | None = None
+    out: Path | None = None  # write the draft here instead of <registry>/<paper-id>.yaml
+
+
+@dataclass(frozen=True)
+class AddOutcome:
+    paper_file: PaperFile
+    origin: str
+    existing: Path | None  # the file this paper already has (the registry folder's, else the bundled one)
+    written: Path | None  # where the draft was written (None: only a diff was shown)
+    diff: PaperDiff | None
+    fetch_note: str = ""
+
+
+def find_paper_file(registry: Path, paper_id: str) -> Path | None:
+    """The registry file whose ``paper.id`` is ``paper_id`` (``<id>.yaml`` first), if any."""
+    direct = registry / f"{paper_id}.yaml"
+    if direct.is_file():
+        return direct
+    if not registry.is_dir():
+        return None
+    for path in sorted([*registry.rglob("*.yaml"), *registry.rglob("*.yml")]):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # unreadable: not recognisably this paper (`claimcheck validate` reports it)
+        if isinstance(data, dict) and isinstance(data.get("paper"), dict) and data["paper"].get("id") == paper_id:
+            return path
+    return None
+
+
+def _local_id(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.name.split(".")[0]).strip("-._") or "paper"
+
+
+def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extraction, str, list[str]]:
+    """(extraction, title, authors) of a LaTeX source, a PDF or a text file."""
+    from claimcheck.sources import latex, pdf
+    from claimcheck.sources.candidates import find_candidates
+
+    if kind == "latex":
+        tex = latex.load_latex_source(source) if req.tex else latex.load_latex_bytes(source.read_bytes(), str(source))
+        tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
+        return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex)
+    if kind == "pdf":
+        text = "\n\n".join(pdf.load_pdf_text(source))
+    else:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read text file ({exc})", path=str(source)) from None
+    sections = pdf.text_sections(text)
+    origin = "pdf-text" if kind == "pdf" else "text"
+    tables = pdf.text_tables(text, origin)
+    return Extraction(origin, tables, find_candidates(sections, tables)), pdf.text_title(text), []
+
+
+def add_paper(req: AddRequest) -> AddOutcome:
+    """Fetch or read a paper, draft its file, and write it, or diff it against the existing one."""
+    local = [(p, k) for p, k in ((req.tex, "latex"), (req.pdf, "pdf"), (req.text, "text")) if p is not None]
+    if len(local) > 1:
+        raise InputError("give at most one of --tex, --pdf, --text")
+    if not local and not req.arxiv:
+        raise InputError("nothing to add: give arxiv:ID, --tex DIR|TARBALL, --pdf FILE or --text FILE")
+    for path, _ in local:
+        if not path.exists():
+            raise InputError("no such file or folder", path=str(path))
+    fetched, note = None, ""
+    if req.arxiv:
+        from claimcheck.sources.arxiv import fetch_arxiv, parse_arxiv_ref
+
+        fetched = fetch_arxiv(parse_arxiv_ref(req.arxiv), offline=req.offline, want_source=not local)
+        note = f"{fetched.requests} request(s) to arXiv" if fetched.requests else "arXiv files from the cache (no request)"
+    source, kind = local[0] if local else (fetched.source, fetched.kind)
+    extraction, title, authors = _extract(req, source, kind)
+    if fetched is not None:
+        p = fetched.paper
+        meta = PaperMeta(id=req.paper_id or p.id, version=p.version, title=p.title, authors=p.authors, year=p.year,
+                         locator=f"arXiv:{p.id.replace('_', '/')}{p.version}", venue=p.journal_ref, arxiv_id=p.id.replace("_", "/"))
+    else:
+        meta = PaperMeta(id=req.paper_id or _local_id(source), version="unknown", title=title, authors=authors,
+                         year=0, locator=str(source))  # a local file states neither; not guessed
+    try:
+        pf = build_draft(meta, extraction)
+    except ValueError as exc:  # a pydantic ValidationError: e.g. an id that is not a safe file name
+        raise InputError(f"cannot build a valid paper file: {exc}", field="--id") from None
+    existing = find_paper_file(req.registry, pf.paper.id) or find_paper_file(BUNDLED_PAPERS, pf.paper.id)
+    diff = diff_paper_files(load_paper_file(existing), pf) if existing else None
+    target = req.out or (None if existing else req.registry / f"{pf.paper.id}.yaml")
+    if target is not None:
+        save_paper_file(render_paper_yaml(pf, extraction.origin), target)
+    return AddOutcome(pf, extraction.origin, existing, target, diff, note)
+
+
+def render_add_outcome(o: AddOutcome) -> str:
+    """What `claimcheck add` prints (pure)."""
+    pf = o.paper_file
+    lines = [f"paper {pf.paper.id} {pf.paper.version}: {pf.paper.title}"]
+    lines.append(f"read {o.origin}: {len({c.locator.split(', row ')[0] for c in pf.paper.cells})} table(s), "
+                 f"{len(pf.paper.cells)} cell(s), {len(pf.claims)} candidate claim(s)" + (f"; {o.fetch_note}" if o.fetch_note else ""))
+    if o.origin != "latex":
+        lines.append("tables come from a text layer: LOW confidence, check every cell against the PDF")
+    if o.diff is not None:
+        lines.append(f"{o.existing} already exists and was left unchanged; what the source says now:")
+        lines.append(render_diff(o.diff))
+    if o.written is not None:
+        lines.append(f"wrote draft {o.written}")
+        lines.append("next: check each cell and claim against the paper, rewrite statements in your own words, "
+                     "set `draft: false` on what you confirm (delete the rest); `claimcheck validate` refuses drafts")
+    elif o.diff is not None:
+        lines.append("to keep the new draft, pass --out FILE (or move the old file away and run again)")
+    return "\n".join(lines)
