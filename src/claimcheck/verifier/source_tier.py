@@ -157,7 +157,11 @@ def check_source(claim: Claim, paper: Paper) -> TierResult:
         summary = f"not derivable: {reasons[0]}"
     else:
         missing = views[0].missing if views else []
-        summary = "not derivable: missing " + ("; ".join(missing[:3]) + (f"; and {len(missing) - 3} more groups" if len(missing) > 3 else ""))
+        n_cells = sum(len(group.split(": ", 1)[1].split(", ")) for group in missing)
+        if len(missing) > 2:
+            summary = (f"not derivable: {n_cells} cells missing for {len(missing)} systems; first: {missing[0]}")
+        else:
+            summary = "not derivable: missing " + "; ".join(missing)
         if reasons_implied:
             summary += "; " + reasons_implied[0]
     if claim.kind is ClaimKind.background and claim.attributed_to:
