@@ -18,6 +18,12 @@ SystemOpt = Annotated[list[str] | None, typer.Option("--system", help="Only this
 TaskOpt = Annotated[list[str] | None, typer.Option("--task", help="Only this target task, e.g. xnli (repeatable).")]
 TrainNOpt = Annotated[int | None, typer.Option("--train-examples", help="Use the first N examples of every training slice.")]
 EvalNOpt = Annotated[int | None, typer.Option("--eval-examples", help="Use the first N examples of every evaluated slice.")]
+RunnerOpt = Annotated[str, typer.Option("--runner", help="local (this process) | ray (one Ray task per stage and per run).")]
+RayAddressOpt = Annotated[str | None, typer.Option(
+    "--ray-address",
+    help="With --runner ray: 'auto' or ray://HOST:10001 joins an existing cluster (its nodes must share $CLAIMCHECK_HOME); "
+    "default: start Ray on this machine.",
+)]
 
 
 def _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model):
@@ -106,8 +112,8 @@ def replicate_cmd(
     store: StoreOpt = None, registry: RegistryOpt = None, system: SystemOpt = None, task: TaskOpt = None,
     train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None,
     keep_checkpoints: Annotated[bool, typer.Option("--keep-checkpoints", help="Keep each run's fine-tuned weights.")] = False,
-    runner: Annotated[str, typer.Option("--runner", help="local (this process) | ray (a Ray cluster: one task per stage and per run).")] = "local",
-    ray_address: Annotated[str | None, typer.Option("--ray-address", help="With --runner ray: 'auto' or ray://HOST:10001 for an existing cluster (its nodes must share $CLAIMCHECK_HOME); default: start Ray on this machine.")] = None,
+    runner: RunnerOpt = "local",
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Run what the claims still need and store every finished run (resumes where a killed run stopped).
 

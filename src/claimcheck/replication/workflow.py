@@ -144,7 +144,7 @@ def make_runner(name: str = "local", ray_address: str | None = None):
     import importlib.util
 
     if importlib.util.find_spec("ray") is None:
-        raise InputError("the ray runner needs the 'ray' package (pip install 'ray[default]')", field="--runner")
+        raise InputError("the ray runner needs the 'ray' package (pip install 'claimcheck[ray]')", field="--runner")
     from claimcheck.replication.runners.ray_runner import RayRunner
 
     return RayRunner(ray_address)

@@ -1,7 +1,7 @@
 """Progress bars across processes: Ray workers report through a mailbox actor, the driver draws them.
 
-    worker:  RelayedProgress(mailbox, source)  ──post([events])──►  Mailbox actor  ◄──take()──  driver: ProgressRelay
-                                                                                                  └─► the driver's Progress
+    worker: RelayedProgress ──post([events])──► Mailbox actor ◄──take()── driver: ProgressRelay
+                                                                              └─► the driver's Progress
 
 A worker-side ``RelayedProgress`` implements the same ``Progress`` protocol as the in-process sinks, so
 the pipeline code is unchanged. It batches events and posts them without waiting (at most one post per

@@ -1,8 +1,8 @@
 """The Ray runner: the local runner's plan fanned out over a Ray cluster.
 
-    driver (claimcheck replicate --runner ray)                    workers (any node)
-      one task per intermediate stage ───────────────────────►  pipeline.ensure_intermediate(ispec, ctx)
-      one task per run, given its stage's ObjectRef ─────────►  pipeline.execute_run(spec, ctx)
+    driver (replicate --runner ray)                 workers (any node)
+      one task per intermediate stage ─────────►  pipeline.ensure_intermediate(ispec, ctx)
+      one task per run, given its stage's ref ──►  pipeline.execute_run(spec, ctx)
       ◄── each run's record as a dict, saved to the store by the driver as soon as it arrives
 
 * **Dependencies**: a run's task takes its intermediate stage's ObjectRef as an argument, so Ray starts
@@ -47,7 +47,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from claimcheck.errors import ClaimcheckError
+from claimcheck.errors import ClaimcheckError, NetworkError
 from claimcheck.replication.runners.base import NullProgress, Progress, RunContext, RunOutcome
 from claimcheck.replication.runners.local import order_runs
 from claimcheck.replication.runners.ray_progress import Mailbox, ProgressRelay, RelayedProgress
@@ -177,14 +177,14 @@ class RayRunner:
         options = {"include_dashboard": False, "log_to_driver": False, **self.init_options}
         if self.address:
             options.pop("include_dashboard")  # a setting of the cluster, not of a client
-        ray.init(address=self.address, **options)
+        try:
+            ray.init(address=self.address, **options)
+        except ConnectionError as exc:  # no cluster at that address (or a wrong token)
+            raise NetworkError(f"cannot reach the Ray cluster at {self.address}: {exc}", field="--ray-address") from None
         return True
 
     def run(self, specs: Sequence[RunSpec], ctx: RunContext, store, progress: Progress | None = None) -> list[RunOutcome]:
         import ray
-
-        from claimcheck.replication.pipeline import failed_record
-        from claimcheck.results.records import RunRecord
 
         progress = progress or NullProgress()
         stored = store.ok_ids()
@@ -193,65 +193,85 @@ class RayRunner:
             return []
         ctx = absolute_context(ctx)
         owned = self._connect()
-        relay = None
+        mailbox = relay = None
         pending: dict = {}
         try:
-            options = {**task_resources(ray.cluster_resources(), ctx.device, self.cpus_per_task),
-                       "max_retries": self.max_retries, "retry_exceptions": [InfrastructureError]}
-            mailbox = None
             if not isinstance(progress, NullProgress):
                 mailbox = ray.remote(num_cpus=0)(Mailbox).remote()
                 relay = ProgressRelay(progress, mailbox)
-            remote_stage, remote_run = ray.remote(stage_task), ray.remote(run_task)
-            stages: dict[str, object] = {}
-            for spec in todo:
-                ispec = spec.intermediate
-                if ispec is not None and ispec.key not in stages:
-                    ref = remote_stage.options(name=f"intermediate {ispec.system} seed {ispec.seed}", **options).remote(ispec, ctx, mailbox)
-                    stages[ispec.key] = ref
-                    pending[ref] = ("stage", ispec)
-            for spec in todo:
-                stage_ref = stages[spec.intermediate.key] if spec.intermediate else None
-                name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
-                pending[remote_run.options(name=name, **options).remote(spec, ctx, mailbox, stage_ref)] = ("run", spec)
-            outcomes: list[RunOutcome] = []
-            bar_stages, bar_runs = progress.task("intermediate stages", len(stages)), progress.task("runs", len(todo))
-            try:
-                while pending:
-                    ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
-                    if relay is not None:
-                        relay.drain()
-                    for ref in ready:
-                        kind, item = pending.pop(ref)
-                        try:
-                            value = ray.get(ref)
-                        except Exception as exc:  # retries exhausted: a lost worker, a raised infrastructure error
-                            value = {"error": _describe_ray_error(exc)}
-                        if relay is not None:
-                            relay.finish(item.key if kind == "stage" else item.run_id)
-                        if "input_error" in value:
-                            _raise_input_error(value["input_error"])
-                        if kind == "stage":
-                            if "error" in value:
-                                progress.note(f"intermediate stage {item.system} seed {item.seed} failed: {value['error'].splitlines()[0]}")
-                            bar_stages.advance()
-                            continue
-                        if "record" in value:
-                            record = RunRecord.model_validate(value["record"])
-                        else:
-                            record = failed_record(item, value["error"])
-                            progress.note(f"run {item.run_id} failed: {value['error'].splitlines()[0]}")
-                        outcomes.append(RunOutcome(record, store.save(record)))
-                        bar_runs.advance()
-                        bar_runs.describe(f"runs (last: {item.system} / {item.target.task} / seed {item.seed})")
-            finally:
-                bar_stages.close()
-                bar_runs.close()
-            return outcomes
+            n_stages = self._submit(todo, ctx, mailbox, pending)
+            return self._collect(pending, n_stages, len(todo), store, progress, relay)
         finally:
             for ref in pending:  # stopped early (bad input, Ctrl-C): do not leave work running
-                ray.cancel(ref, force=False)
+                try:
+                    ray.cancel(ref, force=False)
+                except Exception:  # already finished, or the cluster is gone: nothing left to stop
+                    pass
             if relay is not None:
                 relay.close()
+                ray.kill(mailbox)
             if owned:
                 ray.shutdown()
+
+    def _submit(self, todo: list[RunSpec], ctx: RunContext, mailbox, pending: dict) -> int:
+        """One task per intermediate stage, then one per run (given its stage's ref); returns the stage count."""
+        import ray
+
+        options = {**task_resources(ray.cluster_resources(), ctx.device, self.cpus_per_task),
+                   "max_retries": self.max_retries, "retry_exceptions": [InfrastructureError]}
+        remote_stage, remote_run = ray.remote(stage_task), ray.remote(run_task)
+        stages: dict[str, object] = {}
+        for spec in todo:
+            ispec = spec.intermediate
+            if ispec is not None and ispec.key not in stages:
+                name = f"intermediate {ispec.system} seed {ispec.seed}"
+                stages[ispec.key] = remote_stage.options(name=name, **options).remote(ispec, ctx, mailbox)
+                pending[stages[ispec.key]] = ("stage", ispec)
+        for spec in todo:
+            stage_ref = stages[spec.intermediate.key] if spec.intermediate else None
+            name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
+            pending[remote_run.options(name=name, **options).remote(spec, ctx, mailbox, stage_ref)] = ("run", spec)
+        return len(stages)
+
+    def _collect(self, pending: dict, n_stages: int, n_runs: int, store, progress: Progress, relay) -> list[RunOutcome]:
+        """Store each run's record the moment its task completes (failed runs as failed records)."""
+        import ray
+
+        from claimcheck.replication.pipeline import failed_record
+        from claimcheck.results.records import RunRecord
+
+        outcomes: list[RunOutcome] = []
+        bar_stages, bar_runs = progress.task("intermediate stages", n_stages), progress.task("runs", n_runs)
+        try:
+            while pending:
+                ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
+                if relay is not None:
+                    relay.drain()
+                for ref in ready:
+                    kind, item = pending.pop(ref)
+                    try:
+                        value = ray.get(ref)
+                    except Exception as exc:  # retries exhausted: a lost worker, a raised infrastructure error
+                        value = {"error": _describe_ray_error(exc)}
+                    if relay is not None:
+                        relay.finish(item.key if kind == "stage" else item.run_id)
+                    if "input_error" in value:
+                        _raise_input_error(value["input_error"])
+                    first = value["error"].splitlines()[0] if "error" in value else ""
+                    if kind == "stage":
+                        if first:
+                            progress.note(f"intermediate stage {item.system} seed {item.seed} failed: {first}")
+                        bar_stages.advance()
+                        continue
+                    if "record" in value:
+                        record = RunRecord.model_validate(value["record"])
+                    else:
+                        record = failed_record(item, value["error"])
+                        progress.note(f"run {item.run_id} failed: {first}")
+                    outcomes.append(RunOutcome(record, store.save(record)))
+                    bar_runs.advance()
+                    bar_runs.describe(f"runs (last: {item.system} / {item.target.task} / seed {item.seed})")
+        finally:
+            bar_stages.close()
+            bar_runs.close()
+        return outcomes
