@@ -82,7 +82,9 @@ def build_optimizer(params: list[tuple[str, nn.Parameter]], hp: TrainHParams, to
         {"params": [p for n, p in params if not n.endswith(no_decay)], "weight_decay": hp.weight_decay},
         {"params": [p for n, p in params if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
-    optimizer = torch.optim.AdamW(groups, lr=hp.lr)
+    # fused=True: one kernel for all tensors; on CPU ~5x faster per step than the default loop over
+    # tensors for mE5's 76 M parameters (benchmarks/bench_train.py), same update rule.
+    optimizer = torch.optim.AdamW(groups, lr=hp.lr, fused=True)
     warmup = int(hp.warmup * total_steps)
 
     def factor(step: int) -> float:  # linear warm-up to lr, then linear decay to 0

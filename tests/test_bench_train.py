@@ -1,0 +1,88 @@
+"""benchmarks/bench_train.py: both training paths run and score (tiny model, a few steps), they start
+from the same weights and see the same tokens, the MFU arithmetic, and the shared XNLI split.
+Timings are not checked here: the benchmark measures them."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+pytest.importorskip("torch", reason="the replication extra (torch, transformers, datasets) is not installed")
+pytest.importorskip("transformers")
+needs_accelerate = pytest.mark.skipif(
+    importlib.util.find_spec("accelerate") is None, reason="transformers.Trainer needs accelerate, which is not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_train", REPO / "benchmarks" / "bench_train.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_train"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("bench_train", None)
+
+
+@needs_accelerate
+def test_both_paths_train_a_few_steps_and_score_finite_accuracies(bench, tmp_path):
+    out = tmp_path / "bench.json"
+    bench.main(["--tiny", "--train-examples", "24", "--eval-examples", "15", "--epochs", "1", "--batch-size", "8",
+                "--threads", "1", "--json", str(out)])
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    runs = {r["path"]: r for r in payload["runs"]}
+    assert set(runs) == {"claimcheck", "hf-trainer"}
+    for r in runs.values():
+        assert r["examples"] == 24 and r["steps"] == 3, r  # one epoch of 24 examples in batches of 8
+        assert math.isfinite(r["accuracy"]) and 0 <= r["accuracy"] <= 100
+        assert r["seconds"] > 0 and r["padded_tokens"] >= r["real_tokens"] > 24
+    # the same features reach both loops: one epoch = every training token once
+    assert runs["claimcheck"]["real_tokens"] == runs["hf-trainer"]["real_tokens"]
+    summary = payload["summary"]
+    assert summary["speed_ratio"] > 0 and math.isfinite(summary["speed_ratio"])
+    assert summary["accuracies_agree"] == (abs(summary["accuracy_gap"]) <= 0.5)
+    assert payload["meta"]["params"] > 0 and "mfu" not in summary["claimcheck"]  # no MFU on a CPU
+
+
+def test_both_paths_start_from_the_same_weights(bench, tmp_path):
+    import torch
+
+    args = bench.parse_args(["--tiny", "--train-examples", "9", "--eval-examples", "6", "--threads", "1"])
+    setup = bench.build_setup(args, tmp_path)
+    assert len(setup.train) == 9 and len(setup.evals) == 6
+    _, enc_a, head_a = bench.fresh_model(setup, 3)
+    _, enc_b, head_b = bench.fresh_model(setup, 3)
+    _, enc_c, _ = bench.fresh_model(setup, 4)
+    for a, b in ((enc_a, enc_b), (head_a, head_b)):
+        sa, sb = a.state_dict(), b.state_dict()
+        assert sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+    assert not all(torch.equal(v, enc_c.state_dict()[k]) for k, v in enc_a.state_dict().items())
+
+
+def test_peak_lookup_and_mfu_arithmetic(bench):
+    assert bench.bf16_peak("NVIDIA H100 80GB HBM3") == ("H100", 989e12)
+    assert bench.bf16_peak("NVIDIA H100 PCIe") == ("H100 PCIe", 756e12)
+    assert bench.bf16_peak("NVIDIA H200") == ("H200", 989e12)
+    assert bench.bf16_peak("NVIDIA A100-SXM4-80GB") == ("A100", 312e12)
+    assert bench.bf16_peak("Tesla T4") is None
+    # 6 * 1e8 params * 1e6 tokens in 2 s = 3e14 FLOP/s, a third of 9e14
+    assert bench.mfu(100_000_000, 1_000_000, 2.0, 9e14) == pytest.approx(1 / 3)
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not (SHARED / "data" / "xnli" / "dev-en.tsv.xz").is_file(), reason="../shared/data is absent")
+def test_shared_xnli_split_is_1245_rows_each_with_disjoint_premises(bench, tmp_path):
+    from claimcheck.replication.presets import XNLI_EVAL_ROWS, XNLI_TRAIN_ROWS
+
+    train = bench.load_rows(SHARED / "data", XNLI_TRAIN_ROWS, tmp_path)
+    scored = bench.load_rows(SHARED / "data", XNLI_EVAL_ROWS, tmp_path)
+    assert len(train) == len(scored) == 1245
+    assert {e["label"] for e in train} == {e["label"] for e in scored} == {0, 1, 2}  # no "neutral\r" left
+    assert not {e["text_a"] for e in train} & {e["text_a"] for e in scored}
