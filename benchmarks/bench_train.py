@@ -336,7 +336,7 @@ def render(summary: dict, results: list[PathResult], meta: dict) -> str:
               f"  accuracy gap {summary['accuracy_gap']:+.2f} points: "
               + ("agree" if summary["accuracies_agree"] else "DO NOT agree") + f" within {AGREE_POINTS} points",
               "  Trainer set: lr, epochs, batch size, grad accumulation, warm-up steps, seed; the rest its defaults: weight decay 0.0"
-              " (claimcheck 0.01), adamw_torch_fused (claimcheck: torch AdamW), random batches (claimcheck: length-grouped),"
+              " (claimcheck 0.01), adamw_torch_fused (claimcheck: torch AdamW, fused too), random batches (claimcheck: length-grouped),"
               + (" bf16" if meta.get("trainer_bf16") else " fp32 (claimcheck: bf16 autocast on a GPU)")]
     if meta.get("peak"):
         lines.append(f"  MFU against {meta['peak'][0]} dense bf16 peak {meta['peak'][1] / 1e12:.0f} TFLOP/s (6 x N x real tokens)")
