@@ -140,7 +140,7 @@ def replicate_cmd(
         raise typer.Exit(EXIT_CONTRADICTED)
 
 
-runs_app = typer.Typer(help="Read, export and import stored runs.", no_args_is_help=True)
+runs_app = typer.Typer(help="Read, export and import stored runs.\n\nExample: claimcheck runs list --store runs.sqlite", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 
 

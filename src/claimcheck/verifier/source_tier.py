@@ -132,8 +132,12 @@ def check_source(claim: Claim, paper: Paper) -> TierResult:
                 lines += implied_lines
                 reasons_implied.append(f"for {claim.reported[0]} to hold they would have to average {iv.render(2)}")
                 spans.append(Span(label=f"implied ({label})", lo=iv.lo, hi=iv.hi, role="implied"))
+            cells = _cell_uses(table.used, paper)
+            weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == Reliability.low.value]
+            if implied and weak:
+                lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
             views.append(ViewResult(label=label, verdict=SourceVerdict.not_derivable, lines=lines,
-                                    cells=_cell_uses(table.used, paper), missing=render_missing(exc.missing)))
+                                    cells=cells, missing=render_missing(exc.missing)))
             continue
         verdict = judge(claim, derived)
         cells = _cell_uses(table.used, paper)
