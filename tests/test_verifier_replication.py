@@ -147,3 +147,15 @@ def test_effect_on_a_subset_of_tasks():
     v = _verdict(_runs([2.0, 2.1, 1.9], "proxy"), claim).replication
     assert v.verdict == "direction_only"
     assert "tasks not run: tydiqa" in v.lines
+
+
+def test_two_configurations_of_one_arm_are_never_averaged():
+    recs = _runs([2.0, 2.1, 1.9], "proxy")
+    recs.append(run("B", 0, [("xnli", "accuracy", 90.0)], run_id="B-0-other-config"))
+    v = _verdict(recs).replication
+    # seed 0 is ambiguous and left out; seeds 1 and 2 still decide
+    assert v.seeds == 2 and "B-0-other-config" not in v.runs
+    only_seed0 = [run("A", 0, [("xnli", "accuracy", 70.0)]), run("B", 0, [("xnli", "accuracy", 72.0)]),
+                  run("B", 0, [("xnli", "accuracy", 90.0)], run_id="B-0-other-config")]
+    v = _verdict(only_seed0).replication
+    assert v.verdict == "not_run" and "two runs give B / xnli" in v.summary and "B-0-other-config" in v.summary

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from claimcheck.claims.models import Claim
 from claimcheck.claims.registry import Registry
-from claimcheck.results.records import RunRecord, record_observations
-from claimcheck.verifier.replication_tier import check_replication, needed_systems
+from claimcheck.results.records import RunRecord
+from claimcheck.verifier.replication_tier import SeedTables, check_replication, needed_systems
 from claimcheck.verifier.source_tier import check_source
 from claimcheck.verifier.verdict import ClaimVerdict, ReplicationVerdict, SourceVerdict, TierCoverage, VerificationReport, decide_overall
 
@@ -32,12 +32,12 @@ def _index(records: Sequence[RunRecord]) -> dict[tuple[str, str], list[RunRecord
 
 
 def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord], index: dict | None = None,
-                 observations: dict | None = None) -> ClaimVerdict:
+                 tables: SeedTables | None = None) -> ClaimVerdict:
     paper = registry.paper_of(claim)
     source = check_source(claim, paper)
     index = _index(records) if index is None else index
     mine = [r for s in needed_systems(claim) for r in index.get((claim.paper_id, s), [])]
-    replication = check_replication(claim, mine, observations)
+    replication = check_replication(claim, mine, tables)
     overall, rule = decide_overall(source.verdict, replication.verdict, replication.fidelity)
     return ClaimVerdict(
         claim_id=claim.id,
@@ -93,8 +93,8 @@ def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence
     records = list(records)
     claims = registry.select(claim_ids)
     index = _index(records)
-    observations = {r.run_id: record_observations(r) for r in records}
-    verdicts = [verify_claim(c, registry, records, index, observations) for c in claims]
+    tables = SeedTables([r for r in records if r.status == "ok"])
+    verdicts = [verify_claim(c, registry, records, index, tables) for c in claims]
     return VerificationReport(
         claims=verdicts,
         coverage={"source": _coverage(verdicts, "source"), "replication": _coverage(verdicts, "replication")},

@@ -77,8 +77,24 @@ def _worst(verdicts: list[RV]) -> RV:
     return min(verdicts, key=_SEVERITY.index)
 
 
-def check_replication(claim: Claim, records: list[RunRecord], observations: dict[str, list] | None = None) -> TierResult:
-    """Judge ``claim`` on the run records; ``observations`` (run id -> rows) may be precomputed."""
+class SeedTables:
+    """One observation table per (paper, seed) over every successful run, built once per verification
+    and shared by all claims (each derivation looks up only the systems it names)."""
+
+    def __init__(self, records: list[RunRecord]):
+        rows: dict[tuple[str, int], list] = defaultdict(list)
+        for r in records:
+            rows[(r.paper_id, r.seed)].extend(record_observations(r))
+        self._tables = {key: Table(obs) for key, obs in rows.items()}
+
+    def get(self, paper_id: str, seed: int) -> Table:
+        table = self._tables[(paper_id, seed)]
+        table.used.clear()
+        return table
+
+
+def check_replication(claim: Claim, records: list[RunRecord], tables: SeedTables | None = None) -> TierResult:
+    """Judge ``claim`` on the run records (``tables`` may be shared across claims; see SeedTables)."""
     if claim.kind in (ClaimKind.setup, ClaimKind.background):
         return TierResult(verdict=RV.not_run.value, summary=f"no replication applies to a {claim.kind.value} claim")
     systems = set(needed_systems(claim))
@@ -94,13 +110,16 @@ def check_replication(claim: Claim, records: list[RunRecord], observations: dict
         by_seed[r.seed].append(r)
     per_seed: dict[int, Derived] = {}
     missing_any: list = []
+    reasons: list[str] = []
     ctx = Context(replication=True)
-    for seed, recs in sorted(by_seed.items()):
-        table = Table(o for r in recs for o in (observations[r.run_id] if observations else record_observations(r)))
+    tables = tables or SeedTables(ok)
+    for seed in sorted(by_seed):
         try:
-            per_seed[seed] = run_derivation(claim.derivation.name, table, claim.derivation.params, ctx)
+            per_seed[seed] = run_derivation(claim.derivation.name, tables.get(claim.paper_id, seed), claim.derivation.params, ctx)
         except NotDerivable as exc:
             missing_any = exc.missing or missing_any
+            if exc.reason:
+                reasons.append(exc.reason)
     used_runs = sorted(r.run_id for s in per_seed for r in by_seed[s])
     failed_ids = [f"{r.run_id} ({r.system}, seed {r.seed}): {r.error}" for r in failed]
     base = dict(runs=used_runs, failed_runs=failed_ids, seeds=len(per_seed), fidelity=fidelity, deviations=deviations)
@@ -109,6 +128,8 @@ def check_replication(claim: Claim, records: list[RunRecord], observations: dict
         if failed:
             return TierResult(verdict=RV.infra_failure.value, summary=f"{len(failed)} needed run(s) failed; {k} complete seed(s) remain", **base)
         if k == 0:
+            if reasons:
+                return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {reasons[0]}", **base)
             miss = "; ".join(render_missing(missing_any)[:3])
             return TierResult(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}", **base)
         return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {claim.tolerance.min_seeds} are needed for an interval",

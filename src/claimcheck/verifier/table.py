@@ -78,6 +78,19 @@ def paper_observations(paper: Paper, source_order: Sequence[str] | None = None) 
     return list(chosen.values())
 
 
+def _refuse_mixed_runs(rows: list[Observation]) -> None:
+    """Two runs giving the same cell for the same seed are two configurations: never average them."""
+    seen: dict[tuple, str] = {}
+    for o in rows:
+        key = (o.language, o.seed)
+        if key in seen and seen[key] != o.origin and o.origin.startswith("run:"):
+            raise NotDerivable(reason=(
+                f"two runs give {o.system} / {o.task} / {o.metric} / {o.language} for seed {o.seed} "
+                f"({seen[key][4:]} and {o.origin[4:]}): verify one configuration at a time "
+                "(a separate --store, or --no-bundled-results)"))
+        seen[key] = o.origin
+
+
 class Table:
     """Lookups over observations that record what they used and what was missing."""
 
@@ -103,6 +116,8 @@ class Table:
             return None
         avg = [o for o in rows if o.language == "avg"]
         picked = avg[:1] if avg else rows
+        if len(picked) > 1:
+            _refuse_mixed_runs(picked)
         self.used.extend(picked)
         return interval_mean(Interval(o.lo, o.hi) for o in picked)
 
