@@ -10,7 +10,7 @@ import typer
 from claimcheck.cli.app import EXIT_CONTRADICTED, RegistryOpt, app, err, expected_errors, out
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
-PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke")]
+PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
 SeedsOpt = Annotated[int, typer.Option("--seeds", help="Seeds per arm and target (seeds 1..N, the same in every arm).")]
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model hub id or local directory (proxy: the unpacked mE5-small).")]

@@ -189,6 +189,10 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
     """
     baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
     expected = list(params["expected"])
+    if ctx.replication:
+        never_run = [e for e in [baseline, *expected] if not any(table.has(e, t, split) for t in _tasks(params))]
+        if never_run:
+            raise NotDerivable(reason=f"the {', '.join(never_run)} arm(s) were not run")
     tasks, absent = _run_tasks(table, [baseline] + expected, _tasks(params), split, ctx)
     if not tasks:
         raise NotDerivable([CellKey(e, t, "*", split) for e in expected for t in absent])
