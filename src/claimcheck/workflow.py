@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from claimcheck.atomic import save_text_atomic
 from claimcheck.claims.registry import Registry, load_registry
 from claimcheck.results.collect import collect_records
 from claimcheck.verifier.engine import verify
@@ -43,8 +44,6 @@ def save_report_files(report: VerificationReport, out_dir: Path, title: str = "c
         ("report.json", render_json(report)),
     ):
         path = out_dir / name
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        save_text_atomic(path, text)
         written.append(path)
     return written

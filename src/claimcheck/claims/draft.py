@@ -16,14 +16,13 @@ Everything here is pure except ``save_paper_file`` (atomic write).
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from claimcheck.atomic import save_text_atomic
 from claimcheck.claims.models import Claim, ClaimKind, Derivation, Location, Paper, PaperFile, ReportedCell, Source
 from claimcheck.errors import RegistryError
 from claimcheck.sources.candidates import Candidate
@@ -177,18 +176,8 @@ def render_paper_yaml(pf: PaperFile, origin: str = "") -> str:
 
 
 def save_paper_file(text: str, path: Path) -> None:
-    """Write ``text`` to ``path`` atomically: a temp file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a claim file atomically (never a half-written registry file)."""
+    save_text_atomic(path, text)
 
 
 # ------------------------------------------------------------------------------------------- diff

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from claimcheck.atomic import save_text_atomic
 from claimcheck.cli.app import EXIT_INPUT, RegistryOpt, app, err, expected_errors, out
 from claimcheck.errors import InputError
 
@@ -29,13 +30,6 @@ def _render(result, fmt: str, all_in_one: bool) -> str:
     from claimcheck.reports.scorecard import render_audit_json
 
     return render_audit_json(result, all_in_one=all_in_one)
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 @app.command("audit")
@@ -71,7 +65,7 @@ def audit_cmd(
     if out_path is None:
         print(_render(result, fmt, all_in_one), end="")
     elif all_in_one or len(result.scorecards) == 1:
-        _write(out_path, _render(result, fmt, all_in_one))
+        save_text_atomic(out_path, _render(result, fmt, all_in_one))
         out.print(f"written: {out_path}", markup=False, soft_wrap=True)
     else:
         used: set[str] = set()
@@ -84,7 +78,7 @@ def audit_cmd(
                 name = f"{stem}-{n}"
             used.add(name)
             target = out_path / (name + ".scorecard" + _SUFFIX[fmt])
-            _write(target, _render(single, fmt, False))
+            save_text_atomic(target, _render(single, fmt, False))
             out.print(f"written: {target}", markup=False, soft_wrap=True)
     if result.problems:
         raise typer.Exit(EXIT_INPUT)

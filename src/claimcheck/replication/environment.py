@@ -110,6 +110,19 @@ def git_revision() -> str:
     return rev.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
+def sha256_file(path: Path) -> str:
+    """sha256 of one file, cached per (path, size, mtime) for the life of the process."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _SHA_CACHE:
+        h = hashlib.sha256()
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 22), b""):
+                h.update(block)
+        _SHA_CACHE[key] = h.hexdigest()
+    return _SHA_CACHE[key]
+
+
 def sha256_weights(model_dir: str | Path) -> str:
     """sha256 over the model's weight files (name + bytes, sorted); "" for a hub id not on disk."""
     path = Path(model_dir)
@@ -118,15 +131,7 @@ def sha256_weights(model_dir: str | Path) -> str:
         return ""
     h = hashlib.sha256()
     for f in files:
-        st = f.stat()
-        key = (str(f.resolve()), st.st_size, st.st_mtime_ns)
-        if key not in _SHA_CACHE:
-            fh = hashlib.sha256()
-            with f.open("rb") as stream:
-                for block in iter(lambda: stream.read(1 << 22), b""):
-                    fh.update(block)
-            _SHA_CACHE[key] = fh.hexdigest()
-        h.update(f.name.encode() + b"\0" + _SHA_CACHE[key].encode())
+        h.update(f.name.encode() + b"\0" + sha256_file(f).encode())
     return h.hexdigest()
 
 

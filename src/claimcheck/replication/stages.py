@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from claimcheck.atomic import save_text_atomic
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no cross-process lock
@@ -30,10 +32,7 @@ except ImportError:  # pragma: no cover - not POSIX: no cross-process lock
 
 
 def write_json_atomic(path: Path, payload: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    save_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 def read_json(path: Path) -> dict | None:

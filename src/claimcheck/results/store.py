@@ -152,16 +152,12 @@ def _row(record: RunRecord) -> tuple:
 
 def save_records_json(records: Iterable[RunRecord], path: Path) -> None:
     """Write records as a result file (``{"runs": [...]}``, sorted by run id), atomically."""
-    import os
-
+    from claimcheck.atomic import save_text_atomic
     from claimcheck.results.files import render_records_json
 
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        tmp.write_text(render_records_json(records), encoding="utf-8")
-        os.replace(tmp, path)
+        save_text_atomic(path, render_records_json(records))
     except OSError as exc:
         raise StoreError(f"cannot write the export file: {exc.strerror or exc}", path=str(path)) from None
 

@@ -32,7 +32,6 @@ import io
 import os
 import re
 import tarfile
-import tempfile
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -41,6 +40,7 @@ from typing import Callable, Literal
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
+from claimcheck.atomic import save_bytes_atomic
 from claimcheck.errors import InputError, NetworkError
 from claimcheck.home import claimcheck_home
 
@@ -215,21 +215,6 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def save_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ------------------------------------------------------------------------------------------ fetch
 def _parse_entry(data: bytes, ref: ArxivRef) -> ArxivPaper:
     try:
@@ -273,7 +258,7 @@ def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: Fetch
         if status != 200:
             raise NetworkError(f"{url}: HTTP {status}")
         paper = _parse_entry(data, ref)
-        save_atomic(folder / f"{ref.safe_id}{paper.version}.atom.xml", data)
+        save_bytes_atomic(folder / f"{ref.safe_id}{paper.version}.atom.xml", data)
     if not want_source:
         return Fetched(paper, None, "none", http.requests)
     src, pdf = folder / f"{ref.safe_id}{paper.version}.src", folder / f"{ref.safe_id}{paper.version}.pdf"
@@ -285,11 +270,11 @@ def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: Fetch
     arxiv_id = f"{ref.id}{paper.version}"
     status, data = http.get(f"{settings.files}/src/{arxiv_id}", _check_source)
     if status == 200 and not data.startswith(b"%PDF-"):
-        save_atomic(src, data)
+        save_bytes_atomic(src, data)
         return Fetched(paper, src, "latex", http.requests)
     if status != 200:  # no source on arXiv: the PDF is all there is
         status, data = http.get(f"{settings.files}/pdf/{arxiv_id}", _check_pdf)
         if status != 200:
             raise NetworkError(f"arXiv has neither source nor PDF for {arxiv_id} (HTTP {status})")
-    save_atomic(pdf, data)
+    save_bytes_atomic(pdf, data)
     return Fetched(paper, pdf, "pdf", http.requests)

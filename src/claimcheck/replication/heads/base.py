@@ -136,3 +136,20 @@ class Head(nn.Module):
     # -- evaluation (pure) ---------------------------------------------------------------------------
     def score(self, examples: Sequence[dict], features: Sequence[Feature], predictions: Sequence) -> dict[str, float]:
         raise NotImplementedError
+
+
+class SingleLabelHead(Head):
+    """A head whose logits pick one label per feature (a class, or one of several choices):
+    cross-entropy loss, argmax prediction, accuracy against ``examples[i]["label"]``."""
+
+    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+        return nn.functional.cross_entropy(logits, batch["label"])
+
+    def predict(self, logits: torch.Tensor, batch: Batch) -> list[int]:
+        return logits.argmax(dim=-1).tolist()
+
+    def score(self, examples: Sequence[dict], features: Sequence[Feature], predictions: Sequence) -> dict[str, float]:
+        from claimcheck.replication.metrics import accuracy
+
+        labels = [int(examples[f["example_index"]]["label"]) for f in features]
+        return {"accuracy": accuracy(list(predictions), labels)}

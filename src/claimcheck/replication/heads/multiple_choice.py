@@ -17,10 +17,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from claimcheck.replication.heads.base import Batch, Feature, Head, pad_lists, pool
+from claimcheck.replication.heads.base import Batch, Feature, SingleLabelHead, pad_lists, pool
 
 
-class MultipleChoiceHead(Head):
+class MultipleChoiceHead(SingleLabelHead):
     kind = "multiple_choice"
 
     def __init__(self, task, hidden_size, **options):
@@ -73,18 +73,6 @@ class MultipleChoiceHead(Head):
         x = torch.tanh(self.dense(self.dropout(x)))  # [B * K, H]
         scores = self.out(self.dropout(x)).float().view(batch["choice_mask"].shape)  # [B, K]
         return scores.masked_fill(~batch["choice_mask"], -1e4)
-
-    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-        return nn.functional.cross_entropy(logits, batch["label"])
-
-    def predict(self, logits: torch.Tensor, batch: Batch) -> list[int]:
-        return logits.argmax(dim=-1).tolist()
-
-    def score(self, examples, features, predictions) -> dict[str, float]:
-        from claimcheck.replication.metrics import accuracy
-
-        labels = [int(examples[f["example_index"]]["label"]) for f in features]
-        return {"accuracy": accuracy(list(predictions), labels)}
 
 
 HEAD = MultipleChoiceHead

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from claimcheck.replication.heads.base import Batch, Feature, Head, pool
+from claimcheck.replication.heads.base import Batch, Feature, SingleLabelHead, pool
 
 
-class PairClassificationHead(Head):
+class PairClassificationHead(SingleLabelHead):
     kind = "pair_classification"
 
     def __init__(self, task, hidden_size, **options):
@@ -44,18 +44,6 @@ class PairClassificationHead(Head):
         x = pool(hidden, batch["attention_mask"], self.pooling)  # [B, H]
         x = torch.tanh(self.dense(self.dropout(x)))  # [B, H]
         return self.out(self.dropout(x)).float()  # [B, C] logits
-
-    def loss(self, logits: torch.Tensor, batch: Batch) -> torch.Tensor:
-        return nn.functional.cross_entropy(logits, batch["label"])
-
-    def predict(self, logits: torch.Tensor, batch: Batch) -> list[int]:
-        return logits.argmax(dim=-1).tolist()
-
-    def score(self, examples, features, predictions) -> dict[str, float]:
-        from claimcheck.replication.metrics import accuracy
-
-        labels = [int(examples[f["example_index"]]["label"]) for f in features]
-        return {"accuracy": accuracy(list(predictions), labels)}
 
 
 HEAD = PairClassificationHead

@@ -8,34 +8,20 @@ Returns the examples and the sha256 of each file read (provenance).
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import DataError
+from claimcheck.replication.environment import sha256_file
 from claimcheck.replication.tasks.declaration import TaskDecl
 from claimcheck.replication.tasks.formats import FORMATS
 
-_SHA_CACHE: dict[tuple[str, int, int], str] = {}
 
 
 @dataclass(frozen=True)
 class Loaded:
     examples: list[dict]
     files: dict[str, str]  # relative path (or hub id) -> sha256 (or "hub")
-
-
-def sha256_file(path: Path) -> str:
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    if key not in _SHA_CACHE:
-        h = hashlib.sha256()
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-        _SHA_CACHE[key] = h.hexdigest()
-    return _SHA_CACHE[key]
 
 
 def _read_rows(fmt_name: str, path: Path, cache_dir: Path) -> list[dict]:
