@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import subprocess
 import sys
@@ -16,18 +15,9 @@ from claimcheck.cli import app
 from claimcheck.claims.registry import load_paper_file
 
 
-def _sibling(name: str):
-    key = f"_claimcheck_tests_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-arxiv_tests = _sibling("test_sources_arxiv")
-paper = _sibling("test_sources_paper")
+import test_sources_arxiv as arxiv_tests  # noqa: E402  (tests/ is on sys.path)
+import test_sources_paper as paper  # noqa: E402
+import test_sources_pdf as pdf_tests  # noqa: E402
 ArxivServer, atom_feed, tiny_pdf = arxiv_tests.ArxivServer, arxiv_tests.atom_feed, arxiv_tests.tiny_pdf
 runner = CliRunner()
 ID = "2101.00001"
@@ -120,7 +110,7 @@ def test_new_version_shows_what_moved_instead_of_overwriting(server, tmp_path):
 
 
 def test_arxiv_paper_without_source_is_drafted_from_its_pdf(tmp_path):
-    lines = _sibling("test_sources_pdf").PAPER_LINES
+    lines = pdf_tests.PAPER_LINES
     with ArxivServer() as srv:
         srv.routes = {"api:2101.00002v1": [("ok", atom_feed("2101.00002", "v1"))], "/src/2101.00002v1": [("status", 404, {})],
                       "/pdf/2101.00002v1": [("ok", tiny_pdf(lines))]}
@@ -173,7 +163,7 @@ def test_local_tex_folder_tarball_and_text(tmp_path):
 
 def test_local_pdf_with_and_without_text_layer(tmp_path):
     pdf = tmp_path / "toy.pdf"
-    pdf.write_bytes(tiny_pdf(_sibling("test_sources_pdf").PAPER_LINES))
+    pdf.write_bytes(tiny_pdf(pdf_tests.PAPER_LINES))
     result = add("--pdf", pdf, "--registry", tmp_path / "claims")
     assert result.exit_code == 0, result.output
     assert "LOW confidence" in result.output and "1 table(s), 8 cell(s), 3 candidate claim(s)" in result.output

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -25,17 +22,7 @@ from claimcheck.errors import RegistryError
 from claimcheck.workflow_add import find_paper_file
 
 
-def _sibling(name: str):
-    key = f"_claimcheck_tests_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-paper = _sibling("test_sources_paper")
+import test_sources_paper as paper  # noqa: E402  (tests/ is on sys.path)
 META = PaperMeta(id="2101.00001", version="v2", title="A Toy Study", authors=["Ada Lovelace", "Alan Turing"], year=2021,
                  locator="arXiv:2101.00001v2", arxiv_id="2101.00001")
 

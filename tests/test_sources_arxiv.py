@@ -9,8 +9,6 @@ reuse the server by loading this module by path (see test_add_cli.py).
 from __future__ import annotations
 
 import gzip
-import importlib.util
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,18 +20,7 @@ import pytest
 from claimcheck.errors import InputError, NetworkError
 
 
-def load_sibling(name: str):
-    """Import another test module of this folder by path (works with or without tests/__init__.py)."""
-    key = f"_claimcheck_tests_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-paper = load_sibling("test_sources_paper")
+import test_sources_paper as paper  # noqa: E402  (tests/ is on sys.path)
 
 
 def atom_feed(arxiv_id: str = "2005.13013", version: str = "v2", title: str = "A Toy Study of Transfer",

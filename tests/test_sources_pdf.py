@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,17 +10,9 @@ import pytest
 from claimcheck.errors import InputError
 
 
-def _sibling(name: str):
-    key = f"_claimcheck_tests_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
+import test_sources_arxiv as arxiv_tests  # noqa: E402  (tests/ is on sys.path)
 
-
-tiny_pdf = _sibling("test_sources_arxiv").tiny_pdf
+tiny_pdf = arxiv_tests.tiny_pdf
 
 PAPER_LINES = [
     "A Toy Study of Zero-Shot Transfer",
