@@ -5,14 +5,16 @@ weights) with the same head on the same features, and both trained models are sc
 evaluation code, so only the training loop differs:
 
 * claimcheck: ``claimcheck.replication.train.Trainer``, built as ``claimcheck replicate`` builds it
-  (``pipeline._train``): dynamic padding, length-grouped micro-batches, AdamW with no decay on biases
-  and LayerNorm, linear warm-up/decay, clipping, bf16 autocast on a GPU, resumable checkpoints in a
-  temporary folder (every 50 steps, at most once per 120 s, the ``RunContext`` defaults).
+  (``pipeline._train``): dynamic padding, length-grouped micro-batches, fused AdamW with no decay on
+  biases and LayerNorm over the used vocabulary only (``vocab_compaction``: the untouched embedding
+  rows get their weight decay in closed form, the dense result), linear warm-up/decay, clipping, bf16
+  autocast on a GPU, resumable checkpoints in a temporary folder (every 50 steps, at most once per
+  120 s, the ``RunContext`` defaults).
 * Hugging Face: ``transformers.Trainer`` with ``TrainingArguments`` defaults (transformers 5.23:
-  random sampler, ``DataCollatorWithPadding`` = dynamic padding, ``adamw_torch_fused``, weight decay
-  0.0, linear schedule, fp32 unless ``--trainer-bf16``, save every 500 steps). Set equal: learning
-  rate, epochs, batch size (and gradient accumulation), max length (the features are shared), warm-up
-  (the same number of steps) and seed. The model is ``encoder + PairClassificationHead`` wrapped in a
+  random sampler, ``DataCollatorWithPadding`` = dynamic padding, ``adamw_torch_fused``, linear
+  schedule, fp32 unless ``--trainer-bf16``, save every 500 steps). Set equal, as hyper-parameters:
+  learning rate, epochs, batch size (and gradient accumulation), max length (the features are
+  shared), warm-up (the same number of steps), weight decay and seed. The model is ``encoder + PairClassificationHead`` wrapped in a
   small ``nn.Module`` whose ``forward`` returns ``{"loss", "logits"}``: claimcheck's own head module
   (mean pooling for mE5, dense-tanh-linear as RoBERTa's head), not ``BertForSequenceClassification``
   (whose pooler mE5 does not ship).
@@ -266,6 +268,7 @@ def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False) -
         per_device_train_batch_size=hp.batch_size,
         gradient_accumulation_steps=hp.grad_accum,
         warmup_steps=int(hp.warmup * steps),  # claimcheck's warm-up step count (train.build_optimizer)
+        weight_decay=hp.weight_decay,  # a hyper-parameter: the same (the Trainer also spares biases and LayerNorm)
         seed=seed,
         use_cpu=setup.device.type == "cpu",
         bf16=bf16,
@@ -335,8 +338,9 @@ def render(summary: dict, results: list[PathResult], meta: dict) -> str:
     lines += ["", f"  speed ratio claimcheck / Trainer: {summary['speed_ratio']:.2f}x",
               f"  accuracy gap {summary['accuracy_gap']:+.2f} points: "
               + ("agree" if summary["accuracies_agree"] else "DO NOT agree") + f" within {AGREE_POINTS} points",
-              "  Trainer set: lr, epochs, batch size, grad accumulation, warm-up steps, seed; the rest its defaults: weight decay 0.0"
-              " (claimcheck 0.01), adamw_torch_fused (claimcheck: torch AdamW, fused too), random batches (claimcheck: length-grouped),"
+              "  Trainer set: lr, epochs, batch size, grad accumulation, warm-up steps, weight decay, seed; the rest its defaults:"
+              " adamw_torch_fused over every parameter (claimcheck: fused AdamW over the used vocabulary), random batches"
+              " (claimcheck: length-grouped),"
               + (" bf16" if meta.get("trainer_bf16") else " fp32 (claimcheck: bf16 autocast on a GPU)")]
     if meta.get("peak"):
         lines.append(f"  MFU against {meta['peak'][0]} dense bf16 peak {meta['peak'][1] / 1e12:.0f} TFLOP/s (6 x N x real tokens)")

@@ -9,6 +9,8 @@
 * AdamW (no decay on biases and LayerNorm weights), linear warm-up then linear decay to 0, gradient
   accumulation over ``grad_accum`` micro-batches, gradient clipping.
 * bf16 autocast on a GPU (``environment.autocast``), float32 on a CPU.
+* Only the used vocabulary is trained (``vocab_compaction``): the word-embedding rows of tokens that
+  no training feature holds get AdamW's weight decay in closed form at the end, the dense result.
 * The whole micro-batch schedule is fixed by the seed before the first step, and a checkpoint (every
   ``checkpoint_every`` steps, at most once per ``checkpoint_seconds``) holds the model, optimizer,
   scheduler, step and RNG state: a run resumed from a checkpoint continues the same
@@ -33,6 +35,7 @@ from claimcheck.replication.encoder import run_encoder
 from claimcheck.replication.environment import autocast
 from claimcheck.replication.heads.base import Feature, Head
 from claimcheck.replication.spec import TrainHParams
+from claimcheck.replication.vocab_compaction import VocabCompaction, compact_vocabulary, decay_product
 
 MicroBatch = tuple[str, list[int]]  # (task name, feature indices)
 
@@ -121,6 +124,7 @@ class Trainer:
         checkpoint_seconds: float = 0.0,
         dev_score: Callable[[], float] | None = None,
         on_step: Callable[[int, int, float], None] | None = None,
+        compact_vocab: bool = True,
     ):
         self.encoder, self.heads, self.features = encoder, nn.ModuleDict(heads), features
         self.hp, self.seed, self.device, self.pad_id, self.precision = hp, seed, device, pad_id, precision
@@ -130,8 +134,29 @@ class Trainer:
         self.on_step = on_step or (lambda step, total, loss: None)
         self.schedule = make_schedule(features, hp, seed)
         self.total_steps = math.ceil(len(self.schedule) / hp.grad_accum)
+        self.compaction: VocabCompaction | None = None
+        if compact_vocab:
+            ids = (f["input_ids"] for task_features in features.values() for f in task_features)
+            self.compaction = compact_vocabulary(self.encoder, ids, pad_id)
+        self._build_optimizer()
+        self._applied = 0  # optimizer steps the weights reflect (for the untouched rows' decay)
+
+    def _build_optimizer(self) -> None:
         named = list(self.encoder.named_parameters()) + [(f"heads.{n}", p) for n, p in self.heads.named_parameters()]
-        self.optimizer, self.scheduler = build_optimizer(named, hp, self.total_steps)
+        self.optimizer, self.scheduler = build_optimizer(named, self.hp, self.total_steps)
+
+    def _decay(self, steps: int) -> float:
+        """What ``steps`` AdamW steps did to a word-embedding row that never had a gradient."""
+        weight = self.compaction.compact.weight
+        group = next(g for g in self.optimizer.param_groups if any(p is weight for p in g["params"]))
+        factor = self.scheduler.lr_lambdas[0]  # optimizer step s runs at initial_lr * factor(s)
+        return decay_product(group["initial_lr"], group["weight_decay"], (factor(s) for s in range(steps)))
+
+    def _dev_score(self, steps: int) -> float:
+        if self.compaction is None:
+            return self.dev_score()
+        with self.compaction.expanded(self.encoder, self._decay(steps)):
+            return self.dev_score()
 
     # -- checkpoints ---------------------------------------------------------------------------------------
     def _state(self, step: int, best: float | None, bad_evals: int) -> dict:
@@ -145,6 +170,7 @@ class Trainer:
             "cuda_rng": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else None,
             "best": best,
             "bad_evals": bad_evals,
+            "vocab_used": len(self.compaction.used) if self.compaction is not None else None,
         }
 
     def _resume(self) -> tuple[int, float | None, int]:
@@ -152,6 +178,14 @@ class Trainer:
         if path is None or not path.exists():
             return 0, None, 0
         state = torch.load(path, map_location=self.device, weights_only=False)
+        used = len(self.compaction.used) if self.compaction is not None else None
+        if state.get("vocab_used") is not None and state["vocab_used"] != used:
+            raise RuntimeError(f"{path} was written while training a {state['vocab_used']}-token vocabulary, "
+                               f"this run trains {used or 'the full vocabulary'}: delete the checkpoint to start over")
+        if self.compaction is not None and state.get("vocab_used") is None:  # written by a dense trainer
+            self.compaction.restore(self.encoder, 1.0)
+            self.compaction = None
+            self._build_optimizer()
         self.encoder.load_state_dict(state["encoder"])
         self.heads.load_state_dict(state["heads"])
         self.optimizer.load_state_dict(state["optimizer"])
@@ -170,14 +204,24 @@ class Trainer:
         head = self.heads[task]
         batch = head.collate([self.features[task][i] for i in indices], self.pad_id)
         batch = {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
+        inputs = batch if self.compaction is None else {**batch, "input_ids": self.compaction.map_ids(batch["input_ids"])}
         with autocast(self.device, self.precision):
-            hidden = run_encoder(self.encoder, batch, head.layer)  # [B, T, H]
+            hidden = run_encoder(self.encoder, inputs, head.layer)  # [B, T, H]
             loss = head.loss(head(hidden, batch), batch)
         (loss * scale).backward()
         return float(loss.detach())
 
     def train(self) -> TrainResult:
         start_step, best, bad_evals = self._resume()
+        self._applied = start_step
+        try:
+            return self._loop(start_step, best, bad_evals)
+        finally:  # the encoder never stays compacted, even when training fails
+            if self.compaction is not None:
+                self.compaction.restore(self.encoder, self._decay(self._applied))
+                self.compaction = None
+
+    def _loop(self, start_step: int, best: float | None, bad_evals: int) -> TrainResult:
         self.encoder.train()
         self.heads.train()
         t0, seen, stopped = time.perf_counter(), 0, False
@@ -193,17 +237,19 @@ class Trainer:
             self.optimizer.step()
             self.scheduler.step()
             self.optimizer.zero_grad(set_to_none=True)
+            self._applied = step + 1
             if not math.isfinite(loss):
                 raise FloatingPointError(f"training loss became {loss} at step {step + 1}")
             self.on_step(step + 1, self.total_steps, loss)
             done = step + 1 == self.total_steps
             if self.dev_score is not None and ((step + 1) % self.hp.eval_every == 0 or done):
-                score = self.dev_score()
+                score = self._dev_score(step + 1)
                 self.encoder.train()
                 self.heads.train()
                 if best is None or score > best:
                     best, bad_evals = score, 0
                     best_state = {
+                        "step": step + 1,
                         "encoder": {k: v.detach().clone() for k, v in self.encoder.state_dict().items()},
                         "heads": {k: v.detach().clone() for k, v in self.heads.state_dict().items()},
                     }
@@ -225,4 +271,5 @@ class Trainer:
             if best_state is not None:
                 self.encoder.load_state_dict(best_state["encoder"])
                 self.heads.load_state_dict(best_state["heads"])
+                self._applied = best_state.get("step", self._applied)
         return TrainResult(self.total_steps, seen, time.perf_counter() - t0, start_step, stopped, best)
