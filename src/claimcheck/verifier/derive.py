@@ -18,7 +18,7 @@ from claimcheck.verifier.intervals import Interval, interval_mean, interval_sum
 from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EffectCheck:
     task: str
     system: str
@@ -26,7 +26,7 @@ class EffectCheck:
     gain: Interval
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derived:
     values: list[Interval] = field(default_factory=list)  # compared with claim.reported, in order
     labels: list[str] = field(default_factory=list)
@@ -37,13 +37,16 @@ class Derived:
     lines: list[str] = field(default_factory=list)  # the arithmetic, for the reader
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Context:
     """What a derivation may read besides the table: the paper's facts; the tier it runs for."""
 
     facts: Mapping[str, Any] = field(default_factory=dict)
     fact_quotes: Mapping[str, str] = field(default_factory=dict)
     replication: bool = False  # on replication data, candidates that were not run are left out
+    # False when the caller reads no ``lines`` (a replication's later seeds: only the first seed's lines
+    # are shown), so a derivation may skip writing them. Values, labels and the rest are unaffected.
+    explain: bool = True
 
 
 Fn = Callable[[Table, dict, Context], Derived]
@@ -70,8 +73,15 @@ def _run_tasks(table: Table, systems: Sequence[str], tasks: Sequence[str], split
     """
     if not ctx.replication:
         return list(tasks), []
-    present = [t for t in tasks if all(table.has(s, t, split) for s in systems)]
-    return present, [t for t in tasks if t not in present]
+    present, absent = [], []
+    for t in tasks:  # a plain loop: this runs once per claim and seed
+        for s in systems:
+            if not table.has(s, t, split):
+                absent.append(t)
+                break
+        else:
+            present.append(t)
+    return present, absent
 
 
 def _subset_line(present: Sequence[str], absent: Sequence[str]) -> list[str]:
@@ -105,6 +115,8 @@ def mean_score(table: Table, params: dict, ctx: Context) -> Derived:
     """Mean over ``tasks`` of a system's XTREME task score (QA = (EM + F1) / 2)."""
     system, split, tasks = params["system"], params.get("split", "test"), _tasks(params)
     value = _mean_score(table, system, tasks, split)
+    if not ctx.explain:
+        return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"])
     return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"],
                    lines=[f"mean over {', '.join(tasks)} of {system} ({split}) = {value.render(3)}"])
 
@@ -124,6 +136,8 @@ def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     if not tasks:
         raise NotDerivable([CellKey(system, t, "*", split) for t in absent])
     value = _gain(table, system, baseline, tasks, split)
+    if not ctx.explain:
+        return Derived(values=[value], labels=[f"{system} - {baseline}"])
     return Derived(values=[value], labels=[f"{system} - {baseline}"],
                    lines=[f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"]
                    + _subset_line(tasks, absent))

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import lru_cache
+
+
+_SPECS = {d: f".{d}f" for d in range(7)}  # format specs of render()
 
 
 class Interval(tuple):
@@ -40,7 +44,7 @@ class Interval(tuple):
 
     @property
     def mid(self) -> float:
-        return (self.lo + self.hi) / 2
+        return (self[0] + self[1]) / 2
 
     @property
     def width(self) -> float:
@@ -75,9 +79,11 @@ class Interval(tuple):
         return 0
 
     def render(self, digits: int = 2) -> str:
-        if self.lo == self.hi:
-            return f"{self.lo:.{digits}f}"
-        return f"[{self.lo:.{digits}f}, {self.hi:.{digits}f}]"
+        lo, hi = self
+        spec = _SPECS[digits] if digits in _SPECS else f".{digits}f"
+        if lo == hi:
+            return format(lo, spec)
+        return f"[{format(lo, spec)}, {format(hi, spec)}]"
 
 
 def interval_sum(items: Iterable[Interval]) -> Interval:
@@ -109,6 +115,7 @@ def parse_written(written: str) -> float:
     return float(written.strip().rstrip("%").replace("−", "-"))
 
 
+@lru_cache(maxsize=8192)  # pure; every claim's reported numbers are read by both tiers
 def written_interval(written: str, extra: float = 0.0) -> Interval:
     """The interval a written number stands for: +- half a unit of its last digit, plus ``extra``."""
     value = parse_written(written)

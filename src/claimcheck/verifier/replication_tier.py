@@ -30,6 +30,8 @@ from claimcheck.verifier.verdict import ReplicationVerdict as RV
 from claimcheck.verifier.verdict import Span, TierResult
 
 _FIDELITY_ORDER = {"full": 0, "reduced": 1, "proxy": 2}
+_REPLICATION = Context(replication=True)  # shared: derivations only read their context
+_REPLICATION_QUIET = Context(replication=True, explain=False)
 _SEVERITY = [RV.not_reproduced, RV.inconclusive, RV.direction_only, RV.reproduced]
 
 
@@ -73,8 +75,11 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, min_
     return RV.inconclusive, needed, text + f"; the CI includes 0 ({more})"
 
 
+_SEVERITY_RANK = {v: i for i, v in enumerate(_SEVERITY)}
+
+
 def _worst(verdicts: list[RV]) -> RV:
-    return min(verdicts, key=_SEVERITY.index)
+    return min(verdicts, key=_SEVERITY_RANK.__getitem__)
 
 
 class SeedTables:
@@ -82,9 +87,14 @@ class SeedTables:
     and shared by all claims (each derivation looks up only the systems it names)."""
 
     def __init__(self, records: list[RunRecord]):
-        rows: dict[tuple[str, int], list] = defaultdict(list)
+        rows: dict[tuple[str, int], list] = {}
         for r in records:
-            rows[(r.paper_id, r.seed)].extend(record_observations(r))
+            key = (r.paper_id, r.seed)
+            group = rows.get(key)
+            if group is None:
+                rows[key] = record_observations(r)
+            else:
+                group.extend(record_observations(r))
         self._tables = {key: Table(obs) for key, obs in rows.items()}
 
     def get(self, paper_id: str, seed: int) -> Table:
@@ -93,34 +103,81 @@ class SeedTables:
         return table
 
 
-def check_replication(claim: Claim, records: list[RunRecord], tables: SeedTables | None = None) -> TierResult:
-    """Judge ``claim`` on the run records (``tables`` may be shared across claims; see SeedTables)."""
+class RunGroup:
+    """Runs of one or more arms, sorted the way the replication tier reads them: failed runs, and
+    successful runs by seed (each in record order), with their fidelities and deviations.
+
+    ``verify`` gathers one group per (paper, system) and shares it across claims, so each claim
+    reads its arms' groups instead of scanning their records again."""
+
+    __slots__ = ("failed", "by_seed", "fidelities", "deviations")
+
+    def __init__(self, records: list[RunRecord]):
+        self.failed: list[RunRecord] = []
+        self.by_seed: dict[int, list[RunRecord]] = {}
+        self.fidelities: set[str] = set()
+        self.deviations: set[str] = set()
+        for r in records:
+            if r.status != "ok":
+                self.failed.append(r)
+                continue
+            self.fidelities.add(r.fidelity)
+            self.deviations.update(r.deviations)
+            group = self.by_seed.get(r.seed)
+            if group is None:
+                self.by_seed[r.seed] = [r]
+            else:
+                group.append(r)
+
+
+def check_replication(claim: Claim, records: list[RunRecord], tables: SeedTables | None = None,
+                      systems: list[str] | None = None) -> TierResult:
+    """Judge ``claim`` on the run records (``tables`` may be shared across claims; see SeedTables;
+    ``systems``: ``needed_systems(claim)`` when the caller has it already)."""
     if claim.kind in (ClaimKind.setup, ClaimKind.background):
-        return TierResult(verdict=RV.not_run.value, summary=f"no replication applies to a {claim.kind.value} claim")
-    systems = set(needed_systems(claim))
-    relevant = [r for r in records if r.paper_id == claim.paper_id and r.system in systems]
-    if not relevant:
-        return TierResult(verdict=RV.not_run.value, summary=f"no runs of {', '.join(sorted(systems))} in the results")
-    failed = [r for r in relevant if r.status != "ok"]
-    ok = [r for r in relevant if r.status == "ok"]
-    fidelity = max((r.fidelity for r in ok), key=_FIDELITY_ORDER.__getitem__, default=None)
-    deviations = sorted({d for r in ok for d in r.deviations})
-    by_seed: dict[int, list[RunRecord]] = defaultdict(list)
-    for r in ok:
-        by_seed[r.seed].append(r)
+        return _not_applicable(claim)
+    systems = needed_systems(claim) if systems is None else systems
+    wanted, paper_id = set(systems), claim.paper_id
+    relevant = [r for r in records if r.paper_id == paper_id and r.system in wanted]
+    return check_replication_groups(claim, [RunGroup(relevant)] if relevant else [], tables, systems)
+
+
+def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedTables | None = None,
+                             systems: list[str] | None = None) -> TierResult:
+    """``check_replication`` on the claim's runs gathered in groups (in the order of ``records``:
+    group by group, each in record order); ``systems`` as in ``check_replication``."""
+    if claim.kind in (ClaimKind.setup, ClaimKind.background):
+        return _not_applicable(claim)
+    failed = [r for g in groups for r in g.failed]
+    if not failed and not any(g.by_seed for g in groups):
+        systems = needed_systems(claim) if systems is None else systems
+        return TierResult(verdict=RV.not_run.value, summary=f"no runs of {', '.join(sorted(set(systems)))} in the results")
+    if len(groups) == 1:
+        g = groups[0]
+        by_seed, fidelities, found_deviations = g.by_seed, g.fidelities, g.deviations
+    else:
+        by_seed, fidelities, found_deviations = {}, set(), set()
+        for g in groups:
+            fidelities |= g.fidelities
+            found_deviations |= g.deviations
+            for seed, runs in g.by_seed.items():
+                by_seed[seed] = by_seed[seed] + runs if seed in by_seed else runs
+    fidelity = max(fidelities, key=_FIDELITY_ORDER.__getitem__, default=None)
+    deviations = sorted(found_deviations)
     per_seed: dict[int, Derived] = {}
     missing_any: list = []
     reasons: list[str] = []
-    ctx = Context(replication=True)
-    tables = tables or SeedTables(ok)
+    tables = tables or SeedTables([r for runs in by_seed.values() for r in runs])
+    paper_id = claim.paper_id
+    name, params = claim.derivation.name, claim.derivation.params
     for seed in sorted(by_seed):
-        try:
-            per_seed[seed] = run_derivation(claim.derivation.name, tables.get(claim.paper_id, seed), claim.derivation.params, ctx)
+        try:  # only the first derived seed's lines are read (_coverage_notes): the others skip them
+            per_seed[seed] = run_derivation(name, tables.get(paper_id, seed), params, _REPLICATION_QUIET if per_seed else _REPLICATION)
         except NotDerivable as exc:
             missing_any = exc.missing or missing_any
             if exc.reason:
                 reasons.append(exc.reason)
-    used_runs = sorted(r.run_id for s in per_seed for r in by_seed[s])
+    used_runs = sorted([r.run_id for s in per_seed for r in by_seed[s]])
     failed_ids = [f"{r.run_id} ({r.system}, seed {r.seed}): {r.error}" for r in failed]
     base = dict(runs=used_runs, failed_runs=failed_ids, seeds=len(per_seed), fidelity=fidelity, deviations=deviations)
     k = len(per_seed)
@@ -135,6 +192,10 @@ def check_replication(claim: Claim, records: list[RunRecord], tables: SeedTables
         return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {claim.tolerance.min_seeds} are needed for an interval",
                           seeds_needed=claim.tolerance.min_seeds, **base)
     return _judge_seeds(claim, list(per_seed.values()), fidelity or "proxy", base, failed_ids)
+
+
+def _not_applicable(claim: Claim) -> TierResult:
+    return TierResult(verdict=RV.not_run.value, summary=f"no replication applies to a {claim.kind.value} claim")
 
 
 _COVERAGE_NOTES = ("averaged over", "not run", "ranked among", "tasks not run")
@@ -170,9 +231,10 @@ def _judge_seeds(claim: Claim, derived: list[Derived], fidelity: str, base: dict
         verdicts.append(v)
         needed += [n] if n else []
         lines.append(f"{label}: {text}")
-        spans.append(Span(label=f"{label} (replicated PI)", lo=s.pi.lo, hi=s.pi.hi, role="replicated_pi"))
-        spans.append(Span(label=f"{label} (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
-        spans += [Span(label=f"{label} seed value", lo=x, hi=x, role="seed") for x in values]
+        spans.append(Span(label=f"{label} (replicated PI)", lo=s.pi[0], hi=s.pi[1], role="replicated_pi"))
+        spans.append(Span(label=f"{label} (replicated CI)", lo=s.ci[0], hi=s.ci[1], role="replicated_ci"))
+        seed_label = f"{label} seed value"
+        spans += [Span(label=seed_label, lo=x, hi=x, role="seed") for x in values]
     verdict = _worst(verdicts) if verdicts else RV.not_run
     if verdict is RV.reproduced and fidelity != "full":
         verdict = RV.direction_only

@@ -18,6 +18,7 @@ from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observ
 from claimcheck.verifier.verdict import CellUse, SourceVerdict, Span, TierResult, ViewResult
 
 _RELIABILITY_RANK = {Reliability.primary: 0, Reliability.secondary: 1, Reliability.low: 2}
+_LOW = Reliability.low.value
 
 
 def reported_intervals(claim: Claim) -> list[Interval]:
@@ -77,22 +78,73 @@ def _effect_possible(expect: str, gain: Interval) -> bool:
     return gain.lo <= 0  # no_gain: not certainly positive
 
 
-def _cell_uses(rows: list[Observation], paper: Paper) -> list[CellUse]:
-    cells_by_origin = {f"cell:{c.source}:{c.locator}": c for c in paper.cells}
-    out, seen = [], set()
-    for o in rows:
-        key = (o.origin, o.system, o.task, o.language, o.metric, o.split)
-        if key in seen:
-            continue
-        seen.add(key)
-        cell = cells_by_origin.get(o.origin)
-        written = next((c.value for c in paper.cells if f"cell:{c.source}:{c.locator}" == o.origin
-                        and (c.system, c.task, c.language, c.metric) == (o.system, o.task, o.language, o.metric)), "")
-        source_id = o.origin.split(":")[1]
-        rel = next((s.reliability.value for s in paper.sources if s.id == source_id), "")
-        out.append(CellUse(system=o.system, task=o.task, language=o.language, metric=o.metric, split=o.split,
-                           value=written or (cell.value if cell else f"{o.value:g}"), origin=o.origin, reliability=rel))
-    return out
+class PaperSources:
+    """What the source tier reads of one paper, independent of the claim: the facts, the views over
+    the reported cells (de-duplicated, each with its table) and the lookups behind ``CellUse``.
+
+    ``verify`` builds one per paper and shares it across that paper's claims; a view's table records
+    the cells a derivation used, so it is cleared before each use.
+    """
+
+    def __init__(self, paper: Paper):
+        self.paper = paper
+        self.ctx = Context(facts={f.key: f.value for f in paper.facts}, fact_quotes={f.key: f.quote for f in paper.facts})
+        self._cell_views: list[tuple[str, Table]] | None = None
+        self._all_cells: Table | None = None
+        self._fact_sources = {}
+        for f in paper.facts:
+            self._fact_sources.setdefault(f.key, f.source)
+        self._cells_by_origin = {f"cell:{c.source}:{c.locator}": c for c in paper.cells}
+        self._written: dict[tuple, str] = {}
+        for c in paper.cells:  # the first cell of an origin with the same identity wins
+            self._written.setdefault((f"cell:{c.source}:{c.locator}", c.system, c.task, c.language, c.metric), c.value)
+        self._reliability: dict[str, str] = {}
+        for src in paper.sources:
+            self._reliability.setdefault(src.id, src.reliability.value)
+        self._uses: dict[Observation, CellUse] = {}
+
+    def views(self, claim: Claim) -> list[tuple[str, Table]]:
+        """(label, table) per view of the claim that differs from the views before it (see ``_views``)."""
+        if claim.derivation.name in TABLE_FREE:
+            key = claim.derivation.params.get("key")
+            fact_source = self._fact_sources.get(key)
+            if self._all_cells is None:
+                self._all_cells = Table(paper_observations(self.paper, []))
+            return [(f"source {fact_source}" if fact_source else "paper text", _fresh(self._all_cells))]
+        if self._cell_views is None:
+            self._cell_views = []
+            seen_sets: set[frozenset] = set()
+            for label, order in _views(self.paper, claim):
+                rows = paper_observations(self.paper, order)
+                fingerprint = frozenset((o.system, o.task, o.language, o.metric, o.split, o.lo, o.hi) for o in rows)
+                if fingerprint in seen_sets:
+                    continue
+                seen_sets.add(fingerprint)
+                self._cell_views.append((label, Table(rows)))
+        return [(label, _fresh(table)) for label, table in self._cell_views]
+
+    def cell_uses(self, rows: list[Observation]) -> list[CellUse]:
+        """The cells behind ``rows`` (first occurrence of each), as written in the paper."""
+        out, seen = [], set()
+        for o in rows:
+            key = (o.origin, o.system, o.task, o.language, o.metric, o.split)
+            if key in seen:
+                continue
+            seen.add(key)
+            use = self._uses.get(o)
+            if use is None:
+                cell = self._cells_by_origin.get(o.origin)
+                written = self._written.get(key[:5], "")
+                rel = self._reliability.get(o.origin.split(":")[1], "")
+                use = self._uses[o] = CellUse(system=o.system, task=o.task, language=o.language, metric=o.metric, split=o.split,
+                                              value=written or (cell.value if cell else f"{o.value:g}"), origin=o.origin, reliability=rel)
+            out.append(use)
+        return out
+
+
+def _fresh(table: Table) -> Table:
+    table.used.clear()
+    return table
 
 
 def render_missing(missing: list[CellKey]) -> list[str]:
@@ -103,23 +155,16 @@ def render_missing(missing: list[CellKey]) -> list[str]:
     return [f"{system} ({split}): {', '.join(items)}" for (system, split), items in sorted(groups.items())]
 
 
-def check_source(claim: Claim, paper: Paper) -> TierResult:
-    facts = {f.key: f.value for f in paper.facts}
-    quotes = {f.key: f.quote for f in paper.facts}
-    ctx = Context(facts=facts, fact_quotes=quotes)
+def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None) -> TierResult:
+    """Judge ``claim`` on ``paper``'s cells (``shared``: the paper's PaperSources, reused across claims)."""
+    if shared is None:
+        shared = PaperSources(paper)
+    ctx = shared.ctx
     views: list[ViewResult] = []
     spans = [Span(label=f"reported {v}", lo=iv.lo, hi=iv.hi, role="reported") for v, iv in zip(claim.reported, reported_intervals(claim))]
-    derived_lines: list[str] = []
     reasons: list[str] = []
     reasons_implied: list[str] = []
-    seen_sets: set[frozenset] = set()
-    for label, order in _views(paper, claim):
-        rows = paper_observations(paper, order)
-        fingerprint = frozenset((o.system, o.task, o.language, o.metric, o.split, o.lo, o.hi) for o in rows)
-        if fingerprint in seen_sets:
-            continue
-        seen_sets.add(fingerprint)
-        table = Table(rows)
+    for label, table in shared.views(claim):
         try:
             derived = run_derivation(claim.derivation.name, table, claim.derivation.params, ctx)
         except NotDerivable as exc:
@@ -132,19 +177,18 @@ def check_source(claim: Claim, paper: Paper) -> TierResult:
                 lines += implied_lines
                 reasons_implied.append(f"for {claim.reported[0]} to hold they would have to average {iv.render(2)}")
                 spans.append(Span(label=f"implied ({label})", lo=iv.lo, hi=iv.hi, role="implied"))
-            cells = _cell_uses(table.used, paper)
-            weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == Reliability.low.value]
+            cells = shared.cell_uses(table.used)
+            weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
             if implied and weak:
                 lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
             views.append(ViewResult(label=label, verdict=SourceVerdict.not_derivable, lines=lines,
                                     cells=cells, missing=render_missing(exc.missing)))
             continue
         verdict = judge(claim, derived)
-        cells = _cell_uses(table.used, paper)
-        weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == Reliability.low.value]
+        cells = shared.cell_uses(table.used)
+        weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
         lines = derived.lines + ([f"depends on low-reliability cells: {', '.join(weak)}"] if weak else [])
         views.append(ViewResult(label=label, verdict=verdict, lines=lines, cells=cells))
-        derived_lines += derived.lines
         for lab, iv in zip(derived.labels, derived.values):
             spans.append(Span(label=f"{lab} ({label})", lo=iv.lo, hi=iv.hi, role="derived"))
         if derived.margin is not None:
@@ -161,8 +205,8 @@ def check_source(claim: Claim, paper: Paper) -> TierResult:
         summary = f"not derivable: {reasons[0]}"
     else:
         missing = views[0].missing if views else []
-        n_cells = sum(len(group.split(": ", 1)[1].split(", ")) for group in missing)
         if len(missing) > 2:
+            n_cells = sum(len(group.split(": ", 1)[1].split(", ")) for group in missing)
             summary = (f"not derivable: {n_cells} cells missing for {len(missing)} systems; first: {missing[0]}")
         else:
             summary = "not derivable: missing " + "; ".join(missing)

@@ -7,7 +7,7 @@ incomplete beta function (continued fraction, Numerical Recipes 6.4).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,13 +67,17 @@ def t_quantile(p: float, df: float) -> float:
     for _ in range(64):  # relative precision ~1e-19 of the bracket: far below what is printed
         mid = (lo + hi) / 2
         if t_cdf(mid, df) < p:
+            if mid == lo:  # the bracket no longer moves (floats ~53 steps in): the rest would repeat this step
+                break
             lo = mid
         else:
+            if mid == hi:
+                break
             hi = mid
     return (lo + hi) / 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeedSummary:
     n: int
     mean: float
@@ -88,35 +92,80 @@ def summarize_seeds(values: Sequence[float], level: float = 0.95) -> SeedSummary
     n = len(values)
     if n < 2:
         raise ValueError("need at least two seeds for an interval")
-    if any(not math.isfinite(v) for v in values):
-        raise ValueError("seed values must be finite")
+    isfinite = math.isfinite
+    for v in values:
+        if not isfinite(v):
+            raise ValueError("seed values must be finite")
     mean = sum(values) / n
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    sd = math.sqrt(sum([(v - mean) ** 2 for v in values]) / (n - 1))
     t = t_quantile(0.5 + level / 2, n - 1)
-    ci = Interval(mean - t * sd / math.sqrt(n), mean + t * sd / math.sqrt(n))
-    pi = Interval(mean - t * sd * math.sqrt(1 + 1 / n), mean + t * sd * math.sqrt(1 + 1 / n))
-    return SeedSummary(n=n, mean=mean, sd=sd, ci=ci, pi=pi, level=level)
+    half_ci = t * sd / math.sqrt(n)
+    half_pi = t * sd * math.sqrt(1 + 1 / n)
+    return SeedSummary(n, mean, sd, Interval(mean - half_ci, mean + half_ci), Interval(mean - half_pi, mean + half_pi), level)
 
 
 def seeds_to_resolve(sd: float, target_halfwidth: float, level: float = 0.95, current: int = 2, cap: int = 1000) -> int | None:
     """Smallest seed count whose CI half-width t*sd/sqrt(n) is below ``target_halfwidth``; None if above ``cap``.
 
-    The half-width falls monotonically with n, so a binary search needs ~10 t-quantiles, not ``cap``.
+    The half-width falls monotonically with n, so the answer is where it first drops below the
+    target. A normal approximation of the t quantile puts that within a seed or two, and exact
+    quantiles (a 64-step bisection each) confirm it: about three of them instead of a binary
+    search's ten.
     """
     if target_halfwidth <= 0:
         return None
     if sd == 0:
         return max(current, 2)
+    p = 0.5 + level / 2
 
-    def halfwidth(n: int) -> float:
-        return t_quantile(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
+    def below(n: int) -> bool:
+        return t_quantile(p, n - 1) * sd / math.sqrt(n) < target_halfwidth
 
     lo, hi = max(current, 2), cap
-    if halfwidth(hi) >= target_halfwidth:
+    if not below(hi):
         return None
+    if lo < hi:
+        lo, hi = _bracket(below, lo, hi, _approx_seeds(t_quantile(p, hi - 1), sd, target_halfwidth, lo, hi))
     while lo < hi:
         mid = (lo + hi) // 2
-        if halfwidth(mid) < target_halfwidth:
+        if below(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _bracket(below: Callable[[int], bool], lo: int, hi: int, guess: int) -> tuple[int, int]:
+    """Narrow [lo, hi] (``below(hi)`` holds) around the first n where ``below`` holds, from ``guess``
+    outwards in doubling steps; two calls when the guess is right."""
+    if below(guess):
+        hi, step = guess, 1
+        while hi > lo:
+            probe = max(lo, hi - step)
+            if not below(probe):
+                return probe + 1, hi
+            hi, step = probe, step * 2
+        return lo, hi
+    lo, step = guess + 1, 1
+    while lo < hi:
+        probe = min(hi, lo + step - 1)
+        if below(probe):
+            return lo, probe
+        lo, step = probe + 1, step * 2
+    return lo, hi
+
+
+def _approx_seeds(z: float, sd: float, target_halfwidth: float, lo: int, hi: int) -> int:
+    """Where the half-width drops below the target, with the t quantile approximated by its
+    Cornish-Fisher expansion around ``z`` (a large-df t quantile is close enough)."""
+    def below(n: int) -> bool:
+        df = n - 1
+        t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df)
+        return t * sd / math.sqrt(n) < target_halfwidth
+
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if below(mid):
             hi = mid
         else:
             lo = mid + 1

@@ -26,7 +26,7 @@ PRIMARY_METRIC = {
 XTREME_TASKS = ("xnli", "pawsx", "udpos", "panx", "xquad", "mlqa", "tydiqa", "bucc2018", "tatoeba")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class CellKey:
     system: str
     task: str
@@ -99,9 +99,24 @@ class Table:
         self.used: list[Observation] = []
         self._index: dict[tuple[str, str, str, str], list[Observation]] = {}
         self._present: set[tuple[str, str, str]] = set()
+        # metric_value per key: (rows picked, their mean). A table is read by many derivations (shared
+        # across claims), and the baseline's cells are looked up by every one of them.
+        self._values: dict[tuple[str, str, str, str], tuple[list[Observation], Interval]] = {}
+        index, present = self._index, self._present
         for o in self.rows:
-            self._index.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
-            self._present.add((o.system, o.task, o.split))
+            key = (o.system, o.task, o.metric, o.split)
+            group = index.get(key)
+            if group is None:
+                index[key] = [o]
+            else:
+                group.append(o)
+            present.add((o.system, o.task, o.split))
+        values = self._values
+        for key, group in index.items():  # one row per key (every run metric): its value, computed once
+            if len(group) == 1:
+                o = group[0]
+                if o.lo <= o.hi:  # 0.0 + x: exactly interval_mean of the one interval (-0.0 becomes 0.0)
+                    values[key] = (group, Interval(0.0 + o.lo, 0.0 + o.hi))
 
     def systems(self) -> set[str]:
         return {o.system for o in self.rows}
@@ -111,15 +126,22 @@ class Table:
 
     def metric_value(self, system: str, task: str, metric: str, split: str) -> Interval | None:
         """The metric averaged over languages ('avg' cells are used as they are)."""
-        rows = self._index.get((system, task, metric, split))
+        key = (system, task, metric, split)
+        known = self._values.get(key)
+        if known is not None:
+            self.used.extend(known[0])
+            return known[1]
+        rows = self._index.get(key)
         if not rows:
             return None
         avg = [o for o in rows if o.language == "avg"]
         picked = avg[:1] if avg else rows
         if len(picked) > 1:
-            _refuse_mixed_runs(picked)
+            _refuse_mixed_runs(picked)  # raises (and is asked again next time: nothing is remembered)
         self.used.extend(picked)
-        return interval_mean(Interval(o.lo, o.hi) for o in picked)
+        value = interval_mean([Interval(o.lo, o.hi) for o in picked])
+        self._values[key] = (picked, value)
+        return value
 
     def task_score(self, system: str, task: str, split: str, missing: list[CellKey]) -> Interval | None:
         """XTREME per-task score; appends to ``missing`` what it lacked."""

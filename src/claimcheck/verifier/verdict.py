@@ -117,21 +117,29 @@ OVERALL_RULES: list[tuple[str, str]] = [
 
 def decide_overall(source: str, replication: str, fidelity: str | None) -> tuple[Overall, str]:
     """Apply the rule table to a claim's two tier verdicts."""
-    if source in (SourceVerdict.inconsistent.value, SourceVerdict.direction_error.value):
+    if source == _INCONSISTENT or source == _DIRECTION_ERROR:
         return Overall.contradicted, "R1"
-    if replication == ReplicationVerdict.not_reproduced.value and fidelity == "full":
+    if replication == _NOT_REPRODUCED and fidelity == "full":
         return Overall.contradicted, "R2"
-    if replication == ReplicationVerdict.infra_failure.value:
+    if replication == _INFRA_FAILURE:
         return Overall.infra_failure, "R3"
-    if replication == ReplicationVerdict.not_reproduced.value:
+    if replication == _NOT_REPRODUCED:
         return Overall.disputed, "R4"
-    if source == SourceVerdict.consistent.value or replication == ReplicationVerdict.reproduced.value:
+    if source == _CONSISTENT or replication == _REPRODUCED:
         return Overall.supported, "R5"
-    if replication == ReplicationVerdict.direction_only.value:
+    if replication == _DIRECTION_ONLY:
         return Overall.direction_supported, "R6"
-    if replication == ReplicationVerdict.inconclusive.value:
+    if replication == _INCONCLUSIVE:
         return Overall.inconclusive, "R7"
     return Overall.unverified, "R8"
+
+
+# The verdict values decide_overall compares with (read once: an enum's .value is a slow lookup).
+_CONSISTENT, _INCONSISTENT, _DIRECTION_ERROR = (SourceVerdict.consistent.value, SourceVerdict.inconsistent.value,
+                                                SourceVerdict.direction_error.value)
+_REPRODUCED, _DIRECTION_ONLY, _NOT_REPRODUCED, _INCONCLUSIVE, _INFRA_FAILURE = (
+    ReplicationVerdict.reproduced.value, ReplicationVerdict.direction_only.value, ReplicationVerdict.not_reproduced.value,
+    ReplicationVerdict.inconclusive.value, ReplicationVerdict.infra_failure.value)
 
 
 class TierCoverage(_Frozen):
