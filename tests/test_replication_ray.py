@@ -109,11 +109,11 @@ class _RecordingProgress:
         pass
 
 
-def _kill_when_training(work: Path, run_id: str, killed: list[int], stop: threading.Event) -> None:
-    """SIGKILL the worker that trains ``run_id`` once it has written a training checkpoint."""
-    stage = StageDir(work, run_id)
+def _kill_when_training(work: Path, key: str, killed: list[int], stop: threading.Event) -> None:
+    """SIGKILL the worker that runs the target training ``key`` once it has written a checkpoint."""
+    stage = StageDir(work, key)
     while not stop.is_set():
-        starts = [e for e in read_events(work) if e["key"] == run_id and e["stage"] == "target_train" and e["event"] == "start"]
+        starts = [e for e in read_events(work) if e["key"] == key and e["stage"] == "target_train" and e["event"] == "start"]
         if starts and stage.has_checkpoint():
             pid = starts[0]["pid"]
             if pid != os.getpid():  # never the test process itself
@@ -131,7 +131,7 @@ def test_a_worker_killed_mid_training_is_retried_and_the_run_lands(local_ray, sm
     killed: list[int] = []
     progress = _RecordingProgress()
     stop = threading.Event()
-    killer = threading.Thread(target=_kill_when_training, args=(ctx.work, spec.run_id, killed, stop), daemon=True)
+    killer = threading.Thread(target=_kill_when_training, args=(ctx.work, spec.finetune_key, killed, stop), daemon=True)
     killer.start()
     try:
         with RunStore(tmp_path / "runs.sqlite") as store:
@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_training_is_retried_and_the_run_lands(local_ray, sm
     assert killed, "the run finished before its worker could be killed"
     assert outcome.record.status == "ok", outcome.record.error
     assert [r.run_id for r in records] == [spec.run_id] and records[0].status == "ok" and records[0].metrics
-    train = [e for e in read_events(ctx.work) if e["key"] == spec.run_id and e["stage"] == "target_train"]
+    train = [e for e in read_events(ctx.work) if e["key"] == spec.finetune_key and e["stage"] == "target_train"]
     assert [e["event"] for e in train] == ["start", "resume", "done"]  # resumed from its checkpoint
     assert train[0]["pid"] == killed[0] and train[1]["pid"] != killed[0] and 0 < train[1]["step"] < 4 * 60
     # the workers' bars reached the driver's progress sink, and none is left open

@@ -2,9 +2,10 @@
 
 * ``ensure_intermediate(ispec, ctx)``: English intermediate training → an encoder checkpoint folder,
   shared by every target run that starts from it;
-* ``execute_run(spec, ctx)``: English target training (not for retrieval) → evaluation in every
-  language → a ``RunRecord`` with metrics and provenance (not yet stored: the runner stores it, then
-  calls ``cleanup_run``).
+* ``execute_run(spec, ctx)``: English target training (not for retrieval; cached by
+  ``spec.finetune_key``, so targets with the same training share it) → evaluation in every language →
+  a ``RunRecord`` with metrics and provenance (not yet stored: the runner stores it, then calls
+  ``cleanup_run``).
 
 Both can be killed at any point: a re-run reads finished stages from their ``done.json`` and resumes
 unfinished training from its last checkpoint (see ``stages.py``).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from claimcheck.replication import environment as env
@@ -175,8 +177,6 @@ def execute_run(spec: RunSpec, ctx: RunContext, progress: Progress | None = None
 
 
 def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: Progress) -> dict:
-    import torch
-
     from claimcheck.replication.encoder import load_encoder, load_tokenizer
     from claimcheck.replication.evaluate import n_scored, predict_features
 
@@ -195,31 +195,11 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
     tokenizer = load_tokenizer(base)
     encoder = load_encoder(spec.encoder, base, seed=spec.seed).to(device)
     target, hp = spec.target, spec.target.hparams or TrainHParams()
-    trained = stage.path / "trained.pt"
     if target.train is None:  # retrieval: representations of the (intermediate-trained) encoder
         head = _make_head(target.task, encoder.config.hidden_size, spec.encoder, layer=spec.encoder.retrieval_layer).to(device)
-    elif trained.exists():  # training finished before an interruption: reuse it
-        state = torch.load(trained, map_location=device, weights_only=False)
-        head = _make_head(target.task, encoder.config.hidden_size, spec.encoder).to(device)
-        encoder.load_state_dict(state["encoder"])
-        head.load_state_dict(state["head"])
-        seconds["target_train"] = state["seconds"]
-        files.update(state["data_files"])
-        stage.log("target_train", "cached")
     else:
-        t1 = time.perf_counter()
-        facts = _train(encoder, tokenizer, (target.train,), hp, spec.seed, spec.encoder, ctx, stage, device, spec.precision,
-                       progress, f"target {target.task} {spec.system} seed {spec.seed}", "target_train", dev=target.dev,
-                       head_task=target.task)
-        head = facts["heads"][target.train.task]
-        seconds["target_train"] = round(time.perf_counter() - t1, 3)
-        files.update(facts["data_files"])
-        tmp = trained.with_name(f"trained.pt.tmp-{os.getpid()}")
-        torch.save({"encoder": encoder.state_dict(), "head": head.state_dict(), "seconds": seconds["target_train"],
-                    "data_files": facts["data_files"]}, tmp)
-        os.replace(tmp, trained)
-        stage.drop("checkpoint")
-        stage.log("target_train", "done", seconds=seconds["target_train"])
+        head, seconds["target_train"], trained_files = _finetuned(spec, ctx, encoder, tokenizer, hp, device, progress)
+        files.update(trained_files)
     t2 = time.perf_counter()
     metrics = []
     for use in target.evals:
@@ -251,6 +231,40 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
     stage.mark_done(info)
     stage.log("target", "done", seconds=info["seconds"])
     return info
+
+
+def _finetuned(spec: RunSpec, ctx: RunContext, encoder, tokenizer, hp: TrainHParams, device, progress: Progress):
+    """The run's English target training -> (head, seconds, data files); ``encoder`` ends up trained.
+
+    Kept under ``spec.finetune_key``, so runs with the same training share it (trained once, under a
+    lock) until ``cleanup_run`` drops it; an interrupted training resumes from its checkpoint."""
+    import torch
+
+    target = spec.target
+    stage = StageDir(ctx.work, spec.finetune_key)
+    trained = stage.path / "trained.pt"
+    with stage.lock():
+        if trained.exists():  # trained by an earlier run (or before an interruption): reuse it
+            state = torch.load(trained, map_location=device, weights_only=False)
+            head = _make_head(target.task, encoder.config.hidden_size, spec.encoder).to(device)
+            encoder.load_state_dict(state["encoder"])
+            head.load_state_dict(state["head"])
+            stage.log("target_train", "cached", run=spec.run_id)
+            return head, state["seconds"], state["data_files"]
+        t1 = time.perf_counter()
+        facts = _train(encoder, tokenizer, (target.train,), hp, spec.seed, spec.encoder, ctx, stage, device, spec.precision,
+                       progress, f"target {target.task} {spec.system} seed {spec.seed}", "target_train", dev=target.dev,
+                       head_task=target.task)
+        head = facts["heads"][target.train.task]
+        seconds = round(time.perf_counter() - t1, 3)
+        tmp = trained.with_name(f"trained.pt.tmp-{os.getpid()}")
+        stage.path.mkdir(parents=True, exist_ok=True)
+        torch.save({"encoder": encoder.state_dict(), "head": head.state_dict(), "seconds": seconds,
+                    "data_files": facts["data_files"]}, tmp)
+        os.replace(tmp, trained)
+        stage.drop("checkpoint")
+        stage.log("target_train", "done", seconds=seconds, run=spec.run_id)
+        return head, seconds, facts["data_files"]
 
 
 def _model_identity(spec: RunSpec, ctx: RunContext) -> str:
@@ -298,7 +312,11 @@ def failed_record(spec: RunSpec, error: str) -> RunRecord:
     )
 
 
-def cleanup_run(spec: RunSpec, ctx: RunContext) -> None:
-    """After the record is stored: drop the run's fine-tuned weights (unless asked to keep them)."""
-    if not ctx.keep_checkpoints:
-        StageDir(ctx.work, spec.run_id).drop("trained.pt", "checkpoint")
+def cleanup_run(spec: RunSpec, ctx: RunContext, still_needed: Collection[str] = ()) -> None:
+    """After the record is stored: drop the run's fine-tuned weights (unless asked to keep them), except
+    a fine-tune that runs still to come share (``still_needed``: their ``finetune_key``s)."""
+    if ctx.keep_checkpoints:
+        return
+    StageDir(ctx.work, spec.run_id).drop("trained.pt", "checkpoint")  # where older versions kept them
+    if spec.finetune_key is not None and spec.finetune_key not in still_needed:
+        StageDir(ctx.work, spec.finetune_key).drop("trained.pt", "checkpoint")

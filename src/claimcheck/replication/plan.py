@@ -184,15 +184,18 @@ def _train_tokens(uses: Iterable[DataUse], hp: TrainHParams) -> float:
 
 
 def estimate_cost(runs: list[PlannedRun], stages: tuple[PlannedStage, ...], preset: Preset) -> Cost:
-    """FLOPs of what is left to do: each needed intermediate stage once, each run's target training and evaluation."""
+    """FLOPs of what is left to do: each needed intermediate stage once, each target training once (runs
+    that share a fine-tune, like XQuAD and MLQA, count it once), each run's evaluation."""
     params = preset.model.params
     todo = [r for r in runs if not r.stored and not r.blocked]
     needed_stages = {r.spec.intermediate.key for r in todo if r.spec.intermediate}
     train = sum(6 * params * _train_tokens(s.spec.train, s.spec.hparams) for s in stages if s.spec.key in needed_stages)
     evals = 0.0
+    tuned: set[str] = set()
     for r in todo:
         t = r.spec.target
-        if t.train is not None and t.hparams is not None:
+        if t.train is not None and t.hparams is not None and r.spec.finetune_key not in tuned:
+            tuned.add(r.spec.finetune_key)
             train += 6 * params * _train_tokens((t.train,), t.hparams)
         for use in t.evals:
             tokens = _size(use, training=False) * TASKS[use.task].mean_tokens * (2 if TASKS[use.task].kind == "retrieval" else 1)

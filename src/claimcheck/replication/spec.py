@@ -5,7 +5,8 @@
             └─ target: TargetSpec               English target training (None for retrieval) + evaluation
 
 Each stage is cached by the hash of its own sub-spec: ``IntermediateSpec.key`` names the checkpoint that
-every target starting from it shares; ``RunSpec.run_id`` names the run (and its record in the store).
+every target starting from it shares; ``RunSpec.finetune_key`` names the English target training that
+targets with the same training share; ``RunSpec.run_id`` names the run (and its record in the store).
 Hashes cover what changes the numbers; descriptive text (``deviations``) and where files live on this
 machine (model path, data folder, device) do not enter them, so a run done elsewhere on copied files has
 the same id. Pure: no torch, no disk.
@@ -131,6 +132,22 @@ class RunSpec:
     @property
     def run_id(self) -> str:
         return "r-" + content_hash(self.hashed())
+
+    @property
+    def finetune_key(self) -> str | None:
+        """The English target training this run evaluates (None for retrieval). Runs that train the same
+        kind of head on the same data from the same start share one fine-tuned model: XQuAD and MLQA
+        both train on SQuAD, the proxy's three QA targets on TyDiQA-en. The run id still names the run."""
+        t = self.target
+        if t.train is None:
+            return None
+        from claimcheck.replication.tasks import get_task  # the task catalog: data, no I/O
+
+        task = get_task(t.task)
+        start = self.intermediate.key if self.intermediate else to_dict(self.encoder)
+        return "f-" + content_hash({"start": start, "encoder": to_dict(self.encoder), "train": to_dict(t.train),
+                                    "dev": to_dict(t.dev) if t.dev else None, "hparams": to_dict(t.hparams) if t.hparams else None,
+                                    "head": [task.kind, list(task.labels)], "seed": self.seed, "precision": self.precision})
 
     def as_json(self) -> dict:
         d = to_dict(self)

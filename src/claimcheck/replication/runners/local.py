@@ -8,6 +8,7 @@ that fails for a reason other than bad input is stored as ``status="failed"`` an
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from collections.abc import Sequence
 
 from claimcheck.errors import ClaimcheckError
@@ -16,11 +17,26 @@ from claimcheck.replication.spec import RunSpec
 
 
 def order_runs(specs: Sequence[RunSpec]) -> list[RunSpec]:
-    """Baseline runs first, then runs grouped by intermediate stage (stable within a group)."""
-    keys: dict[str, int] = {}
-    for s in specs:
-        keys.setdefault(s.intermediate.key if s.intermediate else "", len(keys))
-    return sorted(specs, key=lambda s: (0 if s.intermediate is None else 1, keys[s.intermediate.key if s.intermediate else ""]))
+    """Baseline runs first, then runs grouped by intermediate stage, and within a group the runs that
+    share a fine-tune next to each other (otherwise in the given order)."""
+    stages: dict[str, int] = {}
+    tunes: dict[str, int] = {}
+    for i, s in enumerate(specs):
+        stages.setdefault(s.intermediate.key if s.intermediate else "", len(stages))
+        tunes.setdefault(s.finetune_key or f"run {i}", i)
+
+    def key(item: tuple[int, RunSpec]) -> tuple:
+        i, s = item
+        return (0 if s.intermediate is None else 1, stages[s.intermediate.key if s.intermediate else ""],
+                tunes[s.finetune_key or f"run {i}"], i)
+
+    return [s for _, s in sorted(enumerate(specs), key=key)]
+
+
+def shared_finetunes(specs: Sequence[RunSpec]) -> frozenset[str]:
+    """Fine-tunes (``finetune_key``) that more than one of ``specs`` evaluates."""
+    counts = Counter(s.finetune_key for s in specs if s.finetune_key)
+    return frozenset(k for k, n in counts.items() if n > 1)
 
 
 class LocalRunner:
@@ -32,6 +48,7 @@ class LocalRunner:
         progress = progress or NullProgress()
         stored = store.ok_ids()
         todo = [s for s in order_runs(specs) if s.run_id not in stored]
+        to_come = Counter(s.finetune_key for s in todo if s.finetune_key)  # runs still to use each fine-tune
         outcomes: list[RunOutcome] = []
         overall = progress.task("runs", len(todo))
         try:
@@ -46,8 +63,10 @@ class LocalRunner:
                     record = failed_record(spec, f"{type(exc).__name__}: {exc}\n{tail}")
                     progress.note(f"run {spec.run_id} failed: {type(exc).__name__}: {exc}")
                 written = store.save(record)
+                if spec.finetune_key:
+                    to_come[spec.finetune_key] -= 1
                 if record.status == "ok":
-                    cleanup_run(spec, ctx)
+                    cleanup_run(spec, ctx, {k for k, n in to_come.items() if n > 0})
                 outcomes.append(RunOutcome(record, written))
                 overall.advance()
         finally:

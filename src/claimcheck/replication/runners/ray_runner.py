@@ -49,7 +49,7 @@ from pathlib import Path
 
 from claimcheck.errors import ClaimcheckError, NetworkError
 from claimcheck.replication.runners.base import NullProgress, Progress, RunContext, RunOutcome
-from claimcheck.replication.runners.local import order_runs
+from claimcheck.replication.runners.local import order_runs, shared_finetunes
 from claimcheck.replication.runners.ray_progress import Mailbox, ProgressRelay, RelayedProgress
 from claimcheck.replication.spec import IntermediateSpec, RunSpec
 
@@ -116,8 +116,9 @@ def stage_task(ispec: IntermediateSpec, ctx: RunContext, mailbox) -> dict:
     return _guarded(lambda: {"path": str(ensure_intermediate(ispec, ctx, progress))})
 
 
-def run_task(spec: RunSpec, ctx: RunContext, mailbox, stage: dict | None) -> dict:
-    """One run; ``stage`` is the value of its intermediate stage's task (Ray resolved the ref first)."""
+def run_task(spec: RunSpec, ctx: RunContext, mailbox, stage: dict | None, shared: frozenset = frozenset()) -> dict:
+    """One run; ``stage`` is the value of its intermediate stage's task (Ray resolved the ref first);
+    ``shared``: fine-tunes other runs of the plan use too (the driver drops them at the end)."""
     if stage is not None and "input_error" in stage:
         return stage
     if stage is not None and "error" in stage:
@@ -128,7 +129,7 @@ def run_task(spec: RunSpec, ctx: RunContext, mailbox, stage: dict | None) -> dic
         progress = RelayedProgress(mailbox, spec.run_id) if mailbox is not None else None
         record = execute_run(spec, ctx, progress)
         # the stage's done.json keeps the numbers: if the driver dies before saving, a re-run rebuilds the record
-        cleanup_run(spec, ctx)
+        cleanup_run(spec, ctx, shared)
         return {"record": record.model_dump(mode="json")}
 
     return _guarded(call)
@@ -153,6 +154,15 @@ def _describe_ray_error(exc: BaseException) -> str:
     if cause is not None:
         return describe_error(cause)
     return f"{type(exc).__name__}: {str(exc).strip()[:2000]}"
+
+
+def _drop_shared_finetunes(todo: list[RunSpec], ctx: RunContext) -> None:
+    from claimcheck.replication.pipeline import cleanup_run
+
+    shared = shared_finetunes(todo)
+    for spec in todo:
+        if spec.finetune_key in shared:
+            cleanup_run(spec, ctx)
 
 
 class RayRunner:
@@ -200,7 +210,9 @@ class RayRunner:
                 mailbox = ray.remote(num_cpus=0)(Mailbox).remote()
                 relay = ProgressRelay(progress, mailbox)
             n_stages = self._submit(todo, ctx, mailbox, pending)
-            return self._collect(pending, n_stages, len(todo), store, progress, relay)
+            outcomes = self._collect(pending, n_stages, len(todo), store, progress, relay)
+            _drop_shared_finetunes(todo, ctx)
+            return outcomes
         finally:
             for ref in pending:  # stopped early (bad input, Ctrl-C): do not leave work running
                 try:
@@ -220,6 +232,7 @@ class RayRunner:
         options = {**task_resources(ray.cluster_resources(), ctx.device, self.cpus_per_task),
                    "max_retries": self.max_retries, "retry_exceptions": [InfrastructureError]}
         remote_stage, remote_run = ray.remote(stage_task), ray.remote(run_task)
+        shared = shared_finetunes(todo)
         stages: dict[str, object] = {}
         for spec in todo:
             ispec = spec.intermediate
@@ -230,7 +243,7 @@ class RayRunner:
         for spec in todo:
             stage_ref = stages[spec.intermediate.key] if spec.intermediate else None
             name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
-            pending[remote_run.options(name=name, **options).remote(spec, ctx, mailbox, stage_ref)] = ("run", spec)
+            pending[remote_run.options(name=name, **options).remote(spec, ctx, mailbox, stage_ref, shared)] = ("run", spec)
         return len(stages)
 
     def _collect(self, pending: dict, n_stages: int, n_runs: int, store, progress: Progress, relay) -> list[RunOutcome]:
