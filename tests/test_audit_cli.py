@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 try:
     from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
 except ImportError:  # tests/ imported as a package
-    from tests.audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
+    from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
 
 from claimcheck.cli import app
 

@@ -9,7 +9,7 @@ try:
         ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report, toy_registry,
     )  # fmt: skip
 except ImportError:  # tests/ imported as a package
-    from tests.audit_fixtures import (
+    from audit_fixtures import (
         ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report, toy_registry,
     )  # fmt: skip
 

@@ -150,7 +150,7 @@ def test_a_seed_exported_to_pdf_audits_like_its_text(tmp_path, result, cards):
     try:
         from audit_fixtures import pdf_from_report
     except ImportError:  # tests/ imported as a package
-        from tests.audit_fixtures import pdf_from_report
+        from audit_fixtures import pdf_from_report
     from claimcheck.workflow_audit import audit_from_disk
 
     pdf = tmp_path / "003.pdf"

@@ -17,7 +17,7 @@ from claimcheck.replication.heads.token_classification import TokenClassificatio
 from claimcheck.replication.spec import TrainHParams  # noqa: E402
 from claimcheck.replication.tasks import TASKS  # noqa: E402
 from claimcheck.replication.train import Trainer  # noqa: E402
-from tests.heads_fixtures import WORDS, tiny_encoder, tiny_tokenizer  # noqa: E402
+from heads_fixtures import WORDS, tiny_encoder, tiny_tokenizer  # noqa: E402
 
 
 def qa_examples(rng: random.Random, n: int) -> list[dict]:

@@ -9,7 +9,7 @@ pytest.importorskip("transformers")
 
 from claimcheck.replication.heads.multiple_choice import MultipleChoiceHead  # noqa: E402
 from claimcheck.replication.tasks import TASKS  # noqa: E402
-from tests.heads_fixtures import WORDS, run_eval, tiny_encoder, tiny_tokenizer, train_steps  # noqa: E402
+from heads_fixtures import WORDS, run_eval, tiny_encoder, tiny_tokenizer, train_steps  # noqa: E402
 
 
 @pytest.fixture(scope="module")

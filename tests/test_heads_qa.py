@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 
 from claimcheck.replication.heads.extractive_qa import ExtractiveQAHead  # noqa: E402
 from claimcheck.replication.tasks import TASKS  # noqa: E402
-from tests.heads_fixtures import WORDS, run_eval, tiny_encoder, tiny_tokenizer, train_steps  # noqa: E402
+from heads_fixtures import WORDS, run_eval, tiny_encoder, tiny_tokenizer, train_steps  # noqa: E402
 
 
 def make_example(qid: str, words: list[str], first: int, n: int, question: str = "who sells bread") -> dict:

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import SHARED
+from conftest import SHARED
 
 pytestmark = [
     pytest.mark.shared,

@@ -10,7 +10,7 @@ pytest.importorskip("transformers")
 from claimcheck.errors import DataError  # noqa: E402
 from claimcheck.replication.heads.token_classification import IGNORE, TokenClassificationHead  # noqa: E402
 from claimcheck.replication.tasks import TASKS  # noqa: E402
-from tests.heads_fixtures import WORDS, run_eval, tiny_encoder, tiny_tokenizer, train_steps  # noqa: E402
+from heads_fixtures import WORDS, run_eval, tiny_encoder, tiny_tokenizer, train_steps  # noqa: E402
 
 SENTENCES = [
     (["the", "merchants", "sell", "unbelievably", "extraordinary", "bread"],

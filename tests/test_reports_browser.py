@@ -19,8 +19,8 @@ try:
     from headless_chromium import chromium, find_chromium, png_pixels
     from reports_sample import build_report, hostile_claim
 except ImportError:  # tests/ imported as a package
-    from tests.headless_chromium import chromium, find_chromium, png_pixels
-    from tests.reports_sample import build_report, hostile_claim
+    from headless_chromium import chromium, find_chromium, png_pixels
+    from reports_sample import build_report, hostile_claim
 
 from claimcheck.reports.html import render_html
 from claimcheck.reports.labels import claim_spans

@@ -18,7 +18,7 @@ import pytest
 try:
     from reports_sample import build_report
 except ImportError:  # tests/ imported as a package
-    from tests.reports_sample import build_report
+    from reports_sample import build_report
 
 from claimcheck.reports.html import render_html
 from claimcheck.reports.jsonout import render_json

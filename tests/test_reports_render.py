@@ -15,7 +15,7 @@ import pytest
 try:
     from reports_sample import build_report, hostile_claim
 except ImportError:  # tests/ imported as a package
-    from tests.reports_sample import build_report, hostile_claim
+    from reports_sample import build_report, hostile_claim
 
 from claimcheck.reports.html import render_html, render_page
 from claimcheck.reports.jsonout import render_json

@@ -7,7 +7,7 @@ import pytest
 from claimcheck.verifier.engine import verify
 from claimcheck.verifier.stats import seeds_to_resolve, summarize_seeds, t_quantile
 from claimcheck.verifier.verdict import decide_overall
-from tests.verifier_fixtures import cell, make_claim, make_paper, make_registry, run
+from verifier_fixtures import cell, make_claim, make_paper, make_registry, run
 
 CLAIM = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["2.0"])
 

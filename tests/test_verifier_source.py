@@ -8,7 +8,7 @@ import pytest
 
 from claimcheck.verifier.engine import verify
 from claimcheck.verifier.intervals import Interval, written_interval
-from tests.verifier_fixtures import cell, make_claim, make_paper, make_registry
+from verifier_fixtures import cell, make_claim, make_paper, make_registry
 
 TASKS = ["xnli", "pawsx"]
 

@@ -23,7 +23,7 @@ from claimcheck.verifier.derive import Context, Derived, run_derivation
 from claimcheck.verifier.engine import verify, verify_claim
 from claimcheck.verifier.intervals import Interval, interval_mean, written_interval
 from claimcheck.verifier.table import NotDerivable, Table
-from tests.verifier_fixtures import cell, make_claim, make_paper, make_registry, run
+from verifier_fixtures import cell, make_claim, make_paper, make_registry, run
 
 TWO_SOURCES = [
     {"id": "tab", "title": "Table 1", "locator": "Table 1", "reliability": "primary"},
