@@ -150,7 +150,7 @@ class Tolerance(Frozen):
     rule: Literal["written_precision"] = "written_precision"
     extra: float = 0.0
     confidence: float = 0.95
-    min_seeds: int = 2
+    min_seeds: int = Field(2, ge=2)  # an interval over seeds needs at least two
 
     @field_validator("extra")
     @classmethod

@@ -219,6 +219,8 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
         try:
             gains[c] = _gain(table, c, baseline, tasks, split)
         except NotDerivable as exc:
+            if exc.reason:  # a refusal (e.g. two runs of one arm), not a missing cell: it stands alone
+                raise
             missing.extend(exc.missing)
     if missing:
         raise NotDerivable(missing)
@@ -250,6 +252,8 @@ def mean_better(table: Table, params: dict, ctx: Context) -> Derived:
             try:
                 scores.append(_mean_score(table, s, tasks, split))
             except NotDerivable as exc:
+                if exc.reason:  # as in top_k_gains
+                    raise
                 missing.extend(exc.missing)
         groups[key] = scores
     if missing:

@@ -180,8 +180,8 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     used_runs = sorted([r.run_id for s in per_seed for r in by_seed[s]])
     failed_ids = [f"{r.run_id} ({r.system}, seed {r.seed}): {r.error}" for r in failed]
     base = dict(runs=used_runs, failed_runs=failed_ids, seeds=len(per_seed), fidelity=fidelity, deviations=deviations)
-    k = len(per_seed)
-    if k < claim.tolerance.min_seeds:
+    k, need = len(per_seed), _min_seeds(claim)
+    if k < need:
         if failed:
             return TierResult(verdict=RV.infra_failure.value, summary=f"{len(failed)} needed run(s) failed; {k} complete seed(s) remain", **base)
         if k == 0:
@@ -189,9 +189,14 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
                 return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {reasons[0]}", **base)
             miss = "; ".join(render_missing(missing_any)[:3])
             return TierResult(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}", **base)
-        return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {claim.tolerance.min_seeds} are needed for an interval",
-                          seeds_needed=claim.tolerance.min_seeds, **base)
-    return _judge_seeds(claim, list(per_seed.values()), fidelity or "proxy", base, failed_ids)
+        return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
+                          seeds_needed=need, **base)
+    return _judge_seeds(claim, per_seed, fidelity or "proxy", base, failed_ids)
+
+
+def _min_seeds(claim: Claim) -> int:
+    """Seeds an interval needs: the claim's ``min_seeds`` (at least two: the claim model checks it)."""
+    return claim.tolerance.min_seeds
 
 
 def _not_applicable(claim: Claim) -> TierResult:
@@ -206,8 +211,9 @@ def _coverage_notes(derived: Derived) -> list[str]:
     return [line for line in derived.lines if line.startswith(_COVERAGE_NOTES)]
 
 
-def _judge_seeds(claim: Claim, derived: list[Derived], fidelity: str, base: dict, failed_ids: list[str]) -> TierResult:
+def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base: dict, failed_ids: list[str]) -> TierResult:
     level = claim.tolerance.confidence
+    derived = list(per_seed.values())
     verdicts: list[RV] = []
     lines: list[str] = _coverage_notes(derived[0])
     spans: list[Span] = []
@@ -216,11 +222,22 @@ def _judge_seeds(claim: Claim, derived: list[Derived], fidelity: str, base: dict
     reported = reported_intervals(claim)
     if first.effects:
         return _judge_effects(claim, derived, fidelity, base)
-    if first.margin is not None:
-        s = summarize_seeds([d.margin.mid for d in derived], level)
+    # A seed that ran none of the other candidates has no order margin (top_k_gains): the margin is
+    # judged over the seeds that have one, and the line names the seeds left out.
+    margins = [d.margin.mid for d in derived if d.margin is not None]
+    without = [str(seed) for seed, d in per_seed.items() if d.margin is None]
+    need = _min_seeds(claim)
+    if margins and len(margins) < need:
+        verdicts.append(RV.inconclusive)
+        needed.append(need)
+        lines.append(f"order margin: only {len(margins)} of {len(derived)} seeds ran a candidate other than the expected; "
+                     f"at least {need} are needed")
+    elif margins:
+        s = summarize_seeds(margins, level)
         v, n, text = _decide(s, None, fidelity)
         verdicts.append(v if v is not RV.reproduced or fidelity == "full" else RV.direction_only)
-        lines.append(f"order margin: {text}")
+        scope = f" over {len(margins)} of {len(derived)} seeds (no other candidate was run in seed(s) {', '.join(without)})" if without else ""
+        lines.append(f"order margin{scope}: {text}")
         spans.append(Span(label="order margin (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
         needed += [n] if n else []
     for i, label in enumerate(first.labels):
@@ -252,7 +269,13 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
             by_key[(e.task, e.system, e.expect)].append(e.gain.mid)
     per_task: dict[str, list[str]] = defaultdict(list)  # task -> outcomes "ok" | "against" | "unclear"
     lines, spans, needed = _coverage_notes(derived[0]), [], []
+    need = _min_seeds(claim)
     for (task, system, expect), values in sorted(by_key.items()):
+        if len(values) < need:  # this pair was run with too few seeds for an interval
+            per_task[task].append("unclear")
+            needed.append(need)
+            lines.append(f"{task}: {system} has only {len(values)} seed(s), at least {need} are needed: unclear")
+            continue
         s = summarize_seeds(values, level)
         sign = s.ci.sign()
         if expect == "no_gain":
