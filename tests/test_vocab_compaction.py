@@ -90,28 +90,18 @@ class _Kill(Exception):
     pass
 
 
-def test_a_compact_run_resumed_from_its_checkpoint_ends_with_the_uninterrupted_weights(tmp_path):
-    whole, _, _ = _train(True)
+@pytest.mark.parametrize("first_compact, kill_at", [(True, 7), (False, 6)], ids=["compact checkpoint", "dense checkpoint"])
+def test_a_run_resumed_from_a_checkpoint_ends_with_the_uninterrupted_weights(tmp_path, first_compact, kill_at):
+    """A compact run resumes its own checkpoint; a checkpoint of a dense trainer (older versions) is
+    resumed densely. Either way the result is that of a run never interrupted."""
+    whole, _, _ = _train(first_compact)
 
     def kill(step, total, loss):
-        if step == 7:
+        if step == kill_at:
             raise _Kill
 
     with pytest.raises(_Kill):
-        _train(True, checkpoint_dir=tmp_path / "ckpt", checkpoint_every=5, on_step=kill)
-    resumed, _, _ = _train(True, checkpoint_dir=tmp_path / "ckpt", checkpoint_every=5)
-    _assert_same(whole, resumed, atol=1e-7)
-
-
-def test_a_dense_checkpoint_is_resumed_densely(tmp_path):
-    whole, _, _ = _train(False)
-
-    def kill(step, total, loss):
-        if step == 6:
-            raise _Kill
-
-    with pytest.raises(_Kill):
-        _train(False, checkpoint_dir=tmp_path / "ckpt", checkpoint_every=5, on_step=kill)
+        _train(first_compact, checkpoint_dir=tmp_path / "ckpt", checkpoint_every=5, on_step=kill)
     resumed, _, _ = _train(True, checkpoint_dir=tmp_path / "ckpt", checkpoint_every=5)
     _assert_same(whole, resumed, atol=1e-7)
 
