@@ -1,7 +1,7 @@
 """Fine-tuning on the used vocabulary only: the same AdamW result, a fraction of the optimizer work.
 
-A multilingual encoder's word embeddings hold most of its parameters (mE5-small: 54.5 M of 76 M;
-XLM-R Large: 257 M of 560 M), yet a fine-tuning set uses a few thousand of its 140k-250k tokens.
+A multilingual encoder's word embeddings hold a large share of its parameters (mE5-small: 54.5 M of 76 M;
+XLM-R Large: 256 M of 560 M), yet a fine-tuning set uses a few thousand of its 140k-250k tokens.
 Dense AdamW still reads and writes every row at every step (parameter, gradient, two moments).
 
 A row whose gradient has always been zero has zero moments, so AdamW changes it only by decoupled
