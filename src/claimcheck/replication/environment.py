@@ -139,12 +139,19 @@ def now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+_STATIC: dict = {}
+
+
 def static_provenance() -> dict:
-    """What does not change between runs of one process."""
-    return {
-        "packages": package_versions(),
-        "git_revision": git_revision(),
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "host": socket.gethostname(),
-    }
+    """What does not change between runs of one process, read once, when first asked. ``replicate``
+    asks before its first run, so the git revision is that of the code the process loaded, even when
+    the checkout moves on while its runs go on (a revision read at each run's end would relabel them)."""
+    if not _STATIC:
+        _STATIC.update({
+            "packages": package_versions(),
+            "git_revision": git_revision(),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "host": socket.gethostname(),
+        })
+    return dict(_STATIC)

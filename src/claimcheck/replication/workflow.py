@@ -152,8 +152,10 @@ def make_runner(name: str = "local", ray_address: str | None = None):
 
 def replicate(req: PlanRequest, ctx: RunContext, progress: Progress | None = None, runner=None) -> ReplicateResult:
     """Run what the plan still needs (everything not stored and not blocked), storing each run."""
+    from claimcheck.replication.environment import static_provenance
     from claimcheck.results.store import open_store
 
+    static_provenance()  # the revision of the code this process loaded, before any run starts
     plan = make_plan(req)
     if runner is None:
         from claimcheck.replication.runners.local import LocalRunner
