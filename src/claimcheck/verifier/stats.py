@@ -126,6 +126,11 @@ def seeds_to_resolve(sd: float, target_halfwidth: float, level: float = 0.95, cu
         return None
     if lo < hi:
         lo, hi = _bracket(below, lo, hi, _approx_seeds(t_quantile(p, hi - 1), sd, target_halfwidth, lo, hi))
+    return _first(below, lo, hi)
+
+
+def _first(below: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The first n in [lo, hi] where the monotone ``below`` holds (it holds at ``hi``): binary search."""
     while lo < hi:
         mid = (lo + hi) // 2
         if below(mid):
@@ -163,10 +168,4 @@ def _approx_seeds(z: float, sd: float, target_halfwidth: float, lo: int, hi: int
         t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df)
         return t * sd / math.sqrt(n) < target_halfwidth
 
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if below(mid):
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    return _first(below, lo, hi)
