@@ -11,7 +11,7 @@ error text): the verifier turns it into ``infra_failure``, never into a negative
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -84,7 +84,7 @@ class RunRecord(_Frozen):
         return self
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One row of the long table that derivations read (a plain dataclass: built in hot loops)."""
 
@@ -98,25 +98,6 @@ class Observation:
     lo: float  # interval: equal to value for a measured number,
     hi: float  # widened by half a unit of the last digit for a written one
     origin: str  # "cell:<source>:<locator>" or "run:<run_id>"
-
-    def __init__(self, system: str, task: str, language: str, metric: str, split: str, seed: int | None,
-                 value: float, lo: float, hi: float, origin: str):
-        # What the generated frozen __init__ does (object.__setattr__ per field), at half the cost:
-        # the slots' own setters, looked up once below. The verifier builds one per run metric.
-        _set_system(self, system)
-        _set_task(self, task)
-        _set_language(self, language)
-        _set_metric(self, metric)
-        _set_split(self, split)
-        _set_seed(self, seed)
-        _set_value(self, value)
-        _set_lo(self, lo)
-        _set_hi(self, hi)
-        _set_origin(self, origin)
-
-
-(_set_system, _set_task, _set_language, _set_metric, _set_split, _set_seed, _set_value, _set_lo, _set_hi,
- _set_origin) = (Observation.__dict__[f.name].__set__ for f in fields(Observation))
 
 
 def record_observations(record: RunRecord) -> list[Observation]:

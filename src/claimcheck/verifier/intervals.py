@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 
-_SPECS = {d: f".{d}f" for d in range(7)}  # format specs of render()
-
 
 class Interval(tuple):
     """A closed interval [lo, hi]: an immutable pair (a tuple subclass, cheap to build in hot loops)."""
@@ -80,10 +78,9 @@ class Interval(tuple):
 
     def render(self, digits: int = 2) -> str:
         lo, hi = self
-        spec = _SPECS[digits] if digits in _SPECS else f".{digits}f"
         if lo == hi:
-            return format(lo, spec)
-        return f"[{format(lo, spec)}, {format(hi, spec)}]"
+            return f"{lo:.{digits}f}"
+        return f"[{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
 def interval_sum(items: Iterable[Interval]) -> Interval:

@@ -116,30 +116,22 @@ OVERALL_RULES: list[tuple[str, str]] = [
 
 
 def decide_overall(source: str, replication: str, fidelity: str | None) -> tuple[Overall, str]:
-    """Apply the rule table to a claim's two tier verdicts."""
-    if source == _INCONSISTENT or source == _DIRECTION_ERROR:
+    """Apply the rule table to a claim's two tier verdicts (values; the str enums compare equal to them)."""
+    if source == SourceVerdict.inconsistent or source == SourceVerdict.direction_error:
         return Overall.contradicted, "R1"
-    if replication == _NOT_REPRODUCED and fidelity == "full":
+    if replication == ReplicationVerdict.not_reproduced and fidelity == "full":
         return Overall.contradicted, "R2"
-    if replication == _INFRA_FAILURE:
+    if replication == ReplicationVerdict.infra_failure:
         return Overall.infra_failure, "R3"
-    if replication == _NOT_REPRODUCED:
+    if replication == ReplicationVerdict.not_reproduced:
         return Overall.disputed, "R4"
-    if source == _CONSISTENT or replication == _REPRODUCED:
+    if source == SourceVerdict.consistent or replication == ReplicationVerdict.reproduced:
         return Overall.supported, "R5"
-    if replication == _DIRECTION_ONLY:
+    if replication == ReplicationVerdict.direction_only:
         return Overall.direction_supported, "R6"
-    if replication == _INCONCLUSIVE:
+    if replication == ReplicationVerdict.inconclusive:
         return Overall.inconclusive, "R7"
     return Overall.unverified, "R8"
-
-
-# The verdict values decide_overall compares with (read once: an enum's .value is a slow lookup).
-_CONSISTENT, _INCONSISTENT, _DIRECTION_ERROR = (SourceVerdict.consistent.value, SourceVerdict.inconsistent.value,
-                                                SourceVerdict.direction_error.value)
-_REPRODUCED, _DIRECTION_ONLY, _NOT_REPRODUCED, _INCONCLUSIVE, _INFRA_FAILURE = (
-    ReplicationVerdict.reproduced.value, ReplicationVerdict.direction_only.value, ReplicationVerdict.not_reproduced.value,
-    ReplicationVerdict.inconclusive.value, ReplicationVerdict.infra_failure.value)
 
 
 class TierCoverage(_Frozen):
