@@ -179,7 +179,7 @@ def test_written_interval_cache_gives_the_same_values_and_errors():
 
 
 def _t_quantile_64_steps(p, df):
-    """The bisection as first written: always 64 steps."""
+    """The quantile as first written: 64 bisection steps on the CDF."""
     lo, hi = 0.0, 1.0
     while stats.t_cdf(hi, df) < p:
         hi *= 2
@@ -216,8 +216,17 @@ def _seeds_by_binary_search(sd, target, level=0.95, current=2, cap=1000):
 
 @pytest.mark.parametrize("df", [1, 2, 3, 4, 7, 14, 30, 179, 999, 2.5])
 @pytest.mark.parametrize("p", [0.975, 0.995, 0.8])
-def test_t_quantile_stops_early_at_the_same_bits(p, df):
-    assert stats.t_quantile.__wrapped__(p, df).hex() == _t_quantile_64_steps(p, df).hex()
+def test_t_quantile_newton_agrees_with_the_64_step_bisection(p, df):
+    newton, bisection = stats.t_quantile.__wrapped__(p, df), _t_quantile_64_steps(p, df)
+    assert abs(newton - bisection) <= 1e-14 * bisection
+
+
+@pytest.mark.parametrize("p", [0.8, 0.9, 0.95, 0.975, 0.995, 0.9999])
+def test_t_quantile_matches_the_closed_forms(p):
+    # df = 1 is the Cauchy distribution; df = 2 has t = (2p - 1) / sqrt(2p(1 - p)).
+    cauchy, two = math.tan(math.pi * (p - 0.5)), (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    assert abs(stats.t_quantile.__wrapped__(p, 1) - cauchy) <= 1e-12 * cauchy
+    assert abs(stats.t_quantile.__wrapped__(p, 2) - two) <= 1e-12 * two
 
 
 def test_seeds_to_resolve_matches_the_binary_search():

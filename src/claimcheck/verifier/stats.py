@@ -1,7 +1,7 @@
 """Small-sample statistics for seeds: Student t quantiles, confidence and prediction intervals.
 
-Pure Python (no scipy): the t quantile is found by bisection on the CDF, which uses the regularized
-incomplete beta function (continued fraction, Numerical Recipes 6.4).
+Pure Python (no scipy): the t quantile is found by safeguarded Newton steps on the CDF, which uses the
+regularized incomplete beta function (continued fraction, Numerical Recipes 6.4).
 """
 
 from __future__ import annotations
@@ -58,23 +58,37 @@ def t_cdf(t: float, df: float) -> float:
     return 1 - tail if t >= 0 else tail
 
 
+def t_pdf(t: float, df: float) -> float:
+    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(log_norm - (df + 1) / 2 * math.log1p(t * t / df))
+
+
 @lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
-    """The value below which a Student-t(df) variable falls with probability p (0.5 < p < 1)."""
+    """The value below which a Student-t(df) variable falls with probability p (0.5 < p < 1).
+
+    Newton's method on the CDF, kept inside a bracket that every step narrows (a step that would leave
+    it bisects instead). The CDF is concave for t > 0, so Newton approaches the root from below in a
+    handful of steps where plain bisection needs about sixty CDF evaluations.
+    """
     lo, hi = 0.0, 1.0
     while t_cdf(hi, df) < p:
-        hi *= 2
-    for _ in range(64):  # relative precision ~1e-19 of the bracket: far below what is printed
-        mid = (lo + hi) / 2
-        if t_cdf(mid, df) < p:
-            if mid == lo:  # the bracket no longer moves (floats ~53 steps in): the rest would repeat this step
-                break
-            lo = mid
+        lo, hi = hi, hi * 2
+    t = (lo + hi) / 2
+    for _ in range(200):
+        f = t_cdf(t, df) - p
+        if f < 0:
+            lo = t
         else:
-            if mid == hi:
-                break
-            hi = mid
-    return (lo + hi) / 2
+            hi = t
+        step = f / t_pdf(t, df)
+        nxt = t - step
+        if not lo < nxt < hi:
+            nxt = (lo + hi) / 2
+        if nxt == t or abs(nxt - t) <= 4e-16 * nxt:
+            return nxt
+        t = nxt
+    return t
 
 
 @dataclass(frozen=True, slots=True)
