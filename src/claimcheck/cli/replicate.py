@@ -157,7 +157,7 @@ def runs_list(
     """
     from rich.table import Table
 
-    from claimcheck.results.store import open_store
+    from claimcheck.results.store import open_store, record_tasks
 
     with open_store(store) as s:
         records = s.records(paper_id=paper, status=status)
@@ -166,8 +166,7 @@ def runs_list(
     for name in ("paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics"):
         table.add_column(name)
     for r in records:
-        tasks = ",".join(sorted({m.task for m in r.metrics})) or str(r.spec.get("target", {}).get("task", ""))
-        table.add_row(r.run_id, r.paper_id, r.system, tasks, str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))
+        table.add_row(r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))
     out.print(table)
     out.print(f"{len(records)} runs")
 
@@ -232,3 +231,63 @@ def runs_import(
     with open_store(store) as s:
         written = s.save_many(records)
     out.print(f"{written} of {len(records)} runs imported ({len(records) - written} already stored)")
+
+
+@runs_app.command("remove")
+@expected_errors
+def runs_remove(
+    run_ids: Annotated[list[str] | None, typer.Argument(help="Run ids, or unique prefixes of them.")] = None,
+    task: Annotated[list[str] | None, typer.Option("--task", help="Only runs that measured this task (repeatable).")] = None,
+    system: Annotated[list[str] | None, typer.Option("--system", help="Only runs of this arm (repeatable).")] = None,
+    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    backup: Annotated[Path | None, typer.Option("--backup", help="Where the removed records are written first "
+                                                "(default: $CLAIMCHECK_HOME/removed/runs-<UTC time>.json).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the runs that would be removed.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Remove runs from the store, e.g. an old configuration of a target that was run again differently.
+
+    The removed records are first written to a result file, so `claimcheck runs import FILE` brings
+    them back. Ids and filters combine: the given runs (or all runs) that match every filter.
+
+    Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
+    """
+    import time
+
+    from claimcheck.errors import InputError
+    from claimcheck.home import claimcheck_home
+    from claimcheck.results.store import open_store, record_tasks, save_records_json
+
+    if not (run_ids or task or system or paper):
+        raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
+    with open_store(store) as s:
+        if run_ids:
+            chosen = []
+            for run_id in run_ids:
+                found = s.find(run_id)
+                if len(found) != 1:
+                    raise InputError(f"{len(found)} stored runs match {run_id!r} (give a unique prefix)", field="run_ids")
+                chosen.append(found[0])
+        else:
+            chosen = s.records()
+        unique = {r.run_id: r for r in chosen}.values()  # an id given twice is removed once
+        chosen = [r for r in unique if (not task or set(record_tasks(r).split(",")) & set(task))
+                  and (not system or r.system in system) and (not paper or r.paper_id == paper)]
+        for r in chosen:
+            out.print(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}", markup=False, highlight=False)
+        if dry_run or not chosen:
+            out.print(f"{len(chosen)} runs {'would be removed' if dry_run else 'match: nothing removed'}")
+            return
+        backup = backup or _fresh_backup_path(claimcheck_home() / "removed", time.strftime("runs-%Y%m%dT%H%M%SZ", time.gmtime()))
+        save_records_json(chosen, backup)  # first: a failed write removes nothing
+        removed = s.delete(r.run_id for r in chosen)
+    out.print(f"{removed} runs removed; their records are in {backup} (`claimcheck runs import {backup}` restores them)")
+
+
+def _fresh_backup_path(folder: Path, stem: str) -> Path:
+    """``folder/stem.json``, or ``stem-2.json``... when a removal in the same second wrote that one."""
+    path, n = folder / f"{stem}.json", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.json"
+    return path

@@ -103,6 +103,15 @@ class RunStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the run store: {exc}", path=str(self.path)) from None
 
+    def delete(self, run_ids: Iterable[str]) -> int:
+        """Remove these runs in one transaction; returns how many were removed (unknown ids are skipped)."""
+        ids = list(run_ids)
+        try:
+            with self._transaction() as db:
+                return sum(db.execute("DELETE FROM runs WHERE run_id = ?", (run_id,)).rowcount for run_id in ids)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the run store: {exc}", path=str(self.path)) from None
+
     # -- reading -------------------------------------------------------------------------------------------
     def get(self, run_id: str) -> RunRecord | None:
         rows = self._query("SELECT record FROM runs WHERE run_id = ?", (run_id,))
@@ -143,8 +152,13 @@ class RunStore:
         return out
 
 
+def record_tasks(record: RunRecord) -> str:
+    """The tasks a run measured ("xquad" or "mlqa,xquad"), or its target task when it has no metrics."""
+    return ",".join(sorted({m.task for m in record.metrics})) or str(record.spec.get("target", {}).get("task", ""))
+
+
 def _row(record: RunRecord) -> tuple:
-    tasks = ",".join(sorted({m.task for m in record.metrics})) or str(record.spec.get("target", {}).get("task", ""))
+    tasks = record_tasks(record)
     written_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     text = json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return (record.run_id, record.paper_id, record.system, record.seed, record.preset, record.fidelity, record.status, tasks, written_at, text)

@@ -1,0 +1,88 @@
+"""`claimcheck runs remove`: selected runs leave the store, and their records are written first."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from claimcheck.results.files import load_result_file
+from claimcheck.results.records import Metric, RunRecord
+from claimcheck.results.store import RunStore
+
+
+def _record(run_id: str, system: str, task: str, seed: int) -> RunRecord:
+    return RunRecord(run_id=run_id, paper_id="2005.13013", system=system, seed=seed, preset="proxy", fidelity="proxy",
+                     deviations=["test record"], spec={"target": {"task": task}},
+                     metrics=[Metric(task=task, language="zh", metric="f1", split="dev", value=90.0 + seed)])
+
+
+def _store(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    with RunStore(path) as s:
+        s.save_many([_record("r-aa01", "XLM-R", "bucc2018", 1), _record("r-aa02", "MNLI", "bucc2018", 1),
+                     _record("r-bb01", "MNLI", "xnli", 1), _record("r-bb02", "MNLI", "xnli", 2)])
+    return path
+
+
+def _ids(path) -> set[str]:
+    with RunStore(path) as s:
+        return {r.run_id for r in s.records()}
+
+
+def _invoke(*args: str):
+    result = CliRunner().invoke(app, list(args))
+    return result, result.output.replace("\n", " ")
+
+
+def test_remove_by_task_writes_the_backup_then_deletes(tmp_path):
+    store, backup = _store(tmp_path), tmp_path / "removed.json"
+    result, text = _invoke("runs", "remove", "--task", "bucc2018", "--store", str(store), "--backup", str(backup))
+    assert result.exit_code == 0, text
+    assert "2 runs removed" in text
+    assert _ids(store) == {"r-bb01", "r-bb02"}
+    assert {r.run_id for r in load_result_file(backup)} == {"r-aa01", "r-aa02"}
+    # the backup is an ordinary result file: importing it restores the runs, provenance and all
+    result, text = _invoke("runs", "import", str(backup), "--store", str(store))
+    assert result.exit_code == 0 and "2 of 2 runs imported" in text, text
+    assert len(_ids(store)) == 4
+
+
+def test_filters_combine_and_ids_take_unique_prefixes(tmp_path):
+    store = _store(tmp_path)
+    result, text = _invoke("runs", "remove", "--task", "bucc2018", "--system", "MNLI", "--store", str(store),
+                           "--backup", str(tmp_path / "b1.json"))
+    assert result.exit_code == 0 and _ids(store) == {"r-aa01", "r-bb01", "r-bb02"}, text
+    result, text = _invoke("runs", "remove", "r-bb02", "r-aa0", "--store", str(store), "--backup", str(tmp_path / "b2.json"))
+    assert result.exit_code == 0 and _ids(store) == {"r-bb01"}, text
+
+
+def test_dry_run_lists_and_keeps_everything(tmp_path):
+    store = _store(tmp_path)
+    result, text = _invoke("runs", "remove", "--system", "MNLI", "--dry-run", "--store", str(store))
+    assert result.exit_code == 0 and "3 runs would be removed" in text, text
+    assert "r-aa02" in text and "r-aa01" not in text
+    assert len(_ids(store)) == 4
+
+
+def test_default_backup_lives_in_the_home_and_never_overwrites(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_HOME", str(tmp_path / "home"))
+    store = _store(tmp_path)
+    for run_id in ("r-aa01", "r-aa02"):  # usually within the same second: the second gets its own file
+        result, text = _invoke("runs", "remove", run_id, "--store", str(store))
+        assert result.exit_code == 0, text
+    files = sorted((tmp_path / "home" / "removed").glob("runs-*.json"))
+    assert len(files) == 2
+    assert sorted(r["run_id"] for f in files for r in json.loads(f.read_text())["runs"]) == ["r-aa01", "r-aa02"]
+
+
+def test_bad_selection_exits_2_and_removes_nothing(tmp_path):
+    store = _store(tmp_path)
+    for args in (["runs", "remove"], ["runs", "remove", "r-"], ["runs", "remove", "r-zz"]):
+        result, text = _invoke(*args, "--store", str(store))
+        assert result.exit_code == 2, (args, text)
+        assert "run_ids" in text
+    assert len(_ids(store)) == 4
+    result, text = _invoke("runs", "remove", "--task", "panx", "--store", str(store))
+    assert result.exit_code == 0 and "0 runs match: nothing removed" in text, text
