@@ -159,3 +159,32 @@ def test_two_configurations_of_one_arm_are_never_averaged():
                   run("B", 0, [("xnli", "accuracy", 90.0)], run_id="B-0-other-config")]
     v = _verdict(only_seed0).replication
     assert v.verdict == "not_run" and "two runs give B / xnli" in v.summary and "B-0-other-config" in v.summary
+
+
+def _with_spec(record, eval_examples, model="me5"):
+    spec = {"encoder": {"name": model}, "precision": "auto",
+            "target": {"task": "xnli", "evals": [{"task": "xnli", "language": "en", "limit": eval_examples}]}}
+    return record.model_copy(update={"spec": spec})
+
+
+def test_arms_evaluated_under_different_protocols_are_not_compared():
+    # The baseline was evaluated on 2,000 examples, B on 100 (or B on another model): a paired delta
+    # would compare different test sets, so the target is refused, naming the runs.
+    same = [_with_spec(r, 100) for r in _runs([2.0, 2.1, 1.9])]
+    assert _verdict(same).replication.verdict == "direction_only"
+    for changed in (lambda r: _with_spec(r, 2000), lambda r: _with_spec(r, 100, model="xlm-r")):
+        mixed = [changed(r) if r.system == "A" else r for r in same]
+        result = _verdict(mixed).replication
+        assert result.verdict == "not_run"
+        assert "followed different protocols" in result.summary and "A-0" in result.summary and "B-0" in result.summary
+    # only the seed whose runs differ is refused; the others still count
+    one_seed = [_with_spec(r, 2000) if (r.system, r.seed) == ("A", 0) else r for r in _runs([2.0, 2.1, 1.9, 2.0])]
+    one_seed = [r if r.spec else _with_spec(r, 100) for r in one_seed]
+    result = _verdict(one_seed).replication
+    assert result.verdict == "direction_only" and result.seeds == 3
+
+
+def test_records_without_a_spec_are_compared_as_before():
+    records = _runs([2.0, 2.1, 1.9])
+    records[0] = _with_spec(records[0], 2000)  # one record says how it ran; the others cannot be checked
+    assert _verdict(records).replication.verdict == "direction_only"

@@ -17,6 +17,7 @@ interval of the mean and the 95 % prediction interval of one new seed.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from claimcheck.claims.models import Claim, ClaimKind
@@ -82,12 +83,26 @@ def _worst(verdicts: list[RV]) -> RV:
     return min(verdicts, key=_SEVERITY_RANK.__getitem__)
 
 
+def _protocol(record: RunRecord) -> str | None:
+    """What makes two arms' scores on a target comparable: the same model, target training, evaluated
+    slices (with their example counts) and precision. None when the record carries no spec."""
+    spec = record.spec
+    if not spec or "target" not in spec:
+        return None
+    return json.dumps([spec.get("encoder"), spec["target"], spec.get("precision")], sort_keys=True)
+
+
 class SeedTables:
     """One observation table per (paper, seed) over every successful run, built once per verification
-    and shared by all claims (each derivation looks up only the systems it names)."""
+    and shared by all claims (each derivation looks up only the systems it names).
+
+    Gains compare arms on one target, so their runs must follow one protocol. When runs of one target
+    in one seed differ in it (say, one arm evaluated on 100 examples and the baseline on 2,000), that
+    target's cells are refused in that seed, naming two of the runs, instead of compared."""
 
     def __init__(self, records: list[RunRecord]):
         rows: dict[tuple[str, int], list] = {}
+        protocols: dict[tuple[str, int, str], dict[str, RunRecord]] = {}
         for r in records:
             key = (r.paper_id, r.seed)
             group = rows.get(key)
@@ -95,7 +110,20 @@ class SeedTables:
                 rows[key] = record_observations(r)
             else:
                 group.extend(record_observations(r))
-        self._tables = {key: Table(obs) for key, obs in rows.items()}
+            protocol = _protocol(r)
+            if protocol is not None:
+                for task in {m.task for m in r.metrics}:
+                    protocols.setdefault((r.paper_id, r.seed, task), {}).setdefault(protocol, r)
+        refused: dict[tuple[str, int], dict[str, str]] = {}
+        for (paper_id, seed, task), found in protocols.items():
+            if len(found) > 1:
+                a, b = list(found.values())[:2]
+                refused.setdefault((paper_id, seed), {})[task] = (
+                    f"the {task} runs of seed {seed} followed different protocols ({a.system} {a.run_id} and "
+                    f"{b.system} {b.run_id} differ in model, training or evaluated examples), so their scores are "
+                    "not comparable: verify one configuration at a time (`claimcheck runs remove`, a separate "
+                    "--store, or --no-bundled-results)")
+        self._tables = {key: Table(obs, refused.get(key)) for key, obs in rows.items()}
 
     def get(self, paper_id: str, seed: int) -> Table:
         table = self._tables[(paper_id, seed)]

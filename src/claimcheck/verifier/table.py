@@ -92,11 +92,15 @@ def _refuse_mixed_runs(rows: list[Observation]) -> None:
 
 
 class Table:
-    """Lookups over observations that record what they used and what was missing."""
+    """Lookups over observations that record what they used and what was missing.
 
-    def __init__(self, observations: Iterable[Observation]):
+    ``refused`` maps a task to the reason its cells cannot be compared (runs of different arms that
+    followed different protocols, see ``SeedTables``): reading any of its cells raises NotDerivable."""
+
+    def __init__(self, observations: Iterable[Observation], refused: dict[str, str] | None = None):
         self.rows = list(observations)
         self.used: list[Observation] = []
+        self._refused = refused or {}
         self._index: dict[tuple[str, str, str, str], list[Observation]] = {}
         self._present: set[tuple[str, str, str]] = set()
         # metric_value per key: (rows picked, their mean). A table is read by many derivations (shared
@@ -126,6 +130,8 @@ class Table:
 
     def metric_value(self, system: str, task: str, metric: str, split: str) -> Interval | None:
         """The metric averaged over languages ('avg' cells are used as they are)."""
+        if self._refused and task in self._refused:
+            raise NotDerivable(reason=self._refused[task])
         key = (system, task, metric, split)
         known = self._values.get(key)
         if known is not None:
