@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from claimcheck.claims.models import Claim, Paper
 from claimcheck.claims.registry import Registry
 from claimcheck.results.records import RunRecord
-from claimcheck.verifier.replication_tier import RunGroup, SeedTables, check_replication, check_replication_groups, needed_systems
+from claimcheck.verifier.replication_tier import check_replication, check_replication_groups, needed_systems
+from claimcheck.verifier.run_tables import RunGroup, SeedTables
 from claimcheck.verifier.source_tier import PaperSources, check_source
 from claimcheck.verifier.verdict import ClaimVerdict, ReplicationVerdict, SourceVerdict, TierCoverage, VerificationReport, decide_overall
 

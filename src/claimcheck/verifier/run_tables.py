@@ -1,0 +1,89 @@
+"""What the replication tier reads, built once per verification and shared by every claim:
+
+* ``SeedTables``: one observation table per (paper, seed) over every successful run, so a
+  derivation on one seed's table sees only that seed's runs (gains are paired per seed);
+* ``RunGroup``: one arm's runs, split into failed runs and successful runs by seed, with their
+  fidelities and deviations.
+"""
+
+from __future__ import annotations
+
+import json
+
+from claimcheck.results.records import RunRecord, record_observations
+from claimcheck.verifier.table import Table
+
+
+def _protocol(record: RunRecord) -> str | None:
+    """What makes two arms' scores on a target comparable: the same model, target training, evaluated
+    slices (with their example counts) and precision. None when the record carries no spec."""
+    spec = record.spec
+    if not spec or "target" not in spec:
+        return None
+    return json.dumps([spec.get("encoder"), spec["target"], spec.get("precision")], sort_keys=True)
+
+
+class SeedTables:
+    """One observation table per (paper, seed) over every successful run, built once per verification
+    and shared by all claims (each derivation looks up only the systems it names).
+
+    Gains compare arms on one target, so their runs must follow one protocol. When runs of one target
+    in one seed differ in it (say, one arm evaluated on 100 examples and the baseline on 2,000), that
+    target's cells are refused in that seed, naming two of the runs, instead of compared."""
+
+    def __init__(self, records: list[RunRecord]):
+        rows: dict[tuple[str, int], list] = {}
+        protocols: dict[tuple[str, int, str], dict[str, RunRecord]] = {}
+        for r in records:
+            key = (r.paper_id, r.seed)
+            group = rows.get(key)
+            if group is None:
+                rows[key] = record_observations(r)
+            else:
+                group.extend(record_observations(r))
+            protocol = _protocol(r)
+            if protocol is not None:
+                for task in {m.task for m in r.metrics}:
+                    protocols.setdefault((r.paper_id, r.seed, task), {}).setdefault(protocol, r)
+        refused: dict[tuple[str, int], dict[str, str]] = {}
+        for (paper_id, seed, task), found in protocols.items():
+            if len(found) > 1:
+                a, b = list(found.values())[:2]
+                refused.setdefault((paper_id, seed), {})[task] = (
+                    f"the {task} runs of seed {seed} followed different protocols ({a.system} {a.run_id} and "
+                    f"{b.system} {b.run_id} differ in model, training or evaluated examples), so their scores are "
+                    "not comparable: verify one configuration at a time (`claimcheck runs remove`, a separate "
+                    "--store, or --no-bundled-results)")
+        self._tables = {key: Table(obs, refused.get(key)) for key, obs in rows.items()}
+
+    def get(self, paper_id: str, seed: int) -> Table:
+        table = self._tables[(paper_id, seed)]
+        table.used.clear()
+        return table
+
+
+class RunGroup:
+    """Runs of one or more arms, sorted the way the replication tier reads them: failed runs, and
+    successful runs by seed (each in record order), with their fidelities and deviations.
+
+    ``verify`` gathers one group per (paper, system) and shares it across claims, so each claim
+    reads its arms' groups instead of scanning their records again."""
+
+    __slots__ = ("failed", "by_seed", "fidelities", "deviations")
+
+    def __init__(self, records: list[RunRecord]):
+        self.failed: list[RunRecord] = []
+        self.by_seed: dict[int, list[RunRecord]] = {}
+        self.fidelities: set[str] = set()
+        self.deviations: set[str] = set()
+        for r in records:
+            if r.status != "ok":
+                self.failed.append(r)
+                continue
+            self.fidelities.add(r.fidelity)
+            self.deviations.update(r.deviations)
+            group = self.by_seed.get(r.seed)
+            if group is None:
+                self.by_seed[r.seed] = [r]
+            else:
+                group.append(r)
