@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 
@@ -20,3 +21,16 @@ def claimcheck_home(env: dict[str, str] | None = None) -> Path:
 
 def default_store_path(env: dict[str, str] | None = None) -> Path:
     return claimcheck_home(env) / "runs.sqlite"
+
+
+def removed_runs_path(env: dict[str, str] | None = None) -> Path:
+    """A new file under ``$CLAIMCHECK_HOME/removed/`` for the records ``claimcheck runs remove`` takes
+    out of the store: ``runs-<UTC time>.json``, or ``...-2.json`` when a removal in the same second
+    wrote that one."""
+    folder = claimcheck_home(env) / "removed"
+    stem = time.strftime("runs-%Y%m%dT%H%M%SZ", time.gmtime())
+    path, n = folder / f"{stem}.json", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.json"
+    return path

@@ -252,42 +252,19 @@ def runs_remove(
 
     Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
     """
-    import time
-
     from claimcheck.errors import InputError
-    from claimcheck.home import claimcheck_home
-    from claimcheck.results.store import open_store, record_tasks, save_records_json
+    from claimcheck.home import removed_runs_path
+    from claimcheck.results.store import open_store, record_tasks
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
     with open_store(store) as s:
-        if run_ids:
-            chosen = []
-            for run_id in run_ids:
-                found = s.find(run_id)
-                if len(found) != 1:
-                    raise InputError(f"{len(found)} stored runs match {run_id!r} (give a unique prefix)", field="run_ids")
-                chosen.append(found[0])
-        else:
-            chosen = s.records()
-        unique = {r.run_id: r for r in chosen}.values()  # an id given twice is removed once
-        chosen = [r for r in unique if (not task or set(record_tasks(r).split(",")) & set(task))
-                  and (not system or r.system in system) and (not paper or r.paper_id == paper)]
+        chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
         for r in chosen:
             out.print(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}", markup=False, highlight=False)
         if dry_run or not chosen:
             out.print(f"{len(chosen)} runs {'would be removed' if dry_run else 'match: nothing removed'}")
             return
-        backup = backup or _fresh_backup_path(claimcheck_home() / "removed", time.strftime("runs-%Y%m%dT%H%M%SZ", time.gmtime()))
-        save_records_json(chosen, backup)  # first: a failed write removes nothing
-        removed = s.delete(r.run_id for r in chosen)
+        backup = backup or removed_runs_path()
+        removed = s.remove(chosen, backup)
     out.print(f"{removed} runs removed; their records are in {backup} (`claimcheck runs import {backup}` restores them)")
-
-
-def _fresh_backup_path(folder: Path, stem: str) -> Path:
-    """``folder/stem.json``, or ``stem-2.json``... when a removal in the same second wrote that one."""
-    path, n = folder / f"{stem}.json", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}.json"
-    return path

@@ -103,6 +103,12 @@ class RunStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the run store: {exc}", path=str(self.path)) from None
 
+    def remove(self, records: list[RunRecord], backup: Path) -> int:
+        """Write ``records`` to the result file ``backup`` (``claimcheck runs import`` restores them), then
+        delete them from the store; returns how many were deleted. A failed write deletes nothing."""
+        save_records_json(records, backup)
+        return self.delete(r.run_id for r in records)
+
     def delete(self, run_ids: Iterable[str]) -> int:
         """Remove these runs in one transaction; returns how many were removed (unknown ids are skipped)."""
         ids = list(run_ids)
@@ -128,6 +134,23 @@ class RunStore:
         if status:
             sql, args = sql + " AND status = ?", args + [status]
         return self._query(sql + " ORDER BY paper_id, system, tasks, seed, run_id", tuple(args))
+
+    def select(self, run_ids: Iterable[str] = (), *, tasks: Iterable[str] = (), systems: Iterable[str] = (),
+               paper_id: str | None = None) -> list[RunRecord]:
+        """The runs named by ``run_ids`` (each a unique id prefix; all runs when none is given) that match
+        every filter: measured one of ``tasks``, of one of ``systems``, of ``paper_id``."""
+        from claimcheck.errors import InputError
+
+        chosen: dict[str, RunRecord] = {}
+        for run_id in run_ids:
+            found = self.find(run_id)
+            if len(found) != 1:
+                raise InputError(f"{len(found)} stored runs match {run_id!r} (give a unique prefix)", field="run_ids")
+            chosen[found[0].run_id] = found[0]  # an id given twice counts once
+        candidates = list(chosen.values()) if chosen else self.records(paper_id=paper_id)
+        tasks, systems = set(tasks), set(systems)
+        return [r for r in candidates if (not tasks or tasks & set(record_tasks(r).split(",")))
+                and (not systems or r.system in systems) and (not paper_id or r.paper_id == paper_id)]
 
     def ok_ids(self) -> set[str]:
         try:
