@@ -8,19 +8,18 @@
 
 from __future__ import annotations
 
-import json
-
 from claimcheck.results.records import RunRecord, record_observations
 from claimcheck.verifier.table import Table
 
 
-def _protocol(record: RunRecord) -> str | None:
+def _protocol(record: RunRecord) -> tuple | None:
     """What makes two arms' scores on a target comparable: the same model, target training, evaluated
-    slices (with their example counts) and precision. None when the record carries no spec."""
+    slices (with their example counts) and precision, compared with ``==`` (dicts compare by content,
+    whatever their key order). None when the record carries no spec."""
     spec = record.spec
     if not spec or "target" not in spec:
         return None
-    return json.dumps([spec.get("encoder"), spec["target"], spec.get("precision")], sort_keys=True)
+    return (spec.get("encoder"), spec["target"], spec.get("precision"))
 
 
 class SeedTables:
@@ -33,7 +32,7 @@ class SeedTables:
 
     def __init__(self, records: list[RunRecord]):
         rows: dict[tuple[str, int], list] = {}
-        protocols: dict[tuple[str, int, str], dict[str, RunRecord]] = {}
+        protocols: dict[tuple[str, int, str], list[tuple[tuple, RunRecord]]] = {}  # the distinct ones, first run of each
         for r in records:
             key = (r.paper_id, r.seed)
             group = rows.get(key)
@@ -44,11 +43,13 @@ class SeedTables:
             protocol = _protocol(r)
             if protocol is not None:
                 for task in {m.task for m in r.metrics}:
-                    protocols.setdefault((r.paper_id, r.seed, task), {}).setdefault(protocol, r)
+                    found = protocols.setdefault((r.paper_id, r.seed, task), [])
+                    if not any(protocol == known for known, _ in found):
+                        found.append((protocol, r))
         refused: dict[tuple[str, int], dict[str, str]] = {}
         for (paper_id, seed, task), found in protocols.items():
             if len(found) > 1:
-                a, b = list(found.values())[:2]
+                (_, a), (_, b) = found[:2]
                 refused.setdefault((paper_id, seed), {})[task] = (
                     f"the {task} runs of seed {seed} followed different protocols ({a.system} {a.run_id} and "
                     f"{b.system} {b.run_id} differ in model, training or evaluated examples), so their scores are "
