@@ -188,3 +188,18 @@ def test_records_without_a_spec_are_compared_as_before():
     records = _runs([2.0, 2.1, 1.9])
     records[0] = _with_spec(records[0], 2000)  # one record says how it ran; the others cannot be checked
     assert _verdict(records).replication.verdict == "direction_only"
+
+
+def test_a_task_run_in_only_some_seeds_counts_as_not_run_in_all_of_them():
+    # B ran pawsx in seeds 0 and 1 only (a matrix resumed piece by piece). Averaging it in those seeds
+    # and not in seed 2 would mix two task sets (6.0, 6.0, 2.0); every seed must average xnli alone.
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli", "pawsx"], "split": "dev"}, ["2.0"])
+    records = []
+    for seed in range(3):
+        records.append(run("A", seed, [("xnli", "accuracy", 70.0 + seed), ("pawsx", "accuracy", 60.0)]))
+        b = [("xnli", "accuracy", 72.0 + seed)] + ([("pawsx", "accuracy", 70.0)] if seed < 2 else [])
+        records.append(run("B", seed, b))
+    result = _verdict(records, claim).replication
+    seeds = [s.lo for s in result.spans if s.role == "seed"]
+    assert seeds == pytest.approx([2.0, 2.0, 2.0])
+    assert any("averaged over the 1 of 2 tasks" in line and "not run: pawsx" in line for line in result.lines)

@@ -28,10 +28,16 @@ class SeedTables:
 
     Gains compare arms on one target, so their runs must follow one protocol. When runs of one target
     in one seed differ in it (say, one arm evaluated on 100 examples and the baseline on 2,000), that
-    target's cells are refused in that seed, naming two of the runs, instead of compared."""
+    target's cells are refused in that seed, naming two of the runs, instead of compared.
+
+    Derivations on replication data use the tasks and candidates that were run; a task an arm ran in
+    only some of its seeds counts as not run in all of them, so every seed averages the same tasks
+    and ranks the same arms (a matrix resumed piece by piece is often uneven)."""
 
     def __init__(self, records: list[RunRecord]):
         rows: dict[tuple[str, int], list] = {}
+        seeds_of: dict[tuple[str, str], set[int]] = {}  # (paper, system) -> the seeds it has runs in
+        seeds_with: dict[tuple[str, str, str, str], set[int]] = {}  # (paper, system, task, split) -> seeds
         protocols: dict[tuple[str, int, str], list[tuple[tuple, RunRecord]]] = {}  # the distinct ones, first run of each
         for r in records:
             key = (r.paper_id, r.seed)
@@ -40,6 +46,9 @@ class SeedTables:
                 rows[key] = record_observations(r)
             else:
                 group.extend(record_observations(r))
+            seeds_of.setdefault((r.paper_id, r.system), set()).add(r.seed)
+            for m in r.metrics:
+                seeds_with.setdefault((r.paper_id, r.system, m.task, m.split), set()).add(r.seed)
             protocol = _protocol(r)
             if protocol is not None:
                 for task in {m.task for m in r.metrics}:
@@ -55,7 +64,11 @@ class SeedTables:
                     f"{b.system} {b.run_id} differ in model, training or evaluated examples), so their scores are "
                     "not comparable: verify one configuration at a time (`claimcheck runs remove`, a separate "
                     "--store, or --no-bundled-results)")
-        self._tables = {key: Table(obs, refused.get(key)) for key, obs in rows.items()}
+        everywhere: dict[str, set[tuple[str, str, str]]] = {}
+        for (paper_id, system, task, split), seeds in seeds_with.items():
+            if seeds == seeds_of[(paper_id, system)]:
+                everywhere.setdefault(paper_id, set()).add((system, task, split))
+        self._tables = {key: Table(obs, refused.get(key), everywhere.get(key[0], set())) for key, obs in rows.items()}
 
     def get(self, paper_id: str, seed: int) -> Table:
         table = self._tables[(paper_id, seed)]

@@ -95,9 +95,12 @@ class Table:
     """Lookups over observations that record what they used and what was missing.
 
     ``refused`` maps a task to the reason its cells cannot be compared (runs of different arms that
-    followed different protocols, see ``SeedTables``): reading any of its cells raises NotDerivable."""
+    followed different protocols, see ``SeedTables``): reading any of its cells raises NotDerivable.
+    ``run_everywhere``, when given, limits what ``has`` reports as run to these (system, task, split)
+    triples (``SeedTables``: what an arm ran in every one of its seeds)."""
 
-    def __init__(self, observations: Iterable[Observation], refused: dict[str, str] | None = None):
+    def __init__(self, observations: Iterable[Observation], refused: dict[str, str] | None = None,
+                 run_everywhere: set[tuple[str, str, str]] | None = None):
         self.rows = list(observations)
         self.used: list[Observation] = []
         self._refused = refused or {}
@@ -115,6 +118,8 @@ class Table:
             else:
                 group.append(o)
             present.add((o.system, o.task, o.split))
+        if run_everywhere is not None:
+            present &= run_everywhere
         values = self._values
         for key, group in index.items():  # one row per key (every run metric): its value, computed once
             if len(group) == 1:
