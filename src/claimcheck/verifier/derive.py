@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimcheck.verifier.intervals import Interval, interval_mean, interval_sum
+from claimcheck.verifier.intervals import Interval, interval_mean
 from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table
 
 
@@ -61,7 +61,8 @@ def derivation(name: str) -> Callable[[Fn], Fn]:
     return register
 
 
-def _tasks(params: dict) -> list[str]:
+def task_list(params: dict) -> list[str]:
+    """The claim's ``tasks`` parameter, or all nine XTREME tasks."""
     return list(params.get("tasks") or XTREME_TASKS)
 
 
@@ -91,7 +92,8 @@ def _subset_line(present: Sequence[str], absent: Sequence[str]) -> list[str]:
             f"not run: {', '.join(absent)}"]
 
 
-def _mean_score(table: Table, system: str, tasks: Sequence[str], split: str) -> Interval:
+def mean_task_score(table: Table, system: str, tasks: Sequence[str], split: str) -> Interval:
+    """Mean over ``tasks`` of ``system``'s XTREME task scores (NotDerivable names every missing cell)."""
     scores = table.scores([system], tasks, split)
     return interval_mean(scores[(system, t)] for t in tasks)
 
@@ -113,8 +115,8 @@ def _gain(table: Table, system: str, baseline: str, tasks: Sequence[str], split:
 @derivation("mean_score")
 def mean_score(table: Table, params: dict, ctx: Context) -> Derived:
     """Mean over ``tasks`` of a system's XTREME task score (QA = (EM + F1) / 2)."""
-    system, split, tasks = params["system"], params.get("split", "test"), _tasks(params)
-    value = _mean_score(table, system, tasks, split)
+    system, split, tasks = params["system"], params.get("split", "test"), task_list(params)
+    value = mean_task_score(table, system, tasks, split)
     if not ctx.explain:
         return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"])
     return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"],
@@ -124,7 +126,7 @@ def mean_score(table: Table, params: dict, ctx: Context) -> Derived:
 @derivation("xtreme_score")
 def xtreme_score(table: Table, params: dict, ctx: Context) -> Derived:
     """The XTREME score: mean over the nine tasks of the mean over languages."""
-    return mean_score(table, {**params, "tasks": _tasks(params)}, ctx)
+    return mean_score(table, {**params, "tasks": task_list(params)}, ctx)
 
 
 @derivation("mean_gain")
@@ -132,7 +134,7 @@ def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     """Mean over ``tasks`` of (system - baseline) task scores; used for "+8.7 points" style claims."""
     system, baseline = params["system"], params.get("baseline", "XLM-R")
     split = params.get("split", "dev")
-    tasks, absent = _run_tasks(table, [system, baseline], _tasks(params), split, ctx)
+    tasks, absent = _run_tasks(table, [system, baseline], task_list(params), split, ctx)
     if not tasks:
         raise NotDerivable([CellKey(system, t, "*", split) for t in absent])
     value = _gain(table, system, baseline, tasks, split)
@@ -146,43 +148,7 @@ def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
 @derivation("xtreme_gain")
 def xtreme_gain(table: Table, params: dict, ctx: Context) -> Derived:
     """XTREME score of ``system`` minus that of ``baseline`` (nine tasks unless ``tasks`` says otherwise)."""
-    return mean_gain(table, {**params, "tasks": _tasks(params), "split": params.get("split", "test")}, ctx)
-
-
-def implied_missing_mean(table: Table, params: dict, claimed: Interval) -> tuple[Interval, list[str], list[str]] | None:
-    """For a gain claim whose ``system`` lacks some task scores: the mean those tasks must have.
-
-    gain = mean_t(S_t) - B  =>  mean of the M unknown S_t = (N (gain + B) - sum of known S_t) / M.
-    Returns (interval, unknown tasks, arithmetic lines), or None when the baseline is incomplete too.
-    """
-    system, baseline = params["system"], params.get("baseline", "XLM-R")
-    split, tasks = params.get("split", "test"), _tasks(params)
-    try:
-        base = _mean_score(table, baseline, tasks, split)
-    except NotDerivable:
-        return None
-    known, unknown = [], []
-    for t in tasks:
-        probe: list[CellKey] = []
-        s = table.task_score(system, t, split, probe)
-        (known if s is not None else unknown).append((t, s))
-    if not unknown or not known:
-        return None
-    n, m = len(tasks), len(unknown)
-    total = interval_sum(s for _, s in known)
-    lo = (n * (claimed.lo + base.lo) - total.hi) / m
-    hi = (n * (claimed.hi + base.hi) - total.lo) / m
-    names = [t for t, _ in unknown]
-    known_tasks = [t for t, _ in known]
-    known_gain = interval_mean(s for _, s in known) - _mean_score(table, baseline, known_tasks, split)
-    lines = [
-        f"over the {len(known)} tasks with cells ({', '.join(known_tasks)}), {system} - {baseline} = {known_gain.render(3)}",
-        f"{baseline} score over {n} tasks = {base.render(3)}",
-        f"sum of {system}'s {len(known)} known task scores = {total.render(3)}",
-        f"for a gain of {claimed.render(3)}: mean of {system} on {', '.join(names)} = "
-        f"({n} x (gain + {baseline}) - known sum) / {m} = {Interval(lo, hi).render(2)}",
-    ]
-    return Interval(lo, hi), names, lines
+    return mean_gain(table, {**params, "tasks": task_list(params), "split": params.get("split", "test")}, ctx)
 
 
 def _candidates(table: Table, params: dict, ctx: Context, key: str, tasks: Sequence[str], split: str) -> tuple[list[str], list[str]]:
@@ -204,10 +170,10 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
     baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
     expected = list(params["expected"])
     if ctx.replication:
-        never_run = [e for e in [baseline, *expected] if not any(table.has(e, t, split) for t in _tasks(params))]
+        never_run = [e for e in [baseline, *expected] if not any(table.has(e, t, split) for t in task_list(params))]
         if never_run:
             raise NotDerivable(reason=f"the {', '.join(never_run)} arm(s) were not run")
-    tasks, absent = _run_tasks(table, [baseline] + expected, _tasks(params), split, ctx)
+    tasks, absent = _run_tasks(table, [baseline] + expected, task_list(params), split, ctx)
     if not tasks:
         raise NotDerivable([CellKey(e, t, "*", split) for e in expected for t in absent])
     cands, left_out = _candidates(table, params, ctx, "candidates", tasks, split)
@@ -243,14 +209,14 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
 @derivation("mean_better")
 def mean_better(table: Table, params: dict, ctx: Context) -> Derived:
     """Systems in ``better`` score higher on average over ``tasks`` than those in ``worse``."""
-    split, tasks = params.get("split", "dev"), _tasks(params)
+    split, tasks = params.get("split", "dev"), task_list(params)
     missing: list[CellKey] = []
     groups = {}
     for key in ("better", "worse"):
         scores = []
         for s in params[key]:
             try:
-                scores.append(_mean_score(table, s, tasks, split))
+                scores.append(mean_task_score(table, s, tasks, split))
             except NotDerivable as exc:
                 if exc.reason:  # as in top_k_gains
                     raise

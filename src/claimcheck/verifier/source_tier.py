@@ -12,7 +12,8 @@ from collections import defaultdict
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
 from claimcheck.results.records import Observation
-from claimcheck.verifier.derive import Context, Derived, implied_missing_mean, run_derivation
+from claimcheck.verifier.derive import Context, Derived, run_derivation
+from claimcheck.verifier.implied import implied_missing_mean
 from claimcheck.verifier.intervals import Interval, written_interval
 from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
 from claimcheck.verifier.verdict import CellUse, SourceVerdict, Span, TierResult, ViewResult
