@@ -47,11 +47,12 @@ class SeedTables:
             else:
                 group.extend(record_observations(r))
             seeds_of.setdefault((r.paper_id, r.system), set()).add(r.seed)
-            for m in r.metrics:
-                seeds_with.setdefault((r.paper_id, r.system, m.task, m.split), set()).add(r.seed)
+            measured = {(m.task, m.split) for m in r.metrics}  # one pass over the metrics (a row per language)
+            for task, split in measured:
+                seeds_with.setdefault((r.paper_id, r.system, task, split), set()).add(r.seed)
             protocol = _protocol(r)
             if protocol is not None:
-                for task in {m.task for m in r.metrics}:
+                for task in {task for task, _ in measured}:
                     found = protocols.setdefault((r.paper_id, r.seed, task), [])
                     if not any(protocol == known for known, _ in found):
                         found.append((protocol, r))
