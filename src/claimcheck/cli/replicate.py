@@ -178,15 +178,12 @@ def runs_show(run_id: Annotated[str, typer.Argument(help="Run id or a unique pre
 
     Example: claimcheck runs show r-3fa2
     """
-    from claimcheck.errors import InputError
     from claimcheck.results.files import render_records_json
     from claimcheck.results.store import open_store
 
     with open_store(store) as s:
-        found = s.find(run_id)
-    if len(found) != 1:
-        raise InputError(f"{len(found)} stored runs match {run_id!r} (give a unique prefix)", field="run_id")
-    out.print(render_records_json(found), markup=False, highlight=False)
+        found = s.unique(run_id)
+    out.print(render_records_json([found]), markup=False, highlight=False)
 
 
 @runs_app.command("export")

@@ -135,18 +135,23 @@ class RunStore:
             sql, args = sql + " AND status = ?", args + [status]
         return self._query(sql + " ORDER BY paper_id, system, tasks, seed, run_id", tuple(args))
 
+    def unique(self, prefix: str, *, field: str = "run_id") -> RunRecord:
+        """The one run whose id starts with ``prefix``; an InputError (on ``field``) for none or several."""
+        from claimcheck.errors import InputError
+
+        found = self.find(prefix)
+        if len(found) != 1:
+            raise InputError(f"{len(found)} stored runs match {prefix!r} (give a unique prefix)", field=field)
+        return found[0]
+
     def select(self, run_ids: Iterable[str] = (), *, tasks: Iterable[str] = (), systems: Iterable[str] = (),
                paper_id: str | None = None) -> list[RunRecord]:
         """The runs named by ``run_ids`` (each a unique id prefix; all runs when none is given) that match
         every filter: measured one of ``tasks``, of one of ``systems``, of ``paper_id``."""
-        from claimcheck.errors import InputError
-
         chosen: dict[str, RunRecord] = {}
         for run_id in run_ids:
-            found = self.find(run_id)
-            if len(found) != 1:
-                raise InputError(f"{len(found)} stored runs match {run_id!r} (give a unique prefix)", field="run_ids")
-            chosen[found[0].run_id] = found[0]  # an id given twice counts once
+            found = self.unique(run_id, field="run_ids")
+            chosen[found.run_id] = found  # an id given twice counts once
         candidates = list(chosen.values()) if chosen else self.records(paper_id=paper_id)
         tasks, systems = set(tasks), set(systems)
         return [r for r in candidates if (not tasks or tasks & set(record_tasks(r).split(",")))
