@@ -4,7 +4,11 @@
    terminal rendering), median of N runs;
 2. in-process verification of 10,000 synthetic gain claims x 5 seeds of run records.
 
-Run:  python benchmarks/bench_verify.py [--runs 7] [--claims 10000] [--seeds 5] [--via-path]
+3. with ``--floor``: what a process pays before claimcheck reads a claim file: the interpreter, the
+   libraries the CLI stands on (typer, rich, pydantic, yaml), then those plus claimcheck's pydantic
+   models, then ``claimcheck --help``; each the median and min of ``--runs`` fresh processes.
+
+Run:  python benchmarks/bench_verify.py [--runs 7] [--claims 10000] [--seeds 5] [--via-path] [--floor]
 """
 
 from __future__ import annotations
@@ -48,6 +52,30 @@ def bench_cli(runs: int, exe: str) -> list[float]:
     return times
 
 
+def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
+    """Fresh ``sys.executable`` processes (not a version manager's shim), timed like ``bench_cli``."""
+    libraries = "import typer, rich.console, rich.table, pydantic, yaml"
+    models = "claimcheck.claims.models, claimcheck.verifier.verdict, claimcheck.results.records"
+    steps = [
+        ("python -c pass", ["-c", "pass"]),
+        ("+ typer, rich, pydantic, yaml", ["-c", libraries]),
+        ("+ claimcheck's pydantic models", ["-c", f"{libraries}, {models}"]),
+        ("claimcheck --help", ["-m", "claimcheck", "--help"]),
+        ("claimcheck verify all --no-write", ["-m", "claimcheck", "verify", "all", "--no-write"]),
+    ]
+    out = []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "CLAIMCHECK_HOME": home, "COLUMNS": "160"}
+        for label, argv in steps:
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                times.append(time.perf_counter() - t0)
+            out.append((label, times))
+    return out
+
+
 def synthetic(n_claims: int, n_seeds: int):
     paper = Paper(id="0000.00000", version="v1", title="synthetic", authors=["bench"], year=2026,
                   sources=[{"id": "t", "title": "T", "locator": "T", "reliability": "primary"}])
@@ -76,8 +104,12 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=10_000)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--via-path", action="store_true", help="time the `claimcheck` that PATH finds (e.g. a pyenv shim)")
+    ap.add_argument("--floor", action="store_true", help="also time the interpreter and imports alone (see above)")
     args = ap.parse_args()
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    if args.floor:
+        for label, times in bench_floor(args.runs):
+            print(f"floor: {label:<34} median {statistics.median(times):.3f} s, min {min(times):.3f} s over {args.runs} runs")
     exe = (shutil.which("claimcheck") or "claimcheck") if args.via_path else console_script()
     times = bench_cli(args.runs, exe)
     print(f"claimcheck verify all --no-write (whole process, {exe}): median {statistics.median(times):.3f} s, "
