@@ -118,7 +118,9 @@ def replicate_cmd(
     """Run what the claims still need and store every finished run (resumes where a killed run stopped).
 
     Exit code 1 when a run failed for a reason other than bad input (it is stored as failed).
+
     Example: claimcheck replicate all --preset proxy --model ./me5 --data-dir ../shared/data --system MNLI --task xnli
+
     Example: claimcheck replicate all --preset paper --runner ray --ray-address auto
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
