@@ -87,6 +87,21 @@ def test_smoke_plan_replicate_list_export_import(tmp_path, smoke_kit):  # noqa: 
     assert "0 of 6 runs imported" in text
 
 
+def test_seed_runs_only_that_seed_and_the_rest_later(tmp_path, smoke_kit):  # noqa: F811
+    data, model = smoke_kit
+    store = tmp_path / "runs.sqlite"
+    common = [CLAIMS[1], "--preset", "smoke", "--seeds", "2", "--system", "XLM-R", "--task", "xnli", "--store", str(store),
+              "--model", str(model), "--data-dir", str(data), "--device", "cpu"]
+    result, text = _invoke("replicate", *common, "--seed", "2")
+    assert result.exit_code == 0 and "1 runs executed" in text, text
+    result, text = _invoke("runs", "export", "--store", str(store), "--out", str(tmp_path / "seed2.json"))
+    assert [r["seed"] for r in json.loads((tmp_path / "seed2.json").read_text())["runs"]] == [2]
+    result, text = _invoke("replicate", *common)  # seeds 1..2: seed 2 is stored, seed 1 runs
+    assert result.exit_code == 0 and "1 runs executed" in text and "1 were stored already" in _flat(text), text
+    result, text = _invoke("plan", *common[:-6], "--seed", "3")
+    assert result.exit_code == 2 and "--seed" in text and "outside 1..2" in text, text
+
+
 def test_corrupt_data_file_exits_2_naming_the_file(tmp_path, smoke_kit):  # noqa: F811
     data, model = smoke_kit
     broken = tmp_path / "data"

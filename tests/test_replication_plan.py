@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from claimcheck.claims.registry import load_registry
+from claimcheck.errors import InputError
 from claimcheck.replication.plan import Need, build_plan, needs_from_claims
 from claimcheck.replication.presets import PRESETS, PROXY, SMOKE, with_limits
 from claimcheck.replication.spec import DataUse
@@ -45,6 +46,20 @@ def test_stored_runs_are_marked_and_cost_nothing():
     assert 0 < again.cost.train_flops < plan.cost.train_flops
     done = build_plan([Need("MNLI", ("xnli",))], SMOKE, 3, stored_ids={r.spec.run_id for r in plan.runs})
     assert done.cost.train_flops == 0 and done.cost.eval_flops == 0
+
+
+def test_only_seeds_plans_those_seeds_with_the_same_run_ids():
+    full = build_plan([Need("MNLI", ("xnli",))], SMOKE, 3)
+    part = build_plan([Need("MNLI", ("xnli",))], SMOKE, 3, only_seeds=[3, 1, 3])
+    assert part.seeds == (1, 3)
+    assert [r.spec.run_id for r in part.runs] == [r.spec.run_id for r in full.runs if r.spec.seed in (1, 3)]
+    assert len(part.stages) == 2  # the intermediate stages of seeds 1 and 3 only
+
+
+def test_a_seed_outside_the_range_is_an_input_error():
+    with pytest.raises(InputError, match="outside 1..3") as err:
+        build_plan([Need("MNLI", ("xnli",))], SMOKE, 3, only_seeds=[0, 4])
+    assert err.value.field == "--seed" and "0, 4" in str(err.value)
 
 
 def test_filters_and_missing_arms_are_reported():

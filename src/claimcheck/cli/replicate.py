@@ -12,6 +12,7 @@ from claimcheck.cli.app import EXIT_CONTRADICTED, RegistryOpt, app, err, expecte
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
 SeedsOpt = Annotated[int, typer.Option("--seeds", help="Seeds per arm and target (seeds 1..N, the same in every arm).")]
+SeedOpt = Annotated[list[int] | None, typer.Option("--seed", help="Only this seed of 1..N (repeatable), e.g. to spread one arm's seeds over workers.")]
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model hub id or local directory (proxy: the unpacked mE5-small).")]
 SystemOpt = Annotated[list[str] | None, typer.Option("--system", help="Only this arm, e.g. MNLI or XLM-R (repeatable).")]
@@ -26,11 +27,12 @@ RayAddressOpt = Annotated[str | None, typer.Option(
 )]
 
 
-def _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model):
+def _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed=None):
     from claimcheck.replication.workflow import PlanRequest
 
     return PlanRequest(
-        claims=tuple(claims or ["all"]), preset=preset, seeds=seeds, registry=tuple(registry or []), store=store,
+        claims=tuple(claims or ["all"]), preset=preset, seeds=seeds, only_seeds=tuple(seed or []),
+        registry=tuple(registry or []), store=store,
         systems=tuple(system or []), tasks=tuple(task or []), train_examples=train_examples,
         eval_examples=eval_examples, model=model,
     )
@@ -65,9 +67,9 @@ def _print_plan(plan) -> None:
 @app.command("plan")
 @expected_errors
 def plan_cmd(
-    claims: ClaimsArg = None, preset: PresetOpt = "paper", seeds: SeedsOpt = 3, registry: RegistryOpt = None,
-    store: StoreOpt = None, system: SystemOpt = None, task: TaskOpt = None, train_examples: TrainNOpt = None,
-    eval_examples: EvalNOpt = None, model: ModelOpt = None,
+    claims: ClaimsArg = None, preset: PresetOpt = "paper", seeds: SeedsOpt = 3, seed: SeedOpt = None,
+    registry: RegistryOpt = None, store: StoreOpt = None, system: SystemOpt = None, task: TaskOpt = None,
+    train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None, model: ModelOpt = None,
 ) -> None:
     """List the runs the claims need, which are stored, and an estimated cost of the rest.
 
@@ -75,7 +77,7 @@ def plan_cmd(
     """
     from claimcheck.replication.workflow import make_plan
 
-    _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model)))
+    _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed)))
 
 
 class _RichProgress:
@@ -106,7 +108,7 @@ class _RichProgress:
 @app.command("replicate")
 @expected_errors
 def replicate_cmd(
-    claims: ClaimsArg = None, preset: PresetOpt = "smoke", seeds: SeedsOpt = 3, model: ModelOpt = None,
+    claims: ClaimsArg = None, preset: PresetOpt = "smoke", seeds: SeedsOpt = 3, seed: SeedOpt = None, model: ModelOpt = None,
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Local XTREME-format files (e.g. ../shared/data).")] = None,
     device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda")] = "auto",
     store: StoreOpt = None, registry: RegistryOpt = None, system: SystemOpt = None, task: TaskOpt = None,
@@ -127,7 +129,7 @@ def replicate_cmd(
 
     from claimcheck.replication.workflow import make_runner, replicate, run_context
 
-    req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model)
+    req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed)
     run_with = make_runner(runner, ray_address)
     ctx = run_context(req, data_dir=data_dir, device=device, keep_checkpoints=keep_checkpoints)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from claimcheck.errors import InputError
 from claimcheck.replication.heads import head_available
 from claimcheck.replication.presets import BASELINE, Preset
 from claimcheck.replication.spec import DataUse, EncoderSpec, IntermediateSpec, RunSpec, TargetSpec, TrainHParams
@@ -116,12 +117,20 @@ def build_plan(
     model_name: str | None = None,
     systems: Iterable[str] = (),
     tasks: Iterable[str] = (),
+    only_seeds: Iterable[int] = (),
 ) -> Plan:
     """The runs ``needs`` call for under ``preset`` with seeds 1..``seeds``, optionally filtered to some
-    arms (``systems``; an arm no claim needs is added, on the targets the claims need) and targets."""
+    arms (``systems``; an arm no claim needs is added, on the targets the claims need), targets, and
+    seeds (``only_seeds``, each within 1..``seeds``: one arm's seeds spread over workers or machines)."""
     encoder = preset.model.encoder if model_name is None else EncoderSpec(**{**preset.model.encoder.__dict__, "name": model_name})
     only_systems, only_tasks = set(systems), set(tasks)
     seed_list = tuple(range(1, seeds + 1))
+    only = sorted(set(only_seeds))
+    outside = [k for k in only if k not in seed_list]
+    if outside:
+        raise InputError(f"seed(s) {', '.join(map(str, outside))} are outside 1..{seeds} (--seeds {seeds})", field="--seed")
+    if only:
+        seed_list = tuple(only)
     wanted: dict[tuple[str, str], None] = {}
     needs = list(needs)
     asked = {n.system for n in needs}

@@ -21,6 +21,7 @@ class PlanRequest:
     claims: tuple[str, ...] = ("all",)
     preset: str = "smoke"
     seeds: int = 3
+    only_seeds: tuple[int, ...] = ()  # only these of 1..seeds (--seed)
     registry: tuple[Path, ...] = ()
     store: Path | None = None
     systems: tuple[str, ...] = ()  # only these arms
@@ -89,7 +90,7 @@ def make_plan(req: PlanRequest) -> Plan:
             stored = store.ok_ids()
     name, _ = model_name_for(get_preset(req.preset), req.model)
     return build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored, model_name=name,
-                      systems=req.systems, tasks=req.tasks)
+                      systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds)
 
 
 def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,
