@@ -2,20 +2,37 @@
 
 A reader never sees a half-written file, and a crash leaves the old file (or none) plus no stray
 temporary file. Every module that writes a result, a cache entry or a registry file uses this.
+
+The file gets the permissions a plain ``open(path, "w")`` would give: an existing file keeps its
+mode, a new one gets 0o666 less the umask (the temporary file alone would be 0o600, unreadable to
+the colleague or web server a report or an export is written for).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def save_bytes_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        if hasattr(os, "fchmod"):  # POSIX
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
