@@ -6,7 +6,8 @@ import pytest
 
 from claimcheck.claims.models import ClaimKind
 from claimcheck.claims.registry import load_registry
-from claimcheck.verifier.derive import DERIVATIONS, REQUIRED_PARAMS
+from claimcheck.claims.derivation_params import PARAMS, check_params
+from claimcheck.verifier.derive import DERIVATIONS
 from claimcheck.verifier.engine import verify
 
 REGISTRY = load_registry()
@@ -23,7 +24,7 @@ def test_every_claim_is_well_formed(claim_id):
     claim = REGISTRY.claims[claim_id]
     paper = REGISTRY.paper_of(claim)
     assert claim.derivation.name in DERIVATIONS
-    assert REQUIRED_PARAMS.get(claim.derivation.name, set()) <= set(claim.derivation.params)
+    assert check_params(claim.derivation.name, claim.derivation.params) is None
     assert claim.location.section or claim.location.table or claim.location.quote_source
     if claim.location.quote_source:
         assert claim.location.quote_source in {s.id for s in paper.sources}
@@ -33,6 +34,10 @@ def test_every_claim_is_well_formed(claim_id):
         assert claim.superseded_by in REGISTRY.claims, "an older version's claim points at its replacement"
     if claim.kind is ClaimKind.background:
         assert claim.attributed_to
+
+
+def test_every_derivation_declares_its_parameters():
+    assert set(DERIVATIONS) == set(PARAMS)
 
 
 @pytest.mark.parametrize("claim_id", CLAIMS)

@@ -29,11 +29,21 @@ claims:
     derivation: {name: mean_gain, params: {system: B, tasks: [xnli]}}
 """
 
+P = "params: {system: B, tasks: [xnli]}"
 CASES = {
     "bad_yaml": (GOOD.replace("title: T", "title: [unclosed"), "invalid YAML at line", None),
     "unknown_field": (GOOD.replace("kind: quantity", "kind: quantity\n    colour: red"), "unknown field", "claims[0].colour"),
     "unknown_derivation": (GOOD.replace("name: mean_gain", "name: mean_gainz"), "unknown derivation 'mean_gainz'", "claims[0].derivation.name"),
-    "missing_param": (GOOD.replace("params: {system: B, tasks: [xnli]}", "params: {tasks: [xnli]}"), "needs parameter(s) system", "claims[0].derivation.params"),
+    "missing_param": (GOOD.replace(P, "params: {tasks: [xnli]}"), "'mean_gain' needs this parameter", "claims[0].derivation.params.system"),
+    # a typo in a parameter must not fall back to a default silently (baselin -> the default baseline)
+    "misspelt_param": (GOOD.replace(P, "params: {system: B, baselin: A, tasks: [xnli]}"), "takes no parameter 'baselin'", "claims[0].derivation.params.baselin"),
+    # a string where a list belongs would be read letter by letter
+    "tasks_not_a_list": (GOOD.replace(P, "params: {system: B, tasks: xnli}"), "valid list", "claims[0].derivation.params.tasks"),
+    "unknown_split": (GOOD.replace(P, "params: {system: B, tasks: [xnli], split: tset}"), "'dev' or 'test'", "claims[0].derivation.params.split"),
+    "empty_tasks": (GOOD.replace(P, "params: {system: B, tasks: []}"), "at least one item", "claims[0].derivation.params"),
+    "bad_direction": (GOOD.replace(P, "params: {systems: [B], expect: {xnli: upward}}").replace("name: mean_gain", "name: direction_per_task"), "'up', 'down' or 'no_gain'", "claims[0].derivation.params.expect.xnli"),
+    "bad_quorum": (GOOD.replace(P, "params: {systems: [B], expect: {xnli: up}, quorum: 2}").replace("name: mean_gain", "name: direction_per_task"), "less than or equal to 1", "claims[0].derivation.params.quorum"),
+    "fact_without_test": (GOOD.replace(P, "params: {key: models}").replace("name: mean_gain", "name: fact"), "exactly one of expect, count or includes", "claims[0].derivation.params"),
     "non_finite": (GOOD.replace('value: "70.0"', "value: .nan"), "not a finite number", "paper.cells[0].value"),
     "unquoted_number": (GOOD.replace('reported: ["1.0"]', "reported: [1.0]"), "quoted strings", "claims[0].reported[0]"),
     "bad_written_number": (GOOD.replace('reported: ["1.0"]', 'reported: ["about 1"]'), "not a written number", "claims[0].reported[0]"),
@@ -93,3 +103,15 @@ def test_good_user_file_adds_to_bundled(tmp_path):
     (tmp_path / "good.yaml").write_text(GOOD, encoding="utf-8")
     reg = load_registry([tmp_path])
     assert "1234.5678/gain" in reg.claims and "2005.13013/xtreme-test-gain" in reg.claims
+
+
+def test_a_file_given_twice_is_read_once(tmp_path):
+    """`validate` of a bundled file (or the same file twice) is not a duplicate of itself."""
+    from claimcheck.claims.registry import BUNDLED_PAPERS
+
+    path = tmp_path / "a.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    bundled = sorted(BUNDLED_PAPERS.glob("*.yaml"))[0]
+    result = CliRunner().invoke(app, ["validate", str(path), str(path), str(bundled)])
+    assert result.exit_code == 0, result.output
+    assert "ok: " in result.output

@@ -77,20 +77,21 @@ def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Claim files or folders (default: the whole registry).")] = None,
     registry: RegistryOpt = None,
 ) -> None:
-    """Validate claim files: schema, ids, derivation names; drafts are refused until confirmed.
+    """Validate claim files: schema, ids, derivation names and parameters; drafts are refused until confirmed.
 
     Example: claimcheck validate claims/
     """
     from claimcheck.claims.draft import check_no_drafts
     from claimcheck.claims.registry import BUNDLED_PAPERS, build_registry, iter_claim_files, load_paper_file
-    from claimcheck.verifier.derive import DERIVATIONS, REQUIRED_PARAMS
+    from claimcheck.verifier.derive import DERIVATIONS
 
     targets = list(paths or []) + list(registry or [])
-    files = [(p, load_paper_file(p)) for p in iter_claim_files(targets or [BUNDLED_PAPERS])]
+    paths = list(dict.fromkeys(p.resolve() for p in iter_claim_files(targets or [BUNDLED_PAPERS])))  # each file once
+    files = [(p, load_paper_file(p)) for p in paths]
     if not files:
         raise InputError("no claim files (*.yaml) found", path=", ".join(str(p) for p in targets))
     bundled = [] if not targets else [(p, load_paper_file(p)) for p in iter_claim_files([BUNDLED_PAPERS])]
-    build_registry(bundled + [f for f in files if f[0] not in {b[0] for b in bundled}], known_derivations=set(DERIVATIONS), required_params=REQUIRED_PARAMS)
+    build_registry(bundled + files, known_derivations=set(DERIVATIONS))  # a file given again is read once
     for path, pf in files:
         check_no_drafts(pf, path)
     n_claims = sum(len(pf.claims) for _, pf in files)

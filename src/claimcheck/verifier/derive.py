@@ -304,18 +304,5 @@ def not_specified(table: Table, params: dict, ctx: Context) -> Derived:
     raise NotDerivable(reason="no derivation is declared for this claim yet")
 
 
-# Parameters each derivation cannot do without; the registry checks them when a file is loaded.
-REQUIRED_PARAMS: dict[str, set[str]] = {
-    "mean_score": {"system"},
-    "xtreme_score": {"system"},
-    "mean_gain": {"system"},
-    "xtreme_gain": {"system"},
-    "top_k_gains": {"expected", "candidates"},
-    "mean_better": {"better", "worse"},
-    "direction_per_task": {"systems", "expect"},
-    "fact": {"key"},
-}
-
-
 def run_derivation(name: str, table: Table, params: dict, ctx: Context) -> Derived:
     return DERIVATIONS[name](table, dict(params), ctx)
