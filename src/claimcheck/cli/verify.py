@@ -86,7 +86,10 @@ def validate(
     from claimcheck.verifier.derive import DERIVATIONS
 
     targets = list(paths or []) + list(registry or [])
-    paths = list(dict.fromkeys(p.resolve() for p in iter_claim_files(targets or [BUNDLED_PAPERS])))  # each file once
+    first: dict[Path, Path] = {}  # each file once, named as first given
+    for p in iter_claim_files(targets or [BUNDLED_PAPERS]):
+        first.setdefault(p.resolve(), p)
+    paths = list(first.values())
     files = [(p, load_paper_file(p)) for p in paths]
     if not files:
         raise InputError("no claim files (*.yaml) found", path=", ".join(str(p) for p in targets))
