@@ -117,6 +117,12 @@ def test_overall_rule_table(source, replication, fidelity, overall, rule):
     assert (got.value, which) == (overall, rule)
 
 
+@pytest.mark.parametrize("source", ["inconsistent", "consistent", "not_derivable"])
+def test_a_draft_is_unverified_whatever_its_tiers_say(source):
+    got, which = decide_overall(source, "reproduced", "full", draft=True)
+    assert (got.value, which) == ("unverified", "R0")
+
+
 def test_statistics():
     assert abs(t_quantile(0.975, 2) - 4.302653) < 1e-5
     assert abs(t_quantile(0.975, 30) - 2.042272) < 1e-5

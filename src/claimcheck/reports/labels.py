@@ -104,6 +104,8 @@ def attributed_note(cv: ClaimVerdict) -> str:
 def claim_marks(cv: ClaimVerdict) -> list[str]:
     """Short marks shown next to a claim id in summaries."""
     marks = []
+    if cv.draft:
+        marks.append("draft: not confirmed (R0)")
     if is_superseded(cv):
         marks.append(f"superseded ({cv.version})")
     if cv.attributed_to:

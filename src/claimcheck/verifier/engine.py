@@ -49,7 +49,8 @@ def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord],
         index = _index(records) if index is None else index
         mine = [r for s in systems for r in index.get((paper_id, s), ())]
         replication = check_replication(claim, mine, tables, systems)
-    overall, rule = decide_overall(source.verdict, replication.verdict, replication.fidelity)
+    draft = claim.draft or paper.draft
+    overall, rule = decide_overall(source.verdict, replication.verdict, replication.fidelity, draft)
     return ClaimVerdict(
         claim_id=claim.id,
         paper_id=paper_id,
@@ -65,6 +66,7 @@ def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord],
         replication=replication,
         overall=overall,
         overall_rule=rule,
+        draft=draft,
     )
 
 

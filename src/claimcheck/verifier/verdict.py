@@ -100,10 +100,12 @@ class ClaimVerdict(_Frozen):
     replication: TierResult
     overall: Overall
     overall_rule: str  # which row of the rule table decided
+    draft: bool = False  # the claim or its paper awaits a person's confirmation (rule R0)
 
 
 # The overall rule table: first matching row wins. (Documented in the README; tested row by row.)
 OVERALL_RULES: list[tuple[str, str]] = [
+    ("R0", "the claim or its paper is a draft no person has confirmed -> unverified (its tiers are shown, not counted)"),
     ("R1", "source is inconsistent or direction_error -> contradicted"),
     ("R2", "replication not_reproduced at full fidelity -> contradicted"),
     ("R3", "replication infra_failure -> infra_failure (fail closed: never support)"),
@@ -115,8 +117,10 @@ OVERALL_RULES: list[tuple[str, str]] = [
 ]
 
 
-def decide_overall(source: str, replication: str, fidelity: str | None) -> tuple[Overall, str]:
+def decide_overall(source: str, replication: str, fidelity: str | None, draft: bool = False) -> tuple[Overall, str]:
     """Apply the rule table to a claim's two tier verdicts (values; the str enums compare equal to them)."""
+    if draft:
+        return Overall.unverified, "R0"
     if source == SourceVerdict.inconsistent or source == SourceVerdict.direction_error:
         return Overall.contradicted, "R1"
     if replication == ReplicationVerdict.not_reproduced and fidelity == "full":

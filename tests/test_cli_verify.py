@@ -1,0 +1,75 @@
+"""The verify / show / report commands on a small user registry: drafts, exit codes, bad outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+
+PAPER = """
+paper:
+  id: "1234.5678"
+  version: v1
+  title: T
+  authors: [A]
+  year: 2020
+  draft: {paper_draft}
+  sources: [{{id: t1, title: Table 1, locator: "Table 1", reliability: primary}}]
+  cells:
+    - {{system: A, task: xnli, metric: accuracy, split: dev, value: "70.0", source: t1, locator: "T1 r1"}}
+    - {{system: B, task: xnli, metric: accuracy, split: dev, value: "71.0", source: t1, locator: "T1 r2"}}
+claims:
+  - id: 1234.5678/gain
+    statement: B beats A by five points.
+    kind: quantity
+    version: v1
+    location: {{section: Results}}
+    reported: ["5.0"]
+    derivation: {{name: mean_gain, params: {{system: B, baseline: A, tasks: [xnli]}}}}
+    draft: {claim_draft}
+"""
+
+
+def _registry(tmp_path: Path, *, paper_draft: bool = False, claim_draft: bool = False) -> Path:
+    folder = tmp_path / "claims"
+    folder.mkdir(exist_ok=True)
+    (folder / "1234.5678.yaml").write_text(
+        PAPER.format(paper_draft=str(paper_draft).lower(), claim_draft=str(claim_draft).lower()), encoding="utf-8")
+    return folder
+
+
+def _run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def _verify_json(tmp_path: Path, folder: Path) -> tuple[int, dict]:
+    out = tmp_path / "report.json"
+    result = _run("report", "1234.5678/gain", "-r", str(folder), "--no-bundled-results", "--format", "json", "--out", str(out))
+    assert result.exit_code in (0, 1), result.output
+    claim = next(c for c in json.loads(out.read_text(encoding="utf-8"))["claims"] if c["claim_id"] == "1234.5678/gain")
+    verify = _run("verify", "1234.5678/gain", "-r", str(folder), "--no-bundled-results", "--no-write")
+    return verify.exit_code, claim
+
+
+def test_a_confirmed_contradicted_claim_exits_1(tmp_path):
+    code, claim = _verify_json(tmp_path, _registry(tmp_path))
+    assert code == 1
+    assert (claim["overall"], claim["overall_rule"], claim["draft"]) == ("contradicted", "R1", False)
+
+
+@pytest.mark.parametrize("which", ["paper_draft", "claim_draft"])
+def test_a_draft_is_shown_but_never_counted(tmp_path, which):
+    folder = _registry(tmp_path, **{which: True})
+    code, claim = _verify_json(tmp_path, folder)
+    assert code == 0
+    assert claim["source"]["verdict"] == "inconsistent"  # the tier still says what it found
+    assert (claim["overall"], claim["overall_rule"], claim["draft"]) == ("unverified", "R0", True)
+    strict = _run("verify", "all", "-r", str(folder), "--no-bundled-results", "--no-write", "--strict")
+    assert "draft" in strict.output
+    md = tmp_path / "r.md"
+    assert _run("report", "1234.5678/gain", "-r", str(folder), "--no-bundled-results", "--format", "md", "--out", str(md)).exit_code == 0
+    assert "draft: not confirmed" in md.read_text(encoding="utf-8")
