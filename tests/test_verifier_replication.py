@@ -65,10 +65,32 @@ def test_failed_run_is_infra_failure_never_not_reproduced():
     assert any("CUDA OOM" in f for f in v.replication.failed_runs)
 
 
-def test_failed_run_left_out_when_enough_seeds_remain():
+def test_a_failed_run_fails_closed_even_when_enough_seeds_remain():
+    """Dropping a failed seed (or a failed task of one seed) would change what is averaged; the
+    verdict waits until the run is redone or retired."""
     recs = _runs([2.0, 2.1, 1.9], "full") + [run("B", 9, [], fidelity="full", status="failed", error="killed", run_id="B-9")]
     v = _verdict(recs).replication
-    assert v.verdict == "reproduced" and v.failed_runs
+    assert v.verdict == "infra_failure"
+    assert v.failed_runs == ["B-9 (B, seed 9): killed"] and "runs remove" in v.summary
+
+
+def _target_spec(task):
+    return {"target": {"task": task, "evals": [{"task": task, "language": "en", "split": "dev"}]}}
+
+
+def test_a_failed_run_of_a_task_the_claim_does_not_read_is_not_needed():
+    failed = run("B", 1, [], fidelity="full", status="failed", error="killed", run_id="B-1-pawsx")
+    failed = failed.model_copy(update={"spec": _target_spec("pawsx")})
+    v = _verdict(_runs([2.0, 2.1, 1.9], "full") + [failed]).replication  # the claim reads xnli only
+    assert v.verdict == "reproduced" and not v.failed_runs
+
+
+def test_a_failed_run_redone_successfully_is_not_needed():
+    failed = run("B", 1, [], fidelity="full", status="failed", error="killed", run_id="B-1-old")
+    failed = failed.model_copy(update={"spec": _target_spec("xnli")})
+    assert _verdict(_runs([2.0, 2.1, 1.9], "full") + [failed]).replication.verdict == "reproduced"
+    no_spec = run("B", 1, [], fidelity="full", status="failed", error="killed", run_id="B-1-old")
+    assert _verdict(_runs([2.0, 2.1, 1.9], "full") + [no_spec]).replication.verdict == "infra_failure"  # target unknown
 
 
 def test_not_run_and_other_papers_ignored():
@@ -159,8 +181,8 @@ def test_two_configurations_of_one_arm_are_never_averaged():
     recs = _runs([2.0, 2.1, 1.9], "proxy")
     recs.append(run("B", 0, [("xnli", "accuracy", 90.0)], run_id="B-0-other-config"))
     v = _verdict(recs).replication
-    # seed 0 is ambiguous and left out; seeds 1 and 2 still decide
-    assert v.seeds == 2 and "B-0-other-config" not in v.runs
+    # seed 0 is ambiguous: not dropped silently (the others would decide alone), but named
+    assert v.verdict == "not_run" and "B-0-other-config" in v.summary and not v.runs
     only_seed0 = [run("A", 0, [("xnli", "accuracy", 70.0)]), run("B", 0, [("xnli", "accuracy", 72.0)]),
                   run("B", 0, [("xnli", "accuracy", 90.0)], run_id="B-0-other-config")]
     v = _verdict(only_seed0).replication
@@ -183,11 +205,11 @@ def test_arms_evaluated_under_different_protocols_are_not_compared():
         result = _verdict(mixed).replication
         assert result.verdict == "not_run"
         assert "followed different protocols" in result.summary and "A-0" in result.summary and "B-0" in result.summary
-    # only the seed whose runs differ is refused; the others still count
+    # one seed whose runs differ is enough: the other seeds would decide alone, so it is named instead
     one_seed = [_with_spec(r, 2000) if (r.system, r.seed) == ("A", 0) else r for r in _runs([2.0, 2.1, 1.9, 2.0])]
     one_seed = [r if r.spec else _with_spec(r, 100) for r in one_seed]
     result = _verdict(one_seed).replication
-    assert result.verdict == "direction_only" and result.seeds == 3
+    assert result.verdict == "not_run" and "seed 0" in result.summary and "A-0" in result.summary
 
 
 def test_records_without_a_spec_are_compared_as_before():

@@ -77,7 +77,7 @@ def test_shared_verification_equals_claim_by_claim():
     assert [v.model_dump_json() for v in report.claims] == [v.model_dump_json() for v in plain]
     replication = {v.claim_id: v.replication for v in report.claims}
     assert [f.split(" ")[0] for f in replication["9999.00001/a"].failed_runs] == ["MNLI-2", "XLM-R-7"]  # arm order
-    assert replication["9999.00001/a"].seeds == 3
+    assert replication["9999.00001/a"].verdict == "infra_failure"  # fail closed until they are redone or retired
     assert report.claims[0].source.views[0].cells  # cells were read through the shared views
 
 

@@ -26,7 +26,7 @@ from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.source_tier import render_missing, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_resolve, summarize_seeds
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
-from claimcheck.verifier.table import NotDerivable
+from claimcheck.verifier.table import XTREME_TASKS, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
 from claimcheck.verifier.verdict import Span, TierResult
 
@@ -101,9 +101,11 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     group by group, each in record order); ``systems`` as in ``check_replication``."""
     if claim.kind in (ClaimKind.setup, ClaimKind.background):
         return _not_applicable(claim)
-    failed = [r for g in groups for r in g.failed]
+    failed = _needed_failures(claim, groups)
     if not failed and not any(g.by_seed for g in groups):
         systems = needed_systems(claim) if systems is None else systems
+        if not systems:
+            return TierResult(verdict=RV.not_run.value, summary="no replication arms are declared for this claim")
         return TierResult(verdict=RV.not_run.value, summary=f"no runs of {', '.join(sorted(set(systems)))} in the results")
     if len(groups) == 1:
         g = groups[0]
@@ -130,21 +132,52 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
             missing_any = exc.missing or missing_any
             if exc.reason:
                 reasons.append(exc.reason)
-    used_runs = sorted([r.run_id for s in per_seed for r in by_seed[s]])
-    failed_ids = [f"{r.run_id} ({r.system}, seed {r.seed}): {r.error}" for r in failed]
-    base = dict(runs=used_runs, failed_runs=failed_ids, seeds=len(per_seed), fidelity=fidelity, deviations=deviations)
     k, need = len(per_seed), _min_seeds(claim)
+    if failed:  # fail closed: a needed run that failed is never read as a smaller or negative result
+        return TierResult(verdict=RV.infra_failure.value, summary=(
+            f"{len(failed)} needed run(s) failed and no later run of the same arm, seed and target succeeded: "
+            "rerun them (`claimcheck replicate` resumes) or retire them (`claimcheck runs remove`)"),
+            failed_runs=[f"{r.run_id} ({r.system}, seed {r.seed}): {r.error}" for r in failed],
+            fidelity=fidelity, deviations=deviations)
+    if reasons:  # runs that must not be compared (two configurations, or arms on different protocols)
+        return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {reasons[0]}")
+    if k == 0:  # no run was used, so no fidelity or deviation applies to a verdict
+        miss = "; ".join(render_missing(missing_any)[:3])
+        return TierResult(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}")
+    base = dict(runs=sorted([r.run_id for s in per_seed for r in by_seed[s]]), seeds=k, fidelity=fidelity, deviations=deviations)
     if k < need:
-        if failed:
-            return TierResult(verdict=RV.infra_failure.value, summary=f"{len(failed)} needed run(s) failed; {k} complete seed(s) remain", **base)
-        if k == 0:
-            if reasons:
-                return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {reasons[0]}", **base)
-            miss = "; ".join(render_missing(missing_any)[:3])
-            return TierResult(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}", **base)
         return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                           seeds_needed=need, **base)
-    return _judge_seeds(claim, per_seed, fidelity or "proxy", base, failed_ids)
+    return _judge_seeds(claim, per_seed, fidelity or "proxy", base)
+
+
+def _targets(record: RunRecord) -> set[str] | None:
+    """The target tasks a run measured (a successful run) or was to measure (a failed one: from its
+    spec); None when a failed run's spec does not say."""
+    if record.status == "ok":
+        return {m.task for m in record.metrics}
+    target = record.spec.get("target") if isinstance(record.spec, dict) else None
+    if not isinstance(target, dict):
+        return None
+    tasks = {e.get("task") for e in target.get("evals") or [] if isinstance(e, dict)} | {target.get("task")}
+    return {t for t in tasks if isinstance(t, str)} or None
+
+
+def _needed_failures(claim: Claim, groups: list[RunGroup]) -> list[RunRecord]:
+    """The failed runs the claim needs: of its arms, on a task its derivation reads (a failed run that
+    does not say its target counts), unless a run of the same arm, seed and target succeeded since."""
+    failed = [r for g in groups for r in g.failed]
+    if not failed:
+        return []
+    params = claim.derivation.params
+    read = set(params.get("tasks") or params.get("expect") or XTREME_TASKS)
+    done = {(r.system, r.seed, t) for g in groups for runs in g.by_seed.values() for r in runs for t in _targets(r) or ()}
+    needed = []
+    for r in failed:
+        targets = _targets(r)
+        if targets is None or any(t in read and (r.system, r.seed, t) not in done for t in targets):
+            needed.append(r)
+    return needed
 
 
 def _min_seeds(claim: Claim) -> int:
@@ -164,7 +197,7 @@ def _coverage_notes(derived: Derived) -> list[str]:
     return [line for line in derived.lines if line.startswith(_COVERAGE_NOTES)]
 
 
-def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base: dict, failed_ids: list[str]) -> TierResult:
+def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base: dict) -> TierResult:
     level = claim.tolerance.confidence
     derived = list(per_seed.values())
     verdicts: list[RV] = []
@@ -208,7 +241,7 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     verdict = _worst(verdicts) if verdicts else RV.not_run
     if verdict is RV.reproduced and fidelity != "full":
         verdict = RV.direction_only
-    summary = _summary(verdict, fidelity, len(derived), failed_ids)
+    summary = _summary(verdict, fidelity, len(derived))
     return TierResult(verdict=verdict.value, summary=summary, lines=lines, spans=spans,
                       seeds_needed=max(needed) if verdict is RV.inconclusive and needed else None, **base)
 
@@ -254,14 +287,12 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
             verdicts.append(RV.inconclusive)
         lines.append(f"{task}: {outcomes.count('ok')}/{len(outcomes)} systems show the claimed direction (quorum {quorum:.0%})")
     verdict = _worst(verdicts)
-    return TierResult(verdict=verdict.value, summary=_summary(verdict, fidelity, len(derived), []), lines=lines, spans=spans,
+    return TierResult(verdict=verdict.value, summary=_summary(verdict, fidelity, len(derived)), lines=lines, spans=spans,
                       seeds_needed=max(needed) if verdict is RV.inconclusive and needed else None, **base)
 
 
-def _summary(verdict: RV, fidelity: str, k: int, failed: list[str]) -> str:
+def _summary(verdict: RV, fidelity: str, k: int) -> str:
     text = f"{verdict.value} at {fidelity} fidelity over {k} seeds"
     if fidelity == "proxy":
         text += " (proxy: substituted model/data; supports or contradicts the direction only)"
-    if failed:
-        text += f"; {len(failed)} run(s) failed and were left out"
     return text
