@@ -114,3 +114,23 @@ def test_only_empty_file_exits_2(tmp_path):
 def test_help_has_an_example():
     res = runner.invoke(app, ["audit", "--help"])
     assert res.exit_code == 0 and "Example: claimcheck audit" in res.output
+
+
+def test_strict_exits_1_only_on_an_error_level_finding(reports, tmp_path):
+    assert run(reports / "a.md").exit_code == 0  # the misattribution is reported, not failed on
+    assert run(reports / "a.md", "--strict").exit_code == 1
+    clean = tmp_path / "clean.md"
+    clean.write_text(make_report([(ROW_MULTITASK, "✓", "0.25")]), encoding="utf-8")  # warnings only
+    assert run(clean, "--strict").exit_code == 0
+
+
+def test_out_into_an_existing_folder_or_an_unwritable_place(reports, tmp_path):
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    res = run(reports / "a.md", "--format", "md", "--out", folder)
+    assert res.exit_code == 0 and (folder / "a.scorecard.md").is_file()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep me", encoding="utf-8")
+    res = run(reports / "a.md", "--out", blocker / "x.md")
+    assert res.exit_code == 2 and "is a file, not a folder" in " ".join(res.stderr.split())
+    assert "Traceback" not in res.output and blocker.read_text(encoding="utf-8") == "keep me"

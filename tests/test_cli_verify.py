@@ -73,3 +73,15 @@ def test_a_draft_is_shown_but_never_counted(tmp_path, which):
     md = tmp_path / "r.md"
     assert _run("report", "1234.5678/gain", "-r", str(folder), "--no-bundled-results", "--format", "md", "--out", str(md)).exit_code == 0
     assert "draft: not confirmed" in md.read_text(encoding="utf-8")
+
+
+def test_an_unwritable_output_exits_2_naming_it_and_keeps_what_is_there(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep me", encoding="utf-8")
+    for args in (["report", "--format", "md", "--out", str(tmp_path)],  # a folder where a file belongs
+                 ["report", "--format", "md", "--out", str(blocker / "r.md")],
+                 ["verify", "all", "--out", str(blocker / "reports")]):
+        result = _run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output and str(tmp_path) in " ".join(result.output.split())
+    assert blocker.read_text(encoding="utf-8") == "keep me"

@@ -15,6 +15,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from claimcheck.errors import OutputError
+
 
 def _umask() -> int:
     """The process umask, read without changing it where Linux shows it (setting it to read it
@@ -38,10 +40,22 @@ def _mode_for(path: Path) -> int:
 
 
 def save_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically; a path that cannot be written raises ``OutputError``
+    naming it (nothing is left behind, and an existing file is untouched)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    if path.is_dir():
+        raise OutputError("is a folder, not a file", path=str(path))
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"cannot write here: {folder} is a file, not a folder", path=str(path))
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = _mode_for(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
     try:
         if hasattr(os, "fchmod"):  # POSIX
             os.fchmod(fd, mode)
@@ -50,8 +64,10 @@ def save_bytes_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
         raise
 
 

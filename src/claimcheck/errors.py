@@ -45,6 +45,10 @@ class ResultFileError(InputError):
     """A run-record file is malformed."""
 
 
+class OutputError(InputError):
+    """A file cannot be written where the user asked (a missing permission, a folder in the way)."""
+
+
 class StoreError(ClaimcheckError):
     """The run store cannot be opened or written."""
 

@@ -36,8 +36,7 @@ def save_report_files(report: VerificationReport, out_dir: Path, title: str = "c
     from claimcheck.reports.jsonout import render_json
     from claimcheck.reports.markdown import render_markdown
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    written = []  # save_text_atomic makes the folder, or names the path it cannot write
     for name, text in (
         ("report.md", render_markdown(report, title=title)),
         ("report.html", render_html(report, title=title)),

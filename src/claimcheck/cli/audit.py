@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.atomic import save_text_atomic
-from claimcheck.cli.app import EXIT_INPUT, RegistryOpt, app, err, expected_errors, out
+from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, RegistryOpt, app, err, expected_errors, out
 from claimcheck.errors import InputError
 
 _SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
@@ -45,10 +45,12 @@ def audit_cmd(
     registry: RegistryOpt = None,
     results: Annotated[list[Path] | None, typer.Option("--results", help="Run-record JSON file or folder (repeatable).")] = None,
     store: Annotated[Path | None, typer.Option("--store", help="Run store (default: $CLAIMCHECK_HOME/runs.sqlite, when it exists).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a report has an error-level finding (to gate a synthesis in CI).")] = False,
 ) -> None:
     """Audit literature-synthesis reports: resolve each listed claim against the registry, flag ticks
     without evidence, misattributions, unrelated references, an unanswered research question and
-    inconsistent counts. Exit 0 when every input was audited, 2 when some input could not be read.
+    inconsistent counts. Exit 0 when every input was audited, 2 when some input could not be read;
+    with --strict, 1 when some report has an error-level finding.
 
     Example: claimcheck audit ../shared/seeds --all-in-one --format md --out audit.md
     """
@@ -64,7 +66,7 @@ def audit_cmd(
         raise typer.Exit(EXIT_INPUT)
     if out_path is None:
         print(_render(result, fmt, all_in_one), end="")
-    elif all_in_one or len(result.scorecards) == 1:
+    elif all_in_one or (len(result.scorecards) == 1 and not out_path.is_dir()):
         save_text_atomic(out_path, _render(result, fmt, all_in_one))
         out.print(f"written: {out_path}", markup=False, soft_wrap=True)
     else:
@@ -82,3 +84,5 @@ def audit_cmd(
             out.print(f"written: {target}", markup=False, soft_wrap=True)
     if result.problems:
         raise typer.Exit(EXIT_INPUT)
+    if strict and any(f.severity == "error" for card in result.scorecards for f in card.findings):
+        raise typer.Exit(EXIT_CONTRADICTED)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import EXIT_OK, RegistryOpt, app, expected_errors, out
+from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
 
 ResultsOpt = Annotated[
@@ -186,6 +187,5 @@ def report_cmd(
     if out_path is None:
         print(text, end="")
         return
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(text, encoding="utf-8")
+    save_text_atomic(out_path, text)
     out.print(f"written: {out_path}")
