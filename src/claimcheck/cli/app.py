@@ -14,7 +14,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from claimcheck.errors import ClaimcheckError
+from claimcheck.errors import ClaimcheckError, InputError
 
 app = typer.Typer(
     name="claimcheck",
@@ -49,3 +49,17 @@ def expected_errors(fn: F) -> F:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def store_to_read(store: Path | None) -> Path:
+    """The run store a command that only reads uses. A ``--store`` the user names must exist (a typo
+    must not read as "no runs"); the default one may not exist yet: it then reads as empty, and
+    nothing creates it."""
+    from claimcheck.home import default_store_path
+
+    if store is None:
+        return default_store_path()
+    if not store.is_file():
+        raise InputError("no such run store (`claimcheck replicate --store PATH` or `claimcheck runs import --store PATH` "
+                         "creates one)", path=str(store), field="--store")
+    return store

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.atomic import save_text_atomic
-from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, RegistryOpt, app, err, expected_errors, out
+from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, RegistryOpt, app, err, expected_errors, out, store_to_read
 from claimcheck.errors import InputError
 
 _SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
@@ -54,12 +54,11 @@ def audit_cmd(
 
     Example: claimcheck audit ../shared/seeds --all-in-one --format md --out audit.md
     """
-    from claimcheck.home import default_store_path
     from claimcheck.workflow_audit import audit_from_disk
 
     if fmt not in _SUFFIX:
         raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
-    result = audit_from_disk(paths, registry or [], results or [], store or default_store_path())
+    result = audit_from_disk(paths, registry or [], results or [], store_to_read(store))
     for p in result.problems:
         err.print(f"error: {p.path}: {p.message}", markup=False, soft_wrap=True)
     if not result.scorecards:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_CONTRADICTED, RegistryOpt, app, err, expected_errors, out
+from claimcheck.cli.app import EXIT_CONTRADICTED, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.errors import InputError
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
@@ -144,6 +145,29 @@ def replicate_cmd(
         raise typer.Exit(EXIT_CONTRADICTED)
 
 
+_STATUSES = {"ok": "ok", "failed": "failed", "all": None}
+
+
+def _status(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value not in _STATUSES:
+        raise InputError(f"unknown status {value!r}; choose ok, failed or all", field="--status")
+    return _STATUSES[value]
+
+
+def _stored(store: Path | None, **filters) -> list:
+    """The records of the store a reading command names (``store_to_read``); none when the default
+    store does not exist yet (it is not created)."""
+    from claimcheck.results.store import open_store
+
+    path = store_to_read(store)
+    if not path.exists():
+        return []
+    with open_store(path) as s:
+        return s.records(**filters)
+
+
 runs_app = typer.Typer(help="Read, export and import stored runs.\n\nExample: claimcheck runs list --store runs.sqlite", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 
@@ -153,41 +177,60 @@ app.add_typer(runs_app, name="runs")
 def runs_list(
     store: StoreOpt = None,
     paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="ok | failed")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="ok | failed | all")] = None,
 ) -> None:
-    """List the runs in the store.
+    """List the runs in the store: a table on a terminal, tab-separated lines when piped.
 
     Example: claimcheck runs list --status ok
     """
     from rich.table import Table
 
-    from claimcheck.results.store import open_store, record_tasks
+    from claimcheck.results.store import record_tasks
 
-    with open_store(store) as s:
-        records = s.records(paper_id=paper, status=status)
+    records = _stored(store, paper_id=paper, status=_status(status))
+    header = ("run id", "paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics")
+    rows = [(r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))
+            for r in records]
+    if not out.is_terminal:  # for grep, cut and awk: whole values, one line per run
+        for row in [header, *rows]:
+            typer.echo("\t".join(row))
+        err.print(f"{len(records)} runs")
+        return
     table = Table()
-    table.add_column("run id", no_wrap=True)
-    for name in ("paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics"):
-        table.add_column(name)
-    for r in records:
-        table.add_row(r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))
+    table.add_column(header[0], no_wrap=True)
+    for name in header[1:]:
+        table.add_column(name, overflow="fold", min_width=len(name))
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
     out.print(f"{len(records)} runs")
 
 
 @runs_app.command("show")
 @expected_errors
-def runs_show(run_id: Annotated[str, typer.Argument(help="Run id or a unique prefix of it.")], store: StoreOpt = None) -> None:
-    """Show one stored run as JSON (spec, metrics, provenance).
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id or a unique prefix of it.")],
+    store: StoreOpt = None,
+    no_bundled_results: Annotated[bool, typer.Option("--no-bundled-results", help="Look in the store only.")] = False,
+) -> None:
+    """Show one run as JSON (spec, metrics, provenance): from the store, else from the bundled results
+    (the runs a fresh install's verdicts cite).
 
     Example: claimcheck runs show r-3fa2
     """
+    from claimcheck.results.collect import collect_records
     from claimcheck.results.files import render_records_json
-    from claimcheck.results.store import open_store
 
-    with open_store(store) as s:
-        found = s.unique(run_id)
-    out.print(render_records_json([found]), markup=False, highlight=False)
+    path = store_to_read(store)
+    found = [r for r in _stored(store) if r.run_id.startswith(run_id)]
+    where = f"the store {path}"
+    if not found and not no_bundled_results:
+        found = [r for r in collect_records().records if r.run_id.startswith(run_id)]
+        where += " or the bundled results"
+    if len(found) != 1:
+        raise InputError(f"no run in {where} has an id starting with {run_id!r}" if not found else
+                         f"{len(found)} runs in {where} have ids starting with {run_id!r}: give a longer prefix", field="run_id")
+    typer.echo(render_records_json(found), nl=False)  # plain: JSON must not be wrapped to the terminal width
 
 
 @runs_app.command("export")
@@ -196,23 +239,28 @@ def runs_export(
     out_file: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout).")] = None,
     store: StoreOpt = None,
     paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="ok | failed")] = "ok",
+    status: Annotated[str, typer.Option("--status", help="ok | failed | all (failed runs are what infra_failure verdicts cite)")] = "ok",
 ) -> None:
     """Export stored runs as a JSON result file (``{"runs": [...]}``), importable elsewhere.
 
-    Example: claimcheck runs export --out results/proxy-runs.json
+    Example: claimcheck runs export --status all --out results/proxy-runs.json
     """
-    from claimcheck.results.store import open_store, save_records_json
+    from claimcheck.results.store import save_records_json
 
-    with open_store(store) as s:
-        records = s.records(paper_id=paper, status=status or None)
+    wanted = _status(status)
+    everything = _stored(store, paper_id=paper)
+    records = [r for r in everything if wanted is None or r.status == wanted]
+    left = len(everything) - len(records)
+    note = f" ({left} {'failed' if wanted == 'ok' else 'other'} run(s) left out: --status all exports them)" if left else ""
     if out_file is None:
         from claimcheck.results.files import render_records_json
 
         typer.echo(render_records_json(records), nl=False)
+        if note:
+            err.print(f"{len(records)} runs{note}", markup=False)
         return
     save_records_json(records, out_file)
-    out.print(f"{len(records)} runs written to {out_file}")
+    out.print(f"{len(records)} runs written to {out_file}{note}", markup=False)
 
 
 @runs_app.command("import")
@@ -253,12 +301,13 @@ def runs_remove(
 
     Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
     """
-    from claimcheck.errors import InputError
     from claimcheck.home import removed_runs_path
     from claimcheck.results.store import open_store, record_tasks
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
+    if not store_to_read(store).exists():
+        raise InputError("there is no run store here yet, so nothing to remove", path=str(store_to_read(store)), field="--store")
     with open_store(store) as s:
         chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
         for r in chosen:

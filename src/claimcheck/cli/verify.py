@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_OK, RegistryOpt, app, expected_errors, out
+from claimcheck.cli.app import EXIT_OK, RegistryOpt, app, expected_errors, out, store_to_read
 from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
 
@@ -26,9 +26,7 @@ NoBundledOpt = Annotated[
 
 
 def _store(store: Path | None) -> Path:
-    from claimcheck.home import default_store_path
-
-    return store or default_store_path()
+    return store_to_read(store)
 
 
 @app.command("list")

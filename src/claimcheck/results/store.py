@@ -140,8 +140,10 @@ class RunStore:
         from claimcheck.errors import InputError
 
         found = self.find(prefix)
-        if len(found) != 1:
-            raise InputError(f"{len(found)} stored runs match {prefix!r} (give a unique prefix)", field=field)
+        if not found:
+            raise InputError(f"no stored run has an id starting with {prefix!r}", field=field)
+        if len(found) > 1:
+            raise InputError(f"{len(found)} stored runs have ids starting with {prefix!r}: give a longer prefix", field=field)
         return found[0]
 
     def select(self, run_ids: Iterable[str] = (), *, tasks: Iterable[str] = (), systems: Iterable[str] = (),

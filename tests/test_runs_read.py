@@ -1,0 +1,79 @@
+"""The commands that only read runs: a missing store is never created, a mistyped `--store` is an
+error, ids cited by verdicts can be looked up, and piped output is whole."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from claimcheck.results.records import Metric, RunRecord
+from claimcheck.results.store import RunStore
+
+
+def _record(run_id: str, status: str = "ok") -> RunRecord:
+    return RunRecord(run_id=run_id, paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
+                     deviations=["a deviation long enough to be wrapped by a terminal of eighty columns, " * 3],
+                     spec={"target": {"task": "xnli"}}, status=status, error="killed" if status == "failed" else None,
+                     metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)] if status == "ok" else [])
+
+
+def _invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_reading_commands_leave_a_missing_default_store_uncreated():
+    home = Path(os.environ["CLAIMCHECK_HOME"])
+    listed = _invoke("runs", "list")
+    assert listed.exit_code == 0 and listed.stdout.splitlines() == ["run id\tpaper\tsystem\ttarget\tseed\tpreset\tfidelity\tstatus\tmetrics"]
+    assert "0 runs" in listed.stderr
+    assert _invoke("runs", "export").exit_code == 0
+    assert _invoke("verify", "all", "--no-write").exit_code in (0, 1)
+    assert not (home / "runs.sqlite").exists()
+
+
+@pytest.mark.parametrize("args", [("runs", "list"), ("runs", "export"), ("runs", "show", "r-0"), ("runs", "remove", "r-0"),
+                                  ("verify", "all", "--no-write"), ("show", "2005.13013/multitask-gain"), ("report",)])
+def test_a_mistyped_store_is_an_error_not_an_empty_store(tmp_path, args):
+    typo = tmp_path / "runz.sqlite"
+    result = _invoke(*args, "--store", typo)
+    assert result.exit_code == 2, result.output
+    assert "no such run store" in result.output and "--store" in result.output and "Traceback" not in result.output
+    assert not typo.exists()
+
+
+def test_a_run_cited_by_a_bundled_verdict_can_be_shown():
+    report = json.loads(_invoke("report", "2005.13013/multitask-gain", "--format", "json").stdout)
+    cited = report["claims"][0]["replication"]["runs"][0]
+    shown = _invoke("runs", "show", cited[:12])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["runs"][0]["run_id"] == cited
+    assert _invoke("runs", "show", cited[:12], "--no-bundled-results").exit_code == 2
+    missing = _invoke("runs", "show", "zz")
+    assert missing.exit_code == 2 and "no run in the store" in missing.output and "prefix" not in missing.output
+
+
+def test_show_prints_json_that_parses_when_piped(tmp_path):
+    store = tmp_path / "runs.sqlite"
+    with RunStore(store) as s:
+        s.save_many([_record("r-long01")])
+    shown = _invoke("runs", "show", "r-long", "--store", store)
+    assert json.loads(shown.stdout)["runs"][0]["deviations"] == [_record("r-long01").deviations[0]]
+
+
+def test_export_says_what_it_left_out_and_all_exports_failed_runs(tmp_path):
+    store = tmp_path / "runs.sqlite"
+    with RunStore(store) as s:
+        s.save_many([_record("r-ok01"), _record("r-bad01", status="failed")])
+    out = tmp_path / "runs.json"
+    result = _invoke("runs", "export", "--store", store, "--out", out)
+    assert result.exit_code == 0 and "1 failed run(s) left out" in " ".join(result.output.split())
+    assert [r["run_id"] for r in json.loads(out.read_text())["runs"]] == ["r-ok01"]
+    assert _invoke("runs", "export", "--store", store, "--out", out, "--status", "all").exit_code == 0
+    assert {r["run_id"] for r in json.loads(out.read_text())["runs"]} == {"r-ok01", "r-bad01"}
+    bad = _invoke("runs", "list", "--store", store, "--status", "done")
+    assert bad.exit_code == 2 and "choose ok, failed or all" in bad.output
