@@ -85,3 +85,18 @@ def test_an_unwritable_output_exits_2_naming_it_and_keeps_what_is_there(tmp_path
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output and str(tmp_path) in " ".join(result.output.split())
     assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+def test_show_refuses_a_paper_id_and_suggests_near_claim_ids():
+    paper = _run("show", "2005.13013")
+    assert paper.exit_code == 2 and "is a paper id" in paper.output and "claimcheck verify 2005.13013" in paper.output
+    typo = _run("show", "2005.13013/multitask-gian")
+    assert typo.exit_code == 2 and "did you mean 2005.13013/multitask-gain?" in typo.output
+    unrelated = _run("show", "nope/x")
+    assert unrelated.exit_code == 2 and "did you mean" not in unrelated.output
+
+
+def test_a_claim_named_twice_is_verified_once(tmp_path):
+    result = _run("report", "2005.13013/multitask-gain", "2005.13013/multitask-gain", "2005.13013", "--format", "json")
+    ids = [c["claim_id"] for c in json.loads(result.stdout)["claims"]]
+    assert len(ids) == len(set(ids)) and "2005.13013/multitask-gain" in ids

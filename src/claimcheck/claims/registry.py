@@ -33,7 +33,14 @@ class Registry:
         try:
             return self.claims[claim_id]
         except KeyError:
-            near = [c for c in self.claims if claim_id.split("/")[-1] in c]
+            import difflib
+
+            wanted = claim_id.lower()
+            by_lower = {c.lower(): c for c in self.claims}
+            slugs = {c.split("/", 1)[-1].lower(): c for c in self.claims}
+            near = [by_lower[c] for c in difflib.get_close_matches(wanted, by_lower, n=3, cutoff=0.75)]
+            near += [slugs[c] for c in difflib.get_close_matches(wanted.split("/")[-1], slugs, n=3, cutoff=0.75)]
+            near = list(dict.fromkeys(near))
             hint = f" (did you mean {', '.join(near[:3])}?)" if near else ""
             raise UnknownClaimError(f"no claim with id {claim_id!r}{hint}; `claimcheck list` shows them") from None
 
@@ -44,13 +51,14 @@ class Registry:
         ids = list(ids)
         if not ids or ids == ["all"]:
             return list(self.claims.values())
-        out = []
+        out: dict[str, Claim] = {}  # a claim named twice (or by its id and its paper's) is verified once
         for i in ids:
             if i in self.papers:  # a paper id selects all its claims
-                out.extend(c for c in self.claims.values() if c.paper_id == i)
+                out.update((c.id, c) for c in self.claims.values() if c.paper_id == i)
             else:
-                out.append(self.claim(i))
-        return out
+                claim = self.claim(i)
+                out[claim.id] = claim
+        return list(out.values())
 
 
 def _pretty_loc(loc: tuple) -> str:

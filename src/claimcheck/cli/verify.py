@@ -67,6 +67,9 @@ def show(
     from claimcheck.workflow import verify_from_disk
 
     _, report = verify_from_disk([claim_id], registry or [], results or [], _store(store), not no_bundled_results)
+    if [cv.claim_id for cv in report.claims] != [claim_id]:  # a paper id selects all its claims; show is for one
+        raise InputError(f"{claim_id!r} is a paper id, not a claim id (<paper-id>/<slug>): `claimcheck list` shows the ids, "
+                         f"and `claimcheck verify {claim_id}` verifies every claim of the paper", field="claim_id")
     out.print(render_claim_detail(report.claims[0]))
 
 
