@@ -170,7 +170,7 @@ def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERA
         if view.cells:
             parts.append(Padding(_cells_table(view.cells), (0, 0, 0, 4)))
         if view.missing:
-            parts.append(Text("    missing cells, by system and split:", style="bold"))
+            parts.append(Text("    missing cells:", style="bold"))
             parts.extend(Text(f"      - {m}") for m in view.missing)
 
     parts.append(Text(""))
