@@ -100,3 +100,18 @@ def test_a_claim_named_twice_is_verified_once(tmp_path):
     result = _run("report", "2005.13013/multitask-gain", "2005.13013/multitask-gain", "2005.13013", "--format", "json")
     ids = [c["claim_id"] for c in json.loads(result.stdout)["claims"]]
     assert len(ids) == len(set(ids)) and "2005.13013/multitask-gain" in ids
+
+
+@pytest.mark.parametrize("what", ["claims", "derivations", "results", "report"])
+def test_schema_prints_json_schema(what):
+    result = _run("schema", what)
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.stdout)
+    if what == "derivations":  # one parameter schema per registered derivation, unknown keys refused
+        from claimcheck.verifier.derive import DERIVATIONS
+
+        assert set(schema) == set(DERIVATIONS)
+        assert schema["mean_gain"]["required"] == ["system"] and schema["mean_gain"]["additionalProperties"] is False
+    else:
+        assert schema["type"] == "object" and schema["properties"]
+    assert _run("schema", "claimz").exit_code == 2

@@ -141,7 +141,10 @@ def render_add_outcome(o: AddOutcome) -> str:
     if o.written is not None:
         lines.append(f"wrote draft {o.written}")
         lines.append("next: check each cell and claim against the paper, rewrite statements in your own words, "
-                     "set `draft: false` on what you confirm (delete the rest); `claimcheck validate` refuses drafts")
+                     "choose each claim's derivation (`claimcheck schema derivations` lists their parameters), and set "
+                     "`draft: false` on what you confirm (delete the rest). Then:")
+        lines.append(f"  claimcheck validate {o.written}          # refuses the file while drafts remain")
+        lines.append(f"  claimcheck verify all -r {o.written.parent}   # the bundled papers plus this folder (drafts stay unverified)")
     elif o.diff is not None:
         lines.append("to keep the new draft, pass --out FILE (or move the old file away and run again)")
     return "\n".join(lines)

@@ -34,8 +34,10 @@ def _nonempty_unique(values: list[str] | None, what: str) -> None:
 
 
 class _OverTasks(_Params):
-    split: Split | None = None  # each derivation has its own default ("dev" or "test")
-    tasks: Names | None = None  # default: the nine XTREME tasks
+    # Optional parameters are typed without None: a value given must be of the type (``baseline: ~``
+    # is refused, not read as a missing baseline); an absent one takes the derivation's default.
+    split: Split = Field(None, description='"dev" or "test"; default "dev" for gains and comparisons, "test" for scores')  # type: ignore[assignment]
+    tasks: Names = Field(None, description="task ids (xnli, pawsx, udpos, panx, xquad, mlqa, tydiqa, bucc2018, tatoeba, ...); default: the nine XTREME tasks")  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _tasks(self):
@@ -44,18 +46,18 @@ class _OverTasks(_Params):
 
 
 class ScoreParams(_OverTasks):
-    system: str
+    system: str = Field(description="the system whose score is meant, as named in the paper's cells")
 
 
 class GainParams(_OverTasks):
-    system: str
-    baseline: str | None = None  # default "XLM-R"
+    system: str = Field(description="the system whose gain is meant")
+    baseline: str = Field(None, description='the system the gain is measured against; default "XLM-R"')  # type: ignore[assignment]
 
 
 class TopKParams(_OverTasks):
-    expected: Names = Field(min_length=1)
-    candidates: Names = Field(min_length=1)
-    baseline: str | None = None
+    expected: Names = Field(min_length=1, description="the systems claimed to have the largest gains, in order")
+    candidates: Names = Field(min_length=1, description="every system they are ranked among")
+    baseline: str = Field(None, description='default "XLM-R"')  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _distinct(self):
@@ -65,25 +67,25 @@ class TopKParams(_OverTasks):
 
 
 class BetterParams(_OverTasks):
-    better: Names = Field(min_length=1)
-    worse: Names = Field(min_length=1)
+    better: Names = Field(min_length=1, description="systems claimed to score higher on average")
+    worse: Names = Field(min_length=1, description="systems claimed to score lower on average")
 
 
 class DirectionParams(_Params):
-    systems: Names = Field(min_length=1)
-    expect: dict[str, Literal["up", "down", "no_gain"]] = Field(min_length=1)  # task -> direction
-    quorum: float = Field(1.0, gt=0.0, le=1.0)  # share of systems that must show it
-    baseline: str | None = None
-    split: Split | None = None
+    systems: Names = Field(min_length=1, description="the systems whose gains are checked")
+    expect: dict[str, Literal["up", "down", "no_gain"]] = Field(min_length=1, description="task id -> the claimed direction")
+    quorum: float = Field(1.0, gt=0.0, le=1.0, description="share of systems that must show it: 1.0 all, 0.5 most")
+    baseline: str = Field(None, description='default "XLM-R"')  # type: ignore[assignment]
+    split: Split = Field(None, description='default "dev"')  # type: ignore[assignment]
 
 
 class FactParams(_Params):
     """Exactly one of ``expect`` (equal to), ``count`` (a list of that many items), ``includes``."""
 
-    key: str
-    expect: Any = None
-    count: int | None = Field(None, ge=0)
-    includes: list[Any] | None = None
+    key: str = Field(description="the paper's fact (paper.facts[].key)")
+    expect: Any = Field(None, description="the value the fact must equal")
+    count: int = Field(None, ge=0, description="the number of items the fact (a list) must have")  # type: ignore[assignment]
+    includes: list[Any] = Field(None, description="items the fact (a list) must contain")  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _one_test(self):
@@ -95,11 +97,11 @@ class FactParams(_Params):
 
 
 class CitedParams(_Params):
-    work: str | None = None  # whose claim it is
+    work: str = Field(None, description="whose claim it is")  # type: ignore[assignment]
 
 
 class UnavailableParams(_Params):
-    needs: str | None = None  # what part of the paper would be needed
+    needs: str = Field(None, description="the part of the paper that would be needed")  # type: ignore[assignment]
 
 
 class NoParams(_Params):

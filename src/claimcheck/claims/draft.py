@@ -81,6 +81,20 @@ def _split_of(*texts: str) -> str | None:
     return None
 
 
+# Header names of the XTREME tasks -> the ids derivations read (``verifier.table.XTREME_TASKS``); keys are
+# lower-case with everything but letters and digits removed. Other names are kept as written.
+_TASK_IDS = {
+    "xnli": "xnli", "pawsx": "pawsx", "udpos": "udpos", "pos": "udpos", "panx": "panx", "ner": "panx",
+    "wikiann": "panx", "xquad": "xquad", "mlqa": "mlqa", "tydiqa": "tydiqa", "tydiqagoldp": "tydiqa",
+    "tydiqagp": "tydiqa", "bucc": "bucc2018", "bucc2018": "bucc2018", "tatoeba": "tatoeba",
+}
+
+
+def canonical_task(name: str) -> str:
+    """The task id a table header names ("PAWS-X" -> "pawsx", "TyDiQA-GoldP" -> "tydiqa"), else the name."""
+    return _TASK_IDS.get(re.sub(r"[^a-z0-9]", "", name.lower()), name)
+
+
 def _cell(table: Table, value) -> tuple[ReportedCell, bool]:
     """A reported cell for one table value, and whether its split had to be assumed."""
     parts = value.column.split(" / ")
@@ -93,7 +107,7 @@ def _cell(table: Table, value) -> tuple[ReportedCell, bool]:
     locator += "; bold" if value.bold else ""
     locator += "; underlined" if value.underline else ""
     cell = ReportedCell(
-        system=value.row, task=tasks[-1] if tasks else value.column, language=language.lower() if language != "avg" else "avg",
+        system=value.row, task=canonical_task(tasks[-1] if tasks else value.column), language=language.lower() if language != "avg" else "avg",
         metric=_metric_of(parts, value.part, table.caption), split=split or "test", value=value.number.text,
         source=SOURCE_ID, locator=locator,
     )
