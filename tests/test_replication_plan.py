@@ -68,6 +68,17 @@ def test_filters_and_missing_arms_are_reported():
     assert any("SQuADv2" in n and "c/2" in n for n in plan.notes)
 
 
+def test_a_mistyped_target_filter_is_an_input_error_not_an_empty_plan():
+    with pytest.raises(InputError, match="'pawz' is not a target of preset 'smoke'") as err:
+        build_plan([Need("MNLI", claim="c/1")], SMOKE, 1, tasks=["pawz"])
+    assert err.value.field == "--task"
+
+
+def test_claims_that_need_no_runs_say_so():
+    plan = build_plan([], PROXY, 3)
+    assert not plan.runs and "none of the chosen claims needs runs" in plan.notes[0]
+
+
 def test_an_arm_named_explicitly_is_added_on_the_needed_targets():
     plan = build_plan([Need("XLM-R", ("xnli", "tatoeba"), "c/1")], SMOKE, 1, systems=["QQP", "XLM-R"])
     assert {(r.spec.system, r.spec.target.task) for r in plan.runs} == {(s, t) for s in ("XLM-R", "QQP") for t in ("xnli", "tatoeba")}

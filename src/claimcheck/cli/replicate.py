@@ -12,14 +12,14 @@ from claimcheck.errors import InputError
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
-SeedsOpt = Annotated[int, typer.Option("--seeds", help="Seeds per arm and target (seeds 1..N, the same in every arm).")]
+SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, help="Seeds per arm and target (seeds 1..N, the same in every arm).")]
 SeedOpt = Annotated[list[int] | None, typer.Option("--seed", help="Only this seed of 1..N (repeatable), e.g. to spread one arm's seeds over workers.")]
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model hub id or local directory (proxy: the unpacked mE5-small).")]
 SystemOpt = Annotated[list[str] | None, typer.Option("--system", help="Only this arm, e.g. MNLI or XLM-R (repeatable).")]
 TaskOpt = Annotated[list[str] | None, typer.Option("--task", help="Only this target task, e.g. xnli (repeatable).")]
-TrainNOpt = Annotated[int | None, typer.Option("--train-examples", help="Use the first N examples of every training slice.")]
-EvalNOpt = Annotated[int | None, typer.Option("--eval-examples", help="Use the first N examples of every evaluated slice.")]
+TrainNOpt = Annotated[int | None, typer.Option("--train-examples", min=1, help="Use the first N examples of every training slice.")]
+EvalNOpt = Annotated[int | None, typer.Option("--eval-examples", min=1, help="Use the first N examples of every evaluated slice.")]
 RunnerOpt = Annotated[str, typer.Option("--runner", help="local (this process) | ray (one Ray task per stage and per run).")]
 RayAddressOpt = Annotated[str | None, typer.Option(
     "--ray-address",

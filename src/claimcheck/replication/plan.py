@@ -131,8 +131,16 @@ def build_plan(
         raise InputError(f"seed(s) {', '.join(map(str, outside))} are outside 1..{seeds} (--seeds {seeds})", field="--seed")
     if only:
         seed_list = tuple(only)
+    unknown = sorted(only_tasks - {t.task for t in preset.targets})
+    if unknown:
+        raise InputError(f"{', '.join(map(repr, unknown))} is not a target of preset {preset.name!r}; its targets: "
+                         f"{', '.join(t.task for t in preset.targets)}", field="--task")
     wanted: dict[tuple[str, str], None] = {}
     needs = list(needs)
+    if not needs and not only_systems:
+        return Plan(preset.name, preset.fidelity, seed_list, (), (), estimate_cost([], (), preset),
+                    ("none of the chosen claims needs runs (setup, background and cited claims, and claims whose "
+                     "source is unavailable, are not replicated)",))
     asked = {n.system for n in needs}
     all_tasks = tuple(dict.fromkeys(t for n in needs for t in n.tasks)) if all(n.tasks for n in needs) else ()
     for system in only_systems - asked:  # an arm named with --system that no claim asks for: add it
