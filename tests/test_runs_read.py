@@ -77,3 +77,16 @@ def test_export_says_what_it_left_out_and_all_exports_failed_runs(tmp_path):
     assert {r["run_id"] for r in json.loads(out.read_text())["runs"]} == {"r-ok01", "r-bad01"}
     bad = _invoke("runs", "list", "--store", store, "--status", "done")
     assert bad.exit_code == 2 and "choose ok, failed or all" in bad.output
+
+
+def test_import_warns_when_a_stored_run_of_the_same_id_says_something_else(tmp_path):
+    store, other = tmp_path / "runs.sqlite", tmp_path / "other.json"
+    with RunStore(store) as s:
+        s.save_many([_record("r-same01")])
+    changed = _record("r-same01").model_copy(update={"metrics": [Metric(task="xnli", language="en", metric="accuracy", split="dev", value=99.0)]})
+    other.write_text(json.dumps({"runs": [json.loads(changed.model_dump_json())]}), encoding="utf-8")
+    result = _invoke("runs", "import", other, "--store", store)
+    assert result.exit_code == 0 and "0 of 1 runs imported" in result.output
+    assert "differ from the stored run" in " ".join(result.stderr.split()) and "r-same01" in result.stderr
+    with RunStore(store) as s:
+        assert s.get("r-same01").metrics[0].value == 70.0  # the stored run was kept

@@ -278,8 +278,16 @@ def runs_import(
 
     records = load_result_paths(files)
     with open_store(store) as s:
+        stored = {r.run_id: s.get(r.run_id) for r in records}
         written = s.save_many(records)
+    # A stored successful run is never replaced; say so when the imported record says something else.
+    differ = [r.run_id for r in records if (old := stored[r.run_id]) is not None and old.status == "ok"
+              and (old.metrics, old.spec, old.system, old.seed) != (r.metrics, r.spec, r.system, r.seed)]
     out.print(f"{written} of {len(records)} runs imported ({len(records) - written} already stored)")
+    if differ:
+        err.print(f"warning: {len(differ)} imported record(s) differ from the stored run of the same id, which was kept: "
+                  f"{', '.join(differ[:5])}{' ...' if len(differ) > 5 else ''} (`claimcheck runs remove ID` first to replace one)",
+                  markup=False)
 
 
 @runs_app.command("remove")
