@@ -30,7 +30,7 @@ claims:
     version: v2
     location: {section: Results}
     reported: ["8.7"]
-    derivation: {name: fact}
+    derivation: {name: unavailable_source}  # verdicts are hand-set (VERDICTS)
     key_terms: [multi-task, all, nine, best]
     reported_by: ["Multi-task intermediate-task training on all 9 tasks performs best, improving by 8.7 points."]
   - id: 2005.13013/xtreme-gain
@@ -39,7 +39,7 @@ claims:
     version: v2
     location: {section: Results}
     reported: ["5.4"]
-    derivation: {name: fact}
+    derivation: {name: unavailable_source}  # verdicts are hand-set (VERDICTS)
     key_terms: [XTREME, best, improvement]
   - id: 2005.13013/v1-xtreme-gain
     statement: "(v1) The best model per target task scores 6.1 points above XLM-R Large on XTREME."
@@ -48,7 +48,7 @@ claims:
     superseded_by: 2005.13013/xtreme-gain
     location: {section: Abstract}
     reported: ["6.1"]
-    derivation: {name: fact}
+    derivation: {name: unavailable_source}  # verdicts are hand-set (VERDICTS)
     key_terms: [XTREME, improvement, "6.1"]
   - id: 2005.13013/xlmr-sota
     statement: "XLM-R Large led many zero-shot cross-lingual transfer benchmarks when the paper was written."
@@ -63,7 +63,7 @@ claims:
     kind: setup
     version: v2
     location: {section: Abstract}
-    derivation: {name: fact}
+    derivation: {name: unavailable_source}  # verdicts are hand-set (VERDICTS)
     key_terms: [nine, intermediate tasks]
 """
 

@@ -154,3 +154,14 @@ def test_written_interval_rules():
     assert math.isclose(written_interval("5.40").hi, 5.405)
     with pytest.raises(ValueError):
         Interval(float("nan"), 1.0)
+
+
+def test_a_fact_claim_with_also_needs_every_fact():
+    from claimcheck.verifier.derive import Context, run_derivation
+
+    ctx = Context(facts={"models": ["BERT", "XLNet"], "tasks": ["a", "b", "c"]})
+    params = {"key": "models", "includes": ["BERT"], "also": [{"key": "tasks", "count": 3}]}
+    assert run_derivation("fact", None, params, ctx).fact_ok is True
+    params["also"] = [{"key": "tasks", "count": 2}]
+    derived = run_derivation("fact", None, params, ctx)
+    assert derived.fact_ok is False and len(derived.lines) == 2 and "expected 2" in derived.lines[1]

@@ -79,7 +79,7 @@ class DirectionParams(_Params):
     split: Split = Field(None, description='default "dev"')  # type: ignore[assignment]
 
 
-class FactParams(_Params):
+class FactCheck(_Params):
     """Exactly one of ``expect`` (equal to), ``count`` (a list of that many items), ``includes``."""
 
     key: str = Field(description="the paper's fact (paper.facts[].key)")
@@ -94,6 +94,10 @@ class FactParams(_Params):
             raise ValueError("a fact needs exactly one of expect, count or includes"
                              + (f" (got {', '.join(given)})" if given else ""))
         return self
+
+
+class FactParams(FactCheck):
+    also: list[FactCheck] = Field(default_factory=list, description="more facts the same statement states; all must hold")
 
 
 class CitedParams(_Params):

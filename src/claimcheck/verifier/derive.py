@@ -266,23 +266,28 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
 
 @derivation("fact")
 def fact(table: Table, params: dict, ctx: Context) -> Derived:
-    """A setup fact of the paper equals ``expect`` (or, with ``count``, has that many items)."""
-    key = params["key"]
+    """A setup fact of the paper equals ``expect`` (or, with ``count``, has that many items; with
+    ``includes``, holds those items). ``also`` lists more facts the same statement states: all must hold."""
+    results = [_check_fact(check, ctx) for check in [params, *params.get("also", ())]]
+    return Derived(fact_ok=all(ok for ok, _ in results), lines=[line for _, line in results])
+
+
+def _check_fact(check: Mapping[str, Any], ctx: Context) -> tuple[bool, str]:
+    key = check["key"]
     if key not in ctx.facts:
         raise NotDerivable(reason=f"the paper's {key!r} could not be read from any available source")
     value = ctx.facts[key]
-    if "count" in params:
-        ok = isinstance(value, list) and len(value) == int(params["count"])
-        shown = f"{len(value) if isinstance(value, list) else value} items ({value})"
-    elif "includes" in params:
-        ok = isinstance(value, list) and all(x in value for x in params["includes"])
-        shown = str(value)
+    if "count" in check:
+        ok = isinstance(value, list) and len(value) == int(check["count"])
+        shown = f"{len(value) if isinstance(value, list) else value} items ({value}), expected {check['count']}"
+    elif "includes" in check:
+        ok = isinstance(value, list) and all(x in value for x in check["includes"])
+        shown = f"{value}, expected to include {check['includes']}"
     else:
-        ok = value == params["expect"]
+        ok = value == check["expect"]
         shown = repr(value)
     quote = ctx.fact_quotes.get(key, "")
-    lines = [f"{key} = {shown}" + (f' (source text: "{quote}")' if quote else "")]
-    return Derived(fact_ok=ok, lines=lines)
+    return ok, f"{key} = {shown}" + (f' (source text: "{quote}")' if quote else "")
 
 
 @derivation("cited_claim")
