@@ -112,10 +112,10 @@ def render_coverage(report: VerificationReport) -> RenderableType:
 
 
 def render_legend() -> Text:
-    legend = Text("legend: ")
+    legend = Text("colours: ")  # named as well as shown, so the line still reads without colour
     for words, tone in (("holds", "good"), ("direction only/undecided", "warn"), ("contradicted", "bad"),
                         ("infra failure", "fail"), ("not checked", "none")):
-        legend.append(words, style=STYLES[tone])
+        legend.append(f"{STYLES[tone].removeprefix('bold ')} {words}", style=STYLES[tone])
         legend.append(" · ")
     legend.append("(proxy)/(reduced): replicated below full fidelity")
     return legend
