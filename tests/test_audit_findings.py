@@ -126,6 +126,16 @@ def test_background_claim_is_attributed_to_its_real_source(registry, bib):
     assert "1911.02116" in not_cited.message
 
 
+def test_a_misattribution_whose_source_the_report_cites_is_a_warning(registry, bib):
+    uncited = card_for(registry, bib, [(ROW_SOTA, "✓", "0.23")])
+    cited = card_for(registry, bib, [(ROW_SOTA, "✓", "0.23")],
+                     references=("http://arxiv.org/abs/2005.13013v2", "http://arxiv.org/abs/1911.02116v2"))
+    assert [f.severity for f in codes(uncited, "misattributed")] == ["error"]
+    (mis,) = codes(cited, "misattributed")
+    assert mis.severity == "warning" and "the report does cite that work" in mis.message
+    assert not codes(cited, "source_not_cited")
+
+
 def test_references_that_hold_none_of_the_claims_are_named(registry, bib):
     card = card_for(registry, bib, [(ROW_MULTITASK, "✓", "0.25")],
                     references=("http://arxiv.org/abs/2005.13013v2", "http://arxiv.org/abs/2402.17954v3", "http://arxiv.org/abs/2012.08743v2"))  # fmt: skip

@@ -74,8 +74,12 @@ def check_attribution(
         if examined_id and r.source_work != examined_id:
             claim = registry.claims[r.claim_id]
             how = "a result the examined paper only cites" if claim.attributed_to else "a claim of another paper"
-            findings.append(Finding(code="misattributed", severity="error", section="attribution", row=n, claim_id=r.claim_id,
-                                    message=f"row {n} is {how}: it comes from {r.source_label}, not from the examined paper ({examined_label})"))
+            message = f"row {n} is {how}: it comes from {r.source_label}, not from the examined paper ({examined_label})"
+            # Citing the real source lets a reader find it: the table's attribution is then misleading, not false.
+            if r.source_work in cited:
+                message += "; the report does cite that work, but its table lists the row among the examined paper's claims"
+            findings.append(Finding(code="misattributed", severity="warning" if r.source_work in cited else "error",
+                                    section="attribution", row=n, claim_id=r.claim_id, message=message))
         if r.source_work not in cited and r.source_work != examined_id:  # the examined paper has its own finding
             not_cited.setdefault(r.source_work, []).append(n)
     for work, nums in not_cited.items():
