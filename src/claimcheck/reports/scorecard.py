@@ -151,7 +151,7 @@ def render_aggregate_terminal(result: AuditResult) -> str:
         for s in agg.spreads:
             vals = "; ".join(f"{short(k)}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
             out.append(f"  {s.key}{' (same sentence)' if s.same_text else ''}: {vals}")
-    out.append("findings over all reports: " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items()))
+    out.append("findings over all reports (how many findings; one may cover several rows): " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items()))
     return "\n".join(out) + "\n"
 
 
@@ -223,7 +223,7 @@ def render_aggregate_markdown(result: AuditResult, *, level: int = 2) -> str:
         for s in agg.spreads:
             vals = "; ".join(f"{_md(short(k))}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
             out.append(f"- `{_md(s.key)}`{' (same sentence)' if s.same_text else ''}: {vals}")
-    out += ["", "Findings over all reports: " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items())]
+    out += ["", "Findings over all reports (how many findings; one may cover several rows): " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items())]
     return "\n".join(out) + "\n"
 
 

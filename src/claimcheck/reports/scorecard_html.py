@@ -96,7 +96,7 @@ def _aggregate_section(result: AuditResult) -> str:
         f'<section id="aggregate"><h2>Across {agg.reports} reports</h2><p>{agg.rows} rows, {agg.unknown_rows} unknown.</p>'
         + _table(["canonical claim", "reports", "rows ticked", "confidences", "registry verdict"], rows)
         + (f"<h3>Same claim, different confidence</h3><ul>{spreads}</ul>" if spreads else "")
-        + f"<p>Findings over all reports: {counts}</p></section>"
+        + f"<p>Findings over all reports (how many findings; one may cover several rows): {counts}</p></section>"
     )
 
 
