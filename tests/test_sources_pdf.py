@@ -113,3 +113,42 @@ def test_not_a_pdf_is_an_input_error(tmp_path):
         load_pdf_text(path)
     with pytest.raises(InputError, match="no such PDF"):
         load_pdf_text(tmp_path / "missing.pdf")
+
+
+PIPE_AND_PLAIN = """2 Results
+
+| System | XNLI | PAWS-X |
+|---|:---:|---|
+| Baseline | 70.1 | 80.2 |
+| **Widget** | 71.6 | 81.0 |
+
+Table 1: Dev accuracy.
+
+System EM F1
+Baseline 60.1 70.3
+Widget 61.0 71.2
+Table 2: XQuAD dev results.
+"""
+
+
+def test_markdown_pipe_tables_are_read_and_not_read_twice():
+    from claimcheck.sources.pdf import text_tables
+
+    pipe, plain = text_tables(PIPE_AND_PLAIN, origin="text")
+    assert (pipe.number, pipe.caption) == ("1", "Dev accuracy.")
+    assert {(v.row, v.column, v.written) for v in pipe.values} == {
+        ("Baseline", "XNLI", "70.1"), ("Baseline", "PAWS-X", "80.2"), ("Widget", "XNLI", "71.6"), ("Widget", "PAWS-X", "81.0")}
+    assert plain.number == "2" and len(plain.values) == 4
+
+
+def test_a_draft_takes_the_task_from_the_caption_when_columns_name_only_metrics():
+    from claimcheck.claims.draft import PaperMeta, build_draft, Extraction
+    from claimcheck.sources.candidates import find_candidates
+    from claimcheck.sources.pdf import text_sections, text_tables
+
+    tables = text_tables(PIPE_AND_PLAIN, origin="text")
+    meta = PaperMeta(id="local-toy", version="", title="Toy", authors=[], year=0, locator="toy.txt")
+    cells = build_draft(meta, Extraction("text", tables, find_candidates(text_sections(PIPE_AND_PLAIN), tables))).paper.cells
+    assert {(c.system, c.task, c.metric) for c in cells if c.locator.startswith("Table 2")} == {
+        (s, "xquad", m) for s in ("Baseline", "Widget") for m in ("em", "f1")}
+    assert {c.task for c in cells if c.locator.startswith("Table 1")} == {"xnli", "pawsx"}

@@ -95,6 +95,13 @@ def canonical_task(name: str) -> str:
     return _TASK_IDS.get(re.sub(r"[^a-z0-9]", "", name.lower()), name)
 
 
+def _task_in(caption: str) -> str | None:
+    """The one XTREME task a caption names ("XQuAD results (EM / F1)" -> "xquad"), for tables whose
+    columns name only metrics; None when it names none or several."""
+    found = {_TASK_IDS[w] for w in (re.sub(r"[^a-z0-9]", "", t) for t in re.findall(r"[\w-]+", caption.lower())) if w in _TASK_IDS}
+    return found.pop() if len(found) == 1 else None
+
+
 def _cell(table: Table, value) -> tuple[ReportedCell, bool]:
     """A reported cell for one table value, and whether its split had to be assumed."""
     parts = value.column.split(" / ")
@@ -107,7 +114,7 @@ def _cell(table: Table, value) -> tuple[ReportedCell, bool]:
     locator += "; bold" if value.bold else ""
     locator += "; underlined" if value.underline else ""
     cell = ReportedCell(
-        system=value.row, task=canonical_task(tasks[-1] if tasks else value.column), language=language.lower() if language != "avg" else "avg",
+        system=value.row, task=canonical_task(tasks[-1]) if tasks else _task_in(table.caption) or value.column, language=language.lower() if language != "avg" else "avg",
         metric=_metric_of(parts, value.part, table.caption), split=split or "test", value=value.number.text,
         source=SOURCE_ID, locator=locator,
     )

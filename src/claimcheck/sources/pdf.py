@@ -84,10 +84,45 @@ def _heading(line: str) -> str | None:
     return f"{m.group('num')} {m.group('title').strip()}" if m.group("num") else line
 
 
-def text_tables(text: str, origin: str = "pdf-text") -> list[Table]:
-    """Tables read from text lines; low confidence by construction (see module doc)."""
-    lines = [ln.strip() for ln in text.splitlines()]
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    return [c.strip().strip("*_`") for c in line.strip().strip("|").split("|")]
+
+
+def _pipe_tables(lines: list[str], origin: str, first_index: int) -> list[Table]:
+    """Markdown pipe tables (``| system | XNLI |`` over ``|---|---|``); their lines are blanked in
+    ``lines`` so the whitespace reader does not read them again."""
     tables: list[Table] = []
+    section, i = "", 0
+    while i < len(lines):
+        if not (lines[i].startswith("|") and i + 1 < len(lines) and _PIPE_RULE.match(lines[i + 1])):
+            section = _heading(lines[i].lstrip("# ")) or section
+            i += 1
+            continue
+        start, header = i, _pipe_cells(lines[i])
+        i += 2
+        rows = []
+        while i < len(lines) and lines[i].startswith("|"):
+            cells = _pipe_cells(lines[i])
+            rows.append(cells + [""] * (len(header) - len(cells)))
+            i += 1
+        grid = [[GridCell(h) for h in header]] + [[GridCell(c) for c in row[: len(header)]] for row in rows]
+        number, caption, _ = _caption_near(lines, start, i)
+        table = assemble_table(grid, [False] + [r == 1 for r in range(1, len(grid))], number=number,
+                               index=first_index + len(tables), label="", caption=caption, section=section, origin=origin)
+        if table.values:
+            tables.append(table)
+        lines[start:i] = [""] * (i - start)
+    return tables
+
+
+def text_tables(text: str, origin: str = "pdf-text") -> list[Table]:
+    """Tables read from text lines (Markdown pipe tables first); low confidence by construction (see
+    module doc)."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    tables: list[Table] = _pipe_tables(lines, origin, 1)
     section, i = "", 0
     while i < len(lines):
         if _row(lines[i]) is None:
