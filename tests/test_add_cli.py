@@ -188,10 +188,15 @@ def test_local_pdf_with_and_without_text_layer(tmp_path):
     (("--tex", "{tmp}", "--pdf", "{tmp}/x.pdf"), "at most one of --tex, --pdf, --text"),
     (("arxiv:not-an-id",), "is not an arXiv id"),
     (("--tex", "{tmp}/missing"), "no such file or folder"),
-    (("--text", "{tmp}/notes.txt", "--id", "../evil"), "cannot build a valid paper file"),
+    (("--text", "{tmp}/notes.txt", "--id", "../evil"), "paper id '../evil' must be letters"),
+    (("--text", "{tmp}/notes.txt", "--id", "my paper"), "field '--id'"),
+    (("--text", "{tmp}/paper.pdf"), "this is a PDF: give it with --pdf FILE"),
+    (("--text", "{tmp}/empty.txt"), "the text file is empty"),
 ])
 def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
     (tmp_path / "notes.txt").write_text("Gains of 2.5 points over the baseline.\n")
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4\n%binary\x00\x01")
+    (tmp_path / "empty.txt").write_text("\n \n")
     result = add(*[a.replace("{tmp}", str(tmp_path)) for a in args], "--registry", tmp_path / "claims")
     assert result.exit_code == 2 and message in " ".join(result.output.split())
     assert not (tmp_path / "claims").exists()

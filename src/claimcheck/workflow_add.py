@@ -20,7 +20,7 @@ import yaml
 from claimcheck.claims.draft import (
     Extraction, PaperDiff, PaperMeta, build_draft, diff_paper_files, render_diff, render_paper_yaml, save_paper_file,
 )
-from claimcheck.claims.models import PaperFile
+from claimcheck.claims.models import PAPER_ID, PaperFile
 from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
 from claimcheck.errors import InputError
 
@@ -81,9 +81,16 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
         text = "\n\n".join(pdf.load_pdf_text(source))
     else:
         try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read text file ({exc})", path=str(source)) from None
+            raw = source.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read text file ({exc.strerror or exc})", path=str(source)) from None
+        if raw.startswith(b"%PDF"):
+            raise InputError("this is a PDF: give it with --pdf FILE", path=str(source))
+        if b"\0" in raw[:4096]:
+            raise InputError("this is a binary file, not text", path=str(source))
+        text = raw.decode("utf-8", errors="replace")
+        if not text.strip():
+            raise InputError("the text file is empty", path=str(source))
     sections = pdf.text_sections(text)
     origin = "pdf-text" if kind == "pdf" else "text"
     tables = pdf.text_tables(text, origin)
@@ -115,10 +122,9 @@ def add_paper(req: AddRequest) -> AddOutcome:
     else:
         meta = PaperMeta(id=req.paper_id or _local_id(source), version="unknown", title=title, authors=authors,
                          year=0, locator=str(source))  # a local file states neither; not guessed
-    try:
-        pf = build_draft(meta, extraction)
-    except ValueError as exc:  # a pydantic ValidationError: e.g. an id that is not a safe file name
-        raise InputError(f"cannot build a valid paper file: {exc}", field="--id") from None
+    if not PAPER_ID.match(meta.id) or ".." in meta.id:
+        raise InputError(f"paper id {meta.id!r} must be letters, digits, '.', '_' or '-' (it names the claim file)", field="--id")
+    pf = build_draft(meta, extraction)
     existing = find_paper_file(req.registry, pf.paper.id) or find_paper_file(BUNDLED_PAPERS, pf.paper.id)
     diff = diff_paper_files(load_paper_file(existing), pf) if existing else None
     target = req.out or (None if existing else req.registry / f"{pf.paper.id}.yaml")

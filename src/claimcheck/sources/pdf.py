@@ -33,11 +33,16 @@ _HEADING = re.compile(
 
 def load_pdf_text(path: Path) -> list[str]:
     """The text layer of each page. Raises ``InputError`` for an unreadable or text-less PDF."""
+    import logging
+
     from pypdf import PdfReader  # heavy: only here
     from pypdf.errors import PdfReadError
 
     if not path.is_file():
         raise InputError("no such PDF file", path=str(path))
+    # pypdf logs its repairs ("EOF marker not found") as warnings; what matters reaches the user as an
+    # InputError below, so they would only be noise printed before it.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
