@@ -234,7 +234,9 @@ def _claim_change(old: Claim, new: Claim) -> str:
     if old.statement != new.statement:
         bits.append("statement reworded")
     if old.location != new.location:
-        bits.append(f"location {old.location.section or old.location.table} -> {new.location.section or new.location.table}")
+        def where(loc: Location) -> str:
+            return ", ".join(x for x in (loc.section, loc.table, loc.quote_source and f"source {loc.quote_source}", loc.note) if x)
+        bits.append(f"location {where(old.location)} -> {where(new.location)}")
     return ": ".join(bits[:1]) + (": " + "; ".join(bits[1:]) if len(bits) > 1 else "")
 
 
@@ -274,7 +276,13 @@ def diff_paper_files(old: PaperFile, new: PaperFile) -> PaperDiff:
 
 def render_diff(diff: PaperDiff, limit: int = 40) -> str:
     """A readable summary of a ``PaperDiff`` (pure)."""
-    lines = [f"paper {diff.paper_id}: registry file has {diff.old_version}, the source read now is {diff.new_version}"]
+    def version(v: str) -> str:
+        return "no stated version" if v in ("", "unknown") else v
+
+    if diff.old_version == diff.new_version:
+        lines = [f"paper {diff.paper_id}: the registry file and the source read now are both {version(diff.new_version)}"]
+    else:
+        lines = [f"paper {diff.paper_id}: the registry file has {version(diff.old_version)}, the source read now is {version(diff.new_version)}"]
     if diff.unchanged:
         return lines[0] + "\nno change: every cell and claim is the same"
     for title, groups in (("cells", (("+", diff.cells_added), ("-", diff.cells_removed), ("~", diff.cells_changed))),
