@@ -103,3 +103,10 @@ def test_unusable_sources_are_input_errors(tmp_path):
         load_latex_bytes(b"%PDF-1.4 ...", "e-print")
     with pytest.raises(InputError, match="no such LaTeX"):
         load_latex_source(tmp_path / "missing")
+
+
+def test_title_macros_are_expanded():
+    from claimcheck.sources.latex import latex_title
+
+    tex = "\\newcommand{\\ours}{Widget}\n\\title{\\ours: Better Widgets} % a comment\n\\begin{document}\\end{document}"
+    assert latex_title(tex) == "Widget: Better Widgets"

@@ -171,6 +171,7 @@ def outline_of(tex: str) -> Outline:
 
 
 def latex_title(tex: str) -> str:
+    tex = expand_macros(strip_comments(tex))  # "\title{\ours: ...}" with \newcommand{\ours}{Widget}
     m = re.search(r"\\title\s*(?:\[[^\]]*\])?\s*(?=\{)", tex)
     return clean_latex(read_group(tex, m.end())[0]) if m else ""
 
