@@ -39,6 +39,11 @@ def _request(claims, preset, seeds, registry, store, system, task, train_example
     )
 
 
+def _hours(h: float) -> str:
+    """Hours to two decimals, or two significant figures below 0.1 (a smoke plan is not "0.00")."""
+    return f"{h:,.2f}" if h >= 0.1 or h == 0 else f"{h:.2g}"
+
+
 def _print_plan(plan) -> None:
     from rich.table import Table
 
@@ -58,8 +63,8 @@ def _print_plan(plan) -> None:
     out.print(f"{len(plan.runs)} runs ({len(plan.todo)} to run, {sum(r.stored for r in plan.runs)} stored, "
               f"{sum(bool(r.blocked) and not r.stored for r in plan.runs)} blocked); "
               f"{len(plan.stages)} intermediate stages, {len(shared)} shared by several targets")
-    out.print(f"estimated cost of what is left: {plan.cost.gpu_hours:,.2f} GPU-hours on {ASSUMED_GPU}; "
-              f"{plan.cost.cpu_hours:,.1f} hours on {ASSUMED_CPU} "
+    out.print(f"estimated cost of what is left: {_hours(plan.cost.gpu_hours)} GPU-hours on {ASSUMED_GPU}; "
+              f"{_hours(plan.cost.cpu_hours)} hours on {ASSUMED_CPU} "
               f"(FLOPs ≈ 6·params·tokens to train + 2·params·tokens to evaluate; an estimate, not a measurement)")
     for note in plan.notes:
         out.print(f"note: {note}")
