@@ -40,8 +40,10 @@ def _request(claims, preset, seeds, registry, store, system, task, train_example
 
 
 def _hours(h: float) -> str:
-    """Hours to two decimals, or two significant figures below 0.1 (a smoke plan is not "0.00")."""
-    return f"{h:,.2f}" if h >= 0.1 or h == 0 else f"{h:.2g}"
+    """Hours to two decimals; two significant figures below 0.1 (a proxy plan is not "0.00")."""
+    if h >= 0.1 or h == 0:
+        return f"{h:,.2f}"
+    return f"{h:.2g}" if h >= 0.001 else "< 0.001"
 
 
 def _print_plan(plan) -> None:
