@@ -68,3 +68,10 @@ def test_headline_gain_needs_retrieval_cells_and_shows_implied_mean():
     assert "X-STILTs (test): bucc2018 f1, tatoeba accuracy" in v.source.summary
     implied = [s for s in v.source.spans if s.role == "implied"]
     assert implied and all(76.0 < s.lo < s.hi < 78.0 for s in implied)
+
+
+def test_bundled_run_records_carry_the_ids_of_their_specs():
+    """verify reads the bundled results without re-hashing every spec; this is where they are checked."""
+    from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
+
+    assert len(load_result_paths([BUNDLED_RESULTS], check_ids=True)) >= 189

@@ -90,3 +90,20 @@ def test_import_warns_when_a_stored_run_of_the_same_id_says_something_else(tmp_p
     assert "differ from the stored run" in " ".join(result.stderr.split()) and "r-same01" in result.stderr
     with RunStore(store) as s:
         assert s.get("r-same01").metrics[0].value == 70.0  # the stored run was kept
+
+
+def test_a_record_whose_id_does_not_name_its_spec_is_refused(tmp_path):
+    """Copying a run and editing its spec (or its id) would pass a second configuration off as the first."""
+    from claimcheck.content_hash import content_hash
+
+    spec = {"system": "MNLI", "seed": 1, "target": {"task": "xnli", "evals": [{"limit": 100}]}}
+    good_id = "r-" + content_hash(spec)
+    good = _record(good_id).model_copy(update={"spec": {**spec, "run_id": good_id}})
+    edited = good.model_copy(update={"spec": {**spec, "target": {"task": "xnli", "evals": [{"limit": 2000}]}, "run_id": good_id}})
+    for record, ok in ((good, True), (edited, False)):
+        path = tmp_path / "runs.json"
+        path.write_text(json.dumps({"runs": [json.loads(record.model_dump_json())]}), encoding="utf-8")
+        result = _invoke("runs", "import", path, "--store", tmp_path / "store.sqlite")
+        assert (result.exit_code == 0) is ok, result.output
+        if not ok:
+            assert "does not name this spec" in " ".join(result.output.split()) and "runs[0].run_id" in result.output

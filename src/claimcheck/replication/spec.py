@@ -15,30 +15,10 @@ the same id. Pure: no torch, no disk.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-HASH_CHARS = 16
-
-
-def _canonical(value: Any) -> Any:
-    """Integral floats as ints (epochs=3 and epochs=3.0 are the same spec), tuples as lists."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    return value
-
-
-def content_hash(payload: Any) -> str:
-    """sha256 of canonical JSON (sorted keys, no whitespace), first 16 hex digits."""
-    text = json.dumps(_canonical(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
-
+from claimcheck.content_hash import content_hash  # noqa: F401  (re-exported: the stages' cache keys)
 
 def to_dict(spec: Any) -> dict:
     return dataclasses.asdict(spec)

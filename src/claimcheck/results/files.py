@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from claimcheck.content_hash import content_hash
 from claimcheck.errors import ResultFileError
 from claimcheck.results.records import RunRecord
 
@@ -25,8 +26,24 @@ def _first_error(exc: ValidationError, prefix: str) -> tuple[str, str]:
     return (f"{prefix}.{field}" if prefix else field) or "(record)", err["msg"]
 
 
-def parse_records(payload: object, path: str) -> list[RunRecord]:
-    """Validate decoded JSON into records; errors name the file and field."""
+def _id_problem(record: RunRecord) -> str | None:
+    """Why the record's id does not name its spec, for records the replication engine wrote (their
+    spec carries ``run_id``): an id edited by hand, or a spec edited without its id, would let two
+    configurations pass for one run. None when they agree, or when the spec does not say."""
+    stated = record.spec.get("run_id") if isinstance(record.spec, dict) else None
+    if stated is None:
+        return None
+    hashed = {k: v for k, v in record.spec.items() if k not in ("run_id", "intermediate_key", "deviations")}
+    expected = "r-" + content_hash(hashed)
+    if stated != record.run_id or expected != record.run_id:
+        return (f"run id {record.run_id!r} does not name this spec (its content hash is {expected!r}): "
+                "was the record edited by hand? Records are immutable; rerun the spec instead")
+    return None
+
+
+def parse_records(payload: object, path: str, *, check_ids: bool = True) -> list[RunRecord]:
+    """Validate decoded JSON into records; errors name the file and field. ``check_ids``: a record the
+    replication engine wrote must carry the id of its spec (see ``_id_problem``)."""
     if isinstance(payload, dict) and "runs" in payload:
         payload = payload["runs"]
         prefix = "runs"
@@ -39,14 +56,18 @@ def parse_records(payload: object, path: str) -> list[RunRecord]:
         if not isinstance(item, dict):
             raise ResultFileError("expected a JSON object for a run record", path=path, field=where or "(record)")
         try:
-            records.append(RunRecord.model_validate(item))
+            record = RunRecord.model_validate(item)
         except ValidationError as exc:
             field, msg = _first_error(exc, where)
             raise ResultFileError(msg, path=path, field=field) from None
+        problem = _id_problem(record) if check_ids else None
+        if problem:
+            raise ResultFileError(problem, path=path, field=f"{where}.run_id" if where else "run_id")
+        records.append(record)
     return records
 
 
-def load_result_file(path: Path) -> list[RunRecord]:
+def load_result_file(path: Path, *, check_ids: bool = True) -> list[RunRecord]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -57,16 +78,16 @@ def load_result_file(path: Path) -> list[RunRecord]:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ResultFileError(f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}", path=str(path)) from None
-    return parse_records(payload, str(path))
+    return parse_records(payload, str(path), check_ids=check_ids)
 
 
-def load_result_paths(paths: Iterable[Path]) -> list[RunRecord]:
+def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[RunRecord]:
     """Load every ``*.json`` under the given files/folders, de-duplicated by run id (first wins)."""
     seen: dict[str, RunRecord] = {}
     for root in paths:
         files = sorted(root.rglob("*.json")) if root.is_dir() else [root]
         for f in files:
-            for rec in load_result_file(f):
+            for rec in load_result_file(f, check_ids=check_ids):
                 seen.setdefault(rec.run_id, rec)
     return list(seen.values())
 
