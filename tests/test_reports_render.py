@@ -279,3 +279,15 @@ def test_only_the_terminal_renderer_imports_rich():
             "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_claim_ids_stay_whole_at_80_columns():
+    """An id broken across lines cannot be copied into `claimcheck show`."""
+    from claimcheck.claims.registry import load_registry
+    from claimcheck.verifier.engine import verify
+
+    report = verify(load_registry(), [])
+    text = render_plain_text(render_terminal(report), width=80)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for cv in report.claims:
+        assert cv.claim_id in text, cv.claim_id

@@ -48,24 +48,30 @@ def render_terminal(report: VerificationReport) -> RenderableType:
 
 class VerdictTable:
     """The verdict table; below ``WIDE`` columns, kind/reported/fidelity fold into the other cells
-    so the verdict columns are never squeezed out of a narrow terminal."""
+    so the verdict columns are never squeezed out of a narrow terminal, and below ``NARROW`` the two
+    tier verdicts share one column (source above replication), so that a claim id stays whole and
+    can be copied into ``claimcheck show``."""
 
     WIDE = 130  # columns; at 120 the full layout would leave the claim id ~20 characters
+    NARROW = 96  # below this, four verdict columns would leave an id of ~33 characters ~20
 
     def __init__(self, report: VerificationReport):
         self.report = report
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.table(wide=options.max_width >= self.WIDE)
+        yield self.table(wide=options.max_width >= self.WIDE, stacked=options.max_width < self.NARROW)
 
-    def table(self, wide: bool) -> Table:
+    def table(self, wide: bool, stacked: bool = False) -> Table:
         table = Table(title="claimcheck verdicts", caption="evidence of one claim: claimcheck show ID",
                       box=box.SIMPLE_HEAVY, title_justify="left", caption_justify="left", pad_edge=False)
         table.add_column("claim", overflow="fold", min_width=20)
         if wide:
             table.add_column("kind", no_wrap=True)
             table.add_column("reported", overflow="fold", min_width=10, max_width=18)
-        names = ("source", "replication", "fidelity", "overall") if wide else ("source", "replication", "overall")
+        if stacked:
+            names: tuple[str, ...] = ("source /\nreplication", "overall")
+        else:
+            names = ("source", "replication", "fidelity", "overall") if wide else ("source", "replication", "overall")
         for name in names:
             table.add_column(name, no_wrap=True)
         for cv in self.report.claims:
@@ -81,7 +87,8 @@ class VerdictTable:
             cells = [claim]
             if wide:
                 cells += [Text(cv.kind), Text(", ".join(cv.reported) or "-")]
-            cells += [_verdict(cv.source.verdict, cv.source.verdict), replication]
+            source = _verdict(cv.source.verdict, cv.source.verdict)
+            cells += [Text.assemble(source, "\n", replication)] if stacked else [source, replication]
             if wide:
                 cells.append(Text(rep.fidelity or "-", style="yellow" if fidelity_mark(rep) else ""))
             cells.append(_verdict(cv.overall.value, cv.overall.value))
