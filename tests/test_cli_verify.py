@@ -115,3 +115,12 @@ def test_schema_prints_json_schema(what):
     else:
         assert schema["type"] == "object" and schema["properties"]
     assert _run("schema", "claimz").exit_code == 2
+
+
+def test_list_keeps_claim_ids_whole_on_a_narrow_terminal():
+    result = CliRunner().invoke(app, ["list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    from claimcheck.claims.registry import load_registry
+
+    for claim_id in load_registry().claims:
+        assert claim_id in result.stdout, claim_id

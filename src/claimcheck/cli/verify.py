@@ -41,11 +41,15 @@ def list_claims(registry: RegistryOpt = None) -> None:
     from claimcheck.claims.registry import load_registry
 
     reg = load_registry(registry or [])
-    table = Table("claim", "kind", "version", "statement", show_lines=False)
+    from rich.text import Text
+
+    table = Table(show_lines=False)
+    table.add_column("claim", no_wrap=True)  # whole, so it can be copied into `claimcheck show`
+    table.add_column("statement", ratio=1, min_width=20)
     for claim in reg.claims.values():
         pinned = reg.papers[claim.paper_id].version
-        version = claim.version if claim.version == pinned else f"{claim.version} (superseded)"
-        table.add_row(claim.id, claim.kind.value, version, claim.statement)
+        version = claim.version if claim.version == pinned else f"{claim.version}, superseded"
+        table.add_row(Text(claim.id).append(f"\n{claim.kind.value} ({version})", style="dim"), claim.statement)
     out.print(table)
     out.print(f"{len(reg.claims)} claims from {len(reg.papers)} papers")
 
