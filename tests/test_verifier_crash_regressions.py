@@ -102,7 +102,8 @@ def test_effect_pair_with_one_seed_is_unclear_not_a_crash():
     v = _replication(recs, claim)
     assert "xnli: C has only 1 seed(s), at least 2 are needed: unclear" in v.lines
     assert any(line.startswith("xnli: B gain +2.") and line.endswith("3 seeds), expected up: ok") for line in v.lines)
-    assert "xnli: 1/2 systems show the claimed direction (quorum 100%)" in v.lines
+    assert any(line.startswith("xnli: 1/2 systems show the claimed direction, 0/2 the opposite, 1 unclear (quorum 100%)")
+               for line in v.lines)
     assert v.verdict == "inconclusive" and v.seeds_needed == 2
     half = make_claim("direction_per_task", {"systems": ["B", "C"], "baseline": "A", "split": "dev",
                                              "expect": {"xnli": "up"}, "quorum": 0.5}, kind="effect")

@@ -231,3 +231,19 @@ def test_a_task_run_in_only_some_seeds_counts_as_not_run_in_all_of_them():
     seeds = [s.lo for s in result.spans if s.role == "seed"]
     assert seeds == pytest.approx([2.0, 2.0, 2.0])
     assert any("averaged over the 1 of 2 tasks" in line and "not run: pawsx" in line for line in result.lines)
+
+
+@pytest.mark.parametrize("pairs, quorum, expected", [
+    # 3 of 6 against already; one more decides "not reproduced": the fastest-resolving pair leaning against
+    ([("against", -1, None)] * 3 + [("unclear", -1, 30), ("unclear", -1, 5), ("unclear", 1, 7)], 0.5, 5),
+    # a pair leaning the claimed way cannot lift 0/6 to the quorum alone; two leaning against are needed
+    ([("against", -1, None)] * 2 + [("unclear", -1, 8), ("unclear", -1, 283), ("unclear", 1, 4), ("unclear", -1, 20)], 0.5, 20),
+    # too few seeds (lean 0) may resolve either way
+    ([("ok", 1, None), ("unclear", 0, 2)], 1.0, 2),
+    # nothing left that could decide: every remaining pair's gain is indistinguishable from zero
+    ([("ok", 1, None), ("against", -1, None), ("unclear", 1, None), ("unclear", -1, None)], 0.75, None),
+])
+def test_seeds_to_decide_an_effect_task_count_only_the_pairs_that_would_decide_it(pairs, quorum, expected):
+    from claimcheck.verifier.replication_tier import _seeds_to_decide
+
+    assert _seeds_to_decide(pairs, quorum) == expected

@@ -17,6 +17,7 @@ interval of the mean and the 95 % prediction interval of one new seed.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from claimcheck.claims.models import Claim, ClaimKind
@@ -253,42 +254,65 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
     for d in derived:
         for e in d.effects:
             by_key[(e.task, e.system, e.expect)].append(e.gain.mid)
-    per_task: dict[str, list[str]] = defaultdict(list)  # task -> outcomes "ok" | "against" | "unclear"
-    lines, spans, needed = _coverage_notes(derived[0]), [], []
+    # task -> (outcome "ok" | "against" | "unclear", lean +1 claimed way / -1 opposite / 0 unknown,
+    #          seeds at which an unclear pair would resolve at its current effect size, or None)
+    per_task: dict[str, list[tuple[str, int, int | None]]] = defaultdict(list)
+    lines, spans = _coverage_notes(derived[0]), []
     need = _min_seeds(claim)
     for (task, system, expect), values in sorted(by_key.items()):
         if len(values) < need:  # this pair was run with too few seeds for an interval
-            per_task[task].append("unclear")
-            needed.append(need)
+            per_task[task].append(("unclear", 0, need))
             lines.append(f"{task}: {system} has only {len(values)} seed(s), at least {need} are needed: unclear")
             continue
         s = summarize_seeds(values, level)
         sign = s.ci.sign()
         if expect == "no_gain":
-            outcome = "against" if sign > 0 else "ok"
+            outcome, lean, n = ("against" if sign > 0 else "ok"), 0, None
         else:
             want = 1 if expect == "up" else -1
             outcome = "ok" if sign == want else ("against" if sign == -want else "unclear")
-            if outcome == "unclear":
-                n = seeds_to_resolve(s.sd, abs(s.mean), level, current=s.n)
-                needed += [n] if n else []
-        per_task[task].append(outcome)
+            lean = want if s.mean * want > 0 else -want
+            n = seeds_to_resolve(s.sd, abs(s.mean), level, current=s.n) if outcome == "unclear" else None
+            lean = 1 if lean == want else -1
+        per_task[task].append((outcome, lean, n))
         lines.append(f"{task}: {system} gain {s.mean:+.3f} (CI {s.ci.render(3)}, {s.n} seeds), expected {expect}: {outcome}")
         spans.append(Span(label=f"{task}: {system} gain (CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
-    verdicts = []
-    for task, outcomes in per_task.items():
-        share_ok = outcomes.count("ok") / len(outcomes)
-        share_against = outcomes.count("against") / len(outcomes)
-        if share_ok >= quorum - 1e-9:
+    verdicts, needed = [], []
+    for task, pairs in per_task.items():
+        outcomes = [o for o, _, _ in pairs]
+        ok, against, total = outcomes.count("ok"), outcomes.count("against"), len(outcomes)
+        line = (f"{task}: {ok}/{total} systems show the claimed direction, {against}/{total} the opposite, "
+                f"{outcomes.count('unclear')} unclear (quorum {quorum:.0%})")
+        if ok / total >= quorum - 1e-9:
             verdicts.append(RV.reproduced if fidelity == "full" else RV.direction_only)
-        elif share_against > 1 - quorum + 1e-9:
+        elif against / total > 1 - quorum + 1e-9:
             verdicts.append(RV.not_reproduced)
         else:
             verdicts.append(RV.inconclusive)
-        lines.append(f"{task}: {outcomes.count('ok')}/{len(outcomes)} systems show the claimed direction (quorum {quorum:.0%})")
+            n = _seeds_to_decide(pairs, quorum)
+            needed += [n] if n else []
+            line += (f"; about {n} seeds would decide it, if the unclear gains keep their size" if n else
+                     "; more seeds would not decide it at the current effect sizes")
+        lines.append(line)
     verdict = _worst(verdicts)
     return TierResult(verdict=verdict.value, summary=_summary(verdict, fidelity, len(derived)), lines=lines, spans=spans,
                       seeds_needed=max(needed) if verdict is RV.inconclusive and needed else None, **base)
+
+
+def _seeds_to_decide(pairs: list[tuple[str, int, int | None]], quorum: float) -> int | None:
+    """Seeds after which enough unclear pairs would resolve, each in the direction it leans now, to
+    decide the task either way (quorum reached, or out of reach); None when neither can happen. A pair
+    run with too few seeds (lean 0) may go either way."""
+    total = len(pairs)
+    ok = sum(o == "ok" for o, _, _ in pairs)
+    against = sum(o == "against" for o, _, _ in pairs)
+    best = None
+    for side, have, need in ((1, ok, math.ceil(quorum * total - 1e-9)), (-1, against, math.floor((1 - quorum) * total + 1e-9) + 1)):
+        seeds = sorted(n for o, lean, n in pairs if o == "unclear" and n and lean in (side, 0))
+        more = need - have
+        if 0 < more <= len(seeds):
+            best = seeds[more - 1] if best is None else min(best, seeds[more - 1])
+    return best
 
 
 def _summary(verdict: RV, fidelity: str, k: int) -> str:
