@@ -228,8 +228,12 @@ def runs_show(
     from claimcheck.results.collect import collect_records
     from claimcheck.results.files import render_records_json
 
-    path = store_to_read(store)
-    found = [r for r in _stored(store) if r.run_id.startswith(run_id)]
+    from claimcheck.results.store import open_store
+
+    path, found = store_to_read(store), []
+    if path.exists():
+        with open_store(path) as s:
+            found = s.find(run_id)  # by id prefix, in SQL
     where = f"the store {path}"
     if not found and not no_bundled_results:
         found = [r for r in collect_records().records if r.run_id.startswith(run_id)]
