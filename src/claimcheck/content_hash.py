@@ -1,7 +1,8 @@
 """Content hashes: the ids of runs and the keys of cached stages.
 
-A run's id is ``"r-" + content_hash(spec without its descriptive parts)`` (``replication.spec``);
-``results.files`` checks a record's id against its spec the same way when it reads a result file.
+A run's id is ``run_id_of(spec)``: the hash of its spec without the parts that do not change the
+numbers. ``replication.spec`` names runs with it, and ``results.files`` checks a record's id against
+the spec it carries with the same function.
 """
 
 from __future__ import annotations
@@ -28,3 +29,13 @@ def content_hash(payload: Any) -> str:
     """sha256 of canonical JSON (sorted keys, no whitespace), first 16 hex digits."""
     text = json.dumps(_canonical(payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+# What a spec (as written into a run record) holds besides what determines the numbers: the
+# deviations are descriptive text; ``run_id`` and ``intermediate_key`` are derived from the rest.
+NOT_HASHED = ("deviations", "run_id", "intermediate_key")
+
+
+def run_id_of(spec: dict) -> str:
+    """The id of the run ``spec`` describes (a ``RunSpec`` as a dict, or as a record carries it)."""
+    return "r-" + content_hash({k: v for k, v in spec.items() if k not in NOT_HASHED})

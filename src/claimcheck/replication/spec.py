@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimcheck.content_hash import content_hash  # noqa: F401  (re-exported: the stages' cache keys)
+from claimcheck.content_hash import content_hash, run_id_of  # content_hash: the stages' cache keys
 
 def to_dict(spec: Any) -> dict:
     return dataclasses.asdict(spec)
@@ -104,14 +104,9 @@ class RunSpec:
     precision: str = "auto"  # "auto": bf16 autocast on a GPU, float32 on a CPU
     deviations: tuple[str, ...] = field(default=(), compare=False)
 
-    def hashed(self) -> dict:
-        d = to_dict(self)
-        d.pop("deviations")
-        return d
-
     @property
     def run_id(self) -> str:
-        return "r-" + content_hash(self.hashed())
+        return run_id_of(to_dict(self))
 
     @property
     def finetune_key(self) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from claimcheck.content_hash import content_hash
+from claimcheck.content_hash import run_id_of
 from claimcheck.errors import ResultFileError
 from claimcheck.results.records import RunRecord
 
@@ -33,8 +33,7 @@ def _id_problem(record: RunRecord) -> str | None:
     stated = record.spec.get("run_id") if isinstance(record.spec, dict) else None
     if stated is None:
         return None
-    hashed = {k: v for k, v in record.spec.items() if k not in ("run_id", "intermediate_key", "deviations")}
-    expected = "r-" + content_hash(hashed)
+    expected = run_id_of(record.spec)
     if stated != record.run_id or expected != record.run_id:
         return (f"run id {record.run_id!r} does not name this spec (its content hash is {expected!r}): "
                 "was the record edited by hand? Records are immutable; rerun the spec instead")
