@@ -10,6 +10,7 @@ gives the body as plain text per numbered section; ``latex_title``/``latex_autho
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import re
@@ -170,8 +171,15 @@ def outline_of(tex: str) -> Outline:
     return out
 
 
+@functools.lru_cache(maxsize=2)
+def _prepared(tex: str) -> str:
+    """The document without comments and with its simple macros inlined. The title, the tables and
+    the sections of one document are read from the same text, so it is prepared once."""
+    return expand_macros(strip_comments(tex))
+
+
 def latex_title(tex: str) -> str:
-    tex = expand_macros(strip_comments(tex))  # "\title{\ours: ...}" with \newcommand{\ours}{Widget}
+    tex = _prepared(tex)  # "\title{\ours: ...}" with \newcommand{\ours}{Widget}
     m = re.search(r"\\title\s*(?:\[[^\]]*\])?\s*(?=\{)", tex)
     return clean_latex(read_group(tex, m.end())[0]) if m else ""
 
@@ -270,7 +278,7 @@ def tabular_grid(body: str) -> tuple[list[list[GridCell]], list[bool]]:
 
 def extract_latex_tables(tex: str) -> list[Table]:
     """Every tabular with at least one number, numbered as LaTeX numbers captioned tables."""
-    tex = expand_macros(strip_comments(tex))
+    tex = _prepared(tex)
     outline = outline_of(tex)
     floats = [(s, e) for n, s, _, e in _environments(tex, _FLOATS) if "figure" not in n]
     tables: list[Table] = []
@@ -295,7 +303,7 @@ def extract_latex_tables(tex: str) -> list[Table]:
 # ============================================================================ running text
 def latex_sections(tex: str) -> list[Section]:
     """The body as plain text, one ``Section`` per (sub)section; floats, maths and captions left out."""
-    tex = expand_macros(strip_comments(tex))
+    tex = _prepared(tex)
     outline = outline_of(tex)
     lo = m.end() if (m := re.search(r"\\begin\s*\{document\}", tex)) else 0
     hi = m.start() if (m := re.search(r"\\end\s*\{document\}", tex)) else len(tex)
