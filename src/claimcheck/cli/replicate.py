@@ -325,9 +325,10 @@ def runs_remove(
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
-    if not store_to_read(store).exists():
-        raise InputError("there is no run store here yet, so nothing to remove", path=str(store_to_read(store)), field="--store")
-    with open_store(store) as s:
+    path = store_to_read(store)
+    if not path.exists():
+        raise InputError("there is no run store here yet, so nothing to remove", path=str(path), field="--store")
+    with open_store(path) as s:
         chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
         for r in chosen:
             out.print(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}", markup=False, highlight=False)

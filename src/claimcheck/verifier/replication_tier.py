@@ -271,9 +271,8 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
         else:
             want = 1 if expect == "up" else -1
             outcome = "ok" if sign == want else ("against" if sign == -want else "unclear")
-            lean = want if s.mean * want > 0 else -want
+            lean = 1 if s.mean * want > 0 else -1  # relative to the claimed direction
             n = seeds_to_resolve(s.sd, abs(s.mean), level, current=s.n) if outcome == "unclear" else None
-            lean = 1 if lean == want else -1
         per_task[task].append((outcome, lean, n))
         lines.append(f"{task}: {system} gain {s.mean:+.3f} (CI {s.ci.render(3)}, {s.n} seeds), expected {expect}: {outcome}")
         spans.append(Span(label=f"{task}: {system} gain (CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
