@@ -110,3 +110,10 @@ def test_title_macros_are_expanded():
 
     tex = "\\newcommand{\\ours}{Widget}\n\\title{\\ours: Better Widgets} % a comment\n\\begin{document}\\end{document}"
     assert latex_title(tex) == "Widget: Better Widgets"
+
+
+def test_authors_expand_macros_and_ignore_comments():
+    from claimcheck.sources.latex import latex_authors
+
+    tex = "\\newcommand{\\me}{Ada Lovelace}\n\\author{\\me \\and % Old Coauthor \\and\nBob Smith}\n"
+    assert latex_authors(tex) == ["Ada Lovelace", "Bob Smith"]

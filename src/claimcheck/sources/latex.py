@@ -186,6 +186,7 @@ def latex_title(tex: str) -> str:
 
 def latex_authors(tex: str) -> list[str]:
     """Best effort: the first line of each ``\\and``-separated block of ``\\author{...}``."""
+    tex = _prepared(tex)  # a commented-out co-author is not an author; a macro in a name is expanded
     m = re.search(r"\\author\s*(?:\[[^\]]*\])?\s*(?=\{)", tex)
     if not m:
         return []
