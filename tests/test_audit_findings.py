@@ -60,6 +60,8 @@ def test_number_mismatch_is_flagged(registry, bib):
     assert row.claim_id == "2005.13013/multitask-gain" and row.number_mismatch
     (f,) = codes(card, "number_mismatch")
     assert f.severity == "error" and "9.1" in f.message and "8.7" in f.message
+    assert row.differing_numbers == ["9.1"]  # the measure it states instead, not its task counts
+    assert f.message.startswith("row 1 states 9.1 where")
     assert any("number differs" in r for r in row.tick_reasons)
 
 

@@ -34,7 +34,7 @@ from claimcheck.verifier.audit_models import (
     Scorecard,
     VerdictView,
 )
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, number_mismatch, numbers_in, rank_claims
+from claimcheck.verifier.claim_match import MATCH_THRESHOLD, differing_numbers, numbers_in, rank_claims
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
 
@@ -78,16 +78,16 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     ranked = rank_claims(row.text, row.truncated, claims)
     best, _, verbatim = ranked[0]
     runner = ranked[1][0] if len(ranked) > 1 else None
-    chosen, method, mismatch = None, "", False
+    chosen, method, differing = None, "", []
     if best.score >= MATCH_THRESHOLD:
         chosen = best
         method = "quoted text" if verbatim else _method(best)
-        mismatch = number_mismatch(row.text, registry.claims[best.claim_id])
+        differing = differing_numbers(row.text, registry.claims[best.claim_id])
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
         claim = registry.claims[blind_best[0].claim_id]
-        if blind_best[1] >= MATCH_THRESHOLD and number_mismatch(row.text, claim):
-            chosen, mismatch = blind_best[0], True
+        if blind_best[1] >= MATCH_THRESHOLD and (differing := differing_numbers(row.text, claim)):
+            chosen = blind_best[0]
             method = "key terms + text (numbers differ)"
             runner = best if best.claim_id != chosen.claim_id else runner
     if chosen is None:
@@ -113,14 +113,15 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         runner_up=runner,
         row_numbers=row_numbers,
         claim_numbers=list(claim.reported),
-        number_mismatch=mismatch,
+        number_mismatch=bool(differing),
+        differing_numbers=differing,
         superseded=superseded,
         claim_version=claim.version,
         current_claim_id=claim.superseded_by,
         verdict=verdict,
         source_work=work,
         source_label=label,
-        tick_reasons=_tick_reasons(row, claim.id, verdict, mismatch, superseded),
+        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing), superseded),
     )
 
 
@@ -187,7 +188,7 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
             continue
         if r.number_mismatch:
             out.append(Finding(code="number_mismatch", severity="error", section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} states {', '.join(r.row_numbers) or 'no number'} where {r.claim_id} reports {', '.join(r.claim_numbers)}"))
+                               message=f"row {n} states {', '.join(r.differing_numbers or r.row_numbers)} where {r.claim_id} reports {', '.join(r.claim_numbers)}"))
         if r.superseded:
             now = f"; the pinned version says instead: {r.current_claim_id}" if r.current_claim_id else ""
             out.append(Finding(code="superseded_version", severity="error", section="resolution", row=n, claim_id=r.claim_id,

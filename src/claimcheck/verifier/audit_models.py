@@ -55,6 +55,7 @@ class RowAudit(_Frozen):
     row_numbers: list[str] = Field(default_factory=list)
     claim_numbers: list[str] = Field(default_factory=list)
     number_mismatch: bool = False
+    differing_numbers: list[str] = Field(default_factory=list)  # the row's measures the claim does not report
     superseded: bool = False  # matches a statement of an older paper version only
     claim_version: str | None = None
     current_claim_id: str | None = None  # what replaced it in the pinned version

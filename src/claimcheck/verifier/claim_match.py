@@ -153,16 +153,21 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
     return ms, blind, verbatim
 
 
+def differing_numbers(row_text: str, claim: Claim) -> list[str]:
+    """The measure-like numbers the row states in place of the claim's, as written; empty when the
+    claim's written numbers are all there (or the row states no measure of its own)."""
+    if not claim.reported:
+        return []
+    row = numbers_in(row_text)
+    reported = {_value(r) for r in claim.reported}
+    if not reported - {v for _, v, _ in row}:
+        return []
+    return list(dict.fromkeys(w for w, v, measure in row if measure and v not in reported))
+
+
 def number_mismatch(row_text: str, claim: Claim) -> bool:
     """The row states a measure-like number where the claim's written number is absent."""
-    if not claim.reported:
-        return False
-    row = numbers_in(row_text)
-    values = {v for _, v, _ in row}
-    reported = {_value(r) for r in claim.reported}
-    missing = reported - values
-    extra = [v for _, v, measure in row if measure and v not in reported]
-    return bool(missing) and bool(extra)
+    return bool(differing_numbers(row_text, claim))
 
 
 def rank_claims(row_text: str, truncated: bool, claims: Sequence[Claim]) -> list[tuple[MatchScore, float, bool]]:
