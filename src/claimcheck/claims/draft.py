@@ -180,7 +180,8 @@ HEADER = """\
 # claims: each is a sentence of the paper that states a number with a comparison or gain (draft: true,
 #   derivation not_specified, reported = every number in it). For each: check it against the paper,
 #   rewrite the statement in your own words, keep only the numbers it claims, choose kind and
-#   derivation, then set draft: false; or delete it.
+#   derivation, then set draft: false; or delete it. Numbers are copied as written, without the sign
+#   the words give them: "worse by 0.4" is drafted as 0.4 and a drop must be written -0.4.
 # `claimcheck validate` refuses this file until no claim is a draft and paper.draft is false.
 """
 
