@@ -120,6 +120,26 @@ def test_effect_replication_at_proxy():
 
 
 @pytest.mark.parametrize(
+    "gains, outcome, verdict",
+    [
+        ([0.1, -0.1, 0.0], "ok", "direction_only"),  # tight around zero: the CI rules out a 1-point gain
+        ([4.0, -4.0, 1.0], "unclear", "inconclusive"),  # wide: noise is not evidence of no gain
+        ([3.0, 3.2, 2.8], "against", "not_reproduced"),  # a clear gain of more than the margin
+        ([0.5, 0.6, 0.4], "ok", "direction_only"),  # a small real gain, below the 1-point margin
+    ],
+)
+def test_no_gain_needs_the_ci_below_the_margin(gains, outcome, verdict):
+    claim = make_claim("direction_per_task", {"systems": ["B"], "baseline": "A", "split": "dev",
+                                              "expect": {"xnli": "no_gain"}}, kind="effect")
+    recs = []
+    for seed, g in enumerate(gains):
+        recs += [run("A", seed, [("xnli", "accuracy", 70.0)]), run("B", seed, [("xnli", "accuracy", 70.0 + g)])]
+    v = _verdict(recs, claim).replication
+    assert v.verdict == verdict
+    assert any(line.endswith(f"expected no_gain (below 1): {outcome}") for line in v.lines), v.lines
+
+
+@pytest.mark.parametrize(
     "source, replication, fidelity, overall, rule",
     [
         ("inconsistent", "reproduced", "full", "contradicted", "R1"),
@@ -247,3 +267,10 @@ def test_seeds_to_decide_an_effect_task_count_only_the_pairs_that_would_decide_i
     from claimcheck.verifier.replication_tier import _seeds_to_decide
 
     assert _seeds_to_decide(pairs, quorum) == expected
+
+
+def test_a_claim_without_arms_is_counted_as_such_in_the_coverage():
+    claim = make_claim("unavailable_source", {"needs": "the results table"}, kind="comparison")
+    report = verify(make_registry(make_paper(), [claim]), [])
+    assert report.claims[0].replication.summary == "no replication arms are declared for this claim"
+    assert report.coverage["replication"].reasons == {"no replication arms declared": 1}

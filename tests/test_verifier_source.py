@@ -165,3 +165,44 @@ def test_a_fact_claim_with_also_needs_every_fact():
     params["also"] = [{"key": "tasks", "count": 2}]
     derived = run_derivation("fact", None, params, ctx)
     assert derived.fact_ok is False and len(derived.lines) == 2 and "expected 2" in derived.lines[1]
+
+
+def test_a_view_never_builds_a_qa_score_from_two_sources():
+    """One source gives XQuAD F1 only, another EM and F1: the view that prefers the first takes both
+    cells from the second, rather than its F1 with the other's EM."""
+    sources = [
+        {"id": "full", "title": "EM and F1", "locator": "T1", "reliability": "secondary"},
+        {"id": "f1only", "title": "F1 only", "locator": "T2", "reliability": "secondary"},
+    ]
+    cells = [cell("B", "xquad", "60.0", metric="em", source="full"), cell("B", "xquad", "80.0", metric="f1", source="full"),
+             cell("B", "xquad", "70.0", metric="f1", source="f1only"),
+             cell("B", "xnli", "81.0", source="full"), cell("B", "xnli", "85.0", source="f1only")]
+    claim = make_claim("mean_score", {"system": "B", "tasks": ["xquad", "xnli"], "split": "dev"}, ["75.5"])
+    views = {v.label: v for v in verify(make_registry(make_paper(cells, sources=sources), [claim]), []).claims[0].source.views}
+    preferred = views["f1only first"]
+    xquad = {(c.metric, c.origin.split(":")[1]) for c in preferred.cells if c.task == "xquad"}
+    assert xquad == {("em", "full"), ("f1", "full")}  # not ("f1", "f1only") beside ("em", "full")
+    assert {c.origin.split(":")[1] for c in preferred.cells if c.task == "xnli"} == {"f1only"}  # complete there: preferred
+    # (70 + 85) / 2 = 77.5 in that view, (70 + 81) / 2 = 75.5 in the other
+    assert preferred.verdict.value == "inconsistent" and views["full first"].verdict.value == "consistent"
+
+
+def test_top_k_without_a_stated_mapping_compares_the_gains_from_largest_to_smallest():
+    cells = [cell("base", "xnli", "70.0"), cell("X", "xnli", "75.0"), cell("Y", "xnli", "80.0"), cell("Z", "xnli", "72.0")]
+    params = {"expected": ["X", "Y"], "candidates": ["X", "Y", "Z"], "baseline": "base", "tasks": ["xnli"], "split": "dev"}
+    # the numbers are Y's and X's gains (10, 5), but the claim names X first and does not say whose is whose
+    ordered = make_claim("top_k_gains", params, ["10.0", "5.0"], kind="comparison")
+    unordered = make_claim("top_k_gains", {**params, "ordered": False}, ["10.0", "5.0"], kind="comparison", cid="9999.00001/u")
+    a, b = verify(make_registry(make_paper(cells), [ordered, unordered]), []).claims
+    assert a.source.verdict == "inconsistent" and b.source.verdict == "consistent"
+    derived = [s.label for s in b.source.spans if s.role == "derived" and "margin" not in s.label]
+    assert derived[0].startswith("largest gain of X, Y") and derived[1].startswith("2nd largest gain of X, Y")
+
+
+def test_a_fact_from_a_secondary_source_says_so():
+    sources = [{"id": "guide", "title": "the authors' guide", "locator": "G", "reliability": "secondary"}]
+    facts = [{"key": "model", "value": "M", "source": "guide", "quote": "use M"}]
+    claim = make_claim("fact", {"key": "model", "expect": "M"}, kind="setup")
+    source = verify(make_registry(make_paper(facts=facts, sources=sources), [claim]), []).claims[0].source
+    assert source.verdict == "consistent"
+    assert source.views[0].label == "source guide (secondary: not the paper itself)" and "secondary" in source.summary

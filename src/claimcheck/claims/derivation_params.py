@@ -58,6 +58,9 @@ class TopKParams(_OverTasks):
     expected: Names = Field(min_length=1, description="the systems claimed to have the largest gains, in order")
     candidates: Names = Field(min_length=1, description="every system they are ranked among")
     baseline: str = Field(None, description='default "XLM-R"')  # type: ignore[assignment]
+    ordered: bool = Field(True, description=(
+        "false: the claim names the top systems but not which number is whose; the reported numbers are "
+        "compared with their gains from largest to smallest"))
 
     @model_validator(mode="after")
     def _distinct(self):
@@ -75,6 +78,8 @@ class DirectionParams(_Params):
     systems: Names = Field(min_length=1, description="the systems whose gains are checked")
     expect: dict[str, Literal["up", "down", "no_gain"]] = Field(min_length=1, description="task id -> the claimed direction")
     quorum: float = Field(1.0, gt=0.0, le=1.0, description="share of systems that must show it: 1.0 all, 0.5 most")
+    no_gain_margin: float = Field(1.0, gt=0.0, allow_inf_nan=False, description=(
+        "no_gain: a gain below this many points counts as none (on runs, the CI's upper end must be below it)"))
     baseline: str = Field(None, description='default "XLM-R"')  # type: ignore[assignment]
     split: Split = Field(None, description='default "dev"')  # type: ignore[assignment]
 

@@ -33,6 +33,7 @@ class Derived:
     margin: Interval | None = None  # comparisons: > 0 means the stated order holds
     effects: list[EffectCheck] = field(default_factory=list)
     quorum: float = 1.0  # effects: share of systems that must show the direction
+    no_gain_margin: float = 1.0  # effects: a gain below this (points) counts as no gain
     fact_ok: bool | None = None
     lines: list[str] = field(default_factory=list)  # the arithmetic, for the reader
 
@@ -163,7 +164,8 @@ def _candidates(table: Table, params: dict, ctx: Context, key: str, tasks: Seque
 def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
     """The ``expected`` systems (in order) have the largest mean gains among ``candidates``.
 
-    values: the expected systems' mean gains, in order; margin: the smallest expected gain minus the
+    values: the expected systems' mean gains, in order (``ordered: false``: from largest to smallest,
+    for a claim that does not say which number is whose); margin: the smallest expected gain minus the
     largest gain of any other candidate (> 0 when the stated top-k holds). On replication data,
     candidates that were not run are left out and named.
     """
@@ -202,8 +204,16 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
         highest = max((gains[o] for o in others), key=lambda g: g.hi)
         margin = Interval(lowest.lo - highest.hi, lowest.hi - highest.lo)
         lines.append(f"margin = smallest expected gain - largest other gain = {margin.render(3)}")
-    return Derived(values=[gains[e] for e in expected], labels=[f"{e} - {baseline}" for e in expected],
-                   margin=margin, lines=lines)
+    if params.get("ordered", True):
+        return Derived(values=[gains[e] for e in expected], labels=[f"{e} - {baseline}" for e in expected],
+                       margin=margin, lines=lines)
+    ranked = sorted((gains[e] for e in expected), key=lambda g: -g.mid)
+    labels = [f"{_ordinal(i) + ' ' if i > 1 else ''}largest gain of {', '.join(expected)}" for i in range(1, len(ranked) + 1)]
+    return Derived(values=ranked, labels=labels, margin=margin, lines=lines)
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 @derivation("mean_better")
@@ -233,7 +243,7 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
     """Per target task, the sign of (system - baseline) for each of ``systems``.
 
     ``expect`` maps task -> "up" | "down" | "no_gain"; ``quorum`` is the share of systems that must
-    show it (1.0 = all, 0.5 = "many"). On replication data only the (task, system) pairs that were
+    show it (1.0 = all, 0.5 = "many"); ``no_gain_margin``: a gain below it counts as none. On replication data only the (task, system) pairs that were
     run are checked, and the evidence names what was not.
     """
     baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
@@ -261,7 +271,8 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
         raise NotDerivable([CellKey(s, t, "*", split) for t in expect for s in [baseline, *params["systems"]]])
     if not_run:
         lines.append(f"tasks not run: {', '.join(not_run)}")
-    return Derived(effects=effects, quorum=float(params.get("quorum", 1.0)), lines=lines)
+    return Derived(effects=effects, quorum=float(params.get("quorum", 1.0)),
+                   no_gain_margin=float(params.get("no_gain_margin", 1.0)), lines=lines)
 
 
 @derivation("fact")

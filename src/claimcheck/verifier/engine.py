@@ -115,6 +115,8 @@ def _reason(summary: str) -> str:
         return "no derivation declared (draft)"
     if "no replication applies" in s:
         return "setup/background claim"
+    if "no replication arms" in s:
+        return "no replication arms declared"
     if "no runs" in s:
         return "arms not run"
     if "failed" in s:

@@ -266,8 +266,12 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
             continue
         s = summarize_seeds(values, level)
         sign = s.ci.sign()
-        if expect == "no_gain":
-            outcome, lean, n = ("against" if sign > 0 else "ok"), 0, None
+        if expect == "no_gain":  # ok once the CI rules out a gain of the margin or more; against once it rules in one
+            margin = derived[0].no_gain_margin
+            outcome = "ok" if s.ci.hi < margin else ("against" if s.ci.lo >= margin else "unclear")
+            lean = 1 if s.mean < margin else -1
+            n = seeds_to_resolve(s.sd, abs(margin - s.mean), level, current=s.n) if outcome == "unclear" else None
+            expect = f"no_gain (below {margin:g})"
         else:
             want = 1 if expect == "up" else -1
             outcome = "ok" if sign == want else ("against" if sign == -want else "unclear")

@@ -29,13 +29,9 @@ def reported_intervals(claim: Claim) -> list[Interval]:
 TABLE_FREE = {"fact", "cited_claim", "unavailable_source", "not_specified"}
 
 
-def _views(paper: Paper, claim: Claim) -> list[tuple[str, list[str]]]:
+def _views(paper: Paper) -> list[tuple[str, list[str]]]:
     """(label, source order) per source that has cells, most reliable first."""
     ordered = sorted(paper.sources, key=lambda s: _RELIABILITY_RANK[s.reliability])
-    if claim.derivation.name in TABLE_FREE:  # reads facts, not cells: one view
-        key = claim.derivation.params.get("key")
-        fact_source = next((f.source for f in paper.facts if f.key == key), None)
-        return [(f"source {fact_source}" if fact_source else "paper text", [])]
     with_cells = [s for s in ordered if any(c.source == s.id for c in paper.cells)]
     if not with_cells:
         return [("no reported cells", [s.id for s in ordered])]
@@ -55,7 +51,7 @@ def judge(claim: Claim, derived: Derived) -> SourceVerdict:
         for e in derived.effects:
             by_task[e.task].append(e)
         for checks in by_task.values():
-            ok = sum(1 for e in checks if _effect_possible(e.expect, e.gain))
+            ok = sum(1 for e in checks if _effect_possible(e.expect, e.gain, derived.no_gain_margin))
             if ok / len(checks) < derived.quorum - 1e-9:
                 return SourceVerdict.direction_error
         return SourceVerdict.consistent
@@ -71,12 +67,12 @@ def judge(claim: Claim, derived: Derived) -> SourceVerdict:
     return verdict
 
 
-def _effect_possible(expect: str, gain: Interval) -> bool:
+def _effect_possible(expect: str, gain: Interval, no_gain_margin: float) -> bool:
     if expect == "up":
         return gain.hi > 0
     if expect == "down":
         return gain.lo < 0
-    return gain.lo <= 0  # no_gain: not certainly positive
+    return gain.lo < no_gain_margin  # no_gain: possibly below the margin
 
 
 class PaperSources:
@@ -111,11 +107,11 @@ class PaperSources:
             fact_source = self._fact_sources.get(key)
             if self._all_cells is None:
                 self._all_cells = Table(paper_observations(self.paper, []))
-            return [(f"source {fact_source}" if fact_source else "paper text", _fresh(self._all_cells))]
+            return [(self._fact_label(fact_source), _fresh(self._all_cells))]
         if self._cell_views is None:
             self._cell_views = []
             seen_sets: set[frozenset] = set()
-            for label, order in _views(self.paper, claim):
+            for label, order in _views(self.paper):
                 rows = paper_observations(self.paper, order)
                 fingerprint = frozenset((o.system, o.task, o.language, o.metric, o.split, o.lo, o.hi) for o in rows)
                 if fingerprint in seen_sets:
@@ -123,6 +119,13 @@ class PaperSources:
                 seen_sets.add(fingerprint)
                 self._cell_views.append((label, Table(rows)))
         return [(label, _fresh(table)) for label, table in self._cell_views]
+
+    def _fact_label(self, source: str | None) -> str:
+        """A fact's view is named by its source; one that is not the paper's own text says how reliable it is."""
+        if source is None:
+            return "paper text"
+        rel = self._reliability.get(source, "")
+        return f"source {source}" if rel in ("primary", "") else f"source {source} ({rel}: not the paper itself)"
 
     def cell_uses(self, rows: list[Observation]) -> list[CellUse]:
         """The cells behind ``rows`` (first occurrence of each), as written in the paper."""

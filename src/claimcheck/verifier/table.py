@@ -49,33 +49,35 @@ class NotDerivable(Exception):
 def paper_observations(paper: Paper, source_order: Sequence[str] | None = None) -> list[Observation]:
     """The paper's reported cells as interval observations.
 
-    When several sources give the same cell, the first in ``source_order`` wins (a *view*); without
-    an order every cell is kept.
+    Without an order (None or empty) every cell is kept. With one (a *view*), each (system, task, language, split)
+    is read from a single source: the first in ``source_order`` that gives every metric any of them
+    gives for it (else simply the first that has it). So a QA score is never assembled from two
+    sources, EM from one and F1 from another, which may describe different submissions.
     """
-    rank = {s: i for i, s in enumerate(source_order)} if source_order else None
+    if not source_order:
+        return [_observation(cell) for cell in paper.cells]
+    rank = {s: i for i, s in enumerate(source_order)}
+    units: dict[tuple, dict[str, set[str]]] = {}
+    for cell in paper.cells:
+        if cell.source in rank:
+            units.setdefault((cell.system, cell.task, cell.language, cell.split), {}).setdefault(cell.source, set()).add(cell.metric)
+    picked = {}
+    for unit, by_source in units.items():
+        every = set().union(*by_source.values())
+        ordered = sorted(by_source, key=rank.__getitem__)
+        picked[unit] = next((s for s in ordered if by_source[s] == every), ordered[0])
     chosen: dict[tuple, Observation] = {}
     for cell in paper.cells:
-        if rank is not None and cell.source not in rank:
-            continue
-        iv = written_interval(cell.value)
-        obs = Observation(
-            system=cell.system,
-            task=cell.task,
-            language=cell.language,
-            metric=cell.metric,
-            split=cell.split,
-            seed=None,
-            value=iv.mid,
-            lo=iv.lo,
-            hi=iv.hi,
-            origin=f"cell:{cell.source}:{cell.locator}",
-        )
-        key = (cell.system, cell.task, cell.language, cell.metric, cell.split)
-        if rank is None:
-            chosen[key + (cell.source,)] = obs
-        elif key not in chosen or rank[cell.source] < rank[chosen[key].origin.split(":")[1]]:
-            chosen[key] = obs
+        unit = (cell.system, cell.task, cell.language, cell.split)
+        if cell.source in rank and picked[unit] == cell.source:
+            chosen.setdefault(unit + (cell.metric,), _observation(cell))  # one source may list a cell twice
     return list(chosen.values())
+
+
+def _observation(cell) -> Observation:
+    iv = written_interval(cell.value)
+    return Observation(system=cell.system, task=cell.task, language=cell.language, metric=cell.metric, split=cell.split,
+                       seed=None, value=iv.mid, lo=iv.lo, hi=iv.hi, origin=f"cell:{cell.source}:{cell.locator}")
 
 
 def _refuse_mixed_runs(rows: list[Observation]) -> None:
