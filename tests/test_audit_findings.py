@@ -228,3 +228,29 @@ def test_audit_without_verdicts_or_claims_still_reports(tmp_path, bib):
     empty = Registry(papers={}, claims={})
     card = audit_report(parse_synthesis(make_report([(ROW_MULTITASK, "✓", "0.9")])), empty, {}, bib)
     assert card.rows[0].status == "unknown" and card.counts["unknown"] == 1
+
+
+def test_a_claim_no_source_carries_is_flagged_and_its_number_mismatch_is_a_warning(tmp_path, bib):
+    """Against a statement recorded as other reports quote it, a different number is two quoting texts
+    disagreeing (a warning, not an error), and a tick on it has nothing confirming the paper says it."""
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    try:
+        from audit_fixtures import REGISTRY_YAML
+    except ImportError:  # tests/ imported as a package
+        from audit_fixtures import REGISTRY_YAML
+    text = REGISTRY_YAML.replace(
+        "    location: {section: Results}\n    reported: [\"8.7\"]",
+        "    located: false\n    location: {section: not located, note: \"the dev table was not found\"}\n    reported: [\"8.7\"]")
+    assert text != REGISTRY_YAML
+    path = tmp_path / "2005.13013.yaml"
+    path.write_text(text, encoding="utf-8")
+    registry = build_registry([(path, load_paper_file(path))])
+
+    card = card_for(registry, bib, [(ROW_MULTITASK_WRONG, "✓", "0.9"), (ROW_NINE, "✓", "0.9")])
+    wrong, nine = card.rows
+    assert wrong.claim_id == "2005.13013/multitask-gain" and not wrong.claim_located and nine.claim_located
+    (f,) = codes(card, "number_mismatch")
+    assert f.severity == "warning" and "not located in the paper" in f.message
+    assert any("nothing confirms the paper says it" in r for r in wrong.tick_reasons)
+    assert not any("nothing confirms" in r for r in nine.tick_reasons)

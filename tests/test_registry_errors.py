@@ -53,6 +53,10 @@ CASES = {
     "unknown_source": (GOOD.replace("source: t1, locator", "source: t9, locator"), "not one of the paper's sources", None),
     "background_without_attribution": (GOOD.replace("kind: quantity", "kind: background"), "attributed_to", None),
     "not_a_mapping": ("- just\n- a list\n", "expected a mapping", None),
+    # a statement no readable source carries says what was looked for, and quotes no source
+    "unlocated_without_note": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false"), "needs location.note", None),
+    "unlocated_with_quote_source": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false").replace(
+        "location: {section: Results}", "location: {section: Results, quote_source: t1, note: not seen}"), "has no quote_source", None),
 }
 
 

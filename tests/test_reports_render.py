@@ -291,3 +291,16 @@ def test_claim_ids_stay_whole_at_80_columns():
     assert max(len(line) for line in text.splitlines()) <= 80
     for cv in report.claims:
         assert cv.claim_id in text, cv.claim_id
+
+
+def test_every_format_marks_a_claim_no_source_carries():
+    cv = REPORT.claims[2].model_copy(update={"located": False, "location_note": "the <dev> table was not found"})
+    report = REPORT.model_copy(update={"claims": [cv]})
+    page, md = render_html(report), render_markdown(report)
+    detail = render_plain_text(render_claim_detail(cv), width=200)
+    table = render_plain_text(render_terminal(report), width=200)
+    for text in (page, md, detail, table):
+        assert "not located in the paper" in text
+    assert "the &lt;dev&gt; table was not found" in page and "<dev>" not in page
+    assert "**Not located**" in md and "the <dev> table was not found" in detail
+    assert json.loads(render_json(report))["claims"][0]["located"] is False

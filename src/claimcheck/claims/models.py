@@ -195,6 +195,9 @@ class Claim(Frozen):
     key_terms: list[str] = Field(default_factory=list)  # words a matching row must share
     replication_arms: list[str] = Field(default_factory=list)  # systems a replication must run
     draft: bool = False
+    # False when no source we could read carries the statement: it is recorded as third parties
+    # attribute it to the paper, numbers included, and the paper may not say it (location.note: why)
+    located: bool = True
     notes: str = ""
 
     @field_validator("id")
@@ -209,6 +212,10 @@ class Claim(Frozen):
     def _kind_rules(self) -> Claim:
         if self.kind is ClaimKind.background and not self.attributed_to:
             raise ValueError("a background claim needs attributed_to (whose claim it is)")
+        if not self.located and self.location.quote_source:
+            raise ValueError("a claim that is not located has no quote_source (a quoted source carries the statement)")
+        if not self.located and not self.location.note:
+            raise ValueError("a claim that is not located needs location.note: what was looked for, and where")
         return self
 
     @property

@@ -23,6 +23,7 @@ from claimcheck.reports.labels import (
     coverage_reasons_text,
     fidelity_mark,
     is_superseded,
+    located_note,
     ordered_tiers,
     replication_label,
     rule_text,
@@ -195,6 +196,8 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> str:
         out.append(f'<p><span class="mark">superseded</span> {note}</p>')
     if cv.attributed_to:
         out.append(f'<p><span class="mark">attributed</span> {escape(attributed_note(cv))}</p>')
+    if not cv.located:
+        out.append(f'<p><span class="mark">not located</span> {escape(located_note(cv))}</p>')
     out.append(f"<p>Overall: {badge(cv.overall.value)} rule {escape(cv.overall_rule)}: "
                f"{escape(rule_text(rules, cv.overall_rule))}</p>")
     all_spans = claim_spans(cv)

@@ -101,6 +101,17 @@ def attributed_note(cv: ClaimVerdict) -> str:
     return f"attributed to {cv.attributed_to}: the paper reports this as another work's claim"
 
 
+NOT_LOCATED = "not located in the paper: recorded as others quote it"
+
+
+def located_note(cv: ClaimVerdict) -> str:
+    """For a claim no readable source carries: what that means, and what was looked for ("" otherwise)."""
+    if cv.located:
+        return ""
+    return (f"{NOT_LOCATED}. No source we could read carries this statement, so its wording and numbers "
+            f"are as third parties attribute them to the paper, which may not say it. {cv.location_note}").strip()
+
+
 def claim_marks(cv: ClaimVerdict) -> list[str]:
     """Short marks shown next to a claim id in summaries."""
     marks = []
@@ -110,6 +121,8 @@ def claim_marks(cv: ClaimVerdict) -> list[str]:
         marks.append(f"superseded ({cv.version})")
     if cv.attributed_to:
         marks.append(f"attributed: {cv.attributed_to}")
+    if not cv.located:
+        marks.append(NOT_LOCATED)
     return marks
 
 

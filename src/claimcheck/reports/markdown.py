@@ -22,6 +22,7 @@ from claimcheck.reports.labels import (
     coverage_reasons_text,
     fidelity_mark,
     is_superseded,
+    located_note,
     ordered_tiers,
     replication_label,
     rule_text,
@@ -137,6 +138,8 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> list[str]:
         out.append(f"- **Superseded**: {note}")
     if cv.attributed_to:
         out.append(f"- **Attributed**: {md_text(attributed_note(cv))}")
+    if not cv.located:
+        out.append(f"- **Not located**: {md_text(located_note(cv))}")
     out.append(f"- **Overall: {cv.overall.value}** (rule {cv.overall_rule}: "
                f"{md_text(rule_text(rules, cv.overall_rule))})")
     out += ["", f'<a id="{a}-source"></a>', "", f"#### Source tier: {cv.source.verdict}", ""]

@@ -67,6 +67,8 @@ def row_flags(r: RowAudit) -> list[str]:
         flags.append("number mismatch")
     if r.superseded:
         flags.append(f"old version ({r.claim_version})")
+    if r.status == "matched" and not r.claim_located:
+        flags.append("not located in the paper")
     if r.tick_reasons:
         flags.append("tick without evidence")
     return flags

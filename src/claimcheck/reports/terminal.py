@@ -25,6 +25,7 @@ from claimcheck.reports.labels import (
     coverage_reasons_text,
     fidelity_mark,
     is_superseded,
+    located_note,
     ordered_tiers,
     replication_label,
     rule_text,
@@ -166,6 +167,8 @@ def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERA
         parts.append(Text(superseded_note(cv), style="yellow"))
     if cv.attributed_to:
         parts.append(Text(attributed_note(cv), style="yellow"))
+    if not cv.located:
+        parts.append(Text(located_note(cv), style="yellow"))
 
     parts.append(Text(""))
     parts.extend(_tier_lines("source", cv.source, cv.source.verdict))

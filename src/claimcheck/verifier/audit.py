@@ -115,17 +115,19 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         claim_numbers=list(claim.reported),
         number_mismatch=bool(differing),
         differing_numbers=differing,
+        claim_located=claim.located,
         superseded=superseded,
         claim_version=claim.version,
         current_claim_id=claim.superseded_by,
         verdict=verdict,
         source_work=work,
         source_label=label,
-        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing), superseded),
+        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing), superseded, claim.located),
     )
 
 
-def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool) -> list[str]:
+def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
+                  located: bool = True) -> list[str]:
     if row.verified is not True:
         return []
     reasons = []
@@ -138,7 +140,10 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
             f"registry verdict {verdict.overall} (source tier {verdict.source}, replication {verdict.replication}): {_clip(verdict.summary)}"
         )
     if mismatch:
-        reasons.append("ticked, but its number differs from the paper's")
+        reasons.append("ticked, but its number differs from the paper's" if located else
+                       "ticked, but its number differs from the one other reports quote (the paper's own text was not located)")
+    if claim_id is not None and not located:
+        reasons.append("ticked, but no source we could read carries this statement: nothing confirms the paper says it")
     if superseded:
         reasons.append("ticked, but it quotes a statement the paper no longer makes")
     return reasons
@@ -187,8 +192,12 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
                                message=f"row {n} matches no claim in the registry{near}: \"{r.row.text[:80]}\""))
             continue
         if r.number_mismatch:
-            out.append(Finding(code="number_mismatch", severity="error", section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} states {', '.join(r.differing_numbers or r.row_numbers)} where {r.claim_id} reports {', '.join(r.claim_numbers)}"))
+            # against a statement no readable source carries, two quoting texts disagree: neither is the paper's
+            where = "reports" if r.claim_located else "is recorded (as other reports quote it; not located in the paper) with"
+            out.append(Finding(code="number_mismatch", severity="error" if r.claim_located else "warning", section="resolution",
+                               row=n, claim_id=r.claim_id,
+                               message=f"row {n} states {', '.join(r.differing_numbers or r.row_numbers)} where {r.claim_id} {where} "
+                                       f"{', '.join(r.claim_numbers)}"))
         if r.superseded:
             now = f"; the pinned version says instead: {r.current_claim_id}" if r.current_claim_id else ""
             out.append(Finding(code="superseded_version", severity="error", section="resolution", row=n, claim_id=r.claim_id,

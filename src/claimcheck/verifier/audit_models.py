@@ -56,6 +56,7 @@ class RowAudit(_Frozen):
     claim_numbers: list[str] = Field(default_factory=list)
     number_mismatch: bool = False
     differing_numbers: list[str] = Field(default_factory=list)  # the row's measures the claim does not report
+    claim_located: bool = True  # False: the matched claim is recorded as others quote it (Claim.located)
     superseded: bool = False  # matches a statement of an older paper version only
     claim_version: str | None = None
     current_claim_id: str | None = None  # what replaced it in the pinned version

@@ -67,6 +67,8 @@ def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord],
         overall=overall,
         overall_rule=rule,
         draft=draft,
+        located=claim.located,
+        location_note=claim.location.note,
     )
 
 

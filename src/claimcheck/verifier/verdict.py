@@ -101,6 +101,8 @@ class ClaimVerdict(_Frozen):
     overall: Overall
     overall_rule: str  # which row of the rule table decided
     draft: bool = False  # the claim or its paper awaits a person's confirmation (rule R0)
+    located: bool = True  # False: no readable source carries the statement (it is as others quote it)
+    location_note: str = ""  # the claim file's location.note (for an unlocated claim: what was looked for)
 
 
 # The overall rule table: first matching row wins. (Documented in the README; tested row by row.)
