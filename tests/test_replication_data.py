@@ -115,3 +115,19 @@ def test_hellaswag_rows_follow_jiant():
     assert ex["choices"] == ["he is using wrap.", "he starts pulling up roofing.", "he is ripping level tiles.", "he holds a rope."]
     assert ex["label"] == 3
     assert ex_bare["choices"] == row["endings"] and ex_bare["label"] == 0
+
+
+def test_a_qa_slice_whose_gold_answers_are_all_blank_is_refused(tmp_path):
+    """The XTREME kit's TyDiQA dev files carry "" as every answer: scored, a model that answers nothing
+    would get the best EM. SQuAD v2's unanswerable questions are data, and one real answer is enough."""
+    blank = {"data": [{"paragraphs": [{"context": "Paris is big.", "qas": [
+        {"id": f"q{i}", "question": "What?", "answers": [{"answer_start": 0, "text": ""}]} for i in range(3)]}]}]}
+    _xz(tmp_path / "data/tydiqa/dev-ko.json.xz", json.dumps(blank))
+    with pytest.raises(DataError, match="every gold answer of tydiqa dev ko is blank") as err:
+        _load(tmp_path, "tydiqa", "dev", "ko")
+    assert "tydiqa/dev-ko.json.xz" in str(err.value)
+    blank["data"][0]["paragraphs"][0]["qas"][2]["answers"] = [{"answer_start": 0, "text": "Paris"}]
+    _xz(tmp_path / "data/tydiqa/dev-ko.json.xz", json.dumps(blank))
+    assert len(_load(tmp_path, "tydiqa", "dev", "ko").examples) == 3
+    with pytest.raises(DataError, match="is blank"):  # the slice read, not the file, is what counts
+        _load(tmp_path, "tydiqa", "dev", "ko", limit=2)

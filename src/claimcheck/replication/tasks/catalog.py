@@ -119,7 +119,7 @@ _INTERMEDIATE = [
     TaskDecl(
         "squad_v2", "extractive_qa", "intermediate", "squad_rows", ("em", "f1"),
         hub=HubSource("rajpurkar/squad_v2", None, {"train": "train", "dev": "validation"}),
-        mean_tokens=384, train_size=130_319,
+        mean_tokens=384, train_size=130_319, unanswerable=True,
     ),
     TaskDecl(
         "hellaswag", "multiple_choice", "intermediate", "hellaswag_rows", ("accuracy",),

@@ -60,6 +60,7 @@ class TaskDecl:
     train_size: int | None = None  # approximate full English training size (cost estimate only)
     split_formats: dict[str, str] = field(default_factory=dict)  # split -> format, where it differs
     unavailable: str = ""  # non-empty: why this task cannot run anywhere (CCG: no public source)
+    unanswerable: bool = False  # extractive QA with questions that have no answer (SQuAD v2): blank golds are data
     note: str = ""
 
     def format_for(self, split: str) -> str:

@@ -106,6 +106,11 @@ def load_examples(
         examples = examples[rows[0] : rows[1]]
     if limit is not None:
         examples = examples[:limit]
+    if task.kind == "extractive_qa" and not task.unanswerable and examples and not any(
+            text.strip() for e in examples for text in e["answers"]["text"]):
+        # scored, blank golds would reward a model that answers nothing (EM counts empty predictions)
+        raise DataError(f"every gold answer of {task.name} {split} {lang} is blank, so it can be neither trained on nor "
+                        "scored (the XTREME kit's TyDiQA dev files hide their answers)", path=", ".join(loaded.files))
     return Loaded(examples, loaded.files)
 
 
