@@ -131,3 +131,14 @@ def test_a_qa_slice_whose_gold_answers_are_all_blank_is_refused(tmp_path):
     assert len(_load(tmp_path, "tydiqa", "dev", "ko").examples) == 3
     with pytest.raises(DataError, match="is blank"):  # the slice read, not the file, is what counts
         _load(tmp_path, "tydiqa", "dev", "ko", limit=2)
+
+
+def test_with_a_data_dir_a_split_without_a_local_file_comes_from_the_hub(tmp_path):
+    """MNLI declares no local file: with --data-dir it is still read from the hub (offline here, so the
+    hub's error names the dataset), while a declared local file that is missing is never replaced by the hub."""
+    (tmp_path / "data").mkdir()
+    with pytest.raises(DataError, match="cannot load from the hub") as err:
+        _load(tmp_path, "mnli", "train")
+    assert "nyu-mll/glue:mnli:train" in str(err.value)
+    with pytest.raises(DataError, match="missing data file for xnli dev de"):
+        _load(tmp_path, "xnli", "dev", "de")

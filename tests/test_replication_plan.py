@@ -90,6 +90,19 @@ def test_ccg_is_blocked_with_its_reason():
     assert plan.todo == [] and plan.cost.gpu_hours == 0
 
 
+def test_runs_whose_data_has_no_source_are_blocked_the_way_replicate_would_read():
+    """Without --data-dir only the hub is read: targets with no hub source (UD-POS, PAN-X, TyDiQA, BUCC,
+    Tatoeba) cannot run. With it, those come from the folder and the intermediate tasks still from the hub."""
+    paper = PRESETS["paper"]
+    hub_only = build_plan([Need("MNLI", ("xnli", "tatoeba"))], paper, 1, local_data=False)
+    blocked = {r.spec.target.task: r.blocked for r in hub_only.runs}
+    assert blocked["xnli"] == "" and blocked["tatoeba"] == "tatoeba has no hub source: it needs local files (--data-dir)"
+    with_dir = build_plan([Need("MNLI", ("xnli", "tatoeba"))], paper, 1, local_data=True)
+    assert all(r.blocked == "" for r in with_dir.runs) and len(with_dir.todo) == 2
+    unchecked = build_plan([Need("MNLI", ("tatoeba",))], paper, 1)  # a caller that does not say: not checked
+    assert unchecked.runs[0].blocked == ""
+
+
 def test_paper_cost_is_stated_in_gpu_hours():
     plan = build_plan([Need(a.system) for a in PRESETS["paper"].arms], PRESETS["paper"], 3)
     assert 1 < plan.cost.gpu_hours < 1e5

@@ -20,6 +20,7 @@ SystemOpt = Annotated[list[str] | None, typer.Option("--system", help="Only this
 TaskOpt = Annotated[list[str] | None, typer.Option("--task", help="Only this target task, e.g. xnli (repeatable).")]
 TrainNOpt = Annotated[int | None, typer.Option("--train-examples", min=1, help="Use the first N examples of every training slice.")]
 EvalNOpt = Annotated[int | None, typer.Option("--eval-examples", min=1, help="Use the first N examples of every evaluated slice.")]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Local XTREME-format files (e.g. ../shared/data): a task split with a local file is read from here, the rest from the hub.")]
 RunnerOpt = Annotated[str, typer.Option("--runner", help="local (this process) | ray (one Ray task per stage and per run).")]
 RayAddressOpt = Annotated[str | None, typer.Option(
     "--ray-address",
@@ -28,14 +29,15 @@ RayAddressOpt = Annotated[str | None, typer.Option(
 )]
 
 
-def _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed=None):
+def _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed=None,
+             data_dir=None):
     from claimcheck.replication.workflow import PlanRequest
 
     return PlanRequest(
         claims=tuple(claims or ["all"]), preset=preset, seeds=seeds, only_seeds=tuple(seed or []),
         registry=tuple(registry or []), store=store,
         systems=tuple(system or []), tasks=tuple(task or []), train_examples=train_examples,
-        eval_examples=eval_examples, model=model,
+        eval_examples=eval_examples, model=model, local_data=True if data_dir is not None else None,
     )
 
 
@@ -77,15 +79,17 @@ def _print_plan(plan) -> None:
 def plan_cmd(
     claims: ClaimsArg = None, preset: PresetOpt = "paper", seeds: SeedsOpt = 3, seed: SeedOpt = None,
     registry: RegistryOpt = None, store: StoreOpt = None, system: SystemOpt = None, task: TaskOpt = None,
-    train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None, model: ModelOpt = None,
+    train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None, model: ModelOpt = None, data_dir: DataDirOpt = None,
 ) -> None:
-    """List the runs the claims need, which are stored, and an estimated cost of the rest.
+    """List the runs the claims need, which are stored, and an estimated cost of the rest. A run whose
+    data cannot be read the way `replicate` would read it (the hub, or --data-dir) is listed as blocked.
 
     Example: claimcheck plan all --preset proxy --seeds 3
     """
     from claimcheck.replication.workflow import make_plan
 
-    _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed)))
+    _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed,
+                                   data_dir)))
 
 
 class _RichProgress:
@@ -117,7 +121,7 @@ class _RichProgress:
 @expected_errors
 def replicate_cmd(
     claims: ClaimsArg = None, preset: PresetOpt = "smoke", seeds: SeedsOpt = 3, seed: SeedOpt = None, model: ModelOpt = None,
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Local XTREME-format files (e.g. ../shared/data).")] = None,
+    data_dir: DataDirOpt = None,
     device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda")] = "auto",
     store: StoreOpt = None, registry: RegistryOpt = None, system: SystemOpt = None, task: TaskOpt = None,
     train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None,
@@ -137,7 +141,7 @@ def replicate_cmd(
 
     from claimcheck.replication.workflow import make_runner, replicate, run_context
 
-    req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed)
+    req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed, data_dir)
     run_with = make_runner(runner, ray_address)
     ctx = run_context(req, data_dir=data_dir, device=device, keep_checkpoints=keep_checkpoints)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -96,7 +96,10 @@ def needs_from_claims(claims: Iterable) -> list[Need]:
     return needs
 
 
-def _blocked_uses(uses: Iterable[DataUse]) -> str:
+def _blocked_uses(uses: Iterable[DataUse], local_data: bool | None = None) -> str:
+    """Why these slices cannot be read ("" when they can). ``local_data``: True with --data-dir (a split
+    with a declared local file is read from it, others from the hub: ``load_examples``), False for the
+    hub alone, None when the source is not checked."""
     for use in uses:
         task = TASKS.get(use.task)
         if task is None:
@@ -105,6 +108,9 @@ def _blocked_uses(uses: Iterable[DataUse]) -> str:
             return f"{use.task}: {task.unavailable}"
         if not head_available(task.kind):
             return f"the {task.kind} head is not installed yet (task {use.task})"
+        if task.hub is None and (local_data is False or (local_data and use.split not in task.local)):
+            return (f"{use.task} has no hub source: it needs local files (--data-dir)" if not local_data
+                    else f"{use.task} {use.split} has neither a local file nor a hub source")
     return ""
 
 
@@ -118,10 +124,12 @@ def build_plan(
     systems: Iterable[str] = (),
     tasks: Iterable[str] = (),
     only_seeds: Iterable[int] = (),
+    local_data: bool | None = None,
 ) -> Plan:
     """The runs ``needs`` call for under ``preset`` with seeds 1..``seeds``, optionally filtered to some
     arms (``systems``; an arm no claim needs is added, on the targets the claims need), targets, and
-    seeds (``only_seeds``, each within 1..``seeds``: one arm's seeds spread over workers or machines)."""
+    seeds (``only_seeds``, each within 1..``seeds``: one arm's seeds spread over workers or machines).
+    ``local_data`` (see ``_blocked_uses``) blocks the runs whose data cannot come from that source."""
     encoder = preset.model.encoder if model_name is None else EncoderSpec(**{**preset.model.encoder.__dict__, "name": model_name})
     only_systems, only_tasks = set(systems), set(tasks)
     seed_list = tuple(range(1, seeds + 1))
@@ -171,10 +179,11 @@ def build_plan(
                 encoder=encoder, intermediate=inter, target=tspec,
                 deviations=preset.deviations + arm.deviations + target.deviations,
             )
-            blocked = _blocked_uses(arm.train) or _blocked_uses((target.train,) if target.train else ()) or _blocked_uses(target.evals[:1])
+            blocked = (_blocked_uses(arm.train, local_data) or _blocked_uses((target.train,) if target.train else (), local_data)
+                       or _blocked_uses(target.evals, local_data))
             runs.append(PlannedRun(spec, spec.run_id in stored_ids, blocked))
             if inter is not None:
-                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train)))
+                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train, local_data)))
                 ids.append(spec.run_id)
     planned_stages = tuple(PlannedStage(s, tuple(ids), b) for s, ids, b in stages.values())
     notes = tuple(

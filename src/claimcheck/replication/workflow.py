@@ -29,6 +29,7 @@ class PlanRequest:
     train_examples: int | None = None
     eval_examples: int | None = None
     model: str | None = None  # --model ID|PATH
+    local_data: bool | None = None  # tasks read from --data-dir (True) or the hub (False); None: the preset's way
 
 
 def get_preset(name: str) -> Preset:
@@ -89,8 +90,9 @@ def make_plan(req: PlanRequest) -> Plan:
         with open_store(store_path) as store:
             stored = store.ok_ids()
     name, _ = model_name_for(get_preset(req.preset), req.model)
+    local = req.local_data if req.local_data is not None else (preset.needs_data_dir or preset.name == "smoke")
     return build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored, model_name=name,
-                      systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds)
+                      systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local)
 
 
 def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,

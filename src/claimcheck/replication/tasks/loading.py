@@ -93,10 +93,16 @@ def load_examples(
     rows: tuple[int, int] | None = None,
     limit: int | None = None,
 ) -> Loaded:
-    """Examples of one task split in one language: rows [start, stop) first, then the first ``limit``."""
+    """Examples of one task split in one language: rows [start, stop) first, then the first ``limit``.
+
+    With ``data_dir``, a split the task declares a local file for is read from it (a missing file is an
+    error, never a quiet switch to the hub); a split with no local file comes from the hub, so one run
+    can train an intermediate task from the hub and evaluate a target from local files.
+    """
     if task.unavailable:
         raise DataError(f"task {task.name!r} cannot run: {task.unavailable}", field=task.name)
-    loaded = load_local(task, split, lang, data_dir, cache_dir) if data_dir is not None else load_hub(task, split, lang, cache_dir)
+    local = data_dir is not None and (split in task.local or task.hub is None)
+    loaded = load_local(task, split, lang, data_dir, cache_dir) if local else load_hub(task, split, lang, cache_dir)
     examples = loaded.examples
     if task.kind == "retrieval":
         if limit is not None:
