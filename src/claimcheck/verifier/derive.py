@@ -243,8 +243,9 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
     """Per target task, the sign of (system - baseline) for each of ``systems``.
 
     ``expect`` maps task -> "up" | "down" | "no_gain"; ``quorum`` is the share of systems that must
-    show it (1.0 = all, 0.5 = "many"); ``no_gain_margin``: a gain below it counts as none. On replication data only the (task, system) pairs that were
-    run are checked, and the evidence names what was not.
+    show it (1.0 = all, 0.5 = "many"); ``no_gain_margin``: a gain below it counts as none. On
+    replication data only the (task, system) pairs that were run are checked, and the evidence names
+    what was not.
     """
     baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
     expect: dict[str, str] = params["expect"]

@@ -49,10 +49,11 @@ class NotDerivable(Exception):
 def paper_observations(paper: Paper, source_order: Sequence[str] | None = None) -> list[Observation]:
     """The paper's reported cells as interval observations.
 
-    Without an order (None or empty) every cell is kept. With one (a *view*), each (system, task, language, split)
-    is read from a single source: the first in ``source_order`` that gives every metric any of them
-    gives for it (else simply the first that has it). So a QA score is never assembled from two
-    sources, EM from one and F1 from another, which may describe different submissions.
+    Without an order (None or empty) every cell is kept. With one (a *view*), each (system, task,
+    language, split) is read from a single source: the first in ``source_order`` that gives every
+    metric any of them gives for it (else simply the first that has it). So a QA score is never
+    assembled from two sources, EM from one and F1 from another, which may describe different
+    submissions.
     """
     if not source_order:
         return [_observation(cell) for cell in paper.cells]
