@@ -274,3 +274,32 @@ def test_a_claim_without_arms_is_counted_as_such_in_the_coverage():
     report = verify(make_registry(make_paper(), [claim]), [])
     assert report.claims[0].replication.summary == "no replication arms are declared for this claim"
     assert report.coverage["replication"].reasons == {"no replication arms declared": 1}
+
+
+def test_an_unordered_top_k_ranks_the_systems_once_not_in_every_seed():
+    """X and Y trade places from seed to seed (each +0.5 on average): sorting within each seed would make
+    a steady +1.5 and -0.5 out of noise and call the claim contradicted; ranked once, it is undecided."""
+    params = {"expected": ["X", "Y"], "candidates": ["X", "Y"], "baseline": "A", "tasks": ["xnli"], "split": "dev", "ordered": False}
+    claim = make_claim("top_k_gains", params, ["0.5", "0.5"], kind="comparison")
+    recs = []
+    for seed, (x, y) in enumerate([(1.5, -0.5), (-0.5, 1.5), (1.5, -0.5), (-0.5, 1.5)]):
+        recs += [run("A", seed, [("xnli", "accuracy", 70.0)], fidelity="full"),
+                 run("X", seed, [("xnli", "accuracy", 70.0 + x)], fidelity="full"),
+                 run("Y", seed, [("xnli", "accuracy", 70.0 + y)], fidelity="full")]
+    v = _verdict(recs, claim)
+    assert v.replication.verdict == "inconclusive" and v.overall.value == "inconclusive"
+    assert any(line.startswith("X - A (1st largest on average): mean 0.500") for line in v.replication.lines), v.replication.lines
+
+
+def test_a_clear_order_margin_at_full_fidelity_counts_as_reproduced():
+    """The margin has no reported value of its own: a CI above zero establishes the claimed order."""
+    params = {"expected": ["X"], "candidates": ["X", "Y"], "baseline": "A", "tasks": ["xnli"], "split": "dev"}
+    claim = make_claim("top_k_gains", params, ["2.0"], kind="comparison")
+    recs = []
+    for seed, (x, y) in enumerate([(2.0, 0.1), (2.1, -0.1), (1.9, 0.0)]):
+        recs += [run("A", seed, [("xnli", "accuracy", 70.0)], fidelity="full"),
+                 run("X", seed, [("xnli", "accuracy", 70.0 + x)], fidelity="full"),
+                 run("Y", seed, [("xnli", "accuracy", 70.0 + y)], fidelity="full")]
+    v = _verdict(recs, claim).replication
+    assert v.verdict == "reproduced", v.lines
+    assert not any("misses the reported value" in line for line in v.lines)

@@ -34,6 +34,9 @@ class Derived:
     effects: list[EffectCheck] = field(default_factory=list)
     quorum: float = 1.0  # effects: share of systems that must show the direction
     no_gain_margin: float = 1.0  # effects: a gain below this (points) counts as no gain
+    # True: ``values`` meet the reported numbers by rank (largest with largest), not by position; a
+    # replication ranks the systems once, by their mean over seeds (see rank_pairs)
+    unordered: bool = False
     fact_ok: bool | None = None
     lines: list[str] = field(default_factory=list)  # the arithmetic, for the reader
 
@@ -204,15 +207,23 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
         highest = max((gains[o] for o in others), key=lambda g: g.hi)
         margin = Interval(lowest.lo - highest.hi, lowest.hi - highest.lo)
         lines.append(f"margin = smallest expected gain - largest other gain = {margin.render(3)}")
-    if params.get("ordered", True):
-        return Derived(values=[gains[e] for e in expected], labels=[f"{e} - {baseline}" for e in expected],
-                       margin=margin, lines=lines)
-    ranked = sorted((gains[e] for e in expected), key=lambda g: -g.mid)
-    labels = [f"{_ordinal(i) + ' ' if i > 1 else ''}largest gain of {', '.join(expected)}" for i in range(1, len(ranked) + 1)]
-    return Derived(values=ranked, labels=labels, margin=margin, lines=lines)
+    unordered = not params.get("ordered", True)
+    if unordered:
+        lines.append("the claim does not say which number is whose: its numbers, largest first, meet these gains, largest first")
+    return Derived(values=[gains[e] for e in expected], labels=[f"{e} - {baseline}" for e in expected],
+                   margin=margin, lines=lines, unordered=unordered)
 
 
-def _ordinal(n: int) -> str:
+def rank_pairs(values: Sequence[float], reported: Sequence) -> list[tuple[int, int]]:
+    """(value index, reported index) pairs of a ``Derived.unordered`` comparison: the largest value
+    with the largest reported number, and so on (``values``: one number per system, e.g. the mean of
+    its gains over seeds, so that a replication ranks systems once rather than in every seed)."""
+    by_value = sorted(range(len(values)), key=lambda i: -values[i])
+    by_reported = sorted(range(len(reported)), key=lambda j: -reported[j].mid)
+    return list(zip(by_value, by_reported))
+
+
+def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 
 from claimcheck.claims.models import Claim, ClaimKind
 from claimcheck.results.records import RunRecord
-from claimcheck.verifier.derive import Context, Derived, run_derivation
+from claimcheck.verifier.derive import Context, Derived, ordinal, rank_pairs, run_derivation
 from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.source_tier import render_missing, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_resolve, summarize_seeds
@@ -63,8 +63,8 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, min_
         return RV.not_reproduced, None, text
     if ci_sign == -expected_sign:
         return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
-    if ci_sign == expected_sign:
-        if fidelity == "full" and reported is not None and reported.overlaps(summary.pi):
+    if ci_sign == expected_sign:  # (no reported value, as for an order margin: the direction is the claim)
+        if fidelity == "full" and (reported is None or reported.overlaps(summary.pi)):
             return RV.reproduced, None, text
         why = "magnitude not compared at this fidelity" if fidelity != "full" else "the prediction interval misses the reported value"
         return RV.direction_only, None, text + f"; {why}"
@@ -227,10 +227,16 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
         lines.append(f"order margin{scope}: {text}")
         spans.append(Span(label="order margin (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
         needed += [n] if n else []
-    for i, label in enumerate(first.labels):
+    if first.unordered:  # rank the systems once, by their mean over seeds, never seed by seed
+        means = [sum(d.values[i].mid for d in derived) / len(derived) for i in range(len(first.labels))]
+        pairs = rank_pairs(means, reported)
+        compared = [(i, f"{first.labels[i]} ({ordinal(r + 1)} largest on average)", reported[j]) for r, (i, j) in enumerate(pairs)]
+        compared += [(i, first.labels[i], None) for i in range(len(first.labels)) if i not in {i for i, _ in pairs}]
+    else:
+        compared = [(i, label, reported[i] if i < len(reported) else None) for i, label in enumerate(first.labels)]
+    for i, label, rep in compared:
         values = [d.values[i].mid for d in derived]
         s = summarize_seeds(values, level)
-        rep = reported[i] if i < len(reported) else None
         v, n, text = _decide(s, rep, fidelity)
         verdicts.append(v)
         needed += [n] if n else []

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
 from claimcheck.results.records import Observation
-from claimcheck.verifier.derive import Context, Derived, run_derivation
+from claimcheck.verifier.derive import Context, Derived, rank_pairs, run_derivation
 from claimcheck.verifier.implied import implied_missing_mean
 from claimcheck.verifier.intervals import Interval, written_interval
 from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
@@ -58,7 +58,12 @@ def judge(claim: Claim, derived: Derived) -> SourceVerdict:
     if derived.margin is not None and derived.margin.hi < 0:
         return SourceVerdict.direction_error
     verdict = SourceVerdict.consistent
-    for rep, got in zip(reported_intervals(claim), derived.values):
+    reported = reported_intervals(claim)
+    if derived.unordered:  # compared by rank: largest with largest
+        pairs = [(reported[j], derived.values[i]) for i, j in rank_pairs([v.mid for v in derived.values], reported)]
+    else:
+        pairs = list(zip(reported, derived.values))
+    for rep, got in pairs:
         if rep.overlaps(got):
             continue
         if rep.sign() != 0 and got.sign() != 0 and rep.sign() != got.sign():
