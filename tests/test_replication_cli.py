@@ -125,6 +125,17 @@ def test_proxy_without_model_or_data_is_an_input_error(tmp_path):
     assert result.exit_code == 2 and "--data-dir" in text, text
     result, text = _invoke("plan", "all", "--preset", "nonsense")
     assert result.exit_code == 2 and "unknown preset" in text
+    result, text = _invoke("plan", "all", "--preset", "paper", "--data-dir", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "no such data folder" in text and "nowhere" in text, text
+
+
+def test_plan_blocks_what_the_hub_alone_cannot_give(tmp_path):
+    args = ("plan", "2005.13013/retrieval-gains", "--preset", "paper", "--system", "MNLI", "--seeds", "1", "--store", str(tmp_path / "s.sqlite"))
+    result, text = _invoke(*args)
+    assert result.exit_code == 0 and "tatoeba has no hub source" in text, text
+    (tmp_path / "data").mkdir()
+    result, text = _invoke(*args, "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 0 and "no hub source" not in text and "(2 to run, 0 stored, 0 blocked)" in text, text
 
 
 def test_cli_import_stays_light():

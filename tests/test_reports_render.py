@@ -304,3 +304,12 @@ def test_every_format_marks_a_claim_no_source_carries():
     assert "the &lt;dev&gt; table was not found" in page and "<dev>" not in page
     assert "**Not located**" in md and "the <dev> table was not found" in detail
     assert json.loads(render_json(report))["claims"][0]["located"] is False
+
+
+def test_a_located_claims_location_note_is_shown():
+    cv = REPORT.claims[2].model_copy(update={"location_note": "stated by the authors' guide"})
+    report = REPORT.model_copy(update={"claims": [cv]})
+    assert "location note: stated by the authors' guide" in render_plain_text(render_claim_detail(cv), width=200)
+    assert "- Location note: stated by the authors" in render_markdown(report)
+    assert "location note: stated by the authors&#x27; guide" in render_html(report)
+    assert "not located" not in render_markdown(report)

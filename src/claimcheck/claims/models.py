@@ -195,8 +195,9 @@ class Claim(Frozen):
     key_terms: list[str] = Field(default_factory=list)  # words a matching row must share
     replication_arms: list[str] = Field(default_factory=list)  # systems a replication must run
     draft: bool = False
-    # False when no source we could read carries the statement: it is recorded as third parties
-    # attribute it to the paper, numbers included, and the paper may not say it (location.note: why)
+    # False when the paper's own sentence was not found in any source we could read: the statement is
+    # recorded as third parties attribute it to the paper, numbers included, and the paper may not say
+    # it (location.note: what was looked for; a secondary source may still support the content)
     located: bool = True
     notes: str = ""
 

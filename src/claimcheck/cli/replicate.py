@@ -86,8 +86,11 @@ def plan_cmd(
 
     Example: claimcheck plan all --preset proxy --seeds 3
     """
+    from claimcheck.errors import InputError
     from claimcheck.replication.workflow import make_plan
 
+    if data_dir is not None and not data_dir.is_dir():
+        raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
     _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed,
                                    data_dir)))
 

@@ -198,6 +198,8 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> str:
         out.append(f'<p><span class="mark">attributed</span> {escape(attributed_note(cv))}</p>')
     if not cv.located:
         out.append(f'<p><span class="mark">not located</span> {escape(located_note(cv))}</p>')
+    elif cv.location_note:
+        out.append(f'<p class="meta">location note: {escape(cv.location_note)}</p>')
     out.append(f"<p>Overall: {badge(cv.overall.value)} rule {escape(cv.overall_rule)}: "
                f"{escape(rule_text(rules, cv.overall_rule))}</p>")
     all_spans = claim_spans(cv)

@@ -108,8 +108,9 @@ def located_note(cv: ClaimVerdict) -> str:
     """For a claim no readable source carries: what that means, and what was looked for ("" otherwise)."""
     if cv.located:
         return ""
-    return (f"{NOT_LOCATED}. No source we could read carries this statement, so its wording and numbers "
-            f"are as third parties attribute them to the paper, which may not say it. {cv.location_note}").strip()
+    return (f"{NOT_LOCATED}. The paper's own sentence for this statement was not found in any source we could "
+            "read, so its wording and numbers are as third parties attribute them to the paper, which may not say "
+            f"it; a verdict on it judges the content, not whether the paper states it. {cv.location_note}").strip()
 
 
 def claim_marks(cv: ClaimVerdict) -> list[str]:

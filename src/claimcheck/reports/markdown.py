@@ -140,6 +140,8 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> list[str]:
         out.append(f"- **Attributed**: {md_text(attributed_note(cv))}")
     if not cv.located:
         out.append(f"- **Not located**: {md_text(located_note(cv))}")
+    elif cv.location_note:
+        out.append(f"- Location note: {md_text(cv.location_note)}")
     out.append(f"- **Overall: {cv.overall.value}** (rule {cv.overall_rule}: "
                f"{md_text(rule_text(rules, cv.overall_rule))})")
     out += ["", f'<a id="{a}-source"></a>', "", f"#### Source tier: {cv.source.verdict}", ""]

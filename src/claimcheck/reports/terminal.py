@@ -169,6 +169,8 @@ def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERA
         parts.append(Text(attributed_note(cv), style="yellow"))
     if not cv.located:
         parts.append(Text(located_note(cv), style="yellow"))
+    elif cv.location_note:
+        parts.append(Text(f"location note: {cv.location_note}", style="dim"))
 
     parts.append(Text(""))
     parts.extend(_tier_lines("source", cv.source, cv.source.verdict))

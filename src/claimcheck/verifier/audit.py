@@ -143,7 +143,8 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
         reasons.append("ticked, but its number differs from the paper's" if located else
                        "ticked, but its number differs from the one other reports quote (the paper's own text was not located)")
     if claim_id is not None and not located:
-        reasons.append("ticked, but no source we could read carries this statement: nothing confirms the paper says it")
+        reasons.append("ticked, but the paper's own sentence for it was not found in any source we could read: nothing "
+                       "confirms the paper says it (a registry verdict judges the content)")
     if superseded:
         reasons.append("ticked, but it quotes a statement the paper no longer makes")
     return reasons

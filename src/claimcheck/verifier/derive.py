@@ -260,6 +260,7 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
     """
     baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
     expect: dict[str, str] = params["expect"]
+    margin = float(params.get("no_gain_margin", 1.0))
     missing: list[CellKey] = []
     effects, lines, not_run = [], [], []
     for t in expect:
@@ -276,7 +277,8 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
             missing.extend(probe)
             if a is not None and b is not None:
                 effects.append(EffectCheck(task=t, system=s, expect=expect[t], gain=a - b))
-                lines.append(f"{t}: {s} - {baseline} = {(a - b).render(2)} (expected {expect[t]})")
+                shown = f"no_gain, below {margin:g}" if expect[t] == "no_gain" else expect[t]
+                lines.append(f"{t}: {s} - {baseline} = {(a - b).render(2)} (expected {shown})")
     if missing:
         raise NotDerivable(missing)
     if not effects:
@@ -284,7 +286,7 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
     if not_run:
         lines.append(f"tasks not run: {', '.join(not_run)}")
     return Derived(effects=effects, quorum=float(params.get("quorum", 1.0)),
-                   no_gain_margin=float(params.get("no_gain_margin", 1.0)), lines=lines)
+                   no_gain_margin=margin, lines=lines)
 
 
 @derivation("fact")
