@@ -101,14 +101,14 @@ def attributed_note(cv: ClaimVerdict) -> str:
     return f"attributed to {cv.attributed_to}: the paper reports this as another work's claim"
 
 
-NOT_LOCATED = "not located in the paper: recorded as others quote it"
+NOT_LOCATED = "not located in the paper"
 
 
 def located_note(cv: ClaimVerdict) -> str:
     """For a claim no readable source carries: what that means, and what was looked for ("" otherwise)."""
     if cv.located:
         return ""
-    return (f"{NOT_LOCATED}. The paper's own sentence for this statement was not found in any source we could "
+    return (f"{NOT_LOCATED}: the paper's own sentence for this statement was not found in any source we could "
             "read, so its wording and numbers are as third parties attribute them to the paper, which may not say "
             f"it; a verdict on it judges the content, not whether the paper states it. {cv.location_note}").strip()
 
