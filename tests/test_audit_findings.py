@@ -254,3 +254,5 @@ def test_a_claim_no_source_carries_is_flagged_and_its_number_mismatch_is_a_warni
     assert f.severity == "warning" and "not located in the paper" in f.message
     assert any("nothing confirms the paper says it" in r for r in wrong.tick_reasons)
     assert not any("nothing confirms" in r for r in nine.tick_reasons)
+    agg = audit_reports([parse_synthesis(make_report([(ROW_MULTITASK_WRONG, "✓", "0.9")]), label="r.md")], registry, VERDICTS, bib).aggregate
+    assert [(c.claim_id, c.located) for c in agg.claims] == [("2005.13013/multitask-gain", False)]

@@ -145,7 +145,7 @@ def render_aggregate_terminal(result: AuditResult) -> str:
         return ""
     out = [f"━━ across {agg.reports} reports: {agg.rows} rows, {agg.unknown_rows} unknown ━━", "recurring canonical claims"]
     for c in agg.claims:
-        verdict = c.verdict.overall if c.verdict else "not verified"
+        verdict = (c.verdict.overall if c.verdict else "not verified") + ("" if c.located else " (not located in the paper)")
         confs = ", ".join(f"{v:.2f}" for v in c.confidences)
         out.append(f"  {len(c.reports)}× {c.claim_id}: {verdict}; ticked {c.ticked}/{c.rows}; confidences {confs or '–'}")
     if agg.spreads:
@@ -219,6 +219,7 @@ def render_aggregate_markdown(result: AuditResult, *, level: int = 2) -> str:
     out += ["| canonical claim | reports | rows ticked | confidences | registry verdict |", "|---|---|---|---|---|"]
     for c in agg.claims:
         verdict = f"{c.verdict.overall} (source {c.verdict.source})" if c.verdict else "not verified"
+        verdict += "" if c.located else "; not located in the paper"
         out.append(f"| `{c.claim_id}` | {len(c.reports)} | {c.ticked}/{c.rows} | {', '.join(f'{v:.2f}' for v in c.confidences) or '–'} | {verdict} |")
     if agg.spreads:
         out += ["", "Same claim, different confidence:", ""]

@@ -82,7 +82,7 @@ def _aggregate_section(result: AuditResult) -> str:
     e = escape
     rows = [
         [f"<code>{e(c.claim_id)}</code>", str(len(c.reports)), f"{c.ticked}/{c.rows}", ", ".join(f"{v:.2f}" for v in c.confidences) or "–",
-         badge(c.verdict.overall) if c.verdict else "not verified"]
+         (badge(c.verdict.overall) if c.verdict else "not verified") + ("" if c.located else " not located in the paper")]
         for c in agg.claims
     ]  # fmt: skip
     spreads = "".join(

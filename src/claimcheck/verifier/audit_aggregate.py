@@ -63,7 +63,7 @@ def aggregate(cards: Sequence[Scorecard], registry: Registry, verdicts: Mapping[
                 m["conf"].append(r.row.confidence)
     claims = [
         RecurringClaim(claim_id=cid, statement=registry.claims[cid].statement, reports=m["reports"], rows=m["rows"], ticked=m["ticked"],
-                       confidences=sorted(m["conf"]), verdict=verdicts.get(cid))
+                       confidences=sorted(m["conf"]), verdict=verdicts.get(cid), located=registry.claims[cid].located)
         for cid, m in met.items()
     ]  # fmt: skip
     claims.sort(key=lambda c: (-len(c.reports), c.claim_id))

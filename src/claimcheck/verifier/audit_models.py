@@ -157,6 +157,7 @@ class RecurringClaim(_Frozen):
     ticked: int
     confidences: list[float]
     verdict: VerdictView | None = None
+    located: bool = True  # False: the paper's own sentence for the claim was not found (Claim.located)
 
 
 class Aggregate(_Frozen):
