@@ -207,3 +207,15 @@ def test_a_fact_from_a_secondary_source_says_so():
     source = verify(make_registry(make_paper(facts=facts, sources=sources), [claim]), []).claims[0].source
     assert source.verdict == "consistent"
     assert source.views[0].label == "source guide (secondary: not the paper itself)" and "secondary" in source.summary
+
+
+def test_a_metric_that_only_another_source_gives_is_named_as_not_combined():
+    sources = [{"id": "em", "title": "EM only", "locator": "T1", "reliability": "secondary"},
+               {"id": "f1", "title": "F1 only", "locator": "T2", "reliability": "secondary"}]
+    cells = [cell("B", "xquad", "60.0", metric="em", source="em"), cell("B", "xquad", "80.0", metric="f1", source="f1")]
+    claim = make_claim("mean_score", {"system": "B", "tasks": ["xquad"], "split": "dev"}, ["70.0"])
+    source = verify(make_registry(make_paper(cells, sources=sources), [claim]), []).claims[0].source
+    assert source.verdict == "not_derivable"
+    first = {v.label: v for v in source.views}["em first"]
+    assert first.missing == ["B (dev): xquad f1"]
+    assert any(line.startswith("not combined across sources: B (dev): xquad f1") for line in first.lines)

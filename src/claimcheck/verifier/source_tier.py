@@ -97,6 +97,7 @@ class PaperSources:
         for f in paper.facts:
             self._fact_sources.setdefault(f.key, f.source)
         self._cells_by_origin = {f"cell:{c.source}:{c.locator}": c for c in paper.cells}
+        self.given = {CellKey(c.system, c.task, c.metric, c.split) for c in paper.cells}  # by any source
         self._written: dict[tuple, str] = {}
         for c in paper.cells:  # the first cell of an origin with the same identity wins
             self._written.setdefault((f"cell:{c.source}:{c.locator}", c.system, c.task, c.language, c.metric), c.value)
@@ -180,6 +181,10 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             lines = [exc.reason] if exc.reason else []
             if exc.reason:
                 reasons.append(exc.reason)
+            elsewhere = [k for k in exc.missing if k in shared.given]
+            if elsewhere:  # a view takes a task's metrics in one language from one source (paper_observations)
+                lines.append(f"not combined across sources: {'; '.join(render_missing(elsewhere))} "
+                             "(another source gives these, but not with the rest of the task's metrics)")
             implied = _implied(claim, table, exc)
             if implied:
                 iv, implied_lines = implied
