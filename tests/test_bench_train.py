@@ -86,3 +86,18 @@ def test_shared_xnli_split_is_1245_rows_each_with_disjoint_premises(bench, tmp_p
     assert len(train) == len(scored) == 1245
     assert {e["label"] for e in train} == {e["label"] for e in scored} == {0, 1, 2}  # no "neutral\r" left
     assert not {e["text_a"] for e in train} & {e["text_a"] for e in scored}
+
+
+def test_train_gaps_pairs_seeds_across_files_and_says_whether_agreement_is_shown(tmp_path):
+    import subprocess
+
+    def write(name, runs):
+        (tmp_path / name).write_text(json.dumps({"runs": [{"path": p, "seed": s, "accuracy": a} for p, s, a in runs]}))
+
+    write("a.json", [("claimcheck", 0, 60.0), ("hf-trainer", 0, 61.0), ("claimcheck", 1, 62.0), ("hf-trainer", 1, 61.0)])
+    write("b.json", [("claimcheck", 2, 60.0), ("hf-trainer", 2, 60.0), ("claimcheck", 3, 59.0)])  # seed 3: one path only
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "train_gaps.py"), str(tmp_path / "a.json"), str(tmp_path / "b.json")],
+                         capture_output=True, text=True, check=True).stdout
+    # gaps -1, +1, 0: mean 0, sd 1, t(0.975, 2) = 4.303 -> half-width 4.303 / sqrt(3) = 2.48
+    assert "3 seeds:" in out and "mean gap +0.00, sd 1.00, 95% CI [-2.48, +2.48]" in out
+    assert "seed 3" not in out and "shown at 95 %: no" in out
