@@ -133,9 +133,17 @@ def test_plan_blocks_what_the_hub_alone_cannot_give(tmp_path):
     args = ("plan", "2005.13013/retrieval-gains", "--preset", "paper", "--system", "MNLI", "--seeds", "1", "--store", str(tmp_path / "s.sqlite"))
     result, text = _invoke(*args)
     assert result.exit_code == 0 and "tatoeba has no hub source" in text, text
-    (tmp_path / "data").mkdir()
+    from claimcheck.replication.plan import data_files
+    from claimcheck.replication.presets import PRESETS
+
+    for rel in data_files(PRESETS["paper"]):  # a data folder with every file the paper preset reads
+        (tmp_path / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "data" / rel).touch()
     result, text = _invoke(*args, "--data-dir", str(tmp_path / "data"))
     assert result.exit_code == 0 and "no hub source" not in text and "(2 to run, 0 stored, 0 blocked)" in text, text
+    (tmp_path / "data" / "tatoeba" / "test-de.de.txt.xz").unlink()
+    result, text = _invoke(*args, "--data-dir", str(tmp_path / "data"))
+    assert "(1 to run, 0 stored, 1 blocked)" in text and "the data folder has no" in text and "tatoeba/test-de.de.txt.xz" in text, text
 
 
 def test_cli_import_stays_light():

@@ -101,6 +101,11 @@ def test_runs_whose_data_has_no_source_are_blocked_the_way_replicate_would_read(
     assert all(r.blocked == "" for r in with_dir.runs) and len(with_dir.todo) == 2
     unchecked = build_plan([Need("MNLI", ("tatoeba",))], paper, 1)  # a caller that does not say: not checked
     assert unchecked.runs[0].blocked == ""
+    # a data folder that lacks some of a target's files (the kit: Tatoeba without Afrikaans and Arabic)
+    lacking = frozenset({"tatoeba/test-af.af.txt.xz", "tatoeba/test-ar.ar.txt.xz"})
+    partial = build_plan([Need("MNLI", ("xnli", "tatoeba"))], paper, 1, local_data=True, missing_files=lacking)
+    blocked = {r.spec.target.task: r.blocked for r in partial.runs}
+    assert blocked == {"xnli": "", "tatoeba": "the data folder has no tatoeba/test-af.af.txt.xz (and 1 more file)"}
 
 
 def test_paper_cost_is_stated_in_gpu_hours():

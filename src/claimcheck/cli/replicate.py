@@ -37,7 +37,7 @@ def _request(claims, preset, seeds, registry, store, system, task, train_example
         claims=tuple(claims or ["all"]), preset=preset, seeds=seeds, only_seeds=tuple(seed or []),
         registry=tuple(registry or []), store=store,
         systems=tuple(system or []), tasks=tuple(task or []), train_examples=train_examples,
-        eval_examples=eval_examples, model=model, local_data=True if data_dir is not None else None,
+        eval_examples=eval_examples, model=model, data_dir=data_dir,
     )
 
 
@@ -82,7 +82,8 @@ def plan_cmd(
     train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None, model: ModelOpt = None, data_dir: DataDirOpt = None,
 ) -> None:
     """List the runs the claims need, which are stored, and an estimated cost of the rest. A run whose
-    data cannot be read the way `replicate` would read it (the hub, or --data-dir) is listed as blocked.
+    data cannot be read the way `replicate` would read it (the hub, or --data-dir, whose files are
+    checked) is listed as blocked.
 
     Example: claimcheck plan all --preset proxy --seeds 3
     """
@@ -92,7 +93,7 @@ def plan_cmd(
     if data_dir is not None and not data_dir.is_dir():
         raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
     _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed,
-                                   data_dir)))
+                                   data_dir), check_files=True))
 
 
 class _RichProgress:

@@ -96,10 +96,12 @@ def needs_from_claims(claims: Iterable) -> list[Need]:
     return needs
 
 
-def _blocked_uses(uses: Iterable[DataUse], local_data: bool | None = None) -> str:
+def _blocked_uses(uses: Iterable[DataUse], local_data: bool | None = None, missing_files: frozenset[str] = frozenset()) -> str:
     """Why these slices cannot be read ("" when they can). ``local_data``: True with --data-dir (a split
     with a declared local file is read from it, others from the hub: ``load_examples``), False for the
-    hub alone, None when the source is not checked."""
+    hub alone, None when the source is not checked. ``missing_files``: declared local files (relative
+    paths) that the data folder lacks."""
+    absent: list[str] = []
     for use in uses:
         task = TASKS.get(use.task)
         if task is None:
@@ -111,7 +113,20 @@ def _blocked_uses(uses: Iterable[DataUse], local_data: bool | None = None) -> st
         if task.hub is None and (local_data is False or (local_data and use.split not in task.local)):
             return (f"{use.task} has no hub source: it needs local files (--data-dir)" if not local_data
                     else f"{use.task} {use.split} has neither a local file nor a hub source")
+        if local_data and missing_files:
+            absent += [rel for rel in task.local_paths(use.split, use.language) if rel in missing_files]
+    if absent:
+        more = f" (and {len(absent) - 1} more file{'s' if len(absent) > 2 else ''})" if len(absent) > 1 else ""
+        return f"the data folder has no {absent[0]}{more}"
     return ""
+
+
+def data_files(preset) -> set[str]:
+    """Every local file (relative path) the preset's runs would read from a data folder."""
+    uses = [u for arm in preset.arms for u in arm.train]
+    for target in preset.targets:
+        uses += [u for u in (target.train, target.dev) if u is not None] + list(target.evals)
+    return {rel for u in uses if (task := TASKS.get(u.task)) is not None for rel in task.local_paths(u.split, u.language)}
 
 
 def build_plan(
@@ -125,11 +140,12 @@ def build_plan(
     tasks: Iterable[str] = (),
     only_seeds: Iterable[int] = (),
     local_data: bool | None = None,
+    missing_files: frozenset[str] = frozenset(),
 ) -> Plan:
     """The runs ``needs`` call for under ``preset`` with seeds 1..``seeds``, optionally filtered to some
     arms (``systems``; an arm no claim needs is added, on the targets the claims need), targets, and
     seeds (``only_seeds``, each within 1..``seeds``: one arm's seeds spread over workers or machines).
-    ``local_data`` (see ``_blocked_uses``) blocks the runs whose data cannot come from that source."""
+    ``local_data`` and ``missing_files`` (see ``_blocked_uses``) block the runs whose data cannot be read."""
     encoder = preset.model.encoder if model_name is None else EncoderSpec(**{**preset.model.encoder.__dict__, "name": model_name})
     only_systems, only_tasks = set(systems), set(tasks)
     seed_list = tuple(range(1, seeds + 1))
@@ -179,11 +195,12 @@ def build_plan(
                 encoder=encoder, intermediate=inter, target=tspec,
                 deviations=preset.deviations + arm.deviations + target.deviations,
             )
-            blocked = (_blocked_uses(arm.train, local_data) or _blocked_uses((target.train,) if target.train else (), local_data)
-                       or _blocked_uses(target.evals, local_data))
+            own = [u for u in (target.train, target.dev) if u is not None]
+            blocked = (_blocked_uses(arm.train, local_data, missing_files) or _blocked_uses(own, local_data, missing_files)
+                       or _blocked_uses(target.evals, local_data, missing_files))
             runs.append(PlannedRun(spec, spec.run_id in stored_ids, blocked))
             if inter is not None:
-                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train, local_data)))
+                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train, local_data, missing_files)))
                 ids.append(spec.run_id)
     planned_stages = tuple(PlannedStage(s, tuple(ids), b) for s, ids, b in stages.values())
     notes = tuple(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import InputError
-from claimcheck.replication.plan import Need, Plan, build_plan, needs_from_claims
+from claimcheck.replication.plan import Need, Plan, build_plan, data_files, needs_from_claims
 from claimcheck.replication.presets import PRESETS, Preset, with_limits
 from claimcheck.replication.runners.base import Progress, RunContext, RunOutcome
 
@@ -29,7 +29,7 @@ class PlanRequest:
     train_examples: int | None = None
     eval_examples: int | None = None
     model: str | None = None  # --model ID|PATH
-    local_data: bool | None = None  # tasks read from --data-dir (True) or the hub (False); None: the preset's way
+    data_dir: Path | None = None  # --data-dir: declared local files are read from it (and checked by plan)
 
 
 def get_preset(name: str) -> Preset:
@@ -75,8 +75,12 @@ def needs_for(req: PlanRequest, preset: Preset) -> list[Need]:
     return needs
 
 
-def make_plan(req: PlanRequest) -> Plan:
-    """The plan for the requested claims, with what the store already holds marked as stored."""
+def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
+    """The plan for the requested claims, with what the store already holds marked as stored.
+
+    ``check_files`` (the ``plan`` command): with a data folder, a run whose local files are not all
+    there is listed as blocked. ``replicate`` leaves that check to loading, which stops with the file
+    named (bad input, exit 2) instead of quietly skipping the run."""
     from claimcheck.results.store import open_store
 
     preset = resolve_preset(req)
@@ -90,9 +94,12 @@ def make_plan(req: PlanRequest) -> Plan:
         with open_store(store_path) as store:
             stored = store.ok_ids()
     name, _ = model_name_for(get_preset(req.preset), req.model)
-    local = req.local_data if req.local_data is not None else (preset.needs_data_dir or preset.name == "smoke")
+    local = req.data_dir is not None or preset.needs_data_dir or preset.name == "smoke"
+    missing = frozenset()
+    if check_files and req.data_dir is not None:
+        missing = frozenset(rel for rel in data_files(preset) if not (Path(req.data_dir) / rel).is_file())
     return build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored, model_name=name,
-                      systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local)
+                      systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local, missing_files=missing)
 
 
 def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,
