@@ -11,7 +11,7 @@ import json
 import math
 import statistics
 
-from claimcheck.verifier.stats import t_quantile
+from claimcheck.verifier.stats import seeds_to_resolve, t_quantile
 
 AGREE_POINTS = 0.5
 
@@ -36,7 +36,7 @@ def main() -> None:
     print(f"{n} seeds: claimcheck {statistics.mean(acc[s]['claimcheck'] for s in seeds):.2f}, "
           f"Trainer {statistics.mean(acc[s]['hf-trainer'] for s in seeds):.2f}; mean gap {mean:+.2f}, sd {sd:.2f}, "
           f"95% CI [{mean - half:+.2f}, {mean + half:+.2f}]")
-    need = next((k for k in range(n, 10_000) if abs(mean) + t_quantile(0.975, k - 1) * sd / math.sqrt(k) < AGREE_POINTS), None)
+    need = seeds_to_resolve(sd, AGREE_POINTS - abs(mean), 0.95, current=n)  # the CI inside +-AGREE_POINTS
     shown = "yes" if abs(mean) + half < AGREE_POINTS else f"no; about {need} seeds at this mean and spread" if need else "no"
     print(f"agreement within {AGREE_POINTS} points shown at 95 %: {shown}")
 

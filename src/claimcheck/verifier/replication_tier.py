@@ -231,7 +231,8 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
         means = [sum(d.values[i].mid for d in derived) / len(derived) for i in range(len(first.labels))]
         pairs = rank_pairs(means, reported)
         compared = [(i, f"{first.labels[i]} ({ordinal(r + 1)} largest on average)", reported[j]) for r, (i, j) in enumerate(pairs)]
-        compared += [(i, first.labels[i], None) for i in range(len(first.labels)) if i not in {i for i, _ in pairs}]
+        ranked = {i for i, _ in pairs}  # systems beyond the reported numbers are shown, compared with nothing
+        compared += [(i, first.labels[i], None) for i in range(len(first.labels)) if i not in ranked]
     else:
         compared = [(i, label, reported[i] if i < len(reported) else None) for i, label in enumerate(first.labels)]
     for i, label, rep in compared:
