@@ -219,3 +219,16 @@ def test_a_metric_that_only_another_source_gives_is_named_as_not_combined():
     first = {v.label: v for v in source.views}["em first"]
     assert first.missing == ["B (dev): xquad f1"]
     assert any(line.startswith("not combined across sources: B (dev): xquad f1") for line in first.lines)
+
+
+def test_no_gain_beaten_by_a_clear_gain_is_a_size_miss_not_a_direction_error():
+    cells = [cell("base", "xnli", "70.0"), cell("P", "xnli", "73.0"), cell("base", "pawsx", "80.0"), cell("P", "pawsx", "79.0")]
+    flat = {"systems": ["P"], "baseline": "base", "split": "dev"}
+    claims = [
+        make_claim("direction_per_task", {**flat, "expect": {"xnli": "no_gain"}}, kind="effect", cid="9999.00001/a"),
+        make_claim("direction_per_task", {**flat, "expect": {"xnli": "no_gain", "pawsx": "up"}}, kind="effect", cid="9999.00001/b"),
+        make_claim("direction_per_task", {**flat, "expect": {"xnli": "up", "pawsx": "no_gain"}}, kind="effect", cid="9999.00001/c"),
+    ]
+    report = verify(make_registry(make_paper(cells), claims), [])
+    # a: +3 is beyond the 1-point margin of "no gain"; b: pawsx falls where a rise is claimed; c: holds
+    assert [c.source.verdict for c in report.claims] == ["inconsistent", "direction_error", "consistent"]

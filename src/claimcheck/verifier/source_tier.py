@@ -50,11 +50,15 @@ def judge(claim: Claim, derived: Derived) -> SourceVerdict:
         by_task: dict[str, list] = defaultdict(list)
         for e in derived.effects:
             by_task[e.task].append(e)
+        verdict = SourceVerdict.consistent
         for checks in by_task.values():
             ok = sum(1 for e in checks if _effect_possible(e.expect, e.gain, derived.no_gain_margin))
-            if ok / len(checks) < derived.quorum - 1e-9:
+            if ok / len(checks) >= derived.quorum - 1e-9:
+                continue
+            if any(e.expect != "no_gain" for e in checks):  # an expected rise or fall that does not happen
                 return SourceVerdict.direction_error
-        return SourceVerdict.consistent
+            verdict = SourceVerdict.inconsistent  # "no gain", but a gain beyond the margin: a size miss
+        return verdict
     if derived.margin is not None and derived.margin.hi < 0:
         return SourceVerdict.direction_error
     verdict = SourceVerdict.consistent
