@@ -146,6 +146,48 @@ def test_plan_blocks_what_the_hub_alone_cannot_give(tmp_path):
     assert "(1 to run, 0 stored, 1 blocked)" in text and "the data folder has no" in text and "tatoeba/test-de.de.txt.xz" in text, text
 
 
+def _squad_file(path, answers: list[str]) -> None:
+    """A SQuAD-format .json.xz with one question per answer text ("" = a hidden answer)."""
+    context = "the baker sells bread"
+    qas = [{"id": f"q{i}", "question": "who sells bread", "answers": [{"text": a, "answer_start": context.find(a) if a else 0}]}
+           for i, a in enumerate(answers)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with lzma.open(path, "wt", encoding="utf-8") as f:
+        json.dump({"data": [{"title": "t", "paragraphs": [{"context": context, "qas": qas}]}]}, f)
+
+
+def test_plan_reads_qa_files_and_blocks_hidden_answers_before_anything_runs(tmp_path):
+    """The XTREME kit's TyDiQA dev files hide their answers: ``plan`` says so, naming the file, instead of
+    the run failing after its intermediate stage. Unreadable QA files are named too."""
+    from claimcheck.replication.tasks import TASKS
+    from claimcheck.replication.workflow import PlanRequest, make_plan
+
+    data = tmp_path / "data"
+    langs = TASKS["tydiqa"].languages
+    for lang in langs:
+        _squad_file(data / f"tydiqa/dev-{lang}.json.xz", ["the baker"])
+    _squad_file(data / "tydiqa/train-en.json.xz", ["the baker"])
+    args = ("plan", "all", "--preset", "paper", "--system", "XLM-R", "--task", "tydiqa", "--seeds", "1",
+            "--store", str(tmp_path / "s.sqlite"), "--data-dir", str(data))
+    result, text = _invoke(*args)
+    assert result.exit_code == 0 and "(1 to run, 0 stored, 0 blocked)" in text, text
+    _squad_file(data / "tydiqa/dev-fi.json.xz", ["", ""])  # as the kit ships them
+    _squad_file(data / "tydiqa/dev-ko.json.xz", ["", "the baker"])  # one answer is enough
+    result, text = _invoke(*args)
+    assert result.exit_code == 0 and "(0 to run, 0 stored, 1 blocked)" in text and "every gold" in text, text
+    req = PlanRequest(preset="paper", seeds=1, systems=("XLM-R",), tasks=("tydiqa",), store=tmp_path / "s.sqlite", data_dir=data)
+    (run,) = make_plan(req, check_files=True).runs
+    assert run.blocked.startswith("tydiqa/dev-fi.json.xz: every gold answer is blank") and "dev-ko" not in run.blocked
+    assert make_plan(req).runs[0].blocked == ""  # replicate does not pre-read: loading stops with the file named
+    (data / "tydiqa/dev-fi.json.xz").write_bytes(b"not xz at all")
+    (data / "tydiqa/dev-ar.json.xz").unlink()
+    (run,) = make_plan(req, check_files=True).runs
+    assert run.blocked == "the data folder has no tydiqa/dev-ar.json.xz (and 1 more file)", run.blocked
+    (data / "tydiqa/dev-ar.json.xz").write_bytes(b"")
+    (run,) = make_plan(req, check_files=True).runs
+    assert run.blocked.startswith("tydiqa/dev-ar.json.xz: cannot read as squad_json (") and "(and 1 more file)" in run.blocked
+
+
 def test_cli_import_stays_light():
     code = "import sys, claimcheck.cli, claimcheck.replication.plan, claimcheck.replication.workflow; " \
            "print(','.join(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))"

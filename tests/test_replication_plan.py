@@ -8,7 +8,7 @@ import pytest
 
 from claimcheck.claims.registry import load_registry
 from claimcheck.errors import InputError
-from claimcheck.replication.plan import Need, build_plan, needs_from_claims
+from claimcheck.replication.plan import MISSING, Need, build_plan, needs_from_claims
 from claimcheck.replication.presets import PRESETS, PROXY, SMOKE, with_limits
 from claimcheck.replication.spec import DataUse
 from claimcheck.replication.tasks import TASKS
@@ -103,7 +103,8 @@ def test_runs_whose_data_has_no_source_are_blocked_the_way_replicate_would_read(
     assert unchecked.runs[0].blocked == ""
     # a data folder that lacks some of a target's files (the kit: Tatoeba without Afrikaans and Arabic)
     lacking = frozenset({"tatoeba/test-af.af.txt.xz", "tatoeba/test-ar.ar.txt.xz"})
-    partial = build_plan([Need("MNLI", ("xnli", "tatoeba"))], paper, 1, local_data=True, missing_files=lacking)
+    partial = build_plan([Need("MNLI", ("xnli", "tatoeba"))], paper, 1, local_data=True,
+                         file_check=lambda task, split, rel: MISSING if rel in lacking else "")
     blocked = {r.spec.target.task: r.blocked for r in partial.runs}
     assert blocked == {"xnli": "", "tatoeba": "the data folder has no tatoeba/test-af.af.txt.xz (and 1 more file)"}
 

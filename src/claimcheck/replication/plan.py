@@ -9,7 +9,7 @@ at the assumed throughputs named below.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from claimcheck.errors import InputError
@@ -17,12 +17,14 @@ from claimcheck.replication.heads import head_available
 from claimcheck.replication.presets import BASELINE, Preset
 from claimcheck.replication.spec import DataUse, EncoderSpec, IntermediateSpec, RunSpec, TargetSpec, TrainHParams
 from claimcheck.replication.tasks import TASKS
+from claimcheck.replication.tasks.declaration import TaskDecl
 
 ASSUMED_GPU = "one A100-class GPU sustaining 100 TFLOP/s in bf16 (about a third of its dense peak)"
 ASSUMED_GPU_FLOPS = 100e12
 ASSUMED_CPU = "a 2-core CPU sustaining 40 GFLOP/s in float32"
 # measured: mE5-small fine-tuning on XNLI rows (44 tokens) on a shared 2-core box ran at 19-60 GFLOP/s
 ASSUMED_CPU_FLOPS = 40e9
+MISSING = "missing"  # what a FileCheck says of a file the data folder lacks
 DEFAULT_EVAL_SIZE = 2_000  # examples per evaluated slice when the data do not say (estimate only)
 
 
@@ -96,12 +98,15 @@ def needs_from_claims(claims: Iterable) -> list[Need]:
     return needs
 
 
-def _blocked_uses(uses: Iterable[DataUse], local_data: bool | None = None, missing_files: frozenset[str] = frozenset()) -> str:
+FileCheck = Callable[[TaskDecl, str, str], str]  # (task, split, relative path) -> what is wrong, "" if usable
+
+
+def _blocked_uses(uses: Iterable[DataUse], local_data: bool | None = None, file_check: FileCheck | None = None) -> str:
     """Why these slices cannot be read ("" when they can). ``local_data``: True with --data-dir (a split
     with a declared local file is read from it, others from the hub: ``load_examples``), False for the
-    hub alone, None when the source is not checked. ``missing_files``: declared local files (relative
-    paths) that the data folder lacks."""
-    absent: list[str] = []
+    hub alone, None when the source is not checked. ``file_check``: what is wrong with a declared local
+    file of the data folder (missing, unreadable, answers hidden), or None not to look."""
+    problems: list[tuple[str, str]] = []
     for use in uses:
         task = TASKS.get(use.task)
         if task is None:
@@ -113,11 +118,12 @@ def _blocked_uses(uses: Iterable[DataUse], local_data: bool | None = None, missi
         if task.hub is None and (local_data is False or (local_data and use.split not in task.local)):
             return (f"{use.task} has no hub source: it needs local files (--data-dir)" if not local_data
                     else f"{use.task} {use.split} has neither a local file nor a hub source")
-        if local_data and missing_files:
-            absent += [rel for rel in task.local_paths(use.split, use.language) if rel in missing_files]
-    if absent:
-        more = f" (and {len(absent) - 1} more file{'s' if len(absent) > 2 else ''})" if len(absent) > 1 else ""
-        return f"the data folder has no {absent[0]}{more}"
+        if local_data and file_check is not None and use.split in task.local:
+            problems += [(rel, why) for rel in task.local_paths(use.split, use.language) if (why := file_check(task, use.split, rel))]
+    if problems:
+        (rel, why), n = problems[0], len(dict(problems)) - 1
+        more = f" (and {n} more file{'s' if n > 1 else ''})" if n else ""
+        return f"the data folder has no {rel}{more}" if why == MISSING else f"{rel}: {why}{more}"
     return ""
 
 
@@ -140,12 +146,12 @@ def build_plan(
     tasks: Iterable[str] = (),
     only_seeds: Iterable[int] = (),
     local_data: bool | None = None,
-    missing_files: frozenset[str] = frozenset(),
+    file_check: FileCheck | None = None,
 ) -> Plan:
     """The runs ``needs`` call for under ``preset`` with seeds 1..``seeds``, optionally filtered to some
     arms (``systems``; an arm no claim needs is added, on the targets the claims need), targets, and
     seeds (``only_seeds``, each within 1..``seeds``: one arm's seeds spread over workers or machines).
-    ``local_data`` and ``missing_files`` (see ``_blocked_uses``) block the runs whose data cannot be read."""
+    ``local_data`` and ``file_check`` (see ``_blocked_uses``) block the runs whose data cannot be read."""
     encoder = preset.model.encoder if model_name is None else EncoderSpec(**{**preset.model.encoder.__dict__, "name": model_name})
     only_systems, only_tasks = set(systems), set(tasks)
     seed_list = tuple(range(1, seeds + 1))
@@ -196,11 +202,11 @@ def build_plan(
                 deviations=preset.deviations + arm.deviations + target.deviations,
             )
             own = [u for u in (target.train, target.dev) if u is not None]
-            blocked = (_blocked_uses(arm.train, local_data, missing_files) or _blocked_uses(own, local_data, missing_files)
-                       or _blocked_uses(target.evals, local_data, missing_files))
+            blocked = (_blocked_uses(arm.train, local_data, file_check) or _blocked_uses(own, local_data, file_check)
+                       or _blocked_uses(target.evals, local_data, file_check))
             runs.append(PlannedRun(spec, spec.run_id in stored_ids, blocked))
             if inter is not None:
-                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train, local_data, missing_files)))
+                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train, local_data, file_check)))
                 ids.append(spec.run_id)
     planned_stages = tuple(PlannedStage(s, tuple(ids), b) for s, ids, b in stages.values())
     notes = tuple(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import InputError
-from claimcheck.replication.plan import Need, Plan, build_plan, data_files, needs_from_claims
+from claimcheck.replication.plan import Need, Plan, build_plan, needs_from_claims
 from claimcheck.replication.presets import PRESETS, Preset, with_limits
 from claimcheck.replication.runners.base import Progress, RunContext, RunOutcome
 
@@ -78,8 +78,8 @@ def needs_for(req: PlanRequest, preset: Preset) -> list[Need]:
 def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
     """The plan for the requested claims, with what the store already holds marked as stored.
 
-    ``check_files`` (the ``plan`` command): with a data folder, a run whose local files are not all
-    there is listed as blocked. ``replicate`` leaves that check to loading, which stops with the file
+    ``check_files`` (the ``plan`` command): with a data folder, a run whose local files are missing, or
+    (extractive QA) unreadable or without one non-blank gold answer, is listed as blocked, with why. ``replicate`` leaves that check to loading, which stops with the file
     named (bad input, exit 2) instead of quietly skipping the run."""
     from claimcheck.results.store import open_store
 
@@ -95,11 +95,19 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
             stored = store.ok_ids()
     name, _ = model_name_for(get_preset(req.preset), req.model)
     local = req.data_dir is not None or preset.needs_data_dir or preset.name == "smoke"
-    missing = frozenset()
+    file_check = None
     if check_files and req.data_dir is not None:
-        missing = frozenset(rel for rel in data_files(preset) if not (Path(req.data_dir) / rel).is_file())
+        from claimcheck.replication.tasks.loading import local_file_problem
+
+        seen: dict[str, str] = {}  # each file is read once, however many runs use it
+
+        def file_check(task, split: str, rel: str) -> str:
+            if rel not in seen:
+                seen[rel] = local_file_problem(task, split, Path(req.data_dir) / rel)
+            return seen[rel]
+
     return build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored, model_name=name,
-                      systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local, missing_files=missing)
+                      systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local, file_check=file_check)
 
 
 def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,

@@ -112,12 +112,44 @@ def load_examples(
         examples = examples[rows[0] : rows[1]]
     if limit is not None:
         examples = examples[:limit]
-    if task.kind == "extractive_qa" and not task.unanswerable and examples and not any(
-            text.strip() for e in examples for text in e["answers"]["text"]):
-        # scored, blank golds would reward a model that answers nothing (EM counts empty predictions)
-        raise DataError(f"every gold answer of {task.name} {split} {lang} is blank, so it can be neither trained on nor "
-                        "scored (the XTREME kit's TyDiQA dev files hide their answers)", path=", ".join(loaded.files))
+    if golds_all_blank(task, examples):
+        raise DataError(f"every gold answer of {task.name} {split} {lang} is {BLANK_GOLDS}", path=", ".join(loaded.files))
     return Loaded(examples, loaded.files)
+
+
+BLANK_GOLDS = "blank, so it can be neither trained on nor scored (the XTREME kit's TyDiQA dev files hide their answers)"
+
+
+def golds_all_blank(task: TaskDecl, examples: list[dict]) -> bool:
+    """Extractive QA whose every gold answer is blank: scored, it would reward a model that answers
+    nothing (EM counts empty predictions). SQuAD v2's blank golds are data (unanswerable questions)."""
+    return task.kind == "extractive_qa" and not task.unanswerable and bool(examples) and not any(
+        text.strip() for e in examples for text in e["answers"]["text"])
+
+
+def local_file_problem(task: TaskDecl, split: str, path: Path) -> str:
+    """What would stop a run from reading this declared local file ("" when nothing is seen), checked
+    before any run starts: the file is missing, or, for extractive QA, it does not parse or every gold
+    answer is blank. Read with the standard library (``json``, ``lzma``), through the same format function
+    as ``load_local``, so planning needs no ``datasets``; other formats are only checked to exist."""
+    from claimcheck.replication.plan import MISSING
+
+    if not path.is_file():
+        return MISSING
+    fmt = FORMATS[task.format_for(split)]
+    if task.kind != "extractive_qa" or fmt.builder != "json" or "field" not in fmt.options:
+        return ""
+    import json
+    import lzma
+
+    try:
+        with (lzma.open if path.suffix == ".xz" else open)(path, "rt", encoding="utf-8") as f:
+            examples = fmt.to_examples([json.load(f)[fmt.options["field"]]])
+    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        return f"cannot read as {task.format_for(split)} ({type(exc).__name__}: {exc})"
+    if not examples:
+        return "no examples"
+    return f"every gold answer is {BLANK_GOLDS}" if golds_all_blank(task, examples) else ""
 
 
 def limit_retrieval(example: dict, limit: int) -> dict:
