@@ -232,3 +232,21 @@ def test_no_gain_beaten_by_a_clear_gain_is_a_size_miss_not_a_direction_error():
     report = verify(make_registry(make_paper(cells), claims), [])
     # a: +3 is beyond the 1-point margin of "no gain"; b: pawsx falls where a rise is claimed; c: holds
     assert [c.source.verdict for c in report.claims] == ["inconsistent", "direction_error", "consistent"]
+
+
+def test_the_bundled_leaderboard_cells_reproduce_rembert_printed_task_averages():
+    """A check of the score definition on the bundled cells: RemBERT Table 16 prints Avg_task 72.7
+    (STiLTs) and 70.1 (XLM-R) over its seven tasks (../shared/reference/papers.md 1.4). With QA as
+    (EM + F1) / 2, as XTREME's evaluate.py scores it, the bundled cells give 508.6 / 7 and 490.95 / 7;
+    QA as F1 alone would give 76.27 and 74.01, far from the printed values."""
+    from claimcheck.claims.registry import load_registry
+
+    paper = load_registry([]).papers["2005.13013"]
+    seven = ["xnli", "pawsx", "udpos", "panx", "xquad", "mlqa", "tydiqa"]
+    claims = [make_claim("mean_score", {"system": s, "tasks": seven, "split": "test"}, [printed], cid=f"2005.13013/avg-{s.lower()}")
+              for s, printed in (("X-STILTs", "72.7"), ("XLM-R", "70.1"))]
+    report = verify(make_registry(paper, claims), [])
+    for claim, derived in zip(report.claims, ("[72.607, 72.707]", "[70.086, 70.186]")):  # 508.6 / 7, 490.95 / 7
+        rembert = next(v for v in claim.source.views if v.label.startswith("rembert-t16"))
+        assert rembert.verdict == "consistent", rembert
+        assert len(rembert.cells) == 10 and rembert.lines[-1].endswith(f"= {derived}"), rembert.lines
