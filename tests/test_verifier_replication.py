@@ -30,7 +30,8 @@ def _verdict(records, claim=CLAIM):
         ([2.0, 2.1, 1.9], "full", "reproduced"),
         ([2.0, 2.1, 1.9], "proxy", "direction_only"),  # fidelity cap
         ([2.0, 2.1, 1.9], "reduced", "direction_only"),
-        ([0.5, 0.6, 0.4], "full", "direction_only"),  # right sign, magnitude misses
+        ([0.5, 0.6, 0.4], "full", "not_reproduced"),  # right sign, but the PI misses 2.0 at full fidelity
+        ([0.5, 0.6, 0.4], "proxy", "direction_only"),  # a proxy compares the direction only
         ([-2.0, -2.1, -1.9], "proxy", "not_reproduced"),  # sign flip
         ([-2.0, -2.1, -1.9], "full", "not_reproduced"),
         ([0.01, -0.01, 0.0], "full", "not_reproduced"),  # effect absent, tight interval excludes 2.0
@@ -303,3 +304,61 @@ def test_a_clear_order_margin_at_full_fidelity_counts_as_reproduced():
     v = _verdict(recs, claim).replication
     assert v.verdict == "reproduced", v.lines
     assert not any("misses the reported value" in line for line in v.lines)
+
+
+def test_a_precise_full_replication_of_a_smaller_effect_is_not_reproduced_however_tight():
+    """A tighter replication must never get a kinder verdict. +0.5 +- 0.1 at full fidelity misses a
+    claimed +2.0 (its PI excludes it): not reproduced, not "direction supported". With 3 seeds of
+    +0.5 +- 0.5 the PI still reaches 2.0 and the CI reaches 0: undecided, with the seeds that decide."""
+    tight = _verdict(_runs([0.4, 0.5, 0.6], "full")).replication
+    assert tight.verdict == "not_reproduced"
+    assert any("prediction interval misses the reported value" in line for line in tight.lines), tight.lines
+    loose = _verdict(_runs([0.0, 0.5, 1.0], "full")).replication
+    assert loose.verdict == "inconclusive" and loose.seeds_needed and loose.seeds_needed > 3
+
+
+def test_the_claimed_direction_is_the_written_sign_not_the_widened_interval():
+    """"+0.4" with a 0.5 tolerance spans [-0.15, 0.95] but still claims a gain: a clear drop is not it."""
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["0.4"],
+                       tolerance={"extra": 0.5})
+    drop = _verdict(_runs([-0.11, -0.10, -0.09], "full"), claim).replication
+    assert drop.verdict == "not_reproduced" and any("opposite to the claim" in line for line in drop.lines), drop.lines
+    assert _verdict(_runs([0.3, 0.4, 0.5], "full"), claim).replication.verdict == "reproduced"
+    zero = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["0.0"])
+    assert _verdict(_runs([-0.01, 0.0, 0.01], "full"), zero).replication.verdict == "reproduced"
+    # a proxy compares directions only, and "0.0" states none
+    proxy_zero = _verdict(_runs([0.29, 0.30, 0.31], "proxy"), zero).replication
+    assert proxy_zero.verdict == "inconclusive" and proxy_zero.seeds_needed is None, proxy_zero
+
+
+def test_a_score_is_compared_by_magnitude_at_full_fidelity_only():
+    """A score's sign says nothing: 40 points on a proxy neither supports nor disputes a reported 68.2."""
+    score = make_claim("mean_score", {"system": "B", "tasks": ["xnli"], "split": "dev"}, ["68.2"])
+    proxy = _verdict(_runs([0.0, 0.0, 0.0], "proxy", base=40.0), score).replication
+    assert proxy.verdict == "inconclusive" and proxy.seeds_needed is None
+    assert any("a score (not a difference)" in line for line in proxy.lines), proxy.lines
+    assert _verdict(_runs([0.0, 0.0, 0.0], "full", base=40.0), score).replication.verdict == "not_reproduced"
+    near = [run("B", seed, [("xnli", "accuracy", v)], fidelity="full") for seed, v in enumerate([68.0, 68.3, 68.1])]
+    assert _verdict(near, score).replication.verdict == "reproduced"
+
+
+@pytest.mark.parametrize("mean, sd, n", [(1.0, 3.0, 3), (1.0, 3.0, 8), (0.5, 1.0, 3), (0.3, 0.5, 2), (-0.5, 2.0, 4)])
+def test_the_seeds_said_to_decide_do_decide(mean, sd, n):
+    """At the stated count, with the same mean and sd, the verdict is no longer inconclusive; one seed
+    fewer, it still is (the count is the first that decides). Reported: "5.4" at full fidelity."""
+    from claimcheck.verifier.intervals import written_interval
+    from claimcheck.verifier.replication_tier import _decide
+    from claimcheck.verifier.stats import SeedSummary
+
+    def summary(k: int) -> SeedSummary:
+        t, half = t_quantile(0.975, k - 1), None
+        from claimcheck.verifier.intervals import Interval
+
+        return SeedSummary(k, mean, sd, Interval(mean - t * sd / k ** 0.5, mean + t * sd / k ** 0.5),
+                           Interval(mean - t * sd * (1 + 1 / k) ** 0.5, mean + t * sd * (1 + 1 / k) ** 0.5), 0.95)
+
+    reported = written_interval("5.4")
+    verdict, needed, _ = _decide(summary(n), reported, "full")
+    assert verdict.value == "inconclusive" and needed is not None and needed > n
+    assert _decide(summary(needed), reported, "full")[0].value != "inconclusive"
+    assert _decide(summary(needed - 1), reported, "full")[0].value == "inconclusive"

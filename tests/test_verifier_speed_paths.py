@@ -239,3 +239,20 @@ def test_seeds_to_resolve_matches_the_binary_search():
     found = [stats.seeds_to_resolve(*c) for c in cases]
     assert found == [_seeds_by_binary_search(*c) for c in cases]
     assert None in found and len({f for f in found if f}) > 20  # both outcomes, many different answers
+
+
+def test_seeds_to_exclude_is_the_first_count_whose_prediction_interval_leaves_the_value_out():
+    rnd = random.Random(11)
+    for _ in range(200):
+        sd, distance, current = rnd.uniform(0.05, 3), rnd.uniform(0.05, 10), rnd.choice([2, 3, 5])
+        n = stats.seeds_to_exclude(sd, distance, current=current, cap=300)
+
+        def half(k):
+            return stats.t_quantile(0.975, k - 1) * sd * math.sqrt(1 + 1 / k)
+
+        if n is None:  # never within the cap; a PI tends to 1.96 sd, so a close value stays inside
+            assert half(300) >= distance
+        else:
+            assert half(n) < distance and (n == max(current, 2) or half(n - 1) >= distance)
+    assert stats.seeds_to_exclude(1.0, 1.9) is None  # inside z * sd: no count excludes it
+    assert stats.seeds_to_exclude(1.0, 0.0) is None and stats.seeds_to_exclude(0.0, 1.0, current=4) == 4

@@ -40,8 +40,8 @@ MEANINGS: dict[str, str] = {
     "not_derivable": "cells needed to re-derive the claim are missing (named in the evidence)",
     "reproduced": "the claimed interval meets the 95% prediction interval over seeds (full fidelity)",
     "direction_only": "the replication agrees in direction; the magnitude is not confirmed",
-    "not_reproduced": "the replication contradicts the direction or finds no effect",
-    "inconclusive": "too few seeds or too wide an interval to decide",
+    "not_reproduced": "the replication contradicts the direction, or (full fidelity) its prediction interval misses the claimed value",
+    "inconclusive": "too few seeds or too wide an interval to decide, or nothing this fidelity can compare",
     "not_run": "no replication run covers this claim",
     "infra_failure": "a run crashed or is missing (never counted as not reproduced)",
 }

@@ -39,6 +39,9 @@ class Derived:
     unordered: bool = False
     fact_ok: bool | None = None
     lines: list[str] = field(default_factory=list)  # the arithmetic, for the reader
+    # False for a score (not a difference): its sign says nothing, so a replication compares it only at
+    # full fidelity, by magnitude
+    signed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +125,8 @@ def mean_score(table: Table, params: dict, ctx: Context) -> Derived:
     system, split, tasks = params["system"], params.get("split", "test"), task_list(params)
     value = mean_task_score(table, system, tasks, split)
     if not ctx.explain:
-        return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"])
-    return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"],
+        return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"], signed=False)
+    return Derived(values=[value], labels=[f"{system} mean over {len(tasks)} tasks"], signed=False,
                    lines=[f"mean over {', '.join(tasks)} of {system} ({split}) = {value.render(3)}"])
 
 

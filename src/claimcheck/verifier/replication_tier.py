@@ -4,14 +4,15 @@ Per seed, the derivation sees only that seed's runs, so a gain is a *paired* per
 (system and baseline trained with the same seed). Over k seeds: mean, sd, the 95 % confidence
 interval of the mean and the 95 % prediction interval of one new seed.
 
-- ``reproduced``: the reported interval meets the prediction interval, and the direction is
-  established (full fidelity only);
-- ``direction_only``: the direction is established (CI excludes 0 on the claimed side) but the
-  magnitude is not confirmed, or the fidelity is reduced/proxy (which compare directions only);
-- ``not_reproduced``: the CI excludes 0 on the other side, or (full fidelity) the effect is absent
-  and the prediction interval excludes the reported value;
-- ``inconclusive``: fewer seeds than ``tolerance.min_seeds``, or an interval too wide to decide; the
-  number of seeds that would decide is stated;
+- ``reproduced`` (full fidelity only): the reported interval meets the prediction interval and, for a
+  claimed direction, the CI excludes 0 on the claimed side;
+- ``direction_only`` (reduced / proxy fidelity, which compare directions only): the CI excludes 0 on
+  the claimed side;
+- ``not_reproduced``: the CI excludes 0 on the other side, or (full fidelity) the prediction interval
+  misses the reported value;
+- ``inconclusive``: fewer seeds than ``tolerance.min_seeds``, a CI that includes 0 (the seeds at which
+  the verdict would be decided are stated), or a quantity this fidelity cannot compare (a score, or a
+  claim that states no direction, below full fidelity);
 - ``infra_failure``: a needed run failed (fail closed); ``not_run``: no runs of the needed arms.
 """
 
@@ -25,7 +26,7 @@ from claimcheck.results.records import RunRecord
 from claimcheck.verifier.derive import Context, Derived, ordinal, rank_pairs, run_derivation
 from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.source_tier import render_missing, reported_intervals
-from claimcheck.verifier.stats import SeedSummary, seeds_to_resolve, summarize_seeds
+from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_resolve, summarize_seeds
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
 from claimcheck.verifier.table import XTREME_TASKS, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
@@ -52,29 +53,46 @@ def needed_systems(claim: Claim) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, min_abs: float = 0.0) -> tuple[RV, int | None, str]:
-    """One quantity: direction from the CI, magnitude from the prediction interval."""
-    expected_sign = 1 if reported is None else reported.sign()
+def written_sign(reported: Interval) -> int:
+    """The direction a reported number states: the sign of the written value (the interval's middle),
+    not of its widened interval, so "+0.4" with a 0.5 tolerance still claims a gain."""
+    return (reported.mid > 0) - (reported.mid < 0)
+
+
+def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, signed: bool = True) -> tuple[RV, int | None, str]:
+    """One quantity over seeds: direction from the CI, magnitude from the prediction interval.
+
+    ``reported`` None: an order margin, whose claim is its direction (> 0). ``signed`` False: a score,
+    whose sign says nothing; only full fidelity compares it, by magnitude.
+    Full fidelity: ``not_reproduced`` when the CI is on the side opposite to the claim or the PI
+    misses the reported value; ``reproduced`` when the PI meets it and (for a direction) the CI is on
+    the claimed side; else ``inconclusive``. Reduced / proxy fidelity compares directions only.
+    ``inconclusive`` states the seeds at which the verdict would be decided at the current mean and sd:
+    the CI leaving 0, or the PI leaving the reported value, whichever comes first."""
+    expected = 1 if reported is None else (written_sign(reported) if signed else 0)
     ci_sign = summary.ci.sign()
     text = f"mean {summary.mean:.3f}, sd {summary.sd:.3f}, {int(summary.level * 100)}% CI {summary.ci.render(3)}, PI {summary.pi.render(3)} over {summary.n} seeds"
-    if expected_sign == 0:  # the claim states no direction (its interval includes 0)
-        if reported is not None and reported.overlaps(summary.pi):
-            return (RV.reproduced if fidelity == "full" else RV.direction_only), None, text
-        return RV.not_reproduced, None, text
-    if ci_sign == -expected_sign:
+    full = fidelity == "full"
+    if expected and ci_sign == -expected:
         return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
-    if ci_sign == expected_sign:  # (no reported value, as for an order margin: the direction is the claim)
-        if fidelity == "full" and (reported is None or reported.overlaps(summary.pi)):
+    if not full and not expected:
+        what = "a score (not a difference)" if not signed else "the claim states no direction"
+        return RV.inconclusive, None, text + f"; {what}, and {fidelity} fidelity compares directions only"
+    if full and reported is not None and not reported.overlaps(summary.pi):
+        return RV.not_reproduced, None, text + "; the prediction interval misses the reported value"
+    if not expected or ci_sign == expected:
+        if full:
             return RV.reproduced, None, text
-        why = "magnitude not compared at this fidelity" if fidelity != "full" else "the prediction interval misses the reported value"
-        return RV.direction_only, None, text + f"; {why}"
-    # The CI includes 0: either the effect is absent (tight interval) or the seeds are too few.
-    if fidelity == "full" and reported is not None and not reported.overlaps(summary.pi):
-        return RV.not_reproduced, None, text + "; no effect, and the reported value lies outside the prediction interval"
-    target = abs(reported.mid) / 2 if (fidelity == "full" and reported is not None) else abs(summary.mean)
-    needed = seeds_to_resolve(summary.sd, max(target, min_abs), summary.level, current=summary.n)
-    more = f"about {needed} seeds would decide" if needed else "more seeds would not decide: the effect is indistinguishable from zero"
-    return RV.inconclusive, needed, text + f"; the CI includes 0 ({more})"
+        return RV.direction_only, None, text + "; magnitude not compared at this fidelity"
+    # the CI includes 0: more seeds decide once it leaves 0, or (full) once the PI leaves the claim
+    needed = [seeds_to_resolve(summary.sd, abs(summary.mean), summary.level, current=summary.n)]
+    if full and reported is not None:
+        gap = max(reported.lo - summary.mean, summary.mean - reported.hi)
+        needed.append(seeds_to_exclude(summary.sd, gap, summary.level, current=summary.n))
+    known = [n for n in needed if n]
+    more = (f"about {min(known)} seeds would decide, at this mean and sd" if known
+            else "more seeds would not decide: the effect is indistinguishable from zero")
+    return RV.inconclusive, (min(known) if known else None), text + f"; the CI includes 0 ({more})"
 
 
 _SEVERITY_RANK = {v: i for i, v in enumerate(_SEVERITY)}
@@ -238,7 +256,7 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     for i, label, rep in compared:
         values = [d.values[i].mid for d in derived]
         s = summarize_seeds(values, level)
-        v, n, text = _decide(s, rep, fidelity)
+        v, n, text = _decide(s, rep, fidelity, first.signed)
         verdicts.append(v)
         needed += [n] if n else []
         lines.append(f"{label}: {text}")

@@ -143,6 +143,26 @@ def seeds_to_resolve(sd: float, target_halfwidth: float, level: float = 0.95, cu
     return _first(below, lo, hi)
 
 
+def seeds_to_exclude(sd: float, distance: float, level: float = 0.95, current: int = 2, cap: int = 1000) -> int | None:
+    """Smallest seed count whose *prediction* interval half-width t*sd*sqrt(1 + 1/n) is below
+    ``distance`` (how far the mean lies from a value the interval should leave out); None if it never
+    gets there by ``cap``. Unlike a CI, a PI does not shrink to nothing: it tends to z*sd, so a value
+    closer to the mean than that is never excluded."""
+    if distance <= 0:
+        return None
+    if sd == 0:
+        return max(current, 2)
+    p = 0.5 + level / 2
+
+    def below(n: int) -> bool:
+        return t_quantile(p, n - 1) * sd * math.sqrt(1 + 1 / n) < distance
+
+    lo = max(current, 2)
+    if not below(cap):
+        return None
+    return _first(below, lo, cap)
+
+
 def _first(below: Callable[[int], bool], lo: int, hi: int) -> int:
     """The first n in [lo, hi] where the monotone ``below`` holds (it holds at ``hi``): binary search."""
     while lo < hi:
