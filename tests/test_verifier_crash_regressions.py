@@ -74,7 +74,7 @@ def test_top_k_margin_over_the_seeds_that_ran_a_rival():
     v = _replication(recs, TOP)
     margin = [line for line in v.lines if line.startswith("order margin")]
     assert margin == [margin[0]] and margin[0].startswith("order margin over 2 of 3 seeds")
-    assert "no other candidate was run in seed(s) 2" in margin[0]
+    assert "seed(s) 2 did not run every candidate" in margin[0]
     assert v.verdict == "direction_only"  # B beats C in both seeds that ran C; B's gain over all three
 
 
@@ -83,8 +83,20 @@ def test_top_k_margin_from_too_few_seeds_is_inconclusive():
     recs = _arms([0, 1, 2], {"B": 2.0}) + [run("C", 2, [("xnli", "accuracy", 60.0)])]
     v = _replication(recs, TOP)
     margin = [line for line in v.lines if line.startswith("order margin")]
-    assert margin and "only 1 of 3 seeds ran a candidate other than the expected" in margin[0] and "at least 2" in margin[0]
+    assert margin and "only 1 of 3 seeds ran every candidate that was run" in margin[0] and "at least 2" in margin[0]
     assert v.verdict == "inconclusive" and v.seeds_needed == 2
+
+
+def test_a_rival_run_in_some_seeds_is_not_dropped_from_the_others():
+    """Q beats B in the two seeds it ran; in seeds 2 and 3 only C (below B) was run. Averaging the margins
+    of different rankings (-2 twice, +1 twice) would hide that: the margin is judged over seeds 0 and 1."""
+    claim = make_claim("top_k_gains", {"expected": ["B"], "candidates": ["B", "C", "Q"], "baseline": "A",
+                                       "tasks": ["xnli"], "split": "dev"}, kind="comparison")
+    recs = _arms([0, 1, 2, 3], {"B": 2.0, "C": 1.0}) + [r for r in _arms([0, 1], {"Q": 4.0}) if r.system == "Q"]
+    v = _replication(recs, claim)
+    margin = [line for line in v.lines if line.startswith("order margin")]
+    assert margin[0].startswith("order margin over 2 of 4 seeds (seed(s) 2, 3 did not run every candidate"), margin
+    assert v.verdict == "not_reproduced", v.lines  # B is below Q in every seed that ran Q
 
 
 def test_top_k_margin_unchanged_when_every_seed_ran_every_candidate():

@@ -196,7 +196,8 @@ def test_top_k_without_a_stated_mapping_compares_the_gains_from_largest_to_small
     # the reported numbers need not be listed largest first either
     ascending = make_claim("top_k_gains", {**params, "ordered": False}, ["5.0", "10.0"], kind="comparison", cid="9999.00001/v")
     a, b, c = verify(make_registry(make_paper(cells), [ordered, unordered, ascending]), []).claims
-    assert a.source.verdict == "inconsistent" and b.source.verdict == "consistent" and c.source.verdict == "consistent"
+    # ordered, X is claimed above Y, but Y gains more: the order flips
+    assert a.source.verdict == "direction_error" and b.source.verdict == "consistent" and c.source.verdict == "consistent"
     assert any("does not say which number is whose" in line for line in b.source.views[0].lines)
 
 
@@ -250,3 +251,25 @@ def test_the_bundled_leaderboard_cells_reproduce_rembert_printed_task_averages()
         rembert = next(v for v in claim.source.views if v.label.startswith("rembert-t16"))
         assert rembert.verdict == "consistent", rembert
         assert len(rembert.cells) == 10 and rembert.lines[-1].endswith(f"= {derived}"), rembert.lines
+
+
+@pytest.mark.parametrize(
+    "cells, expected, verdict",
+    [
+        # A is surely below O (80.00 vs 80.05: [-0.06, -0.04]); the shared baseline must not widen that
+        ({"base": "70.0", "A": "80.00", "O": "80.05"}, ["A"], "direction_error"),
+        # Q (80.00) is surely below R (80.10); P's coarse "80" must not lend Q its width
+        ({"base": "70.0", "P": "80", "Q": "80.00", "R": "80.10"}, ["P", "Q"], "direction_error"),
+        # in order, but not surely: P's "80" spans [79.5, 80.5], so P above Q could hold
+        ({"base": "70.0", "P": "80", "Q": "80.00", "R": "79.00"}, ["P", "Q"], "consistent"),
+        # the stated order among the expected systems is checked too: B > C > A is claimed, C > B > A holds
+        ({"base": "70.0", "A": "74.0", "B": "78.0", "C": "80.0"}, ["B", "C"], "direction_error"),
+        ({"base": "70.0", "A": "74.0", "B": "80.0", "C": "78.0"}, ["B", "C"], "consistent"),
+    ],
+)
+def test_top_k_order_margin_is_taken_pair_by_pair_on_the_systems_own_cells(cells, expected, verdict):
+    table = [cell(s, "xnli", v) for s, v in cells.items()]
+    params = {"expected": expected, "candidates": [s for s in cells if s != "base"], "baseline": "base",
+              "tasks": ["xnli"], "split": "dev"}
+    claim = make_claim("top_k_gains", params, kind="comparison")
+    assert verify(make_registry(make_paper(table), [claim]), []).claims[0].source.verdict == verdict

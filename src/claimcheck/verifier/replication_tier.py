@@ -167,7 +167,19 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     if k < need:
         return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                           seeds_needed=need, **base)
-    return _judge_seeds(claim, per_seed, fidelity or "proxy", base)
+    return _judge_seeds(claim, per_seed, fidelity or "proxy", base, _ranking_seeds(claim, by_seed))
+
+
+def _ranking_seeds(claim: Claim, by_seed: dict[int, list[RunRecord]]) -> set[int] | None:
+    """For a ranking (``top_k_gains``): the seeds that ran every candidate any seed ran, so that each
+    seed's order margin ranks the same systems (a rival run in two seeds of four is not left out of
+    the other two, where it might have won); None for other derivations."""
+    if claim.derivation.name != "top_k_gains":
+        return None
+    candidates = set(claim.derivation.params.get("candidates") or ())
+    ran = {seed: {r.system for r in runs} & candidates for seed, runs in by_seed.items()}
+    every = set().union(*ran.values())
+    return {seed for seed, systems in ran.items() if systems == every}
 
 
 def _targets(record: RunRecord) -> set[str] | None:
@@ -216,7 +228,8 @@ def _coverage_notes(derived: Derived) -> list[str]:
     return [line for line in derived.lines if line.startswith(_COVERAGE_NOTES)]
 
 
-def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base: dict) -> TierResult:
+def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base: dict,
+                 ranking_seeds: set[int] | None = None) -> TierResult:
     level = claim.tolerance.confidence
     derived = list(per_seed.values())
     verdicts: list[RV] = []
@@ -227,21 +240,24 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     reported = reported_intervals(claim)
     if first.effects:
         return _judge_effects(claim, derived, fidelity, base)
-    # A seed that ran none of the other candidates has no order margin (top_k_gains): the margin is
-    # judged over the seeds that have one, and the line names the seeds left out.
-    margins = [d.margin.mid for d in derived if d.margin is not None]
-    without = [str(seed) for seed, d in per_seed.items() if d.margin is None]
+    # A seed that did not run every candidate (top_k_gains: ``ranking_seeds``) ranks fewer systems, and
+    # one that ran no other candidate has no order margin: the margin is judged over the seeds that ran
+    # them all, and the line names the seeds left out.
+    with_margin = {seed: d.margin.mid for seed, d in per_seed.items() if d.margin is not None}
+    margins = [m for seed, m in with_margin.items() if ranking_seeds is None or seed in ranking_seeds]
+    without = [str(seed) for seed in per_seed if seed not in with_margin or (ranking_seeds is not None and seed not in ranking_seeds)]
     need = _min_seeds(claim)
-    if margins and len(margins) < need:
+    if with_margin and len(margins) < need:
         verdicts.append(RV.inconclusive)
         needed.append(need)
-        lines.append(f"order margin: only {len(margins)} of {len(derived)} seeds ran a candidate other than the expected; "
+        lines.append(f"order margin: only {len(margins)} of {len(derived)} seeds ran every candidate that was run; "
                      f"at least {need} are needed")
     elif margins:
         s = summarize_seeds(margins, level)
         v, n, text = _decide(s, None, fidelity)
         verdicts.append(v if v is not RV.reproduced or fidelity == "full" else RV.direction_only)
-        scope = f" over {len(margins)} of {len(derived)} seeds (no other candidate was run in seed(s) {', '.join(without)})" if without else ""
+        scope = (f" over {len(margins)} of {len(derived)} seeds (seed(s) {', '.join(without)} did not run every candidate "
+                 "that was run)") if without else ""
         lines.append(f"order margin{scope}: {text}")
         spans.append(Span(label="order margin (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
         needed += [n] if n else []

@@ -31,8 +31,9 @@ class SeedTables:
     target's cells are refused in that seed, naming two of the runs, instead of compared.
 
     Derivations on replication data use the tasks and candidates that were run; a task an arm ran in
-    only some of its seeds counts as not run in all of them, so every seed averages the same tasks
-    and ranks the same arms (a matrix resumed piece by piece is often uneven)."""
+    only some of its seeds counts as not run in all of them, so every seed averages the same tasks (a
+    matrix resumed piece by piece is often uneven). An arm run in fewer seeds than others is not
+    hidden here: a ranking is judged over the seeds that ran every candidate (``replication_tier``)."""
 
     def __init__(self, records: list[RunRecord]):
         rows: dict[tuple[str, int], list] = {}
