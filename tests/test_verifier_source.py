@@ -273,3 +273,25 @@ def test_top_k_order_margin_is_taken_pair_by_pair_on_the_systems_own_cells(cells
               "tasks": ["xnli"], "split": "dev"}
     claim = make_claim("top_k_gains", params, kind="comparison")
     assert verify(make_registry(make_paper(table), [claim]), []).claims[0].source.verdict == verdict
+
+
+def test_unordered_numbers_fit_when_some_assignment_fits_not_only_the_midpoint_ranking():
+    """A gains [1.995, 2.105] (mid 2.05), B from an integer cell [1.45, 2.55] (mid 2.0): ranked by midpoint,
+    2.5 would meet A and miss; given to B, both numbers fit."""
+    cells = [cell("base", "xnli", "70.00"), cell("A", "xnli", "72.05"), cell("B", "xnli", "72"), cell("C", "xnli", "70.50")]
+    params = {"expected": ["A", "B"], "candidates": ["A", "B", "C"], "baseline": "base", "tasks": ["xnli"], "split": "dev",
+              "ordered": False}
+    fits = make_claim("top_k_gains", params, ["2.5", "2.0"], kind="comparison")
+    misses = make_claim("top_k_gains", params, ["2.5", "2.4"], kind="comparison", cid="9999.00001/m")  # only B reaches 2.4 or 2.5
+    a, b = verify(make_registry(make_paper(cells), [fits, misses]), []).claims
+    assert (a.source.verdict, b.source.verdict) == ("consistent", "inconsistent")
+
+
+def test_overlap_matching_finds_an_assignment_by_augmenting_paths():
+    from claimcheck.verifier.derive import overlap_matching
+
+    iv = Interval
+    values = [iv(0, 10), iv(0, 1), iv(5, 6)]
+    assert overlap_matching(values, [iv(0.5, 0.6), iv(5.5, 5.6), iv(2, 3)]) == [(1, 0), (2, 1), (0, 2)]
+    assert overlap_matching(values, [iv(0.5, 0.6), iv(0.7, 0.8)]) == [(1, 0), (0, 1)]
+    assert overlap_matching(values, [iv(0.5, 0.6), iv(0.7, 0.8), iv(0.9, 0.95)]) is None  # three numbers, two fit

@@ -34,8 +34,9 @@ class Derived:
     effects: list[EffectCheck] = field(default_factory=list)
     quorum: float = 1.0  # effects: share of systems that must show the direction
     no_gain_margin: float = 1.0  # effects: a gain below this (points) counts as no gain
-    # True: ``values`` meet the reported numbers by rank (largest with largest), not by position; a
-    # replication ranks the systems once, by their mean over seeds (see rank_pairs)
+    # True: ``values`` meet the reported numbers in any assignment that fits (source tier:
+    # overlap_matching), not by position; a replication ranks the systems once, by their mean over
+    # seeds, largest with largest (rank_pairs)
     unordered: bool = False
     fact_ok: bool | None = None
     lines: list[str] = field(default_factory=list)  # the arithmetic, for the reader
@@ -232,6 +233,27 @@ def rank_pairs(values: Sequence[float], reported: Sequence) -> list[tuple[int, i
     by_value = sorted(range(len(values)), key=lambda i: -values[i])
     by_reported = sorted(range(len(reported)), key=lambda j: -reported[j].mid)
     return list(zip(by_value, by_reported))
+
+
+def overlap_matching(values: Sequence, reported: Sequence) -> list[tuple[int, int]] | None:
+    """(value index, reported index) pairs giving every reported interval its own value interval that
+    it meets, or None when no such assignment exists (bipartite matching by augmenting paths). The
+    source tier's "could it hold?" for numbers whose owners the claim does not name: ranking by
+    midpoint alone would call "2.5, 2.0" against gains [1.995, 2.105] and [1.45, 2.55] a miss."""
+    owner: dict[int, int] = {}  # value index -> reported index
+
+    def place(j: int, seen: set[int]) -> bool:
+        for i, v in enumerate(values):
+            if i not in seen and reported[j].overlaps(v):
+                seen.add(i)
+                if i not in owner or place(owner[i], seen):
+                    owner[i] = j
+                    return True
+        return False
+
+    if not all(place(j, set()) for j in range(len(reported))):
+        return None
+    return sorted(owner.items(), key=lambda p: p[1])
 
 
 def ordinal(n: int) -> str:

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
 from claimcheck.results.records import Observation
-from claimcheck.verifier.derive import Context, Derived, rank_pairs, run_derivation
+from claimcheck.verifier.derive import Context, Derived, overlap_matching, rank_pairs, run_derivation
 from claimcheck.verifier.implied import implied_missing_mean
 from claimcheck.verifier.intervals import Interval, written_interval
 from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
@@ -63,7 +63,9 @@ def judge(claim: Claim, derived: Derived) -> SourceVerdict:
         return SourceVerdict.direction_error
     verdict = SourceVerdict.consistent
     reported = reported_intervals(claim)
-    if derived.unordered:  # compared by rank: largest with largest
+    if derived.unordered:  # any assignment of numbers to systems that fits; else by rank, largest with largest
+        if overlap_matching(derived.values, reported) is not None:
+            return verdict
         pairs = [(reported[j], derived.values[i]) for i, j in rank_pairs([v.mid for v in derived.values], reported)]
     else:
         pairs = list(zip(reported, derived.values))
