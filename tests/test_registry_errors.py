@@ -53,6 +53,11 @@ CASES = {
     "unknown_source": (GOOD.replace("source: t1, locator", "source: t9, locator"), "not one of the paper's sources", None),
     "background_without_attribution": (GOOD.replace("kind: quantity", "kind: background"), "attributed_to", None),
     "not_a_mapping": ("- just\n- a list\n", "expected a mapping", None),
+    # a number the derivation never compares would sit in the claim unchecked
+    "extra_gain_number": (GOOD.replace('reported: ["1.0"]', 'reported: ["1.0", "-9.9"]'), "compares 0 to 1 reported number(s), not 2", "claims[0].reported"),
+    "score_without_number": (GOOD.replace('reported: ["1.0"]', "reported: []").replace("name: mean_gain", "name: mean_score"), "exactly 1", "claims[0].reported"),
+    "number_on_a_direction": (GOOD.replace(P, "params: {systems: [B], expect: {xnli: up}}").replace("name: mean_gain", "name: direction_per_task"), "for a size, use mean_gain", "claims[0].reported"),
+    "more_numbers_than_top_k": (GOOD.replace(P, "params: {expected: [B], candidates: [B, C], tasks: [xnli]}").replace("name: mean_gain", "name: top_k_gains").replace('reported: ["1.0"]', 'reported: ["1.0", "0.5"]'), "0 to 1", "claims[0].reported"),
     # a statement no readable source carries says what was looked for, and quotes no source
     "unlocated_without_note": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false"), "needs location.note", None),
     "unlocated_with_quote_source": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false").replace(

@@ -362,3 +362,16 @@ def test_the_seeds_said_to_decide_do_decide(mean, sd, n):
     assert verdict.value == "inconclusive" and needed is not None and needed > n
     assert _decide(summary(needed), reported, "full")[0].value != "inconclusive"
     assert _decide(summary(needed - 1), reported, "full")[0].value == "inconclusive"
+
+
+def test_a_top_k_system_with_no_number_is_shown_not_judged_as_a_gain():
+    """"B and C rank above D" says nothing of the sign of C's gain: only the order margin is judged."""
+    claim = make_claim("top_k_gains", {"expected": ["B", "C"], "candidates": ["B", "C", "D"], "baseline": "A",
+                                       "tasks": ["xnli"], "split": "dev"}, kind="comparison")
+    recs = []
+    for seed in range(3):
+        for system, score in (("A", 70.0), ("B", 72.0), ("C", 69.0), ("D", 66.0)):
+            recs.append(run(system, seed, [("xnli", "accuracy", score + 0.1 * seed * (system == "B"))], fidelity="proxy"))
+    v = _verdict(recs, claim).replication
+    assert v.verdict == "direction_only", v.lines
+    assert any(line.startswith("C - A: mean -1.000") and "not judged" in line for line in v.lines), v.lines

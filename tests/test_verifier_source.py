@@ -295,3 +295,20 @@ def test_overlap_matching_finds_an_assignment_by_augmenting_paths():
     assert overlap_matching(values, [iv(0.5, 0.6), iv(5.5, 5.6), iv(2, 3)]) == [(1, 0), (2, 1), (0, 2)]
     assert overlap_matching(values, [iv(0.5, 0.6), iv(0.7, 0.8)]) == [(1, 0), (0, 1)]
     assert overlap_matching(values, [iv(0.5, 0.6), iv(0.7, 0.8), iv(0.9, 0.95)]) is None  # three numbers, two fit
+
+
+def test_a_gain_claimed_without_a_number_claims_its_direction():
+    cells = [cell("A", "xnli", "70.0"), cell("B", "xnli", "67.0"), cell("C", "xnli", "72.0")]
+    down = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"})
+    up = make_claim("mean_gain", {"system": "C", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, cid="9999.00001/u")
+    a, b = verify(make_registry(make_paper(cells), [down, up]), []).claims
+    assert (a.source.verdict, b.source.verdict) == ("direction_error", "consistent")
+
+
+def test_a_margin_that_touches_zero_is_judged_alike_whatever_the_float_noise():
+    """70.3 vs 70.4 and 80.0 vs 80.1 are the same case (the intervals touch at a tie); float subtraction
+    gives -1.4e-14 for one and 0.0 for the other."""
+    cells = [cell(s, "xnli", v) for s, v in (("A", "70.3"), ("B", "70.4"), ("C", "80.0"), ("D", "80.1"))]
+    claims = [make_claim("mean_better", {"better": [x], "worse": [y], "tasks": ["xnli"], "split": "dev"}, kind="comparison",
+                         cid=f"9999.00001/{x.lower()}{y.lower()}") for x, y in (("A", "B"), ("C", "D"))]
+    assert [c.source.verdict for c in verify(make_registry(make_paper(cells), claims), []).claims] == ["consistent"] * 2

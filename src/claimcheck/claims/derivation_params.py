@@ -151,3 +151,30 @@ def check_params(name: str, params: dict) -> tuple[str, str] | None:
             msg = f"derivation {name!r} needs this parameter"
         return where, msg
     return None
+
+
+# How many reported numbers each table derivation compares (min, max; max None = as many as
+# ``expected`` names). A number beyond these would be kept but never checked, so it is refused.
+# Derivations not listed (facts, cited and unavailable sources) keep their numbers as written.
+_REPORTED = {
+    "mean_score": (1, 1, "a score claim states its number"),
+    "xtreme_score": (1, 1, "a score claim states its number"),
+    "mean_gain": (0, 1, "one gain (none: the claim is the direction, a gain above zero)"),
+    "xtreme_gain": (0, 1, "one gain (none: the claim is the direction, a gain above zero)"),
+    "top_k_gains": (0, None, "at most one gain per expected system"),
+    "mean_better": (0, 0, "it checks an order; for a size, use mean_gain"),
+    "direction_per_task": (0, 0, "it checks directions per task; for a size, use mean_gain"),
+}
+
+
+def check_reported(name: str, params: dict, count: int) -> str | None:
+    """None when a claim with ``count`` reported numbers suits derivation ``name``; else the message."""
+    if name not in _REPORTED:
+        return None
+    lo, hi, what = _REPORTED[name]
+    if hi is None:
+        hi = len(params.get("expected") or ())
+    if lo <= count <= hi:
+        return None
+    allowed = f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
+    return f"derivation {name!r} compares {allowed} reported number(s), not {count}: {what}"

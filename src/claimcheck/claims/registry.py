@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from claimcheck.claims.derivation_params import check_params
+from claimcheck.claims.derivation_params import check_params, check_reported
 from claimcheck.claims.models import Claim, Paper, PaperFile
 from claimcheck.errors import RegistryError, UnknownClaimError
 
@@ -174,6 +174,9 @@ def build_registry(
             if problem is not None:
                 where, msg = problem
                 raise RegistryError(msg, path=str(path), field=f"claims[{i}].derivation.params" + (f".{where}" if where else ""))
+            problem_count = check_reported(claim.derivation.name, claim.derivation.params, len(claim.reported))
+            if problem_count is not None:
+                raise RegistryError(problem_count, path=str(path), field=f"claims[{i}].reported")
             claims[claim.id] = claim
             origin[claim.id] = path
     for cid, claim in claims.items():

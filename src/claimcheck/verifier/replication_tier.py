@@ -25,7 +25,7 @@ from claimcheck.claims.models import Claim, ClaimKind
 from claimcheck.results.records import RunRecord
 from claimcheck.verifier.derive import Context, Derived, ordinal, rank_pairs, run_derivation
 from claimcheck.verifier.intervals import Interval
-from claimcheck.verifier.source_tier import render_missing, reported_intervals
+from claimcheck.verifier.source_tier import GAIN_DIRECTION, render_missing, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_resolve, summarize_seeds
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
 from claimcheck.verifier.table import XTREME_TASKS, NotDerivable
@@ -272,10 +272,13 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     for i, label, rep in compared:
         values = [d.values[i].mid for d in derived]
         s = summarize_seeds(values, level)
-        v, n, text = _decide(s, rep, fidelity, first.signed)
-        verdicts.append(v)
-        needed += [n] if n else []
-        lines.append(f"{label}: {text}")
+        if rep is None and claim.derivation.name not in GAIN_DIRECTION:  # e.g. a top-k system with no number
+            lines.append(f"{label}: mean {s.mean:.3f}, sd {s.sd:.3f} over {s.n} seeds (no number claimed: shown, not judged)")
+        else:  # a gain with no number claims its direction
+            v, n, text = _decide(s, rep, fidelity, first.signed)
+            verdicts.append(v)
+            needed += [n] if n else []
+            lines.append(f"{label}: {text}")
         spans.append(Span(label=f"{label} (replicated PI)", lo=s.pi[0], hi=s.pi[1], role="replicated_pi"))
         spans.append(Span(label=f"{label} (replicated CI)", lo=s.ci[0], hi=s.ci[1], role="replicated_ci"))
         seed_label = f"{label} seed value"

@@ -27,6 +27,8 @@ def reported_intervals(claim: Claim) -> list[Interval]:
 
 
 TABLE_FREE = {"fact", "cited_claim", "unavailable_source", "not_specified"}
+GAIN_DIRECTION = {"mean_gain", "xtreme_gain"}  # with no number, the claim is a gain above zero
+EPS = 1e-9  # interval ends this close to zero count as touching it (float noise is not a verdict)
 
 
 def _views(paper: Paper) -> list[tuple[str, list[str]]]:
@@ -59,10 +61,13 @@ def judge(claim: Claim, derived: Derived) -> SourceVerdict:
                 return SourceVerdict.direction_error
             verdict = SourceVerdict.inconsistent  # "no gain", but a gain beyond the margin: a size miss
         return verdict
-    if derived.margin is not None and derived.margin.hi < 0:
+    if derived.margin is not None and derived.margin.hi < -EPS:  # touching zero counts as meeting it, as in overlaps
         return SourceVerdict.direction_error
     verdict = SourceVerdict.consistent
     reported = reported_intervals(claim)
+    if not reported and claim.derivation.name in GAIN_DIRECTION and derived.values:
+        # a gain claimed without a number claims its direction: above zero
+        return SourceVerdict.direction_error if derived.values[0].hi < -EPS else verdict
     if derived.unordered:  # any assignment of numbers to systems that fits; else by rank, largest with largest
         if overlap_matching(derived.values, reported) is not None:
             return verdict
@@ -80,10 +85,10 @@ def judge(claim: Claim, derived: Derived) -> SourceVerdict:
 
 def _effect_possible(expect: str, gain: Interval, no_gain_margin: float) -> bool:
     if expect == "up":
-        return gain.hi > 0
+        return gain.hi > -EPS
     if expect == "down":
-        return gain.lo < 0
-    return gain.lo < no_gain_margin  # no_gain: possibly below the margin
+        return gain.lo < EPS
+    return gain.lo < no_gain_margin + EPS  # no_gain: possibly below the margin
 
 
 class PaperSources:
