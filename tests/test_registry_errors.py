@@ -57,6 +57,7 @@ CASES = {
     "extra_gain_number": (GOOD.replace('reported: ["1.0"]', 'reported: ["1.0", "-9.9"]'), "compares 0 to 1 reported number(s), not 2", "claims[0].reported"),
     "score_without_number": (GOOD.replace('reported: ["1.0"]', "reported: []").replace("name: mean_gain", "name: mean_score"), "exactly 1", "claims[0].reported"),
     "number_on_a_direction": (GOOD.replace(P, "params: {systems: [B], expect: {xnli: up}}").replace("name: mean_gain", "name: direction_per_task"), "for a size, use mean_gain", "claims[0].reported"),
+    "fact_number_disagrees": (GOOD.replace(P, "params: {key: languages, expect: 40}").replace("name: mean_gain", "name: fact").replace('reported: ["1.0"]', 'reported: ["12"]'), "states 12, but its fact check expects 40", "claims[0].reported"),
     "more_numbers_than_top_k": (GOOD.replace(P, "params: {expected: [B], candidates: [B, C], tasks: [xnli]}").replace("name: mean_gain", "name: top_k_gains").replace('reported: ["1.0"]', 'reported: ["1.0", "0.5"]'), "0 to 1", "claims[0].reported"),
     # a statement no readable source carries says what was looked for, and quotes no source
     "unlocated_without_note": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false"), "needs location.note", None),

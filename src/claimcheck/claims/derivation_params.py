@@ -167,14 +167,31 @@ _REPORTED = {
 }
 
 
-def check_reported(name: str, params: dict, count: int) -> str | None:
-    """None when a claim with ``count`` reported numbers suits derivation ``name``; else the message."""
+def check_reported(name: str, params: dict, reported: list[str]) -> str | None:
+    """None when a claim's ``reported`` numbers suit derivation ``name``; else the message. A fact
+    check with one number and a numeric ``expect`` or ``count`` must agree with it (a written "70%"
+    may stand for 0.7), or the claim would state one number and check another."""
+    if name == "fact":
+        return _fact_number_problem(params, reported)
     if name not in _REPORTED:
         return None
     lo, hi, what = _REPORTED[name]
     if hi is None:
         hi = len(params.get("expected") or ())
-    if lo <= count <= hi:
+    if lo <= len(reported) <= hi:
         return None
     allowed = f"exactly {lo}" if lo == hi else f"{lo} to {hi}"
-    return f"derivation {name!r} compares {allowed} reported number(s), not {count}: {what}"
+    return f"derivation {name!r} compares {allowed} reported number(s), not {len(reported)}: {what}"
+
+
+def _fact_number_problem(params: dict, reported: list[str]) -> str | None:
+    from claimcheck.verifier.intervals import written_interval
+
+    checked = params.get("count", params.get("expect"))
+    if len(reported) != 1 or isinstance(checked, bool) or not isinstance(checked, (int, float)):
+        return None
+    written = written_interval(reported[0])
+    if written.contains(checked) or (reported[0].strip().endswith("%") and written.contains(checked * 100)):
+        return None
+    which = "count" if "count" in params else "expect"
+    return f"the claim states {reported[0]}, but its fact check {which}s {checked!r}: one of them is wrong"

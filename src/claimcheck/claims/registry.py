@@ -174,7 +174,7 @@ def build_registry(
             if problem is not None:
                 where, msg = problem
                 raise RegistryError(msg, path=str(path), field=f"claims[{i}].derivation.params" + (f".{where}" if where else ""))
-            problem_count = check_reported(claim.derivation.name, claim.derivation.params, len(claim.reported))
+            problem_count = check_reported(claim.derivation.name, claim.derivation.params, claim.reported)
             if problem_count is not None:
                 raise RegistryError(problem_count, path=str(path), field=f"claims[{i}].reported")
             claims[claim.id] = claim
