@@ -124,3 +124,48 @@ def test_list_keeps_claim_ids_whole_on_a_narrow_terminal():
 
     for claim_id in load_registry().claims:
         assert claim_id in result.stdout, claim_id
+
+
+def _record(run_id: str, system: str, seed: int, value: float, split: str = "dev") -> dict:
+    return {"run_id": run_id, "paper_id": "1234.5678", "system": system, "seed": seed, "preset": "t", "fidelity": "full",
+            "metrics": [{"task": "xnli", "language": "en", "metric": "accuracy", "split": split, "value": value}]}
+
+
+def test_two_different_records_under_one_run_id_are_refused_naming_both(tmp_path):
+    folder = _registry(tmp_path)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({"runs": [_record("r-1", "A", 1, 70.0)]}), encoding="utf-8")
+    b.write_text(json.dumps({"runs": [_record("r-1", "B", 1, 75.0)]}), encoding="utf-8")
+    result = _run("verify", "all", "-r", str(folder), "--no-bundled-results", "--no-write", "--results", str(a), "--results", str(b))
+    assert result.exit_code == 2 and "'r-1' is also used by a different record" in result.output, result.output
+    assert "a.json" in result.output and "b.json" in result.output
+    same = tmp_path / "same.json"  # the same record twice is read once
+    same.write_text(json.dumps({"runs": [_record("r-1", "A", 1, 70.0), _record("r-1", "A", 1, 70.0)]}), encoding="utf-8")
+    assert _run("verify", "all", "-r", str(folder), "--no-bundled-results", "--no-write", "--results", str(same)).exit_code in (0, 1)
+
+
+@pytest.mark.parametrize("record, field, message", [
+    (_record("r-1", "A", 1, 70.0, split="tst"), "metrics.0.split", "'dev', 'test' or 'train'"),
+    (_record("r-1", "A", 1, -500.0), "metrics.0.value", "not in points"),
+    (_record("r-1", "A", 1, 0.71 + 100), "metrics.0.value", "not in points"),
+])
+def test_a_metric_off_the_scale_or_split_is_refused(tmp_path, record, field, message):
+    folder, f = _registry(tmp_path), tmp_path / "r.json"
+    f.write_text(json.dumps({"runs": [record]}), encoding="utf-8")
+    result = _run("verify", "all", "-r", str(folder), "--no-bundled-results", "--no-write", "--results", str(f))
+    assert result.exit_code == 2 and field in result.output and message in result.output, result.output
+
+
+def test_a_file_record_that_differs_from_the_stored_one_is_said_not_silently_dropped(tmp_path):
+    from claimcheck.results.collect import collect_records
+    from claimcheck.results.records import RunRecord
+    from claimcheck.results.store import open_store
+
+    store = tmp_path / "runs.sqlite"
+    with open_store(store) as s:
+        s.save(RunRecord.model_validate(_record("r-1", "A", 1, 70.0)))
+    f = tmp_path / "r.json"
+    f.write_text(json.dumps({"runs": [_record("r-1", "A", 1, 72.0), _record("r-2", "B", 1, 75.0)]}), encoding="utf-8")
+    got = collect_records([f], store, include_bundled=False)
+    assert sorted(r.metrics[0].value for r in got.records) == [70.0, 75.0]  # the store wins, as documented
+    assert "1 of them differ from the stored run of the same id, and the stored one is used" in got.sources[1], got.sources

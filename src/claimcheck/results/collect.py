@@ -35,9 +35,12 @@ def collect_records(result_paths: Sequence[Path] = (), store_path: Path | None =
         sources.append(f"store {store_path} ({len(recs)} runs)")
     if result_paths:
         recs = load_result_paths([Path(p) for p in result_paths])
+        superseded = 0
         for r in recs:
-            by_id.setdefault(r.run_id, r)
-        sources.append(f"files {', '.join(str(p) for p in result_paths)} ({len(recs)} runs)")
+            kept = by_id.setdefault(r.run_id, r)
+            superseded += kept is not r and kept != r
+        note = f"; {superseded} of them differ from the stored run of the same id, and the stored one is used" if superseded else ""
+        sources.append(f"files {', '.join(str(p) for p in result_paths)} ({len(recs)} runs{note})")
     if include_bundled and BUNDLED_RESULTS.is_dir() and any(BUNDLED_RESULTS.glob("*.json")):
         recs = load_result_paths([BUNDLED_RESULTS], check_ids=False)  # shipped: checked by the contract tests
         for r in recs:

@@ -81,14 +81,21 @@ def load_result_file(path: Path, *, check_ids: bool = True) -> list[RunRecord]:
 
 
 def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[RunRecord]:
-    """Load every ``*.json`` under the given files/folders, de-duplicated by run id (first wins)."""
-    seen: dict[str, RunRecord] = {}
+    """Load every ``*.json`` under the given files/folders. A record given twice is read once; two
+    different records under one run id are refused, naming both places: keeping either would
+    silently change what is verified (records are immutable, and an id names one run)."""
+    seen: dict[str, tuple[RunRecord, str]] = {}
     for root in paths:
         files = sorted(root.rglob("*.json")) if root.is_dir() else [root]
         for f in files:
-            for rec in load_result_file(f, check_ids=check_ids):
-                seen.setdefault(rec.run_id, rec)
-    return list(seen.values())
+            for i, rec in enumerate(load_result_file(f, check_ids=check_ids)):
+                first = seen.get(rec.run_id)
+                if first is None:
+                    seen[rec.run_id] = (rec, f"{f} (record {i})")
+                elif first[0] != rec:
+                    raise ResultFileError(f"run id {rec.run_id!r} is also used by a different record in {first[1]}: "
+                                          "an id names one run; remove one of them", path=str(f), field=f"record {i}.run_id")
+    return [rec for rec, _ in seen.values()]
 
 
 def render_records_json(records: Iterable[RunRecord]) -> str:

@@ -31,15 +31,19 @@ class Metric(_Frozen):
     task: str  # canonical XTREME/intermediate task name: "xnli", "tydiqa", "bucc2018" ...
     language: str  # ISO code, or "avg" for a value already averaged over languages
     metric: str  # "accuracy", "f1", "em"
-    split: str  # the role of the evaluation set in the claim's terms ("dev", "test")
+    # the role of the evaluation set in the claim's terms ("train": a labelled training file scored
+    # because the dev answers are hidden, as the proxy's TyDiQA)
+    split: Literal["dev", "test", "train"]
     value: float
     n_examples: int | None = None
 
     @field_validator("value")
     @classmethod
-    def _finite(cls, v: float) -> float:
+    def _points(cls, v: float) -> float:
         if not math.isfinite(v):
             raise ValueError("metric value must be finite (a failed evaluation is a failed run)")
+        if not 0 <= v <= 100:
+            raise ValueError(f"metric value {v} is not in points (0 to 100); a fraction such as 0.71 is written 71.0")
         return v
 
 
