@@ -125,3 +125,13 @@ def test_a_file_given_twice_is_read_once(tmp_path):
     result = CliRunner().invoke(app, ["validate", str(path), str(path), str(bundled)])
     assert result.exit_code == 0, result.output
     assert "ok: " in result.output
+
+
+@pytest.mark.parametrize("command", [["verify", "all", "--no-write"], ["list"], ["validate"]])
+def test_a_registry_folder_without_claim_files_is_refused(tmp_path, command):
+    """A mistyped or empty --registry folder must not read as "no user claims"."""
+    empty = tmp_path / "claims"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a claim file", encoding="utf-8")
+    result = CliRunner().invoke(app, [*command, "-r", str(empty)])
+    assert result.exit_code == 2 and "no claim files" in result.output and str(empty) in result.output.replace("\n", ""), result.output

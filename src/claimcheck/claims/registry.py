@@ -129,8 +129,10 @@ def iter_claim_files(dirs: Iterable[Path]) -> Iterator[Path]:
         if d.is_file():
             yield d
         elif d.is_dir():
-            yield from sorted(p for p in d.rglob("*.yaml") if p.is_file())
-            yield from sorted(p for p in d.rglob("*.yml") if p.is_file())
+            found = sorted(p for p in d.rglob("*.yaml") if p.is_file()) + sorted(p for p in d.rglob("*.yml") if p.is_file())
+            if not found:  # a mistyped folder must not read as "no user claims"
+                raise RegistryError("no claim files (*.yaml) in this folder", path=str(d))
+            yield from found
         else:
             raise RegistryError("no such registry file or folder", path=str(d))
 
