@@ -359,5 +359,11 @@ def test_bad_settings_from_environment():
 
     with pytest.raises(InputError, match="CLAIMCHECK_ARXIV_TIMEOUT='soon' is not a number"):
         load_fetch_settings({"CLAIMCHECK_ARXIV_TIMEOUT": "soon"})
+    for raw, says in (("0", "must be > 0"), ("nan", "is not a finite number"), ("inf", "is not a finite number")):
+        with pytest.raises(InputError, match=f"CLAIMCHECK_ARXIV_TIMEOUT='{raw}' {says}"):
+            load_fetch_settings({"CLAIMCHECK_ARXIV_TIMEOUT": raw})
+    with pytest.raises(InputError, match="CLAIMCHECK_ARXIV_DELAY='nan' is not a finite number"):
+        load_fetch_settings({"CLAIMCHECK_ARXIV_DELAY": "nan"})
+    assert load_fetch_settings({"CLAIMCHECK_ARXIV_DELAY": "0"}).delay_s == 0  # no pause is a valid choice
     defaults = load_fetch_settings({})
     assert defaults.api == "https://export.arxiv.org/api/query" and defaults.files == "https://arxiv.org"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import math
 import os
 import re
 import tarfile
@@ -83,19 +84,23 @@ class FetchSettings:
 def load_fetch_settings(env: dict[str, str] | None = None) -> FetchSettings:
     env = os.environ if env is None else env
 
-    def num(name: str, default: float) -> float:
+    def num(name: str, default: float, positive: bool = False) -> float:
         raw = env.get(name, "")
         try:
             value = float(raw) if raw else default
         except ValueError:
             raise InputError(f"{name}={raw!r} is not a number") from None
+        if not math.isfinite(value):
+            raise InputError(f"{name}={raw!r} is not a finite number")
+        if positive and value <= 0:  # a zero timeout is refused by the socket layer, not waited out
+            raise InputError(f"{name}={raw!r} must be > 0")
         if value < 0:
             raise InputError(f"{name}={raw!r} must be >= 0")
         return value
 
     return FetchSettings(
         api=env.get(API_ENV) or DEFAULT_API, files=(env.get(FILES_ENV) or DEFAULT_FILES).rstrip("/"),
-        timeout_s=num("CLAIMCHECK_ARXIV_TIMEOUT", 30.0), retries=int(num("CLAIMCHECK_ARXIV_RETRIES", 4)),
+        timeout_s=num("CLAIMCHECK_ARXIV_TIMEOUT", 30.0, positive=True), retries=int(num("CLAIMCHECK_ARXIV_RETRIES", 4)),
         backoff_s=num("CLAIMCHECK_ARXIV_BACKOFF", 2.0), delay_s=num("CLAIMCHECK_ARXIV_DELAY", 3.0),
         max_wait_s=num("CLAIMCHECK_ARXIV_MAX_WAIT", 120.0),
     )
