@@ -135,3 +135,9 @@ def test_a_registry_folder_without_claim_files_is_refused(tmp_path, command):
     (empty / "notes.txt").write_text("not a claim file", encoding="utf-8")
     result = CliRunner().invoke(app, [*command, "-r", str(empty)])
     assert result.exit_code == 2 and "no claim files" in result.output and str(empty) in result.output.replace("\n", ""), result.output
+
+
+def test_all_with_a_mistyped_id_names_the_id_not_all():
+    result = CliRunner().invoke(app, ["verify", "all", "2005.13013/nosuch", "--no-write"])
+    assert result.exit_code == 2 and "'2005.13013/nosuch'" in result.output and "'all'" not in result.output, result.output
+    assert CliRunner().invoke(app, ["verify", "all", "2005.13013/multitask-gain", "--no-write"]).exit_code in (0, 1)

@@ -72,6 +72,9 @@ def test_a_mistyped_target_filter_is_an_input_error_not_an_empty_plan():
     with pytest.raises(InputError, match="'pawz' is not a target of preset 'smoke'") as err:
         build_plan([Need("MNLI", claim="c/1")], SMOKE, 1, tasks=["pawz"])
     assert err.value.field == "--task"
+    with pytest.raises(InputError, match="'mnli' is not an arm of preset 'smoke'; its arms: .*MNLI") as err:
+        build_plan([Need("MNLI", claim="c/1")], SMOKE, 1, systems=["mnli"])
+    assert err.value.field == "--system"
 
 
 def test_claims_that_need_no_runs_say_so():

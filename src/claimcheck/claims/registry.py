@@ -49,7 +49,10 @@ class Registry:
 
     def select(self, ids: Iterable[str]) -> list[Claim]:
         ids = list(ids)
-        if not ids or ids == ["all"]:
+        if not ids or "all" in ids:  # "all" with ids still checks them: a typo is an error, not ignored
+            for i in ids:
+                if i != "all" and i not in self.papers:
+                    self.claim(i)
             return list(self.claims.values())
         out: dict[str, Claim] = {}  # a claim named twice (or by its id and its paper's) is verified once
         for i in ids:

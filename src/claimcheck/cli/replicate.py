@@ -231,7 +231,7 @@ def runs_show(
     """Show one run as JSON (spec, metrics, provenance): from the store, else from the bundled results
     (the runs a fresh install's verdicts cite).
 
-    Example: claimcheck runs show r-3fa2
+    Example: claimcheck runs show r-00c47f   (a bundled proxy run; `claimcheck runs list` lists ids)
     """
     from claimcheck.results.collect import collect_records
     from claimcheck.results.files import render_records_json

@@ -161,6 +161,10 @@ def build_plan(
         raise InputError(f"seed(s) {', '.join(map(str, outside))} are outside 1..{seeds} (--seeds {seeds})", field="--seed")
     if only:
         seed_list = tuple(only)
+    no_arm = sorted(s for s in only_systems if preset.arm(s) is None)
+    if no_arm:  # as for --task: a typo ("mnli") must not plan nothing and exit 0
+        raise InputError(f"{', '.join(map(repr, no_arm))} is not an arm of preset {preset.name!r}; its arms: "
+                         f"{', '.join(a.system for a in preset.arms)}", field="--system")
     unknown = sorted(only_tasks - {t.task for t in preset.targets})
     if unknown:
         raise InputError(f"{', '.join(map(repr, unknown))} is not a target of preset {preset.name!r}; its targets: "
