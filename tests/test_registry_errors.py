@@ -57,6 +57,11 @@ CASES = {
     "extra_gain_number": (GOOD.replace('reported: ["1.0"]', 'reported: ["1.0", "-9.9"]'), "compares 0 to 1 reported number(s), not 2", "claims[0].reported"),
     "score_without_number": (GOOD.replace('reported: ["1.0"]', "reported: []").replace("name: mean_gain", "name: mean_score"), "exactly 1", "claims[0].reported"),
     "number_on_a_direction": (GOOD.replace(P, "params: {systems: [B], expect: {xnli: up}}").replace("name: mean_gain", "name: direction_per_task"), "for a size, use mean_gain", "claims[0].reported"),
+    "duplicate_key": (GOOD.replace("year: 2020", "year: 2020\n  year: 2021"), "key 'year' appears twice", None),
+    "own_baseline": (GOOD.replace(P, "params: {system: B, baseline: B, tasks: [xnli]}"), "is its own baseline", "claims[0].derivation.params"),
+    "better_and_worse": (GOOD.replace(P, "params: {better: [B, C], worse: [C]}").replace("name: mean_gain", "name: mean_better").replace('reported: ["1.0"]', "reported: []"), "'C' is both better and worse", "claims[0].derivation.params"),
+    "expected_outside_candidates": (GOOD.replace(P, "params: {expected: [B], candidates: [C, D]}").replace("name: mean_gain", "name: top_k_gains"), "not among the candidates", "claims[0].derivation.params"),
+    "superseded_by_itself": (GOOD.replace("location: {section: Results}", "location: {section: Results}\n    superseded_by: 1234.5678/gain"), "must name another claim of the same paper", "superseded_by"),
     "fact_number_disagrees": (GOOD.replace(P, "params: {key: languages, expect: 40}").replace("name: mean_gain", "name: fact").replace('reported: ["1.0"]', 'reported: ["12"]'), "states 12, but its fact check expects 40", "claims[0].reported"),
     "more_numbers_than_top_k": (GOOD.replace(P, "params: {expected: [B], candidates: [B, C], tasks: [xnli]}").replace("name: mean_gain", "name: top_k_gains").replace('reported: ["1.0"]', 'reported: ["1.0", "0.5"]'), "0 to 1", "claims[0].reported"),
     # a statement no readable source carries says what was looked for, and quotes no source

@@ -53,6 +53,12 @@ class GainParams(_OverTasks):
     system: str = Field(description="the system whose gain is meant")
     baseline: str = Field(None, description='the system the gain is measured against; default "XLM-R"')  # type: ignore[assignment]
 
+    @model_validator(mode="after")
+    def _not_itself(self):
+        if self.system == (self.baseline or "XLM-R"):
+            raise ValueError(f"the system {self.system!r} is its own baseline: its gain is zero by construction")
+        return self
+
 
 class TopKParams(_OverTasks):
     expected: Names = Field(min_length=1, description="the systems claimed to have the largest gains, in order")
@@ -66,12 +72,22 @@ class TopKParams(_OverTasks):
     def _distinct(self):
         _nonempty_unique(self.expected, "expected")
         _nonempty_unique(self.candidates, "candidates")
+        outside = [e for e in self.expected if e not in self.candidates]
+        if outside:
+            raise ValueError(f"expected {', '.join(map(repr, outside))} not among the candidates they are ranked in")
         return self
 
 
 class BetterParams(_OverTasks):
     better: Names = Field(min_length=1, description="systems claimed to score higher on average")
     worse: Names = Field(min_length=1, description="systems claimed to score lower on average")
+
+    @model_validator(mode="after")
+    def _apart(self):
+        both = [b for b in self.better if b in self.worse]
+        if both:
+            raise ValueError(f"{', '.join(map(repr, both))} is both better and worse")
+        return self
 
 
 class DirectionParams(_Params):

@@ -20,7 +20,22 @@ from claimcheck.errors import RegistryError, UnknownClaimError
 
 BUNDLED_PAPERS = Path(__file__).parent / "papers"
 # libyaml's C loader when PyYAML was built with it (same safe semantics, ~10x faster).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, refusing a key given twice in one mapping (YAML would keep the last silently:
+    a second ``year:`` or ``reported:`` would replace the first unseen)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"key {key!r} appears twice in one mapping",
+                                                            key_node.start_mark)
+                seen.add(key)
+            except TypeError:  # an unhashable key: the base loader names that problem
+                break
+        return super().construct_mapping(node, deep)
 
 
 @dataclass(frozen=True)
@@ -189,6 +204,9 @@ def build_registry(
             raise RegistryError(
                 f"superseded_by {claim.superseded_by!r} names no claim", path=str(origin[cid]), field="superseded_by"
             )
+        if claim.superseded_by and (claim.superseded_by == cid or claims[claim.superseded_by].paper_id != claim.paper_id):
+            raise RegistryError(f"superseded_by {claim.superseded_by!r} must name another claim of the same paper "
+                                "(a later version's statement)", path=str(origin[cid]), field="superseded_by")
     return Registry(papers=papers, claims=claims, files=origin)
 
 
