@@ -312,3 +312,15 @@ def test_a_margin_that_touches_zero_is_judged_alike_whatever_the_float_noise():
     claims = [make_claim("mean_better", {"better": [x], "worse": [y], "tasks": ["xnli"], "split": "dev"}, kind="comparison",
                          cid=f"9999.00001/{x.lower()}{y.lower()}") for x, y in (("A", "B"), ("C", "D"))]
     assert [c.source.verdict for c in verify(make_registry(make_paper(cells), claims), []).claims] == ["consistent"] * 2
+
+
+def test_a_verdict_that_needs_a_low_reliability_cell_is_shown_but_not_decisive():
+    sources = [{"id": "tab", "title": "Table 1", "locator": "Table 1", "reliability": "primary"},
+               {"id": "blog", "title": "a summary", "locator": "web", "reliability": "low"}]
+    cells = [cell("A", "xnli", "70.0"), cell("B", "xnli", "71.0", source="blog")]
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["5.0"])
+    (v,) = verify(make_registry(make_paper(cells, sources=sources), [claim]), []).claims
+    assert v.source.verdict == "not_derivable" and v.overall == "unverified", v.source
+    assert "would be inconsistent" in v.source.summary and "B/xnli" in v.source.summary and "never decide alone" in v.source.summary
+    reliable = [cell("A", "xnli", "70.0"), cell("B", "xnli", "71.0")]  # the same number from the table decides
+    assert verify(make_registry(make_paper(reliable, sources=sources), [claim]), []).claims[0].source.verdict == "inconsistent"

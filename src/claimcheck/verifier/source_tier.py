@@ -218,7 +218,15 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             spans.append(Span(label=f"{lab} ({label})", lo=iv.lo, hi=iv.hi, role="derived"))
         if derived.margin is not None:
             spans.append(Span(label=f"order margin ({label})", lo=derived.margin.lo, hi=derived.margin.hi, role="derived"))
-    decisive = [v for v in views if v.verdict is not SourceVerdict.not_derivable]
+    derivable = [v for v in views if v.verdict is not SourceVerdict.not_derivable]
+    # a view that needs a low-reliability cell is shown, never decisive on its own (models.Reliability)
+    decisive = [v for v in derivable if not any(c.reliability == _LOW for c in v.cells)]
+    if derivable and not decisive:
+        first = derivable[0]
+        weak = sorted({f"{c.system}/{c.task}" for c in first.cells if c.reliability == _LOW})
+        summary = (f"not derivable from reliable sources: it would be {first.verdict.value} under {first.label}, "
+                   f"but only with low-reliability cells ({', '.join(weak)}), which never decide alone")
+        return TierResult(verdict=SourceVerdict.not_derivable.value, summary=summary, lines=first.lines, views=views, spans=spans)
     if decisive:
         first = decisive[0]
         others = {v.verdict for v in decisive}
