@@ -52,6 +52,15 @@ def test_markdown_pipe_table_in_another_column_order():
     assert [(x.text, x.verified, x.confidence) for x in r.rows] == [(ROW_MULTITASK, True, 0.25), (ROW_XTREME, True, 0.33), (ROW_SOTA, None, 0.23)]
 
 
+def test_verified_column_written_as_a_word_is_not_read_as_a_count():
+    # "…of 5.4<TAB>verified" and "…top 3<TAB>verified" are cells of a row, not "4 (or 3) verified"
+    rows = ((ROW_XTREME, "verified", "0.33"), ("SQuAD is among the top 3", "verified", "0.4"), (ROW_MULTITASK, "unverified", "0.2"))
+    for markdown in (True, False):
+        r = parse_synthesis(make_report(rows, verified=2, markdown=markdown))
+        assert [x.verified for x in r.rows] == [True, True, False]
+        assert (r.claims_extracted, r.claims_verified) == (3, 2)
+
+
 def test_escaped_pipe_inside_a_markdown_cell():
     text = make_report([("A \\| B claim text.", "yes", "40%")], header="| Claim | Verified | Confidence |\n|---|---|---|",
                        row_format=lambda r: f"| {r[0]} | {r[1]} | {r[2]} |")  # fmt: skip

@@ -85,8 +85,9 @@ _RETRIEVED = re.compile(
     r"retrieved\s+(\d[\d,]*)\s+(?:papers|sources|documents|articles)",
     re.I,
 )
-_EXTRACTED = re.compile(r"(\d[\d,]*)\s+claims?\s+(?:were\s+)?extracted", re.I)
-_VERIFIED = re.compile(r"(\d[\d,]*)\s+(?:claims?\s+)?(?:were\s+)?(?:independently\s+)?verified", re.I)
+_EXTRACTED = re.compile(r"(?<![\w.,])(\d[\d,]*)\s+claims?\s+(?:were\s+)?extracted", re.I)
+# a whole number ("…of 5.4 verified" in a flattened row is not "4 verified")
+_VERIFIED = re.compile(r"(?<![\w.,])(\d[\d,]*)\s+(?:claims?\s+)?(?:were\s+)?(?:independently\s+)?verified", re.I)
 _QUALITY = re.compile(r"quality(?:\s+review)?\s+score(?:\s+of)?\s*:?\s*(\d{1,3}(?:\.\d+)?)(?:\s*/\s*(\d{1,3}(?:\.\d+)?))?", re.I)
 _URL = re.compile(r"https?://[^\s<>()\[\]\"']+", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z][a-z.-]*/\d{7}))(v\d+)?", re.I)
@@ -193,16 +194,19 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
         question = q_body[0].strip() if q_body else ""
     question = re.sub(r"\?\s*\.$", "?", question).strip()[:2000]
 
-    retrieved = [n for m in _RETRIEVED.finditer(joined) for g in m.groups() if g and (n := _int(g)) is not None]
-    extracted = [n for m in _EXTRACTED.finditer(joined) if (n := _int(m.group(1))) is not None]
-    verified = [n for m in _VERIFIED.finditer(joined) if (n := _int(m.group(1))) is not None]
-    qm = _QUALITY.search(joined)
-    quality = float(qm.group(1)) if qm else None
-    scale = float(qm.group(2)) if qm and qm.group(2) else None
-
     # Claims table: the section named like "claims", else the whole text (a header row is required then).
     claim_body = body(lambda n: "claim" in n)
     table = parse_claims_table(claim_body if claim_body else [(j + 1, l) for j, l in enumerate(lines)], notes, in_section=bool(claim_body))
+
+    # The stated counts are read from the prose only: a row's cells ("…of 5.4<TAB>verified") are no count.
+    row_lines = {r.line for r in table.rows}
+    prose = "\n".join(l for j, l in enumerate(lines) if j + 1 not in row_lines)
+    retrieved = [n for m in _RETRIEVED.finditer(prose) for g in m.groups() if g and (n := _int(g)) is not None]
+    extracted = [n for m in _EXTRACTED.finditer(prose) if (n := _int(m.group(1))) is not None]
+    verified = [n for m in _VERIFIED.finditer(prose) if (n := _int(m.group(1))) is not None]
+    qm = _QUALITY.search(prose)
+    quality = float(qm.group(1)) if qm else None
+    scale = float(qm.group(2)) if qm and qm.group(2) else None
 
     ref_lines = body(lambda n: n in ("references", "bibliography", "sources"))
     if not ref_lines and not any(n in ("references", "bibliography", "sources") for n, _ in sections):
