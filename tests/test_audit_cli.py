@@ -23,7 +23,7 @@ def reports(tmp_path):
     folder = tmp_path / "reports"
     folder.mkdir()
     (folder / "a.md").write_text(make_report([(ROW_MULTITASK, "✓", "0.25"), (ROW_SOTA, "✓", "0.23")]), encoding="utf-8")
-    (folder / "b.txt").write_text(make_report([(ROW_MULTITASK, "✓", "0.26"), (ROW_XTREME, "✓", "0.33")], markdown=False), encoding="utf-8")
+    (folder / "b.txt").write_text(make_report([(ROW_MULTITASK, "✓", "0.46"), (ROW_XTREME, "✓", "0.33")], markdown=False), encoding="utf-8")
     (folder / "notes.csv").write_text("not a report", encoding="utf-8")  # ignored: not a report suffix
     return folder
 
@@ -47,7 +47,7 @@ def test_folder_all_in_one_markdown_to_file(reports, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "## Across 2 reports" in text and "## Scorecard: a.md" in text and "## Scorecard: b.txt" in text
     assert "notes.csv" not in text
-    assert "a.md: 0.25; b.txt: 0.26" in text  # same sentence, different confidence
+    assert "a.md: 0.25; b.txt: 0.46" in text  # same sentence, different confidence
 
 
 def test_json_is_valid_and_has_the_aggregate_only_when_all_in_one(reports):

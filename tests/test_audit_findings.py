@@ -208,18 +208,28 @@ def test_consistent_counts_pass(registry, bib):
 
 def test_same_sentence_different_confidence_across_reports(registry, bib):
     a = parse_synthesis(make_report([(ROW_MULTITASK, "✓", "0.25"), (ROW_XTREME, "✓", "0.33")]), label="a.md")
-    b = parse_synthesis(make_report([(ROW_MULTITASK, "✓", "0.26"), (ROW_XTREME, "✓", "0.33")]), label="b.md")
+    b = parse_synthesis(make_report([(ROW_MULTITASK, "✓", "0.60"), (ROW_XTREME, "✓", "0.33")]), label="b.md")
     result = audit_reports([a, b], registry, VERDICTS, bib)
     (spread,) = result.aggregate.spreads
     assert spread.key == "2005.13013/multitask-gain" and spread.same_text
-    assert spread.values == {"a.md": [0.25], "b.md": [0.26]}
+    assert spread.values == {"a.md": [0.25], "b.md": [0.6]}
     for card in result.scorecards:
         (f,) = codes(card, "confidence_spread")
-        assert "0.25" in f.message and "0.26" in f.message
+        assert "0.25" in f.message and "0.60" in f.message
     recurring = {c.claim_id: c for c in result.aggregate.claims}
     assert recurring["2005.13013/multitask-gain"].reports == ["a.md", "b.md"]
     assert recurring["2005.13013/multitask-gain"].verdict.overall == "unverified"
     assert result.aggregate.finding_counts["confidence_spread"] == 2
+
+
+@pytest.mark.parametrize(("low", "high", "spread"), [("0.32", "0.33", False), ("0.25", "0.35", False), ("0.25", "0.36", True)])
+def test_a_confidence_spread_must_exceed_the_tolerance(registry, bib, low, high, spread):
+    """A hundredth of difference is the syntheses' jitter, not a disagreement (SPREAD_TOLERANCE, 0.1)."""
+    a = parse_synthesis(make_report([(ROW_MULTITASK, "✓", low)]), label="a.md")
+    b = parse_synthesis(make_report([(ROW_MULTITASK, "✓", high)]), label="b.md")
+    result = audit_reports([a, b], registry, VERDICTS, bib)
+    assert bool(result.aggregate.spreads) is spread
+    assert all(bool(codes(card, "confidence_spread")) is spread for card in result.scorecards)
 
 
 def test_audit_without_verdicts_or_claims_still_reports(tmp_path, bib):

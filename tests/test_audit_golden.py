@@ -43,7 +43,7 @@ def result(tmp_path):
         references=("http://arxiv.org/abs/2005.13013v2", "http://arxiv.org/abs/2310.10378v5", "http://arxiv.org/abs/2012.08743v2"),
     )
     b = make_report(
-        [(ROW_MULTITASK_WRONG, "✓", "0.26"), (ROW_MULTITASK, "✓", "0.26"), (ROW_XTREME, "✓", "0.90")],
+        [(ROW_MULTITASK_WRONG, "✓", "0.46"), (ROW_MULTITASK, "✓", "0.46"), (ROW_XTREME, "✓", "0.90")],
         markdown=False,
         header="Confidence\tClaim\tVerified",
         row_format=lambda r: f"{r[2]}\t{r[0]}\t{r[1]}",

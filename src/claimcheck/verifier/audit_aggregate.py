@@ -1,5 +1,8 @@
 """Across reports: the confidence one claim (or one identical sentence) gets in different rows and
 reports, and the canonical claims that recur, with their verdicts. Pure.
+
+Confidences that differ by ``SPREAD_TOLERANCE`` or less (0.32 vs 0.33) are not a spread: the
+syntheses jitter by a hundredth from run to run, and flagging that would bury the real findings.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from pathlib import PurePath
 from claimcheck.claims.registry import Registry
 from claimcheck.verifier.audit_models import Aggregate, ConfidenceSpread, Finding, RecurringClaim, Scorecard, VerdictView
 from claimcheck.verifier.claim_match import normalise
+
+SPREAD_TOLERANCE = 0.1  # a spread is reported only when the highest and lowest confidence differ by more
 
 
 def confidence_spreads(cards: Sequence[Scorecard], registry: Registry) -> list[ConfidenceSpread]:
@@ -27,8 +32,8 @@ def confidence_spreads(cards: Sequence[Scorecard], registry: Registry) -> list[C
             labels.setdefault(key, registry.claims[r.claim_id].statement if r.claim_id else r.row.text)
     spreads = []
     for key, per_report in groups.items():
-        values = {v for vs in per_report.values() for v in vs}
-        if len(values) > 1:
+        values = [v for vs in per_report.values() for v in vs]
+        if round(max(values) - min(values), 9) > SPREAD_TOLERANCE:
             spreads.append(ConfidenceSpread(key=key, label=labels[key], same_text=len(texts[key]) == 1,
                                             values={k: sorted(v) for k, v in sorted(per_report.items())}))
     return sorted(spreads, key=lambda s: s.key)
