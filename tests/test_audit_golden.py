@@ -93,3 +93,21 @@ def test_html_scorecard_escapes_report_text(tmp_path):
     html = render_audit_html(res, all_in_one=True)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'id="aggregate"' in html and 'id="report-evil-md"' in html
+
+
+def test_markdown_scorecard_escapes_report_text(tmp_path):
+    """Title, question, claim text and references come from the synthesis raw: like the verify
+    report.md, the Markdown scorecard backslashes "<" (and Markdown punctuation) so no tag survives."""
+    import re
+
+    report = parse_synthesis(make_report(
+        [('Multi-task <b>training</b> on all 9 tasks performs best, improving by 8.7 points. <script>alert(2)</script>', "✓", "0.2"),
+         ("An unmatched row with an image <img src=x onerror=alert(5)> in it.", "<i>", "0.3")],
+        title='<script>alert("title")</script> A synthesis', question="<img src=x onerror=alert(1)> Does it help?",
+        references=("http://arxiv.org/abs/2005.13013v2", 'javascript:alert(3)> "<svg onload=alert(4)>'),
+    ), label="evil.md")  # fmt: skip
+    res = audit_reports([report, report.model_copy(update={"label": "evil2.md"})], toy_registry(tmp_path), VERDICTS, load_bibliography())
+    md = render_audit_markdown(res, all_in_one=True)
+    assert not re.search(r"(?<!\\)<\s*/?\s*(?:script|img|svg|b|i)\b", md, re.I), md
+    for shown in (r"\<script>alert(2)\</script>", r"\<img src=x onerror=alert(1)>", r"\<svg onload=alert(4)>", r'\<script>alert("title")'):
+        assert shown in md

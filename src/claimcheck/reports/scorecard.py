@@ -3,7 +3,9 @@
 ``render_scorecard_*`` render one report's scorecard; ``render_audit_*`` render a whole audit
 (every scorecard, and with ``all_in_one`` the cross-report aggregate). The HTML page is in
 ``scorecard_html.py``. Report labels are shown by file name only, so output does not depend on
-where the files lie.
+where the files lie. Markdown escapes every string that came from a report or the registry the way
+the verification report does (``markdown.md_text``), so a synthesis carrying ``<script>`` or
+``<img onerror=...>`` shows it as text.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import PurePath
 
+from claimcheck.reports.markdown import md_code, md_text
 from claimcheck.verifier.audit_models import AuditResult, ReferenceAudit, RowAudit, Scorecard
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -168,43 +171,44 @@ def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> s
 
 
 def _md(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """Report or registry text as one escaped line of Markdown (no tag, link or emphasis survives)."""
+    return md_text(" ".join(text.split()))
 
 
 def render_scorecard_markdown(card: Scorecard, *, level: int = 2) -> str:
     h = "#" * level
     r, a, q = card.report, card.attribution, card.question
     out = [f"{h} Scorecard: {_md(short(r.label))}", ""]
-    out += [f"- **Title:** {_md(r.title or '(none found)')}" + (f" ({r.date})" if r.date else "")]
+    out += [f"- **Title:** {_md(r.title or '(none found)')}" + (f" ({_md(r.date)})" if r.date else "")]
     out += [f"- **Examines:** {_md(r.examined_paper or '(not stated)')}" + (f" → {_md(a.examined_label)}" if a.examined_label else " → not identified")]
     out += [f"- **Question:** {_md(r.research_question or '(not stated)')}", f"- **States:** {stated(card)}", f"- **Audit:** {headline(card)}", ""]
     out += [f"{h}# Claims", "", "| # | tick | conf | canonical claim | match | registry verdict | flags | row text |", "|---|---|---|---|---|---|---|---|"]
     for x in card.rows:
         if x.claim_id:
-            claim = f"`{x.claim_id}`"
+            claim = md_code(x.claim_id)
         else:
-            claim = f"unknown (nearest `{x.best.claim_id}`)" if x.best else "unknown"
+            claim = f"unknown (nearest {md_code(x.best.claim_id)})" if x.best else "unknown"
         match = f"{x.best.score:.2f} {x.method}".strip() if x.best else "–"
-        out.append(f"| {x.row.number} | {tick(x)} | {conf(x)} | {claim} | {_md(match)} | {_md(verdict_text(x))} | {', '.join(row_flags(x))} | {_md(x.row.text)} |")
+        out.append(f"| {x.row.number} | {_md(tick(x))} | {_md(conf(x))} | {claim} | {_md(match)} | {_md(verdict_text(x))} | {_md(', '.join(row_flags(x)))} | {_md(x.row.text)} |")
     out += ["", f"{h}# Attribution", ""]
     cited = {True: "yes", False: "**no**", None: "unknown (paper not identified)"}[a.examined_in_references]
     version = f" (cited {a.examined_cited_version}; registry pins {a.pinned_version})" if a.examined_cited_version and a.pinned_version else ""
     out += [f"Examined paper in the reference list: {cited}{version}", "", "| reference | identified as | listed claims it holds |", "|---|---|---|"]
     for ref in a.references:
-        holds = ", ".join(f"`{c}`" for c in ref.claims) if ref.claims else ("not checked" if ref.status == "not arXiv" else "**none**")
-        ident = f"arXiv {ref.arxiv_id}{ref.cited_version or ''}" if ref.arxiv_id else _md(ref.text)
+        holds = ", ".join(md_code(c) for c in ref.claims) if ref.claims else ("not checked" if ref.status == "not arXiv" else "**none**")
+        ident = _md(f"arXiv {ref.arxiv_id}{ref.cited_version or ''}" if ref.arxiv_id else ref.text)
         topic = f" — {ref.topic}" if ref.topic else ""
         out.append(f"| {ident} | {_md(ref.label + topic)} | {holds} |")
     out += ["", f"{h}# Research question: {q.verdict}", "", _md(q.message), ""]
     for f in q.facets:
         where = f"row{'s' if len(f.rows) > 1 else ''} {', '.join(map(str, f.rows))}" if f.rows else "no listed claim"
-        out.append(f"- {'✓' if f.rows else '✗'} {f.label}{'' if f.core else ' (context)'}: {where}" + (f" — {_md(f.note)}" if f.note else ""))
+        out.append(f"- {'✓' if f.rows else '✗'} {_md(f.label)}{'' if f.core else ' (context)'}: {where}" + (f" — {_md(f.note)}" if f.note else ""))
     out += ["", f"{h}# Internal consistency", "", "| check | stated | found | |", "|---|---|---|---|"]
     for c in card.checks:
-        out.append(f"| {c.name} | {c.stated} | {c.observed} | {'ok' if c.ok else '**inconsistent**'} |")
+        out.append(f"| {_md(c.name)} | {_md(c.stated)} | {_md(c.observed)} | {'ok' if c.ok else '**inconsistent**'} |")
     for s in card.spreads:
         vals = "; ".join(f"{_md(short(k))}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
-        out.append(f"| confidence of `{_md(s.key)}`{' (same sentence)' if s.same_text else ''} | {vals} | | **differs** |")
+        out.append(f"| confidence of {md_code(s.key)}{' (same sentence)' if s.same_text else ''} | {vals} | | **differs** |")
     out += ["", f"{h}# Findings", ""]
     out += [f"- **{f.severity}** ({f.code}): {_md(f.message)}" for f in sorted_findings(card)]
     return "\n".join(out) + "\n"
@@ -220,18 +224,18 @@ def render_aggregate_markdown(result: AuditResult, *, level: int = 2) -> str:
     for c in agg.claims:
         verdict = f"{c.verdict.overall} (source {c.verdict.source})" if c.verdict else "not verified"
         verdict += "" if c.located else "; not located in the paper"
-        out.append(f"| `{c.claim_id}` | {len(c.reports)} | {c.ticked}/{c.rows} | {', '.join(f'{v:.2f}' for v in c.confidences) or '–'} | {verdict} |")
+        out.append(f"| {md_code(c.claim_id)} | {len(c.reports)} | {c.ticked}/{c.rows} | {', '.join(f'{v:.2f}' for v in c.confidences) or '–'} | {verdict} |")
     if agg.spreads:
         out += ["", "Same claim, different confidence:", ""]
         for s in agg.spreads:
             vals = "; ".join(f"{_md(short(k))}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
-            out.append(f"- `{_md(s.key)}`{' (same sentence)' if s.same_text else ''}: {vals}")
+            out.append(f"- {md_code(s.key)}{' (same sentence)' if s.same_text else ''}: {vals}")
     out += ["", "Findings over all reports (how many findings; one may cover several rows): " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items())]
     return "\n".join(out) + "\n"
 
 
 def render_audit_markdown(result: AuditResult, *, all_in_one: bool = False, title: str = "claimcheck audit of synthesis reports") -> str:
-    parts = [f"# {title}", "", f"Registry: {result.registry_claims} claims. Verdicts: {result.verdicts_from or 'from the verifier'}.", ""]
+    parts = [f"# {_md(title)}", "", f"Registry: {result.registry_claims} claims. Verdicts: {_md(result.verdicts_from or 'from the verifier')}.", ""]
     if result.problems:
         parts += ["Inputs that could not be audited:", ""] + [f"- {_md(short(p.path))}: {_md(p.message)}" for p in result.problems] + [""]
     if all_in_one:
