@@ -124,6 +124,19 @@ def test_strict_exits_1_only_on_an_error_level_finding(reports, tmp_path):
     assert run(clean, "--strict").exit_code == 0
 
 
+def test_strict_fails_alike_on_a_hard_wrapped_introduction(reports, tmp_path):
+    """The wrapped "This paper examines" paragraph still names the paper, so the misattribution of the
+    state-of-the-art row is still found (and --strict still fails)."""
+    import textwrap
+
+    lines = (reports / "a.md").read_text(encoding="utf-8").split("\n")
+    wrapped = tmp_path / "wrapped.md"
+    wrapped.write_text("\n".join(textwrap.fill(l, 78) if l.startswith("This paper examines") else l for l in lines), encoding="utf-8")
+    res = run(wrapped, "--strict")
+    assert res.exit_code == 1, res.output
+    assert "not identified" not in res.output and "Conneau et al. 2020" in res.output
+
+
 def test_out_into_an_existing_folder_or_an_unwritable_place(reports, tmp_path):
     folder = tmp_path / "cards"
     folder.mkdir()

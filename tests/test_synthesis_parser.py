@@ -61,6 +61,34 @@ def test_verified_column_written_as_a_word_is_not_read_as_a_count():
         assert (r.claims_extracted, r.claims_verified) == (3, 2)
 
 
+def _wrap_line(text: str, starts: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.fill(l, width) if l.startswith(starts) else l for l in text.split("\n"))
+
+
+@pytest.mark.parametrize("width", [78, 30])
+@pytest.mark.parametrize("markdown", [True, False])
+def test_hard_wrapped_header_paragraph_is_read_whole(width, markdown):
+    """Markdown and PDF text wrap the introduction: "This paper examines" and the research question
+    are read across the lines of their paragraph (hyphen breaks such as "Cross-" / "Lingual" too)."""
+    one_line = parse_synthesis(make_report(ROWS, markdown=markdown))
+    wrapped = parse_synthesis(_wrap_line(make_report(ROWS, markdown=markdown), "This paper examines", width))
+    assert wrapped.examined_paper == one_line.examined_paper == "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+    assert wrapped.research_question == one_line.research_question
+    assert wrapped.research_question.startswith("What is the impact") and wrapped.research_question.endswith("on XTREME-R scores?")
+    assert [x.text for x in wrapped.rows] == [x.text for x in one_line.rows] and wrapped.notes == one_line.notes
+
+
+def test_question_stops_at_its_question_mark_and_a_wrapped_plain_title_is_whole():
+    text = make_report(ROWS, markdown=False, title="A long synthesis title that a plain-text export wraps at thirty columns")
+    text = _wrap_line(_wrap_line(text, "A long synthesis", 30), "This paper examines", 78)
+    text = text.replace("on XTREME-R scores?.", "on XTREME-R scores? It was answered from 11 papers.")
+    r = parse_synthesis(text)
+    assert r.title == "A long synthesis title that a plain-text export wraps at thirty columns"
+    assert r.research_question.endswith("on XTREME-R scores?")
+
+
 def test_escaped_pipe_inside_a_markdown_cell():
     text = make_report([("A \\| B claim text.", "yes", "40%")], header="| Claim | Verified | Confidence |\n|---|---|---|",
                        row_format=lambda r: f"| {r[0]} | {r[1]} | {r[2]} |")  # fmt: skip

@@ -119,6 +119,32 @@ def _strip_md(text: str) -> str:
     return text.strip().lstrip("#").strip().strip("*_").strip()
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s|\[\d+\]|\d{1,3}[.)]\s)")
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """(index of the first line, text on one line) of each prose paragraph: the lines between blank
+    lines, headings, table rows and list items, so a hard-wrapped "This paper examines: ..." reads as
+    one line. A break after a word's hyphen ("Zero-" / "Shot") is joined without a space."""
+    out: list[tuple[int, str]] = []
+    start, text = -1, ""
+    for i, line in enumerate(lines):
+        cur = line.strip()
+        breaks = not cur or bool(_heading(line)) or "\t" in line or cur.startswith("|")
+        if breaks or _LIST_ITEM.match(line):  # a list item opens a paragraph of its own
+            if text:
+                out.append((start, text))
+            start, text = (-1, "") if breaks else (i, cur)
+        elif not text:
+            start, text = i, cur
+        elif len(text) < MAX_LINE_CHARS:
+            glue = "" if len(text) > 1 and text[-1] == "-" and text[-2].isalpha() and cur[:1].isalpha() else " "
+            text = (text + glue + cur)[:MAX_LINE_CHARS]
+    if text:
+        out.append((start, text))
+    return out
+
+
 def _parse_references(lines: list[tuple[int, str]], notes: list[str]) -> list[Reference]:
     refs: list[Reference] = []
     for lineno, raw in lines:
@@ -169,10 +195,15 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
                 return [(j + 1, lines[j]) for j in range(start + 1, end)]
         return []
 
+    paragraphs = _paragraphs(lines)
     nonempty = [(i, l) for i, l in enumerate(lines) if l.strip()]
     title = ""
-    for _, l in nonempty[:5]:
+    for i, l in nonempty[:5]:
         if not _heading(l) and not _DATE.fullmatch(l.strip()):
+            # a plain-text title may be wrapped; a Markdown heading is one line, and PDF text has no blank
+            # line to end a paragraph (the title would run into the byline)
+            if fmt != "pdf" and not l.lstrip().startswith("#"):
+                l = next((p for j, p in paragraphs if j == i), l)
             title = _strip_md(l)[:500]
             break
     date = ""
@@ -182,16 +213,19 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
             date = m.group(0)
             break
 
-    joined = "\n".join(lines)
-    m = _EXAMINES.search(joined)
+    # Header fields are read per paragraph, so a hard-wrapped one (Markdown, PDF text) is read whole.
+    prose_paragraphs = "\n".join(p for _, p in paragraphs)
+    m = _EXAMINES.search(prose_paragraphs)
     examined = m.group(1).strip().rstrip(".").strip() if m else ""
     question = ""
-    m = _QUESTION.search(joined)
+    m = _QUESTION.search(prose_paragraphs)
     if m:
         question = m.group(1).strip()
     else:
-        q_body = [l for _, l in body(lambda n: n == "research question") if l.strip()]
+        q_body = [p for _, p in _paragraphs([l for _, l in body(lambda n: n == "research question")])]
         question = q_body[0].strip() if q_body else ""
+    # the question ends at its question mark (PDF text may run on into the next paragraph)
+    question = re.sub(r"^(.*?\?)(?:[\s.].*)?$", r"\1", question, flags=re.S)
     question = re.sub(r"\?\s*\.$", "?", question).strip()[:2000]
 
     # Claims table: the section named like "claims", else the whole text (a header row is required then).
