@@ -65,6 +65,17 @@ def test_number_mismatch_is_flagged(registry, bib):
     assert any("number differs" in r for r in row.tick_reasons)
 
 
+@pytest.mark.parametrize(("written", "flagged"), [("8.66", False), ("8.749", False), ("8.7", False), ("8.8", True), ("8.64", True)])
+def test_number_mismatch_follows_the_interval_rule(registry, bib, written, flagged):
+    """"8.7" stands for [8.65, 8.75]: a row number whose written interval meets it is the same number;
+    "8.8" only touches it at 8.75 and is another."""
+    card = card_for(registry, bib, [(ROW_MULTITASK.replace("8.7", written), "✓", "0.9")])
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/multitask-gain"
+    assert row.number_mismatch is flagged and bool(codes(card, "number_mismatch")) is flagged
+    assert row.differing_numbers == ([written] if flagged else [])
+
+
 def test_superseded_version_is_flagged(registry, bib):
     card = card_for(registry, bib, [(ROW_XTREME_V1, "✓", "0.3")])
     row = card.rows[0]
@@ -96,6 +107,12 @@ def test_numbers_and_terms_helpers():
     assert term_share("intermediate-task training on nine tasks", ["intermediate tasks", "9"]) == 1.0
     assert term_share("improving by 8.7 points", ["7"]) == 0.0  # a number term does not match inside 8.7
     assert term_share("at least an order of magni", ["order of magnitude"], truncated=True) == 1.0
+    from claimcheck.verifier.claim_match import same_number, states_number
+
+    assert same_number("8.66", "8.7") and same_number("8.749", "8.7") and same_number("nine", "9")
+    assert not same_number("8.8", "8.7") and not same_number("12", "9") and not same_number("nine", "10")
+    assert states_number("7", "7.0") and states_number("8.66", "8.7") and not states_number("9", "8.7")  # a count is no 8.7
+    assert not same_number("9" * 400, "9") and not states_number("9" * 400, "9")  # overflows to inf: compared, not raised
 
 
 # --------------------------------------------------------------------------- 2. tick without evidence

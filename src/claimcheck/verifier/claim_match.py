@@ -2,7 +2,8 @@
 
 For each registry claim three shares are computed on the row:
 
-- ``numbers``: share of the claim's written numbers that the row states (7 == 7.0; "three" == 3);
+- ``numbers``: share of the claim's written numbers that the row states (7 == 7.0; "three" == 3;
+  "8.66" states an 8.7, a count "9" does not: ``states_number``);
 - ``terms``: share of the claim's ``key_terms`` found in the row (word-bounded, plural and hyphen
   tolerant: "intermediate tasks" matches "intermediate-task");
 - ``text``: the best ``difflib`` similarity to the statement or to a known quotation
@@ -20,12 +21,14 @@ Everything else is an unknown claim, shown with its nearest candidate.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.audit_models import MatchScore
+from claimcheck.verifier.intervals import Interval, decimals_of, written_interval
 
 MATCH_THRESHOLD = 0.5
 NEAR_VERBATIM = 0.9
@@ -66,8 +69,35 @@ def numbers_in(text: str) -> list[tuple[str, float, bool]]:
     return found
 
 
-def _value(written: str) -> float:
-    return float(written.strip().rstrip("%").replace("−", "-").lstrip("+"))
+def _interval(written: str) -> Interval:
+    """What a written number stands for: digits by statcheck's rule ("8.7": [8.65, 8.75]), a number
+    word exactly ("nine": 9)."""
+    w = written.strip().lstrip("+")
+    if w.isalpha():
+        return Interval.point(float(_WORDS[w.lower()]))
+    value = float(w.rstrip("%").replace("−", "-"))
+    return written_interval(w) if math.isfinite(value) else Interval.point(value)  # 400 digits overflow to inf
+
+
+def same_number(a: str, b: str) -> bool:
+    """Whether two written numbers can be the same value: their intervals share more than a bound
+    ("8.66" and "8.749" are an 8.7; "8.8" only touches it at 8.75 and is another number). An exact
+    number (a word) agrees with an interval that holds it."""
+    x, y = _interval(a), _interval(b)
+    lo, hi = max(x.lo, y.lo), min(x.hi, y.hi)
+    if x.width == 0 or y.width == 0:
+        return lo <= hi + 1e-9
+    return hi - lo > 1e-9
+
+
+def states_number(row_written: str, claim_written: str) -> bool:
+    """Whether the row states the claim's number: the same value (7 == 7.0), or a number at least as
+    precise that ``same_number`` accepts ("8.66" states 8.7; a count "9" does not)."""
+    row, claim = _interval(row_written), _interval(claim_written)
+    if abs(row.mid - claim.mid) < 1e-9:
+        return True
+    precise = row_written.strip().isalpha() or decimals_of(row_written) >= decimals_of(claim_written)
+    return precise and same_number(row_written, claim_written)
 
 
 def _digits(text: str) -> str:
@@ -106,10 +136,10 @@ def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> 
     return hits / len(terms)
 
 
-def number_share(row_values: set[float], reported: Sequence[str]) -> float | None:
+def number_share(row_numbers: Sequence[str], reported: Sequence[str]) -> float | None:
     if not reported:
         return None
-    return sum(1 for r in reported if _value(r) in row_values) / len(reported)
+    return sum(1 for r in reported if any(states_number(w, r) for w in row_numbers)) / len(reported)
 
 
 def text_similarity(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
@@ -137,8 +167,7 @@ def _combine(parts: dict[str, float | None]) -> float:
 def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScore, float, bool]:
     """(score with numbers, score without numbers, verbatim quotation) of one claim for one row."""
     row_norm = normalise(row_text)
-    values = {v for _, v, _ in numbers_in(row_text)}
-    nums = number_share(values, claim.reported)
+    nums = number_share([w for w, _, _ in numbers_in(row_text)], claim.reported)
     if nums is None and any(measure for _, _, measure in numbers_in(row_text)):
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
     if truncated and nums == 0.0 and not number_mismatch(row_text, claim):
@@ -155,14 +184,14 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
 
 def differing_numbers(row_text: str, claim: Claim) -> list[str]:
     """The measure-like numbers the row states in place of the claim's, as written; empty when the
-    claim's written numbers are all there (or the row states no measure of its own)."""
+    claim's written numbers are all there (or the row states no measure of its own). A row number
+    whose written interval meets a claim number's is no mismatch ("8.66" or "8.749" against "8.7")."""
     if not claim.reported:
         return []
     row = numbers_in(row_text)
-    reported = {_value(r) for r in claim.reported}
-    if not reported - {v for _, v, _ in row}:
+    if all(any(states_number(w, r) for w, _, _ in row) for r in claim.reported):
         return []
-    return list(dict.fromkeys(w for w, v, measure in row if measure and v not in reported))
+    return list(dict.fromkeys(w for w, _, measure in row if measure and not any(same_number(w, r) for r in claim.reported)))
 
 
 def number_mismatch(row_text: str, claim: Claim) -> bool:
