@@ -16,6 +16,8 @@ except ImportError:  # tests/ imported as a package
 from claimcheck.sources.bibliography import load_bibliography
 from claimcheck.sources.synthesis import parse_synthesis
 from claimcheck.verifier.audit import LOW_CONFIDENCE, audit_report, audit_reports
+from claimcheck.reports.scorecard import render_scorecard_markdown
+from claimcheck.verifier.audit_models import VerdictView
 from claimcheck.verifier.claim_match import MATCH_THRESHOLD, numbers_in, term_share
 
 
@@ -283,3 +285,130 @@ def test_a_claim_no_source_carries_is_flagged_and_its_number_mismatch_is_a_warni
     assert not any("nothing confirms" in r for r in nine.tick_reasons)
     agg = audit_reports([parse_synthesis(make_report([(ROW_MULTITASK_WRONG, "✓", "0.9")]), label="r.md")], registry, VERDICTS, bib).aggregate
     assert [(c.claim_id, c.located) for c in agg.claims] == [("2005.13013/multitask-gain", False)]
+
+
+# ----------------------------------------------------------------- 1b. rows that contradict their claim
+
+CONTRA_YAML = """
+paper:
+  id: "2005.13013"
+  version: v2
+  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+  authors: [Phang]
+  year: 2020
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+    - {id: guide, title: "the authors' guide", locator: "a README", reliability: secondary}
+  facts:
+    - {key: task_count, value: 9, source: abs}
+    - {key: encoder, value: XLM-R Large, source: guide}
+claims:
+  - id: 2005.13013/task-count
+    statement: "A fixed set of English intermediate tasks is used throughout the study."
+    kind: setup
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: fact, params: {key: task_count, expect: 9}}
+    key_terms: [English, intermediate tasks, fixed set]
+  - id: 2005.13013/encoder
+    statement: "Every run starts from the pretrained XLM-R Large model."
+    kind: setup
+    version: v2
+    located: false
+    location: {section: not located, note: "only the authors' guide names it"}
+    derivation: {name: fact, params: {key: encoder, expect: XLM-R Large}}
+    key_terms: [XLM-R, pretrained, starting point]
+  - id: 2005.13013/retrieval
+    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
+    kind: effect
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [BUCC, Tatoeba, retrieval]
+  - id: 2005.13013/xnli-flat
+    statement: "XNLI gains nothing from intermediate training."
+    kind: effect
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [XNLI, intermediate training]
+"""
+CONTRA_VERDICTS = {
+    "2005.13013/task-count": VerdictView(overall="supported", source="consistent", replication="not_run", summary="the abstract says nine"),
+    "2005.13013/encoder": VerdictView(overall="supported", source="consistent", replication="not_run", summary="the guide says XLM-R (large)"),
+    "2005.13013/retrieval": VerdictView(overall="inconclusive", source="not_derivable", replication="inconclusive", summary="cells missing"),
+    "2005.13013/xnli-flat": VerdictView(overall="inconclusive", source="not_derivable", replication="inconclusive", summary="cells missing"),
+}
+
+
+@pytest.fixture
+def contra_registry(tmp_path):
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "contra" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(CONTRA_YAML, encoding="utf-8")
+    return build_registry([(path, load_paper_file(path))])
+
+
+@pytest.mark.parametrize(("text", "claim", "code", "shown"), [
+    ("The study uses 12 English intermediate tasks, a fixed set.", "task-count", "number_mismatch", "12"),
+    ("The study uses a fixed set of ten English intermediate tasks.", "task-count", "number_mismatch", "ten"),
+    ("The study does not use a fixed set of nine English intermediate tasks.", "task-count", "negation_mismatch", "negates"),
+    ("Intermediate training brings no gains on the BUCC and Tatoeba sentence-retrieval targets.", "retrieval", "negation_mismatch", "negates"),
+    ("Intermediate training fails to help on the two retrieval targets, BUCC and Tatoeba.", "retrieval", "negation_mismatch", "negates"),
+    ("XNLI gains a lot from intermediate training.", "xnli-flat", "negation_mismatch", "the claim negates"),
+    ("We use the pretrained XLM-R Base model as the starting point of every run.", "encoder", "model_size_mismatch", "XLM-R Base"),
+])  # fmt: skip
+def test_a_row_that_contradicts_its_claim_is_flagged_and_fails_strict(contra_registry, bib, text, claim, code, shown):
+    card = card_for(contra_registry, bib, [(text, "✓", "0.9")], verdicts=CONTRA_VERDICTS)
+    row = card.rows[0]
+    assert row.claim_id == f"2005.13013/{claim}" and row.contradicts
+    (f,) = codes(card, code)
+    assert f.severity == "error" and shown in f.message  # located, or supported by the registry's check
+    assert row.tick_reasons  # a tick on a contradicting row lacks evidence
+    assert "contradicts" in render_scorecard_markdown(card) and "not this row" in render_audit_terminal_of(card)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("The study uses a fixed set of nine English intermediate tasks.", "task-count"),
+    ("The study uses a fixed set of 9 English intermediate tasks (see Table 3).", "task-count"),
+    ("Intermediate training brings large gains on BUCC and Tatoeba, the two retrieval targets that have no training data.", "retrieval"),
+    ("XNLI does not benefit from intermediate training.", "xnli-flat"),
+    ("Every run starts from the pretrained XLM-R (large) model, the best one at the time.", "encoder"),
+    ("XNLI, unlike TyDiQA, gains nothing from intermediate training; that is the only target it does not help.", "xnli-flat"),
+])  # fmt: skip
+def test_a_row_that_agrees_with_its_claim_is_not_flagged(contra_registry, bib, text, claim):
+    card = card_for(contra_registry, bib, [(text, "✓", "0.9")], verdicts=CONTRA_VERDICTS)
+    row = card.rows[0]
+    assert row.claim_id == f"2005.13013/{claim}"
+    assert not row.contradicts and not {f.code for f in card.findings} & {"number_mismatch", "negation_mismatch", "model_size_mismatch"}
+
+
+def test_a_cut_row_is_not_blamed_for_the_claims_negation(contra_registry, bib):
+    text = "TyDiQA improves with many intermediate tasks, and XNLI, the classic inference target, sees what happens with intermedi"
+    row = card_for(contra_registry, bib, [(text, "✓", "0.9")], verdicts=CONTRA_VERDICTS).rows[0]
+    assert row.row.truncated and row.claim_id == "2005.13013/xnli-flat" and not row.negation_mismatch
+
+
+def test_a_contradiction_of_an_unconfirmed_unlocated_claim_is_a_warning(contra_registry, bib):
+    verdicts = {**CONTRA_VERDICTS, "2005.13013/encoder": VerdictView(overall="unverified", source="not_derivable", replication="not_run", summary="-")}
+    card = card_for(contra_registry, bib, [("We use the pretrained XLM-R Base model as the starting point of every run.", "✓", "0.9")], verdicts=verdicts)
+    (f,) = codes(card, "model_size_mismatch")
+    assert f.severity == "warning"
+
+
+def render_audit_terminal_of(card):
+    from claimcheck.reports.scorecard import render_scorecard_terminal
+
+    return render_scorecard_terminal(card)
+
+
+def test_a_cut_row_with_another_count_is_matched_with_a_number_mismatch(registry, bib):
+    """The claim's number key terms ("nine") are left out of the number-blind score, so a row that
+    states another count still reaches its claim and is flagged, instead of being an unknown claim."""
+    card = card_for(registry, bib, [(ROW_NINE.replace("nine", "12"), "✓", "0.9")])
+    row = card.rows[0]
+    assert (row.claim_id, row.method) == ("2005.13013/nine-tasks", "key terms + text (numbers differ)")
+    (f,) = codes(card, "number_mismatch")
+    assert f.severity == "error" and f.message.startswith("row 1 states 12 where 2005.13013/nine-tasks reports Nine")

@@ -139,6 +139,13 @@ def test_confidence_jitter_is_no_spread_but_a_real_gap_is(result):
     assert by_seed == {"000": [0.28], "001": [0.27], "002": [0.15], "003": [0.16]}
 
 
+def test_no_seed_row_contradicts_its_claim(cards):
+    # the seeds quote their claims faithfully: "that have no training data", "the next one" and
+    # "(Phang et al., 2018)" are no negation or number of the claim
+    for key, card in cards.items():
+        assert not [f.message for f in card.findings if f.code in ("number_mismatch", "negation_mismatch", "model_size_mismatch")], key
+
+
 def test_aggregate_recurring_claims(result):
     recurring = {c.claim_id: c for c in result.aggregate.claims}
     assert len(recurring["2005.13013/multitask-gain"].reports) == 4

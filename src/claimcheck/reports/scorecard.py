@@ -37,7 +37,10 @@ def headline(card: Scorecard) -> str:
         f"{c['truncated']} truncated",
         f"{c['ticks_without_evidence']}/{c['ticked']} ticks without evidence",
     ]
-    for key, one, many in (("number_mismatch", "number mismatch", "number mismatches"), ("superseded", "quoting an old version", "quoting an old version"),
+    for key, one, many in (("number_mismatch", "number mismatch", "number mismatches"),
+                           ("negation_mismatch", "may state the opposite", "may state the opposite"),
+                           ("model_size_mismatch", "model size differs", "model sizes differ"),
+                           ("superseded", "quoting an old version", "quoting an old version"),
                            ("misattributed", "misattributed", "misattributed")):  # fmt: skip
         if c.get(key):
             parts.append(f"{c[key]} {one if c[key] == 1 else many}")
@@ -68,6 +71,10 @@ def row_flags(r: RowAudit) -> list[str]:
         flags.append("truncated")
     if r.number_mismatch:
         flags.append("number mismatch")
+    if r.negation_mismatch:
+        flags.append("may state the opposite")
+    if r.model_size_mismatch:
+        flags.append("model size differs")
     if r.superseded:
         flags.append(f"old version ({r.claim_version})")
     if r.status == "matched" and not r.claim_located:
@@ -91,10 +98,14 @@ def conf(r: RowAudit) -> str:
     return f"{r.row.confidence:.2f}" if r.row.confidence is not None else (r.row.confidence_text or "–")
 
 
+CONTRADICTED_NOTE = "of the registry claim, which this row contradicts"
+
+
 def verdict_text(r: RowAudit) -> str:
     if r.verdict is None:
         return "–" if r.status == "unknown" else "not verified"
-    return f"{r.verdict.overall} (source {r.verdict.source}, replication {r.verdict.replication})"
+    note = f"; {CONTRADICTED_NOTE}" if r.contradicts else ""
+    return f"{r.verdict.overall} (source {r.verdict.source}, replication {r.verdict.replication}{note})"
 
 
 def sorted_findings(card: Scorecard):
@@ -115,6 +126,7 @@ def render_scorecard_terminal(card: Scorecard) -> str:
         cid = x.claim_id or (f"? nearest {x.best.claim_id}" if x.best else "?")
         score = f"{x.best.score:.2f}" if x.best else "  –  "
         overall = x.verdict.overall if x.verdict else ("–" if x.status == "unknown" else "not verified")
+        overall += " (claim; not this row)" if x.verdict and x.contradicts else ""
         out.append(f"  {x.row.number:>2}  {tick(x):4} {conf(x):5} {_clip(cid, 44):44} {score:5}  {overall:24} {', '.join(row_flags(x))}")
         out.append(f"        \"{_clip(x.row.text, 100)}\"")
     out += ["", "attribution"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from claimcheck.reports.html import badge, render_page
-from claimcheck.reports.scorecard import conf, headline, row_flags, short, sorted_findings, stated, tick
+from claimcheck.reports.scorecard import CONTRADICTED_NOTE, conf, headline, row_flags, short, sorted_findings, stated, tick
 from claimcheck.verifier.audit_models import AuditResult, Scorecard
 
 _SEVERITY_TONE = {"error": "contradicted", "warning": "inconclusive", "info": "unverified"}
@@ -44,6 +44,7 @@ def render_scorecard_section(card: Scorecard) -> str:
             claim = f"unknown (nearest <code>{e(x.best.claim_id)}</code>)" if x.best else "unknown"
         match = f"{x.best.score:.2f} {e(x.method)}" if x.best else "–"
         verdict = badge(x.verdict.overall) + f' <span class="meta">source {e(x.verdict.source)}</span>' if x.verdict else "–"
+        verdict += f'<br><span class="meta">{e(CONTRADICTED_NOTE)}</span>' if x.verdict and x.contradicts else ""
         flags = "".join(f'<span class="mark">{e(f)}</span>' for f in row_flags(x))
         why = f'<br><span class="meta">{e("; ".join(x.tick_reasons))}</span>' if x.tick_reasons else ""
         rows.append([str(x.row.number), e(tick(x)), e(conf(x)), claim, match, verdict, flags, e(x.row.text) + why])

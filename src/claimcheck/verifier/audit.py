@@ -3,8 +3,9 @@
 Per report (issue 3, sections 1-5):
 
 1. resolution: each row is matched to a canonical claim (``claim_match``), unknown rows are kept,
-   truncated rows marked, numbers compared, quotations of a superseded version flagged, and the
-   registry's verdict is put beside the report's tick;
+   truncated rows marked, numbers, negation and model sizes compared with the claim's
+   (``contradiction``), quotations of a superseded version flagged, and the registry's verdict is
+   put beside the report's tick;
 2. ticks without evidence: a tick with a confidence below ``LOW_CONFIDENCE``, or on a claim the
    registry cannot support (verdict in ``WEAK_VERDICTS``), or on an unknown row;
 3. attribution (``attribution.py``): the work each claim really comes from, the references that
@@ -32,9 +33,11 @@ from claimcheck.verifier.audit_models import (
     ReportInfo,
     RowAudit,
     Scorecard,
+    Severity,
     VerdictView,
 )
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, differing_numbers, numbers_in, rank_claims
+from claimcheck.verifier.claim_match import MATCH_THRESHOLD, differing_numbers, numbers_in, rank_claims, states_number
+from claimcheck.verifier.contradiction import claim_numbers, negation_conflict, number_conflicts, size_conflicts
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
 
@@ -86,7 +89,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
         claim = registry.claims[blind_best[0].claim_id]
-        if blind_best[1] >= MATCH_THRESHOLD and (differing := differing_numbers(row.text, claim)):
+        if blind_best[1] >= MATCH_THRESHOLD and (differing := differing_numbers(row.text, claim) or number_conflicts(row.text, claim)):
             chosen = blind_best[0]
             method = "key terms + text (numbers differ)"
             runner = best if best.claim_id != chosen.claim_id else runner
@@ -104,6 +107,9 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     superseded = bool(claim.superseded_by) or claim.version != pinned
     verdict = verdicts.get(claim.id)
     work, label = source_of(claim, registry, bibliography)
+    differing = list(dict.fromkeys(differing + number_conflicts(row.text, claim)))
+    negation = negation_conflict(row.text, claim, row.truncated)
+    sizes = size_conflicts(row.text, claim)
     return RowAudit(
         row=row,
         status="matched",
@@ -112,9 +118,11 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         best=chosen,
         runner_up=runner,
         row_numbers=row_numbers,
-        claim_numbers=list(claim.reported),
+        claim_numbers=claim_numbers(claim),
         number_mismatch=bool(differing),
         differing_numbers=differing,
+        negation_mismatch=negation,
+        model_size_mismatch=sizes,
         claim_located=claim.located,
         superseded=superseded,
         claim_version=claim.version,
@@ -122,12 +130,12 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         verdict=verdict,
         source_work=work,
         source_label=label,
-        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing), superseded, claim.located),
+        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing), superseded, claim.located, bool(negation or sizes)),
     )
 
 
 def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
-                  located: bool = True) -> list[str]:
+                  located: bool = True, opposite: bool = False) -> list[str]:
     if row.verified is not True:
         return []
     reasons = []
@@ -142,6 +150,8 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
     if mismatch:
         reasons.append("ticked, but its number differs from the paper's" if located else
                        "ticked, but its number differs from the one other reports quote (the paper's own text was not located)")
+    if opposite:
+        reasons.append("ticked, but it may state the opposite of the registry claim (a negation or a model size differs)")
     if claim_id is not None and not located:
         reasons.append("ticked, but the paper's own sentence for it was not found in any source we could read: nothing "
                        "confirms the paper says it (a registry verdict judges the content)")
@@ -177,6 +187,14 @@ def _consistency(report: SynthesisReport) -> list[Check]:
     return checks
 
 
+def _contradiction_severity(r: RowAudit) -> Severity:
+    """A row that contradicts its claim is an error when the paper's own sentence was located or the
+    registry's check supports the claim from a source; otherwise (a statement recorded as other reports
+    quote it, unconfirmed) two quoting texts disagree and neither is the paper's: a warning."""
+    supported = r.verdict is not None and r.verdict.overall == "supported"
+    return "error" if r.claim_located or supported else "warning"
+
+
 def _row_findings(rows: list[RowAudit]) -> list[Finding]:
     out: list[Finding] = []
     cut = [r.row for r in rows if r.row.truncated]
@@ -192,13 +210,23 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
             out.append(Finding(code="unknown_claim", severity="warning", section="resolution", row=n,
                                message=f"row {n} matches no claim in the registry{near}: \"{r.row.text[:80]}\""))
             continue
+        severity = _contradiction_severity(r)
         if r.number_mismatch:
-            # against a statement no readable source carries, two quoting texts disagree: neither is the paper's
             where = "reports" if r.claim_located else "is recorded (as other reports quote it; not located in the paper) with"
-            out.append(Finding(code="number_mismatch", severity="error" if r.claim_located else "warning", section="resolution",
+            backed = " (a number the registry's check supports)" if not r.claim_located and severity == "error" else ""
+            # the claim's numbers the row leaves out, those written in digits first ("7.0" rather than "three")
+            missing = [c for c in r.claim_numbers if not any(states_number(w, c) for w in r.row_numbers)]
+            missing = [c for c in missing if not c.isalpha()] or missing or r.claim_numbers
+            out.append(Finding(code="number_mismatch", severity=severity, section="resolution",
                                row=n, claim_id=r.claim_id,
                                message=f"row {n} states {', '.join(r.differing_numbers or r.row_numbers)} where {r.claim_id} {where} "
-                                       f"{', '.join(r.claim_numbers)}"))
+                                       f"{', '.join(missing)}{backed}"))
+        if r.negation_mismatch:
+            out.append(Finding(code="negation_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} may state the opposite of {r.claim_id}: {r.negation_mismatch}"))
+        if r.model_size_mismatch:
+            out.append(Finding(code="model_size_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} names {'; '.join(r.model_size_mismatch)}, another size of the model than {r.claim_id}"))
         if r.superseded:
             now = f"; the pinned version says instead: {r.current_claim_id}" if r.current_claim_id else ""
             out.append(Finding(code="superseded_version", severity="error", section="resolution", row=n, claim_id=r.claim_id,
@@ -240,6 +268,8 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
         "unknown": sum(r.status == "unknown" for r in rows),
         "truncated": sum(r.row.truncated for r in rows),
         "number_mismatch": sum(r.number_mismatch for r in rows),
+        "negation_mismatch": sum(bool(r.negation_mismatch) for r in rows),
+        "model_size_mismatch": sum(bool(r.model_size_mismatch) for r in rows),
         "superseded": sum(r.superseded for r in rows),
         "ticked": sum(r.row.verified is True for r in rows),
         "ticks_without_evidence": sum(bool(r.tick_reasons) for r in rows),

@@ -53,9 +53,11 @@ class RowAudit(_Frozen):
     best: MatchScore | None = None  # the chosen (or, for unknown rows, the nearest) claim
     runner_up: MatchScore | None = None
     row_numbers: list[str] = Field(default_factory=list)
-    claim_numbers: list[str] = Field(default_factory=list)
+    claim_numbers: list[str] = Field(default_factory=list)  # reported, in the statement, or expected by the check
     number_mismatch: bool = False
-    differing_numbers: list[str] = Field(default_factory=list)  # the row's measures the claim does not report
+    differing_numbers: list[str] = Field(default_factory=list)  # the row's numbers that none of the claim's can be
+    negation_mismatch: str = ""  # why the row may state the opposite of the claim ("": it does not)
+    model_size_mismatch: list[str] = Field(default_factory=list)  # "XLM-R Base (the claim: XLM-R Large)"
     claim_located: bool = True  # False: the matched claim is recorded as others quote it (Claim.located)
     superseded: bool = False  # matches a statement of an older paper version only
     claim_version: str | None = None
@@ -64,6 +66,11 @@ class RowAudit(_Frozen):
     source_work: str | None = None  # arXiv id (or label) of the work the claim really comes from
     source_label: str = ""
     tick_reasons: list[str] = Field(default_factory=list)  # why the tick lacks evidence (empty: fine)
+
+    @property
+    def contradicts(self) -> bool:
+        """The row says something other than its claim: a number, a negation or a model size."""
+        return self.number_mismatch or bool(self.negation_mismatch) or bool(self.model_size_mismatch)
 
 
 class ReferenceAudit(_Frozen):

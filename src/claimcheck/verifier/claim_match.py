@@ -15,7 +15,8 @@ shares that exist). A row quoting a ``reported_by`` text verbatim (or its prefix
 (a decimal, "40 languages") scores 0 on numbers against a claim that reports none. A row matches
 when its score reaches ``MATCH_THRESHOLD``. A truncated row that lacks the claim's numbers gets no
 numbers share at all (they may sit in the part that was cut off). Failing a match, a row whose key terms
-and text still reach it while it states other numbers is matched *with a number mismatch*.
+(other than numbers) and text still reach it while it states other numbers is matched *with a number
+mismatch*.
 Everything else is an unknown claim, shown with its nearest candidate.
 """
 
@@ -35,7 +36,9 @@ NEAR_VERBATIM = 0.9
 WEIGHTS = {"numbers": 0.35, "terms": 0.35, "text": 0.30}
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "forty": 40, "fifty": 50, "hundred": 100,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
 _NUMBER = re.compile(
     r"(?<![\w.])[+−-]?(\d+(?:\.\d+)?)(\s*(?:%|percent\b|points?\b|pp\b|epochs?\b|steps?\b|languages?\b|layers?\b|parameters?\b))?"
@@ -103,6 +106,9 @@ def states_number(row_written: str, claim_written: str) -> bool:
 def _digits(text: str) -> str:
     """Number words as digits ("nine" -> "9"), so a key term "9" and a row saying "nine" meet."""
     return re.sub(r"\b(" + "|".join(_WORDS) + r")\b", lambda m: str(_WORDS[m.group(1).lower()]), text, flags=re.I)
+
+
+_NUMBER_TERM = re.compile(r"[\d.]+%?")
 
 
 def _term_words(term: str) -> list[str]:
@@ -177,7 +183,11 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
     score = 1.0 if verbatim else _combine({"numbers": nums, "terms": terms, "text": text})
     if text >= NEAR_VERBATIM:  # nearly the same sentence: the text decides, numbers are then compared
         score = max(score, text)
-    blind = 1.0 if verbatim else _combine({"terms": terms, "text": text})
+    # without numbers means without number key terms too ("nine", "9"): a row stating another count
+    # must still reach its claim, to be matched with a number mismatch
+    worded = [t for t in claim.key_terms if not _NUMBER_TERM.fullmatch(" ".join(_term_words(t)))]
+    blind_terms = terms if len(worded) == len(claim.key_terms) else term_share(row_norm, worded, truncated)
+    blind = 1.0 if verbatim else _combine({"terms": blind_terms, "text": text})
     ms = MatchScore(claim_id=claim.id, score=round(score, 3), numbers=nums, terms=terms, text=round(text, 3))
     return ms, blind, verbatim
 

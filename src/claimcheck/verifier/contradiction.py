@@ -1,0 +1,191 @@
+"""Whether a synthesis row contradicts the registry claim it was matched to (pure).
+
+A row can match a claim on its key terms and wording and still say something else. Three signs are
+checked once a row is matched:
+
+- ``number_conflicts``: the row states a number (digits or a number word, "nine") that none of the
+  claim's numbers can be, while a number the claim states is missing from the row. The claim's
+  numbers are its ``reported`` values, the value its fact check expects (``derivation.params``
+  ``expect`` / ``count``) and the numbers of its statement; numbers are compared as written
+  intervals (``claim_match.same_number``). Setup claims carry no ``reported`` number, so without
+  this a row saying "12 intermediate tasks" would pass a claim of nine.
+- ``negation_conflict``: one side negates ("not", "no", "never", "neither", "does not", "fails
+  to", ...) where the other does not. A negation counts only where it bears on what the other side
+  talks about (a content word near it appears there), and not inside a relative clause ("tasks that
+  have no training data" describes the tasks) or a parenthesis. A row cut off before its end is not
+  blamed for lacking the claim's negation: it may sit in the part that was cut.
+- ``size_conflicts``: the row names a size variant of a model ("XLM-R Base") that differs from the
+  one the claim names ("XLM-R Large").
+
+These are heuristics on English text: a finding says the row *may* state the opposite, for a reader
+to check. Texts are read up to ``MAX_CHARS`` (a claim row is one sentence; the bound keeps the work
+linear on hostile input).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+
+from claimcheck.claims.models import Claim
+from claimcheck.verifier.claim_match import _digits, normalise, numbers_in, same_number, states_number
+
+MAX_CHARS = 2_000
+
+# --------------------------------------------------------------------------------------------- numbers
+
+# "Table 3", "Section 2", "[12]", "GPT-2": numbers that name a thing, not a quantity
+_NAMING = re.compile(r"\b(?:table|tab\.|figure|fig\.|section|sec\.|appendix|eq\.|equation|chapter)\s*\d+|\[\d+(?:\s*[,–-]\s*\d+)*\]|[A-Za-z]-\d+", re.I)
+# "one" is too often a pronoun ("the next one", "one of the best") to be read as a count in a row
+_PRONOUN_WORDS = {"one"}
+
+
+def _check_values(params: dict) -> list[object]:
+    values = [params.get(k) for k in ("expect", "count")]
+    for extra in params.get("also") or ():
+        if isinstance(extra, dict):
+            values += [extra.get(k) for k in ("expect", "count")]
+    return [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
+
+
+def claim_numbers(claim: Claim) -> list[str]:
+    """The numbers a claim states, as written: its reported values, the numbers (and number words)
+    of its statement, and the value its fact check expects; each value once (a check's 0.7 is the
+    statement's "70%")."""
+    out: list[str] = list(claim.reported)
+    statement = [w for w, _, _ in numbers_in(claim.statement)]
+    for w in statement:
+        if not any(same_number(w, x) for x in out):
+            out.append(w)
+    for v in _check_values(claim.derivation.params):
+        forms = [f"{v:g}"] + ([f"{v * 100:g}"] if 0 < v <= 1 else [])
+        if not any(same_number(f, x) for f in forms for x in out):
+            out.append(forms[0])
+    return out
+
+
+def _row_numbers(text: str) -> list[str]:
+    return [w for w, _, _ in numbers_in(_NAMING.sub(" ", text)) if w.lower() not in _PRONOUN_WORDS]
+
+
+def number_conflicts(row_text: str, claim: Claim) -> list[str]:
+    """The numbers the row states that none of the claim's numbers can be, as written; empty when the
+    row states every number of the claim (it may add its own) or the claim states none."""
+    stated = claim_numbers(claim)
+    if not stated:
+        return []
+    row = _row_numbers(row_text[:MAX_CHARS])
+    if all(any(states_number(w, c) for w in row) for c in stated):
+        return []
+    return list(dict.fromkeys(w for w in row if not any(same_number(w, c) for c in stated)))
+
+
+# -------------------------------------------------------------------------------------------- negation
+
+_CUE = re.compile(
+    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|\w+n[’']t|fail(?:s|ed)?\s+to|unable\s+to)\b", re.I
+)
+_NOT_A_NEGATION = re.compile(r"\b(?:not\s+only|not\s+least|no\s+less|no\s+doubt|or\s+not)\b", re.I)
+_RELATIVE = re.compile(
+    r"\b(?:that|which|who|whose|whom)\s+(?:have|has|had|is|are|was|were|do|does|did|can|could|will|would|may|might|"
+    r"should|contain|contains|use|uses|used|require|requires|need|needs)\b[^,;:.]*",
+    re.I,
+)
+_PAREN = re.compile(r"\([^()]*\)")
+_CLAUSE_END = re.compile(r"[;:!?]|[,.](?!\d)|\b(?:whereas|while|but|although|though)\b", re.I)
+_STOP = set(
+    "the a an of on in to for with from by and or as at is are was were be been being do does did has have had it its "
+    "this that these those we our they their there which who whose whom than then also more most any all each every "
+    "can could will would may might should shall into over under about between across after before such so very much "
+    "many some one same other others".split()
+)  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[a-z0-9+]+", _digits(normalise(text))):
+        if w in _STOP or (len(w) < 3 and not w.isdigit()):
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+def _clean(text: str, strict: bool) -> str:
+    """The text without the registry's notes on where a quoting text breaks off; ``strict`` also
+    drops the asides (parentheses, relative clauses) whose negation describes a noun, not the claim."""
+    text = _NOT_A_NEGATION.sub(" ", re.sub(r"[;,]?\s*the quoting text [^.;]*", "", text, flags=re.I))
+    return _RELATIVE.sub(" ", _PAREN.sub(" ", text)) if strict else text
+
+
+def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
+    """The negations in ``text`` that bear on ``other``: each cue (with a little context) whose clause
+    shares a content word with ``other``. ``strict=False`` also counts those in asides."""
+    text = _clean(text, strict)
+    theirs = _words(other)
+    ends = [(c.start(), c.end()) for c in _CLAUSE_END.finditer(text)]
+    found = []
+    for m in _CUE.finditer(text):
+        k = bisect_left(ends, (m.start(), -1))  # the first clause end at or after the cue
+        clause_start = ends[k - 1][1] if k else 0
+        nxt = next((a for a, _ in ends[k:] if a >= m.end()), len(text))
+        before = text[clause_start : m.start()].split()[-3:]
+        after = text[m.end() : min(nxt, m.end() + 200)].split()[:8]  # a negation's reach: the rest of its clause, briefly
+        if _words(" ".join(before + after)) & theirs:
+            found.append(" ".join([*before[-2:], m.group(0)]).strip())
+    return found
+
+
+def negation_conflict(row_text: str, claim: Claim, truncated: bool = False) -> str:
+    """Why the row may state the opposite of the claim ("" when both negate or neither does). One
+    side's negation must stand in its main clause, and the other side may have none even in an aside:
+    in doubt, nothing is flagged."""
+    statement, row_text = claim.statement[:MAX_CHARS], row_text[:MAX_CHARS]
+    if (row_neg := negations(row_text, statement)) and not negations(statement, row_text, strict=False):
+        return f'the row negates ("{row_neg[0]}") where the claim does not'
+    if not truncated and (claim_neg := negations(statement, row_text)) and not negations(row_text, statement, strict=False):
+        return f'the claim negates ("{claim_neg[0]}") where the row does not'
+    return ""
+
+
+# ------------------------------------------------------------------------------------------ model size
+
+_SIZES = ("base", "large", "small", "tiny", "mini", "medium", "xl", "xxl", "huge", "giant")
+_NAME = r"[A-Za-z][\w.+]{0,40}(?:-[A-Za-z0-9][\w.+]{0,40}){0,4}"  # a model name: XLM-R, RoBERTa, mT5, GPT-2
+_SIZE_AFTER = re.compile(rf"(?<![\w.+-])({_NAME}?)(\s+\(|\s+|-)(" + "|".join(_SIZES) + r")\b\)?", re.I)
+_SIZE_BEFORE = re.compile(r"\b(" + "|".join(_SIZES) + rf")\s+({_NAME})(?![\w.+])", re.I)
+_ALIASES = {"xlmroberta": "xlmr"}
+
+
+def _model_key(token: str, hyphened: bool = False) -> str | None:
+    """A key for a model name ("XLM-R" -> "xlmr"), or None for an ordinary word ("The", "gains")."""
+    named = any(c.isupper() for c in token[1:]) or any(c.isdigit() for c in token)
+    if not (named or (hyphened and len(token) > 1)):
+        return None  # BERT, XLM-R, RoBERTa, mT5, GPT-2 have an inner capital or a digit; "The" has not
+
+    key = re.sub(r"[^a-z0-9]", "", token.lower())
+    return _ALIASES.get(key, key) or None
+
+
+def model_sizes(text: str) -> dict[str, dict[str, str]]:
+    """model key -> {size: the model as written} for each "<model> <size>" ("XLM-R Large",
+    "XLM-R (large)", "bert-base") or "<size> <model>" ("the Large XLM-R") in ``text``."""
+    out: dict[str, dict[str, str]] = {}
+    for m in _SIZE_AFTER.finditer(text):  # "bert-base" names a model even in lower case
+        if (key := _model_key(m.group(1), hyphened=m.group(2) == "-")) and key not in _SIZES:
+            out.setdefault(key, {})[m.group(3).lower()] = f"{m.group(1)} {m.group(3)}"
+    for m in _SIZE_BEFORE.finditer(text):
+        if (key := _model_key(m.group(2))) and key not in _SIZES:
+            out.setdefault(key, {}).setdefault(m.group(1).lower(), f"{m.group(1)} {m.group(2)}")
+    return out
+
+
+def size_conflicts(row_text: str, claim: Claim) -> list[str]:
+    """"XLM-R Base (the claim: XLM-R Large)" for each model the row and the claim both size, differently."""
+    checked = " ".join(str(v) for v in (claim.derivation.params.get("expect"),) if isinstance(v, str))
+    theirs = model_sizes(f"{claim.statement} {checked}")
+    out = []
+    for key, sizes in model_sizes(row_text[:MAX_CHARS]).items():
+        if key in theirs and not set(sizes) & set(theirs[key]):
+            out.append(f"{', '.join(sizes.values())} (the claim: {', '.join(theirs[key].values())})")
+    return out
