@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+from claimcheck.errors import InputError
 from claimcheck.results.files import load_result_file
 from claimcheck.results.records import Metric, RunRecord
 from claimcheck.results.store import RunStore
@@ -86,3 +88,25 @@ def test_bad_selection_exits_2_and_removes_nothing(tmp_path):
     assert len(_ids(store)) == 4
     result, text = _invoke("runs", "remove", "--task", "panx", "--store", str(store))
     assert result.exit_code == 0 and "0 runs match: nothing removed" in text, text
+
+
+def test_an_existing_backup_is_refused_before_anything_is_removed(tmp_path):
+    store, backup = _store(tmp_path), tmp_path / "bk.json"
+    result, text = _invoke("runs", "remove", "--system", "XLM-R", "--store", str(store), "--backup", str(backup))
+    assert result.exit_code == 0, text
+    first = backup.read_text()
+    for extra in ([], ["--dry-run"]):  # the same --backup again: A's records would be lost for good
+        result, text = _invoke("runs", "remove", "--task", "xnli", "--store", str(store), "--backup", str(backup), *extra)
+        assert result.exit_code == 2, text
+        assert "bk.json" in text and "--backup" in text and "already exists" in text
+        assert result.exception is None or isinstance(result.exception, SystemExit)  # a message, not a traceback
+    assert backup.read_text() == first
+    assert _ids(store) == {"r-aa02", "r-bb01", "r-bb02"}
+
+
+def test_the_store_refuses_an_existing_backup_too(tmp_path):
+    store, backup = _store(tmp_path), tmp_path / "bk.json"
+    backup.write_text("keep")
+    with RunStore(store) as s, pytest.raises(InputError, match="already exists"):
+        s.remove(s.records(), backup)
+    assert backup.read_text() == "keep" and len(_ids(store)) == 4

@@ -316,8 +316,8 @@ def runs_remove(
     task: Annotated[list[str] | None, typer.Option("--task", help="Only runs that measured this task (repeatable).")] = None,
     system: Annotated[list[str] | None, typer.Option("--system", help="Only runs of this arm (repeatable).")] = None,
     paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
-    backup: Annotated[Path | None, typer.Option("--backup", help="Where the removed records are written first "
-                                                "(default: $CLAIMCHECK_HOME/removed/runs-<UTC time>.json).")] = None,
+    backup: Annotated[Path | None, typer.Option("--backup", help="A new file the removed records are written to first; "
+                                                "an existing one is refused (default: $CLAIMCHECK_HOME/removed/runs-<UTC time>.json).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the runs that would be removed.")] = False,
     store: StoreOpt = None,
 ) -> None:
@@ -329,10 +329,12 @@ def runs_remove(
     Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
     """
     from claimcheck.home import removed_runs_path
-    from claimcheck.results.store import open_store, record_tasks
+    from claimcheck.results.store import open_store, record_tasks, refuse_existing_backup
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
+    if backup is not None:
+        refuse_existing_backup(backup)  # before the store is read, and in a dry run too
     path = store_to_read(store)
     if not path.exists():
         raise InputError("there is no run store here yet, so nothing to remove", path=str(path), field="--store")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from claimcheck.errors import StoreError
+from claimcheck.errors import InputError, StoreError
 from claimcheck.results.records import RunRecord
 
 SCHEMA = """
@@ -105,7 +105,9 @@ class RunStore:
 
     def remove(self, records: list[RunRecord], backup: Path) -> int:
         """Write ``records`` to the result file ``backup`` (``claimcheck runs import`` restores them), then
-        delete them from the store; returns how many were deleted. A failed write deletes nothing."""
+        delete them from the store; returns how many were deleted. A failed write deletes nothing, and
+        an existing ``backup`` is refused (``refuse_existing_backup``)."""
+        refuse_existing_backup(backup)
         save_records_json(records, backup)
         return self.delete(r.run_id for r in records)
 
@@ -192,6 +194,16 @@ def _row(record: RunRecord) -> tuple:
     written_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     text = json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return (record.run_id, record.paper_id, record.system, record.seed, record.preset, record.fidelity, record.status, tasks, written_at, text)
+
+
+def refuse_existing_backup(backup: Path) -> None:
+    """A backup must be a new file: writing over one would lose the records it holds, which may be
+    the only copy of runs already removed from the store."""
+    backup = Path(backup)
+    if backup.exists() or backup.is_symlink():
+        raise InputError("already exists and may hold runs removed earlier; nothing was removed. Choose a new "
+                         "file, or leave out --backup for a fresh one under $CLAIMCHECK_HOME/removed/",
+                         path=str(backup), field="--backup")
 
 
 def save_records_json(records: Iterable[RunRecord], path: Path) -> None:
