@@ -1,13 +1,18 @@
-"""Atomic writes keep the permissions a plain write would give (POSIX)."""
+"""Atomic writes keep the permissions a plain write would give, follow symlinks, and write special
+files (a FIFO, a device, /dev/stdout) in place instead of replacing them (POSIX)."""
 
 from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from claimcheck.atomic import save_text_atomic
+from claimcheck.errors import OutputError
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fchmod"), reason="file modes are POSIX")
 
@@ -37,3 +42,64 @@ def test_an_existing_file_keeps_its_mode(tmp_path, umask_022):
     target.chmod(0o640)
     save_text_atomic(target, "new")
     assert target.read_text() == "new" and _mode(target) == 0o640
+
+
+def test_a_symlink_is_followed_and_stays(tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "report.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(Path("real") / "report.json")  # relative, as `ln -s` usually makes it
+    save_text_atomic(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    dangling = tmp_path / "later.json"
+    dangling.symlink_to(tmp_path / "real" / "not-yet.json")
+    save_text_atomic(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "real" / "not-yet.json").read_text() == "made"
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["not-yet.json", "report.json"]
+
+
+def test_a_fifo_is_written_in_place_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is waiting, so the write does not block
+    try:
+        save_text_atomic(fifo, '{"ok": true}')
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        assert os.read(reader, 1 << 16) == b'{"ok": true}'
+    finally:
+        os.close(reader)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="descriptor links as Linux shows them")
+def test_a_descriptor_link_like_dev_stdout_writes_to_the_open_file(tmp_path):
+    log = tmp_path / "log.txt"
+    with open(log, "a") as fh:  # as `claimcheck report --out /dev/stdout >> log.txt` leaves it
+        fh.write("before\n")
+        fh.flush()
+        stdout = tmp_path / "stdout"
+        stdout.symlink_to(f"/proc/self/fd/{fh.fileno()}")
+        save_text_atomic(stdout, "report\n")
+    assert log.read_text() == "before\nreport\n"
+    assert stdout.is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["log.txt", "stdout"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="descriptor links as Linux shows them")
+def test_our_own_stdout_keeps_its_order_with_what_we_print(tmp_path):
+    stdout = tmp_path / "stdout"  # what /dev/stdout is, made here so no system file is at stake
+    stdout.symlink_to("/proc/self/fd/1")
+    code = ("import sys; from pathlib import Path; from claimcheck.atomic import save_text_atomic; "
+            f"print('before'); save_text_atomic(Path({str(stdout)!r}), 'report\\n'); print('after')")
+    out = tmp_path / "out.txt"  # as `claimcheck report --out /dev/stdout > out.txt`
+    with open(out, "w") as fh:
+        subprocess.run([sys.executable, "-c", code], stdout=fh, check=True,
+                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.read_text() == "before\nreport\nafter\n"
+    assert stdout.is_symlink()
+
+
+def test_a_symlink_loop_is_a_message(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(OutputError, match="cannot write here"):
+        save_text_atomic(tmp_path / "a", "x")

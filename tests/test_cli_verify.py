@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,26 @@ def test_an_unwritable_output_exits_2_naming_it_and_keeps_what_is_there(tmp_path
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output and str(tmp_path) in " ".join(result.output.split())
     assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+def test_report_out_follows_a_symlink_and_writes_a_fifo_in_place(tmp_path):
+    folder = _registry(tmp_path)
+    (tmp_path / "kept").mkdir()
+    link = tmp_path / "latest.json"
+    link.symlink_to(Path("kept") / "report.json")
+    result = _run("report", "all", "-r", str(folder), "--no-bundled-results", "--format", "json", "--out", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and "claims" in json.loads((tmp_path / "kept" / "report.json").read_text(encoding="utf-8"))
+    fifo = tmp_path / "pipe"  # stands for /dev/null, which a test must not touch
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = _run("report", "1234.5678/gain", "-r", str(folder), "--no-bundled-results", "--format", "md", "--out", str(fifo))  # fits the pipe
+        assert result.exit_code == 0, result.output
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        assert os.read(reader, 1 << 16).startswith(b"# ")
+    finally:
+        os.close(reader)
 
 
 def test_show_refuses_a_paper_id_and_suggests_near_claim_ids():

@@ -3,6 +3,11 @@
 A reader never sees a half-written file, and a crash leaves the old file (or none) plus no stray
 temporary file. Every module that writes a result, a cache entry or a registry file uses this.
 
+Only a regular file is replaced. A symlink is followed and its target replaced (the link stays); an
+existing target that is not a regular file (``/dev/null``, a FIFO, a terminal) and a descriptor link
+such as ``/dev/stdout`` are written in place with a plain open, since renaming over them would
+destroy the device or cut off the reader.
+
 The file gets the permissions a plain ``open(path, "w")`` would give: an existing file keeps its
 mode, a new one gets 0o666 less the umask (the temporary file alone would be 0o600, unreadable to
 the colleague or web server a report or an export is written for).
@@ -10,8 +15,10 @@ the colleague or web server a report or an export is written for).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -39,23 +46,81 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~_umask()
 
 
+_MAX_LINKS = 40  # as the kernel's own limit
+
+
+def _resolve_links(path: Path) -> Path | None:
+    """Where the chain of symlinks at ``path`` ends (the path itself when it is none), or None when
+    it passes through ``/proc`` (``/dev/stdout``, ``/dev/fd/1``): that name is a descriptor, no
+    folder to put a temporary file in. The target need not exist yet."""
+    for _ in range(_MAX_LINKS):
+        path = Path(os.path.realpath(path.parent)) / path.name  # the folders' own links
+        if path.parts[1:2] == ("proc",):
+            return None
+        if not path.is_symlink():
+            return path
+        path = path.parent / os.readlink(path)
+    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP))
+
+
+def _own_stream(st: os.stat_result):
+    """sys.stdout or sys.stderr when ``st`` is the file it writes to, else None."""
+    for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
+        try:
+            own = os.fstat(fd)
+        except OSError:
+            continue
+        if (own.st_dev, own.st_ino) == (st.st_dev, st.st_ino):
+            return fd, stream
+    return None
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """Plain write to what is there. Our own stdout or stderr (``--out /dev/stdout > file``) is
+    written through its descriptor, so the output keeps its order with what we print; anything else
+    is opened in append mode, which a device or a FIFO ignores and which keeps what a file reached
+    through a descriptor link already holds."""
+    try:
+        own = _own_stream(os.stat(path))
+        if own is not None:
+            fd, stream = own
+            if stream is not None:
+                stream.flush()
+            with os.fdopen(os.dup(fd), "wb") as fh:
+                fh.write(data)
+            return
+        with open(path, "ab") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
+
+
 def save_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; a path that cannot be written raises ``OutputError``
     naming it (nothing is left behind, and an existing file is untouched)."""
-    path = Path(path)
-    if path.is_dir():
-        raise OutputError("is a folder, not a file", path=str(path))
+    path = given = Path(path)
+    try:
+        resolved = _resolve_links(path)
+        st = os.stat(path) if os.path.exists(path) else None
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError("is a folder, not a file", path=str(given))
+    if resolved is None or (st is not None and not stat.S_ISREG(st.st_mode)):
+        _write_in_place(path, data)
+        return
+    path = resolved
     for folder in path.parents:
         if folder.exists():
             if not folder.is_dir():
-                raise OutputError(f"cannot write here: {folder} is a file, not a folder", path=str(path))
+                raise OutputError(f"cannot write here: {folder} is a file, not a folder", path=str(given))
             break
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = _mode_for(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
     try:
         if hasattr(os, "fchmod"):  # POSIX
             os.fchmod(fd, mode)
@@ -67,7 +132,7 @@ def save_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
+            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
         raise
 
 
