@@ -202,6 +202,34 @@ def test_bad_arguments_exit_2_with_a_message(tmp_path, args, message):
     assert not (tmp_path / "claims").exists()
 
 
+def test_out_never_overwrites_a_file_or_the_source_being_read(server, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("1 Results\nOur method improves accuracy by 2.5 points over the baseline.\n", encoding="utf-8")
+    source = text.read_bytes()
+    onto_input = add("--text", text, "--out", text, "--registry", tmp_path / "claims")
+    said = " ".join(onto_input.output.split())
+    assert onto_input.exit_code == 2 and f"{text}: field '--out'" in said and "source being read" in said
+    assert text.read_bytes() == source
+
+    registry = tmp_path / "claims"  # a confirmed registry file, which `add` otherwise leaves alone
+    assert add(f"arxiv:{ID}v2", "--registry", registry, env=server.env()).exit_code == 0
+    confirmed = registry / f"{ID}.yaml"
+    _confirm_all(confirmed)
+    before, seen = confirmed.read_bytes(), list(server.seen)
+    refused = add(f"arxiv:{ID}v2", "--registry", registry, "--out", confirmed, env=server.env())
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 2 and f"{confirmed}: field '--out'" in said
+    assert "already exists" in said and "choose another --out path" in said
+    assert confirmed.read_bytes() == before and server.seen == seen  # refused before any request
+    link = tmp_path / "link.yaml"  # through a symlink too
+    link.symlink_to(confirmed)
+    assert add("--text", text, "--out", link, "--registry", registry).exit_code == 2
+    assert confirmed.read_bytes() == before and link.is_symlink()
+
+    fresh = add(f"arxiv:{ID}v2", "--registry", registry, "--out", tmp_path / "new.yaml", env=server.env())
+    assert fresh.exit_code == 0 and load_paper_file(tmp_path / "new.yaml").paper.draft
+
+
 def test_draft_module_and_add_command_leave_network_and_pdf_packages_unloaded():
     code = ("import sys, claimcheck.cli, claimcheck.workflow_add, claimcheck.claims.draft, claimcheck.sources.latex, "
             "claimcheck.sources.tables, claimcheck.sources.texmarkup, claimcheck.sources.pdf; "

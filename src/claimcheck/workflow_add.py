@@ -4,7 +4,7 @@
 ``arxiv:ID[vN]`` through the cache, extracts tables and candidate claims, builds the draft with
 ``claims.draft.build_draft``, and writes it to ``<registry>/<paper-id>.yaml``; when the paper
 already has a file (in the registry folder, else among the bundled ones) that file is left alone and
-the outcome carries a ``PaperDiff`` instead. ``render_add_outcome`` is what the command prints.
+the outcome carries a ``PaperDiff`` instead. ``--out`` names a new file: an existing one is refused. ``render_add_outcome`` is what the command prints.
 
 Effects live here (files, the network through ``sources.arxiv``); ``claims.draft`` stays pure.
 """
@@ -64,6 +64,17 @@ def find_paper_file(registry: Path, paper_id: str) -> Path | None:
     return None
 
 
+def check_out_path(out: Path, sources: list[Path]) -> None:
+    """``--out`` must not be an existing file: it may be a confirmed claim file (which ``add`` leaves
+    alone) or the very source being read. A device or a pipe (``/dev/stdout``) holds nothing to lose."""
+    if not out.is_file():
+        return
+    if any(src.is_file() and out.samefile(src) for src in sources):
+        raise InputError("is the source being read: write the draft to another file", path=str(out), field="--out")
+    raise InputError("already exists and is left alone: choose another --out path, or delete the file first",
+                     path=str(out), field="--out")
+
+
 def _local_id(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", path.name.split(".")[0]).strip("-._") or "paper"
 
@@ -107,6 +118,8 @@ def add_paper(req: AddRequest) -> AddOutcome:
     for path, _ in local:
         if not path.exists():
             raise InputError("no such file or folder", path=str(path))
+    if req.out is not None:
+        check_out_path(req.out, [p for p, _ in local])  # before any request
     fetched, note = None, ""
     if req.arxiv:
         from claimcheck.sources.arxiv import fetch_arxiv, parse_arxiv_ref
@@ -152,5 +165,5 @@ def render_add_outcome(o: AddOutcome) -> str:
         lines.append(f"  claimcheck validate {o.written}          # refuses the file while drafts remain")
         lines.append(f"  claimcheck verify all -r {o.written.parent}   # the bundled papers plus this folder (drafts stay unverified)")
     elif o.diff is not None:
-        lines.append("to keep the new draft, pass --out FILE (or move the old file away and run again)")
+        lines.append("to keep the new draft, pass --out NEWFILE (or move the old file away and run again)")
     return "\n".join(lines)

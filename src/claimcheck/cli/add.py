@@ -20,7 +20,7 @@ def add(
     tex: Annotated[Path | None, typer.Option("--tex", help="Read a local LaTeX folder, tarball, .gz or .tex file.")] = None,
     text: Annotated[Path | None, typer.Option("--text", help="Read a plain-text conversion of the paper.")] = None,
     paper_id: Annotated[str | None, typer.Option("--id", help="Paper id for a local source (default: the file name).")] = None,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the draft here instead of REGISTRY/<id>.yaml.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the draft to this new file instead of REGISTRY/<id>.yaml (an existing file is refused).")] = None,
 ) -> None:
     """Draft a claim file: metadata, every table as reported cells, and candidate claims.
 
