@@ -146,3 +146,14 @@ def test_all_with_a_mistyped_id_names_the_id_not_all():
     result = CliRunner().invoke(app, ["verify", "all", "2005.13013/nosuch", "--no-write"])
     assert result.exit_code == 2 and "'2005.13013/nosuch'" in result.output and "'all'" not in result.output, result.output
     assert CliRunner().invoke(app, ["verify", "all", "2005.13013/multitask-gain", "--no-write"]).exit_code in (0, 1)
+
+
+def test_yaml_merge_keys_still_work_and_may_be_overridden(tmp_path):
+    merged = GOOD.replace(
+        '    - {system: A, task: xnli, metric: accuracy, split: dev, value: "70.0", source: t1, locator: "T1 r1"}',
+        '    - &c {system: A, task: xnli, metric: accuracy, split: dev, value: "70.0", source: t1, locator: "T1 r1"}\n'
+        '    - {<<: *c, system: B, value: "71.0"}')
+    f = tmp_path / "m.yaml"
+    f.write_text(merged, encoding="utf-8")
+    cells = load_registry([tmp_path]).papers["1234.5678"].cells
+    assert [(c.system, c.value) for c in cells] == [("A", "70.0"), ("B", "71.0")]

@@ -186,6 +186,10 @@ def test_plan_reads_qa_files_and_blocks_hidden_answers_before_anything_runs(tmp_
     (data / "tydiqa/dev-ar.json.xz").write_bytes(b"")
     (run,) = make_plan(req, check_files=True).runs
     assert run.blocked.startswith("tydiqa/dev-ar.json.xz: cannot read as squad_json (") and "(and 1 more file)" in run.blocked
+    with lzma.open(data / "tydiqa/dev-ar.json.xz", "wt", encoding="utf-8") as f:  # valid JSON, no articles in it
+        json.dump({"data": ["not an article"]}, f)
+    (run,) = make_plan(req, check_files=True).runs
+    assert run.blocked.startswith("tydiqa/dev-ar.json.xz: cannot read as squad_json (AttributeError"), run.blocked
 
 
 def test_cli_import_stays_light():

@@ -27,6 +27,8 @@ class _YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: igno
     def construct_mapping(self, node, deep=False):
         seen = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *defaults": its keys may be overridden here
+                continue
             key = self.construct_object(key_node, deep=deep)
             try:
                 if key in seen:

@@ -145,7 +145,8 @@ def local_file_problem(task: TaskDecl, split: str, path: Path) -> str:
     try:
         with (lzma.open if path.suffix == ".xz" else open)(path, "rt", encoding="utf-8") as f:
             examples = fmt.to_examples([json.load(f)[fmt.options["field"]]])
-    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError,
+            AttributeError, IndexError) as exc:  # AttributeError: an article that is no mapping
         return f"cannot read as {task.format_for(split)} ({type(exc).__name__}: {exc})"
     if not examples:
         return "no examples"
