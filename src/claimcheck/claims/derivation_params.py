@@ -201,13 +201,20 @@ def check_reported(name: str, params: dict, reported: list[str]) -> str | None:
 
 
 def _fact_number_problem(params: dict, reported: list[str]) -> str | None:
+    """The one number must agree with one of the numeric checks (``expect`` or ``count``, of the fact
+    or of one in ``also``); None when it does, or when no check is numeric."""
     from claimcheck.verifier.intervals import written_interval
 
-    checked = params.get("count", params.get("expect"))
-    if len(reported) != 1 or isinstance(checked, bool) or not isinstance(checked, (int, float)):
+    if len(reported) != 1:
+        return None
+    checks = [params, *(c for c in params.get("also") or () if isinstance(c, dict))]
+    values = [(k, c[k]) for c in checks for k in ("count", "expect")
+              if k in c and isinstance(c[k], (int, float)) and not isinstance(c[k], bool)]
+    if not values:
         return None
     written = written_interval(reported[0])
-    if written.contains(checked) or (reported[0].strip().endswith("%") and written.contains(checked * 100)):
+    percent = reported[0].strip().endswith("%")
+    if any(written.contains(v) or (percent and written.contains(v * 100)) for _, v in values):
         return None
-    which = "count" if "count" in params else "expect"
-    return f"the claim states {reported[0]}, but its fact check {which}s {checked!r}: one of them is wrong"
+    checked = " or ".join(f"{k}s {v!r}" for k, v in values)
+    return f"the claim states {reported[0]}, but its fact check {checked}: one of them is wrong"
