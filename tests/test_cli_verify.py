@@ -167,7 +167,7 @@ def test_two_different_records_under_one_run_id_are_refused_naming_both(tmp_path
 
 
 @pytest.mark.parametrize("record, field, message", [
-    (_record("r-1", "A", 1, 70.0, split="tst"), "metrics.0.split", "'dev', 'test' or 'train'"),
+    (_record("r-1", "A", 1, 70.0, split="tst"), "metrics.0.split", "is not one of 'dev', 'test', 'train'"),
     (_record("r-1", "A", 1, -500.0), "metrics.0.value", "not in points"),
     (_record("r-1", "A", 1, 0.71 + 100), "metrics.0.value", "not in points"),
 ])
@@ -191,3 +191,18 @@ def test_a_file_record_that_differs_from_the_stored_one_is_said_not_silently_dro
     got = collect_records([f], store, include_bundled=False)
     assert sorted(r.metrics[0].value for r in got.records) == [70.0, 75.0]  # the store wins, as documented
     assert "1 of them differ from the stored run of the same id, and the stored one is used" in got.sources[1], got.sources
+
+
+def test_a_store_written_before_the_scale_check_stays_readable(tmp_path):
+    """The range and split are checked where records come in; a stored record from an older version
+    must not lock every command out of its own store."""
+    from claimcheck.results.records import RunRecord
+    from claimcheck.results.store import open_store
+
+    store = tmp_path / "runs.sqlite"
+    with open_store(store) as s:
+        s.save(RunRecord.model_validate(_record("r-old", "A", 1, 150.0)))
+    assert _run("runs", "list", "--store", str(store)).exit_code == 0
+    assert _run("verify", "all", "--store", str(store), "--no-write").exit_code in (0, 1)
+    removed = _run("runs", "remove", "--system", "A", "--store", str(store), "--backup", str(tmp_path / "bk.json"))
+    assert removed.exit_code == 0, removed.output

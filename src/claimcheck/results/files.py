@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from claimcheck.content_hash import run_id_of
 from claimcheck.errors import ResultFileError
-from claimcheck.results.records import RunRecord
+from claimcheck.results.records import RunRecord, metric_problem
 
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"
 
@@ -62,6 +62,10 @@ def parse_records(payload: object, path: str, *, check_ids: bool = True) -> list
         problem = _id_problem(record) if check_ids else None
         if problem:
             raise ResultFileError(problem, path=path, field=f"{where}.run_id" if where else "run_id")
+        for j, metric in enumerate(record.metrics):
+            off = metric_problem(metric)
+            if off:
+                raise ResultFileError(off[1], path=path, field=f"{where + '.' if where else ''}metrics.{j}.{off[0]}")
         records.append(record)
     return records
 

@@ -31,20 +31,32 @@ class Metric(_Frozen):
     task: str  # canonical XTREME/intermediate task name: "xnli", "tydiqa", "bucc2018" ...
     language: str  # ISO code, or "avg" for a value already averaged over languages
     metric: str  # "accuracy", "f1", "em"
-    # the role of the evaluation set in the claim's terms ("train": a labelled training file scored
-    # because the dev answers are hidden, as the proxy's TyDiQA)
-    split: Literal["dev", "test", "train"]
+    # the role of the evaluation set in the claim's terms: "dev", "test", or "train" (a labelled
+    # training file scored because the dev answers are hidden, as the proxy's TyDiQA); see SPLITS
+    split: str
     value: float
     n_examples: int | None = None
 
     @field_validator("value")
     @classmethod
-    def _points(cls, v: float) -> float:
+    def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
             raise ValueError("metric value must be finite (a failed evaluation is a failed run)")
-        if not 0 <= v <= 100:
-            raise ValueError(f"metric value {v} is not in points (0 to 100); a fraction such as 0.71 is written 71.0")
         return v
+
+
+SPLITS = ("dev", "test", "train")
+
+
+def metric_problem(m: Metric) -> tuple[str, str] | None:
+    """(field, message) when a metric read from a result file is off the scale or split, else None.
+    Checked where records come in (files, ``runs import``), not by the model itself, so a store
+    written by an older version stays readable (and its runs removable) whatever it holds."""
+    if m.split not in SPLITS:
+        return "split", f"split {m.split!r} is not one of {', '.join(map(repr, SPLITS))}"
+    if not 0 <= m.value <= 100:
+        return "value", f"metric value {m.value} is not in points (0 to 100); a fraction such as 0.71 is written 71.0"
+    return None
 
 
 class Provenance(_Frozen):
