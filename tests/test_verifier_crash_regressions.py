@@ -84,7 +84,24 @@ def test_top_k_margin_from_too_few_seeds_is_inconclusive():
     v = _replication(recs, TOP)
     margin = [line for line in v.lines if line.startswith("order margin")]
     assert margin and "only 1 of 3 seeds ran every candidate that was run" in margin[0] and "at least 2" in margin[0]
-    assert v.verdict == "inconclusive" and v.seeds_needed == 2
+    assert "C was not run in seed(s) 0, 1" in margin[0]
+    # more seeds would not help: C must be run in the seeds that lack it, so no seed count is promised
+    assert v.verdict == "inconclusive" and v.seeds_needed is None
+
+
+def test_no_seed_count_is_promised_when_one_quantity_would_never_decide():
+    """B's gain is 0 on average: no count of seeds decides its direction, so the claim's count is None
+    (a count that decides only the other quantities would not decide the claim)."""
+    claim = make_claim("top_k_gains", {"expected": ["C", "B"], "candidates": ["B", "C", "D"], "baseline": "A",
+                                       "tasks": ["xnli"], "split": "dev"}, ["2.0", "1.0"], kind="comparison")
+    recs = []
+    for seed, (b, c) in enumerate([(0.5, 3.0), (-0.5, 1.0), (0.0, 2.6)]):
+        recs += [run("A", seed, [("xnli", "accuracy", 70.0)]), run("B", seed, [("xnli", "accuracy", 70.0 + b)]),
+                 run("C", seed, [("xnli", "accuracy", 70.0 + c)]), run("D", seed, [("xnli", "accuracy", 60.0)])]
+    v = _replication(recs, claim)
+    lines = {line.split(":")[0]: line for line in v.lines}
+    assert "about" in lines["C - A"] and "would not decide" in lines["B - A"], v.lines  # C alone has a count
+    assert v.verdict == "inconclusive" and v.seeds_needed is None, v.lines
 
 
 def test_a_rival_run_in_some_seeds_is_not_dropped_from_the_others():

@@ -315,6 +315,12 @@ def test_a_precise_full_replication_of_a_smaller_effect_is_not_reproduced_howeve
     assert any("prediction interval misses the reported value" in line for line in tight.lines), tight.lines
     loose = _verdict(_runs([0.0, 0.5, 1.0], "full")).replication
     assert loose.verdict == "inconclusive" and loose.seeds_needed and loose.seeds_needed > 3
+    # a PI just wide enough to touch 2.0, around a mean of 1.0: the CI [0.5, 1.5] holds half the claim
+    edge = _verdict(_runs([0.8, 1.0, 1.2], "full")).replication
+    assert edge.verdict == "inconclusive" and edge.seeds_needed == 4, edge.lines
+    short = _verdict(_runs([0.32, 0.5, 0.68, 0.45, 0.55], "full"), make_claim(
+        "mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["1.4"], tolerance={"extra": 0.5})).replication
+    assert short.verdict == "not_reproduced" and any("short of half" in line for line in short.lines), short.lines
 
 
 def test_the_claimed_direction_is_the_written_sign_not_the_widened_interval():
@@ -323,7 +329,7 @@ def test_the_claimed_direction_is_the_written_sign_not_the_widened_interval():
                        tolerance={"extra": 0.5})
     drop = _verdict(_runs([-0.11, -0.10, -0.09], "full"), claim).replication
     assert drop.verdict == "not_reproduced" and any("opposite to the claim" in line for line in drop.lines), drop.lines
-    assert _verdict(_runs([0.3, 0.4, 0.5], "full"), claim).replication.verdict == "reproduced"
+    assert _verdict(_runs([0.39, 0.40, 0.41], "full"), claim).replication.verdict == "reproduced"
     zero = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["0.0"])
     assert _verdict(_runs([-0.01, 0.0, 0.01], "full"), zero).replication.verdict == "reproduced"
     # a proxy compares directions only, and "0.0" states none
@@ -340,9 +346,12 @@ def test_a_score_is_compared_by_magnitude_at_full_fidelity_only():
     assert _verdict(_runs([0.0, 0.0, 0.0], "full", base=40.0), score).replication.verdict == "not_reproduced"
     near = [run("B", seed, [("xnli", "accuracy", v)], fidelity="full") for seed, v in enumerate([68.0, 68.3, 68.1])]
     assert _verdict(near, score).replication.verdict == "reproduced"
+    # two seeds far apart give a PI that holds anything, but a CI that reaches below half of 68.2
+    wild = [run("B", seed, [("xnli", "accuracy", v)], fidelity="full") for seed, v in enumerate([40.0, 95.0])]
+    assert _verdict(wild, score).replication.verdict == "inconclusive"
 
 
-@pytest.mark.parametrize("mean, sd, n", [(1.0, 3.0, 3), (1.0, 3.0, 8), (0.5, 1.0, 3), (0.3, 0.5, 2), (-0.5, 2.0, 4)])
+@pytest.mark.parametrize("mean, sd, n", [(1.0, 3.0, 3), (1.0, 3.0, 8), (0.5, 1.0, 3), (0.3, 0.5, 2), (-0.5, 2.0, 3), (2.0, 1.5, 3)])
 def test_the_seeds_said_to_decide_do_decide(mean, sd, n):
     """At the stated count, with the same mean and sd, the verdict is no longer inconclusive; one seed
     fewer, it still is (the count is the first that decides). Reported: "5.4" at full fidelity."""

@@ -4,15 +4,15 @@ Per seed, the derivation sees only that seed's runs, so a gain is a *paired* per
 (system and baseline trained with the same seed). Over k seeds: mean, sd, the 95 % confidence
 interval of the mean and the 95 % prediction interval of one new seed.
 
-- ``reproduced`` (full fidelity only): the reported interval meets the prediction interval and, for a
-  claimed direction, the CI excludes 0 on the claimed side;
+- ``reproduced`` (full fidelity only): the reported interval meets the prediction interval and the
+  CI lies beyond half the reported value (see ``_decide``);
 - ``direction_only`` (reduced / proxy fidelity, which compare directions only): the CI excludes 0 on
   the claimed side;
 - ``not_reproduced``: the CI excludes 0 on the other side, or (full fidelity) the prediction interval
-  misses the reported value;
-- ``inconclusive``: fewer seeds than ``tolerance.min_seeds``, a CI that includes 0 (the seeds at which
-  the verdict would be decided are stated), or a quantity this fidelity cannot compare (a score, or a
-  claim that states no direction, below full fidelity);
+  misses the reported value or the CI falls short of half of it;
+- ``inconclusive``: fewer seeds than ``tolerance.min_seeds``, a CI that does not decide (the seeds at
+  which the verdict would be decided are stated when some count would), or a quantity this fidelity
+  cannot compare (a score, or a claim that states no direction, below full fidelity);
 - ``infra_failure``: a needed run failed (fail closed); ``not_run``: no runs of the needed arms.
 """
 
@@ -60,39 +60,58 @@ def written_sign(reported: Interval) -> int:
 
 
 def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, signed: bool = True) -> tuple[RV, int | None, str]:
-    """One quantity over seeds: direction from the CI, magnitude from the prediction interval.
+    """One quantity over seeds: direction and size from the CI, the paper's value from the PI.
 
     ``reported`` None: an order margin, whose claim is its direction (> 0). ``signed`` False: a score,
-    whose sign says nothing; only full fidelity compares it, by magnitude.
-    Full fidelity: ``not_reproduced`` when the CI is on the side opposite to the claim or the PI
-    misses the reported value; ``reproduced`` when the PI meets it and (for a direction) the CI is on
-    the claimed side; else ``inconclusive``. Reduced / proxy fidelity compares directions only.
-    ``inconclusive`` states the seeds at which the verdict would be decided at the current mean and sd:
-    the CI leaving 0, or the PI leaving the reported value, whichever comes first."""
+    whose sign says nothing; only full fidelity compares it.
+    Full fidelity, a reported value r other than 0: ``reproduced`` when the PI meets r (one seed could
+    give the paper's number) and the CI lies beyond r / 2 on r's side (the replicated effect is at
+    least half the claim: a PI widened by few or noisy seeds cannot pass a clearly smaller effect);
+    ``not_reproduced`` when the PI misses r, the CI falls short of r / 2, or (a signed claim) the CI
+    is on the side opposite to r; else ``inconclusive``. A reported 0: the PI alone. Reduced / proxy
+    fidelity compares directions only (CI against 0); a score or a claim of 0 states none there.
+    ``inconclusive`` states the seeds at which the verdict would be decided at the current mean and
+    sd (the CI leaving r / 2, or 0 below full fidelity; the PI leaving r), or None when no count would."""
     expected = 1 if reported is None else (written_sign(reported) if signed else 0)
-    ci_sign = summary.ci.sign()
-    text = f"mean {summary.mean:.3f}, sd {summary.sd:.3f}, {int(summary.level * 100)}% CI {summary.ci.render(3)}, PI {summary.pi.render(3)} over {summary.n} seeds"
-    full = fidelity == "full"
-    if expected and ci_sign == -expected:
+    ci, pi, mean = summary.ci, summary.pi, summary.mean
+    text = f"mean {mean:.3f}, sd {summary.sd:.3f}, {int(summary.level * 100)}% CI {ci.render(3)}, PI {pi.render(3)} over {summary.n} seeds"
+    if fidelity != "full":
+        if not expected:
+            what = "a score (not a difference)" if not signed else "the claim states no direction"
+            return RV.inconclusive, None, text + f"; {what}, and {fidelity} fidelity compares directions only"
+        if ci.sign() == -expected:
+            return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
+        if ci.sign() == expected:
+            return RV.direction_only, None, text + "; magnitude not compared at this fidelity"
+        n = seeds_to_resolve(summary.sd, abs(mean), summary.level, current=summary.n)
+        return RV.inconclusive, n, text + f"; the CI includes 0 ({_more(n)})"
+    if reported is None:  # an order margin: its direction is the claim
+        if ci.sign():
+            return (RV.reproduced if ci.sign() > 0 else RV.not_reproduced), None, text
+        n = seeds_to_resolve(summary.sd, abs(mean), summary.level, current=summary.n)
+        return RV.inconclusive, n, text + f"; the CI includes 0 ({_more(n)})"
+    if expected and ci.sign() == -expected:
         return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
-    if not full and not expected:
-        what = "a score (not a difference)" if not signed else "the claim states no direction"
-        return RV.inconclusive, None, text + f"; {what}, and {fidelity} fidelity compares directions only"
-    if full and reported is not None and not reported.overlaps(summary.pi):
+    if not reported.overlaps(pi):
         return RV.not_reproduced, None, text + "; the prediction interval misses the reported value"
-    if not expected or ci_sign == expected:
-        if full:
-            return RV.reproduced, None, text
-        return RV.direction_only, None, text + "; magnitude not compared at this fidelity"
-    # the CI includes 0: more seeds decide once it leaves 0, or (full) once the PI leaves the claim
-    needed = [seeds_to_resolve(summary.sd, abs(summary.mean), summary.level, current=summary.n)]
-    if full and reported is not None:
-        gap = max(reported.lo - summary.mean, summary.mean - reported.hi)
-        needed.append(seeds_to_exclude(summary.sd, gap, summary.level, current=summary.n))
-    known = [n for n in needed if n]
-    more = (f"about {min(known)} seeds would decide, at this mean and sd" if known
-            else "more seeds would not decide: the effect is indistinguishable from zero")
-    return RV.inconclusive, (min(known) if known else None), text + f"; the CI includes 0 ({more})"
+    side = (reported.mid > 0) - (reported.mid < 0)
+    if not side:  # a claimed 0: the PI is the whole test
+        return RV.reproduced, None, text
+    half = reported.mid / 2
+    beyond, short = (ci.lo > half, ci.hi < half) if side > 0 else (ci.hi < half, ci.lo > half)
+    if short:
+        return RV.not_reproduced, None, text + f"; the CI lies short of half the reported value ({half:g})"
+    if beyond:
+        return RV.reproduced, None, text
+    gap = max(reported.lo - mean, mean - reported.hi)  # how far the PI must pull in to leave the claim
+    counts = [n for n in (seeds_to_resolve(summary.sd, abs(mean - half), summary.level, current=summary.n),
+                          seeds_to_exclude(summary.sd, gap, summary.level, current=summary.n)) if n]
+    n = min(counts) if counts else None
+    return RV.inconclusive, n, text + f"; the CI includes half the reported value, {half:g} ({_more(n)})"
+
+
+def _more(n: int | None) -> str:
+    return f"about {n} seeds would decide, at this mean and sd" if n else "more seeds would not decide at this mean and sd"
 
 
 _SEVERITY_RANK = {v: i for i, v in enumerate(_SEVERITY)}
@@ -170,16 +189,19 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     return _judge_seeds(claim, per_seed, fidelity or "proxy", base, _ranking_seeds(claim, by_seed))
 
 
-def _ranking_seeds(claim: Claim, by_seed: dict[int, list[RunRecord]]) -> set[int] | None:
+def _ranking_seeds(claim: Claim, by_seed: dict[int, list[RunRecord]]) -> tuple[set[int], str] | None:
     """For a ranking (``top_k_gains``): the seeds that ran every candidate any seed ran, so that each
     seed's order margin ranks the same systems (a rival run in two seeds of four is not left out of
-    the other two, where it might have won); None for other derivations."""
+    the other two, where it might have won), and which candidates the other seeds lack; None for
+    other derivations."""
     if claim.derivation.name != "top_k_gains":
         return None
     candidates = set(claim.derivation.params.get("candidates") or ())
     ran = {seed: {r.system for r in runs} & candidates for seed, runs in by_seed.items()}
     every = set().union(*ran.values())
-    return {seed for seed, systems in ran.items() if systems == every}
+    lacking = {c: [str(seed) for seed in sorted(ran) if c not in ran[seed]] for c in sorted(every)}
+    said = "; ".join(f"{c} was not run in seed(s) {', '.join(seeds)}" for c, seeds in lacking.items() if seeds)
+    return {seed for seed, systems in ran.items() if systems == every}, said
 
 
 def _targets(record: RunRecord) -> set[str] | None:
@@ -229,13 +251,14 @@ def _coverage_notes(derived: Derived) -> list[str]:
 
 
 def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base: dict,
-                 ranking_seeds: set[int] | None = None) -> TierResult:
+                 ranking: tuple[set[int], str] | None = None) -> TierResult:
     level = claim.tolerance.confidence
     derived = list(per_seed.values())
     verdicts: list[RV] = []
     lines: list[str] = _coverage_notes(derived[0])
     spans: list[Span] = []
-    needed: list[int] = []
+    pending: list[int | None] = []  # per inconclusive quantity: the seeds that would decide it, None: none would
+    ranking_seeds, lacking = ranking if ranking is not None else (None, "")
     first = derived[0]
     reported = reported_intervals(claim)
     if first.effects:
@@ -247,20 +270,20 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     margins = [m for seed, m in with_margin.items() if ranking_seeds is None or seed in ranking_seeds]
     without = [str(seed) for seed in per_seed if seed not in with_margin or (ranking_seeds is not None and seed not in ranking_seeds)]
     need = _min_seeds(claim)
-    if with_margin and len(margins) < need:
+    if with_margin and len(margins) < need:  # more seeds will not help: the missing candidates must be run
         verdicts.append(RV.inconclusive)
-        needed.append(need)
+        pending.append(None)
         lines.append(f"order margin: only {len(margins)} of {len(derived)} seeds ran every candidate that was run; "
-                     f"at least {need} are needed")
+                     f"at least {need} are needed" + (f" ({lacking})" if lacking else ""))
     elif margins:
         s = summarize_seeds(margins, level)
         v, n, text = _decide(s, None, fidelity)
         verdicts.append(v if v is not RV.reproduced or fidelity == "full" else RV.direction_only)
         scope = (f" over {len(margins)} of {len(derived)} seeds (seed(s) {', '.join(without)} did not run every candidate "
-                 "that was run)") if without else ""
+                 "that was run" + (f": {lacking}" if lacking else "") + ")") if without else ""
         lines.append(f"order margin{scope}: {text}")
         spans.append(Span(label="order margin (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
-        needed += [n] if n else []
+        pending += [n] if v is RV.inconclusive else []
     if first.unordered:  # rank the systems once, by their mean over seeds, never seed by seed
         means = [sum(d.values[i].mid for d in derived) / len(derived) for i in range(len(first.labels))]
         pairs = rank_pairs(means, reported)
@@ -277,7 +300,7 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
         else:  # a gain with no number claims its direction
             v, n, text = _decide(s, rep, fidelity, first.signed)
             verdicts.append(v)
-            needed += [n] if n else []
+            pending += [n] if v is RV.inconclusive else []
             lines.append(f"{label}: {text}")
         spans.append(Span(label=f"{label} (replicated PI)", lo=s.pi[0], hi=s.pi[1], role="replicated_pi"))
         spans.append(Span(label=f"{label} (replicated CI)", lo=s.ci[0], hi=s.ci[1], role="replicated_ci"))
@@ -288,7 +311,13 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
         verdict = RV.direction_only
     summary = _summary(verdict, fidelity, len(derived))
     return TierResult(verdict=verdict.value, summary=summary, lines=lines, spans=spans,
-                      seeds_needed=max(needed) if verdict is RV.inconclusive and needed else None, **base)
+                      seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None, **base)
+
+
+def _claim_seeds(pending: list[int | None]) -> int | None:
+    """Seeds that would decide every undecided quantity (the largest count), or None when one of them
+    would not be decided by more seeds at all: then no count decides the claim."""
+    return max(pending) if pending and None not in pending else None
 
 
 def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: dict) -> TierResult:
@@ -324,7 +353,7 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
         per_task[task].append((outcome, lean, n))
         lines.append(f"{task}: {system} gain {s.mean:+.3f} (CI {s.ci.render(3)}, {s.n} seeds), expected {expect}: {outcome}")
         spans.append(Span(label=f"{task}: {system} gain (CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
-    verdicts, needed = [], []
+    verdicts, pending = [], []
     for task, pairs in per_task.items():
         outcomes = [o for o, _, _ in pairs]
         ok, against, total = outcomes.count("ok"), outcomes.count("against"), len(outcomes)
@@ -337,13 +366,13 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
         else:
             verdicts.append(RV.inconclusive)
             n = _seeds_to_decide(pairs, quorum)
-            needed += [n] if n else []
+            pending.append(n)
             line += (f"; about {n} seeds would decide it, if the unclear gains keep their size" if n else
                      "; more seeds would not decide it at the current effect sizes")
         lines.append(line)
     verdict = _worst(verdicts)
     return TierResult(verdict=verdict.value, summary=_summary(verdict, fidelity, len(derived)), lines=lines, spans=spans,
-                      seeds_needed=max(needed) if verdict is RV.inconclusive and needed else None, **base)
+                      seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None, **base)
 
 
 def _seeds_to_decide(pairs: list[tuple[str, int, int | None]], quorum: float) -> int | None:
