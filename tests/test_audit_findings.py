@@ -412,3 +412,67 @@ def test_a_cut_row_with_another_count_is_matched_with_a_number_mismatch(registry
     assert (row.claim_id, row.method) == ("2005.13013/nine-tasks", "key terms + text (numbers differ)")
     (f,) = codes(card, "number_mismatch")
     assert f.severity == "error" and f.message.startswith("row 1 states 12 where 2005.13013/nine-tasks reports Nine")
+
+
+SUPERSEDED_COUNT_YAML = """
+paper:
+  id: "2005.13013"
+  version: v2
+  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+  authors: [Phang]
+  year: 2020
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+claims:
+  - id: 2005.13013/gain
+    statement: "The best model per target task scores 5.4 points above XLM-R Large on the XTREME test sets."
+    kind: quantity
+    version: v2
+    location: {section: Abstract}
+    reported: ["5.4"]
+    derivation: {name: unavailable_source}
+    key_terms: [XTREME, best, "5.4", improvement]
+  - id: 2005.13013/task-count
+    statement: "The study uses nine English intermediate tasks."
+    kind: setup
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [nine, "9", intermediate tasks, STILTs]
+  - id: 2005.13013/v1-task-count
+    statement: "(v1) Seven English intermediate tasks are used."
+    kind: setup
+    version: v1
+    superseded_by: 2005.13013/task-count
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [seven, "7", intermediate tasks]
+"""
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Picking the best intermediate-task model per target task improves XTREME by 5-6 points.", "gain"),
+    ("Picking the best intermediate-task model per target task improves XTREME by between 5 and 6 points.", "gain"),
+    ("Picking the best intermediate-task model per target task improves XTREME by 6.3 points.", "gain"),
+    ("We look at intermediate-task training with twelve different English intermediate tasks.", "task-count"),
+    ("The study uses 12 English intermediate tasks.", "task-count"),
+])  # fmt: skip
+def test_a_claim_left_with_one_generic_term_draws_no_row_stating_another_number(tmp_path, bib, text, claim):
+    """The number-blind score leaves out the claims' counts; the superseded v1 claim keeps only
+    "intermediate tasks" then, which a row stating a measure ("5-6 points") must not reach in full,
+    and a row stating a third count quotes neither version: the current claim is the one it is about."""
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "sup" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(SUPERSEDED_COUNT_YAML, encoding="utf-8")
+    registry = build_registry([(path, load_paper_file(path))])
+    card = card_for(registry, bib, [(text, "✓", "0.9")])
+    row = card.rows[0]
+    assert (row.claim_id, row.number_mismatch, row.superseded) == (f"2005.13013/{claim}", True, False)
+    assert not codes(card, "superseded_version")
+
+
+def test_range_numbers_share_their_unit():
+    assert [m for _, _, m in numbers_in("by 5-6 points, between 5 and 6 points, 8-8.5 points")] == [True] * 6
+    assert [m for _, _, m in numbers_in("9 tasks and 40 languages")] == [False, True]

@@ -73,6 +73,14 @@ def _method(best) -> str:
     return " + ".join(parts) or "weak overall similarity"
 
 
+def _current_of(blind_best, ranked, registry: Registry):
+    """The claim that supersedes the number-blind best, when there is one: a row stating another
+    number than the superseded claim's does not quote that version ("twelve tasks" is neither v1's
+    seven nor v2's nine), so the current claim is the one it is about, when it reaches it too."""
+    later = registry.claims[blind_best[0].claim_id].superseded_by
+    return next((s for s in ranked if later and s[0].claim_id == later), blind_best)
+
+
 def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography) -> RowAudit:
     claims = list(registry.claims.values())
     row_numbers = [w for w, _, _ in numbers_in(row.text)]
@@ -88,11 +96,13 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         differing = differing_numbers(row.text, registry.claims[best.claim_id])
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
-        claim = registry.claims[blind_best[0].claim_id]
-        if blind_best[1] >= MATCH_THRESHOLD and (differing := differing_numbers(row.text, claim) or number_conflicts(row.text, claim)):
-            chosen = blind_best[0]
-            method = "key terms + text (numbers differ)"
-            runner = best if best.claim_id != chosen.claim_id else runner
+        for candidate in (_current_of(blind_best, ranked, registry), blind_best):
+            claim = registry.claims[candidate[0].claim_id]
+            if candidate[1] >= MATCH_THRESHOLD and (differing := differing_numbers(row.text, claim) or number_conflicts(row.text, claim)):
+                chosen = candidate[0]
+                method = "key terms + text (numbers differ)"
+                runner = best if best.claim_id != chosen.claim_id else runner
+                break
     if chosen is None:
         return RowAudit(
             row=row,

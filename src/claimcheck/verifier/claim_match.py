@@ -15,8 +15,9 @@ shares that exist). A row quoting a ``reported_by`` text verbatim (or its prefix
 (a decimal, "40 languages") scores 0 on numbers against a claim that reports none. A row matches
 when its score reaches ``MATCH_THRESHOLD``. A truncated row that lacks the claim's numbers gets no
 numbers share at all (they may sit in the part that was cut off). Failing a match, a row whose key terms
-(other than numbers) and text still reach it while it states other numbers is matched *with a number
-mismatch*.
+and text still reach it while it states other numbers is matched *with a number mismatch*: this
+number-blind score takes the claim's count terms ("nine", "9") as one term that any count the row
+states fills ("12 tasks"), never a measure ("10 points"; ``blind_term_share``).
 Everything else is an unknown claim, shown with its nearest candidate.
 """
 
@@ -54,22 +55,36 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def numbers_in(text: str) -> list[tuple[str, float, bool]]:
-    """(as written, value, measure-like) for each number; years (1900-2100) are left out.
+_RANGE_JOIN = re.compile(r"\s*(?:[-\u2013]|to|and|or)\s*", re.I)
 
-    Measure-like: a decimal, or a number followed by a unit (%, points, epochs, languages ...).
-    """
+
+def _number_spans(text: str) -> list[tuple[str, float, bool, int, int]]:
+    """(as written, value, measure-like, start, end) for each number, years left out; the first number
+    of a range ("5-6 points", "between 5 and 6 points") is measure-like when the second is."""
     found = []
     for m in _NUMBER.finditer(text):
         if m.group(3):
-            found.append((m.group(3), float(_WORDS[m.group(3).lower()]), bool(_UNIT_LIKE.match(text[m.end():]))))
+            found.append((m.group(3), float(_WORDS[m.group(3).lower()]), bool(_UNIT_LIKE.match(text[m.end():])), m.start(), m.end()))
             continue
         written = m.group(1)
         value = float(written)
         if "." not in written and 1900 <= value <= 2100:
             continue
-        found.append((written, value, "." in written or bool(m.group(2))))
+        found.append((written, value, "." in written or bool(m.group(2)), m.start(), m.end()))
+    for i in range(len(found) - 2, -1, -1):
+        w, v, measure, a, b = found[i]
+        if not measure and found[i + 1][2] and _RANGE_JOIN.fullmatch(text[b : found[i + 1][3]]):
+            found[i] = (w, v, True, a, b)
     return found
+
+
+def numbers_in(text: str) -> list[tuple[str, float, bool]]:
+    """(as written, value, measure-like) for each number; years (1900-2100) are left out.
+
+    Measure-like: a decimal, or a number followed by a unit (%, points, epochs, languages ...), also
+    through a range ("5-6 points": both).
+    """
+    return [(w, v, measure) for w, v, measure, _, _ in _number_spans(text)]
 
 
 def _interval(written: str) -> Interval:
@@ -108,7 +123,7 @@ def _digits(text: str) -> str:
     return re.sub(r"\b(" + "|".join(_WORDS) + r")\b", lambda m: str(_WORDS[m.group(1).lower()]), text, flags=re.I)
 
 
-_NUMBER_TERM = re.compile(r"[\d.]+%?")
+_COUNT_TERM = re.compile(r"\d+")  # a whole number: "9", also "nine" (read as digits)
 
 
 def _term_words(term: str) -> list[str]:
@@ -134,12 +149,28 @@ def _cut_inside(row_norm: str, term: str) -> bool:
     return any(len(tail[i:]) >= 3 and words.startswith(tail[i:]) and (i == 0 or not tail[i - 1].isalnum()) for i in range(len(tail)))
 
 
+def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool) -> int:
+    row_digits = _digits(row_norm)
+    return sum(1 for t in terms if _term_pattern(t).search(row_digits) or (truncated and _cut_inside(row_digits, t)))
+
+
 def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> float | None:
     if not terms:
         return None
-    row_digits = _digits(row_norm)
-    hits = sum(1 for t in terms if _term_pattern(t).search(row_digits) or (truncated and _cut_inside(row_digits, t)))
-    return hits / len(terms)
+    return _term_hits(row_norm, terms, truncated) / len(terms)
+
+
+def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> float | None:
+    """The key-term share blind to the claim's count: its count terms ("nine", "9") are one
+    term, found when the row states a count of its own (a whole number that measures nothing), so a
+    row stating another count still reaches its claim, to be matched with a number mismatch. A row
+    that states no count does not find it: a claim left with one generic term ("intermediate tasks")
+    must not score a full share on it and draw every row that says it ("gains of 10 points")."""
+    worded = [t for t in terms if not _COUNT_TERM.fullmatch(" ".join(_term_words(t)))]
+    if len(worded) == len(terms):
+        return term_share(row_norm, terms, truncated)
+    counted = any(not measure and "." not in w and w != "one" for w, _, measure in numbers_in(row_norm))  # "one of"
+    return (_term_hits(row_norm, worded, truncated) + counted) / (len(worded) + 1)
 
 
 def number_share(row_numbers: Sequence[str], reported: Sequence[str]) -> float | None:
@@ -183,11 +214,7 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
     score = 1.0 if verbatim else _combine({"numbers": nums, "terms": terms, "text": text})
     if text >= NEAR_VERBATIM:  # nearly the same sentence: the text decides, numbers are then compared
         score = max(score, text)
-    # without numbers means without number key terms too ("nine", "9"): a row stating another count
-    # must still reach its claim, to be matched with a number mismatch
-    worded = [t for t in claim.key_terms if not _NUMBER_TERM.fullmatch(" ".join(_term_words(t)))]
-    blind_terms = terms if len(worded) == len(claim.key_terms) else term_share(row_norm, worded, truncated)
-    blind = 1.0 if verbatim else _combine({"terms": blind_terms, "text": text})
+    blind = 1.0 if verbatim else _combine({"terms": blind_term_share(row_norm, claim.key_terms, truncated), "text": text})
     ms = MatchScore(claim_id=claim.id, score=round(score, 3), numbers=nums, terms=terms, text=round(text, 3))
     return ms, blind, verbatim
 
