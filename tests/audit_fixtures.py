@@ -23,6 +23,8 @@ paper:
   year: 2020
   sources:
     - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+  facts:
+    - {key: task_count, value: 9, source: abs}
 claims:
   - id: 2005.13013/multitask-gain
     statement: "Intermediate training on all nine tasks together gives the largest mean gain, 8.7 points."
@@ -63,7 +65,7 @@ claims:
     kind: setup
     version: v2
     location: {section: Abstract}
-    derivation: {name: unavailable_source}  # verdicts are hand-set (VERDICTS)
+    derivation: {name: fact, params: {key: task_count, expect: 9}}  # verdicts are hand-set (VERDICTS)
     key_terms: [nine, intermediate tasks]
 """
 

@@ -36,7 +36,7 @@ from claimcheck.verifier.audit_models import (
     Severity,
     VerdictView,
 )
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, differing_numbers, numbers_in, rank_claims, states_number
+from claimcheck.verifier.claim_match import MATCH_THRESHOLD, numbers_in, rank_claims, states_number
 from claimcheck.verifier.contradiction import claim_numbers, negation_conflict, number_conflicts, size_conflicts
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
@@ -89,16 +89,15 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     ranked = rank_claims(row.text, row.truncated, claims)
     best, _, verbatim = ranked[0]
     runner = ranked[1][0] if len(ranked) > 1 else None
-    chosen, method, differing = None, "", []
+    chosen, method = None, ""
     if best.score >= MATCH_THRESHOLD:
         chosen = best
         method = "quoted text" if verbatim else _method(best)
-        differing = differing_numbers(row.text, registry.claims[best.claim_id])
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
         for candidate in (_current_of(blind_best, ranked, registry), blind_best):
             claim = registry.claims[candidate[0].claim_id]
-            if candidate[1] >= MATCH_THRESHOLD and (differing := differing_numbers(row.text, claim) or number_conflicts(row.text, claim)):
+            if candidate[1] >= MATCH_THRESHOLD and number_conflicts(row.text, claim, row.truncated):
                 chosen = candidate[0]
                 method = "key terms + text (numbers differ)"
                 runner = best if best.claim_id != chosen.claim_id else runner
@@ -117,7 +116,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     superseded = bool(claim.superseded_by) or claim.version != pinned
     verdict = verdicts.get(claim.id)
     work, label = source_of(claim, registry, bibliography)
-    differing = list(dict.fromkeys(differing + number_conflicts(row.text, claim)))
+    differing = number_conflicts(row.text, claim, row.truncated)
     negation = negation_conflict(row.text, claim, row.truncated)
     sizes = size_conflicts(row.text, claim)
     return RowAudit(

@@ -53,7 +53,7 @@ class RowAudit(_Frozen):
     best: MatchScore | None = None  # the chosen (or, for unknown rows, the nearest) claim
     runner_up: MatchScore | None = None
     row_numbers: list[str] = Field(default_factory=list)
-    claim_numbers: list[str] = Field(default_factory=list)  # reported, in the statement, or expected by the check
+    claim_numbers: list[str] = Field(default_factory=list)  # what a row must agree with: reported, or expected by the check
     number_mismatch: bool = False
     differing_numbers: list[str] = Field(default_factory=list)  # the row's numbers that none of the claim's can be
     negation_mismatch: str = ""  # why the row may state the opposite of the claim ("": it does not)

@@ -78,6 +78,33 @@ def _number_spans(text: str) -> list[tuple[str, float, bool, int, int]]:
     return found
 
 
+_RANGE = re.compile(r"\s*(?:[-\u2013]|to)\s*", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+
+
+def number_ranges(text: str) -> list[tuple[str, str]]:
+    """The ranges the text states, as their two written ends: "8-9 points", "5 to 6", "between 5
+    and 6" (a plain "5 and 6" is two numbers)."""
+    spans = _number_spans(text)
+    out = []
+    for (w1, _, _, a, b), (w2, _, _, c, _) in zip(spans, spans[1:]):
+        gap = text[b:c]
+        if _RANGE.fullmatch(gap) or (re.fullmatch(r"\s+and\s+", gap, re.I) and _BETWEEN.search(text[:a])):
+            out.append((w1, w2))
+    return out
+
+
+def in_range(claim_written: str, ranges: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """The stated range that holds the claim's number, if any ("8-9" holds 8.7; "5-6" holds 5.4)."""
+    c = _interval(claim_written)
+    for lo_w, hi_w in ranges:
+        ends = (_interval(lo_w), _interval(hi_w))
+        lo, hi = min(e.lo for e in ends), max(e.hi for e in ends)
+        if lo <= c.hi and c.lo <= hi:
+            return lo_w, hi_w
+    return None
+
+
 def numbers_in(text: str) -> list[tuple[str, float, bool]]:
     """(as written, value, measure-like) for each number; years (1900-2100) are left out.
 
@@ -97,11 +124,26 @@ def _interval(written: str) -> Interval:
     return written_interval(w) if math.isfinite(value) else Interval.point(value)  # 400 digits overflow to inf
 
 
+def _fraction(written: str) -> bool:
+    w = written.strip().lstrip("+")
+    return "." in w and not w.endswith("%") and 0 < float(w) <= 1
+
+
+def _intervals(a: str, b: str) -> tuple[Interval, Interval]:
+    """Both numbers' intervals, a fraction read as a percentage against one ("0.7" and "70%")."""
+    x, y = _interval(a), _interval(b)
+    if b.strip().endswith("%") and _fraction(a):
+        x = x.scale(100)
+    elif a.strip().endswith("%") and _fraction(b):
+        y = y.scale(100)
+    return x, y
+
+
 def same_number(a: str, b: str) -> bool:
     """Whether two written numbers can be the same value: their intervals share more than a bound
     ("8.66" and "8.749" are an 8.7; "8.8" only touches it at 8.75 and is another number). An exact
-    number (a word) agrees with an interval that holds it."""
-    x, y = _interval(a), _interval(b)
+    number (a word) agrees with an interval that holds it; a fraction with its percentage (0.7, 70%)."""
+    x, y = _intervals(a, b)
     lo, hi = max(x.lo, y.lo), min(x.hi, y.hi)
     if x.width == 0 or y.width == 0:
         return lo <= hi + 1e-9
@@ -111,7 +153,7 @@ def same_number(a: str, b: str) -> bool:
 def states_number(row_written: str, claim_written: str) -> bool:
     """Whether the row states the claim's number: the same value (7 == 7.0), or a number at least as
     precise that ``same_number`` accepts ("8.66" states 8.7; a count "9" does not)."""
-    row, claim = _interval(row_written), _interval(claim_written)
+    row, claim = _intervals(row_written, claim_written)
     if abs(row.mid - claim.mid) < 1e-9:
         return True
     precise = row_written.strip().isalpha() or decimals_of(row_written) >= decimals_of(claim_written)
@@ -173,10 +215,11 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     return (_term_hits(row_norm, worded, truncated) + counted) / (len(worded) + 1)
 
 
-def number_share(row_numbers: Sequence[str], reported: Sequence[str]) -> float | None:
+def number_share(row_numbers: Sequence[str], reported: Sequence[str], ranges: Sequence[tuple[str, str]] = ()) -> float | None:
+    """Share of the claim's numbers the row states, or holds in a range it states ("5-6 points")."""
     if not reported:
         return None
-    return sum(1 for r in reported if any(states_number(w, r) for w in row_numbers)) / len(reported)
+    return sum(1 for r in reported if any(states_number(w, r) for w in row_numbers) or in_range(r, ranges)) / len(reported)
 
 
 def text_similarity(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
@@ -204,7 +247,7 @@ def _combine(parts: dict[str, float | None]) -> float:
 def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScore, float, bool]:
     """(score with numbers, score without numbers, verbatim quotation) of one claim for one row."""
     row_norm = normalise(row_text)
-    nums = number_share([w for w, _, _ in numbers_in(row_text)], claim.reported)
+    nums = number_share([w for w, _, _ in numbers_in(row_text)], claim.reported, number_ranges(row_text))
     if nums is None and any(measure for _, _, measure in numbers_in(row_text)):
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
     if truncated and nums == 0.0 and not number_mismatch(row_text, claim):
@@ -222,13 +265,16 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
 def differing_numbers(row_text: str, claim: Claim) -> list[str]:
     """The measure-like numbers the row states in place of the claim's, as written; empty when the
     claim's written numbers are all there (or the row states no measure of its own). A row number
-    whose written interval meets a claim number's is no mismatch ("8.66" or "8.749" against "8.7")."""
+    whose written interval meets a claim number's is no mismatch ("8.66" or "8.749" against "8.7"),
+    nor the ends of a range that holds one ("8-9 points" against "8.7")."""
     if not claim.reported:
         return []
-    row = numbers_in(row_text)
-    if all(any(states_number(w, r) for w, _, _ in row) for r in claim.reported):
+    row, ranges = numbers_in(row_text), number_ranges(row_text)
+    if all(any(states_number(w, r) for w, _, _ in row) or in_range(r, ranges) for r in claim.reported):
         return []
-    return list(dict.fromkeys(w for w, _, measure in row if measure and not any(same_number(w, r) for r in claim.reported)))
+    agreeing = {w for r in claim.reported if (pair := in_range(r, ranges)) for w in pair}
+    return list(dict.fromkeys(w for w, _, measure in row
+                              if measure and w not in agreeing and not any(same_number(w, r) for r in claim.reported)))
 
 
 def number_mismatch(row_text: str, claim: Claim) -> bool:

@@ -4,11 +4,13 @@ A row can match a claim on its key terms and wording and still say something els
 checked once a row is matched:
 
 - ``number_conflicts``: the row states a number (digits or a number word, "nine") that none of the
-  claim's numbers can be, while a number the claim states is missing from the row. The claim's
-  numbers are its ``reported`` values, the value its fact check expects (``derivation.params``
-  ``expect`` / ``count``) and the numbers of its statement; numbers are compared as written
-  intervals (``claim_match.same_number``). Setup claims carry no ``reported`` number, so without
-  this a row saying "12 intermediate tasks" would pass a claim of nine.
+  claim's numbers can be, while a number the claim requires is missing from the row. Required are
+  its ``reported`` values and the value its fact check expects (``derivation.params`` ``expect`` /
+  ``count``): both are checked at load. Setup claims carry no ``reported`` number, so without the
+  check's a row saying "12 intermediate tasks" would pass a claim of nine. The statement's own
+  numbers only excuse a row number ("the two retrieval targets" is no count the claim is about, and a
+  paraphrase may leave it out or say "2"). Numbers are compared as written intervals
+  (``claim_match.same_number``); a range agrees when it holds a claim number ("8-9 points").
 - ``negation_conflict``: one side negates ("not", "no", "never", "neither", "does not", "fails
   to", ...) where the other does not. A negation counts only where it bears on what the other side
   talks about (a content word near it appears there), and not inside a relative clause ("tasks that
@@ -29,7 +31,7 @@ import re
 from bisect import bisect_left
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.claim_match import _digits, normalise, numbers_in, same_number, states_number
+from claimcheck.verifier.claim_match import _digits, in_range, normalise, number_ranges, numbers_in, same_number, states_number
 
 MAX_CHARS = 2_000
 
@@ -49,36 +51,61 @@ def _check_values(params: dict) -> list[object]:
     return [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
 
 
+def _check_forms(claim: Claim) -> list[list[str]]:
+    """Each value the fact check expects or counts, in the forms a text may write it (0.7 also as 70)."""
+    return [[f"{v:g}"] + ([f"{v * 100:g}"] if 0 < v <= 1 else []) for v in _check_values(claim.derivation.params)]
+
+
 def claim_numbers(claim: Claim) -> list[str]:
-    """The numbers a claim states, as written: its reported values, the numbers (and number words)
-    of its statement, and the value its fact check expects; each value once (a check's 0.7 is the
-    statement's "70%")."""
+    """The numbers a row must agree with, as written, each value once: the claim's reported values and
+    the value its fact check expects or counts (both checked at load), a check's value written as the
+    statement writes it ("nine" for 9; a check's 0.7 is the reported "70%")."""
     out: list[str] = list(claim.reported)
     statement = [w for w, _, _ in numbers_in(claim.statement)]
-    for w in statement:
-        if not any(same_number(w, x) for x in out):
-            out.append(w)
-    for v in _check_values(claim.derivation.params):
-        forms = [f"{v:g}"] + ([f"{v * 100:g}"] if 0 < v <= 1 else [])
+    for forms in _check_forms(claim):
         if not any(same_number(f, x) for f in forms for x in out):
-            out.append(forms[0])
+            out.append(next((w for w in statement if any(same_number(w, f) for f in forms)), forms[0]))
     return out
 
 
-def _row_numbers(text: str) -> list[str]:
-    return [w for w, _, _ in numbers_in(_NAMING.sub(" ", text)) if w.lower() not in _PRONOUN_WORDS]
+def _is_measure(claim: Claim, number: str) -> bool:
+    """Whether a required number measures something (8.7 points, 40 languages, 70%) or counts (nine
+    tasks): as the statement writes it, else by its form (a decimal or a percentage measures)."""
+    written = next((m for w, _, m in numbers_in(claim.statement) if same_number(w, number)), None)
+    return written if written is not None else ("." in number or number.endswith("%"))
 
 
-def number_conflicts(row_text: str, claim: Claim) -> list[str]:
+def _row_numbers(text: str) -> list[tuple[str, bool]]:
+    """(as written, measure-like) for each number of a text cleared of ``_NAMING``."""
+    return [(w, m) for w, _, m in numbers_in(text) if w.lower() not in _PRONOUN_WORDS]
+
+
+def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> list[str]:
     """The numbers the row states that none of the claim's numbers can be, as written; empty when the
-    row states every number of the claim (it may add its own) or the claim states none."""
-    stated = claim_numbers(claim)
-    if not stated:
+    row states every number the claim requires (it may add its own), or the claim requires none.
+
+    A row number agrees with a required number, any form of the check's value (0.7 or 70), the ends
+    of a range that holds one ("8-9" and 8.7), or a number of the statement written alike (a count
+    for its count: "the two retrieval targets" excuses a "2", not "2 points"). A truncated row is not
+    blamed for a number it lacks (it may sit in the part cut off): only a number of the same kind as
+    a missing one (a count for a count, a measure for a measure) stands in its place."""
+    required = claim_numbers(claim)
+    if not required:
         return []
-    row = _row_numbers(row_text[:MAX_CHARS])
-    if all(any(states_number(w, c) for w in row) for c in stated):
+    text = _NAMING.sub(" ", row_text[:MAX_CHARS])
+    row, ranges = _row_numbers(text), number_ranges(text)
+    missing = [c for c in required if not any(states_number(w, c) for w, _ in row) and not in_range(c, ranges)]
+    if not missing:
         return []
-    return list(dict.fromkeys(w for w in row if not any(same_number(w, c) for c in stated)))
+    solid = [*required, *(f for forms in _check_forms(claim) for f in forms)]
+    statement = [(w, m) for w, _, m in numbers_in(claim.statement)]
+    agreeing = {w for c in solid if (pair := in_range(c, ranges)) for w in pair}
+    kinds = {_is_measure(claim, c) for c in missing}
+
+    def excused(w: str, measure: bool) -> bool:
+        return w in agreeing or any(same_number(w, c) for c in solid) or any(m == measure and same_number(w, x) for x, m in statement)
+
+    return list(dict.fromkeys(w for w, measure in row if not excused(w, measure) and (not truncated or measure in kinds)))
 
 
 # -------------------------------------------------------------------------------------------- negation
