@@ -125,14 +125,15 @@ def test_strict_exits_1_only_on_an_error_level_finding(reports, tmp_path):
 
 
 def test_strict_fails_on_a_ticked_row_that_contradicts_its_claim(tmp_path):
-    """Setup claims state no reported number: a row's "12" (or "not") against "nine" is still caught."""
-    for row, shown in (("The study uses 12 English intermediate tasks.", "states 12"),
-                       ("The study does not use nine English intermediate tasks.", "may state the opposite"),
-                       ("We use the pretrained XLM-R Base model as a starting point for all our experiments.", "XLM-R Base")):
+    """Setup claims state no reported number: a row's "12" against "nine" is still caught. A "not" is
+    shown, but as a warning: a negation heuristic does not fail --strict."""
+    for row, shown, code in (("The study uses 12 English intermediate tasks.", "states 12", 1),
+                             ("The study does not use nine English intermediate tasks.", "may state the opposite", 0),
+                             ("We use the pretrained XLM-R Base model as a starting point for all our experiments.", "XLM-R Base", 1)):
         path = tmp_path / "contra.md"
         path.write_text(make_report([(ROW_MULTITASK, "✓", "0.25"), (row, "✓", "0.9")]), encoding="utf-8")
         res = run(path, "--strict")
-        assert res.exit_code == 1 and shown in res.output, res.output
+        assert res.exit_code == code and shown in res.output, res.output
 
 
 def test_strict_fails_alike_on_a_hard_wrapped_introduction(reports, tmp_path):

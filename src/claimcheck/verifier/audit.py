@@ -197,9 +197,11 @@ def _consistency(report: SynthesisReport) -> list[Check]:
 
 
 def _contradiction_severity(r: RowAudit) -> Severity:
-    """A row that contradicts its claim is an error when the paper's own sentence was located or the
-    registry's check supports the claim from a source; otherwise (a statement recorded as other reports
-    quote it, unconfirmed) two quoting texts disagree and neither is the paper's: a warning."""
+    """A row whose number or model size contradicts its claim is an error when the paper's own
+    sentence was located or the registry's check supports the claim from a source; otherwise (a
+    statement recorded as other reports quote it, unconfirmed) two quoting texts disagree and neither
+    is the paper's: a warning. A negation mismatch is always a warning (a heuristic on English text:
+    "no fewer than nine" or "targets with no training data" agree)."""
     supported = r.verdict is not None and r.verdict.overall == "supported"
     return "error" if r.claim_located or supported else "warning"
 
@@ -231,7 +233,7 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
                                message=f"row {n} states {', '.join(r.differing_numbers or r.row_numbers)} where {r.claim_id} {where} "
                                        f"{', '.join(missing)}{backed}"))
         if r.negation_mismatch:
-            out.append(Finding(code="negation_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
+            out.append(Finding(code="negation_mismatch", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} may state the opposite of {r.claim_id}: {r.negation_mismatch}"))
         if r.model_size_mismatch:
             out.append(Finding(code="model_size_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,

@@ -13,9 +13,13 @@ checked once a row is matched:
   (``claim_match.same_number``); a range agrees when it holds a claim number ("8-9 points").
 - ``negation_conflict``: one side negates ("not", "no", "never", "neither", "does not", "fails
   to", ...) where the other does not. A negation counts only where it bears on what the other side
-  talks about (a content word near it appears there), and not inside a relative clause ("tasks that
-  have no training data" describes the tasks) or a parenthesis. A row cut off before its end is not
-  blamed for lacking the claim's negation: it may sit in the part that was cut.
+  talks about (a content word near it appears there; for a clause opening "no X ...", X), and not
+  inside a relative clause or a phrase that describes a noun ("tasks that have no training data",
+  "targets with no training data", "tasks for which no training set exists") or a parenthesis. Nor
+  do idioms that bound rather than deny ("no fewer than", "never less than", "not only", "no
+  doubt", "or not"), nor a negated comparison ("no single task beats X" says X is best). A row cut
+  off before its end is not blamed for lacking the claim's negation: it may sit in the part that
+  was cut. This is the weakest of the three signs: ``audit`` makes it a warning, never an error.
 - ``size_conflicts``: the row names a size variant of a model ("XLM-R Base") that differs from the
   one the claim names ("XLM-R Large").
 
@@ -29,6 +33,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from itertools import takewhile
 
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.claim_match import _digits, in_range, normalise, number_ranges, numbers_in, same_number, states_number
@@ -113,7 +118,16 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
 _CUE = re.compile(
     r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|\w+n[’']t|fail(?:s|ed)?\s+to|unable\s+to)\b", re.I
 )
-_NOT_A_NEGATION = re.compile(r"\b(?:not\s+only|not\s+least|no\s+less|no\s+doubt|or\s+not)\b", re.I)
+# idioms that bound or stress, not deny: "no fewer than nine" is at least nine
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:(?:no|never)\s+(?:fewer|less|worse|later)\s+than|not\s+only|not\s+least|no\s+less|no\s+doubt|or\s+not)\b", re.I
+)
+# "targets with no training data", "tasks for which no training set exists": the negation describes a noun
+_NOUN_ASIDE = re.compile(r"\b(?:with\s+no|without|(?:for|in|of)\s+which\s+(?:no|none|there\s+is\s+no))\b[^,;:.]*", re.I)
+# a negated comparison restates an order ("no single task beats X" is "X does best"): not told from the opposite
+_COMPARISON = re.compile(r"\b(?:beats?|outperform\w*|exceeds?|surpass\w*|better|worse)\b", re.I)
+# a clause opening with "no X" denies X, whatever its verb is about ("no target-language data is used")
+_VERB = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|should|exists?|seems?)$", re.I)
 _RELATIVE = re.compile(
     r"\b(?:that|which|who|whose|whom)\s+(?:have|has|had|is|are|was|were|do|does|did|can|could|will|would|may|might|"
     r"should|contain|contains|use|uses|used|require|requires|need|needs)\b[^,;:.]*",
@@ -142,7 +156,7 @@ def _clean(text: str, strict: bool) -> str:
     """The text without the registry's notes on where a quoting text breaks off; ``strict`` also
     drops the asides (parentheses, relative clauses) whose negation describes a noun, not the claim."""
     text = _NOT_A_NEGATION.sub(" ", re.sub(r"[;,]?\s*the quoting text [^.;]*", "", text, flags=re.I))
-    return _RELATIVE.sub(" ", _PAREN.sub(" ", text)) if strict else text
+    return _NOUN_ASIDE.sub(" ", _RELATIVE.sub(" ", _PAREN.sub(" ", text))) if strict else text
 
 
 def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
@@ -158,6 +172,10 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
         nxt = next((a for a, _ in ends[k:] if a >= m.end()), len(text))
         before = text[clause_start : m.start()].split()[-3:]
         after = text[m.end() : min(nxt, m.end() + 200)].split()[:8]  # a negation's reach: the rest of its clause, briefly
+        if _COMPARISON.search(" ".join(after)):
+            continue
+        if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
+            after = list(takewhile(lambda w: not _VERB.match(w), after))
         if _words(" ".join(before + after)) & theirs:
             found.append(" ".join([*before[-2:], m.group(0)]).strip())
     return found
