@@ -89,6 +89,35 @@ def test_question_stops_at_its_question_mark_and_a_wrapped_plain_title_is_whole(
     assert r.research_question.endswith("on XTREME-R scores?")
 
 
+TWO_SENTENCES = ("Does intermediate-task training help? How does multilingual fine-tuning compare with English-only "
+                 "fine-tuning on XTREME-R for underrepresented languages with varying training data sizes?")
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+@pytest.mark.parametrize("width", [None, 40])
+def test_a_question_of_two_sentences_is_read_to_its_last_question_mark(markdown, width):
+    """The question runs through its paragraph: the second sentence holds what the audit's coverage
+    facets look for (XTREME-R, underrepresented languages, data size)."""
+    from claimcheck.verifier.question import check_question
+
+    text = make_report(ROWS, markdown=markdown, question=TWO_SENTENCES)
+    r = parse_synthesis(_wrap_line(text, "This paper examines", width) if width else text)
+    assert r.research_question == TWO_SENTENCES
+    assert len(check_question(r.research_question, []).facets) == 5
+
+
+def test_the_question_stops_at_a_line_that_starts_another_header_field():
+    """PDF text has no blank line between paragraphs: the question paragraph ends where a line opens
+    another header field (a "?" in the examined paper's title is not the question's)."""
+    text = make_report(ROWS, markdown=False)
+    intro = next(line for line in text.split("\n") if line.startswith("This paper examines"))
+    text = text.replace(intro, "Research question: Does intermediate-task training help? How does it compare\non XTREME-R?\n"
+                               "This paper examines: Why Does Intermediate Training Work So Well?")
+    r = parse_synthesis(text.replace("\n\n", "\n"))
+    assert r.research_question == "Does intermediate-task training help? How does it compare on XTREME-R?"
+    assert r.examined_paper == "Why Does Intermediate Training Work So Well?"
+
+
 def test_escaped_pipe_inside_a_markdown_cell():
     text = make_report([("A \\| B claim text.", "yes", "40%")], header="| Claim | Verified | Confidence |\n|---|---|---|",
                        row_format=lambda r: f"| {r[0]} | {r[1]} | {r[2]} |")  # fmt: skip

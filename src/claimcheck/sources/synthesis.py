@@ -120,18 +120,22 @@ def _strip_md(text: str) -> str:
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s|\[\d+\]|\d{1,3}[.)]\s)")
+# a line that starts a header field starts a paragraph: PDF text has no blank line before it
+_FIELD_START = re.compile(r"^\s*[*_]{0,2}(?:this (?:paper|report|synthesis) examines|research questions?)[*_]{0,2}\s*:", re.I)
+_QUESTION_END = re.compile(r"\?(?=[\s.*_]|$)")
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
     """(index of the first line, text on one line) of each prose paragraph: the lines between blank
-    lines, headings, table rows and list items, so a hard-wrapped "This paper examines: ..." reads as
-    one line. A break after a word's hyphen ("Zero-" / "Shot") is joined without a space."""
+    lines, headings, table rows, list items and header fields, so a hard-wrapped "This paper
+    examines: ..." reads as one line. A break after a word's hyphen ("Zero-" / "Shot") is joined
+    without a space."""
     out: list[tuple[int, str]] = []
     start, text = -1, ""
     for i, line in enumerate(lines):
         cur = line.strip()
         breaks = not cur or bool(_heading(line)) or "\t" in line or cur.startswith("|")
-        if breaks or _LIST_ITEM.match(line):  # a list item opens a paragraph of its own
+        if breaks or _LIST_ITEM.match(line) or _FIELD_START.match(line):  # these open a paragraph of their own
             if text:
                 out.append((start, text))
             start, text = (-1, "") if breaks else (i, cur)
@@ -224,8 +228,10 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
     else:
         q_body = [p for _, p in _paragraphs([l for _, l in body(lambda n: n == "research question")])]
         question = q_body[0].strip() if q_body else ""
-    # the question ends at its question mark (PDF text may run on into the next paragraph)
-    question = re.sub(r"^(.*?\?)(?:[\s.].*)?$", r"\1", question, flags=re.S)
+    # the question runs through its paragraph ("Does it help? How does it compare ...?") and ends at
+    # its last question mark: what follows is no question ("It was answered from 11 papers.")
+    if ends := [m.end() for m in _QUESTION_END.finditer(question)]:
+        question = question[: ends[-1]]
     question = re.sub(r"\?\s*\.$", "?", question).strip()[:2000]
 
     # Claims table: the section named like "claims", else the whole text (a header row is required then).
