@@ -40,6 +40,14 @@ def test_terminal_scorecard_for_one_file(reports):
     assert "Conneau et al. 2020" in res.output  # the misattributed state-of-the-art row
 
 
+def test_terminal_shows_control_characters_from_a_report_as_escapes(tmp_path):
+    """An ANSI escape in a synthesis must not reach the terminal: it could hide or recolour findings."""
+    f = tmp_path / "esc.md"
+    f.write_text(make_report([(ROW_MULTITASK.replace("8.7", "8.7\x1b[8m"), "✓", "0.25")]), encoding="utf-8")
+    res = run(f)
+    assert res.exit_code in (0, 1) and "\x1b" not in res.output and "\\x1b[8m" in res.output, res.output
+
+
 def test_folder_all_in_one_markdown_to_file(reports, tmp_path):
     out = tmp_path / "audit.md"
     res = run(reports, "--all-in-one", "--format", "md", "--out", out)

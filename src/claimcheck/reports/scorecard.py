@@ -11,6 +11,7 @@ the verification report does (``markdown.md_text``), so a synthesis carrying ``<
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePath
 
 from claimcheck.reports.markdown import md_code, md_text
@@ -172,11 +173,20 @@ def render_aggregate_terminal(result: AuditResult) -> str:
     return "\n".join(out) + "\n"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters shown as escapes (``\\x1b``): a report's text must not reach the terminal as
+    escape sequences, which could recolour, hide or rewrite the lines around it."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> str:
     parts = [render_scorecard_terminal(c) for c in result.scorecards]
     if all_in_one:
         parts.append(render_aggregate_terminal(result))
-    return "\n".join(parts)
+    return visible("\n".join(parts))
 
 
 # ----------------------------------------------------------------------------------------- markdown
