@@ -12,8 +12,9 @@ from claimcheck.verifier.engine import verify
 from claimcheck.verifier.table import NotDerivable, Table
 from verifier_fixtures import make_claim, make_paper, make_registry, run
 
+TWO = {"min_seeds": 2}  # these cases are about too few seeds: the floor is lowered to two to reach them with three
 TOP = make_claim("top_k_gains", {"expected": ["B"], "candidates": ["B", "C"], "baseline": "A",
-                                 "tasks": ["xnli"], "split": "dev"}, ["2.0"], kind="comparison")
+                                 "tasks": ["xnli"], "split": "dev"}, ["2.0"], kind="comparison", tolerance=TWO)
 
 
 def _replication(records, claim):
@@ -100,7 +101,7 @@ def test_no_seed_count_is_promised_when_one_quantity_would_never_decide():
                  run("C", seed, [("xnli", "accuracy", 70.0 + c)]), run("D", seed, [("xnli", "accuracy", 60.0)])]
     v = _replication(recs, claim)
     lines = {line.split(":")[0]: line for line in v.lines}
-    assert "about" in lines["C - A"] and "would not decide" in lines["B - A"], v.lines  # C alone has a count
+    assert "about" in lines["C - A"] and "no count up to" in lines["B - A"], v.lines  # C alone has a count
     assert v.verdict == "inconclusive" and v.seeds_needed is None, v.lines
 
 
@@ -108,7 +109,7 @@ def test_a_rival_run_in_some_seeds_is_not_dropped_from_the_others():
     """Q beats B in the two seeds it ran; in seeds 2 and 3 only C (below B) was run. Averaging the margins
     of different rankings (-2 twice, +1 twice) would hide that: the margin is judged over seeds 0 and 1."""
     claim = make_claim("top_k_gains", {"expected": ["B"], "candidates": ["B", "C", "Q"], "baseline": "A",
-                                       "tasks": ["xnli"], "split": "dev"}, kind="comparison")
+                                       "tasks": ["xnli"], "split": "dev"}, kind="comparison", tolerance=TWO)
     recs = _arms([0, 1, 2, 3], {"B": 2.0, "C": 1.0}) + [r for r in _arms([0, 1], {"Q": 4.0}) if r.system == "Q"]
     v = _replication(recs, claim)
     margin = [line for line in v.lines if line.startswith("order margin")]
@@ -126,7 +127,7 @@ def test_top_k_margin_unchanged_when_every_seed_ran_every_candidate():
 
 def test_effect_pair_with_one_seed_is_unclear_not_a_crash():
     claim = make_claim("direction_per_task", {"systems": ["B", "C"], "baseline": "A", "split": "dev",
-                                              "expect": {"xnli": "up"}}, kind="effect")
+                                              "expect": {"xnli": "up"}}, kind="effect", tolerance=TWO)
     recs = _arms([0, 1, 2], {"B": 2.0}) + [run("C", 1, [("xnli", "accuracy", 75.0)])]
     v = _replication(recs, claim)
     assert "xnli: C has only 1 seed(s), at least 2 are needed: unclear" in v.lines
@@ -135,7 +136,7 @@ def test_effect_pair_with_one_seed_is_unclear_not_a_crash():
                for line in v.lines)
     assert v.verdict == "inconclusive" and v.seeds_needed == 2
     half = make_claim("direction_per_task", {"systems": ["B", "C"], "baseline": "A", "split": "dev",
-                                             "expect": {"xnli": "up"}, "quorum": 0.5}, kind="effect")
+                                             "expect": {"xnli": "up"}, "quorum": 0.5}, kind="effect", tolerance=TWO)
     assert _replication(recs, half).verdict == "direction_only"  # one of two systems suffices
 
 

@@ -64,11 +64,13 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
 
     ``reported`` None: an order margin, whose claim is its direction (> 0). ``signed`` False: a score,
     whose sign says nothing; only full fidelity compares it.
-    Full fidelity, a reported value r other than 0: ``reproduced`` when the PI meets r (one seed could
-    give the paper's number) and the CI lies beyond r / 2 on r's side (the replicated effect is at
-    least half the claim: a PI widened by few or noisy seeds cannot pass a clearly smaller effect);
-    ``not_reproduced`` when the PI misses r, the CI falls short of r / 2, or (a signed claim) the CI
-    is on the side opposite to r; else ``inconclusive``. A reported 0: the PI alone. Reduced / proxy
+    Full fidelity, a signed reported value r other than 0: ``reproduced`` when the PI meets r (one seed
+    could give the paper's number) and the CI lies at or beyond half of r's edge nearer 0 (the
+    replicated effect is at least half the smallest value the claim admits, tolerance included: a PI
+    widened by few or noisy seeds cannot pass a clearly smaller effect); ``not_reproduced`` when the
+    PI misses r, the CI falls short of that half, or the CI is on the side opposite to r; else
+    ``inconclusive``. A reported 0 and a score: the PI alone (``tolerance.min_seeds``, 3 by default,
+    keeps it from being the 15-sd-wide interval of two seeds). Reduced / proxy
     fidelity compares directions only (CI against 0); a score or a claim of 0 states none there.
     ``inconclusive`` states the seeds at which the verdict would be decided at the current mean and
     sd (the CI leaving r / 2, or 0 below full fidelity; the PI leaving r), or None when no count would."""
@@ -95,10 +97,12 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     if not reported.overlaps(pi):
         return RV.not_reproduced, None, text + "; the prediction interval misses the reported value"
     side = (reported.mid > 0) - (reported.mid < 0)
-    if not side:  # a claimed 0: the PI is the whole test
+    if not side or not signed:  # a claimed 0, or a score (half of 68.2 means nothing): the PI is the test
         return RV.reproduced, None, text
-    half = reported.mid / 2
-    beyond, short = (ci.lo > half, ci.hi < half) if side > 0 else (ci.hi < half, ci.lo > half)
+    # half of the smallest value the claim admits (its interval's edge nearer 0, tolerance included)
+    half = (reported.lo if side > 0 else reported.hi) / 2
+    eps = 1e-9
+    beyond, short = ((ci.lo >= half - eps, ci.hi < half - eps) if side > 0 else (ci.hi <= half + eps, ci.lo > half + eps))
     if short:
         return RV.not_reproduced, None, text + f"; the CI lies short of half the reported value ({half:g})"
     if beyond:
@@ -111,7 +115,8 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
 
 
 def _more(n: int | None) -> str:
-    return f"about {n} seeds would decide, at this mean and sd" if n else "more seeds would not decide at this mean and sd"
+    return (f"about {n} seeds would decide, at this mean and sd" if n
+            else "no count up to 1,000 seeds would decide at this mean and sd")
 
 
 _SEVERITY_RANK = {v: i for i, v in enumerate(_SEVERITY)}
@@ -283,7 +288,8 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
                  "that was run" + (f": {lacking}" if lacking else "") + ")") if without else ""
         lines.append(f"order margin{scope}: {text}")
         spans.append(Span(label="order margin (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
-        pending += [n] if v is RV.inconclusive else []
+        # with candidates missing in some seeds, running them there decides as well as new seeds: no count
+        pending += [None if without else n] if v is RV.inconclusive else []
     if first.unordered:  # rank the systems once, by their mean over seeds, never seed by seed
         means = [sum(d.values[i].mid for d in derived) / len(derived) for i in range(len(first.labels))]
         pairs = rank_pairs(means, reported)
