@@ -398,3 +398,33 @@ def test_half_the_claim_is_taken_from_the_smallest_value_it_admits():
     assert _verdict(_runs([0.79, 0.80, 0.81], "full"), loose).replication.verdict == "reproduced"
     one = make_claim("mean_gain", params, ["2.0"], tolerance={"extra": 1.0})
     assert _verdict(_runs([1.0, 1.0, 1.0], "full"), one).replication.verdict == "reproduced"
+
+
+def test_a_promised_seed_count_decides_and_one_fewer_does_not():
+    """Over random cases (signs, tolerances, a claimed 0, scores, both fidelities): at the count an
+    inconclusive verdict states, the same mean and sd decide; one seed fewer they do not."""
+    import math
+    import random
+
+    from claimcheck.verifier.intervals import Interval, written_interval
+    from claimcheck.verifier.replication_tier import _decide
+    from claimcheck.verifier.stats import SeedSummary
+
+    def summary(mean, sd, n):
+        t = t_quantile(0.975, n - 1)
+        ci, pi = t * sd / math.sqrt(n), t * sd * math.sqrt(1 + 1 / n)
+        return SeedSummary(n, mean, sd, Interval(mean - ci, mean + ci), Interval(mean - pi, mean + pi), 0.95)
+
+    rnd, checked = random.Random(3), 0
+    for _ in range(4000):
+        reported = written_interval(rnd.choice(["2.0", "-1.5", "0.0", "5.4", "70%", "-0.3", "12"]), rnd.choice([0, 0, 0.5, 1.0]))
+        mean, sd, n = rnd.uniform(-4, 8), rnd.uniform(0.01, 3), rnd.randint(3, 12)
+        fidelity, signed = rnd.choice(["full", "full", "proxy"]), rnd.random() < 0.8
+        verdict, count, _ = _decide(summary(mean, sd, n), reported, fidelity, signed)
+        if verdict.value != "inconclusive" or not count:
+            continue
+        checked += 1
+        assert _decide(summary(mean, sd, count), reported, fidelity, signed)[0].value != "inconclusive"
+        if count - 1 > n:
+            assert _decide(summary(mean, sd, count - 1), reported, fidelity, signed)[0].value == "inconclusive"
+    assert checked > 300

@@ -108,7 +108,11 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     if beyond:
         return RV.reproduced, None, text
     gap = max(reported.lo - mean, mean - reported.hi)  # how far the PI must pull in to leave the claim
+    # decided when the CI leaves the half, or leaves 0 on the side opposite to the claim (a tolerance
+    # reaching past 0 puts the half there), or the PI leaves the claim
+    opposite = abs(mean) if mean * side < 0 else 0.0
     counts = [n for n in (seeds_to_resolve(summary.sd, abs(mean - half), summary.level, current=summary.n),
+                          seeds_to_resolve(summary.sd, opposite, summary.level, current=summary.n),
                           seeds_to_exclude(summary.sd, gap, summary.level, current=summary.n)) if n]
     n = min(counts) if counts else None
     return RV.inconclusive, n, text + f"; the CI includes half the reported value, {half:g} ({_more(n)})"
