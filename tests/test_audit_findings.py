@@ -606,3 +606,30 @@ def test_a_number_the_claim_requires_is_still_checked(numbers_registry, bib, tex
     assert row.claim_id == f"2005.13013/{claim}" and row.number_mismatch, row
     (f,) = codes(card, "number_mismatch")
     assert f.severity == "error" and f"states {shown} where" in f.message
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("Training jointly on all 7 tasks gives the largest gain, 8.7 points.", "7"),
+    ("Training jointly on all twelve intermediate tasks gives the largest gain, 8.7 points.", "twelve"),
+    ("Training on all seven different intermediate tasks together gives the largest mean gain, 8.7 points.", "seven"),
+])  # fmt: skip
+def test_a_count_of_the_things_the_statement_counts_must_be_its_count(numbers_registry, bib, text, shown):
+    """A row stating the required 8.7 may not count the intermediate tasks otherwise than the
+    statement's "all nine intermediate tasks": the same noun, no word the statement's phrase lacks."""
+    card = card_for(numbers_registry, bib, [(text, "✓", "0.9")])
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/joint" and row.differing_numbers == [shown], row
+    (f,) = codes(card, "number_mismatch")
+    assert f.severity == "error" and f.message.startswith(f"row 1 states {shown} where 2005.13013/joint reports nine")
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("The best model per target task, evaluated on the XTREME test sets, scores an average improvement over XLM-R of 54", True),
+    ("The best model per target task, evaluated on the XTREME test sets, scores an average improvement over XLM-R of 5", False),
+])  # fmt: skip
+def test_a_cut_row_ending_with_a_number_the_cut_cannot_have_made_of_the_claims(numbers_registry, bib, text, flagged):
+    """"54" lost its unit, maybe, but no cut makes it of 5.4; "5" may be a cut 5.4."""
+    card = card_for(numbers_registry, bib, [(text, "✓", "0.9")])
+    row = card.rows[0]
+    assert row.row.truncated and row.claim_id == "2005.13013/gain"
+    assert row.number_mismatch == flagged, row.differing_numbers

@@ -37,7 +37,7 @@ from claimcheck.verifier.audit_models import (
     VerdictView,
 )
 from claimcheck.verifier.claim_match import MATCH_THRESHOLD, numbers_in, rank_claims, states_number
-from claimcheck.verifier.contradiction import claim_numbers, negation_conflict, number_conflicts, size_conflicts
+from claimcheck.verifier.contradiction import claim_numbers, count_conflicts, negation_conflict, number_conflicts, size_conflicts
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
 
@@ -127,7 +127,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         best=chosen,
         runner_up=runner,
         row_numbers=row_numbers,
-        claim_numbers=claim_numbers(claim),
+        claim_numbers=list(dict.fromkeys([*claim_numbers(claim), *count_conflicts(row.text, claim).values()])),
         number_mismatch=bool(differing),
         differing_numbers=differing,
         negation_mismatch=negation,

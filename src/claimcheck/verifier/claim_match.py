@@ -160,6 +160,57 @@ def states_number(row_written: str, claim_written: str) -> bool:
     return precise and same_number(row_written, claim_written)
 
 
+# what a count counts ("nine intermediate tasks" -> intermediate | task): the words after the number up
+# to its first plural noun, within a few words; words that leave the things counted the same, and
+# words that end the noun phrase
+_SAME_THINGS = {"different", "distinct", "separate", "individual", "such", "total", "all"}
+_PHRASE_END = set(
+    "the a an of on in to for with from by and or as at is are was were be been it its this that these those than "
+    "then over under about between across after before into each every per which who whose while whereas but".split()
+)  # fmt: skip
+_SET_APART = {"other", "remaining", "rest", "further", "additional", "another", "extra", "first", "last", "new"}
+_PHRASE_WORD = re.compile(r"[a-z0-9]+|[^\sa-z0-9-]")
+
+
+def _singular(w: str) -> str:
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "ous")) else w
+
+
+def counted_phrase(text: str, start: int, end: int) -> tuple[str, frozenset[str]] | None:
+    """What the count at ``text[start:end]`` counts: (its head noun, singular; the words before it that
+    tell the things apart), read from the words after the number ("of the" skipped: "two of the target
+    tasks" counts target tasks) up to the first plural noun within four words; None when no plural
+    noun follows at once, or a word before the number sets the things apart ("the other 6 tasks")."""
+    before = re.findall(r"[a-z]+", text[max(0, start - 20) : start].lower())
+    if before and before[-1] in _SET_APART:
+        return None
+    words = _PHRASE_WORD.findall(text[end : end + 120].lower())
+    if words[:1] == ["of"]:
+        words = words[2:] if words[1:2] in (["the"], ["these"], ["those"], ["our"], ["its"], ["their"]) else words[1:]
+    mods: list[str] = []
+    for w in words[:5]:
+        if not w.isalpha() or w in _PHRASE_END:
+            return None
+        if _singular(w) != w:
+            return _singular(w), frozenset(_singular(m) for m in mods) - _SAME_THINGS
+        mods.append(w)
+    return None
+
+
+def same_things(row: tuple[str, frozenset[str]] | None, claim: tuple[str, frozenset[str]] | None) -> bool:
+    """Whether a row's counted phrase names what the claim's counts: the same head noun, and no word
+    the claim's phrase lacks ("7 tasks" and "12 different intermediate tasks" are "nine intermediate
+    tasks"; "two retrieval tasks", "two of the target tasks" and "9 XTREME targets" are not)."""
+    return row is not None and claim is not None and row[0] == claim[0] and row[1] <= claim[1]
+
+
+def counts_of(text: str) -> list[tuple[str, float, tuple[str, frozenset[str]] | None]]:
+    """(as written, value, counted phrase) for each count of the text: a whole number that measures
+    nothing, "one" left out (a pronoun as often as a count)."""
+    return [(w, v, counted_phrase(text, a, b)) for w, v, measure, a, b in _number_spans(text)
+            if not measure and "." not in w and w.lower() != "one"]
+
+
 def _digits(text: str) -> str:
     """Number words as digits ("nine" -> "9"), so a key term "9" and a row saying "nine" meet."""
     return re.sub(r"\b(" + "|".join(_WORDS) + r")\b", lambda m: str(_WORDS[m.group(1).lower()]), text, flags=re.I)

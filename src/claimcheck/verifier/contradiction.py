@@ -9,8 +9,11 @@ checked once a row is matched:
   ``count``): both are checked at load. Setup claims carry no ``reported`` number, so without the
   check's a row saying "12 intermediate tasks" would pass a claim of nine. The statement's own
   numbers only excuse a row number ("the two retrieval targets" is no count the claim is about, and a
-  paraphrase may leave it out or say "2"). Numbers are compared as written intervals
-  (``claim_match.same_number``); a range agrees when it holds a claim number ("8-9 points").
+  paraphrase may leave it out or say "2"), unless the row counts the same things: a row count whose
+  counted phrase has the statement count's head noun and no word the statement's phrase lacks ("7
+  tasks", "twelve intermediate tasks" against "all nine intermediate tasks"; not "9 XTREME targets"
+  against "the two sentence-retrieval targets") must be that count. Numbers are compared as written
+  intervals (``claim_match.same_number``); a range agrees when it holds a claim number ("8-9 points").
 - ``negation_conflict``: one side negates ("not", "no", "never", "neither", "does not", "fails
   to", ...) where the other does not. A negation counts only where it bears on what the other side
   talks about (a content word near it appears there; for a clause opening "no X ...", X), and not
@@ -36,7 +39,18 @@ from bisect import bisect_left
 from itertools import takewhile
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.claim_match import _digits, in_range, normalise, number_ranges, numbers_in, same_number, states_number
+from claimcheck.verifier.claim_match import (
+    _digits,
+    _number_spans,
+    counts_of,
+    in_range,
+    normalise,
+    number_ranges,
+    numbers_in,
+    same_number,
+    same_things,
+    states_number,
+)
 
 MAX_CHARS = 2_000
 
@@ -93,24 +107,56 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     of a range that holds one ("8-9" and 8.7), or a number of the statement written alike (a count
     for its count: "the two retrieval targets" excuses a "2", not "2 points"). A truncated row is not
     blamed for a number it lacks (it may sit in the part cut off): only a number of the same kind as
-    a missing one (a count for a count, a measure for a measure) stands in its place."""
+    a missing one (a count for a count, a measure for a measure) stands in its place, and a number it
+    ends with stands in any missing number's place unless the cut may have shortened that one to it
+    ("5" may be a cut "5.4"; "54" may not).
+
+    Besides, a row count of the same things as a count of the statement (``count_conflicts``: "7
+    tasks" against "all nine intermediate tasks") must be that count, required or not."""
     required = claim_numbers(claim)
-    if not required:
-        return []
     text = _NAMING.sub(" ", row_text[:MAX_CHARS])
+    counted = count_conflicts(text, claim)
     row, ranges = _row_numbers(text), number_ranges(text)
     missing = [c for c in required if not any(states_number(w, c) for w, _ in row) and not in_range(c, ranges)]
     if not missing:
-        return []
+        return list(counted)
     solid = [*required, *(f for forms in _check_forms(claim) for f in forms)]
     statement = [(w, m) for w, _, m in numbers_in(claim.statement)]
     agreeing = {w for c in solid if (pair := in_range(c, ranges)) for w in pair}
     kinds = {_is_measure(claim, c) for c in missing}
+    last = _cut_number(text) if truncated else None
 
     def excused(w: str, measure: bool) -> bool:
         return w in agreeing or any(same_number(w, c) for c in solid) or any(m == measure and same_number(w, x) for x, m in statement)
 
-    return list(dict.fromkeys(w for w, measure in row if not excused(w, measure) and (not truncated or measure in kinds)))
+    def of_a_missing_kind(w: str, measure: bool) -> bool:
+        if w == last:  # its unit may be cut off, and so may the rest of its digits: "5" may be a cut "5.4"
+            return not any(c.startswith(w) for c in missing)
+        return measure in kinds
+
+    return list(dict.fromkeys(w for w, measure in row
+                              if w in counted or (not excused(w, measure) and (not truncated or of_a_missing_kind(w, measure)))))
+
+
+def _cut_number(text: str) -> str | None:
+    """The number a cut row ends with ("... an average improvement of 54"), as written, if any."""
+    spans = _number_spans(text)
+    return spans[-1][0] if spans and not text[spans[-1][4] :].strip() else None
+
+
+def count_conflicts(row_text: str, claim: Claim) -> dict[str, str]:
+    """Row count -> the statement's count of the same things it differs from ("7 tasks", "twelve
+    intermediate tasks" against "all nine intermediate tasks"). Counts are compared only where the
+    row's counted phrase names what the statement's counts (``claim_match.same_things``): "the 9 XTREME
+    targets" or "two of the target tasks" count other things than "the two sentence-retrieval
+    targets" or "nine intermediate tasks", and are no conflict."""
+    theirs = [(w, phrase) for w, _, phrase in counts_of(claim.statement[:MAX_CHARS]) if phrase]
+    out: dict[str, str] = {}
+    for w, _, phrase in counts_of(row_text[:MAX_CHARS]):
+        same = [x for x, p in theirs if same_things(phrase, p)]
+        if same and not any(same_number(w, x) for x in same) and w not in out:
+            out[w] = same[0]
+    return out
 
 
 # -------------------------------------------------------------------------------------------- negation
