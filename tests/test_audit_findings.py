@@ -633,3 +633,64 @@ def test_a_cut_row_ending_with_a_number_the_cut_cannot_have_made_of_the_claims(n
     row = card.rows[0]
     assert row.row.truncated and row.claim_id == "2005.13013/gain"
     assert row.number_mismatch == flagged, row.differing_numbers
+
+
+NEAR_MISS_YAML = """
+paper:
+  id: "2005.13013"
+  version: v2
+  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+  authors: [Phang]
+  year: 2020
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+  facts:
+    - {key: task_count, value: 9, source: abs}
+claims:
+  - id: 2005.13013/retrieval
+    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
+    kind: effect
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [BUCC, Tatoeba, retrieval, sentence]
+  - id: 2005.13013/task-count
+    statement: "Intermediate tasks used in the study: nine."
+    kind: setup
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: fact, params: {key: task_count, expect: 9}}
+    key_terms: [nine, "9", intermediate tasks]
+"""
+
+
+def near_miss_registry(tmp_path, statement):
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "near" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(NEAR_MISS_YAML.replace("Intermediate tasks used in the study: nine.", statement), encoding="utf-8")
+    return build_registry([(path, load_paper_file(path))])
+
+
+RETRIEVAL_TWO = "BUCC and Tatoeba, two retrieval tasks without training data, improve after intermediate-task training."
+
+
+def test_the_number_blind_path_does_not_beat_a_near_miss(tmp_path, bib):
+    """The retrieval claim nearly matches (three of four key terms found): a count ("two") that fills
+    the count of a claim naming no counted thing does not hand the row to that claim."""
+    card = card_for(near_miss_registry(tmp_path, "Intermediate tasks used in the study: nine."), bib, [(RETRIEVAL_TWO, "✓", "0.9")])
+    row = card.rows[0]
+    assert row.claim_id is None and row.best.claim_id == "2005.13013/retrieval" and not codes(card, "number_mismatch")
+
+
+@pytest.mark.parametrize("text", [
+    RETRIEVAL_TWO,
+    "For two of the target tasks, BUCC and Tatoeba, intermediate-task training helps even without training data.",
+])  # fmt: skip
+def test_a_count_of_other_things_does_not_fill_a_claims_count(tmp_path, bib, text):
+    """"Two retrieval tasks" and "two of the target tasks" count other things than "nine English
+    intermediate tasks": the row is no statement of the number of intermediate tasks."""
+    card = card_for(near_miss_registry(tmp_path, "The study uses nine English intermediate tasks."), bib, [(text, "✓", "0.9")])
+    assert card.rows[0].claim_id != "2005.13013/task-count" and not codes(card, "number_mismatch")
+

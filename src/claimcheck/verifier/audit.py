@@ -81,6 +81,16 @@ def _current_of(blind_best, ranked, registry: Registry):
     return next((s for s in ranked if later and s[0].claim_id == later), blind_best)
 
 
+NEAR_MISS = 0.05  # an ordinary score this close below the threshold ...
+NEAR_MISS_TERMS = 0.5  # ... with at least this share of its key terms found
+
+
+def _near_miss(best) -> bool:
+    """Whether the ordinary best nearly matches (retrieval-gains at 0.48, three of its four key terms
+    found): the number-blind path must not then hand the row to another claim."""
+    return best.score >= MATCH_THRESHOLD - NEAR_MISS and (best.terms or 0) >= NEAR_MISS_TERMS
+
+
 def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography) -> RowAudit:
     claims = list(registry.claims.values())
     row_numbers = [w for w, _, _ in numbers_in(row.text)]
@@ -97,6 +107,8 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
         for candidate in (_current_of(blind_best, ranked, registry), blind_best):
             claim = registry.claims[candidate[0].claim_id]
+            if _near_miss(best) and candidate[0].claim_id != best.claim_id:
+                break  # a claim the row nearly matches on its own terms is the likelier one: not another's count
             if candidate[1] >= MATCH_THRESHOLD and number_conflicts(row.text, claim, row.truncated):
                 chosen = candidate[0]
                 method = "key terms + text (numbers differ)"

@@ -16,8 +16,10 @@ shares that exist). A row quoting a ``reported_by`` text verbatim (or its prefix
 when its score reaches ``MATCH_THRESHOLD``. A truncated row that lacks the claim's numbers gets no
 numbers share at all (they may sit in the part that was cut off). Failing a match, a row whose key terms
 and text still reach it while it states other numbers is matched *with a number mismatch*: this
-number-blind score takes the claim's count terms ("nine", "9") as one term that any count the row
-states fills ("12 tasks"), never a measure ("10 points"; ``blind_term_share``).
+number-blind score takes the claim's count terms ("nine", "9") as one term that a count of the
+same things fills ("12 tasks" for "nine intermediate tasks"; not "two retrieval tasks"), never a
+measure ("10 points"; ``blind_term_share``). The audit does not take it where the ordinary best is a
+near miss of another claim (``audit._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
 """
 
@@ -176,11 +178,15 @@ def _singular(w: str) -> str:
     return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "ous")) else w
 
 
+CUT = "…"  # the head of a counted phrase that the text's end cut off ("with 12 different English intermedi")
+
+
 def counted_phrase(text: str, start: int, end: int) -> tuple[str, frozenset[str]] | None:
     """What the count at ``text[start:end]`` counts: (its head noun, singular; the words before it that
     tell the things apart), read from the words after the number ("of the" skipped: "two of the target
     tasks" counts target tasks) up to the first plural noun within four words; None when no plural
-    noun follows at once, or a word before the number sets the things apart ("the other 6 tasks")."""
+    noun follows at once, or a word before the number sets the things apart ("the other 6 tasks");
+    ``CUT`` as its head when the text ends first."""
     before = re.findall(r"[a-z]+", text[max(0, start - 20) : start].lower())
     if before and before[-1] in _SET_APART:
         return None
@@ -189,18 +195,21 @@ def counted_phrase(text: str, start: int, end: int) -> tuple[str, frozenset[str]
         words = words[2:] if words[1:2] in (["the"], ["these"], ["those"], ["our"], ["its"], ["their"]) else words[1:]
     mods: list[str] = []
     for w in words[:5]:
-        if not w.isalpha() or w in _PHRASE_END:
+        if not w.isalpha() or w in _PHRASE_END or w in _WORDS:
             return None
         if _singular(w) != w:
             return _singular(w), frozenset(_singular(m) for m in mods) - _SAME_THINGS
         mods.append(w)
-    return None
+    return (CUT, frozenset()) if len(words) < 5 and not text[end + 120 :] else None
 
 
 def same_things(row: tuple[str, frozenset[str]] | None, claim: tuple[str, frozenset[str]] | None) -> bool:
     """Whether a row's counted phrase names what the claim's counts: the same head noun, and no word
     the claim's phrase lacks ("7 tasks" and "12 different intermediate tasks" are "nine intermediate
-    tasks"; "two retrieval tasks", "two of the target tasks" and "9 XTREME targets" are not)."""
+    tasks"; "two retrieval tasks", "two of the target tasks" and "9 XTREME targets" are not). A
+    phrase the text's end cut off may be any."""
+    if row is not None and row[0] == CUT:
+        return claim is not None
     return row is not None and claim is not None and row[0] == claim[0] and row[1] <= claim[1]
 
 
@@ -253,16 +262,22 @@ def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> 
     return _term_hits(row_norm, terms, truncated) / len(terms)
 
 
-def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> float | None:
+def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "") -> float | None:
     """The key-term share blind to the claim's count: its count terms ("nine", "9") are one
-    term, found when the row states a count of its own (a whole number that measures nothing), so a
-    row stating another count still reaches its claim, to be matched with a number mismatch. A row
-    that states no count does not find it: a claim left with one generic term ("intermediate tasks")
-    must not score a full share on it and draw every row that says it ("gains of 10 points")."""
-    worded = [t for t in terms if not _COUNT_TERM.fullmatch(" ".join(_term_words(t)))]
-    if len(worded) == len(terms):
+    term, found when the row states a count of its own of the same things (``same_things``: "12
+    intermediate tasks" for "nine English intermediate tasks", not "two retrieval tasks" or "two of
+    the target tasks"), so a row stating another count still reaches its claim, to be matched with a
+    number mismatch. A row that states no such count does not find it: a claim left with one generic
+    term ("intermediate tasks") must not score a full share on it and draw every row that says it
+    ("gains of 10 points"). Where the statement names no counted thing, any count fills the term."""
+    spans = [(int(v), measure, a, b) for w, v, measure, a, b in _number_spans(statement) if "." not in w]
+    theirs = {v: counted_phrase(statement, a, b) for v, measure, a, b in spans if not measure}
+    counts = [int(n) for t in terms if _COUNT_TERM.fullmatch(n := " ".join(_term_words(t)))]
+    worded = [t for t in terms if not _COUNT_TERM.fullmatch(n := " ".join(_term_words(t))) or int(n) not in counts]
+    if not counts:
         return term_share(row_norm, terms, truncated)
-    counted = any(not measure and "." not in w and w != "one" for w, _, measure in numbers_in(row_norm))  # "one of"
+    phrases = [p for v in counts if (p := theirs.get(v))]
+    counted = any(not phrases or any(same_things(phrase, p) for p in phrases) for _, _, phrase in counts_of(row_norm))
     return (_term_hits(row_norm, worded, truncated) + counted) / (len(worded) + 1)
 
 
@@ -308,7 +323,7 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
     score = 1.0 if verbatim else _combine({"numbers": nums, "terms": terms, "text": text})
     if text >= NEAR_VERBATIM:  # nearly the same sentence: the text decides, numbers are then compared
         score = max(score, text)
-    blind = 1.0 if verbatim else _combine({"terms": blind_term_share(row_norm, claim.key_terms, truncated), "text": text})
+    blind = 1.0 if verbatim else _combine({"terms": blind_term_share(row_norm, claim.key_terms, truncated, normalise(claim.statement)), "text": text})
     ms = MatchScore(claim_id=claim.id, score=round(score, 3), numbers=nums, terms=terms, text=round(text, 3))
     return ms, blind, verbatim
 

@@ -41,6 +41,7 @@ from itertools import takewhile
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.claim_match import (
     _digits,
+    CUT,
     _number_spans,
     counts_of,
     in_range,
@@ -153,7 +154,7 @@ def count_conflicts(row_text: str, claim: Claim) -> dict[str, str]:
     theirs = [(w, phrase) for w, _, phrase in counts_of(claim.statement[:MAX_CHARS]) if phrase]
     out: dict[str, str] = {}
     for w, _, phrase in counts_of(row_text[:MAX_CHARS]):
-        same = [x for x, p in theirs if same_things(phrase, p)]
+        same = [x for x, p in theirs if phrase and phrase[0] != CUT and same_things(phrase, p)]  # a cut phrase may be anything
         if same and not any(same_number(w, x) for x in same) and w not in out:
             out[w] = same[0]
     return out
