@@ -694,3 +694,18 @@ def test_a_count_of_other_things_does_not_fill_a_claims_count(tmp_path, bib, tex
     card = card_for(near_miss_registry(tmp_path, "The study uses nine English intermediate tasks."), bib, [(text, "✓", "0.9")])
     assert card.rows[0].claim_id != "2005.13013/task-count" and not codes(card, "number_mismatch")
 
+
+
+def test_a_number_the_statement_writes_as_a_measure_is_no_count_term(tmp_path, bib):
+    """"100 epochs" is a measure: "the 9 tasks" does not fill it."""
+    yaml = NEAR_MISS_YAML.replace("Intermediate tasks used in the study: nine.", "Each model trains for 100 epochs on the intermediate data.")
+    yaml = yaml.replace('key_terms: [nine, "9", intermediate tasks]', 'key_terms: ["100", epochs, intermediate]')
+    yaml = yaml.replace("expect: 9}", "expect: 100}").replace("value: 9,", "value: 100,")
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "epochs" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml, encoding="utf-8")
+    registry = build_registry([(path, load_paper_file(path))])
+    card = card_for(registry, bib, [("Multi-task intermediate training across the 9 tasks yields +3.1 points on average.", "✓", "0.9")])
+    assert card.rows[0].claim_id is None and not codes(card, "number_mismatch")

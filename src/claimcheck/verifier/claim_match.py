@@ -18,8 +18,9 @@ numbers share at all (they may sit in the part that was cut off). Failing a matc
 and text still reach it while it states other numbers is matched *with a number mismatch*: this
 number-blind score takes the claim's count terms ("nine", "9") as one term that a count of the
 same things fills ("12 tasks" for "nine intermediate tasks"; not "two retrieval tasks"), never a
-measure ("10 points"; ``blind_term_share``). The audit does not take it where the ordinary best is a
-near miss of another claim (``audit._near_miss``).
+measure ("10 points"; ``blind_term_share``); a number the statement writes as a measure ("100
+epochs") is no count term. The audit does not take this path where the ordinary best is a near miss
+of another claim (``audit._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
 """
 
@@ -269,10 +270,13 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     the target tasks"), so a row stating another count still reaches its claim, to be matched with a
     number mismatch. A row that states no such count does not find it: a claim left with one generic
     term ("intermediate tasks") must not score a full share on it and draw every row that says it
-    ("gains of 10 points"). Where the statement names no counted thing, any count fills the term."""
+    ("gains of 10 points"). A number term the statement writes as a measure ("100 epochs") is no
+    count: the row must state it like any other term. Where the statement names no counted thing,
+    any count fills the term."""
     spans = [(int(v), measure, a, b) for w, v, measure, a, b in _number_spans(statement) if "." not in w]
     theirs = {v: counted_phrase(statement, a, b) for v, measure, a, b in spans if not measure}
     counts = [int(n) for t in terms if _COUNT_TERM.fullmatch(n := " ".join(_term_words(t)))]
+    counts = [v for v in counts if v in theirs or not any(v == x and measure for x, measure, _, _ in spans)]
     worded = [t for t in terms if not _COUNT_TERM.fullmatch(n := " ".join(_term_words(t))) or int(n) not in counts]
     if not counts:
         return term_share(row_norm, terms, truncated)
