@@ -74,9 +74,9 @@ def _method(best) -> str:
 
 
 def _current_of(blind_best, ranked, registry: Registry):
-    """The claim that supersedes the number-blind best, when there is one: a row stating another
-    number than the superseded claim's does not quote that version ("twelve tasks" is neither v1's
-    seven nor v2's nine), so the current claim is the one it is about, when it reaches it too."""
+    """The claim that supersedes the best (number-blind or ordinary), when there is one: a row stating
+    another number than the superseded claim's does not quote that version ("twelve tasks" is neither
+    v1's seven nor v2's nine), so the current claim is the one it is about, when it reaches it too."""
     later = registry.claims[blind_best[0].claim_id].superseded_by
     return next((s for s in ranked if later and s[0].claim_id == later), blind_best)
 
@@ -103,6 +103,11 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     if best.score >= MATCH_THRESHOLD:
         chosen = best
         method = "quoted text" if verbatim else _method(best)
+        current = _current_of(ranked[0], ranked, registry)
+        if not verbatim and current is not ranked[0] and current[1] >= MATCH_THRESHOLD and all(
+            number_conflicts(row.text, registry.claims[s[0].claim_id], row.truncated) for s in (ranked[0], current)
+        ):  # a number neither version has ("12 tasks": v1 seven, v2 nine) quotes no version: the current claim
+            chosen, method, runner = current[0], "key terms + text (numbers differ)", best
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
         for candidate in (_current_of(blind_best, ranked, registry), blind_best):
