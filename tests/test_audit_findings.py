@@ -710,3 +710,43 @@ def test_a_number_the_statement_writes_as_a_measure_is_no_count_term(tmp_path, b
     registry = build_registry([(path, load_paper_file(path))])
     card = card_for(registry, bib, [("Multi-task intermediate training across the 9 tasks yields +3.1 points on average.", "✓", "0.9")])
     assert card.rows[0].claim_id is None and not codes(card, "number_mismatch")
+
+
+COMPARISON_YAML = """
+paper:
+  id: "2005.13013"
+  version: v2
+  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+  authors: [Phang]
+  year: 2020
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+claims:
+  - id: 2005.13013/english-best
+    statement: "Plain English intermediate training outperforms continued multilingual MLM and translated intermediate data."
+    kind: comparison
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [English, MLM, translated, outperforms]
+"""
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("Plain English intermediate training does not outperform continued multilingual MLM or translated data.", True),
+    ("English intermediate training fails to outperform continued multilingual MLM and translated intermediate data.", True),
+    ("Neither continued multilingual MLM nor translated intermediate data outperforms plain English intermediate training.", False),
+    ("No single alternative outperforms plain English intermediate training with MLM or translated data.", False),
+])  # fmt: skip
+def test_a_negated_comparison_is_a_negation_unless_a_quantifier_negates_it(tmp_path, bib, text, negated):
+    """"X does not outperform Y" denies "X outperforms Y"; "neither Y outperforms X" restates it."""
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "cmp" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(COMPARISON_YAML, encoding="utf-8")
+    card = card_for(build_registry([(path, load_paper_file(path))]), bib, [(text, "✓", "0.9")])
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/english-best"
+    assert bool(row.negation_mismatch) == negated, row.negation_mismatch
+    assert [f.severity for f in codes(card, "negation_mismatch")] == (["warning"] if negated else [])

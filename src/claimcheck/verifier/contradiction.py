@@ -20,9 +20,10 @@ checked once a row is matched:
   inside a relative clause or a phrase that describes a noun ("tasks that have no training data",
   "targets with no training data", "tasks for which no training set exists") or a parenthesis. Nor
   do idioms that bound rather than deny ("no fewer than", "never less than", "not only", "no
-  doubt", "or not"), nor a negated comparison ("no single task beats X" says X is best). A row cut
-  off before its end is not blamed for lacking the claim's negation: it may sit in the part that
-  was cut. This is the weakest of the three signs: ``audit`` makes it a warning, never an error.
+  doubt", "or not"), nor a comparison a quantifier negates ("no single task beats X" says X is
+  best, and so does "it is not the case that any other task beats X"; "X does not outperform Y"
+  still negates). A row cut off before its end is not blamed for lacking the claim's negation: it
+  may sit in the part that was cut. This is the weakest of the three signs: ``audit`` makes it a warning, never an error.
 - ``size_conflicts``: the row names a size variant of a model ("XLM-R Base") that differs from the
   one the claim names ("XLM-R Large").
 
@@ -171,7 +172,10 @@ _NOT_A_NEGATION = re.compile(
 )
 # "targets with no training data", "tasks for which no training set exists": the negation describes a noun
 _NOUN_ASIDE = re.compile(r"\b(?:with\s+no|without|(?:for|in|of)\s+which\s+(?:no|none|there\s+is\s+no))\b[^,;:.]*", re.I)
-# a negated comparison restates an order ("no single task beats X" is "X does best"): not told from the opposite
+# a comparison negated by a quantifier restates an order ("no single task beats X", "neither alternative
+# outperforms X" say X does best): not told from the opposite. "X does not outperform Y" is a negation.
+_QUANTIFIERS = {"no", "none", "nothing", "nobody", "neither", "nor"}
+_ANY = re.compile(r"\b(?:any|another|other|single)\b", re.I)  # "it is not the case that any other target beats X"
 _COMPARISON = re.compile(r"\b(?:beats?|outperform\w*|exceeds?|surpass\w*|better|worse)\b", re.I)
 # a clause opening with "no X" denies X, whatever its verb is about ("no target-language data is used")
 _VERB = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|should|exists?|seems?)$", re.I)
@@ -219,8 +223,10 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
         nxt = next((a for a, _ in ends[k:] if a >= m.end()), len(text))
         before = text[clause_start : m.start()].split()[-3:]
         after = text[m.end() : min(nxt, m.end() + 200)].split()[:8]  # a negation's reach: the rest of its clause, briefly
-        if _COMPARISON.search(" ".join(after)):
-            continue
+        if (cmp := _COMPARISON.search(" ".join(after))) and (
+            m.group(0).lower() in _QUANTIFIERS or _ANY.search(" ".join(after)[: cmp.start()])
+        ):
+            continue  # "no single task beats X" says X is best; "X does not outperform Y" denies it
         if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
             after = list(takewhile(lambda w: not _VERB.match(w), after))
         if _words(" ".join(before + after)) & theirs:
