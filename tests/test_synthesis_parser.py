@@ -106,6 +106,14 @@ def test_a_question_of_two_sentences_is_read_to_its_last_question_mark(markdown,
     assert len(check_question(r.research_question, []).facets) == 5
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_the_question_ends_at_the_last_of_its_consecutive_question_sentences(markdown):
+    """A statement after the question ends it, even when a later sentence of the paragraph asks
+    something again ("We also looked at model scale. What is left open?")."""
+    text = make_report(ROWS, markdown=markdown, question=TWO_SENTENCES + " We also looked at parameter count in passing. What is left open?")
+    assert parse_synthesis(text).research_question == TWO_SENTENCES
+
+
 def test_the_question_stops_at_a_line_that_starts_another_header_field():
     """PDF text has no blank line between paragraphs: the question paragraph ends where a line opens
     another header field (a "?" in the examined paper's title is not the question's)."""

@@ -123,6 +123,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s|\[\d+\]|\d{1,3}[.)]\s)")
 # a line that starts a header field starts a paragraph: PDF text has no blank line before it
 _FIELD_START = re.compile(r"^\s*[*_]{0,2}(?:this (?:paper|report|synthesis) examines|research questions?)[*_]{0,2}\s*:", re.I)
 _QUESTION_END = re.compile(r"\?(?=[\s.*_]|$)")
+_SENTENCE_END = re.compile(r"[.!](?=[\s*_]+[A-Z\d])")  # a statement's end, before the next sentence
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
@@ -228,10 +229,16 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
     else:
         q_body = [p for _, p in _paragraphs([l for _, l in body(lambda n: n == "research question")])]
         question = q_body[0].strip() if q_body else ""
-    # the question runs through its paragraph ("Does it help? How does it compare ...?") and ends at
-    # its last question mark: what follows is no question ("It was answered from 11 papers.")
+    # the question runs on through the question sentences that follow it ("Does it help? How does it
+    # compare ...?") and ends at the last of them: a sentence that ends otherwise is no question ("We
+    # also looked at model scale. What is left open?" ends before "We")
     if ends := [m.end() for m in _QUESTION_END.finditer(question)]:
-        question = question[: ends[-1]]
+        end = ends[0]
+        for nxt in ends[1:]:
+            if _SENTENCE_END.search(question[end:nxt]):
+                break
+            end = nxt
+        question = question[:end]
     question = re.sub(r"\?\s*\.$", "?", question).strip()[:2000]
 
     # Claims table: the section named like "claims", else the whole text (a header row is required then).
