@@ -48,6 +48,24 @@ def test_terminal_shows_control_characters_from_a_report_as_escapes(tmp_path):
     assert res.exit_code in (0, 1) and "\x1b" not in res.output and "\\x1b[8m" in res.output, res.output
 
 
+def test_error_messages_show_control_characters_of_a_file_name_as_escapes(tmp_path):
+    """A file name is the user's input too: an ANSI escape in it must not reach stderr raw."""
+    binary = tmp_path / "b\x1b[31mX.txt"
+    binary.write_bytes(b"\x00\x01\x02 not text \x00")
+    for path in (binary, tmp_path / "missing\x1b[41mY.md"):
+        res = run(path)
+        assert res.exit_code == 2 and "\x1b" not in res.output and "\\x1b[" in res.output, res.output
+
+
+def test_terminal_shows_unicode_bidi_controls_as_escapes(tmp_path):
+    """A right-to-left override would show a row's text in another order than it has."""
+    f = tmp_path / "bidi.md"
+    f.write_text(make_report([(ROW_MULTITASK.replace("8.7", "\u202e8.7\u2066"), "✓", "0.25")]), encoding="utf-8")
+    res = run(f)
+    assert res.exit_code in (0, 1) and "\u202e" not in res.output and "\u2066" not in res.output, res.output
+    assert "\\u202e8.7\\u2066" in res.output
+
+
 def test_folder_all_in_one_markdown_to_file(reports, tmp_path):
     out = tmp_path / "audit.md"
     res = run(reports, "--all-in-one", "--format", "md", "--out", out)

@@ -45,7 +45,9 @@ def expected_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ClaimcheckError as exc:
-            err.print(f"error: {exc.render()}", markup=False, soft_wrap=True)
+            from claimcheck.reports.scorecard import visible  # a path or value from the user may hold escape sequences
+
+            err.print(visible(f"error: {exc.render()}"), markup=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

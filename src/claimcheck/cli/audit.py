@@ -54,20 +54,21 @@ def audit_cmd(
 
     Example: claimcheck audit ../shared/seeds --all-in-one --format md --out audit.md
     """
+    from claimcheck.reports.scorecard import visible  # a file name may hold escape sequences
     from claimcheck.workflow_audit import audit_from_disk
 
     if fmt not in _SUFFIX:
         raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
     result = audit_from_disk(paths, registry or [], results or [], store_to_read(store))
     for p in result.problems:
-        err.print(f"error: {p.path}: {p.message}", markup=False, soft_wrap=True)
+        err.print(visible(f"error: {p.path}: {p.message}"), markup=False, soft_wrap=True)
     if not result.scorecards:
         raise typer.Exit(EXIT_INPUT)
     if out_path is None:
         print(_render(result, fmt, all_in_one), end="")
     elif all_in_one or (len(result.scorecards) == 1 and not out_path.is_dir()):
         save_text_atomic(out_path, _render(result, fmt, all_in_one))
-        out.print(f"written: {out_path}", markup=False, soft_wrap=True)
+        out.print(visible(f"written: {out_path}"), markup=False, soft_wrap=True)
     else:
         used: set[str] = set()
         for card in result.scorecards:
@@ -80,7 +81,7 @@ def audit_cmd(
             used.add(name)
             target = out_path / (name + ".scorecard" + _SUFFIX[fmt])
             save_text_atomic(target, _render(single, fmt, False))
-            out.print(f"written: {target}", markup=False, soft_wrap=True)
+            out.print(visible(f"written: {target}"), markup=False, soft_wrap=True)
     if result.problems:
         raise typer.Exit(EXIT_INPUT)
     if strict and any(f.severity == "error" for card in result.scorecards for f in card.findings):

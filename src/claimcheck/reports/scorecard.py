@@ -173,13 +173,14 @@ def render_aggregate_terminal(result: AuditResult) -> str:
     return "\n".join(out) + "\n"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:
-    """Control characters shown as escapes (``\\x1b``): a report's text must not reach the terminal as
-    escape sequences, which could recolour, hide or rewrite the lines around it."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Control characters shown as escapes (``\\x1b``, ``\\u202e``): a report's text must not reach the
+    terminal as escape sequences, which could recolour, hide or rewrite the lines around it, nor as
+    Unicode bidi controls, which could show its text in another order than it has."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> str:
