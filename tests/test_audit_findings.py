@@ -582,6 +582,7 @@ def numbers_registry(tmp_path):
     ("Training jointly on all intermediate tasks gives the largest gain, 8-9 points.", "joint"),
     ("Training jointly on all intermediate tasks gives the largest gain, 8.7 points across 7 target tasks.", "joint"),
     ("SQuAD, MNLI and HellaSwag are the best single intermediate tasks (8.2, 7.5, 7.0 points), more than the other 6 tasks.", "top-three"),
+    ("Of the nine intermediate tasks, SQuAD, MNLI and HellaSwag are the best, by 8.2, 7.5 and 7.0 points.", "top-three"),
     ("Intermediate and target training both use 0.7 of the data for training.", "split"),
     ("The best model per target task, evaluated on the 9 tasks of the XTREME test sets, scores an average improvement ab", "gain"),
 ])  # fmt: skip

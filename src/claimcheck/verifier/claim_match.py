@@ -172,6 +172,7 @@ _PHRASE_END = set(
     "then over under about between across after before into each every per which who whose while whereas but".split()
 )  # fmt: skip
 _SET_APART = {"other", "remaining", "rest", "further", "additional", "another", "extra", "first", "last", "new"}
+_PICKED_FROM = re.compile(r"(?<!\ball )\b(?:of|among|out of)\s+(?:the\s+|all\s+)?$", re.I)
 _PHRASE_WORD = re.compile(r"[a-z0-9]+|[^\sa-z0-9-]")
 
 
@@ -186,10 +187,13 @@ def counted_phrase(text: str, start: int, end: int) -> tuple[str, frozenset[str]
     """What the count at ``text[start:end]`` counts: (its head noun, singular; the words before it that
     tell the things apart), read from the words after the number ("of the" skipped: "two of the target
     tasks" counts target tasks) up to the first plural noun within four words; None when no plural
-    noun follows at once, or a word before the number sets the things apart ("the other 6 tasks");
+    noun follows at once, or a word before the number sets the things apart ("the other 6 tasks"), or
+    the count is the set others are picked from ("of the nine intermediate tasks, SQuAD ...");
     ``CUT`` as its head when the text ends first."""
     before = re.findall(r"[a-z]+", text[max(0, start - 20) : start].lower())
     if before and before[-1] in _SET_APART:
+        return None
+    if _PICKED_FROM.search(text[max(0, start - 20) : start]):  # "of the nine intermediate tasks, SQuAD ...": the set picked from
         return None
     words = _PHRASE_WORD.findall(text[end : end + 120].lower())
     if words[:1] == ["of"]:
