@@ -14,6 +14,18 @@ from claimcheck.verifier.audit_models import VerdictView
 
 EXAMINED = "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
 
+# the paper block the audit tests' small registries share (each adds its facts and claims)
+PAPER_HEAD = """
+paper:
+  id: "2005.13013"
+  version: v2
+  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+  authors: [Phang]
+  year: 2020
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+"""
+
 REGISTRY_YAML = """
 paper:
   id: "2005.13013"

@@ -6,11 +6,13 @@ import pytest
 
 try:
     from audit_fixtures import (
-        ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report, toy_registry,
+        PAPER_HEAD, ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report,
+        toy_registry,
     )  # fmt: skip
 except ImportError:  # tests/ imported as a package
     from audit_fixtures import (
-        ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report, toy_registry,
+        PAPER_HEAD, ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report,
+        toy_registry,
     )  # fmt: skip
 
 from claimcheck.sources.bibliography import load_bibliography
@@ -289,16 +291,7 @@ def test_a_claim_no_source_carries_is_flagged_and_its_number_mismatch_is_a_warni
 
 # ----------------------------------------------------------------- 1b. rows that contradict their claim
 
-CONTRA_YAML = """
-paper:
-  id: "2005.13013"
-  version: v2
-  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
-  authors: [Phang]
-  year: 2020
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-    - {id: guide, title: "the authors' guide", locator: "a README", reliability: secondary}
+CONTRA_YAML = PAPER_HEAD + """    - {id: guide, title: "the authors' guide", locator: "a README", reliability: secondary}
   facts:
     - {key: task_count, value: 9, source: abs}
     - {key: encoder, value: XLM-R Large, source: guide}
@@ -442,16 +435,7 @@ def test_a_cut_row_with_another_count_is_matched_with_a_number_mismatch(registry
     assert f.severity == "error" and f.message.startswith("row 1 states 12 where 2005.13013/nine-tasks reports Nine")
 
 
-SUPERSEDED_COUNT_YAML = """
-paper:
-  id: "2005.13013"
-  version: v2
-  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
-  authors: [Phang]
-  year: 2020
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-  facts:
+SUPERSEDED_COUNT_YAML = PAPER_HEAD + """  facts:
     - {key: task_count, value: 9, source: abs}
     - {key: task_count_v1, value: 7, source: abs}
 claims:
@@ -510,16 +494,7 @@ def test_range_numbers_share_their_unit():
     assert [m for _, _, m in numbers_in("9 tasks and 40 languages")] == [False, True]
 
 
-NUMBERS_YAML = """
-paper:
-  id: "2005.13013"
-  version: v2
-  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
-  authors: [Phang]
-  year: 2020
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-  facts:
+NUMBERS_YAML = PAPER_HEAD + """  facts:
     - {key: split, value: 0.7, source: abs}
 claims:
   - id: 2005.13013/retrieval
@@ -637,16 +612,7 @@ def test_a_cut_row_ending_with_a_number_the_cut_cannot_have_made_of_the_claims(n
     assert row.number_mismatch == flagged, row.differing_numbers
 
 
-NEAR_MISS_YAML = """
-paper:
-  id: "2005.13013"
-  version: v2
-  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
-  authors: [Phang]
-  year: 2020
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-  facts:
+NEAR_MISS_YAML = PAPER_HEAD + """  facts:
     - {key: task_count, value: 9, source: abs}
 claims:
   - id: 2005.13013/retrieval
@@ -713,16 +679,7 @@ def test_a_number_the_statement_writes_as_a_measure_is_no_count_term(tmp_path, b
     assert card.rows[0].claim_id is None and not codes(card, "number_mismatch")
 
 
-COMPARISON_YAML = """
-paper:
-  id: "2005.13013"
-  version: v2
-  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
-  authors: [Phang]
-  year: 2020
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-claims:
+COMPARISON_YAML = PAPER_HEAD + """claims:
   - id: 2005.13013/english-best
     statement: "Plain English intermediate training outperforms continued multilingual MLM and translated intermediate data."
     kind: comparison
