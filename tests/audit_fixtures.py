@@ -26,16 +26,7 @@ paper:
     - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
 """
 
-REGISTRY_YAML = """
-paper:
-  id: "2005.13013"
-  version: v2
-  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
-  authors: [Phang]
-  year: 2020
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-  facts:
+REGISTRY_YAML = PAPER_HEAD + """  facts:
     - {key: task_count, value: 9, source: abs}
 claims:
   - id: 2005.13013/multitask-gain
