@@ -472,6 +472,9 @@ claims:
     ("We look at intermediate-task training with twelve different English intermediate tasks.", "task-count", True),
     ("The study uses 12 English intermediate tasks.", "task-count", True),
     ("Twelve English intermediate tasks are used.", "task-count", True),  # the v1 wording, matched on its own score
+    # a 7 that counts something else, or names v1's figure, leaves a row about v2's nine with v2
+    ("The study uses 9 English intermediate tasks and evaluates on 7 target tasks.", "task-count", False),
+    ("The study uses nine English intermediate tasks (the v1 preprint used seven).", "task-count", False),
 ])  # fmt: skip
 def test_a_claim_left_with_one_generic_term_draws_no_row_stating_another_number(tmp_path, bib, text, claim, mismatch):
     """The number-blind score leaves out the claims' counts; the superseded v1 claim keeps only
@@ -487,6 +490,17 @@ def test_a_claim_left_with_one_generic_term_draws_no_row_stating_another_number(
     row = card.rows[0]
     assert (row.claim_id, row.number_mismatch, row.superseded) == (f"2005.13013/{claim}", mismatch, False)
     assert not codes(card, "superseded_version")
+
+
+def test_a_row_stating_only_the_superseded_number_still_quotes_that_version(tmp_path, bib):
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "sup" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(SUPERSEDED_COUNT_YAML, encoding="utf-8")
+    registry = build_registry([(path, load_paper_file(path))])
+    row = card_for(registry, bib, [("Seven English intermediate tasks are used.", "✓", "0.9")]).rows[0]
+    assert (row.claim_id, row.number_mismatch, row.superseded) == ("2005.13013/v1-task-count", False, True)
 
 
 def test_range_numbers_share_their_unit():

@@ -104,10 +104,17 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         chosen = best
         method = "quoted text" if verbatim else _method(best)
         current = _current_of(ranked[0], ranked, registry)
-        if not verbatim and current is not ranked[0] and current[1] >= MATCH_THRESHOLD and all(
-            number_conflicts(row.text, registry.claims[s[0].claim_id], row.truncated) for s in (ranked[0], current)
-        ):  # a number neither version has ("12 tasks": v1 seven, v2 nine) quotes no version: the current claim
-            chosen, method, runner = current[0], "key terms + text (numbers differ)", best
+        if not verbatim and current is not ranked[0] and max(current[0].score, current[1]) >= MATCH_THRESHOLD:
+            # a superseded claim matched: the row quotes that version only if it states its numbers and not
+            # just the current version's ("nine tasks, evaluated on 7 targets" has a 7 but is about v2's nine;
+            # "12 tasks" is neither v1's seven nor v2's nine): otherwise the current claim is the one it is about
+            now = registry.claims[current[0].claim_id]
+            wanted = claim_numbers(now)
+            states_now = bool(wanted) and all(any(states_number(w, c) for w in row_numbers) for c in wanted)
+            if states_now or number_conflicts(row.text, registry.claims[best.claim_id], row.truncated):
+                differs = bool(number_conflicts(row.text, now, row.truncated))
+                chosen, runner = current[0], best
+                method = "key terms + text (numbers differ)" if differs else "key terms + text (the current version's numbers)"
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
         for candidate in (_current_of(blind_best, ranked, registry), blind_best):
