@@ -492,6 +492,26 @@ def test_a_claim_left_with_one_generic_term_draws_no_row_stating_another_number(
     assert not codes(card, "superseded_version")
 
 
+def test_a_count_another_claim_states_is_checked_whatever_the_row_matched(tmp_path, bib):
+    """The row matches the 5.4 claim (its number agrees), but its "12 intermediate tasks" contradict the
+    paper's nine, recorded in another claim; a v1 quote is flagged as such, not again for its count."""
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "sup" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(SUPERSEDED_COUNT_YAML, encoding="utf-8")
+    registry = build_registry([(path, load_paper_file(path))])
+    text = "The best model per target task scores 5.4 points above XLM-R Large on XTREME, using 12 English intermediate tasks."
+    card = card_for(registry, bib, [(text, "✓", "0.9")])
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/gain" and not row.number_mismatch
+    assert row.other_claim_counts == ["12 (2005.13013/task-count: nine)"] and row.contradicts
+    (f,) = codes(card, "other_claim_count")
+    assert f.severity == "error" and "12" in f.message  # the task-count claim is located
+    v1 = card_for(registry, bib, [("Seven English intermediate tasks are used.", "✓", "0.9")])
+    assert not v1.rows[0].other_claim_counts and codes(v1, "superseded_version")
+
+
 def test_a_row_stating_only_the_superseded_number_still_quotes_that_version(tmp_path, bib):
     from claimcheck.claims.registry import build_registry, load_paper_file
 

@@ -41,6 +41,7 @@ def headline(card: Scorecard) -> str:
     for key, one, many in (("number_mismatch", "number mismatch", "number mismatches"),
                            ("negation_mismatch", "may state the opposite", "may state the opposite"),
                            ("model_size_mismatch", "model size differs", "model sizes differ"),
+                           ("other_claim_count", "count another claim states otherwise", "counts other claims state otherwise"),
                            ("superseded", "quoting an old version", "quoting an old version"),
                            ("misattributed", "misattributed", "misattributed")):  # fmt: skip
         if c.get(key):
@@ -76,6 +77,8 @@ def row_flags(r: RowAudit) -> list[str]:
         flags.append("may state the opposite")
     if r.model_size_mismatch:
         flags.append("model size differs")
+    if r.other_claim_counts:
+        flags.append("count differs from another claim")
     if r.superseded:
         flags.append(f"old version ({r.claim_version})")
     if r.status == "matched" and not r.claim_located:

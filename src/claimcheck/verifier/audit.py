@@ -143,6 +143,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     differing = number_conflicts(row.text, claim, row.truncated)
     negation = negation_conflict(row.text, claim, row.truncated)
     sizes = size_conflicts(row.text, claim)
+    others = _other_claim_counts(row, claim, registry, verdicts)
     return RowAudit(
         row=row,
         status="matched",
@@ -156,6 +157,8 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         differing_numbers=differing,
         negation_mismatch=negation,
         model_size_mismatch=sizes,
+        other_claim_counts=[f"{w} ({cid}: {theirs})" for w, cid, theirs, _ in others],
+        other_claim_counts_backed=any(backed for *_, backed in others),
         claim_located=claim.located,
         superseded=superseded,
         claim_version=claim.version,
@@ -163,8 +166,25 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         verdict=verdict,
         source_work=work,
         source_label=label,
-        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing), superseded, claim.located, bool(negation or sizes)),
+        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes)),
     )
+
+
+def _other_claim_counts(row: ClaimRow, claim, registry: Registry, verdicts: Mapping[str, VerdictView]) -> list[tuple[str, str, str, bool]]:
+    """Counts in the row that a setup claim of the same paper (current version) states otherwise, for a
+    row matched elsewhere ("... XLM-R Large with 12 intermediate tasks" matches the base-model claim,
+    but the paper's nine tasks still stand): (row count, claim id, its count, whether that claim is
+    located or supported, which makes the finding an error)."""
+    out: list[tuple[str, str, str, bool]] = []
+    if claim.superseded_by:  # a row quoting an old version is flagged as such; its counts are that version's
+        return out
+    for other in registry.claims.values():
+        if other.paper_id != claim.paper_id or other.id == claim.id or other.superseded_by or other.kind.value != "setup":
+            continue
+        for w, theirs in count_conflicts(row.text, other).items():
+            view = verdicts.get(other.id)
+            out.append((w, other.id, theirs, other.located or (view is not None and view.overall == "supported")))
+    return out
 
 
 def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
@@ -259,6 +279,11 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
         if r.negation_mismatch:
             out.append(Finding(code="negation_mismatch", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} may state the opposite of {r.claim_id}: {r.negation_mismatch}"))
+        if r.other_claim_counts:
+            out.append(Finding(code="other_claim_count", severity="error" if r.other_claim_counts_backed else "warning",
+                               section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} gives {'; '.join(r.other_claim_counts)}: a count another claim of the "
+                                       "paper states otherwise"))
         if r.model_size_mismatch:
             out.append(Finding(code="model_size_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} names {'; '.join(r.model_size_mismatch)}, another size of the model than {r.claim_id}"))
@@ -305,6 +330,7 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
         "number_mismatch": sum(r.number_mismatch for r in rows),
         "negation_mismatch": sum(bool(r.negation_mismatch) for r in rows),
         "model_size_mismatch": sum(bool(r.model_size_mismatch) for r in rows),
+        "other_claim_count": sum(bool(r.other_claim_counts) for r in rows),
         "superseded": sum(r.superseded for r in rows),
         "ticked": sum(r.row.verified is True for r in rows),
         "ticks_without_evidence": sum(bool(r.tick_reasons) for r in rows),

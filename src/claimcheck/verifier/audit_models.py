@@ -58,6 +58,10 @@ class RowAudit(_Frozen):
     differing_numbers: list[str] = Field(default_factory=list)  # the row's numbers that none of the claim's can be
     negation_mismatch: str = ""  # why the row may state the opposite of the claim ("": it does not)
     model_size_mismatch: list[str] = Field(default_factory=list)  # "XLM-R Base (the claim: XLM-R Large)"
+    # counts the row gives that another claim of the paper states otherwise, whatever the row matched:
+    # "12 intermediate tasks (2005.13013/setup-nine-tasks: nine)"
+    other_claim_counts: list[str] = Field(default_factory=list)
+    other_claim_counts_backed: bool = False  # one of those claims is located or supported: an error
     claim_located: bool = True  # False: the matched claim is recorded as others quote it (Claim.located)
     superseded: bool = False  # matches a statement of an older paper version only
     claim_version: str | None = None
@@ -70,7 +74,8 @@ class RowAudit(_Frozen):
     @property
     def contradicts(self) -> bool:
         """The row says something other than its claim: a number, a negation or a model size."""
-        return self.number_mismatch or bool(self.negation_mismatch) or bool(self.model_size_mismatch)
+        return (self.number_mismatch or bool(self.negation_mismatch) or bool(self.model_size_mismatch)
+                or bool(self.other_claim_counts))
 
 
 class ReferenceAudit(_Frozen):
