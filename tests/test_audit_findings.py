@@ -365,6 +365,18 @@ def test_a_row_that_contradicts_its_claim_is_flagged_and_fails_strict(contra_reg
     assert "contradicts" in render_scorecard_markdown(card) and "not this row" in render_audit_terminal_of(card)
 
 
+def test_xlm_roberta_is_read_as_xlm_r(contra_registry, bib):
+    from claimcheck.verifier.claim_match import normalise
+
+    assert normalise("XLM-RoBERTa Large and XLM RoBERTa and xlmr") == "xlm-r large and xlm-r and xlm-r"
+    ok = card_for(contra_registry, bib, [("We use the pretrained XLM-RoBERTa Large model as the starting point.", "✓", "0.9")],
+                  verdicts=CONTRA_VERDICTS)
+    assert ok.rows[0].claim_id == "2005.13013/encoder" and not ok.rows[0].contradicts
+    base = card_for(contra_registry, bib, [("We use the pretrained XLM-RoBERTa base model as the starting point.", "✓", "0.9")],
+                    verdicts=CONTRA_VERDICTS)
+    assert base.rows[0].claim_id == "2005.13013/encoder" and base.rows[0].model_size_mismatch
+
+
 @pytest.mark.parametrize(("text", "claim"), [
     ("The study uses a fixed set of nine English intermediate tasks.", "task-count"),
     ("The study uses a fixed set of 9 English intermediate tasks (see Table 3).", "task-count"),
