@@ -9,7 +9,7 @@ interval of the mean and the 95 % prediction interval of one new seed.
 - ``direction_only`` (reduced / proxy fidelity, which compare directions only): the CI excludes 0 on
   the claimed side;
 - ``not_reproduced``: the CI excludes 0 on the other side, or (full fidelity) the prediction interval
-  misses the reported value or the CI falls short of half of it;
+  misses the reported value or the CI falls short of half the smallest value the claim admits;
 - ``inconclusive``: fewer seeds than ``tolerance.min_seeds``, a CI that does not decide (the seeds at
   which the verdict would be decided are stated when some count would), or a quantity this fidelity
   cannot compare (a score, or a claim that states no direction, below full fidelity);
@@ -73,7 +73,8 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     keeps it from being the 15-sd-wide interval of two seeds). Reduced / proxy
     fidelity compares directions only (CI against 0); a score or a claim of 0 states none there.
     ``inconclusive`` states the seeds at which the verdict would be decided at the current mean and
-    sd (the CI leaving r / 2, or 0 below full fidelity; the PI leaving r), or None when no count would."""
+    sd (the CI leaving that half, or 0 on the far side, or 0 below full fidelity; the PI leaving r), or
+    None when no count up to 1,000 would."""
     expected = 1 if reported is None else (written_sign(reported) if signed else 0)
     ci, pi, mean = summary.ci, summary.pi, summary.mean
     text = f"mean {mean:.3f}, sd {summary.sd:.3f}, {int(summary.level * 100)}% CI {ci.render(3)}, PI {pi.render(3)} over {summary.n} seeds"
@@ -104,7 +105,7 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     eps = 1e-9
     beyond, short = ((ci.lo >= half - eps, ci.hi < half - eps) if side > 0 else (ci.hi <= half + eps, ci.lo > half + eps))
     if short:
-        return RV.not_reproduced, None, text + f"; the CI lies short of half the reported value ({half:g})"
+        return RV.not_reproduced, None, text + f"; the CI lies short of {half:g}, half the smallest value the claim admits"
     if beyond:
         return RV.reproduced, None, text
     gap = max(reported.lo - mean, mean - reported.hi)  # how far the PI must pull in to leave the claim
@@ -115,7 +116,7 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
                           seeds_to_resolve(summary.sd, opposite, summary.level, current=summary.n),
                           seeds_to_exclude(summary.sd, gap, summary.level, current=summary.n)) if n]
     n = min(counts) if counts else None
-    return RV.inconclusive, n, text + f"; the CI includes half the reported value, {half:g} ({_more(n)})"
+    return RV.inconclusive, n, text + f"; the CI includes {half:g}, half the smallest value the claim admits ({_more(n)})"
 
 
 def _more(n: int | None) -> str:
