@@ -5,7 +5,7 @@ Per seed, the derivation sees only that seed's runs, so a gain is a *paired* per
 interval of the mean and the 95 % prediction interval of one new seed.
 
 - ``reproduced`` (full fidelity only): the reported interval meets the prediction interval and the
-  CI lies beyond half the reported value (see ``_decide``);
+  CI lies at or beyond half the smallest value the claim admits (see ``_decide``);
 - ``direction_only`` (reduced / proxy fidelity, which compare directions only): the CI excludes 0 on
   the claimed side;
 - ``not_reproduced``: the CI excludes 0 on the other side, or (full fidelity) the prediction interval
