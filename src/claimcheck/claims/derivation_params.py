@@ -12,6 +12,7 @@ every registered derivation has a model here.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -200,6 +201,14 @@ def check_reported(name: str, params: dict, reported: list[str]) -> str | None:
     return f"derivation {name!r} compares {allowed} reported number(s), not {len(reported)}: {what}"
 
 
+def fact_check_numbers(params: dict) -> list[tuple[str, float]]:
+    """("count" | "expect", value) for each numeric check of a fact derivation, its ``also`` included:
+    the numbers a fact claim states (read here at load, and by the audit against a synthesis row)."""
+    checks = [params, *(c for c in params.get("also") or () if isinstance(c, dict))]
+    return [(k, c[k]) for c in checks for k in ("count", "expect")
+            if k in c and isinstance(c[k], (int, float)) and not isinstance(c[k], bool) and math.isfinite(c[k])]
+
+
 def _fact_number_problem(params: dict, reported: list[str]) -> str | None:
     """The one number must agree with one of the numeric checks (``expect`` or ``count``, of the fact
     or of one in ``also``); None when it does, or when no check is numeric."""
@@ -207,9 +216,7 @@ def _fact_number_problem(params: dict, reported: list[str]) -> str | None:
 
     if len(reported) != 1:
         return None
-    checks = [params, *(c for c in params.get("also") or () if isinstance(c, dict))]
-    values = [(k, c[k]) for c in checks for k in ("count", "expect")
-              if k in c and isinstance(c[k], (int, float)) and not isinstance(c[k], bool)]
+    values = fact_check_numbers(params)
     if not values:
         return None
     written = written_interval(reported[0])

@@ -34,11 +34,11 @@ linear on hostile input).
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from itertools import takewhile
 
+from claimcheck.claims.derivation_params import fact_check_numbers
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.claim_match import (
     _digits,
@@ -64,17 +64,9 @@ _NAMING = re.compile(r"\b(?:table|tab\.|figure|fig\.|section|sec\.|appendix|eq\.
 _PRONOUN_WORDS = {"one"}
 
 
-def _check_values(params: dict) -> list[object]:
-    values = [params.get(k) for k in ("expect", "count")]
-    for extra in params.get("also") or ():
-        if isinstance(extra, dict):
-            values += [extra.get(k) for k in ("expect", "count")]
-    return [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
-
-
 def _check_forms(claim: Claim) -> list[list[str]]:
     """Each value the fact check expects or counts, in the forms a text may write it (0.7 also as 70)."""
-    return [[f"{v:g}"] + ([f"{v * 100:g}"] if 0 < v <= 1 else []) for v in _check_values(claim.derivation.params)]
+    return [[f"{v:g}"] + ([f"{v * 100:g}"] if 0 < v <= 1 else []) for _, v in fact_check_numbers(claim.derivation.params)]
 
 
 def claim_numbers(claim: Claim) -> list[str]:
