@@ -236,3 +236,28 @@ def test_draft_module_and_add_command_leave_network_and_pdf_packages_unloaded():
             "print(','.join(m for m in ('arxiv', 'pypdf', 'requests') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_a_claim_file_that_appears_while_the_draft_is_made_is_left_alone(tmp_path, monkeypatch):
+    """`add` checks for an existing file first; one created after that check (another `add`, an
+    editor) must still not be replaced by the draft."""
+    import tempfile
+
+    import claimcheck.atomic as atomic
+
+    text = tmp_path / "notes.txt"
+    text.write_text("1 Results\nOur method improves accuracy by 2.5 points over the baseline.\n", encoding="utf-8")
+    registry, real_mkstemp = tmp_path / "claims", tempfile.mkstemp
+    target = registry / "notes.yaml"
+
+    def racing_mkstemp(*args, **kwargs):
+        target.write_text("# confirmed by hand meanwhile\n")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", racing_mkstemp)
+    result = add("--text", text, "--registry", registry)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and str(target) in said and "left alone" in said, said
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert target.read_text() == "# confirmed by hand meanwhile\n"
+    assert sorted(p.name for p in registry.iterdir()) == ["notes.yaml"]

@@ -103,3 +103,52 @@ def test_a_symlink_loop_is_a_message(tmp_path):
     (tmp_path / "b").symlink_to(tmp_path / "a")
     with pytest.raises(OutputError, match="cannot write here"):
         save_text_atomic(tmp_path / "a", "x")
+
+
+def test_new_refuses_an_existing_file_or_link_and_writes_nothing(tmp_path):
+    from claimcheck.atomic import save_text_atomic as save
+
+    kept = tmp_path / "kept.json"
+    kept.write_text("keep")
+    with pytest.raises(FileExistsError):
+        save(kept, "new", new=True)
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere.json")
+    with pytest.raises(FileExistsError):
+        save(dangling, "new", new=True)
+    assert kept.read_text() == "keep" and not (tmp_path / "nowhere.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.json", "kept.json"]  # no temporary file left
+    fresh = tmp_path / "sub" / "fresh.json"
+    save(fresh, "new", new=True)
+    assert fresh.read_text() == "new" and sorted(p.name for p in fresh.parent.iterdir()) == ["fresh.json"]
+
+
+def test_new_never_replaces_a_file_that_appears_during_the_write(tmp_path, monkeypatch):
+    """Another process creates the file after the existence check, while the data is being written:
+    the write must fail rather than replace it (a check-then-write would have replaced it)."""
+    import tempfile
+
+    import claimcheck.atomic as atomic
+
+    target, real_mkstemp = tmp_path / "backup.json", tempfile.mkstemp
+
+    def racing_mkstemp(*args, **kwargs):
+        target.write_text("written by someone else")  # the other process wins the race
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", racing_mkstemp)
+    with pytest.raises(FileExistsError):
+        atomic.save_text_atomic(target, "ours", new=True)
+    assert target.read_text() == "written by someone else"
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
+    atomic.save_text_atomic(target, "ours")  # without ``new`` the same write replaces it, as documented
+    assert target.read_text() == "ours"
+
+
+def test_new_still_writes_a_fifo_in_place(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen([sys.executable, "-c", f"print(open({str(fifo)!r}).read(), end='')"], stdout=subprocess.PIPE, text=True)
+    save_text_atomic(fifo, "through the pipe", new=True)
+    assert reader.communicate(timeout=30)[0] == "through the pipe"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

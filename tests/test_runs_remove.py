@@ -110,3 +110,22 @@ def test_the_store_refuses_an_existing_backup_too(tmp_path):
     with RunStore(store) as s, pytest.raises(InputError, match="already exists"):
         s.remove(s.records(), backup)
     assert backup.read_text() == "keep" and len(_ids(store)) == 4
+
+
+def test_a_backup_that_appears_while_it_is_written_is_kept_and_nothing_is_removed(tmp_path, monkeypatch):
+    """The existence check comes first; a file created by another process after it must still not
+    be replaced (it may hold the only copy of runs removed earlier)."""
+    import tempfile
+
+    import claimcheck.atomic as atomic
+
+    store, backup, real_mkstemp = _store(tmp_path), tmp_path / "bk.json", tempfile.mkstemp
+
+    def racing_mkstemp(*args, **kwargs):
+        backup.write_text("runs removed by another process")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", racing_mkstemp)
+    with RunStore(store) as s, pytest.raises(InputError, match="already exists"):
+        s.remove(s.records(), backup)
+    assert backup.read_text() == "runs removed by another process" and len(_ids(store)) == 4

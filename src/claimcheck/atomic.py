@@ -95,9 +95,16 @@ def _write_in_place(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
 
 
-def save_bytes_atomic(path: Path, data: bytes) -> None:
+def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; a path that cannot be written raises ``OutputError``
-    naming it (nothing is left behind, and an existing file is untouched)."""
+    naming it (nothing is left behind, and an existing file is untouched).
+
+    ``new=True``: the file must not exist yet, and this is decided in the same step that puts it in
+    place (the temporary file is hard-linked to ``path``, which the kernel refuses when anything
+    is there), so a file that appears between a caller's own check and the write is never replaced:
+    ``FileExistsError`` is raised instead and nothing is written. A device or a pipe
+    (``/dev/stdout``) is still written in place; it holds nothing to lose.
+    """
     path = given = Path(path)
     try:
         resolved = _resolve_links(path)
@@ -109,6 +116,8 @@ def save_bytes_atomic(path: Path, data: bytes) -> None:
     if resolved is None or (st is not None and not stat.S_ISREG(st.st_mode)):
         _write_in_place(path, data)
         return
+    if new and (st is not None or os.path.islink(given)):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(given))
     path = resolved
     for folder in path.parents:
         if folder.exists():
@@ -128,13 +137,37 @@ def save_bytes_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if new:
+            _link_new(tmp, path, given)
+            Path(tmp).unlink()  # the file now lives under ``path``
+        else:
+            os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
             raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
         raise
 
 
-def save_text_atomic(path: Path, text: str) -> None:
-    save_bytes_atomic(path, text.encode("utf-8"))
+def _link_new(tmp: str, path: Path, given: Path) -> None:
+    """Put the finished temporary file at ``path`` only if nothing is there (``os.link`` fails with
+    EEXIST otherwise, atomically); the temporary name is then removed by the caller. Where the
+    filesystem has no hard links, an exclusive create (``O_EXCL``) is the fallback: still never
+    replacing a file, though a reader could see it while it is being copied."""
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(given)) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _mode_for(path))
+    with os.fdopen(fd, "wb") as fh, open(tmp, "rb") as src:
+        fh.write(src.read())
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def save_text_atomic(path: Path, text: str, *, new: bool = False) -> None:
+    save_bytes_atomic(path, text.encode("utf-8"), new=new)

@@ -142,7 +142,11 @@ def add_paper(req: AddRequest) -> AddOutcome:
     diff = diff_paper_files(load_paper_file(existing), pf) if existing else None
     target = req.out or (None if existing else req.registry / f"{pf.paper.id}.yaml")
     if target is not None:
-        save_paper_file(render_paper_yaml(pf, extraction.origin), target)
+        try:  # never over a file that appeared since the checks above (a confirmed claim file, say)
+            save_paper_file(render_paper_yaml(pf, extraction.origin), target, new=True)
+        except FileExistsError:
+            raise InputError("appeared while the draft was being made and is left alone: run again, or choose "
+                             "another --out path", path=str(target), field="--out" if req.out else None) from None
     return AddOutcome(pf, extraction.origin, existing, target, diff, note)
 
 

@@ -197,9 +197,10 @@ def render_paper_yaml(pf: PaperFile, origin: str = "") -> str:
     return HEADER.format(locator=pf.paper.sources[0].locator if pf.paper.sources else pf.paper.id, origin=origin or "draft") + body
 
 
-def save_paper_file(text: str, path: Path) -> None:
-    """Write a claim file atomically (never a half-written registry file)."""
-    save_text_atomic(path, text)
+def save_paper_file(text: str, path: Path, *, new: bool = False) -> None:
+    """Write a claim file atomically (never a half-written registry file); with ``new``, only if no
+    file is there (``FileExistsError`` otherwise, and nothing is written)."""
+    save_text_atomic(path, text, new=new)
 
 
 # ------------------------------------------------------------------------------------------- diff

@@ -40,7 +40,7 @@ def audit_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | md | html | json")] = "terminal",
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="File to write; a folder (one file per report) when several reports are audited without --all-in-one."),
+        typer.Option("--out", "-o", help="File to write (an existing file is replaced); a folder (one file per report) when several reports are audited without --all-in-one."),
     ] = None,
     registry: RegistryOpt = None,
     results: Annotated[list[Path] | None, typer.Option("--results", help="Run-record JSON file or folder (repeatable).")] = None,

@@ -255,7 +255,7 @@ def runs_show(
 @runs_app.command("export")
 @expected_errors
 def runs_export(
-    out_file: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout).")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout); an existing file is replaced.")] = None,
     store: StoreOpt = None,
     paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
     status: Annotated[str, typer.Option("--status", help="ok | failed | all (failed runs are what infra_failure verdicts cite)")] = "ok",

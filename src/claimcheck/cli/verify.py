@@ -140,7 +140,7 @@ def verify_cmd(
     results: ResultsOpt = None,
     store: StoreOpt = None,
     no_bundled_results: NoBundledOpt = False,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md / report.html / report.json.")] = Path("claimcheck-report"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md / report.html / report.json (replaced if there).")] = Path("claimcheck-report"),
     no_write: Annotated[bool, typer.Option("--no-write", help="Only print; write no report files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) on inconclusive, disputed or failed runs.")] = False,
 ) -> None:
@@ -169,7 +169,7 @@ def verify_cmd(
 @expected_errors
 def report_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="md | html | json")] = "md",
-    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout); an existing file is replaced.")] = None,
     claims: Annotated[list[str] | None, typer.Argument(help="'all', claim ids, or paper ids.")] = None,
     registry: RegistryOpt = None,
     results: ResultsOpt = None,

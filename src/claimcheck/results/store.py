@@ -108,7 +108,10 @@ class RunStore:
         delete them from the store; returns how many were deleted. A failed write deletes nothing, and
         an existing ``backup`` is refused (``refuse_existing_backup``)."""
         refuse_existing_backup(backup)
-        save_records_json(records, backup)
+        try:
+            save_records_json(records, backup, new=True)  # a file that appeared since the check is kept too
+        except FileExistsError:
+            raise _backup_exists(backup) from None
         return self.delete(r.run_id for r in records)
 
     def delete(self, run_ids: Iterable[str]) -> int:
@@ -201,19 +204,26 @@ def refuse_existing_backup(backup: Path) -> None:
     the only copy of runs already removed from the store."""
     backup = Path(backup)
     if backup.exists() or backup.is_symlink():
-        raise InputError("already exists and may hold runs removed earlier; nothing was removed. Choose a new "
-                         "file, or leave out --backup for a fresh one under $CLAIMCHECK_HOME/removed/",
-                         path=str(backup), field="--backup")
+        raise _backup_exists(backup)
 
 
-def save_records_json(records: Iterable[RunRecord], path: Path) -> None:
-    """Write records as a result file (``{"runs": [...]}``, sorted by run id), atomically."""
+def _backup_exists(backup: Path) -> InputError:
+    return InputError("already exists and may hold runs removed earlier; nothing was removed. Choose a new "
+                      "file, or leave out --backup for a fresh one under $CLAIMCHECK_HOME/removed/",
+                      path=str(backup), field="--backup")
+
+
+def save_records_json(records: Iterable[RunRecord], path: Path, *, new: bool = False) -> None:
+    """Write records as a result file (``{"runs": [...]}``, sorted by run id), atomically; with
+    ``new``, only if no file is there (else ``FileExistsError``, nothing written)."""
     from claimcheck.atomic import save_text_atomic
     from claimcheck.results.files import render_records_json
 
     path = Path(path)
     try:
-        save_text_atomic(path, render_records_json(records))
+        save_text_atomic(path, render_records_json(records), new=new)
+    except FileExistsError:
+        raise
     except OSError as exc:
         raise StoreError(f"cannot write the export file: {exc.strerror or exc}", path=str(path)) from None
 
