@@ -174,3 +174,40 @@ def test_proxy_records_every_substitution():
             assert "substitute" in devs or "multi-task" in devs
         if run.spec.target.task == "tydiqa":
             assert "ko and sw train" in devs
+
+
+def test_runs_shipped_with_claimcheck_count_as_stored_unless_left_out(tmp_path, monkeypatch):
+    """verify uses the bundled proxy runs; plan and replicate must not plan them again (and say why),
+    unless --no-bundled-results leaves them out, as it does for verify."""
+    from typer.testing import CliRunner
+
+    from claimcheck.cli import app
+    from claimcheck.replication.workflow import PlanRequest, bundled_ok_ids, make_plan
+
+    monkeypatch.setenv("CLAIMCHECK_HOME", str(tmp_path / "home"))  # an empty store
+    shipped = bundled_ok_ids()
+    assert shipped, "the package ships finished proxy runs"
+    req = PlanRequest(preset="proxy", train_examples=200, eval_examples=30)  # the limits most shipped runs used
+    plan = make_plan(req)
+    stored = {r.spec.run_id for r in plan.runs if r.stored}
+    assert stored and stored <= shipped and stored == {r.spec.run_id for r in plan.runs} & shipped
+    assert any(f"{len(stored)} of the stored runs" in n and "--no-bundled-results" in n for n in plan.notes)
+    fresh = make_plan(dataclasses.replace(req, include_bundled_results=False))
+    assert not any(r.stored for r in fresh.runs) and len(fresh.todo) == len(plan.todo) + len(stored)
+    assert fresh.cost.cpu_hours > plan.cost.cpu_hours
+
+    args = ["plan", "all", "--preset", "proxy", "--train-examples", "200", "--eval-examples", "30"]
+    said = " ".join(CliRunner().invoke(app, args).output.split())
+    assert f"{len(stored)} stored" in said and "shipped with claimcheck" in said
+    said = " ".join(CliRunner().invoke(app, [*args, "--no-bundled-results"]).output.split())
+    assert "0 stored" in said and "shipped" not in said
+
+    # replicate: the shipped run is not run again (nothing executes, so no model is loaded)
+    run = next(r for r in plan.runs if r.stored)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "data").mkdir()
+    result = CliRunner().invoke(app, ["replicate", "all", "--preset", "proxy", "--train-examples", "200", "--eval-examples", "30",
+                                      "--system", run.spec.system, "--task", run.spec.target.task, "--seed", str(run.spec.seed),
+                                      "--model", str(tmp_path / "model"), "--data-dir", str(tmp_path / "data"), "--device", "cpu"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "0 runs executed" in said and "1 were stored already" in said, said

@@ -31,6 +31,10 @@ F = TypeVar("F", bound=Callable)
 
 EXIT_OK, EXIT_CONTRADICTED, EXIT_INPUT = 0, 1, 2
 
+NoBundledOpt = Annotated[
+    bool, typer.Option("--no-bundled-results", help="Leave out the replication results shipped with claimcheck.")
+]
+
 RegistryOpt = Annotated[
     list[Path] | None,
     typer.Option("--registry", "-r", help="Extra claim folder or file (repeatable); added to the bundled papers."),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_CONTRADICTED, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.app import EXIT_CONTRADICTED, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
 from claimcheck.errors import InputError
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
@@ -30,14 +30,14 @@ RayAddressOpt = Annotated[str | None, typer.Option(
 
 
 def _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed=None,
-             data_dir=None):
+             data_dir=None, no_bundled_results=False):
     from claimcheck.replication.workflow import PlanRequest
 
     return PlanRequest(
         claims=tuple(claims or ["all"]), preset=preset, seeds=seeds, only_seeds=tuple(seed or []),
         registry=tuple(registry or []), store=store,
         systems=tuple(system or []), tasks=tuple(task or []), train_examples=train_examples,
-        eval_examples=eval_examples, model=model, data_dir=data_dir,
+        eval_examples=eval_examples, model=model, data_dir=data_dir, include_bundled_results=not no_bundled_results,
     )
 
 
@@ -80,10 +80,12 @@ def plan_cmd(
     claims: ClaimsArg = None, preset: PresetOpt = "paper", seeds: SeedsOpt = 3, seed: SeedOpt = None,
     registry: RegistryOpt = None, store: StoreOpt = None, system: SystemOpt = None, task: TaskOpt = None,
     train_examples: TrainNOpt = None, eval_examples: EvalNOpt = None, model: ModelOpt = None, data_dir: DataDirOpt = None,
+    no_bundled_results: NoBundledOpt = False,
 ) -> None:
     """List the runs the claims need, which are stored, and an estimated cost of the rest. A run whose
     data cannot be read the way `replicate` would read it (the hub, or --data-dir, whose files are
-    checked) is listed as blocked.
+    checked) is listed as blocked. Runs shipped with claimcheck count as stored, as `verify` uses
+    them (--no-bundled-results: not).
 
     Example: claimcheck plan all --preset proxy --seeds 3
     """
@@ -93,7 +95,7 @@ def plan_cmd(
     if data_dir is not None and not data_dir.is_dir():
         raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
     _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed,
-                                   data_dir), check_files=True))
+                                   data_dir, no_bundled_results), check_files=True))
 
 
 class _RichProgress:
@@ -132,8 +134,10 @@ def replicate_cmd(
     keep_checkpoints: Annotated[bool, typer.Option("--keep-checkpoints", help="Keep each run's fine-tuned weights.")] = False,
     runner: RunnerOpt = "local",
     ray_address: RayAddressOpt = None,
+    no_bundled_results: NoBundledOpt = False,
 ) -> None:
     """Run what the claims still need and store every finished run (resumes where a killed run stopped).
+    A run shipped with claimcheck is not run again unless --no-bundled-results is given.
 
     Exit code 1 when a run failed for a reason other than bad input (it is stored as failed).
 
@@ -145,7 +149,8 @@ def replicate_cmd(
 
     from claimcheck.replication.workflow import make_runner, replicate, run_context
 
-    req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed, data_dir)
+    req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed, data_dir,
+                   no_bundled_results)
     run_with = make_runner(runner, ray_address)
     ctx = run_context(req, data_dir=data_dir, device=device, keep_checkpoints=keep_checkpoints)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_OK, RegistryOpt, app, expected_errors, out, store_to_read
+from claimcheck.cli.app import EXIT_OK, NoBundledOpt, RegistryOpt, app, expected_errors, out, store_to_read
 from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
 
@@ -19,9 +19,6 @@ ResultsOpt = Annotated[
 StoreOpt = Annotated[
     Path | None,
     typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite, when it exists."),
-]
-NoBundledOpt = Annotated[
-    bool, typer.Option("--no-bundled-results", help="Leave out the replication results shipped with claimcheck.")
 ]
 
 

@@ -30,6 +30,7 @@ class PlanRequest:
     eval_examples: int | None = None
     model: str | None = None  # --model ID|PATH
     data_dir: Path | None = None  # --data-dir: declared local files are read from it (and checked by plan)
+    include_bundled_results: bool = True  # runs shipped with claimcheck count as stored, as verify uses them
 
 
 def get_preset(name: str) -> Preset:
@@ -93,6 +94,7 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
     if Path(store_path).exists():  # planning never creates a store
         with open_store(store_path) as store:
             stored = store.ok_ids()
+    bundled = bundled_ok_ids() - stored if req.include_bundled_results else set()
     name, _ = model_name_for(get_preset(req.preset), req.model)
     local = req.data_dir is not None or preset.needs_data_dir or preset.name == "smoke"
     file_check = None
@@ -106,8 +108,23 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
                 seen[rel] = local_file_problem(task, split, Path(req.data_dir) / rel)
             return seen[rel]
 
-    return build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored, model_name=name,
+    plan = build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored | bundled, model_name=name,
                       systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local, file_check=file_check)
+    shipped = sum(r.spec.run_id in bundled for r in plan.runs)
+    if shipped:
+        note = (f"{shipped} of the stored runs are not in the store but shipped with claimcheck (its bundled results, "
+                "which verify uses); --no-bundled-results plans them as runs to do")
+        plan = dataclasses.replace(plan, notes=plan.notes + (note,))
+    return plan
+
+
+def bundled_ok_ids() -> set[str]:
+    """Run ids of the finished runs shipped with claimcheck (``results/bundled``)."""
+    from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
+
+    if not BUNDLED_RESULTS.is_dir():
+        return set()
+    return {r.run_id for r in load_result_paths([BUNDLED_RESULTS], check_ids=False) if r.status == "ok"}
 
 
 def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,
