@@ -144,3 +144,18 @@ def test_find_paper_file_by_name_or_by_content(tmp_path, draft):
     assert find_paper_file(tmp_path, "2101.00001") == tmp_path / "sub" / "toy-study.yaml"
     save_paper_file(render_paper_yaml(draft), tmp_path / "2101.00001.yaml")
     assert find_paper_file(tmp_path, "2101.00001") == tmp_path / "2101.00001.yaml"
+
+
+def test_a_decrease_in_words_with_an_unsigned_number_is_flagged_not_guessed():
+    from claimcheck.sources.candidates import Section, find_candidates
+
+    text = ("Removing the adapter drops accuracy by 0.4 points on XNLI. "
+            "Our model improves F1 by 2.5 points over the baseline. "
+            "The gap falls to -1.2 points on PAWS-X compared with mBERT.")
+    found = {c.sentence.split()[0]: c for c in find_candidates([Section("4 Results", text)])}
+    pf = build_draft(META, Extraction("text", [], list(found.values())))
+    notes = {c.statement.split()[0]: (c.reported, c.notes) for c in pf.claims}
+    reported, note = notes["Removing"]
+    assert reported == ["0.4"] and "CHECK THE SIGN" in note and "drops" in note and "0.4" in note  # kept as written
+    assert "CHECK THE SIGN" not in notes["Our"][1]  # a gain: nothing to decide
+    assert notes["The"][0] == ["-1.2"] and "CHECK THE SIGN" not in notes["The"][1]  # the sign is written

@@ -131,6 +131,23 @@ def _slug(sentence: str, taken: set[str]) -> str:
     return slug
 
 
+# comparison words that speak of a decrease: the number next to them is written without a sign
+_DECREASE = re.compile(r"^(underperform|decreas|drop|reduc|fell|fall|lag|trail|worse|worst|lower|degrad|hurt|declin|"
+                       r"deteriorat|below|behind|smallest)", re.IGNORECASE)
+
+
+def sign_note(c: Candidate) -> str:
+    """A warning for a sentence whose words say "decrease" while its numbers carry no sign ("drops by
+    0.4"): the draft keeps "0.4" as written (guessing a minus could be wrong: "the error drops by 0.4"
+    is a gain), and the person checking it decides. Empty when there is nothing to decide."""
+    words = list(dict.fromkeys(w.lower() for w in c.cues if _DECREASE.match(w)))
+    unsigned = [n.text for n in c.numbers if not n.text.startswith(("-", "+"))]
+    if not words or not unsigned:
+        return ""
+    return (f"; CHECK THE SIGN: the sentence speaks of a decrease ({', '.join(words)}) and {', '.join(unsigned)} "
+            "carry no sign: write a number that is a drop with a minus (-0.4), since gains are read by their sign")
+
+
 def _claim(meta: PaperMeta, c: Candidate, slug: str) -> Claim:
     refers = "; ".join(c.cells) if c.cells else "none found"
     return Claim(
@@ -142,7 +159,7 @@ def _claim(meta: PaperMeta, c: Candidate, slug: str) -> Claim:
         reported=[n.text for n in c.numbers],
         derivation=Derivation(name=DRAFT_DERIVATION),
         draft=True,
-        notes=f"found by `claimcheck add` (cues: {', '.join(c.cues)}); cells it seems to refer to: {refers}",
+        notes=f"found by `claimcheck add` (cues: {', '.join(c.cues)}); cells it seems to refer to: {refers}{sign_note(c)}",
     )
 
 
@@ -181,7 +198,8 @@ HEADER = """\
 #   derivation not_specified, reported = every number in it). For each: check it against the paper,
 #   rewrite the statement in your own words, keep only the numbers it claims, choose kind and
 #   derivation, then set draft: false; or delete it. Numbers are copied as written, without the sign
-#   the words give them: "worse by 0.4" is drafted as 0.4 and a drop must be written -0.4.
+#   the words give them: "worse by 0.4" is drafted as 0.4 and a drop must be written -0.4 (such
+#   claims say CHECK THE SIGN in their notes).
 # `claimcheck validate` refuses this file until no claim is a draft and paper.draft is false.
 """
 
