@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 Split = Literal["dev", "test"]
 Names = list[str]
+# The baseline a gain is measured against when a claim names none (as ``claimcheck.verifier.derive``
+# applies it; ``claims.names`` checks that the paper knows it)
+DEFAULT_BASELINE = "XLM-R"
 
 
 class _Params(BaseModel):
@@ -56,7 +59,7 @@ class GainParams(_OverTasks):
 
     @model_validator(mode="after")
     def _not_itself(self):
-        if self.system == (self.baseline or "XLM-R"):
+        if self.system == (self.baseline or DEFAULT_BASELINE):
             raise ValueError(f"the system {self.system!r} is its own baseline: its gain is zero by construction")
         return self
 

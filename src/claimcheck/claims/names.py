@@ -1,0 +1,210 @@
+"""The names a claim's derivation parameters use, checked against the names its paper and claimcheck know.
+
+The schema (``derivation_params``) checks that ``system: X-STILT`` is a string; only a comparison with
+what is known says that the paper's cells call that system ``X-STILTs``. Without it the typo loads, the
+claim comes out "not derivable, missing cells X-STILT / ..." and a replication plans an arm nobody can
+run. The names known for a paper are:
+
+* systems: those of its cells, the ``replication_arms`` of its claims, and the arms of the replication
+  presets written for it (given by the caller: the presets live in ``claimcheck.replication``);
+* tasks: those of its cells, and the task catalogue claimcheck can load (given by the caller);
+* facts: the keys of its ``facts``.
+
+A name outside these is one of two things, and ``check_names`` says which:
+
+* ``warning``: it is a near miss of a known name (the same letters up to case and punctuation, or one
+  edit away, two for longer names): almost surely a typo. The finding says "did you mean ...?".
+* ``note``: it is unlike every known name. A paper may name a system whose numbers nobody has read
+  (a results table that was not found) or a fact no source states: its claims are then honestly not
+  derivable. The note says so and is never a failure.
+
+Pure: values in, findings out. ``claimcheck validate`` prints them (``--strict`` fails on warnings).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from claimcheck.claims.derivation_params import DEFAULT_BASELINE, PARAMS
+from claimcheck.claims.models import PaperFile
+
+NameKind = Literal["system", "task", "fact"]
+
+# What each parameter names. Every parameter of every derivation is either here or in NOT_NAMES (a
+# contract test holds both lists to ``derivation_params.PARAMS``), so a new name-valued parameter
+# (a metric, a language) cannot be added without deciding how it is checked.
+NAME_PARAMS: dict[str, NameKind] = {
+    "system": "system",
+    "baseline": "system",
+    "expected": "system",
+    "candidates": "system",
+    "better": "system",
+    "worse": "system",
+    "systems": "system",
+    "tasks": "task",
+    "key": "fact",
+}
+# ``expect`` of direction_per_task maps task names to directions (its keys are checked as tasks);
+# ``expect`` of a fact is the fact's value; ``also`` holds more fact checks (their ``key`` is checked).
+NOT_NAMES = frozenset({"split", "ordered", "quorum", "no_gain_margin", "expect", "count", "includes", "also",
+                       "work", "needs"})
+
+_WHERE = {
+    "system": "is named by none of the paper's cells, its claims' replication_arms or its replication presets' arms",
+    "task": "is named by none of the paper's cells and is not in the task catalogue",
+    "fact": "is not one of the paper's facts",
+}
+_CONSEQUENCE = {
+    "system": "claims naming it are not derivable (no cells, no arm to run)",
+    "task": "claims naming it are not derivable (no cells, no task to run)",
+    "fact": "the claim is not derivable until the paper records it",
+}
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """The names a paper's claims may use, by kind."""
+
+    systems: frozenset[str]
+    tasks: frozenset[str]
+    facts: frozenset[str]
+
+    def of(self, kind: NameKind) -> frozenset[str]:
+        return {"system": self.systems, "task": self.tasks, "fact": self.facts}[kind]
+
+
+@dataclass(frozen=True)
+class NameFinding:
+    """One name a claim uses that its paper does not know."""
+
+    level: Literal["warning", "note"]
+    path: str  # the claim file
+    claim_id: str
+    field: str  # "claims[3].derivation.params.tasks[0]"
+    kind: NameKind
+    name: str
+    suggestions: tuple[str, ...] = ()  # known names it is likely a typo of (warning) or nearest to (note)
+    default: bool = False  # the name is a default the claim did not write (``baseline``)
+
+    @property
+    def message(self) -> str:
+        given = f"{self.kind} {self.name!r}" + (" (not given: the default)" if self.default else "")
+        text = f"{given} {_WHERE[self.kind]}"
+        if self.level == "warning":
+            return text + f"; did you mean {_either(self.suggestions)}?"
+        nearest = f" (nearest known: {_either(self.suggestions)})" if self.suggestions else ""
+        return f"{text}{nearest}; {_CONSEQUENCE[self.kind]}"
+
+    def render(self) -> str:
+        return f"{self.level}: {self.path}: claim {self.claim_id}: field '{self.field}': {self.message}"
+
+
+def _either(names: Iterable[str]) -> str:
+    return " or ".join(repr(n) for n in names)
+
+
+def known_names(paper_file: PaperFile, preset_systems: Iterable[str] = (), catalogue_tasks: Iterable[str] = ()) -> KnownNames:
+    """What ``paper_file``'s claims may name: see the module docstring."""
+    paper = paper_file.paper
+    systems = {c.system for c in paper.cells} | set(preset_systems)
+    systems |= {arm for claim in paper_file.claims for arm in claim.replication_arms}
+    return KnownNames(systems=frozenset(systems), tasks=frozenset({c.task for c in paper.cells} | set(catalogue_tasks)),
+                      facts=frozenset(f.key for f in paper.facts))
+
+
+def names_in_params(derivation: str, params: Mapping[str, Any]) -> Iterator[tuple[str, NameKind, str, bool]]:
+    """(path under ``params``, kind, name, whether it is a default) for each name a derivation's
+    parameters use, the default baseline included when a derivation that takes one is given none."""
+    yield from _written_names(derivation, params)
+    model = PARAMS.get(derivation)
+    if model is not None and "baseline" in model.model_fields and "baseline" not in params:
+        yield "baseline", "system", DEFAULT_BASELINE, True
+
+
+def _written_names(derivation: str, params: Mapping[str, Any]) -> Iterator[tuple[str, NameKind, str, bool]]:
+    for key, value in params.items():
+        if key == "expect" and derivation == "direction_per_task" and isinstance(value, Mapping):
+            yield from ((f"expect.{task}", "task", task, False) for task in value if isinstance(task, str))
+        elif key == "also" and isinstance(value, list):
+            for i, check in enumerate(value):
+                if isinstance(check, Mapping):
+                    yield from ((f"also[{i}].{where}", kind, name, False)
+                                for where, kind, name, _ in _written_names(derivation, check))
+        elif key in NAME_PARAMS:
+            kind = NAME_PARAMS[key]
+            if isinstance(value, str):
+                yield key, kind, value, False
+            elif isinstance(value, list):
+                yield from ((f"{key}[{i}]", kind, v, False) for i, v in enumerate(value) if isinstance(v, str))
+
+
+def _norm(name: str) -> str:
+    """Lower case, letters and digits only: "XLMR", "xlm-r" and "XLM-R" are one name to a reader."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+def _allowed_edits(name: str) -> int:
+    """How far a typo may stray: none below four letters ("B" is not a typo of "A"), one up to seven,
+    two from eight on."""
+    n = len(name)
+    return 0 if n < 4 else 1 if n < 8 else 2
+
+
+def typo_of(name: str, known: Iterable[str]) -> tuple[str, ...]:
+    """The known names ``name`` is a near miss of (nearest first); empty when it is none's."""
+    wanted = _norm(name)
+    scored = []
+    for k in known:
+        other = _norm(k)
+        d = _edits(wanted, other)
+        if d <= _allowed_edits(min(wanted, other, key=len)):
+            scored.append((d, -difflib.SequenceMatcher(None, wanted, other).ratio(), k))
+    return tuple(k for *_, k in sorted(scored))
+
+
+def nearest(name: str, known: Iterable[str], n: int = 2) -> tuple[str, ...]:
+    """Up to ``n`` known names that look like ``name`` (difflib, case and punctuation ignored)."""
+    by_norm: dict[str, str] = {}
+    for k in sorted(known):
+        by_norm.setdefault(_norm(k), k)
+    return tuple(by_norm[m] for m in difflib.get_close_matches(_norm(name), by_norm, n=n, cutoff=0.6))
+
+
+def check_names(paper_file: PaperFile, path: Path | str, *, preset_systems: Iterable[str] = (),
+                catalogue_tasks: Iterable[str] = ()) -> list[NameFinding]:
+    """Every name in the file's derivation parameters that its paper does not know, one finding per
+    (claim, name), in file order."""
+    known = known_names(paper_file, preset_systems, catalogue_tasks)
+    findings: list[NameFinding] = []
+    for i, claim in enumerate(paper_file.claims):
+        seen: set[tuple[str, str]] = set()
+        for where, kind, name, default in names_in_params(claim.derivation.name, claim.derivation.params):
+            pool = known.of(kind)
+            if name in pool or (kind, name) in seen:
+                continue
+            seen.add((kind, name))
+            close = typo_of(name, pool)
+            level = "warning" if close else "note"
+            findings.append(NameFinding(level=level, path=str(path), claim_id=claim.id,
+                                        field=f"claims[{i}].derivation.params.{where}", kind=kind, name=name,
+                                        suggestions=close[:3] or nearest(name, pool), default=default))
+    return findings

@@ -1,0 +1,144 @@
+"""Names in derivation parameters are checked against what the paper and claimcheck know.
+
+A near miss of a known name (``X-STILT`` for ``X-STILTs``, ``xnil`` for ``xnli``) is a warning with a
+suggestion; a name unlike every known one is a note (a system whose cells nobody has read is a
+legitimate, not derivable, claim).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.claims.derivation_params import DEFAULT_BASELINE, PARAMS
+from claimcheck.claims.models import PaperFile
+from claimcheck.claims.names import NAME_PARAMS, NOT_NAMES, check_names, typo_of
+
+FILE = """
+paper:
+  id: "1234.5678"
+  version: v1
+  title: T
+  authors: [A]
+  year: 2020
+  sources: [{id: t1, title: Table 1, locator: "Table 1", reliability: primary}]
+  cells:
+    - {system: XLM-R, task: xnli, metric: accuracy, split: dev, value: "70.0", source: t1, locator: "T1 r1"}
+    - {system: X-STILTs, task: xnli, metric: accuracy, split: dev, value: "71.0", source: t1, locator: "T1 r2"}
+  facts:
+    - {key: base_model, value: XLM-R Large, source: t1}
+claims:
+  - id: 1234.5678/gain
+    statement: A claim.
+    kind: quantity
+    version: v1
+    location: {section: Results}
+    reported: ["1.0"]
+    derivation: {name: mean_gain, params: PARAMS}
+"""
+GOOD_PARAMS = "{system: X-STILTs, baseline: XLM-R, tasks: [xnli]}"
+
+
+def _file(params: str = GOOD_PARAMS, extra_claim: str = "") -> str:
+    return FILE.replace("PARAMS", params) + extra_claim
+
+
+def _findings(text: str, **catalogue):
+    import yaml
+
+    return check_names(PaperFile.model_validate(yaml.safe_load(text)), "p.yaml", **catalogue)
+
+
+def test_known_names_give_no_finding():
+    assert _findings(_file()) == []
+
+
+def test_typo_of_a_system_is_a_warning_with_a_suggestion():
+    (f,) = _findings(_file("{system: X-STILT, baseline: XLM-R, tasks: [xnli]}"))
+    assert (f.level, f.kind, f.name, f.suggestions) == ("warning", "system", "X-STILT", ("X-STILTs",))
+    assert f.field == "claims[0].derivation.params.system" and f.claim_id == "1234.5678/gain"
+    assert "did you mean 'X-STILTs'?" in f.render()
+
+
+def test_typo_of_a_task_is_a_warning_with_a_suggestion():
+    (f,) = _findings(_file("{system: X-STILTs, baseline: XLM-R, tasks: [xnli, xnil]}"))
+    assert (f.level, f.kind, f.name, f.field) == ("warning", "task", "xnil", "claims[0].derivation.params.tasks[1]")
+    assert "did you mean 'xnli'?" in f.message
+
+
+def test_catalogue_tasks_are_known_without_cells():
+    """A target the paper has no cells for (or an intermediate task) is still a task claimcheck knows."""
+    text = _file("{system: X-STILTs, baseline: XLM-R, tasks: [xnli, tydiqa]}")
+    assert [f.name for f in _findings(text)] == ["tydiqa"]
+    assert _findings(text, catalogue_tasks={"xnli", "tydiqa", "mnli"}) == []
+
+
+def test_case_and_punctuation_variants_are_typos():
+    (f,) = _findings(_file("{system: X-STILTs, baseline: XLMR, tasks: [xnli]}"))
+    assert (f.level, f.suggestions) == ("warning", ("XLM-R",))
+
+
+def test_a_system_only_in_replication_arms_is_known():
+    arms = _file("{system: Multi-task, baseline: XLM-R, tasks: [xnli]}").replace(
+        "    reported:", "    replication_arms: [XLM-R, Multi-task]\n    reported:")
+    assert _findings(arms) == []
+
+
+def test_a_system_only_in_a_preset_is_known():
+    text = _file("{system: Multi-task, baseline: XLM-R, tasks: [xnli]}")
+    assert [f.level for f in _findings(text)] == ["note"]
+    assert _findings(text, preset_systems={"XLM-R", "Multi-task"}) == []
+
+
+def test_a_name_unlike_any_known_one_is_a_note_not_a_warning():
+    """A paper may name a system nobody has cells for: its claims are honestly not derivable."""
+    (f,) = _findings(_file("{system: Translated intermediate, baseline: XLM-R, tasks: [xnli]}"))
+    assert f.level == "note" and "not derivable" in f.message and "did you mean" not in f.message
+
+
+def test_short_names_are_not_typos_of_each_other():
+    assert typo_of("B", ["A"]) == () and typo_of("mT5", ["MNLI", "XLM-R"]) == ()
+    assert typo_of("pawx", ["pawsx", "panx", "xnli"]) == ("pawsx", "panx")
+
+
+def _derivation(derivation: str) -> str:
+    """The file with its claim's derivation replaced (and no reported number, as effects and facts have)."""
+    return FILE.replace("{name: mean_gain, params: PARAMS}", derivation).replace('    reported: ["1.0"]\n', "")
+
+
+def test_direction_tasks_fact_keys_and_list_parameters_are_checked():
+    direction = _derivation("{name: direction_per_task, params: {systems: [X-STILTs, X-STILT], expect: {xnli: up, xnil: up}}}")
+    fact = _derivation("{name: fact, params: {key: base_model, expect: a, also: [{key: base_modle, expect: b}]}}")
+    assert [(f.field, f.suggestions) for f in _findings(direction)] == [
+        ("claims[0].derivation.params.systems[1]", ("X-STILTs",)),
+        ("claims[0].derivation.params.expect.xnil", ("xnli",)),
+    ]
+    assert [(f.field, f.level) for f in _findings(fact)] == [("claims[0].derivation.params.also[0].key", "warning")]
+
+
+def test_a_name_is_reported_once_per_claim():
+    text = _derivation("{name: top_k_gains, params: {expected: [X-STILT], candidates: [X-STILT, X-STILTs], "
+                       "baseline: XLM-R, tasks: [xnli]}}")
+    assert [f.field for f in _findings(text)] == ["claims[0].derivation.params.expected[0]"]
+
+
+def test_the_default_baseline_is_checked_when_a_claim_names_none():
+    text = FILE.replace("XLM-R", "mBERT").replace("PARAMS", "{system: X-STILTs, tasks: [xnli]}")
+    (f,) = _findings(text)
+    assert (f.name, f.default, f.field) == (DEFAULT_BASELINE, True, "claims[0].derivation.params.baseline")
+    assert "not given: the default" in f.message
+
+
+def test_the_default_baseline_is_the_one_the_derivations_use():
+    from claimcheck.verifier.derive import Context, run_derivation
+    from claimcheck.verifier.table import NotDerivable, Table
+
+    with pytest.raises(NotDerivable) as exc:
+        run_derivation("mean_gain", Table([]), {"system": "S", "tasks": ["xnli"]}, Context())
+    assert DEFAULT_BASELINE in {cell.system for cell in exc.value.missing}
+
+
+def test_every_parameter_is_classified_as_a_name_or_not():
+    """A new parameter (a metric, a language) must be placed in NAME_PARAMS or NOT_NAMES."""
+    fields = {f for model in PARAMS.values() for f in model.model_fields}
+    assert fields <= set(NAME_PARAMS) | NOT_NAMES, fields - set(NAME_PARAMS) - NOT_NAMES
+    assert not set(NAME_PARAMS) & NOT_NAMES
