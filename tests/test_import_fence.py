@@ -24,3 +24,19 @@ def test_verify_all_leaves_heavy_packages_out(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"CLAIMCHECK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}).stdout.strip()
     assert out == ""
+
+
+def test_validate_leaves_heavy_packages_out():
+    """`validate` checks names against the replication presets and task catalogue: those are data, and
+    reading them must not load the training stack."""
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from claimcheck.cli import app\n"
+        "result = CliRunner().invoke(app, ['validate'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'claimcheck.replication.presets' in sys.modules\n"
+        "print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""

@@ -2,16 +2,20 @@
 
 A near miss of a known name (``X-STILT`` for ``X-STILTs``, ``xnil`` for ``xnli``) is a warning with a
 suggestion; a name unlike every known one is a note (a system whose cells nobody has read is a
-legitimate, not derivable, claim).
+legitimate, not derivable, claim). ``claimcheck validate`` prints both and fails only with --strict.
 """
 
 from __future__ import annotations
 
 import pytest
+from typer.testing import CliRunner
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE, PARAMS
 from claimcheck.claims.models import PaperFile
 from claimcheck.claims.names import NAME_PARAMS, NOT_NAMES, check_names, typo_of
+from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
+from claimcheck.cli import app
+from claimcheck.workflow import check_claim_names
 
 FILE = """
 paper:
@@ -46,6 +50,12 @@ def _findings(text: str, **catalogue):
     import yaml
 
     return check_names(PaperFile.model_validate(yaml.safe_load(text)), "p.yaml", **catalogue)
+
+
+def _validate(tmp_path, text: str, *args: str):
+    path = tmp_path / "paper.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, CliRunner().invoke(app, ["validate", str(path), *args])
 
 
 def test_known_names_give_no_finding():
@@ -142,3 +152,40 @@ def test_every_parameter_is_classified_as_a_name_or_not():
     fields = {f for model in PARAMS.values() for f in model.model_fields}
     assert fields <= set(NAME_PARAMS) | NOT_NAMES, fields - set(NAME_PARAMS) - NOT_NAMES
     assert not set(NAME_PARAMS) & NOT_NAMES
+
+
+def test_the_bundled_registry_has_no_warnings():
+    files = [(p, load_paper_file(p)) for p in sorted(BUNDLED_PAPERS.glob("*.yaml"))]
+    assert [f.render() for f in check_claim_names(files) if f.level == "warning"] == []
+
+
+# --- through `claimcheck validate` ---------------------------------------------------------------
+
+
+def test_validate_prints_the_warning_with_file_claim_field_and_suggestion(tmp_path):
+    path, result = _validate(tmp_path, _file("{system: X-STILT, baseline: XLM-R, tasks: [xnil]}"))
+    assert result.exit_code == 0, result.output
+    text = result.output.replace("\n", " ")
+    assert f"warning: {path}: claim 1234.5678/gain: field 'claims[0].derivation.params.system'" in text
+    assert "did you mean 'X-STILTs'?" in text and "did you mean 'xnli'?" in text
+    assert "ok: 1 file(s), 1 claims valid (2 warnings)" in text
+
+
+def test_validate_strict_fails_on_a_warning_naming_file_and_field(tmp_path):
+    path, result = _validate(tmp_path, _file("{system: X-STILT, baseline: XLM-R, tasks: [xnli]}"), "--strict")
+    assert result.exit_code == 2, result.output
+    text = result.output.replace("\n", " ")
+    assert str(path) in text and "claims[0].derivation.params.system" in text and "X-STILT" in text
+    assert "--strict" in text and "ok:" not in text and "Traceback" not in text
+
+
+def test_validate_strict_passes_notes(tmp_path):
+    _, result = _validate(tmp_path, _file("{system: Translated intermediate, baseline: XLM-R, tasks: [xnli]}"), "--strict")
+    assert result.exit_code == 0, result.output
+    assert "note: " in result.output and "warning:" not in result.output and "(1 note)" in result.output
+
+
+def test_validate_strict_accepts_the_bundled_registry():
+    result = CliRunner().invoke(app, ["validate", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" not in result.output

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from claimcheck.atomic import save_text_atomic
+from claimcheck.claims.models import PaperFile
+from claimcheck.claims.names import NameFinding, check_names
 from claimcheck.claims.registry import Registry, load_registry
 from claimcheck.results.collect import collect_records
 from claimcheck.verifier.engine import verify
@@ -28,6 +30,16 @@ def verify_from_disk(
     collected = collect_records(result_paths, store_path, include_bundled_results)
     report = verify(registry, collected.records, claim_ids, results_sources=collected.sources)
     return registry, report
+
+
+def check_claim_names(files: Sequence[tuple[Path, PaperFile]]) -> list[NameFinding]:
+    """The names each file's derivations use that its paper does not know (``claims.names``), checked
+    against the paper's cells and claims, the replication presets written for it and the task catalogue."""
+    from claimcheck.replication.presets import preset_systems  # protocols as data: no torch
+    from claimcheck.replication.tasks.catalog import TASKS  # task declarations as data: no datasets
+
+    return [finding for path, pf in files
+            for finding in check_names(pf, path, preset_systems=preset_systems(pf.paper.id), catalogue_tasks=TASKS)]
 
 
 def save_report_files(report: VerificationReport, out_dir: Path, title: str = "claimcheck verification report") -> list[Path]:

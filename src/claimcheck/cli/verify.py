@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_OK, NoBundledOpt, RegistryOpt, app, expected_errors, out, store_to_read
+from claimcheck.cli.app import EXIT_OK, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
 from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
 
@@ -79,14 +79,23 @@ def show(
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Claim files or folders (default: the whole registry).")] = None,
     registry: RegistryOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 2) on warnings too: names that look like typos of known ones.")] = False,
 ) -> None:
     """Validate claim files: schema, ids, derivation names and parameters; drafts are refused until confirmed.
 
-    Example: claimcheck validate claims/
+    The systems, tasks and facts the derivations name are checked against the paper's cells, its
+    claims' replication_arms, its replication presets and the task catalogue: a near miss of a known
+    name ("X-STILT" for "X-STILTs") is a warning with a suggestion; a name unlike every known one is a
+    note (its claims cannot be derived from the paper's cells). Exit 0 unless a file is invalid, or
+    --strict and a warning (exit 2).
+
+    Example: claimcheck validate claims/ --strict
     """
     from claimcheck.claims.draft import check_no_drafts
     from claimcheck.claims.registry import BUNDLED_PAPERS, build_registry, iter_claim_files, load_paper_file
+    from claimcheck.reports.scorecard import visible  # names come from the user's files
     from claimcheck.verifier.derive import DERIVATIONS
+    from claimcheck.workflow import check_claim_names
 
     targets = list(paths or []) + list(registry or [])
     first: dict[Path, Path] = {}  # each file once, named as first given
@@ -100,8 +109,16 @@ def validate(
     build_registry(bundled + files, known_derivations=set(DERIVATIONS))  # a file given again is read once
     for path, pf in files:
         check_no_drafts(pf, path)
+    findings = check_claim_names(files)
+    for finding in findings:
+        err.print(visible(finding.render()), markup=False, soft_wrap=True)
+    warnings = sum(f.level == "warning" for f in findings)
+    notes = len(findings) - warnings
+    if strict and warnings:
+        raise InputError(f"{warnings} warning(s) about names (see above; --strict makes them fail)")
     n_claims = sum(len(pf.claims) for _, pf in files)
-    out.print(f"ok: {len(files)} file(s), {n_claims} claims valid")
+    counts = [f"{n} {what}" + ("s" if n != 1 else "") for n, what in ((warnings, "warning"), (notes, "note")) if n]
+    out.print(f"ok: {len(files)} file(s), {n_claims} claims valid" + (f" ({', '.join(counts)})" if counts else ""))
 
 
 @app.command("schema")

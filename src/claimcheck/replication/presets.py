@@ -300,3 +300,8 @@ SMOKE = Preset(
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (PAPER, REDUCED, PROXY, SMOKE)}
+
+
+def preset_systems(paper_id: str) -> set[str]:
+    """Every system some preset written for ``paper_id`` can run (its arms); empty for a paper without one."""
+    return {arm.system for preset in PRESETS.values() if preset.paper_id == paper_id for arm in preset.arms}
