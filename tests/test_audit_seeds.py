@@ -170,3 +170,20 @@ def test_a_seed_exported_to_pdf_audits_like_its_text(tmp_path, result, cards):
         (r.row.text, r.row.confidence, r.claim_id) for r in text_card.rows
     ]
     assert {f.code for f in card.findings} - {"confidence_spread"} == {f.code for f in text_card.findings} - {"confidence_spread"}
+
+
+@pytest.mark.parametrize(("old", "new", "claim", "shown"), [
+    ("the two sentence retrieval target tasks", "the three sentence retrieval target tasks", "2005.13013/retrieval-gains", "three"),
+])  # fmt: skip
+def test_a_seed_row_with_a_number_changed_is_a_number_mismatch(tmp_path, old, new, claim, shown):
+    """Seed 000 with one number of one row changed: the audit must name it, though the row still
+    matches its claim on every key term."""
+    from claimcheck.workflow_audit import audit_from_disk
+
+    text = (SEEDS / NAMES["000"]).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    changed = tmp_path / "000_changed.txt"
+    changed.write_text(text.replace(old, new), encoding="utf-8")
+    (card,) = audit_from_disk([changed], include_bundled_results=False).scorecards
+    (f,) = found(card, "number_mismatch")
+    assert f.claim_id == claim and f.severity == "error" and f.message.split(" where ")[0].endswith(f"states {shown}"), f.message

@@ -224,11 +224,15 @@ def same_things(row: tuple[str, frozenset[str]] | None, claim: tuple[str, frozen
     return row is not None and claim is not None and row[0] == claim[0] and row[1] <= claim[1]
 
 
-def counts_of(text: str) -> list[tuple[str, float, tuple[str, frozenset[str]] | None]]:
-    """(as written, value, counted phrase) for each count of the text: a whole number that measures
+def count_spans(text: str) -> list[tuple[str, float, int, int]]:
+    """(as written, value, start, end) for each count of the text: a whole number that measures
     nothing, "one" left out (a pronoun as often as a count)."""
-    return [(w, v, counted_phrase(text, a, b)) for w, v, measure, a, b in _number_spans(text)
-            if not measure and "." not in w and w.lower() != "one"]
+    return [(w, v, a, b) for w, v, measure, a, b in _number_spans(text) if not measure and "." not in w and w.lower() != "one"]
+
+
+def counts_of(text: str) -> list[tuple[str, float, tuple[str, frozenset[str]] | None]]:
+    """(as written, value, counted phrase) for each count of the text (``count_spans``)."""
+    return [(w, v, counted_phrase(text, a, b)) for w, v, a, b in count_spans(text)]
 
 
 def _digits(text: str) -> str:

@@ -12,8 +12,11 @@ checked once a row is matched:
   paraphrase may leave it out or say "2"), unless the row counts the same things: a row count whose
   counted phrase has the statement count's head noun and no word the statement's phrase lacks ("7
   tasks", "twelve intermediate tasks" against "all nine intermediate tasks"; not "9 XTREME targets"
-  against "the two sentence-retrieval targets") must be that count. Numbers are compared as written
-  intervals (``claim_match.same_number``); a range agrees when it holds a claim number ("8-9 points").
+  against "the two sentence-retrieval targets"), or that stands beside a list of the same names as
+  the statement's count ("BUCC and Tatoeba, the three retrieval target tasks" against "the two
+  sentence-retrieval targets, BUCC and Tatoeba"; ``named_lists``), must be that count. Numbers are
+  compared as written intervals (``claim_match.same_number``); a range agrees when it holds a claim
+  number ("8-9 points").
 - ``negation_conflict``: one side negates ("not", "no", "never", "neither", "does not", "fails
   to", ...) where the other does not. A negation counts only where it bears on what the other side
   talks about (a content word near it appears there; for a clause opening "no X ...", X), and not
@@ -44,7 +47,8 @@ from claimcheck.verifier.claim_match import (
     _digits,
     CUT,
     _number_spans,
-    counts_of,
+    count_spans,
+    counted_phrase,
     in_range,
     normalise,
     number_ranges,
@@ -53,6 +57,7 @@ from claimcheck.verifier.claim_match import (
     same_things,
     states_number,
 )
+from claimcheck.verifier.named_lists import listed_names
 
 MAX_CHARS = 2_000
 
@@ -138,16 +143,24 @@ def _cut_number(text: str) -> str | None:
     return spans[-1][0] if spans and not text[spans[-1][4] :].strip() else None
 
 
+def _counts(text: str) -> list[tuple[str, tuple[str, frozenset[str]] | None, frozenset[str] | None]]:
+    """(as written, counted phrase, the named items it stands beside) for each count of the text."""
+    return [(w, counted_phrase(text, a, b), listed_names(text, a, b)) for w, _, a, b in count_spans(text)]
+
+
 def count_conflicts(row_text: str, claim: Claim) -> dict[str, str]:
     """Row count -> the statement's count of the same things it differs from ("7 tasks", "twelve
     intermediate tasks" against "all nine intermediate tasks"). Counts are compared only where the
     row's counted phrase names what the statement's counts (``claim_match.same_things``): "the 9 XTREME
     targets" or "two of the target tasks" count other things than "the two sentence-retrieval
-    targets" or "nine intermediate tasks", and are no conflict."""
-    theirs = [(w, phrase) for w, _, phrase in counts_of(claim.statement[:MAX_CHARS]) if phrase]
+    targets" or "nine intermediate tasks", and are no conflict. Or where both counts stand beside
+    lists of the same names (``named_lists``), whatever their nouns: "BUCC and Tatoeba, the three
+    sentence retrieval target tasks" counts "the two sentence-retrieval targets, BUCC and Tatoeba"."""
+    theirs = [(w, phrase, names) for w, phrase, names in _counts(claim.statement[:MAX_CHARS]) if phrase or names]
     out: dict[str, str] = {}
-    for w, _, phrase in counts_of(row_text[:MAX_CHARS]):
-        same = [x for x, p in theirs if phrase and phrase[0] != CUT and same_things(phrase, p)]  # a cut phrase may be anything
+    for w, phrase, names in _counts(row_text[:MAX_CHARS]):
+        same = [x for x, p, n in theirs
+                if (names and names == n) or (phrase and phrase[0] != CUT and same_things(phrase, p))]  # a cut phrase may be anything
         if same and not any(same_number(w, x) for x in same) and w not in out:
             out[w] = same[0]
     return out

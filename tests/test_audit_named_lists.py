@@ -1,0 +1,104 @@
+"""Counts that stand beside a list of named items ("BUCC and Tatoeba, the two retrieval targets"),
+and the audit's use of them: a row counting the statement's named things otherwise is flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from audit_fixtures import PAPER_HEAD, make_report
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import PAPER_HEAD, make_report
+
+from claimcheck.sources.bibliography import load_bibliography
+from claimcheck.sources.synthesis import parse_synthesis
+from claimcheck.verifier.audit import audit_report
+
+
+def names_of(text: str) -> list[tuple[str, frozenset[str] | None]]:
+    from claimcheck.verifier.claim_match import count_spans
+    from claimcheck.verifier.named_lists import listed_names
+
+    return [(w, listed_names(text, a, b)) for w, _, a, b in count_spans(text)]
+
+
+BUCC_TATOEBA = frozenset({"bucc", "tatoeba"})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the list before the count, in apposition
+    ("Applying intermediate-task training to BUCC and Tatoeba, the three sentence retrieval target tasks that have no training d",
+     [("three", BUCC_TATOEBA)]),
+    ("BUCC and Tatoeba, two retrieval tasks without training data, improve after intermediate-task training.", [("two", BUCC_TATOEBA)]),
+    ("We compare XLM-RoBERTa and mBERT, the three models of this study.", [("three", frozenset({"xlm-r", "mbert"}))]),
+    # the list after the count's noun phrase
+    ("Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba.", [("two", BUCC_TATOEBA)]),
+    ("Gains are large on the two retrieval tasks (BUCC and Tatoeba) without training data.", [("two", BUCC_TATOEBA)]),
+    ("Three classification tasks: XNLI, PAWS-X and MLQA.", [("Three", frozenset({"xnli", "paws-x", "mlqa"}))]),
+    # no list beside the count
+    ("On BUCC and Tatoeba, the three seeds agree.", [("three", None)]),
+    ("Across the nine intermediate tasks, SQuAD, MNLI and HellaSwag help most.", [("nine", None)]),
+    ("Of the nine intermediate tasks, SQuAD, MNLI and HellaSwag are the best.", [("nine", None)]),
+    ("We use nine intermediate tasks such as MNLI and SQuAD.", [("nine", None)]),
+    ("We use nine tasks, e.g. MNLI, SQuAD and QQP.", [("nine", None)]),
+    ("Training on SQuAD and MNLI, the 9 tasks improve on average.", [("9", None)]),
+    ("For two of the target tasks, BUCC and Tatoeba, training helps.", [("two", None)]),
+    ("The two retrieval tasks improve on BUCC.", [("two", None)]),
+])  # fmt: skip
+def test_listed_names(text, expected):
+    assert names_of(text) == expected
+
+
+RETRIEVAL_YAML = PAPER_HEAD + """claims:
+  - id: 2005.13013/retrieval
+    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
+    kind: effect
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [BUCC, Tatoeba, retrieval, sentence]
+"""
+
+SEED_ROW = "Applying intermediate-task training to BUCC and Tatoeba, the two sentence retrieval target tasks that have no training d"
+
+
+@pytest.fixture
+def registry(tmp_path):
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "lists" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(RETRIEVAL_YAML, encoding="utf-8")
+    return build_registry([(path, load_paper_file(path))])
+
+
+def card_for(registry, text):
+    return audit_report(parse_synthesis(make_report([(text, "✓", "0.9")]), label="r.md"), registry, {}, load_bibliography())
+
+
+@pytest.mark.parametrize("text", [
+    SEED_ROW.replace("the two", "the three"),
+    SEED_ROW.replace("the two", "the 3"),
+    "BUCC and Tatoeba, the four retrieval tasks, gain the most from intermediate training.",
+    "Intermediate training brings large gains on the three retrieval tasks (BUCC and Tatoeba).",
+])  # fmt: skip
+def test_a_row_counting_the_statements_named_things_otherwise_is_a_number_mismatch(registry, text):
+    """The row's count and the statement's stand beside the same names: they count the same things,
+    though one says "target tasks" and the other "targets"."""
+    card = card_for(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/retrieval" and row.number_mismatch, row
+    (f,) = [f for f in card.findings if f.code == "number_mismatch"]
+    assert f.severity == "error" and f"where 2005.13013/retrieval reports two" in f.message
+
+
+@pytest.mark.parametrize("text", [
+    SEED_ROW,
+    SEED_ROW.replace("the two", "the 2"),
+    "On the sentence retrieval tasks BUCC and Tatoeba, the three seeds of intermediate training all gain.",
+    "BUCC and Tatoeba, two of the nine XTREME tasks, gain from intermediate sentence retrieval training.",
+])  # fmt: skip
+def test_a_row_counting_the_named_things_alike_or_other_things_is_no_mismatch(registry, text):
+    card = card_for(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/retrieval" and not row.number_mismatch, row.differing_numbers
