@@ -174,6 +174,7 @@ def test_a_seed_exported_to_pdf_audits_like_its_text(tmp_path, result, cards):
 
 @pytest.mark.parametrize(("old", "new", "claim", "shown"), [
     ("the two sentence retrieval target tasks", "the three sentence retrieval target tasks", "2005.13013/retrieval-gains", "three"),
+    ("an average improvement of 5.4", "an average improvement of +54", "2005.13013/xtreme-test-gain", "54"),
 ])  # fmt: skip
 def test_a_seed_row_with_a_number_changed_is_a_number_mismatch(tmp_path, old, new, claim, shown):
     """Seed 000 with one number of one row changed: the audit must name it, though the row still

@@ -18,9 +18,10 @@ numbers share at all (they may sit in the part that was cut off). Failing a matc
 and text still reach it while it states other numbers is matched *with a number mismatch*: this
 number-blind score takes the claim's count terms ("nine", "9") as one term that a count of the
 same things fills ("12 tasks" for "nine intermediate tasks"; not "two retrieval tasks"), never a
-measure ("10 points"; ``blind_term_share``); a number the statement writes as a measure ("100
-epochs") is no count term. The audit does not take this path where the ordinary best is a near miss
-of another claim (``audit._near_miss``).
+measure ("10 points"), and its measure terms ("5.4", or "100" written "100 epochs") as one term
+that a number counting nothing, in a unit that agrees, fills ("0.54" or "+54" for a 5.4-point gain;
+not "9 tasks", nor "3.1 points" for 100 epochs; ``blind_term_share``). The audit does not take
+this path where the ordinary best is a near miss of another claim (``audit._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
 """
 
@@ -277,26 +278,75 @@ def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> 
     return _term_hits(row_norm, terms, truncated) / len(terms)
 
 
+_NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?%?")  # a key term that is a number: "5.4", "100", "70%"
+_WITH_UNIT = re.compile(
+    r"[+−-]?(?:\d+(?:\.\d+)?|[a-z]+)[\s-]*(%|percent\b|points?\b|pp\b|epochs?\b|steps?\b|languages?\b|layers?\b|parameters?\b)",
+    re.I,
+)
+_POINTS = {"%", "percent", "pp", "point"}  # syntheses write a gain in points as "%" as often as not
+
+
+def _unit_at(text: str, start: int) -> str | None:
+    """The unit of the number that starts at ``text[start]`` ("5.4-point" -> "point"; "%", "pp"
+    and "percent" are points too), if any."""
+    m = _WITH_UNIT.match(text, start)
+    unit = _singular(m.group(1).lower()) if m else None
+    return "point" if unit in _POINTS else unit
+
+
+def _term_unit(statement: str, written: str) -> str | None:
+    """The unit the statement gives a number key term ("5.4" of "a 5.4-point gain" -> "point")."""
+    if written.endswith("%"):
+        return "point"
+    value = float(written)
+    return next((_unit_at(statement, a) for _, v, _, a, _ in _number_spans(statement) if abs(v - value) < 1e-9), None)
+
+
+def _measured(row_norm: str, units: set[str | None]) -> bool:
+    """Whether the row states a number that could stand for a claim's measure written in one of
+    ``units`` (None: no unit): a number that counts nothing ("0.54", "+54", "54 points", one the
+    text's end cut off), in a unit that agrees where both have one ("+3.1 points" is no number of
+    epochs)."""
+    for _, _, measure, a, b in _number_spans(row_norm):
+        phrase = None if measure else counted_phrase(row_norm, a, b)
+        unit = _unit_at(row_norm, a)
+        if (phrase is None or phrase[0] == CUT) and (unit is None or None in units or unit in units):
+            return True
+    return False
+
+
 def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "") -> float | None:
-    """The key-term share blind to the claim's count: its count terms ("nine", "9") are one
-    term, found when the row states a count of its own of the same things (``same_things``: "12
-    intermediate tasks" for "nine English intermediate tasks", not "two retrieval tasks" or "two of
-    the target tasks"), so a row stating another count still reaches its claim, to be matched with a
-    number mismatch. A row that states no such count does not find it: a claim left with one generic
-    term ("intermediate tasks") must not score a full share on it and draw every row that says it
-    ("gains of 10 points"). A number term the statement writes as a measure ("100 epochs") is no
-    count: the row must state it like any other term. Where the statement names no counted thing,
-    any count fills the term."""
+    """The key-term share blind to the claim's numbers, so that a row stating other numbers still
+    reaches its claim, to be matched with a number mismatch.
+
+    Its count terms ("nine", "9") are one term, found when the row states a count of its own of the
+    same things (``same_things``: "12 intermediate tasks" for "nine English intermediate tasks",
+    not "two retrieval tasks" or "two of the target tasks"). A row that states no such count does
+    not find it: a claim left with one generic term ("intermediate tasks") must not score a full
+    share on it and draw every row that says it ("gains of 10 points"). Where the statement names no
+    counted thing, any count fills the term.
+
+    Its other number terms, measures ("5.4" of a "5.4-point" gain, "100" of "100 epochs"), are one
+    term too, found when the row states a number that counts nothing in a unit that agrees
+    (``_measured``: "0.54", "+54" or "54 points" for the 5.4-point gain; not "the 9 tasks", nor
+    "+3.1 points" for 100 epochs)."""
     spans = [(int(v), measure, a, b) for w, v, measure, a, b in _number_spans(statement) if "." not in w]
     theirs = {v: counted_phrase(statement, a, b) for v, measure, a, b in spans if not measure}
-    counts = [int(n) for t in terms if _COUNT_TERM.fullmatch(n := " ".join(_term_words(t)))]
+    written = {t: n for t in terms if _NUMBER_TERM.fullmatch(n := " ".join(_term_words(t)))}
+    counts = [int(n) for n in written.values() if _COUNT_TERM.fullmatch(n)]
     counts = [v for v in counts if v in theirs or not any(v == x and measure for x, measure, _, _ in spans)]
-    worded = [t for t in terms if not _COUNT_TERM.fullmatch(n := " ".join(_term_words(t))) or int(n) not in counts]
-    if not counts:
+    measures = [t for t, n in written.items() if not (_COUNT_TERM.fullmatch(n) and int(n) in counts)]
+    worded = [t for t in terms if t not in written]  # every number term is a count or a measure
+    if not counts and not measures:
         return term_share(row_norm, terms, truncated)
-    phrases = [p for v in counts if (p := theirs.get(v))]
-    counted = any(not phrases or any(same_things(phrase, p) for p in phrases) for _, _, phrase in counts_of(row_norm))
-    return (_term_hits(row_norm, worded, truncated) + counted) / (len(worded) + 1)
+    found = _term_hits(row_norm, worded, truncated)
+    if counts:
+        phrases = [p for v in counts if (p := theirs.get(v))]
+        found += any(not phrases or any(same_things(phrase, p) for p in phrases) for _, _, phrase in counts_of(row_norm))
+    if measures:
+        units = {_term_unit(statement, written[t]) for t in measures}
+        found += _term_hits(row_norm, measures, truncated) > 0 or _measured(row_norm, units)
+    return found / (len(worded) + bool(counts) + bool(measures))
 
 
 def number_share(row_numbers: Sequence[str], reported: Sequence[str], ranges: Sequence[tuple[str, str]] = ()) -> float | None:

@@ -1,0 +1,110 @@
+"""Rows whose key terms match a claim but whose numbers all disagree with it: a shifted decimal ("54",
+"+54" or "0.54" for 5.4) is a number mismatch against that claim, never a silent match and never an
+unknown claim."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from audit_fixtures import PAPER_HEAD, make_report
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import PAPER_HEAD, make_report
+
+from claimcheck.sources.bibliography import load_bibliography
+from claimcheck.sources.synthesis import parse_synthesis
+from claimcheck.verifier.audit import audit_report
+
+# the gain claim as the bundled registry words it: its number is one of its key terms
+GAIN_YAML = PAPER_HEAD + """  facts:
+    - {key: task_count, value: 9, source: abs}
+    - {key: epochs, value: 100, source: abs}
+claims:
+  - id: 2005.13013/gain
+    statement: >-
+      Using the best intermediate-task model for each target task gives a 5.4-point improvement over
+      XLM-R Large on the XTREME benchmark.
+    kind: quantity
+    version: v2
+    location: {section: Abstract}
+    reported: ["5.4"]
+    derivation: {name: unavailable_source}
+    key_terms: [XTREME, best, "5.4", average, improvement]
+  - id: 2005.13013/v1-gain
+    statement: "(v1) Picking the best intermediate model per target task gives a 6.1-point XTREME gain over XLM-R Large."
+    kind: quantity
+    version: v1
+    superseded_by: 2005.13013/gain
+    location: {section: Abstract}
+    reported: ["6.1"]
+    derivation: {name: unavailable_source}
+    key_terms: [XTREME, "6.1", improvement]
+  - id: 2005.13013/task-count
+    statement: "The study uses nine English intermediate tasks."
+    kind: setup
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: fact, params: {key: task_count, expect: 9}}
+    key_terms: [nine, "9", intermediate tasks]
+  - id: 2005.13013/epochs
+    statement: "Each model trains for 100 epochs on the intermediate data."
+    kind: setup
+    version: v2
+    location: {section: Setup}
+    derivation: {name: fact, params: {key: epochs, expect: 100}}
+    key_terms: ["100", epochs, intermediate]
+"""
+
+
+@pytest.fixture
+def registry(tmp_path):
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "gain" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(GAIN_YAML, encoding="utf-8")
+    return build_registry([(path, load_paper_file(path))])
+
+
+def card_for(registry, text):
+    return audit_report(parse_synthesis(make_report([(text, "✓", "0.9")]), label="r.md"), registry, {}, load_bibliography())
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    # whole rows: the number key term "5.4" is missed, and the number-blind score fell short without it
+    ("The best model per target task improves the XTREME score by 0.54.", "0.54"),
+    ("The best model per target task improves the XTREME score by +54.", "54"),
+    # rows cut off after a bare number that is no count: it stands where 5.4 should
+    ("Evaluating our best performing models for each target task on XTREME yields an average improvement of 54 over the baselin", "54"),
+    ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement of +54 poi", "54"),
+    ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement of 54", "54"),
+    ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement of 54 points.", "54"),
+])  # fmt: skip
+def test_a_shifted_decimal_is_a_number_mismatch_against_the_claim(registry, text, shown):
+    card = card_for(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/gain" and row.number_mismatch, row
+    (f,) = [f for f in card.findings if f.code == "number_mismatch"]
+    assert f.severity == "error" and f.message == f"row 1 states {shown} where 2005.13013/gain reports 5.4"
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # a cut row whose bare number may count something else, with no digits of 5.4, is not blamed
+    ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement over 9 tas", "gain"),
+    ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement of 5", "gain"),
+    ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement of 5.4", "gain"),
+])  # fmt: skip
+def test_a_cut_row_without_a_shifted_number_is_not_blamed(registry, text, claim):
+    card = card_for(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == f"2005.13013/{claim}" and not row.number_mismatch, row.differing_numbers
+
+
+@pytest.mark.parametrize("text", [
+    # "+3.1 points" is no number of epochs; "9 tasks" counts things, it measures nothing
+    "Multi-task intermediate training across the 9 tasks yields +3.1 points on average.",
+    "The best intermediate models are picked per target task across the 9 XTREME tasks.",
+])  # fmt: skip
+def test_only_a_number_of_the_claims_kind_fills_its_number_term(registry, text):
+    card = card_for(registry, text)
+    assert card.rows[0].claim_id not in ("2005.13013/epochs", "2005.13013/gain") or not card.rows[0].number_mismatch
