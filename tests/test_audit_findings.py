@@ -377,6 +377,19 @@ def test_xlm_roberta_is_read_as_xlm_r(contra_registry, bib):
     assert base.rows[0].claim_id == "2005.13013/encoder" and base.rows[0].model_size_mismatch
 
 
+def test_text_matching_and_model_sizes_read_one_alias_table():
+    """Every other spelling of a model reads as the registry's in both readers: the text matcher and
+    the model-size check (which reads a model name as one word: "XLM RoBERTa Base" sizes a RoBERTa)."""
+    from claimcheck.verifier.claim_match import normalise
+    from claimcheck.verifier.contradiction import model_sizes
+    from claimcheck.verifier.model_aliases import ALIASES
+
+    for other, written in ALIASES.items():
+        assert normalise(f"the {other} model") == f"the {written} model"
+        if " " not in other:
+            assert model_sizes(f"the {other.upper()} Base model").keys() == model_sizes(f"the {written.upper()} Large model").keys()
+
+
 @pytest.mark.parametrize(("text", "claim"), [
     ("The study uses a fixed set of nine English intermediate tasks.", "task-count"),
     ("The study uses a fixed set of 9 English intermediate tasks (see Table 3).", "task-count"),

@@ -35,6 +35,7 @@ from difflib import SequenceMatcher
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.audit_models import MatchScore
 from claimcheck.verifier.intervals import Interval, decimals_of, written_interval
+from claimcheck.verifier.model_aliases import registry_spelling
 
 MATCH_THRESHOLD = 0.5
 NEAR_VERBATIM = 0.9
@@ -56,13 +57,8 @@ _UNIT_LIKE = re.compile(r"\s*(?:%|percent|points?|pp|epochs?|steps?|languages?|l
 def normalise(text: str) -> str:
     t = text.lower().replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", "-")
     t = t.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    t = _ALIASES.sub(lambda m: _ALIAS_OF[m.group(0)], t)
+    t = registry_spelling(t)
     return re.sub(r"\s+", " ", t).strip()
-
-
-# spellings of one model that syntheses use interchangeably (lower case, as normalise sees them)
-_ALIAS_OF = {"xlm-roberta": "xlm-r", "xlm roberta": "xlm-r", "xlmr": "xlm-r"}
-_ALIASES = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, _ALIAS_OF)) + r")(?![\w])")
 
 
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013]|to|and|or)\s*", re.I)

@@ -57,6 +57,7 @@ from claimcheck.verifier.claim_match import (
     same_things,
     states_number,
 )
+from claimcheck.verifier.model_aliases import model_key
 from claimcheck.verifier.named_lists import listed_names
 
 MAX_CHARS = 2_000
@@ -273,7 +274,6 @@ _SIZES = ("base", "large", "small", "tiny", "mini", "medium", "xl", "xxl", "huge
 _NAME = r"[A-Za-z][\w.+]{0,40}(?:-[A-Za-z0-9][\w.+]{0,40}){0,4}"  # a model name: XLM-R, RoBERTa, mT5, GPT-2
 _SIZE_AFTER = re.compile(rf"(?<![\w.+-])({_NAME}?)(\s+\(|\s+|-)(" + "|".join(_SIZES) + r")\b\)?", re.I)
 _SIZE_BEFORE = re.compile(r"\b(" + "|".join(_SIZES) + rf")\s+({_NAME})(?![\w.+])", re.I)
-_ALIASES = {"xlmroberta": "xlmr"}
 
 
 def _model_key(token: str, hyphened: bool = False) -> str | None:
@@ -281,9 +281,7 @@ def _model_key(token: str, hyphened: bool = False) -> str | None:
     named = any(c.isupper() for c in token[1:]) or any(c.isdigit() for c in token)
     if not (named or (hyphened and len(token) > 1)):
         return None  # BERT, XLM-R, RoBERTa, mT5, GPT-2 have an inner capital or a digit; "The" has not
-
-    key = re.sub(r"[^a-z0-9]", "", token.lower())
-    return _ALIASES.get(key, key) or None
+    return model_key(token) or None
 
 
 def model_sizes(text: str) -> dict[str, dict[str, str]]:

@@ -1,0 +1,36 @@
+"""Spellings of one model name that syntheses use interchangeably: one table for the audit (pure).
+
+``ALIASES`` maps each other spelling, in lower case, to the one the registry writes. Two readers use
+it: ``claim_match.normalise`` rewrites the spellings inside a text, so that key terms and text
+similarity see one name ("XLM-RoBERTa Large" reads "xlm-r large"); ``contradiction`` compares model
+names as keys of letters and digits only ("XLM-R" -> "xlmr"), and ``model_key`` gives it the same
+table in that form. A new spelling is added here once.
+"""
+
+from __future__ import annotations
+
+import re
+
+ALIASES = {"xlm-roberta": "xlm-r", "xlm roberta": "xlm-r", "xlmr": "xlm-r"}
+
+# a spelling standing as a word of its own: no letter or digit on either side, no hyphen before it
+_SPELLING = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ALIASES)) + r")(?![\w])")
+
+
+def _letters_and_digits(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_KEYS = {_letters_and_digits(other): _letters_and_digits(written) for other, written in ALIASES.items()}
+
+
+def registry_spelling(text: str) -> str:
+    """``text`` (lower case) with each other spelling of a model replaced by the registry's."""
+    return _SPELLING.sub(lambda m: ALIASES[m.group(0)], text)
+
+
+def model_key(name: str) -> str:
+    """A model name as letters and digits, another spelling read as the registry's ("XLM-RoBERTa"
+    -> "xlmr")."""
+    key = _letters_and_digits(name)
+    return _KEYS.get(key, key)
