@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import claimcheck
 
 HEAVY = ("torch", "transformers", "datasets", "arxiv", "ray", "pypdf")
 
@@ -21,8 +24,9 @@ def test_verify_all_leaves_heavy_packages_out(tmp_path):
         "verify_from_disk()\n"
         "print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
     )
+    here = str(Path(claimcheck.__file__).parents[1])  # the code under test, not whatever is installed
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"CLAIMCHECK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}).stdout.strip()
+                         env={"CLAIMCHECK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": here}).stdout.strip()
     assert out == ""
 
 

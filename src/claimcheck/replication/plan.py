@@ -89,7 +89,7 @@ def needs_from_claims(claims: Iterable) -> list[Need]:
         if not arms:
             continue
         params = claim.derivation.params or {}
-        tasks = params.get("tasks") or ([params["task"]] if params.get("task") else [])
+        tasks = params.get("tasks") or []
         if not tasks and isinstance(params.get("expect"), dict):  # direction_per_task: {task: up|down|no_gain}
             tasks = list(params["expect"])
         baseline = params.get("baseline", BASELINE)

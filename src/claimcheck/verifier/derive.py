@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.verifier.intervals import Interval, interval_mean
 from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table
 
@@ -140,7 +141,7 @@ def xtreme_score(table: Table, params: dict, ctx: Context) -> Derived:
 @derivation("mean_gain")
 def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     """Mean over ``tasks`` of (system - baseline) task scores; used for "+8.7 points" style claims."""
-    system, baseline = params["system"], params.get("baseline", "XLM-R")
+    system, baseline = params["system"], params.get("baseline", DEFAULT_BASELINE)
     split = params.get("split", "dev")
     tasks, absent = _run_tasks(table, [system, baseline], task_list(params), split, ctx)
     if not tasks:
@@ -177,7 +178,7 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
     over the next expected one), each on the two systems' cells; > 0 when the stated ranking holds.
     On replication data, candidates that were not run are left out and named.
     """
-    baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
+    baseline, split = params.get("baseline", DEFAULT_BASELINE), params.get("split", "dev")
     expected = list(params["expected"])
     if ctx.replication:
         never_run = [e for e in [baseline, *expected] if not any(table.has(e, t, split) for t in task_list(params))]
@@ -291,7 +292,7 @@ def direction_per_task(table: Table, params: dict, ctx: Context) -> Derived:
     replication data only the (task, system) pairs that were run are checked, and the evidence names
     what was not.
     """
-    baseline, split = params.get("baseline", "XLM-R"), params.get("split", "dev")
+    baseline, split = params.get("baseline", DEFAULT_BASELINE), params.get("split", "dev")
     expect: dict[str, str] = params["expect"]
     margin = float(params.get("no_gain_margin", 1.0))
     missing: list[CellKey] = []

@@ -7,6 +7,7 @@ found number.
 
 from __future__ import annotations
 
+from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.verifier.derive import mean_task_score, task_list
 from claimcheck.verifier.intervals import Interval, interval_mean, interval_sum
 from claimcheck.verifier.table import CellKey, NotDerivable, Table
@@ -18,7 +19,7 @@ def implied_missing_mean(table: Table, params: dict, claimed: Interval) -> tuple
     gain = mean_t(S_t) - B  =>  mean of the M unknown S_t = (N (gain + B) - sum of known S_t) / M.
     Returns (interval, unknown tasks, arithmetic lines), or None when the baseline is incomplete too.
     """
-    system, baseline = params["system"], params.get("baseline", "XLM-R")
+    system, baseline = params["system"], params.get("baseline", DEFAULT_BASELINE)
     split, tasks = params.get("split", "test"), task_list(params)
     try:
         base = mean_task_score(table, baseline, tasks, split)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.claims.models import Claim, ClaimKind
 from claimcheck.results.records import RunRecord
 from claimcheck.verifier.derive import Context, Derived, ordinal, rank_pairs, run_derivation
@@ -48,7 +49,7 @@ def needed_systems(claim: Claim) -> list[str]:
     for key in ("candidates", "systems", "better", "worse", "expected"):
         names.extend(p.get(key) or [])
     if claim.derivation.name in ("mean_gain", "xtreme_gain", "top_k_gains", "direction_per_task") and "baseline" not in p:
-        names.append("XLM-R")
+        names.append(DEFAULT_BASELINE)
     names.extend(claim.replication_arms)
     return list(dict.fromkeys(names))
 
