@@ -189,3 +189,23 @@ def test_validate_strict_accepts_the_bundled_registry():
     result = CliRunner().invoke(app, ["validate", "--strict"])
     assert result.exit_code == 0, result.output
     assert "warning:" not in result.output
+
+
+def test_verify_names_the_likely_typo_in_a_not_derivable_verdict(tmp_path):
+    """A user who runs `verify` without `validate` still learns why the cells are missing."""
+    import json
+
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    (claims / "p.yaml").write_text(_file("{system: X-STILT, baseline: XLM-R, tasks: [xnil]}"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "1234.5678", "-r", str(claims), "--format", "json", "--no-bundled-results"])
+    assert result.exit_code == 0, result.output
+    (verdict,) = json.loads(result.output)["claims"]
+    summary = verdict["source"]["summary"]
+    assert verdict["source"]["verdict"] == "not_derivable"
+    assert "no cell names system 'X-STILT'; did you mean 'X-STILTs'?" in summary
+    assert "no cell names task 'xnil'; did you mean 'xnli'?" in summary
+
+    (claims / "p.yaml").write_text(_file(), encoding="utf-8")  # the names right: no hint
+    result = CliRunner().invoke(app, ["report", "1234.5678", "-r", str(claims), "--format", "json", "--no-bundled-results"])
+    assert "did you mean" not in result.output

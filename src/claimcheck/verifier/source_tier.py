@@ -9,8 +9,10 @@ and a disagreement between views is said in the summary.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
+from claimcheck.claims.names import typo_of
 from claimcheck.results.records import Observation
 from claimcheck.verifier.derive import Context, Derived, overlap_matching, rank_pairs, run_derivation
 from claimcheck.verifier.implied import implied_missing_mean
@@ -116,6 +118,21 @@ class PaperSources:
         for src in paper.sources:
             self._reliability.setdefault(src.id, src.reliability.value)
         self._uses: dict[Observation, CellUse] = {}
+        self.systems = frozenset(c.system for c in paper.cells)
+        self.tasks = frozenset(c.task for c in paper.cells)
+
+    def typo_hints(self, missing: Iterable[CellKey]) -> list[str]:
+        """For a missing cell whose system (or task) no cell of the paper names at all but one of
+        them nearly does: "no cell names system 'X-STILT'; did you mean 'X-STILTs'?" (a typo in the
+        claim file, which ``claimcheck validate`` reports too)."""
+        hints, missing = [], list(missing)
+        for kind, names, known in (("system", {k.system for k in missing}, self.systems),
+                                   ("task", {k.task for k in missing}, self.tasks)):
+            for name in sorted(names - known):
+                near = typo_of(name, known)
+                if near:
+                    hints.append(f"no cell names {kind} {name!r}; did you mean {near[0]!r}?")
+        return hints
 
     def views(self, claim: Claim) -> list[tuple[str, Table]]:
         """(label, table) per view of the claim that differs from the views before it (see ``_views``)."""
@@ -185,10 +202,12 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
     spans = [Span(label=f"reported {v}", lo=iv.lo, hi=iv.hi, role="reported") for v, iv in zip(claim.reported, reported_intervals(claim))]
     reasons: list[str] = []
     reasons_implied: list[str] = []
+    missing_keys: list[list[CellKey]] = []
     for label, table in shared.views(claim):
         try:
             derived = run_derivation(claim.derivation.name, table, claim.derivation.params, ctx)
         except NotDerivable as exc:
+            missing_keys.append(exc.missing)
             lines = [exc.reason] if exc.reason else []
             if exc.reason:
                 reasons.append(exc.reason)
@@ -245,6 +264,9 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             summary = "not derivable: missing " + "; ".join(missing)
         if reasons_implied:
             summary += "; " + reasons_implied[0]
+        hints = shared.typo_hints(k for exc_missing in missing_keys for k in exc_missing)
+        if hints:
+            summary += " (" + "; ".join(hints) + ")"
     if claim.kind is ClaimKind.background and claim.attributed_to:
         summary += f" (background: {claim.attributed_to}'s claim)"
     return TierResult(verdict=SourceVerdict.not_derivable.value, summary=summary, views=views, spans=spans)
