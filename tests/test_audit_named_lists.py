@@ -102,3 +102,30 @@ def test_a_row_counting_the_named_things_alike_or_other_things_is_no_mismatch(re
     card = card_for(registry, text)
     row = card.rows[0]
     assert row.claim_id == "2005.13013/retrieval" and not row.number_mismatch, row.differing_numbers
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("We compare XLM-RoBERTa and mBERT, the three models of this study.", "three models, but 2 named (mbert, xlm-r)"),
+    ("Three classification tasks: XNLI and PAWS-X.", "Three tasks, but 2 named (paws-x, xnli)"),
+    ("BUCC and Tatoeba, the three sentence retrieval target tasks, gain the most.", "three tasks, but 2 named (bucc, tatoeba)"),
+])  # fmt: skip
+def test_a_row_whose_count_disagrees_with_its_own_list_is_flagged_matched_or_not(registry, text, said):
+    """Whichever of the two is wrong, the row cannot be right: flagged even when it matches no claim."""
+    card = card_for(registry, text)
+    (row,) = card.rows
+    assert row.list_count_mismatch == [said]
+    (f,) = [f for f in card.findings if f.code == "list_count_mismatch"]
+    assert f.severity == "warning" and f.row == 1 and said in f.message
+    assert card.counts["list_count_mismatch"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    SEED_ROW,  # two, and two named
+    "Gains are large on the two retrieval tasks (BUCC and Tatoeba) without training data.",
+    "On BUCC and Tatoeba, the three seeds agree.",  # no list beside the count
+    "We use nine intermediate tasks such as MNLI and SQuAD.",  # examples, not the whole set
+    "Found: the 7 non-retrieval per-task scores (RemBERT T16 and mT5 README, which disagree slightly).",  # sources, not items
+])  # fmt: skip
+def test_a_count_that_agrees_with_its_list_or_lists_no_items_is_not_flagged(registry, text):
+    card = card_for(registry, text)
+    assert card.rows[0].list_count_mismatch == [] and not any(f.code == "list_count_mismatch" for f in card.findings)

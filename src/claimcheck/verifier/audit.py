@@ -37,7 +37,14 @@ from claimcheck.verifier.audit_models import (
     VerdictView,
 )
 from claimcheck.verifier.claim_match import MATCH_THRESHOLD, numbers_in, rank_claims, states_number
-from claimcheck.verifier.contradiction import claim_numbers, count_conflicts, negation_conflict, number_conflicts, size_conflicts
+from claimcheck.verifier.contradiction import (
+    claim_numbers,
+    count_conflicts,
+    list_count_conflicts,
+    negation_conflict,
+    number_conflicts,
+    size_conflicts,
+)
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
 
@@ -133,6 +140,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
             best=best,
             runner_up=runner,
             row_numbers=row_numbers,
+            list_count_mismatch=list_count_conflicts(row.text),
             tick_reasons=_tick_reasons(row, None, None, False, False),
         )
     claim = registry.claims[chosen.claim_id]
@@ -159,6 +167,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         model_size_mismatch=sizes,
         other_claim_counts=[f"{w} ({cid}: {theirs})" for w, cid, theirs, _ in others],
         other_claim_counts_backed=any(backed for *_, backed in others),
+        list_count_mismatch=list_count_conflicts(row.text),
         claim_located=claim.located,
         superseded=superseded,
         claim_version=claim.version,
@@ -260,6 +269,9 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
                            message=f"{len(cut)} of {len(rows)} rows are cut off mid-sentence ({span} characters): row{'s' if len(cut) > 1 else ''} {', '.join(str(r.number) for r in cut)}"))
     for r in rows:
         n = r.row.number
+        if r.list_count_mismatch:
+            out.append(Finding(code="list_count_mismatch", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} contradicts itself: {'; '.join(r.list_count_mismatch)}"))
         if r.status == "unknown":
             near = f" (nearest: {r.best.claim_id}, score {r.best.score:.2f})" if r.best else ""
             out.append(Finding(code="unknown_claim", severity="warning", section="resolution", row=n,
@@ -331,6 +343,7 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
         "negation_mismatch": sum(bool(r.negation_mismatch) for r in rows),
         "model_size_mismatch": sum(bool(r.model_size_mismatch) for r in rows),
         "other_claim_count": sum(bool(r.other_claim_counts) for r in rows),
+        "list_count_mismatch": sum(bool(r.list_count_mismatch) for r in rows),
         "superseded": sum(r.superseded for r in rows),
         "ticked": sum(r.row.verified is True for r in rows),
         "ticks_without_evidence": sum(bool(r.tick_reasons) for r in rows),

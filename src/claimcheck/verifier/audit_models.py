@@ -62,6 +62,7 @@ class RowAudit(_Frozen):
     # "12 intermediate tasks (2005.13013/setup-nine-tasks: nine)"
     other_claim_counts: list[str] = Field(default_factory=list)
     other_claim_counts_backed: bool = False  # one of those claims is located or supported: an error
+    list_count_mismatch: list[str] = Field(default_factory=list)  # the row's count disagrees with its own list of names
     claim_located: bool = True  # False: the matched claim is recorded as others quote it (Claim.located)
     superseded: bool = False  # matches a statement of an older paper version only
     claim_version: str | None = None

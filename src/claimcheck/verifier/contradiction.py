@@ -183,6 +183,30 @@ def count_conflicts(row_text: str, claim: Claim) -> dict[str, str]:
     return out
 
 
+# what a count beside a list of names may count: items a synthesis enumerates ("the three models,
+# XLM-R, mBERT and mT5"); not "scores" or "points", whose lists name sources or tables
+_LISTED_ITEMS = frozenset(
+    "task target model language dataset benchmark system method baseline phase stage variant setting encoder".split()
+)
+
+
+def list_count_conflicts(row_text: str) -> list[str]:
+    """Counts the row itself contradicts: a count of items beside a list of a different number of
+    names ("XLM-R and mBERT, the three models": 'three models, but 2 named (mbert, xlm-r)'). Pure;
+    whichever of the two is wrong, the row cannot be right as written."""
+    text = row_text[:MAX_CHARS]
+    out = []
+    for w, v, a, b in count_spans(text):
+        phrase = counted_phrase(text, a, b)
+        if not phrase or phrase[0] not in _LISTED_ITEMS:
+            continue
+        names = listed_names(text, a, b)
+        if names and len(names) >= 2 and int(v) != len(names):
+            noun = phrase[0] + ("" if int(v) == 1 else "s")
+            out.append(f"{w} {noun}, but {len(names)} named ({', '.join(sorted(names))})")
+    return out
+
+
 # -------------------------------------------------------------------------------------------- negation
 
 _CUE = re.compile(
