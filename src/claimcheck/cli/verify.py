@@ -161,7 +161,7 @@ def verify_cmd(
     """Verify claims (source tier + replication tier), print the table, write the report.
 
     Exit code 0: nothing contradicted; 1: some claim contradicted (with --strict also inconclusive,
-    disputed by a proxy, or a failed run); 2: bad input.
+    disputed, i.e. contradicted only at reduced or proxy fidelity, or a failed run); 2: bad input.
 
     Example: claimcheck verify all
     """
