@@ -112,15 +112,55 @@ def test_new_refuses_an_existing_file_or_link_and_writes_nothing(tmp_path):
     kept.write_text("keep")
     with pytest.raises(FileExistsError):
         save(kept, "new", new=True)
-    dangling = tmp_path / "dangling.json"
-    dangling.symlink_to(tmp_path / "nowhere.json")
+    link = tmp_path / "link.json"
+    link.symlink_to(kept)
     with pytest.raises(FileExistsError):
-        save(dangling, "new", new=True)
-    assert kept.read_text() == "keep" and not (tmp_path / "nowhere.json").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.json", "kept.json"]  # no temporary file left
+        save(link, "new", new=True)
+    assert kept.read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "link.json"]  # no temporary file left
     fresh = tmp_path / "sub" / "fresh.json"
     save(fresh, "new", new=True)
     assert fresh.read_text() == "new" and sorted(p.name for p in fresh.parent.iterdir()) == ["fresh.json"]
+
+
+def test_new_through_a_link_to_a_missing_file_creates_that_file(tmp_path):
+    """As any write does, ``new`` follows a symlink: nothing is at its target yet, so it is written."""
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "folder" / "target.json")
+    save_text_atomic(dangling, "new", new=True)
+    assert dangling.is_symlink() and (tmp_path / "folder" / "target.json").read_text() == "new"
+
+
+def test_new_without_hard_links_leaves_no_part_written_file(tmp_path, monkeypatch):
+    """Where the filesystem has no hard links (vfat, some FUSE mounts) the file is created with O_EXCL
+    and copied into; a write that fails there removes what it created, so a retry is not refused."""
+    import errno
+
+    import claimcheck.atomic as atomic
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(atomic.os, "link", no_links)
+    target = tmp_path / "backup.json"
+    save_text_atomic(target, "first", new=True)  # the fallback works
+    assert target.read_text() == "first"
+    target.unlink()
+    real_fsync, calls = os.fsync, []
+
+    def full_disk_on_the_copy(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # the temporary file synced, then the copy at the target
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", full_disk_on_the_copy)
+    with pytest.raises(OutputError, match="No space left"):
+        save_text_atomic(target, "second", new=True)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(atomic.os, "fsync", real_fsync)
+    save_text_atomic(target, "third", new=True)  # a retry is not refused
+    assert target.read_text() == "third"
 
 
 def test_new_never_replaces_a_file_that_appears_during_the_write(tmp_path, monkeypatch):

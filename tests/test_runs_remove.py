@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -129,3 +130,30 @@ def test_a_backup_that_appears_while_it_is_written_is_kept_and_nothing_is_remove
     with RunStore(store) as s, pytest.raises(InputError, match="already exists"):
         s.remove(s.records(), backup)
     assert backup.read_text() == "runs removed by another process" and len(_ids(store)) == 4
+
+
+def test_the_default_backup_name_taken_by_a_concurrent_removal_is_chosen_again(tmp_path, monkeypatch):
+    """Without --backup, another `runs remove` may take the chosen name before the write: the removal
+    moves on to the next free name instead of failing with a message about a --backup never given."""
+    import tempfile
+
+    import claimcheck.atomic as atomic
+
+    monkeypatch.setenv("CLAIMCHECK_HOME", str(tmp_path / "home"))
+    store, real_mkstemp, raced = _store(tmp_path), tempfile.mkstemp, []
+
+    def racing_mkstemp(*args, dir=None, prefix="", **kwargs):
+        if not raced:  # the other process writes its backup under the same name first
+            target = Path(dir) / prefix[1:].rsplit(".", 1)[0]
+            target.write_text('{"runs": []}')
+            raced.append(target)
+        return real_mkstemp(*args, dir=dir, prefix=prefix, **kwargs)
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", racing_mkstemp)
+    result, text = _invoke("runs", "remove", "r-aa01", "--store", str(store))
+    assert result.exit_code == 0, text
+    (theirs,) = raced
+    assert theirs.read_text() == '{"runs": []}'  # kept
+    ours = [f for f in (tmp_path / "home" / "removed").glob("runs-*.json") if f != theirs]
+    assert [r["run_id"] for f in ours for r in json.loads(f.read_text())["runs"]] == ["r-aa01"]
+    assert ours[0].name in text.replace(" ", "") and "r-aa01" not in _ids(store)

@@ -102,8 +102,12 @@ def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
     ``new=True``: the file must not exist yet, and this is decided in the same step that puts it in
     place (the temporary file is hard-linked to ``path``, which the kernel refuses when anything
     is there), so a file that appears between a caller's own check and the write is never replaced:
-    ``FileExistsError`` is raised instead and nothing is written. A device or a pipe
+    ``FileExistsError`` is raised instead and nothing is written. A symlink is followed as for any
+    write: one whose target does not exist yet gets that target created. A device or a pipe
     (``/dev/stdout``) is still written in place; it holds nothing to lose.
+
+    The folder entry is flushed to disk too (``_sync_folder``) before this returns, so a caller that
+    deletes something once the file is written (``runs remove``) never outlives it after a crash.
     """
     path = given = Path(path)
     try:
@@ -116,7 +120,7 @@ def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
     if resolved is None or (st is not None and not stat.S_ISREG(st.st_mode)):
         _write_in_place(path, data)
         return
-    if new and (st is not None or os.path.islink(given)):
+    if new and st is not None:
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(given))
     path = resolved
     for folder in path.parents:
@@ -142,6 +146,7 @@ def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
             Path(tmp).unlink()  # the file now lives under ``path``
         else:
             os.replace(tmp, path)
+        _sync_folder(path.parent)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
@@ -163,10 +168,29 @@ def _link_new(tmp: str, path: Path, given: Path) -> None:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
             raise
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _mode_for(path))
-    with os.fdopen(fd, "wb") as fh, open(tmp, "rb") as src:
-        fh.write(src.read())
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with os.fdopen(fd, "wb") as fh, open(tmp, "rb") as src:
+            fh.write(src.read())
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours (O_EXCL made it): a part-written file must not stay to be refused later
+        raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename or link into it) to disk; a no-op where folders cannot be
+    opened (Windows) or synced."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def save_text_atomic(path: Path, text: str, *, new: bool = False) -> None:

@@ -334,7 +334,7 @@ def runs_remove(
     Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
     """
     from claimcheck.home import removed_runs_path
-    from claimcheck.results.store import open_store, record_tasks, refuse_existing_backup
+    from claimcheck.results.store import BackupExistsError, open_store, record_tasks, refuse_existing_backup
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
@@ -350,6 +350,16 @@ def runs_remove(
         if dry_run or not chosen:
             out.print(f"{len(chosen)} runs {'would be removed' if dry_run else 'match: nothing removed'}")
             return
-        backup = backup or removed_runs_path()
-        removed = s.remove(chosen, backup)
+        if backup is not None:
+            removed = s.remove(chosen, backup)
+        else:  # a fresh name; another removal may take it between the choice and the write: choose again
+            for _ in range(100):
+                backup = removed_runs_path()
+                try:
+                    removed = s.remove(chosen, backup)
+                    break
+                except BackupExistsError:
+                    continue
+            else:
+                raise InputError("no free backup name under $CLAIMCHECK_HOME/removed/; pass --backup FILE", field="--backup")
     out.print(f"{removed} runs removed; their records are in {backup} (`claimcheck runs import {backup}` restores them)")

@@ -207,8 +207,12 @@ def refuse_existing_backup(backup: Path) -> None:
         raise _backup_exists(backup)
 
 
+class BackupExistsError(InputError):
+    """The backup file of ``runs remove`` is already there (nothing was removed)."""
+
+
 def _backup_exists(backup: Path) -> InputError:
-    return InputError("already exists and may hold runs removed earlier; nothing was removed. Choose a new "
+    return BackupExistsError("already exists and may hold runs removed earlier; nothing was removed. Choose a new "
                       "file, or leave out --backup for a fresh one under $CLAIMCHECK_HOME/removed/",
                       path=str(backup), field="--backup")
 
