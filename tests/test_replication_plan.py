@@ -211,3 +211,23 @@ def test_runs_shipped_with_claimcheck_count_as_stored_unless_left_out(tmp_path, 
                                       "--model", str(tmp_path / "model"), "--data-dir", str(tmp_path / "data"), "--device", "cpu"])
     said = " ".join(result.output.split())
     assert result.exit_code == 0 and "0 runs executed" in said and "1 were stored already" in said, said
+    assert "note: 1 of the stored runs are not in the store but shipped with claimcheck" in said
+
+
+def test_a_shipped_run_that_failed_in_the_store_is_run_again(tmp_path, monkeypatch):
+    """verify reads the store's record of a run before the shipped one: a failed run there must be
+    planned again, not counted as stored because claimcheck ships a finished copy."""
+    from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
+    from claimcheck.results.store import RunStore
+    from claimcheck.replication.workflow import PlanRequest, make_plan
+
+    monkeypatch.setenv("CLAIMCHECK_HOME", str(tmp_path / "home"))
+    req = PlanRequest(preset="proxy", train_examples=200, eval_examples=30)
+    shipped = {r.run_id: r for r in load_result_paths([BUNDLED_RESULTS], check_ids=False)}
+    run = next(r for r in make_plan(req).runs if r.stored)
+    failed = shipped[run.spec.run_id].model_copy(update={"status": "failed", "error": "worker lost", "metrics": []})
+    (tmp_path / "home").mkdir()
+    with RunStore(tmp_path / "home" / "runs.sqlite") as s:
+        s.save_many([failed])
+    again = {r.spec.run_id: r for r in make_plan(req).runs}[run.spec.run_id]
+    assert not again.stored and not again.blocked

@@ -159,6 +159,8 @@ def replicate_cmd(
     written = sum(o.written for o in result.outcomes)
     out.print(f"{len(result.outcomes)} runs executed, {written} written to the store, {len(result.failed)} failed; "
               f"{len(result.plan.runs) - len(result.plan.todo)} were stored already or blocked")
+    for note in result.plan.notes:
+        out.print(f"note: {note}")
     for o in result.failed:
         err.print(f"failed: {o.record.run_id} {o.record.system} seed {o.record.seed}: {o.record.error.splitlines()[0]}", markup=False)
     if result.failed:

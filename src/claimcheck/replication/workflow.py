@@ -91,10 +91,13 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
 
     store_path = req.store or default_store_path()
     stored: set[str] = set()
+    failed: set[str] = set()
     if Path(store_path).exists():  # planning never creates a store
         with open_store(store_path) as store:
-            stored = store.ok_ids()
-    bundled = bundled_ok_ids() - stored if req.include_bundled_results else set()
+            stored, failed = store.ok_ids(), store.failed_ids()
+    # a shipped run counts unless the store holds that run (verify reads the store's record first: a
+    # failed one there is retried, not hidden behind the shipped one)
+    bundled = bundled_ok_ids() - stored - failed if req.include_bundled_results else set()
     name, _ = model_name_for(get_preset(req.preset), req.model)
     local = req.data_dir is not None or preset.needs_data_dir or preset.name == "smoke"
     file_check = None

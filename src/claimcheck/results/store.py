@@ -165,8 +165,15 @@ class RunStore:
                 and (not systems or r.system in systems) and (not paper_id or r.paper_id == paper_id)]
 
     def ok_ids(self) -> set[str]:
+        return self._ids("SELECT run_id FROM runs WHERE status = 'ok'")
+
+    def failed_ids(self) -> set[str]:
+        """Runs stored as failed (a run that crashed, or lost its worker)."""
+        return self._ids("SELECT run_id FROM runs WHERE status != 'ok'")
+
+    def _ids(self, sql: str) -> set[str]:
         try:
-            return {r[0] for r in self._db.execute("SELECT run_id FROM runs WHERE status = 'ok'")}
+            return {r[0] for r in self._db.execute(sql)}
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
 
