@@ -131,21 +131,59 @@ def _slug(sentence: str, taken: set[str]) -> str:
     return slug
 
 
-# comparison words that speak of a decrease: the number next to them is written without a sign
-_DECREASE = re.compile(r"^(underperform|decreas|drop|reduc|fell|fall|lag|trail|worse|worst|lower|degrad|hurt|declin|"
-                       r"deteriorat|below|behind|smallest)", re.IGNORECASE)
+# words that speak of a decrease: a number next to them is written without the sign they give it
+_DECREASE = re.compile(
+    r"\b(underperform\w*|decreas\w*|drop\w*|reduc\w*|fell|fall\w*|lag\w*|trail\w*|worse|worst|lower\w*|"
+    r"degrad\w*|hurt\w*|declin\w*|deteriorat\w*|below|behind|smallest)\b",
+    re.IGNORECASE,
+)
+# ... unless they do not: "lower-resource", "worst-case", "the worst case", "Table 2 below", "as shown below"
+_COMPOUND_OR_CASE = re.compile(r"-\w|\s+case\b", re.IGNORECASE)
+_ENDS_PHRASE = re.compile(r"\s*(?:[,.;:)]|$)")
+_REFERENCE_BEFORE = re.compile(r"\b(?:tables?|fig(?:ure)?s?\.?|sections?|sec\.|shown|see|described|listed|given|reported|defined)"
+                               r"(?:\s+\S+){0,2}\s*$", re.IGNORECASE)
+# where a clause ends (a decimal point does not end one)
+_CLAUSE_END = re.compile(r"[;:]|[,.](?!\d)|\b(?:but|whereas|while|except|although|though)\b", re.IGNORECASE)
+_BEFORE_CUE = 24  # characters before a decrease word that still speak of it: "a 0.4-point drop", "0.4 lower"
+
+
+def _decrease_spans(sentence: str) -> list[tuple[str, int, int]]:
+    """(word, from, to): each decrease word and the stretch of its clause it speaks about: a few
+    characters before it and the rest of its clause after it."""
+    spans = []
+    for m in _DECREASE.finditer(sentence):
+        word = m.group(1).lower()
+        if _COMPOUND_OR_CASE.match(sentence, m.end()):
+            continue
+        if word == "below" and (_ENDS_PHRASE.match(sentence, m.end()) or _REFERENCE_BEFORE.search(sentence[: m.start()])):
+            continue  # "Table 2 below", "as shown below": a place in the paper
+        after = _CLAUSE_END.search(sentence, m.end())
+        before = max((e.end() for e in _CLAUSE_END.finditer(sentence[: m.start()])), default=0)
+        spans.append((word, max(before, m.start() - _BEFORE_CUE), after.start() if after else len(sentence)))
+    return spans
 
 
 def sign_note(c: Candidate) -> str:
-    """A warning for a sentence whose words say "decrease" while its numbers carry no sign ("drops by
-    0.4"): the draft keeps "0.4" as written (guessing a minus could be wrong: "the error drops by 0.4"
-    is a gain), and the person checking it decides. Empty when there is nothing to decide."""
-    words = list(dict.fromkeys(w.lower() for w in c.cues if _DECREASE.match(w)))
-    unsigned = [n.text for n in c.numbers if not n.text.startswith(("-", "+"))]
-    if not words or not unsigned:
+    """A warning for a number written without a sign next to words that speak of a decrease ("drops
+    by 0.4", "a 0.4-point drop"): the draft keeps "0.4" as written (a minus could be wrong: "the error
+    drops by 0.4" is a gain), and the person checking it decides. Numbers elsewhere in the sentence
+    ("improves by 2.3 ... except POS, where it trails by 0.4": only the 0.4) and the ends of a range
+    ("from 79.1 to 78.7": scores, not a change) are left alone. Empty when there is nothing to decide."""
+    spans = _decrease_spans(c.sentence)
+    words, numbers = [], []
+    for n in c.numbers:
+        if n.text.startswith(("-", "+")) or re.search(r"\b(?:from|to)\s*$", c.sentence[: n.start], re.IGNORECASE):
+            continue
+        near = [w for w, a, b in spans if a <= n.start < b]
+        if near:
+            numbers.append(n.text)
+            words += near
+    if not numbers:
         return ""
-    return (f"; CHECK THE SIGN: the sentence speaks of a decrease ({', '.join(words)}) and {', '.join(unsigned)} "
-            "carry no sign: write a number that is a drop with a minus (-0.4), since gains are read by their sign")
+    words = list(dict.fromkeys(words))
+    return (f"; CHECK THE SIGN: {', '.join(numbers)} {'stands' if len(numbers) == 1 else 'stand'} without a sign next to "
+            f"{', '.join(words)}: if it is a drop, write -{numbers[0].rstrip('%')}"
+            f"{'%' if numbers[0].endswith('%') else ''}, since gains are read by their sign")
 
 
 def _claim(meta: PaperMeta, c: Candidate, slug: str) -> Claim:
