@@ -87,10 +87,35 @@ def test_case_and_punctuation_variants_are_typos():
     assert (f.level, f.suggestions) == ("warning", ("XLM-R",))
 
 
-def test_a_system_only_in_replication_arms_is_known():
-    arms = _file("{system: Multi-task, baseline: XLM-R, tasks: [xnli]}").replace(
-        "    reported:", "    replication_arms: [XLM-R, Multi-task]\n    reported:")
-    assert _findings(arms) == []
+def _with_arms(params: str, arms: str) -> str:
+    return _file(params).replace("    reported:", f"    replication_arms: {arms}\n    reported:")
+
+
+def test_a_system_only_in_replication_arms_is_a_note_unless_cells_or_a_preset_know_it():
+    """A claim's own arms do not make a name known: only the paper's cells and its presets do. A name
+    unlike every known one is still no warning, in the parameters or in the arms."""
+    arms = _with_arms("{system: Multi-task, baseline: XLM-R, tasks: [xnli]}", "[XLM-R, Multi-task]")
+    assert [(f.level, f.field) for f in _findings(arms)] == [
+        ("note", "claims[0].derivation.params.system"), ("note", "claims[0].replication_arms[1]")]
+    assert "no preset can run this arm" in _findings(arms)[1].message
+    assert _findings(arms, preset_systems={"XLM-R", "Multi-task"}) == []
+
+
+def test_a_typo_repeated_in_replication_arms_is_a_warning_in_both_fields():
+    """The arms used to count as known systems, so a typo written both as the system and as an arm
+    vouched for itself and passed silently."""
+    text = _with_arms("{system: X-STILT, baseline: XLM-R, tasks: [xnli]}", "[XLM-R, X-STILT]")
+    assert [(f.level, f.field, f.suggestions) for f in _findings(text)] == [
+        ("warning", "claims[0].derivation.params.system", ("X-STILTs",)),
+        ("warning", "claims[0].replication_arms[1]", ("X-STILTs",)),
+    ]
+
+
+def test_a_typo_only_in_replication_arms_is_a_warning():
+    text = _with_arms(GOOD_PARAMS, "[XLMR, X-STILTs, X-STILTs]")
+    (f,) = _findings(text)
+    assert (f.level, f.field, f.name, f.suggestions) == ("warning", "claims[0].replication_arms[0]", "XLMR", ("XLM-R",))
+    assert "did you mean 'XLM-R'?" in f.render()
 
 
 def test_a_system_only_in_a_preset_is_known():
@@ -177,6 +202,14 @@ def test_validate_strict_fails_on_a_warning_naming_file_and_field(tmp_path):
     text = result.output.replace("\n", " ")
     assert str(path) in text and "claims[0].derivation.params.system" in text and "X-STILT" in text
     assert "--strict" in text and "ok:" not in text and "Traceback" not in text
+
+
+def test_validate_strict_fails_on_a_typo_repeated_in_replication_arms(tmp_path):
+    text = _with_arms("{system: X-STILT, baseline: XLM-R, tasks: [xnli]}", "[XLM-R, X-STILT]")
+    _, result = _validate(tmp_path, text, "--strict")
+    assert result.exit_code == 2, result.output
+    text = result.output.replace("\n", " ")
+    assert "claims[0].replication_arms[1]" in text and "did you mean 'X-STILTs'?" in text
 
 
 def test_validate_strict_passes_notes(tmp_path):

@@ -33,8 +33,9 @@ def verify_from_disk(
 
 
 def check_claim_names(files: Sequence[tuple[Path, PaperFile]]) -> list[NameFinding]:
-    """The names each file's derivations use that its paper does not know (``claims.names``), checked
-    against the paper's cells and claims, the replication presets written for it and the task catalogue."""
+    """The names each file's derivations and replication arms use that its paper does not know
+    (``claims.names``), checked against the paper's cells, the replication presets written for it and
+    the task catalogue."""
     from claimcheck.replication.presets import preset_systems  # protocols as data: no torch
     from claimcheck.replication.tasks.catalog import TASKS  # task declarations as data: no datasets
 

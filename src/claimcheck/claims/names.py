@@ -5,8 +5,10 @@ what is known says that the paper's cells call that system ``X-STILTs``. Without
 claim comes out "not derivable, missing cells X-STILT / ..." and a replication plans an arm nobody can
 run. The names known for a paper are:
 
-* systems: those of its cells, the ``replication_arms`` of its claims, and the arms of the replication
-  presets written for it (given by the caller: the presets live in ``claimcheck.replication``);
+* systems: those of its cells and the arms of the replication presets written for it (given by the
+  caller: the presets live in ``claimcheck.replication``). A claim's own ``replication_arms`` are not
+  known names: they are names to check, as its parameters are (a typo written both as ``system`` and
+  in the arms would otherwise vouch for itself);
 * tasks: those of its cells, and the task catalogue claimcheck can load (given by the caller);
 * facts: the keys of its ``facts``.
 
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE, PARAMS
-from claimcheck.claims.models import PaperFile
+from claimcheck.claims.models import Paper, PaperFile
 
 NameKind = Literal["system", "task", "fact"]
 
@@ -55,7 +57,7 @@ NOT_NAMES = frozenset({"split", "ordered", "quorum", "no_gain_margin", "expect",
                        "work", "needs"})
 
 _WHERE = {
-    "system": "is named by none of the paper's cells, its claims' replication_arms or its replication presets' arms",
+    "system": "is named by none of the paper's cells or its replication presets' arms",
     "task": "is named by none of the paper's cells and is not in the task catalogue",
     "fact": "is not one of the paper's facts",
 }
@@ -64,6 +66,7 @@ _CONSEQUENCE = {
     "task": "claims naming it are not derivable (no cells, no task to run)",
     "fact": "the claim is not derivable until the paper records it",
 }
+_ARM_CONSEQUENCE = "no preset can run this arm, and no cell reports it"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class NameFinding:
     name: str
     suggestions: tuple[str, ...] = ()  # known names it is likely a typo of (warning) or nearest to (note)
     default: bool = False  # the name is a default the claim did not write (``baseline``)
+    arm: bool = False  # the name is one of the claim's ``replication_arms``
 
     @property
     def message(self) -> str:
@@ -98,7 +102,7 @@ class NameFinding:
         if self.level == "warning":
             return text + f"; did you mean {_either(self.suggestions)}?"
         nearest = f" (nearest known: {_either(self.suggestions)})" if self.suggestions else ""
-        return f"{text}{nearest}; {_CONSEQUENCE[self.kind]}"
+        return f"{text}{nearest}; {_ARM_CONSEQUENCE if self.arm else _CONSEQUENCE[self.kind]}"
 
     def render(self) -> str:
         return f"{self.level}: {self.path}: claim {self.claim_id}: field '{self.field}': {self.message}"
@@ -108,12 +112,10 @@ def _either(names: Iterable[str]) -> str:
     return " or ".join(repr(n) for n in names)
 
 
-def known_names(paper_file: PaperFile, preset_systems: Iterable[str] = (), catalogue_tasks: Iterable[str] = ()) -> KnownNames:
-    """What ``paper_file``'s claims may name: see the module docstring."""
-    paper = paper_file.paper
-    systems = {c.system for c in paper.cells} | set(preset_systems)
-    systems |= {arm for claim in paper_file.claims for arm in claim.replication_arms}
-    return KnownNames(systems=frozenset(systems), tasks=frozenset({c.task for c in paper.cells} | set(catalogue_tasks)),
+def known_names(paper: Paper, preset_systems: Iterable[str] = (), catalogue_tasks: Iterable[str] = ()) -> KnownNames:
+    """What ``paper``'s claims may name: see the module docstring. Its claims play no part."""
+    return KnownNames(systems=frozenset({c.system for c in paper.cells} | set(preset_systems)),
+                      tasks=frozenset({c.task for c in paper.cells} | set(catalogue_tasks)),
                       facts=frozenset(f.key for f in paper.facts))
 
 
@@ -191,20 +193,30 @@ def nearest(name: str, known: Iterable[str], n: int = 2) -> tuple[str, ...]:
 
 def check_names(paper_file: PaperFile, path: Path | str, *, preset_systems: Iterable[str] = (),
                 catalogue_tasks: Iterable[str] = ()) -> list[NameFinding]:
-    """Every name in the file's derivation parameters that its paper does not know, one finding per
-    (claim, name), in file order."""
-    known = known_names(paper_file, preset_systems, catalogue_tasks)
+    """Every name in the file's derivation parameters and ``replication_arms`` that its paper does not
+    know, in file order: one finding per (claim, name) among the parameters, and one per arm (an arm
+    is a field of its own to correct, even when a parameter repeats the name)."""
+    known = known_names(paper_file.paper, preset_systems, catalogue_tasks)
     findings: list[NameFinding] = []
+
+    def find(claim_id: str, field: str, kind: NameKind, name: str, default: bool = False, arm: bool = False) -> None:
+        pool = known.of(kind)
+        close = typo_of(name, pool)
+        findings.append(NameFinding(level="warning" if close else "note", path=str(path), claim_id=claim_id, field=field,
+                                    kind=kind, name=name, suggestions=close[:3] or nearest(name, pool),
+                                    default=default, arm=arm))
+
     for i, claim in enumerate(paper_file.claims):
         seen: set[tuple[str, str]] = set()
         for where, kind, name, default in names_in_params(claim.derivation.name, claim.derivation.params):
-            pool = known.of(kind)
-            if name in pool or (kind, name) in seen:
+            if name in known.of(kind) or (kind, name) in seen:
                 continue
             seen.add((kind, name))
-            close = typo_of(name, pool)
-            level = "warning" if close else "note"
-            findings.append(NameFinding(level=level, path=str(path), claim_id=claim.id,
-                                        field=f"claims[{i}].derivation.params.{where}", kind=kind, name=name,
-                                        suggestions=close[:3] or nearest(name, pool), default=default))
+            find(claim.id, f"claims[{i}].derivation.params.{where}", kind, name, default=default)
+        arms_seen: set[str] = set()
+        for j, name in enumerate(claim.replication_arms):
+            if name in known.systems or name in arms_seen:
+                continue
+            arms_seen.add(name)
+            find(claim.id, f"claims[{i}].replication_arms[{j}]", "system", name, arm=True)
     return findings

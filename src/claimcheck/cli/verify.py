@@ -83,8 +83,8 @@ def validate(
 ) -> None:
     """Validate claim files: schema, ids, derivation names and parameters; drafts are refused until confirmed.
 
-    The systems, tasks and facts the derivations name are checked against the paper's cells, its
-    claims' replication_arms, its replication presets and the task catalogue: a near miss of a known
+    The systems, tasks and facts the derivations name, and the systems in replication_arms, are
+    checked against the paper's cells, its replication presets and the task catalogue: a near miss of a known
     name ("X-STILT" for "X-STILTs") is a warning with a suggestion; a name unlike every known one is a
     note (its claims cannot be derived from the paper's cells). Exit 0 unless a file is invalid, or
     --strict and a warning (exit 2).
