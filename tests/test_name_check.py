@@ -132,7 +132,56 @@ def test_a_name_unlike_any_known_one_is_a_note_not_a_warning():
 
 def test_short_names_are_not_typos_of_each_other():
     assert typo_of("B", ["A"]) == () and typo_of("mT5", ["MNLI", "XLM-R"]) == ()
-    assert typo_of("pawx", ["pawsx", "panx", "xnli"]) == ("pawsx", "panx")
+    # "panx" is a changed letter away: below eight letters only a swap or a non-initial insertion counts
+    assert typo_of("pawx", ["pawsx", "panx", "xnli"]) == ("pawsx",)
+
+
+TYPOS = [  # (written, known): a slip of the pen, both ways round
+    ("xnil", "xnli"),  # adjacent swap
+    ("pawx", "pawsx"),  # a dropped letter, not the first
+    ("X-STILT", "X-STILTs"),  # a dropped last letter
+    ("XLMR", "XLM-R"),  # punctuation
+    ("xlm-r", "XLM-R"),  # case
+    ("mT5XXL", "mT5-XXL"),  # punctuation, size token and all
+    ("HelaSwag", "HellaSwag"),  # eight letters or more: up to two edits
+    ("CommonsensQA", "CommonsenseQA"),
+    ("SQuADv11", "SQuADv1.1"),  # the same digits, punctuation aside
+]
+OTHER_MODELS = [  # (written, known): different systems or tasks, however few letters apart
+    ("GPT-3", "GPT-4"),  # the digits differ
+    ("Llama-2", "Llama-3"),
+    ("SQuADv2.0", "SQuADv1.1"),
+    ("BLOOM-7B", "BLOOM-3B"),
+    ("mT5-XL", "mT5-XXL"),  # only a size token differs
+    ("mT5XL", "mT5XXL"),
+    ("BLOOM-7B", "BLOOM-7M"),
+    ("BERT-base", "BERT-large"),
+    ("XLM-R", "XLM-R-L"),
+    ("XLM-R Large", "XLM-R Base"),
+    ("BERT", "mBERT"),  # short: an insertion at the start makes another name
+    ("qnli", "mnli"),  # short: a changed letter makes another name
+    ("anli", "xnli"),
+    ("XLM-E", "XLM-R"),
+    ("panx", "pawx"),
+]
+
+
+@pytest.mark.parametrize(("written", "known"), TYPOS)
+def test_near_misses_are_typos_both_ways(written, known):
+    assert typo_of(written, [known]) == (known,)
+    assert typo_of(known, [written]) == (written,)
+
+
+@pytest.mark.parametrize(("written", "known"), OTHER_MODELS)
+def test_different_models_are_not_typos_either_way(written, known):
+    assert typo_of(written, [known]) == ()
+    assert typo_of(known, [written]) == ()
+
+
+def test_other_models_are_notes_not_warnings():
+    """A claim naming a size or version of a model the paper has no cells for is honestly not derivable."""
+    text = FILE.replace("X-STILTs", "mT5-XXL").replace("PARAMS", "{system: mT5-XL, baseline: XLM-R, tasks: [xnli, qnli]}")
+    assert [(f.name, f.level) for f in _findings(text)] == [("mT5-XL", "note"), ("qnli", "note")]
 
 
 def _derivation(derivation: str) -> str:

@@ -14,8 +14,9 @@ run. The names known for a paper are:
 
 A name outside these is one of two things, and ``check_names`` says which:
 
-* ``warning``: it is a near miss of a known name (the same letters up to case and punctuation, or one
-  edit away, two for longer names): almost surely a typo. The finding says "did you mean ...?".
+* ``warning``: it is a near miss of a known name (``typo_of``: the same letters up to case and
+  punctuation, or a slip of one character, two edits for longer names, never a different number or
+  size): almost surely a typo. The finding says "did you mean ...?".
 * ``note``: it is unlike every known name. A paper may name a system whose numbers nobody has read
   (a results table that was not found) or a fact no source states: its claims are then honestly not
   derivable. The note says so and is never a failure.
@@ -164,22 +165,63 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _allowed_edits(name: str) -> int:
-    """How far a typo may stray: none below four letters ("B" is not a typo of "A"), one up to seven,
-    two from eight on."""
-    n = len(name)
-    return 0 if n < 4 else 1 if n < 8 else 2
+# Tokens that name a size or variant of one model: "mT5-XL" and "mT5-XXL", "BERT-base" and "BERT-large",
+# "BLOOM-7B" and "BLOOM-3B" are different systems, however few letters apart.
+_SIZE_WORDS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "small", "base", "large", "tiny", "mini", "medium",
+                         "huge", "giant"})
+_SIZE_COUNT = re.compile(r"\d+(?:\.\d+)?[bm]")  # 7b, 1.3b, 560m
+_TOKEN = re.compile(r"\d+(?:\.\d+)?[bm](?![^\W\d_])|\d+|[^\W\d_]+")  # "mT5-XL" -> mt, 5, xl; "BLOOM-7B" -> bloom, 7b
+
+
+def _is_size(token: str) -> bool:
+    return token in _SIZE_WORDS or _SIZE_COUNT.fullmatch(token) is not None
+
+
+def _differ_in_size_only(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one name apart from their size/variant tokens, which differ."""
+    ta, tb = _TOKEN.findall(a.casefold()), _TOKEN.findall(b.casefold())
+    sizes_a, sizes_b = [t for t in ta if _is_size(t)], [t for t in tb if _is_size(t)]
+    return sizes_a != sizes_b and [t for t in ta if not _is_size(t)] == [t for t in tb if not _is_size(t)]
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether normalised ``a`` and ``b`` (not equal) are one adjacent swap apart, or one inserted or
+    dropped character apart anywhere but at the start: "xnil"/"xnli", "pawx"/"pawsx", "xstilt"/"xstilts",
+    but not "bert"/"mbert" (a prefix makes another model) nor "qnli"/"mnli" (a changed letter does)."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = sorted((a, b), key=len)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(1, len(long)))
+
+
+def _near_miss(a: str, b: str) -> bool:
+    """The near-miss rule (``typo_of``) for two names as written."""
+    na, nb = _norm(a), _norm(b)
+    if na == nb:  # case and punctuation only: "XLMR" for "XLM-R"
+        return True
+    if re.findall(r"\d+", na) != re.findall(r"\d+", nb) or _differ_in_size_only(a, b):
+        return False  # GPT-3/GPT-4, SQuADv1.1/SQuADv2.0, mT5-XL/mT5-XXL: other models, not typos
+    n = min(len(na), len(nb))
+    if n < 4:  # "B" is no typo of "A"
+        return False
+    if n < 8:
+        return _one_slip(na, nb)
+    return _edits(na, nb) <= 2
 
 
 def typo_of(name: str, known: Iterable[str]) -> tuple[str, ...]:
-    """The known names ``name`` is a near miss of (nearest first); empty when it is none's."""
+    """The known names ``name`` is a near miss of (nearest first); empty when it is none's.
+
+    A near miss is the same letters and digits up to case and punctuation, or else, when both names have
+    the same runs of digits and do not differ only in a size or variant token (``xl``, ``base``, ``7b``,
+    ...): for names of 4 to 7 letters and digits (the shorter of the two), one adjacent swap or one
+    inserted or dropped character that is not the first; from 8 on, up to two edits. Shorter names
+    differ only in case and punctuation.
+    """
     wanted = _norm(name)
-    scored = []
-    for k in known:
-        other = _norm(k)
-        d = _edits(wanted, other)
-        if d <= _allowed_edits(min(wanted, other, key=len)):
-            scored.append((d, -difflib.SequenceMatcher(None, wanted, other).ratio(), k))
+    scored = [(_edits(wanted, _norm(k)), -difflib.SequenceMatcher(None, wanted, _norm(k)).ratio(), k)
+              for k in known if _near_miss(name, k)]
     return tuple(k for *_, k in sorted(scored))
 
 
