@@ -291,3 +291,85 @@ def test_verify_names_the_likely_typo_in_a_not_derivable_verdict(tmp_path):
     (claims / "p.yaml").write_text(_file(), encoding="utf-8")  # the names right: no hint
     result = CliRunner().invoke(app, ["report", "1234.5678", "-r", str(claims), "--format", "json", "--no-bundled-results"])
     assert "did you mean" not in result.output
+
+
+# --- verify's hint agrees with validate --------------------------------------------------------------
+
+
+def _warned_and_hinted(tmp_path, text: str) -> tuple[list[str], str]:
+    """(the names `validate` warns about, the summary `report` gives) for one claim file."""
+    import json
+
+    claims = tmp_path / "claims"
+    claims.mkdir(exist_ok=True)
+    path = claims / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    validated = CliRunner().invoke(app, ["validate", str(path)])
+    assert validated.exit_code == 0, validated.output
+    warned = [line.split(" ", 1)[0] for line in validated.output.replace("\n", " ").split("did you mean ")[1:]]
+    result = CliRunner().invoke(app, ["report", "1234.5678", "-r", str(claims), "--format", "json", "--no-bundled-results"])
+    assert result.exit_code == 0, result.output
+    (verdict,) = json.loads(result.output)["claims"]
+    assert verdict["source"]["verdict"] == "not_derivable"
+    return warned, verdict["source"]["summary"]
+
+
+def test_verify_gives_no_hint_for_a_catalogue_task(tmp_path):
+    """`validate` knows every catalogue task, so it does not warn about `xnli` when the cells spell it
+    `XNLI`; `verify` used to say "did you mean 'XNLI'?" all the same."""
+    warned, summary = _warned_and_hinted(tmp_path, _file().replace("task: xnli", "task: XNLI"))
+    assert warned == [] and "did you mean" not in summary and "missing" in summary
+
+
+def test_verify_gives_no_hint_for_a_preset_system(tmp_path, monkeypatch):
+    """A system a preset written for the paper runs is known to `validate`; `verify` must not call it a typo."""
+    from claimcheck.replication import presets
+
+    text = _file("{system: X-STILT, baseline: XLM-R, tasks: [xnli]}")
+    monkeypatch.setattr(presets, "preset_systems", lambda paper_id: {"XLM-R", "X-STILT"} if paper_id == "1234.5678" else set())
+    warned, summary = _warned_and_hinted(tmp_path, text)
+    assert warned == [] and "did you mean" not in summary
+
+    monkeypatch.setattr(presets, "preset_systems", lambda paper_id: set())  # no preset: both say it
+    warned, summary = _warned_and_hinted(tmp_path, text)
+    assert warned == ["'X-STILTs'?"] and "no cell names system 'X-STILT'; did you mean 'X-STILTs'?" in summary
+
+
+def test_verify_gives_no_hint_for_a_different_model(tmp_path):
+    """The hint follows `typo_of`'s rule: mT5-XL is no typo of the cells' mT5-XXL, in either command."""
+    text = FILE.replace("X-STILTs", "mT5-XXL").replace("PARAMS", "{system: mT5-XL, baseline: XLM-R, tasks: [xnli]}")
+    warned, summary = _warned_and_hinted(tmp_path, text)
+    assert warned == [] and "did you mean" not in summary and "mT5-XL" in summary
+
+
+@pytest.mark.parametrize(("written", "cell"), TYPOS + OTHER_MODELS)
+def test_a_hint_goes_with_a_warning(written, cell):
+    """The source tier's hint, given what `validate` knows, is there exactly when `validate` warns."""
+    import yaml
+
+    from claimcheck.verifier.source_tier import PaperSources
+    from claimcheck.verifier.table import CellKey
+    from claimcheck.workflow import known_paper_names
+
+    text = FILE.replace("X-STILTs", cell).replace("PARAMS", f"{{system: '{written}', baseline: XLM-R, tasks: [xnli]}}")
+    pf = PaperFile.model_validate(yaml.safe_load(text))
+    warned = [f for f in check_claim_names([("p.yaml", pf)]) if f.level == "warning"]
+    hints = PaperSources(pf.paper, known_paper_names(pf.paper)).typo_hints([CellKey(written, "xnli", "accuracy", "dev")])
+    assert bool(hints) == bool(warned) == ((written, cell) in TYPOS)
+
+
+def test_the_verifier_does_not_import_replication():
+    """Layering: the verifier gets the presets' and catalogue's names from its caller."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import claimcheck
+
+    code = ("import sys, pkgutil, importlib, claimcheck.verifier as v\n"
+            "for m in pkgutil.iter_modules(v.__path__): importlib.import_module('claimcheck.verifier.' + m.name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('claimcheck.replication')))")
+    here = str(Path(claimcheck.__file__).parents[1])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": here}).stdout.strip()
+    assert out == "[]"

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from claimcheck.atomic import save_text_atomic
-from claimcheck.claims.models import PaperFile
-from claimcheck.claims.names import NameFinding, check_names
+from claimcheck.claims.models import Paper, PaperFile
+from claimcheck.claims.names import KnownNames, NameFinding, check_names, known_names
 from claimcheck.claims.registry import Registry, load_registry
 from claimcheck.results.collect import collect_records
 from claimcheck.verifier.engine import verify
@@ -28,19 +28,35 @@ def verify_from_disk(
     """Verify the selected claims (all when empty) against every run record available."""
     registry = load_registry(registry_dirs)
     collected = collect_records(result_paths, store_path, include_bundled_results)
-    report = verify(registry, collected.records, claim_ids, results_sources=collected.sources)
+    report = verify(registry, collected.records, claim_ids, results_sources=collected.sources, known_names=known_paper_names)
     return registry, report
+
+
+def _replication_names(paper_id: str) -> tuple[set[str], Sequence[str]]:
+    """The systems the replication presets written for ``paper_id`` run, and the catalogue's tasks."""
+    from claimcheck.replication.presets import preset_systems  # protocols as data: no torch
+    from claimcheck.replication.tasks.catalog import TASKS  # task declarations as data: no datasets
+
+    return preset_systems(paper_id), list(TASKS)
+
+
+def known_paper_names(paper: Paper) -> KnownNames:
+    """The names a claim on ``paper`` may use (``claims.names.known_names``): the ones ``validate``
+    checks against, and the ones ``verify``'s typo hints leave alone. The verifier does not import
+    ``claimcheck.replication``: this layer hands them over."""
+    systems, tasks = _replication_names(paper.id)
+    return known_names(paper, systems, tasks)
 
 
 def check_claim_names(files: Sequence[tuple[Path, PaperFile]]) -> list[NameFinding]:
     """The names each file's derivations and replication arms use that its paper does not know
     (``claims.names``), checked against the paper's cells, the replication presets written for it and
     the task catalogue."""
-    from claimcheck.replication.presets import preset_systems  # protocols as data: no torch
-    from claimcheck.replication.tasks.catalog import TASKS  # task declarations as data: no datasets
-
-    return [finding for path, pf in files
-            for finding in check_names(pf, path, preset_systems=preset_systems(pf.paper.id), catalogue_tasks=TASKS)]
+    findings = []
+    for path, pf in files:
+        systems, tasks = _replication_names(pf.paper.id)
+        findings += check_names(pf, path, preset_systems=systems, catalogue_tasks=tasks)
+    return findings
 
 
 def save_report_files(report: VerificationReport, out_dir: Path, title: str = "claimcheck verification report") -> list[Path]:

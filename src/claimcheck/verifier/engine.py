@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from claimcheck.claims.models import Claim, Paper
+from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
 from claimcheck.results.records import RunRecord
 from claimcheck.verifier.replication_tier import check_replication, check_replication_groups, needed_systems
@@ -76,15 +77,17 @@ class _Shared:
     """What ``verify`` reads once and shares across claims: each paper's source views (PaperSources)
     and each arm's runs (a RunGroup per (paper, system)), built on first use."""
 
-    def __init__(self, index: dict[tuple[str, str], list[RunRecord]]):
+    def __init__(self, index: dict[tuple[str, str], list[RunRecord]], known_names: Callable[[Paper], KnownNames] | None = None):
         self._index = index
+        self._known_names = known_names
         self._sources: dict[str, PaperSources] = {}
         self._groups: dict[tuple[str, str], RunGroup] = {}
 
     def sources(self, paper: Paper) -> PaperSources:
         found = self._sources.get(paper.id)
         if found is None:
-            found = self._sources[paper.id] = PaperSources(paper)
+            known = self._known_names(paper) if self._known_names is not None else None
+            found = self._sources[paper.id] = PaperSources(paper, known)
         return found
 
     def groups(self, paper_id: str, systems: list[str]) -> list[RunGroup]:
@@ -160,8 +163,13 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence[str] = (), results_sources: Sequence[str] = ()) -> VerificationReport:
+def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence[str] = (), results_sources: Sequence[str] = (),
+           known_names: Callable[[Paper], KnownNames] | None = None) -> VerificationReport:
     """Every selected claim (all when ``claim_ids`` is empty) through both tiers.
+
+    ``known_names``: the names ``claimcheck validate`` counts as known for a paper (its cells, its
+    presets' arms, the task catalogue: ``workflow.known_paper_names``). A not-derivable summary names
+    a likely typo only for a name outside them; without it, only the paper's cells are known.
 
     What does not depend on the claim is built once and shared: the run index, one table per
     (paper, seed), each paper's source views and each arm's runs. The garbage collector is paused
@@ -172,7 +180,7 @@ def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence
         claims = registry.select(claim_ids)
         index = _index(records)
         tables = SeedTables([r for r in records if r.status == "ok"])
-        shared = _Shared(index)
+        shared = _Shared(index, known_names)
         verdicts = [verify_claim(c, registry, records, index, tables, shared) for c in claims]
         return VerificationReport(
             claims=verdicts,

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
-from claimcheck.claims.names import typo_of
+from claimcheck.claims.names import KnownNames, known_names, typo_of
 from claimcheck.results.records import Observation
 from claimcheck.verifier.derive import Context, Derived, overlap_matching, rank_pairs, run_derivation
 from claimcheck.verifier.implied import implied_missing_mean
@@ -101,8 +101,12 @@ class PaperSources:
     the cells a derivation used, so it is cleared before each use.
     """
 
-    def __init__(self, paper: Paper):
+    def __init__(self, paper: Paper, known: KnownNames | None = None):
         self.paper = paper
+        # the names ``claimcheck validate`` counts as known for the paper (``claims.names``): its cells,
+        # and, when the caller gives them, its presets' arms and the task catalogue (those live in
+        # ``claimcheck.replication``, which the verifier does not import)
+        self.known = known if known is not None else known_names(paper)
         self.ctx = Context(facts={f.key: f.value for f in paper.facts}, fact_quotes={f.key: f.quote for f in paper.facts})
         self._cell_views: list[tuple[str, Table]] | None = None
         self._all_cells: Table | None = None
@@ -122,14 +126,16 @@ class PaperSources:
         self.tasks = frozenset(c.task for c in paper.cells)
 
     def typo_hints(self, missing: Iterable[CellKey]) -> list[str]:
-        """For a missing cell whose system (or task) no cell of the paper names at all but one of
-        them nearly does: "no cell names system 'X-STILT'; did you mean 'X-STILTs'?" (a typo in the
-        claim file, which ``claimcheck validate`` reports too)."""
+        """For a missing cell whose system (or task) no cell of the paper names but one of them nearly
+        does (``typo_of``): "no cell names system 'X-STILT'; did you mean 'X-STILTs'?" (a typo in the
+        claim file). A name in ``known`` (what ``claimcheck validate`` knows: a preset's arm, a
+        catalogue task, when the caller gave them) gets no hint, so a hint goes with a ``validate``
+        warning about the same name."""
         hints, missing = [], list(missing)
-        for kind, names, known in (("system", {k.system for k in missing}, self.systems),
+        for kind, names, cells in (("system", {k.system for k in missing}, self.systems),
                                    ("task", {k.task for k in missing}, self.tasks)):
-            for name in sorted(names - known):
-                near = typo_of(name, known)
+            for name in sorted(names - cells - self.known.of(kind)):
+                near = typo_of(name, cells)
                 if near:
                     hints.append(f"no cell names {kind} {name!r}; did you mean {near[0]!r}?")
         return hints
