@@ -129,6 +129,24 @@ def test_needs_from_bundled_claims_include_the_baseline():
     assert direction and set(direction[0].tasks) == {"bucc2018", "tatoeba"}
 
 
+def test_needs_take_the_derivations_default_baseline_not_the_presets(monkeypatch):
+    """A claim that names no baseline is compared with the derivations' default baseline
+    (derivation_params.DEFAULT_BASELINE); the presets' BASELINE is the name of an arm, another concept
+    that happens to have the same value today."""
+    from types import SimpleNamespace
+
+    from claimcheck.replication import plan
+
+    monkeypatch.setattr(plan, "BASELINE", "the presets' baseline arm", raising=False)
+    monkeypatch.setattr(plan, "DEFAULT_BASELINE", "the derivations' default", raising=False)
+    claim = SimpleNamespace(id="p/c", replication_arms=["MNLI"],
+                            derivation=SimpleNamespace(params={"system": "MNLI", "tasks": ["xnli"]}))
+    named = SimpleNamespace(id="p/d", replication_arms=["MNLI"],
+                            derivation=SimpleNamespace(params={"system": "MNLI", "baseline": "mBERT", "tasks": ["xnli"]}))
+    assert [n.system for n in needs_from_claims([claim])] == ["MNLI", "the derivations' default"]
+    assert [n.system for n in needs_from_claims([named])] == ["MNLI", "mBERT"]
+
+
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_presets_are_well_formed(name):
     preset = PRESETS[name]

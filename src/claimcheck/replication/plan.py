@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.errors import InputError
 from claimcheck.replication.heads import head_available
-from claimcheck.replication.presets import BASELINE, Preset
+from claimcheck.replication.presets import Preset
 from claimcheck.replication.spec import DataUse, EncoderSpec, IntermediateSpec, RunSpec, TargetSpec, TrainHParams
 from claimcheck.replication.tasks import TASKS
 from claimcheck.replication.tasks.declaration import TaskDecl
@@ -82,7 +83,8 @@ class Plan:
 
 def needs_from_claims(claims: Iterable) -> list[Need]:
     """Each claim's ``replication_arms`` on its derivation's ``tasks`` (all targets when absent), plus the
-    baseline every comparison is made against."""
+    baseline its comparison is made against: the derivation's ``baseline``, or the derivations' default
+    (``derivation_params.DEFAULT_BASELINE``, what the verifier compares with), not a preset's arm name."""
     needs: list[Need] = []
     for claim in claims:
         arms = list(getattr(claim, "replication_arms", []) or [])
@@ -92,7 +94,7 @@ def needs_from_claims(claims: Iterable) -> list[Need]:
         tasks = params.get("tasks") or []
         if not tasks and isinstance(params.get("expect"), dict):  # direction_per_task: {task: up|down|no_gain}
             tasks = list(params["expect"])
-        baseline = params.get("baseline", BASELINE)
+        baseline = params.get("baseline", DEFAULT_BASELINE)
         for system in dict.fromkeys(arms + [baseline]):
             needs.append(Need(system, tuple(tasks), claim.id))
     return needs
