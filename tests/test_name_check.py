@@ -7,6 +7,8 @@ legitimate, not derivable, claim). ``claimcheck validate`` prints both and fails
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -354,7 +356,7 @@ def test_a_hint_goes_with_a_warning(written, cell):
     text = FILE.replace("X-STILTs", cell).replace("PARAMS", f"{{system: '{written}', baseline: XLM-R, tasks: [xnli]}}")
     pf = PaperFile.model_validate(yaml.safe_load(text))
     warned = [f for f in check_claim_names([("p.yaml", pf)]) if f.level == "warning"]
-    hints = PaperSources(pf.paper, known_paper_names(pf.paper)).typo_hints([CellKey(written, "xnli", "accuracy", "dev")])
+    hints = PaperSources(pf.paper, known_paper_names).typo_hints([CellKey(written, "xnli", "accuracy", "dev")])
     assert bool(hints) == bool(warned) == ((written, cell) in TYPOS)
 
 
@@ -373,3 +375,16 @@ def test_the_verifier_does_not_import_replication():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": here}).stdout.strip()
     assert out == "[]"
+
+
+def test_verify_loads_the_presets_and_catalogue_only_when_a_name_looks_like_a_typo():
+    """The hint's extra known names come from claimcheck.replication: `verify all` on a registry without
+    a likely typo must not pay for importing them."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom claimcheck.workflow import verify_from_disk\nverify_from_disk()\n"
+            "print(','.join(m for m in ('claimcheck.replication.presets', 'claimcheck.replication.tasks.catalog') if m in sys.modules))")
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": here, "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == ""

@@ -86,8 +86,7 @@ class _Shared:
     def sources(self, paper: Paper) -> PaperSources:
         found = self._sources.get(paper.id)
         if found is None:
-            known = self._known_names(paper) if self._known_names is not None else None
-            found = self._sources[paper.id] = PaperSources(paper, known)
+            found = self._sources[paper.id] = PaperSources(paper, self._known_names)
         return found
 
     def groups(self, paper_id: str, systems: list[str]) -> list[RunGroup]:

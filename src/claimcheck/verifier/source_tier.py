@@ -9,7 +9,7 @@ and a disagreement between views is said in the summary.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
 from claimcheck.claims.names import KnownNames, known_names, typo_of
@@ -101,12 +101,14 @@ class PaperSources:
     the cells a derivation used, so it is cleared before each use.
     """
 
-    def __init__(self, paper: Paper, known: KnownNames | None = None):
+    def __init__(self, paper: Paper, known: Callable[[Paper], KnownNames] | None = None):
         self.paper = paper
-        # the names ``claimcheck validate`` counts as known for the paper (``claims.names``): its cells,
-        # and, when the caller gives them, its presets' arms and the task catalogue (those live in
-        # ``claimcheck.replication``, which the verifier does not import)
-        self.known = known if known is not None else known_names(paper)
+        # how to learn the names ``claimcheck validate`` counts as known for the paper (``claims.names``):
+        # its cells, and, when the caller gives them, its presets' arms and the task catalogue (those
+        # live in ``claimcheck.replication``, which the verifier does not import). Asked only when a
+        # missing name looks like a typo, so a verification without one never loads them.
+        self._known_of = known or known_names
+        self._known: KnownNames | None = None
         self.ctx = Context(facts={f.key: f.value for f in paper.facts}, fact_quotes={f.key: f.quote for f in paper.facts})
         self._cell_views: list[tuple[str, Table]] | None = None
         self._all_cells: Table | None = None
@@ -134,11 +136,17 @@ class PaperSources:
         hints, missing = [], list(missing)
         for kind, names, cells in (("system", {k.system for k in missing}, self.systems),
                                    ("task", {k.task for k in missing}, self.tasks)):
-            for name in sorted(names - cells - self.known.of(kind)):
+            for name in sorted(names - cells):
                 near = typo_of(name, cells)
-                if near:
+                if near and name not in self.known.of(kind):
                     hints.append(f"no cell names {kind} {name!r}; did you mean {near[0]!r}?")
         return hints
+
+    @property
+    def known(self) -> KnownNames:
+        if self._known is None:
+            self._known = self._known_of(self.paper)
+        return self._known
 
     def views(self, claim: Claim) -> list[tuple[str, Table]]:
         """(label, table) per view of the claim that differs from the views before it (see ``_views``)."""
