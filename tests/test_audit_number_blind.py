@@ -108,3 +108,54 @@ def test_a_cut_row_without_a_shifted_number_is_not_blamed(registry, text, claim)
 def test_only_a_number_of_the_claims_kind_fills_its_number_term(registry, text):
     card = card_for(registry, text)
     assert card.rows[0].claim_id not in ("2005.13013/epochs", "2005.13013/gain") or not card.rows[0].number_mismatch
+
+
+# rows about XTREME, its best model and an average gain that state another measure than 5.4: a number that
+# is not 5.4 with its decimal point moved is another result ("7.6 points" of XLM-R over mBERT, the gap to
+# human performance), not the gain claim's number misread. Each stays an unknown claim (a warning), as
+# it was before measure terms were number-blind; none is a number mismatch against the gain claim.
+OTHER_XTREME_RESULTS = [
+    "XLM-R outperforms mBERT on XTREME, with an average improvement of 7.6 points across tasks.",
+    "The best zero-shot model on XTREME lags behind human performance by an average of 20 points.",
+    "On XTREME, the best model improves the average score by 2.3 points over mBERT.",
+    "XLM-R Large improves the average XTREME score by 0.9 over the best previous model.",
+    "Best results on XTREME come from mT5, improving the average by 6.3 points.",
+    "XTREME-R improves on XTREME with 10 tasks, and the best model's average score drops by 4.1 points.",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_XTREME_RESULTS)
+def test_another_measure_does_not_fill_the_claims_number_term(registry, text):
+    card = card_for(registry, text)
+    row = card.rows[0]
+    assert row.status == "unknown" and not row.number_mismatch, (row.claim_id, row.differing_numbers)
+    assert not [f for f in card.findings if f.severity == "error"], [f.message for f in card.findings]
+
+
+@pytest.mark.parametrize("text", OTHER_XTREME_RESULTS)
+def test_another_measure_is_no_mismatch_against_the_bundled_gain_claim(text):
+    """The same rows against the bundled registry: none is a number mismatch against
+    2005.13013/xtreme-test-gain (+5.4 on XTREME), nor counts 10 tasks against its nine."""
+    from claimcheck.claims.registry import load_registry
+
+    card = audit_report(parse_synthesis(make_report([(text, "✓", "0.9")]), label="r.md"), load_registry(), {}, load_bibliography())
+    row = card.rows[0]
+    assert row.status == "unknown" and not row.number_mismatch and not row.other_claim_counts, (row.claim_id, row.differing_numbers)
+    assert not [f for f in card.findings if f.severity == "error"], [f.message for f in card.findings]
+
+
+@pytest.mark.parametrize(("measure", "row", "filled"), [
+    ("5.4", "an average improvement of 54", True),
+    ("5.4", "an average improvement of +0.54 points", True),
+    ("5.4", "an average improvement of 540", True),
+    ("5.4", "an average improvement of 7.6 points", False),
+    ("5.4", "lags behind humans by 20 points", False),
+    ("5.4", "an improvement of 0.9", False),
+    ("5.4", "gains on 54 tasks", False),  # counts tasks
+    ("5.4", "after 54 epochs", False),  # another unit
+    ("100", "after 10 epochs", False),  # one significant digit: no shifted form
+])  # fmt: skip
+def test_only_a_shifted_decimal_fills_a_measure_term(measure, row, filled):
+    from claimcheck.verifier.claim_match import _measured
+
+    assert _measured(row, [measure], {"point"} if measure == "5.4" else {"epoch"}) is filled

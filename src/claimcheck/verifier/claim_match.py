@@ -19,9 +19,10 @@ and text still reach it while it states other numbers is matched *with a number 
 number-blind score takes the claim's count terms ("nine", "9") as one term that a count of the
 same things fills ("12 tasks" for "nine intermediate tasks"; not "two retrieval tasks"), never a
 measure ("10 points"), and its measure terms ("5.4", or "100" written "100 epochs") as one term
-that a number counting nothing, in a unit that agrees, fills ("0.54" or "+54" for a 5.4-point gain;
-not "9 tasks", nor "3.1 points" for 100 epochs; ``blind_term_share``). The audit does not take
-this path where the ordinary best is a near miss of another claim (``audit._near_miss``).
+that only the measure with its decimal point moved fills, counting nothing, in a unit that agrees
+("0.54" or "+54" for a 5.4-point gain; not "7.6 points", "54 tasks" or "54 epochs";
+``blind_term_share``). The audit does not take this path where the ordinary best is a near miss
+of another claim (``audit._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
 """
 
@@ -298,12 +299,27 @@ def _term_unit(statement: str, written: str) -> str | None:
     return next((_unit_at(statement, a) for _, v, _, a, _ in _number_spans(statement) if abs(v - value) < 1e-9), None)
 
 
-def _measured(row_norm: str, units: set[str | None]) -> bool:
-    """Whether the row states a number that could stand for a claim's measure written in one of
-    ``units`` (None: no unit): a number that counts nothing ("0.54", "+54", "54 points", one the
-    text's end cut off), in a unit that agrees where both have one ("+3.1 points" is no number of
-    epochs)."""
-    for _, _, measure, a, b in _number_spans(row_norm):
+def _significant(written: str) -> str:
+    return re.sub(r"\D", "", written).strip("0")
+
+
+def shifted(row_written: str, claim_written: str) -> bool:
+    """Whether a row number is the claim's with its decimal point moved ("54", "0.54" or "540" for
+    5.4): the same significant digits, at least two of them, and another value."""
+    if row_written.strip().isalpha() or claim_written.strip().isalpha():
+        return False
+    digits = _significant(row_written)
+    return len(digits) >= 2 and digits == _significant(claim_written) and not same_number(row_written, claim_written)
+
+
+def _measured(row_norm: str, written: Sequence[str], units: set[str | None]) -> bool:
+    """Whether the row states one of a claim's measures ``written`` in one of ``units`` (None: no
+    unit) with its decimal point moved (``shifted``: "0.54", "+54", "54 points" or a cut "54" for
+    5.4; not "7.6 points" nor "20 points", which are other numbers, not the claim's misread), as a
+    number that counts nothing ("54 tasks" counts) in a unit that agrees where both have one."""
+    for w, _, measure, a, b in _number_spans(row_norm):
+        if not any(shifted(w, x) for x in written):
+            continue
         phrase = None if measure else counted_phrase(row_norm, a, b)
         unit = _unit_at(row_norm, a)
         if (phrase is None or phrase[0] == CUT) and (unit is None or None in units or unit in units):
@@ -323,9 +339,13 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     counted thing, any count fills the term.
 
     Its other number terms, measures ("5.4" of a "5.4-point" gain, "100" of "100 epochs"), are one
-    term too, found when the row states a number that counts nothing in a unit that agrees
-    (``_measured``: "0.54", "+54" or "54 points" for the 5.4-point gain; not "the 9 tasks", nor
-    "+3.1 points" for 100 epochs)."""
+    term too, found when the row states one of them or one of them with its decimal point moved,
+    counting nothing, in a unit that agrees (``_measured``: "0.54", "+54" or "54 points" for the
+    5.4-point gain; not "54 tasks", nor "54 epochs"). Any other number is not the claim's measure
+    misread but another measure, likely of another claim ("7.6 points" of XLM-R over mBERT, "20
+    points" behind humans): it does not fill the term, so a row about XTREME's best average does not
+    reach the 5.4-point gain claim on its words alone. A measure with fewer than two significant
+    digits ("100") has no shifted form: only the number itself fills it."""
     spans = [(int(v), measure, a, b) for w, v, measure, a, b in _number_spans(statement) if "." not in w]
     theirs = {v: counted_phrase(statement, a, b) for v, measure, a, b in spans if not measure}
     written = {t: n for t in terms if _NUMBER_TERM.fullmatch(n := " ".join(_term_words(t)))}
@@ -341,7 +361,7 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
         found += any(not phrases or any(same_things(phrase, p) for p in phrases) for _, _, phrase in counts_of(row_norm))
     if measures:
         units = {_term_unit(statement, written[t]) for t in measures}
-        found += _term_hits(row_norm, measures, truncated) > 0 or _measured(row_norm, units)
+        found += _term_hits(row_norm, measures, truncated) > 0 or _measured(row_norm, [written[t] for t in measures], units)
     return found / (len(worded) + bool(counts) + bool(measures))
 
 

@@ -55,6 +55,7 @@ from claimcheck.verifier.claim_match import (
     numbers_in,
     same_number,
     same_things,
+    shifted,
     states_number,
 )
 from claimcheck.verifier.model_aliases import model_key
@@ -108,9 +109,9 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     for its count: "the two retrieval targets" excuses a "2", not "2 points"). A truncated row is not
     blamed for a number it lacks (it may sit in the part cut off): only a number of the same kind as
     a missing one (a count for a count, a measure for a measure) stands in its place, and so does one
-    that is a missing number with its decimal point moved (``_shifted``: "54 over the baseline" for
-    5.4), and a number it ends with stands in any missing number's place unless the cut may have
-    shortened that one to it ("5" may be a cut "5.4"; "54" may not).
+    that is a missing number with its decimal point moved (``claim_match.shifted``: "54 over the
+    baseline" for 5.4), and a number it ends with stands in any missing number's place unless the cut
+    may have shortened that one to it ("5" may be a cut "5.4"; "54" may not).
 
     Besides, a row count of the same things as a count of the statement (``count_conflicts``: "7
     tasks" against "all nine intermediate tasks") must be that count, required or not."""
@@ -131,7 +132,7 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
         return w in agreeing or any(same_number(w, c) for c in solid) or any(m == measure and same_number(w, x) for x, m in statement)
 
     def of_a_missing_kind(w: str, measure: bool) -> bool:
-        if any(_shifted(w, c) for c in missing):  # "54" or "0.54" for 5.4 stands in its place, whatever its kind
+        if any(shifted(w, c) for c in missing):  # "54" or "0.54" for 5.4 stands in its place, whatever its kind
             return True
         if w == last:  # its unit may be cut off, and so may the rest of its digits: "5" may be a cut "5.4"
             return not any(c.startswith(w) for c in missing)
@@ -139,19 +140,6 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
 
     return list(dict.fromkeys(w for w, measure in row
                               if w in counted or (not excused(w, measure) and (not truncated or of_a_missing_kind(w, measure)))))
-
-
-def _significant(written: str) -> str:
-    return re.sub(r"\D", "", written).strip("0")
-
-
-def _shifted(row_written: str, claim_written: str) -> bool:
-    """Whether a row number is the claim's with its decimal point moved ("54", "0.54" or "540" for
-    5.4): the same significant digits, at least two of them, and another value."""
-    if row_written.strip().isalpha() or claim_written.strip().isalpha():
-        return False
-    digits = _significant(row_written)
-    return len(digits) >= 2 and digits == _significant(claim_written) and not same_number(row_written, claim_written)
 
 
 def _cut_number(text: str) -> str | None:
