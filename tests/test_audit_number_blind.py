@@ -159,3 +159,98 @@ def test_only_a_shifted_decimal_fills_a_measure_term(measure, row, filled):
     from claimcheck.verifier.claim_match import _measured
 
     assert _measured(row, [measure], {"point"} if measure == "5.4" else {"epoch"}) is filled
+
+
+# a score beside a metric's name ("SQuAD (82 F1)") is no gain with its decimal point moved
+BEST_TASKS_YAML = PAPER_HEAD + """claims:
+  - id: 2005.13013/best-tasks
+    statement: >-
+      SQuAD, MNLI and HellaSwag are the three single English intermediate tasks that improve most on
+      XLM-R Large, by 8.2, 7.5 and 7.0 points.
+    kind: comparison
+    version: v2
+    location: {section: Abstract}
+    reported: ["8.2", "7.5", "7.0"]
+    derivation: {name: unavailable_source}
+    key_terms: [SQuAD, MNLI, HellaSwag, intermediate]
+"""
+
+
+@pytest.fixture
+def best_tasks(tmp_path):
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path / "best" / "2005.13013.yaml"
+    path.parent.mkdir()
+    path.write_text(BEST_TASKS_YAML, encoding="utf-8")
+    return build_registry([(path, load_paper_file(path))])
+
+
+CUT_SCORE_ROW = "Intermediate-task training on SQuAD (82 F1), MNLI, and HellaSwag yields the largest target-task improvements of all the int"
+
+
+@pytest.mark.parametrize("text", [
+    CUT_SCORE_ROW,
+    CUT_SCORE_ROW.replace("(82 F1)", "(F1 82)"),
+    CUT_SCORE_ROW.replace("(82 F1)", "(EM: 82)"),
+    CUT_SCORE_ROW.replace("(82 F1)", "(an accuracy of 82)")[:120],
+])  # fmt: skip
+def test_a_score_beside_a_metric_is_no_shifted_decimal(best_tasks, text):
+    card = card_for(best_tasks, text)
+    row = card.rows[0]
+    assert row.row.truncated and row.claim_id == "2005.13013/best-tasks"
+    assert not row.number_mismatch, row.differing_numbers
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    # no metric beside them: 82 and 75 are 8.2 and 7.5 with their decimal points moved
+    ("Intermediate-task training on SQuAD, MNLI, and HellaSwag yields large target-task improvements of 82, 75, and 70 poi", "82, 75"),
+    ("Intermediate-task training on SQuAD, MNLI, and HellaSwag yields large target-task improvements of 82 over the baseline, fo", "82"),
+])  # fmt: skip
+def test_a_shifted_decimal_without_a_metric_is_still_flagged(best_tasks, text, shown):
+    card = card_for(best_tasks, text)
+    (f,) = [f for f in card.findings if f.code == "number_mismatch"]
+    assert f.message == f"row 1 states {shown} where 2005.13013/best-tasks reports 8.2, 7.5, 7.0"
+
+
+def test_the_cut_score_row_is_no_mismatch_against_the_bundled_claim():
+    """The bundled 2005.13013/best-single-tasks (8.2, 7.5 and 7.0 points): "SQuAD (82 F1)" is SQuAD's
+    score, not a shifted 8.2."""
+    from claimcheck.claims.registry import load_registry
+
+    card = audit_report(parse_synthesis(make_report([(CUT_SCORE_ROW, "✓", "0.9")]), label="r.md"), load_registry(), {}, load_bibliography())
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/best-single-tasks" and not row.number_mismatch, row.differing_numbers
+    assert not [f for f in card.findings if f.code == "number_mismatch"]
+
+
+@pytest.mark.parametrize(("text", "number", "beside"), [
+    ("squad (82 f1), mnli", "82", True),
+    ("squad (f1 82), mnli", "82", True),
+    ("squad (em: 82)", "82", True),
+    ("82% accuracy", "82", True),
+    ("an accuracy of 82", "82", True),
+    ("82 acc. on xnli", "82", True),
+    ("a bleu of 30.1", "30.1", True),
+    ("an average score of 54", "54", True),
+    ("an average improvement of 54 points", "54", False),
+    ("an average improvement of +54 poi", "+54", False),
+    ("improves the xtreme score by 0.54", "0.54", False),
+    ("an f1 gain of 54", "54", False),
+    ("54 across tasks", "54", False),
+])  # fmt: skip
+def test_beside_metric(text, number, beside):
+    from claimcheck.verifier.claim_match import beside_metric
+
+    assert beside_metric(text, text.index(number)) is beside
+
+
+@pytest.mark.parametrize(("row", "filled"), [
+    ("the best model reaches 54 f1 on xtreme", False),
+    ("the best model reaches an average xtreme f1 of 54", False),
+    ("the best model improves the average by 54 points", True),
+])  # fmt: skip
+def test_a_score_does_not_fill_a_measure_term(row, filled):
+    from claimcheck.verifier.claim_match import _measured
+
+    assert _measured(row, ["5.4"], {"point"}) is filled

@@ -223,3 +223,14 @@ def test_seed_rows_about_other_xtreme_results_stay_unknown(tmp_path, cards):
     assert [r.status for r in added] == ["unknown"] * len(OTHER_XTREME_ROWS), [(r.claim_id, r.differing_numbers) for r in added]
     assert [r.claim_id for r in card.rows[: -len(OTHER_XTREME_ROWS)]] == [r.claim_id for r in cards["000"].rows]
     assert not [f.message for f in card.findings if f.severity == "error"]  # --strict passes, as on seed 000 itself
+
+
+def test_a_seed_row_with_a_score_beside_a_metric_is_no_number_mismatch(tmp_path):
+    """"SQuAD (82 F1)" in a cut row is SQuAD's score, not 8.2 of 2005.13013/best-single-tasks with its
+    decimal point moved."""
+    row = "Intermediate-task training on SQuAD (82 F1), MNLI, and HellaSwag yields the largest target-task improvements of all the int"
+    card = seed_with_rows(tmp_path, [row])
+    added = card.rows[-1]
+    assert added.row.text == row and added.claim_id == "2005.13013/best-single-tasks"
+    assert not added.number_mismatch, added.differing_numbers
+    assert not [f.message for f in found(card, "number_mismatch") if f.message.startswith(f"row {len(card.rows)} ")]

@@ -312,13 +312,29 @@ def shifted(row_written: str, claim_written: str) -> bool:
     return len(digits) >= 2 and digits == _significant(claim_written) and not same_number(row_written, claim_written)
 
 
+# what a score is written with: a number beside one ("82 F1", "(EM: 71)", "an accuracy of 82", "82%")
+# is the score itself, not a gain with its decimal point moved ("82 F1" is no shifted 8.2)
+_METRICS = r"f1|em|exact[\s-]match|acc(?:uracy)?|(?:sp)?bleu|rouge(?:-\w+)?|chrf\+*|mrr|auc|precision|recall|perplexity|ppl"
+_METRIC_AFTER = re.compile(r"[+−-]?\d+(?:\.\d+)?\s*(?:%|percent\b|(?:" + _METRICS + r")\b)", re.I)
+_METRIC_BEFORE = re.compile(r"\b(?:" + _METRICS + r"|score)(?:\s*[:=]|\s+(?:of|is|was|at))?\s*[(\[]?\s*$", re.I)
+
+
+def beside_metric(text: str, start: int) -> bool:
+    """Whether the number that starts at ``text[start]`` is directly followed or preceded by a
+    metric's name ("82 F1", "82%", "82 accuracy"; "F1 82", "EM: 71", "an accuracy of 82", "a score
+    of 54"): it is a score, never read as another number with its decimal point moved. "54 points",
+    "a gain of 54" and "the score by 0.54" are not beside one."""
+    return bool(_METRIC_AFTER.match(text, start) or _METRIC_BEFORE.search(text, max(0, start - 40), start))
+
+
 def _measured(row_norm: str, written: Sequence[str], units: set[str | None]) -> bool:
     """Whether the row states one of a claim's measures ``written`` in one of ``units`` (None: no
     unit) with its decimal point moved (``shifted``: "0.54", "+54", "54 points" or a cut "54" for
     5.4; not "7.6 points" nor "20 points", which are other numbers, not the claim's misread), as a
-    number that counts nothing ("54 tasks" counts) in a unit that agrees where both have one."""
+    number that counts nothing ("54 tasks" counts) in a unit that agrees where both have one, and
+    no score (``beside_metric``: "82 F1" is no shifted 8.2)."""
     for w, _, measure, a, b in _number_spans(row_norm):
-        if not any(shifted(w, x) for x in written):
+        if not any(shifted(w, x) for x in written) or beside_metric(row_norm, a):
             continue
         phrase = None if measure else counted_phrase(row_norm, a, b)
         unit = _unit_at(row_norm, a)

@@ -55,6 +55,7 @@ from claimcheck.verifier.claim_match import (
     numbers_in,
     same_number,
     same_things,
+    beside_metric,
     shifted,
     states_number,
 )
@@ -95,9 +96,10 @@ def _is_measure(claim: Claim, number: str) -> bool:
     return written if written is not None else ("." in number or number.endswith("%"))
 
 
-def _row_numbers(text: str) -> list[tuple[str, bool]]:
-    """(as written, measure-like) for each number of a text cleared of ``_NAMING``."""
-    return [(w, m) for w, _, m in numbers_in(text) if w.lower() not in _PRONOUN_WORDS]
+def _row_numbers(text: str) -> list[tuple[str, bool, bool]]:
+    """(as written, measure-like, a score) for each number of a text cleared of ``_NAMING``; a score
+    is a number beside a metric's name ("82 F1", "an accuracy of 82": ``beside_metric``)."""
+    return [(w, m, beside_metric(text, a)) for w, _, m, a, _ in _number_spans(text) if w.lower() not in _PRONOUN_WORDS]
 
 
 def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> list[str]:
@@ -110,8 +112,9 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     blamed for a number it lacks (it may sit in the part cut off): only a number of the same kind as
     a missing one (a count for a count, a measure for a measure) stands in its place, and so does one
     that is a missing number with its decimal point moved (``claim_match.shifted``: "54 over the
-    baseline" for 5.4), and a number it ends with stands in any missing number's place unless the cut
-    may have shortened that one to it ("5" may be a cut "5.4"; "54" may not).
+    baseline" for 5.4; not a score, ``beside_metric``: "SQuAD (82 F1)" for 8.2), and a number it
+    ends with stands in any missing number's place unless the cut may have shortened that one to it
+    ("5" may be a cut "5.4"; "54" may not).
 
     Besides, a row count of the same things as a count of the statement (``count_conflicts``: "7
     tasks" against "all nine intermediate tasks") must be that count, required or not."""
@@ -119,7 +122,7 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     text = _NAMING.sub(" ", row_text[:MAX_CHARS])
     counted = count_conflicts(text, claim)
     row, ranges = _row_numbers(text), number_ranges(text)
-    missing = [c for c in required if not any(states_number(w, c) for w, _ in row) and not in_range(c, ranges)]
+    missing = [c for c in required if not any(states_number(w, c) for w, _, _ in row) and not in_range(c, ranges)]
     if not missing:
         return list(counted)
     solid = [*required, *(f for forms in _check_forms(claim) for f in forms)]
@@ -131,15 +134,15 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     def excused(w: str, measure: bool) -> bool:
         return w in agreeing or any(same_number(w, c) for c in solid) or any(m == measure and same_number(w, x) for x, m in statement)
 
-    def of_a_missing_kind(w: str, measure: bool) -> bool:
-        if any(shifted(w, c) for c in missing):  # "54" or "0.54" for 5.4 stands in its place, whatever its kind
+    def of_a_missing_kind(w: str, measure: bool, scored: bool) -> bool:
+        if not scored and any(shifted(w, c) for c in missing):  # "54" or "0.54" for 5.4 stands in its place, whatever its kind
             return True
         if w == last:  # its unit may be cut off, and so may the rest of its digits: "5" may be a cut "5.4"
             return not any(c.startswith(w) for c in missing)
         return measure in kinds
 
-    return list(dict.fromkeys(w for w, measure in row
-                              if w in counted or (not excused(w, measure) and (not truncated or of_a_missing_kind(w, measure)))))
+    return list(dict.fromkeys(w for w, measure, scored in row
+                              if w in counted or (not excused(w, measure) and (not truncated or of_a_missing_kind(w, measure, scored)))))
 
 
 def _cut_number(text: str) -> str | None:
