@@ -80,6 +80,18 @@ ROW_SOTA = "The pretrained XLM-R Large model achieves state-of-the-art performan
 ROW_NINE = "We study the effect of intermediate-task training (STILTs; Phang et al., 2018) with nine different English intermediate"
 ROW_UNKNOWN = "Gradient checkpointing halves the memory footprint of the largest speech encoders on long audio."
 
+# rows about other XTREME results (XLM-R over mBERT, the gap to humans, mT5, XTREME-R): each shares
+# key terms with the +5.4 gain claim, but its number is not 5.4 with its decimal point moved, so it is
+# an unknown claim (a warning), not a number mismatch against 2005.13013/xtreme-test-gain
+OTHER_XTREME_ROWS = [
+    "XLM-R outperforms mBERT on XTREME, with an average improvement of 7.6 points across tasks.",
+    "The best zero-shot model on XTREME lags behind human performance by an average of 20 points.",
+    "On XTREME, the best model improves the average score by 2.3 points over mBERT.",
+    "XLM-R Large improves the average XTREME score by 0.9 over the best previous model.",
+    "Best results on XTREME come from mT5, improving the average by 6.3 points.",
+    "XTREME-R improves on XTREME with 10 tasks, and the best model's average score drops by 4.1 points.",
+]
+
 VERDICTS = {
     "2005.13013/multitask-gain": VerdictView(overall="unverified", source="not_derivable", replication="not_run", summary="not derivable: dev table missing"),
     "2005.13013/xtreme-gain": VerdictView(overall="unverified", source="not_derivable", replication="not_run", summary="not derivable: BUCC and Tatoeba cells missing"),
@@ -89,11 +101,21 @@ VERDICTS = {
 }
 
 
-def toy_registry(tmp_path: Path):
-    path = tmp_path / "registry" / "2005.13013.yaml"
+def toy_registry(tmp_path: Path, text: str = REGISTRY_YAML, folder: str = "registry"):
+    """A registry of one claim file for 2005.13013 written from ``text`` (by default the toy one)."""
+    path = tmp_path / folder / "2005.13013.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(REGISTRY_YAML, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return build_registry([(path, load_paper_file(path))])
+
+
+def audit_row(registry, text: str):
+    """The scorecard of a one-row report (ticked, confidence 0.9) against ``registry``, no verdicts."""
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import parse_synthesis
+    from claimcheck.verifier.audit import audit_report
+
+    return audit_report(parse_synthesis(make_report([(text, "✓", "0.9")]), label="r.md"), registry, {}, load_bibliography())
 
 
 def make_report(

@@ -336,12 +336,7 @@ CONTRA_VERDICTS = {
 
 @pytest.fixture
 def contra_registry(tmp_path):
-    from claimcheck.claims.registry import build_registry, load_paper_file
-
-    path = tmp_path / "contra" / "2005.13013.yaml"
-    path.parent.mkdir()
-    path.write_text(CONTRA_YAML, encoding="utf-8")
-    return build_registry([(path, load_paper_file(path))])
+    return toy_registry(tmp_path, CONTRA_YAML, "contra")
 
 
 @pytest.mark.parametrize(("text", "claim", "code", "shown", "severity"), [
@@ -600,12 +595,7 @@ claims:
 
 @pytest.fixture
 def numbers_registry(tmp_path):
-    from claimcheck.claims.registry import build_registry, load_paper_file
-
-    path = tmp_path / "numbers" / "2005.13013.yaml"
-    path.parent.mkdir()
-    path.write_text(NUMBERS_YAML, encoding="utf-8")
-    return build_registry([(path, load_paper_file(path))])
+    return toy_registry(tmp_path, NUMBERS_YAML, "numbers")
 
 
 @pytest.mark.parametrize(("text", "claim"), [

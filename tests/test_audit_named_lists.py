@@ -6,13 +6,10 @@ from __future__ import annotations
 import pytest
 
 try:
-    from audit_fixtures import PAPER_HEAD, make_report
+    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
 except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, make_report
+    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
 
-from claimcheck.sources.bibliography import load_bibliography
-from claimcheck.sources.synthesis import parse_synthesis
-from claimcheck.verifier.audit import audit_report
 
 
 def names_of(text: str) -> list[tuple[str, frozenset[str] | None]]:
@@ -64,16 +61,7 @@ SEED_ROW = "Applying intermediate-task training to BUCC and Tatoeba, the two sen
 
 @pytest.fixture
 def registry(tmp_path):
-    from claimcheck.claims.registry import build_registry, load_paper_file
-
-    path = tmp_path / "lists" / "2005.13013.yaml"
-    path.parent.mkdir()
-    path.write_text(RETRIEVAL_YAML, encoding="utf-8")
-    return build_registry([(path, load_paper_file(path))])
-
-
-def card_for(registry, text):
-    return audit_report(parse_synthesis(make_report([(text, "✓", "0.9")]), label="r.md"), registry, {}, load_bibliography())
+    return toy_registry(tmp_path, RETRIEVAL_YAML, "lists")
 
 
 @pytest.mark.parametrize("text", [
@@ -85,11 +73,11 @@ def card_for(registry, text):
 def test_a_row_counting_the_statements_named_things_otherwise_is_a_number_mismatch(registry, text):
     """The row's count and the statement's stand beside the same names: they count the same things,
     though one says "target tasks" and the other "targets"."""
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     row = card.rows[0]
     assert row.claim_id == "2005.13013/retrieval" and row.number_mismatch, row
     (f,) = [f for f in card.findings if f.code == "number_mismatch"]
-    assert f.severity == "error" and f"where 2005.13013/retrieval reports two" in f.message
+    assert f.severity == "error" and "where 2005.13013/retrieval reports two" in f.message
 
 
 @pytest.mark.parametrize("text", [
@@ -99,7 +87,7 @@ def test_a_row_counting_the_statements_named_things_otherwise_is_a_number_mismat
     "BUCC and Tatoeba, two of the nine XTREME tasks, gain from intermediate sentence retrieval training.",
 ])  # fmt: skip
 def test_a_row_counting_the_named_things_alike_or_other_things_is_no_mismatch(registry, text):
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     row = card.rows[0]
     assert row.claim_id == "2005.13013/retrieval" and not row.number_mismatch, row.differing_numbers
 
@@ -111,7 +99,7 @@ def test_a_row_counting_the_named_things_alike_or_other_things_is_no_mismatch(re
 ])  # fmt: skip
 def test_a_row_whose_count_disagrees_with_its_own_list_is_flagged_matched_or_not(registry, text, said):
     """Whichever of the two is wrong, the row cannot be right: flagged even when it matches no claim."""
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     (row,) = card.rows
     assert row.list_count_mismatch == [said]
     (f,) = [f for f in card.findings if f.code == "list_count_mismatch"]
@@ -127,5 +115,5 @@ def test_a_row_whose_count_disagrees_with_its_own_list_is_flagged_matched_or_not
     "Found: the 7 non-retrieval per-task scores (RemBERT T16 and mT5 README, which disagree slightly).",  # sources, not items
 ])  # fmt: skip
 def test_a_count_that_agrees_with_its_list_or_lists_no_items_is_not_flagged(registry, text):
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     assert card.rows[0].list_count_mismatch == [] and not any(f.code == "list_count_mismatch" for f in card.findings)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 try:
-    from audit_fixtures import PAPER_HEAD, make_report
+    from audit_fixtures import OTHER_XTREME_ROWS, PAPER_HEAD, audit_row, make_report, toy_registry
 except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, make_report
+    from audit_fixtures import OTHER_XTREME_ROWS, PAPER_HEAD, audit_row, make_report, toy_registry
 
 from claimcheck.sources.bibliography import load_bibliography
 from claimcheck.sources.synthesis import parse_synthesis
@@ -58,16 +58,7 @@ claims:
 
 @pytest.fixture
 def registry(tmp_path):
-    from claimcheck.claims.registry import build_registry, load_paper_file
-
-    path = tmp_path / "gain" / "2005.13013.yaml"
-    path.parent.mkdir()
-    path.write_text(GAIN_YAML, encoding="utf-8")
-    return build_registry([(path, load_paper_file(path))])
-
-
-def card_for(registry, text):
-    return audit_report(parse_synthesis(make_report([(text, "✓", "0.9")]), label="r.md"), registry, {}, load_bibliography())
+    return toy_registry(tmp_path, GAIN_YAML, "gain")
 
 
 @pytest.mark.parametrize(("text", "shown"), [
@@ -81,7 +72,7 @@ def card_for(registry, text):
     ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement of 54 points.", "54"),
 ])  # fmt: skip
 def test_a_shifted_decimal_is_a_number_mismatch_against_the_claim(registry, text, shown):
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     row = card.rows[0]
     assert row.claim_id == "2005.13013/gain" and row.number_mismatch, row
     (f,) = [f for f in card.findings if f.code == "number_mismatch"]
@@ -95,7 +86,7 @@ def test_a_shifted_decimal_is_a_number_mismatch_against_the_claim(registry, text
     ("Evaluating our best performing models for each target task on the XTREME benchmark yields an average improvement of 5.4", "gain"),
 ])  # fmt: skip
 def test_a_cut_row_without_a_shifted_number_is_not_blamed(registry, text, claim):
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     row = card.rows[0]
     assert row.claim_id == f"2005.13013/{claim}" and not row.number_mismatch, row.differing_numbers
 
@@ -106,7 +97,7 @@ def test_a_cut_row_without_a_shifted_number_is_not_blamed(registry, text, claim)
     "The best intermediate models are picked per target task across the 9 XTREME tasks.",
 ])  # fmt: skip
 def test_only_a_number_of_the_claims_kind_fills_its_number_term(registry, text):
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     assert card.rows[0].claim_id not in ("2005.13013/epochs", "2005.13013/gain") or not card.rows[0].number_mismatch
 
 
@@ -114,19 +105,12 @@ def test_only_a_number_of_the_claims_kind_fills_its_number_term(registry, text):
 # is not 5.4 with its decimal point moved is another result ("7.6 points" of XLM-R over mBERT, the gap to
 # human performance), not the gain claim's number misread. Each stays an unknown claim (a warning), as
 # it was before measure terms were number-blind; none is a number mismatch against the gain claim.
-OTHER_XTREME_RESULTS = [
-    "XLM-R outperforms mBERT on XTREME, with an average improvement of 7.6 points across tasks.",
-    "The best zero-shot model on XTREME lags behind human performance by an average of 20 points.",
-    "On XTREME, the best model improves the average score by 2.3 points over mBERT.",
-    "XLM-R Large improves the average XTREME score by 0.9 over the best previous model.",
-    "Best results on XTREME come from mT5, improving the average by 6.3 points.",
-    "XTREME-R improves on XTREME with 10 tasks, and the best model's average score drops by 4.1 points.",
-]
+OTHER_XTREME_RESULTS = OTHER_XTREME_ROWS
 
 
 @pytest.mark.parametrize("text", OTHER_XTREME_RESULTS)
 def test_another_measure_does_not_fill_the_claims_number_term(registry, text):
-    card = card_for(registry, text)
+    card = audit_row(registry, text)
     row = card.rows[0]
     assert row.status == "unknown" and not row.number_mismatch, (row.claim_id, row.differing_numbers)
     assert not [f for f in card.findings if f.severity == "error"], [f.message for f in card.findings]
@@ -178,12 +162,7 @@ BEST_TASKS_YAML = PAPER_HEAD + """claims:
 
 @pytest.fixture
 def best_tasks(tmp_path):
-    from claimcheck.claims.registry import build_registry, load_paper_file
-
-    path = tmp_path / "best" / "2005.13013.yaml"
-    path.parent.mkdir()
-    path.write_text(BEST_TASKS_YAML, encoding="utf-8")
-    return build_registry([(path, load_paper_file(path))])
+    return toy_registry(tmp_path, BEST_TASKS_YAML, "best")
 
 
 CUT_SCORE_ROW = "Intermediate-task training on SQuAD (82 F1), MNLI, and HellaSwag yields the largest target-task improvements of all the int"
@@ -196,7 +175,7 @@ CUT_SCORE_ROW = "Intermediate-task training on SQuAD (82 F1), MNLI, and HellaSwa
     CUT_SCORE_ROW.replace("(82 F1)", "(an accuracy of 82)")[:120],
 ])  # fmt: skip
 def test_a_score_beside_a_metric_is_no_shifted_decimal(best_tasks, text):
-    card = card_for(best_tasks, text)
+    card = audit_row(best_tasks, text)
     row = card.rows[0]
     assert row.row.truncated and row.claim_id == "2005.13013/best-tasks"
     assert not row.number_mismatch, row.differing_numbers
@@ -208,7 +187,7 @@ def test_a_score_beside_a_metric_is_no_shifted_decimal(best_tasks, text):
     ("Intermediate-task training on SQuAD, MNLI, and HellaSwag yields large target-task improvements of 82 over the baseline, fo", "82"),
 ])  # fmt: skip
 def test_a_shifted_decimal_without_a_metric_is_still_flagged(best_tasks, text, shown):
-    card = card_for(best_tasks, text)
+    card = audit_row(best_tasks, text)
     (f,) = [f for f in card.findings if f.code == "number_mismatch"]
     assert f.message == f"row 1 states {shown} where 2005.13013/best-tasks reports 8.2, 7.5, 7.0"
 

@@ -190,19 +190,6 @@ def test_a_seed_row_with_a_number_changed_is_a_number_mismatch(tmp_path, old, ne
     assert f.claim_id == claim and f.severity == "error" and f.message.split(" where ")[0].endswith(f"states {shown}"), f.message
 
 
-# rows about other XTREME results (XLM-R over mBERT, the gap to humans, mT5, XTREME-R): each shares
-# key terms with the +5.4 gain claim, but its number is not 5.4 with its decimal point moved, so it is
-# an unknown claim (a warning), not a number mismatch against 2005.13013/xtreme-test-gain
-OTHER_XTREME_ROWS = [
-    "XLM-R outperforms mBERT on XTREME, with an average improvement of 7.6 points across tasks.",
-    "The best zero-shot model on XTREME lags behind human performance by an average of 20 points.",
-    "On XTREME, the best model improves the average score by 2.3 points over mBERT.",
-    "XLM-R Large improves the average XTREME score by 0.9 over the best previous model.",
-    "Best results on XTREME come from mT5, improving the average by 6.3 points.",
-    "XTREME-R improves on XTREME with 10 tasks, and the best model's average score drops by 4.1 points.",
-]
-
-
 def seed_with_rows(tmp_path, rows):
     """Seed 000 with ``rows`` added to its claim table (ticked, confidence 0.9), audited."""
     from claimcheck.workflow_audit import audit_from_disk
@@ -217,6 +204,8 @@ def seed_with_rows(tmp_path, rows):
 
 
 def test_seed_rows_about_other_xtreme_results_stay_unknown(tmp_path, cards):
+    from audit_fixtures import OTHER_XTREME_ROWS
+
     card = seed_with_rows(tmp_path, OTHER_XTREME_ROWS)
     added = card.rows[-len(OTHER_XTREME_ROWS) :]
     assert [r.row.text for r in added] == OTHER_XTREME_ROWS
