@@ -105,8 +105,6 @@ def test_only_a_number_of_the_claims_kind_fills_its_number_term(registry, text):
 # is not 5.4 with its decimal point moved is another result ("7.6 points" of XLM-R over mBERT, the gap to
 # human performance), not the gain claim's number misread. Each stays an unknown claim (a warning), as
 # it was before measure terms were number-blind; none is a number mismatch against the gain claim.
-
-
 @pytest.mark.parametrize("text", OTHER_XTREME_ROWS)
 def test_another_measure_does_not_fill_the_claims_number_term(registry, text):
     card = audit_row(registry, text)
