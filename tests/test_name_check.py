@@ -316,11 +316,16 @@ def _warned_and_hinted(tmp_path, text: str) -> tuple[list[str], str]:
     return warned, verdict["source"]["summary"]
 
 
-def test_verify_gives_no_hint_for_a_catalogue_task(tmp_path):
-    """`validate` knows every catalogue task, so it does not warn about `xnli` when the cells spell it
-    `XNLI`; `verify` used to say "did you mean 'XNLI'?" all the same."""
+def test_a_name_the_cells_spell_otherwise_is_a_warning_even_when_claimcheck_knows_it(tmp_path):
+    """The cells say `XNLI`, the claim `xnli`: `xnli` is a catalogue task, but derivations match names
+    exactly, so the claim finds no cell. Both commands say so (a note would not: it reads as
+    "legitimately unknown")."""
     warned, summary = _warned_and_hinted(tmp_path, _file().replace("task: xnli", "task: XNLI"))
-    assert warned == [] and "did you mean" not in summary and "missing" in summary
+    assert warned == ["'XNLI'?"] and "no cell names task 'xnli'; did you mean 'XNLI'?" in summary
+
+    other = _file().replace("task: xnli", "task: pawsx")  # a catalogue task the cells do not have: no warning
+    warned, summary = _warned_and_hinted(tmp_path, other.replace("tasks: [xnli]", "tasks: [pawsx, xnli]"))
+    assert warned == [] and "did you mean" not in summary
 
 
 def test_verify_gives_no_hint_for_a_preset_system(tmp_path, monkeypatch):

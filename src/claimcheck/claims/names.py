@@ -151,6 +151,14 @@ def _norm(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
 
 
+def spelled_otherwise(name: str, cell_names: Iterable[str]) -> str | None:
+    """The cell name ``name`` equals but for case and punctuation ("xnli" for the cells' "XNLI"), if
+    any. Derivations match names exactly, so such a name finds no cell even when it is a name
+    claimcheck knows (a catalogue task, a preset's arm): always worth a warning."""
+    wanted = _norm(name)
+    return next((c for c in sorted(cell_names) if c != name and _norm(c) == wanted), None)
+
+
 def _edits(a: str, b: str) -> int:
     """Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps."""
     prev2: list[int] = []
@@ -239,11 +247,13 @@ def check_names(paper_file: PaperFile, path: Path | str, *, preset_systems: Iter
     know, in file order: one finding per (claim, name) among the parameters, and one per arm (an arm
     is a field of its own to correct, even when a parameter repeats the name)."""
     known = known_names(paper_file.paper, preset_systems, catalogue_tasks)
+    in_cells = {"system": {c.system for c in paper_file.paper.cells}, "task": {c.task for c in paper_file.paper.cells}}
     findings: list[NameFinding] = []
 
     def find(claim_id: str, field: str, kind: NameKind, name: str, default: bool = False, arm: bool = False) -> None:
         pool = known.of(kind)
-        close = typo_of(name, pool)
+        cell = spelled_otherwise(name, in_cells.get(kind, ()))
+        close = (cell,) if cell else typo_of(name, pool)
         findings.append(NameFinding(level="warning" if close else "note", path=str(path), claim_id=claim_id, field=field,
                                     kind=kind, name=name, suggestions=close[:3] or nearest(name, pool),
                                     default=default, arm=arm))
@@ -251,13 +261,13 @@ def check_names(paper_file: PaperFile, path: Path | str, *, preset_systems: Iter
     for i, claim in enumerate(paper_file.claims):
         seen: set[tuple[str, str]] = set()
         for where, kind, name, default in names_in_params(claim.derivation.name, claim.derivation.params):
-            if name in known.of(kind) or (kind, name) in seen:
+            if (name in known.of(kind) and not spelled_otherwise(name, in_cells.get(kind, ()))) or (kind, name) in seen:
                 continue
             seen.add((kind, name))
             find(claim.id, f"claims[{i}].derivation.params.{where}", kind, name, default=default)
         arms_seen: set[str] = set()
         for j, name in enumerate(claim.replication_arms):
-            if name in known.systems or name in arms_seen:
+            if (name in known.systems and not spelled_otherwise(name, in_cells["system"])) or name in arms_seen:
                 continue
             arms_seen.add(name)
             find(claim.id, f"claims[{i}].replication_arms[{j}]", "system", name, arm=True)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
-from claimcheck.claims.names import KnownNames, known_names, typo_of
+from claimcheck.claims.names import KnownNames, known_names, spelled_otherwise, typo_of
 from claimcheck.results.records import Observation
 from claimcheck.verifier.derive import Context, Derived, overlap_matching, rank_pairs, run_derivation
 from claimcheck.verifier.implied import implied_missing_mean
@@ -138,7 +138,7 @@ class PaperSources:
                                    ("task", {k.task for k in missing}, self.tasks)):
             for name in sorted(names - cells):
                 near = typo_of(name, cells)
-                if near and name not in self.known.of(kind):
+                if near and (spelled_otherwise(name, cells) or name not in self.known.of(kind)):
                     hints.append(f"no cell names {kind} {name!r}; did you mean {near[0]!r}?")
         return hints
 
