@@ -261,3 +261,30 @@ def test_a_claim_file_that_appears_while_the_draft_is_made_is_left_alone(tmp_pat
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert target.read_text() == "# confirmed by hand meanwhile\n"
     assert sorted(p.name for p in registry.iterdir()) == ["notes.yaml"]
+
+
+def test_out_dev_stdout_redirected_to_a_file_gets_the_yaml_and_the_summary_goes_to_stderr(tmp_path):
+    """`--out /dev/stdout > draft.yaml`: the redirected file is no claim file to protect, and the summary
+    must not be appended to the YAML."""
+    text = tmp_path / "notes.txt"
+    text.write_text("1 Results\nOur method improves accuracy by 2.5 points over the baseline.\n", encoding="utf-8")
+    here = str(Path(__file__).resolve().parents[1] / "src")
+    with open(tmp_path / "draft.yaml", "w") as stdout:
+        done = subprocess.run([sys.executable, "-m", "claimcheck", "add", "--text", str(text), "--out", "/dev/stdout",
+                               "--registry", str(tmp_path / "claims")], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                              env={"PYTHONPATH": here, "PATH": "/usr/bin:/bin", "CLAIMCHECK_HOME": str(tmp_path / "home")})
+    assert done.returncode == 0, done.stderr
+    data = yaml.safe_load((tmp_path / "draft.yaml").read_text(encoding="utf-8"))
+    assert data["paper"]["draft"] is True and len(data["claims"]) == 1
+    assert "candidate claim" in done.stderr and not (tmp_path / "claims").exists()
+
+
+def test_out_that_cannot_be_written_names_the_option(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("1 Results\nOur method improves accuracy by 2.5 points over the baseline.\n", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "afile").write_text("x")
+    for target, message in ((tmp_path / "folder", "is a folder, not a file"), (tmp_path / "afile" / "x.yaml", "is a file, not a folder")):
+        result = add("--text", text, "--out", target, "--registry", tmp_path / "claims")
+        said = " ".join(result.output.split())
+        assert result.exit_code == 2 and "field '--out'" in said and message in said, said

@@ -157,3 +157,31 @@ def test_the_default_backup_name_taken_by_a_concurrent_removal_is_chosen_again(t
     ours = [f for f in (tmp_path / "home" / "removed").glob("runs-*.json") if f != theirs]
     assert [r["run_id"] for f in ours for r in json.loads(f.read_text())["runs"]] == ["r-aa01"]
     assert ours[0].name in text.replace(" ", "") and "r-aa01" not in _ids(store)
+
+
+def test_a_run_replaced_between_the_listing_and_the_removal_is_kept(tmp_path):
+    """A retry that finishes after `runs remove` listed the failed run must not be deleted unseen: only
+    runs still stored as listed are backed up and removed, under the store's write lock."""
+    store, backup = _store(tmp_path), tmp_path / "bk.json"
+    failed = _record("r-cc01", "MNLI", "xnli", 3).model_copy(update={"status": "failed", "error": "worker lost", "metrics": []})
+    with RunStore(store) as s:
+        s.save(failed)
+        chosen = s.select(["r-cc01", "r-bb01"])
+    with RunStore(store) as other:  # the retry lands in between
+        assert other.save(_record("r-cc01", "MNLI", "xnli", 3))
+    with RunStore(store) as s:
+        assert s.remove(chosen, backup) == 1
+        assert s.get("r-cc01").status == "ok" and s.get("r-bb01") is None
+    assert [r.run_id for r in load_result_file(backup)] == ["r-bb01"]
+
+    with RunStore(store) as s:  # nothing left as listed: nothing removed, no backup
+        assert s.remove(chosen, tmp_path / "bk2.json") == 0
+    assert not (tmp_path / "bk2.json").exists()
+
+
+def test_a_backup_that_cannot_be_written_names_the_option(tmp_path):
+    store = _store(tmp_path)
+    (tmp_path / "afile").write_text("x")
+    result, text = _invoke("runs", "remove", "--system", "MNLI", "--store", str(store), "--backup", str(tmp_path / "afile" / "b.json"))
+    assert result.exit_code == 2 and "field '--backup'" in text and "is a file, not a folder" in text, text
+    assert len(_ids(store)) == 4

@@ -63,6 +63,15 @@ def _resolve_links(path: Path) -> Path | None:
     raise OSError(errno.ELOOP, os.strerror(errno.ELOOP))
 
 
+def is_descriptor(path: Path) -> bool:
+    """Whether ``path`` names an open descriptor (``/dev/stdout``, ``/dev/fd/1``): it is written in
+    place, whatever file or pipe is behind it, and holds nothing a write could lose."""
+    try:
+        return _resolve_links(Path(path)) is None
+    except OSError:
+        return False
+
+
 def _own_stream(st: os.stat_result):
     """sys.stdout or sys.stderr when ``st`` is the file it writes to, else None."""
     for fd, stream in ((1, sys.stdout), (2, sys.stderr)):

@@ -22,7 +22,8 @@ from claimcheck.claims.draft import (
 )
 from claimcheck.claims.models import PAPER_ID, PaperFile
 from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
-from claimcheck.errors import InputError
+from claimcheck.atomic import is_descriptor
+from claimcheck.errors import InputError, OutputError
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ def find_paper_file(registry: Path, paper_id: str) -> Path | None:
 
 def check_out_path(out: Path, sources: list[Path]) -> None:
     """``--out`` must not be an existing file: it may be a confirmed claim file (which ``add`` leaves
-    alone) or the very source being read. A device or a pipe (``/dev/stdout``) holds nothing to lose."""
-    if not out.is_file():
+    alone) or the very source being read. A device or a pipe, or a descriptor such as ``/dev/stdout``
+    (even when redirected to a file), holds nothing to lose."""
+    if not out.is_file() or is_descriptor(out):
         return
     if any(src.is_file() and out.samefile(src) for src in sources):
         raise InputError("is the source being read: write the draft to another file", path=str(out), field="--out")
@@ -144,6 +146,8 @@ def add_paper(req: AddRequest) -> AddOutcome:
     if target is not None:
         try:  # never over a file that appeared since the checks above (a confirmed claim file, say)
             save_paper_file(render_paper_yaml(pf, extraction.origin), target, new=True)
+        except OutputError as exc:  # a folder in the way, no permission: name the option too
+            raise OutputError(exc.message, path=exc.path, field="--out" if req.out else "--registry") from None
         except FileExistsError:
             raise InputError("appeared while the draft was being made and is left alone: run again, or choose "
                              "another --out path", path=str(target), field="--out" if req.out else None) from None

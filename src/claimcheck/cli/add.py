@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import app, expected_errors, out
+from claimcheck.cli.app import app, err, expected_errors, out
 
 
 @app.command("add")
@@ -32,8 +32,11 @@ def add(
 
     Example: claimcheck add arxiv:2005.13013v2 --registry claims
     """
+    from claimcheck.atomic import is_descriptor
     from claimcheck.workflow_add import AddRequest, add_paper, render_add_outcome
 
     request = AddRequest(arxiv=source, pdf=pdf, tex=tex, text=text, registry=registry, offline=offline,
                          paper_id=paper_id, out=out_file)
-    out.print(render_add_outcome(add_paper(request)), markup=False, soft_wrap=True)  # paths stay whole
+    summary = render_add_outcome(add_paper(request))
+    # with --out /dev/stdout the draft is the output: the summary goes to stderr, not into the YAML
+    (err if out_file is not None and is_descriptor(out_file) else out).print(summary, markup=False, soft_wrap=True)  # paths stay whole

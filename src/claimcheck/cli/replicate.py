@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import EXIT_CONTRADICTED, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
-from claimcheck.errors import InputError
+from claimcheck.errors import InputError, OutputError
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
@@ -353,7 +353,10 @@ def runs_remove(
             out.print(f"{len(chosen)} runs {'would be removed' if dry_run else 'match: nothing removed'}")
             return
         if backup is not None:
-            removed = s.remove(chosen, backup)
+            try:
+                removed = s.remove(chosen, backup)
+            except OutputError as exc:  # a folder in the way, no permission: name the option too
+                raise OutputError(exc.message, path=exc.path, field="--backup") from None
         else:  # a fresh name; another removal may take it between the choice and the write: choose again
             for _ in range(100):
                 backup = removed_runs_path()
@@ -364,4 +367,7 @@ def runs_remove(
                     continue
             else:
                 raise InputError("no free backup name under $CLAIMCHECK_HOME/removed/; pass --backup FILE", field="--backup")
+    if not removed:
+        out.print("0 runs removed: every chosen run was changed or removed by another process meanwhile; no backup written")
+        return
     out.print(f"{removed} runs removed; their records are in {backup} (`claimcheck runs import {backup}` restores them)")

@@ -106,13 +106,40 @@ class RunStore:
     def remove(self, records: list[RunRecord], backup: Path) -> int:
         """Write ``records`` to the result file ``backup`` (``claimcheck runs import`` restores them), then
         delete them from the store; returns how many were deleted. A failed write deletes nothing, and
-        an existing ``backup`` is refused (``refuse_existing_backup``)."""
+        an existing ``backup`` is refused (``refuse_existing_backup``).
+
+        All of it happens under the store's write lock, and only the runs still stored exactly as given
+        are backed up and deleted: a run that another process replaced meanwhile (a retry of a failed
+        run that finished) or removed is left alone, so no record is ever lost between the listing and
+        the deletion. When none is left, no backup is written and 0 is returned."""
         refuse_existing_backup(backup)
         try:
-            save_records_json(records, backup, new=True)  # a file that appeared since the check is kept too
-        except FileExistsError:
-            raise _backup_exists(backup) from None
-        return self.delete(r.run_id for r in records)
+            with self._transaction() as db:
+                unchanged = [r for r in records if self._stored_as(db, r)]
+                if not unchanged:
+                    return 0
+                try:
+                    save_records_json(unchanged, backup, new=True)  # a file that appeared since the check is kept
+                except FileExistsError:
+                    raise _backup_exists(backup) from None
+                return sum(db.execute("DELETE FROM runs WHERE run_id = ?", (r.run_id,)).rowcount for r in unchanged)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the run store (nothing was removed{self._kept_note(backup)}): {exc}",
+                             path=str(self.path)) from None
+
+    @staticmethod
+    def _stored_as(db: sqlite3.Connection, record: RunRecord) -> bool:
+        row = db.execute("SELECT record FROM runs WHERE run_id = ?", (record.run_id,)).fetchone()
+        if row is None:
+            return False
+        try:
+            return RunRecord.model_validate_json(row[0]) == record
+        except ValidationError:
+            return False
+
+    @staticmethod
+    def _kept_note(backup: Path) -> str:
+        return f"; the records are also in {backup}, which can be deleted" if Path(backup).exists() else ""
 
     def delete(self, run_ids: Iterable[str]) -> int:
         """Remove these runs in one transaction; returns how many were removed (unknown ids are skipped)."""
