@@ -249,3 +249,22 @@ def test_a_shipped_run_that_failed_in_the_store_is_run_again(tmp_path, monkeypat
         s.save_many([failed])
     again = {r.spec.run_id: r for r in make_plan(req).runs}[run.spec.run_id]
     assert not again.stored and not again.blocked
+
+
+def test_a_plan_under_other_settings_than_the_runs_at_hand_says_so(tmp_path, monkeypatch):
+    """The shipped runs of a target used one example count; planning that target under another would
+    give two protocols that verify refuses to pool: the plan warns before anything runs."""
+    from claimcheck.replication.workflow import PlanRequest, bundled_ok_records, make_plan
+
+    monkeypatch.setenv("CLAIMCHECK_HOME", str(tmp_path / "home"))
+    req = PlanRequest(preset="proxy", train_examples=200, eval_examples=100)
+    plan = make_plan(req)
+    have = {(r.system, r.spec["target"]["task"], r.seed) for r in bundled_ok_records()}
+    clashing = [r for r in plan.todo if (r.spec.system, r.spec.target.task, r.spec.seed) in have]
+    assert clashing, "some shipped runs used other example counts"
+    (note,) = [n for n in plan.notes if "under other settings" in n]
+    assert note.startswith(f"{len(clashing)} of the runs to do") and "claimcheck runs remove" in note
+    import dataclasses
+
+    fresh = make_plan(dataclasses.replace(req, include_bundled_results=False))  # nothing at hand: nothing to clash with
+    assert not any("under other settings" in n for n in fresh.notes)

@@ -90,14 +90,16 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
     from claimcheck.home import default_store_path
 
     store_path = req.store or default_store_path()
-    stored: set[str] = set()
+    stored_records: list = []
     failed: set[str] = set()
     if Path(store_path).exists():  # planning never creates a store
         with open_store(store_path) as store:
-            stored, failed = store.ok_ids(), store.failed_ids()
+            stored_records, failed = store.records(status="ok"), store.failed_ids()
+    stored = {r.run_id for r in stored_records}
     # a shipped run counts unless the store holds that run (verify reads the store's record first: a
     # failed one there is retried, not hidden behind the shipped one)
-    bundled = bundled_ok_ids() - stored - failed if req.include_bundled_results else set()
+    shipped_records = [r for r in bundled_ok_records() if r.run_id not in stored | failed] if req.include_bundled_results else []
+    bundled = {r.run_id for r in shipped_records}
     name, _ = model_name_for(get_preset(req.preset), req.model)
     local = req.data_dir is not None or preset.needs_data_dir or preset.name == "smoke"
     file_check = None
@@ -113,21 +115,44 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
 
     plan = build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored | bundled, model_name=name,
                       systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local, file_check=file_check)
+    notes = []
     shipped = sum(r.spec.run_id in bundled for r in plan.runs)
     if shipped:
-        note = (f"{shipped} of the stored runs are not in the store but shipped with claimcheck (its bundled results, "
-                "which verify uses); --no-bundled-results plans them as runs to do")
-        plan = dataclasses.replace(plan, notes=plan.notes + (note,))
-    return plan
+        notes.append(f"{shipped} of the stored runs are not in the store but shipped with claimcheck (its bundled "
+                     "results, which verify uses); --no-bundled-results plans them as runs to do")
+    clashes = other_settings(plan, stored_records + shipped_records)
+    if clashes:
+        notes.append(f"{clashes} of the runs to do have a stored or shipped run of the same arm, target, seed and preset "
+                     "under other settings (other example counts, say): verify never pools two protocols, so the "
+                     "claims that need them would name both runs instead of a verdict. Plan with the settings of the "
+                     "runs you have, or retire those first (`claimcheck runs remove`)")
+    return dataclasses.replace(plan, notes=plan.notes + tuple(notes)) if notes else plan
 
 
-def bundled_ok_ids() -> set[str]:
-    """Run ids of the finished runs shipped with claimcheck (``results/bundled``)."""
+def other_settings(plan: Plan, records: list) -> int:
+    """How many of the plan's runs to do meet a finished run (``records``) of the same paper, arm,
+    target, seed and preset whose run id differs, i.e. one run under other settings."""
+    have: dict[tuple, set[str]] = {}
+    for r in records:
+        key = (r.paper_id, r.system, str(r.spec.get("target", {}).get("task", "")), r.seed, r.preset)
+        have.setdefault(key, set()).add(r.run_id)
+    return sum(1 for run in plan.todo
+               if have.get((run.spec.paper_id, run.spec.system, run.spec.target.task, run.spec.seed, run.spec.preset), set())
+               - {run.spec.run_id})
+
+
+def bundled_ok_records() -> list:
+    """The finished runs shipped with claimcheck (``results/bundled``)."""
     from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
 
     if not BUNDLED_RESULTS.is_dir():
-        return set()
-    return {r.run_id for r in load_result_paths([BUNDLED_RESULTS], check_ids=False) if r.status == "ok"}
+        return []
+    return [r for r in load_result_paths([BUNDLED_RESULTS], check_ids=False) if r.status == "ok"]
+
+
+def bundled_ok_ids() -> set[str]:
+    """Run ids of the finished runs shipped with claimcheck."""
+    return {r.run_id for r in bundled_ok_records()}
 
 
 def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,
