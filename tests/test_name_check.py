@@ -147,7 +147,10 @@ TYPOS = [  # (written, known): a slip of the pen, both ways round
     ("mT5XXL", "mT5-XXL"),  # punctuation, size token and all
     ("HelaSwag", "HellaSwag"),  # eight letters or more: up to two edits
     ("CommonsensQA", "CommonsenseQA"),
-    ("SQuADv11", "SQuADv1.1"),  # the same digits, punctuation aside
+    ("SQuAD v1.1", "SQuADv1.1"),  # the same numbers, punctuation aside
+    ("tydqa", "tydiqa"),  # a dropped letter inside a five-letter name
+    ("RoBERTa-larg", "RoBERTa-large"),  # a misspelled size
+    ("BERT-bse", "BERT-base"),
 ]
 OTHER_MODELS = [  # (written, known): different systems or tasks, however few letters apart
     ("GPT-3", "GPT-4"),  # the digits differ
@@ -165,6 +168,19 @@ OTHER_MODELS = [  # (written, known): different systems or tasks, however few le
     ("anli", "xnli"),
     ("XLM-E", "XLM-R"),
     ("panx", "pawx"),
+    ("OPT-13B", "OPT-1.3B"),  # a decimal point is part of a number, not punctuation
+    ("SQuADv11", "SQuADv1.1"),
+    # the same size or variant: the rule holds for the stem, where these are other families
+    ("BART-large", "BERT-large"),  # a changed letter
+    ("DeBERTa-large", "RoBERTa-large"),  # two changed letters in a seven-letter stem
+    ("XLM-R Large", "XLM-E Large"),
+    ("mBERT-base", "BERT-base"),  # a letter added at the start
+    ("ALBERT-base", "BERT-base"),
+    ("ALBERT-xxlarge", "ALBERT-xlarge"),  # only a variant differs
+    ("bert-base-cased", "bert-base-uncased"),
+    ("MNLI-mm", "MNLI-m"),
+    ("BLOOMZ", "BLOOM"),  # a letter added at the end of a name shorter than six: a variant
+    ("BART-larg", "BERT-large"),  # a misspelled size does not make another family a typo
 ]
 
 
@@ -178,6 +194,24 @@ def test_near_misses_are_typos_both_ways(written, known):
 def test_different_models_are_not_typos_either_way(written, known):
     assert typo_of(written, [known]) == ()
     assert typo_of(known, [written]) == ()
+
+
+def test_a_name_the_cells_use_is_never_flagged(tmp_path):
+    """OPT-13B and OPT-1.3B are both in the cells: "13" and "1.3" are different numbers, so neither is a
+    typo of the other, and a name the cells themselves use finds its cells."""
+    from claimcheck.claims.names import spelled_otherwise
+
+    cells = ('    - {system: OPT-13B, task: xnli, metric: accuracy, split: dev, value: "72.0", source: t1, locator: "T1 r3"}\n'
+             '    - {system: OPT-1.3B, task: xnli, metric: accuracy, split: dev, value: "60.0", source: t1, locator: "T1 r4"}\n')
+    text = _derivation("{name: mean_better, params: {better: [OPT-13B], worse: [OPT-1.3B], tasks: [xnli]}}")
+    text = text.replace("  facts:\n", cells + "  facts:\n")
+    assert _findings(text) == []
+    _, result = _validate(tmp_path, text, "--strict")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    assert spelled_otherwise("OPT-13B", ["OPT-13B", "OPT-1.3B"]) is None
+    assert spelled_otherwise("OPT-1.3B", ["OPT-13B"]) is None  # another number
+    assert spelled_otherwise("opt-13b", ["OPT-1.3B", "OPT-13B"]) == "OPT-13B"
+    assert spelled_otherwise("xnli", ["XNLI", "xnli"]) is None
 
 
 def test_other_models_are_notes_not_warnings():
