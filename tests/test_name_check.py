@@ -248,6 +248,30 @@ def test_the_default_baseline_is_checked_when_a_claim_names_none():
     assert "not given: the default" in f.message
 
 
+def test_the_default_tasks_are_checked_when_a_claim_names_none():
+    """A claim without ``tasks`` reads the nine XTREME task ids; cells that spell them otherwise give no cell."""
+    from claimcheck.verifier.table import XTREME_TASKS
+
+    text = _file("{system: X-STILTs, baseline: XLM-R}").replace("task: xnli", "task: XNLI")
+    assert _findings(text.replace("task: XNLI", "task: xnli"), catalogue_tasks=XTREME_TASKS) == []
+    (f,) = _findings(text, catalogue_tasks=XTREME_TASKS)
+    assert (f.level, f.name, f.default, f.field, f.suggestions) == (
+        "warning", "xnli", True, "claims[0].derivation.params.tasks", ("XNLI",))
+    assert "task 'xnli' (not given: the default) is spelled otherwise in the paper's cells" in f.message
+    assert "not in the task catalogue" not in f.message  # it is: only the cells spell it otherwise
+
+
+def test_the_default_tasks_are_the_ones_the_derivations_use():
+    from claimcheck.claims.names import names_in_params
+    from claimcheck.verifier.derive import task_list
+
+    for derivation, model in PARAMS.items():
+        if "tasks" in model.model_fields:
+            defaults = [name for where, kind, name, default in names_in_params(derivation, {"system": "S"}) if kind == "task"]
+            assert defaults == task_list({}), derivation
+    assert [n for _, k, n, _ in names_in_params("mean_gain", {"system": "S", "tasks": ["xnli"]}) if k == "task"] == ["xnli"]
+
+
 def test_the_default_baseline_is_the_one_the_derivations_use():
     from claimcheck.verifier.derive import Context, run_derivation
     from claimcheck.verifier.table import NotDerivable, Table
@@ -360,6 +384,21 @@ def test_a_name_the_cells_spell_otherwise_is_a_warning_even_when_claimcheck_know
     other = _file().replace("task: xnli", "task: pawsx")  # a catalogue task the cells do not have: no warning
     warned, summary = _warned_and_hinted(tmp_path, other.replace("tasks: [xnli]", "tasks: [pawsx, xnli]"))
     assert warned == [] and "did you mean" not in summary
+
+
+def test_default_tasks_the_cells_spell_otherwise_are_warned_and_hinted_alike(tmp_path):
+    """A claim with no ``tasks`` reads "xnli", "pawsx", ...; the cells say XNLI and PAWS-X. `verify`
+    hinted at both names and `validate` said nothing about them: now both say it."""
+    paws = ('    - {system: XLM-R, task: PAWS-X, metric: accuracy, split: dev, value: "80.0", source: t1, locator: "T1 r3"}\n'
+            '    - {system: X-STILTs, task: PAWS-X, metric: accuracy, split: dev, value: "81.0", source: t1, locator: "T1 r4"}\n')
+    text = _file("{system: X-STILTs, baseline: XLM-R, split: dev}").replace("task: xnli", "task: XNLI")
+    warned, summary = _warned_and_hinted(tmp_path, text.replace("  facts:\n", paws + "  facts:\n"))
+    assert warned == ["'XNLI'?", "'PAWS-X'?"]
+    assert "no cell names task 'xnli'; did you mean 'XNLI'?" in summary
+    assert "no cell names task 'pawsx'; did you mean 'PAWS-X'?" in summary
+    path = tmp_path / "claims" / "p.yaml"
+    result = CliRunner().invoke(app, ["validate", str(path), "--strict"])
+    assert result.exit_code == 2 and "task 'pawsx' (not given: the default)" in result.output.replace("\n", " ")
 
 
 def test_verify_gives_no_hint_for_a_preset_system(tmp_path, monkeypatch):

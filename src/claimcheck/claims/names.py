@@ -67,6 +67,7 @@ _CONSEQUENCE = {
     "task": "claims naming it are not derivable (no cells, no task to run)",
     "fact": "the claim is not derivable until the paper records it",
 }
+_SPELLED = "is spelled otherwise in the paper's cells, and derivations match names exactly"
 _ARM_CONSEQUENCE = "no preset can run this arm, and no cell reports it"
 
 
@@ -95,11 +96,12 @@ class NameFinding:
     suggestions: tuple[str, ...] = ()  # known names it is likely a typo of (warning) or nearest to (note)
     default: bool = False  # the name is a default the claim did not write (``baseline``)
     arm: bool = False  # the name is one of the claim's ``replication_arms``
+    known: bool = False  # claimcheck knows the name (a catalogue task, a preset's arm), the cells spell it otherwise
 
     @property
     def message(self) -> str:
         given = f"{self.kind} {self.name!r}" + (" (not given: the default)" if self.default else "")
-        text = f"{given} {_WHERE[self.kind]}"
+        text = f"{given} {_SPELLED if self.known else _WHERE[self.kind]}"
         if self.level == "warning":
             return text + f"; did you mean {_either(self.suggestions)}?"
         nearest = f" (nearest known: {_either(self.suggestions)})" if self.suggestions else ""
@@ -122,11 +124,20 @@ def known_names(paper: Paper, preset_systems: Iterable[str] = (), catalogue_task
 
 def names_in_params(derivation: str, params: Mapping[str, Any]) -> Iterator[tuple[str, NameKind, str, bool]]:
     """(path under ``params``, kind, name, whether it is a default) for each name a derivation's
-    parameters use, the default baseline included when a derivation that takes one is given none."""
+    parameters use, the defaults included: the baseline when a derivation that takes one is given
+    none, and the nine XTREME tasks when one that takes ``tasks`` is given none (as
+    ``verifier.derive.task_list`` reads them: a paper whose cells say "PAWS-X" has no cell for the
+    default "pawsx")."""
     yield from _written_names(derivation, params)
     model = PARAMS.get(derivation)
-    if model is not None and "baseline" in model.model_fields and "baseline" not in params:
+    if model is None:
+        return
+    if "baseline" in model.model_fields and "baseline" not in params:
         yield "baseline", "system", DEFAULT_BASELINE, True
+    if "tasks" in model.model_fields and not params.get("tasks"):
+        from claimcheck.verifier.table import XTREME_TASKS  # the derivations' default; a light module
+
+        yield from (("tasks", "task", task, True) for task in XTREME_TASKS)
 
 
 def _written_names(derivation: str, params: Mapping[str, Any]) -> Iterator[tuple[str, NameKind, str, bool]]:
@@ -289,7 +300,7 @@ def check_names(paper_file: PaperFile, path: Path | str, *, preset_systems: Iter
         close = (cell,) if cell else typo_of(name, pool)
         findings.append(NameFinding(level="warning" if close else "note", path=str(path), claim_id=claim_id, field=field,
                                     kind=kind, name=name, suggestions=close[:3] or nearest(name, pool),
-                                    default=default, arm=arm))
+                                    default=default, arm=arm, known=bool(cell) and name in pool))
 
     for i, claim in enumerate(paper_file.claims):
         seen: set[tuple[str, str]] = set()
