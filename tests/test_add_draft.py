@@ -159,6 +159,12 @@ def test_find_paper_file_by_name_or_by_content(tmp_path, draft):
     ("Even in the worst case, intermediate training improves the score by 0.7 points.", []),
     ("The gap falls to -1.2 points on PAWS-X compared with mBERT.", []),  # the sign is written
     ("Our model improves F1 by 2.5 points over the baseline.", []),  # a gain: nothing to decide
+    ("Dropout of 0.1 improves accuracy by 0.5 points.", []),  # a noun of a setting
+    ("The smallest model improves by 3.4 points.", []),
+    ("Dropping the NSP loss improves accuracy by 0.5 points.", []),  # the gain verb ends the decrease's span
+    ("We reduce the model size by 40% and improve accuracy by 2.1 points.", ["40%"]),
+    ("Multi-task training underperforms single-task training (81.2 vs 82.0).", []),  # scores in parentheses
+    ("Accuracy drops by 0.4, 0.6 and 1.1 points on MNLI, QNLI and SST-2.", ["0.4", "0.6", "1.1"]),  # a list
 ])  # fmt: skip
 def test_an_unsigned_number_next_to_a_decrease_is_flagged_not_guessed(sentence, flagged):
     from claimcheck.sources.candidates import Section, find_candidates
@@ -171,4 +177,66 @@ def test_an_unsigned_number_next_to_a_decrease_is_flagged_not_guessed(sentence, 
         return
     note = claim.notes.split("CHECK THE SIGN: ", 1)[1]
     assert note.startswith(f"{', '.join(flagged)} stand"), note
-    assert f"write -{flagged[0]}" in note
+    assert f"write {', '.join('-' + n for n in flagged)}, since" in note
+
+
+SIGNS = [  # (sentence, the numbers CHECK THE SIGN names): sentences `claimcheck add` may meet
+    # a decrease word that is no decrease of the number
+    ("Dropout of 0.1 improves accuracy by 0.5 points.", []),
+    ("Lowercased inputs improve accuracy by 0.3 points.", []),
+    ("The smallest model improves by 3.4 points.", []),
+    # a gain verb, or "and" + a verb, ends the decrease's span
+    ("Dropping the NSP loss improves accuracy by 0.5 points.", []),
+    ("Reducing the sequence length to 128 tokens improves accuracy by 0.5 points.", []),
+    ("Lowering the learning rate to 1e-5 improves accuracy by 0.5 points.", []),
+    ("Lower learning rates (1e-5) improve accuracy by 0.8 points.", []),
+    ("Fine-tuning with a reduced learning rate of 1e-5 yields gains of 0.8 points.", []),
+    ("We reduce the model size by 40% and improve accuracy by 2.1 points.", ["40%"]),
+    ("Accuracy drops by 0.4 and stays at 90.2.", ["0.4"]),
+    ("Accuracy drops on higher-resource languages by 0.4 points.", ["0.4"]),  # a compound is no gain word
+    ("It improves by 0.3 points with a reduced learning rate.", []),  # too far before the word
+    ("Using 10% of the data reduces accuracy by only 1.3 points.", ["1.3"]),
+    # scores in parentheses, counts, and numbers of a setting are no change
+    ("Multi-task training underperforms single-task training (81.2 vs 82.0).", []),
+    ("Results are lower for Swahili (65.2) than for English (88.1).", []),
+    ("SST-2 accuracy drops 0.4 points (96.4 vs. 96.8).", ["0.4"]),
+    ("Accuracy drops on MNLI (0.4 points).", ["0.4"]),  # in parentheses, but a change in points
+    ("Performance drops on 7 of the 9 target tasks by 1.3 points.", ["1.3"]),
+    ("Scores decline for 7 of the 9 target tasks.", []),
+    ("Latency is reduced by 3x on 8 GPUs.", []),
+    ("We see a drop of 0.6 points on RTE when using 8 GPUs.", ["0.6"]),
+    ("Accuracy declines by 0.6 points after 100 epochs on 3 seeds.", ["0.6"]),
+    # lists of numbers and of names do not end the clause
+    ("Accuracy drops by 0.4, 0.6 and 1.1 points on MNLI, QNLI and SST-2.", ["0.4", "0.6", "1.1"]),
+    ("Accuracy drops on MNLI, QNLI and SST-2 by 0.4, 0.6 and 1.1 points.", ["0.4", "0.6", "1.1"]),
+    ("Accuracy drops by 0.4 (MNLI), 0.6 (QNLI) and 1.1 (SST-2) points.", ["0.4", "0.6", "1.1"]),
+    # more words for a decrease
+    ("Accuracy goes down by 0.4 points on SST-2.", ["0.4"]),
+    ("The model loses 0.4 points on SST-2 without NSP.", ["0.4"]),
+    ("The model lost 0.4 points on SST-2 without NSP.", ["0.4"]),
+    ("Without NSP, it is 0.4 points less accurate on SST-2.", ["0.4"]),
+    # as before
+    ("Removing NSP drops accuracy by 0.4 points on SST-2.", ["0.4"]),
+    ("We see a 0.6-point drop on RTE.", ["0.6"]),
+    ("It is 0.4 points behind RoBERTa.", ["0.4"]),
+    ("Accuracy is 1.2 points worse on average; on RTE, it is 3.1 points worse.", ["1.2", "3.1"]),
+    ("It improves by 2.3 points on MNLI, except POS, where it trails by 0.4.", ["0.4"]),
+    ("Accuracy decreases from 90.2% to 89.1% (Table 3).", []),
+    ("With a batch size reduced to 256, accuracy improves by 0.3.", []),
+    ("On XNLI the gain is 2.1 points, on TyDiQA the model drops 0.7 points.", ["0.7"]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "flagged"), SIGNS)
+def test_sign_note_names_every_unsigned_change_next_to_a_decrease_and_nothing_else(sentence, flagged):
+    """``sign_note`` on a candidate as `claimcheck add` makes it (some of these sentences have no
+    comparison cue of their own: the note is checked directly)."""
+    from claimcheck.claims.draft import sign_note
+    from claimcheck.sources.candidates import Candidate, stated_numbers
+
+    note = sign_note(Candidate(sentence=sentence, section="4", numbers=tuple(stated_numbers(sentence)), cues=()))
+    if not flagged:
+        assert note == ""
+        return
+    assert note.startswith(f"; CHECK THE SIGN: {', '.join(flagged)} {'stands' if len(flagged) == 1 else 'stand'} "), note
+    assert f"write {', '.join('-' + n for n in flagged)}, since gains are read by their sign" in note
