@@ -122,11 +122,11 @@ def numbers_in(text: str) -> list[tuple[str, float, bool]]:
 
 
 def _interval(written: str) -> Interval:
-    """What a written number stands for: digits by statcheck's rule ("8.7": [8.65, 8.75]), a number
-    word exactly ("nine": 9)."""
+    """What a written number stands for, by statcheck's rule: "8.7" is [8.65, 8.75], and a number word
+    is as precise as its digits ("five" is "5": [4.5, 5.5]; "nine" is [8.5, 9.5])."""
     w = written.strip().lstrip("+")
     if w.isalpha():
-        return Interval.point(float(_WORDS[w.lower()]))
+        return written_interval(str(_WORDS[w.lower()]))
     value = float(w.rstrip("%").replace("−", "-"))
     return written_interval(w) if math.isfinite(value) else Interval.point(value)  # 400 digits overflow to inf
 
@@ -148,8 +148,9 @@ def _intervals(a: str, b: str) -> tuple[Interval, Interval]:
 
 def same_number(a: str, b: str) -> bool:
     """Whether two written numbers can be the same value: their intervals share more than a bound
-    ("8.66" and "8.749" are an 8.7; "8.8" only touches it at 8.75 and is another number). An exact
-    number (a word) agrees with an interval that holds it; a fraction with its percentage (0.7, 70%)."""
+    ("8.66" and "8.749" are an 8.7; "8.8" only touches it at 8.75 and is another number; "five" and
+    "5" are a 5.4). An exact number agrees with an interval that holds it; a fraction with its
+    percentage (0.7, 70%)."""
     x, y = _intervals(a, b)
     lo, hi = max(x.lo, y.lo), min(x.hi, y.hi)
     if x.width == 0 or y.width == 0:
@@ -158,13 +159,65 @@ def same_number(a: str, b: str) -> bool:
 
 
 def states_number(row_written: str, claim_written: str) -> bool:
-    """Whether the row states the claim's number: the same value (7 == 7.0), or a number at least as
-    precise that ``same_number`` accepts ("8.66" states 8.7; a count "9" does not)."""
+    """Whether the row states the claim's number: the same value (7 == 7.0, "nine" == 9), or a number
+    at least as precise that ``same_number`` accepts ("8.66" states 8.7; a count "9" does not, nor
+    does "five" state 5.4: a number word has no decimals). A claim's number word is a count the
+    statement writes out: only its value states it ("8.7" does not state "nine")."""
     row, claim = _intervals(row_written, claim_written)
     if abs(row.mid - claim.mid) < 1e-9:
         return True
-    precise = row_written.strip().isalpha() or decimals_of(row_written) >= decimals_of(claim_written)
-    return precise and same_number(row_written, claim_written)
+    if claim_written.strip().isalpha():
+        return False
+    return decimals_of(row_written) >= decimals_of(claim_written) and same_number(row_written, claim_written)
+
+
+# a word that makes the number after it an approximation or a bound ("over five points", "about 5",
+# "~5"): "over" and "more than" only before a measure ("averaged over nine tasks" counts nothing less)
+_APPROX = re.compile(
+    r"(?:\b(?P<word>about|around|roughly|approximately|nearly|almost|over|more\s+than)\s+|(?P<tilde>[~\u223c\u2248])\s*)$", re.I
+)
+_AT_LEAST = {"over", "more than"}
+_AT_MOST = {"nearly", "almost"}
+
+
+def approximation(text: str, start: int, measure: bool) -> str | None:
+    """The qualifier that makes the number at ``text[start]`` approximate: "over" (also "more than",
+    for a measure only), "nearly" (also "almost") or "about" (also "around", "roughly",
+    "approximately", "~"); None for a number stated plainly."""
+    m = _APPROX.search(text, max(0, start - 20), start)
+    if not m:
+        return None
+    word = "about" if m.group("tilde") else re.sub(r"\s+", " ", m.group("word").lower())
+    if word in _AT_LEAST:
+        return "over" if measure else None
+    return "nearly" if word in _AT_MOST else "about"
+
+
+def approximately(row_written: str, qualifier: str, claim_written: str) -> bool:
+    """Whether the claim's number is consistent with an approximate row number.
+
+    - "over N": a value of N or more, below N plus a unit of N's last non-zero digit ("over five
+      points" and "over 5 points" for 5.4, not for 4.8 nor for 6.1; "over 70%" for 72%; "over 100
+      epochs" for up to 200). The ceiling is a reading, not what "over" says: a writer with 6.1 in
+      mind writes "over six", and a bound without one would agree with every larger number and
+      draw a row to any claim above it (the 6.1-point v1 claim for "over five points").
+    - "nearly N": a value up to N and at most a unit of N's last digit below it ("nearly nine" for
+      8.7, not for 9.3).
+    - "about N": a value within a unit of N's last digit either side, wider than its written
+      precision ("about 5" for 4.1 to 5.9; "about 8" for 8.7, as a writer may cut a number rather
+      than round it).
+
+    A unit of the last digit is the width of the written interval (1 for "5", "five" and "70", 0.1
+    for "5.4"); a fraction and its percentage are compared as one ("over 70%" and 0.72)."""
+    row, claim = _intervals(row_written, claim_written)
+    n, unit = row.mid, row.width
+    if qualifier == "over":
+        while unit < abs(n) and round(n / (unit * 10), 9).is_integer():
+            unit *= 10  # a unit of the last non-zero digit: 10 for "70", 100 for "100"
+        lo, hi = n, n + unit
+    else:
+        lo, hi = (n - unit, n) if qualifier == "nearly" else (n - unit, n + unit)
+    return Interval(lo, hi).overlaps(claim)
 
 
 # what a count counts ("nine intermediate tasks" -> intermediate | task): the words after the number up
@@ -381,11 +434,21 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     return found / (len(worded) + bool(counts) + bool(measures))
 
 
-def number_share(row_numbers: Sequence[str], reported: Sequence[str], ranges: Sequence[tuple[str, str]] = ()) -> float | None:
-    """Share of the claim's numbers the row states, or holds in a range it states ("5-6 points")."""
+def number_share(row_numbers: Sequence[str], reported: Sequence[str], ranges: Sequence[tuple[str, str]] = (),
+                 approximate: Sequence[tuple[str, str]] = ()) -> float | None:
+    """Share of the claim's numbers the row states, holds in a range it states ("5-6 points"), or
+    agrees with as an approximate number of the row, given as (written, qualifier) pairs ("over five
+    points" for 5.4: ``approximately``)."""
     if not reported:
         return None
-    return sum(1 for r in reported if any(states_number(w, r) for w in row_numbers) or in_range(r, ranges)) / len(reported)
+    return sum(1 for r in reported if any(states_number(w, r) for w in row_numbers) or in_range(r, ranges)
+               or any(approximately(w, q, r) for w, q in approximate)) / len(reported)
+
+
+def approximate_numbers(text: str) -> list[tuple[str, str]]:
+    """(as written, qualifier) for each approximate number of the text ("over five points": ("five",
+    "over"); ``approximation``)."""
+    return [(w, q) for w, _, measure, a, _ in _number_spans(text) if (q := approximation(text, a, measure))]
 
 
 def text_similarity(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
@@ -413,7 +476,7 @@ def _combine(parts: dict[str, float | None]) -> float:
 def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScore, float, bool]:
     """(score with numbers, score without numbers, verbatim quotation) of one claim for one row."""
     row_norm = normalise(row_text)
-    nums = number_share([w for w, _, _ in numbers_in(row_text)], claim.reported, number_ranges(row_text))
+    nums = number_share([w for w, _, _ in numbers_in(row_text)], claim.reported, number_ranges(row_text), approximate_numbers(row_text))
     if nums is None and any(measure for _, _, measure in numbers_in(row_text)):
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
     if truncated and nums == 0.0 and not number_mismatch(row_text, claim):

@@ -15,8 +15,10 @@ checked once a row is matched:
   against "the two sentence-retrieval targets"), or that stands beside a list of the same names as
   the statement's count ("BUCC and Tatoeba, the three retrieval target tasks" against "the two
   sentence-retrieval targets, BUCC and Tatoeba"; ``named_lists``), must be that count. Numbers are
-  compared as written intervals (``claim_match.same_number``); a range agrees when it holds a claim
-  number ("8-9 points").
+  compared as written intervals (``claim_match.same_number``: "5", and "five" alike, agree with 5.4);
+  a range agrees when it holds a claim number ("8-9 points"); an approximate number by what its
+  qualifier allows (``claim_match.approximately``: "over five points" and "about 5" agree with 5.4,
+  "nearly 9" with 8.7 but not with 9.3, "over 5 points" not with 4.8).
 - ``negation_conflict``: one side negates ("not", "no", "never", "neither", "does not", "fails
   to", ...) where the other does not. A negation counts only where it bears on what the other side
   talks about (a content word near it appears there; for a clause opening "no X ...", X), and not
@@ -45,6 +47,8 @@ from claimcheck.claims.derivation_params import fact_check_numbers
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.claim_match import (
     _digits,
+    approximately,
+    approximation,
     CUT,
     _number_spans,
     count_spans,
@@ -96,17 +100,20 @@ def _is_measure(claim: Claim, number: str) -> bool:
     return written if written is not None else ("." in number or number.endswith("%"))
 
 
-def _row_numbers(text: str) -> list[tuple[str, bool, bool]]:
-    """(as written, measure-like, a score) for each number of a text cleared of ``_NAMING``; a score
-    is a number beside a metric's name ("82 F1", "an accuracy of 82": ``beside_metric``)."""
-    return [(w, m, beside_metric(text, a)) for w, _, m, a, _ in _number_spans(text) if w.lower() not in _PRONOUN_WORDS]
+def _row_numbers(text: str) -> list[tuple[str, bool, bool, str | None]]:
+    """(as written, measure-like, a score, its qualifier) for each number of a text cleared of
+    ``_NAMING``; a score is a number beside a metric's name ("82 F1", "an accuracy of 82":
+    ``beside_metric``), a qualifier makes it approximate ("over five points": ``approximation``)."""
+    return [(w, m, beside_metric(text, a), approximation(text, a, m))
+            for w, _, m, a, _ in _number_spans(text) if w.lower() not in _PRONOUN_WORDS]
 
 
 def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> list[str]:
     """The numbers the row states that none of the claim's numbers can be, as written; empty when the
     row states every number the claim requires (it may add its own), or the claim requires none.
 
-    A row number agrees with a required number, any form of the check's value (0.7 or 70), the ends
+    A row number agrees with a required number (an approximate one as its qualifier allows: "over
+    five points" with 5.4, ``claim_match.approximately``), any form of the check's value (0.7 or 70), the ends
     of a range that holds one ("8-9" and 8.7), or a number of the statement written alike (a count
     for its count: "the two retrieval targets" excuses a "2", not "2 points"). A truncated row is not
     blamed for a number it lacks (it may sit in the part cut off): only a number of the same kind as
@@ -122,7 +129,7 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     text = _NAMING.sub(" ", row_text[:MAX_CHARS])
     counted = count_conflicts(text, claim)
     row, ranges = _row_numbers(text), number_ranges(text)
-    missing = [c for c in required if not any(states_number(w, c) for w, _, _ in row) and not in_range(c, ranges)]
+    missing = [c for c in required if not any(states_number(w, c) for w, *_ in row) and not in_range(c, ranges)]
     if not missing:
         return list(counted)
     solid = [*required, *(f for forms in _check_forms(claim) for f in forms)]
@@ -131,8 +138,12 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     kinds = {_is_measure(claim, c) for c in missing}
     last = _cut_number(text) if truncated else None
 
-    def excused(w: str, measure: bool) -> bool:
-        return w in agreeing or any(same_number(w, c) for c in solid) or any(m == measure and same_number(w, x) for x, m in statement)
+    def agrees(w: str, qualifier: str | None, c: str) -> bool:  # "over five points" by its bound, "5" by its precision
+        return approximately(w, qualifier, c) if qualifier else same_number(w, c)
+
+    def excused(w: str, measure: bool, qualifier: str | None) -> bool:
+        return (w in agreeing or any(agrees(w, qualifier, c) for c in solid)
+                or any(m == measure and agrees(w, qualifier, x) for x, m in statement))
 
     def of_a_missing_kind(w: str, measure: bool, scored: bool) -> bool:
         if not scored and any(shifted(w, c) for c in missing):  # "54" or "0.54" for 5.4 stands in its place, whatever its kind
@@ -141,8 +152,8 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
             return not any(c.startswith(w) for c in missing)
         return measure in kinds
 
-    return list(dict.fromkeys(w for w, measure, scored in row
-                              if w in counted or (not excused(w, measure) and (not truncated or of_a_missing_kind(w, measure, scored)))))
+    return list(dict.fromkeys(w for w, measure, scored, qualifier in row
+                              if w in counted or (not excused(w, measure, qualifier) and (not truncated or of_a_missing_kind(w, measure, scored)))))
 
 
 def _cut_number(text: str) -> str | None:

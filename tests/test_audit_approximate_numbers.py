@@ -1,0 +1,150 @@
+"""How a row's numbers are read against a claim's: a number word is as precise as its digits
+("five" is "5", [4.5, 5.5]), and a number after "over", "nearly" or "about" (and their kin) is an
+approximation that agrees with a claim's number it is consistent with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+try:
+    from audit_fixtures import audit_row, toy_registry
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import audit_row, toy_registry
+
+from claimcheck.verifier.claim_match import approximate_numbers, approximately, same_number, states_number
+
+SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+SEED_000 = SEEDS / "000_083e1e17f6b30f53.txt"
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("five", "5.4", True), ("5", "5.4", True), ("eight", "8.7", False), ("nine", "8.7", True), ("nine", "9", True),
+    ("twelve", "nine", False), ("five", "6.1", False),
+])  # fmt: skip
+def test_a_number_word_is_as_precise_as_its_digits(a, b, same):
+    assert same_number(a, b) is same and same_number(b, a) is same
+
+
+def test_a_number_word_states_no_more_than_its_digits():
+    assert states_number("nine", "9") and states_number("9", "nine") and states_number("five", "5")
+    assert not states_number("five", "5.4") and not states_number("5", "5.4")
+    assert not states_number("8.7", "nine")  # a count the statement writes out is stated only by its value
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a gain of over five points", [("five", "over")]),
+    ("a gain of more than 5.4 points", [("5.4", "over")]),
+    ("nearly nine points", [("nine", "nearly")]), ("almost 9 points", [("9", "nearly")]),
+    ("about 5 points", [("5", "about")]), ("roughly 5%", [("5", "about")]), ("a ~5 point gain", [("5", "about")]),
+    ("approximately 40 languages", [("40", "about")]), ("around 12 tasks", [("12", "about")]),
+    # "over" before a count is a preposition, not a bound
+    ("averaged over nine tasks", []), ("over 12 intermediate tasks", []), ("a gain of 5 points", []),
+])  # fmt: skip
+def test_approximate_numbers(text, expected):
+    assert approximate_numbers(text) == expected
+
+
+@pytest.mark.parametrize(("row", "qualifier", "claim", "agrees"), [
+    ("five", "over", "5.4", True), ("5", "over", "5.4", True), ("eight", "over", "8.7", True),
+    ("5", "over", "4.8", False),  # below the bound
+    ("five", "over", "6.1", False),  # "over six" would say it
+    ("70%", "over", "72%", True), ("70%", "over", "0.72", True), ("100", "over", "150", True), ("100", "over", "250", False),
+    ("nine", "nearly", "8.7", True), ("9", "nearly", "9.3", False), ("nine", "nearly", "7.9", False),
+    ("5", "about", "5.4", True), ("8", "about", "8.7", True), ("five", "about", "4.1", True), ("7", "about", "8.7", False),
+    ("5.4", "about", "5.6", False),
+])  # fmt: skip
+def test_approximately(row, qualifier, claim, agrees):
+    assert approximately(row, qualifier, claim) is agrees
+
+
+# ------------------------------------------------------------------------------------ whole rows
+
+GAIN_YAML = """
+paper:
+  id: "2005.13013"
+  version: v2
+  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+  authors: [Phang]
+  year: 2020
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+claims:
+  - id: 2005.13013/joint
+    statement: "Intermediate training on all intermediate tasks together gives the largest mean gain, 8.7 points."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    reported: ["8.7"]
+    derivation: {name: unavailable_source}
+    key_terms: [multi-task, largest, gain]
+"""
+
+
+@pytest.fixture
+def registry(tmp_path):
+    return toy_registry(tmp_path, GAIN_YAML, "approx")
+
+
+@pytest.mark.parametrize("number", ["over eight points", "over 8 points", "nearly nine points", "almost 9 points",
+                                    "about 9 points", "about 8 points", "roughly nine points", "~8.7 points", "8.7 points"])
+def test_an_approximation_consistent_with_the_claim_is_no_number_mismatch(registry, number):
+    card = audit_row(registry, f"Multi-task intermediate training gives the largest gain, {number}.")
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/joint" and not row.number_mismatch, row.differing_numbers
+
+
+@pytest.mark.parametrize(("number", "shown"), [
+    ("eight points", "eight"),  # a plain number word is exact to its unit: 8 is not 8.7
+    ("nearly eight points", "eight"), ("over nine points", "nine"), ("about 7 points", "7"), ("over 9.5 points", "9.5"),
+    ("nearly 8.5 points", "8.5"),
+])  # fmt: skip
+def test_an_approximation_the_claim_contradicts_is_still_a_number_mismatch(registry, number, shown):
+    card = audit_row(registry, f"Multi-task intermediate training gives the largest gain, {number}.")
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/joint" and row.differing_numbers == [shown], row
+
+
+# --------------------------------------------------------------------- the reviewer's rows, in seed 000
+
+def seed_with_rows(tmp_path, rows):
+    """Seed 000 with ``rows`` added to its claim table (ticked, confidence 0.8), audited with the
+    bundled registry."""
+    from claimcheck.workflow_audit import audit_from_disk
+
+    text = SEED_000.read_text(encoding="utf-8")
+    last = "with nine different English intermediate\t✓\t0.28\n"
+    assert text.count(last) == 1
+    extended = tmp_path / "000_extended.txt"
+    extended.write_text(text.replace(last, last + "".join(f"{r}\t✓\t0.8\n" for r in rows)), encoding="utf-8")
+    (card,) = audit_from_disk([extended], include_bundled_results=False).scorecards
+    return card, card.rows[-len(rows):]
+
+
+needs_seeds = pytest.mark.skipif(not SEED_000.is_file(), reason=f"{SEED_000} not present")
+
+
+@needs_seeds
+@pytest.mark.parametrize(("row", "claim"), [
+    ("Using the best intermediate-task model per target task gives an XTREME gain of over five points over XLM-R Large.",
+     "2005.13013/xtreme-test-gain"),
+    ("Using the best intermediate-task model per target task gives an XTREME gain of over 5 points over XLM-R Large.",
+     "2005.13013/xtreme-test-gain"),
+    ("Using the best intermediate-task model per target task gives an XTREME gain of about 5 points over XLM-R Large.",
+     "2005.13013/xtreme-test-gain"),
+    ("Multi-task intermediate-task training on all 9 tasks performs best, improving by over eight points.",
+     "2005.13013/multitask-gain"),
+])  # fmt: skip
+def test_reviewer_rows_with_an_approximate_number_match_their_claim_without_a_mismatch(tmp_path, row, claim):
+    card, (added,) = seed_with_rows(tmp_path, [row])
+    assert added.claim_id == claim and not added.number_mismatch, (added.claim_id, added.differing_numbers)
+    assert not [f for f in card.findings if f.row == added.row.number and f.severity == "error"]
+
+
+@needs_seeds
+def test_reviewer_row_with_a_contradicting_approximation_is_a_number_mismatch(tmp_path):
+    """Control: "nearly five points" says less than 5, and 5.4 is more."""
+    row = "Using the best intermediate-task model per target task gives an XTREME gain of nearly five points over XLM-R Large."
+    card, (added,) = seed_with_rows(tmp_path, [row])
+    assert added.number_mismatch and added.differing_numbers == ["five"], (added.claim_id, added.differing_numbers)
