@@ -148,3 +148,36 @@ def test_reviewer_row_with_a_contradicting_approximation_is_a_number_mismatch(tm
     row = "Using the best intermediate-task model per target task gives an XTREME gain of nearly five points over XLM-R Large."
     card, (added,) = seed_with_rows(tmp_path, [row])
     assert added.number_mismatch and added.differing_numbers == ["five"], (added.claim_id, added.differing_numbers)
+
+
+# ------------------------------------------------------------------------------------ decimal commas
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a 5,4 point gain", [("5.4", True)]),
+    ("from 80,1 to 85,55 F1", [("80.1", True), ("85.55", True)]),
+    # thousands groups, lists and years are no decimals
+    ("12,000 examples", [("12", False), ("000", False)]),
+    ("tasks 1,2,3", [("1", False), ("2", False), ("3", False)]),
+    ("in 2020,21", [("21", False)]),
+    ("SQuAD, MNLI, 9 tasks", [("9", False)]),
+])  # fmt: skip
+def test_a_decimal_comma_is_a_point(text, expected):
+    from claimcheck.verifier.claim_match import numbers_in
+
+    assert [(w, measure) for w, _, measure in numbers_in(text)] == expected
+
+
+def test_a_decimal_comma_in_a_row_is_no_number_mismatch(registry):
+    card = audit_row(registry, "Multi-task intermediate training gives the largest gain, 8,7 points.")
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/joint" and not row.number_mismatch, row.differing_numbers
+    card = audit_row(registry, "Multi-task intermediate training gives the largest gain, 9,7 points.")  # control
+    assert card.rows[0].differing_numbers == ["9.7"]
+
+
+@needs_seeds
+def test_reviewer_row_with_a_decimal_comma_matches_its_claim(tmp_path):
+    row = "Using the best intermediate-task model per target task gives a 5,4 point XTREME gain over XLM-R Large."
+    card, (added,) = seed_with_rows(tmp_path, [row])
+    assert added.claim_id == "2005.13013/xtreme-test-gain" and not added.number_mismatch, added.differing_numbers
+    assert not [f for f in card.findings if f.row == added.row.number and f.severity == "error"]

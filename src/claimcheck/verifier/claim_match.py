@@ -55,8 +55,19 @@ _NUMBER = re.compile(
 _UNIT_LIKE = re.compile(r"\s*(?:%|percent|points?|pp|epochs?|steps?|languages?|layers?|parameters?)", re.I)
 
 
+# a decimal comma, as some locales write it ("a 5,4 point gain"): one or two digits after the comma, and
+# no other number joined to it by a comma ("12,000" is a thousands group, "1,2,3" a list)
+_DECIMAL_COMMA = re.compile(r"(?<![\d,])(\d{1,3}),(\d{1,2})(?![\d,])")
+
+
+def decimal_commas(text: str) -> str:
+    """The text with a decimal comma read as a point ("5,4" -> "5.4"); "12,000", "1,234" and "1,2,3"
+    stay. The length stays the same, so positions in the text still hold."""
+    return _DECIMAL_COMMA.sub(r"\1.\2", text) if "," in text else text
+
+
 def normalise(text: str) -> str:
-    t = text.lower().replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", "-")
+    t = decimal_commas(text).lower().replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", "-")
     t = t.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     t = registry_spelling(t)
     return re.sub(r"\s+", " ", t).strip()
@@ -67,8 +78,10 @@ _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013]|to|and|or)\s*", re.I)
 
 def _number_spans(text: str) -> list[tuple[str, float, bool, int, int]]:
     """(as written, value, measure-like, start, end) for each number, years left out; the first number
-    of a range ("5-6 points", "between 5 and 6 points") is measure-like when the second is."""
+    of a range ("5-6 points", "between 5 and 6 points") is measure-like when the second is. A decimal
+    comma is a point ("5,4" is written "5.4": ``decimal_commas``)."""
     found = []
+    text = decimal_commas(text)  # "5,4" is one number, 5.4
     for m in _NUMBER.finditer(text):
         if m.group(3):
             found.append((m.group(3), float(_WORDS[m.group(3).lower()]), bool(_UNIT_LIKE.match(text[m.end():])), m.start(), m.end()))

@@ -53,6 +53,7 @@ from claimcheck.verifier.claim_match import (
     _number_spans,
     count_spans,
     counted_phrase,
+    decimal_commas,
     in_range,
     normalise,
     number_ranges,
@@ -126,7 +127,7 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     Besides, a row count of the same things as a count of the statement (``count_conflicts``: "7
     tasks" against "all nine intermediate tasks") must be that count, required or not."""
     required = claim_numbers(claim)
-    text = _NAMING.sub(" ", row_text[:MAX_CHARS])
+    text = _NAMING.sub(" ", decimal_commas(row_text[:MAX_CHARS]))
     counted = count_conflicts(text, claim)
     row, ranges = _row_numbers(text), number_ranges(text)
     missing = [c for c in required if not any(states_number(w, c) for w, *_ in row) and not in_range(c, ranges)]
