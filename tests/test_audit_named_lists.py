@@ -32,12 +32,20 @@ BUCC_TATOEBA = frozenset({"bucc", "tatoeba"})
     ("Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba.", [("two", BUCC_TATOEBA)]),
     ("Gains are large on the two retrieval tasks (BUCC and Tatoeba) without training data.", [("two", BUCC_TATOEBA)]),
     ("Three classification tasks: XNLI, PAWS-X and MLQA.", [("Three", frozenset({"xnli", "paws-x", "mlqa"}))]),
+    # "are", "were", "namely", "i.e." make the list the whole set the count counts
+    ("The two sentence-retrieval targets are BUCC and Tatoeba.", [("two", BUCC_TATOEBA)]),
+    ("The two retrieval tasks were BUCC and Tatoeba, which have no training data.", [("two", BUCC_TATOEBA)]),
+    ("We evaluate on two retrieval tasks namely BUCC and Tatoeba.", [("two", BUCC_TATOEBA)]),
+    ("We evaluate on two retrieval tasks i.e. BUCC and Tatoeba.", [("two", BUCC_TATOEBA)]),
     # no list beside the count
     ("On BUCC and Tatoeba, the three seeds agree.", [("three", None)]),
     ("Across the nine intermediate tasks, SQuAD, MNLI and HellaSwag help most.", [("nine", None)]),
     ("Of the nine intermediate tasks, SQuAD, MNLI and HellaSwag are the best.", [("nine", None)]),
     ("We use nine intermediate tasks such as MNLI and SQuAD.", [("nine", None)]),
     ("We use nine tasks, e.g. MNLI, SQuAD and QQP.", [("nine", None)]),
+    ("The nine intermediate tasks include MNLI and SQuAD.", [("nine", None)]),
+    ("The two retrieval tasks are harder than XNLI and PAWS-X.", [("two", None)]),
+    ("The two retrieval tasks are, like XNLI and PAWS-X, multilingual.", [("two", None)]),
     ("Training on SQuAD and MNLI, the 9 tasks improve on average.", [("9", None)]),
     ("For two of the target tasks, BUCC and Tatoeba, training helps.", [("two", None)]),
     ("The two retrieval tasks improve on BUCC.", [("two", None)]),
@@ -117,3 +125,20 @@ def test_a_row_whose_count_disagrees_with_its_own_list_is_flagged_matched_or_not
 def test_a_count_that_agrees_with_its_list_or_lists_no_items_is_not_flagged(registry, text):
     card = audit_row(registry, text)
     assert card.rows[0].list_count_mismatch == [] and not any(f.code == "list_count_mismatch" for f in card.findings)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the reviewer's rows: the count before "are" disagrees with the list after it
+    ("The nine intermediate tasks are ANLI+, MNLI, QQP, SQuAD v1.1, SQuAD v2, HellaSwag, CosmosQA and CommonsenseQA.",
+     ["nine tasks, but 8 named (anli+, commonsenseqa, cosmosqa, hellaswag, mnli, qqp, squad v1.1, squad v2)"]),
+    ("The two phases are MLM Pretraining, Intermediate Training and Target Fine-tuning.",
+     ["two phases, but 3 named (intermediate training, mlm pretraining, target fine-tuning)"]),
+    # controls: the count agrees, or the list gives examples
+    ("The nine intermediate tasks are ANLI+, MNLI, QQP, SQuAD v1.1, SQuAD v2, HellaSwag, CCG, CosmosQA and CommonsenseQA.", []),
+    ("The nine intermediate tasks include ANLI+, MNLI, QQP, SQuAD v1.1, SQuAD v2, HellaSwag, CosmosQA and CommonsenseQA.", []),
+    ("The nine intermediate tasks, such as MNLI and QQP, help.", []),
+])  # fmt: skip
+def test_a_count_before_are_and_its_list(text, expected):
+    from claimcheck.verifier.contradiction import list_count_conflicts
+
+    assert list_count_conflicts(text) == expected

@@ -3,8 +3,8 @@
 "BUCC and Tatoeba, the two sentence-retrieval targets" and "the two retrieval tasks (BUCC and
 Tatoeba)" count the same things, whatever nouns they use: the names they list say which. A count is
 read as naming a list when the list stands in apposition to its noun phrase, right before it ("<list>,
-the N <noun phrase>") or right after it ("the N <noun phrase>, <list>", "(<list>)", ": <list>", or the
-list with no mark in between). A name is a word with a capital letter ("BUCC", "Tatoeba", "mT5",
+the N <noun phrase>") or right after it ("the N <noun phrase>, <list>", "(<list>)", ": <list>", "are
+<list>", "were <list>", "namely <list>", "i.e. <list>", or the list with no mark in between). A name is a word with a capital letter ("BUCC", "Tatoeba", "mT5",
 "PAWS-X"), a version ("v1.1") may follow it, and a list holds at least two names joined by "and" or
 "or". A list introduced by "such as", "including" or "e.g." gives examples, not the whole set: it is
 not read.
@@ -37,8 +37,12 @@ _JOINS = {"and", "or", "&"}
 
 # between a list and the count after it: "<list>, the", "<list> (the", "<list>: the"
 _BEFORE_COUNT = re.compile(r"\s*(?P<mark>[,(:]|[—–]|\s-)\s*(?:(?:the|these|those|its|our|their|all|both)\s+)?", re.I)
-# between a count's noun phrase and the list after it
-_BEFORE_LIST = re.compile(r"(?:\s*(?P<mark>[,(:]|[—–]|\s-)\s*(?:namely\s+|i\.e\.,?\s+)?|\s+)", re.I)
+# between a count's noun phrase and the list after it; "are", "were", "namely" and "i.e." say the list is
+# the whole set ("the nine tasks are ANLI+, MNLI, ..."), "include" and "such as" would name examples
+_BEFORE_LIST = re.compile(
+    r"(?:\s*(?P<mark>[,(:]|[—–]|\s-)\s*(?:namely\s+|i\.e\.,?\s+)?|\s+(?:(?:are|were)\s+(?:namely\s+)?|namely\s+|i\.e\.,?\s+)?)",
+    re.I,
+)
 # what may follow an apposition: the end, punctuation, a relative or prepositional word
 _CLOSES = re.compile(
     r"\s*(?:$|[,;:.)!?—–]|(?:that|which|who|whose|where|with|without|in|of|from|for|on|among|across|within)\b)", re.I
