@@ -181,3 +181,39 @@ def test_reviewer_row_with_a_decimal_comma_matches_its_claim(tmp_path):
     card, (added,) = seed_with_rows(tmp_path, [row])
     assert added.claim_id == "2005.13013/xtreme-test-gain" and not added.number_mismatch, added.differing_numbers
     assert not [f for f in card.findings if f.row == added.row.number and f.severity == "error"]
+
+
+# ----------------------------------------------------------------------- the unit of a number key term
+
+@pytest.mark.parametrize(("row", "terms", "statement", "share"), [
+    # a count key term is no percentage, nor a number of epochs
+    ("were performed by training over 7% of th", ["seven", "7"], "(v1) the study uses seven english intermediate tasks.", 0.0),
+    ("training on 7 epochs", ["7"], "the study uses seven english intermediate tasks.", 0.0),
+    ("the study uses 7 intermediate tasks", ["seven", "7"], "(v1) the study uses seven english intermediate tasks.", 1.0),
+    ("the study uses seven tasks", ["7"], "the study uses seven english intermediate tasks.", 1.0),
+    # a measure's unit is compared with the statement's
+    ("each llm was trained for 100 steps", ["100"], "each pretrained model is trained for 100 epochs.", 0.0),
+    ("each llm was trained for 100 epochs", ["100"], "each pretrained model is trained for 100 epochs.", 1.0),
+    ("each llm was trained for 100 iterations", ["100"], "each pretrained model is trained for 100 epochs.", 1.0),  # no unit read
+    ("a 5.4% gain", ["5.4"], "a 5.4-point improvement over xlm-r large.", 1.0),  # % and points are one
+    ("a gain of 5.4 points", ["5.4"], "a gain of 5.4 over xlm-r large.", 1.0),  # the statement gives no unit
+    ("train on 70% of the data", ["70%"], "both train on 70% of the data.", 1.0),
+])  # fmt: skip
+def test_a_number_key_term_is_found_only_in_a_unit_that_agrees(row, terms, statement, share):
+    from claimcheck.verifier.claim_match import term_share
+
+    assert term_share(row, terms, False, statement) == share
+    assert term_share(row, terms, False) == (1.0 if any(c.isdigit() for c in row) else share)  # without a statement: as before
+
+
+@needs_seeds
+def test_reviewer_rows_with_another_unit(tmp_path):
+    """Seed 004's paper (2210.01091) rows, as the reviewer's G1 has them: "7% of th" is no count of
+    seven tasks, and "100 steps" is not the claim's 100 epochs."""
+    cut = "In each of the following tasks, both intermediate task training and fine-tuning were performed by training over 7% of th"
+    steps = "For the intermediate task training, each pre-trained LLM was trained for 100 steps using the large dataset."
+    epochs = "For the intermediate task training, each pre-trained LLM was trained for 100 epochs using the large dataset."
+    card, (a, b, c) = seed_with_rows(tmp_path, [cut, steps, epochs])
+    assert a.claim_id != "2005.13013/v1-seven-tasks", a.best
+    assert b.claim_id == "2210.01091/intermediate-100-epochs" and b.number_mismatch, b.differing_numbers
+    assert c.claim_id == "2210.01091/intermediate-100-epochs" and not c.number_mismatch, c.differing_numbers  # control

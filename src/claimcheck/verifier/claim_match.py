@@ -312,15 +312,38 @@ def _term_words(term: str) -> list[str]:
 
 
 def _term_pattern(term: str) -> re.Pattern:
-    def word(w: str) -> str:
+    """A key term as a pattern on a row's normalised text (number words as digits); a number that ends
+    the term is its group "num"."""
+    words = _term_words(term)
+
+    def word(w: str, last: bool) -> str:
         if re.fullmatch(r"[\d.]+%?", w):  # a number: "7" must not match inside "7.0" or "8.7"
-            return r"(?<!\d\.)" + re.escape(w) + r"(?!\.\d)"
+            return r"(?<!\d\.)" + ("(?P<num>" if last else "(?:") + re.escape(w) + r")(?!\.\d)"
         if not w.isalpha():
             return re.escape(w)
         base = w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
         return re.escape(base) + r"(?:s|es)?"
 
-    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(word(w) for w in _term_words(term)) + r"(?!\w)")
+    return re.compile(r"(?<!\w)" + r"[\s\-]+".join(word(w, i == len(words) - 1) for i, w in enumerate(words)) + r"(?!\w)")
+
+
+def _unit_agrees(statement: str, written: str, row_unit: str | None) -> bool:
+    """Whether a row number in ``row_unit`` (``_unit_at``; None: none written) may be the statement's
+    number ``written`` that ends a key term: the statement's unit where it gives one ("100" of "100
+    epochs" is no "100 steps"; "70%" is "70 points"), no unit where the statement counts with it
+    ("7" of "seven intermediate tasks" is no "7%" nor "7 epochs"). A row number without a unit, a
+    number the statement writes as a measure without one ("a gain of 5.4"), or one the statement
+    does not hold agrees."""
+    if row_unit is None or not statement:
+        return True
+    if written.endswith("%"):
+        return row_unit == "point"
+    value = _interval(written).mid
+    for w, v, measure, a, _ in _number_spans(statement):
+        if abs(v - value) < 1e-9:
+            unit = _unit_at(statement, a)
+            return unit == row_unit if unit is not None else measure
+    return True
 
 
 def _cut_inside(row_norm: str, term: str) -> bool:
@@ -330,15 +353,27 @@ def _cut_inside(row_norm: str, term: str) -> bool:
     return any(len(tail[i:]) >= 3 and words.startswith(tail[i:]) and (i == 0 or not tail[i - 1].isalnum()) for i in range(len(tail)))
 
 
-def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool) -> int:
+def _term_found(row_digits: str, term: str, statement: str) -> bool:
+    """Whether the term is in the row, a number that ends it in a unit that agrees with the
+    statement's (``_unit_agrees``: the "7" of "seven tasks" is not found in "7% of the data")."""
+    for m in _term_pattern(term).finditer(row_digits):
+        num = m.groupdict().get("num")
+        if num is None or _unit_agrees(statement, num, _unit_at(row_digits, m.start("num"))):
+            return True
+    return False
+
+
+def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: str = "") -> int:
     row_digits = _digits(row_norm)
-    return sum(1 for t in terms if _term_pattern(t).search(row_digits) or (truncated and _cut_inside(row_digits, t)))
+    return sum(1 for t in terms if _term_found(row_digits, t, statement) or (truncated and _cut_inside(row_digits, t)))
 
 
-def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False) -> float | None:
+def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "") -> float | None:
+    """Share of the key terms found in the row; a number that ends a term only in a unit that agrees
+    with the one the (normalised) ``statement`` gives it (``_unit_agrees``)."""
     if not terms:
         return None
-    return _term_hits(row_norm, terms, truncated) / len(terms)
+    return _term_hits(row_norm, terms, truncated, statement) / len(terms)
 
 
 _NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?%?")  # a key term that is a number: "5.4", "100", "70%"
@@ -436,14 +471,14 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     measures = [t for t, n in written.items() if not (_COUNT_TERM.fullmatch(n) and int(n) in counts)]
     worded = [t for t in terms if t not in written]  # every number term is a count or a measure
     if not counts and not measures:
-        return term_share(row_norm, terms, truncated)
-    found = _term_hits(row_norm, worded, truncated)
+        return term_share(row_norm, terms, truncated, statement)
+    found = _term_hits(row_norm, worded, truncated, statement)
     if counts:
         phrases = [p for v in counts if (p := theirs.get(v))]
         found += any(not phrases or any(same_things(phrase, p) for p in phrases) for _, _, phrase in counts_of(row_norm))
     if measures:
         units = {_term_unit(statement, written[t]) for t in measures}
-        found += _term_hits(row_norm, measures, truncated) > 0 or _measured(row_norm, [written[t] for t in measures], units)
+        found += _term_hits(row_norm, measures, truncated, statement) > 0 or _measured(row_norm, [written[t] for t in measures], units)
     return found / (len(worded) + bool(counts) + bool(measures))
 
 
@@ -494,7 +529,7 @@ def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScor
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
     if truncated and nums == 0.0 and not number_mismatch(row_text, claim):
         nums = None  # the numbers may sit in the part that was cut off: neither for nor against
-    terms = term_share(row_norm, claim.key_terms, truncated)
+    terms = term_share(row_norm, claim.key_terms, truncated, normalise(claim.statement))
     text, verbatim = text_similarity(row_norm, truncated, [claim.statement, *claim.reported_by])
     score = 1.0 if verbatim else _combine({"numbers": nums, "terms": terms, "text": text})
     if text >= NEAR_VERBATIM:  # nearly the same sentence: the text decides, numbers are then compared

@@ -47,6 +47,8 @@ from claimcheck.claims.derivation_params import fact_check_numbers
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.claim_match import (
     _digits,
+    _unit_agrees,
+    _unit_at,
     approximately,
     approximation,
     CUT,
@@ -101,11 +103,12 @@ def _is_measure(claim: Claim, number: str) -> bool:
     return written if written is not None else ("." in number or number.endswith("%"))
 
 
-def _row_numbers(text: str) -> list[tuple[str, bool, bool, str | None]]:
-    """(as written, measure-like, a score, its qualifier) for each number of a text cleared of
-    ``_NAMING``; a score is a number beside a metric's name ("82 F1", "an accuracy of 82":
-    ``beside_metric``), a qualifier makes it approximate ("over five points": ``approximation``)."""
-    return [(w, m, beside_metric(text, a), approximation(text, a, m))
+def _row_numbers(text: str) -> list[tuple[str, bool, bool, str | None, str | None]]:
+    """(as written, measure-like, a score, its qualifier, its unit) for each number of a text cleared
+    of ``_NAMING``; a score is a number beside a metric's name ("82 F1", "an accuracy of 82":
+    ``beside_metric``), a qualifier makes it approximate ("over five points": ``approximation``), a
+    unit is the one written after it ("100 steps": ``claim_match._unit_at``)."""
+    return [(w, m, beside_metric(text, a), approximation(text, a, m), _unit_at(text, a))
             for w, _, m, a, _ in _number_spans(text) if w.lower() not in _PRONOUN_WORDS]
 
 
@@ -130,7 +133,13 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     text = _NAMING.sub(" ", decimal_commas(row_text[:MAX_CHARS]))
     counted = count_conflicts(text, claim)
     row, ranges = _row_numbers(text), number_ranges(text)
-    missing = [c for c in required if not any(states_number(w, c) for w, *_ in row) and not in_range(c, ranges)]
+    said = normalise(claim.statement[:MAX_CHARS])
+
+    def in_its_unit(unit: str | None, c: str) -> bool:  # "100 steps" is not the statement's "100 epochs"
+        return _unit_agrees(said, c, unit)
+
+    missing = [c for c in required
+               if not any(states_number(w, c) and in_its_unit(unit, c) for w, *_, unit in row) and not in_range(c, ranges)]
     if not missing:
         return list(counted)
     solid = [*required, *(f for forms in _check_forms(claim) for f in forms)]
@@ -139,12 +148,12 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     kinds = {_is_measure(claim, c) for c in missing}
     last = _cut_number(text) if truncated else None
 
-    def agrees(w: str, qualifier: str | None, c: str) -> bool:  # "over five points" by its bound, "5" by its precision
-        return approximately(w, qualifier, c) if qualifier else same_number(w, c)
+    def agrees(w: str, unit: str | None, qualifier: str | None, c: str) -> bool:  # "over five points" by its bound, "5" by its precision
+        return in_its_unit(unit, c) and (approximately(w, qualifier, c) if qualifier else same_number(w, c))
 
-    def excused(w: str, measure: bool, qualifier: str | None) -> bool:
-        return (w in agreeing or any(agrees(w, qualifier, c) for c in solid)
-                or any(m == measure and agrees(w, qualifier, x) for x, m in statement))
+    def excused(w: str, measure: bool, qualifier: str | None, unit: str | None) -> bool:
+        return (w in agreeing or any(agrees(w, unit, qualifier, c) for c in solid)
+                or any(m == measure and agrees(w, unit, qualifier, x) for x, m in statement))
 
     def of_a_missing_kind(w: str, measure: bool, scored: bool) -> bool:
         if not scored and any(shifted(w, c) for c in missing):  # "54" or "0.54" for 5.4 stands in its place, whatever its kind
@@ -153,8 +162,8 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
             return not any(c.startswith(w) for c in missing)
         return measure in kinds
 
-    return list(dict.fromkeys(w for w, measure, scored, qualifier in row
-                              if w in counted or (not excused(w, measure, qualifier) and (not truncated or of_a_missing_kind(w, measure, scored)))))
+    return list(dict.fromkeys(w for w, measure, scored, qualifier, unit in row
+                              if w in counted or (not excused(w, measure, qualifier, unit) and (not truncated or of_a_missing_kind(w, measure, scored)))))
 
 
 def _cut_number(text: str) -> str | None:
