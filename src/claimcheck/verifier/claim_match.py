@@ -278,14 +278,25 @@ def counted_phrase(text: str, start: int, end: int) -> tuple[str, frozenset[str]
     return (CUT, frozenset()) if len(words) < 5 and not text[end + 120 :] else None
 
 
+# words before a counted noun that tell nothing apart ("7 intermediate language understanding tasks" are
+# "nine English intermediate tasks"), and words that pick some of the things out ("the three single
+# English intermediate tasks that improve most" are not "nine intermediate tasks")
+_NOT_DISTINGUISHING = {"language", "understanding", "nlu"}
+_PICKING = {"single", "best", "top"}
+
+
 def same_things(row: tuple[str, frozenset[str]] | None, claim: tuple[str, frozenset[str]] | None) -> bool:
-    """Whether a row's counted phrase names what the claim's counts: the same head noun, and no word
-    the claim's phrase lacks ("7 tasks" and "12 different intermediate tasks" are "nine intermediate
-    tasks"; "two retrieval tasks", "two of the target tasks" and "9 XTREME targets" are not). A
-    phrase the text's end cut off may be any."""
+    """Whether a row's counted phrase names what the claim's counts: the same head noun, no word
+    the claim's phrase lacks (but "language", "understanding" and "NLU", which tell nothing apart),
+    and each word of the claim's phrase that picks some out ("single", "best", "top") ("7 tasks",
+    "12 different intermediate tasks" and "7 intermediate language understanding tasks" are "nine
+    intermediate tasks"; "two retrieval tasks", "two of the target tasks" and "9 XTREME targets"
+    are not, nor is "nine intermediate tasks" "the three single intermediate tasks"). A phrase the
+    text's end cut off may be any."""
     if row is not None and row[0] == CUT:
         return claim is not None
-    return row is not None and claim is not None and row[0] == claim[0] and row[1] <= claim[1]
+    return (row is not None and claim is not None and row[0] == claim[0]
+            and row[1] - _NOT_DISTINGUISHING <= claim[1] and claim[1] & _PICKING <= row[1])
 
 
 def count_spans(text: str) -> list[tuple[str, float, int, int]]:
