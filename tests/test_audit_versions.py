@@ -44,3 +44,52 @@ def test_a_list_of_all_nine_tasks_is_no_count_of_the_three_best(bundled):
     card = audit_row(bundled, text)
     assert card.rows[0].row.truncated
     assert not findings(card), findings(card)
+
+
+@pytest.mark.parametrize(("text", "claim", "differing"), [
+    # nine is v2's count, so the row is no v1 quote: its 7.8 differs from the multi-task gain's 8.7
+    ("Multi-task training on all nine intermediate tasks gives the largest improvement, 7.8 points on average.",
+     "multitask-gain", ["7.8"]),
+    ("Training on all nine intermediate tasks jointly is best, with a gain of 7.8 points.", "multitask-gain", ["7.8"]),
+    # "about 5" is no v1 6.1 and does not contradict 5.4
+    ("Using the best intermediate-task model per target task gives an XTREME gain of about 5 points over XLM-R Large.",
+     "xtreme-test-gain", []),
+    # a range holding both versions' numbers (5.4 and 6.1): the current version wins the tie
+    ("Using the best intermediate-task model per target task gives an XTREME gain of 5-6 points over XLM-R Large.",
+     "xtreme-test-gain", []),
+])  # fmt: skip
+def test_a_row_whose_numbers_fit_the_current_version_quotes_no_superseded_one(bundled, text, claim, differing):
+    card = audit_row(bundled, text)
+    row = card.rows[0]
+    assert (row.claim_id, row.superseded, row.differing_numbers) == (f"2005.13013/{claim}", False, differing), findings(card)
+    assert not [c for c, _ in findings(card) if c == "superseded_version"]
+    if differing:
+        ((code, message),) = findings(card)
+        assert code == "number_mismatch" and f"states {', '.join(differing)} where 2005.13013/{claim}" in message and "8.7" in message
+    else:
+        assert not findings(card), findings(card)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # the v1 abstract's sentence verbatim: its "9 target tasks" are no count of the nine intermediate tasks
+    ("Using a set of 7 intermediate language understanding tasks, we evaluate intermediate-task transfer in a "
+     "zero-shot cross-lingual setting on 9 target tasks from the XTREME benchmark.", "v1-seven-tasks"),
+    ("Using a set of 7 intermediate language understanding tasks, we evaluate intermediate-task transfer in a "
+     "zero-shot cross-lingual setting on the XTREME benchmark.", "v1-seven-tasks"),
+    ("The study uses seven English intermediate tasks.", "v1-seven-tasks"),
+    ("Using the best intermediate-task model per target task gives an XTREME gain of 6.1 points over XLM-R Large.",
+     "v1-xtreme-test-gain"),
+])  # fmt: skip
+def test_a_real_v1_quote_is_still_flagged_superseded(bundled, text, claim):
+    card = audit_row(bundled, text)
+    row = card.rows[0]
+    assert (row.claim_id, row.superseded) == (f"2005.13013/{claim}", True), findings(card)
+    assert [c for c, _ in findings(card, "error")] == ["superseded_version"], findings(card)
+
+
+def test_the_v2_abstract_sentence_is_no_v1_quote(bundled):
+    text = ("Using nine intermediate language understanding tasks, we evaluate intermediate-task transfer in a "
+            "zero-shot cross-lingual setting on 9 target tasks from the XTREME benchmark.")
+    card = audit_row(bundled, text)
+    assert (card.rows[0].claim_id, card.rows[0].superseded) == ("2005.13013/setup-nine-tasks", False)
+    assert not findings(card), findings(card)

@@ -36,7 +36,17 @@ from claimcheck.verifier.audit_models import (
     Severity,
     VerdictView,
 )
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, numbers_in, rank_claims, states_number
+from claimcheck.verifier.claim_match import (
+    MATCH_THRESHOLD,
+    counts_of,
+    in_range,
+    number_ranges,
+    numbers_in,
+    rank_claims,
+    same_number,
+    same_things,
+    states_number,
+)
 from claimcheck.verifier.contradiction import (
     claim_numbers,
     count_conflicts,
@@ -88,6 +98,25 @@ def _current_of(blind_best, ranked, registry: Registry):
     return next((s for s in ranked if later and s[0].claim_id == later), blind_best)
 
 
+def _states_numbers_of(text: str, claim) -> bool:
+    """Whether the row states every number ``claim`` requires (``claim_numbers``), or holds it in a
+    range it states ("5-6 points" holds 5.4); a count of the statement must be a row count of the same
+    things (``same_things``: "9 target tasks" is no "nine English intermediate tasks")."""
+    wanted = claim_numbers(claim)
+    if not wanted:
+        return False
+    row_numbers, ranges = [w for w, _, _ in numbers_in(text)], number_ranges(text)
+    theirs, mine = counts_of(claim.statement), counts_of(text)
+
+    def stated(c: str) -> bool:
+        phrases = [p for w, _, p in theirs if p is not None and same_number(w, c)]
+        if phrases:
+            return any(states_number(w, c) and same_things(p, q) for w, _, p in mine for q in phrases)
+        return any(states_number(w, c) for w in row_numbers) or bool(in_range(c, ranges))
+
+    return all(stated(c) for c in wanted)
+
+
 NEAR_MISS = 0.05  # an ordinary score this close below the threshold ...
 NEAR_MISS_TERMS = 0.5  # ... with at least this share of its key terms found
 
@@ -116,23 +145,31 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
             # just the current version's ("nine tasks, evaluated on 7 targets" has a 7 but is about v2's nine;
             # "12 tasks" is neither v1's seven nor v2's nine): otherwise the current claim is the one it is about
             now = registry.claims[current[0].claim_id]
-            wanted = claim_numbers(now)
-            states_now = bool(wanted) and all(any(states_number(w, c) for w in row_numbers) for c in wanted)
-            if states_now or number_conflicts(row.text, registry.claims[best.claim_id], row.truncated):
+            if _states_numbers_of(row.text, now) or number_conflicts(row.text, registry.claims[best.claim_id], row.truncated):
                 differs = bool(number_conflicts(row.text, now, row.truncated))
                 chosen, runner = current[0], best
                 method = "key terms + text (numbers differ)" if differs else "key terms + text (the current version's numbers)"
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
-        for candidate in (_current_of(blind_best, ranked, registry), blind_best):
+        fits_now = None  # the current claim of a superseded one the row reaches, when the row's numbers fit it
+        for candidate in (_current_of(blind_best, ranked, registry), blind_best, ranked[0]):
             claim = registry.claims[candidate[0].claim_id]
             if _near_miss(best) and candidate[0].claim_id != best.claim_id:
-                break  # a claim the row nearly matches on its own terms is the likelier one: not another's count
+                continue  # a claim the row nearly matches on its own terms is the likelier one: not another's count
             if candidate[1] >= MATCH_THRESHOLD and number_conflicts(row.text, claim, row.truncated):
+                later = claim.superseded_by
+                if later and later in registry.claims and not number_conflicts(row.text, registry.claims[later], row.truncated):
+                    # its numbers fit the current version ("nine tasks ... 7.8 points" is no v1 seven, "about 5
+                    # points" no v1 6.1): the row does not quote the old one; another claim may be its own
+                    fits_now = fits_now or next((s for s in ranked if s[0].claim_id == later), None)
+                    continue
                 chosen = candidate[0]
                 method = "key terms + text (numbers differ)"
                 runner = best if best.claim_id != chosen.claim_id else runner
                 break
+        if chosen is None and fits_now is not None and max(fits_now[0].score, fits_now[1]) >= MATCH_THRESHOLD:
+            chosen, method = fits_now[0], "key terms + text (the current version's numbers)"
+            runner = best if best.claim_id != chosen.claim_id else runner
     if chosen is None:
         return RowAudit(
             row=row,
