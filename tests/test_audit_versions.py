@@ -93,3 +93,25 @@ def test_the_v2_abstract_sentence_is_no_v1_quote(bundled):
     card = audit_row(bundled, text)
     assert (card.rows[0].claim_id, card.rows[0].superseded) == ("2005.13013/setup-nine-tasks", False)
     assert not findings(card), findings(card)
+
+
+@pytest.mark.parametrize("text", [
+    "We use the pretrained XLM-R Large model, evaluated on 7 tasks with English training data, as a starting point.",
+    "XTREME covers up to 40 tasks across a diverse set of languages.",
+    "We use the pretrained XLM-R Large model, evaluated on 7 English tasks, as a starting point.",
+])
+def test_a_bare_count_of_tasks_is_no_count_of_another_claims_intermediate_tasks(bundled, text):
+    """"7 tasks" or "40 tasks" in a row matched to another claim may count anything (target tasks,
+    XTREME's tasks): only a count that says what tells the nine intermediate tasks apart is checked
+    against setup-nine-tasks."""
+    card = audit_row(bundled, text)
+    assert not card.rows[0].other_claim_counts
+    assert "other_claim_count" not in [c for c, _ in findings(card)], findings(card)
+
+
+def test_a_count_of_intermediate_tasks_is_still_checked_against_another_claim(bundled):
+    text = "We use the pretrained XLM-R Large model, fine-tuned on 12 intermediate tasks, as a starting point."
+    card = audit_row(bundled, text)
+    assert card.rows[0].claim_id == "2005.13013/setup-base-model"
+    assert card.rows[0].other_claim_counts == ["12 (2005.13013/setup-nine-tasks: nine)"]
+

@@ -220,14 +220,16 @@ def _other_claim_counts(row: ClaimRow, claim, registry: Registry, verdicts: Mapp
     """Counts in the row that a setup claim of the same paper (current version) states otherwise, for a
     row matched elsewhere ("... XLM-R Large with 12 intermediate tasks" matches the base-model claim,
     but the paper's nine tasks still stand): (row count, claim id, its count, whether that claim is
-    located or supported, which makes the finding an error)."""
+    located or supported, which makes the finding an error). The row's count must carry what tells
+    the claim's things apart, or stand beside the same names (``count_conflicts(distinct=True)``):
+    "evaluated on 7 tasks" or "40 tasks" may count anything, not the nine intermediate tasks."""
     out: list[tuple[str, str, str, bool]] = []
     if claim.superseded_by:  # a row quoting an old version is flagged as such; its counts are that version's
         return out
     for other in registry.claims.values():
         if other.paper_id != claim.paper_id or other.id == claim.id or other.superseded_by or other.kind.value != "setup":
             continue
-        for w, theirs in count_conflicts(row.text, other).items():
+        for w, theirs in count_conflicts(row.text, other, distinct=True).items():
             view = verdicts.get(other.id)
             out.append((w, other.id, theirs, other.located or (view is not None and view.overall == "supported")))
     return out

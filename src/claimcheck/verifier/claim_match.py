@@ -299,6 +299,23 @@ def same_things(row: tuple[str, frozenset[str]] | None, claim: tuple[str, frozen
             and row[1] - _NOT_DISTINGUISHING <= claim[1] and claim[1] & _PICKING <= row[1])
 
 
+# words that tell none of a paper's task sets apart where all its training data is English (intermediate
+# and target tasks alike): "7 English tasks" may be either
+_OF_ALL_SETS = {"english"}
+
+
+def carries_distinction(row: tuple[str, frozenset[str]] | None, claim: tuple[str, frozenset[str]] | None) -> bool:
+    """Whether a row's counted phrase carries a word of the claim's that tells its things apart
+    ("7 intermediate tasks" for "nine English intermediate tasks"; not a bare "7 tasks", "40 tasks"
+    or "7 English tasks"), or the claim's phrase has none beside its noun ("two phases" for "three
+    phases"). For a count checked against a claim the row did not match, where a bare noun may count
+    anything."""
+    if row is None or claim is None or row[0] == CUT:
+        return False
+    telling = claim[1] - _NOT_DISTINGUISHING - _OF_ALL_SETS
+    return not claim[1] or bool(row[1] & telling)
+
+
 def count_spans(text: str) -> list[tuple[str, float, int, int]]:
     """(as written, value, start, end) for each count of the text: a whole number that measures
     nothing, "one" left out (a pronoun as often as a count)."""

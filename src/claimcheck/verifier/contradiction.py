@@ -53,6 +53,7 @@ from claimcheck.verifier.claim_match import (
     approximation,
     CUT,
     _number_spans,
+    carries_distinction,
     count_spans,
     counted_phrase,
     decimal_commas,
@@ -177,19 +178,23 @@ def _counts(text: str) -> list[tuple[str, tuple[str, frozenset[str]] | None, fro
     return [(w, counted_phrase(text, a, b), listed_names(text, a, b)) for w, _, a, b in count_spans(text)]
 
 
-def count_conflicts(row_text: str, claim: Claim) -> dict[str, str]:
+def count_conflicts(row_text: str, claim: Claim, distinct: bool = False) -> dict[str, str]:
     """Row count -> the statement's count of the same things it differs from ("7 tasks", "twelve
     intermediate tasks" against "all nine intermediate tasks"). Counts are compared only where the
     row's counted phrase names what the statement's counts (``claim_match.same_things``): "the 9 XTREME
     targets" or "two of the target tasks" count other things than "the two sentence-retrieval
     targets" or "nine intermediate tasks", and are no conflict. Or where both counts stand beside
     lists of the same names (``named_lists``), whatever their nouns: "BUCC and Tatoeba, the three
-    sentence retrieval target tasks" counts "the two sentence-retrieval targets, BUCC and Tatoeba"."""
+    sentence retrieval target tasks" counts "the two sentence-retrieval targets, BUCC and Tatoeba".
+    ``distinct``: the row's phrase must also carry a word of the statement's that tells its things
+    apart (``claim_match.carries_distinction``: "7 intermediate tasks", not a bare "7 tasks"), for a
+    claim the row was not matched to."""
     theirs = [(w, phrase, names) for w, phrase, names in _counts(claim.statement[:MAX_CHARS]) if phrase or names]
     out: dict[str, str] = {}
     for w, phrase, names in _counts(row_text[:MAX_CHARS]):
         same = [x for x, p, n in theirs
-                if (names and names == n) or (phrase and phrase[0] != CUT and same_things(phrase, p))]  # a cut phrase may be anything
+                if (names and names == n)
+                or (phrase and phrase[0] != CUT and same_things(phrase, p) and (not distinct or carries_distinction(phrase, p)))]  # a cut phrase may be anything
         if same and not any(same_number(w, x) for x in same) and w not in out:
             out[w] = same[0]
     return out
