@@ -115,3 +115,11 @@ def test_a_count_of_intermediate_tasks_is_still_checked_against_another_claim(bu
     assert card.rows[0].claim_id == "2005.13013/setup-base-model"
     assert card.rows[0].other_claim_counts == ["12 (2005.13013/setup-nine-tasks: nine)"]
 
+
+def test_a_number_mismatch_never_names_a_number_the_row_states(bundled):
+    """The row states 8.7 and 9 as the claim does, and another count of tasks, 7: the message names
+    the 7, not the claim's 8.7 and nine as if they were missing."""
+    text = "Multi-task intermediate-task training on all 9 tasks performs best, improving by 8.7 points across the 7 tasks with training data."
+    card = audit_row(bundled, text)
+    ((code, message),) = [f for f in findings(card) if f[0] == "number_mismatch"]
+    assert "states 7 " in message and "8.7" not in message.replace("2005.13013", "") and "nine" not in message, message

@@ -322,11 +322,15 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
             backed = " (a number the registry's check supports)" if not r.claim_located and severity == "error" else ""
             # the claim's numbers the row leaves out, those written in digits first ("7.0" rather than "three")
             missing = [c for c in r.claim_numbers if not any(states_number(w, c) for w in r.row_numbers)]
-            missing = [c for c in missing if not c.isalpha()] or missing or r.claim_numbers
+            missing = [c for c in missing if not c.isalpha()] or missing
+            stated = ', '.join(r.differing_numbers or r.row_numbers)
+            if missing:
+                message = f"row {n} states {stated} where {r.claim_id} {where} {', '.join(missing)}{backed}"
+            else:  # the row states all of the claim's numbers, and another count of the same things: none to name
+                recorded = "" if r.claim_located else " (recorded as other reports quote it; not located in the paper)"
+                message = f"row {n} states {stated} beside all of {r.claim_id}'s own numbers; the claim{recorded} has no {stated}{backed}"
             out.append(Finding(code="number_mismatch", severity=severity, section="resolution",
-                               row=n, claim_id=r.claim_id,
-                               message=f"row {n} states {', '.join(r.differing_numbers or r.row_numbers)} where {r.claim_id} {where} "
-                                       f"{', '.join(missing)}{backed}"))
+                               row=n, claim_id=r.claim_id, message=message))
         if r.negation_mismatch:
             out.append(Finding(code="negation_mismatch", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} may state the opposite of {r.claim_id}: {r.negation_mismatch}"))
