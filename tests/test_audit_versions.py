@@ -123,3 +123,16 @@ def test_a_number_mismatch_never_names_a_number_the_row_states(bundled):
     card = audit_row(bundled, text)
     ((code, message),) = [f for f in findings(card) if f[0] == "number_mismatch"]
     assert "states 7 " in message and "8.7" not in message.replace("2005.13013", "") and "nine" not in message, message
+
+
+@pytest.mark.parametrize(("text", "differing"), [
+    ("The two best intermediate tasks, SQuAD and MNLI, improve by 8.2 and 7.5 points.", []),
+    ("The two best intermediate tasks, SQuAD and MNLI, improve by 9.9 and 7.5 points.", ["9.9"]),
+    ("SQuAD, MNLI and HellaSwag, the three single best intermediate tasks, improve by 8.2, 7.5 and 6.1 points.", ["6.1"]),
+])
+def test_a_count_of_other_things_stands_in_for_no_missing_measure(bundled, text, differing):
+    """"The two best intermediate tasks" leave out the third task's 7.0: their count is of other things
+    than the claim's three single tasks, no misstated gain; a gain that differs still is one."""
+    card = audit_row(bundled, text)
+    row = card.rows[0]
+    assert (row.claim_id, row.differing_numbers) == ("2005.13013/best-single-tasks", differing), findings(card)

@@ -149,10 +149,17 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     kinds = {_is_measure(claim, c) for c in missing}
     last = _cut_number(text) if truncated else None
 
+    # a count of things the statement does not count ("the two best intermediate tasks" beside "the three
+    # single ... tasks") stands in the place of no missing measure: only of a missing count
+    theirs = [p for _, p, _ in _counts(claim.statement[:MAX_CHARS]) if p]
+    other_things = {w for w, p, _ in _counts(text) if p and p[0] != CUT and not any(same_things(p, q) for q in theirs)}
+
     def agrees(w: str, unit: str | None, qualifier: str | None, c: str) -> bool:  # "over five points" by its bound, "5" by its precision
         return in_its_unit(unit, c) and (approximately(w, qualifier, c) if qualifier else same_number(w, c))
 
     def excused(w: str, measure: bool, qualifier: str | None, unit: str | None) -> bool:
+        if not measure and w in other_things and False not in kinds:
+            return True
         return (w in agreeing or any(agrees(w, unit, qualifier, c) for c in solid)
                 or any(m == measure and agrees(w, unit, qualifier, x) for x, m in statement))
 
