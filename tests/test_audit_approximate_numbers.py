@@ -215,5 +215,8 @@ def test_reviewer_rows_with_another_unit(tmp_path):
     epochs = "For the intermediate task training, each pre-trained LLM was trained for 100 epochs using the large dataset."
     card, (a, b, c) = seed_with_rows(tmp_path, [cut, steps, epochs])
     assert a.claim_id != "2005.13013/v1-seven-tasks", a.best
-    assert b.claim_id == "2210.01091/intermediate-100-epochs" and b.number_mismatch, b.differing_numbers
+    # never passes as the 100-epoch claim: matched with a number mismatch, or (numbers of another kind
+    # do not count towards a match: "100 steps" is no "100 epochs") left an unknown claim, a warning
+    assert (b.claim_id == "2210.01091/intermediate-100-epochs" and b.number_mismatch) or b.status == "unknown", b
+    assert any(f.row == b.row.number and f.code in ("number_mismatch", "unknown_claim") for f in card.findings)
     assert c.claim_id == "2210.01091/intermediate-100-epochs" and not c.number_mismatch, c.differing_numbers  # control

@@ -3,9 +3,13 @@
 For each registry claim three shares are computed on the row:
 
 - ``numbers``: share of the claim's written numbers that the row states (7 == 7.0; "three" == 3;
-  "8.66" states an 8.7, a count "9" does not: ``states_number``);
+  "8.66" states an 8.7, a count "9" does not: ``states_number``), each as the same kind of number
+  where both texts say (``kinds_agree``: "100 languages" is no "100 epochs", "3 points" no count
+  "three target tasks", "70 points" no "70% of the data");
 - ``terms``: share of the claim's ``key_terms`` found in the row (word-bounded, plural and hyphen
-  tolerant: "intermediate tasks" matches "intermediate-task");
+  tolerant: "intermediate tasks" matches "intermediate-task"); a number term ("100", "three") only
+  as the kind of number the statement makes it, so that it does not count a number the numbers
+  share refused;
 - ``text``: the best ``difflib`` similarity to the statement or to a known quotation
   (``reported_by``); a truncated row is compared with the same-length prefix.
 
@@ -265,6 +269,12 @@ def counted_phrase(text: str, start: int, end: int) -> tuple[str, frozenset[str]
         return None
     if _PICKED_FROM.search(text[max(0, start - 20) : start]):  # "of the nine intermediate tasks, SQuAD ...": the set picked from
         return None
+    return _phrase_after(text, end)
+
+
+def _phrase_after(text: str, end: int) -> tuple[str, frozenset[str]] | None:
+    """The counted phrase read from the words after a number ending at ``text[end]`` (``counted_phrase``
+    without its checks of the words before the number)."""
     words = _PHRASE_WORD.findall(text[end : end + 120].lower())
     if words[:1] == ["of"]:
         words = words[2:] if words[1:2] in (["the"], ["these"], ["those"], ["our"], ["its"], ["their"]) else words[1:]
@@ -393,12 +403,33 @@ def _term_found(row_digits: str, term: str, statement: str) -> bool:
 
 def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: str = "") -> int:
     row_digits = _digits(row_norm)
-    return sum(1 for t in terms if _term_found(row_digits, t, statement) or (truncated and _cut_inside(row_digits, t)))
+    return sum(
+        1
+        for t in terms
+        if (_term_found(row_digits, t, statement) and _number_term_agrees(row_norm, t, statement))
+        or (truncated and _cut_inside(row_digits, t))
+    )
+
+
+def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:
+    """Whether the row states a number key term ("100", "three", "70%") as the kind of number the
+    statement makes it (``kinds_agree``: "100 languages" does not find the "100" of "100 epochs", nor
+    "3 points" the "three" of "three target tasks"); any other term, or no statement, agrees."""
+    written = " ".join(_term_words(term))
+    if not statement or not _NUMBER_TERM.fullmatch(written):
+        return True
+    theirs = claim_number_kind(statement, written)
+    value = _interval(written).mid
+    return any(
+        abs(v - value) < 1e-9 and kinds_agree(number_kind(row_norm, a, b, measure), theirs)
+        for _, v, measure, a, b in _number_spans(row_norm)
+    )
 
 
 def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "") -> float | None:
-    """Share of the key terms found in the row; a number that ends a term only in a unit that agrees
-    with the one the (normalised) ``statement`` gives it (``_unit_agrees``)."""
+    """Share of the key terms found in the row; given the claim's (normalised) ``statement``, a
+    number term only in a unit that agrees with the one the statement gives it (``_unit_agrees``)
+    and as the kind of number the statement makes it (``_number_term_agrees``)."""
     if not terms:
         return None
     return _term_hits(row_norm, terms, truncated, statement) / len(terms)
@@ -426,6 +457,60 @@ def _term_unit(statement: str, written: str) -> str | None:
         return "point"
     value = float(written)
     return next((_unit_at(statement, a) for _, v, _, a, _ in _number_spans(statement) if abs(v - value) < 1e-9), None)
+
+
+_PART_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d+|" + "|".join(_WORDS) + r")\b", re.I)
+_POINT_UNITS = {"point": "point", "pp": "point", "%": "%", "percent": "%"}
+Kind = tuple[str | None, str | None]  # ("measure" or "count", its unit or None), or (None, None): the text does not say
+
+
+def number_kind(text: str, start: int, end: int, measure: bool = False) -> Kind:
+    """What the number at ``text[start:end]`` is, and its unit: a measure in points or percent
+    ("5.4-point", "3 points", "70%"), a measure of no stated unit (a decimal, "8.7"; ``measure``:
+    the first end of a range whose second has a unit), a count in a unit ("100 languages", "100
+    epochs", "40 typologically diverse languages"), a count of other things ("nine intermediate
+    tasks", "three of the six target tasks": no unit, the things counted are not compared), or
+    (None, None) where the text does not say (a bare whole number, "improves by 3")."""
+    m = _WITH_UNIT.match(text, start)
+    if m:
+        unit = _singular(m.group(1).lower())
+        return ("measure", _POINT_UNITS[unit]) if unit in _POINT_UNITS else ("count", unit)
+    if "." in text[start:end] or measure:
+        return "measure", None
+    phrase = _phrase_after(text, end)
+    part = _PART_OF.match(text, end)
+    if phrase is None and part:  # "three of the six target tasks": a count too
+        phrase = _phrase_after(text, part.end())
+    if phrase is None or phrase[0] == CUT:
+        return None, None
+    return "count", phrase[0] if _WITH_UNIT.fullmatch("1 " + phrase[0]) and phrase[0] not in _POINT_UNITS else None
+
+
+def claim_number_kind(statement: str, written: str) -> Kind:
+    """The kind of a claim's number ``written`` ("3", "100", "70%"), read where its statement
+    writes the same value ("the other three target tasks": a count; "100 epochs"; "70% of the
+    data": percent); from the written number alone where the statement has none."""
+    w = written.strip().lstrip("+")
+    if w.endswith("%"):
+        return "measure", "%"
+    value = _interval(w).mid
+    for _, v, measure, a, b in _number_spans(statement):
+        if abs(v - value) < 1e-9:
+            return number_kind(statement, a, b, measure)
+    return ("measure", None) if "." in w else (None, None)
+
+
+def kinds_agree(row: Kind, claim: Kind) -> bool:
+    """Whether a row number can be a claim number of the same value by what each is, where both
+    say: a count is no measure ("3 points" is not the count "three target tasks"), and two units
+    differ ("100 languages" is not "100 epochs"; "70 points" is not "70% of the data", but a gain in
+    points the other way round is: syntheses write "5.4%" for a 5.4-point gain as often as not)."""
+    (rk, ru), (ck, cu) = row, claim
+    if rk is None or ck is None:
+        return True
+    if rk != ck:
+        return False
+    return ru is None or cu is None or ru == cu or (ru, cu) == ("%", "point")
 
 
 def _significant(written: str) -> str:
@@ -510,15 +595,31 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     return found / (len(worded) + bool(counts) + bool(measures))
 
 
-def number_share(row_numbers: Sequence[str], reported: Sequence[str], ranges: Sequence[tuple[str, str]] = (),
-                 approximate: Sequence[tuple[str, str]] = ()) -> float | None:
+def number_share(
+    row_numbers: Sequence[str],
+    reported: Sequence[str],
+    ranges: Sequence[tuple[str, str]] = (),
+    row_kinds: Sequence[Kind] = (),
+    reported_kinds: Sequence[Kind] = (),
+    *,
+    approximate: Sequence[tuple[str, str]] = (),
+) -> float | None:
     """Share of the claim's numbers the row states, holds in a range it states ("5-6 points"), or
     agrees with as an approximate number of the row, given as (written, qualifier) pairs ("over five
-    points" for 5.4: ``approximately``)."""
+    points" for 5.4: ``approximately``). Given the kinds of both sides' numbers (``number_kind``,
+    ``claim_number_kind``), a row number states a claim number only where they agree (``kinds_agree``:
+    "100 languages" is no "100 epochs", "3 points" no count "three", "70 points" no "70%")."""
     if not reported:
         return None
-    return sum(1 for r in reported if any(states_number(w, r) for w in row_numbers) or in_range(r, ranges)
-               or any(approximately(w, q, r) for w, q in approximate)) / len(reported)
+    row_kinds = list(row_kinds) or [(None, None)] * len(row_numbers)
+    reported_kinds = list(reported_kinds) or [(None, None)] * len(reported)
+    return sum(
+        1
+        for r, ck in zip(reported, reported_kinds)
+        if any(states_number(w, r) and kinds_agree(rk, ck) for w, rk in zip(row_numbers, row_kinds))
+        or in_range(r, ranges)
+        or any(approximately(w, q, r) for w, q in approximate)
+    ) / len(reported)
 
 
 def approximate_numbers(text: str) -> list[tuple[str, str]]:
@@ -552,7 +653,15 @@ def _combine(parts: dict[str, float | None]) -> float:
 def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScore, float, bool]:
     """(score with numbers, score without numbers, verbatim quotation) of one claim for one row."""
     row_norm = normalise(row_text)
-    nums = number_share([w for w, _, _ in numbers_in(row_text)], claim.reported, number_ranges(row_text), approximate_numbers(row_text))
+    spans = _number_spans(row_text)
+    nums = number_share(
+        [w for w, _, _, _, _ in spans],
+        claim.reported,
+        number_ranges(row_text),
+        [number_kind(row_text, a, b, measure) for _, _, measure, a, b in spans],
+        [claim_number_kind(claim.statement, r) for r in claim.reported],
+        approximate=approximate_numbers(row_text),
+    )
     if nums is None and any(measure for _, _, measure in numbers_in(row_text)):
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
     if truncated and nums == 0.0 and not number_mismatch(row_text, claim):
