@@ -2,7 +2,8 @@
 
 Per report (issue 3, sections 1-5):
 
-1. resolution: each row is matched to a canonical claim (``claim_match``), unknown rows are kept,
+1. resolution: each row is matched to a canonical claim (``claim_match``; the examined paper's own
+   claim over another work's that wins by no more than ``EXAMINED_MARGIN``), unknown rows are kept,
    truncated rows marked, numbers, negation and model sizes compared with the claim's
    (``contradiction``), quotations of a superseded version flagged, and the registry's verdict is
    put beside the report's tick;
@@ -24,7 +25,7 @@ from claimcheck.sources.bibliography import Bibliography
 from claimcheck.sources.synthesis import SynthesisReport
 from claimcheck.sources.synthesis_table import ClaimRow
 from claimcheck.verifier.audit_aggregate import aggregate, confidence_spreads, spread_finding
-from claimcheck.verifier.attribution import check_attribution, source_of
+from claimcheck.verifier.attribution import check_attribution, resolve_examined, source_of
 from claimcheck.verifier.audit_models import (
     AuditResult,
     Check,
@@ -127,12 +128,36 @@ def _near_miss(best) -> bool:
     return best.score >= MATCH_THRESHOLD - NEAR_MISS and (best.terms or 0) >= NEAR_MISS_TERMS
 
 
-def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography) -> RowAudit:
+EXAMINED_MARGIN = 0.05  # a claim of the examined paper this close below another work's best is the one a row is about
+
+
+def _prefer_examined(ranked, registry: Registry, bibliography: Bibliography, examined_id: str | None):
+    """The ranking with the examined paper's best claim first when the best is another work's (a claim
+    of another paper, or a result the examined paper only cites) and wins by no more than
+    ``EXAMINED_MARGIN`` while the examined paper's claim matches too: a report about that paper is
+    more likely quoting it, and calling a row another work's claim (an error) needs a clear win.
+    A verbatim quotation of the other work's claim keeps it."""
+    if not examined_id or not ranked or ranked[0][2]:
+        return ranked
+
+    def own(s) -> bool:
+        return source_of(registry.claims[s[0].claim_id], registry, bibliography)[0] == examined_id
+
+    if own(ranked[0]):
+        return ranked
+    mine = next((s for s in ranked if own(s)), None)
+    if mine is None or mine[0].score < MATCH_THRESHOLD or ranked[0][0].score - mine[0].score > EXAMINED_MARGIN + 1e-9:
+        return ranked
+    return [mine, *(s for s in ranked if s is not mine)]
+
+
+def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography,
+                examined_id: str | None = None) -> RowAudit:
     claims = list(registry.claims.values())
     row_numbers = [w for w, _, _ in numbers_in(row.text)]
     if not claims:
         return RowAudit(row=row, status="unknown", row_numbers=row_numbers, tick_reasons=_tick_reasons(row, None, None, False, False))
-    ranked = rank_claims(row.text, row.truncated, claims)
+    ranked = _prefer_examined(rank_claims(row.text, row.truncated, claims), registry, bibliography, examined_id)
     best, _, verbatim = ranked[0]
     runner = ranked[1][0] if len(ranked) > 1 else None
     chosen, method = None, ""
@@ -355,7 +380,8 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
 
 def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography) -> Scorecard:
     """The scorecard of one report (cross-report confidence spreads are added by ``audit_reports``)."""
-    rows = [resolve_row(r, registry, verdicts, bibliography) for r in report.rows]
+    examined_id = resolve_examined(report.examined_paper, registry, bibliography)
+    rows = [resolve_row(r, registry, verdicts, bibliography, examined_id) for r in report.rows]
     attribution, attr_findings = check_attribution(report, rows, registry, bibliography)
     texts = [(r.row.number, r.row.text + (" " + registry.claims[r.claim_id].statement if r.claim_id else "")) for r in rows]
     examined = bibliography.lookup(attribution.examined_id)
