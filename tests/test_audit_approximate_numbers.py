@@ -13,7 +13,7 @@ try:
 except ImportError:  # tests/ imported as a package
     from audit_fixtures import audit_row, toy_registry
 
-from claimcheck.verifier.claim_match import approximate_numbers, approximately, same_number, states_number
+from claimcheck.verifier.row_numbers import approximate_numbers, approximately, same_number, states_number
 
 SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
 SEED_000 = SEEDS / "000_083e1e17f6b30f53.txt"
@@ -162,7 +162,7 @@ def test_reviewer_row_with_a_contradicting_approximation_is_a_number_mismatch(tm
     ("SQuAD, MNLI, 9 tasks", [("9", False)]),
 ])  # fmt: skip
 def test_a_decimal_comma_is_a_point(text, expected):
-    from claimcheck.verifier.claim_match import numbers_in
+    from claimcheck.verifier.row_numbers import numbers_in
 
     assert [(w, measure) for w, _, measure in numbers_in(text)] == expected
 

@@ -20,7 +20,8 @@ from claimcheck.sources.synthesis import parse_synthesis
 from claimcheck.verifier.audit import LOW_CONFIDENCE, audit_report, audit_reports
 from claimcheck.reports.scorecard import render_scorecard_markdown
 from claimcheck.verifier.audit_models import VerdictView
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, numbers_in, term_share
+from claimcheck.verifier.claim_match import MATCH_THRESHOLD, term_share
+from claimcheck.verifier.row_numbers import numbers_in
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_numbers_and_terms_helpers():
     assert term_share("intermediate-task training on nine tasks", ["intermediate tasks", "9"]) == 1.0
     assert term_share("improving by 8.7 points", ["7"]) == 0.0  # a number term does not match inside 8.7
     assert term_share("at least an order of magni", ["order of magnitude"], truncated=True) == 1.0
-    from claimcheck.verifier.claim_match import same_number, states_number
+    from claimcheck.verifier.row_numbers import same_number, states_number
 
     assert same_number("8.66", "8.7") and same_number("8.749", "8.7") and same_number("nine", "9")
     assert not same_number("8.8", "8.7") and not same_number("12", "9") and not same_number("nine", "10")

@@ -13,7 +13,7 @@ except ImportError:  # tests/ imported as a package
 
 
 def names_of(text: str) -> list[tuple[str, frozenset[str] | None]]:
-    from claimcheck.verifier.claim_match import count_spans
+    from claimcheck.verifier.counted_things import count_spans
     from claimcheck.verifier.named_lists import listed_names
 
     return [(w, listed_names(text, a, b)) for w, _, a, b in count_spans(text)]

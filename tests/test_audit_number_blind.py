@@ -216,7 +216,7 @@ def test_the_cut_score_row_is_no_mismatch_against_the_bundled_claim():
     ("54 across tasks", "54", False),
 ])  # fmt: skip
 def test_beside_metric(text, number, beside):
-    from claimcheck.verifier.claim_match import beside_metric
+    from claimcheck.verifier.row_numbers import beside_metric
 
     assert beside_metric(text, text.index(number)) is beside
 

@@ -11,7 +11,7 @@ except ImportError:  # tests/ imported as a package
     from audit_fixtures import audit_row
 
 from claimcheck.claims.registry import load_registry
-from claimcheck.verifier.claim_match import same_things
+from claimcheck.verifier.counted_things import same_things
 
 
 @pytest.fixture(scope="module")

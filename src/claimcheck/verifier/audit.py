@@ -37,17 +37,7 @@ from claimcheck.verifier.audit_models import (
     Severity,
     VerdictView,
 )
-from claimcheck.verifier.claim_match import (
-    MATCH_THRESHOLD,
-    counts_of,
-    in_range,
-    number_ranges,
-    numbers_in,
-    rank_claims,
-    same_number,
-    same_things,
-    states_number,
-)
+from claimcheck.verifier.claim_match import MATCH_THRESHOLD, rank_claims
 from claimcheck.verifier.contradiction import (
     claim_numbers,
     count_conflicts,
@@ -56,7 +46,9 @@ from claimcheck.verifier.contradiction import (
     number_conflicts,
     size_conflicts,
 )
+from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.question import FACETS, check_question
+from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
 from claimcheck.verifier.verdict import VerificationReport
 
 LOW_CONFIDENCE = 0.5  # a tick stated with less than even confidence is a tick the report itself doubts

@@ -15,9 +15,9 @@ checked once a row is matched:
   against "the two sentence-retrieval targets"), or that stands beside a list of the same names as
   the statement's count ("BUCC and Tatoeba, the three retrieval target tasks" against "the two
   sentence-retrieval targets, BUCC and Tatoeba"; ``named_lists``), must be that count. Numbers are
-  compared as written intervals (``claim_match.same_number``: "5", and "five" alike, agree with 5.4);
+  compared as written intervals (``row_numbers.same_number``: "5", and "five" alike, agree with 5.4);
   a range agrees when it holds a claim number ("8-9 points"); an approximate number by what its
-  qualifier allows (``claim_match.approximately``: "over five points" and "about 5" agree with 5.4,
+  qualifier allows (``row_numbers.approximately``: "over five points" and "about 5" agree with 5.4,
   "nearly 9" with 8.7 but not with 9.3, "over 5 points" not with 4.8).
 - ``negation_conflict``: one side negates ("not", "no", "never", "neither", "does not", "fails
   to", ...) where the other does not. A negation counts only where it bears on what the other side
@@ -45,30 +45,25 @@ from itertools import takewhile
 
 from claimcheck.claims.derivation_params import fact_check_numbers
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.claim_match import (
-    _digits,
-    _unit_agrees,
-    _unit_at,
-    approximately,
-    approximation,
-    CUT,
-    _number_spans,
-    carries_distinction,
-    count_spans,
-    counted_phrase,
-    decimal_commas,
-    in_range,
-    normalise,
-    number_ranges,
-    numbers_in,
-    same_number,
-    same_things,
-    beside_metric,
-    shifted,
-    states_number,
-)
+from claimcheck.verifier.claim_match import normalise, unit_agrees
+from claimcheck.verifier.counted_things import CUT, carries_distinction, count_spans, counted_phrase, same_things
 from claimcheck.verifier.model_aliases import model_key
 from claimcheck.verifier.named_lists import listed_names
+from claimcheck.verifier.row_numbers import (
+    approximately,
+    approximation,
+    beside_metric,
+    decimal_commas,
+    in_range,
+    number_ranges,
+    number_spans,
+    numbers_in,
+    same_number,
+    shifted,
+    states_number,
+    unit_at,
+    words_as_digits,
+)
 
 MAX_CHARS = 2_000
 
@@ -108,9 +103,9 @@ def _row_numbers(text: str) -> list[tuple[str, bool, bool, str | None, str | Non
     """(as written, measure-like, a score, its qualifier, its unit) for each number of a text cleared
     of ``_NAMING``; a score is a number beside a metric's name ("82 F1", "an accuracy of 82":
     ``beside_metric``), a qualifier makes it approximate ("over five points": ``approximation``), a
-    unit is the one written after it ("100 steps": ``claim_match._unit_at``)."""
-    return [(w, m, beside_metric(text, a), approximation(text, a, m), _unit_at(text, a))
-            for w, _, m, a, _ in _number_spans(text) if w.lower() not in _PRONOUN_WORDS]
+    unit is the one written after it ("100 steps": ``row_numbers.unit_at``)."""
+    return [(w, m, beside_metric(text, a), approximation(text, a, m), unit_at(text, a))
+            for w, _, m, a, _ in number_spans(text) if w.lower() not in _PRONOUN_WORDS]
 
 
 def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> list[str]:
@@ -118,12 +113,12 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     row states every number the claim requires (it may add its own), or the claim requires none.
 
     A row number agrees with a required number (an approximate one as its qualifier allows: "over
-    five points" with 5.4, ``claim_match.approximately``), any form of the check's value (0.7 or 70), the ends
+    five points" with 5.4, ``row_numbers.approximately``), any form of the check's value (0.7 or 70), the ends
     of a range that holds one ("8-9" and 8.7), or a number of the statement written alike (a count
     for its count: "the two retrieval targets" excuses a "2", not "2 points"). A truncated row is not
     blamed for a number it lacks (it may sit in the part cut off): only a number of the same kind as
     a missing one (a count for a count, a measure for a measure) stands in its place, and so does one
-    that is a missing number with its decimal point moved (``claim_match.shifted``: "54 over the
+    that is a missing number with its decimal point moved (``row_numbers.shifted``: "54 over the
     baseline" for 5.4; not a score, ``beside_metric``: "SQuAD (82 F1)" for 8.2), and a number it
     ends with stands in any missing number's place unless the cut may have shortened that one to it
     ("5" may be a cut "5.4"; "54" may not).
@@ -137,7 +132,7 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     said = normalise(claim.statement[:MAX_CHARS])
 
     def in_its_unit(unit: str | None, c: str) -> bool:  # "100 steps" is not the statement's "100 epochs"
-        return _unit_agrees(said, c, unit)
+        return unit_agrees(said, c, unit)
 
     missing = [c for c in required
                if not any(states_number(w, c) and in_its_unit(unit, c) for w, *_, unit in row) and not in_range(c, ranges)]
@@ -176,7 +171,7 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
 
 def _cut_number(text: str) -> str | None:
     """The number a cut row ends with ("... an average improvement of 54"), as written, if any."""
-    spans = _number_spans(text)
+    spans = number_spans(text)
     return spans[-1][0] if spans and not text[spans[-1][4] :].strip() else None
 
 
@@ -188,13 +183,13 @@ def _counts(text: str) -> list[tuple[str, tuple[str, frozenset[str]] | None, fro
 def count_conflicts(row_text: str, claim: Claim, distinct: bool = False) -> dict[str, str]:
     """Row count -> the statement's count of the same things it differs from ("7 tasks", "twelve
     intermediate tasks" against "all nine intermediate tasks"). Counts are compared only where the
-    row's counted phrase names what the statement's counts (``claim_match.same_things``): "the 9 XTREME
+    row's counted phrase names what the statement's counts (``counted_things.same_things``): "the 9 XTREME
     targets" or "two of the target tasks" count other things than "the two sentence-retrieval
     targets" or "nine intermediate tasks", and are no conflict. Or where both counts stand beside
     lists of the same names (``named_lists``), whatever their nouns: "BUCC and Tatoeba, the three
     sentence retrieval target tasks" counts "the two sentence-retrieval targets, BUCC and Tatoeba".
     ``distinct``: the row's phrase must also carry a word of the statement's that tells its things
-    apart (``claim_match.carries_distinction``: "7 intermediate tasks", not a bare "7 tasks"), for a
+    apart (``counted_things.carries_distinction``: "7 intermediate tasks", not a bare "7 tasks"), for a
     claim the row was not matched to."""
     theirs = [(w, phrase, names) for w, phrase, names in _counts(claim.statement[:MAX_CHARS]) if phrase or names]
     out: dict[str, str] = {}
@@ -266,7 +261,7 @@ _STOP = set(
 
 def _words(text: str) -> set[str]:
     out = set()
-    for w in re.findall(r"[a-z0-9+]+", _digits(normalise(text))):
+    for w in re.findall(r"[a-z0-9+]+", words_as_digits(normalise(text))):
         if w in _STOP or (len(w) < 3 and not w.isdigit()):
             continue
         out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
