@@ -37,6 +37,7 @@ writes are read by ``row_numbers``, what its counts count by ``counted_things``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
@@ -75,7 +76,10 @@ NEAR_VERBATIM = 0.9
 WEIGHTS = {"numbers": 0.35, "terms": 0.35, "text": 0.30}
 
 
+@lru_cache(maxsize=8192)  # the same claim statements and key terms are normalised for every row
 def normalise(text: str) -> str:
+    """Lower case, one kind of dash, quote and space, decimal commas as points, model aliases spelled
+    as the registry spells them (pure)."""
     t = decimal_commas(text).lower().replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", "-")
     t = t.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     t = registry_spelling(t)
@@ -85,10 +89,12 @@ def normalise(text: str) -> str:
 _COUNT_TERM = re.compile(r"\d+")  # a whole number: "9", also "nine" (read as digits)
 
 
-def _term_words(term: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-]+", words_as_digits(normalise(term))) if w]
+@lru_cache(maxsize=4096)
+def _term_words(term: str) -> tuple[str, ...]:
+    return tuple(w for w in re.split(r"[\s\-]+", words_as_digits(normalise(term))) if w)
 
 
+@lru_cache(maxsize=4096)
 def _term_pattern(term: str) -> re.Pattern:
     """A key term as a pattern on a row's normalised text (number words as digits); a number that ends
     the term is its group "num"."""
