@@ -109,6 +109,7 @@ class PaperSources:
         # missing name looks like a typo, so a verification without one never loads them.
         self._known_of = known or known_names
         self._known: KnownNames | None = None
+        self._hints: dict[tuple[str, str], str | None] = {}
         self.ctx = Context(facts={f.key: f.value for f in paper.facts}, fact_quotes={f.key: f.quote for f in paper.facts})
         self._cell_views: list[tuple[str, Table]] | None = None
         self._all_cells: Table | None = None
@@ -133,13 +134,19 @@ class PaperSources:
         claim file). A name in ``known`` (what ``claimcheck validate`` knows: a preset's arm, a
         catalogue task, when the caller gave them) gets no hint, so a hint goes with a ``validate``
         warning about the same name."""
+        if not self.systems and not self.tasks:  # no cells: no name to suggest
+            return []
         hints, missing = [], list(missing)
         for kind, names, cells in (("system", {k.system for k in missing}, self.systems),
                                    ("task", {k.task for k in missing}, self.tasks)):
             for name in sorted(names - cells):
-                near = typo_of(name, cells)
-                if near and (spelled_otherwise(name, cells) or name not in self.known.of(kind)):
-                    hints.append(f"no cell names {kind} {name!r}; did you mean {near[0]!r}?")
+                hint = self._hints.get((kind, name), False)
+                if hint is False:  # each name is judged once per paper
+                    near = typo_of(name, cells)
+                    ok = near and (spelled_otherwise(name, cells) or name not in self.known.of(kind))
+                    hint = self._hints[(kind, name)] = f"no cell names {kind} {name!r}; did you mean {near[0]!r}?" if ok else None
+                if hint:
+                    hints.append(hint)
         return hints
 
     @property
