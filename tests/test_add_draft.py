@@ -231,7 +231,7 @@ SIGNS = [  # (sentence, the numbers CHECK THE SIGN names): sentences `claimcheck
 def test_sign_note_names_every_unsigned_change_next_to_a_decrease_and_nothing_else(sentence, flagged):
     """``sign_note`` on a candidate as `claimcheck add` makes it (some of these sentences have no
     comparison cue of their own: the note is checked directly)."""
-    from claimcheck.claims.draft import sign_note
+    from claimcheck.claims.sign_note import sign_note
     from claimcheck.sources.candidates import Candidate, stated_numbers
 
     note = sign_note(Candidate(sentence=sentence, section="4", numbers=tuple(stated_numbers(sentence)), cues=()))
