@@ -26,6 +26,21 @@ paper:
     - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
 """
 
+
+
+def retrieval_claim(*extra_terms: str) -> str:
+    """The YAML of the retrieval-gains claim (BUCC and Tatoeba, "two" targets) several audit tests use."""
+    terms = ", ".join(["BUCC", "Tatoeba", "retrieval", *extra_terms])
+    return f"""  - id: 2005.13013/retrieval
+    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
+    kind: effect
+    version: v2
+    location: {{section: Abstract}}
+    derivation: {{name: unavailable_source}}
+    key_terms: [{terms}]
+"""
+
+
 REGISTRY_YAML = PAPER_HEAD + """  facts:
     - {key: task_count, value: 9, source: abs}
 claims:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 try:
-    from audit_fixtures import audit_row, toy_registry
+    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
 except ImportError:  # tests/ imported as a package
-    from audit_fixtures import audit_row, toy_registry
+    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
 
 from claimcheck.verifier.row_numbers import approximate_numbers, approximately, same_number, states_number
 
@@ -61,16 +61,7 @@ def test_approximately(row, qualifier, claim, agrees):
 
 # ------------------------------------------------------------------------------------ whole rows
 
-GAIN_YAML = """
-paper:
-  id: "2005.13013"
-  version: v2
-  title: "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
-  authors: [Phang]
-  year: 2020
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-claims:
+GAIN_YAML = PAPER_HEAD + """claims:
   - id: 2005.13013/joint
     statement: "Intermediate training on all intermediate tasks together gives the largest mean gain, 8.7 points."
     kind: comparison

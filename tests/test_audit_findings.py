@@ -7,12 +7,12 @@ import pytest
 try:
     from audit_fixtures import (
         PAPER_HEAD, ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report,
-        toy_registry,
+        retrieval_claim, toy_registry,
     )  # fmt: skip
 except ImportError:  # tests/ imported as a package
     from audit_fixtures import (
         PAPER_HEAD, ROW_MULTITASK, ROW_MULTITASK_WRONG, ROW_NINE, ROW_SOTA, ROW_UNKNOWN, ROW_XTREME, ROW_XTREME_V1, VERDICTS, make_report,
-        toy_registry,
+        retrieval_claim, toy_registry,
     )  # fmt: skip
 
 from claimcheck.sources.bibliography import load_bibliography
@@ -312,14 +312,7 @@ claims:
     location: {section: not located, note: "only the authors' guide names it"}
     derivation: {name: fact, params: {key: encoder, expect: XLM-R Large}}
     key_terms: [XLM-R, pretrained, starting point]
-  - id: 2005.13013/retrieval
-    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
-    kind: effect
-    version: v2
-    location: {section: Abstract}
-    derivation: {name: unavailable_source}
-    key_terms: [BUCC, Tatoeba, retrieval]
-  - id: 2005.13013/xnli-flat
+""" + retrieval_claim() + """  - id: 2005.13013/xnli-flat
     statement: "XNLI gains nothing from intermediate training."
     kind: effect
     version: v2
@@ -552,14 +545,7 @@ def test_range_numbers_share_their_unit():
 NUMBERS_YAML = PAPER_HEAD + """  facts:
     - {key: split, value: 0.7, source: abs}
 claims:
-  - id: 2005.13013/retrieval
-    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
-    kind: effect
-    version: v2
-    location: {section: Abstract}
-    derivation: {name: unavailable_source}
-    key_terms: [BUCC, Tatoeba, retrieval]
-  - id: 2005.13013/joint
+""" + retrieval_claim() + """  - id: 2005.13013/joint
     statement: "Training on all nine intermediate tasks together gives the largest mean gain, 8.7 points."
     kind: comparison
     version: v2
@@ -665,14 +651,7 @@ def test_a_cut_row_ending_with_a_number_the_cut_cannot_have_made_of_the_claims(n
 NEAR_MISS_YAML = PAPER_HEAD + """  facts:
     - {key: task_count, value: 9, source: abs}
 claims:
-  - id: 2005.13013/retrieval
-    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
-    kind: effect
-    version: v2
-    location: {section: Abstract}
-    derivation: {name: unavailable_source}
-    key_terms: [BUCC, Tatoeba, retrieval, sentence]
-  - id: 2005.13013/task-count
+""" + retrieval_claim("sentence") + """  - id: 2005.13013/task-count
     statement: "Intermediate tasks used in the study: nine."
     kind: setup
     version: v2

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 try:
-    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
+    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
 except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
+    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
 
 
 
@@ -54,15 +54,7 @@ def test_listed_names(text, expected):
     assert names_of(text) == expected
 
 
-RETRIEVAL_YAML = PAPER_HEAD + """claims:
-  - id: 2005.13013/retrieval
-    statement: "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
-    kind: effect
-    version: v2
-    location: {section: Abstract}
-    derivation: {name: unavailable_source}
-    key_terms: [BUCC, Tatoeba, retrieval, sentence]
-"""
+RETRIEVAL_YAML = PAPER_HEAD + "claims:\n" + retrieval_claim("sentence")
 
 SEED_ROW = "Applying intermediate-task training to BUCC and Tatoeba, the two sentence retrieval target tasks that have no training d"
 
