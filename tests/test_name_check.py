@@ -181,6 +181,13 @@ OTHER_MODELS = [  # (written, known): different systems or tasks, however few le
     ("MNLI-mm", "MNLI-m"),
     ("BLOOMZ", "BLOOM"),  # a letter added at the end of a name shorter than six: a variant
     ("BART-larg", "BERT-large"),  # a misspelled size does not make another family a typo
+    # long names (eight letters and digits or more): still no letter added or changed at the start
+    ("mBERTLarge", "BERTLarge"),
+    ("mBERT-multilingual", "BERT-multilingual"),
+    ("mXLM-RoBERTa", "XLM-RoBERTa"),
+    ("mBERTbase", "BERTbase"),
+    ("XRoBERTaLarge", "RoBERTaLarge"),
+    ("CommonsenseQA", "KommonsenseQA"),  # a changed first letter
 ]
 
 

@@ -232,9 +232,11 @@ def _one_slip(a: str, b: str) -> bool:
 
 def _slip(a: str, b: str) -> bool:
     """The length rule for two normalised names (or stems) that differ: none below four letters and
-    digits (the shorter), ``_one_slip`` from four to seven, up to two edits from eight on."""
+    digits (the shorter), ``_one_slip`` from four to seven, up to two edits from eight on; at any
+    length, never a changed or added first character ("mBERTLarge"/"BERTLarge", "mXLM-RoBERTa"/
+    "XLM-RoBERTa": a prefix makes another model, however long the rest)."""
     n = min(len(a), len(b))
-    if n < 4:  # "B" is no typo of "A"
+    if n < 4 or a[:1] != b[:1]:  # "B" is no typo of "A"
         return False
     if n < 8:
         return _one_slip(a, b)
@@ -268,8 +270,8 @@ def typo_of(name: str, known: Iterable[str]) -> tuple[str, ...]:
     stem, a slip of the whole names with the same first token ("RoBERTa-larg"/"RoBERTa-large"). The
     slip: for a shorter stem of 4 to 7 letters and digits, one adjacent swap or one inserted or
     dropped character that is not the first (nor, below 6, the last: "BLOOM"/"BLOOMZ" are two
-    models, "X-STILT"/"X-STILTs" a typo); from 8 on, up to two edits. Shorter stems differ only in case
-    and punctuation.
+    models, "X-STILT"/"X-STILTs" a typo); from 8 on, up to two edits, none of them at the first
+    character. Shorter stems differ only in case and punctuation.
     """
     wanted = _norm(name)
     scored = [(_edits(wanted, _norm(k)), -difflib.SequenceMatcher(None, wanted, _norm(k)).ratio(), k)
