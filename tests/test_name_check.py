@@ -473,3 +473,40 @@ def test_verify_loads_the_presets_and_catalogue_only_when_a_name_looks_like_a_ty
     here = str(Path(__file__).resolve().parents[1] / "src")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": here, "PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == ""
+
+
+def test_notes_about_one_name_are_one_line_warnings_stay_one_per_field(tmp_path):
+    """A name the paper does not know, repeated in three claims and their arms, is one note that counts
+    the fields and names the first; a typo stays a warning per field, since each is a field to correct."""
+    claim = """
+  - id: 1234.5678/gain{i}
+    statement: A claim.
+    kind: quantity
+    version: v1
+    location: {{section: Results}}
+    reported: ["1.0"]
+    derivation: {{name: mean_gain, params: {{system: Translated intermediate, baseline: XLM-R, tasks: [xnli]}}}}
+    replication_arms: [XLM-R, Translated intermediate]
+"""
+    text = _file("{system: X-STILT, baseline: XLM-R, tasks: [xnli]}") + "".join(claim.format(i=i) for i in range(3))
+    findings = _findings(text)
+    assert [f.level for f in findings].count("note") == 6  # three parameters, three arms
+    _, result = _validate(tmp_path, text)
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.replace("\n ", " ").splitlines() if x.startswith(("note:", "warning:"))]
+    assert len(lines) == 2, result.output
+    warning, note = lines
+    assert warning.startswith("warning:") and "X-STILT" in warning and "did you mean 'X-STILTs'?" in warning
+    assert note.startswith("note:") and "'Translated intermediate'" in note
+    assert "named in 6 fields of 3 claims (1234.5678/gain0, 1234.5678/gain1, 1234.5678/gain2)" in note
+    assert "first claim 1234.5678/gain0 field 'claims[1].derivation.params.system'" in note
+    assert "claims naming it are not derivable" in note
+    assert "(1 warning, 1 note)" in result.output
+
+
+def test_a_single_note_keeps_its_claim_and_field():
+    from claimcheck.claims.names import grouped
+
+    findings = _findings(_file("{system: Translated intermediate, baseline: XLM-R, tasks: [xnli]}"))
+    [line] = grouped(findings)
+    assert line.render() == findings[0].render()

@@ -111,6 +111,49 @@ class NameFinding:
         return f"{self.level}: {self.path}: claim {self.claim_id}: field '{self.field}': {self.message}"
 
 
+@dataclass(frozen=True)
+class NameNote:
+    """The notes about one unknown name in one file, printed as one line.
+
+    A paper without presets or cells (a new paper, a copied file) names its arms in many claims and
+    fields: ANLI+ in every candidates list and every replication_arms. Each of these notes says the same
+    thing (nothing is wrong with the field; the paper just does not know the name), so they are told
+    once per name, with the claims and the first field that name it. Warnings are never grouped: each
+    is a field to correct.
+    """
+
+    findings: tuple[NameFinding, ...]  # same path, kind and name; level "note"; in file order
+
+    def render(self) -> str:
+        first = self.findings[0]
+        if len(self.findings) == 1:
+            return first.render()
+        # a parameter's consequence ("claims naming it are not derivable (no cells, no arm to run)")
+        # covers an arm's too; an arm's alone where only arms name it
+        text = next((f for f in self.findings if not f.arm), first).message
+        claims = list(dict.fromkeys(f.claim_id for f in self.findings))
+        shown = ", ".join(claims[:3]) + (f" and {len(claims) - 3} more" if len(claims) > 3 else "")
+        where = f"{len(self.findings)} fields of {len(claims)} claim{'s' if len(claims) != 1 else ''} ({shown})"
+        return f"note: {first.path}: {text}; named in {where}, first claim {first.claim_id} field '{first.field}'"
+
+
+def grouped(findings: Iterable[NameFinding]) -> list[NameFinding | NameNote]:
+    """``findings`` as printed: each warning on its own, the notes about one name in one file as one
+    ``NameNote`` (where the first of them was)."""
+    order: list[NameFinding | tuple[str, str, str]] = []
+    notes: dict[tuple[str, str, str], list[NameFinding]] = {}
+    for f in findings:
+        if f.level == "warning":
+            order.append(f)
+            continue
+        key = (f.path, f.kind, f.name)
+        if key not in notes:
+            notes[key] = []
+            order.append(key)
+        notes[key].append(f)
+    return [NameNote(tuple(notes[x])) if isinstance(x, tuple) else x for x in order]
+
+
 def _either(names: Iterable[str]) -> str:
     return " or ".join(repr(n) for n in names)
 

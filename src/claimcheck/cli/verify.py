@@ -92,6 +92,7 @@ def validate(
     Example: claimcheck validate claims/ --strict
     """
     from claimcheck.claims.draft import check_no_drafts
+    from claimcheck.claims.names import grouped
     from claimcheck.claims.registry import BUNDLED_PAPERS, build_registry, iter_claim_files, load_paper_file
     from claimcheck.reports.scorecard import visible  # names come from the user's files
     from claimcheck.verifier.derive import DERIVATIONS
@@ -110,10 +111,11 @@ def validate(
     for path, pf in files:
         check_no_drafts(pf, path)
     findings = check_claim_names(files)
-    for finding in findings:
-        err.print(visible(finding.render()), markup=False, soft_wrap=True)
+    lines = grouped(findings)  # the notes about one name in one file are one line
+    for line in lines:
+        err.print(visible(line.render()), markup=False, soft_wrap=True)
     warnings = sum(f.level == "warning" for f in findings)
-    notes = len(findings) - warnings
+    notes = len(lines) - warnings
     if strict and warnings:
         raise InputError(f"{warnings} warning(s) about names (see above; --strict makes them fail)")
     n_claims = sum(len(pf.claims) for _, pf in files)
