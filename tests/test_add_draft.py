@@ -165,6 +165,9 @@ def test_find_paper_file_by_name_or_by_content(tmp_path, draft):
     ("We reduce the model size by 40% and improve accuracy by 2.1 points.", ["40%"]),
     ("Multi-task training underperforms single-task training (81.2 vs 82.0).", []),  # scores in parentheses
     ("Accuracy drops by 0.4, 0.6 and 1.1 points on MNLI, QNLI and SST-2.", ["0.4", "0.6", "1.1"]),  # a list
+    ("Accuracy goes down by 0.4 points on SST-2.", ["0.4"]),  # words that were no candidate cue before
+    ("The model loses 0.4 points on SST-2 without NSP.", ["0.4"]),
+    ("Without NSP, it is 0.4 points less accurate on SST-2.", ["0.4"]),
 ])  # fmt: skip
 def test_an_unsigned_number_next_to_a_decrease_is_flagged_not_guessed(sentence, flagged):
     from claimcheck.sources.candidates import Section, find_candidates
@@ -224,6 +227,15 @@ SIGNS = [  # (sentence, the numbers CHECK THE SIGN names): sentences `claimcheck
     ("Accuracy decreases from 90.2% to 89.1% (Table 3).", []),
     ("With a batch size reduced to 256, accuracy improves by 0.3.", []),
     ("On XNLI the gain is 2.1 points, on TyDiQA the model drops 0.7 points.", ["0.7"]),
+    # a bound or a level after "below", "under", "less than": no change to sign
+    ("The error rate stays below 1% on every task.", []),
+    ("Accuracy falls below 60% on Swahili.", []),
+    ("Accuracy drops under 50% without pretraining.", []),
+    ("The loss is less than 0.1 after 3 epochs.", []),
+    ("Accuracy drops by 0.4 points, to below 60%.", ["0.4"]),
+    # "lower" naming a part, not a decrease
+    ("Freezing the lower layers keeps 60% of the gain.", []),
+    ("The lower bound of the interval is 0.3 points.", []),
 ]
 
 

@@ -26,6 +26,8 @@ _DECREASE = re.compile(
 # ... unless they do not: "lower-resource", "worst-case", "the worst case", "Table 2 below", "as shown below"
 _COMPOUND_OR_CASE = re.compile(r"-\w|\s+case\b", re.IGNORECASE)
 _ENDS_PHRASE = re.compile(r"\s*(?:[,.;:)]|$)")
+# ... nor does "lower" naming a part: "the lower layers", "the lower bound"
+_PART_AFTER = re.compile(r"\s+(?:layers?|bounds?|half|halves|levels?|parts?|panels?|rows?|triangular)\b", re.IGNORECASE)
 _REFERENCE_BEFORE = re.compile(r"\b(?:tables?|fig(?:ure)?s?\.?|sections?|sec\.|shown|see|described|listed|given|reported|defined)"
                                r"(?:\s+\S+){0,2}\s*$", re.IGNORECASE)
 # where a clause ends (a decimal point does not end one, nor does the comma of a list: "by 0.4, 0.6 and
@@ -48,6 +50,8 @@ _GAP = re.compile(r"[\s-]*(?:(?!(?:with|when|using|for|on|in|at|after|by|of|and|
 _UNIT_AFTER = re.compile(r"\s*(?:x\b|×|(?:gpu|tpu|step|token|layer|epoch|example|seed|language|task|run)s?\b)", re.IGNORECASE)
 _COUNT_OF = re.compile(r"\s+of\s+(?:the\s+|all\s+)?\d", re.IGNORECASE)
 _OF_COUNT = re.compile(r"\d\s+of\s+(?:the\s+|all\s+)?$", re.IGNORECASE)
+# a bound or a level, not a change: "stays below 1%", "falls under 50%", "less than 0.1"
+_BOUND_BEFORE = re.compile(r"\b(?:below|under|(?:less|lower|fewer)\s+than|at\s+most|no\s+more\s+than)\s*$", re.IGNORECASE)
 
 
 def _clause_ends(sentence: str) -> list[int]:
@@ -62,7 +66,7 @@ def _decrease_spans(sentence: str) -> list[tuple[str, int, int, int]]:
     spans, ends = [], _clause_ends(sentence)
     for m in _DECREASE.finditer(sentence):
         word = m.group(1).lower()
-        if _COMPOUND_OR_CASE.match(sentence, m.end()):
+        if _COMPOUND_OR_CASE.match(sentence, m.end()) or (word == "lower" and _PART_AFTER.match(sentence, m.end())):
             continue
         if word == "below" and (_ENDS_PHRASE.match(sentence, m.end()) or _REFERENCE_BEFORE.search(sentence[: m.start()])):
             continue  # "Table 2 below", "as shown below": a place in the paper
@@ -80,10 +84,10 @@ _CHANGE_UNITS = frozenset({"points", "pp", "percentage points"})
 
 def _not_a_change(sentence: str, n) -> bool:
     """Whether ``n`` is no change the words could make negative: signed, an end of a range ("from
-    79.1 to 78.7"), in parentheses ("(81.2 vs 82.0)": scores; but "(0.4 points)" is a change), a count
+    79.1 to 78.7"), a bound or a level ("stays below 1%", "less than 0.1"), in parentheses ("(81.2 vs 82.0)": scores; but "(0.4 points)" is a change), a count
     ("7 of the 9", "8 GPUs")."""
     before = sentence[: n.start]
-    if n.text.startswith(("-", "+")) or re.search(r"\b(?:from|to)\s*$", before, re.IGNORECASE):
+    if n.text.startswith(("-", "+")) or re.search(r"\b(?:from|to)\s*$", before, re.IGNORECASE) or _BOUND_BEFORE.search(before):
         return True
     if before.count("(") > before.count(")") and n.unit not in _CHANGE_UNITS:
         return True

@@ -49,7 +49,8 @@ _CUE = re.compile(
     r"|ris(?:e|es|ing)|rose|climb\w*|jump\w*|grow\w*|fell|lag\w*|trail\w*"
     r"|surpass\w*|beat\w*|better|worse|higher|lower|degrad\w*|hurt\w*|advantage\w*|margin\w*|"
     r"differen\w*|benefit\w*|lead\w* to|declin\w*|deteriorat\w*|fall\w*|falls|rais\w*|lift\w*|"
-    r"state[- ]of[- ]the[- ]art|best|worst|largest|smallest|over|above|below|ahead|behind|compared)\b",
+    r"state[- ]of[- ]the[- ]art|best|worst|largest|smallest|over|above|below|ahead|behind|compared|"
+    r"(?:go|goes|went|gone|going)\s+(?:up|down)|los(?:e|es|t|ing)|less|more\s+accurate)\b",
     re.IGNORECASE,
 )
 _REFERENCE_WORDS = re.compile(
