@@ -5,8 +5,9 @@ Per report (issue 3, sections 1-5):
 1. resolution: each row is matched to a canonical claim (``claim_match``; the examined paper's own
    claim over another work's that wins by no more than ``EXAMINED_MARGIN``), unknown rows are kept,
    truncated rows marked, numbers, negation and model sizes compared with the claim's
-   (``contradiction``), quotations of a superseded version flagged, and the registry's verdict is
-   put beside the report's tick;
+   (``contradiction``), and so are its directions ("hurts" against "gains", "worst" against "best":
+   ``polarity``), quotations of a superseded version flagged, and the registry's verdict is put
+   beside the report's tick;
 2. ticks without evidence: a tick with a confidence below ``LOW_CONFIDENCE``, or on a claim the
    registry cannot support (verdict in ``WEAK_VERDICTS``), or on an unknown row;
 3. attribution (``attribution.py``): the work each claim really comes from, the references that
@@ -42,11 +43,12 @@ from claimcheck.verifier.contradiction import (
     claim_numbers,
     count_conflicts,
     list_count_conflicts,
-    negation_conflict,
     number_conflicts,
     size_conflicts,
+    statement_negation_conflict,
 )
 from claimcheck.verifier.counted_things import counts_of, same_things
+from claimcheck.verifier.polarity import compare as compare_directions
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
 from claimcheck.verifier.verdict import VerificationReport
@@ -203,7 +205,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     verdict = verdicts.get(claim.id)
     work, label = source_of(claim, registry, bibliography)
     differing = number_conflicts(row.text, claim, row.truncated)
-    negation = negation_conflict(row.text, claim, row.truncated)
+    negation = opposite_reason(row.text, claim.statement, row.truncated)
     sizes = size_conflicts(row.text, claim)
     others = _other_claim_counts(row, claim, registry, verdicts)
     return RowAudit(
@@ -231,6 +233,16 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         source_label=label,
         tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes)),
     )
+
+
+def opposite_reason(row_text: str, statement: str, truncated: bool = False) -> str:
+    """Why the row may state the opposite of the claim ("" when nothing says so): its directions read
+    against the claim's (``polarity.compare``: "hurts" against "gains", "worst" against "best", two
+    names that trade readings), else a negation one side lacks (``contradiction``), read without the
+    negations the directions already accounted for ("XNLI gains nothing" agrees with "XNLI stays
+    unchanged"; "neither A nor B beats C" with "C outperforms A and B")."""
+    judged = compare_directions(row_text, statement, truncated)
+    return judged.reason or statement_negation_conflict(judged.row_text, judged.statement, truncated)
 
 
 def _other_claim_counts(row: ClaimRow, claim, registry: Registry, verdicts: Mapping[str, VerdictView]) -> list[tuple[str, str, str, bool]]:
@@ -269,7 +281,7 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
         reasons.append("ticked, but its number differs from the paper's" if located else
                        "ticked, but its number differs from the one other reports quote (the paper's own text was not located)")
     if opposite:
-        reasons.append("ticked, but it may state the opposite of the registry claim (a negation or a model size differs)")
+        reasons.append("ticked, but it may state the opposite of the registry claim (a direction, a negation or a model size differs)")
     if claim_id is not None and not located:
         reasons.append("ticked, but the paper's own sentence for it was not found in any source we could read: nothing "
                        "confirms the paper says it (a registry verdict judges the content)")

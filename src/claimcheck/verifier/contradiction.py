@@ -303,7 +303,13 @@ def negation_conflict(row_text: str, claim: Claim, truncated: bool = False) -> s
     """Why the row may state the opposite of the claim ("" when both negate or neither does). One
     side's negation must stand in its main clause, and the other side may have none even in an aside:
     in doubt, nothing is flagged."""
-    statement, row_text = claim.statement[:MAX_CHARS], row_text[:MAX_CHARS]
+    return statement_negation_conflict(row_text, claim.statement, truncated)
+
+
+def statement_negation_conflict(row_text: str, statement: str, truncated: bool = False) -> str:
+    """``negation_conflict`` against a statement given as text (one whose negations another reading
+    has already accounted for may come with them blanked out: ``polarity.compare``)."""
+    statement, row_text = statement[:MAX_CHARS], row_text[:MAX_CHARS]
     if (row_neg := negations(row_text, statement)) and not negations(statement, row_text, strict=False):
         return f'the row negates ("{row_neg[0]}") where the claim does not'
     if not truncated and (claim_neg := negations(statement, row_text)) and not negations(row_text, statement, strict=False):

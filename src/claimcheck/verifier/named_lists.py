@@ -137,6 +137,12 @@ def _lists(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     return tuple(found)
 
 
+def name_lists(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """(start, end, names) for each list of two names or more in ``text`` ("SQuAD, MNLI, and QQP"),
+    the names lower-cased, as ``listed_names`` reads them."""
+    return _lists(text)
+
+
 def listed_names(text: str, start: int, end: int) -> frozenset[str] | None:
     """The names of the list that the count at ``text[start:end]`` stands beside, lower-cased, or None
     when none stands beside it (see the module's notes)."""

@@ -1,0 +1,188 @@
+"""Directions a row states against its claim's (``verifier.polarity``): "hurts" against "gains",
+"worst" against "best", "underperforms" against "outperforms" may state the opposite; a negated
+antonym ("fails to hurt"), "unchanged" for "gains nothing" and a quantified comparison ("neither A nor
+B beats C") do not."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
+
+UP, FLAT, DOWN = "up", "flat", "down"  # polarity's outcomes and dimensions, spelled here so the module
+CHANGE, STANDING = "change", "standing"  # collects on code without it (its audit tests then fail, not error)
+
+POLARITY_YAML = PAPER_HEAD + """claims:
+  - id: 2005.13013/tydiqa-xnli
+    statement: "TyDiQA-GoldP improves with many intermediate tasks, while XNLI gains nothing from intermediate training."
+    kind: effect
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [TyDiQA, XNLI, benefit]
+""" + retrieval_claim("sentence") + """  - id: 2005.13013/multitask
+    statement: "Training on all nine intermediate tasks at once (multi-task) does best, improving on XLM-R Large by 8.7 points: a small step above the best single task."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    reported: ["8.7"]
+    derivation: {name: unavailable_source}
+    key_terms: [multi-task, all, nine, "9", best]
+  - id: 2005.13013/english-best
+    statement: "Plain English intermediate-task training outperforms both more complex alternatives: continuing multilingual MLM during intermediate training, and intermediate training on machine-translated data."
+    kind: comparison
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [MLM, translated, alternatives, English, outperforms]
+  - id: 2005.13013/xlnet-worst
+    statement: "XLNet performs worst of the three models in every experiment."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [XLNet, worst, consistently]
+"""
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    return toy_registry(tmp_path_factory.mktemp("polarity"), POLARITY_YAML)
+
+
+def opposite(registry, text: str, claim: str):
+    """The row's audit and its "may state the opposite" findings; the row must match ``claim``."""
+    card = audit_row(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == f"2005.13013/{claim}", (row.claim_id, row.best)
+    return row, [f for f in card.findings if f.code == "negation_mismatch"]
+
+
+# ------------------------------------------------------------------------------ what a text reads
+
+
+@pytest.mark.parametrize(("text", "name", "dimension", "reading"), [
+    ("Intermediate training does not hurt XNLI.", "xnli", CHANGE, {FLAT, UP}),
+    ("Intermediate training fails to hurt XNLI at all.", "xnli", CHANGE, {FLAT, UP}),
+    ("XNLI does not improve after intermediate training.", "xnli", CHANGE, {FLAT, DOWN}),
+    ("XNLI gains nothing from intermediate training.", "xnli", CHANGE, {FLAT, DOWN}),
+    ("XNLI stays unchanged under intermediate training.", "xnli", CHANGE, {FLAT}),
+    ("Intermediate training brings small gains on XNLI.", "xnli", CHANGE, {UP, FLAT}),
+    ("Intermediate training hurts XNLI badly.", "xnli", CHANGE, {DOWN}),
+    ("RoBERTa outperforms XLNet in every experiment.", "roberta", STANDING, {UP}),
+    ("RoBERTa outperforms XLNet in every experiment.", "xlnet", STANDING, {DOWN}),
+    ("XLNet is outperformed by RoBERTa in every experiment.", "xlnet", STANDING, {DOWN}),
+    ("XLNet is outperformed by RoBERTa in every experiment.", "roberta", STANDING, {UP}),
+    ("Neither MLM nor translated data beats English training here.", "mlm", STANDING, {FLAT, DOWN}),
+    ("Neither MLM nor translated data beats English training here.", "english", STANDING, {FLAT, UP}),
+    ("XLNet was consistently the best model of the three.", "xlnet", STANDING, {UP}),
+    ("XLNet performs no worse than BERT on every task.", "xlnet", STANDING, {FLAT, UP}),
+    ("English training is better than MLM and better than translated data.", "mlm", STANDING, {DOWN}),
+    ("The best model per target gives a 5.4 point improvement on XTREME, lowering the gap to humans.", "xtreme", CHANGE, {UP}),
+])  # fmt: skip
+def test_what_a_name_is_read_to_do(text, name, dimension, reading):
+    from claimcheck.verifier.polarity import read
+
+    (_, dims), = [v for k, v in read(text).names.items() if k == name]
+    assert dims[dimension][0] == frozenset(reading)
+
+
+@pytest.mark.parametrize(("text", "truncated"), [
+    ("Even the best single task improves XNLI", False),  # a superlative that describes a noun says nothing of XNLI's rank
+    ("Gains are modest at best on XNLI today", False),  # "at best" bounds
+    ("Intermediate training on XNLI gains", True),  # cut off right after the word: "gains nothing" may have followed
+])  # fmt: skip
+def test_no_standing_is_read_from_these(text, truncated):
+    from claimcheck.verifier.polarity import read
+
+    assert STANDING not in read(text, truncated).names.get("xnli", ("", {}))[1]
+    if truncated:
+        assert not read(text, truncated).names
+
+
+def test_agreeing_directions_blank_the_negations_they_read():
+    from claimcheck.verifier.polarity import compare
+
+    judged = compare("XNLI stays unchanged, whereas TyDiQA improves.", "TyDiQA improves, while XNLI gains nothing from it.")
+    assert judged.reason == "" and "nothing" not in judged.statement and judged.statement.startswith("TyDiQA improves")
+
+
+# ------------------------------------------------------------------------------ the audit
+
+@pytest.mark.parametrize(("text", "claim", "shown"), [
+    ("Intermediate-task training hurts BUCC and Tatoeba, the two sentence retrieval target tasks.", "retrieval",
+     'the row says BUCC and Tatoeba lose ("hurts"), the claim that they gain ("gains")'),
+    ("BUCC and Tatoeba drop after intermediate training, the two sentence retrieval target tasks.", "retrieval", '("drop")'),
+    ("Intermediate training degrades performance on BUCC and Tatoeba, the two sentence retrieval tasks.", "retrieval", '("degrades")'),
+    ("Multi-task intermediate-task training on all 9 tasks performs worst, improving by 8.7 points.", "multitask",
+     'the row reads "worst" (behind the others) where the claim reads "best" (ahead of the others)'),
+    ("Multi-task training on all 9 tasks is the weakest setting, improving by 8.7 points.", "multitask", '"weakest"'),
+    ("XLNet was consistently the best performing model in all of our experiments.", "xlnet-worst",
+     'the row says XLNet comes out ahead ("best"), the claim that it comes out behind ("worst")'),
+    ("XLNet was never the worst model in our experiments.", "xlnet-worst", 'the row negates ("never the worst")'),
+    ("Training on English intermediate tasks underperforms the alternatives of continuing multilingual MLM and using translated data.",
+     "english-best", '("underperforms")'),
+    ("Training on English intermediate tasks is worse than continuing multilingual MLM and using translated data.", "english-best",
+     '("worse than")'),
+])  # fmt: skip
+def test_a_row_with_the_opposite_direction_may_state_the_opposite(registry, text, claim, shown):
+    """Antonyms and direction words, not only negation words, turn a claim round; a warning (a
+    heuristic on English), like a negation mismatch."""
+    row, findings = opposite(registry, text, claim)
+    assert row.contradicts and [f.severity for f in findings] == ["warning"]
+    assert shown in findings[0].message and "may state the opposite" in findings[0].message
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # negated antonyms and a flat reading agree with the claim's direction
+    ("Intermediate-task training fails to hurt BUCC and Tatoeba, the two sentence retrieval target tasks.", "retrieval"),
+    ("Intermediate training does not hurt BUCC and Tatoeba, the two sentence retrieval targets; both gain.", "retrieval"),
+    ("Intermediate training never degrades BUCC or Tatoeba; both sentence retrieval targets gain a lot.", "retrieval"),
+    ("Intermediate training hurts no sentence retrieval target: BUCC and Tatoeba both improve.", "retrieval"),
+    ("Neither BUCC nor Tatoeba is hurt by intermediate training; both sentence retrieval targets gain.", "retrieval"),
+    ("XNLI performance stays unchanged under intermediate-task training, whereas TyDiQA improves with many intermediate tasks.",
+     "tydiqa-xnli"),
+    ("XNLI gains are negligible under intermediate training, whereas TyDiQA improves with many intermediate tasks.", "tydiqa-xnli"),
+    ("Gains are modest at best on XNLI, whereas TyDiQA improves with many intermediate tasks.", "tydiqa-xnli"),
+    # a comparison a quantifier negates restates the claim's order, however long its subject
+    ("Neither continuing multilingual MLM during intermediate-task training nor using machine-translated intermediate-task data "
+     "beats training on English intermediate tasks.", "english-best"),
+    ("Neither alternative, continued multilingual MLM or translated intermediate data, outperforms English intermediate-task training.",
+     "english-best"),
+    ("English intermediate-task training is not outperformed by continued multilingual MLM or by translated data.", "english-best"),
+    ("XLNet never performs best; it is the worst model in every experiment.", "xlnet-worst"),
+])  # fmt: skip
+def test_a_row_flagged_for_a_negation_its_direction_accounts_for_is_not(registry, text, claim):
+    """The negation heuristic alone flagged these rows; read with its direction word, each negation
+    says what the claim says."""
+    row, findings = opposite(registry, text, claim)
+    assert not row.negation_mismatch and not findings
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("The sentence retrieval tasks BUCC and Tatoeba are improved substantially by intermediate training.", "retrieval"),
+    ("Intermediate training not only helps BUCC but also Tatoeba, the two sentence retrieval targets.", "retrieval"),
+    ("Gains from intermediate training are largest on BUCC and Tatoeba, the two sentence retrieval tasks.", "retrieval"),
+    ("TyDiQA benefits from many intermediate tasks, while XNLI is not helped by intermediate training.", "tydiqa-xnli"),
+    ("Intermediate training does not improve XNLI, but it does improve TyDiQA with many intermediate tasks.", "tydiqa-xnli"),
+    ("Unlike XNLI, which sees no benefit from intermediate training, TyDiQA improves with many intermediate tasks.", "tydiqa-xnli"),
+    ("Multi-task training on all nine tasks does best, even the worst single task helps, and the gain is 8.7 points.", "multitask"),
+    ("No single intermediate task beats multi-task training on all 9 tasks, which improves by 8.7 points.", "multitask"),
+    ("Multi-task intermediate training on all 9 tasks performs no worse than any single task and improves by 8.7 points.", "multitask"),
+    ("Plain English intermediate training outperforms both continued multilingual MLM and machine-translated intermediate data.",
+     "english-best"),
+    ("English intermediate-task training yields higher scores than continuing multilingual MLM or using translated data.",
+     "english-best"),
+    ("Continuing multilingual MLM during intermediate training trails plain English intermediate-task training, as does using "
+     "translated data.", "english-best"),
+    ("English intermediate training is better than continuing multilingual MLM and better than using translated data.", "english-best"),
+    ("XLNet performed worst among BERT, RoBERTa and XLNet in every experiment.", "xlnet-worst"),
+])  # fmt: skip
+def test_a_row_that_says_what_its_claim_says_is_not_flagged(registry, text, claim):
+    """Synonyms, the passive, "not only ... but also", a comparison in its right order, a superlative
+    that describes a noun ("the worst single task"), a subject a quantifier negates."""
+    row, findings = opposite(registry, text, claim)
+    assert not row.negation_mismatch and not findings
