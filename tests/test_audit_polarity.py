@@ -186,3 +186,39 @@ def test_a_row_that_says_what_its_claim_says_is_not_flagged(registry, text, clai
     that describes a noun ("the worst single task"), a subject a quantifier negates."""
     row, findings = opposite(registry, text, claim)
     assert not row.negation_mismatch and not findings
+
+
+# ------------------------------------------------------------------------------ roles
+
+@pytest.mark.parametrize(("text", "claim", "shown"), [
+    ("XNLI shows consistent improvements with many intermediate tasks, whereas TyDiQA does not see benefits from intermediate training.",
+     "tydiqa-xnli", 'roles swapped: the row says XNLI gains ("improvements") and TyDiQA does not gain ("not see benefits"); '
+                    'the claim says the reverse: XNLI does not gain ("gains nothing") and TyDiQA gains ("improves")'),
+    ("TyDiQA does not benefit from intermediate training, while XNLI improves with many intermediate tasks.", "tydiqa-xnli",
+     "roles swapped: the row says TyDiQA does not gain"),
+    ("XNLI improves with many intermediate tasks; TyDiQA gains nothing from intermediate training.", "tydiqa-xnli",
+     "roles swapped: the row says XNLI gains"),
+    ("Training on English intermediate tasks underperforms the alternatives of continuing multilingual MLM and using translated data.",
+     "english-best", 'roles swapped: the row ranks English behind MLM ("underperforms"), the claim English ahead of MLM ("outperforms")'),
+    ("Continuing multilingual MLM and using translated data both outperform English intermediate-task training.", "english-best",
+     'roles swapped: the row ranks MLM ahead of English ("outperform")'),
+    ("Plain English intermediate training is outperformed by continued multilingual MLM and machine-translated data.", "english-best",
+     'roles swapped: the row ranks English behind MLM ("outperformed")'),
+])  # fmt: skip
+def test_names_that_trade_readings_are_a_swap_of_roles(registry, text, claim, shown):
+    """Each clause's names keep their own readings ("A improves, whereas B does not"); a row that
+    gives each name the other's reading, or turns a comparison round, swaps the claim's roles."""
+    row, findings = opposite(registry, text, claim)
+    assert [f.severity for f in findings] == ["warning"] and shown in row.negation_mismatch
+
+
+@pytest.mark.parametrize(("text", "claim", "shown"), [
+    # one name wrong, the other right: a reversal, not a swap
+    ("Both TyDiQA and XNLI gain nothing from intermediate training.", "tydiqa-xnli", 'the row says TyDiQA does not gain ("gain nothing")'),
+    # a comparison denied, not turned round
+    ("Plain English intermediate training does not outperform continued multilingual MLM or translated data.", "english-best",
+     'the row negates ("not outperform")'),
+])  # fmt: skip
+def test_a_reversal_that_is_no_swap_is_not_called_one(registry, text, claim, shown):
+    row, findings = opposite(registry, text, claim)
+    assert findings and shown in row.negation_mismatch and "roles swapped" not in row.negation_mismatch

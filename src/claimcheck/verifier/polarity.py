@@ -33,7 +33,8 @@ that starts a modifier ("... outperforms English training with MLM") is not rank
 
 - per name both texts read in the same dimension (names agree by their letters and digits, one
   may extend the other: "TyDiQA" is "TyDiQA-GoldP", "BUCC" is "BUCC2018"): readings that allow no
-  common outcome disagree;
+  common outcome disagree. Two names that trade readings ("XNLI improves, TyDiQA does not" against
+  "TyDiQA improves, XNLI gains nothing") are a swap of roles, and the reason says so;
 - without a shared name, the text's own readings, those that do not rank one thing against
   another (a comparison needs its names to say who wins) and, for a superlative, only where it is
   said of the subject ("performs worst", "was the best"; not "the best single task").
@@ -399,6 +400,24 @@ def _negated_side(row: tuple[Mention, ...], claim: tuple[Mention, ...]) -> str:
     return ""
 
 
+def _swap(conflicts: list[tuple]) -> str:
+    """The reason for two names that trade readings in one dimension, or ""."""
+    for i, (_, na, dim, ra, ma, ca, cma) in enumerate(conflicts):
+        for _, nb, dim_b, rb, mb, cb, cmb in conflicts[i + 1 :]:
+            if dim == dim_b and ra & cb and rb & ca:
+                if ma == mb:  # one comparison ranks both
+                    if any(x.negated for x in (*ma, *cma)):
+                        continue  # "A does not outperform B" denies the claim's order rather than turning it round
+                    side = {UP: "ahead of", DOWN: "behind", FLAT: "level with"}
+                    return (f"roles swapped: the row ranks {na} {side[min(ra)]} {nb} ({_quoted(ma)}), "
+                            f"the claim {na} {side[min(ca)]} {nb} ({_quoted(cma)})")
+                verbs = _VERBS[dim]
+                return (f"roles swapped: the row says {na} {verbs[ra][1]} ({_quoted(ma)}) and {nb} {verbs[rb][1]} "
+                        f"({_quoted(mb)}); the claim says the reverse: {na} {verbs[ca][1]} ({_quoted(cma)}) and {nb} "
+                        f"{verbs[cb][1]} ({_quoted(cmb)})")
+    return ""
+
+
 def _blank(text: str, spans: set[tuple[int, int]]) -> str:
     chars = list(text)
     for a, b in spans:
@@ -445,6 +464,8 @@ def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement
             else:
                 conflicts.append((key, written, dim, reading, mentions, their_reading, their_mentions))
     if conflicts:
+        if swap := _swap(conflicts):
+            return Judgement(swap, row_text, statement)
         first = conflicts[0]
         same = [c for c in conflicts if c[2] == first[2] and c[3] == first[3] and c[5] == first[5]]
         names = [c[1] for c in same]
