@@ -44,7 +44,7 @@ def audit_from_disk(
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import load_synthesis
     from claimcheck.verifier.audit import audit_reports, verdict_views
-    from claimcheck.workflow import verify_from_disk
+    from claimcheck.workflow import known_paper_names, verify_from_disk
 
     files = expand_report_paths(paths)
     registry, verification = verify_from_disk((), registry_dirs, result_paths, store_path, include_bundled_results)
@@ -62,4 +62,5 @@ def audit_from_disk(
         load_bibliography(),
         problems=problems,
         verdicts_from=f"claimcheck verify over the registry (source tier; replication from {sources})",
+        known_names=known_paper_names,
     )

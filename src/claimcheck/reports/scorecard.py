@@ -43,6 +43,7 @@ def headline(card: Scorecard) -> str:
                            ("model_size_mismatch", "model size differs", "model sizes differ"),
                            ("other_claim_count", "count another claim states otherwise", "counts other claims state otherwise"),
                            ("list_count_mismatch", "count differs from its own list", "counts differ from their own lists"),
+                           ("name_mismatch", "names another task or model", "name other tasks or models"),
                            ("superseded", "quoting an old version", "quoting an old version"),
                            ("misattributed", "misattributed", "misattributed")):  # fmt: skip
         if c.get(key):
@@ -82,6 +83,8 @@ def row_flags(r: RowAudit) -> list[str]:
         flags.append("count differs from another claim")
     if r.list_count_mismatch:
         flags.append("count differs from its own list")
+    if r.name_mismatch:
+        flags.append("name differs")
     if r.superseded:
         flags.append(f"old version ({r.claim_version})")
     if r.status == "matched" and not r.claim_located:

@@ -19,8 +19,10 @@ Per report (issue 3, sections 1-5):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from claimcheck.claims.models import Paper
+from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
 from claimcheck.sources.synthesis import SynthesisReport
@@ -48,6 +50,7 @@ from claimcheck.verifier.contradiction import (
     statement_negation_conflict,
 )
 from claimcheck.verifier.counted_things import counts_of, same_things
+from claimcheck.verifier.name_substitution import PaperNames, substituted_names
 from claimcheck.verifier.polarity import compare as compare_directions
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
@@ -146,7 +149,10 @@ def _prefer_examined(ranked, registry: Registry, bibliography: Bibliography, exa
 
 
 def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography,
-                examined_id: str | None = None) -> RowAudit:
+                examined_id: str | None = None, names: PaperNames | None = None) -> RowAudit:
+    """The row resolved to a claim (or unknown) and compared with it. ``names``: what each paper
+    knows, for a name the row puts in place of the claim's (``name_substitution``; by default the
+    registry's own names)."""
     claims = list(registry.claims.values())
     row_numbers = [w for w, _, _ in numbers_in(row.text)]
     if not claims:
@@ -207,6 +213,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     differing = number_conflicts(row.text, claim, row.truncated)
     negation = opposite_reason(row.text, claim.statement, row.truncated)
     sizes = size_conflicts(row.text, claim)
+    renamed = substituted_names(row.text, claim, names or PaperNames(registry))
     others = _other_claim_counts(row, claim, registry, verdicts)
     return RowAudit(
         row=row,
@@ -224,6 +231,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         other_claim_counts=[f"{w} ({cid}: {theirs})" for w, cid, theirs, _ in others],
         other_claim_counts_backed=any(backed for *_, backed in others),
         list_count_mismatch=list_count_conflicts(row.text),
+        name_mismatch=renamed,
         claim_located=claim.located,
         superseded=superseded,
         claim_version=claim.version,
@@ -231,7 +239,8 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         verdict=verdict,
         source_work=work,
         source_label=label,
-        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes)),
+        tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes),
+                                   renamed),
     )
 
 
@@ -265,7 +274,7 @@ def _other_claim_counts(row: ClaimRow, claim, registry: Registry, verdicts: Mapp
 
 
 def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
-                  located: bool = True, opposite: bool = False) -> list[str]:
+                  located: bool = True, opposite: bool = False, renamed: Sequence[str] = ()) -> list[str]:
     if row.verified is not True:
         return []
     reasons = []
@@ -282,6 +291,8 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
                        "ticked, but its number differs from the one other reports quote (the paper's own text was not located)")
     if opposite:
         reasons.append("ticked, but it may state the opposite of the registry claim (a direction, a negation or a model size differs)")
+    if renamed:
+        reasons.append(f"ticked, but it names {'; '.join(renamed)} beside the claim's numbers")
     if claim_id is not None and not located:
         reasons.append("ticked, but the paper's own sentence for it was not found in any source we could read: nothing "
                        "confirms the paper says it (a registry verdict judges the content)")
@@ -315,6 +326,11 @@ def _consistency(report: SynthesisReport) -> list[Check]:
                             ok=0 <= report.quality_score <= report.quality_scale,
                             message=f"quality score {report.quality_score:g} lies outside 0-{report.quality_scale:g}"))
     return checks
+
+
+def _and(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _contradiction_severity(r: RowAudit) -> Severity:
@@ -368,6 +384,11 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
                                section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} gives {'; '.join(r.other_claim_counts)}: a count another claim of the "
                                        "paper states otherwise"))
+        if r.name_mismatch:
+            pairs = [m.removesuffix(")").split(" (the claim: ") for m in r.name_mismatch]
+            out.append(Finding(code="name_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} names {_and(a for a, _ in pairs)} where {r.claim_id} names "
+                                       f"{_and(b for _, b in pairs)}, beside the same numbers"))
         if r.model_size_mismatch:
             out.append(Finding(code="model_size_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} names {'; '.join(r.model_size_mismatch)}, another size of the model than {r.claim_id}"))
@@ -382,10 +403,12 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
     return out
 
 
-def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography) -> Scorecard:
+def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography,
+                 names: PaperNames | None = None) -> Scorecard:
     """The scorecard of one report (cross-report confidence spreads are added by ``audit_reports``)."""
     examined_id = resolve_examined(report.examined_paper, registry, bibliography)
-    rows = [resolve_row(r, registry, verdicts, bibliography, examined_id) for r in report.rows]
+    names = names or PaperNames(registry)
+    rows = [resolve_row(r, registry, verdicts, bibliography, examined_id, names) for r in report.rows]
     attribution, attr_findings = check_attribution(report, rows, registry, bibliography)
     texts = [(r.row.number, r.row.text + (" " + registry.claims[r.claim_id].statement if r.claim_id else "")) for r in rows]
     examined = bibliography.lookup(attribution.examined_id)
@@ -417,6 +440,7 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
         "model_size_mismatch": sum(bool(r.model_size_mismatch) for r in rows),
         "other_claim_count": sum(bool(r.other_claim_counts) for r in rows),
         "list_count_mismatch": sum(bool(r.list_count_mismatch) for r in rows),
+        "name_mismatch": sum(bool(r.name_mismatch) for r in rows),
         "superseded": sum(r.superseded for r in rows),
         "ticked": sum(r.row.verified is True for r in rows),
         "ticks_without_evidence": sum(bool(r.tick_reasons) for r in rows),
@@ -435,9 +459,13 @@ def audit_reports(
     bibliography: Bibliography,
     problems: Sequence[InputProblem] = (),
     verdicts_from: str = "",
+    known_names: Callable[[Paper], KnownNames] | None = None,
 ) -> AuditResult:
-    """Scorecards for every report, the cross-report confidence spreads, and the aggregate."""
-    cards = [audit_report(r, registry, verdicts, bibliography) for r in reports]
+    """Scorecards for every report, the cross-report confidence spreads, and the aggregate.
+    ``known_names``: the names ``claimcheck validate`` knows for a paper besides its registry entries
+    (the task catalogue, the presets' arms), asked only for a name a row puts in place of a claim's."""
+    names = PaperNames(registry, known_names)
+    cards = [audit_report(r, registry, verdicts, bibliography, names) for r in reports]
     spreads = confidence_spreads(cards, registry)
     updated = []
     for card in cards:

@@ -63,6 +63,8 @@ class RowAudit(_Frozen):
     other_claim_counts: list[str] = Field(default_factory=list)
     other_claim_counts_backed: bool = False  # one of those claims is located or supported: an error
     list_count_mismatch: list[str] = Field(default_factory=list)  # the row's count disagrees with its own list of names
+    # names the row lists beside the claim's numbers in place of the claim's: "QQP (the claim: HellaSwag)"
+    name_mismatch: list[str] = Field(default_factory=list)
     claim_located: bool = True  # False: the matched claim is recorded as others quote it (Claim.located)
     superseded: bool = False  # matches a statement of an older paper version only
     claim_version: str | None = None
@@ -74,9 +76,10 @@ class RowAudit(_Frozen):
 
     @property
     def contradicts(self) -> bool:
-        """The row says something other than its claim: a number, a negation or a model size."""
+        """The row says something other than its claim: a number, a direction or negation, a model
+        size, another claim's count, or a name."""
         return (self.number_mismatch or bool(self.negation_mismatch) or bool(self.model_size_mismatch)
-                or bool(self.other_claim_counts))
+                or bool(self.other_claim_counts) or bool(self.name_mismatch))
 
 
 class ReferenceAudit(_Frozen):

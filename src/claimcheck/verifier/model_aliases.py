@@ -4,7 +4,9 @@
 it: ``claim_match.normalise`` rewrites the spellings inside a text, so that key terms and text
 similarity see one name ("XLM-RoBERTa Large" reads "xlm-r large"); ``contradiction`` compares model
 names as keys of letters and digits only ("XLM-R" -> "xlmr"), and ``model_key`` gives it the same
-table in that form. A new spelling is added here once.
+table in that form. A new spelling is added here once. Where names are compared as such keys
+(``polarity``, ``name_substitution``), ``same_name`` says when two of them may name one thing
+("TyDiQA" and "TyDiQA-GoldP").
 """
 
 from __future__ import annotations
@@ -34,3 +36,11 @@ def model_key(name: str) -> str:
     -> "xlmr")."""
     key = _letters_and_digits(name)
     return _KEYS.get(key, key)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two keys (``model_key``) may name one thing: equal, or one extends the other by what
+    a synthesis leaves off ("tydiqa" and "tydiqagoldp", "bucc" and "bucc2018", "squad" and
+    "squadv11"); a key of fewer than three characters only when equal."""
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short) >= 3 and long.startswith(short))

@@ -57,7 +57,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from claimcheck.verifier.model_aliases import model_key
+from claimcheck.verifier.model_aliases import model_key, same_name
 from claimcheck.verifier.named_lists import name_lists
 
 MAX_CHARS = 2_000
@@ -356,12 +356,6 @@ def read(text: str, truncated: bool = False) -> Reading:
     return Reading(tuple(mentions), names, initial)
 
 
-def _same_name(a: str, b: str) -> bool:
-    """Whether two name keys name one thing: equal, or one extends the other ("tydiqa", "tydiqagoldp")."""
-    short, long = sorted((a, b), key=len)
-    return short == long or (len(short) >= 3 and long.startswith(short))
-
-
 _VERBS = {  # reading -> (plural, singular) verb phrase, per dimension
     CHANGE: {
         frozenset({UP}): ("gain", "gains"), frozenset({DOWN}): ("lose", "loses"), frozenset({FLAT}): ("stay unchanged", "stays unchanged"),
@@ -436,7 +430,7 @@ def _about_other_names(text: Reading, other: Reading) -> set[Mention]:
     a claim about XNLI alone): they say nothing of what ``other`` is about."""
     shared, unshared = set(), set()
     for key, (_, dims) in text.names.items():
-        known = any(_same_name(key, k) for k in other.names)
+        known = any(same_name(key, k) for k in other.names)
         if not known and key in text.initial:
             continue  # "Multi-task ..." opening the sentence is likely no name at all
         for _, mentions in dims.values():
@@ -450,7 +444,7 @@ def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement
     row, claim = read(row_text, truncated), read(statement)
     conflicts, agreed_row, agreed_claim, shared_dims = [], set(), set(), set()
     for key, (written, dims) in row.names.items():
-        theirs = next((v for k, v in claim.names.items() if _same_name(key, k) and not (key in row.initial and k in claim.initial)), None)
+        theirs = next((v for k, v in claim.names.items() if same_name(key, k) and not (key in row.initial and k in claim.initial)), None)
         if theirs is None:
             continue  # a sentence's capitalised first word ("Training") is a name only where the other text has it as one
         for dim, (reading, mentions) in dims.items():

@@ -1,0 +1,133 @@
+"""A row that lists a claim's names beside its numbers with one of them replaced by another known name (pure).
+
+"Intermediate-task training on SQuAD, MNLI, and QQP yields improvements of 8.2, 7.5, and 7.0
+points" states a claim about "SQuAD, MNLI and HellaSwag ... by 8.2, 7.5 and 7.0 points" with the
+wrong third task: the numbers agree, the key terms mostly do, and nothing is negated. The row is
+read as naming QQP where the claim names HellaSwag when:
+
+- the claim reports numbers and the row states at least one of them (the list stands beside the
+  claim's numbers: a list of names there says whose numbers they are);
+- a list of the row ("A, B and C": ``named_lists.name_lists``) and a list of the claim's statement
+  have as many names, share at least one, and each differs by as many names as it lacks (names
+  agree by their letters and digits, one may extend the other: ``model_aliases.same_name``, so
+  "SQuAD v1.1" is "SQuAD");
+- every name the row puts in is a name the paper knows (``PaperNames``: its cells' systems and
+  tasks, the names its claims' checks and replication arms use, the model spellings of
+  ``model_aliases``, and what the caller adds: the task catalogue, the presets' arms) and one the
+  claim's statement does not hold elsewhere. An unknown word ("SWAG", a typo) is left alone: it may
+  be another spelling of the claim's name. A list of examples ("tasks such as A, B and C") is not
+  read.
+
+The names are paired in the order they are written ("QQP (the claim: HellaSwag)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from claimcheck.claims.models import Claim, Paper
+from claimcheck.claims.names import KnownNames
+from claimcheck.claims.registry import Registry
+from claimcheck.verifier.model_aliases import ALIASES, model_key, same_name
+from claimcheck.verifier.named_lists import name_lists
+from claimcheck.verifier.row_numbers import numbers_in, states_number
+
+MAX_CHARS = 2_000
+
+_EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
+_JOIN = re.compile(r",|\b(?:and|or)\b|&")
+_WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
+
+
+def _strings(value) -> Iterable[str]:
+    """Every string inside a derivation's parameters (lists and mappings included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+class PaperNames:
+    """The names a paper knows, as keys (``model_aliases.model_key``). Its registry entries are read
+    at once; ``more`` (the names ``claimcheck validate`` knows besides: the task catalogue, the
+    presets' arms, which the verifier does not import) is asked only when a name is not among them,
+    once per paper."""
+
+    def __init__(self, registry: Registry, more: Callable[[Paper], KnownNames] | None = None):
+        self._registry = registry
+        self._more = more
+        self._keys: dict[str, set[str]] = {}
+        self._asked: set[str] = set()
+
+    def _own(self, paper_id: str) -> set[str]:
+        if paper_id not in self._keys:
+            names: set[str] = set(ALIASES) | set(ALIASES.values())
+            paper = self._registry.papers.get(paper_id)
+            if paper is not None:
+                names |= {c.system for c in paper.cells} | {c.task for c in paper.cells}
+            for claim in self._registry.claims.values():
+                if claim.paper_id == paper_id:
+                    names |= set(_strings(claim.derivation.params)) | set(claim.replication_arms)
+            self._keys[paper_id] = {k for n in names if (k := model_key(n))}
+        return self._keys[paper_id]
+
+    def knows(self, paper_id: str, key: str) -> bool:
+        """Whether the paper knows a name with this key (or one it extends, or that extends it)."""
+        keys = self._own(paper_id)
+        if any(same_name(key, k) for k in keys):
+            return True
+        paper = self._registry.papers.get(paper_id)
+        if self._more is None or paper is None or paper_id in self._asked:
+            return False
+        self._asked.add(paper_id)
+        more = self._more(paper)
+        keys |= {k for n in (*more.systems, *more.tasks) if (k := model_key(n))}
+        return any(same_name(key, k) for k in keys)
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[str, str]]:
+    """(as written, key) for each name of the list at ``text[start:end]``, in order."""
+    out = []
+    for part in _JOIN.split(text[start:end]):
+        written = part.strip()
+        if written and (key := model_key(written)):
+            out.append((written, key))
+    return out
+
+
+def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[str]:
+    """"QQP (the claim: HellaSwag)" for each name the row puts in place of one of the claim's, in
+    a list beside the claim's numbers (see the module's notes); empty when there is none."""
+    if not claim.reported:
+        return []
+    row_text, statement = row_text[:MAX_CHARS], claim.statement[:MAX_CHARS]
+    if not any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
+        return []
+    theirs = [_items(statement, a, b) for a, b, _ in name_lists(statement)]
+    if not theirs:
+        return []
+    in_statement = {model_key(w) for w in _WORD.findall(statement)} - {""}
+    out: list[str] = []
+    for a, b, _ in name_lists(row_text):
+        if _EXAMPLES.search(row_text[:a]):
+            continue  # "tasks such as SQuAD, MNLI and QQP" names examples, not whose numbers these are
+        mine = _items(row_text, a, b)
+        for listed in theirs:
+            if len(listed) != len(mine) or len(mine) < 2:
+                continue
+            extra = [(w, k) for w, k in mine if not any(same_name(k, x) for _, x in listed)]
+            missing = [(w, k) for w, k in listed if not any(same_name(k, x) for _, x in mine)]
+            if not extra or len(extra) != len(missing) or len(extra) == len(mine):
+                continue
+            if any(any(same_name(k, x) for x in in_statement) for _, k in extra):
+                continue  # the statement names it elsewhere: another role, not a substitute
+            if all(names.knows(claim.paper_id, k) for _, k in extra):
+                out += [f"{w} (the claim: {x})" for (w, _), (x, _) in zip(extra, missing)]
+                break
+    return list(dict.fromkeys(out))

@@ -1,0 +1,112 @@
+"""A row that lists the claim's names beside its numbers with one of them replaced by another name
+the paper knows ("SQuAD, MNLI, and QQP ... 8.2, 7.5, and 7.0" for "SQuAD, MNLI and HellaSwag"):
+``verifier.name_substitution`` and the audit's ``name_mismatch`` finding."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from audit_fixtures import PAPER_HEAD, audit_row, make_report, toy_registry
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import PAPER_HEAD, audit_row, make_report, toy_registry
+
+from claimcheck.claims.names import KnownNames
+
+NAMES_YAML = PAPER_HEAD + """claims:
+  - id: 2005.13013/best-single
+    statement: "SQuAD, MNLI and HellaSwag are the three single English intermediate tasks that improve most on plain XLM-R Large, by 8.2, 7.5 and 7.0 points."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    reported: ["8.2", "7.5", "7.0"]
+    derivation: {name: unavailable_source}
+    key_terms: [SQuAD, MNLI, HellaSwag, best, intermediate]
+    replication_arms: [XLM-R, MNLI, SQuADv1.1, HellaSwag, QQP, ANLI+, CommonsenseQA]
+"""
+CLAIM = "2005.13013/best-single"
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    return toy_registry(tmp_path_factory.mktemp("names"), NAMES_YAML)
+
+
+@pytest.mark.parametrize(("text", "renamed", "message"), [
+    ("Intermediate-task training on SQuAD, MNLI, and QQP yields large target-task improvements of 8.2, 7.5, and 7.0 points.",
+     ["QQP (the claim: HellaSwag)"], f"row 1 names QQP where {CLAIM} names HellaSwag, beside the same numbers"),
+    ("SQuAD, QQP and ANLI+ are the best single intermediate tasks, improving by 8.2, 7.5 and 7.0 points.",
+     ["QQP (the claim: MNLI)", "ANLI+ (the claim: HellaSwag)"], f"row 1 names QQP and ANLI+ where {CLAIM} names MNLI and HellaSwag"),
+    ("SQuAD, MNLI and CommonsenseQA are the three best single intermediate tasks, improving by 8.2, 7.5 and 7.0 points.",
+     ["CommonsenseQA (the claim: HellaSwag)"], "names CommonsenseQA where"),
+])  # fmt: skip
+def test_a_known_name_in_place_of_the_claims_is_flagged(registry, text, renamed, message):
+    card = audit_row(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == CLAIM and row.name_mismatch == renamed and row.contradicts
+    (f,) = [f for f in card.findings if f.code == "name_mismatch"]
+    assert message in f.message and f.severity == "error"  # the claim is located (toy registry), like a number mismatch
+    assert card.counts["name_mismatch"] == 1 and any("beside the claim's numbers" in r for r in row.tick_reasons)
+    from claimcheck.reports.scorecard import render_scorecard_markdown, render_scorecard_terminal
+
+    assert "name differs" in render_scorecard_terminal(card) and "names another task or model" in render_scorecard_markdown(card)
+
+
+@pytest.mark.parametrize("text", [
+    "Intermediate-task training on SQuAD, MNLI, and HellaSwag yields large target-task improvements of 8.2, 7.5, and 7.0 points.",
+    "Intermediate-task training on SQuAD v1.1, MNLI, and HellaSwag yields large target-task improvements of 8.2, 7.5, and 7.0 points.",
+    "MNLI, SQuAD and HellaSwag are the best single intermediate tasks, with gains of 7.5, 8.2 and 7.0 points.",
+    # an unknown word may be another spelling of the claim's name
+    "SQuAD, MNLI and SWAG are the best single intermediate tasks, improving by 8.2, 7.5 and 7.0 points.",
+    # another list, of another length, names other things
+    "SQuAD, MNLI, and HellaSwag improve by 8.2, 7.5 and 7.0 points, well ahead of QQP and ANLI+.",
+    # examples, not whose numbers these are
+    "Intermediate tasks such as SQuAD, MNLI and QQP help most, with the best three improving by 8.2, 7.5 and 7.0 points.",
+])  # fmt: skip
+def test_the_claims_names_or_no_known_substitute_are_not_flagged(registry, text):
+    card = audit_row(registry, text)
+    assert card.rows[0].claim_id == CLAIM and not card.rows[0].name_mismatch
+    assert not [f for f in card.findings if f.code == "name_mismatch"]
+
+
+def test_a_list_beside_none_of_the_claims_numbers_is_not_read(registry):
+    from claimcheck.verifier.name_substitution import PaperNames, substituted_names
+
+    claim = registry.claims[CLAIM]
+    text = "SQuAD, MNLI and QQP are the best single intermediate tasks, improving by {} points."
+    assert substituted_names(text.format("8.2, 7.5 and 7.0"), claim, PaperNames(registry)) == ["QQP (the claim: HellaSwag)"]
+    assert substituted_names(text.format("3, 2 and 1"), claim, PaperNames(registry)) == []
+
+
+def test_the_callers_names_are_asked_only_for_a_name_the_registry_lacks(registry):
+    """The task catalogue and the presets' arms live outside the verifier: the caller hands them over
+    as a function, asked once per paper, and only when the registry does not know a name."""
+    from claimcheck.verifier.name_substitution import PaperNames, substituted_names
+
+    asked = []
+
+    def more(paper):
+        asked.append(paper.id)
+        return KnownNames(systems=frozenset(), tasks=frozenset({"siqa"}), facts=frozenset())
+
+    claim = registry.claims[CLAIM]
+    names = PaperNames(registry, more)
+    qqp = "SQuAD, MNLI and QQP are the best single intermediate tasks, improving by 8.2, 7.5 and 7.0 points."
+    assert substituted_names(qqp, claim, names) == ["QQP (the claim: HellaSwag)"] and asked == []
+    siqa = qqp.replace("QQP", "SIQA")
+    assert substituted_names(siqa, claim, PaperNames(registry)) == []  # the registry alone does not know SIQA
+    assert substituted_names(siqa, claim, names) == ["SIQA (the claim: HellaSwag)"] and asked == ["2005.13013"]
+    assert substituted_names(siqa.replace("SIQA", "PIQA"), claim, names) == [] and asked == ["2005.13013"]
+
+
+def test_audit_from_disk_knows_the_task_catalogue(tmp_path):
+    """``claimcheck audit`` hands the verifier the names ``validate`` knows: SocialIQA ("siqa") is a
+    catalogue task no claim of the bundled registry names."""
+    from claimcheck.workflow_audit import audit_from_disk
+
+    text = "SQuAD, MNLI and SIQA are the best single intermediate tasks, improving by 8.2, 7.5 and 7.0 points."
+    path = tmp_path / "r.md"
+    path.write_text(make_report([(text, "✓", "0.9")]), encoding="utf-8")
+    (card,) = audit_from_disk([path], include_bundled_results=False).scorecards
+    assert card.rows[0].claim_id == "2005.13013/best-single-tasks"
+    assert card.rows[0].name_mismatch == ["SIQA (the claim: HellaSwag)"]
