@@ -1,6 +1,6 @@
 """Commands: add (draft a claim file for a new paper from arXiv, LaTeX, a PDF or a text file)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
 from pathlib import Path
 from typing import Annotated

@@ -4,7 +4,7 @@ Exit codes: 0 nothing contradicted; 1 some claim contradicted (or, with --strict
 2 bad input (file and field named, no traceback).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
 import functools
 from collections.abc import Callable

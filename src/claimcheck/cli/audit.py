@@ -1,6 +1,6 @@
 """Command: audit (scorecards for machine-written literature syntheses)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
 from pathlib import Path
 from typing import Annotated

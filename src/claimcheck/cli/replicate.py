@@ -1,6 +1,6 @@
 """Commands: plan, replicate, runs list|show|export|import. Training is imported only by `replicate`."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
 from pathlib import Path
 from typing import Annotated

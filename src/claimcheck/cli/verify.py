@@ -1,6 +1,6 @@
 """Commands over the claim registry and the verifier: list, show, validate, schema, verify, report."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
 import json
 from pathlib import Path
