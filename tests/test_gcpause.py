@@ -1,0 +1,47 @@
+"""``claimcheck.gcpause.gc_paused`` (used by show / verify / report and by result-file loading) leaves
+the garbage collector as it found it: on, off, after an error, and nested."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from claimcheck.gcpause import gc_paused
+
+
+@pytest.fixture(autouse=True)
+def _collector_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_restores_the_collector_after_errors_and_when_nested():
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause found it off
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    with gc_paused():
+        pass
+    assert not gc.isenabled()  # it was off: it stays off
+    gc.enable()
+
+
+def test_commands_leave_the_collector_on(tmp_path):
+    runner = CliRunner()
+    for args in (["verify", "all", "--out", str(tmp_path / "r")], ["verify", "nosuch/claim", "--no-write"],
+                 ["show", "2005.13013/xtreme-test-gain"], ["report", "--format", "json"]):
+        runner.invoke(app, args)
+        assert gc.isenabled(), args
+        assert gc.get_freeze_count() == 0, args
