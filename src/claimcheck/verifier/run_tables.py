@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-from claimcheck.results.records import RunRecord, record_observations
+from collections import Counter
+
+from claimcheck.results.records import Observation, RunRecord, record_observations
 from claimcheck.verifier.table import Table
 
 
@@ -20,6 +22,24 @@ def _protocol(record: RunRecord) -> tuple | None:
     if not spec or "target" not in spec:
         return None
     return (spec.get("encoder"), spec["target"], spec.get("precision"))
+
+
+def _run_everywhere(rows: dict[tuple[str, int], list[Observation]],
+                    systems: dict[tuple[str, int], set[str]]) -> dict[str, set[tuple[str, str, str]]]:
+    """Per paper, the (system, task, split) triples an arm measured in every seed it has a run in.
+
+    Counted rather than compared seed set by seed set: a triple is everywhere when the number of
+    seeds that measured it equals the number of seeds its arm ran in (each seed counts once, so the
+    counts match only when the seeds do). ``Counter.update`` on a set runs in C, which matters with
+    one arm per claim (tens of thousands of triples).
+    """
+    measured: dict[str, Counter] = {}  # paper -> (system, task, split) -> seeds that measured it
+    ran: dict[str, Counter] = {}  # paper -> system -> seeds it has a run in
+    for (paper_id, _), obs in rows.items():
+        measured.setdefault(paper_id, Counter()).update({(o.system, o.task, o.split) for o in obs})
+        ran.setdefault(paper_id, Counter()).update(systems[(paper_id, _)])
+    return {paper_id: {triple for triple, n in counts.items() if n == ran[paper_id][triple[0]]}
+            for paper_id, counts in measured.items()}
 
 
 class SeedTables:
@@ -36,24 +56,21 @@ class SeedTables:
     hidden here: a ranking is judged over the seeds that ran every candidate (``replication_tier``)."""
 
     def __init__(self, records: list[RunRecord]):
-        rows: dict[tuple[str, int], list] = {}
-        seeds_of: dict[tuple[str, str], set[int]] = {}  # (paper, system) -> the seeds it has runs in
-        seeds_with: dict[tuple[str, str, str, str], set[int]] = {}  # (paper, system, task, split) -> seeds
+        rows: dict[tuple[str, int], list[Observation]] = {}
+        systems: dict[tuple[str, int], set[str]] = {}  # the arms with a run in each (paper, seed)
         protocols: dict[tuple[str, int, str], list[tuple[tuple, RunRecord]]] = {}  # the distinct ones, first run of each
         for r in records:
             key = (r.paper_id, r.seed)
             group = rows.get(key)
             if group is None:
-                rows[key] = record_observations(r)
-            else:
-                group.extend(record_observations(r))
-            seeds_of.setdefault((r.paper_id, r.system), set()).add(r.seed)
-            measured = {(m.task, m.split) for m in r.metrics}  # one pass over the metrics (a row per language)
-            for task, split in measured:
-                seeds_with.setdefault((r.paper_id, r.system, task, split), set()).add(r.seed)
-            protocol = _protocol(r)
-            if protocol is not None:
-                for task in {task for task, _ in measured}:
+                group = rows[key] = []
+                systems[key] = set()
+            group += record_observations(r)
+            systems[key].add(r.system)
+            spec = r.spec
+            if spec and "target" in spec:
+                protocol = _protocol(r)
+                for task in {m.task for m in r.metrics}:
                     found = protocols.setdefault((r.paper_id, r.seed, task), [])
                     if not any(protocol == known for known, _ in found):
                         found.append((protocol, r))
@@ -66,10 +83,7 @@ class SeedTables:
                     f"{b.system} {b.run_id} differ in model, training or evaluated examples), so their scores are "
                     "not comparable: verify one configuration at a time (`claimcheck runs remove`, a separate "
                     "--store, or --no-bundled-results)")
-        everywhere: dict[str, set[tuple[str, str, str]]] = {}
-        for (paper_id, system, task, split), seeds in seeds_with.items():
-            if seeds == seeds_of[(paper_id, system)]:
-                everywhere.setdefault(paper_id, set()).add((system, task, split))
+        everywhere = _run_everywhere(rows, systems)
         self._tables = {key: Table(obs, refused.get(key), everywhere.get(key[0], set())) for key, obs in rows.items()}
 
     def get(self, paper_id: str, seed: int) -> Table:
