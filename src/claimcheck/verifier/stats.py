@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from claimcheck.verifier.intervals import Interval
 
@@ -91,8 +91,10 @@ def t_quantile(p: float, df: float) -> float:
     return t
 
 
-@dataclass(frozen=True, slots=True)
-class SeedSummary:
+class SeedSummary(NamedTuple):
+    """What ``summarize_seeds`` gives: immutable, and a NamedTuple because one is built per judged
+    quantity of every claim (a frozen dataclass's ``__init__`` costs several times more)."""
+
     n: int
     mean: float
     sd: float  # sample standard deviation (n - 1); 0 for one value

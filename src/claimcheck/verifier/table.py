@@ -8,7 +8,7 @@ the XTREME definition: the metric averaged over languages, and (EM + F1) / 2 for
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from claimcheck.claims.models import Paper
 from claimcheck.results.records import Observation
@@ -26,8 +26,14 @@ PRIMARY_METRIC = {
 XTREME_TASKS = ("xnli", "pawsx", "udpos", "panx", "xquad", "mlqa", "tydiqa", "bucc2018", "tatoeba")
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class CellKey:
+class CellKey(NamedTuple):
+    """A cell a derivation needs: (system, task, metric, split), hashed and ordered as a plain tuple.
+
+    A NamedTuple rather than an ordered dataclass: every not-derivable result hashes and sorts the
+    missing keys (``NotDerivable``), and the tuple's own C comparison does that several times faster
+    than a dataclass's generated methods, in the same order.
+    """
+
     system: str
     task: str
     metric: str
