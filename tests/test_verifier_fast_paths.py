@@ -51,3 +51,16 @@ def test_counted_task_coverage_equals_seed_sets():
                 for task, _ in TASKS:
                     want = (system, task, "dev") in ran_here and (paper_id, system, task, "dev") in expected
                     assert table.has(system, task, "dev") is want
+
+
+def test_span_fields_validate_into_the_same_spans():
+    """The tiers hand TierResult each span's fields (validated there) instead of a Span object."""
+    from claimcheck.verifier.verdict import Span, TierResult
+
+    fields = [{"label": "S - B seed value", "lo": 1.25, "hi": 1.25, "role": "seed"},
+              {"label": "reported 1.0", "lo": 0, "hi": 2, "role": "reported"}]  # ints become floats either way
+    by_fields = TierResult(verdict="reproduced", summary="s", spans=fields)
+    by_objects = TierResult(verdict="reproduced", summary="s", spans=[Span(**f) for f in fields])
+    assert all(isinstance(s, Span) for s in by_fields.spans)
+    assert by_fields == by_objects and by_fields.model_dump_json() == by_objects.model_dump_json()
+    assert [s.model_fields_set for s in by_fields.spans] == [s.model_fields_set for s in by_objects.spans]

@@ -31,7 +31,7 @@ from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_re
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
 from claimcheck.verifier.table import XTREME_TASKS, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
-from claimcheck.verifier.verdict import Span, TierResult
+from claimcheck.verifier.verdict import TierResult
 
 _FIDELITY_ORDER = {"full": 0, "reduced": 1, "proxy": 2}
 _REPLICATION = Context(replication=True)  # shared: derivations only read their context
@@ -267,7 +267,7 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     derived = list(per_seed.values())
     verdicts: list[RV] = []
     lines: list[str] = _coverage_notes(derived[0])
-    spans: list[Span] = []
+    spans: list[dict] = []  # Span fields: TierResult validates them (see source_tier.check_source)
     pending: list[int | None] = []  # per inconclusive quantity: the seeds that would decide it, None: none would
     ranking_seeds, lacking = ranking if ranking is not None else (None, "")
     first = derived[0]
@@ -293,7 +293,7 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
         scope = (f" over {len(margins)} of {len(derived)} seeds (seed(s) {', '.join(without)} did not run every candidate "
                  "that was run" + (f": {lacking}" if lacking else "") + ")") if without else ""
         lines.append(f"order margin{scope}: {text}")
-        spans.append(Span(label="order margin (replicated CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
+        spans.append({"label": "order margin (replicated CI)", "lo": s.ci.lo, "hi": s.ci.hi, "role": "replicated_ci"})
         # with candidates missing in some seeds, running them there decides as well as new seeds: no count
         pending += [None if without else n] if v is RV.inconclusive else []
     if first.unordered:  # rank the systems once, by their mean over seeds, never seed by seed
@@ -314,10 +314,10 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
             verdicts.append(v)
             pending += [n] if v is RV.inconclusive else []
             lines.append(f"{label}: {text}")
-        spans.append(Span(label=f"{label} (replicated PI)", lo=s.pi[0], hi=s.pi[1], role="replicated_pi"))
-        spans.append(Span(label=f"{label} (replicated CI)", lo=s.ci[0], hi=s.ci[1], role="replicated_ci"))
+        spans.append({"label": f"{label} (replicated PI)", "lo": s.pi[0], "hi": s.pi[1], "role": "replicated_pi"})
+        spans.append({"label": f"{label} (replicated CI)", "lo": s.ci[0], "hi": s.ci[1], "role": "replicated_ci"})
         seed_label = f"{label} seed value"
-        spans += [Span(label=seed_label, lo=x, hi=x, role="seed") for x in values]
+        spans += [{"label": seed_label, "lo": x, "hi": x, "role": "seed"} for x in values]
     verdict = _worst(verdicts) if verdicts else RV.not_run
     if verdict is RV.reproduced and fidelity != "full":
         verdict = RV.direction_only
@@ -364,7 +364,7 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
             n = seeds_to_resolve(s.sd, abs(s.mean), level, current=s.n) if outcome == "unclear" else None
         per_task[task].append((outcome, lean, n))
         lines.append(f"{task}: {system} gain {s.mean:+.3f} (CI {s.ci.render(3)}, {s.n} seeds), expected {expect}: {outcome}")
-        spans.append(Span(label=f"{task}: {system} gain (CI)", lo=s.ci.lo, hi=s.ci.hi, role="replicated_ci"))
+        spans.append({"label": f"{task}: {system} gain (CI)", "lo": s.ci.lo, "hi": s.ci.hi, "role": "replicated_ci"})
     verdicts, pending = [], []
     for task, pairs in per_task.items():
         outcomes = [o for o, _, _ in pairs]
