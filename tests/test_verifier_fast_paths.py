@@ -64,3 +64,50 @@ def test_span_fields_validate_into_the_same_spans():
     assert all(isinstance(s, Span) for s in by_fields.spans)
     assert by_fields == by_objects and by_fields.model_dump_json() == by_objects.model_dump_json()
     assert [s.model_fields_set for s in by_fields.spans] == [s.model_fields_set for s in by_objects.spans]
+
+
+def _language_records(rng: random.Random) -> list:
+    """Runs with one or several languages per task, an arm run twice in a seed, and -0.0 values."""
+    from claimcheck.results.records import Metric, RunRecord
+
+    records = []
+    for seed in range(3):
+        for system in ("A", "B", "C"):
+            for part in range(1 + (rng.random() < 0.2)):  # sometimes two runs of one arm and seed
+                metrics = []
+                for task, metric in TASKS + [("xquad", "em"), ("xquad", "f1")]:
+                    if rng.random() < 0.8:
+                        for lang in rng.sample(["en", "de", "avg", "fr"], rng.randint(1, 2)):
+                            metrics.append(Metric(task=task, language=lang, metric=metric, split="dev",
+                                                  value=rng.choice([-0.0, 0.0, 50.0, round(rng.uniform(0, 100), 2)])))
+                records.append(RunRecord(run_id=f"{system}-{seed}-{part}", paper_id="9999.00001", system=system, seed=seed,
+                                         preset="test", fidelity="full", metrics=metrics))
+    rng.shuffle(records)
+    return records
+
+
+def test_run_tables_look_up_what_a_table_of_every_observation_gives():
+    """SeedTables keeps a cell measured once as a value (Table.of_runs), not as an Observation."""
+    from claimcheck.results.records import record_observations
+    from claimcheck.verifier.table import NotDerivable, Table
+
+    def lookup(table, *key):
+        try:
+            value = table.metric_value(*key)
+        except NotDerivable as exc:
+            return "refused", str(exc)
+        return value, None if value is None else (str(value.lo), str(value.hi))  # str: the sign of zero too
+
+    rng = random.Random(11)
+    for _ in range(30):
+        records = _language_records(rng)
+        tables = SeedTables(records)
+        everywhere = {key[1:] for key in _everywhere_by_definition(records)}
+        for seed in {r.seed for r in records}:
+            plain = Table([o for r in records if r.seed == seed for o in record_observations(r)], None, everywhere)
+            table = tables.get("9999.00001", seed)
+            for system in "ABCD":
+                for task, metric in TASKS + [("xquad", "em"), ("xquad", "f1"), ("xquad", "accuracy")]:
+                    assert table.has(system, task, "dev") is plain.has(system, task, "dev")
+                    for _ in range(2):  # the first lookup fills the memo, the second reads it
+                        assert lookup(table, system, task, metric, "dev") == lookup(plain, system, task, metric, "dev")

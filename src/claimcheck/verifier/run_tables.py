@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from claimcheck.results.records import Observation, RunRecord, record_observations
+from claimcheck.results.records import Metric, Observation, RunRecord
 from claimcheck.verifier.table import Table
 
 
@@ -24,22 +24,23 @@ def _protocol(record: RunRecord) -> tuple | None:
     return (spec.get("encoder"), spec["target"], spec.get("precision"))
 
 
-def _run_everywhere(rows: dict[tuple[str, int], list[Observation]],
+def _run_everywhere(measured: dict[tuple[str, int], set[tuple[str, str, str]]],
                     systems: dict[tuple[str, int], set[str]]) -> dict[str, set[tuple[str, str, str]]]:
-    """Per paper, the (system, task, split) triples an arm measured in every seed it has a run in.
+    """Per paper, the (system, task, split) triples an arm measured in every seed it has a run in
+    (``measured`` and ``systems``: per (paper, seed), the triples measured and the arms with a run).
 
     Counted rather than compared seed set by seed set: a triple is everywhere when the number of
     seeds that measured it equals the number of seeds its arm ran in (each seed counts once, so the
     counts match only when the seeds do). ``Counter.update`` on a set runs in C, which matters with
     one arm per claim (tens of thousands of triples).
     """
-    measured: dict[str, Counter] = {}  # paper -> (system, task, split) -> seeds that measured it
-    ran: dict[str, Counter] = {}  # paper -> system -> seeds it has a run in
-    for (paper_id, _), obs in rows.items():
-        measured.setdefault(paper_id, Counter()).update({(o.system, o.task, o.split) for o in obs})
-        ran.setdefault(paper_id, Counter()).update(systems[(paper_id, _)])
-    return {paper_id: {triple for triple, n in counts.items() if n == ran[paper_id][triple[0]]}
-            for paper_id, counts in measured.items()}
+    seeds_measuring: dict[str, Counter] = {}  # paper -> (system, task, split) -> seeds that measured it
+    seeds_running: dict[str, Counter] = {}  # paper -> system -> seeds it has a run in
+    for (paper_id, seed), triples in measured.items():
+        seeds_measuring.setdefault(paper_id, Counter()).update(triples)
+        seeds_running.setdefault(paper_id, Counter()).update(systems[(paper_id, seed)])
+    return {paper_id: {triple for triple, n in counts.items() if n == seeds_running[paper_id][triple[0]]}
+            for paper_id, counts in seeds_measuring.items()}
 
 
 class SeedTables:
@@ -53,20 +54,35 @@ class SeedTables:
     Derivations on replication data use the tasks and candidates that were run; a task an arm ran in
     only some of its seeds counts as not run in all of them, so every seed averages the same tasks (a
     matrix resumed piece by piece is often uneven). An arm run in fewer seeds than others is not
-    hidden here: a ranking is judged over the seeds that ran every candidate (``replication_tier``)."""
+    hidden here: a ranking is judged over the seeds that ran every candidate (``replication_tier``).
+
+    Each run's metrics are read once, into (system, task, metric, split) cells per (paper, seed); a
+    cell measured by one metric row (the usual case: one run, one language) goes into its table as
+    a value, without an ``Observation`` (``Table.of_runs``), which is most of the building cost with
+    tens of thousands of runs."""
 
     def __init__(self, records: list[RunRecord]):
-        rows: dict[tuple[str, int], list[Observation]] = {}
+        # (paper, seed) -> (system, task, metric, split) -> the (run, metric) pairs that measured it
+        cells: dict[tuple[str, int], dict[tuple[str, str, str, str], list[tuple[RunRecord, Metric]]]] = {}
         systems: dict[tuple[str, int], set[str]] = {}  # the arms with a run in each (paper, seed)
         protocols: dict[tuple[str, int, str], list[tuple[tuple, RunRecord]]] = {}  # the distinct ones, first run of each
         for r in records:
             key = (r.paper_id, r.seed)
-            group = rows.get(key)
-            if group is None:
-                group = rows[key] = []
+            seed_cells = cells.get(key)
+            if seed_cells is None:
+                seed_cells = cells[key] = {}
                 systems[key] = set()
-            group += record_observations(r)
-            systems[key].add(r.system)
+            system = r.system
+            systems[key].add(system)
+            if r.status != "ok":  # a failed run measured nothing (record_observations)
+                continue
+            for m in r.metrics:
+                cell = (system, m.task, m.metric, m.split)
+                pairs = seed_cells.get(cell)
+                if pairs is None:
+                    seed_cells[cell] = [(r, m)]
+                else:
+                    pairs.append((r, m))
             spec = r.spec
             if spec and "target" in spec:
                 protocol = _protocol(r)
@@ -83,13 +99,31 @@ class SeedTables:
                     f"{b.system} {b.run_id} differ in model, training or evaluated examples), so their scores are "
                     "not comparable: verify one configuration at a time (`claimcheck runs remove`, a separate "
                     "--store, or --no-bundled-results)")
-        everywhere = _run_everywhere(rows, systems)
-        self._tables = {key: Table(obs, refused.get(key), everywhere.get(key[0], set())) for key, obs in rows.items()}
+        measured = {key: {(system, task, split) for system, task, _, split in seed_cells} for key, seed_cells in cells.items()}
+        everywhere = _run_everywhere(measured, systems)
+        self._tables = {key: _seed_table(seed_cells, refused.get(key), everywhere.get(key[0], set()))
+                        for key, seed_cells in cells.items()}
 
     def get(self, paper_id: str, seed: int) -> Table:
         table = self._tables[(paper_id, seed)]
         table.used.clear()
         return table
+
+
+def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Metric]]], refused: dict[str, str] | None,
+                run_everywhere: set[tuple[str, str, str]]) -> Table:
+    """One (paper, seed)'s table: a cell measured once by its value, the others by their observations
+    (as ``record_observations`` gives them), which ``Table`` averages over languages or refuses."""
+    once: dict[tuple[str, str, str, str], float] = {}
+    repeated: list[Observation] = []
+    for cell, pairs in cells.items():
+        if len(pairs) == 1:
+            once[cell] = pairs[0][1].value
+        else:
+            for r, m in pairs:
+                repeated.append(Observation(r.system, m.task, m.language, m.metric, m.split, r.seed, m.value, m.value, m.value,
+                                            f"run:{r.run_id}"))
+    return Table.of_runs(once, repeated, refused, run_everywhere)
 
 
 class RunGroup:

@@ -136,6 +136,24 @@ class Table:
                 if o.lo <= o.hi:  # 0.0 + x: exactly interval_mean of the one interval (-0.0 becomes 0.0)
                     values[key] = (group, Interval(0.0 + o.lo, 0.0 + o.hi))
 
+    @classmethod
+    def of_runs(cls, once: dict[tuple[str, str, str, str], float], repeated: Iterable[Observation],
+                refused: dict[str, str] | None = None, run_everywhere: set[tuple[str, str, str]] | None = None) -> Table:
+        """A table of run metrics (``run_tables.SeedTables``) that needs no ``Observation`` for a cell
+        measured once: ``once`` maps such a (system, task, metric, split) to its value, ``repeated``
+        holds the rows of the other cells (several languages, or two runs, which ``metric_value``
+        averages or refuses). Lookups give what ``Table`` of all the rows gives; only ``rows``,
+        ``systems()`` and ``used`` leave the cells in ``once`` out (the replication tier reads none of
+        them: ``used`` names a paper's cells in the source tier)."""
+        table = cls(repeated, refused)
+        values, present = table._values, table._present
+        for key, value in once.items():
+            values[key] = ((), Interval(0.0 + value, 0.0 + value))  # as __init__ gives a single row's value
+            present.add((key[0], key[1], key[3]))
+        if run_everywhere is not None:
+            present &= run_everywhere
+        return table
+
     def systems(self) -> set[str]:
         return {o.system for o in self.rows}
 
