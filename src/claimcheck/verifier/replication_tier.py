@@ -278,8 +278,11 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     # one that ran no other candidate has no order margin: the margin is judged over the seeds that ran
     # them all, and the line names the seeds left out.
     with_margin = {seed: d.margin.mid for seed, d in per_seed.items() if d.margin is not None}
-    margins = [m for seed, m in with_margin.items() if ranking_seeds is None or seed in ranking_seeds]
-    without = [str(seed) for seed in per_seed if seed not in with_margin or (ranking_seeds is not None and seed not in ranking_seeds)]
+    margins: list[float] = []
+    without: list[str] = []
+    if with_margin:  # most derivations state no order: nothing to sort out
+        margins = [m for seed, m in with_margin.items() if ranking_seeds is None or seed in ranking_seeds]
+        without = [str(seed) for seed in per_seed if seed not in with_margin or (ranking_seeds is not None and seed not in ranking_seeds)]
     need = _min_seeds(claim)
     if with_margin and len(margins) < need:  # more seeds will not help: the missing candidates must be run
         verdicts.append(RV.inconclusive)

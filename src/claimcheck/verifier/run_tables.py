@@ -140,14 +140,16 @@ class RunGroup:
         self.by_seed: dict[int, list[RunRecord]] = {}
         self.fidelities: set[str] = set()
         self.deviations: set[str] = set()
+        by_seed, fidelities, deviations = self.by_seed, self.fidelities, self.deviations
         for r in records:
             if r.status != "ok":
                 self.failed.append(r)
                 continue
-            self.fidelities.add(r.fidelity)
-            self.deviations.update(r.deviations)
-            group = self.by_seed.get(r.seed)
+            fidelities.add(r.fidelity)
+            if r.deviations:
+                deviations.update(r.deviations)
+            group = by_seed.get(r.seed)
             if group is None:
-                self.by_seed[r.seed] = [r]
+                by_seed[r.seed] = [r]
             else:
                 group.append(r)

@@ -234,7 +234,7 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             lines = [exc.reason] if exc.reason else []
             if exc.reason:
                 reasons.append(exc.reason)
-            elsewhere = [k for k in exc.missing if k in shared.given]
+            elsewhere = [k for k in exc.missing if k in shared.given] if shared.given else []
             if elsewhere:  # a view takes a task's metrics in one language from one source (paper_observations)
                 lines.append(f"not combined across sources: {'; '.join(render_missing(elsewhere))} "
                              "(another source gives these, but not with the rest of the task's metrics)")
@@ -299,11 +299,12 @@ def _implied(claim: Claim, table: Table, exc: NotDerivable) -> tuple[Interval, l
     """For gain claims missing only the system's cells, the value the missing cells must take."""
     if claim.derivation.name not in ("xtreme_gain", "mean_gain") or not claim.reported:
         return None
+    system = claim.derivation.params["system"]
+    if any(k.system != system for k in exc.missing):
+        return None
     params = dict(claim.derivation.params)
     if claim.derivation.name == "xtreme_gain":
         params.setdefault("split", "test")
-    if any(k.system != params["system"] for k in exc.missing):
-        return None
     got = implied_missing_mean(table, params, reported_intervals(claim)[0])
     if got is None:
         return None
