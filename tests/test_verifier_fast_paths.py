@@ -140,3 +140,42 @@ def test_derived_hand_written_init_sets_what_the_generated_one_would():
         assert [getattr(got, f.name) for f in fields] == [getattr(want, f.name) for f in fields]
     a, b = Derived(), Derived()
     assert all(getattr(a, f.name) is not getattr(b, f.name) for f in fields if f.default_factory is list)  # fresh lists
+
+
+def test_fused_gain_equals_the_mean_of_interval_differences():
+    """derive._gain sums the differences in place; the reference builds each s - b and takes their mean."""
+    from claimcheck.results.records import Observation
+    from claimcheck.verifier.derive import _gain
+    from claimcheck.verifier.intervals import interval_mean
+    from claimcheck.verifier.table import NotDerivable, Table
+
+    tasks = ["xnli", "pawsx", "xquad", "udpos"]
+    metrics = {"xnli": ["accuracy"], "pawsx": ["accuracy"], "xquad": ["em", "f1"], "udpos": ["f1"]}
+    rng = random.Random(5)
+
+    def value():
+        return rng.choice([-0.0, 0.0, 0.1, 1e-17, 33.3, round(rng.uniform(-5, 100), rng.randint(0, 3))])
+
+    for _ in range(300):
+        rows = []
+        for system in ("S", "B"):
+            for task in tasks:
+                for metric in metrics[task]:
+                    if rng.random() < 0.9:
+                        v, w = value(), rng.choice([0.0, 0.05, 0.005])
+                        rows.append(Observation(system, task, "avg", metric, "dev", None, v, v - w, v + w, "cell:t:T"))
+        table = Table(rows)
+        chosen = rng.sample(tasks, rng.randint(1, 4))
+        missing: list = []
+        diffs = []
+        for t in chosen:
+            s, b = table.task_score("S", t, "dev", missing), table.task_score("B", t, "dev", missing)
+            if s is not None and b is not None:
+                diffs.append(s - b)
+        try:
+            got = _gain(table, "S", "B", chosen, "dev")
+        except NotDerivable as exc:
+            assert missing and exc.missing == sorted(set(missing))
+            continue
+        want = interval_mean(diffs)
+        assert not missing and (repr(got.lo), repr(got.hi)) == (repr(want.lo), repr(want.hi))  # repr: the sign of zero too
