@@ -179,3 +179,20 @@ def test_fused_gain_equals_the_mean_of_interval_differences():
             continue
         want = interval_mean(diffs)
         assert not missing and (repr(got.lo), repr(got.hi)) == (repr(want.lo), repr(want.hi))  # repr: the sign of zero too
+
+
+def test_render_with_a_prebuilt_format_spec_writes_what_the_nested_spec_wrote():
+    from claimcheck.verifier.intervals import Interval
+
+    def nested(iv, digits):
+        lo, hi = iv
+        return f"{lo:.{digits}f}" if lo == hi else f"[{lo:.{digits}f}, {hi:.{digits}f}]"
+
+    rng = random.Random(2)
+    edges = [0.0, -0.0, 1e-17, -1e-17, 0.0005, -0.0005, 2.675, 1e300, -1e300]
+    for _ in range(5000):
+        a = rng.choice(edges + [rng.uniform(-1e4, 1e4), round(rng.uniform(-10, 10), rng.randint(0, 4))])
+        b = rng.choice([a, a + abs(rng.uniform(0, 5))])
+        iv, digits = Interval(min(a, b), max(a, b)), rng.randint(0, 4)
+        assert iv.render(digits) == nested(iv, digits)
+    assert Interval(1.0, 2.0).render() == "[1.00, 2.00]" and Interval(-0.0, -0.0).render(1) == "-0.0"

@@ -78,9 +78,10 @@ class Interval(tuple):
 
     def render(self, digits: int = 2) -> str:
         lo, hi = self
+        spec = f".{digits}f"  # built once: a nested {lo:.{digits}f} rebuilds it for every number
         if lo == hi:
-            return f"{lo:.{digits}f}"
-        return f"[{lo:.{digits}f}, {hi:.{digits}f}]"
+            return format(lo, spec)
+        return f"[{lo:{spec}}, {hi:{spec}}]"
 
 
 def interval_sum(items: Iterable[Interval]) -> Interval:
