@@ -8,7 +8,7 @@ the collector off for such a burst; on the way out, what was allocated is moved 
 generation in O(1) (``freeze`` then ``unfreeze``), where survivors end up anyway, instead of being
 scanned once as one huge young generation. That step is skipped when the caller has frozen objects
 of its own (``unfreeze`` would release them too). The collector's previous state is restored, so
-pauses nest. (``verifier.engine._gc_paused`` is the same, kept there by its owner.)
+pauses nest.
 
 Only for work whose size the input bounds: a long training run must keep the collector on.
 """

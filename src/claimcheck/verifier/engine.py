@@ -1,20 +1,19 @@
 """verify(): every selected claim through both tiers, the overall rule, and per-tier coverage.
 
 Pure: takes a registry and run records, returns a ``VerificationReport`` (it only pauses the garbage
-collector while it runs). Loading files and the store is the caller's business
+collector while it runs: ``claimcheck.gcpause``). Loading files and the store is the caller's business
 (``claimcheck.verifier.inputs``).
 """
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 
 from claimcheck.claims.models import Claim, Paper
 from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
+from claimcheck.gcpause import gc_paused
 from claimcheck.results.records import RunRecord
 from claimcheck.verifier.replication_tier import check_replication, check_replication_groups, needed_systems
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
@@ -138,30 +137,6 @@ def _coverage(verdicts: list[ClaimVerdict], tier: str) -> TierCoverage:
     return TierCoverage(checked=checked, total=len(results), counts=dict(sorted(counts.items())), reasons=dict(sorted(reasons.items())))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a burst of allocation that makes no reference cycles.
-
-    A verification allocates ~100 long-lived objects per claim (verdicts, spans, lists); with the
-    collector on, the young generations are scanned again and again as they fill, and each growth of
-    the old generation by a quarter triggers a full collection (about a fifth of the run time). On
-    the way out, what was allocated is moved to the oldest generation in O(1) (``freeze`` then
-    ``unfreeze``), where survivors end up anyway, instead of being scanned once as one huge young
-    generation. Skipped when the caller has frozen objects of its own (``unfreeze`` would release
-    them too). The collector's previous state is restored.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
 def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence[str] = (), results_sources: Sequence[str] = (),
            known_names: Callable[[Paper], KnownNames] | None = None) -> VerificationReport:
     """Every selected claim (all when ``claim_ids`` is empty) through both tiers.
@@ -172,9 +147,9 @@ def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence
 
     What does not depend on the claim is built once and shared: the run index, one table per
     (paper, seed), each paper's source views and each arm's runs. The garbage collector is paused
-    meanwhile (see ``_gc_paused``); the result is the same as verifying claim by claim.
+    meanwhile (``claimcheck.gcpause``); the result is the same as verifying claim by claim.
     """
-    with _gc_paused():
+    with gc_paused():
         records = list(records)
         claims = registry.select(claim_ids)
         index = _index(records)
