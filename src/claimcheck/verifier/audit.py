@@ -125,6 +125,12 @@ def _near_miss(best) -> bool:
     return best.score >= MATCH_THRESHOLD - NEAR_MISS and (best.terms or 0) >= NEAR_MISS_TERMS
 
 
+# the lowest score (or number-blind score) at which a claim other than the two best can change how a
+# row resolves: a match, a number-blind match, a superseded claim's current version, the examined
+# paper's claim all need MATCH_THRESHOLD; ``rank_claims`` scores in full only the claims that may
+# reach it (and the two best), a claim that cannot being the same to every decision here
+CANDIDATE_FLOOR = MATCH_THRESHOLD
+
 EXAMINED_MARGIN = 0.05  # a claim of the examined paper this close below another work's best is the one a row is about
 
 
@@ -157,7 +163,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     row_numbers = [w for w, _, _ in numbers_in(row.text)]
     if not claims:
         return RowAudit(row=row, status="unknown", row_numbers=row_numbers, tick_reasons=_tick_reasons(row, None, None, False, False))
-    ranked = _prefer_examined(rank_claims(row.text, row.truncated, claims), registry, bibliography, examined_id)
+    ranked = _prefer_examined(rank_claims(row.text, row.truncated, claims, CANDIDATE_FLOOR), registry, bibliography, examined_id)
     best, _, verbatim = ranked[0]
     runner = ranked[1][0] if len(ranked) > 1 else None
     chosen, method = None, ""

@@ -37,6 +37,7 @@ writes are read by ``row_numbers``, what its counts count by ``counted_things``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -289,36 +290,126 @@ def text_similarity(row_norm: str, truncated: bool, texts: Sequence[str]) -> tup
     return best, verbatim
 
 
+@lru_cache(maxsize=4096)  # the same claim texts are bounded for every row
+def _char_masks(text: str) -> dict[str, int]:
+    """Per character, the bit set of the positions where ``text`` has it."""
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(text):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    return masks
+
+
+def common_subsequence(a: str, b: str) -> int:
+    """The length of the longest common subsequence of ``a`` and ``b``, column by column on bit sets
+    (Hyyrö's bit-parallel form of the dynamic programme: one addition and a few masks per character
+    of ``a``)."""
+    masks, full = _char_masks(b), (1 << len(b)) - 1
+    v = full
+    for ch in a:
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - v.bit_count()
+
+
+def _bound(a: str, b: str) -> float:
+    """An upper bound of ``SequenceMatcher(None, a, b).ratio()``: its matching blocks run in order
+    through both texts, a common subsequence, so they hold at most the longest one's characters."""
+    total = len(a) + len(b)
+    return 2.0 * common_subsequence(a, b) / total if total else 1.0
+
+
+def text_bound(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
+    """An upper bound of ``text_similarity`` that costs a fraction of it, and whether a text is quoted
+    verbatim, exactly as ``text_similarity`` says (a verbatim quotation bounds at its exact 1)."""
+    best = 0.0
+    for t in texts:
+        tn = normalise(t)
+        if not tn:
+            continue
+        if row_norm == tn or (truncated and len(row_norm) >= 40 and tn.startswith(row_norm)):
+            return 1.0, True
+        bound = _bound(row_norm, tn)
+        if truncated and len(tn) > len(row_norm):
+            bound = max(bound, _bound(row_norm, tn[: len(row_norm)]))
+        best = max(best, bound)
+    return best, False
+
+
 def _combine(parts: dict[str, float | None]) -> float:
     have = {k: v for k, v in parts.items() if v is not None}
     total = sum(WEIGHTS[k] for k in have)
     return sum(WEIGHTS[k] * v for k, v in have.items()) / total if total else 0.0
 
 
-def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScore, float, bool]:
-    """(score with numbers, score without numbers, verbatim quotation) of one claim for one row."""
-    row_norm = normalise(row_text)
-    spans = number_spans(row_text)
+@dataclass(frozen=True)
+class _RowView:
+    """What the shares read from a row, read once for all claims: its normalised text and numbers."""
+
+    text: str
+    truncated: bool
+    norm: str
+    spans: tuple
+    ranges: tuple
+    approximate: tuple
+    kinds: tuple  # each number's kind (``number_kind``)
+    measures: bool  # it states a measure-like number (8.7 points, 40 languages)
+
+
+@lru_cache(maxsize=256)
+def _row_view(row_text: str, truncated: bool) -> _RowView:
+    spans = tuple(number_spans(row_text))
+    return _RowView(row_text, truncated, normalise(row_text), spans, tuple(number_ranges(row_text)),
+                    tuple(approximate_numbers(row_text)), tuple(number_kind(row_text, a, b, measure) for _, _, measure, a, b in spans),
+                    any(measure for _, _, measure, _, _ in spans))
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The shares of one claim for one row but its text similarity."""
+
+    numbers: float | None
+    terms: float | None
+    blind_terms: float | None
+
+
+def _parts(row: _RowView, claim: Claim) -> _Parts:
     nums = number_share(
-        [w for w, _, _, _, _ in spans],
+        [w for w, _, _, _, _ in row.spans],
         claim.reported,
-        number_ranges(row_text),
-        [number_kind(row_text, a, b, measure) for _, _, measure, a, b in spans],
+        row.ranges,
+        row.kinds,
         [claim_number_kind(claim.statement, r) for r in claim.reported],
-        approximate=approximate_numbers(row_text),
+        approximate=row.approximate,
     )
-    if nums is None and any(measure for _, _, measure in numbers_in(row_text)):
+    if nums is None and row.measures:
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
-    if truncated and nums == 0.0 and not number_mismatch(row_text, claim):
+    if row.truncated and nums == 0.0 and not number_mismatch(row.text, claim):
         nums = None  # the numbers may sit in the part that was cut off: neither for nor against
-    terms = term_share(row_norm, claim.key_terms, truncated, normalise(claim.statement))
-    text, verbatim = text_similarity(row_norm, truncated, [claim.statement, *claim.reported_by])
-    score = 1.0 if verbatim else _combine({"numbers": nums, "terms": terms, "text": text})
+    statement = normalise(claim.statement)
+    return _Parts(nums, term_share(row.norm, claim.key_terms, row.truncated, statement),
+                  blind_term_share(row.norm, claim.key_terms, row.truncated, statement))
+
+
+def _scored(claim: Claim, parts: _Parts, text: float, verbatim: bool) -> tuple[MatchScore, float, bool]:
+    """The claim's (score with numbers, score without numbers, verbatim) given its text similarity;
+    both scores never fall as ``text`` rises, so a bound of the text bounds them."""
+    score = 1.0 if verbatim else _combine({"numbers": parts.numbers, "terms": parts.terms, "text": text})
     if text >= NEAR_VERBATIM:  # nearly the same sentence: the text decides, numbers are then compared
         score = max(score, text)
-    blind = 1.0 if verbatim else _combine({"terms": blind_term_share(row_norm, claim.key_terms, truncated, normalise(claim.statement)), "text": text})
-    ms = MatchScore(claim_id=claim.id, score=round(score, 3), numbers=nums, terms=terms, text=round(text, 3))
+    blind = 1.0 if verbatim else _combine({"terms": parts.blind_terms, "text": text})
+    ms = MatchScore(claim_id=claim.id, score=round(score, 3), numbers=parts.numbers, terms=parts.terms, text=round(text, 3))
     return ms, blind, verbatim
+
+
+def _texts(claim: Claim) -> list[str]:
+    return [claim.statement, *claim.reported_by]
+
+
+def score_claim(row_text: str, truncated: bool, claim: Claim) -> tuple[MatchScore, float, bool]:
+    """(score with numbers, score without numbers, verbatim quotation) of one claim for one row."""
+    row = _row_view(row_text, truncated)
+    text, verbatim = text_similarity(row.norm, truncated, _texts(claim))
+    return _scored(claim, _parts(row, claim), text, verbatim)
 
 
 def differing_numbers(row_text: str, claim: Claim) -> list[str]:
@@ -341,6 +432,48 @@ def number_mismatch(row_text: str, claim: Claim) -> bool:
     return bool(differing_numbers(row_text, claim))
 
 
-def rank_claims(row_text: str, truncated: bool, claims: Sequence[Claim]) -> list[tuple[MatchScore, float, bool]]:
-    scored = [score_claim(row_text, truncated, c) for c in claims]
-    return sorted(scored, key=lambda s: (-s[0].score, -s[1], s[0].claim_id))
+def _rank_key(s: tuple[MatchScore, float, bool]) -> tuple[float, float, str]:
+    return (-s[0].score, -s[1], s[0].claim_id)
+
+
+def rank_claims(row_text: str, truncated: bool, claims: Sequence[Claim], floor: float | None = None) -> list[tuple[MatchScore, float, bool]]:
+    """Every claim scored for the row (``score_claim``), best first: by score, then number-blind
+    score, then id.
+
+    With a ``floor``, only the claims that may matter are scored in full and returned: each whose
+    score or number-blind score may reach ``floor``, and those that may be among the two best. The
+    text similarity, most of the cost, is first bounded from above (``text_bound``) and computed
+    only for those; since the scores never fall as the text similarity rises, a claim whose bounds
+    stay below ``floor`` and below the second-best exact score can be neither. The claims returned
+    carry the same scores, in the same order, as without a floor."""
+    if floor is None:
+        return sorted((score_claim(row_text, truncated, c) for c in claims), key=_rank_key)
+    row = _row_view(row_text, truncated)
+    bounded = []
+    for c in claims:
+        parts = _parts(row, c)
+        text, verbatim = text_bound(row.norm, truncated, _texts(c))
+        ms, blind, _ = _scored(c, parts, text, verbatim)
+        bounded.append((ms.score, blind, c, parts, verbatim))
+    bounded.sort(key=lambda b: -b[0])  # stable: the claims' own order among equal bounds
+    exact: list[tuple[MatchScore, float, bool]] = []
+    rest = []
+    for score, blind, c, parts, verbatim in bounded:
+        if score >= floor or blind >= floor:
+            exact.append(_exact(row, c, parts, verbatim))
+        else:
+            rest.append((score, c, parts, verbatim))
+    exact.sort(key=_rank_key)
+    for score, c, parts, verbatim in rest:  # bounds falling: stop once none may be among the two best
+        if len(exact) >= 2 and score < exact[1][0].score:
+            break
+        exact.append(_exact(row, c, parts, verbatim))
+        exact.sort(key=_rank_key)
+    return exact
+
+
+def _exact(row: _RowView, claim: Claim, parts: _Parts, verbatim: bool) -> tuple[MatchScore, float, bool]:
+    if verbatim:
+        return _scored(claim, parts, 1.0, True)
+    text, verbatim = text_similarity(row.norm, row.truncated, _texts(claim))
+    return _scored(claim, parts, text, verbatim)

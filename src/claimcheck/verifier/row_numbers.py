@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from claimcheck.verifier.intervals import Interval, decimals_of, written_interval
 
@@ -58,6 +59,11 @@ def number_spans(text: str) -> list[tuple[str, float, bool, int, int]]:
     """(as written, value, measure-like, start, end) for each number, years left out; the first number
     of a range ("5-6 points", "between 5 and 6 points") is measure-like when the second is. A decimal
     comma is a point ("5,4" is written "5.4": ``decimal_commas``)."""
+    return list(_number_spans(text))
+
+
+@lru_cache(maxsize=8192)  # a row and each claim statement are read once per claim compared, the same text each time
+def _number_spans(text: str) -> tuple[tuple[str, float, bool, int, int], ...]:
     found = []
     text = decimal_commas(text)  # "5,4" is one number, 5.4
     for m in _NUMBER.finditer(text):
@@ -73,7 +79,7 @@ def number_spans(text: str) -> list[tuple[str, float, bool, int, int]]:
         w, v, measure, a, b = found[i]
         if not measure and found[i + 1][2] and _RANGE_JOIN.fullmatch(text[b : found[i + 1][3]]):
             found[i] = (w, v, True, a, b)
-    return found
+    return tuple(found)
 
 
 _RANGE = re.compile(r"\s*(?:[-\u2013]|to)\s*", re.I)
@@ -216,9 +222,13 @@ def singular(w: str) -> str:
     return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "ous")) else w
 
 
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+
+
+@lru_cache(maxsize=8192)  # a row's text is read this way once per key term of every claim
 def words_as_digits(text: str) -> str:
     """Number words as digits ("nine" -> "9"), so a key term "9" and a row saying "nine" meet."""
-    return re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", lambda m: str(NUMBER_WORDS[m.group(1).lower()]), text, flags=re.I)
+    return _NUMBER_WORD.sub(lambda m: str(NUMBER_WORDS[m.group(1).lower()]), text)
 
 
 # a number (digits or a word) with the unit written after it: "5.4-point", "70%", "100 epochs", "three languages"
