@@ -185,7 +185,8 @@ def test_reviewer_row_with_a_decimal_comma_matches_its_claim(tmp_path):
     # a measure's unit is compared with the statement's
     ("each llm was trained for 100 steps", ["100"], "each pretrained model is trained for 100 epochs.", 0.0),
     ("each llm was trained for 100 epochs", ["100"], "each pretrained model is trained for 100 epochs.", 1.0),
-    ("each llm was trained for 100 iterations", ["100"], "each pretrained model is trained for 100 epochs.", 1.0),  # no unit read
+    ("each llm was trained for 100 iterations", ["100"], "each pretrained model is trained for 100 epochs.", 0.0),  # another unit
+    ("each llm was trained for 100 training epochs", ["100"], "each pretrained model is trained for 100 epochs.", 1.0),
     ("a 5.4% gain", ["5.4"], "a 5.4-point improvement over xlm-r large.", 1.0),  # % and points are one
     ("a gain of 5.4 points", ["5.4"], "a gain of 5.4 over xlm-r large.", 1.0),  # the statement gives no unit
     ("train on 70% of the data", ["70%"], "both train on 70% of the data.", 1.0),

@@ -48,6 +48,7 @@ from claimcheck.verifier.contradiction import (
     number_conflicts,
     size_conflicts,
     statement_negation_conflict,
+    unit_conflicts,
 )
 from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.name_substitution import PaperNames, substituted_names
@@ -349,7 +350,9 @@ def _contradiction_severity(r: RowAudit) -> Severity:
     return "error" if r.claim_located or supported else "warning"
 
 
-def _row_findings(rows: list[RowAudit]) -> list[Finding]:
+def _row_findings(rows: list[RowAudit], registry: Registry | None = None) -> list[Finding]:
+    """Each row's findings; ``registry``: the claims the rows matched, for a number stated in
+    another unit than its claim's ("100 steps" against "100 epochs": ``unit_conflicts``)."""
     out: list[Finding] = []
     cut = [r.row for r in rows if r.row.truncated]
     if cut:
@@ -375,7 +378,11 @@ def _row_findings(rows: list[RowAudit]) -> list[Finding]:
             missing = [c for c in r.claim_numbers if not any(states_number(w, c) for w in r.row_numbers)]
             missing = [c for c in missing if not c.isalpha()] or missing
             stated = ', '.join(r.differing_numbers or r.row_numbers)
-            if missing:
+            units = unit_conflicts(r.row.text, registry.claims[r.claim_id]) if registry and r.claim_id in registry.claims else []
+            if units:  # the claim's number, its unit another: the number alone would read as agreeing
+                message = (f"row {n} states {_and(mine for mine, _ in units)} where {r.claim_id} {where} "
+                           f"{_and(theirs for _, theirs in units)}{backed}: the same number in another unit")
+            elif missing:
                 message = f"row {n} states {stated} where {r.claim_id} {where} {', '.join(missing)}{backed}"
             else:  # the row states all of the claim's numbers, and another count of the same things: none to name
                 recorded = "" if r.claim_located else " (recorded as other reports quote it; not located in the paper)"
@@ -422,7 +429,7 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
     question = check_question(report.research_question, texts, examined_year=examined.year if examined else None, facet_years=years)
     checks = _consistency(report)
 
-    findings = _row_findings(rows) + attr_findings
+    findings = _row_findings(rows, registry) + attr_findings
     if question.verdict in ("not addressed", "partly addressed"):
         findings.append(Finding(code=f"question_{question.verdict.replace(' ', '_')}", severity="warning", section="question", message=question.message))
     findings += [Finding(code="question_facet_postdates", severity="info", section="question", message=f.note) for f in question.facets if f.note]

@@ -24,7 +24,8 @@ number-blind score takes the claim's count terms ("nine", "9") as one term that 
 same things fills ("12 tasks" for "nine intermediate tasks"; not "two retrieval tasks"), never a
 measure ("10 points"), and its measure terms ("5.4", or "100" written "100 epochs") as one term
 that only the measure with its decimal point moved fills, counting nothing, in a unit that agrees
-("0.54" or "+54" for a 5.4-point gain; not "7.6 points", "54 tasks" or "54 epochs";
+("0.54" or "+54" for a 5.4-point gain; not "7.6 points", "54 tasks" or "54 epochs"), or the
+measure itself in another unit of the same quantity ("100 steps" for "100 epochs";
 ``blind_term_share``). The audit does not take this path where the ordinary best is a near miss
 of another claim (``audit._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
@@ -66,6 +67,7 @@ from claimcheck.verifier.row_numbers import (
     number_spans,
     numbers_in,
     same_number,
+    same_quantity,
     shifted,
     states_number,
     unit_at,
@@ -209,6 +211,17 @@ def _measured(row_norm: str, written: Sequence[str], units: set[str | None]) -> 
     return False
 
 
+def _in_another_unit(row_norm: str, measures: dict[str, str | None]) -> bool:
+    """Whether the row states one of a claim's measures (written -> the unit its statement gives it)
+    as the same number in another unit of the same quantity ("100 steps" for "100 epochs":
+    ``row_numbers.same_quantity``; not "100 languages")."""
+    for w, _, _, a, _ in number_spans(row_norm):
+        unit = unit_at(row_norm, a)
+        if any(theirs != unit and same_quantity(theirs, unit) and states_number(w, x) for x, theirs in measures.items()):
+            return True
+    return False
+
+
 def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "") -> float | None:
     """The key-term share blind to the claim's numbers, so that a row stating other numbers still
     reaches its claim, to be matched with a number mismatch.
@@ -227,7 +240,9 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     misread but another measure, likely of another claim ("7.6 points" of XLM-R over mBERT, "20
     points" behind humans): it does not fill the term, so a row about XTREME's best average does not
     reach the 5.4-point gain claim on its words alone. A measure with fewer than two significant
-    digits ("100") has no shifted form: only the number itself fills it."""
+    digits ("100") has no shifted form: only the number itself fills it. So does the measure itself
+    in another unit of the same quantity ("100 steps" for "100 epochs": ``_in_another_unit``), the
+    claim's number with its unit misstated."""
     spans = [(int(v), measure, a, b) for w, v, measure, a, b in number_spans(statement) if "." not in w]
     theirs = {v: counted_phrase(statement, a, b) for v, measure, a, b in spans if not measure}
     written = {t: n for t in terms if _NUMBER_TERM.fullmatch(n := " ".join(_term_words(t)))}
@@ -243,7 +258,8 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
         found += any(not phrases or any(same_things(phrase, p) for p in phrases) for _, _, phrase in counts_of(row_norm))
     if measures:
         units = {_term_unit(statement, written[t]) for t in measures}
-        found += _term_hits(row_norm, measures, truncated, statement) > 0 or _measured(row_norm, [written[t] for t in measures], units)
+        found += (_term_hits(row_norm, measures, truncated, statement) > 0 or _measured(row_norm, [written[t] for t in measures], units)
+                  or _in_another_unit(row_norm, {written[t]: _term_unit(statement, written[t]) for t in measures}))
     return found / (len(worded) + bool(counts) + bool(measures))
 
 

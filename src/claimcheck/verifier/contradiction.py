@@ -63,6 +63,7 @@ from claimcheck.verifier.row_numbers import (
     states_number,
     unit_at,
     words_as_digits,
+    WITH_UNIT,
 )
 
 MAX_CHARS = 2_000
@@ -167,6 +168,27 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
 
     return list(dict.fromkeys(w for w, measure, scored, qualifier, unit in row
                               if w in counted or (not excused(w, measure, qualifier, unit) and (not truncated or of_a_missing_kind(w, measure, scored)))))
+
+
+def unit_conflicts(row_text: str, claim: Claim) -> list[tuple[str, str]]:
+    """(the row's, the statement's) number with its unit, as written, for each number the row
+    states in another unit than the statement gives the same number ("100 steps" against "100
+    epochs"); only numbers the claim requires (``claim_numbers``), and only where both write a
+    unit."""
+    text = decimal_commas(row_text[:MAX_CHARS])
+    statement = decimal_commas(claim.statement[:MAX_CHARS])
+    theirs = [(v, unit, WITH_UNIT.match(statement, a).group(0)) for _, v, _, a, _ in number_spans(statement)
+              if (unit := unit_at(statement, a)) is not None]
+    required = claim_numbers(claim)
+    out: list[tuple[str, str]] = []
+    for w, v, _, a, _ in number_spans(text):
+        unit = unit_at(text, a)
+        if unit is None or not any(states_number(w, c) for c in required):
+            continue
+        for value, their_unit, written in theirs:
+            if abs(value - v) < 1e-9 and their_unit != unit and (pair := (WITH_UNIT.match(text, a).group(0), written)) not in out:
+                out.append(pair)
+    return out
 
 
 def _cut_number(text: str) -> str | None:

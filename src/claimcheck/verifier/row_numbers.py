@@ -33,12 +33,15 @@ NUMBER_WORDS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
 }  # fmt: skip
+# the units a number may be written with ("5.4 points", "70%", "100 epochs", "40 languages")
+_UNITS = r"%|percent\b|points?\b|pp\b|epochs?\b|steps?\b|iterations?\b|updates?\b|languages?\b|layers?\b|parameters?\b"
+_LENGTH = r"(?:training\s+(?=epoch|step|iteration|update))?"  # "100 training steps": a length of training in steps
 _NUMBER = re.compile(
-    r"(?<![\w.])[+−-]?(\d+(?:\.\d+)?)(\s*(?:%|percent\b|points?\b|pp\b|epochs?\b|steps?\b|languages?\b|layers?\b|parameters?\b))?"
+    r"(?<![\w.])[+−-]?(\d+(?:\.\d+)?)(\s*" + _LENGTH + r"(?:" + _UNITS + r"))?"
     r"|\b(" + "|".join(NUMBER_WORDS) + r")\b",
     re.I,
 )
-_UNIT_LIKE = re.compile(r"\s*(?:%|percent|points?|pp|epochs?|steps?|languages?|layers?|parameters?)", re.I)
+_UNIT_LIKE = re.compile(r"\s*" + _LENGTH + r"(?:" + _UNITS + r")", re.I)
 
 
 # a decimal comma, as some locales write it ("a 5,4 point gain"): one or two digits after the comma, and
@@ -232,11 +235,18 @@ def words_as_digits(text: str) -> str:
 
 
 # a number (digits or a word) with the unit written after it: "5.4-point", "70%", "100 epochs", "three languages"
-WITH_UNIT = re.compile(
-    r"[+−-]?(?:\d+(?:\.\d+)?|[a-z]+)[\s-]*(%|percent\b|points?\b|pp\b|epochs?\b|steps?\b|languages?\b|layers?\b|parameters?\b)",
-    re.I,
-)
+WITH_UNIT = re.compile(r"[+−-]?(?:\d+(?:\.\d+)?|[a-z]+)[\s-]*" + _LENGTH + "(" + _UNITS + ")", re.I)
 _POINTS = {"%", "percent", "pp", "point"}  # syntheses write a gain in points as "%" as often as not
+# units that measure one quantity, so that a row may give a claim's number in the wrong one of them: how
+# long training ran ("100 steps" for "100 epochs"); a gain in points is one unit already (``unit_at``)
+_QUANTITY = {"epoch": "training length", "step": "training length", "iteration": "training length", "update": "training length"}
+
+
+def same_quantity(a: str | None, b: str | None) -> bool:
+    """Whether two units (``unit_at``) measure one quantity: equal, or both lengths of training
+    ("step" and "epoch"); "language" and "epoch" do not ("100 languages" is no misstated "100
+    epochs")."""
+    return a is not None and b is not None and (a == b or (a in _QUANTITY and _QUANTITY[a] == _QUANTITY.get(b)))
 
 
 def unit_at(text: str, start: int) -> str | None:
