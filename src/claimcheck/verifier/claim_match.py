@@ -16,7 +16,10 @@ For each registry claim three shares are computed on the row:
 The score is their weighted mean (numbers 0.35, key terms 0.35, text 0.30, renormalised over the
 shares that exist). A row quoting a ``reported_by`` text verbatim (or its prefix, when cut) scores
 1, and one at least ``NEAR_VERBATIM`` similar scores its similarity. A row stating a measure
-(a decimal, "40 languages") scores 0 on numbers against a claim that reports none. A row matches
+(a decimal, "40 languages") scores 0 on numbers against a claim that reports none, unless all it
+states besides counts in a unit ("40 languages", not "7.8 points") and it states the count the
+statement makes, of the same things ("9 different intermediate tasks" for "nine English
+intermediate tasks": ``states_its_count``); it then has no numbers share. A row matches
 when its score reaches ``MATCH_THRESHOLD``. A truncated row that lacks the claim's numbers gets no
 numbers share at all (they may sit in the part that was cut off). Failing a match, a row whose key terms
 and text still reach it while it states other numbers is matched *with a number mismatch*: this
@@ -47,6 +50,7 @@ from claimcheck.claims.models import Claim
 from claimcheck.verifier.audit_models import MatchScore
 from claimcheck.verifier.counted_things import (
     CUT,
+    carries_distinction,
     Kind,
     claim_number_kind,
     counted_phrase,
@@ -351,6 +355,20 @@ def text_bound(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[fl
     return best, False
 
 
+def states_its_count(row_text: str, statement: str) -> bool:
+    """Whether the row states a count the statement makes, of the same things and with a word that
+    tells them apart (``counted_things.same_things``, ``carries_distinction``): "9 different
+    intermediate tasks" for "nine English intermediate tasks", not a bare "9 tasks". Such a row
+    speaks of what the claim counts, so a count in a unit it states besides ("across 40
+    languages") is not held against a claim that reports no number; a score or a gain ("7.8
+    points", "70%") still is: no count of the claim's accounts for a result."""
+    theirs = [(v, p) for _, v, p in counts_of(statement) if p is not None]
+    return bool(theirs) and any(
+        abs(v - value) < 1e-9 and same_things(mine, p) and carries_distinction(mine, p)
+        for _, v, mine in counts_of(row_text) if mine is not None for value, p in theirs
+    )
+
+
 def _combine(parts: dict[str, float | None]) -> float:
     have = {k: v for k, v in parts.items() if v is not None}
     total = sum(WEIGHTS[k] for k in have)
@@ -369,14 +387,16 @@ class _RowView:
     approximate: tuple
     kinds: tuple  # each number's kind (``number_kind``)
     measures: bool  # it states a measure-like number (8.7 points, 40 languages)
+    scores: bool  # one of them measures rather than counts in a unit (8.7 points, 70%, 0.87; not 40 languages)
 
 
 @lru_cache(maxsize=256)
 def _row_view(row_text: str, truncated: bool) -> _RowView:
     spans = tuple(number_spans(row_text))
-    return _RowView(row_text, truncated, normalise(row_text), spans, tuple(number_ranges(row_text)),
-                    tuple(approximate_numbers(row_text)), tuple(number_kind(row_text, a, b, measure) for _, _, measure, a, b in spans),
-                    any(measure for _, _, measure, _, _ in spans))
+    kinds = tuple(number_kind(row_text, a, b, measure) for _, _, measure, a, b in spans)
+    return _RowView(row_text, truncated, normalise(row_text), spans, tuple(number_ranges(row_text)), tuple(approximate_numbers(row_text)), kinds,
+                    any(measure for _, _, measure, _, _ in spans),
+                    any(measure and kind[0] != "count" for (_, _, measure, _, _), kind in zip(spans, kinds)))
 
 
 @dataclass(frozen=True)
@@ -397,7 +417,7 @@ def _parts(row: _RowView, claim: Claim) -> _Parts:
         [claim_number_kind(claim.statement, r) for r in claim.reported],
         approximate=row.approximate,
     )
-    if nums is None and row.measures:
+    if nums is None and row.measures and (row.scores or not states_its_count(row.text, claim.statement)):
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
     if row.truncated and nums == 0.0 and not number_mismatch(row.text, claim):
         nums = None  # the numbers may sit in the part that was cut off: neither for nor against

@@ -1,0 +1,81 @@
+"""A row that states the count a setup claim makes, of the same things, is not held back from that
+claim by a count in a unit it states besides ("9 different intermediate tasks ... across 40
+languages" is the study's nine-task setup, not the XTREME scope the paper only cites); a score or a
+gain beside the count ("7.8 points") still is. Rows audited against the bundled registry, with
+``2005.13013`` as the examined paper."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from audit_fixtures import make_report
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import make_report
+
+
+@pytest.fixture(scope="module")
+def registry():
+    from claimcheck.claims.registry import load_registry
+
+    return load_registry()
+
+
+def audit(registry, *texts):
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import parse_synthesis
+    from claimcheck.verifier.audit import audit_report
+
+    report = parse_synthesis(make_report([(t, "✓", "0.8") for t in texts]), label="r.md")
+    return audit_report(report, registry, {}, load_bibliography())
+
+
+def misattributed(card):
+    return [f for f in card.findings if f.code == "misattributed"]
+
+
+@pytest.mark.parametrize("text", [
+    "The study investigates how training on 9 different intermediate tasks impacts zero-shot cross-lingual transfer across 40 languages.",
+    "We study nine English intermediate tasks evaluated on nine XTREME target tasks in up to 40 languages.",
+])  # fmt: skip
+def test_the_studys_count_beside_a_count_of_languages_is_its_setup_claim(registry, text):
+    card = audit(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/setup-nine-tasks" and not row.number_mismatch, row.best
+    assert not misattributed(card) and not [f for f in card.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize(("text", "claim", "mismatch"), [
+    # the cited XTREME scope, said of XTREME: still the background claim (another work's: flagged)
+    ("The XTREME benchmark measures zero-shot cross-lingual transfer on a varied set of tasks covering up to 40 languages.",
+     "2005.13013/background-xtreme-scope", False),
+    # a gain beside the nine tasks is a result, not the setup: the multi-task claim, with its number wrong
+    ("Multi-task training on all nine intermediate tasks gives the largest improvement, 7.8 points on average.",
+     "2005.13013/multitask-gain", True),
+    ("Training on all nine intermediate tasks jointly is best, with a gain of 7.8 points.", "2005.13013/multitask-gain", True),
+    # the 5.4-point gain over XTREME's 9 tasks and 40 languages: the examined paper's result ("9 tasks" counts XTREME's)
+    ("Evaluating our best performing models for each target task on the XTREME benchmark, which spans 9 tasks and 40 languages, "
+     "yields a 5.4-point gain.", "2005.13013/xtreme-test-gain", False),
+    # the setup in plain words, no other number: as before
+    ("We study the effect of intermediate-task training with nine different English intermediate tasks.",
+     "2005.13013/setup-nine-tasks", False),
+    # another count of the same things, no other number: a mismatch of the setup claim
+    ("The study investigates how training on 12 different intermediate tasks impacts zero-shot cross-lingual transfer.",
+     "2005.13013/setup-nine-tasks", True),
+])  # fmt: skip
+def test_other_rows_keep_their_claims(registry, text, claim, mismatch):
+    row = audit(registry, text).rows[0]
+    assert (row.claim_id, row.number_mismatch) == (claim, mismatch), row.best
+
+
+@pytest.mark.parametrize(("row", "statement", "states"), [
+    ("training on 9 different intermediate tasks across 40 languages", "The study uses nine English intermediate tasks.", True),
+    ("XTREME spans 9 tasks and 40 languages", "The study uses nine English intermediate tasks.", False),  # a bare "9 tasks"
+    ("training on 12 intermediate tasks", "The study uses nine English intermediate tasks.", False),  # another count
+    ("nine target tasks in 40 languages", "The study uses nine English intermediate tasks.", False),  # other things
+    ("9 intermediate tasks", "Training has three phases.", False),
+])  # fmt: skip
+def test_which_rows_state_the_count_a_statement_makes(row, statement, states):
+    from claimcheck.verifier.claim_match import states_its_count
+
+    assert states_its_count(row, statement) is states
