@@ -83,3 +83,28 @@ def test_the_longest_common_subsequence_bounds_the_text_similarity(seed):
             exact, exact_verbatim = text_similarity(a, truncated, [b])
             assert bound >= exact and verbatim == exact_verbatim
         assert text_bound(a, False, [b])[0] >= SequenceMatcher(None, a, normalise(b), autojunk=False).ratio()
+
+
+def test_the_audit_resolves_every_row_as_with_every_claim_scored_in_full(monkeypatch):
+    """The floors the audit gives ``rank_claims`` (``audit.candidate_floor``: lower for a row that
+    ranks names) change nothing it decides: the same scorecard as with every claim scored in full."""
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import parse_synthesis
+    from claimcheck.verifier import audit
+    from audit_fixtures import make_report
+
+    texts = [t for t, _ in ROWS if t] + [
+        "XLNet outperforms BERT and RoBERTa in every experiment.",
+        "BERT, RoBERTa and XLNet are compared on three tasks; XLNet performs worst.",
+        "BERT and RoBERTa are worse than XLNet on all three NLP tasks.",  # the claim that ranks them is fifth
+        "Each model was trained for 100 iterations on the intermediate dataset.",
+    ]
+    registry, bibliography = load_registry(), load_bibliography()
+
+    def card():
+        report = parse_synthesis(make_report([(t, "✓", "0.8") for t in texts]), label="r.md")
+        return audit.audit_report(report, registry, {}, bibliography).model_dump()
+
+    fast = card()
+    monkeypatch.setattr(audit, "candidate_floor", lambda row: None)
+    assert card() == fast

@@ -3,7 +3,8 @@
 Per report (issue 3, sections 1-5):
 
 1. resolution: each row is matched to a canonical claim (``claim_match``; the examined paper's own
-   claim over another work's that wins by no more than ``EXAMINED_MARGIN``), unknown rows are kept,
+   claim over another work's that wins by no more than ``EXAMINED_MARGIN``; for a row that ranks
+   names, a claim that ranks them over one that only names them: ``ranking_preference``), unknown rows are kept,
    truncated rows marked, numbers, negation and model sizes compared with the claim's
    (``contradiction``), and so are its directions ("hurts" against "gains", "worst" against "best":
    ``polarity``), quotations of a superseded version flagged, and the registry's verdict is put
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from claimcheck.claims.models import Paper
+from claimcheck.claims.models import Claim, Paper
 from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
@@ -53,7 +54,9 @@ from claimcheck.verifier.contradiction import (
 from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.name_substitution import PaperNames, substituted_names
 from claimcheck.verifier.polarity import compare as compare_directions
+from claimcheck.verifier.polarity import ranks
 from claimcheck.verifier.question import FACETS, check_question
+from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, prefer_ranking
 from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
 from claimcheck.verifier.verdict import VerificationReport
 
@@ -126,11 +129,17 @@ def _near_miss(best) -> bool:
     return best.score >= MATCH_THRESHOLD - NEAR_MISS and (best.terms or 0) >= NEAR_MISS_TERMS
 
 
-# the lowest score (or number-blind score) at which a claim other than the two best can change how a
-# row resolves: a match, a number-blind match, a superseded claim's current version, the examined
-# paper's claim all need MATCH_THRESHOLD; ``rank_claims`` scores in full only the claims that may
-# reach it (and the two best), a claim that cannot being the same to every decision here
-CANDIDATE_FLOOR = MATCH_THRESHOLD
+def candidate_floor(row: ClaimRow) -> Callable[[Claim], float]:
+    """Per claim, the lowest score (or number-blind score) at which a claim other than the two best
+    can change how the row resolves: a match, a number-blind match, a superseded claim's current
+    version, the examined paper's claim all need ``MATCH_THRESHOLD``; for a row that ranks names, a
+    claim that ranks or compares may lie ``RANKING_MARGIN`` below it (``ranking_preference``).
+    ``rank_claims`` scores in full only the claims that may reach their floor (and the two best): a
+    claim that cannot is the same to every decision here."""
+    if not ranks(row.text, row.truncated):
+        return lambda claim: MATCH_THRESHOLD
+    return lambda claim: MATCH_THRESHOLD - RANKING_MARGIN if may_be_preferred(claim) else MATCH_THRESHOLD
+
 
 EXAMINED_MARGIN = 0.05  # a claim of the examined paper this close below another work's best is the one a row is about
 
@@ -164,13 +173,16 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     row_numbers = [w for w, _, _ in numbers_in(row.text)]
     if not claims:
         return RowAudit(row=row, status="unknown", row_numbers=row_numbers, tick_reasons=_tick_reasons(row, None, None, False, False))
-    ranked = _prefer_examined(rank_claims(row.text, row.truncated, claims, CANDIDATE_FLOOR), registry, bibliography, examined_id)
+    ranked = _prefer_examined(rank_claims(row.text, row.truncated, claims, candidate_floor(row)), registry, bibliography, examined_id)
+    ranked, ranking = prefer_ranking(ranked, row.text, row.truncated, registry.claims, MATCH_THRESHOLD)
     best, _, verbatim = ranked[0]
     runner = ranked[1][0] if len(ranked) > 1 else None
     chosen, method = None, ""
-    if best.score >= MATCH_THRESHOLD:
+    if best.score >= MATCH_THRESHOLD or ranking:
         chosen = best
         method = "quoted text" if verbatim else _method(best)
+        if ranking:  # it ranks the names the row ranks, where the claim that scored higher only names them
+            method = f"{method} + a ranking of the row's names (over {runner.claim_id}, which only names them)"
         current = _current_of(ranked[0], ranked, registry)
         if not verbatim and current is not ranked[0] and max(current[0].score, current[1]) >= MATCH_THRESHOLD:
             # a superseded claim matched: the row quotes that version only if it states its numbers and not

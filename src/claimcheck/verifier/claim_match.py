@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 
 from claimcheck.claims.models import Claim
@@ -472,12 +472,14 @@ def _rank_key(s: tuple[MatchScore, float, bool]) -> tuple[float, float, str]:
     return (-s[0].score, -s[1], s[0].claim_id)
 
 
-def rank_claims(row_text: str, truncated: bool, claims: Sequence[Claim], floor: float | None = None) -> list[tuple[MatchScore, float, bool]]:
+def rank_claims(row_text: str, truncated: bool, claims: Sequence[Claim],
+                floor: float | Callable[[Claim], float] | None = None) -> list[tuple[MatchScore, float, bool]]:
     """Every claim scored for the row (``score_claim``), best first: by score, then number-blind
     score, then id.
 
-    With a ``floor``, only the claims that may matter are scored in full and returned: each whose
-    score or number-blind score may reach ``floor``, and those that may be among the two best. The
+    With a ``floor`` (one for all claims, or each claim's own), only the claims that may matter are
+    scored in full and returned: each whose score or number-blind score may reach its floor, and
+    those that may be among the two best. The
     text similarity, most of the cost, is first bounded from above (``text_bound``) and computed
     only for those; since the scores never fall as the text similarity rises, a claim whose bounds
     stay below ``floor`` and below the second-best exact score can be neither. The claims returned
@@ -494,8 +496,9 @@ def rank_claims(row_text: str, truncated: bool, claims: Sequence[Claim], floor: 
     bounded.sort(key=lambda b: -b[0])  # stable: the claims' own order among equal bounds
     exact: list[tuple[MatchScore, float, bool]] = []
     rest = []
+    floor_of = floor if callable(floor) else (lambda c: floor)
     for score, blind, c, parts, verbatim in bounded:
-        if score >= floor or blind >= floor:
+        if score >= floor_of(c) or blind >= floor_of(c):
             exact.append(_exact(row, c, parts, verbatim))
         else:
             rest.append((score, c, parts, verbatim))

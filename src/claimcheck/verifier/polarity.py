@@ -356,6 +356,25 @@ def read(text: str, truncated: bool = False) -> Reading:
     return Reading(tuple(mentions), names, initial)
 
 
+def ranks(text: str, truncated: bool = False) -> frozenset[str]:
+    """The keys of the names ``text`` ranks ("XLNet outperforms BERT": xlnet and bert; "XLNet
+    performs worst": xlnet), read as ``read`` reads them: a comparison or a superlative said of the
+    name, in whatever direction."""
+    return frozenset(key for key, (_, dims) in read(text, truncated).names.items() if STANDING in dims)
+
+
+def ranks_anything(text: str) -> bool:
+    """Whether ``text`` ranks or compares at all: a comparison ("beat", "better than") or a
+    superlative said of its subject ("performs worst", "the best model is")."""
+    return any(x.dimension == STANDING for x in read(text).mentions)
+
+
+def name_keys(text: str) -> frozenset[str]:
+    """The keys (``model_key``) of the names ``text`` writes, a capitalised word opening a sentence
+    left out ("The", "Training")."""
+    return frozenset(n.key for n in _names(text[:MAX_CHARS]) if not n.initial)
+
+
 _VERBS = {  # reading -> (plural, singular) verb phrase, per dimension
     CHANGE: {
         frozenset({UP}): ("gain", "gains"), frozenset({DOWN}): ("lose", "loses"), frozenset({FLAT}): ("stay unchanged", "stays unchanged"),

@@ -1,0 +1,73 @@
+"""Which claim a row that ranks or compares names is about, when a claim that merely names them
+scores higher (pure).
+
+Key terms are mostly names. A row that ranks models ("XLNet outperforms BERT and RoBERTa",
+"RoBERTa and BERT trail XLNet") shares them with a setup claim that lists the same models ("The
+study compares BERT, RoBERTa and XLNet ...") as much as with the claims that rank them, and the
+setup claim may score higher on those names alone. The row says who wins; the setup claim does not,
+so its direction could never be read against the paper's (``polarity.compare``): a reversal would
+pass unseen.
+
+``prefer_ranking`` therefore puts first, when the best claim matches (reaches the threshold), is no
+verbatim quotation and ranks nothing itself, the best-scoring claim that
+
+- is of the same paper and current (not superseded),
+- ranks or compares (``polarity.ranks_anything``: "beat", "performs worst", "the best model is"),
+- names (in its statement or key terms) each key term of the best claim that is a name the row
+  ranks (``polarity.ranks``): its key terms are otherwise the same names, and
+- scores no more than ``RANKING_MARGIN`` below the best.
+
+A row that restates much of the setup claim besides ("... on three NLP tasks, with and without
+intermediate training") stays with it: the margin keeps the setup claim where it wins clearly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from claimcheck.claims.models import Claim
+from claimcheck.verifier.audit_models import MatchScore
+from claimcheck.verifier.model_aliases import model_key, same_name
+from claimcheck.verifier.polarity import name_keys, ranks, ranks_anything
+
+RANKING_MARGIN = 0.3  # a ranking claim this far below a claim that only names the same things is still the likelier one
+
+Ranked = Sequence[tuple[MatchScore, float, bool]]
+
+
+def _names_all(wanted: frozenset[str], names: frozenset[str]) -> bool:
+    return all(any(same_name(k, n) for n in names) for k in wanted)
+
+
+def _names(claim: Claim) -> frozenset[str]:
+    """What a claim names: the names of its statement and its key terms, as keys."""
+    return name_keys(claim.statement) | frozenset(k for t in claim.key_terms if (k := model_key(t)))
+
+
+def may_be_preferred(claim: Claim) -> bool:
+    """Whether ``prefer_ranking`` may put the claim first: current, and ranking or comparing."""
+    return not claim.superseded_by and ranks_anything(claim.statement)
+
+
+def prefer_ranking(ranked: Ranked, row_text: str, truncated: bool, claims: Mapping[str, Claim], threshold: float,
+                   margin: float = RANKING_MARGIN) -> tuple[list[tuple[MatchScore, float, bool]], bool]:
+    """The ranking with a claim that ranks the row's names first, and whether one was moved there
+    (see the module's notes). ``threshold``: the score the best claim must reach to match."""
+    ranked = list(ranked)
+    if not ranked or ranked[0][2] or ranked[0][0].score < threshold:
+        return ranked, False
+    best = claims[ranked[0][0].claim_id]
+    row_ranks = ranks(row_text, truncated)
+    if not row_ranks or ranks_anything(best.statement):
+        return ranked, False
+    # the best claim's key terms that are names the row ranks ("BERT", "RoBERTa", "XLNet"; not "three")
+    wanted = frozenset(k for t in best.key_terms if (k := model_key(t)) and any(same_name(k, r) for r in row_ranks))
+    if not wanted:
+        return ranked, False
+    for entry in ranked[1:]:  # best first (``_prefer_examined`` moves only the first)
+        if ranked[0][0].score - entry[0].score > margin + 1e-9:
+            break
+        other = claims[entry[0].claim_id]
+        if other.paper_id == best.paper_id and may_be_preferred(other) and _names_all(wanted, _names(other)):
+            return [entry, *(s for s in ranked if s is not entry)], True
+    return ranked, False
