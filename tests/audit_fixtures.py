@@ -124,13 +124,25 @@ def toy_registry(tmp_path: Path, text: str = REGISTRY_YAML, folder: str = "regis
     return build_registry([(path, load_paper_file(path))])
 
 
-def audit_row(registry, text: str):
-    """The scorecard of a one-row report (ticked, confidence 0.9) against ``registry``, no verdicts."""
+def audit_rows(registry, *texts: str, confidence: str = "0.8"):
+    """The scorecard of a report of ``texts`` (each ticked, with ``confidence``) against ``registry``,
+    no verdicts."""
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import parse_synthesis
     from claimcheck.verifier.audit import audit_report
 
-    return audit_report(parse_synthesis(make_report([(text, "✓", "0.9")]), label="r.md"), registry, {}, load_bibliography())
+    report = parse_synthesis(make_report([(t, "✓", confidence) for t in texts]), label="r.md")
+    return audit_report(report, registry, {}, load_bibliography())
+
+
+def audit_row(registry, text: str):
+    """The scorecard of a one-row report (ticked, confidence 0.9) against ``registry``, no verdicts."""
+    return audit_rows(registry, text, confidence="0.9")
+
+
+def misattributed(card):
+    """The scorecard's findings that a row is a result the examined paper only cites."""
+    return [f for f in card.findings if f.code == "misattributed"]
 
 
 def make_report(

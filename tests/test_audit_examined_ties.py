@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from audit_fixtures import make_report
+from audit_fixtures import audit_rows as audit
+from audit_fixtures import misattributed
 from claimcheck.verifier.audit_models import MatchScore
 
 
@@ -18,19 +19,6 @@ def registry():
     from claimcheck.claims.registry import load_registry
 
     return load_registry()
-
-
-def audit(registry, *texts):
-    from claimcheck.sources.bibliography import load_bibliography
-    from claimcheck.sources.synthesis import parse_synthesis
-    from claimcheck.verifier.audit import audit_report
-
-    report = parse_synthesis(make_report([(t, "✓", "0.8") for t in texts]), label="r.md")
-    return audit_report(report, registry, {}, load_bibliography())
-
-
-def misattributed(card):
-    return [f for f in card.findings if f.code == "misattributed"]
 
 
 QA = "The three question answering targets, XQuAD, MLQA and TyDiQA, improve moderately."
