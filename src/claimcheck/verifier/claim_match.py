@@ -294,20 +294,30 @@ def number_share(
     ) / len(reported)
 
 
-def text_similarity(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
-    """Best similarity to any of ``texts``, and whether one of them is quoted verbatim."""
-    best, verbatim = 0.0, False
+def _best_of(row_norm: str, truncated: bool, texts: Sequence[str], score: Callable[[str, str], float]) -> tuple[float, bool]:
+    """The best ``score`` of the row against any of ``texts`` (and against the start of a longer text
+    when the row was cut), and whether one of them is quoted verbatim (then 1.0 at once)."""
+    best = 0.0
     for t in texts:
         tn = normalise(t)
         if not tn:
             continue
         if row_norm == tn or (truncated and len(row_norm) >= 40 and tn.startswith(row_norm)):
             return 1.0, True
-        ratio = SequenceMatcher(None, row_norm, tn, autojunk=False).ratio()
+        value = score(row_norm, tn)
         if truncated and len(tn) > len(row_norm):
-            ratio = max(ratio, SequenceMatcher(None, row_norm, tn[: len(row_norm)], autojunk=False).ratio())
-        best = max(best, ratio)
-    return best, verbatim
+            value = max(value, score(row_norm, tn[: len(row_norm)]))
+        best = max(best, value)
+    return best, False
+
+
+def _ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def text_similarity(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
+    """Best similarity to any of ``texts``, and whether one of them is quoted verbatim."""
+    return _best_of(row_norm, truncated, texts, _ratio)
 
 
 @lru_cache(maxsize=4096)  # the same claim texts are bounded for every row
@@ -341,18 +351,7 @@ def _bound(a: str, b: str) -> float:
 def text_bound(row_norm: str, truncated: bool, texts: Sequence[str]) -> tuple[float, bool]:
     """An upper bound of ``text_similarity`` that costs a fraction of it, and whether a text is quoted
     verbatim, exactly as ``text_similarity`` says (a verbatim quotation bounds at its exact 1)."""
-    best = 0.0
-    for t in texts:
-        tn = normalise(t)
-        if not tn:
-            continue
-        if row_norm == tn or (truncated and len(row_norm) >= 40 and tn.startswith(row_norm)):
-            return 1.0, True
-        bound = _bound(row_norm, tn)
-        if truncated and len(tn) > len(row_norm):
-            bound = max(bound, _bound(row_norm, tn[: len(row_norm)]))
-        best = max(best, bound)
-    return best, False
+    return _best_of(row_norm, truncated, texts, _bound)
 
 
 def states_its_count(row_text: str, statement: str) -> bool:
