@@ -113,35 +113,6 @@ def test_run_tables_look_up_what_a_table_of_every_observation_gives():
                         assert lookup(table, system, task, metric, "dev") == lookup(plain, system, task, metric, "dev")
 
 
-def test_derived_hand_written_init_sets_what_the_generated_one_would():
-    """Derived.__init__ sets its slots directly; a dataclass generated from the same fields is the reference."""
-    import dataclasses
-    import inspect
-
-    from claimcheck.verifier.derive import Derived, EffectCheck
-    from claimcheck.verifier.intervals import Interval
-
-    fields = dataclasses.fields(Derived)
-    reference = dataclasses.make_dataclass(
-        "Reference", [(f.name, f.type, dataclasses.field(default=f.default, default_factory=f.default_factory)) for f in fields],
-        frozen=True)
-    assert list(inspect.signature(Derived).parameters) == [f.name for f in fields]  # same names, same order
-    samples = {
-        "values": [Interval(1.0, 2.0)], "labels": ["a - b"], "margin": Interval(-1.0, 0.5),
-        "effects": [EffectCheck("xnli", "A", "up", Interval(0.1, 0.2))], "quorum": 0.5, "no_gain_margin": 2.0,
-        "unordered": True, "fact_ok": False, "lines": ["x = 1"], "signed": False,
-    }
-    rng = random.Random(3)
-    for _ in range(200):
-        kwargs = {k: v for k, v in samples.items() if rng.random() < 0.5}
-        positional = rng.random() < 0.3
-        args = [kwargs.get(f.name, getattr(reference(), f.name)) for f in fields] if positional else []
-        got, want = (Derived(*args), reference(*args)) if positional else (Derived(**kwargs), reference(**kwargs))
-        assert [getattr(got, f.name) for f in fields] == [getattr(want, f.name) for f in fields]
-    a, b = Derived(), Derived()
-    assert all(getattr(a, f.name) is not getattr(b, f.name) for f in fields if f.default_factory is list)  # fresh lists
-
-
 def test_fused_gain_equals_the_mean_of_interval_differences():
     """derive._gain sums the differences in place; the reference builds each s - b and takes their mean."""
     from claimcheck.results.records import Observation

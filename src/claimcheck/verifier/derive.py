@@ -11,7 +11,7 @@ default all nine), ``baseline`` (the system gains are measured against, default 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE
@@ -27,7 +27,7 @@ class EffectCheck:
     gain: Interval
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class Derived:
     values: list[Interval] = field(default_factory=list)  # compared with claim.reported, in order
     labels: list[str] = field(default_factory=list)
@@ -44,30 +44,6 @@ class Derived:
     # False for a score (not a difference): its sign says nothing, so a replication compares it only at
     # full fidelity, by magnitude
     signed: bool = True
-
-    def __init__(self, values: list[Interval] | None = None, labels: list[str] | None = None, margin: Interval | None = None,
-                 effects: list[EffectCheck] | None = None, quorum: float = 1.0, no_gain_margin: float = 1.0,
-                 unordered: bool = False, fact_ok: bool | None = None, lines: list[str] | None = None, signed: bool = True):
-        """The generated ``__init__`` of a frozen dataclass sets each field through ``object.__setattr__``;
-        the slots' own setters (``_DERIVED_SLOTS``) do the same at about half the cost, and a verification
-        builds one Derived per claim and seed. A list field left out (or None) gets a fresh list, as
-        ``default_factory=list`` gives."""
-        set_values, set_labels, set_margin, set_effects, set_quorum, set_no_gain_margin, set_unordered, set_fact_ok, \
-            set_lines, set_signed = _DERIVED_SLOTS
-        set_values(self, [] if values is None else values)
-        set_labels(self, [] if labels is None else labels)
-        set_margin(self, margin)
-        set_effects(self, [] if effects is None else effects)
-        set_quorum(self, quorum)
-        set_no_gain_margin(self, no_gain_margin)
-        set_unordered(self, unordered)
-        set_fact_ok(self, fact_ok)
-        set_lines(self, [] if lines is None else lines)
-        set_signed(self, signed)
-
-
-# each field's slot setter, in field order (Derived.__init__)
-_DERIVED_SLOTS = tuple(Derived.__dict__[f.name].__set__ for f in fields(Derived))
 
 
 @dataclass(frozen=True, slots=True)
