@@ -44,6 +44,7 @@ def headline(card: Scorecard) -> str:
                            ("other_claim_count", "count another claim states otherwise", "counts other claims state otherwise"),
                            ("list_count_mismatch", "count differs from its own list", "counts differ from their own lists"),
                            ("name_mismatch", "names another task or model", "name other tasks or models"),
+                           ("other_claim_direction", "ranking reverses another claim", "rankings reverse other claims"),
                            ("superseded", "quoting an old version", "quoting an old version"),
                            ("misattributed", "misattributed", "misattributed")):  # fmt: skip
         if c.get(key):
@@ -85,6 +86,8 @@ def row_flags(r: RowAudit) -> list[str]:
         flags.append("count differs from its own list")
     if r.name_mismatch:
         flags.append("name differs")
+    if r.other_claim_directions:
+        flags.append("ranking differs from another claim")
     if r.superseded:
         flags.append(f"old version ({r.claim_version})")
     if r.status == "matched" and not r.claim_located:

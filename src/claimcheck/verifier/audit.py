@@ -54,7 +54,7 @@ from claimcheck.verifier.contradiction import (
 from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.name_substitution import PaperNames, substituted_names
 from claimcheck.verifier.polarity import compare as compare_directions
-from claimcheck.verifier.polarity import ranks
+from claimcheck.verifier.polarity import ranks, reversed_ranking
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, prefer_ranking
 from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
@@ -231,6 +231,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     work, label = source_of(claim, registry, bibliography)
     differing = number_conflicts(row.text, claim, row.truncated)
     negation = opposite_reason(row.text, claim.statement, row.truncated)
+    reversed_elsewhere = _other_claim_directions(row, claim, registry)
     sizes = size_conflicts(row.text, claim)
     renamed = substituted_names(row.text, claim, names or PaperNames(registry))
     others = _other_claim_counts(row, claim, registry, verdicts)
@@ -249,6 +250,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         model_size_mismatch=sizes,
         other_claim_counts=[f"{w} ({cid}: {theirs})" for w, cid, theirs, _ in others],
         other_claim_counts_backed=any(backed for *_, backed in others),
+        other_claim_directions=reversed_elsewhere,
         list_count_mismatch=list_count_conflicts(row.text),
         name_mismatch=renamed,
         claim_located=claim.located,
@@ -259,7 +261,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         source_work=work,
         source_label=label,
         tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes),
-                                   renamed),
+                                   renamed, reversed_elsewhere),
     )
 
 
@@ -292,8 +294,31 @@ def _other_claim_counts(row: ClaimRow, claim, registry: Registry, verdicts: Mapp
     return out
 
 
+def _other_claim_directions(row: ClaimRow, claim, registry: Registry) -> list[str]:
+    """The current claims of the same paper that rank or compare (``may_be_preferred``) names the row
+    ranks the other way round, whatever claim the row matched (``polarity.reversed_ranking``): "XLNet
+    beats BERT and RoBERTa on three NLP tasks, with and without intermediate training" matches the
+    setup claim that lists the three models, and still reverses the claims that XLNet performs worst
+    and that RoBERTa and BERT both beat it. Each as "<claim id>: <why>". Nothing for a row that ranks
+    nothing, a row whose matched claim's directions already disagree with it (that is flagged as a
+    possible opposite of its own claim), or a row quoting a superseded version; claims of other papers
+    are never read."""
+    if claim.superseded_by or not ranks(row.text, row.truncated):
+        return []
+    if compare_directions(row.text, claim.statement, row.truncated).reason:
+        return []
+    out = []
+    for other in registry.claims.values():
+        if other.paper_id != claim.paper_id or other.id == claim.id or not may_be_preferred(other):
+            continue
+        if why := reversed_ranking(row.text, other.statement, row.truncated):
+            out.append(f"{other.id}: {why}")
+    return out
+
+
 def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
-                  located: bool = True, opposite: bool = False, renamed: Sequence[str] = ()) -> list[str]:
+                  located: bool = True, opposite: bool = False, renamed: Sequence[str] = (),
+                  reversed_elsewhere: Sequence[str] = ()) -> list[str]:
     if row.verified is not True:
         return []
     reasons = []
@@ -312,6 +337,9 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
         reasons.append("ticked, but it may state the opposite of the registry claim (a direction, a negation or a model size differs)")
     if renamed:
         reasons.append(f"ticked, but it names {'; '.join(renamed)} beside the claim's numbers")
+    if reversed_elsewhere:
+        ids = _and(r.split(": ", 1)[0] for r in reversed_elsewhere)
+        reasons.append(f"ticked, but it may rank the names the other way round from {ids}")
     if claim_id is not None and not located:
         reasons.append("ticked, but the paper's own sentence for it was not found in any source we could read: nothing "
                        "confirms the paper says it (a registry verdict judges the content)")
@@ -409,6 +437,11 @@ def _row_findings(rows: list[RowAudit], registry: Registry | None = None) -> lis
                                section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} gives {'; '.join(r.other_claim_counts)}: a count another claim of the "
                                        "paper states otherwise"))
+        if r.other_claim_directions:
+            out.append(Finding(code="other_claim_direction", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
+                               message=f"row {n} may rank the names the other way round from "
+                                       f"{'other claims' if len(r.other_claim_directions) > 1 else 'another claim'} of the paper: "
+                                       + "; ".join(r.other_claim_directions)))
         if r.name_mismatch:
             pairs = [m.removesuffix(")").split(" (the claim: ") for m in r.name_mismatch]
             out.append(Finding(code="name_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
@@ -466,6 +499,7 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
         "other_claim_count": sum(bool(r.other_claim_counts) for r in rows),
         "list_count_mismatch": sum(bool(r.list_count_mismatch) for r in rows),
         "name_mismatch": sum(bool(r.name_mismatch) for r in rows),
+        "other_claim_direction": sum(bool(r.other_claim_directions) for r in rows),
         "superseded": sum(r.superseded for r in rows),
         "ticked": sum(r.row.verified is True for r in rows),
         "ticks_without_evidence": sum(bool(r.tick_reasons) for r in rows),

@@ -65,6 +65,9 @@ class RowAudit(_Frozen):
     list_count_mismatch: list[str] = Field(default_factory=list)  # the row's count disagrees with its own list of names
     # names the row lists beside the claim's numbers in place of the claim's: "QQP (the claim: HellaSwag)"
     name_mismatch: list[str] = Field(default_factory=list)
+    # current claims of the same paper that rank the names the row ranks the other way round, whatever
+    # the row matched: "2210.01091/xlnet-worst: the row says XLNet comes out ahead (...), the claim ..."
+    other_claim_directions: list[str] = Field(default_factory=list)
     claim_located: bool = True  # False: the matched claim is recorded as others quote it (Claim.located)
     superseded: bool = False  # matches a statement of an older paper version only
     claim_version: str | None = None
@@ -77,9 +80,9 @@ class RowAudit(_Frozen):
     @property
     def contradicts(self) -> bool:
         """The row says something other than its claim: a number, a direction or negation, a model
-        size, another claim's count, or a name."""
+        size, another claim's count or ranking, or a name."""
         return (self.number_mismatch or bool(self.negation_mismatch) or bool(self.model_size_mismatch)
-                or bool(self.other_claim_counts) or bool(self.name_mismatch))
+                or bool(self.other_claim_counts) or bool(self.name_mismatch) or bool(self.other_claim_directions))
 
 
 class ReferenceAudit(_Frozen):

@@ -43,6 +43,11 @@ A text's readings of one name (or one dimension) must agree among themselves, el
 read. A truncated row's mention followed by fewer than ``CUT_WORDS`` words is not read: a
 "nothing" or a "than" may have been cut off after it.
 
+``reversed_ranking`` reads a row against another claim of its paper, one it did not match: only the
+standing of the names both rank, and only where every such name is read the other way round
+("XLNet beats BERT and RoBERTa" against "XLNet performs worst"); words about no shared name say
+nothing there.
+
 What ``compare`` found agreeing accounts for the negations attached to those mentions (the
 "Neither" of "Neither MLM nor translated data beats English training", the "nothing" of "XNLI gains
 nothing"): it returns both texts with those negations blanked, for the negation heuristic
@@ -457,17 +462,17 @@ def _about_other_names(text: Reading, other: Reading) -> set[Mention]:
     return unshared - shared
 
 
-def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement:
-    """Whether the row's directions disagree with the claim's (see the module's notes)."""
-    row_text, statement = row_text[:MAX_CHARS], statement[:MAX_CHARS]
-    row, claim = read(row_text, truncated), read(statement)
+def _shared_names(row: Reading, claim: Reading, dimensions=(CHANGE, STANDING)):
+    """Per name both texts read in one of ``dimensions``: (conflicts, the row's agreeing mentions, the
+    claim's agreeing mentions, the dimensions read of shared names); a conflict is (key, the row's
+    spelling, dimension, the row's reading, its mentions, the claim's reading, its mentions)."""
     conflicts, agreed_row, agreed_claim, shared_dims = [], set(), set(), set()
     for key, (written, dims) in row.names.items():
         theirs = next((v for k, v in claim.names.items() if same_name(key, k) and not (key in row.initial and k in claim.initial)), None)
         if theirs is None:
             continue  # a sentence's capitalised first word ("Training") is a name only where the other text has it as one
         for dim, (reading, mentions) in dims.items():
-            if dim not in theirs[1]:
+            if dim not in theirs[1] or dim not in dimensions:
                 continue
             shared_dims.add(dim)
             their_reading, their_mentions = theirs[1][dim]
@@ -476,20 +481,44 @@ def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement
                 agreed_claim.update(their_mentions)
             else:
                 conflicts.append((key, written, dim, reading, mentions, their_reading, their_mentions))
+    return conflicts, agreed_row, agreed_claim, shared_dims
+
+
+def _conflict_reason(conflicts: list[tuple]) -> str:
+    """The reason for the names the two texts read otherwise (``_shared_names``'s conflicts, not empty)."""
+    if swap := _swap(conflicts):
+        return swap
+    first = conflicts[0]
+    same = [c for c in conflicts if c[2] == first[2] and c[3] == first[3] and c[5] == first[5]]
+    names = [c[1] for c in same]
+    mentions = tuple(x for c in same for x in c[4])
+    theirs = tuple(x for c in same for x in c[6])
+    plural = len(names) > 1
+    verbs = _VERBS[first[2]]
+    pronoun = "they" if plural else "it"
+    return (f"{_negated_side(mentions, theirs)}the row says {_and(names)} {verbs[first[3]][not plural]} ({_quoted(mentions)}), "
+            f"the claim that {pronoun} {verbs[first[5]][0 if plural else 1]} ({_quoted(theirs)})")
+
+
+def reversed_ranking(row_text: str, statement: str, truncated: bool = False) -> str:
+    """Why the row ranks the names both texts rank the other way round ("" when it does not): the
+    standing of each name both read (``compare``'s per-name reading, comparisons and superlatives
+    only) disagrees, and none agrees. A text without such a name, and one whose shared names partly
+    agree ("BERT outperforms RoBERTa" beside "the best model is RoBERTa or BERT": the claim's "best"
+    ranks against all, the row's comparison against one), says nothing here; the texts' words about
+    no shared name are not read."""
+    row, claim = read(row_text[:MAX_CHARS], truncated), read(statement[:MAX_CHARS])
+    conflicts, agreed, _, _ = _shared_names(row, claim, dimensions=(STANDING,))
+    return _conflict_reason(conflicts) if conflicts and not agreed else ""
+
+
+def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement:
+    """Whether the row's directions disagree with the claim's (see the module's notes)."""
+    row_text, statement = row_text[:MAX_CHARS], statement[:MAX_CHARS]
+    row, claim = read(row_text, truncated), read(statement)
+    conflicts, agreed_row, agreed_claim, shared_dims = _shared_names(row, claim)
     if conflicts:
-        if swap := _swap(conflicts):
-            return Judgement(swap, row_text, statement)
-        first = conflicts[0]
-        same = [c for c in conflicts if c[2] == first[2] and c[3] == first[3] and c[5] == first[5]]
-        names = [c[1] for c in same]
-        mentions = tuple(x for c in same for x in c[4])
-        theirs = tuple(x for c in same for x in c[6])
-        plural = len(names) > 1
-        verbs = _VERBS[first[2]]
-        pronoun = "they" if plural else "it"
-        reason = (f"{_negated_side(mentions, theirs)}the row says {_and(names)} {verbs[first[3]][not plural]} ({_quoted(mentions)}), "
-                  f"the claim that {pronoun} {verbs[first[5]][0 if plural else 1]} ({_quoted(theirs)})")
-        return Judgement(reason, row_text, statement)
+        return Judgement(_conflict_reason(conflicts), row_text, statement)
     elsewhere_row, elsewhere_claim = _about_other_names(row, claim), _about_other_names(claim, row)
     for dim in (CHANGE, STANDING):
         mine = tuple(x for x in row.mentions if x.dimension == dim and not x.relational and x not in elsewhere_row)

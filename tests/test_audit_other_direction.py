@@ -1,0 +1,176 @@
+"""A row that ranks or compares names is read against the other ranking claims of the same paper,
+whatever it matched (``other_claim_direction``): "XLNet beats BERT and RoBERTa on three NLP tasks,
+with and without intermediate training" matches the setup claim that lists the three models (arXiv
+2210.01091), and still reverses the paper's claims that XLNet performs worst and that RoBERTa and BERT
+both beat it. Rows that agree with those claims, rows whose own claim already reads them the other
+way round, and rows about another paper are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from audit_fixtures import PAPER_HEAD, audit_rows
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import PAPER_HEAD, audit_rows
+
+from claimcheck.claims.registry import build_registry, load_paper_file, load_registry
+
+SETUP = "2210.01091/setup-models-and-tasks"
+TAIL = " on three NLP tasks, with and without intermediate training."
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_registry()
+
+
+def audited(registry, text):
+    card = audit_rows(registry, text)
+    return card, card.rows[0], [f for f in card.findings if f.code == "other_claim_direction"]
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("XLNet beats BERT and RoBERTa" + TAIL, 'the row says XLNet comes out ahead ("beats"), the claim that it comes out behind ("worst")'),
+    ("XLNet outperforms BERT and RoBERTa" + TAIL, '("outperforms")'),
+    ("XLNet is better than BERT and RoBERTa" + TAIL, '("better than")'),
+    ("XLNet surpasses both BERT and RoBERTa" + TAIL, '("surpasses")'),
+    ("BERT and RoBERTa underperform XLNet" + TAIL, '("underperform")'),
+    ("BERT and RoBERTa fall behind XLNet" + TAIL, '("fall behind")'),
+    ("BERT and RoBERTa are outperformed by XLNet" + TAIL, '("outperformed")'),  # passive: XLNet still wins
+])  # fmt: skip
+def test_a_row_that_reverses_the_papers_ranking_is_flagged_whatever_it_matched(bundled, text, shown):
+    card, row, findings = audited(bundled, text)
+    assert row.claim_id == SETUP and not row.negation_mismatch, (row.claim_id, row.negation_mismatch)
+    flagged = [d.split(": ", 1)[0] for d in row.other_claim_directions]
+    assert {"2210.01091/xlnet-worst", "2210.01091/similar-trends"} <= set(flagged), flagged
+    assert all(cid.startswith("2210.01091/") and cid != SETUP for cid in flagged)
+    assert any(shown in d for d in row.other_claim_directions), row.other_claim_directions
+    (f,) = findings
+    assert f.severity == "warning" and f.row == 1 and f.claim_id == SETUP and "2210.01091/xlnet-worst" in f.message
+    assert card.counts["other_claim_direction"] == 1 and row.contradicts
+    assert any("other way round from" in r for r in row.tick_reasons), row.tick_reasons
+
+
+@pytest.mark.parametrize("text", [
+    # the paper's order, in other words
+    "BERT and RoBERTa beat XLNet" + TAIL,
+    "RoBERTa and BERT outperform XLNet" + TAIL,
+    "XLNet is outperformed by BERT and RoBERTa" + TAIL,
+    "XLNet trails BERT and RoBERTa" + TAIL,
+    "XLNet lags behind BERT and RoBERTa" + TAIL,
+    "XLNet is inferior to BERT and RoBERTa" + TAIL,
+    "RoBERTa and BERT are stronger than XLNet" + TAIL,
+    "BERT and RoBERTa surpass XLNet" + TAIL,
+    "BERT and RoBERTa are superior to XLNet" + TAIL,
+    # no ranking at all
+    "The study compares BERT, RoBERTa and XLNet" + TAIL,
+    "We use BERT, RoBERTa and XLNet, the best-known pretrained LLMs" + TAIL,  # "best" describes a noun
+])  # fmt: skip
+def test_a_row_that_agrees_with_the_papers_ranking_is_not_flagged(bundled, text):
+    card, row, findings = audited(bundled, text)
+    assert row.claim_id == SETUP, row.best
+    assert row.other_claim_directions == [] and not findings and card.counts["other_claim_direction"] == 0
+    assert not any("other way round from" in r for r in row.tick_reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "XLNet outperforms BERT and RoBERTa.",  # goes to the ranking claim itself, which flags the swap
+    "RoBERTa and BERT trail XLNet.",
+])
+def test_a_row_whose_own_claim_already_reads_the_other_way_is_not_flagged_again(bundled, text):
+    _, row, findings = audited(bundled, text)
+    assert row.claim_id == "2210.01091/similar-trends" and row.negation_mismatch.startswith("roles swapped")
+    assert row.other_claim_directions == [] and not findings
+
+
+# ------------------------------------------------------------------------------ other papers, other versions
+
+OTHER_YAML = PAPER_HEAD + """claims:
+  - id: 2005.13013/models
+    statement: "The study compares BERT, RoBERTa and XLNet on three kinds of NLP task, with and without an intermediate training step."
+    kind: setup
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [BERT, RoBERTa, XLNet, three]
+  - id: 2005.13013/v1-trends
+    statement: "(v1) RoBERTa and BERT both beat XLNet."
+    kind: comparison
+    version: v1
+    superseded_by: 2005.13013/xlnet-ahead
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [RoBERTa, BERT, XLNet]
+  - id: 2005.13013/xlnet-ahead
+    statement: "XLNet comes out ahead of RoBERTa and BERT in every experiment."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [XLNet, ahead]
+"""
+
+RANKING_2210 = """
+paper:
+  id: "2210.01091"
+  version: v2
+  title: "The (In)Effectiveness of Intermediate Task Training For Domain Adaptation and Cross-Lingual Transfer Learning"
+  authors: [Mohapatra]
+  year: 2022
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+claims:
+  - id: 2210.01091/xlnet-worst
+    statement: "XLNet performs worst of the three models in every experiment."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [XLNet, worst]
+"""
+
+
+@pytest.fixture(scope="module")
+def two_papers(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("other-direction")
+    paths = [folder / "2005.13013.yaml", folder / "2210.01091.yaml"]
+    paths[0].write_text(OTHER_YAML, encoding="utf-8")
+    paths[1].write_text(RANKING_2210, encoding="utf-8")
+    return build_registry([(p, load_paper_file(p)) for p in paths])
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # its paper says XLNet comes out ahead: another paper's "XLNet performs worst" is not read, nor is
+    # the superseded v1 ranking
+    ("XLNet beats BERT and RoBERTa" + TAIL, []),
+    # against its own paper's current ranking
+    ("BERT and RoBERTa beat XLNet" + TAIL, ["2005.13013/xlnet-ahead"]),
+])  # fmt: skip
+def test_only_current_claims_of_the_rows_own_paper_are_read(two_papers, text, flagged):
+    _, row, findings = audited(two_papers, text)
+    assert row.claim_id == "2005.13013/models", row.best
+    assert [d.split(": ", 1)[0] for d in row.other_claim_directions] == flagged
+    assert len(findings) == len(flagged)
+
+
+# ------------------------------------------------------------------------------ the reading itself
+
+
+@pytest.mark.parametrize(("row", "statement", "shown"), [
+    ("XLNet beats BERT and RoBERTa.", "XLNet performs worst of the three models in every experiment.", "XLNet comes out ahead"),
+    ("XLNet beats BERT and RoBERTa.", "RoBERTa and BERT perform alike and both beat XLNet.", "roles swapped"),
+    ("BERT and RoBERTa beat XLNet.", "XLNet performs worst of the three models in every experiment.", ""),
+    ("XLNet is outperformed by BERT and RoBERTa.", "RoBERTa and BERT perform alike and both beat XLNet.", ""),
+    # partly agreeing: the claim's "best" ranks against all, the row's comparison against one
+    ("BERT outperforms RoBERTa.", "With intermediate training, the best model is RoBERTa or BERT depending on the task.", ""),
+    # no name both rank, or no ranking
+    ("RoBERTa performs best.", "XLNet performs worst of the three models in every experiment.", ""),
+    ("XLNet improves by 3 points.", "XLNet performs worst of the three models in every experiment.", ""),
+    ("XLNet beats BERT.", "The study compares BERT, RoBERTa and XLNet on three kinds of NLP task.", ""),
+])  # fmt: skip
+def test_reversed_ranking(row, statement, shown):
+    from claimcheck.verifier.polarity import reversed_ranking
+
+    why = reversed_ranking(row, statement)
+    assert (shown in why) if shown else why == "", why
