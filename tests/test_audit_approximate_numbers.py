@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-try:
-    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
+from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
 
 from claimcheck.verifier.row_numbers import approximate_numbers, approximately, same_number, states_number
 

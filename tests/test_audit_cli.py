@@ -8,10 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-try:
-    from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
+from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
 
 from claimcheck.cli import app
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
+from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
 
 
 

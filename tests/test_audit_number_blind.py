@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from audit_fixtures import OTHER_XTREME_ROWS, PAPER_HEAD, audit_row, make_report, toy_registry
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import OTHER_XTREME_ROWS, PAPER_HEAD, audit_row, make_report, toy_registry
+from audit_fixtures import OTHER_XTREME_ROWS, PAPER_HEAD, audit_row, make_report, toy_registry
 
 from claimcheck.sources.bibliography import load_bibliography
 from claimcheck.sources.synthesis import parse_synthesis

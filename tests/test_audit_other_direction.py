@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from audit_fixtures import PAPER_HEAD, audit_rows
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, audit_rows
+from audit_fixtures import PAPER_HEAD, audit_rows
 
 from claimcheck.claims.registry import build_registry, load_paper_file, load_registry
 

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
+from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
 
 UP, FLAT, DOWN = "up", "flat", "down"  # polarity's outcomes and dimensions, spelled here so the module
 CHANGE, STANDING = "change", "standing"  # collects on code without it (its audit tests then fail, not error)

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
+from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
 
 from claimcheck.verifier.audit_models import MatchScore
 

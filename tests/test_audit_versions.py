@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-try:
-    from audit_fixtures import audit_row
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import audit_row
+from audit_fixtures import audit_row
 
 from claimcheck.claims.registry import load_registry
 from claimcheck.verifier.counted_things import same_things

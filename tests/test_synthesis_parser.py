@@ -8,10 +8,7 @@ import time
 
 import pytest
 
-try:
-    from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
-except ImportError:  # tests/ imported as a package
-    from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
+from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
 
 from claimcheck.errors import InputError
 from claimcheck.sources.synthesis import MAX_BYTES, decode_report_bytes, load_synthesis, parse_synthesis
