@@ -115,3 +115,51 @@ def test_nan_loss_is_an_error_not_a_result(smoke_kit):  # noqa: F811
                       device=torch.device("cpu"), pad_id=tok.pad_token_id)
     with pytest.raises(FloatingPointError):
         trainer.train()
+
+
+def test_learning_rate_follows_transformers_linear_warmup_schedule():
+    """Step s runs at lr * factor(s), factor as transformers' get_linear_schedule_with_warmup: 0 at the
+    first step, lr after the warm-up, 0 at the end."""
+    import torch
+
+    pytest.importorskip("transformers")
+    from transformers import get_linear_schedule_with_warmup
+
+    from claimcheck.replication.train import build_optimizer
+
+    hp = TrainHParams(lr=3e-5, warmup=0.1)
+    optimizer, scheduler = build_optimizer(list(torch.nn.Linear(2, 2).named_parameters()), hp, total_steps=234)
+    theirs = torch.optim.AdamW(torch.nn.Linear(2, 2).parameters(), lr=3e-5)
+    reference = get_linear_schedule_with_warmup(theirs, num_warmup_steps=23, num_training_steps=234)
+    lrs, expected = [], []
+    for _ in range(234):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        expected.append(theirs.param_groups[0]["lr"])
+        for opt, sched in ((optimizer, scheduler), (theirs, reference)):
+            opt.step()
+            sched.step()
+    assert lrs == pytest.approx(expected, rel=1e-12, abs=0)
+    assert lrs[0] == 0.0 and lrs[23] == pytest.approx(3e-5) and lrs[-1] == pytest.approx(3e-5 / 211)
+
+
+def test_a_given_schedule_is_replayed_and_a_bad_one_refused(smoke_kit):  # noqa: F811
+    import torch
+
+    from claimcheck.replication.train import Trainer
+
+    tok, enc, head, examples = _setup(smoke_kit)
+    feats = head.featurize(examples[:20], tok, 48)
+    given = [("xnli", [3, 1, 4]), ("xnli", [0, 5]), ("xnli", [9, 2, 6, 7])]
+    seen = []
+    collate = head.collate
+    head.collate = lambda batch, pad_id: seen.append([f["example_index"] for f in batch]) or collate(batch, pad_id)
+    hp = TrainHParams(epochs=1, batch_size=4, grad_accum=1, lr=1e-3, max_length=48)
+    trainer = Trainer(enc, {"xnli": head}, {"xnli": feats}, hp=hp, seed=1, device=torch.device("cpu"),
+                      pad_id=tok.pad_token_id, schedule=given)
+    result = trainer.train()
+    assert result.steps == 3 and result.examples_seen == 9
+    assert seen == [[feats[i]["example_index"] for i in idx] for _, idx in given]
+    for bad, what in (([("mnli", [0])], "mnli"), ([("xnli", [0, 20])], "20"), ([("xnli", [])], "no")):
+        with pytest.raises(ValueError, match=what):
+            Trainer(enc, {"xnli": head}, {"xnli": feats}, hp=hp, seed=1, device=torch.device("cpu"),
+                    pad_id=tok.pad_token_id, schedule=bad)

@@ -6,12 +6,15 @@
   still random order).
 * Multi-task: the micro-batches of every task are pooled and shuffled together, so each task is sampled
   in proportion to its number of examples (proportional sampling); a batch holds one task only.
-* AdamW (no decay on biases and LayerNorm weights), linear warm-up then linear decay to 0, gradient
+* AdamW (no decay on biases and LayerNorm weights), linear warm-up from 0 then linear decay to 0 (the
+  rule of transformers' ``get_linear_schedule_with_warmup``, which its ``Trainer`` uses), gradient
   accumulation over ``grad_accum`` micro-batches, gradient clipping.
 * bf16 autocast on a GPU (``environment.autocast``), float32 on a CPU.
 * Only the used vocabulary is trained (``vocab_compaction``): the word-embedding rows of tokens that
   no training feature holds get AdamW's weight decay in closed form at the end, the dense result.
-* The whole micro-batch schedule is fixed by the seed before the first step, and a checkpoint (every
+* The whole micro-batch schedule is fixed by the seed before the first step (or given: ``schedule=``
+  replays another run's batches, e.g. the Hugging Face ``Trainer``'s in ``benchmarks/bench_train.py``),
+  and a checkpoint (every
   ``checkpoint_every`` steps, at most once per ``checkpoint_seconds``) holds the model, optimizer,
   scheduler, step and RNG state: a run resumed from a checkpoint continues the same
   schedule and, on a CPU, ends with the same weights as a run that was never interrupted.
@@ -79,6 +82,17 @@ def make_schedule(features: dict[str, list[Feature]], hp: TrainHParams, seed: in
     return schedule[:total]
 
 
+def _checked(schedule: list[MicroBatch], features: dict[str, list[Feature]]) -> list[MicroBatch]:
+    """A given schedule, refused when it names a task without features or an index out of range."""
+    for task, indices in schedule:
+        if task not in features:
+            raise ValueError(f"schedule names task {task!r}, which has no features (tasks: {sorted(features)})")
+        bad = [i for i in indices if not 0 <= i < len(features[task])]
+        if bad or not indices:
+            raise ValueError(f"schedule batch for {task!r} holds {bad or 'no'} indices; it has {len(features[task])} features")
+    return [(task, list(indices)) for task, indices in schedule]
+
+
 def build_optimizer(params: list[tuple[str, nn.Parameter]], hp: TrainHParams, total_steps: int):
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight", "norm.weight")
     groups = [
@@ -90,9 +104,9 @@ def build_optimizer(params: list[tuple[str, nn.Parameter]], hp: TrainHParams, to
     optimizer = torch.optim.AdamW(groups, lr=hp.lr, fused=True)
     warmup = int(hp.warmup * total_steps)
 
-    def factor(step: int) -> float:  # linear warm-up to lr, then linear decay to 0
-        if step < warmup:
-            return (step + 1) / (warmup + 1)
+    def factor(step: int) -> float:  # linear warm-up from 0 to lr, then linear decay to 0, as transformers'
+        if step < warmup:  # get_linear_schedule_with_warmup: optimizer step s runs at lr * factor(s)
+            return step / max(1, warmup)
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
 
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
@@ -125,6 +139,7 @@ class Trainer:
         dev_score: Callable[[], float] | None = None,
         on_step: Callable[[int, int, float], None] | None = None,
         compact_vocab: bool = True,
+        schedule: list[MicroBatch] | None = None,
     ):
         self.encoder, self.heads, self.features = encoder, nn.ModuleDict(heads), features
         self.hp, self.seed, self.device, self.pad_id, self.precision = hp, seed, device, pad_id, precision
@@ -132,7 +147,7 @@ class Trainer:
         self.checkpoint_every, self.checkpoint_seconds = max(1, checkpoint_every), checkpoint_seconds
         self.dev_score = dev_score if hp.early_stopping else None
         self.on_step = on_step or (lambda step, total, loss: None)
-        self.schedule = make_schedule(features, hp, seed)
+        self.schedule = make_schedule(features, hp, seed) if schedule is None else _checked(schedule, features)
         self.total_steps = math.ceil(len(self.schedule) / hp.grad_accum)
         self.compaction: VocabCompaction | None = None
         if compact_vocab:
