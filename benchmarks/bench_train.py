@@ -25,13 +25,22 @@ Hyper-parameters: the proxy preset's XNLI target (3 epochs, batch 16, lr 3e-5, 1
 ``--tiny``: a random-init 2-layer BERT and generated NLI rows (the smoke kit's generators).
 
 Reported: training examples/second of each path (wall time of building the trainer + ``train()``),
-the ratio, tokens, English accuracy of each (they should agree within 0.5 points), and on CUDA the MFU:
-6 x non-embedding parameters x real (non-padding) tokens / seconds / the card's dense bf16 peak.
+the ratio, tokens, English accuracy of each (they should agree within 0.5 points), the training loss of
+each (per optimizer step in the JSON, per epoch on screen), and on CUDA the MFU: 6 x non-embedding
+parameters x real (non-padding) tokens / seconds / the card's dense bf16 peak.
+
+``--matched`` takes batch order and dropout out of the comparison: the Trainer runs first, and
+claimcheck's loop then replays the Trainer's own batches in the Trainer's order (``Trainer(schedule=)``),
+with dropout off in both. What is left to differ is the loop's arithmetic (compact vocabulary, clipping,
+schedule, optimizer), so the two loss curves should stay together and the accuracies agree. In the
+default mode the two paths see different random batches and dropout masks, so one seed's accuracies
+differ by training noise (a spread of about 2 points on this data; ``train_gaps.py`` pairs many seeds).
 
 Run:
   python benchmarks/bench_train.py --tiny                                  # quick self-check, ~15 s
   python benchmarks/bench_train.py --model DIR [--threads 2] [--seeds 3] [--json out.json]
   python benchmarks/bench_train.py --model DIR --device cuda [--trainer-bf16]
+  python benchmarks/bench_train.py --model DIR [--threads 2] --matched --seed 26   # same batches, no dropout
 """
 
 from __future__ import annotations
@@ -85,6 +94,7 @@ class PathResult:
     padded_tokens: int  # tokens processed including padding
     steps: int
     accuracy: float  # English accuracy on the scored rows, points
+    losses: list[float]  # mean training loss of each optimizer step
 
     @property
     def examples_per_second(self) -> float:
@@ -156,8 +166,9 @@ def unpack_shared_model(work: Path) -> str:
     return str(out)
 
 
-def fresh_model(setup: Setup, seed: int):
-    """Tokenizer, encoder and head with the weights both paths start from (a function of the seed)."""
+def fresh_model(setup: Setup, seed: int, *, dropout: bool = True):
+    """Tokenizer, encoder and head with the weights both paths start from (a function of the seed);
+    ``dropout=False`` sets every dropout probability to 0 (BERT's attention reads its module's ``p``)."""
     from claimcheck.replication.encoder import load_encoder, load_tokenizer
     from claimcheck.replication.heads.pair_classification import PairClassificationHead
     from claimcheck.replication.tasks import get_task
@@ -167,6 +178,10 @@ def fresh_model(setup: Setup, seed: int):
     torch.manual_seed(seed)  # head initialisation, as pipeline._train does
     head = PairClassificationHead(get_task("xnli"), encoder.config.hidden_size, pooling=setup.encoder.pooling,
                                   text_prefix=setup.encoder.text_prefix)
+    if not dropout:
+        for module in (*encoder.modules(), *head.modules()):
+            if isinstance(module, nn.Dropout):
+                module.p = 0.0
     return tokenizer, encoder.to(setup.device), head.to(setup.device)
 
 
@@ -199,7 +214,9 @@ def _restored_torch_flags():
 
 # -- the two paths --------------------------------------------------------------------------------------------
 
-def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = True) -> PathResult:
+def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = True,
+                   batches: list[list[int]] | None = None) -> PathResult:
+    """claimcheck's loop; ``batches`` (the Trainer's, in its order) replace its own schedule, with dropout off."""
     from claimcheck.replication import environment as env
     from claimcheck.replication.encoder import pad_id_of
     from claimcheck.replication.runners.base import RunContext
@@ -208,34 +225,40 @@ def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = T
     ctx = RunContext(home=work)  # checkpoint cadence of `claimcheck replicate`
     with _restored_torch_flags():
         env.seed_everything(seed, setup.device)
-        tokenizer, encoder, head = fresh_model(setup, seed)
+        tokenizer, encoder, head = fresh_model(setup, seed, dropout=batches is None)
         features = head.featurize(setup.train, tokenizer, setup.hp.max_length)
+        losses: list[float] = []
+        schedule = None if batches is None else [("xnli", b) for b in batches]
         _sync(setup.device)
         t0 = time.perf_counter()
         trainer = Trainer(encoder, {"xnli": head}, {"xnli": features}, hp=setup.hp, seed=seed, device=setup.device,
                           pad_id=pad_id_of(tokenizer), precision="auto",
                           checkpoint_dir=work / f"cc-{seed}" / "checkpoint" if checkpoints else None,
-                          checkpoint_every=ctx.checkpoint_every, checkpoint_seconds=ctx.checkpoint_seconds)
+                          checkpoint_every=ctx.checkpoint_every, checkpoint_seconds=ctx.checkpoint_seconds,
+                          on_step=lambda step, total, loss: losses.append(loss), schedule=schedule)
         result = trainer.train()
         _sync(setup.device)
         seconds = time.perf_counter() - t0
         lengths = [[len(features[i]["input_ids"]) for i in idx] for _, idx in trainer.schedule]
         accuracy = accuracy_of(encoder, head, tokenizer, setup)
     return PathResult("claimcheck", seed, result.examples_seen, seconds, sum(map(sum, lengths)),
-                      sum(len(b) * max(b) for b in lengths), result.steps, accuracy)
+                      sum(len(b) * max(b) for b in lengths), result.steps, accuracy, losses)
 
 
 class HFPairClassifier(nn.Module):
-    """``encoder`` + claimcheck's head in the shape ``transformers.Trainer`` expects; it also counts
-    what it trains on (examples, real and padded tokens), without a device sync."""
+    """``encoder`` + claimcheck's head in the shape ``transformers.Trainer`` expects; it also records
+    what it trains on (examples, real and padded tokens, each micro-batch's feature indices and loss),
+    without a device sync."""
 
     def __init__(self, encoder, head):
         super().__init__()
         self.encoder, self.head = encoder, head
         self.examples, self.padded_tokens = 0, 0
+        self.batches: list[torch.Tensor] = []  # feature indices of each training micro-batch, in order
+        self.losses: list[torch.Tensor] = []  # each training micro-batch's loss, detached
         self.register_buffer("real_tokens", torch.zeros((), dtype=torch.long), persistent=False)
 
-    def forward(self, input_ids, attention_mask, labels=None):  # [B, T], [B, T], [B]
+    def forward(self, input_ids, attention_mask, labels=None, index=None):  # [B, T], [B, T], [B], [B]
         from claimcheck.replication.encoder import run_encoder
 
         batch = {"input_ids": input_ids, "attention_mask": attention_mask}
@@ -247,16 +270,23 @@ class HFPairClassifier(nn.Module):
         out = {"logits": logits}
         if labels is not None:
             out["loss"] = self.head.loss(logits, {"label": labels})
+        if self.training and index is not None:
+            self.batches.append(index.detach())
+            if labels is not None:
+                self.losses.append(out["loss"].detach())
         return out
 
 
-def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False) -> PathResult:
+def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False,
+                   dropout: bool = True) -> tuple[PathResult, list[list[int]]]:
+    """The Trainer's run and its micro-batches (feature indices, in the order it trained on them)."""
     import datasets
     from transformers import Trainer, TrainingArguments
 
-    tokenizer, encoder, head = fresh_model(setup, seed)
+    tokenizer, encoder, head = fresh_model(setup, seed, dropout=dropout)
     features = head.featurize(setup.train, tokenizer, setup.hp.max_length)  # the same features
-    rows = [{"input_ids": f["input_ids"], "attention_mask": [1] * len(f["input_ids"]), "label": f["label"]} for f in features]
+    rows = [{"input_ids": f["input_ids"], "attention_mask": [1] * len(f["input_ids"]), "label": f["label"], "index": i}
+            for i, f in enumerate(features)]
     dataset = datasets.Dataset.from_list(rows)
     model = HFPairClassifier(encoder, head)
     hp = setup.hp
@@ -280,8 +310,13 @@ def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False) -
     _sync(setup.device)
     seconds = time.perf_counter() - t0
     accuracy = accuracy_of(model.encoder, model.head, tokenizer, setup)
-    return PathResult("hf-trainer", seed, model.examples, seconds, int(model.real_tokens), model.padded_tokens,
-                      output.global_step, accuracy)
+    batches = [b.tolist() for b in model.batches]
+    micro = [float(x) for x in model.losses]
+    k = hp.grad_accum  # the Trainer's micro-batches -> optimizer steps, as claimcheck reports its loss
+    losses = [sum(micro[i : i + k]) / len(micro[i : i + k]) for i in range(0, len(micro), k)]
+    result = PathResult("hf-trainer", seed, model.examples, seconds, int(model.real_tokens), model.padded_tokens,
+                        output.global_step, accuracy, losses)
+    return result, batches
 
 
 # -- FLOPs and the report -------------------------------------------------------------------------------------
@@ -305,7 +340,32 @@ def mfu(params: int, tokens: int, seconds: float, peak: float) -> float:
     return 6.0 * params * tokens / seconds / peak
 
 
-def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | None) -> dict:
+def steps_per_epoch(setup: Setup) -> int:
+    return max(1, math.ceil(math.ceil(len(setup.train) / setup.hp.batch_size) / setup.hp.grad_accum))
+
+
+def epoch_means(losses: list[float], per_epoch: int) -> list[float]:
+    """Mean training loss of each epoch (the last one may be cut short)."""
+    chunks = [losses[i : i + per_epoch] for i in range(0, len(losses), per_epoch)]
+    return [sum(c) / len(c) for c in chunks if c]
+
+
+def loss_gaps(results: list[PathResult]) -> list[dict]:
+    """Per seed, how far claimcheck's per-step training loss is from the Trainer's."""
+    out = []
+    for seed in sorted({r.seed for r in results}):
+        pair = {r.path: r for r in results if r.seed == seed}
+        cc, hf = pair.get("claimcheck"), pair.get("hf-trainer")
+        if cc is None or hf is None or not cc.losses or len(cc.losses) != len(hf.losses):
+            continue
+        diffs = [abs(a - b) for a, b in zip(cc.losses, hf.losses)]
+        worst = max(range(len(diffs)), key=diffs.__getitem__)
+        out.append({"seed": seed, "max_abs": diffs[worst], "at_step": worst + 1, "mean_abs": sum(diffs) / len(diffs),
+                    "first_step_abs": diffs[0]})
+    return out
+
+
+def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | None, per_epoch: int = 0) -> dict:
     out = {}
     for path in ("claimcheck", "hf-trainer"):
         rs = [r for r in results if r.path == path]
@@ -314,6 +374,9 @@ def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | 
              "accuracy": sum(r.accuracy for r in rs) / len(rs), "real_tokens": sum(r.real_tokens for r in rs),
              "padded_tokens": sum(r.padded_tokens for r in rs)}
         s["padding_share"] = 1 - s["real_tokens"] / s["padded_tokens"]
+        if per_epoch and all(r.losses for r in rs):  # mean over the seeds of each epoch's mean loss
+            curves = [epoch_means(r.losses, per_epoch) for r in rs]
+            s["loss_per_epoch"] = [sum(c[e] for c in curves) / len(curves) for e in range(min(map(len, curves)))]
         s["flops_per_second"] = 6.0 * params * s["real_tokens"] / seconds
         if peak is not None:
             s["mfu"] = mfu(params, s["real_tokens"], seconds, peak[1])
@@ -322,6 +385,7 @@ def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | 
     out["speed_ratio"] = cc["examples_per_second"] / hf["examples_per_second"]
     out["accuracy_gap"] = cc["accuracy"] - hf["accuracy"]
     out["accuracies_agree"] = abs(out["accuracy_gap"]) <= AGREE_POINTS
+    out["loss_gaps"] = loss_gaps(results)
     return out
 
 
@@ -338,15 +402,30 @@ def render(summary: dict, results: list[PathResult], meta: dict) -> str:
     lines += ["", f"  speed ratio claimcheck / Trainer: {summary['speed_ratio']:.2f}x",
               f"  accuracy gap {summary['accuracy_gap']:+.2f} points: "
               + ("agree" if summary["accuracies_agree"] else "DO NOT agree") + f" within {AGREE_POINTS} points",
+              *loss_lines(summary, meta),
               "  Trainer set: lr, epochs, batch size, grad accumulation, warm-up steps, weight decay, seed; the rest its defaults:"
               " adamw_torch_fused over every parameter (claimcheck: fused AdamW over the used vocabulary), random batches"
-              " (claimcheck: length-grouped),"
+              + (" (claimcheck: the Trainer's own batches, replayed), dropout off in both," if meta.get("matched")
+                 else " (claimcheck: length-grouped),")
               + (" bf16" if meta.get("trainer_bf16") else " fp32 (claimcheck: bf16 autocast on a GPU)")]
     if meta.get("peak"):
         lines.append(f"  MFU against {meta['peak'][0]} dense bf16 peak {meta['peak'][1] / 1e12:.0f} TFLOP/s (6 x N x real tokens)")
     if len(results) > 2:
         lines += ["", "  per seed:"] + [f"    seed {r.seed} {r.path:<11} {r.examples_per_second:8.2f} ex/s  acc {r.accuracy:.2f}" for r in results]
     return "\n".join(lines)
+
+
+def loss_lines(summary: dict, meta: dict) -> list[str]:
+    lines = []
+    for path in ("claimcheck", "hf-trainer"):
+        if "loss_per_epoch" in summary[path]:
+            lines.append(f"  training loss per epoch, {path:<11} " + "  ".join(f"{x:.4f}" for x in summary[path]["loss_per_epoch"]))
+    for g in summary.get("loss_gaps", []):
+        lines.append(f"  seed {g['seed']}: per-step loss difference mean {g['mean_abs']:.2e}, largest {g['max_abs']:.2e}"
+                     f" (step {g['at_step']}), first step {g['first_step_abs']:.2e}")
+    if meta.get("matched"):
+        lines.insert(0, "  matched: claimcheck trained on the Trainer's own batches, in its order; dropout off in both")
+    return lines
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -364,6 +443,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--seeds", type=int, default=1, help="repeat over seeds seed..seed+N-1, alternating which path runs first")
+    p.add_argument("--matched", action="store_true",
+                   help="claimcheck replays the Trainer's batches in its order, dropout off in both (see above)")
     p.add_argument("--no-checkpoints", action="store_true", help="claimcheck path without its resumable checkpoints (replicate writes them)")
     p.add_argument("--trainer-bf16", action="store_true", help="CUDA: TrainingArguments(bf16=True) instead of the fp32 default")
     p.add_argument("--peak-tflops", type=float, help="CUDA: the card's dense bf16 peak, when not in the built-in table")
@@ -379,12 +460,18 @@ def main(argv: list[str] | None = None) -> dict:
         results: list[PathResult] = []
         for k in range(args.seeds):
             seed = args.seed + k
+            if args.matched:  # the Trainer first: claimcheck replays its batches
+                hf, batches = run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16, dropout=False)
+                gc.collect()
+                results += [hf, run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints, batches=batches)]
+                gc.collect()
+                continue
             order = ("claimcheck", "hf-trainer") if k % 2 == 0 else ("hf-trainer", "claimcheck")
             for path in order:
                 if path == "claimcheck":
                     results.append(run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints))
                 else:
-                    results.append(run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16))
+                    results.append(run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16)[0])
                 gc.collect()
         params = non_embedding_params(setup)
     peak = None
@@ -393,11 +480,11 @@ def main(argv: list[str] | None = None) -> dict:
         peak = (name, args.peak_tflops * 1e12) if args.peak_tflops else bf16_peak(name)
         if peak is None:
             print(f"note: no bf16 peak known for {name!r}; pass --peak-tflops for MFU", file=sys.stderr)
-    summary = summarise(results, params, peak)
+    summary = summarise(results, params, peak, steps_per_epoch(setup))
     from claimcheck.replication import environment as env
 
     meta = {"label": setup.label, "device": env.describe_device(setup.device), "hp": asdict(setup.hp), "params": params,
-            "seeds": args.seeds, "peak": peak, "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints,
+            "seeds": args.seeds, "matched": args.matched, "steps_per_epoch": steps_per_epoch(setup), "peak": peak, "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints,
             "argv": sys.argv[1:] if argv is None else argv, "packages": env.package_versions()}
     print(render(summary, results, meta))
     payload = {"meta": meta, "summary": summary, "runs": [asdict(r) for r in results]}

@@ -51,6 +51,47 @@ def test_both_paths_train_a_few_steps_and_score_finite_accuracies(bench, tmp_pat
     assert payload["meta"]["params"] > 0 and "mfu" not in summary["claimcheck"]  # no MFU on a CPU
 
 
+@needs_accelerate
+def test_matched_mode_replays_the_trainers_batches_and_the_two_loops_agree(bench, tmp_path):
+    """Same batches in the same order, dropout off: claimcheck's loop (compact vocabulary, its clipping,
+    schedule and optimizer) follows the Trainer's per-step loss to float rounding and scores the same."""
+    out = tmp_path / "matched.json"
+    bench.main(["--tiny", "--train-examples", "40", "--eval-examples", "30", "--epochs", "2", "--batch-size", "8",
+                "--threads", "1", "--matched", "--json", str(out)])
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    runs = {r["path"]: r for r in payload["runs"]}
+    cc, hf = runs["claimcheck"], runs["hf-trainer"]
+    assert len(cc["losses"]) == len(hf["losses"]) == cc["steps"] == 10
+    assert cc["losses"] == pytest.approx(hf["losses"], abs=1e-5)
+    assert cc["padded_tokens"] == hf["padded_tokens"]  # the same batches, padded the same
+    assert cc["accuracy"] == hf["accuracy"]
+    (gap,) = payload["summary"]["loss_gaps"]
+    assert gap["seed"] == 0 and gap["max_abs"] < 1e-5 and payload["meta"]["matched"] is True
+    assert len(payload["summary"]["claimcheck"]["loss_per_epoch"]) == 2
+
+
+@needs_accelerate
+def test_unmatched_loss_curves_differ_where_batches_and_dropout_differ(bench, tmp_path):
+    out = tmp_path / "plain.json"
+    bench.main(["--tiny", "--train-examples", "40", "--eval-examples", "30", "--epochs", "2", "--batch-size", "8",
+                "--threads", "1", "--json", str(out)])
+    runs = {r["path"]: r for r in json.loads(out.read_text(encoding="utf-8"))["runs"]}
+    assert len(runs["claimcheck"]["losses"]) == len(runs["hf-trainer"]["losses"]) == 10
+    assert max(abs(a - b) for a, b in zip(runs["claimcheck"]["losses"], runs["hf-trainer"]["losses"])) > 1e-3
+
+
+def test_epoch_means_and_loss_gaps(bench):
+    assert bench.epoch_means([1.0, 3.0, 2.0, 4.0, 9.0], 2) == [2.0, 3.0, 9.0]
+
+    def r(path, seed, losses):
+        return bench.PathResult(path, seed, 1, 1.0, 1, 1, len(losses), 50.0, losses)
+
+    gaps = bench.loss_gaps([r("claimcheck", 5, [1.0, 0.5, 0.25]), r("hf-trainer", 5, [1.0, 0.7, 0.2]),
+                            r("claimcheck", 6, [1.0]), r("hf-trainer", 6, [1.0, 2.0])])  # seed 6: lengths differ
+    assert len(gaps) == 1 and gaps[0]["seed"] == 5 and gaps[0]["at_step"] == 2
+    assert gaps[0]["max_abs"] == pytest.approx(0.2) and gaps[0]["mean_abs"] == pytest.approx(0.25 / 3)
+
+
 def test_both_paths_start_from_the_same_weights(bench, tmp_path):
     import torch
 
