@@ -140,5 +140,19 @@ def test_train_gaps_pairs_seeds_across_files_and_says_whether_agreement_is_shown
     out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "train_gaps.py"), str(tmp_path / "a.json"), str(tmp_path / "b.json")],
                          capture_output=True, text=True, check=True).stdout
     # gaps -1, +1, 0: mean 0, sd 1, t(0.975, 2) = 4.303 -> half-width 4.303 / sqrt(3) = 2.48
-    assert "3 seeds:" in out and "mean gap +0.00, sd 1.00, 95% CI [-2.48, +2.48]" in out
+    assert "3 seeds (default runs):" in out and "mean gap +0.00, sd 1.00, 95% CI [-2.48, +2.48]" in out
     assert "seed 3" not in out and "shown at 95 %: no" in out
+
+
+def test_train_gaps_refuses_to_mix_matched_and_default_runs(tmp_path):
+    import subprocess
+
+    for name, matched in (("plain.json", False), ("matched.json", True)):
+        runs = [{"path": p, "seed": s, "accuracy": 60.0} for s in (0, 1) for p in ("claimcheck", "hf-trainer")]
+        (tmp_path / name).write_text(json.dumps({"meta": {"matched": matched}, "runs": runs}))
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "train_gaps.py"), str(tmp_path / "plain.json"),
+                           str(tmp_path / "matched.json")], capture_output=True, text=True)
+    assert done.returncode == 2 and "matched.json holds --matched runs" in done.stderr and "Traceback" not in done.stderr
+    alone = subprocess.run([sys.executable, str(REPO / "benchmarks" / "train_gaps.py"), str(tmp_path / "matched.json")],
+                           capture_output=True, text=True, check=True).stdout
+    assert "2 seeds (matched batches, no dropout):" in alone
