@@ -33,9 +33,9 @@ measure itself in another unit of the same quantity ("100 steps" for "100 epochs
 of another claim (``audit._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
 
-This module holds the text as the shares read it (``normalise``: decimal commas, dashes, quotes and
-model spellings made one), the key terms, the text similarity and the scores. The numbers a row
-writes are read by ``row_numbers``, what its counts count by ``counted_things``.
+This module holds the key terms, the text similarity and the scores. The text as the shares read it
+(decimal commas, dashes, quotes and model spellings made one) is ``normal_text.normalise``, the
+numbers a row writes are read by ``row_numbers``, what its counts count by ``counted_things``.
 """
 
 from __future__ import annotations
@@ -59,12 +59,11 @@ from claimcheck.verifier.counted_things import (
     number_kind,
     same_things,
 )
-from claimcheck.verifier.model_aliases import registry_spelling
+from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import (
     approximate_numbers,
     approximately,
     beside_metric,
-    decimal_commas,
     in_range,
     interval,
     number_ranges,
@@ -81,16 +80,6 @@ from claimcheck.verifier.row_numbers import (
 MATCH_THRESHOLD = 0.5
 NEAR_VERBATIM = 0.9
 WEIGHTS = {"numbers": 0.35, "terms": 0.35, "text": 0.30}
-
-
-@lru_cache(maxsize=8192)  # the same claim statements and key terms are normalised for every row
-def normalise(text: str) -> str:
-    """Lower case, one kind of dash, quote and space, decimal commas as points, model aliases spelled
-    as the registry spells them (pure)."""
-    t = decimal_commas(text).lower().replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-").replace("\u2014", "-")
-    t = t.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    t = registry_spelling(t)
-    return re.sub(r"\s+", " ", t).strip()
 
 
 _COUNT_TERM = re.compile(r"\d+")  # a whole number: "9", also "nine" (read as digits)
