@@ -100,12 +100,12 @@ OTHER_YAML = PAPER_HEAD + """claims:
     derivation: {name: unavailable_source}
     key_terms: [RoBERTa, BERT, XLNet]
   - id: 2005.13013/xlnet-ahead
-    statement: "XLNet comes out ahead of RoBERTa and BERT in every experiment."
+    statement: "XLNet performs best of the three models in every experiment."
     kind: comparison
     version: v2
     location: {section: Results}
     derivation: {name: unavailable_source}
-    key_terms: [XLNet, ahead]
+    key_terms: [XLNet, best]
 """
 
 RANKING_2210 = """

@@ -9,7 +9,8 @@ For each registry claim three shares are computed on the row:
 - ``terms``: share of the claim's ``key_terms`` found in the row (word-bounded, plural and hyphen
   tolerant: "intermediate tasks" matches "intermediate-task"); a number term ("100", "three") only
   as the kind of number the statement makes it, so that it does not count a number the numbers
-  share refused;
+  share refused; a term that names a direction ("benefit", "outperforms") also as another
+  direction word of its kind ("helps", "falls short of": ``direction_terms``);
 - ``text``: the best ``difflib`` similarity to the statement or to a known quotation
   (``reported_by``); a truncated row is compared with the same-length prefix.
 
@@ -59,6 +60,7 @@ from claimcheck.verifier.counted_things import (
     number_kind,
     same_things,
 )
+from claimcheck.verifier.direction_terms import found_by_direction
 from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import (
     approximate_numbers,
@@ -143,13 +145,16 @@ def _term_found(row_digits: str, term: str, statement: str) -> bool:
     return False
 
 
-def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: str = "") -> int:
+def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: str = "", reworded: bool = True) -> int:
+    """How many of the terms the row has (``term_share``); ``reworded``: a direction term also in
+    other words of its kind (``direction_terms``)."""
     row_digits = words_as_digits(row_norm)
     return sum(
         1
         for t in terms
         if (_term_found(row_digits, t, statement) and _number_term_agrees(row_norm, t, statement))
         or (truncated and _cut_inside(row_digits, t))
+        or (reworded and found_by_direction(row_norm, t, statement))
     )
 
 
@@ -168,13 +173,16 @@ def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:
     )
 
 
-def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "") -> float | None:
+def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "",
+               reworded: bool = True) -> float | None:
     """Share of the key terms found in the row; given the claim's (normalised) ``statement``, a
     number term only in a unit that agrees with the one the statement gives it (``unit_agrees``)
-    and as the kind of number the statement makes it (``_number_term_agrees``)."""
+    and as the kind of number the statement makes it (``_number_term_agrees``). A term that names a
+    direction ("benefit", "outperforms", "worst") is found in any direction word of its kind
+    ("helps", "falls short of": ``direction_terms``) unless ``reworded`` is False."""
     if not terms:
         return None
-    return _term_hits(row_norm, terms, truncated, statement) / len(terms)
+    return _term_hits(row_norm, terms, truncated, statement, reworded) / len(terms)
 
 
 _NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?%?")  # a key term that is a number: "5.4", "100", "70%"
@@ -235,7 +243,12 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     reach the 5.4-point gain claim on its words alone. A measure with fewer than two significant
     digits ("100") has no shifted form: only the number itself fills it. So does the measure itself
     in another unit of the same quantity ("100 steps" for "100 epochs": ``_in_another_unit``), the
-    claim's number with its unit misstated."""
+    claim's number with its unit misstated.
+
+    Its words are found only as written, a direction term not in other words of its kind (``term_share``'s
+    ``reworded``): a row matched on this share is called wrong on its numbers, and the claim's own
+    words are the evidence that it speaks of the claim ("improves the average by 2.3 points over
+    mBERT" has XTREME's "best" and "average", not the gain claim's "improvement")."""
     spans = [(int(v), measure, a, b) for w, v, measure, a, b in number_spans(statement) if "." not in w]
     theirs = {v: counted_phrase(statement, a, b) for v, measure, a, b in spans if not measure}
     written = {t: n for t in terms if _NUMBER_TERM.fullmatch(n := " ".join(_term_words(t)))}
@@ -244,14 +257,14 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     measures = [t for t, n in written.items() if not (_COUNT_TERM.fullmatch(n) and int(n) in counts)]
     worded = [t for t in terms if t not in written]  # every number term is a count or a measure
     if not counts and not measures:
-        return term_share(row_norm, terms, truncated, statement)
-    found = _term_hits(row_norm, worded, truncated, statement)
+        return term_share(row_norm, terms, truncated, statement, reworded=False)
+    found = _term_hits(row_norm, worded, truncated, statement, reworded=False)
     if counts:
         phrases = [p for v in counts if (p := theirs.get(v))]
         found += any(not phrases or any(same_things(phrase, p) for p in phrases) for _, _, phrase in counts_of(row_norm))
     if measures:
         units = {_term_unit(statement, written[t]) for t in measures}
-        found += (_term_hits(row_norm, measures, truncated, statement) > 0 or _measured(row_norm, [written[t] for t in measures], units)
+        found += (_term_hits(row_norm, measures, truncated, statement, reworded=False) > 0 or _measured(row_norm, [written[t] for t in measures], units)
                   or _in_another_unit(row_norm, {written[t]: _term_unit(statement, written[t]) for t in measures}))
     return found / (len(worded) + bool(counts) + bool(measures))
 

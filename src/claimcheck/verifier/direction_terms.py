@@ -1,0 +1,68 @@
+"""Key terms that name a direction, found by any direction word of the same kind (pure).
+
+Most key terms are names; a few say how things went: "benefit" (a change against where a thing
+started), "outperforms" (a comparison), "worst" (a superlative). Syntheses reword these freely:
+"helps", "gains" or "improves" for "benefit"; "beats" or "falls short of" for "outperforms".
+Matched as written, such a term is missing from every paraphrase, and a row that names the same
+tasks and says the same thing in other words stays below the match threshold.
+
+Which way a row says things went is not the question here: ``polarity.compare`` reads that against
+the matched claim, and a reversal must match its claim to be caught. Whether a row speaks of what
+the claim is about is a question of topic, so a direction term is found in a row that has a
+direction word (``polarity.read``) of the same kind, whichever way it points and whatever negation
+bears on it: "does not help XNLI" speaks of benefit, "falls short of" compares as "outperforms"
+does. The kinds are polarity's: a change ("improves", "hurts", "unchanged"), a comparison
+("outperforms", "trails") and a superlative ("best", "worst"). A comparison does not find a
+superlative: "RoBERTa and BERT outperform XLNet" ranks three names against each other, which
+neither "the best model is RoBERTa or BERT" nor "XLNet performs worst" does, and the claims of a
+paper that ranks the same models differ by little more than these words.
+
+A key term is a direction term where its statement uses it as one (a direction word of the
+statement covers it: "performs worst"), or, when the statement does not write it, where it reads as
+one by itself ("benefit", "outperformed"). A superlative that only describes a noun ("the best
+model per target task") ranks nothing, so it is found only as written.
+
+    >>> term_kind("benefit", "tydiqa improves, while xnli gains nothing.")
+    ('change', False)
+    >>> term_kind("best", "using the best model per task gives a 5.4-point gain.") is None
+    True
+    >>> found_by_direction("mlm falls short of english training.", "outperforms", "english training outperforms mlm.")
+    True
+    >>> found_by_direction("bert outperforms xlnet.", "worst", "xlnet performs worst of the three models.")
+    False
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from claimcheck.verifier.polarity import read
+
+
+Kind = tuple[str, bool]  # (dimension, whether it compares): a change, a superlative, a comparison
+
+
+def _kind(mention) -> Kind:
+    return mention.dimension, mention.relational
+
+
+@lru_cache(maxsize=4096)
+def term_kind(term: str, statement: str = "") -> Kind | None:
+    """The kind of direction word the key term is in its claim, or None when it is none (see the
+    module's notes). ``statement``: the claim's statement, in the case of the term."""
+    word = " ".join(term.split())
+    if not word:
+        return None
+    at = re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", statement, re.I) if statement else None
+    if at is not None:
+        return next((_kind(x) for x in read(statement).mentions if x.start <= at.start() and at.end() <= x.end), None)
+    alone = read(word).mentions
+    return _kind(alone[0]) if len(alone) == 1 and (alone[0].start, alone[0].end) == (0, len(word)) else None
+
+
+def found_by_direction(row_text: str, term: str, statement: str = "") -> bool:
+    """Whether the row has a direction word of the kind the key term is (False for a term that is
+    none)."""
+    kind = term_kind(term, statement)
+    return kind is not None and any(_kind(x) == kind for x in read(row_text).mentions)
