@@ -95,7 +95,13 @@ def _ranked(*scores, verbatim=False):
 @pytest.mark.parametrize(("text", "ranked", "first", "moved"), [
     ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 0.53), ("trends", 0.42)), "trends", True),
     ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 0.53), ("trends", 0.2)), "models", False),  # a clear win: beyond the margin
-    ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 0.48), ("trends", 0.42)), "models", False),  # nothing matches
+    # nothing matches: a claim that orders every name the row names, within the margin and above its floor
+    ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 0.48), ("trends", 0.42)), "trends", True),
+    ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 0.48), ("trends", 0.19)), "models", False),  # below the floor
+    ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 0.48), ("xlnet-worst", 0.42)), "models", False),  # orders XLNet only
+    ("XLNet outperforms BERT and RoBERTa on GLUE.", _ranked(("models", 0.48), ("trends", 0.42)), "models", False),  # GLUE: ranked by none
+    ("RoBERTa outperforms BERT.", _ranked(("models", 0.4), ("best-models", 0.38)), "models", False),  # "best" puts both ahead
+    ("BERT outperforms XLNet.", _ranked(("xlnet-worst", 0.39), ("models", 0.37), ("trends", 0.33)), "trends", True),
     ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 1.0), ("trends", 0.9), verbatim=True), "models", False),  # a quotation
     ("XLNet outperforms BERT and RoBERTa.", _ranked(("models", 0.53), ("xlnet-worst", 0.45)), "models", False),  # names XLNet only
     ("XLNet outperforms BERT and RoBERTa.", _ranked(("trends", 0.6), ("xlnet-worst", 0.55)), "trends", False),  # the best ranks already
@@ -155,3 +161,70 @@ def test_a_ranking_claim_of_another_paper_or_version_is_not_put_first(tmp_path):
         ranked = sorted(ranked, key=lambda s: -s[0].score)
         out, moved = prefer_ranking(ranked, row, False, registry.claims, MATCH_THRESHOLD)
         assert out[0][0].claim_id == "2005.13013/models" and not moved
+
+
+# ------------------------------------------------------------------------------ short rows that match nothing
+
+SHORT_2210 = """
+paper:
+  id: "2210.01091"
+  version: v2
+  title: "The (In)Effectiveness of Intermediate Task Training For Domain Adaptation and Cross-Lingual Transfer Learning"
+  authors: [Mohapatra]
+  year: 2022
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+claims:
+""" + RANKING_YAML.split("claims:\n", 1)[1].replace("2005.13013/", "2210.01091/")
+
+
+@pytest.fixture(scope="module")
+def short_registry(tmp_path_factory):
+    from claimcheck.claims.registry import build_registry, load_paper_file
+
+    path = tmp_path_factory.mktemp("short") / "2210.01091.yaml"
+    path.write_text(SHORT_2210, encoding="utf-8")
+    return build_registry([(path, load_paper_file(path))])
+
+
+def _audited_2210(registry, text):
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import parse_synthesis
+    from claimcheck.verifier.audit import audit_report
+
+    from audit_fixtures import make_report
+
+    report = make_report([(text, "✓", "0.8")], examined="The (In)Effectiveness of Intermediate Task Training",
+                         references=("http://arxiv.org/abs/2210.01091v2",))
+    return audit_report(parse_synthesis(report, label="r.md"), registry, {}, load_bibliography()).rows[0]
+
+
+@pytest.mark.parametrize(("text", "opposite"), [
+    # too short to reach the threshold on any claim: the claim that orders its names judges it
+    ("BERT outperforms XLNet.", ""),
+    ("XLNet is worse than RoBERTa.", ""),
+    ("XLNet trails BERT.", ""),
+    ("XLNet outperforms BERT.", "roles swapped"),
+    ("RoBERTa beats XLNet.", ""),
+])  # fmt: skip
+def test_a_short_ranking_row_goes_to_the_claim_that_orders_its_names(short_registry, text, opposite):
+    row = _audited_2210(short_registry, text)
+    assert row.status == "matched" and row.claim_id == "2210.01091/trends", row.best
+    assert (opposite in row.negation_mismatch) if opposite else not row.negation_mismatch, row.negation_mismatch
+
+
+@pytest.mark.parametrize("text", [
+    "RoBERTa outperforms BERT.",  # no claim orders the two: "the best model is RoBERTa or BERT" puts both ahead
+    "XLNet outperforms BERT on GLUE.",  # GLUE: a name no claim ranks
+    "BERT beats XLNet by 3 points.",  # a measure the claim does not report
+])  # fmt: skip
+def test_a_short_ranking_row_that_no_claim_orders_stays_unknown(short_registry, text):
+    assert _audited_2210(short_registry, text).status == "unknown"
+
+
+def test_the_bundled_short_ranking_row():
+    """"BERT outperforms XLNet." against the bundled registry: a claim of 2210.01091 that ranks both."""
+    from claimcheck.claims.registry import load_registry
+
+    row = _audited_2210(load_registry(), "BERT outperforms XLNet.")
+    assert row.claim_id == "2210.01091/similar-trends" and not row.negation_mismatch and not row.other_claim_directions, row.best

@@ -19,6 +19,22 @@ verbatim quotation and ranks nothing itself, the best-scoring claim that
 
 A row that restates much of the setup claim besides ("... on three NLP tasks, with and without
 intermediate training") stays with it: the margin keeps the setup claim where it wins clearly.
+
+A short ranking row may match nothing at all: "BERT outperforms XLNet" shares two of the setup
+claim's four key terms and little of its text (0.37), and the ranking claims score lower still,
+their other key terms ("similar", "trends", "consistently") being words it has no room for. Where
+the best claim does not reach the threshold (and is no quotation), the row is put with a claim that
+
+- is of the best claim's paper, current, and ranks or compares,
+- itself ranks each name the row writes or ranks, two at the least, and not all alike (``_orders``):
+  the row says nothing the claim does not speak to ("XLNet beats BERT on GLUE" names GLUE, which no
+  claim ranks: it stays unknown), and the claim orders the names the row orders ("the best model is
+  RoBERTa or BERT" puts both ahead, and says nothing of "RoBERTa outperforms BERT"),
+- is not charged with a number it does not report (its numbers share is not 0: "BERT beats XLNet
+  by 3 points" states a measure of its own), and
+- scores no lower than ``RANKING_MARGIN`` below the threshold, nor more than that below the best,
+
+so that its direction is read against the paper's, a reversal included.
 """
 
 from __future__ import annotations
@@ -28,7 +44,7 @@ from collections.abc import Mapping, Sequence
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.audit_models import MatchScore
 from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.polarity import name_keys, ranks, ranks_anything
+from claimcheck.verifier.polarity import STANDING, name_keys, ranks, ranks_anything, read
 
 RANKING_MARGIN = 0.3  # a ranking claim this far below a claim that only names the same things is still the likelier one
 
@@ -54,11 +70,15 @@ def prefer_ranking(ranked: Ranked, row_text: str, truncated: bool, claims: Mappi
     """The ranking with a claim that ranks the row's names first, and whether one was moved there
     (see the module's notes). ``threshold``: the score the best claim must reach to match."""
     ranked = list(ranked)
-    if not ranked or ranked[0][2] or ranked[0][0].score < threshold:
+    if not ranked or ranked[0][2]:
         return ranked, False
     best = claims[ranked[0][0].claim_id]
     row_ranks = ranks(row_text, truncated)
-    if not row_ranks or ranks_anything(best.statement):
+    if not row_ranks:
+        return ranked, False
+    if ranked[0][0].score < threshold:
+        return _ranking_of_every_name(ranked, row_text, row_ranks, claims, threshold - margin, margin)
+    if ranks_anything(best.statement):
         return ranked, False
     # the best claim's key terms that are names the row ranks ("BERT", "RoBERTa", "XLNet"; not "three")
     wanted = frozenset(k for t in best.key_terms if (k := model_key(t)) and any(same_name(k, r) for r in row_ranks))
@@ -71,3 +91,29 @@ def prefer_ranking(ranked: Ranked, row_text: str, truncated: bool, claims: Mappi
         if other.paper_id == best.paper_id and may_be_preferred(other) and _names_all(wanted, _names(other)):
             return [entry, *(s for s in ranked if s is not entry)], True
     return ranked, False
+
+
+def _ranking_of_every_name(ranked: list[tuple[MatchScore, float, bool]], row_text: str, row_ranks: frozenset[str],
+                           claims: Mapping[str, Claim], floor: float, margin: float) -> tuple[list[tuple[MatchScore, float, bool]], bool]:
+    """Where nothing matches: the ranking with a claim that ranks every name the row writes or ranks
+    first, and whether one was moved there (see the module's notes)."""
+    best = claims[ranked[0][0].claim_id]
+    named = name_keys(row_text) | row_ranks
+    if len(named) < 2:
+        return ranked, False
+    for entry in ranked:
+        if entry[0].score < floor or ranked[0][0].score - entry[0].score > margin + 1e-9:
+            break
+        other = claims[entry[0].claim_id]
+        if (other.paper_id == best.paper_id and may_be_preferred(other) and entry[0].numbers != 0.0
+                and _orders(other.statement, named)):
+            return [entry, *(s for s in ranked if s is not entry)], True
+    return ranked, False
+
+
+def _orders(statement: str, named: frozenset[str]) -> bool:
+    """Whether the statement ranks each of the names (``polarity.read``: their standing) and not all
+    of them alike: "RoBERTa and BERT ... both beat XLNet" orders BERT and XLNet, not RoBERTa and BERT."""
+    standing = {key: dims[STANDING][0] for key, (_, dims) in read(statement).names.items() if STANDING in dims}
+    found = [next((r for k, r in standing.items() if same_name(name, k)), None) for name in named]
+    return None not in found and len(set(found)) > 1
