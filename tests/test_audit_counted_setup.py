@@ -64,3 +64,42 @@ def test_which_rows_state_the_count_a_statement_makes(row, statement, states):
     from claimcheck.verifier.claim_match import states_its_count
 
     assert states_its_count(row, statement) is states
+
+
+@pytest.mark.parametrize("text", [
+    "The study investigates how training on 12 different intermediate tasks impacts zero-shot cross-lingual transfer across 40 languages.",
+    "We evaluate 12 different intermediate tasks across 40 languages.",
+    "We study twelve English intermediate tasks evaluated on nine XTREME target tasks in up to 40 languages.",
+])  # fmt: skip
+def test_another_count_of_the_studys_tasks_beside_a_count_of_languages_is_a_mismatch_of_its_setup_claim(registry, text):
+    """The 40 of "across 40 languages" is XTREME's, but the row also counts intermediate tasks, which the
+    XTREME claim never speaks of: its 40 no longer carries the row there, and the wrong count is the
+    setup claim's mismatch, not a cited result put in the examined paper's mouth."""
+    card = audit(registry, text)
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/setup-nine-tasks" and row.number_mismatch, row.best
+    assert any(w in ("12", "twelve") for w in row.differing_numbers), row.differing_numbers
+    assert not misattributed(card)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # XTREME's own scope with a count of its target tasks: still the XTREME claim
+    ("The XTREME benchmark covers 40 languages and 9 different target tasks.", "2005.13013/background-xtreme-scope"),
+    # a measure is not thinned by a count beside it: the 8.7 points are the multi-task claim's
+    ("Training on all nine intermediate tasks at once gives an 8.7-point gain over 7 target tasks.", "2005.13013/multitask-gain"),
+])  # fmt: skip
+def test_a_count_beside_the_claims_own_numbers_keeps_it(registry, text, claim):
+    assert audit(registry, text).rows[0].claim_id == claim
+
+
+@pytest.mark.parametrize(("row", "statement", "values", "found"), [
+    ("training on 12 different intermediate tasks across 40 languages", "tasks covering up to 40 languages", (40,), 1),
+    ("xtreme spans 9 tasks and 40 languages", "tasks covering up to 40 languages", (40,), 0),  # bare counts may count anything
+    ("12 intermediate tasks", "nine english intermediate tasks", (9,), 0),  # the statement speaks of them
+    ("7 english tasks", "tasks covering up to 40 languages", (40,), 0),  # "English" tells no set apart
+    ("40 different intermediate tasks", "tasks covering up to 40 languages", (40,), 0),  # the claim's own value
+])  # fmt: skip
+def test_counts_of_other_things(row, statement, values, found):
+    from claimcheck.verifier.counted_things import counts_of_other_things
+
+    assert counts_of_other_things(row, statement, values) == found

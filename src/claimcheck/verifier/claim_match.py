@@ -5,7 +5,11 @@ For each registry claim three shares are computed on the row:
 - ``numbers``: share of the claim's written numbers that the row states (7 == 7.0; "three" == 3;
   "8.66" states an 8.7, a count "9" does not: ``row_numbers.states_number``), each as the same kind
   of number where both texts say (``counted_things.kinds_agree``: "100 languages" is no "100
-  epochs", "3 points" no count "three target tasks", "70 points" no "70% of the data");
+  epochs", "3 points" no count "three target tasks", "70 points" no "70% of the data"); for a
+  claim whose numbers are all counts ("up to 40 languages"), each count the row makes of things
+  its statement never names counts as one more number of the claim's the row does not state
+  ("12 different intermediate tasks ... across 40 languages" states half of what the XTREME-scope
+  claim would need: ``counted_things.counts_of_other_things``);
 - ``terms``: share of the claim's ``key_terms`` found in the row (word-bounded, plural and hyphen
   tolerant: "intermediate tasks" matches "intermediate-task"); a number term ("100", "three") only
   as the kind of number the statement makes it, so that it does not count a number the numbers
@@ -56,6 +60,7 @@ from claimcheck.verifier.counted_things import (
     claim_number_kind,
     counted_phrase,
     counts_of,
+    counts_of_other_things,
     kinds_agree,
     number_kind,
     same_things,
@@ -409,6 +414,26 @@ class _Parts:
     blind_terms: float | None
 
 
+@lru_cache(maxsize=1024)
+def _values_of(statement: str, reported: tuple[str, ...]) -> tuple[float, ...]:
+    return tuple(interval(r).mid for r in reported) + tuple(v for _, v, _, _, _ in number_spans(statement))
+
+
+@lru_cache(maxsize=1024)
+def _kinds_of(statement: str, reported: tuple[str, ...]) -> tuple[Kind, ...]:
+    return tuple(claim_number_kind(statement, r) for r in reported)
+
+
+def _counts_only(claim: Claim) -> bool:
+    """Whether every number the claim reports is a count ("up to 40 languages"), none a measure."""
+    return all(kind[0] == "count" for kind in _kinds_of(claim.statement, tuple(claim.reported)))
+
+
+def _claim_values(claim: Claim) -> tuple[float, ...]:
+    """The values of the claim's reported numbers and of the numbers its statement writes."""
+    return _values_of(claim.statement, tuple(claim.reported))
+
+
 def _parts(row: _RowView, claim: Claim) -> _Parts:
     nums = number_share(
         [w for w, _, _, _, _ in row.spans],
@@ -420,6 +445,9 @@ def _parts(row: _RowView, claim: Claim) -> _Parts:
     )
     if nums is None and row.measures and (row.scores or not states_its_count(row.text, claim.statement)):
         nums = 0.0  # the row quantifies something (8.7 points, 40 languages) that this claim does not
+    if nums and _counts_only(claim):  # "40 languages" is part of what a row counts when it counts other things besides
+        others = counts_of_other_things(row.text, claim.statement, _claim_values(claim))
+        nums *= len(claim.reported) / (len(claim.reported) + others)
     if row.truncated and nums == 0.0 and not number_mismatch(row.text, claim):
         nums = None  # the numbers may sit in the part that was cut off: neither for nor against
     statement = normalise(claim.statement)

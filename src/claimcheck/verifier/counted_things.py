@@ -107,6 +107,24 @@ def carries_distinction(row: tuple[str, frozenset[str]] | None, claim: tuple[str
     return not claim[1] or bool(row[1] & telling)
 
 
+def counts_of_other_things(text: str, statement: str, values: tuple[float, ...] = ()) -> int:
+    """How many counts of the text count things its claim's statement does not speak of: a counted
+    phrase with a word that tells its things apart (``carries_distinction``'s words: "12 different
+    intermediate tasks" has "intermediate") that the statement does not write, of a value that is
+    none of ``values`` (the claim's numbers). "12 different intermediate tasks ... across 40
+    languages" states the 40 of "tasks covering up to 40 languages", and also counts what that
+    statement never mentions; a bare "9 tasks" or "40 languages" may count anything, and counts
+    nothing here."""
+    words = {singular(w) for w in re.findall(r"[a-z0-9]+", statement.lower())}
+    found = 0
+    for _, value, phrase in counts_of(text):
+        if phrase is None or phrase[0] == CUT or any(abs(value - v) < 1e-9 for v in values):
+            continue
+        telling = phrase[1] - _NOT_DISTINGUISHING - _OF_ALL_SETS
+        found += bool(telling) and not telling <= words
+    return found
+
+
 def count_spans(text: str) -> list[tuple[str, float, int, int]]:
     """(as written, value, start, end) for each count of the text: a whole number that measures
     nothing, "one" left out (a pronoun as often as a count)."""
