@@ -51,6 +51,9 @@ def test_the_claims_number_in_another_unit_is_a_number_mismatch_of_that_claim(re
     (finding,) = _mismatches(card)
     assert shown in finding.message and finding.severity == "error"
     assert not [f for f in card.findings if f.code == "unknown_claim"]
+    # the tick's reason names the unit, not the number, as what differs
+    assert any("the same number in another unit" in r and "(the claim: 100 epochs)" in r for r in row.tick_reasons), row.tick_reasons
+    assert not any("its number differs" in r for r in row.tick_reasons), row.tick_reasons
 
 
 @pytest.mark.parametrize(("text", "shown"), [
@@ -62,6 +65,7 @@ def test_another_number_in_the_claims_unit_is_still_a_plain_mismatch(registry, t
     card = audit_row(registry, text)
     (finding,) = _mismatches(card)
     assert shown in finding.message and "another unit" not in finding.message
+    assert any("its number differs" in r for r in card.rows[0].tick_reasons)
 
 
 @pytest.mark.parametrize(("text", "claim"), [

@@ -230,6 +230,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     verdict = verdicts.get(claim.id)
     work, label = source_of(claim, registry, bibliography)
     differing = number_conflicts(row.text, claim, row.truncated)
+    units = unit_conflicts(row.text, claim) if differing else []
     negation = opposite_reason(row.text, claim.statement, row.truncated)
     reversed_elsewhere = _other_claim_directions(row, claim, registry)
     sizes = size_conflicts(row.text, claim)
@@ -261,7 +262,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         source_work=work,
         source_label=label,
         tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes),
-                                   renamed, reversed_elsewhere),
+                                   renamed, reversed_elsewhere, units),
     )
 
 
@@ -318,7 +319,9 @@ def _other_claim_directions(row: ClaimRow, claim, registry: Registry) -> list[st
 
 def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
                   located: bool = True, opposite: bool = False, renamed: Sequence[str] = (),
-                  reversed_elsewhere: Sequence[str] = ()) -> list[str]:
+                  reversed_elsewhere: Sequence[str] = (), units: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """Why a tick is not backed; ``units``: (the row's, the claim's) number with its unit, for a
+    number the row gives in another unit than the claim ("100 steps" against "100 epochs")."""
     if row.verified is not True:
         return []
     reasons = []
@@ -330,7 +333,11 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
         reasons.append(
             f"registry verdict {verdict.overall} (source tier {verdict.source}, replication {verdict.replication}): {_clip(verdict.summary)}"
         )
-    if mismatch:
+    if units:  # the number itself agrees: its unit is what differs
+        said = f"{_and(mine for mine, _ in units)} (the claim: {_and(theirs for _, theirs in units)})"
+        reasons.append(f"ticked, but it gives {said}: the same number in another unit" + (
+            "" if located else " than the one other reports quote (the paper's own text was not located)"))
+    elif mismatch:
         reasons.append("ticked, but its number differs from the paper's" if located else
                        "ticked, but its number differs from the one other reports quote (the paper's own text was not located)")
     if opposite:
