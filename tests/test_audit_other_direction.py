@@ -171,3 +171,48 @@ def test_reversed_ranking(row, statement, shown):
 
     why = reversed_ranking(row, statement)
     assert (shown in why) if shown else why == "", why
+
+
+FULL_RANKING_YAML = RANKING_2210.replace("claims:\n", """claims:
+  - id: 2210.01091/models
+    statement: "The study compares BERT, RoBERTa and XLNet on three kinds of NLP task, with and without an intermediate training step."
+    kind: setup
+    version: v2
+    location: {section: Abstract}
+    derivation: {name: unavailable_source}
+    key_terms: [BERT, RoBERTa, XLNet, three]
+  - id: 2210.01091/roberta-beats-xlnet
+    statement: "RoBERTa beats XLNet in every experiment."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [RoBERTa, XLNet]
+  - id: 2210.01091/bert-beats-xlnet
+    statement: "BERT beats XLNet in every experiment."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [BERT, XLNet]
+""", 1)
+
+
+def test_a_full_reversal_names_the_claims_compactly_and_keeps_every_reason_in_the_row(tmp_path):
+    """Turning the whole ranking round reverses every ranking claim of the paper: the finding gives
+    how many, the first ones with their reasons and the rest by id; the row keeps them all."""
+    from claimcheck.verifier.audit import SHOWN_CLAIMS
+
+    path = tmp_path / "2210.01091.yaml"
+    path.write_text(FULL_RANKING_YAML, encoding="utf-8")
+    registry = build_registry([(path, load_paper_file(path))])
+    card, row, (f,) = audited(registry, "XLNet beats RoBERTa and BERT" + TAIL)
+    ids = [d.split(": ", 1)[0] for d in row.other_claim_directions]
+    assert row.claim_id == "2210.01091/models" and len(ids) == 3 > SHOWN_CLAIMS
+    assert all(": the row" in d or ": roles swapped" in d for d in row.other_claim_directions)
+    assert f.message.startswith("row 1 may rank the names the other way round from 3 other claims of the paper: ")
+    assert all(cid in f.message for cid in ids)  # every claim named ...
+    assert f.message.count("the row says") + f.message.count("roles swapped") == SHOWN_CLAIMS  # ... the first ones with their reasons
+    assert f.message.endswith(f"; also {ids[-1]}")
+    (tick,) = [r for r in row.tick_reasons if "other way round" in r]
+    assert tick.endswith(f"3 claims of the paper ({ids[0]}, {ids[1]} and 1 more)")

@@ -61,6 +61,7 @@ from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in,
 from claimcheck.verifier.verdict import VerificationReport
 
 LOW_CONFIDENCE = 0.5  # a tick stated with less than even confidence is a tick the report itself doubts
+SHOWN_CLAIMS = 2  # a finding gives this many of the other claims a row may reverse with their reasons, the rest by id
 WEAK_VERDICTS = {"unverified", "inconclusive", "contradicted", "disputed", "infra_failure"}
 
 
@@ -345,8 +346,9 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
     if renamed:
         reasons.append(f"ticked, but it names {'; '.join(renamed)} beside the claim's numbers")
     if reversed_elsewhere:
-        ids = _and(r.split(": ", 1)[0] for r in reversed_elsewhere)
-        reasons.append(f"ticked, but it may rank the names the other way round from {ids}")
+        ids = [r.split(": ", 1)[0] for r in reversed_elsewhere]
+        named = _and(ids) if len(ids) <= SHOWN_CLAIMS else f"{len(ids)} claims of the paper ({', '.join(ids[:SHOWN_CLAIMS])} and {len(ids) - SHOWN_CLAIMS} more)"
+        reasons.append(f"ticked, but it may rank the names the other way round from {named}")
     if claim_id is not None and not located:
         reasons.append("ticked, but the paper's own sentence for it was not found in any source we could read: nothing "
                        "confirms the paper says it (a registry verdict judges the content)")
@@ -380,6 +382,20 @@ def _consistency(report: SynthesisReport) -> list[Check]:
                             ok=0 <= report.quality_score <= report.quality_scale,
                             message=f"quality score {report.quality_score:g} lies outside 0-{report.quality_scale:g}"))
     return checks
+
+
+def _reversed_claims(reversed_elsewhere: Sequence[str]) -> str:
+    """The other claims a row may reverse, for a finding's message: each with its reason up to
+    ``SHOWN_CLAIMS``; beyond that, how many there are, the first ones with their reasons and the rest
+    by id (a full reversal of a paper's ranking reverses all its ranking claims; the row's
+    ``other_claim_directions`` keeps every reason)."""
+    if len(reversed_elsewhere) == 1:
+        return f"another claim of the paper: {reversed_elsewhere[0]}"
+    if len(reversed_elsewhere) <= SHOWN_CLAIMS:
+        return "other claims of the paper: " + "; ".join(reversed_elsewhere)
+    rest = [r.split(": ", 1)[0] for r in reversed_elsewhere[SHOWN_CLAIMS:]]
+    return (f"{len(reversed_elsewhere)} other claims of the paper: " + "; ".join(reversed_elsewhere[:SHOWN_CLAIMS])
+            + f"; also {_and(rest)}")
 
 
 def _and(names) -> str:
@@ -446,9 +462,7 @@ def _row_findings(rows: list[RowAudit], registry: Registry | None = None) -> lis
                                        "paper states otherwise"))
         if r.other_claim_directions:
             out.append(Finding(code="other_claim_direction", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} may rank the names the other way round from "
-                                       f"{'other claims' if len(r.other_claim_directions) > 1 else 'another claim'} of the paper: "
-                                       + "; ".join(r.other_claim_directions)))
+                               message=f"row {n} may rank the names the other way round from {_reversed_claims(r.other_claim_directions)}"))
         if r.name_mismatch:
             pairs = [m.removesuffix(")").split(" (the claim: ") for m in r.name_mismatch]
             out.append(Finding(code="name_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
