@@ -219,3 +219,16 @@ def test_names_that_trade_readings_are_a_swap_of_roles(registry, text, claim, sh
 def test_a_reversal_that_is_no_swap_is_not_called_one(registry, text, claim, shown):
     row, findings = opposite(registry, text, claim)
     assert findings and shown in row.negation_mismatch and "roles swapped" not in row.negation_mismatch
+
+
+@pytest.mark.parametrize(("text", "statement", "flagged"), [
+    # the claim's "without" denies what the row's "does not help" denies
+    ("Intermediate training does not help on most tasks: fine-tuning directly on target data gives better results.",
+     "For most tasks, fine-tuning directly on the target data, without the intermediate step, can give better results than "
+     "intermediate training first.", False),
+    ("Intermediate training does not help on most tasks.", "For most tasks, intermediate training first gives better results.", True),
+])  # fmt: skip
+def test_a_without_in_an_aside_answers_the_other_sides_negation(text, statement, flagged):
+    from claimcheck.verifier.audit import opposite_reason
+
+    assert bool(opposite_reason(text, statement)) is flagged

@@ -27,7 +27,9 @@ checked once a row is matched:
   do idioms that bound rather than deny ("no fewer than", "never less than", "not only", "no
   doubt", "or not"), nor a comparison a quantifier negates ("no single task beats X" says X is
   best, and so does "it is not the case that any other task beats X"; "X does not outperform Y"
-  still negates). A row cut off before its end is not blamed for lacking the claim's negation: it
+  still negates). A "without" counts only as the other side's answer to a negation, where asides
+  are read ("fine-tuning directly, without the intermediate step, gives better results" denies what
+  "intermediate training does not help" denies). A row cut off before its end is not blamed for lacking the claim's negation: it
   may sit in the part that was cut. This is the weakest of the three signs: ``audit`` makes it a warning, never an error.
 - ``size_conflicts``: the row names a size variant of a model ("XLM-R Base") that differs from the
   one the claim names ("XLM-R Large").
@@ -250,8 +252,11 @@ def list_count_conflicts(row_text: str) -> list[str]:
 
 # -------------------------------------------------------------------------------------------- negation
 
+# "without" only counts where asides are read (``strict=False``: strict reading drops it with its
+# phrase, ``_NOUN_ASIDE``): "fine-tuning directly, without the intermediate step, gives better
+# results" denies what "intermediate training does not help" denies
 _CUE = re.compile(
-    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|\w+n[’']t|fail(?:s|ed)?\s+to|unable\s+to)\b", re.I
+    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|without|\w+n[’']t|fail(?:s|ed)?\s+to|unable\s+to)\b", re.I
 )
 # idioms that bound or stress, not deny: "no fewer than nine" is at least nine
 _NOT_A_NEGATION = re.compile(
