@@ -79,6 +79,10 @@ def opposite(registry, text: str, claim: str):
     ("XLNet performs no worse than BERT on every task.", "xlnet", STANDING, {FLAT, UP}),
     ("English training is better than MLM and better than translated data.", "mlm", STANDING, {DOWN}),
     ("The best model per target gives a 5.4 point improvement on XTREME, lowering the gap to humans.", "xtreme", CHANGE, {UP}),
+    # a comparison with the starting point is a change, not a rank among others
+    ("XNLI is no better than the baseline after intermediate training.", "xnli", CHANGE, {FLAT, DOWN}),
+    ("XNLI does better than the baseline after intermediate training.", "xnli", CHANGE, {UP}),
+    ("XNLI scores lower than without intermediate training.", "xnli", CHANGE, {DOWN}),
 ])  # fmt: skip
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
     from claimcheck.verifier.polarity import read
@@ -151,6 +155,9 @@ def test_a_row_with_the_opposite_direction_may_state_the_opposite(registry, text
      "english-best"),
     ("English intermediate-task training is not outperformed by continued multilingual MLM or by translated data.", "english-best"),
     ("XLNet never performs best; it is the worst model in every experiment.", "xlnet-worst"),
+    # "no better than the baseline" is no gain
+    ("XNLI performance is no better than the baseline after intermediate training, whereas TyDiQA improves with many tasks.",
+     "tydiqa-xnli"),
 ])  # fmt: skip
 def test_a_row_flagged_for_a_negation_its_direction_accounts_for_is_not(registry, text, claim):
     """The negation heuristic alone flagged these rows; read with its direction word, each negation
@@ -195,6 +202,8 @@ def test_a_row_that_says_what_its_claim_says_is_not_flagged(registry, text, clai
      "roles swapped: the row says TyDiQA does not gain"),
     ("XNLI improves with many intermediate tasks; TyDiQA gains nothing from intermediate training.", "tydiqa-xnli",
      "roles swapped: the row says XNLI gains"),
+    ("TyDiQA performance is no better than the baseline after intermediate training, whereas XNLI improves with many tasks.",
+     "tydiqa-xnli", 'roles swapped: the row says TyDiQA does not gain ("no better than") and XNLI gains ("improves")'),
     ("Training on English intermediate tasks underperforms the alternatives of continuing multilingual MLM and using translated data.",
      "english-best", 'roles swapped: the row ranks English behind MLM ("underperforms"), the claim English ahead of MLM ("outperforms")'),
     ("Continuing multilingual MLM and using translated data both outperform English intermediate-task training.", "english-best",

@@ -18,7 +18,8 @@ A reading is the set of outcomes a mention allows. A negation bearing on the wor
 benefits", "fails to hurt", "no gains", "gains nothing", "neither A nor B beats C", "no single task
 beats C") leaves the outcomes the word excludes: "does not improve" allows flat or down, "does not
 hurt" flat or up; a diminisher ("small gains", "marginal improvement") adds flat to the word's
-own. So "unchanged", "no benefit", "does not improve" and "flat" agree, and "does not hurt" agrees
+own. A comparison with the starting point ("no better than the baseline", "lower than without
+intermediate training") is a change, not a rank. So "unchanged", "no benefit", "does not improve" and "flat" agree, and "does not hurt" agrees
 with "gains". Idioms that bound rather than deny ("not only", "no fewer than") are not negations.
 
 Who a mention is about: each name of its clause (a word with an inner capital or a digit, or a
@@ -117,6 +118,13 @@ _NOT_ANY = re.compile(r"\bnot\b[^;]*?\b(?:any|another|other|single)\b", re.I)  #
 # after a plain mention: "gains are negligible", "the improvement is small"
 _DIMINISHED_AFTER = re.compile(
     r"\s+(?:\w+\s+){0,2}?(?:small|slight|marginal|negligible|minor|little|limited|modest|minimal|insignificant)\b", re.I
+)
+# a comparison whose other side is the starting point ("no better than the baseline", "worse than
+# without intermediate training") says how the thing fares against where it started: a change
+_AGAINST_START = re.compile(
+    r"\s+(?:(?:the|its|their|a|an|plain|untrained)\s+)?(?:baseline|base\s+model|starting\s+point|original\s+model"
+    r"|(?:training\s+)?without\b)",
+    re.I,
 )
 _DIMINISHER = re.compile(
     r"\b(?:small|slight(?:ly)?|marginal(?:ly)?|negligible|minor|little|limited|modest(?:ly)?|minimal(?:ly)?|insignificant)"
@@ -281,6 +289,8 @@ def _mentions(text: str, truncated: bool) -> list[Mention]:
             continue  # "... gains" may have been "... gains nothing"
         if kind == "superlative" and not _predicated(text, clause_start, m.start(), m.end()):
             continue  # "the best single task" describes a noun: it says nothing of the text's subject
+        if kind == "relational" and _AGAINST_START.match(text, m.end()):
+            dim, kind = CHANGE, "plain"  # "XNLI is no better than the baseline": XNLI does not gain
         reading = frozenset({direction})
         if kind == "plain" and direction != FLAT and (
             _DIMINISHER.search(text[clause_start : m.start()]) or _DIMINISHED_AFTER.match(text, m.end())
