@@ -83,6 +83,10 @@ def opposite(registry, text: str, claim: str):
     ("XNLI is no better than the baseline after intermediate training.", "xnli", CHANGE, {FLAT, DOWN}),
     ("XNLI does better than the baseline after intermediate training.", "xnli", CHANGE, {UP}),
     ("XNLI scores lower than without intermediate training.", "xnli", CHANGE, {DOWN}),
+    # a diminisher said of the word adds "flat", however far its copula stands; a denied one stresses it
+    ("The gains on BUCC and XNLI are small.", "xnli", CHANGE, {UP, FLAT}),
+    ("The gains on BUCC and XNLI are not small.", "xnli", CHANGE, {UP}),
+    ("XNLI gains are not negligible.", "xnli", CHANGE, {UP}),
 ])  # fmt: skip
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
     from claimcheck.verifier.polarity import read
@@ -155,9 +159,10 @@ def test_a_row_with_the_opposite_direction_may_state_the_opposite(registry, text
      "english-best"),
     ("English intermediate-task training is not outperformed by continued multilingual MLM or by translated data.", "english-best"),
     ("XLNet never performs best; it is the worst model in every experiment.", "xlnet-worst"),
-    # "no better than the baseline" is no gain
+    # "no better than the baseline" is no gain; "not small" gains are large ones
     ("XNLI performance is no better than the baseline after intermediate training, whereas TyDiQA improves with many tasks.",
      "tydiqa-xnli"),
+    ("The gains on BUCC and Tatoeba are not small: intermediate training helps sentence retrieval a lot.", "retrieval"),
 ])  # fmt: skip
 def test_a_row_flagged_for_a_negation_its_direction_accounts_for_is_not(registry, text, claim):
     """The negation heuristic alone flagged these rows; read with its direction word, each negation

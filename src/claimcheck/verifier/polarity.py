@@ -17,8 +17,9 @@ Tatoeba" against "brings large gains on BUCC and Tatoeba", "performs worst" agai
 A reading is the set of outcomes a mention allows. A negation bearing on the word ("does not see
 benefits", "fails to hurt", "no gains", "gains nothing", "neither A nor B beats C", "no single task
 beats C") leaves the outcomes the word excludes: "does not improve" allows flat or down, "does not
-hurt" flat or up; a diminisher ("small gains", "marginal improvement") adds flat to the word's
-own. A comparison with the starting point ("no better than the baseline", "lower than without
+hurt" flat or up; a diminisher ("small gains", "marginal improvement", "the gains on X are
+small") adds flat to the word's own, and a denied one ("the gains are not small") stresses the word
+instead: its "not" is read, but as no negation. A comparison with the starting point ("no better than the baseline", "lower than without
 intermediate training") is a change, not a rank. So "unchanged", "no benefit", "does not improve" and "flat" agree, and "does not hurt" agrees
 with "gains". Idioms that bound rather than deny ("not only", "no fewer than") are not negations.
 
@@ -116,9 +117,14 @@ _NOR = re.compile(r"\bnor\b", re.I)
 _NO_SUBJECT = re.compile(r"\s*(?:and\s+|so\s+)?(?:no|none|neither)\b", re.I)
 _NOT_ANY = re.compile(r"\bnot\b[^;]*?\b(?:any|another|other|single)\b", re.I)  # "it is not the case that any other task beats X"
 # after a plain mention: "gains are negligible", "the improvement is small"
+_SMALL = r"(?:small|slight|marginal|negligible|minor|little|limited|modest|minimal|insignificant)\b"
 _DIMINISHED_AFTER = re.compile(
-    r"\s+(?:\w+\s+){0,2}?(?:small|slight|marginal|negligible|minor|little|limited|modest|minimal|insignificant)\b", re.I
+    r"\s+(?:(?:\w+\s+){0,2}?" + _SMALL  # "gains are negligible"
+    + r"|[^,;:.()]{0,60}?\b(?:is|are|was|were|remains?|remained|stays?|stayed|seems?|seemed)\s+(?:\w+\s+)?" + _SMALL + ")",  # "the gains on BUCC and Tatoeba are small"
+    re.I,
 )
+# a diminisher denied stresses the word instead ("the gains are not small"): the reading stays as it is
+_DENIED = re.compile(r"\b(?:not|never|no|\w+n[’']t)\b", re.I)
 # a comparison whose other side is the starting point ("no better than the baseline", "worse than
 # without intermediate training") says how the thing fares against where it started: a change
 _AGAINST_START = re.compile(
@@ -292,17 +298,22 @@ def _mentions(text: str, truncated: bool) -> list[Mention]:
         if kind == "relational" and _AGAINST_START.match(text, m.end()):
             dim, kind = CHANGE, "plain"  # "XNLI is no better than the baseline": XNLI does not gain
         reading = frozenset({direction})
-        if kind == "plain" and direction != FLAT and (
-            _DIMINISHER.search(text[clause_start : m.start()]) or _DIMINISHED_AFTER.match(text, m.end())
-        ):
-            reading = reading | {FLAT}  # "small gains", "a marginal drop", "gains are negligible"
+        stressed: list[tuple[int, int]] = []  # the "not" of "not small": read and accounted for, but no negation
+        if kind == "plain" and direction != FLAT:
+            after = _DIMINISHED_AFTER.match(text, m.end())
+            if after and _MENTION.search(after.group(0)):
+                after = None  # the diminisher belongs to another direction word
+            if after and (denied := _DENIED.search(after.group(0))):
+                stressed = [(after.start() + denied.start(), after.start() + denied.end())]  # "gains are not small"
+            elif after or _DIMINISHER.search(text[clause_start : m.start()]):
+                reading = reading | {FLAT}  # "small gains", "a marginal drop", "gains are negligible"
         cues = [] if group == "flat" else _negation(text, clause_start, m.start(), m.end())
         if cues:
             reading = _negate(reading)
         if reading == ALL:
             continue
         out.append(Mention(dim, reading, m.start(), m.end(), _written(text, [*cues, (m.start(), m.end())]), bool(cues),
-                           kind == "relational", tuple(cues)))
+                           kind == "relational", tuple(cues + stressed)))
     return out
 
 
