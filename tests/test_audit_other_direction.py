@@ -71,6 +71,27 @@ def test_a_row_that_agrees_with_the_papers_ranking_is_not_flagged(bundled, text)
     assert not any("other way round from" in r for r in row.tick_reasons)
 
 
+@pytest.mark.parametrize(("text", "flagged"), [
+    # XLNet ahead of BERT turns round both claims that rank the pair; RoBERTa's three tasks do not turn
+    # round BERT's other three
+    ("XLNet beats BERT but trails RoBERTa" + TAIL, ["2210.01091/xlnet-worst", "2210.01091/similar-trends"]),
+    ("RoBERTa beats BERT and XLNet on three of the six target tasks.", []),
+    ("XLNet performed worst among BERT, RoBERTa and XLNet in every experiment.", []),
+])  # fmt: skip
+def test_the_bundled_ranking_claims_are_read_pair_by_pair_and_by_their_part_of_the_tasks(bundled, text, flagged):
+    card, row, findings = audited(bundled, text)
+    assert [d.split(": ", 1)[0] for d in row.other_claim_directions] == flagged
+    assert not row.negation_mismatch and len(findings) == bool(flagged)
+
+
+def test_a_row_ranking_one_name_ahead_of_both_is_not_the_opposite_of_a_claim_ranking_both_ahead_of_the_third(bundled):
+    """"RoBERTa beats BERT and XLNet" ranks BERT behind RoBERTa; the claim ranks BERT ahead of XLNet:
+    no pair of names is turned round (nor is the claim's "alike" a direction)."""
+    card, row, _ = audited(bundled, "RoBERTa beats BERT and XLNet.")
+    assert row.claim_id == "2210.01091/similar-trends" and not row.negation_mismatch, row.negation_mismatch
+    assert not [f for f in card.findings if f.code == "negation_mismatch"]
+
+
 @pytest.mark.parametrize("text", [
     "XLNet outperforms BERT and RoBERTa.",  # goes to the ranking claim itself, which flags the swap
     "RoBERTa and BERT trail XLNet.",
@@ -165,6 +186,17 @@ def test_only_current_claims_of_the_rows_own_paper_are_read(two_papers, text, fl
     ("RoBERTa performs best.", "XLNet performs worst of the three models in every experiment.", ""),
     ("XLNet improves by 3 points.", "XLNet performs worst of the three models in every experiment.", ""),
     ("XLNet beats BERT.", "The study compares BERT, RoBERTa and XLNet on three kinds of NLP task.", ""),
+    # a name ranked against other names in each text: no pair of names is turned round
+    ("RoBERTa beats BERT and XLNet.", "RoBERTa and BERT perform alike and both beat XLNet.", ""),
+    ("XLNet performed worst among BERT, RoBERTa and XLNet in every experiment.", "BERT is the best model on the other three tasks.", ""),
+    # one pair turned round is enough, whatever the row says of the other names
+    ("XLNet beats BERT but trails RoBERTa.", "XLNet performs worst of the three models in every experiment.", "XLNet comes out ahead"),
+    ("XLNet beats BERT but trails RoBERTa.", "RoBERTa and BERT perform alike and both beat XLNet.", "roles swapped"),
+    # a ranking said of part of the tasks holds beside another part's; only a row said of all of them turns it round
+    ("RoBERTa beats BERT and XLNet on three of the six target tasks.", "BERT is the best model on the other three target tasks.", ""),
+    ("RoBERTa beats BERT and XLNet.", "BERT is the best model on the other three target tasks.", ""),
+    ("RoBERTa beats BERT in every experiment.", "BERT is the best model on the other three target tasks.", "BERT comes out behind"),
+    ("XLNet is best on three of the six target tasks.", "XLNet performs worst of the three models in every experiment.", "XLNet comes out ahead"),
 ])  # fmt: skip
 def test_reversed_ranking(row, statement, shown):
     from claimcheck.verifier.polarity import reversed_ranking
@@ -216,3 +248,30 @@ def test_a_full_reversal_names_the_claims_compactly_and_keeps_every_reason_in_th
     assert f.message.endswith(f"; also {ids[-1]}")
     (tick,) = [r for r in row.tick_reasons if "other way round" in r]
     assert tick.endswith(f"3 claims of the paper ({ids[0]}, {ids[1]} and 1 more)")
+
+
+@pytest.mark.parametrize(("text", "part", "whole"), [
+    ("After intermediate training, RoBERTa is the best model on three of the six target tasks.", True, False),
+    ("BERT is the best model on the other three target tasks.", True, False),
+    ("With intermediate training, the best model is RoBERTa or BERT depending on the task.", True, False),
+    ("XLNet performs worst of the three models in every experiment.", False, True),
+    ("XLNet was consistently the worst performing model.", False, True),
+    ("RoBERTa and BERT both beat XLNet.", False, False),
+])  # fmt: skip
+def test_which_rankings_are_said_of_part_of_the_tasks_or_of_all(text, part, whole):
+    from claimcheck.verifier import ranking_scope
+
+    assert (ranking_scope.part(text), ranking_scope.whole(text)) == (part, whole)
+
+
+@pytest.mark.parametrize(("text", "against"), [
+    ("RoBERTa beats BERT and XLNet.", {"roberta": {"bert", "xlnet"}, "bert": {"roberta"}, "xlnet": {"roberta"}}),
+    ("XLNet is outperformed by BERT and RoBERTa.", {"xlnet": {"bert", "roberta"}, "bert": {"xlnet"}, "roberta": {"xlnet"}}),
+    ("XLNet performs worst of the three models.", {"xlnet": None}),  # a superlative: against all others
+    ("XLNet beats BERT but trails RoBERTa.", {"xlnet": {"bert"}, "bert": {"xlnet"}, "roberta": None}),  # no one named across
+    ("XLNet performed worst among BERT, RoBERTa and XLNet.", {"xlnet": None}),  # the names it ranks among are not ranked
+])  # fmt: skip
+def test_what_each_name_is_ranked_against(text, against):
+    from claimcheck.verifier.polarity import read
+
+    assert {k: (set(v) if v is not None else None) for k, v in read(text).against.items()} == against

@@ -36,7 +36,10 @@ that starts a modifier ("... outperforms English training with MLM") is not rank
 - per name both texts read in the same dimension (names agree by their letters and digits, one
   may extend the other: "TyDiQA" is "TyDiQA-GoldP", "BUCC" is "BUCC2018"): readings that allow no
   common outcome disagree. Two names that trade readings ("XNLI improves, TyDiQA does not" against
-  "TyDiQA improves, XNLI gains nothing") are a swap of roles, and the reason says so;
+  "TyDiQA improves, XNLI gains nothing") are a swap of roles, and the reason says so. A standing is
+  read against the names across its comparisons ("RoBERTa beats BERT": BERT behind RoBERTa), a
+  superlative's against all others: two standings of a name are held against each other only where
+  they face a common name ("BERT behind RoBERTa" says nothing against "BERT ahead of XLNet");
 - without a shared name, the text's own readings, those that do not rank one thing against
   another (a comparison needs its names to say who wins) and, for a superlative, only where it is
   said of the subject ("performs worst", "was the best"; not "the best single task").
@@ -46,9 +49,9 @@ read. A truncated row's mention followed by fewer than ``CUT_WORDS`` words is no
 "nothing" or a "than" may have been cut off after it.
 
 ``reversed_ranking`` reads a row against another claim of its paper, one it did not match: only the
-standing of the names both rank, and only where every such name is read the other way round
-("XLNet beats BERT and RoBERTa" against "XLNet performs worst"); words about no shared name say
-nothing there.
+standing of the names both rank ("XLNet beats BERT and RoBERTa" against "XLNet performs worst"), and
+a claim said of part of the tasks only against a row said of all of them (``ranking_scope``); words
+about no shared name say nothing there.
 
 What ``compare`` found agreeing accounts for the negations attached to those mentions (the
 "Neither" of "Neither MLM nor translated data beats English training", the "nothing" of "XNLI gains
@@ -61,11 +64,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from claimcheck.verifier.model_aliases import model_key, same_name
 from claimcheck.verifier.named_lists import name_lists
+from claimcheck.verifier.ranking_scope import part, whole
 
 MAX_CHARS = 2_000
 CUT_WORDS = 3  # a truncated row's mention needs this many words after it to be read
@@ -148,6 +152,9 @@ _PASSIVE_AFTER = re.compile(r"^\s+(?:\w+\s+)?by\b", re.I)
 # after a comparison, a preposition that starts a modifier of its object: names behind it are not ranked
 _MODIFIER = re.compile(r"\b(?:with|without|using|via|through|across|in|for|during|at|when|after|before|under|from|depending)\b", re.I)
 
+# after a superlative, what its subject is ranked among ("worst among BERT, RoBERTa and XLNet", "the best of ...")
+_AMONG = re.compile(r"\b(?:among|amongst|of|between|out\s+of)\b", re.I)
+
 # between a name and a direction word, a new coordinated clause ("TyDiQA improves ..., and XNLI, the
 # classic target, sees ..."): the name is the subject of another verb
 _NEW_CLAUSE = re.compile(r",\s*(?:and|or)\b", re.I)
@@ -195,6 +202,10 @@ class Reading:
     mentions: tuple[Mention, ...]
     names: dict[str, tuple[str, dict[str, tuple[frozenset[str], tuple[Mention, ...]]]]]  # key -> (written, dim -> ...)
     initial: frozenset[str]  # the keys read only from a capitalised word that opens its sentence
+    # key -> the names its standing is read against: those across its comparisons ("RoBERTa beats
+    # BERT": bert for roberta); None for all others (a superlative, or a comparison whose other side
+    # names no one: "... but trails RoBERTa")
+    against: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -342,6 +353,7 @@ def read(text: str, truncated: bool = False) -> Reading:
     mentions = _mentions(text, truncated)
     starts = _clauses(text)
     found: dict[str, tuple[str, dict[str, list]]] = {}
+    sides: list[tuple[str, Mention, bool]] = []  # (name key, comparison, whether the name stands after it)
     all_names = _names(text)
     initial = frozenset(n.key for n in all_names if n.initial) - {n.key for n in all_names if not n.initial}
     lists = name_lists(text)
@@ -362,12 +374,15 @@ def read(text: str, truncated: bool = False) -> Reading:
         closest = min(gap.values())
         for x in (x for x in near if gap[x] == closest):
             reading = x.reading
+            if not x.relational and x.dimension == STANDING and name.start >= x.end and _AMONG.search(text[x.end : name.start]):
+                continue  # "performed worst among BERT, RoBERTa and XLNet": the names it is ranked among
             if x.relational:
                 after = name.start >= x.end
                 if after and _MODIFIER.search(text[x.end : name.start]):
                     continue  # "outperforms English training with MLM": MLM is not what it outperforms
                 if after != _passive(text, x):
                     reading = _invert(reading)
+                sides.append((name.key, x, after))
             entry = found.setdefault(name.key, (name.written, {}))
             entry[1].setdefault(x.dimension, []).append((reading, x))
     names = {}
@@ -379,7 +394,30 @@ def read(text: str, truncated: bool = False) -> Reading:
                 kept[dim] = (together, tuple(dict.fromkeys(x for _, x in pairs)))
         if kept:
             names[key] = (written, kept)
-    return Reading(tuple(mentions), names, initial)
+    return Reading(tuple(mentions), names, initial, _against(names, sides))
+
+
+def _against(names: dict, sides: list[tuple[str, Mention, bool]]) -> dict[str, frozenset[str] | None]:
+    """Per name read in standing, the names across its comparisons, or None for all others (see ``Reading``)."""
+    out: dict[str, frozenset[str] | None] = {}
+    for key, (_, dims) in names.items():
+        if STANDING not in dims:
+            continue
+        faced: set[str] | None = set()
+        for x in dims[STANDING][1]:
+            mine = [after for k, y, after in sides if k == key and y is x]
+            across = {k for k, y, after in sides if y is x and k != key and mine and after != mine[0]}
+            if not across:  # a superlative, or a comparison with no one named across
+                faced = None
+                break
+            faced |= across
+        out[key] = frozenset(faced) if faced else None
+    return out
+
+
+def _faced(mine: frozenset[str] | None, theirs: frozenset[str] | None) -> bool:
+    """Whether two readings of a name's standing are read against a common name (None: all others)."""
+    return mine is None or theirs is None or any(same_name(a, b) for a in mine for b in theirs)
 
 
 def ranks(text: str, truncated: bool = False) -> frozenset[str]:
@@ -489,12 +527,15 @@ def _shared_names(row: Reading, claim: Reading, dimensions=(CHANGE, STANDING)):
     spelling, dimension, the row's reading, its mentions, the claim's reading, its mentions)."""
     conflicts, agreed_row, agreed_claim, shared_dims = [], set(), set(), set()
     for key, (written, dims) in row.names.items():
-        theirs = next((v for k, v in claim.names.items() if same_name(key, k) and not (key in row.initial and k in claim.initial)), None)
+        their_key, theirs = next(((k, v) for k, v in claim.names.items() if same_name(key, k) and not (key in row.initial and k in claim.initial)),
+                                 ("", None))
         if theirs is None:
             continue  # a sentence's capitalised first word ("Training") is a name only where the other text has it as one
         for dim, (reading, mentions) in dims.items():
             if dim not in theirs[1] or dim not in dimensions:
                 continue
+            if dim == STANDING and not _faced(row.against.get(key), claim.against.get(their_key)):
+                continue  # "RoBERTa beats BERT" and "BERT beats XLNet": BERT is ranked against different names
             shared_dims.add(dim)
             their_reading, their_mentions = theirs[1][dim]
             if reading & their_reading:
@@ -523,14 +564,19 @@ def _conflict_reason(conflicts: list[tuple]) -> str:
 
 def reversed_ranking(row_text: str, statement: str, truncated: bool = False) -> str:
     """Why the row ranks the names both texts rank the other way round ("" when it does not): the
-    standing of each name both read (``compare``'s per-name reading, comparisons and superlatives
-    only) disagrees, and none agrees. A text without such a name, and one whose shared names partly
-    agree ("BERT outperforms RoBERTa" beside "the best model is RoBERTa or BERT": the claim's "best"
-    ranks against all, the row's comparison against one), says nothing here; the texts' words about
-    no shared name are not read."""
-    row, claim = read(row_text[:MAX_CHARS], truncated), read(statement[:MAX_CHARS])
-    conflicts, agreed, _, _ = _shared_names(row, claim, dimensions=(STANDING,))
-    return _conflict_reason(conflicts) if conflicts and not agreed else ""
+    standing of a name both read against a common name (``compare``'s per-name reading, comparisons
+    and superlatives only; a superlative is read against all others) disagrees. "XLNet beats BERT but
+    trails RoBERTa" reverses "XLNet performs worst" whatever it says of RoBERTa; "RoBERTa beats BERT"
+    reverses nothing in "RoBERTa and BERT both beat XLNet" (BERT is ranked against other names). A
+    statement said of part of the tasks ("BERT is best on the other three target tasks", "the best
+    model is RoBERTa or BERT depending on the task": ``ranking_scope``) is read only against a row
+    that says its ranking holds on all of them. The texts' words about no shared name are not read."""
+    row_text, statement = row_text[:MAX_CHARS], statement[:MAX_CHARS]
+    if part(statement) and not whole(row_text):
+        return ""
+    row, claim = read(row_text, truncated), read(statement)
+    conflicts, _, _, _ = _shared_names(row, claim, dimensions=(STANDING,))
+    return _conflict_reason(conflicts) if conflicts else ""
 
 
 def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement:
