@@ -107,3 +107,52 @@ def test_audit_from_disk_knows_the_task_catalogue(tmp_path):
     (card,) = audit_from_disk([path], include_bundled_results=False).scorecards
     assert card.rows[0].claim_id == "2005.13013/best-single-tasks"
     assert card.rows[0].name_mismatch == ["SIQA (the claim: HellaSwag)"]
+
+
+# ------------------------------------------------------------------------------ a ranking's subject
+
+SUBJECT_YAML = PAPER_HEAD + """claims:
+  - id: 2005.13013/roberta-three
+    statement: "After intermediate training, RoBERTa is the best model on three of the six target tasks."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    reported: ["3", "6"]
+    derivation: {name: unavailable_source}
+    key_terms: [RoBERTa, three, six, best]
+    replication_arms: [BERT, RoBERTa, XLNet]
+"""
+
+
+@pytest.fixture(scope="module")
+def subject_registry(tmp_path_factory):
+    return toy_registry(tmp_path_factory.mktemp("subject"), SUBJECT_YAML)
+
+
+@pytest.mark.parametrize(("text", "renamed"), [
+    # another known model ranked beside the claim's numbers
+    ("XLNet is best on three of the six target tasks.", ["XLNet (the claim: RoBERTa)"]),
+    ("After intermediate training, BERT is the best model on three of the six target tasks.", ["BERT (the claim: RoBERTa)"]),
+    # the claim's own subject, the claim's subject beside another, an unknown word, no number of the claim's
+    ("After intermediate training, RoBERTa is the best model on three of the six target tasks.", []),
+    ("RoBERTa beats XLNet on three of the six target tasks.", []),
+    ("After intermediate training, Roberta-X is the best model on three of the six target tasks.", []),
+])  # fmt: skip
+def test_another_model_ranked_in_place_of_the_claims_subject_is_flagged(subject_registry, text, renamed):
+    card = audit_row(subject_registry, text)
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/roberta-three", row.best
+    assert row.name_mismatch == renamed
+    findings = [f for f in card.findings if f.code == "name_mismatch"]
+    assert len(findings) == bool(renamed)
+    if renamed:
+        assert f"names {renamed[0].split(' ')[0]} where 2005.13013/roberta-three names RoBERTa" in findings[0].message
+
+
+def test_a_ranked_subject_beside_none_of_the_claims_numbers_is_not_read(subject_registry):
+    from claimcheck.verifier.name_substitution import PaperNames, substituted_names
+
+    claim = subject_registry.claims["2005.13013/roberta-three"]
+    text = "After intermediate training, XLNet is the best model on {} target tasks."
+    assert substituted_names(text.format("three of the six"), claim, PaperNames(subject_registry)) == ["XLNet (the claim: RoBERTa)"]
+    assert substituted_names(text.format("the"), claim, PaperNames(subject_registry)) == []

@@ -19,6 +19,13 @@ read as naming QQP where the claim names HellaSwag when:
   read.
 
 The names are paired in the order they are written ("QQP (the claim: HellaSwag)").
+
+A ranking's subject is read the same way: "XLNet is the best model on three of the six target
+tasks" states the numbers of "RoBERTa is the best model on three of the six target tasks" with
+another model ranked. When the claim ranks one name (``polarity.ranks``: a superlative or a
+comparison said of it) and the row, beside one of the claim's numbers, ranks one other name that
+the paper knows, that the statement does not hold elsewhere, and does not name the claim's, the row
+names that model where the claim names its own ("XLNet (the claim: RoBERTa)").
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
 from claimcheck.verifier.model_aliases import ALIASES, model_key, same_name
 from claimcheck.verifier.named_lists import name_lists
+from claimcheck.verifier.polarity import name_keys, ranks
 from claimcheck.verifier.row_numbers import numbers_in, states_number
 
 MAX_CHARS = 2_000
@@ -110,8 +118,6 @@ def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[st
     if not any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
         return []
     theirs = [_items(statement, a, b) for a, b, _ in name_lists(statement)]
-    if not theirs:
-        return []
     in_statement = {model_key(w) for w in _WORD.findall(statement)} - {""}
     out: list[str] = []
     for a, b, _ in name_lists(row_text):
@@ -130,4 +136,23 @@ def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[st
             if all(names.knows(claim.paper_id, k) for _, k in extra):
                 out += [f"{w} (the claim: {x})" for (w, _), (x, _) in zip(extra, missing)]
                 break
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)) or _substituted_subject(row_text, statement, in_statement, claim.paper_id, names)
+
+
+def _substituted_subject(row_text: str, statement: str, in_statement: set[str], paper_id: str, names: PaperNames) -> list[str]:
+    """"XLNet (the claim: RoBERTa)" when the row ranks one name in place of the one the claim ranks
+    (see the module's notes); empty otherwise."""
+    theirs, mine = ranks(statement), ranks(row_text)
+    if len(theirs) != 1 or len(mine) != 1:
+        return []
+    (their_key,), (my_key,) = theirs, mine
+    if same_name(my_key, their_key) or any(same_name(my_key, k) for k in in_statement):
+        return []  # its own subject, or a name the statement holds in another role
+    if any(same_name(their_key, k) for k in name_keys(row_text)) or not names.knows(paper_id, my_key):
+        return []  # the row names the claim's subject too, or an unknown word that may be its spelling
+    return [f"{_written(row_text, my_key)} (the claim: {_written(statement, their_key)})"]
+
+
+def _written(text: str, key: str) -> str:
+    """The name with this key as ``text`` writes it."""
+    return next((w for w in _WORD.findall(text) if model_key(w) == key), key)
