@@ -136,6 +136,7 @@ def subject_registry(tmp_path_factory):
     # the claim's own subject, the claim's subject beside another, an unknown word, no number of the claim's
     ("After intermediate training, RoBERTa is the best model on three of the six target tasks.", []),
     ("RoBERTa beats XLNet on three of the six target tasks.", []),
+    ("XLNet has the lowest scores on three of the six target tasks.", []),  # another ranking, not another subject
     ("After intermediate training, Roberta-X is the best model on three of the six target tasks.", []),
 ])  # fmt: skip
 def test_another_model_ranked_in_place_of_the_claims_subject_is_flagged(subject_registry, text, renamed):

@@ -87,6 +87,9 @@ def opposite(registry, text: str, claim: str):
     ("The gains on BUCC and XNLI are small.", "xnli", CHANGE, {UP, FLAT}),
     ("The gains on BUCC and XNLI are not small.", "xnli", CHANGE, {UP}),
     ("XNLI gains are not negligible.", "xnli", CHANGE, {UP}),
+    # a superlative of the outcome its subject gives is said of the subject
+    ("RoBERTa achieves the highest scores on every target.", "roberta", STANDING, {UP}),
+    ("On every target, XLNet gives the worst results.", "xlnet", STANDING, {DOWN}),
 ])  # fmt: skip
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
     from claimcheck.verifier.polarity import read
@@ -98,6 +101,7 @@ def test_what_a_name_is_read_to_do(text, name, dimension, reading):
 @pytest.mark.parametrize(("text", "truncated"), [
     ("Even the best single task improves XNLI", False),  # a superlative that describes a noun says nothing of XNLI's rank
     ("Gains are modest at best on XNLI today", False),  # "at best" bounds
+    ("Intermediate training on XNLI improves on the best results so far", False),  # not the outcome XNLI gives
     ("Intermediate training on XNLI gains", True),  # cut off right after the word: "gains nothing" may have followed
 ])  # fmt: skip
 def test_no_standing_is_read_from_these(text, truncated):
@@ -125,6 +129,7 @@ def test_agreeing_directions_blank_the_negations_they_read():
     ("Multi-task intermediate-task training on all 9 tasks performs worst, improving by 8.7 points.", "multitask",
      'the row reads "worst" (behind the others) where the claim reads "best" (ahead of the others)'),
     ("Multi-task training on all 9 tasks is the weakest setting, improving by 8.7 points.", "multitask", '"weakest"'),
+    ("Multi-task training on all 9 tasks gives the worst results, improving by 8.7 points.", "multitask", '"worst" (behind the others)'),
     ("XLNet was consistently the best performing model in all of our experiments.", "xlnet-worst",
      'the row says XLNet comes out ahead ("best"), the claim that it comes out behind ("worst")'),
     ("XLNet was never the worst model in our experiments.", "xlnet-worst", 'the row negates ("never the worst")'),
@@ -189,6 +194,7 @@ def test_a_row_flagged_for_a_negation_its_direction_accounts_for_is_not(registry
      "translated data.", "english-best"),
     ("English intermediate training is better than continuing multilingual MLM and better than using translated data.", "english-best"),
     ("XLNet performed worst among BERT, RoBERTa and XLNet in every experiment.", "xlnet-worst"),
+    ("Multi-task training on all 9 tasks gives the best results, improving by 8.7 points.", "multitask"),
 ])  # fmt: skip
 def test_a_row_that_says_what_its_claim_says_is_not_flagged(registry, text, claim):
     """Synonyms, the passive, "not only ... but also", a comparison in its right order, a superlative

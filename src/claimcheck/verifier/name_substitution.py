@@ -23,8 +23,9 @@ The names are paired in the order they are written ("QQP (the claim: HellaSwag)"
 A ranking's subject is read the same way: "XLNet is the best model on three of the six target
 tasks" states the numbers of "RoBERTa is the best model on three of the six target tasks" with
 another model ranked. When the claim ranks one name (``polarity.ranks``: a superlative or a
-comparison said of it) and the row, beside one of the claim's numbers, ranks one other name that
-the paper knows, that the statement does not hold elsewhere, and does not name the claim's, the row
+comparison said of it) and the row, beside one of the claim's numbers, ranks one other name the same
+way (both ahead, or both behind: a ranking turned round is ``polarity``'s to read), a name the paper
+knows, that the statement does not hold elsewhere, and the row does not name the claim's, the row
 names that model where the claim names its own ("XLNet (the claim: RoBERTa)").
 """
 
@@ -38,7 +39,7 @@ from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
 from claimcheck.verifier.model_aliases import ALIASES, model_key, same_name
 from claimcheck.verifier.named_lists import name_lists
-from claimcheck.verifier.polarity import name_keys, ranks
+from claimcheck.verifier.polarity import STANDING, name_keys, ranks, read
 from claimcheck.verifier.row_numbers import numbers_in, states_number
 
 MAX_CHARS = 2_000
@@ -150,7 +151,15 @@ def _substituted_subject(row_text: str, statement: str, in_statement: set[str], 
         return []  # its own subject, or a name the statement holds in another role
     if any(same_name(their_key, k) for k in name_keys(row_text)) or not names.knows(paper_id, my_key):
         return []  # the row names the claim's subject too, or an unknown word that may be its spelling
+    if not _standing(row_text, my_key) & _standing(statement, their_key):
+        return []  # another ranking ("XLNet has the lowest scores" beside "BERT is the best"): polarity's to read
     return [f"{_written(row_text, my_key)} (the claim: {_written(statement, their_key)})"]
+
+
+def _standing(text: str, key: str) -> frozenset[str]:
+    """The standing ``polarity.read`` gives the name with this key in ``text``."""
+    _, dims = read(text).names[key]
+    return dims[STANDING][0]
 
 
 def _written(text: str, key: str) -> str:

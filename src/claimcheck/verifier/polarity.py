@@ -42,7 +42,8 @@ that starts a modifier ("... outperforms English training with MLM") is not rank
   they face a common name ("BERT behind RoBERTa" says nothing against "BERT ahead of XLNet");
 - without a shared name, the text's own readings, those that do not rank one thing against
   another (a comparison needs its names to say who wins) and, for a superlative, only where it is
-  said of the subject ("performs worst", "was the best"; not "the best single task").
+  said of the subject ("performs worst", "was the best", "gives the best results": what gives the
+  best outcome does best; not "the best single task", nor "improves on the best results").
 
 A text's readings of one name (or one dimension) must agree among themselves, else they are not
 read. A truncated row's mention followed by fewer than ``CUT_WORDS`` words is not read: a
@@ -146,6 +147,15 @@ _COPULA = re.compile(
     r"|remained|emerges?|emerged|proves?|proved|works?|worked)\b",
     re.I,
 )
+# a superlative of the outcome its subject gives: "gives the best results", "achieves the lowest
+# scores" (not "the best single task", nor "improves on the best results")
+_GIVES = re.compile(
+    r"\b(?:gives?|gave|giving|yields?|yielded|yielding|achieves?|achieved|achieving|obtains?|obtained|obtaining"
+    r"|delivers?|delivered|delivering|produces?|produced|producing|leads?\s+to|led\s+to|reach(?:es|ed|ing)?"
+    r"|ha[sd]|have|shows?|showed)\s+(?:the\s+)?(?:(?:very|overall)\s+)?$",
+    re.I,
+)
+_OUTCOME = re.compile(r"\s+(?:(?:overall|average|mean)\s+)?(?:results?|performance|scores?|accuracy|outcomes?)\b", re.I)
 _OWN_VERB = re.compile(r"\b(?:is|are|was|were|be|been|being|does|do|did|has|have|had)\s+(?:\w+ly\s+)?$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+\s+)?$", re.I)
 _PASSIVE_AFTER = re.compile(r"^\s+(?:\w+\s+)?by\b", re.I)
@@ -288,10 +298,13 @@ def _subject_of(gap: str, apposition: bool = True) -> bool:
 
 def _predicated(text: str, clause_start: int, start: int, end: int) -> bool:
     """Whether a superlative is said of the subject: a copula or "performs"/"does" within three words
-    before it ("performs worst", "was consistently the best"), or one after its noun ("the best model
-    is RoBERTa")."""
+    before it ("performs worst", "was consistently the best"), one after its noun ("the best model
+    is RoBERTa"), or the outcome the subject gives ("gives the best results", "achieves the lowest
+    scores": what gives the best results does best)."""
     before = text[clause_start:start].split()[-3:]
     after = text[end : end + 60].split()[:3]
+    if _GIVES.search(text[clause_start:start]) and _OUTCOME.match(text, end):
+        return True
     return bool(_COPULA.search(" ".join(before))) or any(_COPULA.fullmatch(w) for w in after[1:3])
 
 
