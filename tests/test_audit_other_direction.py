@@ -84,6 +84,19 @@ def test_the_bundled_ranking_claims_are_read_pair_by_pair_and_by_their_part_of_t
     assert not row.negation_mismatch and len(findings) == bool(flagged)
 
 
+@pytest.mark.parametrize(("text", "flagged"), [
+    # BERT's other three: a part of the tasks beside RoBERTa's part, not the opposite of its claim
+    ("BERT beats RoBERTa on three of the six target tasks.", False),
+    ("RoBERTa is outperformed by BERT on three of the six target tasks.", False),
+    # said of every experiment, it turns RoBERTa's three round
+    ("BERT beats RoBERTa in every experiment, on three of the six target tasks too.", True),
+])  # fmt: skip
+def test_a_row_said_of_part_of_the_tasks_does_not_turn_round_its_own_claim_said_of_another_part(bundled, text, flagged):
+    _, row, _ = audited(bundled, text)
+    assert row.claim_id == "2210.01091/roberta-three-of-six", row.best
+    assert bool(row.negation_mismatch) is flagged, row.negation_mismatch
+
+
 def test_a_row_ranking_one_name_ahead_of_both_is_not_the_opposite_of_a_claim_ranking_both_ahead_of_the_third(bundled):
     """"RoBERTa beats BERT and XLNet" ranks BERT behind RoBERTa; the claim ranks BERT ahead of XLNet:
     no pair of names is turned round (nor is the claim's "alike" a direction)."""

@@ -51,8 +51,8 @@ read. A truncated row's mention followed by fewer than ``CUT_WORDS`` words is no
 
 ``reversed_ranking`` reads a row against another claim of its paper, one it did not match: only the
 standing of the names both rank ("XLNet beats BERT and RoBERTa" against "XLNet performs worst"), and
-a claim said of part of the tasks only against a row said of all of them (``ranking_scope``); words
-about no shared name say nothing there.
+a claim said of part of the tasks only against a row said of all of them (``ranking_scope``; so does
+``compare`` for a standing); words about no shared name say nothing there.
 
 What ``compare`` found agreeing accounts for the negations attached to those mentions (the
 "Neither" of "Neither MLM nor translated data beats English training", the "nothing" of "XNLI gains
@@ -597,6 +597,11 @@ def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement
     row_text, statement = row_text[:MAX_CHARS], statement[:MAX_CHARS]
     row, claim = read(row_text, truncated), read(statement)
     conflicts, agreed_row, agreed_claim, shared_dims = _shared_names(row, claim)
+    # a ranking said of part of the tasks holds beside another part's ("BERT beats RoBERTa on three of
+    # the six target tasks" beside "RoBERTa is the best model on three of the six"): only a row said of
+    # all of them turns it round
+    partial = part(statement) and not whole(row_text)
+    conflicts = [c for c in conflicts if not (partial and c[2] == STANDING)]
     if conflicts:
         return Judgement(_conflict_reason(conflicts), row_text, statement)
     elsewhere_row, elsewhere_claim = _about_other_names(row, claim), _about_other_names(claim, row)
@@ -613,7 +618,7 @@ def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement
             agreed_row.update(mine)
             agreed_claim.update(their)
             continue
-        if dim in shared_dims:
+        if dim in shared_dims or (partial and dim == STANDING):
             continue  # the names the dimension concerns were compared, and agreed: the text's other words are not held against them
         nouns = _NOUNS[dim]
         reason = (f"{_negated_side(mine, their)}the row reads {_quoted(mine)} ({nouns[reading]}) "
