@@ -157,3 +157,25 @@ def test_a_ranked_subject_beside_none_of_the_claims_numbers_is_not_read(subject_
     text = "After intermediate training, XLNet is the best model on {} target tasks."
     assert substituted_names(text.format("three of the six"), claim, PaperNames(subject_registry)) == ["XLNet (the claim: RoBERTa)"]
     assert substituted_names(text.format("the"), claim, PaperNames(subject_registry)) == []
+
+
+def test_a_subject_another_claim_of_the_paper_ranks_so_is_no_substitute(tmp_path):
+    """"BERT is best on three of the six target tasks", read against RoBERTa's claim, is what the
+    paper's claim about BERT's other three says: no substitute for RoBERTa."""
+    from claimcheck.verifier.name_substitution import PaperNames, substituted_names
+
+    registry = toy_registry(tmp_path, SUBJECT_YAML + """  - id: 2005.13013/bert-other-three
+    statement: "BERT is the best model on the other three target tasks."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    reported: ["3"]
+    derivation: {name: unavailable_source}
+    key_terms: [BERT, three, best]
+""")
+    roberta, names = registry.claims["2005.13013/roberta-three"], PaperNames(registry)
+    assert substituted_names("BERT is best on three of the six target tasks.", roberta, names) == []
+    assert substituted_names("XLNet is best on three of the six target tasks.", roberta, names) == ["XLNet (the claim: RoBERTa)"]
+    # BERT's claim ranks it ahead, not behind: "BERT is worst" is no restatement of it (nor a substitute:
+    # the other way round is polarity's to read)
+    assert substituted_names("BERT is worst on three of the six target tasks.", roberta, names) == []

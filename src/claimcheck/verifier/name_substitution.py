@@ -26,7 +26,10 @@ another model ranked. When the claim ranks one name (``polarity.ranks``: a super
 comparison said of it) and the row, beside one of the claim's numbers, ranks one other name the same
 way (both ahead, or both behind: a ranking turned round is ``polarity``'s to read), a name the paper
 knows, that the statement does not hold elsewhere, and the row does not name the claim's, the row
-names that model where the claim names its own ("XLNet (the claim: RoBERTa)").
+names that model where the claim names its own ("XLNet (the claim: RoBERTa)"), unless another
+current claim of the paper ranks that name the same way beside a number the row states ("BERT is best
+on three of the six target tasks" matched to RoBERTa's claim is BERT's other three, not a
+substitute).
 """
 
 from __future__ import annotations
@@ -86,6 +89,10 @@ class PaperNames:
             self._keys[paper_id] = {k for n in names if (k := model_key(n))}
         return self._keys[paper_id]
 
+    def claims(self, paper_id: str) -> list[Claim]:
+        """The paper's current claims (none superseded)."""
+        return [c for c in self._registry.claims.values() if c.paper_id == paper_id and not c.superseded_by]
+
     def knows(self, paper_id: str, key: str) -> bool:
         """Whether the paper knows a name with this key (or one it extends, or that extends it)."""
         keys = self._own(paper_id)
@@ -137,12 +144,13 @@ def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[st
             if all(names.knows(claim.paper_id, k) for _, k in extra):
                 out += [f"{w} (the claim: {x})" for (w, _), (x, _) in zip(extra, missing)]
                 break
-    return list(dict.fromkeys(out)) or _substituted_subject(row_text, statement, in_statement, claim.paper_id, names)
+    return list(dict.fromkeys(out)) or _substituted_subject(row_text, claim, in_statement, names)
 
 
-def _substituted_subject(row_text: str, statement: str, in_statement: set[str], paper_id: str, names: PaperNames) -> list[str]:
+def _substituted_subject(row_text: str, claim: Claim, in_statement: set[str], names: PaperNames) -> list[str]:
     """"XLNet (the claim: RoBERTa)" when the row ranks one name in place of the one the claim ranks
     (see the module's notes); empty otherwise."""
+    statement, paper_id = claim.statement[:MAX_CHARS], claim.paper_id
     theirs, mine = ranks(statement), ranks(row_text)
     if len(theirs) != 1 or len(mine) != 1:
         return []
@@ -153,7 +161,19 @@ def _substituted_subject(row_text: str, statement: str, in_statement: set[str], 
         return []  # the row names the claim's subject too, or an unknown word that may be its spelling
     if not _standing(row_text, my_key) & _standing(statement, their_key):
         return []  # another ranking ("XLNet has the lowest scores" beside "BERT is the best"): polarity's to read
+    for other in names.claims(paper_id):
+        if other.id != claim.id and _ranks_alike(row_text, my_key, other):
+            return []  # another claim of the paper ranks it so beside these numbers ("BERT is best on three of the six")
     return [f"{_written(row_text, my_key)} (the claim: {_written(statement, their_key)})"]
+
+
+def _ranks_alike(row_text: str, key: str, other: Claim) -> bool:
+    """Whether ``other`` ranks the one name the row ranks, the same way, beside a number of its the row states."""
+    statement = other.statement[:MAX_CHARS]
+    ranked = ranks(statement)
+    if len(ranked) != 1 or not same_name(key, next(iter(ranked))) or not _standing(row_text, key) & _standing(statement, next(iter(ranked))):
+        return False
+    return not other.reported or any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in other.reported)
 
 
 def _standing(text: str, key: str) -> frozenset[str]:
