@@ -387,8 +387,10 @@ def read(text: str, truncated: bool = False) -> Reading:
         closest = min(gap.values())
         for x in (x for x in near if gap[x] == closest):
             reading = x.reading
-            if not x.relational and x.dimension == STANDING and name.start >= x.end and _AMONG.search(text[x.end : name.start]):
-                continue  # "performed worst among BERT, RoBERTa and XLNet": the names it is ranked among
+            if not x.relational and x.dimension == STANDING and name.start >= x.end and (
+                _AMONG.search(text[x.end : name.start]) or _PUNCTUATION.search(text[x.end : name.start])
+            ):
+                continue  # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English training"
             if x.relational:
                 after = name.start >= x.end
                 if after and _MODIFIER.search(text[x.end : name.start]):
