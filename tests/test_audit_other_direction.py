@@ -97,6 +97,24 @@ def test_a_row_said_of_part_of_the_tasks_does_not_turn_round_its_own_claim_said_
     assert bool(row.negation_mismatch) is flagged, row.negation_mismatch
 
 
+def test_a_row_said_of_the_same_definite_part_is_read_against_its_claim(bundled):
+    """"the other three" in both texts is one part: BERT the weakest there turns BERT's claim round."""
+    _, row, _ = audited(bundled, "BERT is the weakest model on the other three target tasks.")
+    assert row.claim_id == "2210.01091/bert-other-three", row.best
+    assert 'the row says BERT comes out behind ("weakest")' in row.negation_mismatch, row.negation_mismatch
+
+
+@pytest.mark.parametrize(("row", "statement", "apart"), [
+    ("RoBERTa beats BERT on three of the six target tasks.", "BERT is the best model on the other three target tasks.", True),
+    ("BERT beats RoBERTa on three of the six target tasks.", "RoBERTa is the best model on three of the six target tasks.", True),
+    ("BERT is the weakest model on the other three target tasks.", "BERT is the best model on the other three target tasks.", False),
+    ("RoBERTa beats BERT in every experiment.", "BERT is the best model on the other three target tasks.", False),
+    ("RoBERTa beats BERT.", "RoBERTa and BERT both beat XLNet.", False),
+])  # fmt: skip
+def test_which_statements_may_rank_on_another_part_than_the_row(row, statement, apart):
+    from claimcheck.verifier import ranking_scope
+
+    assert ranking_scope.apart(row, statement) is apart
 def test_a_row_ranking_one_name_ahead_of_both_is_not_the_opposite_of_a_claim_ranking_both_ahead_of_the_third(bundled):
     """"RoBERTa beats BERT and XLNet" ranks BERT behind RoBERTa; the claim ranks BERT ahead of XLNet:
     no pair of names is turned round (nor is the claim's "alike" a direction)."""
@@ -209,6 +227,7 @@ def test_only_current_claims_of_the_rows_own_paper_are_read(two_papers, text, fl
     ("RoBERTa beats BERT and XLNet on three of the six target tasks.", "BERT is the best model on the other three target tasks.", ""),
     ("RoBERTa beats BERT and XLNet.", "BERT is the best model on the other three target tasks.", ""),
     ("RoBERTa beats BERT in every experiment.", "BERT is the best model on the other three target tasks.", "BERT comes out behind"),
+    ("RoBERTa beats BERT on the other three target tasks.", "BERT is the best model on the other three target tasks.", "BERT comes out behind"),
     ("XLNet is best on three of the six target tasks.", "XLNet performs worst of the three models in every experiment.", "XLNet comes out ahead"),
 ])  # fmt: skip
 def test_reversed_ranking(row, statement, shown):

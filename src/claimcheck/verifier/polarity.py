@@ -70,7 +70,7 @@ from functools import lru_cache
 
 from claimcheck.verifier.model_aliases import model_key, same_name
 from claimcheck.verifier.named_lists import name_lists
-from claimcheck.verifier.ranking_scope import part, whole
+from claimcheck.verifier.ranking_scope import apart
 
 MAX_CHARS = 2_000
 CUT_WORDS = 3  # a truncated row's mention needs this many words after it to be read
@@ -587,7 +587,7 @@ def reversed_ranking(row_text: str, statement: str, truncated: bool = False) -> 
     model is RoBERTa or BERT depending on the task": ``ranking_scope``) is read only against a row
     that says its ranking holds on all of them. The texts' words about no shared name are not read."""
     row_text, statement = row_text[:MAX_CHARS], statement[:MAX_CHARS]
-    if part(statement) and not whole(row_text):
+    if apart(row_text, statement):
         return ""
     row, claim = read(row_text, truncated), read(statement)
     conflicts, _, _, _ = _shared_names(row, claim, dimensions=(STANDING,))
@@ -602,7 +602,7 @@ def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement
     # a ranking said of part of the tasks holds beside another part's ("BERT beats RoBERTa on three of
     # the six target tasks" beside "RoBERTa is the best model on three of the six"): only a row said of
     # all of them turns it round
-    partial = part(statement) and not whole(row_text)
+    partial = apart(row_text, statement)
     conflicts = [c for c in conflicts if not (partial and c[2] == STANDING)]
     if conflicts:
         return Judgement(_conflict_reason(conflicts), row_text, statement)
