@@ -1,0 +1,124 @@
+"""The words ``polarity`` reads, as patterns (pure data): direction words, and the words that bear on them.
+
+Outcomes are ``UP``, ``FLAT`` and ``DOWN``; a direction word (``LEXICON``) gives one of them in one
+of two dimensions:
+
+- ``CHANGE``: how a thing fares against where it started: "improves", "gains", "helps", "higher"
+  (up); "hurts", "degrades", "drops", "loses", "lower" (down); "unchanged", "flat", "no change"
+  (flat);
+- ``STANDING``: how a thing ranks against others: "best", "strongest" (up), "worst", "weakest"
+  (down), said of the thing itself; and the comparisons "outperforms", "beats", "better than",
+  "exceeds" (up), "underperforms", "trails", "lags behind", "worse than" (down), which rank what
+  stands before the word against what stands after it.
+
+The other patterns are the words around a direction word that change how it is read (used by
+``polarity_mentions``): negations before and after it, negated subjects ("neither ... nor", "no
+single task"), diminishers ("small gains") and their denial ("not small"), a comparison with the
+starting point ("no better than the baseline"), the copulas and verbs of an outcome that say a
+superlative of the subject ("performs worst", "gives the best results"); and those that decide whom
+a direction word is about (used by ``polarity_reading``): clause boundaries, the passive, a
+preposition that opens a modifier, "among", a new coordinated clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+UP, FLAT, DOWN = "up", "flat", "down"
+ALL = frozenset({UP, FLAT, DOWN})
+CHANGE, STANDING = "change", "standing"
+
+# (group name, pattern, dimension, direction, kind); kind: "relational" ranks the names before it
+# against those after; "superlative" only counts where it is said of the subject; "plain" otherwise.
+# Longer phrases first: the first alternative that matches at a position wins ("lower than" is a
+# comparison, "lower" a change).
+LEXICON = [
+    ("rel_up", r"outperform(?:s|ed|ing)?|beat(?:s|ing|en)?|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?"
+               r"|(?:better|higher|stronger|greater)\s+than|superior\s+to|ahead\s+of", STANDING, UP, "relational"),
+    ("rel_down", r"underperform(?:s|ed|ing)?|trail(?:s|ed|ing)?|lag(?:s|ged|ging)?\s+behind"
+                 r"|(?:fall|falls|fell|falling)\s+(?:behind|short\s+of)|(?:worse|lower|weaker)\s+than|inferior\s+to",
+     STANDING, DOWN, "relational"),
+    ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)", STANDING, UP, "superlative"),  # not "at best"
+    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)", STANDING, DOWN, "superlative"),
+    ("flat", r"unchanged|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
+             r"|(?:no|not\s+any)\s+(?:significant\s+|noticeable\s+|measurable\s+|real\s+)?(?:change|effect)"
+             r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
+    ("up", r"improv(?:e|es|ed|ing|ement|ements)|gain(?:s|ed|ing)?|help(?:s|ed|ing|ful)?"
+           r"|benefit(?:s|ed|ing|ted|ting)?|beneficial|boost(?:s|ed|ing)?|increas(?:e|es|ed|ing)"
+           r"|enhanc(?:e|es|ed|ing|ement|ements)|positive\s+transfer|higher", CHANGE, UP, "plain"),
+    ("down", r"hurt(?:s|ing)?|harm(?:s|ed|ing|ful)?|degrad(?:e|es|ed|ing|ation)|drop(?:s|ped|ping)?"
+             r"|declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|deteriorat(?:e|es|ed|ing|ion)|worsen(?:s|ed|ing)?"
+             r"|los(?:e|es|ing)|lost|suffer(?:s|ed|ing)?|negative\s+transfer|lower(?:s|ed|ing)?", CHANGE, DOWN, "plain"),
+]
+MENTION = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{g}>{p})" for g, p, *_ in LEXICON) + r")(?![\w])", re.I)
+KIND = {g: (dim, direction, kind) for g, _, dim, direction, kind in LEXICON}
+
+BOUNDARY = re.compile(r";|\.(?=\s|$)|\b(?:whereas|while|although|though|yet)\b|\bbut\b(?!\s+also\b)", re.I)
+# a negation within a few words before the mention ("does not see benefits", "fails to hurt", "no
+# significant gains", "without hurting"); not "not only", "not least", "no fewer/less than"
+CUE_BEFORE = re.compile(
+    r"\b(?:(?<!\bor\s)not(?!\s+(?:only|least|just)\b)|no(?!\s+(?:fewer|less|later|doubt)\b)|never|cannot|without|\w+n[’']t"
+    r"|fail(?:s|ed|ing)?\s+to|unable\s+to)\b",
+    re.I,
+)
+# "gains nothing", "helps neither XNLI nor PAWS-X", "the gains vanish"
+CUE_AFTER = re.compile(
+    r"\s+(?:nothing|none|neither|no(?!\s+(?:fewer|less|later)\b)|(?:\w+\s+)?(?:vanish|disappear)(?:es|s|ed|ing)?)\b", re.I
+)
+NEITHER = re.compile(r"\bneither\b", re.I)
+NOR = re.compile(r"\bnor\b", re.I)
+# a clause opening "no single task ...", "none of ...", "neither alternative ..."
+NO_SUBJECT = re.compile(r"\s*(?:and\s+|so\s+)?(?:no|none|neither)\b", re.I)
+NOT_ANY = re.compile(r"\bnot\b[^;]*?\b(?:any|another|other|single)\b", re.I)  # "it is not the case that any other task beats X"
+# after a plain mention: "gains are negligible", "the improvement is small"
+_SMALL = r"(?:small|slight|marginal|negligible|minor|little|limited|modest|minimal|insignificant)\b"
+DIMINISHED_AFTER = re.compile(
+    r"\s+(?:(?:\w+\s+){0,2}?" + _SMALL  # "gains are negligible"
+    + r"|[^,;:.()]{0,60}?\b(?:is|are|was|were|remains?|remained|stays?|stayed|seems?|seemed)\s+(?:\w+\s+)?" + _SMALL + ")",  # "the gains on BUCC and Tatoeba are small"
+    re.I,
+)
+# a diminisher denied stresses the word instead ("the gains are not small"): the reading stays as it is
+DENIED = re.compile(r"\b(?:not|never|no|\w+n[’']t)\b", re.I)
+# a comparison whose other side is the starting point ("no better than the baseline", "worse than
+# without intermediate training") says how the thing fares against where it started: a change
+AGAINST_START = re.compile(
+    r"\s+(?:(?:the|its|their|a|an|plain|untrained)\s+)?(?:baseline|base\s+model|starting\s+point|original\s+model"
+    r"|(?:training\s+)?without\b)",
+    re.I,
+)
+DIMINISHER = re.compile(
+    r"\b(?:small|slight(?:ly)?|marginal(?:ly)?|negligible|minor|little|limited|modest(?:ly)?|minimal(?:ly)?|insignificant)"
+    r"(?:\s+[\w-]+)?\s*$",
+    re.I,
+)
+COPULA = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|performs?|performed|performing|does|do|did|comes?|came|ranks?|ranked|remains?"
+    r"|remained|emerges?|emerged|proves?|proved|works?|worked)\b",
+    re.I,
+)
+# a superlative of the outcome its subject gives: "gives the best results", "achieves the lowest
+# scores" (not "the best single task", nor "improves on the best results")
+GIVES = re.compile(
+    r"\b(?:gives?|gave|giving|yields?|yielded|yielding|achieves?|achieved|achieving|obtains?|obtained|obtaining"
+    r"|delivers?|delivered|delivering|produces?|produced|producing|leads?\s+to|led\s+to|reach(?:es|ed|ing)?"
+    r"|ha[sd]|have|shows?|showed)\s+(?:the\s+)?(?:(?:very|overall)\s+)?$",
+    re.I,
+)
+OUTCOME = re.compile(r"\s+(?:(?:overall|average|mean)\s+)?(?:results?|performance|scores?|accuracy|outcomes?)\b", re.I)
+OWN_VERB = re.compile(r"\b(?:is|are|was|were|be|been|being|does|do|did|has|have|had)\s+(?:\w+ly\s+)?$", re.I)
+PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+\s+)?$", re.I)
+PASSIVE_AFTER = re.compile(r"^\s+(?:\w+\s+)?by\b", re.I)
+# after a comparison, a preposition that starts a modifier of its object: names behind it are not ranked
+MODIFIER = re.compile(r"\b(?:with|without|using|via|through|across|in|for|during|at|when|after|before|under|from|depending)\b", re.I)
+
+# after a superlative, what its subject is ranked among ("worst among BERT, RoBERTa and XLNet", "the best of ...")
+AMONG = re.compile(r"\b(?:among|amongst|of|between|out\s+of)\b", re.I)
+
+# between a name and a direction word, a new coordinated clause ("TyDiQA improves ..., and XNLI, the
+# classic target, sees ..."): the name is the subject of another verb
+NEW_CLAUSE = re.compile(r",\s*(?:and|or)\b", re.I)
+# a comparison that opens a coordinated predicate ("better than MLM and better than translated data"):
+# the name before the "and" is not its subject
+COORDINATED = re.compile(r"(?:\band|\bor|,)\s*(?:also\s+|even\s+)?$", re.I)
+
+PUNCTUATION = re.compile(r"[,:()]")

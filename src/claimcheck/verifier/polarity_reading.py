@@ -1,0 +1,154 @@
+"""Who a text's direction words are about (pure): ``read`` gives each name of the text a reading.
+
+Each name of a clause (``polarity_names``) is given the mention (``polarity_mentions``) nearest it:
+one it reaches without crossing a comma first, if any; not across ", and" that opens a new clause.
+So "XNLI improves, whereas TyDiQA does not" gives the two names opposite readings. A comparison
+ranks the names before it against those after it ("A outperforms B": A up, B down; "A is
+outperformed by B": the other way round); a name after a comparison and behind a preposition that
+opens a modifier ("... outperforms English training with MLM") is not ranked by it, nor is a name
+after a superlative and past "among" or a comma ("performs worst among BERT and XLNet").
+
+A name's readings in one dimension must agree among themselves, else that dimension is not read for
+it. A name's standing is read against the names across its comparisons ("RoBERTa beats BERT": BERT
+against RoBERTa), a superlative's against all others (``Reading.against``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from claimcheck.verifier.named_lists import name_lists
+from claimcheck.verifier.polarity_lexicon import (
+    AMONG,
+    COORDINATED,
+    DOWN,
+    FLAT,
+    MODIFIER,
+    NEW_CLAUSE,
+    PASSIVE_AFTER,
+    PASSIVE_BEFORE,
+    PUNCTUATION,
+    STANDING,
+    UP,
+)
+from claimcheck.verifier.polarity_mentions import Mention, clauses, mentions_of
+from claimcheck.verifier.polarity_names import names_of
+
+MAX_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A text's mentions, and per name key the (dimension -> reading, mentions) it was given."""
+
+    mentions: tuple[Mention, ...]
+    names: dict[str, tuple[str, dict[str, tuple[frozenset[str], tuple[Mention, ...]]]]]  # key -> (written, dim -> ...)
+    initial: frozenset[str]  # the keys read only from a capitalised word that opens its sentence
+    # key -> the names its standing is read against: those across its comparisons ("RoBERTa beats
+    # BERT": bert for roberta); None for all others (a superlative, or a comparison whose other side
+    # names no one: "... but trails RoBERTa")
+    against: dict[str, frozenset[str] | None] = field(default_factory=dict)
+
+
+def _invert(reading: frozenset[str]) -> frozenset[str]:
+    swap = {UP: DOWN, DOWN: UP, FLAT: FLAT}
+    return frozenset(swap[r] for r in reading)
+
+
+def _passive(text: str, mention: Mention) -> bool:
+    """"A is outperformed by B": the comparison ranks B over A."""
+    return bool(PASSIVE_BEFORE.search(text[max(0, mention.start - 40) : mention.start])) and bool(
+        PASSIVE_AFTER.match(text[mention.end : mention.end + 30])
+    )
+
+
+@lru_cache(maxsize=4096)
+def read(text: str, truncated: bool = False) -> Reading:
+    """The mentions of ``text`` and the readings its names get (see the module's notes)."""
+    text = text[:MAX_CHARS]
+    mentions = mentions_of(text, truncated)
+    starts = clauses(text)
+    found: dict[str, tuple[str, dict[str, list]]] = {}
+    sides: list[tuple[str, Mention, bool]] = []  # (name key, comparison, whether the name stands after it)
+    all_names = names_of(text)
+    initial = frozenset(n.key for n in all_names if n.initial) - {n.key for n in all_names if not n.initial}
+    lists = name_lists(text)
+    for name in all_names:
+        clause = bisect_right(starts, name.start) - 1
+        lo, hi = starts[clause], starts[clause + 1] if clause + 1 < len(starts) else len(text)
+        # a name in a list ("SQuAD, MNLI, and HellaSwag") stands where its list stands
+        a, b = next(((s, e) for s, e, _ in lists if s <= name.start and name.end <= e), (name.start, name.end))
+        near = [x for x in mentions if lo <= x.start < hi and not (x.start <= name.start < x.end)
+                and not NEW_CLAUSE.search(text[b : x.start] if x.start >= b else text[x.end : a])
+                and not (x.relational and x.start >= name.end and COORDINATED.search(text[name.end : x.start]))]
+        if not near:
+            continue
+        # the nearest direction word, one the name reaches without crossing a comma first ("a 5.4 point
+        # improvement on XTREME, lowering the gap": XTREME is what improves)
+        gap = {x: (bool(PUNCTUATION.search(text[x.end : name.start] if name.start >= x.end else text[name.end : x.start])),
+                   name.start - x.end if name.start >= x.end else x.start - name.end) for x in near}
+        closest = min(gap.values())
+        for x in (x for x in near if gap[x] == closest):
+            reading = x.reading
+            if not x.relational and x.dimension == STANDING and name.start >= x.end and (
+                AMONG.search(text[x.end : name.start]) or PUNCTUATION.search(text[x.end : name.start])
+            ):
+                continue  # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English training"
+            if x.relational:
+                after = name.start >= x.end
+                if after and MODIFIER.search(text[x.end : name.start]):
+                    continue  # "outperforms English training with MLM": MLM is not what it outperforms
+                if after != _passive(text, x):
+                    reading = _invert(reading)
+                sides.append((name.key, x, after))
+            entry = found.setdefault(name.key, (name.written, {}))
+            entry[1].setdefault(x.dimension, []).append((reading, x))
+    names = {}
+    for key, (written, dims) in found.items():
+        kept = {}
+        for dim, pairs in dims.items():
+            together = frozenset.intersection(*(r for r, _ in pairs))
+            if together:  # readings of one name that contradict each other are not read
+                kept[dim] = (together, tuple(dict.fromkeys(x for _, x in pairs)))
+        if kept:
+            names[key] = (written, kept)
+    return Reading(tuple(mentions), names, initial, _against(names, sides))
+
+
+def _against(names: dict, sides: list[tuple[str, Mention, bool]]) -> dict[str, frozenset[str] | None]:
+    """Per name read in standing, the names across its comparisons, or None for all others (see ``Reading``)."""
+    out: dict[str, frozenset[str] | None] = {}
+    for key, (_, dims) in names.items():
+        if STANDING not in dims:
+            continue
+        faced: set[str] | None = set()
+        for x in dims[STANDING][1]:
+            mine = [after for k, y, after in sides if k == key and y is x]
+            across = {k for k, y, after in sides if y is x and k != key and mine and after != mine[0]}
+            if not across:  # a superlative, or a comparison with no one named across
+                faced = None
+                break
+            faced |= across
+        out[key] = frozenset(faced) if faced else None
+    return out
+
+
+def ranks(text: str, truncated: bool = False) -> frozenset[str]:
+    """The keys of the names ``text`` ranks ("XLNet outperforms BERT": xlnet and bert; "XLNet
+    performs worst": xlnet), read as ``read`` reads them: a comparison or a superlative said of the
+    name, in whatever direction."""
+    return frozenset(key for key, (_, dims) in read(text, truncated).names.items() if STANDING in dims)
+
+
+def ranks_anything(text: str) -> bool:
+    """Whether ``text`` ranks or compares at all: a comparison ("beat", "better than") or a
+    superlative said of its subject ("performs worst", "the best model is")."""
+    return any(x.dimension == STANDING for x in read(text).mentions)
+
+
+def name_keys(text: str) -> frozenset[str]:
+    """The keys (``model_key``) of the names ``text`` writes, a capitalised word opening a sentence
+    left out ("The", "Training")."""
+    return frozenset(n.key for n in names_of(text[:MAX_CHARS]) if not n.initial)
