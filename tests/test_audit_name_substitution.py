@@ -179,3 +179,95 @@ def test_a_subject_another_claim_of_the_paper_ranks_so_is_no_substitute(tmp_path
     # BERT's claim ranks it ahead, not behind: "BERT is worst" is no restatement of it (nor a substitute:
     # the other way round is polarity's to read)
     assert substituted_names("BERT is worst on three of the six target tasks.", roberta, names) == []
+
+
+# ------------------------------------------------------------------------------ a ranking with no numbers
+
+UNNUMBERED_YAML = PAPER_HEAD + """claims:
+  - id: 2005.13013/xlnet-last
+    statement: "XLNet performs worst of the three models in every experiment."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [XLNet, worst, models, experiment]
+    replication_arms: [BERT, RoBERTa, XLNet, MNLI]
+"""
+LAST = "2005.13013/xlnet-last"
+
+
+@pytest.fixture(scope="module")
+def unnumbered_registry(tmp_path_factory):
+    return toy_registry(tmp_path_factory.mktemp("unnumbered"), UNNUMBERED_YAML)
+
+
+@pytest.mark.parametrize(("text", "renamed"), [
+    # another known model ranked the same way, with no numbers (or some) beside it
+    ("RoBERTa performs worst of the three models in every experiment.", ["RoBERTa (the claim: XLNet)"]),
+    ("BERT was the weakest of the three models in all 6 experiments.", ["BERT (the claim: XLNet)"]),
+    # the claim's own subject, the claim's subject named too, an unknown word, another ranking
+    ("XLNet performs worst of the three models in every experiment.", []),
+    ("RoBERTa performs worst of the three models in every experiment, just behind XLNet.", []),
+    ("DeBERTa performs worst of the three models in every experiment.", []),
+    ("RoBERTa performs best of the three models in every experiment.", []),  # the other way round: polarity's
+])  # fmt: skip
+def test_another_model_ranked_in_place_of_an_unnumbered_claims_subject_is_flagged(unnumbered_registry, text, renamed):
+    card = audit_row(unnumbered_registry, text)
+    row = card.rows[0]
+    assert row.claim_id == LAST, row.best
+    assert row.name_mismatch == renamed
+    findings = [f for f in card.findings if f.code == "name_mismatch"]
+    assert len(findings) == bool(renamed)
+    if renamed:
+        name = renamed[0].split(" ")[0]
+        # the claim has no numbers: the message says what the names share, not "beside the same numbers"
+        assert findings[0].message == (f"row 1 names {name} where {LAST} names XLNet, "
+                                       "as the subject of the same ranking (the claim has no numbers)")
+        assert any(r.endswith(f"names {renamed[0]} as the subject of the claim's ranking") for r in row.tick_reasons)
+        assert not any("numbers" in r for r in row.tick_reasons if "names" in r)
+
+
+def test_an_unnumbered_claims_subject_another_claim_ranks_so_is_no_substitute(tmp_path):
+    """A row that restates another claim of the paper ranking its subject the same way (with no numbers,
+    or beside a number of that claim's the row states) names no substitute for XLNet."""
+    from claimcheck.verifier.name_substitution import PaperNames, substituted_names
+
+    registry = toy_registry(tmp_path, UNNUMBERED_YAML + """  - id: 2005.13013/bert-last-on-sentiment
+    statement: "BERT performs worst on the sentiment targets."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [BERT, worst, sentiment]
+  - id: 2005.13013/roberta-weakest-on-two
+    statement: "RoBERTa is the weakest model on 2 of the 6 targets."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    reported: ["2", "6"]
+    derivation: {name: unavailable_source}
+    key_terms: [RoBERTa, weakest, targets]
+""")
+    last, names = registry.claims[LAST], PaperNames(registry)
+    assert substituted_names("BERT performs worst of the three models in every experiment.", last, names) == []
+    assert substituted_names("RoBERTa performs worst of the three models on 2 of the 6 targets.", last, names) == []
+    # the other claim ranks RoBERTa so only beside its numbers, which this row does not state
+    assert substituted_names("RoBERTa performs worst of the three models in every experiment.", last, names) == [
+        "RoBERTa (the claim: XLNet)"]
+
+
+def test_an_unnumbered_claims_subject_must_be_a_known_name(tmp_path):
+    """With no numbers to stand beside, a claim that ranks a capitalised first word ("Multi-task
+    training performs best") has no model subject for a known name to replace."""
+    from claimcheck.verifier.name_substitution import PaperNames, substituted_names
+
+    registry = toy_registry(tmp_path, UNNUMBERED_YAML + """  - id: 2005.13013/multi-best
+    statement: "Multi-task training performs best of all the setups."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    derivation: {name: unavailable_source}
+    key_terms: [multi-task, best, setups]
+""")
+    multi = registry.claims["2005.13013/multi-best"]
+    assert substituted_names("MNLI performs best of all the setups.", multi, PaperNames(registry)) == []

@@ -263,7 +263,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         source_work=work,
         source_label=label,
         tick_reasons=_tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes),
-                                   renamed, reversed_elsewhere, units),
+                                   renamed, reversed_elsewhere, units, renamed_by_numbers=bool(claim.reported)),
     )
 
 
@@ -320,9 +320,12 @@ def _other_claim_directions(row: ClaimRow, claim, registry: Registry) -> list[st
 
 def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
                   located: bool = True, opposite: bool = False, renamed: Sequence[str] = (),
-                  reversed_elsewhere: Sequence[str] = (), units: Sequence[tuple[str, str]] = ()) -> list[str]:
+                  reversed_elsewhere: Sequence[str] = (), units: Sequence[tuple[str, str]] = (),
+                  renamed_by_numbers: bool = True) -> list[str]:
     """Why a tick is not backed; ``units``: (the row's, the claim's) number with its unit, for a
-    number the row gives in another unit than the claim ("100 steps" against "100 epochs")."""
+    number the row gives in another unit than the claim ("100 steps" against "100 epochs");
+    ``renamed_by_numbers``: whether the claim has numbers for ``renamed``'s names to stand beside
+    (else they are the subject of its ranking)."""
     if row.verified is not True:
         return []
     reasons = []
@@ -344,7 +347,8 @@ def _tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | No
     if opposite:
         reasons.append("ticked, but it may state the opposite of the registry claim (a direction, a negation or a model size differs)")
     if renamed:
-        reasons.append(f"ticked, but it names {'; '.join(renamed)} beside the claim's numbers")
+        where = "beside the claim's numbers" if renamed_by_numbers else "as the subject of the claim's ranking"
+        reasons.append(f"ticked, but it names {'; '.join(renamed)} {where}")
     if reversed_elsewhere:
         ids = [r.split(": ", 1)[0] for r in reversed_elsewhere]
         named = _and(ids) if len(ids) <= SHOWN_CLAIMS else f"{len(ids)} claims of the paper ({', '.join(ids[:SHOWN_CLAIMS])} and {len(ids) - SHOWN_CLAIMS} more)"
@@ -465,9 +469,11 @@ def _row_findings(rows: list[RowAudit], registry: Registry | None = None) -> lis
                                message=f"row {n} may rank the names the other way round from {_reversed_claims(r.other_claim_directions)}"))
         if r.name_mismatch:
             pairs = [m.removesuffix(")").split(" (the claim: ") for m in r.name_mismatch]
+            numbered = registry is None or r.claim_id not in registry.claims or bool(registry.claims[r.claim_id].reported)
+            where = "beside the same numbers" if numbered else "as the subject of the same ranking (the claim has no numbers)"
             out.append(Finding(code="name_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} names {_and(a for a, _ in pairs)} where {r.claim_id} names "
-                                       f"{_and(b for _, b in pairs)}, beside the same numbers"))
+                                       f"{_and(b for _, b in pairs)}, {where}"))
         if r.model_size_mismatch:
             out.append(Finding(code="model_size_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} names {'; '.join(r.model_size_mismatch)}, another size of the model than {r.claim_id}"))

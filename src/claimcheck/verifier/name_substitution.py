@@ -30,6 +30,13 @@ names that model where the claim names its own ("XLNet (the claim: RoBERTa)"), u
 current claim of the paper ranks that name the same way beside a number the row states ("BERT is best
 on three of the six target tasks" matched to RoBERTa's claim is BERT's other three, not a
 substitute).
+
+A ranking claim that reports no numbers ("XLNet performs worst of the three models in every
+experiment") has none for the row to state: its subject is read the same way whatever numbers the
+row gives, where the claim's subject is itself a name the paper knows (not a capitalised first word
+such as "Training"). "RoBERTa performs worst of the three models in every
+experiment" names RoBERTa where the claim names XLNet; another claim of the paper that ranks RoBERTa
+the same way (with no numbers, or beside one the row states) still makes it no substitute.
 """
 
 from __future__ import annotations
@@ -120,13 +127,13 @@ def _items(text: str, start: int, end: int) -> list[tuple[str, str]]:
 def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[str]:
     """"QQP (the claim: HellaSwag)" for each name the row puts in place of one of the claim's, in
     a list beside the claim's numbers (see the module's notes); empty when there is none."""
-    if not claim.reported:
-        return []
     row_text, statement = row_text[:MAX_CHARS], claim.statement[:MAX_CHARS]
+    in_statement = {model_key(w) for w in _WORD.findall(statement)} - {""}
+    if not claim.reported:  # no numbers for a list to stand beside: only a ranking's subject is read
+        return _substituted_subject(row_text, claim, in_statement, names)
     if not any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
         return []
     theirs = [_items(statement, a, b) for a, b, _ in name_lists(statement)]
-    in_statement = {model_key(w) for w in _WORD.findall(statement)} - {""}
     out: list[str] = []
     for a, b, _ in name_lists(row_text):
         if _EXAMPLES.search(row_text[:a]):
@@ -151,12 +158,14 @@ def _substituted_subject(row_text: str, claim: Claim, in_statement: set[str], na
     """"XLNet (the claim: RoBERTa)" when the row ranks one name in place of the one the claim ranks
     (see the module's notes); empty otherwise."""
     statement, paper_id = claim.statement[:MAX_CHARS], claim.paper_id
-    theirs, mine = ranks(statement), ranks(row_text)
-    if len(theirs) != 1 or len(mine) != 1:
+    theirs = ranks(statement)
+    if len(theirs) != 1 or len(mine := ranks(row_text)) != 1:
         return []
     (their_key,), (my_key,) = theirs, mine
     if same_name(my_key, their_key) or any(same_name(my_key, k) for k in in_statement):
         return []  # its own subject, or a name the statement holds in another role
+    if not claim.reported and not names.knows(paper_id, their_key):
+        return []  # with no numbers beside it, the claim's subject must be a known name too (not a capitalised first word: "Training ...")
     if any(same_name(their_key, k) for k in name_keys(row_text)) or not names.knows(paper_id, my_key):
         return []  # the row names the claim's subject too, or an unknown word that may be its spelling
     if not _standing(row_text, my_key) & _standing(statement, their_key):
