@@ -167,3 +167,65 @@ def test_render_with_a_prebuilt_format_spec_writes_what_the_nested_spec_wrote():
         iv, digits = Interval(min(a, b), max(a, b)), rng.randint(0, 4)
         assert iv.render(digits) == nested(iv, digits)
     assert Interval(1.0, 2.0).render() == "[1.00, 2.00]" and Interval(-0.0, -0.0).render(1) == "-0.0"
+
+
+def _trusted_cases():
+    from claimcheck.verifier.verdict import CellUse, Overall, SourceVerdict, Span, TierResult, ViewResult
+
+    cell = CellUse(system="A", task="xnli", language="avg", metric="accuracy", split="dev", value="70.1", origin="cell:t:T1")
+    spans = [Span(label="reported 1.0", lo=0.95, hi=1.05, role="reported")]
+    view = ViewResult(label="t first", verdict=SourceVerdict.consistent, lines=["x"], cells=[cell])
+    tier = dict(verdict="reproduced", summary="s", lines=["a", "b"], views=[view], spans=spans, runs=["r1"], seeds=3,
+                seeds_needed=None, fidelity="full", deviations=[])
+    return [
+        (ViewResult, dict(label="no reported cells", verdict=SourceVerdict.not_derivable, lines=[], cells=[], missing=["A (dev): xnli"])),
+        (ViewResult, dict(label="t first", verdict=SourceVerdict.inconsistent, lines=["y"], cells=[cell])),
+        (TierResult, tier),
+        (TierResult, dict(verdict="not_run", summary="none")),
+        (CellUse, dict(system="A", task="xnli", language="avg", metric="accuracy", split="dev", value="1", origin="run:x")),
+        ("ClaimVerdict", dict(claim_id="9999.00001/c", paper_id="9999.00001", kind="quantity", statement="s", version="v1",
+                              pinned_version="v2", superseded_by=None, attributed_to=None, reported=["1.0"], location="Results",
+                              source=TierResult(**tier), replication=TierResult(verdict="not_run", summary="none"),
+                              overall=Overall.supported, overall_rule="R5", draft=False, located=True, location_note="")),
+    ]
+
+
+def _hash(obj):
+    try:
+        return hash(obj)
+    except TypeError:  # a model with list fields
+        return "unhashable"
+
+
+def test_trusted_builds_what_validation_builds():
+    """``verdict.trusted`` skips validation for values of the right type: the object must be the one
+    validation gives (field values and their order, fields set, extra and private state, equality, hash, JSON)."""
+    import pytest
+
+    from claimcheck.verifier import verdict
+    from claimcheck.verifier.verdict import Span, span, trusted
+
+    for cls, values in _trusted_cases():
+        cls = getattr(verdict, cls) if isinstance(cls, str) else cls
+        for keys in (list(values), list(values)[::-1]):  # the caller's key order does not matter
+            fast, slow = trusted(cls, {k: values[k] for k in keys}), cls(**values)
+            assert type(fast) is cls and fast == slow and _hash(fast) == _hash(slow)
+            assert list(fast.__dict__.items()) == list(slow.__dict__.items())
+            assert fast.model_fields_set == slow.model_fields_set
+            assert (fast.__pydantic_extra__, fast.__pydantic_private__) == (slow.__pydantic_extra__, slow.__pydantic_private__)
+            assert fast.model_dump_json() == slow.model_dump_json() and repr(fast) == repr(slow)
+            assert [type(v) for v in fast.__dict__.values()] == [type(v) for v in slow.__dict__.values()]
+        defaults = trusted(cls, {k: v for k, v in values.items() if k in {n for n, f in cls.model_fields.items() if f.is_required()}})
+        for name, field in cls.model_fields.items():  # default lists are fresh for each object
+            if field.default_factory is list:
+                assert getattr(defaults, name) == [] and getattr(defaults, name) is not getattr(trusted(cls, values), name, None)
+    with pytest.raises(TypeError):
+        trusted(verdict.TierResult, {"verdict": "x"})  # a required field missing
+    with pytest.raises(TypeError):
+        trusted(verdict.TierResult, {"verdict": "x", "summary": "s", "sumary": "t"})  # an unknown field
+    for lo, hi in ((1.25, 1.5), (0, 2), (-0.0, 0.0), (True, 3)):
+        fast, slow = span("seed value", lo, hi, "seed"), Span(label="seed value", lo=lo, hi=hi, role="seed")
+        assert fast == slow and list(fast.__dict__.items()) == list(slow.__dict__.items())
+        assert [type(v) for v in fast.__dict__.values()] == [type(v) for v in slow.__dict__.values()]
+        assert fast.model_fields_set == slow.model_fields_set and fast.model_dump_json() == slow.model_dump_json()
+        assert str(fast.lo) == str(slow.lo) and _hash(fast) == _hash(slow) != "unhashable"

@@ -18,7 +18,8 @@ from claimcheck.results.records import RunRecord
 from claimcheck.verifier.replication_tier import check_replication, check_replication_groups, needed_systems
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
 from claimcheck.verifier.source_tier import PaperSources, check_source
-from claimcheck.verifier.verdict import ClaimVerdict, ReplicationVerdict, SourceVerdict, TierCoverage, VerificationReport, decide_overall
+from claimcheck.verifier.verdict import (ClaimVerdict, ReplicationVerdict, SourceVerdict, TierCoverage, VerificationReport, decide_overall,
+                                         trusted)
 
 _UNCHECKED = {SourceVerdict.not_derivable.value, ReplicationVerdict.not_run.value, ReplicationVerdict.infra_failure.value}
 
@@ -51,7 +52,9 @@ def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord],
         replication = check_replication(claim, mine, tables, systems)
     draft = claim.draft or paper.draft
     overall, rule = decide_overall(source.verdict, replication.verdict, replication.fidelity, draft)
-    return ClaimVerdict(
+    # built without validation (``verdict.trusted``): each field is the claim's own validated value or
+    # one the tiers built with its type
+    return trusted(ClaimVerdict, dict(
         claim_id=claim.id,
         paper_id=paper_id,
         kind=claim.kind.value,
@@ -69,7 +72,7 @@ def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord],
         draft=draft,
         located=claim.located,
         location_note=claim.location.note,
-    )
+    ))
 
 
 class _Shared:

@@ -31,7 +31,7 @@ from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_re
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
 from claimcheck.verifier.table import XTREME_TASKS, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
-from claimcheck.verifier.verdict import TierResult
+from claimcheck.verifier.verdict import TierResult, span, trusted
 
 _FIDELITY_ORDER = {"full": 0, "reduced": 1, "proxy": 2}
 _REPLICATION = Context(replication=True)  # shared: derivations only read their context
@@ -267,7 +267,7 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     derived = list(per_seed.values())
     verdicts: list[RV] = []
     lines: list[str] = _coverage_notes(derived[0])
-    spans: list[dict] = []  # Span fields: TierResult validates them (see source_tier.check_source)
+    spans: list = []  # built Span objects (``span``)
     pending: list[int | None] = []  # per inconclusive quantity: the seeds that would decide it, None: none would
     ranking_seeds, lacking = ranking if ranking is not None else (None, "")
     first = derived[0]
@@ -296,7 +296,7 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
         scope = (f" over {len(margins)} of {len(derived)} seeds (seed(s) {', '.join(without)} did not run every candidate "
                  "that was run" + (f": {lacking}" if lacking else "") + ")") if without else ""
         lines.append(f"order margin{scope}: {text}")
-        spans.append({"label": "order margin (replicated CI)", "lo": s.ci.lo, "hi": s.ci.hi, "role": "replicated_ci"})
+        spans.append(span("order margin (replicated CI)", s.ci.lo, s.ci.hi, "replicated_ci"))
         # with candidates missing in some seeds, running them there decides as well as new seeds: no count
         pending += [None if without else n] if v is RV.inconclusive else []
     if first.unordered:  # rank the systems once, by their mean over seeds, never seed by seed
@@ -317,16 +317,16 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
             verdicts.append(v)
             pending += [n] if v is RV.inconclusive else []
             lines.append(f"{label}: {text}")
-        spans.append({"label": f"{label} (replicated PI)", "lo": s.pi[0], "hi": s.pi[1], "role": "replicated_pi"})
-        spans.append({"label": f"{label} (replicated CI)", "lo": s.ci[0], "hi": s.ci[1], "role": "replicated_ci"})
+        spans.append(span(f"{label} (replicated PI)", s.pi[0], s.pi[1], "replicated_pi"))
+        spans.append(span(f"{label} (replicated CI)", s.ci[0], s.ci[1], "replicated_ci"))
         seed_label = f"{label} seed value"
-        spans += [{"label": seed_label, "lo": x, "hi": x, "role": "seed"} for x in values]
+        spans += [span(seed_label, x, x, "seed") for x in values]
     verdict = _worst(verdicts) if verdicts else RV.not_run
     if verdict is RV.reproduced and fidelity != "full":
         verdict = RV.direction_only
     summary = _summary(verdict, fidelity, len(derived))
-    return TierResult(verdict=verdict.value, summary=summary, lines=lines, spans=spans,
-                      seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None, **base)
+    return trusted(TierResult, dict(verdict=verdict.value, summary=summary, lines=lines, spans=spans,
+                                    seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None, **base))
 
 
 def _claim_seeds(pending: list[int | None]) -> int | None:
@@ -367,7 +367,7 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
             n = seeds_to_resolve(s.sd, abs(s.mean), level, current=s.n) if outcome == "unclear" else None
         per_task[task].append((outcome, lean, n))
         lines.append(f"{task}: {system} gain {s.mean:+.3f} (CI {s.ci.render(3)}, {s.n} seeds), expected {expect}: {outcome}")
-        spans.append({"label": f"{task}: {system} gain (CI)", "lo": s.ci.lo, "hi": s.ci.hi, "role": "replicated_ci"})
+        spans.append(span(f"{task}: {system} gain (CI)", s.ci.lo, s.ci.hi, "replicated_ci"))
     verdicts, pending = [], []
     for task, pairs in per_task.items():
         outcomes = [o for o, _, _ in pairs]
@@ -386,8 +386,9 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
                      "; more seeds would not decide it at the current effect sizes")
         lines.append(line)
     verdict = _worst(verdicts)
-    return TierResult(verdict=verdict.value, summary=_summary(verdict, fidelity, len(derived)), lines=lines, spans=spans,
-                      seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None, **base)
+    return trusted(TierResult, dict(verdict=verdict.value, summary=_summary(verdict, fidelity, len(derived)), lines=lines,
+                                    spans=spans, seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None,
+                                    **base))
 
 
 def _seeds_to_decide(pairs: list[tuple[str, int, int | None]], quorum: float) -> int | None:

@@ -18,7 +18,7 @@ from claimcheck.verifier.derive import Context, Derived, overlap_matching, rank_
 from claimcheck.verifier.implied import implied_missing_mean
 from claimcheck.verifier.intervals import Interval, written_interval
 from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
-from claimcheck.verifier.verdict import CellUse, SourceVerdict, TierResult, ViewResult
+from claimcheck.verifier.verdict import CellUse, SourceVerdict, TierResult, ViewResult, span, trusted
 
 _RELIABILITY_RANK = {Reliability.primary: 0, Reliability.secondary: 1, Reliability.low: 2}
 _LOW = Reliability.low.value
@@ -220,9 +220,9 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
         shared = PaperSources(paper)
     ctx = shared.ctx
     views: list[ViewResult] = []
-    # Spans are written as their fields: TierResult validates them into Span objects in the same call
-    # that builds it (one pydantic call instead of one more per span; the JSON is the same)
-    spans = [{"label": f"reported {v}", "lo": iv.lo, "hi": iv.hi, "role": "reported"} for v, iv in zip(claim.reported, reported_intervals(claim))]
+    # The verdict objects are built without validation (``verdict.trusted``): every field below is
+    # already of its type (str, float bounds, SourceVerdict members, lists built here)
+    spans = [span(f"reported {v}", iv.lo, iv.hi, "reported") for v, iv in zip(claim.reported, reported_intervals(claim))]
     reasons: list[str] = []
     reasons_implied: list[str] = []
     missing_keys: list[list[CellKey]] = []
@@ -243,23 +243,23 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
                 iv, implied_lines = implied
                 lines += implied_lines
                 reasons_implied.append(f"for {claim.reported[0]} to hold they would have to average {iv.render(2)}")
-                spans.append({"label": f"implied ({label})", "lo": iv.lo, "hi": iv.hi, "role": "implied"})
+                spans.append(span(f"implied ({label})", iv.lo, iv.hi, "implied"))
             cells = shared.cell_uses(table.used)
             weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
             if implied and weak:
                 lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
-            views.append(ViewResult(label=label, verdict=SourceVerdict.not_derivable, lines=lines,
-                                    cells=cells, missing=render_missing(exc.missing)))
+            views.append(trusted(ViewResult, dict(label=label, verdict=SourceVerdict.not_derivable, lines=lines,
+                                                  cells=cells, missing=render_missing(exc.missing))))
             continue
         verdict = judge(claim, derived)
         cells = shared.cell_uses(table.used)
         weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
         lines = derived.lines + ([f"depends on low-reliability cells: {', '.join(weak)}"] if weak else [])
-        views.append(ViewResult(label=label, verdict=verdict, lines=lines, cells=cells))
+        views.append(trusted(ViewResult, dict(label=label, verdict=verdict, lines=lines, cells=cells)))
         for lab, iv in zip(derived.labels, derived.values):
-            spans.append({"label": f"{lab} ({label})", "lo": iv.lo, "hi": iv.hi, "role": "derived"})
+            spans.append(span(f"{lab} ({label})", iv.lo, iv.hi, "derived"))
         if derived.margin is not None:
-            spans.append({"label": f"order margin ({label})", "lo": derived.margin.lo, "hi": derived.margin.hi, "role": "derived"})
+            spans.append(span(f"order margin ({label})", derived.margin.lo, derived.margin.hi, "derived"))
     derivable = [v for v in views if v.verdict is not SourceVerdict.not_derivable]
     # a view that needs a low-reliability cell is shown, never decisive on its own (models.Reliability)
     decisive = [v for v in derivable if not any(c.reliability == _LOW for c in v.cells)]
@@ -268,14 +268,16 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
         weak = sorted({f"{c.system}/{c.task}" for c in first.cells if c.reliability == _LOW})
         summary = (f"not derivable from reliable sources: it would be {first.verdict.value} under {first.label}, "
                    f"but only with low-reliability cells ({', '.join(weak)}), which never decide alone")
-        return TierResult(verdict=SourceVerdict.not_derivable.value, summary=summary, lines=first.lines, views=views, spans=spans)
+        return trusted(TierResult, dict(verdict=SourceVerdict.not_derivable.value, summary=summary, lines=list(first.lines),
+                                        views=views, spans=spans))
     if decisive:
         first = decisive[0]
         others = {v.verdict for v in decisive}
         summary = f"{first.verdict.value} under {first.label}"
         if len(others) > 1:
             summary += "; the sources disagree: " + ", ".join(f"{v.label}: {v.verdict.value}" for v in decisive[1:])
-        return TierResult(verdict=first.verdict.value, summary=summary, lines=first.lines, views=views, spans=spans)
+        return trusted(TierResult, dict(verdict=first.verdict.value, summary=summary, lines=list(first.lines), views=views,
+                                        spans=spans))
     if reasons:
         summary = f"not derivable: {reasons[0]}"
     else:
@@ -292,7 +294,7 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             summary += " (" + "; ".join(hints) + ")"
     if claim.kind is ClaimKind.background and claim.attributed_to:
         summary += f" (background: {claim.attributed_to}'s claim)"
-    return TierResult(verdict=SourceVerdict.not_derivable.value, summary=summary, views=views, spans=spans)
+    return trusted(TierResult, dict(verdict=SourceVerdict.not_derivable.value, summary=summary, views=views, spans=spans))
 
 
 def _implied(claim: Claim, table: Table, exc: NotDerivable) -> tuple[Interval, list[str]] | None:
