@@ -229,3 +229,57 @@ def test_trusted_builds_what_validation_builds():
         assert [type(v) for v in fast.__dict__.values()] == [type(v) for v in slow.__dict__.values()]
         assert fast.model_fields_set == slow.model_fields_set and fast.model_dump_json() == slow.model_dump_json()
         assert str(fast.lo) == str(slow.lo) and _hash(fast) == _hash(slow) != "unhashable"
+
+
+def _protocol_records(rng: random.Random) -> list:
+    """_language_records, some runs carrying a spec whose protocol differs from another arm's (refused)."""
+    records = _language_records(rng)
+    for i, r in enumerate(records):
+        if rng.random() < 0.15:
+            records[i] = r.model_copy(update={"spec": {"encoder": rng.choice(["x", "y"]), "target": {"task": "xnli"}}})
+    return records
+
+
+def test_seed_batch_derives_what_each_seed_derives():
+    """derive_seeds (one pass over a claim's seed tables) against run_derivation seed by seed, on
+    replication data: the same values (to the bit), label, signedness and NotDerivable, and the lines of
+    the first seed that derives as an explained run gives them."""
+    from claimcheck.verifier.derive import Context, derive_seeds, run_derivation
+    from claimcheck.verifier.table import NotDerivable
+
+    explain, quiet = Context(replication=True), Context(replication=True, explain=False)
+    rng = random.Random(13)
+    tasks = ["xnli", "pawsx", "udpos", "xquad"]
+    kinds = 0
+    for _ in range(60):
+        records = _protocol_records(rng)
+        tables = SeedTables(records)
+        seeds = sorted({r.seed for r in records if r.status == "ok"})
+        for _ in range(8):
+            name = rng.choice(["mean_gain", "xtreme_gain", "mean_score", "xtreme_score"])
+            params = {"system": rng.choice("ABCD"), "split": "dev"}
+            if "gain" in name:
+                params["baseline"] = rng.choice("ABC")
+            if name.startswith("mean") or rng.random() < 0.7:
+                params["tasks"] = rng.sample(tasks, rng.randint(1, 4))
+            if name.startswith("xtreme") and rng.random() < 0.3:
+                del params["split"]  # xtreme_* default to the test split
+            batch = derive_seeds(name, (tables.get("9999.00001", s) for s in seeds), params)
+            first = None
+            for seed, got in zip(seeds, batch.values):
+                try:
+                    want = run_derivation(name, tables.get("9999.00001", seed), params, quiet if first else explain)
+                except NotDerivable as exc:
+                    assert isinstance(got, NotDerivable) and (got.missing, got.reason, str(got)) == (exc.missing, exc.reason, str(exc))
+                    kinds |= 4 if exc.reason else 1
+                    continue
+                assert (repr(got.lo), repr(got.hi)) == (repr(want.values[0].lo), repr(want.values[0].hi))
+                assert [batch.label] == want.labels and batch.signed is want.signed and want.margin is None and not want.effects
+                if first is None:
+                    first = want
+                    assert batch.lines == want.lines
+                kinds |= 2
+            if first is None:
+                assert batch.lines == []
+    assert kinds == 7  # values, missing cells and refusals were compared
+    assert derive_seeds("top_k_gains", [], {}) is None

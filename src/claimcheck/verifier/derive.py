@@ -10,9 +10,9 @@ default all nine), ``baseline`` (the system gains are measured against, default 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.verifier.intervals import Interval, interval_mean
@@ -83,15 +83,7 @@ def _run_tasks(table: Table, systems: Sequence[str], tasks: Sequence[str], split
     """
     if not ctx.replication:
         return list(tasks), []
-    present, absent = [], []
-    for t in tasks:  # a plain loop: this runs once per claim and seed
-        for s in systems:
-            if not table.has(s, t, split):
-                absent.append(t)
-                break
-        else:
-            present.append(t)
-    return present, absent
+    return table.run_tasks(systems, tasks, split)
 
 
 def _subset_line(present: Sequence[str], absent: Sequence[str]) -> list[str]:
@@ -145,6 +137,11 @@ def xtreme_score(table: Table, params: dict, ctx: Context) -> Derived:
     return mean_score(table, {**params, "tasks": task_list(params)}, ctx)
 
 
+def _gain_lines(system: str, baseline: str, split: str, tasks: Sequence[str], absent: Sequence[str], value: Interval) -> list[str]:
+    return ([f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"]
+            + _subset_line(tasks, absent))
+
+
 @derivation("mean_gain")
 def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     """Mean over ``tasks`` of (system - baseline) task scores; used for "+8.7 points" style claims."""
@@ -156,9 +153,7 @@ def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     value = _gain(table, system, baseline, tasks, split)
     if not ctx.explain:
         return Derived(values=[value], labels=[f"{system} - {baseline}"])
-    return Derived(values=[value], labels=[f"{system} - {baseline}"],
-                   lines=[f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"]
-                   + _subset_line(tasks, absent))
+    return Derived(values=[value], labels=[f"{system} - {baseline}"], lines=_gain_lines(system, baseline, split, tasks, absent, value))
 
 
 @derivation("xtreme_gain")
@@ -377,3 +372,67 @@ def not_specified(table: Table, params: dict, ctx: Context) -> Derived:
 
 def run_derivation(name: str, table: Table, params: dict, ctx: Context) -> Derived:
     return DERIVATIONS[name](table, dict(params), ctx)
+
+
+class SeedValues(NamedTuple):
+    """A derivation of one value (a gain or a score) on several seeds' tables at once (``derive_seeds``)."""
+
+    label: str  # its ``labels[0]``
+    signed: bool
+    # per table, in order: the Interval ``run_derivation`` gives as ``values[0]``, or the NotDerivable it raises
+    values: list[Interval | NotDerivable]
+    lines: list[str]  # the explained lines of the first table that derives ([] when none does)
+
+
+def derive_seeds(name: str, tables: Iterable[Table], params: Mapping[str, Any]) -> SeedValues | None:
+    """``run_derivation(name, table, params, Context(replication=True))`` on each of ``tables`` (one per
+    seed), for the derivations that give one value: ``mean_gain``, ``xtreme_gain``, ``mean_score`` and
+    ``xtreme_score``; None for the others (run them table by table).
+
+    The same per-table values, labels and exceptions (an exception other than NotDerivable propagates
+    from the table that raised it), with the parameters read once and no ``Derived`` per table: a
+    replication derives every claim once per seed. Only the first derivable table's lines are written.
+    """
+    if name in ("mean_gain", "xtreme_gain"):
+        return _gain_seeds(tables, params, name == "xtreme_gain")
+    if name in ("mean_score", "xtreme_score"):
+        return _score_seeds(tables, params)
+    return None
+
+
+def _gain_seeds(tables: Iterable[Table], params: Mapping[str, Any], xtreme: bool) -> SeedValues:
+    system, baseline = params["system"], params.get("baseline", DEFAULT_BASELINE)
+    split = params.get("split", "test" if xtreme else "dev")  # xtreme_gain passes "test" on to mean_gain
+    wanted, pair = task_list(params), [system, baseline]
+    values: list[Interval | NotDerivable] = []
+    lines: list[str] | None = None
+    for table in tables:
+        tasks, absent = table.run_tasks(pair, wanted, split)  # _run_tasks on replication data
+        if not tasks:
+            values.append(NotDerivable([CellKey(system, t, "*", split) for t in absent]))
+            continue
+        try:
+            value = _gain(table, system, baseline, tasks, split)
+        except NotDerivable as exc:
+            values.append(exc)
+            continue
+        values.append(value)
+        if lines is None:
+            lines = _gain_lines(system, baseline, split, tasks, absent, value)
+    return SeedValues(f"{system} - {baseline}", True, values, lines or [])
+
+
+def _score_seeds(tables: Iterable[Table], params: Mapping[str, Any]) -> SeedValues:
+    system, split, tasks = params["system"], params.get("split", "test"), task_list(params)
+    values: list[Interval | NotDerivable] = []
+    lines: list[str] | None = None
+    for table in tables:
+        try:
+            value = mean_task_score(table, system, tasks, split)
+        except NotDerivable as exc:
+            values.append(exc)
+            continue
+        values.append(value)
+        if lines is None:
+            lines = [f"mean over {', '.join(tasks)} of {system} ({split}) = {value.render(3)}"]
+    return SeedValues(f"{system} mean over {len(tasks)} tasks", False, values, lines or [])

@@ -24,7 +24,7 @@ from collections import defaultdict
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.claims.models import Claim, ClaimKind
 from claimcheck.results.records import RunRecord
-from claimcheck.verifier.derive import Context, Derived, ordinal, rank_pairs, run_derivation
+from claimcheck.verifier.derive import Context, Derived, SeedValues, derive_seeds, ordinal, rank_pairs, run_derivation
 from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.source_tier import GAIN_DIRECTION, render_missing, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_resolve, summarize_seeds
@@ -168,19 +168,30 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
                 by_seed[seed] = by_seed[seed] + runs if seed in by_seed else runs
     fidelity = max(fidelities, key=_FIDELITY_ORDER.__getitem__, default=None)
     deviations = sorted(found_deviations)
-    per_seed: dict[int, Derived] = {}
+    per_seed: dict[int, Derived | Interval] = {}  # Intervals: the one value of a ``derive_seeds`` derivation
     missing_any: list = []
     reasons: list[str] = []
     tables = tables or SeedTables([r for runs in by_seed.values() for r in runs])
     paper_id = claim.paper_id
     name, params = claim.derivation.name, claim.derivation.params
-    for seed in sorted(by_seed):
-        try:  # only the first derived seed's lines are read (_coverage_notes): the others skip them
-            per_seed[seed] = run_derivation(name, tables.get(paper_id, seed), params, _REPLICATION_QUIET if per_seed else _REPLICATION)
-        except NotDerivable as exc:
-            missing_any = exc.missing or missing_any
-            if exc.reason:
-                reasons.append(exc.reason)
+    seeds = sorted(by_seed)
+    single = derive_seeds(name, (tables.get(paper_id, seed) for seed in seeds), params)
+    if single is not None:  # a gain or a score: one value per seed, derived in one pass
+        for seed, got in zip(seeds, single.values):
+            if isinstance(got, NotDerivable):
+                missing_any = got.missing or missing_any
+                if got.reason:
+                    reasons.append(got.reason)
+            else:
+                per_seed[seed] = got
+    else:
+        for seed in seeds:
+            try:  # only the first derived seed's lines are read (_coverage_notes): the others skip them
+                per_seed[seed] = run_derivation(name, tables.get(paper_id, seed), params, _REPLICATION_QUIET if per_seed else _REPLICATION)
+            except NotDerivable as exc:
+                missing_any = exc.missing or missing_any
+                if exc.reason:
+                    reasons.append(exc.reason)
     k, need = len(per_seed), _min_seeds(claim)
     if failed:  # fail closed: a needed run that failed is never read as a smaller or negative result
         return TierResult(verdict=RV.infra_failure.value, summary=(
@@ -197,6 +208,8 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     if k < need:
         return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                           seeds_needed=need, **base)
+    if single is not None:
+        return _judge_value(claim, single, [v.mid for v in per_seed.values()], fidelity or "proxy", base)
     return _judge_seeds(claim, per_seed, fidelity or "proxy", base, _ranking_seeds(claim, by_seed))
 
 
@@ -308,25 +321,49 @@ def _judge_seeds(claim: Claim, per_seed: dict[int, Derived], fidelity: str, base
     else:
         compared = [(i, label, reported[i] if i < len(reported) else None) for i, label in enumerate(first.labels)]
     for i, label, rep in compared:
-        values = [d.values[i].mid for d in derived]
-        s = summarize_seeds(values, level)
-        if rep is None and claim.derivation.name not in GAIN_DIRECTION:  # e.g. a top-k system with no number
-            lines.append(f"{label}: mean {s.mean:.3f}, sd {s.sd:.3f} over {s.n} seeds (no number claimed: shown, not judged)")
-        else:  # a gain with no number claims its direction
-            v, n, text = _decide(s, rep, fidelity, first.signed)
-            verdicts.append(v)
-            pending += [n] if v is RV.inconclusive else []
-            lines.append(f"{label}: {text}")
-        spans.append(span(f"{label} (replicated PI)", s.pi[0], s.pi[1], "replicated_pi"))
-        spans.append(span(f"{label} (replicated CI)", s.ci[0], s.ci[1], "replicated_ci"))
-        seed_label = f"{label} seed value"
-        spans += [span(seed_label, x, x, "seed") for x in values]
+        _judge_quantity(claim, label, rep, [d.values[i].mid for d in derived], fidelity, first.signed, verdicts, pending, lines, spans)
+    return _tier_result(verdicts, pending, fidelity, len(derived), lines, spans, base)
+
+
+def _judge_quantity(claim: Claim, label: str, rep: Interval | None, values: list[float], fidelity: str, signed: bool,
+                    verdicts: list[RV], pending: list[int | None], lines: list[str], spans: list) -> None:
+    """One compared quantity over seeds (``values``: its per-seed values, against ``rep``, the reported
+    interval or None): its verdict, line and spans appended to the lists given."""
+    s = summarize_seeds(values, claim.tolerance.confidence)
+    if rep is None and claim.derivation.name not in GAIN_DIRECTION:  # e.g. a top-k system with no number
+        lines.append(f"{label}: mean {s.mean:.3f}, sd {s.sd:.3f} over {s.n} seeds (no number claimed: shown, not judged)")
+    else:  # a gain with no number claims its direction
+        v, n, text = _decide(s, rep, fidelity, signed)
+        verdicts.append(v)
+        if v is RV.inconclusive:
+            pending.append(n)
+        lines.append(f"{label}: {text}")
+    spans.append(span(f"{label} (replicated PI)", s.pi[0], s.pi[1], "replicated_pi"))
+    spans.append(span(f"{label} (replicated CI)", s.ci[0], s.ci[1], "replicated_ci"))
+    seed_label = f"{label} seed value"
+    spans += [span(seed_label, x, x, "seed") for x in values]
+
+
+def _tier_result(verdicts: list[RV], pending: list[int | None], fidelity: str, k: int, lines: list[str], spans: list,
+                 base: dict) -> TierResult:
     verdict = _worst(verdicts) if verdicts else RV.not_run
     if verdict is RV.reproduced and fidelity != "full":
         verdict = RV.direction_only
-    summary = _summary(verdict, fidelity, len(derived))
-    return trusted(TierResult, dict(verdict=verdict.value, summary=summary, lines=lines, spans=spans,
+    return trusted(TierResult, dict(verdict=verdict.value, summary=_summary(verdict, fidelity, k), lines=lines, spans=spans,
                                     seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None, **base))
+
+
+def _judge_value(claim: Claim, single: SeedValues, values: list[float], fidelity: str, base: dict) -> TierResult:
+    """``_judge_seeds`` for a derivation of one value (``derive_seeds``: no order margin, no effects, one
+    label): its per-seed ``values`` against the claim's first reported number."""
+    verdicts: list[RV] = []
+    pending: list[int | None] = []
+    lines = [line for line in single.lines if line.startswith(_COVERAGE_NOTES)]  # _coverage_notes
+    spans: list = []
+    reported = reported_intervals(claim)
+    _judge_quantity(claim, single.label, reported[0] if reported else None, values, fidelity, single.signed,
+                    verdicts, pending, lines, spans)
+    return _tier_result(verdicts, pending, fidelity, len(values), lines, spans, base)
 
 
 def _claim_seeds(pending: list[int | None]) -> int | None:

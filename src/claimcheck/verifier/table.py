@@ -160,6 +160,18 @@ class Table:
     def has(self, system: str, task: str, split: str) -> bool:
         return (system, task, split) in self._present
 
+    def run_tasks(self, systems: Sequence[str], tasks: Sequence[str], split: str) -> tuple[list[str], list[str]]:
+        """(``tasks`` that every one of ``systems`` has, the others), each in the order of ``tasks``."""
+        present, absent, have = [], [], self._present
+        for t in tasks:  # a plain loop: this runs once per claim and seed
+            for s in systems:
+                if (s, t, split) not in have:
+                    absent.append(t)
+                    break
+            else:
+                present.append(t)
+        return present, absent
+
     def metric_value(self, system: str, task: str, metric: str, split: str) -> Interval | None:
         """The metric averaged over languages ('avg' cells are used as they are)."""
         if self._refused and task in self._refused:
@@ -194,6 +206,12 @@ class Table:
                 return None
             return (em + f1).scale(0.5)
         metric = PRIMARY_METRIC.get(task, "accuracy")
+        if not self._refused:  # metric_value's memo, read here: every gain of every seed looks up two task scores
+            known = self._values.get((system, task, metric, split))
+            if known is not None:
+                if known[0]:
+                    self.used.extend(known[0])
+                return known[1]
         value = self.metric_value(system, task, metric, split)
         if value is None:
             missing.append(CellKey(system, task, metric, split))
