@@ -117,7 +117,8 @@ def _gain(table: Table, system: str, baseline: str, tasks: Sequence[str], split:
         raise NotDerivable(missing)
     if not tasks:
         raise ValueError("mean of no intervals")
-    return Interval(lo / len(tasks), hi / len(tasks))
+    lo, hi = lo / len(tasks), hi / len(tasks)
+    return tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi)  # the check Interval makes (it raises)
 
 
 @derivation("mean_score")
@@ -407,6 +408,15 @@ def _gain_seeds(tables: Iterable[Table], params: Mapping[str, Any], xtreme: bool
     values: list[Interval | NotDerivable] = []
     lines: list[str] | None = None
     for table in tables:
+        simple = table.simple_gain(system, baseline, wanted, split)
+        if simple is not None:  # what the lines below give when every cell is one memoised metric
+            tasks, absent, lo, hi = simple
+            lo, hi = lo / len(tasks), hi / len(tasks)
+            value = tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi)  # as _gain ends
+            values.append(value)
+            if lines is None:
+                lines = _gain_lines(system, baseline, split, tasks, absent, value)
+            continue
         tasks, absent = table.run_tasks(pair, wanted, split)  # _run_tasks on replication data
         if not tasks:
             values.append(NotDerivable([CellKey(system, t, "*", split) for t in absent]))

@@ -209,7 +209,7 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                           seeds_needed=need, **base)
     if single is not None:
-        return _judge_value(claim, single, [v.mid for v in per_seed.values()], fidelity or "proxy", base)
+        return _judge_value(claim, single, [(v[0] + v[1]) / 2 for v in per_seed.values()], fidelity or "proxy", base)  # .mid
     return _judge_seeds(claim, per_seed, fidelity or "proxy", base, _ranking_seeds(claim, by_seed))
 
 

@@ -117,7 +117,13 @@ def summarize_seeds(values: Sequence[float], level: float = 0.95) -> SeedSummary
     t = t_quantile(0.5 + level / 2, n - 1)
     half_ci = t * sd / math.sqrt(n)
     half_pi = t * sd * math.sqrt(1 + 1 / n)
-    return SeedSummary(n, mean, sd, Interval(mean - half_ci, mean + half_ci), Interval(mean - half_pi, mean + half_pi), level)
+    ci_lo, ci_hi, pi_lo, pi_hi = mean - half_ci, mean + half_ci, mean - half_pi, mean + half_pi
+    if ci_lo <= ci_hi and pi_lo <= pi_hi:  # always, but for NaN (an overflow): then Interval raises as it did
+        return SeedSummary(n, mean, sd, _pair(Interval, (ci_lo, ci_hi)), _pair(Interval, (pi_lo, pi_hi)), level)
+    return SeedSummary(n, mean, sd, Interval(ci_lo, ci_hi), Interval(pi_lo, pi_hi), level)
+
+
+_pair = tuple.__new__  # an Interval from bounds already checked (Interval.__new__ checks lo <= hi, then does this)
 
 
 def seeds_to_resolve(sd: float, target_halfwidth: float, level: float = 0.95, current: int = 2, cap: int = 1000) -> int | None:

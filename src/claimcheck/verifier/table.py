@@ -147,8 +147,11 @@ class Table:
         them: ``used`` names a paper's cells in the source tier)."""
         table = cls(repeated, refused)
         values, present = table._values, table._present
+        make, empty = tuple.__new__, ()
         for key, value in once.items():
-            values[key] = ((), Interval(0.0 + value, 0.0 + value))  # as __init__ gives a single row's value
+            value = 0.0 + value  # as __init__ gives a single row's value
+            # Interval(value, value), built directly (one per run metric) unless Interval would refuse it (NaN)
+            values[key] = (empty, make(Interval, (value, value)) if value == value else Interval(value, value))
             present.add((key[0], key[1], key[3]))
         if run_everywhere is not None:
             present &= run_everywhere
@@ -171,6 +174,36 @@ class Table:
             else:
                 present.append(t)
         return present, absent
+
+    def simple_gain(self, system: str, baseline: str, tasks: Sequence[str], split: str) -> tuple[list[str], list[str], float, float] | None:
+        """A replication's gain, when it is simple: (the tasks both systems ran, the others, the sum over
+        the former of s.lo - b.hi, and of s.hi - b.lo), what ``run_tasks`` and then ``derive._gain``
+        compute, in the same order. None whenever that path could do anything else (raise, record
+        rows in ``used``, average languages, read a QA task's two metrics, find no task): then it must
+        answer. One call per seed of every gain claim, without a method call per cell."""
+        if self._refused:
+            return None
+        present, values = self._present, self._values
+        ran: list[str] = []
+        absent: list[str] = []
+        lo = hi = 0.0
+        for t in tasks:
+            if (system, t, split) in present and (baseline, t, split) in present:
+                if t in QA_TASKS:
+                    return None
+                metric = PRIMARY_METRIC.get(t, "accuracy")
+                s, b = values.get((system, t, metric, split)), values.get((baseline, t, metric, split))
+                if s is None or b is None or s[0] or b[0]:  # not memoised yet, or rows to record in ``used``
+                    return None
+                s, b = s[1], b[1]
+                lo += s[0] - b[1]
+                hi += s[1] - b[0]
+                ran.append(t)
+            else:
+                absent.append(t)
+        if not ran:
+            return None
+        return ran, absent, lo, hi
 
     def metric_value(self, system: str, task: str, metric: str, split: str) -> Interval | None:
         """The metric averaged over languages ('avg' cells are used as they are)."""
