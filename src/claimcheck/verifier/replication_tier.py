@@ -129,7 +129,7 @@ _SEVERITY_RANK = {v: i for i, v in enumerate(_SEVERITY)}
 
 
 def _worst(verdicts: list[RV]) -> RV:
-    return min(verdicts, key=_SEVERITY_RANK.__getitem__)
+    return verdicts[0] if len(verdicts) == 1 else min(verdicts, key=_SEVERITY_RANK.__getitem__)
 
 
 def check_replication(claim: Claim, records: list[RunRecord], tables: SeedTables | None = None,

@@ -19,13 +19,13 @@ class _Frozen(BaseModel):
 _M = TypeVar("_M", bound=BaseModel)
 _REQUIRED = object()
 # per model class: (every field in declaration order -> its default, or _REQUIRED, or None for a
-# default_factory), (field, factory) pairs, the required fields, the number of fields
-_PLANS: dict[type, tuple[dict[str, Any], tuple, frozenset[str], int]] = {}
+# default_factory), (field, factory) pairs, the required fields, the number of fields, their names in order
+_PLANS: dict[type, tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]] = {}
 _set = object.__setattr__
 _new = object.__new__
 
 
-def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], int]:
+def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]:
     defaults: dict[str, Any] = {}
     factories, required = [], []
     for name, field in cls.__pydantic_fields__.items():
@@ -37,7 +37,7 @@ def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], 
             factories.append((name, field.default_factory))
         else:
             defaults[name] = field.default
-    plan = _PLANS[cls] = (defaults, tuple(factories), frozenset(required), len(defaults))
+    plan = _PLANS[cls] = (defaults, tuple(factories), frozenset(required), len(defaults), tuple(defaults))
     return plan
 
 
@@ -54,13 +54,16 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     ``model_construct`` does the same as this but is much slower (it inspects each default factory
     on every call)."""
     plan = _PLANS.get(cls) or _plan(cls)
-    fields = plan[0].copy()
-    fields.update(values)
-    if len(fields) != plan[3] or not plan[2] <= values.keys():
-        raise TypeError(f"{cls.__name__}: unknown or missing fields in {sorted(values)}")
-    for name, factory in plan[1]:
-        if name not in values:
-            fields[name] = factory()
+    if len(values) == plan[3] and tuple(values) == plan[4]:  # every field, in field order: the dict itself
+        fields = values
+    else:
+        fields = plan[0].copy()
+        fields.update(values)
+        if len(fields) != plan[3] or not plan[2] <= values.keys():
+            raise TypeError(f"{cls.__name__}: unknown or missing fields in {sorted(values)}")
+        for name, factory in plan[1]:
+            if name not in values:
+                fields[name] = factory()
     obj = _new(cls)
     _set(obj, "__dict__", fields)
     _set(obj, "__pydantic_fields_set__", set(values))
