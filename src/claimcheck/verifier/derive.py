@@ -138,11 +138,6 @@ def xtreme_score(table: Table, params: dict, ctx: Context) -> Derived:
     return mean_score(table, {**params, "tasks": task_list(params)}, ctx)
 
 
-def _gain_lines(system: str, baseline: str, split: str, tasks: Sequence[str], absent: Sequence[str], value: Interval) -> list[str]:
-    return ([f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"]
-            + _subset_line(tasks, absent))
-
-
 @derivation("mean_gain")
 def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     """Mean over ``tasks`` of (system - baseline) task scores; used for "+8.7 points" style claims."""
@@ -154,7 +149,9 @@ def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     value = _gain(table, system, baseline, tasks, split)
     if not ctx.explain:
         return Derived(values=[value], labels=[f"{system} - {baseline}"])
-    return Derived(values=[value], labels=[f"{system} - {baseline}"], lines=_gain_lines(system, baseline, split, tasks, absent, value))
+    return Derived(values=[value], labels=[f"{system} - {baseline}"],
+                   lines=[f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"]
+                   + _subset_line(tasks, absent))
 
 
 @derivation("xtreme_gain")
@@ -382,7 +379,9 @@ class SeedValues(NamedTuple):
     signed: bool
     # per table, in order: the Interval ``run_derivation`` gives as ``values[0]``, or the NotDerivable it raises
     values: list[Interval | NotDerivable]
-    lines: list[str]  # the explained lines of the first table that derives ([] when none does)
+    # what the explained lines of the first table that derives say besides the arithmetic: the tasks
+    # that were not run (a replication shows these with its verdict; [] when no table derives)
+    notes: list[str]
 
 
 def derive_seeds(name: str, tables: Iterable[Table], params: Mapping[str, Any]) -> SeedValues | None:
@@ -392,7 +391,8 @@ def derive_seeds(name: str, tables: Iterable[Table], params: Mapping[str, Any]) 
 
     The same per-table values, labels and exceptions (an exception other than NotDerivable propagates
     from the table that raised it), with the parameters read once and no ``Derived`` per table: a
-    replication derives every claim once per seed. Only the first derivable table's lines are written.
+    replication derives every claim once per seed. No arithmetic line is written; the first derivable
+    table's note on tasks not run is.
     """
     if name in ("mean_gain", "xtreme_gain"):
         return _gain_seeds(tables, params, name == "xtreme_gain")
@@ -406,16 +406,15 @@ def _gain_seeds(tables: Iterable[Table], params: Mapping[str, Any], xtreme: bool
     split = params.get("split", "test" if xtreme else "dev")  # xtreme_gain passes "test" on to mean_gain
     wanted, pair = task_list(params), [system, baseline]
     values: list[Interval | NotDerivable] = []
-    lines: list[str] | None = None
+    notes: list[str] | None = None
     for table in tables:
         simple = table.simple_gain(system, baseline, wanted, split)
         if simple is not None:  # what the lines below give when every cell is one memoised metric
             tasks, absent, lo, hi = simple
             lo, hi = lo / len(tasks), hi / len(tasks)
-            value = tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi)  # as _gain ends
-            values.append(value)
-            if lines is None:
-                lines = _gain_lines(system, baseline, split, tasks, absent, value)
+            values.append(tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi))  # as _gain ends
+            if notes is None:
+                notes = _subset_line(tasks, absent)  # mean_gain's lines without the arithmetic
             continue
         tasks, absent = table.run_tasks(pair, wanted, split)  # _run_tasks on replication data
         if not tasks:
@@ -427,22 +426,17 @@ def _gain_seeds(tables: Iterable[Table], params: Mapping[str, Any], xtreme: bool
             values.append(exc)
             continue
         values.append(value)
-        if lines is None:
-            lines = _gain_lines(system, baseline, split, tasks, absent, value)
-    return SeedValues(f"{system} - {baseline}", True, values, lines or [])
+        if notes is None:
+            notes = _subset_line(tasks, absent)
+    return SeedValues(f"{system} - {baseline}", True, values, notes or [])
 
 
 def _score_seeds(tables: Iterable[Table], params: Mapping[str, Any]) -> SeedValues:
     system, split, tasks = params["system"], params.get("split", "test"), task_list(params)
     values: list[Interval | NotDerivable] = []
-    lines: list[str] | None = None
     for table in tables:
         try:
-            value = mean_task_score(table, system, tasks, split)
+            values.append(mean_task_score(table, system, tasks, split))
         except NotDerivable as exc:
             values.append(exc)
-            continue
-        values.append(value)
-        if lines is None:
-            lines = [f"mean over {', '.join(tasks)} of {system} ({split}) = {value.render(3)}"]
-    return SeedValues(f"{system} mean over {len(tasks)} tasks", False, values, lines or [])
+    return SeedValues(f"{system} mean over {len(tasks)} tasks", False, values, [])  # a score's one line is its arithmetic

@@ -358,7 +358,7 @@ def _judge_value(claim: Claim, single: SeedValues, values: list[float], fidelity
     label): its per-seed ``values`` against the claim's first reported number."""
     verdicts: list[RV] = []
     pending: list[int | None] = []
-    lines = [line for line in single.lines if line.startswith(_COVERAGE_NOTES)]  # _coverage_notes
+    lines = list(single.notes)  # what _coverage_notes keeps of the first seed's lines
     spans: list = []
     reported = reported_intervals(claim)
     _judge_quantity(claim, single.label, reported[0] if reported else None, values, fidelity, single.signed,
