@@ -101,7 +101,7 @@ class SeedTables:
                     "--store, or --no-bundled-results)")
         measured = {key: {(system, task, split) for system, task, _, split in seed_cells} for key, seed_cells in cells.items()}
         everywhere = _run_everywhere(measured, systems)
-        self._tables = {key: _seed_table(seed_cells, refused.get(key), everywhere.get(key[0], set()))
+        self._tables = {key: _seed_table(seed_cells, refused.get(key), everywhere.get(key[0], set()), measured[key])
                         for key, seed_cells in cells.items()}
 
     def get(self, paper_id: str, seed: int) -> Table:
@@ -111,7 +111,7 @@ class SeedTables:
 
 
 def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Metric]]], refused: dict[str, str] | None,
-                run_everywhere: set[tuple[str, str, str]]) -> Table:
+                run_everywhere: set[tuple[str, str, str]], measured: set[tuple[str, str, str]]) -> Table:
     """One (paper, seed)'s table: a cell measured once by its value, the others by their observations
     (as ``record_observations`` gives them), which ``Table`` averages over languages or refuses."""
     once: dict[tuple[str, str, str, str], float] = {}
@@ -123,7 +123,7 @@ def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Met
             for r, m in pairs:
                 repeated.append(Observation(r.system, m.task, m.language, m.metric, m.split, r.seed, m.value, m.value, m.value,
                                             f"run:{r.run_id}"))
-    return Table.of_runs(once, repeated, refused, run_everywhere)
+    return Table.of_runs(once, repeated, refused, run_everywhere, measured)
 
 
 class RunGroup:

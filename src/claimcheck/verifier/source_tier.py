@@ -222,7 +222,7 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
     views: list[ViewResult] = []
     # The verdict objects are built without validation (``verdict.trusted``): every field below is
     # already of its type (str, float bounds, SourceVerdict members, lists built here)
-    spans = [span(f"reported {v}", iv.lo, iv.hi, "reported") for v, iv in zip(claim.reported, reported_intervals(claim))]
+    spans = [span(f"reported {v}", iv[0], iv[1], "reported") for v, iv in zip(claim.reported, reported_intervals(claim))]
     reasons: list[str] = []
     reasons_implied: list[str] = []
     missing_keys: list[list[CellKey]] = []
@@ -244,7 +244,7 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
                 lines += implied_lines
                 reasons_implied.append(f"for {claim.reported[0]} to hold they would have to average {iv.render(2)}")
                 spans.append(span(f"implied ({label})", iv.lo, iv.hi, "implied"))
-            cells = shared.cell_uses(table.used)
+            cells = shared.cell_uses(table.used) if table.used else []
             weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
             if implied and weak:
                 lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
@@ -289,8 +289,8 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             summary = "not derivable: missing " + "; ".join(missing)
         if reasons_implied:
             summary += "; " + reasons_implied[0]
-        hints = shared.typo_hints(k for exc_missing in missing_keys for k in exc_missing)
-        if hints:
+        hints = shared.typo_hints(k for exc_missing in missing_keys for k in exc_missing) if shared.systems or shared.tasks else []
+        if hints:  # (typo_hints has nothing to say for a paper without cells)
             summary += " (" + "; ".join(hints) + ")"
     if claim.kind is ClaimKind.background and claim.attributed_to:
         summary += f" (background: {claim.attributed_to}'s claim)"

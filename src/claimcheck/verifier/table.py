@@ -138,20 +138,27 @@ class Table:
 
     @classmethod
     def of_runs(cls, once: dict[tuple[str, str, str, str], float], repeated: Iterable[Observation],
-                refused: dict[str, str] | None = None, run_everywhere: set[tuple[str, str, str]] | None = None) -> Table:
+                refused: dict[str, str] | None = None, run_everywhere: set[tuple[str, str, str]] | None = None,
+                measured: set[tuple[str, str, str]] | None = None) -> Table:
         """A table of run metrics (``run_tables.SeedTables``) that needs no ``Observation`` for a cell
         measured once: ``once`` maps such a (system, task, metric, split) to its value, ``repeated``
         holds the rows of the other cells (several languages, or two runs, which ``metric_value``
         averages or refuses). Lookups give what ``Table`` of all the rows gives; only ``rows``,
         ``systems()`` and ``used`` leave the cells in ``once`` out (the replication tier reads none of
-        them: ``used`` names a paper's cells in the source tier)."""
+        them: ``used`` names a paper's cells in the source tier). ``measured``, when the caller has it:
+        the (system, task, split) of every cell of ``once`` and ``repeated`` (not collected again)."""
         table = cls(repeated, refused)
-        values, present = table._values, table._present
+        values = table._values
         make, empty = tuple.__new__, ()
         for key, value in once.items():
             value = 0.0 + value  # as __init__ gives a single row's value
             # Interval(value, value), built directly (one per run metric) unless Interval would refuse it (NaN)
             values[key] = (empty, make(Interval, (value, value)) if value == value else Interval(value, value))
+        if measured is not None:  # a superset of what __init__ collected from ``repeated``
+            table._present = measured & run_everywhere if run_everywhere is not None else set(measured)
+            return table
+        present = table._present
+        for key in once:
             present.add((key[0], key[1], key[3]))
         if run_everywhere is not None:
             present &= run_everywhere
@@ -240,11 +247,15 @@ class Table:
             return (em + f1).scale(0.5)
         metric = PRIMARY_METRIC.get(task, "accuracy")
         if not self._refused:  # metric_value's memo, read here: every gain of every seed looks up two task scores
-            known = self._values.get((system, task, metric, split))
+            key = (system, task, metric, split)
+            known = self._values.get(key)
             if known is not None:
                 if known[0]:
                     self.used.extend(known[0])
                 return known[1]
+            if key not in self._index:  # no row: metric_value would give None (a paper's missing cell)
+                missing.append(CellKey(system, task, metric, split))
+                return None
         value = self.metric_value(system, task, metric, split)
         if value is None:
             missing.append(CellKey(system, task, metric, split))
