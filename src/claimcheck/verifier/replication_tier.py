@@ -36,6 +36,10 @@ from claimcheck.verifier.verdict import TierResult, span, trusted
 _FIDELITY_ORDER = {"full": 0, "reduced": 1, "proxy": 2}
 _REPLICATION = Context(replication=True)  # shared: derivations only read their context
 _REPLICATION_QUIET = Context(replication=True, explain=False)
+_NOT_REPLICATED = (ClaimKind.setup, ClaimKind.background)  # kinds no replication applies to
+# members read once for the code every judged claim runs: an Enum class attribute is a slow lookup in
+# Python 3.11 (EnumType.__getattr__ makes every class attribute go through a Python-level hook)
+_REPRODUCED, _DIRECTION_ONLY, _INCONCLUSIVE, _NOT_RUN = RV.reproduced, RV.direction_only, RV.inconclusive, RV.not_run
 _SEVERITY = [RV.not_reproduced, RV.inconclusive, RV.direction_only, RV.reproduced]
 
 
@@ -136,7 +140,7 @@ def check_replication(claim: Claim, records: list[RunRecord], tables: SeedTables
                       systems: list[str] | None = None) -> TierResult:
     """Judge ``claim`` on the run records (``tables`` may be shared across claims; see SeedTables;
     ``systems``: ``needed_systems(claim)`` when the caller has it already)."""
-    if claim.kind in (ClaimKind.setup, ClaimKind.background):
+    if claim.kind in _NOT_REPLICATED:
         return _not_applicable(claim)
     systems = needed_systems(claim) if systems is None else systems
     wanted, paper_id = set(systems), claim.paper_id
@@ -148,7 +152,7 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
                              systems: list[str] | None = None) -> TierResult:
     """``check_replication`` on the claim's runs gathered in groups (in the order of ``records``:
     group by group, each in record order); ``systems`` as in ``check_replication``."""
-    if claim.kind in (ClaimKind.setup, ClaimKind.background):
+    if claim.kind in _NOT_REPLICATED:
         return _not_applicable(claim)
     failed = _needed_failures(claim, groups)
     if not failed and not any(g.by_seed for g in groups):
@@ -335,7 +339,7 @@ def _judge_quantity(claim: Claim, label: str, rep: Interval | None, values: list
     else:  # a gain with no number claims its direction
         v, n, text = _decide(s, rep, fidelity, signed)
         verdicts.append(v)
-        if v is RV.inconclusive:
+        if v is _INCONCLUSIVE:
             pending.append(n)
         lines.append(f"{label}: {text}")
     spans.append(span(f"{label} (replicated PI)", s.pi[0], s.pi[1], "replicated_pi"))
@@ -346,11 +350,11 @@ def _judge_quantity(claim: Claim, label: str, rep: Interval | None, values: list
 
 def _tier_result(verdicts: list[RV], pending: list[int | None], fidelity: str, k: int, lines: list[str], spans: list,
                  base: dict) -> TierResult:
-    verdict = _worst(verdicts) if verdicts else RV.not_run
-    if verdict is RV.reproduced and fidelity != "full":
-        verdict = RV.direction_only
+    verdict = _worst(verdicts) if verdicts else _NOT_RUN
+    if verdict is _REPRODUCED and fidelity != "full":
+        verdict = _DIRECTION_ONLY
     return trusted(TierResult, dict(verdict=verdict.value, summary=_summary(verdict, fidelity, k), lines=lines, spans=spans,
-                                    seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None, **base))
+                                    seeds_needed=_claim_seeds(pending) if verdict is _INCONCLUSIVE else None, **base))
 
 
 def _judge_value(claim: Claim, single: SeedValues, values: list[float], fidelity: str, base: dict) -> TierResult:

@@ -22,6 +22,8 @@ from claimcheck.verifier.verdict import CellUse, SourceVerdict, TierResult, View
 
 _RELIABILITY_RANK = {Reliability.primary: 0, Reliability.secondary: 1, Reliability.low: 2}
 _LOW = Reliability.low.value
+# read once: an Enum class attribute (and a member's .value) is a slow lookup in Python 3.11
+_NOT_DERIVABLE, _NOT_DERIVABLE_VALUE = SourceVerdict.not_derivable, SourceVerdict.not_derivable.value
 
 
 def reported_intervals(claim: Claim) -> list[Interval]:
@@ -248,7 +250,7 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
             if implied and weak:
                 lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
-            views.append(trusted(ViewResult, dict(label=label, verdict=SourceVerdict.not_derivable, lines=lines,
+            views.append(trusted(ViewResult, dict(label=label, verdict=_NOT_DERIVABLE, lines=lines,
                                                   cells=cells, missing=render_missing(exc.missing))))
             continue
         verdict = judge(claim, derived)
@@ -260,7 +262,7 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             spans.append(span(f"{lab} ({label})", iv.lo, iv.hi, "derived"))
         if derived.margin is not None:
             spans.append(span(f"order margin ({label})", derived.margin.lo, derived.margin.hi, "derived"))
-    derivable = [v for v in views if v.verdict is not SourceVerdict.not_derivable]
+    derivable = [v for v in views if v.verdict is not _NOT_DERIVABLE]
     # a view that needs a low-reliability cell is shown, never decisive on its own (models.Reliability)
     decisive = [v for v in derivable if not any(c.reliability == _LOW for c in v.cells)]
     if derivable and not decisive:
@@ -292,9 +294,9 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
         hints = shared.typo_hints(k for exc_missing in missing_keys for k in exc_missing) if shared.systems or shared.tasks else []
         if hints:  # (typo_hints has nothing to say for a paper without cells)
             summary += " (" + "; ".join(hints) + ")"
-    if claim.kind is ClaimKind.background and claim.attributed_to:
+    if claim.attributed_to and claim.kind is ClaimKind.background:
         summary += f" (background: {claim.attributed_to}'s claim)"
-    return trusted(TierResult, dict(verdict=SourceVerdict.not_derivable.value, summary=summary, views=views, spans=spans))
+    return trusted(TierResult, dict(verdict=_NOT_DERIVABLE_VALUE, summary=summary, views=views, spans=spans))
 
 
 def _implied(claim: Claim, table: Table, exc: NotDerivable) -> tuple[Interval, list[str]] | None:

@@ -7,6 +7,7 @@ These are the stable, documented JSON objects that ``claimcheck report --format 
 from __future__ import annotations
 
 from enum import Enum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -188,8 +189,12 @@ OVERALL_RULES: list[tuple[str, str]] = [
 ]
 
 
+@lru_cache(maxsize=512)
 def decide_overall(source: str, replication: str, fidelity: str | None, draft: bool = False) -> tuple[Overall, str]:
-    """Apply the rule table to a claim's two tier verdicts (values; the str enums compare equal to them)."""
+    """Apply the rule table to a claim's two tier verdicts (values; the str enums compare equal to them).
+
+    Remembered per input (a few dozen combinations occur): each rule reads Enum class attributes,
+    which Python 3.11 looks up slowly (``EnumType.__getattr__``), and ``verify`` asks once per claim."""
     if draft:
         return Overall.unverified, "R0"
     if source == SourceVerdict.inconsistent or source == SourceVerdict.direction_error:
