@@ -37,19 +37,19 @@ def _index(records: Sequence[RunRecord]) -> dict[tuple[str, str], list[RunRecord
 
 
 def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord], index: dict | None = None,
-                 tables: SeedTables | None = None, shared: _Shared | None = None) -> ClaimVerdict:
+                 tables: SeedTables | None = None, shared: _Shared | None = None, drop_ambiguous_seeds: bool = False) -> ClaimVerdict:
     """One claim through both tiers. ``index``, ``tables`` and ``shared`` are what ``verify`` builds once
-    and shares across claims (built here when absent)."""
+    and shares across claims (built here when absent); ``drop_ambiguous_seeds`` as in ``verify``."""
     paper_id = claim.paper_id
     paper = registry.papers[paper_id]
     source = check_source(claim, paper, shared.sources(paper) if shared is not None else None)
     systems = needed_systems(claim)
     if shared is not None:
-        replication = check_replication_groups(claim, shared.groups(paper_id, systems), tables, systems)
+        replication = check_replication_groups(claim, shared.groups(paper_id, systems), tables, systems, drop_ambiguous_seeds)
     else:
         index = _index(records) if index is None else index
         mine = [r for s in systems for r in index.get((paper_id, s), ())]
-        replication = check_replication(claim, mine, tables, systems)
+        replication = check_replication(claim, mine, tables, systems, drop_ambiguous_seeds)
     draft = claim.draft or paper.draft
     overall, rule = decide_overall(source.verdict, replication.verdict, replication.fidelity, draft)
     # built without validation (``verdict.trusted``): each field is the claim's own validated value or
@@ -141,12 +141,16 @@ def _coverage(verdicts: list[ClaimVerdict], tier: str) -> TierCoverage:
 
 
 def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence[str] = (), results_sources: Sequence[str] = (),
-           known_names: Callable[[Paper], KnownNames] | None = None) -> VerificationReport:
+           known_names: Callable[[Paper], KnownNames] | None = None, drop_ambiguous_seeds: bool = False) -> VerificationReport:
     """Every selected claim (all when ``claim_ids`` is empty) through both tiers.
 
     ``known_names``: the names ``claimcheck validate`` counts as known for a paper (its cells, its
     presets' arms, the task catalogue: ``workflow.known_paper_names``). A not-derivable summary names
     a likely typo only for a name outside them; without it, only the paper's cells are known.
+
+    ``drop_ambiguous_seeds``: a seed in which two runs give one cell a claim reads (two configurations
+    of one arm) is left out of that claim's replication, which is judged on its other seeds and names
+    the seeds left out with their runs; by default such a claim is refused (``not_run``).
 
     What does not depend on the claim is built once and shared: the run index, one table per
     (paper, seed), each paper's source views and each arm's runs. The garbage collector is paused
@@ -158,7 +162,7 @@ def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence
         index = _index(records)
         tables = SeedTables([r for r in records if r.status == "ok"])
         shared = _Shared(index, known_names)
-        verdicts = [verify_claim(c, registry, records, index, tables, shared) for c in claims]
+        verdicts = [verify_claim(c, registry, records, index, tables, shared, drop_ambiguous_seeds) for c in claims]
         return VerificationReport(
             claims=verdicts,
             coverage={"source": _coverage(verdicts, "source"), "replication": _coverage(verdicts, "replication")},

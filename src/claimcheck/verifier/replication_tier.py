@@ -29,7 +29,7 @@ from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.source_tier import GAIN_DIRECTION, render_missing, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_resolve, summarize_seeds
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
-from claimcheck.verifier.table import XTREME_TASKS, NotDerivable
+from claimcheck.verifier.table import XTREME_TASKS, AmbiguousRuns, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
 from claimcheck.verifier.verdict import TierResult, span, trusted
 
@@ -137,21 +137,28 @@ def _worst(verdicts: list[RV]) -> RV:
 
 
 def check_replication(claim: Claim, records: list[RunRecord], tables: SeedTables | None = None,
-                      systems: list[str] | None = None) -> TierResult:
+                      systems: list[str] | None = None, drop_ambiguous_seeds: bool = False) -> TierResult:
     """Judge ``claim`` on the run records (``tables`` may be shared across claims; see SeedTables;
-    ``systems``: ``needed_systems(claim)`` when the caller has it already)."""
+    ``systems``: ``needed_systems(claim)`` when the caller has it already; ``drop_ambiguous_seeds``:
+    see ``check_replication_groups``)."""
     if claim.kind in _NOT_REPLICATED:
         return _not_applicable(claim)
     systems = needed_systems(claim) if systems is None else systems
     wanted, paper_id = set(systems), claim.paper_id
     relevant = [r for r in records if r.paper_id == paper_id and r.system in wanted]
-    return check_replication_groups(claim, [RunGroup(relevant)] if relevant else [], tables, systems)
+    return check_replication_groups(claim, [RunGroup(relevant)] if relevant else [], tables, systems, drop_ambiguous_seeds)
 
 
 def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedTables | None = None,
-                             systems: list[str] | None = None) -> TierResult:
+                             systems: list[str] | None = None, drop_ambiguous_seeds: bool = False) -> TierResult:
     """``check_replication`` on the claim's runs gathered in groups (in the order of ``records``:
-    group by group, each in record order); ``systems`` as in ``check_replication``."""
+    group by group, each in record order); ``systems`` as in ``check_replication``.
+
+    A seed in which two runs give one cell the derivation reads (two configurations of one arm) is
+    never averaged: by default the whole claim is refused (``not_run``, naming the runs). With
+    ``drop_ambiguous_seeds``, each such seed is left out instead, the claim is judged on the other
+    seeds as usual (``min_seeds`` and the seeds that would decide count those), and the summary and
+    lines name every seed left out with its two runs."""
     if claim.kind in _NOT_REPLICATED:
         return _not_applicable(claim)
     failed = _needed_failures(claim, groups)
@@ -173,6 +180,7 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     fidelity = max(fidelities, key=_FIDELITY_ORDER.__getitem__, default=None)
     deviations = sorted(found_deviations)
     per_seed: dict[int, Derived | Interval] = {}  # Intervals: the one value of a ``derive_seeds`` derivation
+    dropped: dict[int, AmbiguousRuns] = {}  # with drop_ambiguous_seeds: the seeds left out, by seed
     missing_any: list = []
     reasons: list[str] = []
     tables = tables or SeedTables([r for runs in by_seed.values() for r in runs])
@@ -183,6 +191,9 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     if single is not None:  # a gain or a score: one value per seed, derived in one pass
         for seed, got in zip(seeds, single.values):
             if isinstance(got, NotDerivable):
+                if drop_ambiguous_seeds and isinstance(got, AmbiguousRuns):
+                    dropped[seed] = got
+                    continue
                 missing_any = got.missing or missing_any
                 if got.reason:
                     reasons.append(got.reason)
@@ -193,6 +204,9 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
             try:  # only the first derived seed's lines are read (_coverage_notes): the others skip them
                 per_seed[seed] = run_derivation(name, tables.get(paper_id, seed), params, _REPLICATION_QUIET if per_seed else _REPLICATION)
             except NotDerivable as exc:
+                if drop_ambiguous_seeds and isinstance(exc, AmbiguousRuns):
+                    dropped[seed] = exc
+                    continue
                 missing_any = exc.missing or missing_any
                 if exc.reason:
                     reasons.append(exc.reason)
@@ -207,14 +221,47 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {reasons[0]}")
     if k == 0:  # no run was used, so no fidelity or deviation applies to a verdict
         miss = "; ".join(render_missing(missing_any)[:3])
+        if dropped:
+            if len(dropped) == len(seeds):
+                why = ("two runs give the same cell in every seed, two configurations that are never averaged, "
+                       f"and --drop-ambiguous-seeds left them all out ({_runs_per_seed(dropped)})")
+            else:
+                why = f"{_left_out(dropped)}; the other seeds lack what the derivation needs: {miss}"
+            return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {why}", lines=_left_out_lines(dropped))
         return TierResult(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}")
+    if dropped:  # the seeds left out count for nothing: not their runs' fidelities or deviations either
+        by_seed = {seed: runs for seed, runs in by_seed.items() if seed not in dropped}
+        kept = [r for runs in by_seed.values() for r in runs]
+        fidelity = max({r.fidelity for r in kept}, key=_FIDELITY_ORDER.__getitem__, default=None)
+        deviations = sorted({d for r in kept for d in r.deviations})
     base = dict(runs=sorted([r.run_id for s in per_seed for r in by_seed[s]]), seeds=k, fidelity=fidelity, deviations=deviations)
     if k < need:
-        return TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
-                          seeds_needed=need, **base)
-    if single is not None:
-        return _judge_value(claim, single, [(v[0] + v[1]) / 2 for v in per_seed.values()], fidelity or "proxy", base)  # .mid
-    return _judge_seeds(claim, per_seed, fidelity or "proxy", base, _ranking_seeds(claim, by_seed))
+        result = TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
+                            seeds_needed=need, **base)
+    elif single is not None:
+        result = _judge_value(claim, single, [(v[0] + v[1]) / 2 for v in per_seed.values()], fidelity or "proxy", base)  # .mid
+    else:
+        result = _judge_seeds(claim, per_seed, fidelity or "proxy", base, _ranking_seeds(claim, by_seed))
+    if dropped:
+        return result.model_copy(update={"summary": f"{result.summary}; {_left_out(dropped)}",
+                                         "lines": _left_out_lines(dropped) + result.lines})
+    return result
+
+
+def _left_out(dropped: dict[int, AmbiguousRuns]) -> str:
+    """The seeds ``drop_ambiguous_seeds`` left out, with the two runs of each, for a tier summary."""
+    return (f"left out seed(s) {', '.join(map(str, sorted(dropped)))} (--drop-ambiguous-seeds): two runs give the same "
+            f"cell there, two configurations that are never averaged ({_runs_per_seed(dropped)})")
+
+
+def _runs_per_seed(dropped: dict[int, AmbiguousRuns]) -> str:
+    return "; ".join(f"seed {seed}: {' and '.join(exc.runs)}" for seed, exc in sorted(dropped.items()))
+
+
+def _left_out_lines(dropped: dict[int, AmbiguousRuns]) -> list[str]:
+    """One line per seed left out: the cell two runs give and the two runs."""
+    return [f"seed {seed} left out (--drop-ambiguous-seeds): two runs give {exc.cell} ({' and '.join(exc.runs)})"
+            for seed, exc in sorted(dropped.items())]
 
 
 def _ranking_seeds(claim: Claim, by_seed: dict[int, list[RunRecord]]) -> tuple[set[int], str] | None:

@@ -87,15 +87,28 @@ def _observation(cell) -> Observation:
                        seed=None, value=iv.mid, lo=iv.lo, hi=iv.hi, origin=f"cell:{cell.source}:{cell.locator}")
 
 
+class AmbiguousRuns(NotDerivable):
+    """Two runs give one cell in one seed (two configurations of one arm): a refusal that names the
+    seed, the cell and both runs, so the replication tier can leave that seed out when asked
+    (``drop_ambiguous_seeds``) and say which runs it left out."""
+
+    def __init__(self, seed: int | None, cell: str, runs: tuple[str, str], reason: str):
+        super().__init__(reason=reason)
+        self.seed = seed
+        self.cell = cell
+        self.runs = runs
+
+
 def _refuse_mixed_runs(rows: list[Observation]) -> None:
     """Two runs giving the same cell for the same seed are two configurations: never average them."""
     seen: dict[tuple, str] = {}
     for o in rows:
         key = (o.language, o.seed)
         if key in seen and seen[key] != o.origin and o.origin.startswith("run:"):
-            raise NotDerivable(reason=(
-                f"two runs give {o.system} / {o.task} / {o.metric} / {o.language} for seed {o.seed} "
-                f"({seen[key][4:]} and {o.origin[4:]}): verify one configuration at a time "
+            cell, runs = f"{o.system} / {o.task} / {o.metric} / {o.language}", (seen[key][4:], o.origin[4:])
+            raise AmbiguousRuns(o.seed, cell, runs, reason=(
+                f"two runs give {cell} for seed {o.seed} "
+                f"({runs[0]} and {runs[1]}): verify one configuration at a time "
                 "(a separate --store, or --no-bundled-results)"))
         seen[key] = o.origin
 
