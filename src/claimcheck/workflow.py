@@ -24,11 +24,14 @@ def verify_from_disk(
     result_paths: Sequence[Path] = (),
     store_path: Path | None = None,
     include_bundled_results: bool = True,
+    drop_ambiguous_seeds: bool = False,
 ) -> tuple[Registry, VerificationReport]:
-    """Verify the selected claims (all when empty) against every run record available."""
+    """Verify the selected claims (all when empty) against every run record available
+    (``drop_ambiguous_seeds``: see ``verifier.engine.verify``)."""
     registry = load_registry(registry_dirs)
     collected = collect_records(result_paths, store_path, include_bundled_results)
-    report = verify(registry, collected.records, claim_ids, results_sources=collected.sources, known_names=known_paper_names)
+    report = verify(registry, collected.records, claim_ids, results_sources=collected.sources, known_names=known_paper_names,
+                    drop_ambiguous_seeds=drop_ambiguous_seeds)
     return registry, report
 
 

@@ -21,6 +21,13 @@ StoreOpt = Annotated[
     Path | None,
     typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite, when it exists."),
 ]
+DropAmbiguousOpt = Annotated[
+    bool,
+    typer.Option("--drop-ambiguous-seeds", help=(
+        "Where two runs give the same cell for one seed (two configurations of one arm), leave that seed out and judge "
+        "the claim on the other seeds; the verdict names each seed left out and its two runs. Default: such a claim is "
+        "not judged (not_run, naming the runs).")),
+]
 
 
 # The garbage collector is paused for show, verify and report (``claimcheck.gcpause``): they read the
@@ -67,6 +74,7 @@ def show(
     results: ResultsOpt = None,
     store: StoreOpt = None,
     no_bundled_results: NoBundledOpt = False,
+    drop_ambiguous_seeds: DropAmbiguousOpt = False,
 ) -> None:
     """Show one claim with its verdicts and all the evidence behind them.
 
@@ -75,7 +83,8 @@ def show(
     from claimcheck.reports.terminal import render_claim_detail
     from claimcheck.workflow import verify_from_disk
 
-    _, report = verify_from_disk([claim_id], registry or [], results or [], _store(store), not no_bundled_results)
+    _, report = verify_from_disk([claim_id], registry or [], results or [], _store(store), not no_bundled_results,
+                                 drop_ambiguous_seeds)
     if [cv.claim_id for cv in report.claims] != [claim_id]:  # a paper id selects all its claims; show is for one
         raise InputError(f"{claim_id!r} is a paper id, not a claim id (<paper-id>/<slug>): `claimcheck list` shows the ids, "
                          f"and `claimcheck verify {claim_id}` verifies every claim of the paper", field="claim_id")
@@ -168,6 +177,7 @@ def verify_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md / report.html / report.json (replaced if there).")] = Path("claimcheck-report"),
     no_write: Annotated[bool, typer.Option("--no-write", help="Only print; write no report files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) on inconclusive, disputed or failed runs.")] = False,
+    drop_ambiguous_seeds: DropAmbiguousOpt = False,
 ) -> None:
     """Verify claims (source tier + replication tier), print the table, write the report.
 
@@ -175,12 +185,14 @@ def verify_cmd(
     disputed, i.e. contradicted only at reduced or proxy fidelity, or a failed run); 2: bad input.
 
     Example: claimcheck verify all
+
+    Example (leave out a seed run in two configurations): claimcheck verify all --drop-ambiguous-seeds
     """
     from claimcheck.reports.terminal import render_terminal
     from claimcheck.workflow import save_report_files, verify_from_disk
 
     ids = [] if not claims or claims == ["all"] else claims
-    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results)
+    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results, drop_ambiguous_seeds)
     out.print(render_terminal(report))
     if not no_write:
         written = save_report_files(report, out_dir)
@@ -202,10 +214,13 @@ def report_cmd(
     store: StoreOpt = None,
     no_bundled_results: NoBundledOpt = False,
     title: Annotated[str, typer.Option(help="Report title.")] = "claimcheck verification report",
+    drop_ambiguous_seeds: DropAmbiguousOpt = False,
 ) -> None:
     """Render the verification report as Markdown, self-contained HTML (with plots) or JSON.
 
     Example: claimcheck report --format html --out report.html
+
+    Example: claimcheck report --drop-ambiguous-seeds --out report.md
     """
     from claimcheck.workflow import verify_from_disk
 
@@ -213,7 +228,7 @@ def report_cmd(
     if fmt not in renderers:
         raise InputError(f"unknown format {fmt!r}; choose md, html or json", field="--format")
     ids = [] if not claims or claims == ["all"] else claims
-    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results)
+    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results, drop_ambiguous_seeds)
     if fmt == "md":
         from claimcheck.reports.markdown import render_markdown as render
     elif fmt == "html":
