@@ -64,10 +64,13 @@ def _replication(tmp_path: Path, inputs: list[str], *switch: str) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))["claims"][0]
 
 
-def test_without_the_switch_the_claim_is_refused(tmp_path, inputs):
+def test_without_the_switch_the_claim_is_refused_and_the_switch_is_suggested(tmp_path, inputs):
     claim = _replication(tmp_path, inputs)
     assert (claim["replication"]["verdict"], claim["overall"]) == ("not_run", "unverified")
-    assert "two runs give B / xnli / accuracy / en for seed 3 (B-3 and B-3-other-config)" in claim["replication"]["summary"]
+    assert claim["replication"]["summary"] == (
+        "runs cannot be used: two runs give B / xnli / accuracy / en for seed 3 (B-3 and B-3-other-config): verify one "
+        "configuration at a time (a separate --store, or --no-bundled-results), or leave out each seed run in two "
+        "configurations (--drop-ambiguous-seeds)")
     assert _run("verify", "all", *inputs, "--no-write").exit_code == 0  # nothing contradicted
 
 

@@ -57,6 +57,7 @@ def test_ambiguous_seeds_are_left_out_and_named(case, records, claim, verdict, s
     # without the switch the same records refuse the claim, naming the first ambiguous seed's runs
     default = _replication(records, claim, drop=False)
     assert default.verdict == "not_run" and default.summary.startswith("runs cannot be used: two runs give"), case
+    assert default.summary.endswith("or leave out each seed run in two configurations (--drop-ambiguous-seeds)"), case
     assert "left out" not in default.summary and not default.lines and not default.runs
 
 

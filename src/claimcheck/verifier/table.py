@@ -109,7 +109,8 @@ def _refuse_mixed_runs(rows: list[Observation]) -> None:
             raise AmbiguousRuns(o.seed, cell, runs, reason=(
                 f"two runs give {cell} for seed {o.seed} "
                 f"({runs[0]} and {runs[1]}): verify one configuration at a time "
-                "(a separate --store, or --no-bundled-results)"))
+                "(a separate --store, or --no-bundled-results), or leave out each seed run in two configurations "
+                "(--drop-ambiguous-seeds)"))
         seen[key] = o.origin
 
 
