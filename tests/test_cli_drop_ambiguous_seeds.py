@@ -71,7 +71,8 @@ def test_without_the_switch_the_claim_is_refused_and_the_switch_is_suggested(tmp
         "runs cannot be used: two runs give B / xnli / accuracy / en for seed 3 (B-3 and B-3-other-config): verify one "
         "configuration at a time (a separate --store, or --no-bundled-results), or leave out each seed run in two "
         "configurations (--drop-ambiguous-seeds)")
-    assert _run("verify", "all", *inputs, "--no-write").exit_code == 0  # nothing contradicted
+    verify = _run("verify", "all", *inputs, "--no-write")
+    assert verify.exit_code == 0 and "left out" not in verify.output  # nothing contradicted, nothing left out
 
 
 def test_with_the_switch_the_other_seeds_decide_and_the_seed_is_named(tmp_path, inputs):
@@ -84,6 +85,7 @@ def test_with_the_switch_the_other_seeds_decide_and_the_seed_is_named(tmp_path, 
     assert "B-3" not in rep["runs"] and "A-3" not in rep["runs"] and len(rep["runs"]) == 8
     verify = _run("verify", "all", *inputs, "--out", str(tmp_path / "out"), "--drop-ambiguous-seeds")
     assert verify.exit_code == 1, verify.output  # a contradicted claim, as documented
+    assert "left out seed(s) 3: two runs each" in verify.output  # marked in the table, next to the claim id
     md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "left out seed(s) 3 (--drop-ambiguous-seeds)" in md and "B-3-other-config" in md
     show = _run("show", "1234.5678/gain", *inputs, "--drop-ambiguous-seeds")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from claimcheck.reports.labels import claim_marks
 from claimcheck.verifier.engine import verify
+from claimcheck.verifier.verdict import left_out_seeds
 from verifier_fixtures import make_claim, make_paper, make_registry, run
 
 GAIN = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["2.0"])
@@ -52,6 +54,7 @@ def test_ambiguous_seeds_are_left_out_and_named(case, records, claim, verdict, s
                f"({system}-{seed} and {system}-{seed}-other-config)" in v.lines, case
         assert not any(r.endswith(f"-{seed}") or r.endswith(f"-{seed}-other-config") for r in v.runs), case
     assert len(v.runs) == 2 * seeds, case  # A and B of every seed kept, nothing of a seed left out
+    assert left_out_seeds(v) == [str(seed) for seed in left_out], case  # what the renderers' mark reads
     if verdict == "inconclusive":
         assert v.summary.startswith("2 complete seed(s); at least 3 are needed for an interval") and v.seeds_needed == 3
     # without the switch the same records refuse the claim, naming the first ambiguous seed's runs
@@ -59,6 +62,14 @@ def test_ambiguous_seeds_are_left_out_and_named(case, records, claim, verdict, s
     assert default.verdict == "not_run" and default.summary.startswith("runs cannot be used: two runs give"), case
     assert default.summary.endswith("or leave out each seed run in two configurations (--drop-ambiguous-seeds)"), case
     assert "left out" not in default.summary and not default.lines and not default.runs
+    assert left_out_seeds(default) == []
+
+
+def test_a_claim_judged_without_some_seeds_is_marked():
+    claim = verify(make_registry(make_paper(), [GAIN]), _runs(FIVE) + [_stray("B", 3), _stray("A", 1)],
+                   drop_ambiguous_seeds=True).claims[0]
+    assert claim_marks(claim) == ["left out seed(s) 1, 3: two runs each"]
+    assert claim_marks(verify(make_registry(make_paper(), [GAIN]), _runs(FIVE)).claims[0]) == []
 
 
 def test_every_seed_ambiguous_is_not_run_naming_each():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from claimcheck.verifier.verdict import ClaimVerdict, Span, TierResult, VerificationReport
+from claimcheck.verifier.verdict import ClaimVerdict, Span, TierResult, VerificationReport, left_out_seeds
 
 TONES: dict[str, str] = {
     "consistent": "good",
@@ -124,6 +124,9 @@ def claim_marks(cv: ClaimVerdict) -> list[str]:
         marks.append(f"attributed: {cv.attributed_to}")
     if not cv.located:
         marks.append(NOT_LOCATED)
+    left_out = left_out_seeds(cv.replication)
+    if left_out:  # --drop-ambiguous-seeds: the replication was judged without these seeds
+        marks.append(f"left out seed(s) {', '.join(left_out)}: two runs each")
     return marks
 
 

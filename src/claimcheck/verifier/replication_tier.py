@@ -31,7 +31,7 @@ from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_re
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
 from claimcheck.verifier.table import XTREME_TASKS, AmbiguousRuns, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
-from claimcheck.verifier.verdict import TierResult, span, trusted
+from claimcheck.verifier.verdict import TierResult, left_out_line, span, trusted
 
 _FIDELITY_ORDER = {"full": 0, "reduced": 1, "proxy": 2}
 _REPLICATION = Context(replication=True)  # shared: derivations only read their context
@@ -260,8 +260,7 @@ def _runs_per_seed(dropped: dict[int, AmbiguousRuns]) -> str:
 
 def _left_out_lines(dropped: dict[int, AmbiguousRuns]) -> list[str]:
     """One line per seed left out: the cell two runs give and the two runs."""
-    return [f"seed {seed} left out (--drop-ambiguous-seeds): two runs give {exc.cell} ({' and '.join(exc.runs)})"
-            for seed, exc in sorted(dropped.items())]
+    return [left_out_line(seed, exc.cell, exc.runs) for seed, exc in sorted(dropped.items())]
 
 
 def _ranking_seeds(claim: Claim, by_seed: dict[int, list[RunRecord]]) -> tuple[set[int], str] | None:

@@ -155,6 +155,21 @@ class TierResult(_Frozen):
     deviations: list[str] = Field(default_factory=list)
 
 
+# A seed that ``drop_ambiguous_seeds`` left out is said in one evidence line of the replication tier,
+# written by ``left_out_line`` (``replication_tier``) and read back by ``left_out_seeds`` (the renderers' marks).
+_LEFT_OUT = " left out (--drop-ambiguous-seeds): "
+
+
+def left_out_line(seed: int, cell: str, runs: tuple[str, str]) -> str:
+    """The evidence line of a seed left out because two runs give ``cell`` in it."""
+    return f"seed {seed}{_LEFT_OUT}two runs give {cell} ({runs[0]} and {runs[1]})"
+
+
+def left_out_seeds(tier: TierResult) -> list[str]:
+    """The seeds ``tier``'s ``left_out_line`` lines name, in order ([] for a tier that left none out)."""
+    return [line[5:line.index(_LEFT_OUT)] for line in tier.lines if line.startswith("seed ") and _LEFT_OUT in line]
+
+
 class ClaimVerdict(_Frozen):
     claim_id: str
     paper_id: str
