@@ -661,12 +661,15 @@ claims:
 """
 
 
-def near_miss_registry(tmp_path, statement):
+def near_miss_registry(tmp_path, statement, retrieval_terms=None):
     from claimcheck.claims.registry import build_registry, load_paper_file
 
     path = tmp_path / "near" / "2005.13013.yaml"
     path.parent.mkdir()
-    path.write_text(NEAR_MISS_YAML.replace("Intermediate tasks used in the study: nine.", statement), encoding="utf-8")
+    yaml = NEAR_MISS_YAML.replace("Intermediate tasks used in the study: nine.", statement)
+    if retrieval_terms:
+        yaml = yaml.replace("key_terms: [BUCC, Tatoeba, retrieval, sentence]", f"key_terms: [{retrieval_terms}]")
+    path.write_text(yaml, encoding="utf-8")
     return build_registry([(path, load_paper_file(path))])
 
 
@@ -674,11 +677,21 @@ RETRIEVAL_TWO = "BUCC and Tatoeba, two retrieval tasks without training data, im
 
 
 def test_the_number_blind_path_does_not_beat_a_near_miss(tmp_path, bib):
-    """The retrieval claim nearly matches (three of four key terms found): a count ("two") that fills
-    the count of a claim naming no counted thing does not hand the row to that claim."""
-    card = card_for(near_miss_registry(tmp_path, "Intermediate tasks used in the study: nine."), bib, [(RETRIEVAL_TWO, "✓", "0.9")])
+    """The retrieval claim nearly matches (three of four key terms found: not "large"): a count ("two")
+    that fills the count of a claim naming no counted thing does not hand the row to that claim."""
+    registry = near_miss_registry(tmp_path, "Intermediate tasks used in the study: nine.", retrieval_terms="BUCC, Tatoeba, retrieval, large")
+    card = card_for(registry, bib, [(RETRIEVAL_TWO, "✓", "0.9")])
     row = card.rows[0]
     assert row.claim_id is None and row.best.claim_id == "2005.13013/retrieval" and not codes(card, "number_mismatch")
+
+
+def test_a_row_naming_the_targets_a_statement_describes_reaches_it(tmp_path, bib):
+    """Where the statement says what its sentence-retrieval targets are ("..., BUCC and Tatoeba"), a
+    row naming both has the claim's "sentence" too (``described_names``): it reaches the claim, and
+    its "two" is the claim's own count of them, no mismatch."""
+    card = card_for(near_miss_registry(tmp_path, "Intermediate tasks used in the study: nine."), bib, [(RETRIEVAL_TWO, "✓", "0.9")])
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/retrieval" and not codes(card, "number_mismatch"), row.best
 
 
 @pytest.mark.parametrize("text", [

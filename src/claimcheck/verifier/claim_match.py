@@ -10,11 +10,14 @@ For each registry claim three shares are computed on the row:
   its statement never names counts as one more number of the claim's the row does not state
   ("12 different intermediate tasks ... across 40 languages" states half of what the XTREME-scope
   claim would need: ``counted_things.counts_of_other_things``);
-- ``terms``: share of the claim's ``key_terms`` found in the row (word-bounded, plural and hyphen
-  tolerant: "intermediate tasks" matches "intermediate-task"); a number term ("100", "three") only
-  as the kind of number the statement makes it, so that it does not count a number the numbers
-  share refused; a term that names a direction ("benefit", "outperforms") also as another
-  direction word of its kind ("helps", "falls short of": ``direction_terms``);
+- ``terms``: share of the claim's ``key_terms`` found in the row (word-bounded, hyphen tolerant, in
+  plurals and simple inflections: "intermediate tasks" matches "intermediate-task", "moderate"
+  "moderately": ``term_forms``; "QA" where "question answering" is, and the reverse); a number
+  term ("100", "three") only as the kind of number the statement makes it, so that it does not
+  count a number the numbers share refused; a term that names a direction ("benefit", "outperforms") also as another
+  direction word of its kind ("helps", "falls short of": ``direction_terms``), and a term the
+  statement uses to describe a list of names ("sentence-retrieval targets, BUCC and Tatoeba") in a
+  row that names them all (``described_names``);
 - ``text``: the best ``difflib`` similarity to the statement or to a known quotation
   (``reported_by``); a truncated row is compared with the same-length prefix.
 
@@ -48,7 +51,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from difflib import SequenceMatcher
 
 from claimcheck.claims.models import Claim
@@ -65,7 +68,8 @@ from claimcheck.verifier.counted_things import (
     number_kind,
     same_things,
 )
-from claimcheck.verifier.direction_terms import found_by_direction
+from claimcheck.verifier.described_names import described_terms, found_by_names
+from claimcheck.verifier.direction_terms import found_by_direction, says_alike
 from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import (
     approximate_numbers,
@@ -83,6 +87,7 @@ from claimcheck.verifier.row_numbers import (
     unit_at,
     words_as_digits,
 )
+from claimcheck.verifier.term_forms import partners, word_pattern
 
 MATCH_THRESHOLD = 0.5
 NEAR_VERBATIM = 0.9
@@ -102,14 +107,14 @@ def _term_pattern(term: str) -> re.Pattern:
     """A key term as a pattern on a row's normalised text (number words as digits); a number that ends
     the term is its group "num"."""
     words = _term_words(term)
+    name = any(c.isupper() for c in term)  # "BUCC", "English": the plural only (``term_forms``)
 
     def word(w: str, last: bool) -> str:
         if re.fullmatch(r"[\d.]+%?", w):  # a number: "7" must not match inside "7.0" or "8.7"
             return r"(?<!\d\.)" + ("(?P<num>" if last else "(?:") + re.escape(w) + r")(?!\.\d)"
         if not w.isalpha():
             return re.escape(w)
-        base = w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-        return re.escape(base) + r"(?:s|es)?"
+        return word_pattern(w, name)
 
     return re.compile(r"(?<!\w)" + r"[\s\-]+".join(word(w, i == len(words) - 1) for i, w in enumerate(words)) + r"(?!\w)")
 
@@ -150,17 +155,30 @@ def _term_found(row_digits: str, term: str, statement: str) -> bool:
     return False
 
 
-def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: str = "", reworded: bool = True) -> int:
+def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: str = "", reworded: bool = True,
+               described: Mapping[str, frozenset[str]] | None = None) -> int:
     """How many of the terms the row has (``term_share``); ``reworded``: a direction term also in
-    other words of its kind (``direction_terms``)."""
+    other words of its kind (``direction_terms``), and a term that describes names of the statement
+    where the row names them all (``described``: ``described_names``)."""
     row_digits = words_as_digits(row_norm)
-    return sum(
-        1
+    found = {
+        t
         for t in terms
         if (_term_found(row_digits, t, statement) and _number_term_agrees(row_norm, t, statement))
         or (truncated and _cut_inside(row_digits, t))
-        or (reworded and found_by_direction(row_norm, t, statement))
-    )
+        or (reworded and (found_by_direction(row_norm, t, statement) or _found_by_names(row_norm, t, statement, described)))
+    }
+    paired = partners(terms)  # "QA" and "question answering": one found, both found
+    return sum(1 for t in terms if t in found or paired.get(t) in found)
+
+
+def _found_by_names(row_norm: str, term: str, statement: str, described: Mapping[str, frozenset[str]] | None) -> bool:
+    """Whether the term describes names of the statement that the row names in full (``described_names``),
+    the row saying of them what kind of thing the statement says (``direction_terms.says_alike``: a
+    change, where the statement states one): "BUCC and Tatoeba improve greatly" speaks of the
+    sentence-retrieval targets' gains; "BUCC and Tatoeba use the model's representations directly"
+    names them, and says nothing of gains."""
+    return found_by_names(row_norm, term, described) and says_alike(row_norm, statement)
 
 
 def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:
@@ -179,15 +197,20 @@ def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:
 
 
 def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "",
-               reworded: bool = True) -> float | None:
+               reworded: bool = True, described: Mapping[str, frozenset[str]] | None = None) -> float | None:
     """Share of the key terms found in the row; given the claim's (normalised) ``statement``, a
     number term only in a unit that agrees with the one the statement gives it (``unit_agrees``)
     and as the kind of number the statement makes it (``_number_term_agrees``). A term that names a
     direction ("benefit", "outperforms", "worst") is found in any direction word of its kind
-    ("helps", "falls short of": ``direction_terms``) unless ``reworded`` is False."""
+    ("helps", "falls short of": ``direction_terms``), and a term the statement uses to describe a
+    list of names ("sentence-retrieval targets, BUCC and Tatoeba") in a row that names them all
+    (``described``, from ``described_names.described_terms``), unless ``reworded`` is False. A word
+    of a term is found in its plural and simple inflections ("moderately" for "moderate":
+    ``term_forms``), and a term written as another's initials where that one is ("QA", "question
+    answering")."""
     if not terms:
         return None
-    return _term_hits(row_norm, terms, truncated, statement, reworded) / len(terms)
+    return _term_hits(row_norm, terms, truncated, statement, reworded, described) / len(terms)
 
 
 _NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?%?")  # a key term that is a number: "5.4", "100", "70%"
@@ -250,10 +273,11 @@ def blind_term_share(row_norm: str, terms: Sequence[str], truncated: bool = Fals
     in another unit of the same quantity ("100 steps" for "100 epochs": ``_in_another_unit``), the
     claim's number with its unit misstated.
 
-    Its words are found only as written, a direction term not in other words of its kind (``term_share``'s
-    ``reworded``): a row matched on this share is called wrong on its numbers, and the claim's own
-    words are the evidence that it speaks of the claim ("improves the average by 2.3 points over
-    mBERT" has XTREME's "best" and "average", not the gain claim's "improvement")."""
+    Its words are found only as written (in their inflections), a direction term not in other words
+    of its kind nor a term through the names it describes (``term_share``'s ``reworded``): a row
+    matched on this share is called wrong on its numbers, and the claim's own words are the evidence
+    that it speaks of the claim ("improves the average by 2.3 points over mBERT" has XTREME's "best"
+    and "average", not the gain claim's "improvement")."""
     spans = [(int(v), measure, a, b) for w, v, measure, a, b in number_spans(statement) if "." not in w]
     theirs = {v: counted_phrase(statement, a, b) for v, measure, a, b in spans if not measure}
     written = {t: n for t in terms if _NUMBER_TERM.fullmatch(n := " ".join(_term_words(t)))}
@@ -451,7 +475,8 @@ def _parts(row: _RowView, claim: Claim) -> _Parts:
     if row.truncated and nums == 0.0 and not number_mismatch(row.text, claim):
         nums = None  # the numbers may sit in the part that was cut off: neither for nor against
     statement = normalise(claim.statement)
-    return _Parts(nums, term_share(row.norm, claim.key_terms, row.truncated, statement),
+    return _Parts(nums, term_share(row.norm, claim.key_terms, row.truncated, statement,
+                                   described=described_terms(claim.statement, claim.key_terms)),
                   blind_term_share(row.norm, claim.key_terms, row.truncated, statement))
 
 

@@ -66,3 +66,10 @@ def found_by_direction(row_text: str, term: str, statement: str = "") -> bool:
     none)."""
     kind = term_kind(term, statement)
     return kind is not None and any(_kind(x) == kind for x in read(row_text).mentions)
+
+
+def says_alike(row_text: str, statement: str) -> bool:
+    """Whether the row has a direction word of a kind the statement has (a change for a change, a
+    comparison for a comparison), whichever way it points; True where the statement has none."""
+    theirs = {_kind(x) for x in read(statement).mentions}
+    return not theirs or any(_kind(x) in theirs for x in read(row_text).mentions)
