@@ -4,7 +4,8 @@ Per report (issue 3, sections 1-5):
 
 1. resolution: each row is matched to a canonical claim (``claim_match``; the examined paper's own
    claim over another work's that wins by no more than ``EXAMINED_MARGIN``; for a row that ranks
-   names, a claim that ranks them over one that only names them: ``ranking_preference``), unknown rows are kept,
+   names, a claim that ranks them over one that only names them: ``ranking_preference``; no claim
+   of a paper the row is not about: ``foreign_names``), unknown rows are kept,
    truncated rows marked, numbers, negation and model sizes compared with the claim's
    (``contradiction``), and so are its directions ("hurts" against "gains", "worst" against "best":
    ``polarity``), quotations of a superseded version flagged, and the registry's verdict is put
@@ -52,6 +53,7 @@ from claimcheck.verifier.contradiction import (
     unit_conflicts,
 )
 from claimcheck.verifier.counted_things import counts_of, same_things
+from claimcheck.verifier.foreign_names import PaperMentions, about_its_papers
 from claimcheck.verifier.name_substitution import PaperNames, substituted_names
 from claimcheck.verifier.polarity import compare as compare_directions
 from claimcheck.verifier.polarity import ranks, reversed_ranking
@@ -166,15 +168,22 @@ def _prefer_examined(ranked, registry: Registry, bibliography: Bibliography, exa
 
 
 def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography,
-                examined_id: str | None = None, names: PaperNames | None = None) -> RowAudit:
+                examined_id: str | None = None, names: PaperNames | None = None, mentions: PaperMentions | None = None) -> RowAudit:
     """The row resolved to a claim (or unknown) and compared with it. ``names``: what each paper
     knows, for a name the row puts in place of the claim's (``name_substitution``; by default the
-    registry's own names)."""
+    registry's own names); ``mentions``: the names each paper mentions, for a row about another
+    study (``foreign_names``)."""
     claims = list(registry.claims.values())
     row_numbers = [w for w, _, _ in numbers_in(row.text)]
     if not claims:
         return RowAudit(row=row, status="unknown", row_numbers=row_numbers, tick_reasons=_tick_reasons(row, None, None, False, False))
-    ranked = _prefer_examined(rank_claims(row.text, row.truncated, claims, candidate_floor(row)), registry, bibliography, examined_id)
+    everything = rank_claims(row.text, row.truncated, claims, candidate_floor(row))
+    ranked, not_about = about_its_papers(everything, row.text, row.truncated, mentions or PaperMentions(registry))
+    if not ranked:  # the row is about none of the papers: nearest, unknown
+        runner = everything[1][0] if len(everything) > 1 else None
+        return RowAudit(row=row, status="unknown", method=not_about, best=everything[0][0], runner_up=runner, row_numbers=row_numbers,
+                        list_count_mismatch=list_count_conflicts(row.text), tick_reasons=_tick_reasons(row, None, None, False, False))
+    ranked = _prefer_examined(ranked, registry, bibliography, examined_id)
     ranked, ranking = prefer_ranking(ranked, row.text, row.truncated, registry.claims, MATCH_THRESHOLD)
     best, _, verbatim = ranked[0]
     runner = ranked[1][0] if len(ranked) > 1 else None
@@ -219,7 +228,8 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         return RowAudit(
             row=row,
             status="unknown",
-            best=best,
+            method=not_about,
+            best=everything[0][0] if not_about else best,
             runner_up=runner,
             row_numbers=row_numbers,
             list_count_mismatch=list_count_conflicts(row.text),
@@ -433,7 +443,8 @@ def _row_findings(rows: list[RowAudit], registry: Registry | None = None) -> lis
             out.append(Finding(code="list_count_mismatch", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} contradicts itself: {'; '.join(r.list_count_mismatch)}"))
         if r.status == "unknown":
-            near = f" (nearest: {r.best.claim_id}, score {r.best.score:.2f})" if r.best else ""
+            why = f"; {r.method}" if r.method else ""  # not about the nearest claim's paper
+            near = f" (nearest: {r.best.claim_id}, score {r.best.score:.2f}{why})" if r.best else ""
             out.append(Finding(code="unknown_claim", severity="warning", section="resolution", row=n,
                                message=f"row {n} matches no claim in the registry{near}: \"{r.row.text[:80]}\""))
             continue
@@ -493,7 +504,8 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
     """The scorecard of one report (cross-report confidence spreads are added by ``audit_reports``)."""
     examined_id = resolve_examined(report.examined_paper, registry, bibliography)
     names = names or PaperNames(registry)
-    rows = [resolve_row(r, registry, verdicts, bibliography, examined_id, names) for r in report.rows]
+    mentions = PaperMentions(registry)
+    rows = [resolve_row(r, registry, verdicts, bibliography, examined_id, names, mentions) for r in report.rows]
     attribution, attr_findings = check_attribution(report, rows, registry, bibliography)
     texts = [(r.row.number, r.row.text + (" " + registry.claims[r.claim_id].statement if r.claim_id else "")) for r in rows]
     examined = bibliography.lookup(attribution.examined_id)

@@ -85,6 +85,7 @@ from claimcheck.verifier.row_numbers import (
     shifted,
     states_number,
     unit_at,
+    without_naming_numbers,
     words_as_digits,
 )
 from claimcheck.verifier.term_forms import partners, word_pattern
@@ -407,11 +408,14 @@ def _combine(parts: dict[str, float | None]) -> float:
 
 @dataclass(frozen=True)
 class _RowView:
-    """What the shares read from a row, read once for all claims: its normalised text and numbers."""
+    """What the shares read from a row, read once for all claims: its normalised text and numbers.
+    A number that names a thing ("GPT-3", "Table 3": ``row_numbers.NAMING``) is no number of the
+    row's: ``text`` and ``plain`` have its digits blanked; ``norm``, which text similarity reads, keeps them."""
 
     text: str
     truncated: bool
     norm: str
+    plain: str  # ``norm`` without the numbers that name a thing, for the key terms
     spans: tuple
     ranges: tuple
     approximate: tuple
@@ -421,10 +425,12 @@ class _RowView:
 
 
 @lru_cache(maxsize=256)
-def _row_view(row_text: str, truncated: bool) -> _RowView:
+def _row_view(written: str, truncated: bool) -> _RowView:
+    row_text = without_naming_numbers(written)
     spans = tuple(number_spans(row_text))
     kinds = tuple(number_kind(row_text, a, b, measure) for _, _, measure, a, b in spans)
-    return _RowView(row_text, truncated, normalise(row_text), spans, tuple(number_ranges(row_text)), tuple(approximate_numbers(row_text)), kinds,
+    return _RowView(row_text, truncated, normalise(written), normalise(row_text), spans, tuple(number_ranges(row_text)),
+                    tuple(approximate_numbers(row_text)), kinds,
                     any(measure for _, _, measure, _, _ in spans),
                     any(measure and kind[0] != "count" for (_, _, measure, _, _), kind in zip(spans, kinds)))
 
@@ -475,9 +481,9 @@ def _parts(row: _RowView, claim: Claim) -> _Parts:
     if row.truncated and nums == 0.0 and not number_mismatch(row.text, claim):
         nums = None  # the numbers may sit in the part that was cut off: neither for nor against
     statement = normalise(claim.statement)
-    return _Parts(nums, term_share(row.norm, claim.key_terms, row.truncated, statement,
+    return _Parts(nums, term_share(row.plain, claim.key_terms, row.truncated, statement,
                                    described=described_terms(claim.statement, claim.key_terms)),
-                  blind_term_share(row.norm, claim.key_terms, row.truncated, statement))
+                  blind_term_share(row.plain, claim.key_terms, row.truncated, statement))
 
 
 def _scored(claim: Claim, parts: _Parts, text: float, verbatim: bool) -> tuple[MatchScore, float, bool]:

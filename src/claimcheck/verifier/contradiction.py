@@ -52,6 +52,7 @@ from claimcheck.verifier.counted_things import CUT, carries_distinction, count_s
 from claimcheck.verifier.model_aliases import model_key
 from claimcheck.verifier.named_lists import listed_names
 from claimcheck.verifier.row_numbers import (
+    NAMING,
     approximately,
     approximation,
     beside_metric,
@@ -72,8 +73,7 @@ MAX_CHARS = 2_000
 
 # --------------------------------------------------------------------------------------------- numbers
 
-# "Table 3", "Section 2", "[12]", "GPT-2": numbers that name a thing, not a quantity
-_NAMING = re.compile(r"\b(?:table|tab\.|figure|fig\.|section|sec\.|appendix|eq\.|equation|chapter)\s*\d+|\[\d+(?:\s*[,–-]\s*\d+)*\]|[A-Za-z]-\d+", re.I)
+_NAMING = NAMING  # "Table 3", "[12]", "GPT-2": numbers that name a thing (``row_numbers.NAMING``)
 # "one" is too often a pronoun ("the next one", "one of the best") to be read as a count in a row
 _PRONOUN_WORDS = {"one"}
 

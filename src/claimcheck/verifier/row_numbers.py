@@ -55,6 +55,16 @@ def decimal_commas(text: str) -> str:
     return _DECIMAL_COMMA.sub(r"\1.\2", text) if "," in text else text
 
 
+# "Table 3", "Section 2", "[12]", "GPT-3": numbers that name a thing, not a quantity
+NAMING = re.compile(r"\b(?:table|tab\.|figure|fig\.|section|sec\.|appendix|eq\.|equation|chapter)\s*\d+|\[\d+(?:\s*[,–-]\s*\d+)*\]|[A-Za-z]-\d+", re.I)
+
+
+def without_naming_numbers(text: str) -> str:
+    """The text with the digits of the numbers that name a thing (``NAMING``: "GPT-3", "Table 3",
+    "[12]") blanked out, each by a space, so that positions in the text still hold."""
+    return NAMING.sub(lambda m: re.sub(r"\d", " ", m.group(0)), text)
+
+
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013]|to|and|or)\s*", re.I)
 
 
