@@ -228,3 +228,31 @@ def test_the_bundled_short_ranking_row():
 
     row = _audited_2210(load_registry(), "BERT outperforms XLNet.")
     assert row.claim_id == "2210.01091/similar-trends" and not row.negation_mismatch and not row.other_claim_directions, row.best
+
+
+@pytest.mark.parametrize(("text", "passed"), [
+    # moved past a claim that ranks XLNet alone: it does not "only name" the row's names
+    ("XLNet is worse than BERT.", "(over 2210.01091/xlnet-worst, which ranks XLNet but not BERT)"),
+    ("XLNet outperforms BERT.", "(over 2210.01091/xlnet-worst, which ranks XLNet but not BERT)"),
+    # moved past the setup claim, which names the three models and ranks none
+    ("XLNet trails BERT.", "(over 2210.01091/setup-models-and-tasks, which only names them)"),
+])  # fmt: skip
+def test_the_method_says_what_the_claim_passed_over_lacks(text, passed):
+    from claimcheck.claims.registry import load_registry
+
+    row = _audited_2210(load_registry(), text)
+    assert row.claim_id == "2210.01091/similar-trends" and passed in row.method, row.method
+
+
+@pytest.mark.parametrize(("claim", "text", "why"), [
+    ("xlnet-worst", "BERT and RoBERTa beat XLNet.", "which ranks XLNet but not BERT and RoBERTa"),
+    ("best-models", "RoBERTa outperforms BERT.", "which ranks them alike"),
+    ("best-models", "XLNet trails BERT.", "which ranks BERT but not XLNet"),
+    ("setup-models-and-tasks", "XLNet trails BERT.", "which only names them"),
+    ("imdb-intermediate", "XLNet trails BERT.", "which ranks none of them"),
+])  # fmt: skip
+def test_passed_over(claim, text, why):
+    from claimcheck.claims.registry import load_registry
+    from claimcheck.verifier.ranking_preference import passed_over
+
+    assert passed_over(load_registry().claims[f"2210.01091/{claim}"], text, False) == why

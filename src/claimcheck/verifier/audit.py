@@ -58,7 +58,7 @@ from claimcheck.verifier.name_substitution import PaperNames, substituted_names
 from claimcheck.verifier.polarity import compare as compare_directions
 from claimcheck.verifier.polarity import ranks, reversed_ranking
 from claimcheck.verifier.question import FACETS, check_question
-from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, prefer_ranking
+from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, passed_over, prefer_ranking
 from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
 from claimcheck.verifier.verdict import VerificationReport
 
@@ -192,7 +192,8 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         chosen = best
         method = "quoted text" if verbatim else _method(best)
         if ranking:  # it ranks the names the row ranks, where the claim that scored higher only names them
-            method = f"{method} + a ranking of the row's names (over {runner.claim_id}, which only names them)"
+            why = passed_over(registry.claims[runner.claim_id], row.text, row.truncated)
+            method = f"{method} + a ranking of the row's names (over {runner.claim_id}, {why})"
         current = _current_of(ranked[0], ranked, registry)
         if not verbatim and current is not ranked[0] and max(current[0].score, current[1]) >= MATCH_THRESHOLD:
             # a superseded claim matched: the row quotes that version only if it states its numbers and not

@@ -35,10 +35,16 @@ the best claim does not reach the threshold (and is no quotation), the row is pu
 - scores no lower than ``RANKING_MARGIN`` below the threshold, nor more than that below the best,
 
 so that its direction is read against the paper's, a reversal included.
+
+The method column says what the claim passed over lacks (``passed_over``): a setup claim "only names
+them"; a claim that ranks part of the row's names ("XLNet performs worst", passed over for "XLNet is
+worse than BERT") "ranks XLNet but not BERT"; one that ranks them all alike ("the best model is
+RoBERTa or BERT") "ranks them alike".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from claimcheck.claims.models import Claim
@@ -117,3 +123,34 @@ def _orders(statement: str, named: frozenset[str]) -> bool:
     standing = {key: dims[STANDING][0] for key, (_, dims) in read(statement).names.items() if STANDING in dims}
     found = [next((r for k, r in standing.items() if same_name(name, k)), None) for name in named]
     return None not in found and len(set(found)) > 1
+
+
+_WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
+
+
+def _where(text: str, key: str) -> tuple[int, str]:
+    """Where ``text`` first writes the name with this key, and how (the key itself when it does not)."""
+    return next(((m.start(), m.group(0)) for m in _WORD.finditer(text) if same_name(model_key(m.group(0)), key)), (len(text), key))
+
+
+def _written(text: str, keys: Sequence[str]) -> str:
+    """The names with these keys as ``text`` writes them, joined ("XLNet", "BERT and RoBERTa")."""
+    words = [_where(text, k)[1] for k in keys]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def passed_over(claim: Claim, row_text: str, truncated: bool) -> str:
+    """Why a ranking row was moved past ``claim``, which scored higher, as a clause for the method
+    column: "which only names them" (it ranks nothing), "which ranks XLNet but not BERT" (part of the
+    names the row writes or ranks), "which ranks none of them", "which ranks them alike"."""
+    named = sorted(name_keys(row_text) | ranks(row_text, truncated), key=lambda k: _where(row_text, k))
+    if not ranks_anything(claim.statement):
+        return "which only names them" if _names_all(frozenset(named), _names(claim)) else "which ranks none of them"
+    standing = {key: dims[STANDING][0] for key, (_, dims) in read(claim.statement).names.items() if STANDING in dims}
+    ranked = [n for n in named if any(same_name(n, k) for k in standing)]
+    missing = [n for n in named if n not in ranked]
+    if not ranked:
+        return "which ranks none of them"
+    if missing:
+        return f"which ranks {_written(row_text, ranked)} but not {_written(row_text, missing)}"
+    return "which ranks them alike"
