@@ -127,7 +127,10 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
     ("5" may be a cut "5.4"; "54" may not).
 
     Besides, a row count of the same things as a count of the statement (``count_conflicts``: "7
-    tasks" against "all nine intermediate tasks") must be that count, required or not."""
+    tasks" against "all nine intermediate tasks") must be that count, required or not. Where the
+    numbers missing are all counts and the row states such a count of the same things, that count is
+    what stands in their place and the only number listed: "12 different intermediate tasks ...
+    across 40 languages" states 12 for nine, and its 40 counts languages."""
     required = claim_numbers(claim)
     text = _NAMING.sub(" ", decimal_commas(row_text[:MAX_CHARS]))
     counted = count_conflicts(text, claim)
@@ -141,10 +144,12 @@ def number_conflicts(row_text: str, claim: Claim, truncated: bool = False) -> li
                if not any(states_number(w, c) and in_its_unit(unit, c) for w, *_, unit in row) and not in_range(c, ranges)]
     if not missing:
         return list(counted)
+    kinds = {_is_measure(claim, c) for c in missing}
+    if counted and kinds == {False}:  # a count of the same things stands in the place of the missing count: no other
+        return list(counted)  # number can ("12 intermediate tasks ... across 40 languages" states 12 for nine, not 40)
     solid = [*required, *(f for forms in _check_forms(claim) for f in forms)]
     statement = [(w, m) for w, _, m in numbers_in(claim.statement)]
     agreeing = {w for c in solid if (pair := in_range(c, ranges)) for w in pair}
-    kinds = {_is_measure(claim, c) for c in missing}
     last = _cut_number(text) if truncated else None
 
     # a count of things the statement does not count ("the two best intermediate tasks" beside "the three
