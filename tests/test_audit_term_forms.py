@@ -56,8 +56,8 @@ def test_names_take_the_plural_only():
 
 
 def test_a_term_and_its_initials_are_one_concept():
-    assert partners(["question answering", "QA", "moderate"]) == {"QA": "question answering", "question answering": "QA"}
-    assert partners(["MLM", "translated", "English"]) == {}  # nothing it abbreviates
+    assert partners(("question answering", "QA", "moderate")) == {"QA": "question answering", "question answering": "QA"}
+    assert partners(("MLM", "translated", "English")) == {}  # nothing it abbreviates
     assert term_share("the qa targets improve", ["question answering", "QA"]) == 1.0
 
 

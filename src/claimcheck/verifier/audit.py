@@ -501,11 +501,11 @@ def _row_findings(rows: list[RowAudit], registry: Registry | None = None) -> lis
 
 
 def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography,
-                 names: PaperNames | None = None) -> Scorecard:
+                 names: PaperNames | None = None, mentions: PaperMentions | None = None) -> Scorecard:
     """The scorecard of one report (cross-report confidence spreads are added by ``audit_reports``)."""
     examined_id = resolve_examined(report.examined_paper, registry, bibliography)
     names = names or PaperNames(registry)
-    mentions = PaperMentions(registry)
+    mentions = mentions or PaperMentions(registry)
     rows = [resolve_row(r, registry, verdicts, bibliography, examined_id, names, mentions) for r in report.rows]
     attribution, attr_findings = check_attribution(report, rows, registry, bibliography)
     texts = [(r.row.number, r.row.text + (" " + registry.claims[r.claim_id].statement if r.claim_id else "")) for r in rows]
@@ -563,8 +563,8 @@ def audit_reports(
     """Scorecards for every report, the cross-report confidence spreads, and the aggregate.
     ``known_names``: the names ``claimcheck validate`` knows for a paper besides its registry entries
     (the task catalogue, the presets' arms), asked only for a name a row puts in place of a claim's."""
-    names = PaperNames(registry, known_names)
-    cards = [audit_report(r, registry, verdicts, bibliography, names) for r in reports]
+    names, mentions = PaperNames(registry, known_names), PaperMentions(registry)
+    cards = [audit_report(r, registry, verdicts, bibliography, names, mentions) for r in reports]
     spreads = confidence_spreads(cards, registry)
     updated = []
     for card in cards:

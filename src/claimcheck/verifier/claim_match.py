@@ -169,7 +169,7 @@ def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: 
         or (truncated and _cut_inside(row_digits, t))
         or (reworded and (found_by_direction(row_norm, t, statement) or _found_by_names(row_norm, t, statement, described)))
     }
-    paired = partners(terms)  # "QA" and "question answering": one found, both found
+    paired = partners(tuple(terms))  # "QA" and "question answering": one found, both found
     return sum(1 for t in terms if t in found or paired.get(t) in found)
 
 

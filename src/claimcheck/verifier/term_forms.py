@@ -26,14 +26,14 @@ answering") is one concept with it: ``partners`` pairs them, and a row that has 
     (True, False)
     >>> bool(re.fullmatch(word_pattern("outperformed"), "outperforms")), bool(re.fullmatch(word_pattern("target"), "targeted"))
     (True, False)
-    >>> partners(["question answering", "QA", "moderate"])
+    >>> partners(("question answering", "QA", "moderate"))
     {'QA': 'question answering', 'question answering': 'QA'}
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from functools import lru_cache
 
 MIN_INFLECTED = 5  # shorter words take the plural only ("best", "rest", "all")
 
@@ -75,7 +75,8 @@ def _initials(term: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s\-]+", term.strip()) if w).lower()
 
 
-def partners(terms: Sequence[str]) -> dict[str, str]:
+@lru_cache(maxsize=1024)  # the same claims' key terms for every row
+def partners(terms: tuple[str, ...]) -> dict[str, str]:
     """Each key term written as the initials of another ("QA" for "question answering"), and that
     one, paired both ways; terms of one word or that pair with more than one are left alone."""
     out: dict[str, str] = {}
