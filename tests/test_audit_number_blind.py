@@ -134,7 +134,7 @@ def test_another_measure_is_no_mismatch_against_the_bundled_gain_claim(text):
     ("100", "after 10 epochs", False),  # one significant digit: no shifted form
 ])  # fmt: skip
 def test_only_a_shifted_decimal_fills_a_measure_term(measure, row, filled):
-    from claimcheck.verifier.claim_match import _measured
+    from claimcheck.verifier.key_terms import _measured
 
     assert _measured(row, [measure], {"point"} if measure == "5.4" else {"epoch"}) is filled
 
@@ -224,6 +224,6 @@ def test_beside_metric(text, number, beside):
     ("the best model improves the average by 54 points", True),
 ])  # fmt: skip
 def test_a_score_does_not_fill_a_measure_term(row, filled):
-    from claimcheck.verifier.claim_match import _measured
+    from claimcheck.verifier.key_terms import _measured
 
     assert _measured(row, ["5.4"], {"point"}) is filled

@@ -47,10 +47,11 @@ from itertools import takewhile
 
 from claimcheck.claims.derivation_params import fact_check_numbers
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.claim_match import normalise, unit_agrees
 from claimcheck.verifier.counted_things import CUT, carries_distinction, count_spans, counted_phrase, same_things
+from claimcheck.verifier.key_terms import unit_agrees
 from claimcheck.verifier.model_aliases import model_key
 from claimcheck.verifier.named_lists import listed_names
+from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import (
     NAMING,
     approximately,
