@@ -54,7 +54,7 @@ class SeedTables:
     Derivations on replication data use the tasks and candidates that were run; a task an arm ran in
     only some of its seeds counts as not run in all of them, so every seed averages the same tasks (a
     matrix resumed piece by piece is often uneven). An arm run in fewer seeds than others is not
-    hidden here: a ranking is judged over the seeds that ran every candidate (``replication_tier``).
+    hidden here: a ranking is judged over the seeds that ran every candidate (``replication_runs``).
 
     Each run's metrics are read once, into (system, task, metric, split) cells per (paper, seed); a
     cell measured by one metric row (the usual case: one run, one language) goes into its table as

@@ -156,7 +156,7 @@ class TierResult(_Frozen):
 
 
 # A seed that ``drop_ambiguous_seeds`` left out is said in one evidence line of the replication tier,
-# written by ``left_out_line`` (``replication_tier``) and read back by ``left_out_seeds`` (the renderers' marks).
+# written by ``left_out_line`` (``replication_runs``) and read back by ``left_out_seeds`` (the renderers' marks).
 _LEFT_OUT = " left out (--drop-ambiguous-seeds): "
 
 
