@@ -14,9 +14,8 @@
   no training feature holds get AdamW's weight decay in closed form at the end, the dense result.
 * The whole micro-batch schedule is fixed by the seed before the first step (or given: ``schedule=``
   replays another run's batches, e.g. the Hugging Face ``Trainer``'s in ``benchmarks/bench_train.py``),
-  and a checkpoint (every
-  ``checkpoint_every`` steps, at most once per ``checkpoint_seconds``) holds the model, optimizer,
-  scheduler, step and RNG state: a run resumed from a checkpoint continues the same
+  and a checkpoint (every ``checkpoint_every`` steps, at most once per ``checkpoint_seconds``) holds the
+  model, optimizer, scheduler, step and RNG state: a run resumed from a checkpoint continues the same
   schedule and, on a CPU, ends with the same weights as a run that was never interrupted.
 * Optional early stopping on English dev slices (mean of the heads' first metric).
 """
