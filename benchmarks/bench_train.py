@@ -484,7 +484,8 @@ def main(argv: list[str] | None = None) -> dict:
     from claimcheck.replication import environment as env
 
     meta = {"label": setup.label, "device": env.describe_device(setup.device), "hp": asdict(setup.hp), "params": params,
-            "seeds": args.seeds, "matched": args.matched, "steps_per_epoch": steps_per_epoch(setup), "peak": peak, "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints,
+            "seeds": args.seeds, "matched": args.matched, "steps_per_epoch": steps_per_epoch(setup), "peak": peak,
+            "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints,
             "argv": sys.argv[1:] if argv is None else argv, "packages": env.package_versions()}
     print(render(summary, results, meta))
     payload = {"meta": meta, "summary": summary, "runs": [asdict(r) for r in results]}
