@@ -2,8 +2,8 @@
 whatever it matched (``other_claim_direction``): "XLNet beats BERT and RoBERTa on three NLP tasks,
 with and without intermediate training" matches the setup claim that lists the three models (arXiv
 2210.01091), and still reverses the paper's claims that XLNet performs worst and that RoBERTa and BERT
-both beat it. Rows that agree with those claims, rows whose own claim already reads them the other
-way round, and rows about another paper are left alone."""
+both beat it, also when the row's own claim is already flagged as turned round. Rows that agree
+with those claims and rows about another paper are left alone."""
 
 from __future__ import annotations
 
@@ -126,10 +126,29 @@ def test_a_row_ranking_one_name_ahead_of_both_is_not_the_opposite_of_a_claim_ran
 @pytest.mark.parametrize("text", [
     "XLNet outperforms BERT and RoBERTa.",  # goes to the ranking claim itself, which flags the swap
     "RoBERTa and BERT trail XLNet.",
+    "XLNet is better than BERT and worse than RoBERTa.",  # one pair turned round is enough
+    "XLNet beats BERT but trails RoBERTa.",
+    "XLNet outperforms BERT.",
 ])
-def test_a_row_whose_own_claim_already_reads_the_other_way_is_not_flagged_again(bundled, text):
+def test_a_row_flagged_against_its_own_claim_is_still_read_against_the_papers_other_rankings(bundled, text):
+    """The swap against the matched claim (similar-trends) is one finding; that the row puts XLNet
+    ahead of a model where xlnet-worst puts it behind all of them is another, about another claim."""
     _, row, findings = audited(bundled, text)
     assert row.claim_id == "2210.01091/similar-trends" and row.negation_mismatch.startswith("roles swapped")
+    flagged = [d.split(": ", 1)[0] for d in row.other_claim_directions]
+    assert flagged == ["2210.01091/xlnet-worst"], row.other_claim_directions
+    assert 'XLNet comes out ahead' in row.other_claim_directions[0]
+    (f,) = findings
+    assert f.claim_id == "2210.01091/similar-trends" and "2210.01091/xlnet-worst" in f.message
+
+
+@pytest.mark.parametrize("text", [
+    "BERT is better than XLNet and worse than RoBERTa.",
+    "XLNet is worse than BERT and RoBERTa.",
+])
+def test_a_row_keeping_the_papers_order_is_not_flagged_against_the_other_rankings(bundled, text):
+    _, row, findings = audited(bundled, text)
+    assert row.claim_id == "2210.01091/similar-trends" and not row.negation_mismatch
     assert row.other_claim_directions == [] and not findings
 
 

@@ -312,13 +312,12 @@ def _other_claim_directions(row: ClaimRow, claim, registry: Registry) -> list[st
     ranks the other way round, whatever claim the row matched (``polarity.reversed_ranking``): "XLNet
     beats BERT and RoBERTa on three NLP tasks, with and without intermediate training" matches the
     setup claim that lists the three models, and still reverses the claims that XLNet performs worst
-    and that RoBERTa and BERT both beat it. Each as "<claim id>: <why>". Nothing for a row that ranks
-    nothing, a row whose matched claim's directions already disagree with it (that is flagged as a
-    possible opposite of its own claim), or a row quoting a superseded version; claims of other papers
-    are never read."""
+    and that RoBERTa and BERT both beat it. Each as "<claim id>: <why>". A row flagged as a possible
+    opposite of its own claim is still read against the others: "XLNet is better than BERT and worse
+    than RoBERTa" swaps XLNet and BERT in similar-trends, and also puts XLNet ahead of BERT where
+    xlnet-worst has it behind every other model. Nothing for a row that ranks nothing or a row quoting
+    a superseded version; claims of other papers are never read."""
     if claim.superseded_by or not ranks(row.text, row.truncated):
-        return []
-    if compare_directions(row.text, claim.statement, row.truncated).reason:
         return []
     out = []
     for other in registry.claims.values():
