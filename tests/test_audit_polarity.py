@@ -90,6 +90,15 @@ def opposite(registry, text: str, claim: str):
     # a superlative of the outcome its subject gives is said of the subject
     ("RoBERTa achieves the highest scores on every target.", "roberta", STANDING, {UP}),
     ("On every target, XLNet gives the worst results.", "xlnet", STANDING, {DOWN}),
+    # turning worse or better is a change; with "than" after it, still a comparison
+    ("BUCC and Tatoeba get worse after intermediate training.", "bucc", CHANGE, {DOWN}),
+    ("BUCC and Tatoeba gets worse after intermediate training.", "tatoeba", CHANGE, {DOWN}),
+    ("BUCC got much worse after intermediate training.", "bucc", CHANGE, {DOWN}),
+    ("XNLI becomes worse with intermediate training.", "xnli", CHANGE, {DOWN}),
+    ("XNLI gets better with intermediate training.", "xnli", CHANGE, {UP}),
+    ("XNLI does not get worse with intermediate training.", "xnli", CHANGE, {FLAT, UP}),
+    ("XLNet gets worse than BERT on every task.", "xlnet", STANDING, {DOWN}),
+    ("XLNet became better than BERT on every task.", "bert", STANDING, {DOWN}),
 ])  # fmt: skip
 
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
@@ -97,6 +106,13 @@ def test_what_a_name_is_read_to_do(text, name, dimension, reading):
 
     (_, dims), = [v for k, v in read(text).names.items() if k == name]
     assert dims[dimension][0] == frozenset(reading)
+
+
+@pytest.mark.parametrize("text", ["XLNet gets worse than BERT on every task.", "XLNet became better than BERT on every task."])
+def test_turning_worse_than_a_name_is_a_comparison_not_a_change(text):
+    from claimcheck.verifier.polarity import read
+
+    assert [(x.dimension, x.relational) for x in read(text).mentions] == [(STANDING, True)]
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -148,6 +164,9 @@ def test_agreeing_directions_blank_the_negations_they_read():
      "english-best", '("underperforms")'),
     ("Training on English intermediate tasks is worse than continuing multilingual MLM and using translated data.", "english-best",
      '("worse than")'),
+    ("BUCC and Tatoeba get worse after intermediate training.", "retrieval",
+     'the row says BUCC and Tatoeba lose ("get worse"), the claim that they gain ("gains")'),
+    ("BUCC and Tatoeba became worse after intermediate training.", "retrieval", '("became worse")'),
 ])  # fmt: skip
 def test_a_row_with_the_opposite_direction_may_state_the_opposite(registry, text, claim, shown):
     """Antonyms and direction words, not only negation words, turn a claim round; a warning (a

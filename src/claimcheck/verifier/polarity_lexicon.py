@@ -3,9 +3,9 @@
 Outcomes are ``UP``, ``FLAT`` and ``DOWN``; a direction word (``LEXICON``) gives one of them in one
 of two dimensions:
 
-- ``CHANGE``: how a thing fares against where it started: "improves", "gains", "helps", "higher"
-  (up); "hurts", "degrades", "drops", "loses", "lower" (down); "unchanged", "flat", "no change"
-  (flat);
+- ``CHANGE``: how a thing fares against where it started: "improves", "gains", "helps", "higher",
+  "gets better" (up); "hurts", "degrades", "drops", "loses", "lower", "gets worse" (down);
+  "unchanged", "flat", "no change" (flat);
 - ``STANDING``: how a thing ranks against others: "best", "strongest" (up), "worst", "weakest"
   (down), said of the thing itself; and the comparisons "outperforms", "beats", "better than",
   "exceeds" (up), "underperforms", "trails", "lags behind", "worse than" (down), which rank what
@@ -32,6 +32,9 @@ CHANGE, STANDING = "change", "standing"
 # against those after; "superlative" only counts where it is said of the subject; "plain" otherwise.
 # Longer phrases first: the first alternative that matches at a position wins ("lower than" is a
 # comparison, "lower" a change).
+# "gets worse", "became much better": a thing turning worse or better than it was is a change; with
+# "than" after it ("gets worse than RoBERTa") it stays a comparison
+_BECOME = r"(?:get|gets|got|gotten|getting|become|becomes|became|becoming|grow|grows|grew|grown|growing)\s+(?:(?!(?:no|not|never|any)\b)\w+\s+)?"
 LEXICON = [
     ("rel_up", r"outperform(?:s|ed|ing)?|beat(?:s|ing|en)?|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?"
                r"|(?:better|higher|stronger|greater)\s+than|superior\s+to|ahead\s+of", STANDING, UP, "relational"),
@@ -45,10 +48,11 @@ LEXICON = [
              r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
     ("up", r"improv(?:e|es|ed|ing|ement|ements)|gain(?:s|ed|ing)?|help(?:s|ed|ing|ful)?"
            r"|benefit(?:s|ed|ing|ted|ting)?|beneficial|boost(?:s|ed|ing)?|increas(?:e|es|ed|ing)"
-           r"|enhanc(?:e|es|ed|ing|ement|ements)|positive\s+transfer|higher", CHANGE, UP, "plain"),
+           r"|enhanc(?:e|es|ed|ing|ement|ements)|positive\s+transfer|higher|" + _BECOME + r"better(?!\s+than\b)", CHANGE, UP, "plain"),
     ("down", r"hurt(?:s|ing)?|harm(?:s|ed|ing|ful)?|degrad(?:e|es|ed|ing|ation)|drop(?:s|ped|ping)?"
              r"|declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|deteriorat(?:e|es|ed|ing|ion)|worsen(?:s|ed|ing)?"
-             r"|los(?:e|es|ing)|lost|suffer(?:s|ed|ing)?|negative\s+transfer|lower(?:s|ed|ing)?", CHANGE, DOWN, "plain"),
+             r"|los(?:e|es|ing)|lost|suffer(?:s|ed|ing)?|negative\s+transfer|lower(?:s|ed|ing)?|" + _BECOME + r"worse(?!\s+than\b)",
+     CHANGE, DOWN, "plain"),
 ]
 MENTION = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{g}>{p})" for g, p, *_ in LEXICON) + r")(?![\w])", re.I)
 KIND = {g: (dim, direction, kind) for g, _, dim, direction, kind in LEXICON}
