@@ -17,7 +17,9 @@ For each registry claim three shares are computed on the row:
   count a number the numbers share refused; a term that names a direction ("benefit", "outperforms") also as another
   direction word of its kind ("helps", "falls short of": ``direction_terms``), and a term the
   statement uses to describe a list of names ("sentence-retrieval targets, BUCC and Tatoeba") in a
-  row that names them all (``described_names``);
+  row that names them all (``described_names``); a degree word the statement grades its change
+  with ("moderate" of "improve moderately") is not counted against a row that says which way a
+  name of the statement changed without it (``direction_terms.grades_change``);
 - ``text``: the best ``difflib`` similarity to the statement or to a known quotation
   (``reported_by``); a truncated row is compared with the same-length prefix.
 
@@ -270,7 +272,8 @@ def _parts(row: _RowView, claim: Claim) -> _Parts:
         nums = None  # the numbers may sit in the part that was cut off: neither for nor against
     statement = normalise(claim.statement)
     return _Parts(nums, term_share(row.plain, claim.key_terms, row.truncated, statement,
-                                   described=described_terms(claim.statement, claim.key_terms)),
+                                   described=described_terms(claim.statement, claim.key_terms),
+                                   written=(row.text, claim.statement)),
                   blind_term_share(row.plain, claim.key_terms, row.truncated, statement))
 
 

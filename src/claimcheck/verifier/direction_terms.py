@@ -37,7 +37,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from claimcheck.verifier.polarity import read
+from claimcheck.verifier.model_aliases import same_name
+from claimcheck.verifier.polarity import CHANGE, read
+from claimcheck.verifier.term_forms import word_pattern
 
 
 Kind = tuple[str, bool]  # (dimension, whether it compares): a change, a superlative, a comparison
@@ -73,3 +75,47 @@ def says_alike(row_text: str, statement: str) -> bool:
     comparison for a comparison), whichever way it points; True where the statement has none."""
     theirs = {_kind(x) for x in read(statement).mentions}
     return not theirs or any(_kind(x) in theirs for x in read(row_text).mentions)
+
+
+# words that say how much something changed ("moderately", "large gains", "a significant improvement")
+_DEGREE = re.compile(
+    r"(?:moderate|large|significant|substantial|slight|small|marginal|modest|strong|great|huge|big|considerable"
+    r"|dramatic|notable|sizable|sizeable|sharp|minor|negligible|remarkable)(?:ly|y|ally)?"
+)
+# what may stand between a degree word and the change it grades: "improve only moderately", "the
+# gains are very large"; any other word ("a large dataset helps") makes it a degree of something else
+_BETWEEN = re.compile(r"\W*(?:(?:is|are|was|were|be|been|remains?|remained|stays?|stayed|only|very|quite|rather|fairly|more|most|so|too)\W+)*")
+
+
+@lru_cache(maxsize=4096)
+def grades_change(term: str, statement: str) -> bool:
+    """Whether the key term is a degree word ("moderate", "large", "significant") that the statement
+    uses to say how much a change went ("improve moderately", "large gains"), not a name ("XLM-R
+    Large", written with a capital) nor a degree of anything else ("a large dataset"). A row that
+    says which way the change went without saying how much ("hurts XQuAD, MLQA and TyDiQA") leaves
+    the word out without speaking of something else: ``key_terms.term_share`` does not count it
+    against the row."""
+    word = " ".join(term.split())
+    if not word or word != word.lower() or not _DEGREE.fullmatch(word) or not statement:
+        return False
+    changes = [x for x in read(statement).mentions if x.dimension == CHANGE]
+    if not changes:
+        return False
+    for at in re.finditer(r"(?<![\w-])" + word_pattern(word) + r"(?![\w-])", statement, re.I):
+        for x in changes:
+            between = statement[at.end():x.start] if at.end() <= x.start else statement[x.end:at.start()] + " "
+            if _BETWEEN.fullmatch(between):
+                return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def changes_a_shared_name(row_text: str, statement: str) -> bool:
+    """Whether the row says which way a name changed that the statement also says changed (texts as
+    written: names are read by their capitals): "hurts XQuAD, MLQA and TyDiQA" against "(XQuAD,
+    MLQA, TyDiQA-GoldP) improve moderately", where the direction check has a name to hold the two
+    readings against each other."""
+    row, claim = read(row_text), read(statement)
+    theirs = [k for k, (_, dims) in claim.names.items() if CHANGE in dims and k not in claim.initial]
+    return any(CHANGE in dims and key not in row.initial and any(same_name(key, k) for k in theirs)
+               for key, (_, dims) in row.names.items())

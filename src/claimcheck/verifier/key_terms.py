@@ -27,7 +27,7 @@ from claimcheck.verifier.counted_things import (
     same_things,
 )
 from claimcheck.verifier.described_names import found_by_names
-from claimcheck.verifier.direction_terms import found_by_direction, says_alike
+from claimcheck.verifier.direction_terms import changes_a_shared_name, found_by_direction, grades_change, says_alike
 from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import (
     beside_metric,
@@ -107,6 +107,12 @@ def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: 
     """How many of the terms the row has (``term_share``); ``reworded``: a direction term also in
     other words of its kind (``direction_terms``), and a term that describes names of the statement
     where the row names them all (``described``: ``described_names``)."""
+    return len(_terms_found(row_norm, terms, truncated, statement, reworded, described))
+
+
+def _terms_found(row_norm: str, terms: Sequence[str], truncated: bool, statement: str = "", reworded: bool = True,
+                 described: Mapping[str, frozenset[str]] | None = None) -> list[str]:
+    """The terms the row has (see ``_term_hits``)."""
     row_digits = words_as_digits(row_norm)
     found = {
         t
@@ -116,7 +122,7 @@ def _term_hits(row_norm: str, terms: Sequence[str], truncated: bool, statement: 
         or (reworded and (found_by_direction(row_norm, t, statement) or _found_by_names(row_norm, t, statement, described)))
     }
     paired = partners(tuple(terms))  # "QA" and "question answering": one found, both found
-    return sum(1 for t in terms if t in found or paired.get(t) in found)
+    return [t for t in terms if t in found or paired.get(t) in found]
 
 
 def _found_by_names(row_norm: str, term: str, statement: str, described: Mapping[str, frozenset[str]] | None) -> bool:
@@ -144,7 +150,8 @@ def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:
 
 
 def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, statement: str = "",
-               reworded: bool = True, described: Mapping[str, frozenset[str]] | None = None) -> float | None:
+               reworded: bool = True, described: Mapping[str, frozenset[str]] | None = None,
+               written: tuple[str, str] | None = None) -> float | None:
     """Share of the key terms found in the row; given the claim's (normalised) ``statement``, a
     number term only in a unit that agrees with the one the statement gives it (``unit_agrees``)
     and as the kind of number the statement makes it (``_number_term_agrees``). A term that names a
@@ -154,10 +161,26 @@ def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, sta
     (``described``, from ``described_names.described_terms``), unless ``reworded`` is False. A word
     of a term is found in its plural and simple inflections ("moderately" for "moderate":
     ``term_forms``), and a term written as another's initials where that one is ("QA", "question
-    answering")."""
+    answering").
+
+    Given ``written``, the row and the statement as written, a degree word the statement grades its
+    change with ("moderate" of "improve moderately", "large" of "large gains":
+    ``direction_terms.grades_change``) does not count against a row that says which way a name of
+    the statement changed ("hurts XQuAD", "TyDiQA improves") without saying how much
+    (``direction_terms.changes_a_shared_name``): the row leaves out a nuance, not the topic, and its
+    direction is read against the claim's, so "Intermediate training hurts XQuAD, MLQA and TyDiQA"
+    reaches the question-answering claim and is flagged as its opposite. Found, the word counts like
+    any other; a row with no change of a shared name ("hurts question answering", whose direction
+    the check could not hold against the claim's names) gets no such allowance, nor does the
+    number-blind share (``reworded`` False)."""
     if not terms:
         return None
-    return _term_hits(row_norm, terms, truncated, statement, reworded, described) / len(terms)
+    found = _terms_found(row_norm, terms, truncated, statement, reworded, described)
+    waived = 0
+    if reworded and written is not None and len(found) < len(terms):
+        missing = [t for t in terms if t not in found and grades_change(t, statement)]
+        waived = len(missing) if missing and changes_a_shared_name(*written) else 0
+    return len(found) / (len(terms) - waived) if len(terms) > waived else None
 
 
 _NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?%?")  # a key term that is a number: "5.4", "100", "70%"
