@@ -86,11 +86,11 @@ def test_the_longest_common_subsequence_bounds_the_text_similarity(seed):
 
 
 def test_the_audit_resolves_every_row_as_with_every_claim_scored_in_full(monkeypatch):
-    """The floors the audit gives ``rank_claims`` (``audit.candidate_floor``: lower for a row that
-    ranks names) change nothing it decides: the same scorecard as with every claim scored in full."""
+    """The floors the audit gives ``rank_claims`` (``audit_resolve.candidate_floor``: lower for a row
+    that ranks names) change nothing it decides: the same scorecard as with every claim scored in full."""
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import parse_synthesis
-    from claimcheck.verifier import audit
+    from claimcheck.verifier import audit, audit_resolve
     from audit_fixtures import make_report
 
     texts = [t for t, _ in ROWS if t] + [
@@ -106,5 +106,5 @@ def test_the_audit_resolves_every_row_as_with_every_claim_scored_in_full(monkeyp
         return audit.audit_report(report, registry, {}, bibliography).model_dump()
 
     fast = card()
-    monkeypatch.setattr(audit, "candidate_floor", lambda row: None)
+    monkeypatch.setattr(audit_resolve, "candidate_floor", lambda row: None)
     assert card() == fast

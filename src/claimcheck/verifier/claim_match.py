@@ -40,7 +40,7 @@ that only the measure with its decimal point moved fills, counting nothing, in a
 ("0.54" or "+54" for a 5.4-point gain; not "7.6 points", "54 tasks" or "54 epochs"), or the
 measure itself in another unit of the same quantity ("100 steps" for "100 epochs";
 ``blind_term_share``). The audit does not take this path where the ordinary best is a near miss
-of another claim (``audit._near_miss``).
+of another claim (``audit_resolve._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
 
 This module holds the text similarity and the scores; the key-term shares are ``key_terms``'s. The
