@@ -33,22 +33,10 @@ from collections.abc import Iterator, Sequence
 
 from claimcheck.claims.registry import Registry
 from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.name_substitution import PaperNames
+from claimcheck.verifier.name_substitution import PaperNames, strings_in
 from claimcheck.verifier.polarity import MAX_CHARS, name_keys, read
 
 MIN_FOREIGN = 2  # this many names a paper never mentions make a row another study's
-
-
-def _strings(value) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(k)
-            yield from _strings(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _strings(v)
 
 
 class PaperMentions:
@@ -64,10 +52,10 @@ class PaperMentions:
         if paper is not None:
             yield paper.title
             for fact in paper.facts:
-                yield from _strings(fact.value)
+                yield from strings_in(fact.value)
                 yield fact.quote
             for note in paper.version_notes:
-                yield from (s for s in _strings(note.model_dump()) if " " in s)
+                yield from (s for s in strings_in(note.model_dump()) if " " in s)
         for claim in self._registry.claims.values():
             if claim.paper_id == paper_id:
                 yield claim.statement

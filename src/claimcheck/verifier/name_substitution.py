@@ -59,17 +59,17 @@ _JOIN = re.compile(r",|\b(?:and|or)\b|&")
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
 
 
-def _strings(value) -> Iterable[str]:
-    """Every string inside a derivation's parameters (lists and mappings included)."""
+def strings_in(value) -> Iterable[str]:
+    """Every string inside a value (a derivation's parameters, a fact; lists, tuples and mappings included)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         for k, v in value.items():
-            yield from _strings(k)
-            yield from _strings(v)
+            yield from strings_in(k)
+            yield from strings_in(v)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            yield from _strings(v)
+            yield from strings_in(v)
 
 
 class PaperNames:
@@ -92,7 +92,7 @@ class PaperNames:
                 names |= {c.system for c in paper.cells} | {c.task for c in paper.cells}
             for claim in self._registry.claims.values():
                 if claim.paper_id == paper_id:
-                    names |= set(_strings(claim.derivation.params)) | set(claim.replication_arms)
+                    names |= set(strings_in(claim.derivation.params)) | set(claim.replication_arms)
             self._keys[paper_id] = {k for n in names if (k := model_key(n))}
         return self._keys[paper_id]
 
