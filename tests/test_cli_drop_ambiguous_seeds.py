@@ -96,3 +96,39 @@ def test_the_switch_is_documented_with_an_example():
     for command in ("verify", "report"):
         text = _run(command, "--help").output
         assert "--drop-ambiguous-seeds" in text and "Example" in text
+
+
+REPORT = """A synthesis
+
+1 Introduction
+
+This paper examines one gain claim.
+
+5 Extracted Claims
+
+Claim\tVerified\tConfidence
+B beats A by two points.\t\u2713\t0.9
+
+References
+
+- <http://arxiv.org/abs/1234.5678v1>
+"""
+
+
+def test_audit_takes_the_switch_to_the_verdicts_it_quotes(tmp_path, inputs):
+    report = tmp_path / "synthesis.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    audit_inputs = [a for a in inputs if a != "--no-bundled-results"]  # audit always reads the bundled runs
+
+    def row(*switch: str) -> dict:
+        result = _run("audit", str(report), *audit_inputs, "--format", "json", *switch)
+        assert result.exit_code == 0, result.output
+        (card,) = json.loads(result.stdout)["scorecards"]
+        (resolved,) = card["rows"]
+        assert resolved["claim_id"] == "1234.5678/gain"
+        return resolved["verdict"]
+
+    plain, dropped = row(), row("--drop-ambiguous-seeds")
+    assert (plain["replication"], plain["overall"]) == ("not_run", "unverified")
+    assert (dropped["replication"], dropped["overall"]) == ("not_reproduced", "contradicted")
+    assert LEFT_OUT in dropped["summary"] and "over 4 seeds" in dropped["summary"]

@@ -39,15 +39,18 @@ def audit_from_disk(
     result_paths: Sequence[Path] = (),
     store_path: Path | None = None,
     include_bundled_results: bool = True,
+    drop_ambiguous_seeds: bool = False,
 ) -> AuditResult:
-    """Audit every report under ``paths`` against the registry and the verifier's verdicts."""
+    """Audit every report under ``paths`` against the registry and the verifier's verdicts
+    (``drop_ambiguous_seeds``: see ``verifier.engine.verify``)."""
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import load_synthesis
     from claimcheck.verifier.audit import audit_reports, verdict_views
     from claimcheck.workflow import known_paper_names, verify_from_disk
 
     files = expand_report_paths(paths)
-    registry, verification = verify_from_disk((), registry_dirs, result_paths, store_path, include_bundled_results)
+    registry, verification = verify_from_disk((), registry_dirs, result_paths, store_path, include_bundled_results,
+                                              drop_ambiguous_seeds)
     reports, problems = [], []
     for f in files:
         try:

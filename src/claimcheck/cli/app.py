@@ -40,6 +40,14 @@ RegistryOpt = Annotated[
     typer.Option("--registry", "-r", help="Extra claim folder or file (repeatable); added to the bundled papers."),
 ]
 
+DropAmbiguousOpt = Annotated[
+    bool,
+    typer.Option("--drop-ambiguous-seeds", help=(
+        "Where two runs give the same cell for one seed (two configurations of one arm), leave that seed out and judge "
+        "the claim on the other seeds; the verdict names each seed left out and its two runs. Default: such a claim is "
+        "not judged (not_run, naming the runs).")),
+]
+
 
 def expected_errors(fn: F) -> F:
     """Turn a ClaimcheckError into its message on stderr and its exit code (2 for bad input)."""

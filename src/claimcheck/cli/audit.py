@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.atomic import save_text_atomic
-from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, DropAmbiguousOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
 from claimcheck.errors import InputError
 
 _SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
@@ -46,6 +46,7 @@ def audit_cmd(
     results: Annotated[list[Path] | None, typer.Option("--results", help="Run-record JSON file or folder (repeatable).")] = None,
     store: Annotated[Path | None, typer.Option("--store", help="Run store (default: $CLAIMCHECK_HOME/runs.sqlite, when it exists).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a report has an error-level finding (to gate a synthesis in CI).")] = False,
+    drop_ambiguous_seeds: DropAmbiguousOpt = False,
 ) -> None:
     """Audit literature-synthesis reports: resolve each listed claim against the registry, flag ticks
     without evidence, misattributions, unrelated references, an unanswered research question and
@@ -59,7 +60,8 @@ def audit_cmd(
 
     if fmt not in _SUFFIX:
         raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
-    result = audit_from_disk(paths, registry or [], results or [], store_to_read(store))
+    result = audit_from_disk(paths, registry or [], results or [], store_to_read(store),
+                             drop_ambiguous_seeds=drop_ambiguous_seeds)
     for p in result.problems:
         err.print(visible(f"error: {p.path}: {p.message}"), markup=False, soft_wrap=True)
     if not result.scorecards:

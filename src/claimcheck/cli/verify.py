@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_OK, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.app import EXIT_OK, DropAmbiguousOpt, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
 from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
 from claimcheck.gcpause import gc_paused
@@ -20,13 +20,6 @@ ResultsOpt = Annotated[
 StoreOpt = Annotated[
     Path | None,
     typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite, when it exists."),
-]
-DropAmbiguousOpt = Annotated[
-    bool,
-    typer.Option("--drop-ambiguous-seeds", help=(
-        "Where two runs give the same cell for one seed (two configurations of one arm), leave that seed out and judge "
-        "the claim on the other seeds; the verdict names each seed left out and its two runs. Default: such a claim is "
-        "not judged (not_run, naming the runs).")),
 ]
 
 
