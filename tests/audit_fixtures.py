@@ -28,6 +28,18 @@ paper:
 
 
 
+# the head of a toy 2210.01091 file (the second paper), up to its claims
+PAPER_2210_HEAD = """
+paper:
+  id: "2210.01091"
+  version: v2
+  title: "The (In)Effectiveness of Intermediate Task Training For Domain Adaptation and Cross-Lingual Transfer Learning"
+  authors: [Mohapatra]
+  year: 2022
+  sources:
+    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
+"""
+
 def retrieval_claim(*extra_terms: str) -> str:
     """The YAML of the retrieval-gains claim (BUCC and Tatoeba, "two" targets) several audit tests use."""
     terms = ", ".join(["BUCC", "Tatoeba", "retrieval", *extra_terms])

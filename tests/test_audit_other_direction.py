@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit_fixtures import PAPER_HEAD, audit_rows
+from audit_fixtures import PAPER_2210_HEAD, PAPER_HEAD, audit_rows
 
 from claimcheck.claims.registry import build_registry, load_paper_file, load_registry
 
@@ -179,16 +179,7 @@ OTHER_YAML = PAPER_HEAD + """claims:
     key_terms: [XLNet, best]
 """
 
-RANKING_2210 = """
-paper:
-  id: "2210.01091"
-  version: v2
-  title: "The (In)Effectiveness of Intermediate Task Training For Domain Adaptation and Cross-Lingual Transfer Learning"
-  authors: [Mohapatra]
-  year: 2022
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-claims:
+RANKING_2210 = PAPER_2210_HEAD + """claims:
   - id: 2210.01091/xlnet-worst
     statement: "XLNet performs worst of the three models in every experiment."
     kind: comparison

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
+from audit_fixtures import PAPER_2210_HEAD, PAPER_HEAD, audit_row, toy_registry
 
 from claimcheck.verifier.audit_models import MatchScore
 
@@ -117,16 +117,7 @@ def test_which_claim_is_put_first(registry, text, ranked, first, moved):
     assert sorted(s[0].claim_id for s in out) == sorted(s[0].claim_id for s in ranked)
 
 
-OTHER_PAPER_YAML = """
-paper:
-  id: "2210.01091"
-  version: v2
-  title: "The (In)Effectiveness of Intermediate Task Training For Domain Adaptation and Cross-Lingual Transfer Learning"
-  authors: [Mohapatra]
-  year: 2022
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-claims:
+OTHER_PAPER_YAML = PAPER_2210_HEAD + """claims:
   - id: 2210.01091/ranking
     statement: "RoBERTa and BERT beat XLNet."
     kind: comparison
@@ -165,16 +156,7 @@ def test_a_ranking_claim_of_another_paper_or_version_is_not_put_first(tmp_path):
 
 # ------------------------------------------------------------------------------ short rows that match nothing
 
-SHORT_2210 = """
-paper:
-  id: "2210.01091"
-  version: v2
-  title: "The (In)Effectiveness of Intermediate Task Training For Domain Adaptation and Cross-Lingual Transfer Learning"
-  authors: [Mohapatra]
-  year: 2022
-  sources:
-    - {id: abs, title: "abstract", locator: "arXiv abstract", reliability: primary}
-claims:
+SHORT_2210 = PAPER_2210_HEAD + """claims:
 """ + RANKING_YAML.split("claims:\n", 1)[1].replace("2005.13013/", "2210.01091/")
 
 
