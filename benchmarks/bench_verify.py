@@ -3,18 +3,21 @@
 1. whole-process wall time of `claimcheck verify all --no-write` (CLI start, registry, verifier,
    terminal rendering), median of N runs;
 2. in-process verification of 10,000 synthetic gain claims x 5 seeds of run records: wall time and
-   the process's CPU time (less disturbed by other work on a shared machine).
+   the process's CPU time (less disturbed by other work on a shared machine), each of
+   ``--inprocess-runs`` fresh processes timing one ``verify()`` call (the claims and records are built
+   before the clock starts); median and min.
 
 3. with ``--floor``: what a process pays before claimcheck reads a claim file: the interpreter, the
    libraries the CLI stands on (typer, rich, pydantic, yaml), then those plus claimcheck's pydantic
    models, then ``claimcheck --help``; each the median and min of ``--runs`` fresh processes.
 
-Run:  python benchmarks/bench_verify.py [--runs 7] [--claims 10000] [--seeds 5] [--via-path] [--floor]
+Run:  python benchmarks/bench_verify.py [--runs 7] [--inprocess-runs 3] [--claims 10000] [--seeds 5] [--via-path] [--floor]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -106,7 +109,12 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--via-path", action="store_true", help="time the `claimcheck` that PATH finds (e.g. a pyenv shim)")
     ap.add_argument("--floor", action="store_true", help="also time the interpreter and imports alone (see above)")
+    ap.add_argument("--inprocess-runs", type=int, default=3, help="fresh processes timing the in-process case")
+    ap.add_argument("--one-inprocess", action="store_true", help=argparse.SUPPRESS)  # a child of --inprocess-runs
     args = ap.parse_args()
+    if args.one_inprocess:
+        print(json.dumps(one_inprocess(args.claims, args.seeds)))
+        return
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
     if args.floor:
         for label, times in bench_floor(args.runs):
@@ -115,13 +123,26 @@ def main() -> None:
     times = bench_cli(args.runs, exe)
     print(f"claimcheck verify all --no-write (whole process, {exe}): median {statistics.median(times):.3f} s, "
           f"min {min(times):.3f} s over {args.runs} runs")
-    registry, records = synthetic(args.claims, args.seeds)
+    runs = [_inprocess_in_fresh_process(args.claims, args.seeds) for _ in range(args.inprocess_runs)]
+    walls, cpus = [r["wall"] for r in runs], [r["cpu"] for r in runs]
+    print(f"in-process: {args.claims} claims x {args.seeds} seeds ({runs[0]['records']} run records), {len(runs)} fresh processes: "
+          f"wall median {statistics.median(walls):.3f} s (min {min(walls):.3f} s), "
+          f"CPU median {statistics.median(cpus):.3f} s (min {min(cpus):.3f} s); overall {runs[0]['overall']}")
+
+
+def _inprocess_in_fresh_process(n_claims: int, n_seeds: int) -> dict:
+    """One ``verify()`` of the synthetic registry, timed in a new interpreter (``--one-inprocess``)."""
+    cmd = [sys.executable, __file__, "--one-inprocess", "--claims", str(n_claims), "--seeds", str(n_seeds)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def one_inprocess(n_claims: int, n_seeds: int) -> dict:
+    registry, records = synthetic(n_claims, n_seeds)
     t0, c0 = time.perf_counter(), time.process_time()
     report = verify(registry, records)
     dt, cpu = time.perf_counter() - t0, time.process_time() - c0
-    counts = report.overall_counts
-    print(f"in-process: {args.claims} claims x {args.seeds} seeds ({len(records)} run records) verified in {dt:.3f} s "
-          f"({cpu:.3f} s CPU); overall {counts}")
+    return {"wall": dt, "cpu": cpu, "records": len(records), "overall": report.overall_counts}
 
 
 if __name__ == "__main__":

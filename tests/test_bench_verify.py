@@ -1,0 +1,38 @@
+"""benchmarks/bench_verify.py runs end to end on a small case and reports every figure it promises.
+Timings are not checked here: the benchmark measures them."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "benchmarks" / "bench_verify.py"
+
+
+def test_the_benchmark_reports_the_whole_process_and_the_in_process_figures():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--runs", "1", "--inprocess-runs", "2", "--claims", "30", "--seeds", "3"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    whole = [line for line in lines if line.startswith("claimcheck verify all --no-write (whole process")]
+    inproc = [line for line in lines if line.startswith("in-process: 30 claims x 3 seeds")]
+    assert len(whole) == 1 and re.search(r"median \d+\.\d{3} s, min \d+\.\d{3} s over 1 runs", whole[0])
+    assert len(inproc) == 1
+    # 30 claims, 3 seeds: 3 baseline runs and 90 claim runs, timed in two fresh processes
+    assert "(93 run records), 2 fresh processes" in inproc[0]
+    assert re.search(r"wall median \d+\.\d{3} s \(min \d+\.\d{3} s\), CPU median \d+\.\d{3} s \(min \d+\.\d{3} s\)", inproc[0])
+    counts = ast.literal_eval(inproc[0].split("overall ", 1)[1])
+    assert sum(counts.values()) == 30 and set(counts) <= {"supported", "contradicted"}
+
+
+def test_one_in_process_run_prints_its_timing_as_json():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--one-inprocess", "--claims", "4", "--seeds", "2"],
+                          capture_output=True, text=True, timeout=120, check=True)
+    record = json.loads(done.stdout.strip())
+    assert record["records"] == 10 and sum(record["overall"].values()) == 4
+    assert record["wall"] > 0 and record["cpu"] > 0
