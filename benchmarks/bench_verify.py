@@ -7,11 +7,15 @@
    ``--inprocess-runs`` fresh processes timing one ``verify()`` call (the claims and records are built
    before the clock starts); median and min.
 
-3. with ``--floor``: what a process pays before claimcheck reads a claim file: the interpreter, the
+3. with ``--phases``: where one ``verify all --no-write`` spends its time, step by step in one fresh
+   process (the libraries' imports, claimcheck's modules, the registry, the run records, the
+   verifier, drawing the table), median of ``--runs`` processes.
+
+4. with ``--floor``: what a process pays before claimcheck reads a claim file: the interpreter, the
    libraries the CLI stands on (typer, rich, pydantic, yaml), then those plus claimcheck's pydantic
    models, then ``claimcheck --help``; each the median and min of ``--runs`` fresh processes.
 
-Run:  python benchmarks/bench_verify.py [--runs 7] [--inprocess-runs 3] [--claims 10000] [--seeds 5] [--via-path] [--floor]
+Run:  python benchmarks/bench_verify.py [--runs 7] [--inprocess-runs 3] [--claims 10000] [--seeds 5] [--via-path] [--floor] [--phases]
 """
 
 from __future__ import annotations
@@ -28,11 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from claimcheck.claims.models import Claim, Paper, PaperFile
-from claimcheck.claims.registry import build_registry
-from claimcheck.results.records import Metric, RunRecord
-from claimcheck.verifier.engine import verify
-
+# claimcheck itself is imported where it is used, so that a --one-phases child times its imports
 
 def console_script() -> str:
     """The installed `claimcheck` script itself, next to this interpreter.
@@ -80,7 +80,50 @@ def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
     return out
 
 
+# What ``verify all --no-write`` does, in the order it does it, as (label, statement) steps timed one by one.
+PHASES = [
+    ("import typer, rich, yaml", "import typer, rich.console, rich.table, yaml"),
+    ("import pydantic", "import pydantic"),
+    ("import claimcheck.cli", "import claimcheck.cli"),
+    ("typer's pydantic adapters", "import typer._adapters"),  # typer imports these on its first parse
+    ("claimcheck's verify modules", "from claimcheck.workflow import known_paper_names\n"
+                                    "from claimcheck.claims.registry import load_registry\n"
+                                    "from claimcheck.results.collect import collect_records\n"
+                                    "from claimcheck.verifier.engine import verify\n"
+                                    "from claimcheck.reports.terminal import render_terminal"),
+    ("load the registry", "registry = load_registry([])"),
+    ("load the run records", "collected = collect_records([], None, True)"),
+    ("verify", "report = verify(registry, collected.records, (), results_sources=collected.sources, known_names=known_paper_names)"),
+    ("draw the table", "import io\nconsole = rich.console.Console(file=io.StringIO(), width=160)\nconsole.print(render_terminal(report))"),
+]
+
+
+def phases_once() -> list[float]:
+    """Each step of ``PHASES`` timed in this (fresh) process, in seconds."""
+    scope: dict = {}
+    times = []
+    for _, code in PHASES:
+        t0 = time.perf_counter()
+        exec(code, scope)  # noqa: S102 (the fixed statements above)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def bench_phases(runs: int) -> list[tuple[str, list[float]]]:
+    per_run = []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "CLAIMCHECK_HOME": home}
+        for _ in range(runs):
+            done = subprocess.run([sys.executable, __file__, "--one-phases"], env=env, capture_output=True, text=True, check=True)
+            per_run.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return [(label, [r[i] for r in per_run]) for i, (label, _) in enumerate(PHASES)]
+
+
 def synthetic(n_claims: int, n_seeds: int):
+    from claimcheck.claims.models import Claim, Paper, PaperFile
+    from claimcheck.claims.registry import build_registry
+    from claimcheck.results.records import Metric, RunRecord
+
     paper = Paper(id="0000.00000", version="v1", title="synthetic", authors=["bench"], year=2026,
                   sources=[{"id": "t", "title": "T", "locator": "T", "reliability": "primary"}])
     systems = [f"S{i}" for i in range(n_claims)]
@@ -110,15 +153,27 @@ def main() -> None:
     ap.add_argument("--via-path", action="store_true", help="time the `claimcheck` that PATH finds (e.g. a pyenv shim)")
     ap.add_argument("--floor", action="store_true", help="also time the interpreter and imports alone (see above)")
     ap.add_argument("--inprocess-runs", type=int, default=3, help="fresh processes timing the in-process case")
+    ap.add_argument("--phases", action="store_true", help="also time the steps of one verify all --no-write (see above)")
     ap.add_argument("--one-inprocess", action="store_true", help=argparse.SUPPRESS)  # a child of --inprocess-runs
+    ap.add_argument("--one-phases", action="store_true", help=argparse.SUPPRESS)  # a child of --phases
     args = ap.parse_args()
     if args.one_inprocess:
         print(json.dumps(one_inprocess(args.claims, args.seeds)))
+        return
+    if args.one_phases:
+        print(json.dumps(phases_once()))
         return
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
     if args.floor:
         for label, times in bench_floor(args.runs):
             print(f"floor: {label:<34} median {statistics.median(times):.3f} s, min {min(times):.3f} s over {args.runs} runs")
+    if args.phases:
+        steps = bench_phases(args.runs)
+        for label, times in steps:
+            print(f"phase: {label:<28} median {1000 * statistics.median(times):6.1f} ms, min {1000 * min(times):6.1f} ms")
+        totals = [sum(t) for t in zip(*(times for _, times in steps))]
+        print(f"phase: {'all of the above':<28} median {1000 * statistics.median(totals):6.1f} ms over {args.runs} runs "
+              "(the interpreter's start and typer's parsing are not in it)")
     exe = (shutil.which("claimcheck") or "claimcheck") if args.via_path else console_script()
     times = bench_cli(args.runs, exe)
     print(f"claimcheck verify all --no-write (whole process, {exe}): median {statistics.median(times):.3f} s, "
@@ -138,6 +193,8 @@ def _inprocess_in_fresh_process(n_claims: int, n_seeds: int) -> dict:
 
 
 def one_inprocess(n_claims: int, n_seeds: int) -> dict:
+    from claimcheck.verifier.engine import verify
+
     registry, records = synthetic(n_claims, n_seeds)
     t0, c0 = time.perf_counter(), time.process_time()
     report = verify(registry, records)

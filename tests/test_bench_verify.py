@@ -36,3 +36,17 @@ def test_one_in_process_run_prints_its_timing_as_json():
     record = json.loads(done.stdout.strip())
     assert record["records"] == 10 and sum(record["overall"].values()) == 4
     assert record["wall"] > 0 and record["cpu"] > 0
+
+
+def test_the_phases_of_one_verify_are_timed_in_fresh_processes():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--runs", "1", "--inprocess-runs", "1", "--claims", "3", "--seeds", "2",
+                           "--phases"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    phases = [line for line in done.stdout.splitlines() if line.startswith("phase: ")]
+    labels = [line[len("phase: "):].split(" median")[0].strip() for line in phases]
+    assert labels == ["import typer, rich, yaml", "import pydantic", "import claimcheck.cli", "typer's pydantic adapters",
+                      "claimcheck's verify modules", "load the registry", "load the run records", "verify", "draw the table",
+                      "all of the above"]
+    # a fresh process pays for its imports: pydantic's shows as 0.0 ms when the script loaded claimcheck before timing
+    pydantic_ms = float(re.search(r"median +(\d+\.\d) ms", phases[1]).group(1))
+    assert pydantic_ms > 0.0
