@@ -244,7 +244,8 @@ def test_seed_batch_derives_what_each_seed_derives(monkeypatch):
     """derive_seeds (one pass over a claim's seed tables) against run_derivation seed by seed, on
     replication data: the same values (to the bit), label, signedness and NotDerivable, and the notes
     on tasks not run that an explained run of the first seed that derives writes."""
-    from claimcheck.verifier.derive import Context, derive_seeds, run_derivation
+    from claimcheck.verifier.derive import Context, run_derivation
+    from claimcheck.verifier.seed_values import derive_seeds
     from claimcheck.verifier.replication_tier import _coverage_notes
     from claimcheck.verifier.table import NotDerivable
 

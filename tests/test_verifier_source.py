@@ -288,7 +288,7 @@ def test_unordered_numbers_fit_when_some_assignment_fits_not_only_the_midpoint_r
 
 
 def test_overlap_matching_finds_an_assignment_by_augmenting_paths():
-    from claimcheck.verifier.derive import overlap_matching
+    from claimcheck.verifier.ranking import overlap_matching
 
     iv = Interval
     values = [iv(0, 10), iv(0, 1), iv(5, 6)]

@@ -10,9 +10,9 @@ default all nine), ``baseline`` (the system gains are measured against, default 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.verifier.intervals import Interval, interval_mean
@@ -227,40 +227,6 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
                    margin=margin, lines=lines, unordered=unordered)
 
 
-def rank_pairs(values: Sequence[float], reported: Sequence) -> list[tuple[int, int]]:
-    """(value index, reported index) pairs of a ``Derived.unordered`` comparison: the largest value
-    with the largest reported number, and so on (``values``: one number per system, e.g. the mean of
-    its gains over seeds, so that a replication ranks systems once rather than in every seed)."""
-    by_value = sorted(range(len(values)), key=lambda i: -values[i])
-    by_reported = sorted(range(len(reported)), key=lambda j: -reported[j].mid)
-    return list(zip(by_value, by_reported))
-
-
-def overlap_matching(values: Sequence, reported: Sequence) -> list[tuple[int, int]] | None:
-    """(value index, reported index) pairs giving every reported interval its own value interval that
-    it meets, or None when no such assignment exists (bipartite matching by augmenting paths). The
-    source tier's "could it hold?" for numbers whose owners the claim does not name: ranking by
-    midpoint alone would call "2.5, 2.0" against gains [1.995, 2.105] and [1.45, 2.55] a miss."""
-    owner: dict[int, int] = {}  # value index -> reported index
-
-    def place(j: int, seen: set[int]) -> bool:
-        for i, v in enumerate(values):
-            if i not in seen and reported[j].overlaps(v):
-                seen.add(i)
-                if i not in owner or place(owner[i], seen):
-                    owner[i] = j
-                    return True
-        return False
-
-    if not all(place(j, set()) for j in range(len(reported))):
-        return None
-    return sorted(owner.items(), key=lambda p: p[1])
-
-
-def ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-
 @derivation("mean_better")
 def mean_better(table: Table, params: dict, ctx: Context) -> Derived:
     """Systems in ``better`` score higher on average over ``tasks`` than those in ``worse``."""
@@ -370,73 +336,3 @@ def not_specified(table: Table, params: dict, ctx: Context) -> Derived:
 
 def run_derivation(name: str, table: Table, params: dict, ctx: Context) -> Derived:
     return DERIVATIONS[name](table, dict(params), ctx)
-
-
-class SeedValues(NamedTuple):
-    """A derivation of one value (a gain or a score) on several seeds' tables at once (``derive_seeds``)."""
-
-    label: str  # its ``labels[0]``
-    signed: bool
-    # per table, in order: the Interval ``run_derivation`` gives as ``values[0]``, or the NotDerivable it raises
-    values: list[Interval | NotDerivable]
-    # what the explained lines of the first table that derives say besides the arithmetic: the tasks
-    # that were not run (a replication shows these with its verdict; [] when no table derives)
-    notes: list[str]
-
-
-def derive_seeds(name: str, tables: Iterable[Table], params: Mapping[str, Any]) -> SeedValues | None:
-    """``run_derivation(name, table, params, Context(replication=True))`` on each of ``tables`` (one per
-    seed), for the derivations that give one value: ``mean_gain``, ``xtreme_gain``, ``mean_score`` and
-    ``xtreme_score``; None for the others (run them table by table).
-
-    The same per-table values, labels and exceptions (an exception other than NotDerivable propagates
-    from the table that raised it), with the parameters read once and no ``Derived`` per table: a
-    replication derives every claim once per seed. No arithmetic line is written; the first derivable
-    table's note on tasks not run is.
-    """
-    if name in ("mean_gain", "xtreme_gain"):
-        return _gain_seeds(tables, params, name == "xtreme_gain")
-    if name in ("mean_score", "xtreme_score"):
-        return _score_seeds(tables, params)
-    return None
-
-
-def _gain_seeds(tables: Iterable[Table], params: Mapping[str, Any], xtreme: bool) -> SeedValues:
-    system, baseline = params["system"], params.get("baseline", DEFAULT_BASELINE)
-    split = params.get("split", "test" if xtreme else "dev")  # xtreme_gain passes "test" on to mean_gain
-    wanted, pair = task_list(params), [system, baseline]
-    values: list[Interval | NotDerivable] = []
-    notes: list[str] | None = None
-    for table in tables:
-        simple = table.simple_gain(system, baseline, wanted, split)
-        if simple is not None:  # what the lines below give when every cell is one memoised metric
-            tasks, absent, lo, hi = simple
-            lo, hi = lo / len(tasks), hi / len(tasks)
-            values.append(tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi))  # as _gain ends
-            if notes is None:
-                notes = _subset_line(tasks, absent)  # mean_gain's lines without the arithmetic
-            continue
-        tasks, absent = table.run_tasks(pair, wanted, split)  # _run_tasks on replication data
-        if not tasks:
-            values.append(NotDerivable([CellKey(system, t, "*", split) for t in absent]))
-            continue
-        try:
-            value = _gain(table, system, baseline, tasks, split)
-        except NotDerivable as exc:
-            values.append(exc)
-            continue
-        values.append(value)
-        if notes is None:
-            notes = _subset_line(tasks, absent)
-    return SeedValues(f"{system} - {baseline}", True, values, notes or [])
-
-
-def _score_seeds(tables: Iterable[Table], params: Mapping[str, Any]) -> SeedValues:
-    system, split, tasks = params["system"], params.get("split", "test"), task_list(params)
-    values: list[Interval | NotDerivable] = []
-    for table in tables:
-        try:
-            values.append(mean_task_score(table, system, tasks, split))
-        except NotDerivable as exc:
-            values.append(exc)
-    return SeedValues(f"{system} mean over {len(tasks)} tasks", False, values, [])  # a score's one line is its arithmetic

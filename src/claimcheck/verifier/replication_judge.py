@@ -18,8 +18,10 @@ import math
 from collections import defaultdict
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.derive import Derived, SeedValues, ordinal, rank_pairs
+from claimcheck.verifier.derive import Derived
 from claimcheck.verifier.intervals import Interval
+from claimcheck.verifier.ranking import ordinal, rank_pairs
+from claimcheck.verifier.seed_values import SeedValues
 from claimcheck.verifier.source_tier import GAIN_DIRECTION, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_resolve, summarize_seeds
 from claimcheck.verifier.verdict import ReplicationVerdict as RV

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from claimcheck.claims.models import Claim, ClaimKind
 from claimcheck.results.records import RunRecord
-from claimcheck.verifier.derive import Context, Derived, derive_seeds, run_derivation
+from claimcheck.verifier.derive import Context, Derived, run_derivation
 from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.replication_judge import _coverage_notes, _decide, _seeds_to_decide, judge_seeds, judge_value, min_seeds
 from claimcheck.verifier.replication_runs import (left_out_lines, left_out_summary, needed_failures, needed_systems, runs_per_seed,
                                                   seeds_with_every_candidate)
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
+from claimcheck.verifier.seed_values import derive_seeds
 from claimcheck.verifier.source_tier import render_missing
 from claimcheck.verifier.table import AmbiguousRuns, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
 from claimcheck.claims.names import KnownNames, known_names, spelled_otherwise, typo_of
 from claimcheck.results.records import Observation
-from claimcheck.verifier.derive import Context, Derived, overlap_matching, rank_pairs, run_derivation
+from claimcheck.verifier.derive import Context, Derived, run_derivation
 from claimcheck.verifier.implied import implied_missing_mean
 from claimcheck.verifier.intervals import Interval, written_interval
+from claimcheck.verifier.ranking import overlap_matching, rank_pairs
 from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
 from claimcheck.verifier.verdict import CellUse, SourceVerdict, TierResult, ViewResult, span, trusted
 
