@@ -370,7 +370,7 @@ def test_text_matching_and_model_sizes_read_one_alias_table():
     """Every other spelling of a model reads as the registry's in both readers: the text matcher and
     the model-size check (which reads a model name as one word: "XLM RoBERTa Base" sizes a RoBERTa)."""
     from claimcheck.verifier.claim_match import normalise
-    from claimcheck.verifier.contradiction import model_sizes
+    from claimcheck.verifier.model_sizes import model_sizes
     from claimcheck.verifier.model_aliases import ALIASES
 
     for other, written in ALIASES.items():

@@ -29,10 +29,10 @@ from claimcheck.verifier.contradiction import (
     count_conflicts,
     list_count_conflicts,
     number_conflicts,
-    size_conflicts,
-    statement_negation_conflict,
     unit_conflicts,
 )
+from claimcheck.verifier.model_sizes import size_conflicts
+from claimcheck.verifier.negation import statement_negation_conflict
 from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.foreign_names import PaperMentions, about_its_papers
 from claimcheck.verifier.name_substitution import PaperNames, substituted_names

@@ -33,7 +33,7 @@ the same rule for a claim said of part of the tasks; words about no shared name 
 What ``compare`` found agreeing accounts for the negations attached to those mentions (the
 "Neither" of "Neither MLM nor translated data beats English training", the "nothing" of "XNLI gains
 nothing"): it returns both texts with those negations blanked, for the negation heuristic
-(``contradiction.negation_conflict``) to read what is left. These are heuristics on English
+(``negation.negation_conflict``) to read what is left. These are heuristics on English
 text: a disagreement says the row *may* state the opposite, for a reader to check.
 
 The names other modules use from the steps (``read``, ``ranks``, ``ranks_anything``, ``name_keys``,

@@ -1,0 +1,107 @@
+"""Negations a synthesis row and its registry claim do not share (pure; see ``contradiction``).
+
+A negation counts only where it bears on what the other side talks about, and not in an aside that
+describes a noun, an idiom that bounds rather than denies, or a comparison a quantifier negates.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from itertools import takewhile
+
+from claimcheck.claims.models import Claim
+from claimcheck.verifier.contradiction import MAX_CHARS
+from claimcheck.verifier.normal_text import normalise
+from claimcheck.verifier.row_numbers import words_as_digits
+
+# "without" only counts where asides are read (``strict=False``: strict reading drops it with its
+# phrase, ``_NOUN_ASIDE``): "fine-tuning directly, without the intermediate step, gives better
+# results" denies what "intermediate training does not help" denies
+_CUE = re.compile(
+    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|without|\w+n[’']t|fail(?:s|ed)?\s+to|unable\s+to)\b", re.I
+)
+# idioms that bound or stress, not deny: "no fewer than nine" is at least nine
+_NOT_A_NEGATION = re.compile(
+    r"\b(?:(?:no|never)\s+(?:fewer|less|worse|later)\s+than|not\s+only|not\s+least|no\s+less|no\s+doubt|or\s+not)\b", re.I
+)
+# "targets with no training data", "tasks for which no training set exists": the negation describes a noun
+_NOUN_ASIDE = re.compile(r"\b(?:with\s+no|without|(?:for|in|of)\s+which\s+(?:no|none|there\s+is\s+no))\b[^,;:.]*", re.I)
+# a comparison negated by a quantifier restates an order ("no single task beats X", "neither alternative
+# outperforms X" say X does best): not told from the opposite. "X does not outperform Y" is a negation.
+_QUANTIFIERS = {"no", "none", "nothing", "nobody", "neither", "nor"}
+_ANY = re.compile(r"\b(?:any|another|other|single)\b", re.I)  # "it is not the case that any other target beats X"
+_COMPARISON = re.compile(r"\b(?:beats?|outperform\w*|exceeds?|surpass\w*|better|worse)\b", re.I)
+# a clause opening with "no X" denies X, whatever its verb is about ("no target-language data is used")
+_VERB = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|should|exists?|seems?)$", re.I)
+_RELATIVE = re.compile(
+    r"\b(?:that|which|who|whose|whom)\s+(?:have|has|had|is|are|was|were|do|does|did|can|could|will|would|may|might|"
+    r"should|contain|contains|use|uses|used|require|requires|need|needs)\b[^,;:.]*",
+    re.I,
+)
+_PAREN = re.compile(r"\([^()]*\)")
+_CLAUSE_END = re.compile(r"[;:!?]|[,.](?!\d)|\b(?:whereas|while|but|although|though)\b", re.I)
+_STOP = set(
+    "the a an of on in to for with from by and or as at is are was were be been being do does did has have had it its "
+    "this that these those we our they their there which who whose whom than then also more most any all each every "
+    "can could will would may might should shall into over under about between across after before such so very much "
+    "many some one same other others".split()
+)  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[a-z0-9+]+", words_as_digits(normalise(text))):
+        if w in _STOP or (len(w) < 3 and not w.isdigit()):
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+def _clean(text: str, strict: bool) -> str:
+    """The text without the registry's notes on where a quoting text breaks off; ``strict`` also
+    drops the asides (parentheses, relative clauses) whose negation describes a noun, not the claim."""
+    text = _NOT_A_NEGATION.sub(" ", re.sub(r"[;,]?\s*the quoting text [^.;]*", "", text, flags=re.I))
+    return _NOUN_ASIDE.sub(" ", _RELATIVE.sub(" ", _PAREN.sub(" ", text))) if strict else text
+
+
+def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
+    """The negations in ``text`` that bear on ``other``: each cue (with a little context) whose clause
+    shares a content word with ``other``. ``strict=False`` also counts those in asides."""
+    text = _clean(text, strict)
+    theirs = _words(other)
+    ends = [(c.start(), c.end()) for c in _CLAUSE_END.finditer(text)]
+    found = []
+    for m in _CUE.finditer(text):
+        k = bisect_left(ends, (m.start(), -1))  # the first clause end at or after the cue
+        clause_start = ends[k - 1][1] if k else 0
+        nxt = next((a for a, _ in ends[k:] if a >= m.end()), len(text))
+        before = text[clause_start : m.start()].split()[-3:]
+        after = text[m.end() : min(nxt, m.end() + 200)].split()[:8]  # a negation's reach: the rest of its clause, briefly
+        if (cmp := _COMPARISON.search(" ".join(after))) and (
+            m.group(0).lower() in _QUANTIFIERS or _ANY.search(" ".join(after)[: cmp.start()])
+        ):
+            continue  # "no single task beats X" says X is best; "X does not outperform Y" denies it
+        if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
+            after = list(takewhile(lambda w: not _VERB.match(w), after))
+        if _words(" ".join(before + after)) & theirs:
+            found.append(" ".join([*before[-2:], m.group(0)]).strip())
+    return found
+
+
+def negation_conflict(row_text: str, claim: Claim, truncated: bool = False) -> str:
+    """Why the row may state the opposite of the claim ("" when both negate or neither does). One
+    side's negation must stand in its main clause, and the other side may have none even in an aside:
+    in doubt, nothing is flagged."""
+    return statement_negation_conflict(row_text, claim.statement, truncated)
+
+
+def statement_negation_conflict(row_text: str, statement: str, truncated: bool = False) -> str:
+    """``negation_conflict`` against a statement given as text (one whose negations another reading
+    has already accounted for may come with them blanked out: ``polarity.compare``)."""
+    statement, row_text = statement[:MAX_CHARS], row_text[:MAX_CHARS]
+    if (row_neg := negations(row_text, statement)) and not negations(statement, row_text, strict=False):
+        return f'the row negates ("{row_neg[0]}") where the claim does not'
+    if not truncated and (claim_neg := negations(statement, row_text)) and not negations(row_text, statement, strict=False):
+        return f'the claim negates ("{claim_neg[0]}") where the row does not'
+    return ""
