@@ -93,22 +93,49 @@ def _lists(statement: str) -> list[tuple[int, int, frozenset[str]]]:
 
 
 @lru_cache(maxsize=1024)
+def described_lists(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(noun phrase, keys of the names) for each list of names that a noun phrase describes in
+    ``text``: "the question-answering targets (XQuAD, MLQA, TyDiQA-GoldP)" gives
+    ("question-answering targets", the three keys)."""
+    out = []
+    for start, end, names in _lists(text):
+        phrases = []
+        if m := _PHRASE_BEFORE.search(text[:start]):
+            phrases.append(_noun_phrase(m.group(1).split(), from_end=True))
+        if m := _PHRASE_AFTER.match(text, end):
+            phrases.append(_noun_phrase(m.group(1).split(), from_end=False))
+        keys = frozenset(k for n in names if (k := model_key(n)))
+        out += [(phrase, keys) for phrase in phrases if phrase and keys]
+    return tuple(out)
+
+
+# the head nouns that only say "these are the things evaluated": "question-answering targets" is
+# spoken of as "question answering" too
+_GENERIC_HEADS = frozenset("targets tasks benchmarks datasets settings".split())
+
+
+def uses_phrase(text: str, phrase: str) -> bool:
+    """Whether ``text`` speaks of what ``phrase`` (a ``described_lists`` noun phrase) describes: it has
+    the phrase (hyphens and spaces alike, singular or plural), or the phrase without a generic head
+    noun when two words or more are left ("question answering" for "question-answering targets")."""
+    words = [w for w in re.split(r"[\s\-]+", normalise(phrase)) if w]
+    forms = [words]
+    if len(words) >= 3 and words[-1] in _GENERIC_HEADS:
+        forms.append(words[:-1])
+    norm = normalise(text)
+    return any(re.search(r"(?<![\w-])" + r"[\s\-]+".join(map(re.escape, f)) + r"s?(?![\w-])", norm) for f in forms)
+
+
+@lru_cache(maxsize=1024)
 def described(statement: str, terms: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """Each key term that describes a list of names in the statement -> the keys of those names
     (``model_key``); a term that is one of the list's names describes nothing."""
     out: dict[str, frozenset[str]] = {}
-    for start, end, names in _lists(statement):
-        phrases = []
-        if m := _PHRASE_BEFORE.search(statement[:start]):
-            phrases.append(_noun_phrase(m.group(1).split(), from_end=True))
-        if m := _PHRASE_AFTER.match(statement, end):
-            phrases.append(_noun_phrase(m.group(1).split(), from_end=False))
-        keys = frozenset(k for n in names if (k := model_key(n)))
-        for phrase in filter(None, phrases):
-            for term in terms:
-                key = model_key(term)
-                if term not in out and not any(same_name(key, k) for k in keys) and _has_term(phrase, term):
-                    out[term] = keys
+    for phrase, keys in described_lists(statement):
+        for term in terms:
+            key = model_key(term)
+            if term not in out and not any(same_name(key, k) for k in keys) and _has_term(phrase, term):
+                out[term] = keys
     return out
 
 

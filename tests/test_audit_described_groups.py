@@ -1,0 +1,90 @@
+"""A row that speaks of a group by the phrase its claim lists the group under ("hurts the
+question-answering targets" against "the question-answering targets (XQuAD, MLQA, TyDiQA-GoldP)
+improve") is read for direction against what the claim says of the group's names
+(``verifier.polarity``, ``verifier.described_names``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
+
+QA = "The question-answering targets (XQuAD, MLQA, TyDiQA-GoldP) improve moderately after intermediate training."
+
+GROUPS_YAML = PAPER_HEAD + f"""claims:
+  - id: 2005.13013/qa
+    statement: "{QA}"
+    kind: effect
+    version: v2
+    location: {{section: Results}}
+    derivation: {{name: unavailable_source}}
+    key_terms: [question answering, QA, moderate]
+""" + retrieval_claim("sentence")
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    return toy_registry(tmp_path_factory.mktemp("groups"), GROUPS_YAML)
+
+
+def _opposite(registry, text: str, claim: str) -> list[str]:
+    card = audit_row(registry, text)
+    assert card.rows[0].claim_id == f"2005.13013/{claim}", (card.rows[0].claim_id, card.rows[0].best)
+    return [f.message for f in card.findings if f.code == "negation_mismatch"]
+
+
+@pytest.mark.parametrize(("text", "claim", "shown"), [
+    ("Intermediate training hurts the question-answering targets.", "qa",
+     'the row reads "hurts" (a loss) where the claim reads "improve" (a gain)'),
+    ("The question answering targets degrade after intermediate training.", "qa", '"degrade" (a loss)'),
+    ("Intermediate training hurts the sentence-retrieval targets.", "retrieval",
+     'the row reads "hurts" (a loss) where the claim reads "gains" (a gain)'),
+])  # fmt: skip
+def test_a_row_that_names_the_group_by_its_phrase_may_state_the_opposite(registry, text, claim, shown):
+    messages = _opposite(registry, text, claim)
+    assert len(messages) == 1 and shown in messages[0] and "may state the opposite" in messages[0]
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Intermediate training helps the question-answering targets moderately.", "qa"),
+    ("Question answering improves moderately with intermediate-task training.", "qa"),
+    ("Intermediate training brings large gains in sentence retrieval.", "retrieval"),
+])
+def test_a_row_that_says_the_same_of_the_group_is_not_flagged(registry, text, claim):
+    assert _opposite(registry, text, claim) == []
+
+
+def test_the_phrase_works_both_ways_and_only_for_the_group_it_describes():
+    from claimcheck.verifier.polarity import compare
+
+    # the row lists the names under the phrase, the claim speaks of the group by it
+    listed = "The question-answering targets (XQuAD, MLQA, TyDiQA) all degrade after intermediate training."
+    assert '"degrade" (a loss)' in compare(listed, "Question answering improves with intermediate training.").reason
+    # a row about another name says nothing of the group, whatever its direction
+    assert compare("Intermediate training hurts XNLI.", QA).reason == ""
+    # a row that uses none of the phrase's words is not read against the group
+    assert compare("Intermediate training hurts answering questions in other languages.", QA).reason == ""
+
+
+@pytest.mark.parametrize(("text", "uses"), [
+    ("hurts the question-answering targets", True),
+    ("the question answering target improves", True),
+    ("hurts question answering on XTREME", True),  # the generic head noun may be left out
+    ("hurts the question-answering benchmarks", True),  # the head noun is generic: the rest names the group
+    ("answering questions is hard", False),
+    ("the answering targets", False),
+])
+def test_which_texts_use_a_described_phrase(text, uses):
+    from claimcheck.verifier.described_names import described_lists, uses_phrase
+
+    (phrase, keys), = described_lists(QA)
+    assert phrase == "question-answering targets" and keys == {"xquad", "mlqa", "tydiqagoldp"}
+    assert uses_phrase(text, phrase) is uses
+
+
+def test_a_phrase_of_one_word_besides_its_head_noun_needs_the_head_noun():
+    from claimcheck.verifier.described_names import described_lists, uses_phrase
+
+    (phrase, _), = described_lists("Large gains on the retrieval targets, BUCC and Tatoeba.")
+    assert phrase == "retrieval targets"
+    assert uses_phrase("hurts the retrieval targets", phrase) and not uses_phrase("retrieval gets worse", phrase)
