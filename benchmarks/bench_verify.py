@@ -34,6 +34,7 @@ from pathlib import Path
 
 # claimcheck itself is imported where it is used, so that a --one-phases child times its imports
 
+
 def console_script() -> str:
     """The installed `claimcheck` script itself, next to this interpreter.
 
