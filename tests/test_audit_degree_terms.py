@@ -1,8 +1,9 @@
 """A degree word a claim grades its change with ("moderate" of "improve moderately") does not keep a
 row that names what changed and says which way from its claim: "Intermediate training hurts XQuAD,
 MLQA and TyDiQA" leaves out how much, not what it is about, and reaches the question-answering claim
-to be flagged as its opposite. A row about other tasks, about part of them, with no name to read a
-direction of, or about another study still does not reach it. Rows audited against the bundled
+to be flagged as its opposite, and so does one that names them by the phrase the claim lists them
+under ("hurts the question-answering targets"). A row about other tasks, about part of them, with
+its change said of another name, or about another study still does not reach it. Rows audited against the bundled
 registry, with ``2005.13013`` as the examined paper."""
 
 from __future__ import annotations
@@ -41,6 +42,17 @@ def test_a_reversal_without_the_claims_degree_word_reaches_it_and_is_flagged(reg
     assert f.severity == "warning" and "XQuAD, MLQA and TyDiQA" in f.message and " lose (" in f.message, f.message
 
 
+@pytest.mark.parametrize("text", [
+    "Intermediate training hurts question answering.",
+    "Intermediate training hurts the question-answering targets.",
+])  # fmt: skip
+def test_a_reversal_said_of_the_group_by_its_phrase_reaches_it_and_is_flagged(registry, text):
+    card, row = _row(registry, text)
+    assert row.claim_id == QA, (row.claim_id, row.best)
+    (f,) = [f for f in card.findings if f.code == "negation_mismatch"]
+    assert f.severity == "warning" and '"hurts" (a loss)' in f.message and '"improve" (a gain)' in f.message, f.message
+
+
 def test_the_same_direction_without_the_degree_word_reaches_it_unflagged(registry):
     card, row = _row(registry, "Intermediate training helps XQuAD, MLQA and TyDiQA.")
     assert row.claim_id == QA and not row.negation_mismatch
@@ -49,7 +61,7 @@ def test_the_same_direction_without_the_degree_word_reaches_it_unflagged(registr
 
 @pytest.mark.parametrize("text", [
     "Intermediate training hurts XQuAD and MLQA.",  # part of the claim's targets
-    "Intermediate training hurts question answering.",  # no name the direction check could hold against the claim's
+    "Intermediate training hurts question answering on XNLI.",  # its change is said of another name
     "XQuAD, MLQA and TyDiQA were evaluated with XLM-R.",  # no change said
     "Intermediate training hurts XQuAD, MLQA and TyDiQA on GPT-3 for SuperGLUE.",  # another study
 ])  # fmt: skip
@@ -88,7 +100,7 @@ def test_the_degree_word_is_waived_only_where_the_row_changes_a_name_of_the_stat
     named = "Intermediate training hurts XQuAD, MLQA and TyDiQA."
     described = {"question answering": frozenset({"xquad", "mlqa", "tydiqa"})}
     assert changes_a_shared_name(named, QA_STATEMENT)
-    assert not changes_a_shared_name("Intermediate training hurts question answering.", QA_STATEMENT)
+    assert not changes_a_shared_name("Intermediate training hurts question answering on XNLI.", QA_STATEMENT)
     assert term_share(normalise(named), terms, statement=statement, described=described, written=(named, QA_STATEMENT)) == 1.0
     # without the texts as written, or on the number-blind path, the word counts as before
     assert term_share(normalise(named), terms, statement=statement, described=described) == pytest.approx(2 / 3)

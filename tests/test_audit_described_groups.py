@@ -88,3 +88,20 @@ def test_a_phrase_of_one_word_besides_its_head_noun_needs_the_head_noun():
     (phrase, _), = described_lists("Large gains on the retrieval targets, BUCC and Tatoeba.")
     assert phrase == "retrieval targets"
     assert uses_phrase("hurts the retrieval targets", phrase) and not uses_phrase("retrieval gets worse", phrase)
+
+
+def test_the_degree_word_is_not_held_against_a_row_that_says_how_the_group_changed(registry):
+    """"moderate" grades the claim's change; a row that says which way the group went, by its phrase,
+    leaves out a nuance, not the topic (as "hurts XQuAD, MLQA and TyDiQA" does): its key-term share
+    is whole, so it reaches the claim and its direction is read."""
+    from claimcheck.verifier.direction_terms import changes_a_shared_name
+
+    assert changes_a_shared_name("Intermediate training hurts the question-answering targets.", QA)
+    assert changes_a_shared_name("Intermediate training hurts question answering.", QA)
+    # a change word said of another name of the row is about that name; a row without a change says none
+    assert not changes_a_shared_name("Intermediate training hurts question answering on XNLI.", QA)
+    assert not changes_a_shared_name("The question-answering targets are XQuAD, MLQA and TyDiQA.", QA)
+    card = audit_row(registry, "Intermediate training hurts question answering.")
+    row = card.rows[0]
+    assert row.claim_id == "2005.13013/qa" and row.best.terms == 1.0
+    assert [f.code for f in card.findings if f.code == "negation_mismatch"] == ["negation_mismatch"]

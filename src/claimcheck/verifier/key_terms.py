@@ -169,10 +169,12 @@ def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, sta
     the statement changed ("hurts XQuAD", "TyDiQA improves") without saying how much
     (``direction_terms.changes_a_shared_name``): the row leaves out a nuance, not the topic, and its
     direction is read against the claim's, so "Intermediate training hurts XQuAD, MLQA and TyDiQA"
-    reaches the question-answering claim and is flagged as its opposite. Found, the word counts like
-    any other; a row with no change of a shared name ("hurts question answering", whose direction
-    the check could not hold against the claim's names) gets no such allowance, nor does the
-    number-blind share (``reworded`` False)."""
+    reaches the question-answering claim and is flagged as its opposite; so does a row that speaks of
+    those names by the phrase the statement lists them under ("hurts the question-answering
+    targets"). Found, the word counts like any other; a row with no change of a shared name or of
+    such a group (or whose change word is said of another name of its own: "hurts question
+    answering on XTREME"), whose direction the check could not hold against the claim's names, gets
+    no such allowance, nor does the number-blind share (``reworded`` False)."""
     if not terms:
         return None
     found = _terms_found(row_norm, terms, truncated, statement, reworded, described)
