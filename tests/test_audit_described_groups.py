@@ -9,6 +9,8 @@ import pytest
 
 from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
 
+from claimcheck.verifier.normal_text import normalise
+
 QA = "The question-answering targets (XQuAD, MLQA, TyDiQA-GoldP) improve moderately after intermediate training."
 
 GROUPS_YAML = PAPER_HEAD + f"""claims:
@@ -105,3 +107,27 @@ def test_the_degree_word_is_not_held_against_a_row_that_says_how_the_group_chang
     row = card.rows[0]
     assert row.claim_id == "2005.13013/qa" and row.best.terms == 1.0
     assert [f.code for f in card.findings if f.code == "negation_mismatch"] == ["negation_mismatch"]
+
+
+RETRIEVAL = "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
+
+
+def test_a_row_that_names_the_group_by_its_phrase_has_the_names_as_key_terms():
+    """The reverse of a row that names BUCC and Tatoeba having the "retrieval" term: a row that says
+    "sentence retrieval" changed speaks of BUCC and Tatoeba, the names the statement lists under it;
+    one that says nothing of a change does not (as with the names written out)."""
+    from claimcheck.verifier.key_terms import term_share
+
+    terms, statement = ("BUCC", "Tatoeba", "retrieval"), normalise(RETRIEVAL)
+    for text, share in [("Sentence retrieval gets worse after intermediate-task training.", 1.0),
+                        ("Sentence retrieval uses the encoder's representations directly.", 1 / 3)]:
+        assert term_share(normalise(text), terms, statement=statement, written=(text, RETRIEVAL)) == pytest.approx(share), text
+        # without the texts as written (the number-blind path, a caller without them) only the word is found
+        assert term_share(normalise(text), terms, statement=statement) == pytest.approx(1 / 3), text
+
+
+def test_a_row_about_the_group_by_its_phrase_alone_reaches_the_claim_and_is_flagged(registry):
+    card = audit_row(registry, "Sentence retrieval gets worse after intermediate-task training.")
+    assert card.rows[0].claim_id == "2005.13013/retrieval"
+    (f,) = [f for f in card.findings if f.code == "negation_mismatch"]
+    assert '"gets worse" (a loss)' in f.message and '"gains" (a gain)' in f.message

@@ -5,8 +5,9 @@ A key term is found word-bounded and hyphen tolerant, its words in their plurals
 inflections (``term_forms``), a term written as another's initials where that one is found; a number
 term ("100", "three") only in a unit and as the kind of number its statement gives it
 (``unit_agrees``, ``_number_term_agrees``); a term that names a direction also as another direction
-word of its kind (``direction_terms``), and a term the statement uses for a list of names where the
-row names them all (``described_names``). ``blind_term_share`` is the share a row stating other
+word of its kind (``direction_terms``), a term the statement uses for a list of names where the
+row names them all, and the names of such a list where the row uses the term for them
+(``described_names``). ``blind_term_share`` is the share a row stating other
 numbers than its claim's is matched on (see its notes). Split from ``claim_match``, which combines
 these shares with the numbers and the text.
 """
@@ -26,8 +27,9 @@ from claimcheck.verifier.counted_things import (
     number_kind,
     same_things,
 )
-from claimcheck.verifier.described_names import found_by_names
+from claimcheck.verifier.described_names import described_lists, found_by_names, uses_phrase
 from claimcheck.verifier.direction_terms import changes_a_shared_name, found_by_direction, grades_change, says_alike
+from claimcheck.verifier.model_aliases import model_key, same_name
 from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import (
     beside_metric,
@@ -134,6 +136,16 @@ def _found_by_names(row_norm: str, term: str, statement: str, described: Mapping
     return found_by_names(row_norm, term, described) and says_alike(row_norm, statement)
 
 
+def _named_by_phrase(term: str, row_norm: str, statement: str, row_text: str, written_statement: str) -> bool:
+    """Whether the term is one of the names the statement lists under a noun phrase that the row uses
+    for them (``described_names.uses_phrase``), the row saying of them what kind of thing the
+    statement says (``says_alike``): "sentence retrieval gets worse" speaks of BUCC and Tatoeba, the
+    statement's "two sentence-retrieval targets, BUCC and Tatoeba" (the reverse of ``_found_by_names``)."""
+    key = model_key(term)
+    return bool(key) and any(any(same_name(key, k) for k in keys) and uses_phrase(row_text, phrase)
+                             for phrase, keys in described_lists(written_statement)) and says_alike(row_norm, statement)
+
+
 def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:
     """Whether the row states a number key term ("100", "three", "70%") as the kind of number the
     statement makes it (``kinds_agree``: "100 languages" does not find the "100" of "100 epochs", nor
@@ -179,6 +191,8 @@ def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, sta
         return None
     found = _terms_found(row_norm, terms, truncated, statement, reworded, described)
     waived = 0
+    if reworded and written is not None and len(found) < len(terms):
+        found += [t for t in terms if t not in found and _named_by_phrase(t, row_norm, statement, *written)]
     if reworded and written is not None and len(found) < len(terms):
         missing = [t for t in terms if t not in found and grades_change(t, statement)]
         waived = len(missing) if missing and changes_a_shared_name(*written) else 0
