@@ -114,6 +114,7 @@ def described_lists(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 _GENERIC_HEADS = frozenset("targets tasks benchmarks datasets settings".split())
 
 
+@lru_cache(maxsize=4096)
 def uses_phrase(text: str, phrase: str) -> bool:
     """Whether ``text`` speaks of what ``phrase`` (a ``described_lists`` noun phrase) describes: it has
     the phrase (hyphens and spaces alike, singular or plural), or the phrase without a generic head

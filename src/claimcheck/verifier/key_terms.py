@@ -141,9 +141,12 @@ def _named_by_phrase(term: str, row_norm: str, statement: str, row_text: str, wr
     for them (``described_names.uses_phrase``), the row saying of them what kind of thing the
     statement says (``says_alike``): "sentence retrieval gets worse" speaks of BUCC and Tatoeba, the
     statement's "two sentence-retrieval targets, BUCC and Tatoeba" (the reverse of ``_found_by_names``)."""
+    lists = described_lists(written_statement)
+    if not lists:  # most statements list no names under a phrase
+        return False
     key = model_key(term)
     return bool(key) and any(any(same_name(key, k) for k in keys) and uses_phrase(row_text, phrase)
-                             for phrase, keys in described_lists(written_statement)) and says_alike(row_norm, statement)
+                             for phrase, keys in lists) and says_alike(row_norm, statement)
 
 
 def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:
