@@ -131,3 +131,9 @@ def test_a_row_about_the_group_by_its_phrase_alone_reaches_the_claim_and_is_flag
     assert card.rows[0].claim_id == "2005.13013/retrieval"
     (f,) = [f for f in card.findings if f.code == "negation_mismatch"]
     assert '"gets worse" (a loss)' in f.message and '"gains" (a gain)' in f.message
+
+
+def test_an_empty_phrase_is_used_by_no_text():
+    from claimcheck.verifier.described_names import uses_phrase
+
+    assert not uses_phrase("any text at all", "") and not uses_phrase("any text at all", " - ")

@@ -120,6 +120,8 @@ def uses_phrase(text: str, phrase: str) -> bool:
     the phrase (hyphens and spaces alike, singular or plural), or the phrase without a generic head
     noun when two words or more are left ("question answering" for "question-answering targets")."""
     words = [w for w in re.split(r"[\s\-]+", normalise(phrase)) if w]
+    if not words:
+        return False
     forms = [words]
     if len(words) >= 3 and words[-1] in _GENERIC_HEADS:
         forms.append(words[:-1])
