@@ -109,26 +109,6 @@ def described_lists(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(out)
 
 
-# the head nouns that only say "these are the things evaluated": "question-answering targets" is
-# spoken of as "question answering" too
-_GENERIC_HEADS = frozenset("targets tasks benchmarks datasets settings".split())
-
-
-@lru_cache(maxsize=4096)
-def uses_phrase(text: str, phrase: str) -> bool:
-    """Whether ``text`` speaks of what ``phrase`` (a ``described_lists`` noun phrase) describes: it has
-    the phrase (hyphens and spaces alike, singular or plural), or the phrase without a generic head
-    noun when two words or more are left ("question answering" for "question-answering targets")."""
-    words = [w for w in re.split(r"[\s\-]+", normalise(phrase)) if w]
-    if not words:
-        return False
-    forms = [words]
-    if len(words) >= 3 and words[-1] in _GENERIC_HEADS:
-        forms.append(words[:-1])
-    norm = normalise(text)
-    return any(re.search(r"(?<![\w-])" + r"[\s\-]+".join(map(re.escape, f)) + r"s?(?![\w-])", norm) for f in forms)
-
-
 @lru_cache(maxsize=1024)
 def described(statement: str, terms: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """Each key term that describes a list of names in the statement -> the keys of those names

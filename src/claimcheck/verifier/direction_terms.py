@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from claimcheck.verifier.described_names import described_lists, uses_phrase
+from claimcheck.verifier.group_phrases import changed_groups
 from claimcheck.verifier.model_aliases import same_name
 from claimcheck.verifier.polarity import CHANGE, read
 from claimcheck.verifier.term_forms import word_pattern
@@ -115,18 +115,14 @@ def changes_a_shared_name(row_text: str, statement: str) -> bool:
     """Whether the row says which way a name changed that the statement also says changed (texts as
     written: names are read by their capitals): "hurts XQuAD, MLQA and TyDiQA" against "(XQuAD,
     MLQA, TyDiQA-GoldP) improve moderately", where the direction check has a name to hold the two
-    readings against each other. A row that speaks of such names by the phrase the statement lists
-    them under ("hurts question answering", "the question-answering targets", ``described_names``)
-    says it too, where a change word of the row is not said of another name of its own: the
-    direction check reads the phrase as those names (``polarity.compare``)."""
+    readings against each other. A row that says such names changed by the phrase the statement
+    lists them under ("hurts question answering", "the question-answering targets degrade":
+    ``group_phrases``) says it too: the direction check reads the phrase as those names
+    (``polarity.compare``). (Only this way round: a row that lists the names under a phrase the
+    statement uses gets no allowance here.)"""
     row, claim = read(row_text), read(statement)
     theirs = [k for k, (_, dims) in claim.names.items() if CHANGE in dims and k not in claim.initial]
     if any(CHANGE in dims and key not in row.initial and any(same_name(key, k) for k in theirs)
            for key, (_, dims) in row.names.items()):
         return True
-    group = [k for phrase, keys in described_lists(statement) if uses_phrase(row_text, phrase) for k in keys]
-    if not any(same_name(g, k) for g in group for k in theirs):
-        return False
-    elsewhere = {x for key, (_, dims) in row.names.items() if CHANGE in dims and key not in row.initial
-                 and not any(same_name(key, g) for g in group) for x in dims[CHANGE][1]}
-    return any(x.dimension == CHANGE and not x.relational and x not in elsewhere for x in row.mentions)
+    return any(same_name(g, k) for g in changed_groups(row_text, statement) for k in theirs)

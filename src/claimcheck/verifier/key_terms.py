@@ -27,8 +27,9 @@ from claimcheck.verifier.counted_things import (
     number_kind,
     same_things,
 )
-from claimcheck.verifier.described_names import described_lists, found_by_names, uses_phrase
+from claimcheck.verifier.described_names import found_by_names
 from claimcheck.verifier.direction_terms import changes_a_shared_name, found_by_direction, grades_change, says_alike
+from claimcheck.verifier.group_phrases import changed_groups
 from claimcheck.verifier.model_aliases import model_key, same_name
 from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import (
@@ -137,16 +138,15 @@ def _found_by_names(row_norm: str, term: str, statement: str, described: Mapping
 
 
 def _named_by_phrase(term: str, row_norm: str, statement: str, row_text: str, written_statement: str) -> bool:
-    """Whether the term is one of the names the statement lists under a noun phrase that the row uses
-    for them (``described_names.uses_phrase``), the row saying of them what kind of thing the
-    statement says (``says_alike``): "sentence retrieval gets worse" speaks of BUCC and Tatoeba, the
-    statement's "two sentence-retrieval targets, BUCC and Tatoeba" (the reverse of ``_found_by_names``)."""
-    lists = described_lists(written_statement)
-    if not lists:  # most statements list no names under a phrase
+    """Whether the term is one of the names the statement lists under a noun phrase that the row says
+    changed (``group_phrases.changed_groups``), the statement saying a change of them too
+    (``says_alike``): "sentence retrieval gets worse" speaks of BUCC and Tatoeba, the statement's
+    "two sentence-retrieval targets, BUCC and Tatoeba" (the reverse of ``_found_by_names``)."""
+    groups = changed_groups(row_text, written_statement)
+    if not groups:  # most statements list no names under a phrase, and most rows use none
         return False
     key = model_key(term)
-    return bool(key) and any(any(same_name(key, k) for k in keys) and uses_phrase(row_text, phrase)
-                             for phrase, keys in lists) and says_alike(row_norm, statement)
+    return bool(key) and any(same_name(key, k) for k in groups) and says_alike(row_norm, statement)
 
 
 def _number_term_agrees(row_norm: str, term: str, statement: str) -> bool:

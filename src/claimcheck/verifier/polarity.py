@@ -25,9 +25,9 @@ Tatoeba" against "brings large gains on BUCC and Tatoeba", "performs worst" agai
 - without a shared name, the texts' own readings, those that do not rank one thing against
   another (a comparison needs its names to say who wins), where each text's readings in the
   dimension agree among themselves: "performs worst" against "does best". Readings said of names
-  the other text does not have are left out, unless it speaks of them by the phrase this text lists
-  them under: "hurts the question-answering targets" against "the question-answering targets
-  (XQuAD, MLQA, TyDiQA-GoldP) improve".
+  the other text does not have are left out, unless it says they changed by the phrase this text
+  lists them under (``group_phrases``): "hurts the question-answering targets" against "the
+  question-answering targets (XQuAD, MLQA, TyDiQA-GoldP) improve".
 
 ``reversed_ranking`` reads a row against another claim of its paper, one it did not match: only the
 standing of the names both rank ("XLNet beats BERT and RoBERTa" against "XLNet performs worst"), with
@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimcheck.verifier.described_names import described_lists, uses_phrase
+from claimcheck.verifier.group_phrases import changed_groups
 from claimcheck.verifier.model_aliases import same_name
 from claimcheck.verifier.polarity_lexicon import ALL, CHANGE, DOWN, FLAT, STANDING, UP
 from claimcheck.verifier.polarity_mentions import CUT_WORDS, Mention
@@ -91,17 +91,10 @@ def _cue_spans(mentions) -> set[tuple[int, int]]:
     return spans
 
 
-def _described_for(text: str, other: str) -> frozenset[str]:
-    """The keys of the names ``text`` lists under a noun phrase that ``other`` uses for them ("the
-    question-answering targets (XQuAD, MLQA, TyDiQA-GoldP)" against "hurts question answering"):
-    ``other`` speaks of them without naming them (``described_names``)."""
-    return frozenset(k for phrase, keys in described_lists(text) if uses_phrase(other, phrase) for k in keys)
-
-
 def _about_other_names(text: Reading, other: Reading, described: frozenset[str] = frozenset()) -> set[Mention]:
     """The mentions of ``text`` said only of names ``other`` does not have ("TyDiQA improves" beside
-    a claim about XNLI alone): they say nothing of what ``other`` is about. Names ``other`` speaks of
-    by the phrase ``text`` describes them with (``described``) count as its own."""
+    a claim about XNLI alone): they say nothing of what ``other`` is about. Names ``other`` says
+    changed by the phrase ``text`` lists them under (``described``: ``group_phrases``) count as its own."""
     shared, unshared = set(), set()
     for key, (_, dims) in text.names.items():
         known = key in described or any(same_name(key, k) for k in other.names)
@@ -166,8 +159,8 @@ def compare(row_text: str, statement: str, truncated: bool = False) -> Judgement
     conflicts = [c for c in conflicts if not (partial and c[2] == STANDING)]
     if conflicts:
         return Judgement(conflict_reason(conflicts), row_text, statement)
-    elsewhere_row = _about_other_names(row, claim, _described_for(row_text, statement))
-    elsewhere_claim = _about_other_names(claim, row, _described_for(statement, row_text))
+    elsewhere_row = _about_other_names(row, claim, changed_groups(statement, row_text))
+    elsewhere_claim = _about_other_names(claim, row, changed_groups(row_text, statement))
     for dim in (CHANGE, STANDING):
         mine = tuple(x for x in row.mentions if x.dimension == dim and not x.relational and x not in elsewhere_row)
         their = tuple(x for x in claim.mentions if x.dimension == dim and not x.relational and x not in elsewhere_claim)
