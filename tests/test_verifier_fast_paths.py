@@ -114,9 +114,9 @@ def test_run_tables_look_up_what_a_table_of_every_observation_gives():
 
 
 def test_fused_gain_equals_the_mean_of_interval_differences():
-    """derive._gain sums the differences in place; the reference builds each s - b and takes their mean."""
+    """derive.mean_gain_interval sums the differences in place; the reference builds each s - b and takes their mean."""
     from claimcheck.results.records import Observation
-    from claimcheck.verifier.derive import _gain
+    from claimcheck.verifier.derive import mean_gain_interval
     from claimcheck.verifier.intervals import interval_mean
     from claimcheck.verifier.table import NotDerivable, Table
 
@@ -144,7 +144,7 @@ def test_fused_gain_equals_the_mean_of_interval_differences():
             if s is not None and b is not None:
                 diffs.append(s - b)
         try:
-            got = _gain(table, "S", "B", chosen, "dev")
+            got = mean_gain_interval(table, "S", "B", chosen, "dev")
         except NotDerivable as exc:
             assert missing and exc.missing == sorted(set(missing))
             continue

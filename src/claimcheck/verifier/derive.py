@@ -86,7 +86,7 @@ def _run_tasks(table: Table, systems: Sequence[str], tasks: Sequence[str], split
     return table.run_tasks(systems, tasks, split)
 
 
-def _subset_line(present: Sequence[str], absent: Sequence[str]) -> list[str]:
+def subset_line(present: Sequence[str], absent: Sequence[str]) -> list[str]:
     if not absent:
         return []
     return [f"averaged over the {len(present)} of {len(present) + len(absent)} tasks that were run ({', '.join(present)}); "
@@ -99,7 +99,7 @@ def mean_task_score(table: Table, system: str, tasks: Sequence[str], split: str)
     return interval_mean(scores[(system, t)] for t in tasks)
 
 
-def _gain(table: Table, system: str, baseline: str, tasks: Sequence[str], split: str) -> Interval:
+def mean_gain_interval(table: Table, system: str, baseline: str, tasks: Sequence[str], split: str) -> Interval:
     """Mean over tasks of (system - baseline); all cells needed, all missing ones reported together.
 
     The interval arithmetic of ``interval_mean([s - b for each task])`` summed in place, in the same
@@ -146,12 +146,12 @@ def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     tasks, absent = _run_tasks(table, [system, baseline], task_list(params), split, ctx)
     if not tasks:
         raise NotDerivable([CellKey(system, t, "*", split) for t in absent])
-    value = _gain(table, system, baseline, tasks, split)
+    value = mean_gain_interval(table, system, baseline, tasks, split)
     if not ctx.explain:
         return Derived(values=[value], labels=[f"{system} - {baseline}"])
     return Derived(values=[value], labels=[f"{system} - {baseline}"],
                    lines=[f"mean over {len(tasks)} tasks of ({system} - {baseline}) on {split} = {value.render(3)}"]
-                   + _subset_line(tasks, absent))
+                   + subset_line(tasks, absent))
 
 
 @derivation("xtreme_gain")
@@ -194,7 +194,7 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
     gains: dict[str, Interval] = {}
     for c in dict.fromkeys(expected + cands):
         try:
-            gains[c] = _gain(table, c, baseline, tasks, split)
+            gains[c] = mean_gain_interval(table, c, baseline, tasks, split)
         except NotDerivable as exc:
             if exc.reason:  # a refusal (e.g. two runs of one arm), not a missing cell: it stands alone
                 raise
@@ -206,7 +206,7 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
              + ", ".join(f"{c} {g.render(2)}" for c, g in sorted(gains.items(), key=lambda kv: -kv[1].mid))]
     if left_out:
         lines.append(f"ranked among the {len(cands)} systems that were run; not run: {', '.join(left_out)}")
-    lines += _subset_line(tasks, absent)
+    lines += subset_line(tasks, absent)
     unordered = not params.get("ordered", True)
     # the stated ranking, pair by pair: each expected system above each other candidate and, when the
     # claim gives an order, each expected system above the next. A pair's difference is taken on the
@@ -216,7 +216,7 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
         pairs += list(zip(expected, expected[1:]))
     margin = None
     if pairs:
-        diffs = [_gain(table, a, b, tasks, split) for a, b in pairs]
+        diffs = [mean_gain_interval(table, a, b, tasks, split) for a, b in pairs]
         margin = Interval(min(d.lo for d in diffs), min(d.hi for d in diffs))  # the interval of the smallest
         what = "each expected system minus each other candidate" + ("" if unordered or len(expected) < 2 else
                                                                      ", and each expected system minus the next")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE
-from claimcheck.verifier.derive import _gain, _subset_line, mean_task_score, task_list
+from claimcheck.verifier.derive import mean_gain_interval, subset_line, mean_task_score, task_list
 from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.table import CellKey, NotDerivable, Table
 
@@ -56,22 +56,22 @@ def _gain_seeds(tables: Iterable[Table], params: Mapping[str, Any], xtreme: bool
         if simple is not None:  # what the lines below give when every cell is one memoised metric
             tasks, absent, lo, hi = simple
             lo, hi = lo / len(tasks), hi / len(tasks)
-            values.append(tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi))  # as _gain ends
+            values.append(tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi))  # as mean_gain_interval ends
             if notes is None:
-                notes = _subset_line(tasks, absent)  # mean_gain's lines without the arithmetic
+                notes = subset_line(tasks, absent)  # mean_gain's lines without the arithmetic
             continue
         tasks, absent = table.run_tasks(pair, wanted, split)  # _run_tasks on replication data
         if not tasks:
             values.append(NotDerivable([CellKey(system, t, "*", split) for t in absent]))
             continue
         try:
-            value = _gain(table, system, baseline, tasks, split)
+            value = mean_gain_interval(table, system, baseline, tasks, split)
         except NotDerivable as exc:
             values.append(exc)
             continue
         values.append(value)
         if notes is None:
-            notes = _subset_line(tasks, absent)
+            notes = subset_line(tasks, absent)
     return SeedValues(f"{system} - {baseline}", True, values, notes or [])
 
 

@@ -198,7 +198,7 @@ class Table:
 
     def simple_gain(self, system: str, baseline: str, tasks: Sequence[str], split: str) -> tuple[list[str], list[str], float, float] | None:
         """A replication's gain, when it is simple: (the tasks both systems ran, the others, the sum over
-        the former of s.lo - b.hi, and of s.hi - b.lo), what ``run_tasks`` and then ``derive._gain``
+        the former of s.lo - b.hi, and of s.hi - b.lo), what ``run_tasks`` and then ``derive.mean_gain_interval``
         compute, in the same order. None whenever that path could do anything else (raise, record
         rows in ``used``, average languages, read a QA task's two metrics, find no task): then it must
         answer. One call per seed of every gain claim, without a method call per cell."""
