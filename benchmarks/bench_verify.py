@@ -103,7 +103,9 @@ PHASES = [
     ("import typer, rich, yaml", "import typer, rich.console, rich.table, yaml"),
     ("import pydantic", "import pydantic"),
     ("import claimcheck.cli", "import claimcheck.cli"),
-    ("typer's pydantic adapters", "import typer._adapters"),  # typer imports these on its first parse
+    # typer 0.29 imports these on its first parse; an older typer has none (the step then costs nothing)
+    ("typer's pydantic adapters", "import importlib.util\n"
+                                  "if importlib.util.find_spec('typer._adapters'):\n    import typer._adapters"),
     ("claimcheck's verify modules", "from claimcheck.workflow import known_paper_names\n"
                                     "from claimcheck.claims.registry import load_registry\n"
                                     "from claimcheck.results.collect import collect_records\n"

@@ -195,7 +195,10 @@ def term_share(row_norm: str, terms: Sequence[str], truncated: bool = False, sta
     found = _terms_found(row_norm, terms, truncated, statement, reworded, described)
     waived = 0
     if reworded and written is not None and len(found) < len(terms):
-        found += [t for t in terms if t not in found and _named_by_phrase(t, row_norm, statement, *written)]
+        named = {t for t in terms if t not in found and _named_by_phrase(t, row_norm, statement, *written)}
+        if named:  # paired as _terms_found pairs its terms ("QA" with "question answering")
+            paired = partners(tuple(terms))
+            found = [t for t in terms if t in found or t in named or paired.get(t) in named]
     if reworded and written is not None and len(found) < len(terms):
         missing = [t for t in terms if t not in found and grades_change(t, statement)]
         waived = len(missing) if missing and changes_a_shared_name(*written) else 0
