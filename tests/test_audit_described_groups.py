@@ -182,3 +182,16 @@ def test_a_row_about_the_group_by_its_phrase_alone_reaches_the_claim_and_is_flag
     (f,) = [f for f in card.findings if f.code == "negation_mismatch"]
     assert '"gets worse" (a loss)' in f.message and '"gains" (a gain)' in f.message
 
+
+
+@pytest.mark.parametrize(("statement", "phrases"), [
+    ("Large gains on the two sentence-retrieval targets, BUCC and Tatoeba.", ["sentence-retrieval targets"]),
+    ("Large gains on the retrieval targets: BUCC and Tatoeba.", ["retrieval targets"]),
+    ("The question-answering targets (XQuAD, MLQA, TyDiQA-GoldP) improve.", ["question-answering targets"]),
+    # a list that opens a clause after a colon is that clause's subject, not the phrase's apposition
+    ("The same pattern holds across the transfer-learning experiments: RoBERTa and BERT perform alike.", []),
+])  # fmt: skip
+def test_a_list_in_apposition_closes_its_clause(statement, phrases):
+    from claimcheck.verifier.described_names import described_lists
+
+    assert [p for p, _ in described_lists(statement)] == phrases

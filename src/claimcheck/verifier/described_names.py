@@ -10,7 +10,9 @@ question-answering targets (XQuAD, MLQA, TyDiQA-GoldP)".
 
 A term describes a list when it stands in the noun phrase (a few words ending in a plural noun) that
 the list is in apposition to: right before it ("<phrase>, <list>", "<phrase> (<list>)", "<phrase>:
-<list>") or right after it ("<list>, the <phrase>", the phrase then closing its clause). Lists are
+<list>", the list then closing its clause: not "across the experiments: RoBERTa and BERT perform
+alike", where the list opens a clause) or right after it ("<list>, the <phrase>", the phrase then
+closing its clause). Lists are
 ``named_lists.name_lists``'s (two names or more joined by "and" / "or"), and two names or more
 a parenthesis holds, joined by commas alone ("(XQuAD, MLQA, TyDiQA-GoldP)"). A row has the list when it
 names every name of it (``model_aliases.same_name``: "TyDiQA" names "TyDiQA-GoldP"): one name alone
@@ -46,6 +48,9 @@ _NOT_IN_PHRASE = frozenset(
     "all our their".split()
 ) | frozenset(NUMBER_WORDS)  # fmt: skip
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
+# a list in apposition after its phrase closes its clause: "the two sentence-retrieval targets, BUCC and
+# Tatoeba." and "(XQuAD, MLQA, TyDiQA-GoldP)", not "across the experiments: RoBERTa and BERT perform alike"
+_CLOSES = re.compile(r"\s*(?:$|[,;:.!?)\]\u2014\u2013])")
 _NAME = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*(?:\s+v?\d+(?:\.\d+)*)?")
 _ROW_WORD = re.compile(r"[a-z0-9][\w+]*(?:[-.][\w+]+)*")
 
@@ -100,7 +105,7 @@ def described_lists(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     out = []
     for start, end, names in _lists(text):
         phrases = []
-        if m := _PHRASE_BEFORE.search(text[:start]):
+        if (m := _PHRASE_BEFORE.search(text[:start])) and _CLOSES.match(text, end):
             phrases.append(_noun_phrase(m.group(1).split(), from_end=True))
         if m := _PHRASE_AFTER.match(text, end):
             phrases.append(_noun_phrase(m.group(1).split(), from_end=False))
