@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from audit_fixtures import PAPER_HEAD, audit_row, make_report, toy_registry
+from audit_fixtures import PAPER_HEAD, audit_row, audit_rows, make_report, toy_registry
 
 from claimcheck.claims.names import KnownNames
 
@@ -271,3 +271,53 @@ def test_an_unnumbered_claims_subject_must_be_a_known_name(tmp_path):
 """)
     multi = registry.claims["2005.13013/multi-best"]
     assert substituted_names("MNLI performs best of all the setups.", multi, PaperNames(registry)) == []
+
+
+# ---------------------------------------------------------------- a list beside the claim's group phrase
+
+RETRIEVAL, QA_GAINS = "2005.13013/retrieval-gains", "2005.13013/qa-moderate-gains"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from claimcheck.claims.registry import load_registry
+
+    return load_registry()
+
+
+@pytest.mark.parametrize(("text", "claim", "renamed"), [
+    ("Applying intermediate-task training to PAWS-X and Tatoeba, the two sentence retrieval target tasks that have no "
+     "training data, yields large gains.", RETRIEVAL, ["PAWS-X (the claim: BUCC)"]),
+    ("Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and PAWS-X.", RETRIEVAL,
+     ["PAWS-X (the claim: Tatoeba)"]),
+    ("The question-answering targets (XQuAD, MLQA, PAN-X) improve moderately after intermediate training.", QA_GAINS,
+     ["PAN-X (the claim: TyDiQA-GoldP)"]),
+])  # fmt: skip
+def test_a_known_name_in_the_list_under_the_claims_phrase_is_flagged(bundled, text, claim, renamed):
+    """The claim lists its names under a phrase ("the two sentence-retrieval targets, BUCC and Tatoeba");
+    a row that lists as many names beside that phrase, one of them another the paper knows, says the
+    group is something else, with no numbers needed."""
+    card = audit_rows(bundled, text)
+    row = card.rows[0]
+    assert row.claim_id == claim and row.name_mismatch == renamed and row.name_mismatch_basis == "group"
+    (f,) = [f for f in card.findings if f.code == "name_mismatch"]
+    assert "in the list the claim gives under the same phrase" in f.message
+    assert any("in the list the claim gives under the same phrase" in r for r in row.tick_reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "Applying intermediate-task training to BUCC and Tatoeba, the two sentence retrieval target tasks, yields large gains.",
+    # the list does not stand beside the phrase, or stands apart from it
+    "Large gains on PAWS-X and Tatoeba, unlike the sentence-retrieval targets.",
+    "Large gains on PAWS-X and Tatoeba as well as on the sentence-retrieval targets.",
+    "XNLI and PAWS-X improve little, while the sentence-retrieval targets gain a lot.",
+])  # fmt: skip
+def test_a_list_not_given_as_the_group_is_not_read_against_it(bundled, text):
+    from claimcheck.verifier.name_substitution import PaperNames, substitution
+
+    assert substitution(text, bundled.claims[RETRIEVAL], PaperNames(bundled)) == ([], "")
+
+
+def test_the_basis_of_a_substitution_beside_numbers_is_numbers(registry):
+    card = audit_row(registry, "Intermediate-task training on SQuAD, MNLI, and QQP yields improvements of 8.2, 7.5, and 7.0 points.")
+    assert card.rows[0].name_mismatch_basis == "numbers"

@@ -29,14 +29,20 @@ def _clip(text: str, n: int = 160) -> str:
 
 
 
+# where a row's names stand in for the claim's (``RowAudit.name_mismatch_basis``), in a tick reason and in a finding
+_RENAMED_TICK = {"numbers": "beside the claim's numbers", "ranking": "as the subject of the claim's ranking",
+                 "group": "in the list the claim gives under the same phrase"}
+_RENAMED_FINDING = {"numbers": "beside the same numbers", "ranking": "as the subject of the same ranking (the claim has no numbers)",
+                    "group": "in the list the claim gives under the same phrase"}
+
+
 def tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
                   located: bool = True, opposite: bool = False, renamed: Sequence[str] = (),
                   reversed_elsewhere: Sequence[str] = (), units: Sequence[tuple[str, str]] = (),
-                  renamed_by_numbers: bool = True) -> list[str]:
+                  renamed_basis: str = "numbers") -> list[str]:
     """Why a tick is not backed; ``units``: (the row's, the claim's) number with its unit, for a
     number the row gives in another unit than the claim ("100 steps" against "100 epochs");
-    ``renamed_by_numbers``: whether the claim has numbers for ``renamed``'s names to stand beside
-    (else they are the subject of its ranking)."""
+    ``renamed_basis``: what ``renamed``'s names stand in for the claim's by (``RowAudit.name_mismatch_basis``)."""
     if row.verified is not True:
         return []
     reasons = []
@@ -58,7 +64,7 @@ def tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | Non
     if opposite:
         reasons.append("ticked, but it may state the opposite of the registry claim (a direction, a negation or a model size differs)")
     if renamed:
-        where = "beside the claim's numbers" if renamed_by_numbers else "as the subject of the claim's ranking"
+        where = _RENAMED_TICK.get(renamed_basis, _RENAMED_TICK["numbers"])
         reasons.append(f"ticked, but it names {'; '.join(renamed)} {where}")
     if reversed_elsewhere:
         ids = [r.split(": ", 1)[0] for r in reversed_elsewhere]
@@ -155,8 +161,7 @@ def row_findings(rows: list[RowAudit], registry: Registry | None = None) -> list
                                message=f"row {n} may rank the names the other way round from {_reversed_claims(r.other_claim_directions)}"))
         if r.name_mismatch:
             pairs = [m.removesuffix(")").split(" (the claim: ") for m in r.name_mismatch]
-            numbered = registry is None or r.claim_id not in registry.claims or bool(registry.claims[r.claim_id].reported)
-            where = "beside the same numbers" if numbered else "as the subject of the same ranking (the claim has no numbers)"
+            where = _RENAMED_FINDING.get(r.name_mismatch_basis, _RENAMED_FINDING["numbers"])
             out.append(Finding(code="name_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} names {_and(a for a, _ in pairs)} where {r.claim_id} names "
                                        f"{_and(b for _, b in pairs)}, {where}"))

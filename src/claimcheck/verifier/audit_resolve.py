@@ -35,7 +35,7 @@ from claimcheck.verifier.model_sizes import size_conflicts
 from claimcheck.verifier.negation import statement_negation_conflict
 from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.foreign_names import PaperMentions, about_its_papers
-from claimcheck.verifier.name_substitution import PaperNames, substituted_names
+from claimcheck.verifier.name_substitution import PaperNames, substitution
 from claimcheck.verifier.polarity import compare as compare_directions
 from claimcheck.verifier.polarity import ranks, reversed_ranking
 from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, passed_over, prefer_ranking
@@ -202,7 +202,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
     negation = opposite_reason(row.text, claim.statement, row.truncated)
     reversed_elsewhere = _other_claim_directions(row, claim, registry)
     sizes = size_conflicts(row.text, claim)
-    renamed = substituted_names(row.text, claim, names or PaperNames(registry))
+    renamed, renamed_basis = substitution(row.text, claim, names or PaperNames(registry))
     others = _other_claim_counts(row, claim, registry, verdicts)
     return RowAudit(
         row=row,
@@ -222,6 +222,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         other_claim_directions=reversed_elsewhere,
         list_count_mismatch=list_count_conflicts(row.text),
         name_mismatch=renamed,
+        name_mismatch_basis=renamed_basis,
         claim_located=claim.located,
         superseded=superseded,
         claim_version=claim.version,
@@ -230,7 +231,7 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         source_work=work,
         source_label=label,
         tick_reasons=tick_reasons(row, claim.id, verdict, bool(differing or others), superseded, claim.located, bool(negation or sizes),
-                                   renamed, reversed_elsewhere, units, renamed_by_numbers=bool(claim.reported)),
+                                   renamed, reversed_elsewhere, units, renamed_basis=renamed_basis),
     )
 
 

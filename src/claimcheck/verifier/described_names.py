@@ -97,6 +97,12 @@ def _lists(statement: str) -> list[tuple[int, int, frozenset[str]]]:
     return found
 
 
+def lists_of_names(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, names) of each list of names in ``text``: two names or more joined by "and" / "or"
+    (``named_lists.name_lists``), and two names or more a parenthesis holds, joined by commas alone."""
+    return _lists(text)
+
+
 @lru_cache(maxsize=1024)
 def described_lists(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """(noun phrase, keys of the names) for each list of names that a noun phrase describes in

@@ -1,4 +1,5 @@
-"""A row that lists a claim's names beside its numbers with one of them replaced by another known name (pure).
+"""A row that lists a claim's names with one of them replaced by another known name (pure): beside its
+numbers, beside the phrase it lists them under, or as the subject of its ranking.
 
 "Intermediate-task training on SQuAD, MNLI, and QQP yields improvements of 8.2, 7.5, and 7.0
 points" states a claim about "SQuAD, MNLI and HellaSwag ... by 8.2, 7.5 and 7.0 points" with the
@@ -19,6 +20,13 @@ read as naming QQP where the claim names HellaSwag when:
   read.
 
 The names are paired in the order they are written ("QQP (the claim: HellaSwag)").
+
+A list given as the group the claim names by a phrase is read the same way, with no numbers needed:
+the claim lists its names under a noun phrase ("the two sentence-retrieval targets, BUCC and
+Tatoeba", "the question-answering targets (XQuAD, MLQA, TyDiQA-GoldP)": ``described_names``), and
+the row lists as many names right beside that phrase ("PAWS-X and Tatoeba, the two sentence
+retrieval target tasks"; a few determiners or a count between, no other word), with the same rules
+for the names put in: "PAWS-X (the claim: BUCC)".
 
 A ranking's subject is read the same way: "XLNet is the best model on three of the six target
 tasks" states the numbers of "RoBERTa is the best model on three of the six target tasks" with
@@ -47,6 +55,8 @@ from collections.abc import Callable, Iterable, Mapping
 from claimcheck.claims.models import Claim, Paper
 from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
+from claimcheck.verifier.described_names import described_lists, lists_of_names
+from claimcheck.verifier.group_phrases import phrase_spans
 from claimcheck.verifier.model_aliases import ALIASES, model_key, same_name
 from claimcheck.verifier.named_lists import name_lists
 from claimcheck.verifier.polarity import STANDING, name_keys, ranks, read
@@ -125,33 +135,81 @@ def _items(text: str, start: int, end: int) -> list[tuple[str, str]]:
 
 
 def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[str]:
-    """"QQP (the claim: HellaSwag)" for each name the row puts in place of one of the claim's, in
-    a list beside the claim's numbers (see the module's notes); empty when there is none."""
+    """"QQP (the claim: HellaSwag)" for each name the row puts in place of one of the claim's (see
+    the module's notes); empty when there is none."""
+    return substitution(row_text, claim, names)[0]
+
+
+def substitution(row_text: str, claim: Claim, names: PaperNames) -> tuple[list[str], str]:
+    """``substituted_names`` with what the row's names stand in for the claim's by: "numbers" (a
+    list beside the claim's numbers), "group" (a list beside the phrase the claim lists its names
+    under), "ranking" (the subject of the claim's ranking); ([], "") when nothing is put in."""
     row_text, statement = row_text[:MAX_CHARS], claim.statement[:MAX_CHARS]
     in_statement = {model_key(w) for w in _WORD.findall(statement)} - {""}
-    if not claim.reported:  # no numbers for a list to stand beside: only a ranking's subject is read
-        return _substituted_subject(row_text, claim, in_statement, names)
-    if not any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
+    if claim.reported and any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
+        theirs = [_items(statement, a, b) for a, b, _ in name_lists(statement)]
+        out: list[str] = []
+        for a, b, _ in name_lists(row_text):
+            if _EXAMPLES.search(row_text[:a]):
+                continue  # "tasks such as SQuAD, MNLI and QQP" names examples, not whose numbers these are
+            mine = _items(row_text, a, b)
+            for listed in theirs:
+                if swapped := _swapped(mine, listed, in_statement, names, claim.paper_id):
+                    out += swapped
+                    break
+        if out:
+            return list(dict.fromkeys(out)), "numbers"
+    if grouped := _substituted_group(row_text, claim, in_statement, names):
+        return grouped, "group"
+    if not claim.reported or any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
+        if ranked := _substituted_subject(row_text, claim, in_statement, names):
+            return ranked, "ranking"
+    return [], ""
+
+
+def _swapped(mine: list[tuple[str, str]], listed: list[tuple[str, str]], in_statement: set[str], names: PaperNames,
+             paper_id: str) -> list[str]:
+    """"QQP (the claim: HellaSwag)" for each name of the row's list ``mine`` put in place of one of the
+    claim's list ``listed``: as many names, at least one shared, every name put in known to the paper
+    and held nowhere else in the statement; empty otherwise."""
+    if len(listed) != len(mine) or len(mine) < 2:
         return []
-    theirs = [_items(statement, a, b) for a, b, _ in name_lists(statement)]
+    extra = [(w, k) for w, k in mine if not any(same_name(k, x) for _, x in listed)]
+    missing = [(w, k) for w, k in listed if not any(same_name(k, x) for _, x in mine)]
+    if not extra or len(extra) != len(missing) or len(extra) == len(mine):
+        return []
+    if any(any(same_name(k, x) for x in in_statement) for _, k in extra):
+        return []  # the statement names it elsewhere: another role, not a substitute
+    if not all(names.knows(paper_id, k) for _, k in extra):
+        return []
+    return [f"{w} (the claim: {x})" for (w, _), (x, _) in zip(extra, missing)]
+
+
+# between a list and the phrase it stands beside: "PAWS-X and Tatoeba, the two sentence retrieval
+# targets", "the sentence-retrieval targets, BUCC and Tatoeba", "the question-answering targets (XQuAD, ...)"
+_PHRASE_AFTER_LIST = re.compile(
+    r"\s*(?:,|\(|:|\u2014|\u2013|\s-)?\s*(?:(?:the|all|both|its|their|these|those|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+){0,2}",
+    re.I)
+_PHRASE_BEFORE_LIST = re.compile(r"\s*(?:,|\(|:|\u2014|\u2013|\s-)\s*", re.I)
+
+
+def _substituted_group(row_text: str, claim: Claim, in_statement: set[str], names: PaperNames) -> list[str]:
+    """"PAWS-X (the claim: BUCC)" when the row lists, right beside the phrase the statement lists its
+    names under, as many names with one put in place of the claim's (see the module's notes); empty
+    otherwise."""
+    statement = claim.statement[:MAX_CHARS]
     out: list[str] = []
-    for a, b, _ in name_lists(row_text):
-        if _EXAMPLES.search(row_text[:a]):
-            continue  # "tasks such as SQuAD, MNLI and QQP" names examples, not whose numbers these are
-        mine = _items(row_text, a, b)
-        for listed in theirs:
-            if len(listed) != len(mine) or len(mine) < 2:
+    for phrase, keys in described_lists(statement):
+        spans = phrase_spans(row_text, phrase)
+        if not spans:
+            continue
+        listed = list(dict.fromkeys((w, k) for w in _WORD.findall(statement) if (k := model_key(w)) in keys))
+        for a, b, _ in lists_of_names(row_text):
+            if not any((s >= b and _PHRASE_AFTER_LIST.fullmatch(row_text, b, s)) or (e <= a and _PHRASE_BEFORE_LIST.fullmatch(row_text, e, a))
+                       for s, e in spans):
                 continue
-            extra = [(w, k) for w, k in mine if not any(same_name(k, x) for _, x in listed)]
-            missing = [(w, k) for w, k in listed if not any(same_name(k, x) for _, x in mine)]
-            if not extra or len(extra) != len(missing) or len(extra) == len(mine):
-                continue
-            if any(any(same_name(k, x) for x in in_statement) for _, k in extra):
-                continue  # the statement names it elsewhere: another role, not a substitute
-            if all(names.knows(claim.paper_id, k) for _, k in extra):
-                out += [f"{w} (the claim: {x})" for (w, _), (x, _) in zip(extra, missing)]
-                break
-    return list(dict.fromkeys(out)) or _substituted_subject(row_text, claim, in_statement, names)
+            out += _swapped(_items(row_text, a, b), listed, in_statement, names, claim.paper_id)
+    return list(dict.fromkeys(out))
 
 
 def _substituted_subject(row_text: str, claim: Claim, in_statement: set[str], names: PaperNames) -> list[str]:
