@@ -15,9 +15,10 @@ synthesis makes and the audit is meant to catch:
   same paper ("HellaSwag" -> "QQP", "RoBERTa" -> "XLNet").
 
 For each alteration and each row it applies to, the outcome of the altered row:
-- ``flagged``: it resolves to a claim and the scorecard says it contradicts it (``RowAudit.contradicts``:
-  a number, direction or negation, model size, count, ranking or name differs);
 - ``re-resolved``: it resolves to another claim than the row as written, or to none;
+- ``flagged``: it resolves to the same claim and the scorecard says it contradicts it
+  (``RowAudit.contradicts``: a number, direction or negation, model size, count, ranking or name
+  differs; not necessarily the one altered);
 - ``missed``: it resolves to the same claim as the row as written, and nothing is flagged.
 
 A row already flagged as written is left out of its alterations and counted apart. The audit runs
@@ -54,13 +55,14 @@ _ANTONYMS = [
 ]
 _DIRECTION = re.compile(r"\b(" + "|".join(re.escape(a) for a, _ in _ANTONYMS) + r")\b", re.I)
 # the first of these verbs is negated
+# (verbs that are nouns too, "use" and "study", only after "we": "The study investigates" has no verb "study")
 _VERBS = [("is", "is not"), ("are", "are not"), ("was", "was not"), ("were", "were not"), ("yields", "does not yield"),
           ("yield", "do not yield"), ("improves", "does not improve"), ("outperforms", "does not outperform"),
           ("performs", "does not perform"), ("brings", "does not bring"), ("gives", "does not give"), ("shows", "does not show"),
-          ("use", "do not use"), ("follow", "do not follow"), ("study", "do not study"), ("include", "do not include"),
-          ("achieves", "does not achieve"), ("aims", "does not aim"), ("investigates", "does not investigate"),
-          ("performed", "did not perform"), ("outperformed", "did not outperform"), ("were", "were not")]
-_VERB = re.compile(r"\b(" + "|".join(re.escape(v) for v, _ in _VERBS) + r")\b")
+          ("we use", "we do not use"), ("we follow", "we do not follow"), ("we study", "we do not study"),
+          ("include", "do not include"), ("achieves", "does not achieve"), ("aims", "does not aim"),
+          ("investigates", "does not investigate"), ("performed", "did not perform"), ("outperformed", "did not outperform")]
+_VERB = re.compile(r"\b(" + "|".join(re.escape(v) for v, _ in _VERBS) + r")\b", re.I)
 _SIZE = re.compile(r"\b(XLM-R|XLM-RoBERTa|RoBERTa|BERT)(\s+)Large\b")
 _NAMES = {"HellaSwag": "QQP", "MNLI": "QQP", "SQuAD": "CCG", "BUCC": "PAWS-X", "Tatoeba": "UD-POS", "TyDiQA": "PAN-X",
           "XNLI": "MLQA", "RoBERTa": "XLNet", "BERT": "XLNet", "XLNet": "RoBERTa", "IMDB": "SST-2"}
@@ -151,8 +153,8 @@ def measure(paths: list[Path]) -> dict:
             entry = out["alterations"].setdefault(kind, {"applied": 0, "flagged": 0, "re-resolved": 0, "missed": 0, "rows": []})
             for n, text in altered.items():
                 before, after = clean[n], audited[n]
-                outcome = ("flagged" if after.contradicts and after.claim_id
-                           else "re-resolved" if after.claim_id != before.claim_id else "missed")
+                outcome = ("re-resolved" if after.claim_id != before.claim_id
+                           else "flagged" if after.contradicts else "missed")
                 entry["applied"] += 1
                 entry[outcome] += 1
                 entry["rows"].append({"report": report.label, "row": n, "written": before.row.text, "altered": text,

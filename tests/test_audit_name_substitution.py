@@ -321,3 +321,20 @@ def test_a_list_not_given_as_the_group_is_not_read_against_it(bundled, text):
 def test_the_basis_of_a_substitution_beside_numbers_is_numbers(registry):
     card = audit_row(registry, "Intermediate-task training on SQuAD, MNLI, and QQP yields improvements of 8.2, 7.5, and 7.0 points.")
     assert card.rows[0].name_mismatch_basis == "numbers"
+
+
+def test_a_list_set_apart_from_the_group_is_not_read_against_it(bundled):
+    from claimcheck.verifier.name_substitution import PaperNames, substitution
+
+    text = "Compared with XNLI and Tatoeba, the two sentence-retrieval targets, BUCC and Tatoeba, gain more."
+    assert substitution(text, bundled.claims[RETRIEVAL], PaperNames(bundled)) == ([], "")
+
+
+def test_a_ranked_subject_beside_the_claims_numbers_is_worded_as_beside_them(bundled):
+    """A claim with numbers: its ranked subject, put in beside them, is read beside the numbers (the
+    finding does not say the claim has none)."""
+    card = audit_rows(bundled, "After intermediate training, XLNet is the best model on three of the six target tasks.")
+    row = card.rows[0]
+    assert row.claim_id == "2210.01091/roberta-three-of-six" and row.name_mismatch_basis == "numbers"
+    (f,) = [f for f in card.findings if f.code == "name_mismatch"]
+    assert f.message.endswith("beside the same numbers") and "has no numbers" not in f.message

@@ -33,6 +33,8 @@ def bench():
     ("direction", "Training on English tasks outperforms MLM.", "Training on English tasks underperforms MLM."),
     ("direction", "We see large improvements on BUCC.", "We see large drops on BUCC."),
     ("negation", "The model yields a gain.", "The model does not yield a gain."),
+    ("negation", "The study investigates nine tasks.", "The study does not investigate nine tasks."),  # "study": a noun here
+    ("negation", "We use XLM-R Large.", "We do not use XLM-R Large."),
     ("model size", "We use XLM-R Large here.", "We use XLM-R Base here."),
     ("name", "SQuAD, MNLI, and HellaSwag", "CCG, MNLI, and HellaSwag"),
     ("number", "no decimals here", None),

@@ -65,8 +65,9 @@ class RowAudit(_Frozen):
     list_count_mismatch: list[str] = Field(default_factory=list)  # the row's count disagrees with its own list of names
     # names the row lists beside the claim's numbers in place of the claim's: "QQP (the claim: HellaSwag)"
     name_mismatch: list[str] = Field(default_factory=list)
-    # what those names stand in for the claim's by: "numbers" (a list beside its numbers), "group" (a list
-    # beside the phrase the claim lists its names under), "ranking" (the subject of its ranking); "" for none
+    # what those names stand in for the claim's by: "numbers" (a list, or a ranking's subject, beside its
+    # numbers), "group" (a list beside the phrase the claim lists its names under), "ranking" (the subject of
+    # the ranking of a claim with no numbers); "" for none
     name_mismatch_basis: Literal["", "numbers", "group", "ranking"] = ""
     # current claims of the same paper that rank the names the row ranks the other way round, whatever
     # the row matched: "2210.01091/xlnet-worst: the row says XLNet comes out ahead (...), the claim ..."

@@ -142,8 +142,9 @@ def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[st
 
 def substitution(row_text: str, claim: Claim, names: PaperNames) -> tuple[list[str], str]:
     """``substituted_names`` with what the row's names stand in for the claim's by: "numbers" (a
-    list beside the claim's numbers), "group" (a list beside the phrase the claim lists its names
-    under), "ranking" (the subject of the claim's ranking); ([], "") when nothing is put in."""
+    list, or a ranking's subject, beside the claim's numbers), "group" (a list beside the phrase the
+    claim lists its names under), "ranking" (the subject of the ranking of a claim with no numbers);
+    ([], "") when nothing is put in."""
     row_text, statement = row_text[:MAX_CHARS], claim.statement[:MAX_CHARS]
     in_statement = {model_key(w) for w in _WORD.findall(statement)} - {""}
     if claim.reported and any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
@@ -163,7 +164,8 @@ def substitution(row_text: str, claim: Claim, names: PaperNames) -> tuple[list[s
         return grouped, "group"
     if not claim.reported or any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
         if ranked := _substituted_subject(row_text, claim, in_statement, names):
-            return ranked, "ranking"
+            # beside the claim's numbers when it has some, as a list there is; else the ranking alone
+            return ranked, "numbers" if claim.reported else "ranking"
     return [], ""
 
 
@@ -190,6 +192,9 @@ def _swapped(mine: list[tuple[str, str]], listed: list[tuple[str, str]], in_stat
 _PHRASE_AFTER_LIST = re.compile(
     r"\s*(?:,|\(|:|\u2014|\u2013|\s-)?\s*(?:(?:the|all|both|its|their|these|those|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+){0,2}",
     re.I)
+# before a list: words that make it something the group is compared with, not the group itself
+_SET_APART = re.compile(r"\b(?:compared\s+(?:with|to)|besides|beside|unlike|apart\s+from|except(?:\s+for)?|other\s+than|than|"
+                        r"rather\s+than|instead\s+of|versus|vs\.?|not)\s*$", re.I)
 _PHRASE_BEFORE_LIST = re.compile(r"\s*(?:,|\(|:|\u2014|\u2013|\s-)\s*", re.I)
 
 
@@ -205,6 +210,8 @@ def _substituted_group(row_text: str, claim: Claim, in_statement: set[str], name
             continue
         listed = list(dict.fromkeys((w, k) for w in _WORD.findall(statement) if (k := model_key(w)) in keys))
         for a, b, _ in lists_of_names(row_text):
+            if _SET_APART.search(row_text, 0, a):
+                continue  # "compared with XNLI and Tatoeba, the two sentence-retrieval targets ..." sets them apart
             if not any((s >= b and _PHRASE_AFTER_LIST.fullmatch(row_text, b, s)) or (e <= a and _PHRASE_BEFORE_LIST.fullmatch(row_text, e, a))
                        for s, e in spans):
                 continue
