@@ -31,11 +31,11 @@ from claimcheck.verifier.contradiction import (
     number_conflicts,
     unit_conflicts,
 )
-from claimcheck.verifier.model_sizes import size_conflicts
-from claimcheck.verifier.negation import statement_negation_conflict
 from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.foreign_names import PaperMentions, about_its_papers
+from claimcheck.verifier.model_sizes import size_conflicts
 from claimcheck.verifier.name_substitution import PaperNames, substitution
+from claimcheck.verifier.negation import statement_negation_conflict
 from claimcheck.verifier.polarity import compare as compare_directions
 from claimcheck.verifier.polarity import ranks, reversed_ranking
 from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, passed_over, prefer_ranking

@@ -87,7 +87,7 @@ def _has_term(phrase: str, term: str) -> bool:
     return bool(words) and bool(re.search(r"(?<!\w)" + r"[\s\-]+".join(map(re.escape, words)) + r"s?(?!\w)", normalise(phrase)))
 
 
-def _lists(statement: str) -> list[tuple[int, int, frozenset[str]]]:
+def lists_of_names(statement: str) -> list[tuple[int, int, frozenset[str]]]:
     """(start, end, names) of each list of names: ``name_lists``'s, and a parenthesis of names."""
     found = list(name_lists(statement))
     for m in _PARENTHESIS.finditer(statement):
@@ -97,19 +97,13 @@ def _lists(statement: str) -> list[tuple[int, int, frozenset[str]]]:
     return found
 
 
-def lists_of_names(text: str) -> list[tuple[int, int, frozenset[str]]]:
-    """(start, end, names) of each list of names in ``text``: two names or more joined by "and" / "or"
-    (``named_lists.name_lists``), and two names or more a parenthesis holds, joined by commas alone."""
-    return _lists(text)
-
-
 @lru_cache(maxsize=1024)
 def described_lists(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """(noun phrase, keys of the names) for each list of names that a noun phrase describes in
     ``text``: "the question-answering targets (XQuAD, MLQA, TyDiQA-GoldP)" gives
     ("question-answering targets", the three keys)."""
     out = []
-    for start, end, names in _lists(text):
+    for start, end, names in lists_of_names(text):
         phrases = []
         if (m := _PHRASE_BEFORE.search(text[:start])) and _CLOSES.match(text, end):
             phrases.append(_noun_phrase(m.group(1).split(), from_end=True))
@@ -144,9 +138,9 @@ def names_all(row_norm: str, keys: frozenset[str]) -> bool:
     return bool(keys) and all(any(same_name(k, m) for m in mine) for k in keys)
 
 
-def found_by_names(row_norm: str, term: str, described_lists: dict[str, frozenset[str]] | None) -> bool:
+def found_by_names(row_norm: str, term: str, by_term: dict[str, frozenset[str]] | None) -> bool:
     """Whether the term describes a list of the statement (``described``) that the row names in full."""
-    keys = (described_lists or {}).get(term)
+    keys = (by_term or {}).get(term)
     return keys is not None and names_all(row_norm, keys)
 
 
