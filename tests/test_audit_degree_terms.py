@@ -30,27 +30,19 @@ def _row(registry, text):
     return card, card.rows[0]
 
 
-@pytest.mark.parametrize("text", [
-    "Intermediate training hurts XQuAD, MLQA and TyDiQA.",
-    "Intermediate-task training degrades XQuAD, MLQA and TyDiQA-GoldP.",
-    "XQuAD, MLQA and TyDiQA get worse after intermediate training.",
+@pytest.mark.parametrize(("text", "shown"), [
+    ("Intermediate training hurts XQuAD, MLQA and TyDiQA.", ["XQuAD, MLQA and TyDiQA", " lose ("]),
+    ("Intermediate-task training degrades XQuAD, MLQA and TyDiQA-GoldP.", ["XQuAD, MLQA and TyDiQA", " lose ("]),
+    ("XQuAD, MLQA and TyDiQA get worse after intermediate training.", ["XQuAD, MLQA and TyDiQA", " lose ("]),
+    # the group said by the phrase the claim lists it under
+    ("Intermediate training hurts question answering.", ['"hurts" (a loss)', '"improve" (a gain)']),
+    ("Intermediate training hurts the question-answering targets.", ['"hurts" (a loss)', '"improve" (a gain)']),
 ])  # fmt: skip
-def test_a_reversal_without_the_claims_degree_word_reaches_it_and_is_flagged(registry, text):
+def test_a_reversal_without_the_claims_degree_word_reaches_it_and_is_flagged(registry, text, shown):
     card, row = _row(registry, text)
     assert row.claim_id == QA, (row.claim_id, row.best)
     (f,) = [f for f in card.findings if f.code == "negation_mismatch"]
-    assert f.severity == "warning" and "XQuAD, MLQA and TyDiQA" in f.message and " lose (" in f.message, f.message
-
-
-@pytest.mark.parametrize("text", [
-    "Intermediate training hurts question answering.",
-    "Intermediate training hurts the question-answering targets.",
-])  # fmt: skip
-def test_a_reversal_said_of_the_group_by_its_phrase_reaches_it_and_is_flagged(registry, text):
-    card, row = _row(registry, text)
-    assert row.claim_id == QA, (row.claim_id, row.best)
-    (f,) = [f for f in card.findings if f.code == "negation_mismatch"]
-    assert f.severity == "warning" and '"hurts" (a loss)' in f.message and '"improve" (a gain)' in f.message, f.message
+    assert f.severity == "warning" and all(part in f.message for part in shown), f.message
 
 
 def test_the_same_direction_without_the_degree_word_reaches_it_unflagged(registry):
