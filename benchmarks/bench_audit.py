@@ -127,7 +127,7 @@ def measure(paths: list[Path]) -> dict:
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.verifier.audit import audit_report
     from claimcheck.verifier.foreign_names import PaperMentions
-    from claimcheck.verifier.name_substitution import PaperNames
+    from claimcheck.verifier.paper_names import PaperNames
     from claimcheck.workflow import known_paper_names
 
     registry, bibliography = load_registry(), load_bibliography()

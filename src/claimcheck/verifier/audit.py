@@ -42,7 +42,7 @@ from claimcheck.verifier.audit_resolve import (
     resolve_row,
 )
 from claimcheck.verifier.foreign_names import PaperMentions
-from claimcheck.verifier.name_substitution import PaperNames
+from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
 

@@ -34,8 +34,9 @@ from claimcheck.verifier.contradiction import (
 from claimcheck.verifier.counted_things import counts_of, same_things
 from claimcheck.verifier.foreign_names import PaperMentions, about_its_papers
 from claimcheck.verifier.model_sizes import size_conflicts
-from claimcheck.verifier.name_substitution import PaperNames, substitution
+from claimcheck.verifier.name_substitution import substitution
 from claimcheck.verifier.negation import statement_negation_conflict
+from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.polarity import compare as compare_directions
 from claimcheck.verifier.polarity import ranks, reversed_ranking
 from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, passed_over, prefer_ranking

@@ -6,7 +6,7 @@ that paper never mentions: judging it against that claim (a tick, a direction re
 standing) would audit the row against a paper it is not about.
 
 What a paper mentions is read from the registry alone: the names its cells, checks and replication
-arms use and the model spellings (``name_substitution.PaperNames``, without the task catalogue,
+arms use and the model spellings (``paper_names.PaperNames``, without the task catalogue,
 which knows every task of every paper), and the names written in its title, its facts (values and
 quotes), its version notes, and its claims' statements, quotations (``reported_by``), key terms and
 notes, superseded ones included (``polarity.name_keys``: a capitalised word that opens a sentence is
@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 
 from claimcheck.claims.registry import Registry
 from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.name_substitution import PaperNames, strings_in
+from claimcheck.verifier.paper_names import PaperNames, strings_in
 from claimcheck.verifier.polarity import MAX_CHARS, name_keys, read
 
 MIN_FOREIGN = 2  # this many names a paper never mentions make a row another study's

@@ -50,15 +50,13 @@ the same way (with no numbers, or beside one the row states) still makes it no s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
 
-from claimcheck.claims.models import Claim, Paper
-from claimcheck.claims.names import KnownNames
-from claimcheck.claims.registry import Registry
+from claimcheck.claims.models import Claim
 from claimcheck.verifier.described_names import described_lists, lists_of_names
 from claimcheck.verifier.group_phrases import phrase_spans
-from claimcheck.verifier.model_aliases import ALIASES, model_key, same_name
+from claimcheck.verifier.model_aliases import model_key, same_name
 from claimcheck.verifier.named_lists import name_lists
+from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.polarity import STANDING, name_keys, ranks, read
 from claimcheck.verifier.row_numbers import numbers_in, states_number
 
@@ -67,61 +65,6 @@ MAX_CHARS = 2_000
 _EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
 _JOIN = re.compile(r",|\b(?:and|or)\b|&")
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
-
-
-def strings_in(value) -> Iterable[str]:
-    """Every string inside a value (a derivation's parameters, a fact; lists, tuples and mappings included)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for k, v in value.items():
-            yield from strings_in(k)
-            yield from strings_in(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from strings_in(v)
-
-
-class PaperNames:
-    """The names a paper knows, as keys (``model_aliases.model_key``). Its registry entries are read
-    at once; ``more`` (the names ``claimcheck validate`` knows besides: the task catalogue, the
-    presets' arms, which the verifier does not import) is asked only when a name is not among them,
-    once per paper."""
-
-    def __init__(self, registry: Registry, more: Callable[[Paper], KnownNames] | None = None):
-        self._registry = registry
-        self._more = more
-        self._keys: dict[str, set[str]] = {}
-        self._asked: set[str] = set()
-
-    def _own(self, paper_id: str) -> set[str]:
-        if paper_id not in self._keys:
-            names: set[str] = set(ALIASES) | set(ALIASES.values())
-            paper = self._registry.papers.get(paper_id)
-            if paper is not None:
-                names |= {c.system for c in paper.cells} | {c.task for c in paper.cells}
-            for claim in self._registry.claims.values():
-                if claim.paper_id == paper_id:
-                    names |= set(strings_in(claim.derivation.params)) | set(claim.replication_arms)
-            self._keys[paper_id] = {k for n in names if (k := model_key(n))}
-        return self._keys[paper_id]
-
-    def claims(self, paper_id: str) -> list[Claim]:
-        """The paper's current claims (none superseded)."""
-        return [c for c in self._registry.claims.values() if c.paper_id == paper_id and not c.superseded_by]
-
-    def knows(self, paper_id: str, key: str) -> bool:
-        """Whether the paper knows a name with this key (or one it extends, or that extends it)."""
-        keys = self._own(paper_id)
-        if any(same_name(key, k) for k in keys):
-            return True
-        paper = self._registry.papers.get(paper_id)
-        if self._more is None or paper is None or paper_id in self._asked:
-            return False
-        self._asked.add(paper_id)
-        more = self._more(paper)
-        keys |= {k for n in (*more.systems, *more.tasks) if (k := model_key(n))}
-        return any(same_name(key, k) for k in keys)
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[str, str]]:
