@@ -31,9 +31,11 @@ def _clip(text: str, n: int = 160) -> str:
 
 # where a row's names stand in for the claim's (``RowAudit.name_mismatch_basis``), in a tick reason and in a finding
 _RENAMED_TICK = {"numbers": "beside the claim's numbers", "ranking": "as the subject of the claim's ranking",
-                 "group": "in the list the claim gives under the same phrase"}
+                 "group": "in the list the claim gives under the same phrase",
+                 "tasks": "among the target tasks the claim is checked on"}
 _RENAMED_FINDING = {"numbers": "beside the same numbers", "ranking": "as the subject of the same ranking (the claim has no numbers)",
-                    "group": "in the list the claim gives under the same phrase"}
+                    "group": "in the list the claim gives under the same phrase",
+                    "tasks": "among the target tasks it is checked on"}
 
 
 def tick_reasons(row: ClaimRow, claim_id: str | None, verdict: VerdictView | None, mismatch: bool, superseded: bool,
@@ -162,9 +164,12 @@ def row_findings(rows: list[RowAudit], registry: Registry | None = None) -> list
         if r.name_mismatch:
             pairs = [m.removesuffix(")").split(" (the claim: ") for m in r.name_mismatch]
             where = _RENAMED_FINDING.get(r.name_mismatch_basis, _RENAMED_FINDING["numbers"])
-            out.append(Finding(code="name_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} names {_and(a for a, _ in pairs)} where {r.claim_id} names "
-                                       f"{_and(b for _, b in pairs)}, {where}"))
+            # a task put among the checked ones may be something true the claim does not say: a warning
+            tasks = r.name_mismatch_basis == "tasks"
+            unbacked = f" (the claim says nothing of {_and(a for a, _ in pairs)})" if tasks else ""
+            out.append(Finding(code="name_mismatch", severity="warning" if tasks else severity, section="resolution", row=n,
+                               claim_id=r.claim_id, message=f"row {n} names {_and(a for a, _ in pairs)} where {r.claim_id} names "
+                                                           f"{_and(b for _, b in pairs)}, {where}{unbacked}"))
         if r.model_size_mismatch:
             out.append(Finding(code="model_size_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
                                message=f"row {n} names {'; '.join(r.model_size_mismatch)}, another size of the model than {r.claim_id}"))

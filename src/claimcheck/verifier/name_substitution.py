@@ -1,5 +1,6 @@
 """A row that lists a claim's names with one of them replaced by another known name (pure): beside its
-numbers, beside the phrase it lists them under, or as the subject of its ranking.
+numbers, beside the phrase it lists them under, as the subject of its ranking, or among the target
+tasks its check reads (``task_substitution``, asked last).
 
 "Intermediate-task training on SQuAD, MNLI, and QQP yields improvements of 8.2, 7.5, and 7.0
 points" states a claim about "SQuAD, MNLI and HellaSwag ... by 8.2, 7.5 and 7.0 points" with the
@@ -59,6 +60,7 @@ from claimcheck.verifier.named_lists import name_lists
 from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.polarity import STANDING, name_keys, ranks, read
 from claimcheck.verifier.row_numbers import numbers_in, states_number
+from claimcheck.verifier.task_substitution import substituted_tasks
 
 MAX_CHARS = 2_000
 
@@ -86,8 +88,9 @@ def substituted_names(row_text: str, claim: Claim, names: PaperNames) -> list[st
 def substitution(row_text: str, claim: Claim, names: PaperNames) -> tuple[list[str], str]:
     """``substituted_names`` with what the row's names stand in for the claim's by: "numbers" (a
     list, or a ranking's subject, beside the claim's numbers), "group" (a list beside the phrase the
-    claim lists its names under), "ranking" (the subject of the ranking of a claim with no numbers);
-    ([], "") when nothing is put in."""
+    claim lists its names under), "ranking" (the subject of the ranking of a claim with no numbers),
+    "tasks" (a target task in place of one the claim's check reads: ``task_substitution``); ([], "")
+    when nothing is put in."""
     row_text, statement = row_text[:MAX_CHARS], claim.statement[:MAX_CHARS]
     in_statement = {model_key(w) for w in _WORD.findall(statement)} - {""}
     if claim.reported and any(states_number(w, c) for w, _, _ in numbers_in(row_text) for c in claim.reported):
@@ -109,6 +112,8 @@ def substitution(row_text: str, claim: Claim, names: PaperNames) -> tuple[list[s
         if ranked := _substituted_subject(row_text, claim, in_statement, names):
             # beside the claim's numbers when it has some, as a list there is; else the ranking alone
             return ranked, "numbers" if claim.reported else "ranking"
+    if tasks := substituted_tasks(row_text, claim, names):
+        return tasks, "tasks"
     return [], ""
 
 

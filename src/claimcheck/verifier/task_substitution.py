@@ -1,0 +1,81 @@
+"""A row that names another of the paper's target tasks in place of one the claim's check reads (pure).
+
+"PAN-X shows consistent improvements with many intermediate tasks, whereas XNLI does not see
+benefits" matches a claim that TyDiQA-GoldP improves while XNLI gains nothing: the key terms mostly
+agree, no number is given and nothing is negated. But the claim is checked on TyDiQA-GoldP and XNLI
+(its derivation's tasks), and the row keeps XNLI and puts PAN-X where TyDiQA-GoldP was. The row is
+read as naming PAN-X where the claim names TyDiQA-GoldP when:
+
+- the claim's statement names at least two of the tasks its check reads (``claims.names.names_in_params``:
+  the tasks of a gain, the tasks a per-task direction expects; a name of the statement agrees with a
+  task by ``model_aliases.same_name``, so "TyDiQA-GoldP" is the task "tydiqa");
+- the row names at least one of them, by its name or by the phrase the statement lists it under
+  ("the sentence-retrieval targets, BUCC and Tatoeba": ``described_names``, ``group_phrases``), and
+  lacks as many as it names other target tasks of the paper
+  (``PaperNames.target_tasks``: the tasks it measures, not the intermediate tasks it trains on) that
+  are neither among the claim's tasks nor named anywhere in its statement;
+- no such name is given as an example ("tasks such as PAN-X").
+
+The names are paired in the order they are written, as ``name_substitution`` pairs a list's. A row
+that names more or fewer other tasks than it lacks (a summary over other tasks, a partial quote) is
+not read here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from claimcheck.claims.models import Claim
+from claimcheck.claims.names import names_in_params
+from claimcheck.verifier.described_names import described_lists
+from claimcheck.verifier.group_phrases import phrase_spans
+from claimcheck.verifier.model_aliases import model_key, same_name
+from claimcheck.verifier.paper_names import PaperNames
+
+_WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
+_EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
+_EXAMPLE_REACH = 40  # characters before a name searched for an "e.g." that makes it an example
+
+
+def _named_tasks(claim: Claim) -> list[tuple[str, str]]:
+    """(as the statement writes it, the task's key) for each task of the claim's check that its
+    statement names, in the statement's order."""
+    tasks = {model_key(name) for _, kind, name, _ in names_in_params(claim.derivation.name, claim.derivation.params) if kind == "task"}
+    tasks.discard("")
+    out: dict[str, tuple[str, str]] = {}
+    for word in _WORD.findall(claim.statement):
+        key = model_key(word)
+        task = next((t for t in tasks if key and same_name(key, t)), None)
+        if task is not None and task not in out:
+            out[task] = (word, task)
+    return list(out.values())
+
+
+def substituted_tasks(row_text: str, claim: Claim, names: PaperNames) -> list[str]:
+    """"PAN-X (the claim: TyDiQA-GoldP)" for each target task the row names in place of one the
+    claim's check reads (see the module's notes); empty when there is none."""
+    named = _named_tasks(claim)
+    if len(named) < 2:
+        return []
+    targets = names.target_tasks(claim.paper_id)
+    checked = {model_key(n) for _, kind, n, _ in names_in_params(claim.derivation.name, claim.derivation.params) if kind == "task"}
+    in_statement = {k for w in _WORD.findall(claim.statement) if (k := model_key(w))}
+    row_words = [(m.group(), m.start(), k) for m in _WORD.finditer(row_text) if (k := model_key(m.group()))]
+    grouped = {k for phrase, keys in described_lists(claim.statement) if phrase_spans(row_text, phrase) for k in keys}
+    kept = [(w, t) for w, t in named
+            if model_key(w) in grouped or any(same_name(k, t) or same_name(k, model_key(w)) for _, _, k in row_words)]
+    lacking = [(w, t) for w, t in named if (w, t) not in kept]
+    if not kept or not lacking:
+        return []
+    extra: dict[str, str] = {}  # key -> as the row writes it, in the row's order
+    for word, start, key in row_words:
+        if key in extra or not any(same_name(key, t) for t in targets):
+            continue
+        if any(same_name(key, k) for k in in_statement | checked):
+            continue  # one of the claim's tasks, or a name its statement holds in another role
+        if _EXAMPLES.search(row_text, max(0, start - _EXAMPLE_REACH), start):
+            return []  # "tasks such as PAN-X" gives examples: the row is not naming what the claim names
+        extra[key] = word
+    if len(extra) != len(lacking):
+        return []
+    return [f"{w} (the claim: {x})" for w, (x, _) in zip(extra.values(), lacking)]
