@@ -99,6 +99,11 @@ def opposite(registry, text: str, claim: str):
     ("XNLI does not get worse with intermediate training.", "xnli", CHANGE, {FLAT, UP}),
     ("XLNet gets worse than BERT on every task.", "xlnet", STANDING, {DOWN}),
     ("XLNet became better than BERT on every task.", "bert", STANDING, {DOWN}),
+    # "state-of-the-art" and "below-average" rank as superlatives do, where one would count
+    ("XLM-R Large achieves state-of-the-art performance on many zero-shot tasks.", "xlmrlarge", STANDING, {UP}),
+    ("XLM-R Large achieves below-average performance on many zero-shot tasks.", "xlmrlarge", STANDING, {DOWN}),
+    ("On many zero-shot tasks XLM-R Large is state of the art.", "xlmrlarge", STANDING, {UP}),
+    ("On many zero-shot tasks XLM-R Large was below average.", "xlmrlarge", STANDING, {DOWN}),
 ])  # fmt: skip
 
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
@@ -130,6 +135,7 @@ def test_names_after_a_superlative_that_are_not_its_subject(text, name):
     ("Gains are modest at best on XNLI today", False),  # "at best" bounds
     ("Intermediate training on XNLI improves on the best results so far", False),  # not the outcome XNLI gives
     ("Intermediate training on XNLI gains", True),  # cut off right after the word: "gains nothing" may have followed
+    ("State-of-the-art models such as XLM-R improve XNLI", False),  # describes a noun
 ])  # fmt: skip
 def test_no_standing_is_read_from_these(text, truncated):
     from claimcheck.verifier.polarity import read
@@ -284,3 +290,15 @@ def test_a_without_in_an_aside_answers_the_other_sides_negation(text, statement,
     from claimcheck.verifier.audit import opposite_reason
 
     assert bool(opposite_reason(text, statement)) is flagged
+
+
+def test_below_average_against_the_strongest_model_may_state_the_opposite():
+    from claimcheck.claims.registry import load_registry
+
+    bundled = load_registry([])
+    row = "The pretrained XLM-R Large model achieves {} performance on many zero-shot cross-lingual transfer tasks."
+    flagged = audit_row(bundled, row.format("below-average")).rows[0]
+    assert flagged.claim_id == "2005.13013/background-xlmr-sota"
+    assert '"below-average"' in flagged.negation_mismatch and flagged.contradicts
+    as_written = audit_row(bundled, row.format("state-of-the-art")).rows[0]
+    assert as_written.claim_id == "2005.13013/background-xlmr-sota" and not as_written.negation_mismatch

@@ -6,8 +6,8 @@ of two dimensions:
 - ``CHANGE``: how a thing fares against where it started: "improves", "gains", "helps", "higher",
   "gets better" (up); "hurts", "degrades", "drops", "loses", "lower", "gets worse" (down);
   "unchanged", "flat", "no change" (flat);
-- ``STANDING``: how a thing ranks against others: "best", "strongest" (up), "worst", "weakest"
-  (down), said of the thing itself; and the comparisons "outperforms", "beats", "better than",
+- ``STANDING``: how a thing ranks against others: "best", "strongest", "state-of-the-art" (up),
+  "worst", "weakest", "below-average" (down), said of the thing itself; and the comparisons "outperforms", "beats", "better than",
   "exceeds" (up), "underperforms", "trails", "lags behind", "worse than" (down), which rank what
   stands before the word against what stands after it.
 
@@ -41,8 +41,11 @@ LEXICON = [
     ("rel_down", r"underperform(?:s|ed|ing)?|trail(?:s|ed|ing)?|lag(?:s|ged|ging)?\s+behind"
                  r"|(?:fall|falls|fell|falling)\s+(?:behind|short\s+of)|(?:worse|lower|weaker)\s+than|inferior\s+to",
      STANDING, DOWN, "relational"),
-    ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)", STANDING, UP, "superlative"),  # not "at best"
-    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)", STANDING, DOWN, "superlative"),
+    # "state-of-the-art" and "above/below-average" rank the way a superlative does, and count where one would:
+    # "achieves state-of-the-art performance", "is below average" (not "state-of-the-art models")
+    ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)|state[-\s]of[-\s]the[-\s]art|above[-\s]average",
+     STANDING, UP, "superlative"),  # not "at best"
+    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)|below[-\s]average", STANDING, DOWN, "superlative"),
     ("flat", r"unchanged|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
              r"|(?:no|not\s+any)\s+(?:significant\s+|noticeable\s+|measurable\s+|real\s+)?(?:change|effect)"
              r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
