@@ -32,6 +32,7 @@ from claimcheck.verifier.contradiction import (
     unit_conflicts,
 )
 from claimcheck.verifier.counted_things import counts_of, same_things
+from claimcheck.verifier.described_superlatives import selection_conflict
 from claimcheck.verifier.foreign_names import PaperMentions, about_its_papers
 from claimcheck.verifier.model_sizes import size_conflicts
 from claimcheck.verifier.name_substitution import substitution
@@ -239,11 +240,14 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
 def opposite_reason(row_text: str, statement: str, truncated: bool = False) -> str:
     """Why the row may state the opposite of the claim ("" when nothing says so): its directions read
     against the claim's (``polarity.compare``: "hurts" against "gains", "worst" against "best", two
-    names that trade readings), else a negation one side lacks (``contradiction``), read without the
+    names that trade readings), else the things a superlative describes selected from the other end
+    (``described_superlatives``: "our worst performing models" against "the best model for each
+    target task"), else a negation one side lacks (``contradiction``), read without the
     negations the directions already accounted for ("XNLI gains nothing" agrees with "XNLI stays
     unchanged"; "neither A nor B beats C" with "C outperforms A and B")."""
     judged = compare_directions(row_text, statement, truncated)
-    return judged.reason or statement_negation_conflict(judged.row_text, judged.statement, truncated)
+    return (judged.reason or selection_conflict(row_text, statement, truncated)
+            or statement_negation_conflict(judged.row_text, judged.statement, truncated))
 
 
 def _other_claim_counts(row: ClaimRow, claim, registry: Registry, verdicts: Mapping[str, VerdictView]) -> list[tuple[str, str, str, bool]]:

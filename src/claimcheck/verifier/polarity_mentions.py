@@ -105,7 +105,7 @@ def _subject_of(gap: str, apposition: bool = True) -> bool:
             and (apposition or not re.search(r"[,:()]", gap)))
 
 
-def _predicated(text: str, clause_start: int, start: int, end: int) -> bool:
+def predicated(text: str, clause_start: int, start: int, end: int) -> bool:
     """Whether a superlative is said of the subject: a copula or "performs"/"does" within three words
     before it ("performs worst", "was consistently the best"), one after its noun ("the best model
     is RoBERTa"), or the outcome the subject gives ("gives the best results", "achieves the lowest
@@ -126,7 +126,7 @@ def mentions_of(text: str, truncated: bool) -> list[Mention]:
         clause_start = starts[bisect_right(starts, m.start()) - 1]
         if truncated and len(text[m.end() :].split()) < CUT_WORDS:
             continue  # "... gains" may have been "... gains nothing"
-        if kind == "superlative" and not _predicated(text, clause_start, m.start(), m.end()):
+        if kind == "superlative" and not predicated(text, clause_start, m.start(), m.end()):
             continue  # "the best single task" describes a noun: it says nothing of the text's subject
         if kind == "relational" and AGAINST_START.match(text, m.end()):
             dim, kind = CHANGE, "plain"  # "XNLI is no better than the baseline": XNLI does not gain
