@@ -115,7 +115,7 @@ ALTERATIONS: dict[str, Callable[[str], str | None]] = {
 
 
 def _reports(paths: list[Path]):
-    from claimcheck.sources.synthesis import load_synthesis
+    from claimcheck.sources.synthesis_file import load_synthesis
     from claimcheck.workflow_audit import expand_report_paths
 
     return [load_synthesis(f) for f in expand_report_paths(paths)]

@@ -11,7 +11,8 @@ import pytest
 from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_report, pdf_from_report
 
 from claimcheck.errors import InputError
-from claimcheck.sources.synthesis import MAX_BYTES, decode_report_bytes, load_synthesis, parse_synthesis
+from claimcheck.sources.synthesis import parse_synthesis
+from claimcheck.sources.synthesis_file import MAX_BYTES, decode_report_bytes, load_synthesis
 from claimcheck.sources.synthesis_table import read_confidence, read_mark, truncation_of
 
 ROWS = ((ROW_MULTITASK, "✓", "0.25"), (ROW_XTREME, "✓", "0.33"), (ROW_SOTA, "", "0.23"))

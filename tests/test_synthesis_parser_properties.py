@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimcheck.errors import InputError
-from claimcheck.sources.synthesis import decode_report_bytes, parse_synthesis
+from claimcheck.sources.synthesis import parse_synthesis
+from claimcheck.sources.synthesis_file import decode_report_bytes
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -44,7 +44,7 @@ def audit_from_disk(
     """Audit every report under ``paths`` against the registry and the verifier's verdicts
     (``drop_ambiguous_seeds``: see ``verifier.engine.verify``)."""
     from claimcheck.sources.bibliography import load_bibliography
-    from claimcheck.sources.synthesis import load_synthesis
+    from claimcheck.sources.synthesis_file import load_synthesis
     from claimcheck.verifier.audit import audit_reports, verdict_views
     from claimcheck.workflow import known_paper_names, verify_from_disk
 

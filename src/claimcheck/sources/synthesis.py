@@ -1,37 +1,29 @@
-"""Reading machine-written literature syntheses ("Assignee Research" reports and the like).
+"""Reading machine-written literature syntheses ("Assignee Research" reports and the like) (pure).
 
 A synthesis states a title, a date, the paper it examines, a research question, how many papers it
 retrieved, how many claims it extracted and "verified", a quality score, a table of claims (text, a
 tick, a confidence) and a reference list. ``parse_synthesis`` turns such text (plain or Markdown)
-into a ``SynthesisReport``; ``load_synthesis`` reads a file (text, Markdown or PDF) first.
+into a ``SynthesisReport``; ``synthesis_file.load_synthesis`` reads a file (text, Markdown or PDF)
+first, within its own caps on bytes and pages.
 
-Bounded work: a text file is read up to ``MAX_BYTES`` (8 MiB, cut at the last line break), each line
-is parsed up to ``MAX_LINE_CHARS`` characters, at most ``MAX_ROWS`` claim rows and
-``MAX_REFERENCES`` references are kept; whatever a cap leaves out is said in ``notes``. A 50 MB file
-therefore costs the same as an 8 MiB one. PDFs are read with pypdf (imported inside the function)
-up to ``MAX_PDF_PAGES`` pages. Parsing never raises on odd text: what it cannot find it leaves
-empty and notes; only unreadable input (empty, binary, a PDF without text) raises ``InputError``.
+Bounded work: each line is parsed up to ``MAX_LINE_CHARS`` characters, at most ``MAX_ROWS`` claim
+rows and ``MAX_REFERENCES`` references are kept; whatever a cap leaves out is said in ``notes``.
+Parsing never raises on odd text: what it cannot find it leaves empty and notes.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claimcheck.errors import InputError
 from claimcheck.sources.synthesis_table import ClaimRow, parse_claims_table
 
-MAX_BYTES = 8 * 1024 * 1024
-MAX_PDF_BYTES = 64 * 1024 * 1024
-MAX_PDF_PAGES = 200
 MAX_LINE_CHARS = 20_000
 MAX_REFERENCES = 2_000
 
-__all__ = ["ClaimRow", "Reference", "SynthesisReport", "decode_report_bytes", "load_synthesis", "parse_synthesis"]
+__all__ = ["ClaimRow", "Reference", "SynthesisReport", "parse_synthesis"]
 
 
 class Reference(BaseModel):
@@ -288,96 +280,3 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
         sections=[n for n, _ in sections][:200],
         notes=notes,
     )
-
-
-# ------------------------------------------------------------------------------------------- bytes
-
-_LONE_SURROGATE = re.compile("[\udc80-\udcff]")
-
-
-def decode_report_bytes(data: bytes) -> tuple[str, list[str]]:
-    """Bytes -> text: UTF-8 (with or without BOM) or UTF-16 with BOM; stray non-UTF-8 bytes are read
-    as Windows-1252 and counted in a note. Windows line endings are normalised."""
-    notes: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        text = data.decode("utf-8", errors="surrogateescape")
-        bad = 0
-
-        def as_cp1252(m: re.Match) -> str:
-            nonlocal bad
-            bad += 1
-            return bytes([ord(m.group(0)) - 0xDC00]).decode("cp1252", errors="replace")
-
-        text = _LONE_SURROGATE.sub(as_cp1252, text)
-        if bad:
-            notes.append(f"{bad} byte(s) were not valid UTF-8 and were read as Windows-1252")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), notes
-
-
-def _read_text_file(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
-    notes: list[str] = []
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        data = fh.read(max_bytes)
-    if size > max_bytes:
-        cut = data.rfind(b"\n")
-        data = data[: cut + 1] if cut > 0 else data
-        notes.append(
-            f"file is {size / 1_048_576:.1f} MiB: only the first {len(data) / 1_048_576:.1f} MiB were read "
-            f"(cap {max_bytes / 1_048_576:.0f} MiB); anything after that is not audited"
-        )
-    return data, notes
-
-
-def _pdf_text(data: bytes, label: str) -> str:
-    try:
-        import logging
-
-        from pypdf import PdfReader
-    except ImportError:
-        raise InputError("reading a PDF report needs pypdf: pip install 'claimcheck[sources]'", path=label) from None
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
-    except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "unreadable"
-        raise InputError(f"not a readable PDF ({type(exc).__name__}: {str(exc)[:200]})", path=label) from None
-    text = "\n".join(pages)
-    if not text.strip():
-        raise InputError(
-            "the PDF has no text layer (a scanned image?): run OCR on it first (e.g. ocrmypdf) and audit the result",
-            path=label,
-        )
-    return text
-
-
-def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport:
-    """Read and parse one report file: ``.pdf`` (or a file starting with ``%PDF-``), else text/Markdown."""
-    label = str(path)
-    try:
-        if not path.is_file():
-            raise InputError("no such report file", path=label)
-        with path.open("rb") as fh:
-            head = fh.read(1024)
-        if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf":
-            if path.stat().st_size > MAX_PDF_BYTES:
-                raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
-            text = _pdf_text(path.read_bytes(), label)
-            text, notes = text.replace("\r\n", "\n"), []
-            fmt = "pdf"
-        else:
-            data, notes = _read_text_file(path, max_bytes)
-            if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise InputError("binary file: expected a text, Markdown or PDF report", path=label)
-            text, more = decode_report_bytes(data)
-            notes += more
-            fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=label) from None
-    if not text.strip():
-        raise InputError("empty file: nothing to audit", path=label)
-    return parse_synthesis(text, label=label, fmt=fmt, notes=notes)
