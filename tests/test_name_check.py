@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE, PARAMS
 from claimcheck.claims.models import PaperFile
-from claimcheck.claims.names import NAME_PARAMS, NOT_NAMES, check_names, typo_of
+from claimcheck.claims.name_typos import typo_of
+from claimcheck.claims.names import NAME_PARAMS, NOT_NAMES, check_names
 from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
 from claimcheck.cli import app
 from claimcheck.workflow import check_claim_names
@@ -206,7 +207,7 @@ def test_different_models_are_not_typos_either_way(written, known):
 def test_a_name_the_cells_use_is_never_flagged(tmp_path):
     """OPT-13B and OPT-1.3B are both in the cells: "13" and "1.3" are different numbers, so neither is a
     typo of the other, and a name the cells themselves use finds its cells."""
-    from claimcheck.claims.names import spelled_otherwise
+    from claimcheck.claims.name_typos import spelled_otherwise
 
     cells = ('    - {system: OPT-13B, task: xnli, metric: accuracy, split: dev, value: "72.0", source: t1, locator: "T1 r3"}\n'
              '    - {system: OPT-1.3B, task: xnli, metric: accuracy, split: dev, value: "60.0", source: t1, locator: "T1 r4"}\n')

@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
-from claimcheck.claims.names import KnownNames, known_names, spelled_otherwise, typo_of
+from claimcheck.claims.name_typos import spelled_otherwise, typo_of
+from claimcheck.claims.names import KnownNames, known_names
 from claimcheck.results.records import Observation
 from claimcheck.verifier.derive import Context, Derived, run_derivation
 from claimcheck.verifier.implied import implied_missing_mean
