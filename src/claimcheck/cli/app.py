@@ -40,6 +40,8 @@ RegistryOpt = Annotated[
     typer.Option("--registry", "-r", help="Extra claim folder or file (repeatable); added to the bundled papers."),
 ]
 
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite.")]
+
 DropAmbiguousOpt = Annotated[
     bool,
     typer.Option("--drop-ambiguous-seeds", help=(

@@ -1,0 +1,216 @@
+"""Commands: runs list|show|export|import|remove, the run store read, exported, filled and pruned."""
+
+# No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from claimcheck.cli.app import StoreOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.errors import InputError, OutputError
+
+_STATUSES = {"ok": "ok", "failed": "failed", "all": None}
+
+
+def _status(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value not in _STATUSES:
+        raise InputError(f"unknown status {value!r}; choose ok, failed or all", field="--status")
+    return _STATUSES[value]
+
+
+def _stored(store: Path | None, **filters) -> list:
+    """The records of the store a reading command names (``store_to_read``); none when the default
+    store does not exist yet (it is not created)."""
+    from claimcheck.results.store import open_store
+
+    path = store_to_read(store)
+    if not path.exists():
+        return []
+    with open_store(path) as s:
+        return s.records(**filters)
+
+
+runs_app = typer.Typer(help="Read, export, import and remove stored runs.\n\nExample: claimcheck runs list --store runs.sqlite", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+@expected_errors
+def runs_list(
+    store: StoreOpt = None,
+    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="ok | failed | all")] = None,
+) -> None:
+    """List the runs in the store: a table on a terminal, tab-separated lines when piped.
+
+    Example: claimcheck runs list --status ok
+    """
+    from rich.table import Table
+
+    from claimcheck.results.store import record_tasks
+
+    records = _stored(store, paper_id=paper, status=_status(status))
+    header = ("run id", "paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics")
+    rows = [(r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))
+            for r in records]
+    if not out.is_terminal:  # for grep, cut and awk: whole values, one line per run
+        for row in [header, *rows]:
+            typer.echo("\t".join(row))
+        err.print(f"{len(records)} runs")
+        return
+    table = Table()
+    table.add_column(header[0], no_wrap=True)
+    for name in header[1:]:
+        table.add_column(name, overflow="fold", min_width=len(name))
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(f"{len(records)} runs")
+
+
+@runs_app.command("show")
+@expected_errors
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id or a unique prefix of it.")],
+    store: StoreOpt = None,
+    no_bundled_results: Annotated[bool, typer.Option("--no-bundled-results", help="Look in the store only.")] = False,
+) -> None:
+    """Show one run as JSON (spec, metrics, provenance): from the store, else from the bundled results
+    (the runs a fresh install's verdicts cite).
+
+    Example: claimcheck runs show r-00c47f   (a bundled proxy run; `claimcheck runs list` lists ids)
+    """
+    from claimcheck.results.collect import collect_records
+    from claimcheck.results.files import render_records_json
+
+    from claimcheck.results.store import open_store
+
+    path, found = store_to_read(store), []
+    if path.exists():
+        with open_store(path) as s:
+            found = s.find(run_id)  # by id prefix, in SQL
+    where = f"the store {path}"
+    if not found and not no_bundled_results:
+        found = [r for r in collect_records().records if r.run_id.startswith(run_id)]
+        where += " or the bundled results"
+    if len(found) != 1:
+        raise InputError(f"no run in {where} has an id starting with {run_id!r}" if not found else
+                         f"{len(found)} runs in {where} have ids starting with {run_id!r}: give a longer prefix", field="run_id")
+    typer.echo(render_records_json(found), nl=False)  # plain: JSON must not be wrapped to the terminal width
+
+
+@runs_app.command("export")
+@expected_errors
+def runs_export(
+    out_file: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout); an existing file is replaced.")] = None,
+    store: StoreOpt = None,
+    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    status: Annotated[str, typer.Option("--status", help="ok | failed | all (failed runs are what infra_failure verdicts cite)")] = "ok",
+) -> None:
+    """Export stored runs as a JSON result file (``{"runs": [...]}``), importable elsewhere.
+
+    Example: claimcheck runs export --status all --out results/proxy-runs.json
+    """
+    from claimcheck.results.store import save_records_json
+
+    wanted = _status(status)
+    everything = _stored(store, paper_id=paper)
+    records = [r for r in everything if wanted is None or r.status == wanted]
+    left = len(everything) - len(records)
+    note = f" ({left} {'failed' if wanted == 'ok' else 'other'} run(s) left out: --status all exports them)" if left else ""
+    if out_file is None:
+        from claimcheck.results.files import render_records_json
+
+        typer.echo(render_records_json(records), nl=False)
+        if note:
+            err.print(f"{len(records)} runs{note}", markup=False)
+        return
+    save_records_json(records, out_file)
+    out.print(f"{len(records)} runs written to {out_file}{note}", markup=False)
+
+
+@runs_app.command("import")
+@expected_errors
+def runs_import(
+    files: Annotated[list[Path], typer.Argument(help="Result files or folders of *.json (as written by `runs export`).")],
+    store: StoreOpt = None,
+) -> None:
+    """Import run records (e.g. from a GPU machine) into the store, provenance intact.
+
+    Example: claimcheck runs import gpu-runs.json
+    """
+    from claimcheck.results.files import load_result_paths
+    from claimcheck.results.store import open_store
+
+    records = load_result_paths(files)
+    with open_store(store) as s:
+        stored = {r.run_id: s.get(r.run_id) for r in records}
+        written = s.save_many(records)
+    # A stored successful run is never replaced; say so when the imported record says something else.
+    differ = [r.run_id for r in records if (old := stored[r.run_id]) is not None and old.status == "ok"
+              and (old.metrics, old.spec, old.system, old.seed) != (r.metrics, r.spec, r.system, r.seed)]
+    out.print(f"{written} of {len(records)} runs imported ({len(records) - written} already stored)")
+    if differ:
+        err.print(f"warning: {len(differ)} imported record(s) differ from the stored run of the same id, which was kept: "
+                  f"{', '.join(differ[:5])}{' ...' if len(differ) > 5 else ''} (`claimcheck runs remove ID` first to replace one)",
+                  markup=False)
+
+
+@runs_app.command("remove")
+@expected_errors
+def runs_remove(
+    run_ids: Annotated[list[str] | None, typer.Argument(help="Run ids, or unique prefixes of them.")] = None,
+    task: Annotated[list[str] | None, typer.Option("--task", help="Only runs that measured this task (repeatable).")] = None,
+    system: Annotated[list[str] | None, typer.Option("--system", help="Only runs of this arm (repeatable).")] = None,
+    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    backup: Annotated[Path | None, typer.Option("--backup", help="A new file the removed records are written to first; "
+                                                "an existing one is refused (default: $CLAIMCHECK_HOME/removed/runs-<UTC time>.json).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the runs that would be removed.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Remove runs from the store, e.g. an old configuration of a target that was run again differently.
+
+    The removed records are first written to a result file, so `claimcheck runs import FILE` brings
+    them back. Ids and filters combine: the given runs (or all runs) that match every filter.
+
+    Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
+    """
+    from claimcheck.home import removed_runs_path
+    from claimcheck.results.store import BackupExistsError, open_store, record_tasks, refuse_existing_backup
+
+    if not (run_ids or task or system or paper):
+        raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
+    if backup is not None:
+        refuse_existing_backup(backup)  # before the store is read, and in a dry run too
+    path = store_to_read(store)
+    if not path.exists():
+        raise InputError("there is no run store here yet, so nothing to remove", path=str(path), field="--store")
+    with open_store(path) as s:
+        chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
+        for r in chosen:
+            out.print(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}", markup=False, highlight=False)
+        if dry_run or not chosen:
+            out.print(f"{len(chosen)} runs {'would be removed' if dry_run else 'match: nothing removed'}")
+            return
+        if backup is not None:
+            try:
+                removed = s.remove(chosen, backup)
+            except OutputError as exc:  # a folder in the way, no permission: name the option too
+                raise OutputError(exc.message, path=exc.path, field="--backup") from None
+        else:  # a fresh name; another removal may take it between the choice and the write: choose again
+            for _ in range(100):
+                backup = removed_runs_path()
+                try:
+                    removed = s.remove(chosen, backup)
+                    break
+                except BackupExistsError:
+                    continue
+            else:
+                raise InputError("no free backup name under $CLAIMCHECK_HOME/removed/; pass --backup FILE", field="--backup")
+    if not removed:
+        out.print("0 runs removed: every chosen run was changed or removed by another process meanwhile; no backup written")
+        return
+    out.print(f"{removed} runs removed; their records are in {backup} (`claimcheck runs import {backup}` restores them)")
