@@ -14,7 +14,8 @@ from difflib import SequenceMatcher
 import pytest
 
 from claimcheck.claims.registry import load_registry
-from claimcheck.verifier.claim_match import common_subsequence, normalise, rank_claims, text_bound, text_similarity
+from claimcheck.verifier.claim_match import normalise, rank_claims
+from claimcheck.verifier.text_similarity import common_subsequence, text_bound, text_similarity
 
 ROWS = [
     # (text, truncated)
