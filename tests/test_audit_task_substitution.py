@@ -50,6 +50,12 @@ def test_another_target_task_in_place_of_the_claims_is_read(bundled, claim, text
     (FLAT, "Some targets, such as PAN-X, improve with many intermediate tasks, while XNLI gains nothing."),
     # more other tasks than the row lacks: a summary over other tasks, not one put in place
     (FLAT, "PAN-X and UD-POS improve with many intermediate tasks, while XNLI gains nothing."),
+    # a task set apart, or named without doing what the task it would replace does
+    (FLAT, "XNLI does not see benefits from intermediate training, unlike Tatoeba."),
+    (FLAT, "TyDiQA-GoldP improves with many intermediate tasks, much as MLQA does."),
+    (FLAT, "TyDiQA-GoldP improves with many intermediate tasks, while for PAN-X the picture is mixed."),
+    ("2005.13013/qa-moderate-gains",
+     "Intermediate training improves XQuAD and MLQA moderately, and the Typologically Diverse QA benchmark too, unlike PAWS-X."),
     # none of the claim's tasks named: nothing ties the row's names to the claim's
     (FLAT, "PAN-X improves with many intermediate tasks, while UD-POS gains nothing."),
     # the group named by the phrase the claim lists it under

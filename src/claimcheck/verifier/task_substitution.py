@@ -14,11 +14,17 @@ read as naming PAN-X where the claim names TyDiQA-GoldP when:
   lacks as many as it names other target tasks of the paper
   (``PaperNames.target_tasks``: the tasks it measures, not the intermediate tasks it trains on) that
   are neither among the claim's tasks nor named anywhere in its statement;
-- no such name is given as an example ("tasks such as PAN-X").
+- no such name is given as an example ("tasks such as PAN-X"), and one set apart ("unlike PAWS-X",
+  "rather than UD-POS") is not counted;
+- each name put in does what the task it replaces does in the claim: ``polarity.read`` gives it,
+  in the row, an outcome the claim's statement gives that task ("PAN-X shows consistent
+  improvements" where "TyDiQA-GoldP improves"). A task the row names without saying what it did
+  ("while for PAN-X the picture is mixed"), or that does something else ("TyDiQA-GoldP improves,
+  much as MLQA does" against a claim whose XNLI gains nothing) is not put in place of anything.
 
-The names are paired in the order they are written, as ``name_substitution`` pairs a list's. A row
-that names more or fewer other tasks than it lacks (a summary over other tasks, a partial quote) is
-not read here.
+Each name put in is paired with the first task it can replace, in the order they are written. A
+row that names more or fewer other tasks than it lacks (a summary over other tasks, a partial
+quote) is not read here.
 """
 
 from __future__ import annotations
@@ -31,9 +37,13 @@ from claimcheck.verifier.described_names import described_lists
 from claimcheck.verifier.group_phrases import phrase_spans
 from claimcheck.verifier.model_aliases import model_key, same_name
 from claimcheck.verifier.paper_names import PaperNames
+from claimcheck.verifier.polarity import read
 
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
 _EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
+# just before a name: words that set it apart from what the row says of the claim's tasks
+_SET_APART = re.compile(r"\b(?:unlike|compared\s+(?:with|to)|as\s+opposed\s+to|rather\s+than|instead\s+of|versus|vs\.?|than"
+                        r"|except(?:\s+for)?|apart\s+from|other\s+than|not)\s+(?:(?:the|on|for|in)\s+)?$", re.I)
 _EXAMPLE_REACH = 40  # characters before a name searched for an "e.g." that makes it an example
 
 
@@ -49,6 +59,19 @@ def _named_tasks(claim: Claim) -> list[tuple[str, str]]:
         if task is not None and task not in out:
             out[task] = (word, task)
     return list(out.values())
+
+
+def _readings(names: dict, key: str) -> dict[str, frozenset[str]]:
+    """What ``polarity.read`` reads of the name with this key: dimension -> outcomes ({} for none)."""
+    for k, (_, dims) in names.items():
+        if same_name(k, key):
+            return {dim: reading for dim, (reading, _) in dims.items()}
+    return {}
+
+
+def _same_role(mine: dict[str, frozenset[str]], theirs: dict[str, frozenset[str]]) -> bool:
+    """Whether two readings share an outcome in a dimension both read."""
+    return any(dim in theirs and reading & theirs[dim] for dim, reading in mine.items())
 
 
 def substituted_tasks(row_text: str, claim: Claim, names: PaperNames) -> list[str]:
@@ -73,9 +96,21 @@ def substituted_tasks(row_text: str, claim: Claim, names: PaperNames) -> list[st
             continue
         if any(same_name(key, k) for k in in_statement | checked):
             continue  # one of the claim's tasks, or a name its statement holds in another role
-        if _EXAMPLES.search(row_text, max(0, start - _EXAMPLE_REACH), start):
+        before = row_text[max(0, start - _EXAMPLE_REACH):start]
+        if _EXAMPLES.search(before):
             return []  # "tasks such as PAN-X" gives examples: the row is not naming what the claim names
+        if _SET_APART.search(before):
+            continue  # "unlike PAWS-X": a contrast, not one put in place
         extra[key] = word
     if len(extra) != len(lacking):
         return []
-    return [f"{w} (the claim: {x})" for w, (x, _) in zip(extra.values(), lacking)]
+    mine, theirs = read(row_text).names, read(claim.statement).names
+    out, left = [], list(lacking)
+    for key, word in extra.items():  # each put in where a task the row leaves out stood: it does what that one did
+        role = _readings(mine, key)
+        match = next((x for x in left if _same_role(role, _readings(theirs, model_key(x[0])))), None)
+        if match is None:
+            return []
+        left.remove(match)
+        out.append(f"{word} (the claim: {match[0]})")
+    return out
