@@ -104,6 +104,10 @@ def opposite(registry, text: str, claim: str):
     ("XLM-R Large achieves below-average performance on many zero-shot tasks.", "xlmrlarge", STANDING, {DOWN}),
     ("On many zero-shot tasks XLM-R Large is state of the art.", "xlmrlarge", STANDING, {UP}),
     ("On many zero-shot tasks XLM-R Large was below average.", "xlmrlarge", STANDING, {DOWN}),
+    # a standing the subject had, or has in spite of what the text says: not read
+    ("XLNet, once state-of-the-art, performs worst of the three models.", "xlnet", STANDING, {DOWN}),
+    ("XLNet, despite being the best model in 2019, performs worst of the three models.", "xlnet", STANDING, {DOWN}),
+    ("XLNet, despite being a state-of-the-art model when it was released, performs worst here.", "xlnet", STANDING, {DOWN}),
 ])  # fmt: skip
 
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
@@ -230,6 +234,7 @@ def test_a_row_flagged_for_a_negation_its_direction_accounts_for_is_not(registry
      "translated data.", "english-best"),
     ("English intermediate training is better than continuing multilingual MLM and better than using translated data.", "english-best"),
     ("XLNet performed worst among BERT, RoBERTa and XLNet in every experiment.", "xlnet-worst"),
+    ("XLNet, once state-of-the-art, performs worst of the three models in every experiment.", "xlnet-worst"),
     ("Multi-task training on all 9 tasks gives the best results, improving by 8.7 points.", "multitask"),
     ("Machine-translated intermediate data gives the worst results, behind English intermediate training and continued "
      "multilingual MLM.", "english-best"),

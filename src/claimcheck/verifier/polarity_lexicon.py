@@ -111,6 +111,10 @@ GIVES = re.compile(
     r"|ha[sd]|have|shows?|showed)\s+(?:the\s+)?(?:(?:very|overall)\s+)?$",
     re.I,
 )
+# right before a superlative: a standing the subject had, or has in spite of the rest ("XLNet, once
+# state-of-the-art, performs worst", "despite being the best model in 2019"): not what the text says of it now
+PAST_OR_CONCEDED = re.compile(
+    r"\b(?:despite|in\s+spite\s+of|once|formerly|previously|originally)\s+(?:(?:being|been|considered|the|a|an)\s+){0,3}$", re.I)
 OUTCOME = re.compile(r"\s+(?:(?:overall|average|mean)\s+)?(?:results?|performance|scores?|accuracy|outcomes?)\b", re.I)
 OWN_VERB = re.compile(r"\b(?:is|are|was|were|be|been|being|does|do|did|has|have|had)\s+(?:\w+ly\s+)?$", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+\s+)?$", re.I)

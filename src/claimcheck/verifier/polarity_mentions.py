@@ -43,6 +43,7 @@ from claimcheck.verifier.polarity_lexicon import (
     NOT_ANY,
     OUTCOME,
     OWN_VERB,
+    PAST_OR_CONCEDED,
 )
 from claimcheck.verifier.polarity_names import names_of
 
@@ -128,6 +129,8 @@ def mentions_of(text: str, truncated: bool) -> list[Mention]:
             continue  # "... gains" may have been "... gains nothing"
         if kind == "superlative" and not predicated(text, clause_start, m.start(), m.end()):
             continue  # "the best single task" describes a noun: it says nothing of the text's subject
+        if kind == "superlative" and PAST_OR_CONCEDED.search(text, clause_start, m.start()):
+            continue  # "once state-of-the-art", "despite being the best": not the subject's standing now
         if kind == "relational" and AGAINST_START.match(text, m.end()):
             dim, kind = CHANGE, "plain"  # "XNLI is no better than the baseline": XNLI does not gain
         reading = frozenset({direction})
