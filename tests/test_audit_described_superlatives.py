@@ -15,12 +15,19 @@ XTREME = "2005.13013/xtreme-test-gain"
     ("Using the best intermediate-task model for each target task gives 5.4 points.", {"model": [("up", "best intermediate-task model")]}),
     ("Our worst performing models for each target task", {"model": [("down", "worst performing models")]}),
     ("The worst-performing model for each task still gains.", {"model": [("down", "worst-performing model")]}),
+    ("Our lowest-scoring models for each target task", {"model": [("down", "lowest-scoring models")]}),
     ("The best single task gains 8.2 points.", {"task": [("up", "best single task")]}),
     ("Both the best and the weakest models gain.", {"model": [("up", "best and the weakest models"), ("down", "weakest models")]}),
     # said of the subject, which polarity reads: no described superlative
     ("RoBERTa is the best model on three of the six target tasks.", {}),
     ("XLNet performs worst of the three models in every experiment.", {}),
     ("XLNet gives the worst results of the three models.", {}),
+    # "one" stands for the last noun before it; a superlative set apart says nothing of what the text is about
+    ("Discarding the worst intermediate-task models and keeping the best one per target task improves XTREME by 5.4 points.",
+     {"model": [("up", "best one")]}),
+    ("Rather than the worst-performing intermediate model, picking the top-performing one for each target task gives 5.4 points.",
+     {"model": [("up", "top-performing one")]}),
+    ("The best one for each target task gives 5.4 points.", {}),
     # past the subject of the first clause: something the text compares with or adds
     ("Multi-task training is a small step above the best single task.", {}),
     ("Multi-task training does best, and even the worst single task helps.", {}),
@@ -49,6 +56,8 @@ def test_a_noun_that_may_have_been_cut_is_not_read():
     # the claim's superlative describes what it is compared with, the row's something it adds
     ("Multi-task training on all nine tasks does best, even the worst single task helps, and the gain is 8.7 points.",
      "Training on all nine tasks at once does best, improving by 8.7 points: a small step above the best single task.", False),
+    ("Rather than the worst-performing intermediate model, picking the top-performing one for each target task gives 5.4 points.",
+     "The best model for each target task gives 5.4 points.", False),
     # another noun: nothing to hold against
     ("The worst task for each model gives 5.4 points.", "The best model for each target task gives 5.4 points.", False),
 ])  # fmt: skip

@@ -10,16 +10,19 @@ other end.
 A described superlative is a superlative of ``polarity_lexicon`` ("best", "worst", "strongest",
 "top-performing", ...) that ``polarity_mentions.predicated`` does not read as said of the subject,
 followed within two words by the noun it describes, one of ``HEADS`` ("model", "task", "system",
-"checkpoint", "configuration", "setting", "run", singular or plural). "Performing" and hyphenated
-words may stand between ("worst performing models", "worst-performing models", "best
+"checkpoint", "configuration", "setting", "run", singular or plural). "Performing" ("scoring",
+"ranked", "rated") and hyphenated words may stand between ("worst performing models", "worst-performing models", "best
 intermediate-task model"); "of" or "among" may not ("worst of the three models" is said of its
-subject).
+subject). "One" stands for the last such noun before it ("keeping the best one" after "the worst
+models" is read as "the best model").
 
 Only the subject of the text's first clause is read: the words before the superlative hold no
 clause boundary, copula, verb of an outcome or direction word ("Using the best model for each target
 task gives ..."). The subject says which things the text is about; a superlative further on may
 describe something else the text compares them with or adds ("does best, a step above the best
-single task" against "does best, and even the worst single task helps" is no conflict).
+single task" against "does best, and even the worst single task helps" is no conflict), and a
+superlative the subject sets apart ("Rather than the worst model, ...", "Discarding the worst
+models, ...") does not say what the text is about.
 
 ``selection_conflict`` names the row's and the claim's described superlatives of a noun both
 describe when no reading of the row's agrees with one of the claim's: "the best and the worst
@@ -34,12 +37,20 @@ from claimcheck.verifier.polarity_lexicon import BOUNDARY, COPULA, KIND, MENTION
 from claimcheck.verifier.polarity_mentions import CUT_WORDS, predicated
 
 HEADS = ("model", "task", "system", "checkpoint", "configuration", "setting", "run")
-_HEAD = re.compile(r"(?:[-\s]performing)?\s+((?:(?!(?:of|among|amongst|between|than)\b)[\w-]+\s+){0,2}?)"
-                   r"(" + "|".join(HEADS) + r")s?\b", re.I)
+_HEAD = re.compile(r"(?:[-\s](?:performing|scoring|ranked|rated))?\s+((?:(?!(?:of|among|amongst|between|than)\b)[\w-]+\s+){0,2}?)"
+                   r"(" + "|".join(HEADS) + r"|one)s?\b", re.I)
+_NOUN = re.compile(r"\b(" + "|".join(HEADS) + r")s?\b", re.I)  # what "the best one" stands for: the last such noun before it
+# before a superlative in the subject: words that set its things apart from what the text is about
+# ("Rather than the worst model, picking the best one ...", "Discarding the worst models ...")
+_SET_APART = re.compile(r"\b(?:rather\s+than|instead\s+of|unlike|not|except|other\s+than|apart\s+from|as\s+opposed\s+to"
+                        r"|compared\s+(?:with|to)|without|discard(?:s|ed|ing)?|exclud(?:e|es|ed|ing)|drop(?:s|ped|ping)?"
+                        r"|remov(?:e|es|ed|ing)|ignor(?:e|es|ed|ing))\s+(?:[\w-]+\s+){0,3}$", re.I)  # within three words
 # a verb of an outcome ("gives", "yields", ...): with a copula, a direction word or a clause boundary before
 # a superlative, it stands past the subject of the text's first clause
 _VERB = re.compile(r"\b(?:gives?|gave|yields?|yielded|achieves?|achieved|obtains?|obtained|delivers?|delivered|produces?|produced"
                    r"|leads?|led|reach(?:es|ed)?|ha[sd]|have|shows?|showed|brings?|brought)\b", re.I)
+_RANKED_PERFORMING = re.compile(r"\b(?:best|worst|strongest|weakest|highest|lowest|poorest|top)[-\s](?:performing|scoring|ranked|rated)\b",
+                                re.I)
 _COORDINATED = re.compile(r"\s+(?:and|or|to)\s+(?:the\s+)?", re.I)  # "the best and the worst", "best to worst"
 
 
@@ -65,14 +76,22 @@ def described(text: str, truncated: bool = False) -> dict[str, list[tuple[str, s
     for (direction, start, _), head in zip(found, heads):
         if head is None or (truncated and len(text[head.end():].split()) < CUT_WORDS):
             continue
-        out.setdefault(head.group(2).lower(), []).append((direction, " ".join(text[start:head.end()].split())))
+        if _SET_APART.search(text, max(0, start - 80), start):
+            continue  # "rather than the worst model": not the things the text is about
+        noun = head.group(2).lower()
+        if noun == "one":  # "the best one": the noun it stands for, else nothing to compare
+            before = _NOUN.findall(text, 0, start)
+            if not before:
+                continue
+            noun = before[-1].lower()
+        out.setdefault(noun, []).append((direction, " ".join(text[start:head.end()].split())))
     return out
 
 
 def _in_subject(text: str, start: int) -> bool:
     """Whether ``start`` stands in the subject of the text's first clause: no clause boundary, copula,
     verb of an outcome or direction word before it."""
-    before = text[:start]
+    before = _RANKED_PERFORMING.sub(" ", text[:start])  # the "performing" of "worst-performing models" is no verb
     if BOUNDARY.search(before) or COPULA.search(before) or _VERB.search(before):
         return False
     return all(KIND[m.lastgroup][2] == "superlative" for m in MENTION.finditer(before))  # "the best and the worst models"
