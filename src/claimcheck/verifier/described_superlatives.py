@@ -11,9 +11,9 @@ A described superlative is a superlative of ``polarity_lexicon`` ("best", "worst
 "top-performing", ...) that ``polarity_mentions.predicated`` does not read as said of the subject,
 followed within two words by the noun it describes, one of ``HEADS`` ("model", "task", "system",
 "checkpoint", "configuration", "setting", "run", singular or plural). "Performing" ("scoring",
-"ranked", "rated") and hyphenated words may stand between ("worst performing models", "worst-performing models", "best
-intermediate-task model"); "of" or "among" may not ("worst of the three models" is said of its
-subject). "One" stands for the last such noun before it ("keeping the best one" after "the worst
+"ranked", "rated") and hyphenated words may stand between ("worst performing models",
+"worst-performing models", "best intermediate-task model"); "of" or "among" may not ("worst of the
+three models" is said of its subject). "One" stands for the last such noun before it ("keeping the best one" after "the worst
 models" is read as "the best model").
 
 Only the subject of the text's first clause is read: the words before the superlative hold no

@@ -11,9 +11,9 @@ read as naming PAN-X where the claim names TyDiQA-GoldP when:
   task by ``model_aliases.same_name``, so "TyDiQA-GoldP" is the task "tydiqa");
 - the row names at least one of them, by its name or by the phrase the statement lists it under
   ("the sentence-retrieval targets, BUCC and Tatoeba": ``described_names``, ``group_phrases``), and
-  lacks as many as it names other target tasks of the paper
-  (``PaperNames.target_tasks``: the tasks it measures, not the intermediate tasks it trains on) that
-  are neither among the claim's tasks nor named anywhere in its statement;
+  lacks as many as it names other target tasks of the paper (``PaperNames.target_tasks``: the
+  tasks it measures, not the intermediate tasks it trains on) that are neither among the claim's
+  tasks nor named anywhere in its statement;
 - no such name is given as an example ("tasks such as PAN-X"), and one set apart ("unlike PAWS-X",
   "rather than UD-POS") is not counted;
 - each name put in does what the task it replaces does in the claim: ``polarity.read`` gives it,
