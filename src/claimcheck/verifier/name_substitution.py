@@ -56,7 +56,7 @@ from claimcheck.claims.models import Claim
 from claimcheck.verifier.described_names import described_lists, lists_of_names
 from claimcheck.verifier.group_phrases import phrase_spans
 from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.named_lists import name_lists
+from claimcheck.verifier.named_lists import EXAMPLES, name_lists
 from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.polarity import STANDING, name_keys, ranks, read
 from claimcheck.verifier.row_numbers import numbers_in, states_number
@@ -64,7 +64,6 @@ from claimcheck.verifier.task_substitution import substituted_tasks
 
 MAX_CHARS = 2_000
 
-_EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
 _JOIN = re.compile(r",|\b(?:and|or)\b|&")
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
 
@@ -97,7 +96,7 @@ def substitution(row_text: str, claim: Claim, names: PaperNames) -> tuple[list[s
         theirs = [_items(statement, a, b) for a, b, _ in name_lists(statement)]
         out: list[str] = []
         for a, b, _ in name_lists(row_text):
-            if _EXAMPLES.search(row_text[:a]):
+            if EXAMPLES.search(row_text[:a]):
                 continue  # "tasks such as SQuAD, MNLI and QQP" names examples, not whose numbers these are
             mine = _items(row_text, a, b)
             for listed in theirs:

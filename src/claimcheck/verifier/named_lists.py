@@ -31,6 +31,8 @@ _NOT_A_NAME = frozenset(
     "with of to by over under across among between during after before into onto per via since when while where if "
     "and or but as than then so".split()
 )  # fmt: skip
+# right before a list or a name: it gives examples ("tasks such as SQuAD, MNLI and QQP"), not the names meant
+EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[\w+/-]|\.(?=\w))*|\S")  # a word (with its inner dots: "v1.1"), or one mark
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*")
 _JOINS = {"and", "or", "&"}

@@ -36,11 +36,11 @@ from claimcheck.claims.names import names_in_params
 from claimcheck.verifier.described_names import described_lists
 from claimcheck.verifier.group_phrases import phrase_spans
 from claimcheck.verifier.model_aliases import model_key, same_name
+from claimcheck.verifier.named_lists import EXAMPLES
 from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.polarity import read
 
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
-_EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
 # just before a name: words that set it apart from what the row says of the claim's tasks
 _SET_APART = re.compile(r"\b(?:unlike|compared\s+(?:with|to)|as\s+opposed\s+to|rather\s+than|instead\s+of|versus|vs\.?|than"
                         r"|except(?:\s+for)?|apart\s+from|other\s+than|not)\s+(?:(?:the|on|for|in)\s+)?$", re.I)
@@ -97,7 +97,7 @@ def substituted_tasks(row_text: str, claim: Claim, names: PaperNames) -> list[st
         if any(same_name(key, k) for k in in_statement | checked):
             continue  # one of the claim's tasks, or a name its statement holds in another role
         before = row_text[max(0, start - _EXAMPLE_REACH):start]
-        if _EXAMPLES.search(before):
+        if EXAMPLES.search(before):
             return []  # "tasks such as PAN-X" gives examples: the row is not naming what the claim names
         if _SET_APART.search(before):
             continue  # "unlike PAWS-X": a contrast, not one put in place
