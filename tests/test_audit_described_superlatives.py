@@ -28,6 +28,8 @@ XTREME = "2005.13013/xtreme-test-gain"
     ("Rather than the worst-performing intermediate model, picking the top-performing one for each target task gives 5.4 points.",
      {"model": [("up", "top-performing one")]}),
     ("The best one for each target task gives 5.4 points.", {}),
+    ("Not only the worst intermediate-task model per target task, but every model gains.",
+     {"model": [("down", "worst intermediate-task model")]}),
     # past the subject of the first clause: something the text compares with or adds
     ("Multi-task training is a small step above the best single task.", {}),
     ("Multi-task training does best, and even the worst single task helps.", {}),

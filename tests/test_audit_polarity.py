@@ -67,6 +67,7 @@ def opposite(registry, text: str, claim: str):
     ("XNLI does not improve after intermediate training.", "xnli", CHANGE, {FLAT, DOWN}),
     ("XNLI gains nothing from intermediate training.", "xnli", CHANGE, {FLAT, DOWN}),
     ("XNLI stays unchanged under intermediate training.", "xnli", CHANGE, {FLAT}),
+    ("XNLI is unaffected by intermediate training.", "xnli", CHANGE, {FLAT}),
     ("Intermediate training brings small gains on XNLI.", "xnli", CHANGE, {UP, FLAT}),
     ("Intermediate training hurts XNLI badly.", "xnli", CHANGE, {DOWN}),
     ("RoBERTa outperforms XLNet in every experiment.", "roberta", STANDING, {UP}),

@@ -35,6 +35,8 @@ def _substitution(registry, claim_id, text):
     (FLAT, "TyDiQA improves with many intermediate tasks, while UD-POS gains nothing from intermediate training.",
      ["UD-POS (the claim: XNLI)"]),
     (RETRIEVAL, "Intermediate-task training gives large gains on Tatoeba and PAWS-X.", ["PAWS-X (the claim: BUCC)"]),
+    (FLAT, "TyDiQA-GoldP improves with many intermediate tasks, while PAWS-X is unaffected by intermediate training.",
+     ["PAWS-X (the claim: XNLI)"]),
 ])  # fmt: skip
 def test_another_target_task_in_place_of_the_claims_is_read(bundled, claim, text, renamed):
     assert _substitution(bundled, claim, text) == (renamed, "tasks")

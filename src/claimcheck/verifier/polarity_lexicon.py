@@ -5,7 +5,7 @@ of two dimensions:
 
 - ``CHANGE``: how a thing fares against where it started: "improves", "gains", "helps", "higher",
   "gets better" (up); "hurts", "degrades", "drops", "loses", "lower", "gets worse" (down);
-  "unchanged", "flat", "no change" (flat);
+  "unchanged", "unaffected", "flat", "no change" (flat);
 - ``STANDING``: how a thing ranks against others: "best", "strongest", "state-of-the-art" (up),
   "worst", "weakest", "below-average" (down), said of the thing itself; and the comparisons "outperforms", "beats", "better than",
   "exceeds" (up), "underperforms", "trails", "lags behind", "worse than" (down), which rank what
@@ -46,7 +46,7 @@ LEXICON = [
     ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)|state[-\s]of[-\s]the[-\s]art|above[-\s]average",
      STANDING, UP, "superlative"),  # not "at best"
     ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)|below[-\s]average", STANDING, DOWN, "superlative"),
-    ("flat", r"unchanged|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
+    ("flat", r"unchanged|unaffected|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
              r"|(?:no|not\s+any)\s+(?:significant\s+|noticeable\s+|measurable\s+|real\s+)?(?:change|effect)"
              r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
     ("up", r"improv(?:e|es|ed|ing|ement|ements)|gain(?:s|ed|ing)?|help(?:s|ed|ing|ful)?"
