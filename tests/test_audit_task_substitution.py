@@ -70,8 +70,8 @@ def test_the_claims_tasks_or_no_substitute_are_not_read(bundled, claim, text):
 
 
 def test_a_claim_naming_one_of_its_tasks_has_none_to_replace(bundled):
-    from claimcheck.verifier.task_substitution import substituted_tasks
     from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.verifier.task_substitution import substituted_tasks
 
     claim = bundled.claims[FLAT].model_copy(update={"statement": "TyDiQA-GoldP improves with many intermediate tasks."})
     assert substituted_tasks("PAN-X improves with many intermediate tasks.", claim, PaperNames(bundled)) == []

@@ -47,11 +47,15 @@ _SET_APART = re.compile(r"\b(?:unlike|compared\s+(?:with|to)|as\s+opposed\s+to|r
 _EXAMPLE_REACH = 40  # characters before a name searched for an "e.g." that makes it an example
 
 
-def _named_tasks(claim: Claim) -> list[tuple[str, str]]:
-    """(as the statement writes it, the task's key) for each task of the claim's check that its
-    statement names, in the statement's order."""
-    tasks = {model_key(name) for _, kind, name, _ in names_in_params(claim.derivation.name, claim.derivation.params) if kind == "task"}
-    tasks.discard("")
+def _checked_tasks(claim: Claim) -> set[str]:
+    """The keys of the tasks the claim's check reads."""
+    params = names_in_params(claim.derivation.name, claim.derivation.params)
+    return {k for _, kind, name, _ in params if kind == "task" and (k := model_key(name))}
+
+
+def _named_tasks(claim: Claim, tasks: set[str]) -> list[tuple[str, str]]:
+    """(as the statement writes it, the task's key) for each of ``tasks`` (the claim's checked
+    ones) that its statement names, in the statement's order."""
     out: dict[str, tuple[str, str]] = {}
     for word in _WORD.findall(claim.statement):
         key = model_key(word)
@@ -77,11 +81,11 @@ def _same_role(mine: dict[str, frozenset[str]], theirs: dict[str, frozenset[str]
 def substituted_tasks(row_text: str, claim: Claim, names: PaperNames) -> list[str]:
     """"PAN-X (the claim: TyDiQA-GoldP)" for each target task the row names in place of one the
     claim's check reads (see the module's notes); empty when there is none."""
-    named = _named_tasks(claim)
+    checked = _checked_tasks(claim)
+    named = _named_tasks(claim, checked)
     if len(named) < 2:
         return []
     targets = names.target_tasks(claim.paper_id)
-    checked = {model_key(n) for _, kind, n, _ in names_in_params(claim.derivation.name, claim.derivation.params) if kind == "task"}
     in_statement = {k for w in _WORD.findall(claim.statement) if (k := model_key(w))}
     row_words = [(m.group(), m.start(), k) for m in _WORD.finditer(row_text) if (k := model_key(m.group()))]
     grouped = {k for phrase, keys in described_lists(claim.statement) if phrase_spans(row_text, phrase) for k in keys}
