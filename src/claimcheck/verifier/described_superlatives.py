@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 
 from claimcheck.verifier.polarity_lexicon import BOUNDARY, COPULA, KIND, MENTION, STANDING
+from claimcheck.verifier.named_lists import SET_APART_WORDS
 from claimcheck.verifier.polarity_mentions import CUT_WORDS, predicated
 
 HEADS = ("model", "task", "system", "checkpoint", "configuration", "setting", "run")
@@ -42,8 +43,7 @@ _HEAD = re.compile(r"(?:[-\s](?:performing|scoring|ranked|rated))?\s+((?:(?!(?:o
 _NOUN = re.compile(r"\b(" + "|".join(HEADS) + r")s?\b", re.I)  # what "the best one" stands for: the last such noun before it
 # before a superlative in the subject: words that set its things apart from what the text is about
 # ("Rather than the worst model, picking the best one ...", "Discarding the worst models ...")
-_SET_APART = re.compile(r"\b(?:rather\s+than|instead\s+of|unlike|not(?!\s+only\b)|except|other\s+than|apart\s+from|as\s+opposed\s+to"
-                        r"|compared\s+(?:with|to)|without|discard(?:s|ed|ing)?|exclud(?:e|es|ed|ing)|drop(?:s|ped|ping)?"
+_SET_APART = re.compile(r"\b(?:" + SET_APART_WORDS + r"|without|discard(?:s|ed|ing)?|exclud(?:e|es|ed|ing)|drop(?:s|ped|ping)?"
                         r"|remov(?:e|es|ed|ing)|ignor(?:e|es|ed|ing))\s+(?:[\w-]+\s+){0,3}$", re.I)  # within three words
 # a verb of an outcome ("gives", "yields", ...): with a copula, a direction word or a clause boundary before
 # a superlative, it stands past the subject of the text's first clause

@@ -56,7 +56,7 @@ from claimcheck.claims.models import Claim
 from claimcheck.verifier.described_names import described_lists, lists_of_names
 from claimcheck.verifier.group_phrases import phrase_spans
 from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.named_lists import EXAMPLES, name_lists
+from claimcheck.verifier.named_lists import EXAMPLES, SET_APART_WORDS, name_lists
 from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.polarity import STANDING, name_keys, ranks, read
 from claimcheck.verifier.row_numbers import numbers_in, states_number
@@ -140,8 +140,7 @@ _PHRASE_AFTER_LIST = re.compile(
     r"\s*(?:,|\(|:|\u2014|\u2013|\s-)?\s*(?:(?:the|all|both|its|their|these|those|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+){0,2}",
     re.I)
 # before a list: words that make it something the group is compared with, not the group itself
-_SET_APART = re.compile(r"\b(?:compared\s+(?:with|to)|besides|beside|unlike|apart\s+from|except(?:\s+for)?|other\s+than|than|"
-                        r"rather\s+than|instead\s+of|versus|vs\.?|not)\s*$", re.I)
+_SET_APART = re.compile(r"\b(?:" + SET_APART_WORDS + r")\s*$", re.I)
 _PHRASE_BEFORE_LIST = re.compile(r"\s*(?:,|\(|:|\u2014|\u2013|\s-)\s*", re.I)
 
 

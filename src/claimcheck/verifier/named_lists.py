@@ -33,6 +33,11 @@ _NOT_A_NAME = frozenset(
 )  # fmt: skip
 # right before a list or a name: it gives examples ("tasks such as SQuAD, MNLI and QQP"), not the names meant
 EXAMPLES = re.compile(r"\b(?:such\s+as|including|like|e\.g\.,?|for\s+example,?)\s*$", re.I)
+# right before a name or a list: words that set it apart from what the text says of the names it means
+# ("compared with XNLI", "unlike PAWS-X", "rather than UD-POS"; not "not only"), as a pattern for
+# each reader to close in its own way
+SET_APART_WORDS = (r"compared\s+(?:with|to)|besides|beside|unlike|apart\s+from|except(?:\s+for)?|other\s+than|rather\s+than"
+                   r"|instead\s+of|as\s+opposed\s+to|versus|vs\.?|than|not(?!\s+only\b)")
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[\w+/-]|\.(?=\w))*|\S")  # a word (with its inner dots: "v1.1"), or one mark
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*")
 _JOINS = {"and", "or", "&"}

@@ -36,14 +36,13 @@ from claimcheck.claims.names import names_in_params
 from claimcheck.verifier.described_names import described_lists
 from claimcheck.verifier.group_phrases import phrase_spans
 from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.named_lists import EXAMPLES
+from claimcheck.verifier.named_lists import EXAMPLES, SET_APART_WORDS
 from claimcheck.verifier.paper_names import PaperNames
 from claimcheck.verifier.polarity import read
 
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
 # just before a name: words that set it apart from what the row says of the claim's tasks
-_SET_APART = re.compile(r"\b(?:unlike|compared\s+(?:with|to)|as\s+opposed\s+to|rather\s+than|instead\s+of|versus|vs\.?|than"
-                        r"|except(?:\s+for)?|apart\s+from|other\s+than|not)\s+(?:(?:the|on|for|in)\s+)?$", re.I)
+_SET_APART = re.compile(r"\b(?:" + SET_APART_WORDS + r")\s+(?:(?:the|on|for|in)\s+)?$", re.I)
 _EXAMPLE_REACH = 40  # characters before a name searched for an "e.g." that makes it an example
 
 
