@@ -19,7 +19,14 @@ otherwise compile every module again in every fresh process.
    libraries the CLI stands on (typer, rich, pydantic, yaml), then those plus claimcheck's pydantic
    models, then ``claimcheck --help``; each the median and min of ``--runs`` fresh processes.
 
-Run:  python benchmarks/bench_verify.py [--runs 7] [--inprocess-runs 3] [--claims 10000] [--seeds 5] [--via-path] [--floor] [--phases]
+5. with ``--instructions``: the machine instructions the same steps execute, counted by valgrind's
+   callgrind (skipped where valgrind is absent): the interpreter's start, each of the ``--phases``
+   steps, and the whole ``verify all --no-write`` process. A count hardly moves from run to run
+   (within about 0.3 %) while wall time on a shared virtual machine moves by tens of percent, so
+   counts are what to compare when deciding whether a change made claimcheck faster. They are not
+   the targets, which are in seconds. Each count takes 5 to 20 s under valgrind.
+
+Run:  python benchmarks/bench_verify.py [--runs 7] [--inprocess-runs 3] [--claims 10000] [--seeds 5] [--via-path] [--floor] [--phases] [--instructions]
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -121,6 +129,46 @@ PHASES = [
 PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")
 
 
+def phases_upto(k: int) -> None:
+    """Run the first ``k`` steps of ``PHASES`` in this (fresh) process, untimed (``--one-phases --upto K``:
+    what ``--instructions`` counts)."""
+    scope: dict = {}
+    for _, code in PHASES[:k]:
+        exec(code, scope)  # noqa: S102 (the fixed statements above)
+
+
+def count_instructions(argv: list[str], env: dict) -> int | None:
+    """Instructions a fresh process executes (callgrind's ``I refs``), or None where valgrind is absent."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"--instructions: valgrind did not report a count:\n{done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def bench_instructions(exe: str) -> list[tuple[str, int]] | None:
+    """(label, instructions) for the interpreter's start, each ``PHASES`` step (the count of the first k
+    steps less that of the first k - 1) and the whole ``verify all --no-write``; None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    out = []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "CLAIMCHECK_HOME": home, "COLUMNS": "160"}
+        out.append(("python -c pass", count_instructions([sys.executable, "-c", "pass"], env)))
+        before = count_instructions([sys.executable, __file__, "--one-phases", "--upto", "0"], env)
+        out.append(("this script's own start", before - out[0][1]))
+        for k, (label, _) in enumerate(PHASES, start=1):
+            now = count_instructions([sys.executable, __file__, "--one-phases", "--upto", str(k)], env)
+            out.append((label, now - before))
+            before = now
+        out.append(("claimcheck verify all --no-write", count_instructions([exe, "verify", "all", "--no-write"], env)))
+    return out
+
+
 def phases_once() -> dict:
     """Each step of ``PHASES`` timed in this (fresh) process, in seconds (``times``), and which of the
     libraries the steps import were loaded before the clock started (``preloaded``: none should be)."""
@@ -184,12 +232,18 @@ def main() -> None:
     ap.add_argument("--phases", action="store_true", help="also time the steps of one verify all --no-write (see above)")
     ap.add_argument("--one-inprocess", action="store_true", help=argparse.SUPPRESS)  # a child of --inprocess-runs
     ap.add_argument("--one-phases", action="store_true", help=argparse.SUPPRESS)  # a child of --phases
+    ap.add_argument("--upto", type=int, default=None, help=argparse.SUPPRESS)  # with --one-phases: a child of --instructions
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of the phases and the whole process with valgrind (see above)")
     args = ap.parse_args()
     if args.one_inprocess:
         print(json.dumps(one_inprocess(args.claims, args.seeds)))
         return
     if args.one_phases:
-        print(json.dumps(phases_once()))
+        if args.upto is not None:
+            phases_upto(args.upto)
+        else:
+            print(json.dumps(phases_once()))
         return
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
     compile_claimcheck()
@@ -204,6 +258,12 @@ def main() -> None:
         print(f"phase: {'all of the above':<28} median {1000 * statistics.median(totals):6.1f} ms over {args.runs} runs "
               "(the interpreter's start and typer's parsing are not in it)")
     exe = (shutil.which("claimcheck") or "claimcheck") if args.via_path else console_script()
+    if args.instructions:
+        counts = bench_instructions(exe)
+        if counts is None:
+            print("instructions: valgrind is not installed; not counted")
+        for label, n in counts or ():
+            print(f"instructions: {label:<34} {n / 1e6:9.1f} M")
     times = bench_cli(args.runs, exe)
     print(f"claimcheck verify all --no-write (whole process, {exe}): median {statistics.median(times):.3f} s, "
           f"min {min(times):.3f} s over {args.runs} runs")

@@ -4,11 +4,16 @@ Timings are not checked here: the benchmark measures them."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "benchmarks" / "bench_verify.py"
@@ -55,3 +60,38 @@ def test_a_phases_child_starts_with_none_of_the_libraries_it_times_loaded():
     done = subprocess.run([sys.executable, str(SCRIPT), "--one-phases"], capture_output=True, text=True, timeout=120, check=True)
     run = json.loads(done.stdout.strip().splitlines()[-1])
     assert run["preloaded"] == [] and len(run["times"]) == 9 and all(t > 0 for t in run["times"])
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location("bench_verify_under_test", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_phases_child_runs_the_first_k_steps_untimed():
+    # what --instructions counts: the first k steps, nothing printed; the registry step needs the earlier ones
+    done = subprocess.run([sys.executable, str(SCRIPT), "--one-phases", "--upto", "6"], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+
+
+def test_instructions_are_counted_by_valgrind_and_grow_with_the_work(tmp_path):
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind is not installed")
+    bench = _bench_module()
+    env = {**os.environ, "CLAIMCHECK_HOME": str(tmp_path)}
+    bare = bench.count_instructions([sys.executable, "-S", "-c", "pass"], env)
+    more = bench.count_instructions([sys.executable, "-S", "-c", "sum(range(3_000_000))"], env)
+    assert bare is not None and bare > 1_000_000
+    assert more - bare > 10_000_000  # a loop of three million additions executes far more than ten million instructions
+
+
+def test_without_valgrind_the_instructions_are_said_not_counted(tmp_path):
+    # a PATH that has the interpreter's folder but no valgrind
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run([sys.executable, str(SCRIPT), "--runs", "1", "--inprocess-runs", "1", "--claims", "3", "--seeds", "2",
+                           "--instructions"], capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "instructions: valgrind is not installed; not counted" in done.stdout.splitlines()
