@@ -12,6 +12,8 @@ import dataclasses
 import gc
 import math
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -256,3 +258,22 @@ def test_seeds_to_exclude_is_the_first_count_whose_prediction_interval_leaves_th
             assert half(n) < distance and (n == max(current, 2) or half(n - 1) >= distance)
     assert stats.seeds_to_exclude(1.0, 1.9) is None  # inside z * sd: no count excludes it
     assert stats.seeds_to_exclude(1.0, 0.0) is None and stats.seeds_to_exclude(0.0, 1.0, current=4) == 4
+
+
+def test_verify_builds_no_validator_of_its_own_output_and_validation_would_give_the_same_report():
+    # a fresh interpreter: another test may have validated a verdict object, which builds its model
+    code = """
+from claimcheck.claims.registry import load_registry
+from claimcheck.results.collect import collect_records
+from claimcheck.verifier import verdict
+from claimcheck.verifier.engine import verify
+collected = collect_records([], None, True)
+report = verify(load_registry([]), collected.records, results_sources=collected.sources)
+models = [verdict.Span, verdict.CellUse, verdict.ViewResult, verdict.TierResult, verdict.ClaimVerdict, verdict.TierCoverage,
+          verdict.VerificationReport]
+print(sorted(m.__name__ for m in models if m.__pydantic_complete__))
+again = verdict.VerificationReport.model_validate(report.model_dump())
+print(again == report, again.model_dump_json() == report.model_dump_json())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "True True"]

@@ -137,7 +137,7 @@ def _coverage(verdicts: list[ClaimVerdict], tier: str) -> TierCoverage:
     counts = Counter(r.verdict for r in results)
     reasons = Counter(_reason(r.summary) for r in results if r.verdict in _UNCHECKED)
     checked = sum(n for k, n in counts.items() if k not in _UNCHECKED)
-    return TierCoverage(checked=checked, total=len(results), counts=dict(sorted(counts.items())), reasons=dict(sorted(reasons.items())))
+    return trusted(TierCoverage, dict(checked=checked, total=len(results), counts=dict(sorted(counts.items())), reasons=dict(sorted(reasons.items()))))
 
 
 def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence[str] = (), results_sources: Sequence[str] = (),
@@ -163,9 +163,9 @@ def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence
         tables = SeedTables([r for r in records if r.status == "ok"])
         shared = _Shared(index, known_names)
         verdicts = [verify_claim(c, registry, records, index, tables, shared, drop_ambiguous_seeds) for c in claims]
-        return VerificationReport(
+        return trusted(VerificationReport, dict(
             claims=verdicts,
             coverage={"source": _coverage(verdicts, "source"), "replication": _coverage(verdicts, "replication")},
             overall_counts=dict(sorted(Counter(v.overall.value for v in verdicts).items())),
             results_sources=list(results_sources),
-        )
+        ))

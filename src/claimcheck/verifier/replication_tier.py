@@ -35,7 +35,7 @@ from claimcheck.verifier.seed_values import derive_seeds
 from claimcheck.verifier.source_tier import render_missing
 from claimcheck.verifier.table import AmbiguousRuns, NotDerivable
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
-from claimcheck.verifier.verdict import TierResult
+from claimcheck.verifier.verdict import TierResult, tier_result
 
 __all__ = ["_coverage_notes", "_decide", "_seeds_to_decide", "check_replication", "check_replication_groups", "needed_systems"]
 
@@ -74,8 +74,8 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     if not failed and not any(g.by_seed for g in groups):
         systems = needed_systems(claim) if systems is None else systems
         if not systems:
-            return TierResult(verdict=RV.not_run.value, summary="no replication arms are declared for this claim")
-        return TierResult(verdict=RV.not_run.value, summary=f"no runs of {', '.join(sorted(set(systems)))} in the results")
+            return tier_result(verdict=RV.not_run.value, summary="no replication arms are declared for this claim")
+        return tier_result(verdict=RV.not_run.value, summary=f"no runs of {', '.join(sorted(set(systems)))} in the results")
     if len(groups) == 1:
         g = groups[0]
         by_seed, fidelities, found_deviations = g.by_seed, g.fidelities, g.deviations
@@ -121,13 +121,13 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
                     reasons.append(exc.reason)
     k, need = len(per_seed), min_seeds(claim)
     if failed:  # fail closed: a needed run that failed is never read as a smaller or negative result
-        return TierResult(verdict=RV.infra_failure.value, summary=(
+        return tier_result(verdict=RV.infra_failure.value, summary=(
             f"{len(failed)} needed run(s) failed and no later run of the same arm, seed and target succeeded: "
             "rerun them (`claimcheck replicate` resumes) or retire them (`claimcheck runs remove`)"),
             failed_runs=[f"{r.run_id} ({r.system}, seed {r.seed}): {r.error}" for r in failed],
             fidelity=fidelity, deviations=deviations)
     if reasons:  # runs that must not be compared (two configurations, or arms on different protocols)
-        return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {reasons[0]}")
+        return tier_result(verdict=RV.not_run.value, summary=f"runs cannot be used: {reasons[0]}")
     if k == 0:  # no run was used, so no fidelity or deviation applies to a verdict
         miss = "; ".join(render_missing(missing_any)[:3])
         if dropped:
@@ -136,8 +136,8 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
                        f"and --drop-ambiguous-seeds left them all out ({runs_per_seed(dropped)})")
             else:
                 why = f"{left_out_summary(dropped)}; the other seeds lack what the derivation needs: {miss}"
-            return TierResult(verdict=RV.not_run.value, summary=f"runs cannot be used: {why}", lines=left_out_lines(dropped))
-        return TierResult(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}")
+            return tier_result(verdict=RV.not_run.value, summary=f"runs cannot be used: {why}", lines=left_out_lines(dropped))
+        return tier_result(verdict=RV.not_run.value, summary=f"runs exist but lack what the derivation needs: {miss}")
     if dropped:  # the seeds left out count for nothing: not their runs' fidelities or deviations either
         by_seed = {seed: runs for seed, runs in by_seed.items() if seed not in dropped}
         kept = [r for runs in by_seed.values() for r in runs]
@@ -145,7 +145,7 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         deviations = sorted({d for r in kept for d in r.deviations})
     base = dict(runs=sorted([r.run_id for s in per_seed for r in by_seed[s]]), seeds=k, fidelity=fidelity, deviations=deviations)
     if k < need:
-        result = TierResult(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
+        result = tier_result(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                             seeds_needed=need, **base)
     elif single is not None:
         result = judge_value(claim, single, [(v[0] + v[1]) / 2 for v in per_seed.values()], fidelity or "proxy", base)  # .mid
@@ -158,4 +158,4 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
 
 
 def _not_applicable(claim: Claim) -> TierResult:
-    return TierResult(verdict=RV.not_run.value, summary=f"no replication applies to a {claim.kind.value} claim")
+    return tier_result(verdict=RV.not_run.value, summary=f"no replication applies to a {claim.kind.value} claim")

@@ -199,8 +199,8 @@ class PaperSources:
                 cell = self._cells_by_origin.get(o.origin)
                 written = self._written.get(key[:5], "")
                 rel = self._reliability.get(o.origin.split(":")[1], "")
-                use = self._uses[o] = CellUse(system=o.system, task=o.task, language=o.language, metric=o.metric, split=o.split,
-                                              value=written or (cell.value if cell else f"{o.value:g}"), origin=o.origin, reliability=rel)
+                use = self._uses[o] = trusted(CellUse, dict(system=o.system, task=o.task, language=o.language, metric=o.metric, split=o.split,
+                                              value=written or (cell.value if cell else f"{o.value:g}"), origin=o.origin, reliability=rel))
             out.append(use)
         return out
 
