@@ -206,3 +206,12 @@ def test_a_store_written_before_the_scale_check_stays_readable(tmp_path):
     assert _run("verify", "all", "--store", str(store), "--no-write").exit_code in (0, 1)
     removed = _run("runs", "remove", "--system", "A", "--store", str(store), "--backup", str(tmp_path / "bk.json"))
     assert removed.exit_code == 0, removed.output
+
+
+def test_a_name_between_colons_in_a_path_is_printed_as_written(tmp_path):
+    # rich would turn ":warning:" into an emoji; the message must name the folder as the user wrote it
+    folder = tmp_path / ":warning:"
+    folder.mkdir()
+    result = _run("validate", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder}: no claim files" in " ".join(result.output.split())

@@ -116,7 +116,7 @@ def render_coverage(report: VerificationReport) -> RenderableType:
     parts: list[RenderableType] = [grid, overall]
     if report.results_sources:
         parts.append(Text("runs from: " + "; ".join(report.results_sources), style="dim"))
-    return Panel(Group(*parts), title="coverage", title_align="left", box=box.ROUNDED)
+    return Panel(Group(*parts), title=Text("coverage"), title_align="left", box=box.ROUNDED)  # Text: a str title is read as markup with emoji codes
 
 
 def render_legend() -> Text:
