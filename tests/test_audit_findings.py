@@ -752,3 +752,17 @@ def test_a_negated_comparison_is_a_negation_unless_a_quantifier_negates_it(tmp_p
     assert row.claim_id == "2005.13013/english-best"
     assert bool(row.negation_mismatch) == negated, row.negation_mismatch
     assert [f.severity for f in codes(card, "negation_mismatch")] == (["warning"] if negated else [])
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Multi-task training, not the best single task, does best, improving by 8.7 points.", False),
+    ("Multi-task training, and not any single task, does best, improving by 8.7 points.", False),
+    ("Multi-task training does not do best, improving by only 8.7 points.", True),
+    ("Multi-task training, not only the best single task, does not do best by 8.7 points.", True),
+])  # fmt: skip
+def test_a_contrast_set_off_by_commas_is_no_negation_of_the_main_clause(text, flagged):
+    from claimcheck.claims.registry import load_registry
+    from claimcheck.verifier.negation import negation_conflict
+
+    claim = load_registry([]).claims["2005.13013/multitask-gain"]
+    assert bool(negation_conflict(text, claim)) is flagged
