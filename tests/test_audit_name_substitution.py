@@ -346,3 +346,20 @@ def test_a_ranked_subject_beside_the_claims_numbers_is_worded_as_beside_them(bun
     assert row.claim_id == "2210.01091/roberta-three-of-six" and row.name_mismatch_basis == "numbers"
     (f,) = [f for f in card.findings if f.code == "name_mismatch"]
     assert f.message.endswith("beside the same numbers") and "has no numbers" not in f.message
+
+
+def test_a_facts_key_and_the_parameters_own_names_are_no_names_the_paper_knows():
+    # "training_phases" (a fact's key) once made "Training", the first word of the multi-task claim,
+    # a known name: a row naming HellaSwag beside 8.7 was told it "names HellaSwag where the claim names Training"
+    from claimcheck.claims.registry import load_registry
+    from claimcheck.verifier.name_substitution import substitution
+    from claimcheck.verifier.paper_names import PaperNames
+
+    bundled = load_registry([])
+    names = PaperNames(bundled)
+    assert not names.knows("2005.13013", "training") and not names.knows("2005.13013", "candidates")
+    assert names.knows("2005.13013", "xnli") and names.knows("2005.13013", "hellaswag")  # names under "expect", and arms
+    claim = bundled.claims["2005.13013/multitask-gain"]
+    for text in ["Multi-task training, but not HellaSwag, does best, improving by 8.7 points.",
+                 "HellaSwag training on all nine tasks does best, improving by 8.7 points."]:
+        assert substitution(text, claim, names) == ([], "")

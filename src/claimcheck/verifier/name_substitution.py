@@ -175,8 +175,9 @@ def _substituted_subject(row_text: str, claim: Claim, in_statement: set[str], na
     (their_key,), (my_key,) = theirs, mine
     if same_name(my_key, their_key) or any(same_name(my_key, k) for k in in_statement):
         return []  # its own subject, or a name the statement holds in another role
-    if not claim.reported and not names.knows(paper_id, their_key):
-        return []  # with no numbers beside it, the claim's subject must be a known name too (not a capitalised first word: "Training ...")
+    if not names.knows(paper_id, their_key) and (not claim.reported or their_key not in name_keys(statement)):
+        # an unknown subject is a name only beside numbers, and never as a capitalised first word ("Training on all nine ...")
+        return []
     if any(same_name(their_key, k) for k in name_keys(row_text)) or not names.knows(paper_id, my_key):
         return []  # the row names the claim's subject too, or an unknown word that may be its spelling
     if not _standing(row_text, my_key) & _standing(statement, their_key):

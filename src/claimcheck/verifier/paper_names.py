@@ -34,6 +34,21 @@ def strings_in(value) -> Iterable[str]:
             yield from strings_in(v)
 
 
+def param_values(params: Mapping) -> Iterable[str]:
+    """The strings a derivation's parameters hold, which is where it writes names: not the
+    parameters' own names ("expected", "candidates", those of the checks under "also") nor a fact's
+    key ("training_phases"), which would make "Training", a sentence's first word, pass for a name
+    the paper knows. The keys of a mapping value stay ("expect": {"xnli": "flat"} names XNLI)."""
+    for k, v in params.items():
+        if k == "key":
+            continue
+        if k == "also" and isinstance(v, list):
+            for check in v:
+                yield from (param_values(check) if isinstance(check, Mapping) else strings_in(check))
+        else:
+            yield from strings_in(v)
+
+
 class PaperNames:
     """The names a paper knows, as keys (``model_aliases.model_key``). Its registry entries are read
     at once; ``more`` (the names ``claimcheck validate`` knows besides: the task catalogue, the
@@ -55,7 +70,7 @@ class PaperNames:
                 names |= {c.system for c in paper.cells} | {c.task for c in paper.cells}
             for claim in self._registry.claims.values():
                 if claim.paper_id == paper_id:
-                    names |= set(strings_in(claim.derivation.params)) | set(claim.replication_arms)
+                    names |= set(param_values(claim.derivation.params)) | set(claim.replication_arms)
             self._keys[paper_id] = {k for n in names if (k := model_key(n))}
         return self._keys[paper_id]
 
