@@ -109,6 +109,10 @@ def opposite(registry, text: str, claim: str):
     ("XLNet, once state-of-the-art, performs worst of the three models.", "xlnet", STANDING, {DOWN}),
     ("XLNet, despite being the best model in 2019, performs worst of the three models.", "xlnet", STANDING, {DOWN}),
     ("XLNet, despite being a state-of-the-art model when it was released, performs worst here.", "xlnet", STANDING, {DOWN}),
+    ("XLNet is at once the strongest model and the hardest to train.", "xlnet", STANDING, {UP}),  # "at once": both now
+    # a superlative spelt with "most" or "least"
+    ("HellaSwag is the least effective intermediate task.", "hellaswag", STANDING, {DOWN}),
+    ("Of the nine intermediate tasks, MNLI is the most helpful.", "mnli", STANDING, {UP}),
 ])  # fmt: skip
 
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):

@@ -35,6 +35,8 @@ CHANGE, STANDING = "change", "standing"
 # "gets worse", "became much better": a thing turning worse or better than it was is a change; with
 # "than" after it ("gets worse than RoBERTa") it stays a comparison
 _BECOME = r"(?:get|gets|got|gotten|getting|become|becomes|became|becoming|grow|grows|grew|grown|growing)\s+(?:(?!(?:no|not|never|any)\b)\w+\s+)?"
+# "the most effective task", "the least helpful one": a superlative spelt with most/least
+_OF_USE = r"(?:effective|successful|helpful|useful|beneficial)"
 LEXICON = [
     ("rel_up", r"outperform(?:s|ed|ing)?|beat(?:s|ing|en)?|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?"
                r"|(?:better|higher|stronger|greater)\s+than|superior\s+to|ahead\s+of", STANDING, UP, "relational"),
@@ -43,9 +45,9 @@ LEXICON = [
      STANDING, DOWN, "relational"),
     # "state-of-the-art" and "above/below-average" rank the way a superlative does, and count where one would:
     # "achieves state-of-the-art performance", "is below average" (not "state-of-the-art models")
-    ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)|state[-\s]of[-\s]the[-\s]art|above[-\s]average",
-     STANDING, UP, "superlative"),  # not "at best"
-    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)|below[-\s]average", STANDING, DOWN, "superlative"),
+    ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)|state[-\s]of[-\s]the[-\s]art|above[-\s]average"
+               r"|most\s+" + _OF_USE, STANDING, UP, "superlative"),  # not "at best"
+    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)|below[-\s]average|least\s+" + _OF_USE, STANDING, DOWN, "superlative"),
     ("flat", r"unchanged|unaffected|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
              r"|(?:no|not\s+any)\s+(?:significant\s+|noticeable\s+|measurable\s+|real\s+)?(?:change|effect)"
              r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
@@ -114,7 +116,7 @@ GIVES = re.compile(
 # right before a superlative: a standing the subject had, or has in spite of the rest ("XLNet, once
 # state-of-the-art, performs worst", "despite being the best model in 2019"): not what the text says of it now
 PAST_OR_CONCEDED = re.compile(
-    r"\b(?:despite|in\s+spite\s+of|once|formerly|previously|originally)\s+(?:(?:being|been|considered|the|a|an)\s+){0,3}$", re.I)
+    r"\b(?:despite|in\s+spite\s+of|(?<!\bat\s)once|formerly|previously|originally)\s+(?:(?:being|been|considered|the|a|an)\s+){0,3}$", re.I)
 OUTCOME = re.compile(r"\s+(?:(?:overall|average|mean)\s+)?(?:results?|performance|scores?|accuracy|outcomes?)\b", re.I)
 OWN_VERB = re.compile(r"\b(?:is|are|was|were|be|been|being|does|do|did|has|have|had)\s+(?:\w+ly\s+)?$", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+\s+)?$", re.I)

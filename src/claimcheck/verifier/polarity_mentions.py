@@ -106,12 +106,15 @@ def _subject_of(gap: str, apposition: bool = True) -> bool:
             and (apposition or not re.search(r"[,:()]", gap)))
 
 
+_AT_ONCE = re.compile(r"\bat\s+once\b", re.I)
+
+
 def predicated(text: str, clause_start: int, start: int, end: int) -> bool:
     """Whether a superlative is said of the subject: a copula or "performs"/"does" within three words
     before it ("performs worst", "was consistently the best"), one after its noun ("the best model
     is RoBERTa"), or the outcome the subject gives ("gives the best results", "achieves the lowest
     scores": what gives the best results does best)."""
-    before = text[clause_start:start].split()[-3:]
+    before = _AT_ONCE.sub(" ", text[clause_start:start]).split()[-3:]  # "is at once the best": "at once" is no word between
     after = text[end : end + 60].split()[:3]
     if GIVES.search(text[clause_start:start]) and OUTCOME.match(text, end):
         return True
