@@ -237,6 +237,16 @@ def test_t_quantile_is_accurate_to_the_incomplete_betas_precision(p, df):
         assert abs(newton - exact) <= (1e-12 if df > 100 else 2e-14) * exact
 
 
+@pytest.mark.parametrize("df", [1, 3, 5, 88.0, 1e5])
+@pytest.mark.parametrize("p", [0.5, 0.50000001, 0.500000003638878, 0.5001, 0.51])
+def test_t_quantile_just_above_one_half_is_not_negative(p, df):
+    # the first guess's normal approximation errs by up to 5e-4, more than the quantile itself here; (the
+    # tail then loses digits to 1 - x, as it always did: levels this close to 0 are never asked for, a
+    # claim's confidence is at least 0.5, so p is at least 0.75)
+    t = stats.t_quantile.__wrapped__(p, df)
+    assert math.isfinite(t) and t >= 0 and (t == 0) is (p == 0.5)
+
+
 def test_t_quantile_needs_a_few_evaluations_of_the_tail(monkeypatch):
     calls = []
     betainc = stats._betainc

@@ -80,7 +80,9 @@ def _t_start(p: float, df: float) -> float:
     g3 = z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / 384
     g4 = z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) / 92160
     t = z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df
-    return t if t > 0 else z
+    # near p = 0.5 the approximation's error (5e-4) exceeds z itself; the slope of the CDF at 0 puts the
+    # guess on the right side of 0, where Newton's bracket starts
+    return t if t > 0 else (p - 0.5) * math.sqrt(2 * math.pi)
 
 
 @lru_cache(maxsize=4096)
