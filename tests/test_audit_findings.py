@@ -754,15 +754,21 @@ def test_a_negated_comparison_is_a_negation_unless_a_quantifier_negates_it(tmp_p
     assert [f.severity for f in codes(card, "negation_mismatch")] == (["warning"] if negated else [])
 
 
-@pytest.mark.parametrize(("text", "flagged"), [
-    ("Multi-task training, not the best single task, does best, improving by 8.7 points.", False),
-    ("Multi-task training, and not any single task, does best, improving by 8.7 points.", False),
-    ("Multi-task training does not do best, improving by only 8.7 points.", True),
-    ("Multi-task training, not only the best single task, does not do best by 8.7 points.", True),
+@pytest.mark.parametrize(("claim", "text", "flagged"), [
+    ("2005.13013/multitask-gain", "Multi-task training, not the best single task, does best, improving by 8.7 points.", False),
+    ("2005.13013/multitask-gain", "Multi-task training, and not any single task, does best, improving by 8.7 points.", False),
+    ("2005.13013/multitask-gain", "Multi-task training does not do best, improving by only 8.7 points.", True),
+    ("2005.13013/multitask-gain", "Multi-task training, not only the best single task, does not do best by 8.7 points.", True),
+    # the aside sets apart the claim's own subject, "but" or a subordinate clause follows, or it opens the clause
+    ("2210.01091/xlnet-worst", "RoBERTa, not XLNet, performs worst of the three models in every experiment.", True),
+    ("2210.01091/xlnet-worst", "On the other hand, not XLNet, but BERT performs worst of the three models in every experiment.", True),
+    ("2210.01091/roberta-three-of-six", "After intermediate training, BERT, not RoBERTa, is the best model on three of the six target tasks.", True),
+    ("2005.13013/retrieval-gains", "However, not all retrieval targets gain, since Tatoeba drops after intermediate training.", True),
+    ("2005.13013/retrieval-gains", "On the sentence-retrieval targets, not a single intermediate task brings large gains, as Table 3 shows.", True),
+    ("2210.01091/intermediate-100-epochs", "Each pretrained model is trained, not for 100 epochs, but for 10 epochs on the large intermediate dataset.", True),
 ])  # fmt: skip
-def test_a_contrast_set_off_by_commas_is_no_negation_of_the_main_clause(text, flagged):
+def test_a_contrast_set_off_by_commas_is_no_negation_of_the_main_clause(claim, text, flagged):
     from claimcheck.claims.registry import load_registry
     from claimcheck.verifier.negation import negation_conflict
 
-    claim = load_registry([]).claims["2005.13013/multitask-gain"]
-    assert bool(negation_conflict(text, claim)) is flagged
+    assert bool(negation_conflict(text, load_registry([]).claims[claim])) is flagged

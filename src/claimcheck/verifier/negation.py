@@ -40,10 +40,18 @@ _RELATIVE = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"\([^()]*\)")
-# "multi-task training, not the best single task, does best": a "not" phrase set off by commas contrasts
-# the subject with another; the sentence still says what its main clause says. (Closed by a second
-# comma only: "gains appear on TyDiQA, not XNLI." does deny something of XNLI.)
-_CONTRAST_ASIDE = re.compile(r",\s*(?:and\s+|but\s+)?not\s+(?!only\b)[^,;:.()]{1,80},", re.I)
+# "multi-task training, not the best single task, does best": a "not" phrase set off by commas, with the
+# main clause going on after it, contrasts the subject with another; the sentence still says what its
+# main clause says. Not when it is closed by a second comma only ("gains appear on TyDiQA, not XNLI."
+# denies something of XNLI), when "but" or a subordinate clause follows ("not XLNet, but BERT performs
+# worst"; "however, not all targets gain, since ..."), nor when it names a name the other side holds
+# ("RoBERTa, not XLNet, performs worst" against "XLNet performs worst").
+_CONTRAST_ASIDE = re.compile(
+    r",\s*(?:and\s+|but\s+)?not\s+(?!only\b)(?P<what>[^,;:.()]{1,80}),"
+    r"(?!\s*(?:but|since|as|because|while|whereas|although|though|so|contrary|which|who|that|when|if|and|or|nor)\b)",
+    re.I,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w+-]*")
 _CLAUSE_END = re.compile(r"[;:!?]|[,.](?!\d)|\b(?:whereas|while|but|although|though)\b", re.I)
 _STOP = set(
     "the a an of on in to for with from by and or as at is are was were be been being do does did has have had it its "
@@ -62,20 +70,31 @@ def _words(text: str) -> set[str]:
     return out
 
 
-def _clean(text: str, strict: bool) -> str:
+def _drop_contrasts(text: str, other: str) -> str:
+    theirs = _words(other)
+
+    def aside(m: re.Match) -> str:
+        if any(_words(name) & theirs for name in _CAPITALISED.findall(m.group("what"))):
+            return m.group(0)  # it sets apart a name the other side talks about: a denial of it
+        return ","
+
+    return _CONTRAST_ASIDE.sub(aside, text)
+
+
+def _clean(text: str, strict: bool, other: str = "") -> str:
     """The text without the registry's notes on where a quoting text breaks off; ``strict`` also
     drops the asides (parentheses, relative clauses, a contrast set off by commas) whose negation
     describes or sets apart a noun, not the claim."""
     text = _NOT_A_NEGATION.sub(" ", re.sub(r"[;,]?\s*the quoting text [^.;]*", "", text, flags=re.I))
     if not strict:
         return text
-    return _NOUN_ASIDE.sub(" ", _RELATIVE.sub(" ", _PAREN.sub(" ", _CONTRAST_ASIDE.sub(",", text))))
+    return _NOUN_ASIDE.sub(" ", _RELATIVE.sub(" ", _PAREN.sub(" ", _drop_contrasts(text, other))))
 
 
 def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
     """The negations in ``text`` that bear on ``other``: each cue (with a little context) whose clause
     shares a content word with ``other``. ``strict=False`` also counts those in asides."""
-    text = _clean(text, strict)
+    text = _clean(text, strict, other)
     theirs = _words(other)
     ends = [(c.start(), c.end()) for c in _CLAUSE_END.finditer(text)]
     found = []
