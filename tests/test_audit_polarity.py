@@ -122,6 +122,14 @@ def test_what_a_name_is_read_to_do(text, name, dimension, reading):
     assert dims[dimension][0] == frozenset(reading)
 
 
+@pytest.mark.parametrize("text", ["XLNet is at least helpful.", "MNLI is at least useful for XNLI.",
+                                  "XLNet is at most effective on one target.", "BERT does well on most useful benchmarks."])
+def test_at_least_at_most_and_most_as_the_majority_rank_nothing(text):
+    from claimcheck.verifier.polarity import read
+
+    assert not [x for x in read(text).mentions if x.dimension == STANDING]
+
+
 @pytest.mark.parametrize("text", ["XLNet gets worse than BERT on every task.", "XLNet became better than BERT on every task."])
 def test_turning_worse_than_a_name_is_a_comparison_not_a_change(text):
     from claimcheck.verifier.polarity import read
