@@ -40,18 +40,35 @@ _RELATIVE = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"\([^()]*\)")
-# "multi-task training, not the best single task, does best": a "not" phrase set off by commas, with the
-# main clause going on after it, contrasts the subject with another; the sentence still says what its
-# main clause says. Not when it is closed by a second comma only ("gains appear on TyDiQA, not XNLI."
-# denies something of XNLI), when "but" or a subordinate clause follows ("not XLNet, but BERT performs
-# worst"; "however, not all targets gain, since ..."), nor when it names a name the other side holds
-# ("RoBERTa, not XLNet, performs worst" against "XLNet performs worst").
-_CONTRAST_ASIDE = re.compile(
-    r",\s*(?:and\s+|but\s+)?not\s+(?!only\b)(?P<what>[^,;:.()]{1,80}),"
-    r"(?!\s*(?:but|since|as|because|while|whereas|although|though|so|contrary|which|who|that|when|if|and|or|nor)\b)",
+# "multi-task training, not the best single task, does best": a "not" phrase set off by commas after the
+# subject contrasts it with another; the sentence still says what its main clause says. It is no such
+# aside when:
+# - it is closed by a sentence's end, not a second comma ("gains appear on TyDiQA, not XNLI." denies
+#   something of XNLI), or "but" follows ("not XLNet, but BERT performs worst");
+# - it opens the main clause after an introductory phrase ("However, not all targets gain, ...", "On the
+#   retrieval targets, not a single task brings gains, ..."), or holds a verb of its own;
+# - it names what the other side's subject names, or a number the other side states ("RoBERTa, not
+#   XLNet, performs worst" against "XLNet performs worst"; "trained, not for 100 epochs, ...").
+_CONTRAST_ASIDE = re.compile(r",\s*(?:and\s+|but\s+)?not\s+(?!only\b)(?P<what>[^,;:.()]{1,80}),(?!\s*but\b)", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z][\w+-]*")
+_OPENER = re.compile(
+    r"^\s*(?:(?:on|in|for|after|before|with|among|across|at|by|from|during|under|of|over|within|without|unlike|compared)\b"
+    r"|\w+ly\s*$|(?:however|moreover|instead|still|yet|also|thus|hence|therefore|overall|here|there|now|then|first|"
+    r"finally|second|third|again|otherwise|meanwhile|indeed|in\s+fact|as\s+a\s+result|on\s+the\s+other\s+hand)\s*$)",
     re.I,
 )
-_CAPITALISED = re.compile(r"\b[A-Z][\w+-]*")
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|may|might|must|should|gains?|improves?|helps?|"
+    r"brings?|gives?|gets?|shows?|sees?|yields?|starts?|uses?|remains?|stays?|benefits?|hurts?|drops?|outperforms?|beats?)\b",
+    re.I,
+)
+_SUBJECT_END = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|does|do|did|starts?|uses?|used|performs?|gives?|brings?|shows?|sees?|yields?|"
+    r"outperforms?|beats?|trained|runs?)\b",
+    re.I,
+)
+
+
 _CLAUSE_END = re.compile(r"[;:!?]|[,.](?!\d)|\b(?:whereas|while|but|although|though)\b", re.I)
 _STOP = set(
     "the a an of on in to for with from by and or as at is are was were be been being do does did has have had it its "
@@ -70,12 +87,28 @@ def _words(text: str) -> set[str]:
     return out
 
 
+def _subject_words(other: str) -> set[str]:
+    """The content words of the capitalised names in ``other``'s subject: the text before its first
+    verb or direction word ("After intermediate training, RoBERTa is the best model": After,
+    intermediate, training, RoBERTa)."""
+    from claimcheck.verifier.polarity_lexicon import MENTION
+
+    ends = [m.start() for m in (_SUBJECT_END.search(other), MENTION.search(other)) if m]
+    head = other[: min(ends)] if ends else other
+    return {w for name in _CAPITALISED.findall(head) for w in _words(name)}
+
+
 def _drop_contrasts(text: str, other: str) -> str:
-    theirs = _words(other)
+    subject = _subject_words(other)
+    numbers = {w for w in _words(other) if w.isdigit()}
 
     def aside(m: re.Match) -> str:
-        if any(_words(name) & theirs for name in _CAPITALISED.findall(m.group("what"))):
-            return m.group(0)  # it sets apart a name the other side talks about: a denial of it
+        what = m.group("what")
+        opener = text[text.rfind(",", 0, m.start()) + 1 if "," in text[: m.start()] else 0 : m.start()]
+        if _OPENER.match(opener) or _FINITE.search(what):
+            return m.group(0)  # the "not" opens the main clause: a negation of it
+        if any(_words(name) & subject for name in _CAPITALISED.findall(what)) or _words(what) & numbers:
+            return m.group(0)  # it denies the other side's subject or number
         return ","
 
     return _CONTRAST_ASIDE.sub(aside, text)
