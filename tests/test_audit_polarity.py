@@ -113,6 +113,8 @@ def opposite(registry, text: str, claim: str):
     # a superlative spelt with "most" or "least"
     ("HellaSwag is the least effective intermediate task.", "hellaswag", STANDING, {DOWN}),
     ("Of the nine intermediate tasks, MNLI is the most helpful.", "mnli", STANDING, {UP}),
+    ("XLNet is most effective of the three models in every experiment.", "xlnet", STANDING, {UP}),
+    ("SQuAD is least useful of all intermediate tasks.", "squad", STANDING, {DOWN}),
 ])  # fmt: skip
 
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
@@ -123,7 +125,8 @@ def test_what_a_name_is_read_to_do(text, name, dimension, reading):
 
 
 @pytest.mark.parametrize("text", ["XLNet is at least helpful.", "MNLI is at least useful for XNLI.",
-                                  "XLNet is at most effective on one target.", "BERT does well on most useful benchmarks."])
+                                  "XLNet is at most effective on one target.", "BERT does well on most useful benchmarks.",
+                                  "XLNet is at most useful of all."])
 def test_at_least_at_most_and_most_as_the_majority_rank_nothing(text):
     from claimcheck.verifier.polarity import read
 

@@ -35,9 +35,11 @@ CHANGE, STANDING = "change", "standing"
 # "gets worse", "became much better": a thing turning worse or better than it was is a change; with
 # "than" after it ("gets worse than RoBERTa") it stays a comparison
 _BECOME = r"(?:get|gets|got|gotten|getting|become|becomes|became|becoming|grow|grows|grew|grown|growing)\s+(?:(?!(?:no|not|never|any)\b)\w+\s+)?"
-# "the most effective task", "the least helpful one": a superlative spelt with most/least, after "the"
-# (not "at least helpful", "at most useful", nor "most useful benchmarks", the majority of them)
+# "the most effective task", "the least helpful one", "least useful of all": a superlative spelt with
+# most/least, after "the" or before "of"/"among"/"across" (not "at least helpful", "at most useful", nor
+# "most useful benchmarks", the majority of them)
 _OF_USE = r"(?:effective|successful|helpful|useful|beneficial)"
+_MOST = r"(?:(?<=\bthe\s){0}\s+" + _OF_USE + r"|(?<!\bat\s){0}\s+" + _OF_USE + r"(?=\s+(?:of|among|across)\b))"
 LEXICON = [
     ("rel_up", r"outperform(?:s|ed|ing)?|beat(?:s|ing|en)?|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?"
                r"|(?:better|higher|stronger|greater)\s+than|superior\s+to|ahead\s+of", STANDING, UP, "relational"),
@@ -47,8 +49,8 @@ LEXICON = [
     # "state-of-the-art" and "above/below-average" rank the way a superlative does, and count where one would:
     # "achieves state-of-the-art performance", "is below average" (not "state-of-the-art models")
     ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)|state[-\s]of[-\s]the[-\s]art|above[-\s]average"
-               r"|(?<=\bthe\s)most\s+" + _OF_USE, STANDING, UP, "superlative"),  # not "at best"
-    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)|below[-\s]average|(?<=\bthe\s)least\s+" + _OF_USE, STANDING, DOWN, "superlative"),
+               r"|" + _MOST.format("most"), STANDING, UP, "superlative"),  # not "at best"
+    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)|below[-\s]average|" + _MOST.format("least"), STANDING, DOWN, "superlative"),
     ("flat", r"unchanged|unaffected|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
              r"|(?:no|not\s+any)\s+(?:significant\s+|noticeable\s+|measurable\s+|real\s+)?(?:change|effect)"
              r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
