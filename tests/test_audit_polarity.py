@@ -323,3 +323,29 @@ def test_below_average_against_the_strongest_model_may_state_the_opposite():
     assert '"below-average"' in flagged.negation_mismatch and flagged.contradicts
     as_written = audit_row(bundled, row.format("state-of-the-art")).rows[0]
     assert as_written.claim_id == "2005.13013/background-xlmr-sota" and not as_written.negation_mismatch
+
+
+@pytest.mark.parametrize(("text", "unread", "read_up"), [
+    ("RoBERTa and BERT, not XLNet, perform best and alike.", "xlnet", {"roberta", "bert"}),
+    ("Plain English intermediate-task training, not continued multilingual MLM, gives the best results.", "mlm", {"english"}),
+])  # fmt: skip
+def test_a_name_in_a_contrast_aside_gets_no_reading_of_the_main_clause(text, unread, read_up):
+    from claimcheck.verifier.polarity import read
+
+    names = read(text).names
+    assert unread not in names
+    assert read_up <= {k for k, (_, dims) in names.items() if dims.get(STANDING, (frozenset(),))[0] == frozenset({UP})}
+
+
+@pytest.mark.parametrize(("text", "asides"), [
+    ("Multi-task training, not the best single task, does best.", ["the best single task"]),
+    ("Multi-task training, but not HellaSwag, does best, and not XNLI.", ["HellaSwag"]),  # the second ends the sentence
+    ("However, not all retrieval targets gain, with Tatoeba dropping.", []),  # it opens the main clause
+    ("On the retrieval targets, not every task brings gains, even for BUCC.", []),
+    ("BERT, not XLNet, but RoBERTa does best.", []),  # "not X, but Y"
+    ("The targets, not one of which gains, stay flat.", []),  # it holds a verb
+])  # fmt: skip
+def test_contrast_asides_are_not_phrases_between_commas_after_the_subject(text, asides):
+    from claimcheck.verifier.contrast_asides import contrast_asides
+
+    assert [a.what for a in contrast_asides(text)] == asides

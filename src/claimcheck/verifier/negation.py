@@ -12,6 +12,7 @@ from itertools import takewhile
 
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.contradiction import MAX_CHARS
+from claimcheck.verifier.contrast_asides import contrast_asides
 from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.row_numbers import words_as_digits
 
@@ -40,28 +41,11 @@ _RELATIVE = re.compile(
     re.I,
 )
 _PAREN = re.compile(r"\([^()]*\)")
-# "multi-task training, not the best single task, does best": a "not" phrase set off by commas after the
-# subject contrasts it with another; the sentence still says what its main clause says. It is no such
-# aside when:
-# - it is closed by a sentence's end, not a second comma ("gains appear on TyDiQA, not XNLI." denies
-#   something of XNLI), or "but" follows ("not XLNet, but BERT performs worst");
-# - it opens the main clause after an introductory phrase ("However, not all targets gain, ...", "On the
-#   retrieval targets, not a single task brings gains, ..."), or holds a verb of its own;
-# - it names what the other side's subject names, or a number the other side states ("RoBERTa, not
-#   XLNet, performs worst" against "XLNet performs worst"; "trained, not for 100 epochs, ...").
-_CONTRAST_ASIDE = re.compile(r",\s*(?:and\s+|but\s+)?not\s+(?!only\b)(?P<what>[^,;:.()]{1,80}),(?!\s*but\b)", re.I)
+# An aside that contrasts the subject with another ("multi-task training, not the best single task, does
+# best": ``contrast_asides``) is no negation of the main clause, unless it names what the other side's
+# subject names, or a number the other side states ("RoBERTa, not XLNet, performs worst" against "XLNet
+# performs worst"; "trained, not for 100 epochs, ..."): then it denies the other side.
 _CAPITALISED = re.compile(r"\b[A-Z][\w+-]*")
-_OPENER = re.compile(
-    r"^\s*(?:(?:on|in|for|after|before|with|among|across|at|by|from|during|under|of|over|within|without|unlike|compared)\b"
-    r"|\w+ly\s*$|(?:however|moreover|instead|still|yet|also|thus|hence|therefore|overall|here|there|now|then|first|"
-    r"finally|second|third|again|otherwise|meanwhile|indeed|in\s+fact|as\s+a\s+result|on\s+the\s+other\s+hand)\s*$)",
-    re.I,
-)
-_FINITE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|may|might|must|should|gains?|improves?|helps?|"
-    r"brings?|gives?|gets?|shows?|sees?|yields?|starts?|uses?|remains?|stays?|benefits?|hurts?|drops?|outperforms?|beats?)\b",
-    re.I,
-)
 _SUBJECT_END = re.compile(
     r"\b(?:is|are|was|were|has|have|had|does|do|did|starts?|uses?|used|performs?|gives?|brings?|shows?|sees?|yields?|"
     r"outperforms?|beats?|trained|runs?)\b",
@@ -101,17 +85,13 @@ def _subject_words(other: str) -> set[str]:
 def _drop_contrasts(text: str, other: str) -> str:
     subject = _subject_words(other)
     numbers = {w for w in _words(other) if w.isdigit()}
-
-    def aside(m: re.Match) -> str:
-        what = m.group("what")
-        opener = text[text.rfind(",", 0, m.start()) + 1 if "," in text[: m.start()] else 0 : m.start()]
-        if _OPENER.match(opener) or _FINITE.search(what):
-            return m.group(0)  # the "not" opens the main clause: a negation of it
-        if any(_words(name) & subject for name in _CAPITALISED.findall(what)) or _words(what) & numbers:
-            return m.group(0)  # it denies the other side's subject or number
-        return ","
-
-    return _CONTRAST_ASIDE.sub(aside, text)
+    out, at = [], 0
+    for aside in contrast_asides(text):
+        if any(_words(name) & subject for name in _CAPITALISED.findall(aside.what)) or _words(aside.what) & numbers:
+            continue  # it denies the other side's subject or number
+        out += [text[at : aside.start], ","]
+        at = aside.end
+    return "".join([*out, text[at:]])
 
 
 def _clean(text: str, strict: bool, other: str = "") -> str:

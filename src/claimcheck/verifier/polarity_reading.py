@@ -6,7 +6,8 @@ So "XNLI improves, whereas TyDiQA does not" gives the two names opposite reading
 ranks the names before it against those after it ("A outperforms B": A up, B down; "A is
 outperformed by B": the other way round); a name after a comparison and behind a preposition that
 opens a modifier ("... outperforms English training with MLM") is not ranked by it, nor is a name
-after a superlative and past "among" or a comma ("performs worst among BERT and XLNet").
+after a superlative and past "among" or a comma ("performs worst among BERT and XLNet"), nor a name in
+a contrast aside ("RoBERTa, not XLNet, performs best": ``contrast_asides``).
 
 A name's readings in one dimension must agree among themselves, else that dimension is not read for
 it. A name's standing is read against the names across its comparisons ("RoBERTa beats BERT": BERT
@@ -19,6 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from claimcheck.verifier.contrast_asides import contrast_asides
 from claimcheck.verifier.named_lists import name_lists
 from claimcheck.verifier.polarity_lexicon import (
     AMONG,
@@ -75,7 +77,10 @@ def read(text: str, truncated: bool = False) -> Reading:
     all_names = names_of(text)
     initial = frozenset(n.key for n in all_names if n.initial) - {n.key for n in all_names if not n.initial}
     lists = name_lists(text)
+    asides = contrast_asides(text)
     for name in all_names:
+        if any(a.start < name.start and name.end <= a.end for a in asides):
+            continue  # "RoBERTa and BERT, not XLNet, perform best": the main clause says nothing of XLNet
         clause = bisect_right(starts, name.start) - 1
         lo, hi = starts[clause], starts[clause + 1] if clause + 1 < len(starts) else len(text)
         # a name in a list ("SQuAD, MNLI, and HellaSwag") stands where its list stands
