@@ -14,6 +14,7 @@ from claimcheck.claims.models import Claim
 from claimcheck.verifier.contradiction import MAX_CHARS
 from claimcheck.verifier.contrast_asides import contrast_asides
 from claimcheck.verifier.normal_text import normalise
+from claimcheck.verifier.polarity_lexicon import MENTION
 from claimcheck.verifier.row_numbers import words_as_digits
 
 # "without" only counts where asides are read (``strict=False``: strict reading drops it with its
@@ -51,8 +52,6 @@ _SUBJECT_END = re.compile(
     r"outperforms?|beats?|trained|runs?)\b",
     re.I,
 )
-
-
 _CLAUSE_END = re.compile(r"[;:!?]|[,.](?!\d)|\b(?:whereas|while|but|although|though)\b", re.I)
 _STOP = set(
     "the a an of on in to for with from by and or as at is are was were be been being do does did has have had it its "
@@ -75,8 +74,6 @@ def _subject_words(other: str) -> set[str]:
     """The content words of the capitalised names in ``other``'s subject: the text before its first
     verb or direction word ("After intermediate training, RoBERTa is the best model": After,
     intermediate, training, RoBERTa)."""
-    from claimcheck.verifier.polarity_lexicon import MENTION
-
     ends = [m.start() for m in (_SUBJECT_END.search(other), MENTION.search(other)) if m]
     head = other[: min(ends)] if ends else other
     return {w for name in _CAPITALISED.findall(head) for w in _words(name)}

@@ -67,7 +67,7 @@ def t_pdf(t: float, df: float) -> float:
 def _t_start(p: float, df: float) -> float:
     """A close first guess at the t quantile: exact for df 1 and 2; otherwise the normal quantile
     (Abramowitz & Stegun 26.2.23, within 5e-4) corrected by the Cornish-Fisher expansion in 1/df
-    (A&S 26.7.5). Newton's steps from it need two or three CDF evaluations to reach full precision."""
+    (A&S 26.7.5). Newton's steps from it need two to four evaluations of the tail to reach full precision."""
     if df == 1:
         return math.tan(math.pi * (p - 0.5))
     if df == 2:
