@@ -325,16 +325,32 @@ def test_below_average_against_the_strongest_model_may_state_the_opposite():
     assert as_written.claim_id == "2005.13013/background-xlmr-sota" and not as_written.negation_mismatch
 
 
-@pytest.mark.parametrize(("text", "unread", "read_up"), [
+@pytest.mark.parametrize(("text", "denied", "read_up"), [
     ("RoBERTa and BERT, not XLNet, perform best and alike.", "xlnet", {"roberta", "bert"}),
     ("Plain English intermediate-task training, not continued multilingual MLM, gives the best results.", "mlm", {"english"}),
 ])  # fmt: skip
-def test_a_name_in_a_contrast_aside_gets_no_reading_of_the_main_clause(text, unread, read_up):
+def test_a_name_in_a_contrast_aside_gets_the_main_clauses_reading_denied(text, denied, read_up):
     from claimcheck.verifier.polarity import read
 
     names = read(text).names
-    assert unread not in names
+    assert names[denied][1][STANDING][0] == frozenset({DOWN, FLAT})  # not best
     assert read_up <= {k for k, (_, dims) in names.items() if dims.get(STANDING, (frozenset(),))[0] == frozenset({UP})}
+
+
+@pytest.mark.parametrize(("text", "opposite"), [
+    ("RoBERTa and BERT, not XLNet, perform best of the three models in every experiment.", False),  # not best: agrees
+    ("RoBERTa, not XLNet, performs worst of the three models in every experiment.", True),
+])  # fmt: skip
+def test_a_denial_in_a_contrast_aside_is_read_against_the_claim(text, opposite):
+    from claimcheck.claims.registry import load_registry
+    from claimcheck.verifier.negation import statement_negation_conflict
+    from claimcheck.verifier.polarity import compare
+
+    statement = load_registry([]).claims["2210.01091/xlnet-worst"].statement
+    judged = compare(text, statement)
+    assert bool(judged.reason) is opposite
+    if not opposite:  # the aside's "not" is accounted for: the negation check does not hold it against the row
+        assert not statement_negation_conflict(judged.row_text, judged.statement)
 
 
 @pytest.mark.parametrize(("text", "asides"), [

@@ -8,7 +8,8 @@ what its main clause says, of its subject. A phrase is no such aside when:
   retrieval targets, not a single task brings gains, ..."), or holds a verb of its own.
 
 The negation check reads an aside as no negation of the main clause (unless it names the other side's
-subject); the polarity reader gives the names inside it no reading of the main clause.
+subject); the polarity reader gives a name inside it the main clause's reading, negated ("RoBERTa, not
+XLNet, performs best": XLNet does not perform best).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_CONTRAST_ASIDE = re.compile(r",\s*(?:and\s+|but\s+)?not\s+(?!only\b)(?P<what>[^,;:.()]{1,80}),(?!\s*but\b)", re.I)
+_CONTRAST_ASIDE = re.compile(r",\s*(?:and\s+|but\s+)?(?P<not>not)\s+(?!only\b)(?P<what>[^,;:.()]{1,80}),(?!\s*but\b)", re.I)
 _OPENER = re.compile(
     r"^\s*(?:(?:on|in|for|after|before|with|among|across|at|by|from|during|under|of|over|within|without|unlike|compared)\b"
     r"|\w+ly\s*$|(?:however|moreover|instead|still|yet|also|thus|hence|therefore|overall|here|there|now|then|first|"
@@ -34,6 +35,7 @@ class Aside(NamedTuple):
     start: int  # at its opening comma
     end: int  # after its closing comma
     what: str  # what it sets apart: the words after "not"
+    cue: tuple[int, int]  # the span of its "not"
 
 
 def contrast_asides(text: str) -> list[Aside]:
@@ -44,5 +46,5 @@ def contrast_asides(text: str) -> list[Aside]:
         opener = before[before.rfind(",") + 1 :]
         if _OPENER.match(opener) or _FINITE.search(m.group("what")):
             continue  # the "not" opens the main clause
-        out.append(Aside(m.start(), m.end(), m.group("what")))
+        out.append(Aside(m.start(), m.end(), m.group("what"), m.span("not")))
     return out

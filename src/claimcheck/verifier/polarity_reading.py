@@ -6,8 +6,9 @@ So "XNLI improves, whereas TyDiQA does not" gives the two names opposite reading
 ranks the names before it against those after it ("A outperforms B": A up, B down; "A is
 outperformed by B": the other way round); a name after a comparison and behind a preposition that
 opens a modifier ("... outperforms English training with MLM") is not ranked by it, nor is a name
-after a superlative and past "among" or a comma ("performs worst among BERT and XLNet"), nor a name in
-a contrast aside ("RoBERTa, not XLNet, performs best": ``contrast_asides``).
+after a superlative and past "among" or a comma ("performs worst among BERT and XLNet"). A name in a
+contrast aside gets the reading denied ("RoBERTa, not XLNet, performs best": XLNet not best;
+``contrast_asides``).
 
 A name's readings in one dimension must agree among themselves, else that dimension is not read for
 it. A name's standing is read against the names across its comparisons ("RoBERTa beats BERT": BERT
@@ -17,7 +18,7 @@ against RoBERTa), a superlative's against all others (``Reading.against``).
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from claimcheck.verifier.contrast_asides import contrast_asides
@@ -35,7 +36,7 @@ from claimcheck.verifier.polarity_lexicon import (
     STANDING,
     UP,
 )
-from claimcheck.verifier.polarity_mentions import Mention, clauses, mentions_of
+from claimcheck.verifier.polarity_mentions import Mention, clauses, mentions_of, negate, quoted
 from claimcheck.verifier.polarity_names import names_of
 
 MAX_CHARS = 2_000
@@ -79,8 +80,9 @@ def read(text: str, truncated: bool = False) -> Reading:
     lists = name_lists(text)
     asides = contrast_asides(text)
     for name in all_names:
-        if any(a.start < name.start and name.end <= a.end for a in asides):
-            continue  # "RoBERTa and BERT, not XLNet, perform best": the main clause says nothing of XLNet
+        # "RoBERTa and BERT, not XLNet, perform best": the main clause's reading, denied, with the aside's
+        # "not" as its negation (so a claim that agrees accounts for that "not")
+        aside = next((a for a in asides if a.start < name.start and name.end <= a.end), None)
         clause = bisect_right(starts, name.start) - 1
         lo, hi = starts[clause], starts[clause + 1] if clause + 1 < len(starts) else len(text)
         # a name in a list ("SQuAD, MNLI, and HellaSwag") stands where its list stands
@@ -101,6 +103,12 @@ def read(text: str, truncated: bool = False) -> Reading:
                 AMONG.search(text[x.end : name.start]) or PUNCTUATION.search(text[x.end : name.start])
             ):
                 continue  # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English training"
+            if aside is not None:
+                if x.relational:
+                    continue  # "XLNet, not BERT, outperforms RoBERTa": nothing is said of BERT against RoBERTa
+                reading = negate(reading)
+                cues = (*x.cues, aside.cue)
+                x = replace(x, reading=reading, negated=not x.negated, cues=cues, written=quoted(text, [*cues, (x.start, x.end)]))
             if x.relational:
                 after = name.start >= x.end
                 if after and MODIFIER.search(text[x.end : name.start]):
