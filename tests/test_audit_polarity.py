@@ -337,20 +337,26 @@ def test_a_name_in_a_contrast_aside_gets_the_main_clauses_reading_denied(text, d
     assert read_up <= {k for k, (_, dims) in names.items() if dims.get(STANDING, (frozenset(),))[0] == frozenset({UP})}
 
 
-@pytest.mark.parametrize(("text", "opposite"), [
-    ("RoBERTa and BERT, not XLNet, perform best of the three models in every experiment.", False),  # not best: agrees
-    ("RoBERTa, not XLNet, performs worst of the three models in every experiment.", True),
+@pytest.mark.parametrize(("claim", "text", "opposite"), [
+    ("2210.01091/xlnet-worst", "RoBERTa and BERT, not XLNet, perform best of the three models in every experiment.", False),  # not best
+    ("2210.01091/xlnet-worst", "RoBERTa, not XLNet, performs worst of the three models in every experiment.", True),
+    # denied twice ("not XLNet ... does not perform best"): read as nothing, so the negation check still speaks
+    ("2210.01091/xlnet-worst", "BERT, not XLNet, fails to perform best.", True),
+    ("2210.01091/xlnet-worst", "RoBERTa, not XLNet, does not perform best.", True),
+    # the aside may deny a degree, not the direction
+    ("2005.13013/retrieval-gains", "BUCC, not Tatoeba, gains the most from intermediate training.", False),
+    ("2005.13013/retrieval-gains", "BUCC, not Tatoeba, improves by more than 10 points after intermediate training.", False),
+    ("2005.13013/retrieval-gains", "Intermediate training brings large gains on BUCC, not Tatoeba, on every language.", True),
+    ("2005.13013/retrieval-gains", "XNLI, not BUCC and Tatoeba, gains from intermediate training.", True),
 ])  # fmt: skip
-def test_a_denial_in_a_contrast_aside_is_read_against_the_claim(text, opposite):
+def test_a_denial_in_a_contrast_aside_is_read_against_the_claim(claim, text, opposite):
     from claimcheck.claims.registry import load_registry
     from claimcheck.verifier.negation import statement_negation_conflict
     from claimcheck.verifier.polarity import compare
 
-    statement = load_registry([]).claims["2210.01091/xlnet-worst"].statement
-    judged = compare(text, statement)
-    assert bool(judged.reason) is opposite
-    if not opposite:  # the aside's "not" is accounted for: the negation check does not hold it against the row
-        assert not statement_negation_conflict(judged.row_text, judged.statement)
+    judged = compare(text, load_registry([]).claims[claim].statement)
+    # as the audit reads a row: the polarity's reason, else the negation check on what polarity left
+    assert bool(judged.reason or statement_negation_conflict(judged.row_text, judged.statement)) is opposite
 
 
 @pytest.mark.parametrize(("text", "asides"), [
@@ -360,6 +366,7 @@ def test_a_denial_in_a_contrast_aside_is_read_against_the_claim(text, opposite):
     ("On the retrieval targets, not every task brings gains, even for BUCC.", []),
     ("BERT, not XLNet, but RoBERTa does best.", []),  # "not X, but Y"
     ("The targets, not one of which gains, stay flat.", []),  # it holds a verb
+    ("Fine-tuned from MNLI, not SQuAD, XLNet performs best.", []),  # the main clause's subject comes after it
 ])  # fmt: skip
 def test_contrast_asides_are_not_phrases_between_commas_after_the_subject(text, asides):
     from claimcheck.verifier.contrast_asides import contrast_asides

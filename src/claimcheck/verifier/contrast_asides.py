@@ -5,11 +5,13 @@ what its main clause says, of its subject. A phrase is no such aside when:
 - it is closed by a sentence's end, not a second comma ("gains appear on TyDiQA, not XNLI." denies
   something of XNLI), or "but" follows ("not XLNet, but BERT performs worst");
 - it opens the main clause after an introductory phrase ("However, not all targets gain, ...", "On the
-  retrieval targets, not a single task brings gains, ..."), or holds a verb of its own.
+  retrieval targets, not a single task brings gains, ..."), or holds a verb of its own;
+- the main clause's subject comes after it ("Fine-tuned from MNLI, not SQuAD, XLNet performs best").
 
 The negation check reads an aside as no negation of the main clause (unless it names the other side's
 subject); the polarity reader gives a name inside it the main clause's reading, negated ("RoBERTa, not
-XLNet, performs best": XLNet does not perform best).
+XLNet, performs best": XLNet does not perform best), unless the clause has a degree the aside may deny
+instead ("BUCC, not Tatoeba, gains the most").
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ _FINITE = re.compile(
 )
 
 
+_NEW_SUBJECT = re.compile(r"\s*[A-Z]")  # after the aside, a capitalised word: the main clause's own subject
+
+
 class Aside(NamedTuple):
     start: int  # at its opening comma
     end: int  # after its closing comma
@@ -46,5 +51,7 @@ def contrast_asides(text: str) -> list[Aside]:
         opener = before[before.rfind(",") + 1 :]
         if _OPENER.match(opener) or _FINITE.search(m.group("what")):
             continue  # the "not" opens the main clause
+        if _NEW_SUBJECT.match(text, m.end()):
+            continue  # "Fine-tuned from MNLI, not SQuAD, XLNet performs best": it belongs to an opening phrase
         out.append(Aside(m.start(), m.end(), m.group("what"), m.span("not")))
     return out

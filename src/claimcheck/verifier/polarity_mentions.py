@@ -151,12 +151,12 @@ def mentions_of(text: str, truncated: bool) -> list[Mention]:
             reading = negate(reading)
         if reading == ALL:
             continue
-        out.append(Mention(dim, reading, m.start(), m.end(), quoted(text, [*cues, (m.start(), m.end())]), bool(cues),
+        out.append(Mention(dim, reading, m.start(), m.end(), _written(text, [*cues, (m.start(), m.end())]), bool(cues),
                            kind == "relational", tuple(cues + stressed)))
     return out
 
 
-def quoted(text: str, spans: list[tuple[int, int]]) -> str:
+def _written(text: str, spans: list[tuple[int, int]]) -> str:
     """A mention as a reason quotes it: its word and negations with the words between them, or "…"
     for more than three ("Neither … nor … beats")."""
     spans = sorted(spans)

@@ -17,6 +17,7 @@ against RoBERTa), a superlative's against all others (``Reading.against``).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -24,6 +25,7 @@ from functools import lru_cache
 from claimcheck.verifier.contrast_asides import contrast_asides
 from claimcheck.verifier.named_lists import name_lists
 from claimcheck.verifier.polarity_lexicon import (
+    ALL,
     AMONG,
     COORDINATED,
     DOWN,
@@ -36,10 +38,18 @@ from claimcheck.verifier.polarity_lexicon import (
     STANDING,
     UP,
 )
-from claimcheck.verifier.polarity_mentions import Mention, clauses, mentions_of, negate, quoted
+from claimcheck.verifier.polarity_mentions import Mention, clauses, mentions_of, negate
 from claimcheck.verifier.polarity_names import names_of
 
 MAX_CHARS = 2_000
+# a degree in the clause of a contrast aside: the aside may deny it rather than the direction ("BUCC, not
+# Tatoeba, gains the most"; "... improves by more than 10 points"). A scope ("in every experiment") is no
+# such degree: the claim's own scope is often the same.
+_DEGREE = re.compile(
+    r"\b(?:most|more|less|least|largest|biggest|greatest|smallest|significant(?:ly)?|substantial(?:ly)?|greatly|"
+    r"considerabl[ey]|marked(?:ly)?|slight(?:ly)?|by\s+(?:more|less|over|about|up\s+to|\d))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -104,11 +114,15 @@ def read(text: str, truncated: bool = False) -> Reading:
             ):
                 continue  # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English training"
             if aside is not None:
-                if x.relational:
-                    continue  # "XLNet, not BERT, outperforms RoBERTa": nothing is said of BERT against RoBERTa
+                if x.relational or _DEGREE.search(text[lo : x.start] + " " + text[x.end : hi]):
+                    # "XLNet, not BERT, outperforms RoBERTa" says nothing of BERT against RoBERTa; "BUCC, not
+                    # Tatoeba, gains the most" may deny only the degree
+                    continue
                 reading = negate(reading)
-                cues = (*x.cues, aside.cue)
-                x = replace(x, reading=reading, negated=not x.negated, cues=cues, written=quoted(text, [*cues, (x.start, x.end)]))
+                if reading == ALL:
+                    continue  # "RoBERTa, not XLNet, does not perform best": denied twice, read as nothing
+                x = replace(x, reading=reading, negated=not x.negated, cues=(*x.cues, aside.cue),
+                            written=f"not {' '.join(aside.what.split())}: {x.written}")
             if x.relational:
                 after = name.start >= x.end
                 if after and MODIFIER.search(text[x.end : name.start]):
