@@ -26,13 +26,13 @@ _OPENER = re.compile(
     r"finally|second|third|again|otherwise|meanwhile|indeed|in\s+fact|as\s+a\s+result|on\s+the\s+other\s+hand)\s*$)",
     re.I,
 )
-_FINITE = re.compile(
+# a finite verb: in an aside, it makes the "not" a clause's own; in a statement, the first one ends its subject
+FINITE_VERB = re.compile(
     r"\b(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|may|might|must|should|gains?|improves?|helps?|"
-    r"brings?|gives?|gets?|shows?|sees?|yields?|starts?|uses?|remains?|stays?|benefits?|hurts?|drops?|outperforms?|beats?)\b",
+    r"brings?|gives?|gets?|shows?|sees?|yields?|starts?|uses?|remains?|stays?|benefits?|hurts?|drops?|performs?|"
+    r"outperforms?|beats?)\b",
     re.I,
 )
-
-
 _NEW_SUBJECT = re.compile(r"\s*[A-Z]")  # after the aside, a capitalised word: the main clause's own subject
 
 
@@ -49,7 +49,7 @@ def contrast_asides(text: str) -> list[Aside]:
     for m in _CONTRAST_ASIDE.finditer(text):
         before = text[: m.start()]
         opener = before[before.rfind(",") + 1 :]
-        if _OPENER.match(opener) or _FINITE.search(m.group("what")):
+        if _OPENER.match(opener) or FINITE_VERB.search(m.group("what")):
             continue  # the "not" opens the main clause
         if _NEW_SUBJECT.match(text, m.end()):
             continue  # "Fine-tuned from MNLI, not SQuAD, XLNet performs best": it belongs to an opening phrase

@@ -12,7 +12,7 @@ from itertools import takewhile
 
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.contradiction import MAX_CHARS
-from claimcheck.verifier.contrast_asides import contrast_asides
+from claimcheck.verifier.contrast_asides import FINITE_VERB, contrast_asides
 from claimcheck.verifier.normal_text import normalise
 from claimcheck.verifier.polarity_lexicon import MENTION
 from claimcheck.verifier.row_numbers import words_as_digits
@@ -47,11 +47,6 @@ _PAREN = re.compile(r"\([^()]*\)")
 # subject names, or a number the other side states ("RoBERTa, not XLNet, performs worst" against "XLNet
 # performs worst"; "trained, not for 100 epochs, ..."): then it denies the other side.
 _CAPITALISED = re.compile(r"\b[A-Z][\w+-]*")
-_SUBJECT_END = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|does|do|did|starts?|uses?|used|performs?|gives?|brings?|shows?|sees?|yields?|"
-    r"outperforms?|beats?|trained|runs?)\b",
-    re.I,
-)
 _CLAUSE_END = re.compile(r"[;:!?]|[,.](?!\d)|\b(?:whereas|while|but|although|though)\b", re.I)
 _STOP = set(
     "the a an of on in to for with from by and or as at is are was were be been being do does did has have had it its "
@@ -74,7 +69,7 @@ def _subject_words(other: str) -> set[str]:
     """The content words of the capitalised names in ``other``'s subject: the text before its first
     verb or direction word ("After intermediate training, RoBERTa is the best model": After,
     intermediate, training, RoBERTa)."""
-    ends = [m.start() for m in (_SUBJECT_END.search(other), MENTION.search(other)) if m]
+    ends = [m.start() for m in (FINITE_VERB.search(other), MENTION.search(other)) if m]
     head = other[: min(ends)] if ends else other
     return {w for name in _CAPITALISED.findall(head) for w in _words(name)}
 

@@ -116,6 +116,14 @@ GIVES = re.compile(
     r"|ha[sd]|have|shows?|showed)\s+(?:the\s+)?(?:(?:very|overall)\s+)?$",
     re.I,
 )
+# a degree in the clause of a contrast aside: the aside may deny it rather than the direction ("BUCC, not
+# Tatoeba, gains the most"; "... improves by more than 10 points"). A scope ("in every experiment") is no
+# such degree: the claim's own scope is often the same.
+DEGREE = re.compile(
+    r"\b(?:most|more|less|least|largest|biggest|greatest|smallest|significant(?:ly)?|substantial(?:ly)?|greatly|"
+    r"considerabl[ey]|marked(?:ly)?|slight(?:ly)?|by\s+(?:more|less|over|about|up\s+to|\d))\b",
+    re.I,
+)
 # right before a superlative: a standing the subject had, or has in spite of the rest ("XLNet, once
 # state-of-the-art, performs worst", "despite being the best model in 2019"): not what the text says of it now
 PAST_OR_CONCEDED = re.compile(

@@ -17,7 +17,6 @@ against RoBERTa), a superlative's against all others (``Reading.against``).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -28,6 +27,7 @@ from claimcheck.verifier.polarity_lexicon import (
     ALL,
     AMONG,
     COORDINATED,
+    DEGREE,
     DOWN,
     FLAT,
     MODIFIER,
@@ -42,14 +42,6 @@ from claimcheck.verifier.polarity_mentions import Mention, clauses, mentions_of,
 from claimcheck.verifier.polarity_names import names_of
 
 MAX_CHARS = 2_000
-# a degree in the clause of a contrast aside: the aside may deny it rather than the direction ("BUCC, not
-# Tatoeba, gains the most"; "... improves by more than 10 points"). A scope ("in every experiment") is no
-# such degree: the claim's own scope is often the same.
-_DEGREE = re.compile(
-    r"\b(?:most|more|less|least|largest|biggest|greatest|smallest|significant(?:ly)?|substantial(?:ly)?|greatly|"
-    r"considerabl[ey]|marked(?:ly)?|slight(?:ly)?|by\s+(?:more|less|over|about|up\s+to|\d))\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -114,7 +106,7 @@ def read(text: str, truncated: bool = False) -> Reading:
             ):
                 continue  # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English training"
             if aside is not None:
-                if x.relational or _DEGREE.search(text[lo : x.start] + " " + text[x.end : hi]):
+                if x.relational or DEGREE.search(text[lo : x.start] + " " + text[x.end : hi]):
                     # "XLNet, not BERT, outperforms RoBERTa" says nothing of BERT against RoBERTa; "BUCC, not
                     # Tatoeba, gains the most" may deny only the degree
                     continue
