@@ -125,9 +125,9 @@ def measure(paths: list[Path]) -> dict:
     """Per alteration: rows it applied to and their outcomes, with each row's texts and claims."""
     from claimcheck.claims.registry import load_registry
     from claimcheck.sources.bibliography import load_bibliography
-    from claimcheck.verifier.audit import audit_report
-    from claimcheck.verifier.foreign_names import PaperMentions
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.engine import audit_report
+    from claimcheck.audit.foreign_names import PaperMentions
+    from claimcheck.audit.paper_names import PaperNames
     from claimcheck.workflow import known_paper_names
 
     registry, bibliography = load_registry(), load_bibliography()

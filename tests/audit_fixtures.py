@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimcheck.claims.registry import build_registry, load_paper_file
-from claimcheck.verifier.audit_models import VerdictView
+from claimcheck.audit.models import VerdictView
 
 EXAMINED = "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
 
@@ -141,7 +141,7 @@ def audit_rows(registry, *texts: str, confidence: str = "0.8"):
     no verdicts."""
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import parse_synthesis
-    from claimcheck.verifier.audit import audit_report
+    from claimcheck.audit.engine import audit_report
 
     report = parse_synthesis(make_report([(t, "✓", confidence) for t in texts]), label="r.md")
     return audit_report(report, registry, {}, load_bibliography())

@@ -10,7 +10,7 @@ import pytest
 
 from audit_fixtures import PAPER_HEAD, audit_row, toy_registry
 
-from claimcheck.verifier.row_numbers import approximate_numbers, approximately, same_number, states_number
+from claimcheck.audit.row_numbers import approximate_numbers, approximately, same_number, states_number
 
 SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
 SEED_000 = SEEDS / "000_083e1e17f6b30f53.txt"
@@ -150,7 +150,7 @@ def test_reviewer_row_with_a_contradicting_approximation_is_a_number_mismatch(tm
     ("SQuAD, MNLI, 9 tasks", [("9", False)]),
 ])  # fmt: skip
 def test_a_decimal_comma_is_a_point(text, expected):
-    from claimcheck.verifier.row_numbers import numbers_in
+    from claimcheck.audit.row_numbers import numbers_in
 
     assert [(w, measure) for w, _, measure in numbers_in(text)] == expected
 
@@ -189,7 +189,7 @@ def test_reviewer_row_with_a_decimal_comma_matches_its_claim(tmp_path):
     ("train on 70% of the data", ["70%"], "both train on 70% of the data.", 1.0),
 ])  # fmt: skip
 def test_a_number_key_term_is_found_only_in_a_unit_that_agrees(row, terms, statement, share):
-    from claimcheck.verifier.claim_match import term_share
+    from claimcheck.audit.claim_match import term_share
 
     assert term_share(row, terms, False, statement) == share
     assert term_share(row, terms, False) == (1.0 if any(c.isdigit() for c in row) else share)  # without a statement: as before

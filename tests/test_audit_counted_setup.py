@@ -61,7 +61,7 @@ def test_other_rows_keep_their_claims(registry, text, claim, mismatch):
     ("9 intermediate tasks", "Training has three phases.", False),
 ])  # fmt: skip
 def test_which_rows_state_the_count_a_statement_makes(row, statement, states):
-    from claimcheck.verifier.claim_match import states_its_count
+    from claimcheck.audit.claim_match import states_its_count
 
     assert states_its_count(row, statement) is states
 
@@ -92,7 +92,7 @@ def test_another_count_of_the_studys_tasks_beside_a_count_of_languages_is_a_mism
     ("The study uses 40 languages.", ["40"]),  # no count of the tasks stands in the place of nine: as before
 ])  # fmt: skip
 def test_only_the_count_of_the_same_things_differs(registry, text, differing):
-    from claimcheck.verifier.contradiction import number_conflicts
+    from claimcheck.audit.contradiction import number_conflicts
 
     assert number_conflicts(text, registry.claims["2005.13013/setup-nine-tasks"]) == differing
 
@@ -115,6 +115,6 @@ def test_a_count_beside_the_claims_own_numbers_keeps_it(registry, text, claim):
     ("40 different intermediate tasks", "tasks covering up to 40 languages", (40,), 0),  # the claim's own value
 ])  # fmt: skip
 def test_counts_of_other_things(row, statement, values, found):
-    from claimcheck.verifier.counted_things import counts_of_other_things
+    from claimcheck.audit.counted_things import counts_of_other_things
 
     assert counts_of_other_things(row, statement, values) == found

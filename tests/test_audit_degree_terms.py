@@ -12,7 +12,7 @@ import pytest
 
 from audit_fixtures import audit_rows as audit
 
-from claimcheck.verifier.normal_text import normalise
+from claimcheck.audit.normal_text import normalise
 
 QA = "2005.13013/qa-moderate-gains"
 QA_STATEMENT = "The question-answering targets (XQuAD, MLQA, TyDiQA-GoldP) improve moderately after intermediate training."
@@ -78,14 +78,14 @@ def test_a_row_about_other_targets_goes_to_their_claim(registry):
     ("retrieval", "Intermediate training brings large gains on the retrieval targets.", False),
 ])  # fmt: skip
 def test_which_terms_grade_a_change(term, statement, grades):
-    from claimcheck.verifier.direction_terms import grades_change
+    from claimcheck.audit.direction_terms import grades_change
 
     assert grades_change(term, normalise(statement)) is grades
 
 
 def test_the_degree_word_is_waived_only_where_the_row_changes_a_name_of_the_statement():
-    from claimcheck.verifier.direction_terms import changes_a_shared_name
-    from claimcheck.verifier.key_terms import term_share
+    from claimcheck.audit.direction_terms import changes_a_shared_name
+    from claimcheck.audit.key_terms import term_share
 
     terms = ("question answering", "QA", "moderate")
     statement = normalise(QA_STATEMENT)

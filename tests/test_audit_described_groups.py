@@ -9,7 +9,7 @@ import pytest
 
 from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
 
-from claimcheck.verifier.normal_text import normalise
+from claimcheck.audit.normal_text import normalise
 
 QA = "The question-answering targets (XQuAD, MLQA, TyDiQA-GoldP) improve moderately after intermediate training."
 
@@ -57,7 +57,7 @@ def test_a_row_that_says_the_same_of_the_group_is_not_flagged(registry, text, cl
 
 
 def test_the_phrase_works_both_ways_and_only_for_the_group_it_describes():
-    from claimcheck.verifier.polarity import compare
+    from claimcheck.audit.polarity import compare
 
     # the row lists the names under the phrase, the claim speaks of the group by it
     listed = "The question-answering targets (XQuAD, MLQA, TyDiQA) all degrade after intermediate training."
@@ -78,8 +78,8 @@ def test_the_phrase_works_both_ways_and_only_for_the_group_it_describes():
     ("the answering targets", False),
 ])
 def test_where_a_text_uses_a_described_phrase(text, uses):
-    from claimcheck.verifier.described_names import described_lists
-    from claimcheck.verifier.group_phrases import phrase_spans
+    from claimcheck.audit.described_names import described_lists
+    from claimcheck.audit.group_phrases import phrase_spans
 
     (phrase, keys), = described_lists(QA)
     assert phrase == "question-answering targets" and keys == {"xquad", "mlqa", "tydiqagoldp"}
@@ -87,8 +87,8 @@ def test_where_a_text_uses_a_described_phrase(text, uses):
 
 
 def test_a_phrase_of_one_word_besides_its_head_noun_needs_the_head_noun():
-    from claimcheck.verifier.described_names import described_lists
-    from claimcheck.verifier.group_phrases import phrase_spans
+    from claimcheck.audit.described_names import described_lists
+    from claimcheck.audit.group_phrases import phrase_spans
 
     (phrase, _), = described_lists("Large gains on the retrieval targets, BUCC and Tatoeba.")
     assert phrase == "retrieval targets"
@@ -96,7 +96,7 @@ def test_a_phrase_of_one_word_besides_its_head_noun_needs_the_head_noun():
 
 
 def test_an_empty_phrase_is_used_by_no_text():
-    from claimcheck.verifier.group_phrases import phrase_spans
+    from claimcheck.audit.group_phrases import phrase_spans
 
     assert phrase_spans("any text, at all.", "") == [] and phrase_spans("any text, at all.", " - ") == []
 
@@ -108,7 +108,7 @@ def test_an_empty_phrase_is_used_by_no_text():
     "Question answering clearly gets worse with intermediate training.",
 ])  # fmt: skip
 def test_the_phrase_as_subject_or_object_of_a_change_speaks_of_the_group(text):
-    from claimcheck.verifier.group_phrases import changed_groups
+    from claimcheck.audit.group_phrases import changed_groups
 
     assert changed_groups(text, QA) == {"xquad", "mlqa", "tydiqagoldp"}
 
@@ -123,7 +123,7 @@ def test_the_phrase_as_subject_or_object_of_a_change_speaks_of_the_group(text):
     "The question-answering targets are XQuAD, MLQA and TyDiQA.",  # no change said
 ])  # fmt: skip
 def test_a_phrase_that_only_sets_the_scene_speaks_of_no_group(text):
-    from claimcheck.verifier.group_phrases import changed_groups
+    from claimcheck.audit.group_phrases import changed_groups
 
     assert changed_groups(text, QA) == frozenset()
 
@@ -146,7 +146,7 @@ def test_the_degree_word_is_not_held_against_a_row_that_says_how_the_group_chang
     """"moderate" grades the claim's change; a row that says which way the group went, by its phrase,
     leaves out a nuance, not the topic (as "hurts XQuAD, MLQA and TyDiQA" does): its key-term share
     is whole, so it reaches the claim and its direction is read."""
-    from claimcheck.verifier.direction_terms import changes_a_shared_name
+    from claimcheck.audit.direction_terms import changes_a_shared_name
 
     assert changes_a_shared_name("Intermediate training hurts the question-answering targets.", QA)
     assert changes_a_shared_name("Intermediate training hurts question answering.", QA)
@@ -166,7 +166,7 @@ def test_a_row_that_names_the_group_by_its_phrase_has_the_names_as_key_terms():
     """The reverse of a row that names BUCC and Tatoeba having the "retrieval" term: a row that says
     "sentence retrieval" changed speaks of BUCC and Tatoeba, the names the statement lists under it;
     one that says nothing of a change does not (as with the names written out)."""
-    from claimcheck.verifier.key_terms import term_share
+    from claimcheck.audit.key_terms import term_share
 
     terms, statement = ("BUCC", "Tatoeba", "retrieval"), normalise(RETRIEVAL)
     for text, share in [("Sentence retrieval gets worse after intermediate-task training.", 1.0),
@@ -192,6 +192,6 @@ def test_a_row_about_the_group_by_its_phrase_alone_reaches_the_claim_and_is_flag
     ("The same pattern holds across the transfer-learning experiments: RoBERTa and BERT perform alike.", []),
 ])  # fmt: skip
 def test_a_list_in_apposition_closes_its_clause(statement, phrases):
-    from claimcheck.verifier.described_names import described_lists
+    from claimcheck.audit.described_names import described_lists
 
     assert [p for p, _ in described_lists(statement)] == phrases

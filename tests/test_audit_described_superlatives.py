@@ -39,13 +39,13 @@ XTREME = "2005.13013/xtreme-test-gain"
     ("Gains are modest at best for every model.", {}),
 ])  # fmt: skip
 def test_what_a_superlative_describes(text, found):
-    from claimcheck.verifier.described_superlatives import described
+    from claimcheck.audit.described_superlatives import described
 
     assert described(text) == found
 
 
 def test_a_noun_that_may_have_been_cut_is_not_read():
-    from claimcheck.verifier.described_superlatives import described
+    from claimcheck.audit.described_superlatives import described
 
     assert described("Evaluating our worst performing models", truncated=True) == {}
     assert described("Evaluating our worst performing models for each target task on XTREME", truncated=True) != {}
@@ -64,7 +64,7 @@ def test_a_noun_that_may_have_been_cut_is_not_read():
     ("The worst task for each model gives 5.4 points.", "The best model for each target task gives 5.4 points.", False),
 ])  # fmt: skip
 def test_the_other_end_of_the_same_things_is_a_conflict(row, statement, flagged):
-    from claimcheck.verifier.described_superlatives import selection_conflict
+    from claimcheck.audit.described_superlatives import selection_conflict
 
     assert bool(selection_conflict(row, statement)) is flagged
 

@@ -9,7 +9,7 @@ import pytest
 
 from audit_fixtures import audit_rows as audit
 
-from claimcheck.verifier.direction_terms import found_by_direction, term_kind
+from claimcheck.audit.direction_terms import found_by_direction, term_kind
 
 TYDIQA = "2005.13013/tydiqa-up-xnli-flat"
 ENGLISH = "2005.13013/english-beats-alternatives"
@@ -91,7 +91,7 @@ def test_which_rows_find_a_direction_term(row, term, statement, found):
 def test_the_number_blind_share_takes_the_terms_as_written():
     """A row matched on the number-blind share is called wrong on its numbers: the claim's own words,
     not a rewording of them, must show that it speaks of the claim."""
-    from claimcheck.verifier.claim_match import blind_term_share, term_share
+    from claimcheck.audit.claim_match import blind_term_share, term_share
 
     row, terms = "the best model improves the xtreme average by 2.3 points", ["XTREME", "best", "5.4", "average", "improvement"]
     statement = "using the best model per task gives a 5.4-point improvement on the xtreme average."

@@ -11,7 +11,7 @@ import pytest
 
 from audit_fixtures import audit_rows as audit
 from audit_fixtures import misattributed
-from claimcheck.verifier.audit_models import MatchScore
+from claimcheck.audit.models import MatchScore
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def _ranked(*scores, verbatim=False):
 )
 def test_the_examined_papers_claim_wins_a_near_tie(registry, ranked, first):
     from claimcheck.sources.bibliography import load_bibliography
-    from claimcheck.verifier.audit import _prefer_examined
+    from claimcheck.audit.engine import _prefer_examined
 
     out = _prefer_examined(ranked, registry, load_bibliography(), "2005.13013")
     assert out[0][0].claim_id == first

@@ -17,11 +17,11 @@ except ImportError:  # tests/ imported as a package
 
 from claimcheck.sources.bibliography import load_bibliography
 from claimcheck.sources.synthesis import parse_synthesis
-from claimcheck.verifier.audit import LOW_CONFIDENCE, audit_report, audit_reports
+from claimcheck.audit.engine import LOW_CONFIDENCE, audit_report, audit_reports
 from claimcheck.reports.scorecard import render_scorecard_markdown
-from claimcheck.verifier.audit_models import VerdictView
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, term_share
-from claimcheck.verifier.row_numbers import numbers_in
+from claimcheck.audit.models import VerdictView
+from claimcheck.audit.claim_match import MATCH_THRESHOLD, term_share
+from claimcheck.audit.row_numbers import numbers_in
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_numbers_and_terms_helpers():
     assert term_share("intermediate-task training on nine tasks", ["intermediate tasks", "9"]) == 1.0
     assert term_share("improving by 8.7 points", ["7"]) == 0.0  # a number term does not match inside 8.7
     assert term_share("at least an order of magni", ["order of magnitude"], truncated=True) == 1.0
-    from claimcheck.verifier.row_numbers import same_number, states_number
+    from claimcheck.audit.row_numbers import same_number, states_number
 
     assert same_number("8.66", "8.7") and same_number("8.749", "8.7") and same_number("nine", "9")
     assert not same_number("8.8", "8.7") and not same_number("12", "9") and not same_number("nine", "10")
@@ -355,7 +355,7 @@ def test_a_row_that_contradicts_its_claim_is_flagged_and_fails_strict(contra_reg
 
 
 def test_xlm_roberta_is_read_as_xlm_r(contra_registry, bib):
-    from claimcheck.verifier.claim_match import normalise
+    from claimcheck.audit.claim_match import normalise
 
     assert normalise("XLM-RoBERTa Large and XLM RoBERTa and xlmr") == "xlm-r large and xlm-r and xlm-r"
     ok = card_for(contra_registry, bib, [("We use the pretrained XLM-RoBERTa Large model as the starting point.", "✓", "0.9")],
@@ -369,9 +369,9 @@ def test_xlm_roberta_is_read_as_xlm_r(contra_registry, bib):
 def test_text_matching_and_model_sizes_read_one_alias_table():
     """Every other spelling of a model reads as the registry's in both readers: the text matcher and
     the model-size check (which reads a model name as one word: "XLM RoBERTa Base" sizes a RoBERTa)."""
-    from claimcheck.verifier.claim_match import normalise
-    from claimcheck.verifier.model_sizes import model_sizes
-    from claimcheck.verifier.model_aliases import ALIASES
+    from claimcheck.audit.claim_match import normalise
+    from claimcheck.audit.model_sizes import model_sizes
+    from claimcheck.audit.model_aliases import ALIASES
 
     for other, written in ALIASES.items():
         assert normalise(f"the {other} model") == f"the {written} model"
@@ -778,6 +778,6 @@ def test_a_negated_comparison_is_a_negation_unless_a_quantifier_negates_it(tmp_p
 ])  # fmt: skip
 def test_a_contrast_set_off_by_commas_is_no_negation_of_the_main_clause(claim, text, flagged):
     from claimcheck.claims.registry import load_registry
-    from claimcheck.verifier.negation import negation_conflict
+    from claimcheck.audit.negation import negation_conflict
 
     assert bool(negation_conflict(text, load_registry([]).claims[claim])) is flagged

@@ -9,9 +9,9 @@ import pytest
 
 from audit_fixtures import make_report
 
-from claimcheck.verifier.claim_match import score_claim
-from claimcheck.verifier.foreign_names import PaperMentions, foreign_names
-from claimcheck.verifier.row_numbers import without_naming_numbers
+from claimcheck.audit.claim_match import score_claim
+from claimcheck.audit.foreign_names import PaperMentions, foreign_names
+from claimcheck.audit.row_numbers import without_naming_numbers
 
 PAPER = "2210.01091"
 
@@ -26,7 +26,7 @@ def registry():
 def audited(registry, *texts):
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import parse_synthesis
-    from claimcheck.verifier.audit import audit_report
+    from claimcheck.audit.engine import audit_report
 
     report = make_report([(t, "✓", "0.8") for t in texts], examined="The (In)Effectiveness of Intermediate Task Training",
                          references=("http://arxiv.org/abs/2210.01091v2",))

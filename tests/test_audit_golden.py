@@ -28,7 +28,7 @@ from claimcheck.reports.scorecard import render_audit_json, render_audit_markdow
 from claimcheck.reports.scorecard_html import render_audit_html
 from claimcheck.sources.bibliography import load_bibliography
 from claimcheck.sources.synthesis import parse_synthesis
-from claimcheck.verifier.audit import audit_reports
+from claimcheck.audit.engine import audit_reports
 
 GOLDEN = Path(__file__).parent / "golden"
 

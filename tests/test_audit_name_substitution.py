@@ -67,8 +67,8 @@ def test_the_claims_names_or_no_known_substitute_are_not_flagged(registry, text)
 
 
 def test_a_list_beside_none_of_the_claims_numbers_is_not_read(registry):
-    from claimcheck.verifier.name_substitution import substituted_names
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substituted_names
+    from claimcheck.audit.paper_names import PaperNames
 
     claim = registry.claims[CLAIM]
     text = "SQuAD, MNLI and QQP are the best single intermediate tasks, improving by {} points."
@@ -79,8 +79,8 @@ def test_a_list_beside_none_of_the_claims_numbers_is_not_read(registry):
 def test_the_callers_names_are_asked_only_for_a_name_the_registry_lacks(registry):
     """The task catalogue and the presets' arms live outside the verifier: the caller hands them over
     as a function, asked once per paper, and only when the registry does not know a name."""
-    from claimcheck.verifier.name_substitution import substituted_names
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substituted_names
+    from claimcheck.audit.paper_names import PaperNames
 
     asked = []
 
@@ -153,8 +153,8 @@ def test_another_model_ranked_in_place_of_the_claims_subject_is_flagged(subject_
 
 
 def test_a_ranked_subject_beside_none_of_the_claims_numbers_is_not_read(subject_registry):
-    from claimcheck.verifier.name_substitution import substituted_names
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substituted_names
+    from claimcheck.audit.paper_names import PaperNames
 
     claim = subject_registry.claims["2005.13013/roberta-three"]
     text = "After intermediate training, XLNet is the best model on {} target tasks."
@@ -165,8 +165,8 @@ def test_a_ranked_subject_beside_none_of_the_claims_numbers_is_not_read(subject_
 def test_a_subject_another_claim_of_the_paper_ranks_so_is_no_substitute(tmp_path):
     """"BERT is best on three of the six target tasks", read against RoBERTa's claim, is what the
     paper's claim about BERT's other three says: no substitute for RoBERTa."""
-    from claimcheck.verifier.name_substitution import substituted_names
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substituted_names
+    from claimcheck.audit.paper_names import PaperNames
 
     registry = toy_registry(tmp_path, SUBJECT_YAML + """  - id: 2005.13013/bert-other-three
     statement: "BERT is the best model on the other three target tasks."
@@ -234,8 +234,8 @@ def test_another_model_ranked_in_place_of_an_unnumbered_claims_subject_is_flagge
 def test_an_unnumbered_claims_subject_another_claim_ranks_so_is_no_substitute(tmp_path):
     """A row that restates another claim of the paper ranking its subject the same way (with no numbers,
     or beside a number of that claim's the row states) names no substitute for XLNet."""
-    from claimcheck.verifier.name_substitution import substituted_names
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substituted_names
+    from claimcheck.audit.paper_names import PaperNames
 
     registry = toy_registry(tmp_path, UNNUMBERED_YAML + """  - id: 2005.13013/bert-last-on-sentiment
     statement: "BERT performs worst on the sentiment targets."
@@ -264,8 +264,8 @@ def test_an_unnumbered_claims_subject_another_claim_ranks_so_is_no_substitute(tm
 def test_an_unnumbered_claims_subject_must_be_a_known_name(tmp_path):
     """With no numbers to stand beside, a claim that ranks a capitalised first word ("Multi-task
     training performs best") has no model subject for a known name to replace."""
-    from claimcheck.verifier.name_substitution import substituted_names
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substituted_names
+    from claimcheck.audit.paper_names import PaperNames
 
     registry = toy_registry(tmp_path, UNNUMBERED_YAML + """  - id: 2005.13013/multi-best
     statement: "Multi-task training performs best of all the setups."
@@ -319,8 +319,8 @@ def test_a_known_name_in_the_list_under_the_claims_phrase_is_flagged(bundled, te
     "XNLI and PAWS-X improve little, while the sentence-retrieval targets gain a lot.",
 ])  # fmt: skip
 def test_a_list_not_given_as_the_group_is_not_read_against_it(bundled, text):
-    from claimcheck.verifier.name_substitution import substitution
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substitution
+    from claimcheck.audit.paper_names import PaperNames
 
     assert substitution(text, bundled.claims[RETRIEVAL], PaperNames(bundled)) == ([], "")
 
@@ -331,8 +331,8 @@ def test_the_basis_of_a_substitution_beside_numbers_is_numbers(registry):
 
 
 def test_a_list_set_apart_from_the_group_is_not_read_against_it(bundled):
-    from claimcheck.verifier.name_substitution import substitution
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substitution
+    from claimcheck.audit.paper_names import PaperNames
 
     text = "Compared with XNLI and Tatoeba, the two sentence-retrieval targets, BUCC and Tatoeba, gain more."
     assert substitution(text, bundled.claims[RETRIEVAL], PaperNames(bundled)) == ([], "")
@@ -352,8 +352,8 @@ def test_a_facts_key_and_the_parameters_own_names_are_no_names_the_paper_knows()
     # "training_phases" (a fact's key) once made "Training", the first word of the multi-task claim,
     # a known name: a row naming HellaSwag beside 8.7 was told it "names HellaSwag where the claim names Training"
     from claimcheck.claims.registry import load_registry
-    from claimcheck.verifier.name_substitution import substitution
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substitution
+    from claimcheck.audit.paper_names import PaperNames
 
     bundled = load_registry([])
     names = PaperNames(bundled)

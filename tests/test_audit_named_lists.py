@@ -10,8 +10,8 @@ from audit_fixtures import PAPER_HEAD, audit_row, retrieval_claim, toy_registry
 
 
 def names_of(text: str) -> list[tuple[str, frozenset[str] | None]]:
-    from claimcheck.verifier.counted_things import count_spans
-    from claimcheck.verifier.named_lists import listed_names
+    from claimcheck.audit.counted_things import count_spans
+    from claimcheck.audit.named_lists import listed_names
 
     return [(w, listed_names(text, a, b)) for w, _, a, b in count_spans(text)]
 
@@ -128,6 +128,6 @@ def test_a_count_that_agrees_with_its_list_or_lists_no_items_is_not_flagged(regi
     ("The nine intermediate tasks, such as MNLI and QQP, help.", []),
 ])  # fmt: skip
 def test_a_count_before_are_and_its_list(text, expected):
-    from claimcheck.verifier.contradiction import list_count_conflicts
+    from claimcheck.audit.contradiction import list_count_conflicts
 
     assert list_count_conflicts(text) == expected

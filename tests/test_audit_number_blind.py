@@ -10,7 +10,7 @@ from audit_fixtures import OTHER_XTREME_ROWS, PAPER_HEAD, audit_row, make_report
 
 from claimcheck.sources.bibliography import load_bibliography
 from claimcheck.sources.synthesis import parse_synthesis
-from claimcheck.verifier.audit import audit_report
+from claimcheck.audit.engine import audit_report
 
 # the gain claim as the bundled registry words it: its number is one of its key terms
 GAIN_YAML = PAPER_HEAD + """  facts:
@@ -134,7 +134,7 @@ def test_another_measure_is_no_mismatch_against_the_bundled_gain_claim(text):
     ("100", "after 10 epochs", False),  # one significant digit: no shifted form
 ])  # fmt: skip
 def test_only_a_shifted_decimal_fills_a_measure_term(measure, row, filled):
-    from claimcheck.verifier.key_terms import _measured
+    from claimcheck.audit.key_terms import _measured
 
     assert _measured(row, [measure], {"point"} if measure == "5.4" else {"epoch"}) is filled
 
@@ -213,7 +213,7 @@ def test_the_cut_score_row_is_no_mismatch_against_the_bundled_claim():
     ("54 across tasks", "54", False),
 ])  # fmt: skip
 def test_beside_metric(text, number, beside):
-    from claimcheck.verifier.row_numbers import beside_metric
+    from claimcheck.audit.row_numbers import beside_metric
 
     assert beside_metric(text, text.index(number)) is beside
 
@@ -224,6 +224,6 @@ def test_beside_metric(text, number, beside):
     ("the best model improves the average by 54 points", True),
 ])  # fmt: skip
 def test_a_score_does_not_fill_a_measure_term(row, filled):
-    from claimcheck.verifier.key_terms import _measured
+    from claimcheck.audit.key_terms import _measured
 
     assert _measured(row, ["5.4"], {"point"}) is filled

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.verifier.claim_match import number_share, score_claim, term_share
-from claimcheck.verifier.counted_things import claim_number_kind, kinds_agree, number_kind
+from claimcheck.audit.claim_match import number_share, score_claim, term_share
+from claimcheck.audit.counted_things import claim_number_kind, kinds_agree, number_kind
 
 
 def _kind(text: str, written: str):

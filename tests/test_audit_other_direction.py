@@ -112,7 +112,7 @@ def test_a_row_said_of_the_same_definite_part_is_read_against_its_claim(bundled)
     ("RoBERTa beats BERT.", "RoBERTa and BERT both beat XLNet.", False),
 ])  # fmt: skip
 def test_which_statements_may_rank_on_another_part_than_the_row(row, statement, apart):
-    from claimcheck.verifier import ranking_scope
+    from claimcheck.audit import ranking_scope
 
     assert ranking_scope.apart(row, statement) is apart
 def test_a_row_ranking_one_name_ahead_of_both_is_not_the_opposite_of_a_claim_ranking_both_ahead_of_the_third(bundled):
@@ -241,7 +241,7 @@ def test_only_current_claims_of_the_rows_own_paper_are_read(two_papers, text, fl
     ("XLNet is best on three of the six target tasks.", "XLNet performs worst of the three models in every experiment.", "XLNet comes out ahead"),
 ])  # fmt: skip
 def test_reversed_ranking(row, statement, shown):
-    from claimcheck.verifier.polarity import reversed_ranking
+    from claimcheck.audit.polarity import reversed_ranking
 
     why = reversed_ranking(row, statement)
     assert (shown in why) if shown else why == "", why
@@ -275,7 +275,7 @@ FULL_RANKING_YAML = RANKING_2210.replace("claims:\n", """claims:
 def test_a_full_reversal_names_the_claims_compactly_and_keeps_every_reason_in_the_row(tmp_path):
     """Turning the whole ranking round reverses every ranking claim of the paper: the finding gives
     how many, the first ones with their reasons and the rest by id; the row keeps them all."""
-    from claimcheck.verifier.audit import SHOWN_CLAIMS
+    from claimcheck.audit.engine import SHOWN_CLAIMS
 
     path = tmp_path / "2210.01091.yaml"
     path.write_text(FULL_RANKING_YAML, encoding="utf-8")
@@ -301,7 +301,7 @@ def test_a_full_reversal_names_the_claims_compactly_and_keeps_every_reason_in_th
     ("RoBERTa and BERT both beat XLNet.", False, False),
 ])  # fmt: skip
 def test_which_rankings_are_said_of_part_of_the_tasks_or_of_all(text, part, whole):
-    from claimcheck.verifier import ranking_scope
+    from claimcheck.audit import ranking_scope
 
     assert (ranking_scope.part(text), ranking_scope.whole(text)) == (part, whole)
 
@@ -314,6 +314,6 @@ def test_which_rankings_are_said_of_part_of_the_tasks_or_of_all(text, part, whol
     ("XLNet performed worst among BERT, RoBERTa and XLNet.", {"xlnet": None}),  # the names it ranks among are not ranked
 ])  # fmt: skip
 def test_what_each_name_is_ranked_against(text, against):
-    from claimcheck.verifier.polarity import read
+    from claimcheck.audit.polarity import read
 
     assert {k: (set(v) if v is not None else None) for k, v in read(text).against.items()} == against

@@ -118,7 +118,7 @@ def opposite(registry, text: str, claim: str):
 ])  # fmt: skip
 
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
-    from claimcheck.verifier.polarity import read
+    from claimcheck.audit.polarity import read
 
     (_, dims), = [v for k, v in read(text).names.items() if k == name]
     assert dims[dimension][0] == frozenset(reading)
@@ -128,14 +128,14 @@ def test_what_a_name_is_read_to_do(text, name, dimension, reading):
                                   "XLNet is at most effective on one target.", "BERT does well on most useful benchmarks.",
                                   "XLNet is at most useful of all."])
 def test_at_least_at_most_and_most_as_the_majority_rank_nothing(text):
-    from claimcheck.verifier.polarity import read
+    from claimcheck.audit.polarity import read
 
     assert not [x for x in read(text).mentions if x.dimension == STANDING]
 
 
 @pytest.mark.parametrize("text", ["XLNet gets worse than BERT on every task.", "XLNet became better than BERT on every task."])
 def test_turning_worse_than_a_name_is_a_comparison_not_a_change(text):
-    from claimcheck.verifier.polarity import read
+    from claimcheck.audit.polarity import read
 
     assert [(x.dimension, x.relational) for x in read(text).mentions] == [(STANDING, True)]
 
@@ -145,7 +145,7 @@ def test_turning_worse_than_a_name_is_a_comparison_not_a_change(text):
     ("Translated data gives the worst results, behind English intermediate training.", "english"),  # past a comma: not its subject
 ])  # fmt: skip
 def test_names_after_a_superlative_that_are_not_its_subject(text, name):
-    from claimcheck.verifier.polarity import read
+    from claimcheck.audit.polarity import read
 
     assert STANDING not in read(text).names.get(name, ("", {}))[1]
 
@@ -158,7 +158,7 @@ def test_names_after_a_superlative_that_are_not_its_subject(text, name):
     ("State-of-the-art models such as XLM-R improve XNLI", False),  # describes a noun
 ])  # fmt: skip
 def test_no_standing_is_read_from_these(text, truncated):
-    from claimcheck.verifier.polarity import read
+    from claimcheck.audit.polarity import read
 
     assert STANDING not in read(text, truncated).names.get("xnli", ("", {}))[1]
     if truncated:
@@ -166,7 +166,7 @@ def test_no_standing_is_read_from_these(text, truncated):
 
 
 def test_agreeing_directions_blank_the_negations_they_read():
-    from claimcheck.verifier.polarity import compare
+    from claimcheck.audit.polarity import compare
 
     judged = compare("XNLI stays unchanged, whereas TyDiQA improves.", "TyDiQA improves, while XNLI gains nothing from it.")
     assert judged.reason == "" and "nothing" not in judged.statement and judged.statement.startswith("TyDiQA improves")
@@ -308,7 +308,7 @@ def test_a_reversal_that_is_no_swap_is_not_called_one(registry, text, claim, sho
     ("Intermediate training does not help on most tasks.", "For most tasks, intermediate training first gives better results.", True),
 ])  # fmt: skip
 def test_a_without_in_an_aside_answers_the_other_sides_negation(text, statement, flagged):
-    from claimcheck.verifier.audit import opposite_reason
+    from claimcheck.audit.engine import opposite_reason
 
     assert bool(opposite_reason(text, statement)) is flagged
 
@@ -330,7 +330,7 @@ def test_below_average_against_the_strongest_model_may_state_the_opposite():
     ("Plain English intermediate-task training, not continued multilingual MLM, gives the best results.", "mlm", {"english"}),
 ])  # fmt: skip
 def test_a_name_in_a_contrast_aside_gets_the_main_clauses_reading_denied(text, denied, read_up):
-    from claimcheck.verifier.polarity import read
+    from claimcheck.audit.polarity import read
 
     names = read(text).names
     assert names[denied][1][STANDING][0] == frozenset({DOWN, FLAT})  # not best
@@ -351,8 +351,8 @@ def test_a_name_in_a_contrast_aside_gets_the_main_clauses_reading_denied(text, d
 ])  # fmt: skip
 def test_a_denial_in_a_contrast_aside_is_read_against_the_claim(claim, text, opposite):
     from claimcheck.claims.registry import load_registry
-    from claimcheck.verifier.negation import statement_negation_conflict
-    from claimcheck.verifier.polarity import compare
+    from claimcheck.audit.negation import statement_negation_conflict
+    from claimcheck.audit.polarity import compare
 
     judged = compare(text, load_registry([]).claims[claim].statement)
     # as the audit reads a row: the polarity's reason, else the negation check on what polarity left
@@ -369,6 +369,6 @@ def test_a_denial_in_a_contrast_aside_is_read_against_the_claim(claim, text, opp
     ("Fine-tuned from MNLI, not SQuAD, XLNet performs best.", []),  # the main clause's subject comes after it
 ])  # fmt: skip
 def test_contrast_asides_are_not_phrases_between_commas_after_the_subject(text, asides):
-    from claimcheck.verifier.contrast_asides import contrast_asides
+    from claimcheck.audit.contrast_asides import contrast_asides
 
     assert [a.what for a in contrast_asides(text)] == asides

@@ -8,7 +8,7 @@ import pytest
 
 from audit_fixtures import PAPER_2210_HEAD, PAPER_HEAD, audit_row, toy_registry
 
-from claimcheck.verifier.audit_models import MatchScore
+from claimcheck.audit.models import MatchScore
 
 RANKING_YAML = PAPER_HEAD + """claims:
   - id: 2005.13013/models
@@ -109,8 +109,8 @@ def _ranked(*scores, verbatim=False):
     ("XLNet performs worst.", _ranked(("models", 0.53), ("xlnet-worst", 0.45)), "xlnet-worst", True),  # the names it ranks, XLNet
 ])  # fmt: skip
 def test_which_claim_is_put_first(registry, text, ranked, first, moved):
-    from claimcheck.verifier.claim_match import MATCH_THRESHOLD
-    from claimcheck.verifier.ranking_preference import prefer_ranking
+    from claimcheck.audit.claim_match import MATCH_THRESHOLD
+    from claimcheck.audit.ranking_preference import prefer_ranking
 
     out, was_moved = prefer_ranking(ranked, text, False, registry.claims, MATCH_THRESHOLD)
     assert (out[0][0].claim_id, was_moved) == (f"2005.13013/{first}", moved)
@@ -130,8 +130,8 @@ OTHER_PAPER_YAML = PAPER_2210_HEAD + """claims:
 
 def test_a_ranking_claim_of_another_paper_or_version_is_not_put_first(tmp_path):
     from claimcheck.claims.registry import build_registry, load_paper_file
-    from claimcheck.verifier.claim_match import MATCH_THRESHOLD
-    from claimcheck.verifier.ranking_preference import prefer_ranking
+    from claimcheck.audit.claim_match import MATCH_THRESHOLD
+    from claimcheck.audit.ranking_preference import prefer_ranking
 
     old = RANKING_YAML.replace("  - id: 2005.13013/xlnet-worst", """  - id: 2005.13013/v1-trends
     statement: "(v1) RoBERTa and BERT both beat XLNet."
@@ -172,7 +172,7 @@ def short_registry(tmp_path_factory):
 def _audited_2210(registry, text):
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import parse_synthesis
-    from claimcheck.verifier.audit import audit_report
+    from claimcheck.audit.engine import audit_report
 
     from audit_fixtures import make_report
 
@@ -235,6 +235,6 @@ def test_the_method_says_what_the_claim_passed_over_lacks(text, passed):
 ])  # fmt: skip
 def test_passed_over(claim, text, why):
     from claimcheck.claims.registry import load_registry
-    from claimcheck.verifier.ranking_preference import passed_over
+    from claimcheck.audit.ranking_preference import passed_over
 
     assert passed_over(load_registry().claims[f"2210.01091/{claim}"], text, False) == why

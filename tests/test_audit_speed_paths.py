@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 import pytest
 
 from claimcheck.claims.registry import load_registry
-from claimcheck.verifier.claim_match import normalise, rank_claims
-from claimcheck.verifier.text_similarity import common_subsequence, text_bound, text_similarity
+from claimcheck.audit.claim_match import normalise, rank_claims
+from claimcheck.audit.text_similarity import common_subsequence, text_bound, text_similarity
 
 ROWS = [
     # (text, truncated)
@@ -91,7 +91,7 @@ def test_the_audit_resolves_every_row_as_with_every_claim_scored_in_full(monkeyp
     that ranks names) change nothing it decides: the same scorecard as with every claim scored in full."""
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import parse_synthesis
-    from claimcheck.verifier import audit, audit_resolve
+    from claimcheck.audit import engine as audit, resolve as audit_resolve
     from audit_fixtures import make_report
 
     texts = [t for t, _ in ROWS if t] + [

@@ -21,8 +21,8 @@ def bundled():
 
 
 def _substitution(registry, claim_id, text):
-    from claimcheck.verifier.name_substitution import substitution
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.name_substitution import substitution
+    from claimcheck.audit.paper_names import PaperNames
 
     return substitution(text, registry.claims[claim_id], PaperNames(registry))
 
@@ -70,8 +70,8 @@ def test_the_claims_tasks_or_no_substitute_are_not_read(bundled, claim, text):
 
 
 def test_a_claim_naming_one_of_its_tasks_has_none_to_replace(bundled):
-    from claimcheck.verifier.paper_names import PaperNames
-    from claimcheck.verifier.task_substitution import substituted_tasks
+    from claimcheck.audit.paper_names import PaperNames
+    from claimcheck.audit.task_substitution import substituted_tasks
 
     claim = bundled.claims[FLAT].model_copy(update={"statement": "TyDiQA-GoldP improves with many intermediate tasks."})
     assert substituted_tasks("PAN-X improves with many intermediate tasks.", claim, PaperNames(bundled)) == []
@@ -79,7 +79,7 @@ def test_a_claim_naming_one_of_its_tasks_has_none_to_replace(bundled):
 
 def test_the_target_tasks_are_the_cells_and_checks_tasks_not_the_catalogue(tmp_path):
     from claimcheck.claims.names import KnownNames
-    from claimcheck.verifier.paper_names import PaperNames
+    from claimcheck.audit.paper_names import PaperNames
 
     yaml = PAPER_HEAD + """  cells:
     - {system: X-STILTs, task: siqa_target, metric: accuracy, split: test, value: "80.0", source: abs, locator: "a table"}

@@ -13,10 +13,10 @@ import pytest
 
 from audit_fixtures import audit_rows as audit
 
-from claimcheck.verifier.claim_match import term_share
-from claimcheck.verifier.described_names import described, described_terms, names_all
-from claimcheck.verifier.normal_text import normalise
-from claimcheck.verifier.term_forms import partners, word_pattern
+from claimcheck.audit.claim_match import term_share
+from claimcheck.audit.described_names import described, described_terms, names_all
+from claimcheck.audit.normal_text import normalise
+from claimcheck.audit.term_forms import partners, word_pattern
 
 QA = "2005.13013/qa-moderate-gains"
 RETRIEVAL = "2005.13013/retrieval-gains"

@@ -94,6 +94,6 @@ def test_the_number_in_a_unit_of_another_quantity_does_not_reach_the_claim(regis
     ("language", "epoch", False), ("layer", "step", False), (None, "epoch", False),
 ])  # fmt: skip
 def test_which_units_measure_one_quantity(a, b, same):
-    from claimcheck.verifier.row_numbers import same_quantity
+    from claimcheck.audit.row_numbers import same_quantity
 
     assert same_quantity(a, b) is same

@@ -8,7 +8,7 @@ import pytest
 from audit_fixtures import audit_row
 
 from claimcheck.claims.registry import load_registry
-from claimcheck.verifier.counted_things import same_things
+from claimcheck.audit.counted_things import same_things
 
 
 @pytest.fixture(scope="module")

@@ -96,7 +96,7 @@ TWO_SENTENCES = ("Does intermediate-task training help? How does multilingual fi
 def test_a_question_of_two_sentences_is_read_to_its_last_question_mark(markdown, width):
     """The question runs through its paragraph: the second sentence holds what the audit's coverage
     facets look for (XTREME-R, underrepresented languages, data size)."""
-    from claimcheck.verifier.question import check_question
+    from claimcheck.audit.question import check_question
 
     text = make_report(ROWS, markdown=markdown, question=TWO_SENTENCES)
     r = parse_synthesis(_wrap_line(text, "This paper examines", width) if width else text)

@@ -1,6 +1,6 @@
 """The library call behind ``claimcheck audit``: read the reports, verify the registry, audit.
 
-Effects live here (files, the store); ``verifier.audit`` stays pure. A report that cannot be read
+Effects live here (files, the store); ``claimcheck.audit`` stays pure. A report that cannot be read
 (empty, binary, a PDF without text...) does not stop the others: it is returned as an
 ``InputProblem`` and the command exits 2 after rendering what could be audited.
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from claimcheck.errors import InputError
-from claimcheck.verifier.audit_models import AuditResult, InputProblem
+from claimcheck.audit.models import AuditResult, InputProblem
 
 REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
 
@@ -45,7 +45,7 @@ def audit_from_disk(
     (``drop_ambiguous_seeds``: see ``verifier.engine.verify``)."""
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis_file import load_synthesis
-    from claimcheck.verifier.audit import audit_reports, verdict_views
+    from claimcheck.audit.engine import audit_reports, verdict_views
     from claimcheck.workflow import known_paper_names, verify_from_disk
 
     files = expand_report_paths(paths)

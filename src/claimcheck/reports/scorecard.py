@@ -15,7 +15,7 @@ import re
 from pathlib import PurePath
 
 from claimcheck.reports.markdown import md_code, md_text
-from claimcheck.verifier.audit_models import AuditResult, ReferenceAudit, RowAudit, Scorecard
+from claimcheck.audit.models import AuditResult, ReferenceAudit, RowAudit, Scorecard
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 

@@ -10,7 +10,7 @@ from html import escape
 
 from claimcheck.reports.html import badge, render_page
 from claimcheck.reports.scorecard import CONTRADICTED_NOTE, conf, headline, row_flags, short, sorted_findings, stated, tick
-from claimcheck.verifier.audit_models import AuditResult, Scorecard
+from claimcheck.audit.models import AuditResult, Scorecard
 
 _SEVERITY_TONE = {"error": "contradicted", "warning": "inconclusive", "info": "unverified"}
 

@@ -2,7 +2,7 @@
 
 A paper knows the systems and tasks its cells name, the names its claims' checks and replication
 arms use, the model spellings of ``model_aliases``, and what the caller adds (the task catalogue and
-the presets' arms, which the verifier does not import). Names are compared as keys
+the presets' arms, which the audit does not import). Names are compared as keys
 (``model_aliases.model_key``: letters and digits, "XLM-RoBERTa" read as "xlmr").
 
 Its *target tasks* are narrower: the tasks its cells are measured on and the tasks its claims'
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from claimcheck.claims.models import Claim, Paper
 from claimcheck.claims.names import KnownNames, names_in_params
 from claimcheck.claims.registry import Registry
-from claimcheck.verifier.model_aliases import ALIASES, model_key, same_name
+from claimcheck.audit.model_aliases import ALIASES, model_key, same_name
 
 
 def strings_in(value) -> Iterable[str]:
@@ -52,7 +52,7 @@ def param_values(params: Mapping) -> Iterable[str]:
 class PaperNames:
     """The names a paper knows, as keys (``model_aliases.model_key``). Its registry entries are read
     at once; ``more`` (the names ``claimcheck validate`` knows besides: the task catalogue, the
-    presets' arms, which the verifier does not import) is asked only when a name is not among them,
+    presets' arms, which the audit does not import) is asked only when a name is not among them,
     once per paper."""
 
     def __init__(self, registry: Registry, more: Callable[[Paper], KnownNames] | None = None):

@@ -27,10 +27,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from claimcheck.verifier.described_names import described_lists
-from claimcheck.verifier.model_aliases import same_name
-from claimcheck.verifier.polarity_lexicon import CHANGE
-from claimcheck.verifier.polarity_reading import read
+from claimcheck.audit.described_names import described_lists
+from claimcheck.audit.model_aliases import same_name
+from claimcheck.audit.polarity_lexicon import CHANGE
+from claimcheck.audit.polarity_reading import read
 
 _GENERIC_HEADS = frozenset("targets tasks benchmarks datasets settings".split())
 _DASHES = "\\-\u2010\u2011\u2013\u2014"

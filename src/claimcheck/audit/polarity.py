@@ -48,14 +48,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimcheck.verifier.group_phrases import changed_groups
-from claimcheck.verifier.model_aliases import same_name
-from claimcheck.verifier.polarity_lexicon import ALL, CHANGE, DOWN, FLAT, STANDING, UP
-from claimcheck.verifier.polarity_mentions import CUT_WORDS, Mention
-from claimcheck.verifier.polarity_names import Name
-from claimcheck.verifier.polarity_reading import MAX_CHARS, Reading, name_keys, ranks, ranks_anything, read
-from claimcheck.verifier.polarity_reasons import conflict_reason, unnamed_reason
-from claimcheck.verifier.ranking_scope import apart
+from claimcheck.audit.group_phrases import changed_groups
+from claimcheck.audit.model_aliases import same_name
+from claimcheck.audit.polarity_lexicon import ALL, CHANGE, DOWN, FLAT, STANDING, UP
+from claimcheck.audit.polarity_mentions import CUT_WORDS, Mention
+from claimcheck.audit.polarity_names import Name
+from claimcheck.audit.polarity_reading import MAX_CHARS, Reading, name_keys, ranks, ranks_anything, read
+from claimcheck.audit.polarity_reasons import conflict_reason, unnamed_reason
+from claimcheck.audit.ranking_scope import apart
 
 __all__ = [
     "ALL", "CHANGE", "CUT_WORDS", "DOWN", "FLAT", "MAX_CHARS", "STANDING", "UP", "Judgement", "Mention", "Name",

@@ -33,12 +33,12 @@ import re
 
 from claimcheck.claims.models import Claim
 from claimcheck.claims.names import names_in_params
-from claimcheck.verifier.described_names import described_lists
-from claimcheck.verifier.group_phrases import phrase_spans
-from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.named_lists import EXAMPLES, SET_APART_WORDS
-from claimcheck.verifier.paper_names import PaperNames
-from claimcheck.verifier.polarity import read
+from claimcheck.audit.described_names import described_lists
+from claimcheck.audit.group_phrases import phrase_spans
+from claimcheck.audit.model_aliases import model_key, same_name
+from claimcheck.audit.named_lists import EXAMPLES, SET_APART_WORDS
+from claimcheck.audit.paper_names import PaperNames
+from claimcheck.audit.polarity import read
 
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*")
 # just before a name: words that set it apart from what the row says of the claim's tasks

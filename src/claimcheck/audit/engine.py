@@ -2,11 +2,11 @@
 
 Per report (issue 3, sections 1-5):
 
-1. resolution (``audit_resolve``): each row is matched to a canonical claim, unknown rows are kept,
+1. resolution (``resolve``): each row is matched to a canonical claim, unknown rows are kept,
    truncated rows marked, numbers, negation, model sizes and directions compared with the claim's,
    quotations of a superseded version flagged, and the registry's verdict is put beside the report's
    tick;
-2. ticks without evidence (``audit_findings``, which also words every row's findings): a tick with
+2. ticks without evidence (``findings``, which also words every row's findings): a tick with
    a confidence below ``LOW_CONFIDENCE``, or on a claim the registry cannot support (verdict in
    ``WEAK_VERDICTS``), or on an unknown row;
 3. attribution (``attribution.py``): the work each claim really comes from, the references that
@@ -16,7 +16,7 @@ Per report (issue 3, sections 1-5):
    (across reports, in ``audit_reports``) the confidence the same claim gets.
 
 This module puts them together: ``audit_report`` gives one report's scorecard, ``audit_reports``
-every report's with the cross-report spreads and the aggregate (``audit_aggregate``).
+every report's with the cross-report spreads and the aggregate (``aggregate``).
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
 from claimcheck.sources.synthesis import SynthesisReport
-from claimcheck.verifier.attribution import check_attribution, resolve_examined
-from claimcheck.verifier.audit_aggregate import aggregate, confidence_spreads, spread_finding
-from claimcheck.verifier.audit_findings import LOW_CONFIDENCE, SHOWN_CLAIMS, WEAK_VERDICTS, row_findings, tick_reasons
-from claimcheck.verifier.audit_models import AuditResult, Check, Finding, InputProblem, ReportInfo, Scorecard, VerdictView
-from claimcheck.verifier.audit_resolve import (
+from claimcheck.audit.attribution import check_attribution, resolve_examined
+from claimcheck.audit.aggregate import aggregate, confidence_spreads, spread_finding
+from claimcheck.audit.findings import LOW_CONFIDENCE, SHOWN_CLAIMS, WEAK_VERDICTS, row_findings, tick_reasons
+from claimcheck.audit.models import AuditResult, Check, Finding, InputProblem, ReportInfo, Scorecard, VerdictView
+from claimcheck.audit.resolve import (
     EXAMINED_MARGIN,
     NEAR_MISS,
     NEAR_MISS_TERMS,
@@ -41,9 +41,9 @@ from claimcheck.verifier.audit_resolve import (
     opposite_reason,
     resolve_row,
 )
-from claimcheck.verifier.foreign_names import PaperMentions
-from claimcheck.verifier.paper_names import PaperNames
-from claimcheck.verifier.question import FACETS, check_question
+from claimcheck.audit.foreign_names import PaperMentions
+from claimcheck.audit.paper_names import PaperNames
+from claimcheck.audit.question import FACETS, check_question
 from claimcheck.verifier.verdict import VerificationReport
 
 __all__ = [

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claimcheck.verifier.audit_models import FacetAudit, QuestionAudit
+from claimcheck.audit.models import FacetAudit, QuestionAudit
 
 
 @dataclass(frozen=True)

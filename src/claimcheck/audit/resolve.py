@@ -8,7 +8,7 @@ matched row compares numbers, counts, negation and model sizes with the claim's 
 its directions ("hurts" against "gains", "worst" against "best": ``opposite_reason``, from
 ``polarity``), the names it puts in place of the claim's (``name_substitution``), the counts and
 rankings other claims of the paper state otherwise, and whether it quotes a superseded version. The
-registry's verdict is put beside the row, and why its tick is not backed (``audit_findings``).
+registry's verdict is put beside the row, and why its tick is not backed (``findings``).
 ``candidate_floor`` tells ``rank_claims`` which claims can change how a row resolves.
 """
 
@@ -20,28 +20,28 @@ from claimcheck.claims.models import Claim
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
 from claimcheck.sources.synthesis_table import ClaimRow
-from claimcheck.verifier.attribution import source_of
-from claimcheck.verifier.audit_findings import tick_reasons
-from claimcheck.verifier.audit_models import RowAudit, VerdictView
-from claimcheck.verifier.claim_match import MATCH_THRESHOLD, rank_claims
-from claimcheck.verifier.contradiction import (
+from claimcheck.audit.attribution import source_of
+from claimcheck.audit.findings import tick_reasons
+from claimcheck.audit.models import RowAudit, VerdictView
+from claimcheck.audit.claim_match import MATCH_THRESHOLD, rank_claims
+from claimcheck.audit.contradiction import (
     claim_numbers,
     count_conflicts,
     list_count_conflicts,
     number_conflicts,
     unit_conflicts,
 )
-from claimcheck.verifier.counted_things import counts_of, same_things
-from claimcheck.verifier.described_superlatives import selection_conflict
-from claimcheck.verifier.foreign_names import PaperMentions, about_its_papers
-from claimcheck.verifier.model_sizes import size_conflicts
-from claimcheck.verifier.name_substitution import substitution
-from claimcheck.verifier.negation import statement_negation_conflict
-from claimcheck.verifier.paper_names import PaperNames
-from claimcheck.verifier.polarity import compare as compare_directions
-from claimcheck.verifier.polarity import ranks, reversed_ranking
-from claimcheck.verifier.ranking_preference import RANKING_MARGIN, may_be_preferred, passed_over, prefer_ranking
-from claimcheck.verifier.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
+from claimcheck.audit.counted_things import counts_of, same_things
+from claimcheck.audit.described_superlatives import selection_conflict
+from claimcheck.audit.foreign_names import PaperMentions, about_its_papers
+from claimcheck.audit.model_sizes import size_conflicts
+from claimcheck.audit.name_substitution import substitution
+from claimcheck.audit.negation import statement_negation_conflict
+from claimcheck.audit.paper_names import PaperNames
+from claimcheck.audit.polarity import compare as compare_directions
+from claimcheck.audit.polarity import ranks, reversed_ranking
+from claimcheck.audit.ranking_preference import RANKING_MARGIN, may_be_preferred, passed_over, prefer_ranking
+from claimcheck.audit.row_numbers import in_range, number_ranges, numbers_in, same_number, states_number
 
 
 def _method(best) -> str:

@@ -48,9 +48,9 @@ import re
 from collections.abc import Mapping, Sequence
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.audit_models import MatchScore
-from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.polarity import STANDING, name_keys, ranks, ranks_anything, read
+from claimcheck.audit.models import MatchScore
+from claimcheck.audit.model_aliases import model_key, same_name
+from claimcheck.audit.polarity import STANDING, name_keys, ranks, ranks_anything, read
 
 RANKING_MARGIN = 0.3  # a ranking claim this far below a claim that only names the same things is still the likelier one
 

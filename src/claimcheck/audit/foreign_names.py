@@ -32,9 +32,9 @@ import re
 from collections.abc import Iterator, Sequence
 
 from claimcheck.claims.registry import Registry
-from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.paper_names import PaperNames, strings_in
-from claimcheck.verifier.polarity import MAX_CHARS, name_keys, read
+from claimcheck.audit.model_aliases import model_key, same_name
+from claimcheck.audit.paper_names import PaperNames, strings_in
+from claimcheck.audit.polarity import MAX_CHARS, name_keys, read
 
 MIN_FOREIGN = 2  # this many names a paper never mentions make a row another study's
 

@@ -40,7 +40,7 @@ that only the measure with its decimal point moved fills, counting nothing, in a
 ("0.54" or "+54" for a 5.4-point gain; not "7.6 points", "54 tasks" or "54 epochs"), or the
 measure itself in another unit of the same quantity ("100 steps" for "100 epochs";
 ``blind_term_share``). The audit does not take this path where the ordinary best is a near miss
-of another claim (``audit_resolve._near_miss``).
+of another claim (``resolve._near_miss``).
 Everything else is an unknown claim, shown with its nearest candidate.
 
 This module holds the scores; the text similarity is ``text_similarity``'s, the key-term shares
@@ -56,8 +56,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.audit_models import MatchScore
-from claimcheck.verifier.counted_things import (
+from claimcheck.audit.models import MatchScore
+from claimcheck.audit.counted_things import (
     carries_distinction,
     Kind,
     claim_number_kind,
@@ -67,10 +67,10 @@ from claimcheck.verifier.counted_things import (
     number_kind,
     same_things,
 )
-from claimcheck.verifier.described_names import described_terms
-from claimcheck.verifier.key_terms import blind_term_share, term_share
-from claimcheck.verifier.normal_text import normalise
-from claimcheck.verifier.row_numbers import (
+from claimcheck.audit.described_names import described_terms
+from claimcheck.audit.key_terms import blind_term_share, term_share
+from claimcheck.audit.normal_text import normalise
+from claimcheck.audit.row_numbers import (
     approximate_numbers,
     approximately,
     in_range,
@@ -82,7 +82,7 @@ from claimcheck.verifier.row_numbers import (
     states_number,
     without_naming_numbers,
 )
-from claimcheck.verifier.text_similarity import text_bound, text_similarity
+from claimcheck.audit.text_similarity import text_bound, text_similarity
 
 MATCH_THRESHOLD = 0.5
 NEAR_VERBATIM = 0.9

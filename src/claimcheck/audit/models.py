@@ -68,7 +68,7 @@ class RowAudit(_Frozen):
     # what those names stand in for the claim's by: "numbers" (a list, or a ranking's subject, beside its
     # numbers), "group" (a list beside the phrase the claim lists its names under), "ranking" (the subject of
     # the ranking of a claim with no numbers), "tasks" (a target task in place of one the claim is checked
-    # on: ``verifier.task_substitution``); "" for none
+    # on: ``task_substitution``); "" for none
     name_mismatch_basis: Literal["", "numbers", "group", "ranking", "tasks"] = ""
     # current claims of the same paper that rank the names the row ranks the other way round, whatever
     # the row matched: "2210.01091/xlnet-worst: the row says XLNet comes out ahead (...), the claim ..."

@@ -44,11 +44,11 @@ from __future__ import annotations
 
 from claimcheck.claims.derivation_params import fact_check_numbers
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.counted_things import CUT, carries_distinction, count_spans, counted_phrase, same_things
-from claimcheck.verifier.key_terms import unit_agrees
-from claimcheck.verifier.named_lists import listed_names
-from claimcheck.verifier.normal_text import normalise
-from claimcheck.verifier.row_numbers import (
+from claimcheck.audit.counted_things import CUT, carries_distinction, count_spans, counted_phrase, same_things
+from claimcheck.audit.key_terms import unit_agrees
+from claimcheck.audit.named_lists import listed_names
+from claimcheck.audit.normal_text import normalise
+from claimcheck.audit.row_numbers import (
     NAMING,
     approximately,
     approximation,

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from claimcheck.verifier.counted_things import (
+from claimcheck.audit.counted_things import (
     CUT,
     claim_number_kind,
     counted_phrase,
@@ -27,12 +27,12 @@ from claimcheck.verifier.counted_things import (
     number_kind,
     same_things,
 )
-from claimcheck.verifier.described_names import found_by_names
-from claimcheck.verifier.direction_terms import changes_a_shared_name, found_by_direction, grades_change, says_alike
-from claimcheck.verifier.group_phrases import changed_groups
-from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.normal_text import normalise
-from claimcheck.verifier.row_numbers import (
+from claimcheck.audit.described_names import found_by_names
+from claimcheck.audit.direction_terms import changes_a_shared_name, found_by_direction, grades_change, says_alike
+from claimcheck.audit.group_phrases import changed_groups
+from claimcheck.audit.model_aliases import model_key, same_name
+from claimcheck.audit.normal_text import normalise
+from claimcheck.audit.row_numbers import (
     beside_metric,
     interval,
     number_spans,
@@ -42,7 +42,7 @@ from claimcheck.verifier.row_numbers import (
     unit_at,
     words_as_digits,
 )
-from claimcheck.verifier.term_forms import partners, word_pattern
+from claimcheck.audit.term_forms import partners, word_pattern
 
 _COUNT_TERM = re.compile(r"\d+")  # a whole number: "9", also "nine" (read as digits)
 

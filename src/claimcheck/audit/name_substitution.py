@@ -53,14 +53,14 @@ from __future__ import annotations
 import re
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.described_names import described_lists, lists_of_names
-from claimcheck.verifier.group_phrases import phrase_spans
-from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.named_lists import EXAMPLES, SET_APART_WORDS, name_lists
-from claimcheck.verifier.paper_names import PaperNames
-from claimcheck.verifier.polarity import STANDING, name_keys, ranks, read
-from claimcheck.verifier.row_numbers import numbers_in, states_number
-from claimcheck.verifier.task_substitution import substituted_tasks
+from claimcheck.audit.described_names import described_lists, lists_of_names
+from claimcheck.audit.group_phrases import phrase_spans
+from claimcheck.audit.model_aliases import model_key, same_name
+from claimcheck.audit.named_lists import EXAMPLES, SET_APART_WORDS, name_lists
+from claimcheck.audit.paper_names import PaperNames
+from claimcheck.audit.polarity import STANDING, name_keys, ranks, read
+from claimcheck.audit.row_numbers import numbers_in, states_number
+from claimcheck.audit.task_substitution import substituted_tasks
 
 MAX_CHARS = 2_000
 

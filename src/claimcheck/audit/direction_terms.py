@@ -37,10 +37,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from claimcheck.verifier.group_phrases import changed_groups
-from claimcheck.verifier.model_aliases import same_name
-from claimcheck.verifier.polarity import CHANGE, read
-from claimcheck.verifier.term_forms import word_pattern
+from claimcheck.audit.group_phrases import changed_groups
+from claimcheck.audit.model_aliases import same_name
+from claimcheck.audit.polarity import CHANGE, read
+from claimcheck.audit.term_forms import word_pattern
 
 
 Kind = tuple[str, bool]  # (dimension, whether it compares): a change, a superlative, a comparison

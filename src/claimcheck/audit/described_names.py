@@ -30,10 +30,10 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from claimcheck.verifier.model_aliases import model_key, same_name
-from claimcheck.verifier.named_lists import name_lists
-from claimcheck.verifier.normal_text import normalise
-from claimcheck.verifier.row_numbers import NUMBER_WORDS
+from claimcheck.audit.model_aliases import model_key, same_name
+from claimcheck.audit.named_lists import name_lists
+from claimcheck.audit.normal_text import normalise
+from claimcheck.audit.row_numbers import NUMBER_WORDS
 
 MAX_PHRASE = 4  # words of the noun phrase a list is in apposition to
 

@@ -21,9 +21,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from claimcheck.verifier.contrast_asides import contrast_asides
-from claimcheck.verifier.named_lists import name_lists
-from claimcheck.verifier.polarity_lexicon import (
+from claimcheck.audit.contrast_asides import contrast_asides
+from claimcheck.audit.named_lists import name_lists
+from claimcheck.audit.polarity_lexicon import (
     ALL,
     AMONG,
     COORDINATED,
@@ -38,8 +38,8 @@ from claimcheck.verifier.polarity_lexicon import (
     STANDING,
     UP,
 )
-from claimcheck.verifier.polarity_mentions import Mention, clauses, mentions_of, negate
-from claimcheck.verifier.polarity_names import names_of
+from claimcheck.audit.polarity_mentions import Mention, clauses, mentions_of, negate
+from claimcheck.audit.polarity_names import names_of
 
 MAX_CHARS = 2_000
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from claimcheck.verifier.row_numbers import NUMBER_WORDS, WITH_UNIT, interval, number_spans, singular
+from claimcheck.audit.row_numbers import NUMBER_WORDS, WITH_UNIT, interval, number_spans, singular
 
 # what a count counts ("nine intermediate tasks" -> intermediate | task): the words after the number up
 # to its first plural noun, within a few words; words that leave the things counted the same, and

@@ -12,7 +12,7 @@ from claimcheck.claims.models import Claim
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
 from claimcheck.sources.synthesis import SynthesisReport
-from claimcheck.verifier.audit_models import Attribution, Finding, ReferenceAudit, RowAudit
+from claimcheck.audit.models import Attribution, Finding, ReferenceAudit, RowAudit
 
 
 def _norm(title: str) -> str:

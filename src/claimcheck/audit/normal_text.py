@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from claimcheck.verifier.model_aliases import registry_spelling
-from claimcheck.verifier.row_numbers import decimal_commas
+from claimcheck.audit.model_aliases import registry_spelling
+from claimcheck.audit.row_numbers import decimal_commas
 
 
 @lru_cache(maxsize=8192)  # the same claim statements and key terms are normalised for every row

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from claimcheck.verifier.normal_text import normalise
+from claimcheck.audit.normal_text import normalise
 
 # capitalised words that open a phrase rather than name a thing
 _NOT_A_NAME = frozenset(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from claimcheck.verifier.normal_text import normalise
+from claimcheck.audit.normal_text import normalise
 
 
 def _best_of(row_norm: str, truncated: bool, texts: Sequence[str], score: Callable[[str, str], float]) -> tuple[float, bool]:

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import re
 
-from claimcheck.verifier.polarity_lexicon import BOUNDARY, COPULA, KIND, MENTION, STANDING
-from claimcheck.verifier.named_lists import SET_APART_WORDS
-from claimcheck.verifier.polarity_mentions import CUT_WORDS, predicated
+from claimcheck.audit.polarity_lexicon import BOUNDARY, COPULA, KIND, MENTION, STANDING
+from claimcheck.audit.named_lists import SET_APART_WORDS
+from claimcheck.audit.polarity_mentions import CUT_WORDS, predicated
 
 HEADS = ("model", "task", "system", "checkpoint", "configuration", "setting", "run")
 _HEAD = re.compile(r"(?:[-\s](?:performing|scoring|ranked|rated))?\s+((?:(?!(?:of|among|amongst|between|than)\b)[\w-]+\s+){0,2}?)"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimcheck.verifier.model_aliases import model_key
+from claimcheck.audit.model_aliases import model_key
 
 _TOKEN = re.compile(r"[A-Za-z0-9][\w+]*(?:[-.'’][\w+]+)*")
 _NOT_A_NAME = frozenset(

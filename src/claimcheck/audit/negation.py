@@ -11,11 +11,11 @@ from bisect import bisect_left
 from itertools import takewhile
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.contradiction import MAX_CHARS
-from claimcheck.verifier.contrast_asides import FINITE_VERB, contrast_asides
-from claimcheck.verifier.normal_text import normalise
-from claimcheck.verifier.polarity_lexicon import MENTION
-from claimcheck.verifier.row_numbers import words_as_digits
+from claimcheck.audit.contradiction import MAX_CHARS
+from claimcheck.audit.contrast_asides import FINITE_VERB, contrast_asides
+from claimcheck.audit.normal_text import normalise
+from claimcheck.audit.polarity_lexicon import MENTION
+from claimcheck.audit.row_numbers import words_as_digits
 
 # "without" only counts where asides are read (``strict=False``: strict reading drops it with its
 # phrase, ``_NOUN_ASIDE``): "fine-tuning directly, without the intermediate step, gives better

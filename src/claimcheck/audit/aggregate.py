@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from claimcheck.claims.registry import Registry
-from claimcheck.verifier.audit_models import Aggregate, ConfidenceSpread, Finding, RecurringClaim, Scorecard, VerdictView
-from claimcheck.verifier.claim_match import normalise
+from claimcheck.audit.models import Aggregate, ConfidenceSpread, Finding, RecurringClaim, Scorecard, VerdictView
+from claimcheck.audit.claim_match import normalise
 
 SPREAD_TOLERANCE = 0.1  # a spread is reported only when the highest and lowest confidence differ by more
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from claimcheck.claims.models import Claim
-from claimcheck.verifier.contradiction import MAX_CHARS
-from claimcheck.verifier.model_aliases import model_key
+from claimcheck.audit.contradiction import MAX_CHARS
+from claimcheck.audit.model_aliases import model_key
 
 _SIZES = ("base", "large", "small", "tiny", "mini", "medium", "xl", "xxl", "huge", "giant")
 _NAME = r"[A-Za-z][\w.+]{0,40}(?:-[A-Za-z0-9][\w.+]{0,40}){0,4}"  # a model name: XLM-R, RoBERTa, mT5, GPT-2

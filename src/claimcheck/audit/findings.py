@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.synthesis_table import ClaimRow
-from claimcheck.verifier.audit_models import Finding, RowAudit, Severity, VerdictView
-from claimcheck.verifier.contradiction import unit_conflicts
-from claimcheck.verifier.row_numbers import states_number
+from claimcheck.audit.models import Finding, RowAudit, Severity, VerdictView
+from claimcheck.audit.contradiction import unit_conflicts
+from claimcheck.audit.row_numbers import states_number
 
 LOW_CONFIDENCE = 0.5  # a tick stated with less than even confidence is a tick the report itself doubts
 SHOWN_CLAIMS = 2  # a finding gives this many of the other claims a row may reverse with their reasons, the rest by id

@@ -9,8 +9,8 @@ and a reason says which side alone negates.
 
 from __future__ import annotations
 
-from claimcheck.verifier.polarity_lexicon import CHANGE, DOWN, FLAT, STANDING, UP
-from claimcheck.verifier.polarity_mentions import Mention
+from claimcheck.audit.polarity_lexicon import CHANGE, DOWN, FLAT, STANDING, UP
+from claimcheck.audit.polarity_mentions import Mention
 
 _VERBS = {  # reading -> (plural, singular) verb phrase, per dimension
     CHANGE: {

@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from claimcheck.verifier.polarity_lexicon import (
+from claimcheck.audit.polarity_lexicon import (
     AGAINST_START,
     ALL,
     BOUNDARY,
@@ -45,7 +45,7 @@ from claimcheck.verifier.polarity_lexicon import (
     OWN_VERB,
     PAST_OR_CONCEDED,
 )
-from claimcheck.verifier.polarity_names import names_of
+from claimcheck.audit.polarity_names import names_of
 
 CUT_WORDS = 3  # a truncated row's mention needs this many words after it to be read
 
