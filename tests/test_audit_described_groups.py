@@ -1,7 +1,7 @@
 """A row that speaks of a group by the phrase its claim lists the group under ("hurts the
 question-answering targets" against "the question-answering targets (XQuAD, MLQA, TyDiQA-GoldP)
 improve") is read for direction against what the claim says of the group's names
-(``verifier.polarity``, ``verifier.described_names``)."""
+(``audit.polarity``, ``audit.described_names``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Things a superlative describes, selected from the other end ("our worst performing models for each
 target task" against "the best intermediate-task model for each target task"):
-``verifier.described_superlatives`` and the audit's ``negation_mismatch`` it feeds."""
+``audit.described_superlatives`` and the audit's ``negation_mismatch`` it feeds."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A row about things a paper never mentions is not matched to (and judged against) that paper's claim
-(``verifier.foreign_names``), and the digits of a name ("GPT-3") are no number of the row's
+(``audit.foreign_names``), and the digits of a name ("GPT-3") are no number of the row's
 (``row_numbers.without_naming_numbers``). Rows audited against the bundled registry, with
 2210.01091 as the examined paper."""
 

@@ -1,6 +1,6 @@
 """A row that lists the claim's names beside its numbers with one of them replaced by another name
 the paper knows ("SQuAD, MNLI, and QQP ... 8.2, 7.5, and 7.0" for "SQuAD, MNLI and HellaSwag"):
-``verifier.name_substitution`` and the audit's ``name_mismatch`` finding."""
+``audit.name_substitution`` and the audit's ``name_mismatch`` finding."""
 
 from __future__ import annotations
 

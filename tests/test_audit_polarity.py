@@ -1,4 +1,4 @@
-"""Directions a row states against its claim's (``verifier.polarity``): "hurts" against "gains",
+"""Directions a row states against its claim's (``audit.polarity``): "hurts" against "gains",
 "worst" against "best", "underperforms" against "outperforms" may state the opposite; a negated
 antonym ("fails to hurt"), "unchanged" for "gains nothing" and a quantified comparison ("neither A nor
 B beats C") do not."""

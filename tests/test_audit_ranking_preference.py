@@ -1,5 +1,5 @@
 """A row that ranks or compares names goes to a claim that ranks them, not to a setup claim that
-merely lists the same names (``verifier.ranking_preference``), so that its direction is read against
+merely lists the same names (``audit.ranking_preference``), so that its direction is read against
 the paper's: "XLNet outperforms BERT and RoBERTa" against "RoBERTa and BERT ... both beat XLNet"."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A row that names another of the paper's target tasks in place of one the claim is checked on
 ("PAN-X improves ..., whereas XNLI does not" for "TyDiQA-GoldP improves ..., while XNLI gains
-nothing"): ``verifier.task_substitution``, ``PaperNames.target_tasks`` and the audit's
+nothing"): ``audit.task_substitution``, ``PaperNames.target_tasks`` and the audit's
 ``name_mismatch`` finding with basis "tasks"."""
 
 from __future__ import annotations
