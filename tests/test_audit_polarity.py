@@ -35,6 +35,14 @@ POLARITY_YAML = PAPER_HEAD + """claims:
     location: {section: Abstract}
     derivation: {name: unavailable_source}
     key_terms: [MLM, translated, alternatives, English, outperforms]
+  - id: 2005.13013/best-single
+    statement: "SQuAD, MNLI and HellaSwag are the three single intermediate tasks that improve most on plain XLM-R Large, by 8.2, 7.5 and 7.0 points."
+    kind: comparison
+    version: v2
+    location: {section: Results}
+    reported: ["8.2", "7.5", "7.0"]
+    derivation: {name: unavailable_source}
+    key_terms: [SQuAD, MNLI, HellaSwag, best, intermediate]
   - id: 2005.13013/xlnet-worst
     statement: "XLNet performs worst of the three models in every experiment."
     kind: comparison
@@ -115,6 +123,15 @@ def opposite(registry, text: str, claim: str):
     ("Of the nine intermediate tasks, MNLI is the most helpful.", "mnli", STANDING, {UP}),
     ("XLNet is most effective of the three models in every experiment.", "xlnet", STANDING, {UP}),
     ("SQuAD is least useful of all intermediate tasks.", "squad", STANDING, {DOWN}),
+    # a change verb whose degree ranks its subject: a standing, and the verb's own change
+    ("SQuAD and MNLI are the intermediate tasks that improve most on plain XLM-R.", "mnli", STANDING, {UP}),
+    ("SQuAD and MNLI are the intermediate tasks that improve most on plain XLM-R.", "mnli", CHANGE, {UP}),
+    ("MNLI helps the least of the nine intermediate tasks.", "mnli", STANDING, {DOWN}),
+    ("MNLI helps the least of the nine intermediate tasks.", "mnli", CHANGE, {UP}),
+    ("XNLI drops most after intermediate training.", "xnli", STANDING, {DOWN}),
+    ("XNLI drops most after intermediate training.", "xnli", CHANGE, {DOWN}),
+    ("HellaSwag gains most of all.", "hellaswag", STANDING, {UP}),
+    ("HellaSwag does not improve most.", "hellaswag", STANDING, {FLAT, DOWN}),
 ])  # fmt: skip
 
 def test_what_a_name_is_read_to_do(text, name, dimension, reading):
@@ -126,7 +143,10 @@ def test_what_a_name_is_read_to_do(text, name, dimension, reading):
 
 @pytest.mark.parametrize("text", ["XLNet is at least helpful.", "MNLI is at least useful for XNLI.",
                                   "XLNet is at most effective on one target.", "BERT does well on most useful benchmarks.",
-                                  "XLNet is at most useful of all."])
+                                  "XLNet is at most useful of all.",
+                                  # "most" of a noun phrase is the majority, not a degree of the verb
+                                  "MNLI improves most targets.", "MNLI improves most of the nine targets.",
+                                  "MNLI improves at most two targets."])
 def test_at_least_at_most_and_most_as_the_majority_rank_nothing(text):
     from claimcheck.audit.polarity import read
 
@@ -193,6 +213,10 @@ def test_agreeing_directions_blank_the_negations_they_read():
     ("BUCC and Tatoeba get worse after intermediate training.", "retrieval",
      'the row says BUCC and Tatoeba lose ("get worse"), the claim that they gain ("gains")'),
     ("BUCC and Tatoeba became worse after intermediate training.", "retrieval", '("became worse")'),
+    ("SQuAD, MNLI and HellaSwag are the worst intermediate tasks, with gains of 8.2, 7.5 and 7.0 points.", "best-single",
+     'the row says SQuAD, MNLI and HellaSwag come out behind ("worst"), the claim that they come out ahead ("improve most")'),
+    ("SQuAD, MNLI and HellaSwag improve least among the intermediate tasks, by 8.2, 7.5 and 7.0 points.", "best-single",
+     '("improve least")'),
 ])  # fmt: skip
 def test_a_row_with_the_opposite_direction_may_state_the_opposite(registry, text, claim, shown):
     """Antonyms and direction words, not only negation words, turn a claim round; a warning (a
@@ -254,6 +278,9 @@ def test_a_row_flagged_for_a_negation_its_direction_accounts_for_is_not(registry
     ("Multi-task training on all 9 tasks gives the best results, improving by 8.7 points.", "multitask"),
     ("Machine-translated intermediate data gives the worst results, behind English intermediate training and continued "
      "multilingual MLM.", "english-best"),
+    ("SQuAD, MNLI and HellaSwag are the best single intermediate tasks, by 8.2, 7.5 and 7.0 points.", "best-single"),
+    ("SQuAD, MNLI and HellaSwag help most of all intermediate tasks, by 8.2, 7.5 and 7.0 points.", "best-single"),
+    ("SQuAD, MNLI and HellaSwag improve most of the nine targets, by 8.2, 7.5 and 7.0 points.", "best-single"),
 ])  # fmt: skip
 def test_a_row_that_says_what_its_claim_says_is_not_flagged(registry, text, claim):
     """Synonyms, the passive, "not only ... but also", a comparison in its right order, a superlative
@@ -328,12 +355,14 @@ def test_below_average_against_the_strongest_model_may_state_the_opposite():
 @pytest.mark.parametrize(("text", "denied", "read_up"), [
     ("RoBERTa and BERT, not XLNet, perform best and alike.", "xlnet", {"roberta", "bert"}),
     ("Plain English intermediate-task training, not continued multilingual MLM, gives the best results.", "mlm", {"english"}),
+    ("BUCC, not Tatoeba, gains the most from intermediate training.", "tatoeba", {"bucc"}),  # not the most: its gain stands
 ])  # fmt: skip
 def test_a_name_in_a_contrast_aside_gets_the_main_clauses_reading_denied(text, denied, read_up):
     from claimcheck.audit.polarity import read
 
     names = read(text).names
     assert names[denied][1][STANDING][0] == frozenset({DOWN, FLAT})  # not best
+    assert CHANGE not in names[denied][1]  # a denial says nothing of whether it changed
     assert read_up <= {k for k, (_, dims) in names.items() if dims.get(STANDING, (frozenset(),))[0] == frozenset({UP})}
 
 

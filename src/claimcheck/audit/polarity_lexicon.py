@@ -40,7 +40,20 @@ _BECOME = r"(?:get|gets|got|gotten|getting|become|becomes|became|becoming|grow|g
 # "most useful benchmarks", the majority of them)
 _OF_USE = r"(?:effective|successful|helpful|useful|beneficial)"
 _MOST = r"(?:(?<=\bthe\s){0}\s+" + _OF_USE + r"|(?<!\bat\s){0}\s+" + _OF_USE + r"(?=\s+(?:of|among|across)\b))"
+# "the tasks that improve most", "MNLI helps the least", "XNLI drops most": a change verb whose degree
+# ranks its subject, read as a change and as a standing (``VERB_CHANGE``). The degree must end the verb
+# phrase or open a modifier ("improves most on XTREME", "most of all", "the most of the nine tasks"),
+# not a noun phrase ("improves most targets", "improves most of the tasks": the majority of them)
+_UP_VERB = r"(?:improv(?:e|es|ed|ing)|gain(?:s|ed|ing)?|help(?:s|ed|ing)?|benefit(?:s|ed|ing|ted|ting)?|boost(?:s|ed|ing)?)"
+_DOWN_VERB = (r"(?:hurt(?:s|ing)?|harm(?:s|ed|ing)?|degrad(?:e|es|ed|ing)|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)"
+              r"|decreas(?:e|es|ed|ing)|suffer(?:s|ed|ing)?|los(?:e|es|ing)|lost)")
+_DEGREE_ENDS = (r"(?:\s*(?:[,;:.)]|$)|\s+(?:on|over|in|across|among|amongst|when|from|for|with|after|by|relative|compared"
+                r"|overall|of\s+all)\b)")
+_VERB_DEGREE = r"\s+(?:the\s+{0}(?={1}|\s+of\b)|{0}(?={1}))"
 LEXICON = [
+    ("verb_most_up", _UP_VERB + _VERB_DEGREE.format("most", _DEGREE_ENDS), STANDING, UP, "verb_superlative"),
+    ("verb_least_up", _UP_VERB + _VERB_DEGREE.format("least", _DEGREE_ENDS), STANDING, DOWN, "verb_superlative"),
+    ("verb_most_down", _DOWN_VERB + _VERB_DEGREE.format("most", _DEGREE_ENDS), STANDING, DOWN, "verb_superlative"),
     ("rel_up", r"outperform(?:s|ed|ing)?|beat(?:s|ing|en)?|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?"
                r"|(?:better|higher|stronger|greater)\s+than|superior\s+to|ahead\s+of", STANDING, UP, "relational"),
     ("rel_down", r"underperform(?:s|ed|ing)?|trail(?:s|ed|ing)?|lag(?:s|ged|ging)?\s+behind"
@@ -64,6 +77,8 @@ LEXICON = [
 ]
 MENTION = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{g}>{p})" for g, p, *_ in LEXICON) + r")(?![\w])", re.I)
 KIND = {g: (dim, direction, kind) for g, _, dim, direction, kind in LEXICON}
+# the change a verb superlative also says: "improves least" still improves
+VERB_CHANGE = {"verb_most_up": UP, "verb_least_up": UP, "verb_most_down": DOWN}
 
 BOUNDARY = re.compile(r";|\.(?=\s|$)|\b(?:whereas|while|although|though|yet)\b|\bbut\b(?!\s+also\b)", re.I)
 # a negation within a few words before the mention ("does not see benefits", "fails to hurt", "no

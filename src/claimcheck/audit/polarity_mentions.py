@@ -44,6 +44,8 @@ from claimcheck.audit.polarity_lexicon import (
     OUTCOME,
     OWN_VERB,
     PAST_OR_CONCEDED,
+    STANDING,
+    VERB_CHANGE,
 )
 from claimcheck.audit.polarity_names import names_of
 
@@ -137,6 +139,13 @@ def mentions_of(text: str, truncated: bool) -> list[Mention]:
         if kind == "relational" and AGAINST_START.match(text, m.end()):
             dim, kind = CHANGE, "plain"  # "XNLI is no better than the baseline": XNLI does not gain
         reading = frozenset({direction})
+        if kind == "verb_superlative":  # "improves most": a standing, and the verb's change unless denied
+            cues = _negation(text, clause_start, m.start(), m.end())
+            written = _written(text, [*cues, (m.start(), m.end())])
+            out.append(Mention(STANDING, negate(reading) if cues else reading, m.start(), m.end(), written, bool(cues), False, tuple(cues)))
+            if not cues:  # "does not improve most" may still improve
+                out.append(Mention(CHANGE, frozenset({VERB_CHANGE[group]}), m.start(), m.end(), written, False, False, ()))
+            continue
         stressed: list[tuple[int, int]] = []  # the "not" of "not small": read and accounted for, but no negation
         if kind == "plain" and direction != FLAT:
             after = DIMINISHED_AFTER.match(text, m.end())

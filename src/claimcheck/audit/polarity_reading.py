@@ -106,9 +106,10 @@ def read(text: str, truncated: bool = False) -> Reading:
             ):
                 continue  # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English training"
             if aside is not None:
-                if x.relational or DEGREE.search(text[lo : x.start] + " " + text[x.end : hi]):
+                if x.relational or DEGREE.search(text[lo : x.start] + " " + text[x.end : hi]) or (
+                        x.dimension != STANDING and DEGREE.search(text, x.start, x.end)):
                     # "XLNet, not BERT, outperforms RoBERTa" says nothing of BERT against RoBERTa; "BUCC, not
-                    # Tatoeba, gains the most" may deny only the degree
+                    # Tatoeba, gains the most" may deny only the degree (Tatoeba's standing, not its gain)
                     continue
                 reading = negate(reading)
                 if reading == ALL:
