@@ -215,3 +215,34 @@ def test_a_name_between_colons_in_a_path_is_printed_as_written(tmp_path):
     result = _run("validate", str(folder))
     assert result.exit_code == 2
     assert f"{folder}: no claim files" in " ".join(result.output.split())
+
+
+def test_text_in_square_brackets_is_printed_as_written_never_read_as_markup(tmp_path):
+    """A statement, an output path or a backup path may hold "[dev]" or "[/cite]": rich markup would
+    drop the first and stop the command with a MarkupError on the second (after ``runs remove`` had
+    already removed the runs)."""
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "1234.5678.yaml").write_text(
+        PAPER.format(paper_draft="false", claim_draft="false").replace("B beats A by five points.", "B beats A on [dev] [/cite]."),
+        encoding="utf-8")
+    listed = _run("list", "-r", str(folder))
+    assert listed.exit_code == 0, listed.output
+    assert "B beats A on [dev] [/cite]." in " ".join(listed.output.split())
+    out = tmp_path / "r[/b]" / "report[red].md"
+    reported = _run("report", "1234.5678/gain", "-r", str(folder), "--no-bundled-results", "--out", str(out))
+    assert reported.exit_code == 0 and out.is_file(), reported.output
+    assert f"written: {out}" in " ".join(reported.output.split())
+    store = tmp_path / "store.sqlite"
+    records = tmp_path / "runs.json"
+    records.write_text(json.dumps({"runs": [
+        {"run_id": f"r-{seed}", "paper_id": "1234.5678", "system": "A[/x]", "seed": seed, "preset": "paper", "fidelity": "full",
+         "metrics": [{"task": "xnli", "language": "en", "metric": "accuracy", "split": "dev", "value": 70.0}]}
+        for seed in (1, 2)]}), encoding="utf-8")
+    assert _run("runs", "import", str(records), "--store", str(store)).exit_code == 0
+    listed_runs = _run("runs", "list", "--store", str(store))
+    assert listed_runs.exit_code == 0 and "A[/x]" in listed_runs.output, listed_runs.output
+    backup = tmp_path / "bk[/b].json"
+    removed = _run("runs", "remove", "--system", "A[/x]", "--store", str(store), "--backup", str(backup))
+    assert removed.exit_code == 0, removed.output
+    assert f"2 runs removed; their records are in {backup}" in " ".join(removed.output.split())

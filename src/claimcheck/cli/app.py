@@ -24,10 +24,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-# emoji=False: a ":name:" in a path or message stays as written (and rich's emoji table, ~1 % of
-# `verify all`, is never loaded)
-out = Console(highlight=False, soft_wrap=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+# markup=False: a "[dev]" or "[/b]" in a statement, a path or a system name prints as written (as
+# markup it would vanish, or stop the command with a MarkupError); claimcheck's own styling is done
+# with rich Text objects. emoji=False: a ":name:" stays as written too (and rich's emoji table, ~1 %
+# of `verify all`, is never loaded)
+out = Console(highlight=False, soft_wrap=False, emoji=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 F = TypeVar("F", bound=Callable)
 
@@ -61,7 +63,7 @@ def expected_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ClaimcheckError as exc:
-            from claimcheck.reports.scorecard import visible  # a path or value from the user may hold escape sequences
+            from claimcheck.visible import visible  # a path or value from the user may hold escape sequences
 
             err.print(visible(f"error: {exc.render()}"), markup=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None

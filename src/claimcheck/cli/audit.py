@@ -55,7 +55,7 @@ def audit_cmd(
 
     Example: claimcheck audit ../shared/seeds --all-in-one --format md --out audit.md
     """
-    from claimcheck.reports.scorecard import visible  # a file name may hold escape sequences
+    from claimcheck.visible import visible  # a file name may hold escape sequences
     from claimcheck.workflow_audit import audit_from_disk
 
     if fmt not in _SUFFIX:

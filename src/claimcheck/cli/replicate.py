@@ -151,7 +151,7 @@ def replicate_cmd(
                    no_bundled_results)
     run_with = make_runner(runner, ray_address)
     ctx = run_context(req, data_dir=data_dir, device=device, keep_checkpoints=keep_checkpoints)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bars:
         result = replicate(req, ctx, _RichProgress(bars), runner=run_with)
     written = sum(o.written for o in result.outcomes)

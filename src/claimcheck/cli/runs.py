@@ -9,6 +9,7 @@ import typer
 
 from claimcheck.cli.app import StoreOpt, app, err, expected_errors, out, store_to_read
 from claimcheck.errors import InputError, OutputError
+from claimcheck.visible import visible
 
 _STATUSES = {"ok": "ok", "failed": "failed", "all": None}
 
@@ -54,8 +55,8 @@ def runs_list(
 
     records = _stored(store, paper_id=paper, status=_status(status))
     header = ("run id", "paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics")
-    rows = [(r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status, str(len(r.metrics)))
-            for r in records]
+    rows = [tuple(map(visible, (r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status,
+                                str(len(r.metrics))))) for r in records]  # names from result files: no escape sequences
     if not out.is_terminal:  # for grep, cut and awk: whole values, one line per run
         for row in [header, *rows]:
             typer.echo("\t".join(row))
@@ -129,7 +130,7 @@ def runs_export(
             err.print(f"{len(records)} runs{note}", markup=False)
         return
     save_records_json(records, out_file)
-    out.print(f"{len(records)} runs written to {out_file}{note}", markup=False)
+    out.print(visible(f"{len(records)} runs written to {out_file}{note}"), soft_wrap=True)
 
 
 @runs_app.command("import")
@@ -191,7 +192,7 @@ def runs_remove(
     with open_store(path) as s:
         chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
         for r in chosen:
-            out.print(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}", markup=False, highlight=False)
+            out.print(visible(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}"), highlight=False)
         if dry_run or not chosen:
             out.print(f"{len(chosen)} runs {'would be removed' if dry_run else 'match: nothing removed'}")
             return
@@ -213,4 +214,8 @@ def runs_remove(
     if not removed:
         out.print("0 runs removed: every chosen run was changed or removed by another process meanwhile; no backup written")
         return
-    out.print(f"{removed} runs removed; their records are in {backup} (`claimcheck runs import {backup}` restores them)")
+    import shlex
+
+    into = f" --store {shlex.quote(str(store))}" if store is not None else ""  # back into the store they came from
+    out.print(visible(f"{removed} runs removed; their records are in {backup} "
+                      f"(`claimcheck runs import {shlex.quote(str(backup))}{into}` restores them)"), soft_wrap=True)

@@ -12,6 +12,7 @@ from claimcheck.cli.app import EXIT_OK, DropAmbiguousOpt, NoBundledOpt, Registry
 from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
 from claimcheck.gcpause import gc_paused
+from claimcheck.visible import visible
 
 ResultsOpt = Annotated[
     list[Path] | None,
@@ -104,7 +105,6 @@ def validate(
     from claimcheck.claims.draft import check_no_drafts
     from claimcheck.claims.names import grouped
     from claimcheck.claims.registry import BUNDLED_PAPERS, build_registry, iter_claim_files, load_paper_file
-    from claimcheck.reports.scorecard import visible  # names come from the user's files
     from claimcheck.verifier.derive import DERIVATIONS
     from claimcheck.workflow import check_claim_names
 
@@ -189,7 +189,7 @@ def verify_cmd(
     out.print(render_terminal(report))
     if not no_write:
         written = save_report_files(report, out_dir)
-        out.print("report written: " + ", ".join(str(p) for p in written))
+        out.print(visible("report written: " + ", ".join(str(p) for p in written)), soft_wrap=True)  # paths stay whole
     code = report.exit_code(strict)
     if code != EXIT_OK:
         raise typer.Exit(code)
@@ -233,4 +233,4 @@ def report_cmd(
         print(text, end="")
         return
     save_text_atomic(out_path, text)
-    out.print(f"written: {out_path}")
+    out.print(visible(f"written: {out_path}"), soft_wrap=True)

@@ -11,11 +11,11 @@ the verification report does (``markdown.md_text``), so a synthesis carrying ``<
 from __future__ import annotations
 
 import json
-import re
 from pathlib import PurePath
 
-from claimcheck.reports.markdown import md_code, md_text
 from claimcheck.audit.models import AuditResult, ReferenceAudit, RowAudit, Scorecard
+from claimcheck.reports.markdown import md_code, md_text
+from claimcheck.visible import visible
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -183,16 +183,6 @@ def render_aggregate_terminal(result: AuditResult) -> str:
             out.append(f"  {s.key}{' (same sentence)' if s.same_text else ''}: {vals}")
     out.append("findings over all reports (how many findings; one may cover several rows): " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items()))
     return "\n".join(out) + "\n"
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Control characters shown as escapes (``\\x1b``, ``\\u202e``): a report's text must not reach the
-    terminal as escape sequences, which could recolour, hide or rewrite the lines around it, nor as
-    Unicode bidi controls, which could show its text in another order than it has."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> str:
