@@ -246,3 +246,4 @@ def test_text_in_square_brackets_is_printed_as_written_never_read_as_markup(tmp_
     removed = _run("runs", "remove", "--system", "A[/x]", "--store", str(store), "--backup", str(backup))
     assert removed.exit_code == 0, removed.output
     assert f"2 runs removed; their records are in {backup}" in " ".join(removed.output.split())
+    assert f"runs import '{backup}' --store {store}`" in " ".join(removed.output.split())  # back where they came from
