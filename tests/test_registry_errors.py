@@ -67,6 +67,16 @@ CASES = {
     "more_numbers_than_top_k": (GOOD.replace(P, "params: {expected: [B], candidates: [B, C], tasks: [xnli]}").replace("name: mean_gain", "name: top_k_gains").replace('reported: ["1.0"]', 'reported: ["1.0", "0.5"]'), "0 to 1", "claims[0].reported"),
     # a statement no readable source carries says what was looked for, and quotes no source
     "unlocated_without_note": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false"), "needs location.note", None),
+    # the verifier reads the first, so the order of the lines would decide the verdict
+    "one_cell_two_values": (GOOD.replace('value: "70.0", source: t1, locator: "T1 r1"}', 'value: "70.0", source: t1, locator: "T1 r1"}\n'
+                            '    - {system: A, task: xnli, metric: accuracy, split: dev, value: "79.2", source: t1, locator: "T2 r1"}'),
+                            "gives it as 70.0: one source prints one value per cell", "paper"),
+    # shown on terminals: an escape sequence or a bidi override could hide or reorder the text around it
+    "escape_sequence": (GOOD.replace("statement: A claim.", 'statement: "A \\e[31mclaim."'), "control character \\x1b",
+                        "claims[0].statement (claim 1234.5678/gain)"),
+    "bidi_override": (GOOD.replace("title: T", "title: T \u202e"), "control character \\u202e", "paper.title"),
+    "deep_nesting": (GOOD + "x: " + "[" * 20000 + "]" * 20000 + "\n", "nested more than 1000 deep", None),
+    "huge_integer": (GOOD.replace("year: 2020", "year: " + "9" * 5000), "an integer of more than", None),
     "unlocated_with_quote_source": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false").replace(
         "location: {section: Results}", "location: {section: Results, quote_source: t1, note: not seen}"), "has no quote_source", None),
 }

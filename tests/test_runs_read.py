@@ -107,3 +107,16 @@ def test_a_record_whose_id_does_not_name_its_spec_is_refused(tmp_path):
         assert (result.exit_code == 0) is ok, result.output
         if not ok:
             assert "does not name this spec" in " ".join(result.output.split()) and "runs[0].run_id" in result.output
+
+
+@pytest.mark.parametrize(("payload", "message"), [
+    ('{"runs": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),  # past Python's recursion limit
+    ('{"runs": [' + "9" * 5000 + "]}", "an integer of more than"),  # past Python's int-to-string limit
+], ids=["deep", "huge-integer"])  # fmt: skip
+@pytest.mark.parametrize("command", [("runs", "import", "--store", "{store}"), ("verify", "all", "--no-write", "--results")])
+def test_a_result_file_python_cannot_decode_is_bad_input_not_a_crash(tmp_path, payload, message, command):
+    path = tmp_path / "runs.json"
+    path.write_text(payload, encoding="utf-8")
+    result = _invoke(*(a.format(store=tmp_path / "s.sqlite") for a in command), path)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: not valid JSON for run records: " in " ".join(result.output.split()) and message in result.output

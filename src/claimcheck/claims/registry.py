@@ -7,6 +7,8 @@ file, the field and the message; it never skips a file silently.
 from __future__ import annotations
 
 import math
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from pydantic import ValidationError
 from claimcheck.claims.derivation_params import check_params, check_reported
 from claimcheck.claims.models import Claim, Paper, PaperFile
 from claimcheck.errors import RegistryError, UnknownClaimError
+from claimcheck.visible import CONTROL, visible
 
 BUNDLED_PAPERS = Path(__file__).parent / "papers"
 # libyaml's C loader when PyYAML was built with it (same safe semantics, ~10x faster).
@@ -112,6 +115,46 @@ def _paper_with_claim_context(data: dict, loc: tuple) -> str:
     return _pretty_loc(loc)
 
 
+_MAX_DEPTH = 1000  # a claim file nests a few levels; libyaml crashes the process on ~10^5 ("[[[[...")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nested_too_deeply(text: str) -> bool:
+    """Whether flow brackets nest deeper than ``_MAX_DEPTH`` (brackets in quoted text count too, so
+    this may err on the safe side); counted only when there are that many brackets at all."""
+    if text.count("[") + text.count("{") <= _MAX_DEPTH:
+        return False
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        depth += 1 if m.group() in "[{" else -1
+        if depth > _MAX_DEPTH:
+            return True
+    return False
+
+
+_CONTROL_ESCAPE = re.compile(r"\\[0abefvrxuUN]")  # the YAML escapes that can write a control character
+
+
+def _control_character(data: object) -> tuple[tuple, str] | None:
+    """Where a string of the parsed file holds a control character (``visible.CONTROL``; a YAML
+    escape such as "\\e" writes one), and the character: (location, character), else None. Walked
+    with a stack, not recursion: a file may nest deeper than Python's recursion limit."""
+    stack: list[tuple[tuple, object]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            found = CONTROL.search(value)
+            if found:
+                return loc, found.group()
+            continue
+        items = list(value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ())
+        for key, _ in items:
+            if isinstance(key, str) and (found := CONTROL.search(key)):
+                return (*loc, key), found.group()
+        stack.extend(((*loc, key), item) for key, item in reversed(items))  # reversed: the first in the file comes first
+    return None
+
+
 def load_paper_file(path: Path) -> PaperFile:
     """Read and validate one claim file."""
     try:
@@ -120,6 +163,8 @@ def load_paper_file(path: Path) -> PaperFile:
         raise RegistryError("not UTF-8 text", path=str(path)) from None
     except OSError as exc:
         raise RegistryError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    if _nested_too_deeply(text):
+        raise RegistryError(f"invalid YAML: brackets nested more than {_MAX_DEPTH} deep", path=str(path))
     try:
         data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
@@ -127,8 +172,18 @@ def load_paper_file(path: Path) -> PaperFile:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise RegistryError(f"invalid YAML{where}: {problem}", path=str(path)) from None
+    except RecursionError:
+        raise RegistryError("invalid YAML: nested too deeply", path=str(path)) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits(): 4300 by default)
+        raise RegistryError(f"invalid YAML: an integer of more than {sys.get_int_max_str_digits()} digits", path=str(path)) from None
     if not isinstance(data, dict):
         raise RegistryError("expected a mapping with 'paper' and 'claims' at the top", path=str(path))
+    # only where one can be: written as it is, or as a YAML escape ("\e", "\x1b", "\u202e")
+    control = _control_character(data) if CONTROL.search(text) or _CONTROL_ESCAPE.search(text) else None
+    if control is not None:
+        loc, char = control
+        raise RegistryError(f"control character {visible(char)} in the text: claim files are shown on terminals, where it "
+                            "could hide or reorder what is printed around it", path=str(path), field=_paper_with_claim_context(data, loc))
     try:
         pf = PaperFile.model_validate(data)
     except ValidationError as exc:

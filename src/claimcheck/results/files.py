@@ -8,6 +8,7 @@ A result file holds one record, a list of records, or ``{"runs": [...]}``. The b
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -85,6 +86,11 @@ def load_result_file(path: Path, *, check_ids: bool = True) -> list[RunRecord]:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ResultFileError(f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}", path=str(path)) from None
+    except RecursionError:
+        raise ResultFileError("not valid JSON for run records: arrays or objects nested too deeply", path=str(path)) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits(): 4300 by default)
+        raise ResultFileError(f"not valid JSON for run records: an integer of more than {sys.get_int_max_str_digits()} digits",
+                              path=str(path)) from None
     return parse_records(payload, str(path), check_ids=check_ids)
 
 
