@@ -159,6 +159,8 @@ def test_local_tex_folder_tarball_and_text(tmp_path):
     assert result.exit_code == 0 and "LOW confidence" in result.output
     pf = load_paper_file(tmp_path / "claims" / "my-notes.yaml")
     assert [c.reported for c in pf.claims] == [["2.5"]]
+    # the next steps name this file, not its folder, whose other files may be no claim files at all
+    assert f"claimcheck verify all -r {tmp_path / 'claims' / 'my-notes.yaml'}" in result.output
 
 
 def test_local_pdf_with_and_without_text_layer(tmp_path):
@@ -277,6 +279,8 @@ def test_out_dev_stdout_redirected_to_a_file_gets_the_yaml_and_the_summary_goes_
     data = yaml.safe_load((tmp_path / "draft.yaml").read_text(encoding="utf-8"))
     assert data["paper"]["draft"] is True and len(data["claims"]) == 1
     assert "candidate claim" in done.stderr and not (tmp_path / "claims").exists()
+    # no next step names /dev/stdout, which keeps no file to validate
+    assert "claimcheck validate FILE.yaml" in done.stderr and "validate /dev/stdout" not in done.stderr
 
 
 def test_out_that_cannot_be_written_names_the_option(tmp_path):

@@ -12,6 +12,7 @@ Effects live here (files, the network through ``sources.arxiv``); ``claims.draft
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class AddOutcome:
     written: Path | None  # where the draft was written (None: only a diff was shown)
     diff: PaperDiff | None
     fetch_note: str = ""
+    kept: bool = True  # whether ``written`` keeps the draft as a file (not /dev/stdout, /dev/null or a pipe)
 
 
 def find_paper_file(registry: Path, paper_id: str) -> Path | None:
@@ -151,7 +153,9 @@ def add_paper(req: AddRequest) -> AddOutcome:
         except FileExistsError:
             raise InputError("appeared while the draft was being made and is left alone: run again, or choose "
                              "another --out path", path=str(target), field="--out" if req.out else None) from None
-    return AddOutcome(pf, extraction.origin, existing, target, diff, note)
+    # a descriptor (/dev/stdout), a device or a pipe was written in place, and keeps no file to check
+    kept = target is not None and not is_descriptor(target) and target.is_file()
+    return AddOutcome(pf, extraction.origin, existing, target, diff, note, kept)
 
 
 def render_add_outcome(o: AddOutcome) -> str:
@@ -170,8 +174,11 @@ def render_add_outcome(o: AddOutcome) -> str:
         lines.append("next: check each cell and claim against the paper, rewrite statements in your own words, "
                      "choose each claim's derivation (`claimcheck schema derivations` lists their parameters), and set "
                      "`draft: false` on what you confirm (delete the rest). Then:")
-        lines.append(f"  claimcheck validate {o.written}          # refuses the file while drafts remain")
-        lines.append(f"  claimcheck verify all -r {o.written.parent}   # the bundled papers plus this folder (drafts stay unverified)")
+        shown = shlex.quote(str(o.written)) if o.kept else "FILE.yaml"
+        if not o.kept:
+            lines.append(f"  ({o.written} keeps no file: save the draft as FILE.yaml first)")
+        lines.append(f"  claimcheck validate {shown}          # refuses the file while drafts remain")
+        lines.append(f"  claimcheck verify all -r {shown}   # the bundled papers plus this file (drafts stay unverified)")
     elif o.diff is not None:
         lines.append("to keep the new draft, pass --out NEWFILE (or move the old file away and run again)")
     return "\n".join(lines)
