@@ -247,3 +247,19 @@ def test_text_in_square_brackets_is_printed_as_written_never_read_as_markup(tmp_
     assert removed.exit_code == 0, removed.output
     assert f"2 runs removed; their records are in {backup}" in " ".join(removed.output.split())
     assert f"runs import '{backup}' --store {store}`" in " ".join(removed.output.split())  # back where they came from
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("validate", "/dev/null"), "/dev/null: not a regular file or a folder"),
+    (("audit", "/dev/null"), "/dev/null: not a regular file (a device, a pipe?)"),
+    (("runs", "list", "--store", "{tmp}"), "not a run store: a store is one SQLite file"),
+])  # fmt: skip
+def test_a_path_that_exists_but_is_the_wrong_kind_is_not_called_missing(tmp_path, args, message):
+    result = _run(*(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert "no such" not in result.output
+
+
+def test_plan_refuses_more_seeds_than_the_verifier_ever_asks_for():
+    result = _run("plan", "all", "--seeds", "1001")  # 10^8 planned for hours before
+    assert result.exit_code == 2 and "less than or equal to 1000" in result.output

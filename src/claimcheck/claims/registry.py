@@ -209,7 +209,7 @@ def iter_claim_files(dirs: Iterable[Path]) -> Iterator[Path]:
                 raise RegistryError("no claim files (*.yaml) in this folder", path=str(d))
             yield from found
         else:
-            raise RegistryError("no such registry file or folder", path=str(d))
+            raise RegistryError("not a regular file or a folder" if d.exists() else "no such registry file or folder", path=str(d))
 
 
 def build_registry(

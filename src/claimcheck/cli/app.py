@@ -80,6 +80,8 @@ def store_to_read(store: Path | None) -> Path:
     if store is None:
         return default_store_path()
     if not store.is_file():
+        if store.exists():  # a folder, a device
+            raise InputError("not a run store: a store is one SQLite file", path=str(store), field="--store")
         raise InputError("no such run store (`claimcheck replicate --store PATH` or `claimcheck runs import --store PATH` "
                          "creates one)", path=str(store), field="--store")
     return store

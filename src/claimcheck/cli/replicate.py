@@ -11,7 +11,8 @@ from claimcheck.cli.app import EXIT_CONTRADICTED, NoBundledOpt, RegistryOpt, Sto
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
-SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, help="Seeds per arm and target (seeds 1..N, the same in every arm).")]
+# at most 1000: the most seeds the verifier ever says would decide a claim (stats: cap=1000); more would only plan for hours
+SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, max=1000, help="Seeds per arm and target (seeds 1..N, the same in every arm; at most 1000).")]
 SeedOpt = Annotated[list[int] | None, typer.Option("--seed", help="Only this seed of 1..N (repeatable), e.g. to spread one arm's seeds over workers.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model hub id or local directory (proxy: the unpacked mE5-small).")]
 SystemOpt = Annotated[list[str] | None, typer.Option("--system", help="Only this arm, e.g. MNLI or XLM-R (repeatable).")]

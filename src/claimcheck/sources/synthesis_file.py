@@ -89,7 +89,7 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
     label = str(path)
     try:
         if not path.is_file():
-            raise InputError("no such report file", path=label)
+            raise InputError("not a regular file (a device, a pipe?)" if path.exists() else "no such report file", path=label)
         with path.open("rb") as fh:
             head = fh.read(1024)
         if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf":
