@@ -6,21 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from audit_fixtures import PAPER_HEAD, audit_row, audit_rows, make_report, toy_registry
+from audit_fixtures import PAPER_HEAD, audit_row, audit_rows, best_single_claim, make_report, toy_registry
 
 from claimcheck.claims.names import KnownNames
 
-NAMES_YAML = PAPER_HEAD + """claims:
-  - id: 2005.13013/best-single
-    statement: "SQuAD, MNLI and HellaSwag are the three single English intermediate tasks that improve most on plain XLM-R Large, by 8.2, 7.5 and 7.0 points."
-    kind: comparison
-    version: v2
-    location: {section: Results}
-    reported: ["8.2", "7.5", "7.0"]
-    derivation: {name: unavailable_source}
-    key_terms: [SQuAD, MNLI, HellaSwag, best, intermediate]
-    replication_arms: [XLM-R, MNLI, SQuADv1.1, HellaSwag, QQP, ANLI+, CommonsenseQA]
-"""
+NAMES_YAML = PAPER_HEAD + "claims:\n" + best_single_claim("    replication_arms: [XLM-R, MNLI, SQuADv1.1, HellaSwag, QQP, ANLI+, CommonsenseQA]\n")
 CLAIM = "2005.13013/best-single"
 
 
