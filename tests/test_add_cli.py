@@ -292,3 +292,33 @@ def test_out_that_cannot_be_written_names_the_option(tmp_path):
         result = add("--text", text, "--out", target, "--registry", tmp_path / "claims")
         said = " ".join(result.output.split())
         assert result.exit_code == 2 and "field '--out'" in said and message in said, said
+
+
+TWO_TABLES = r"""\documentclass{article}
+\title{Two tables}
+\author{Ada Lovelace}
+\begin{document}
+\maketitle
+Our model improves XNLI accuracy by 2.0 points.
+\begin{table}\caption{Main results.}\begin{tabular}{lc}
+Model & XNLI \\ Base & 70.0 \\ Ours & 72.0 \\
+\end{tabular}\end{table}
+\begin{table}\caption{Ablation.}\begin{tabular}{lc}
+Model & XNLI \\ Base & 69.5 \\ Ours & 71.0 \\
+\end{tabular}\end{table}
+\end{document}
+"""
+
+
+def test_a_draft_whose_two_tables_give_one_cell_two_values_is_written_and_validate_names_them(tmp_path):
+    """Two tables of one paper may print the same row and column (a main table and an ablation): the
+    draft keeps both, `validate` says which cells to tell apart, and a second `add` still diffs it."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.tex").write_text(TWO_TABLES, encoding="utf-8")
+    registry = tmp_path / "claims"
+    first = add("--tex", tmp_path / "src", "--id", "two-tables", "--registry", registry)
+    assert first.exit_code == 0, first.output
+    checked = CliRunner().invoke(app, ["validate", str(registry / "two-tables.yaml")])
+    assert checked.exit_code == 2 and "field 'paper.cells[2]'" in checked.output and "gives it as 70.0" in checked.output
+    again = add("--tex", tmp_path / "src", "--id", "two-tables", "--registry", registry)
+    assert again.exit_code == 0 and "no change: every cell and claim is the same" in again.output, again.output

@@ -70,7 +70,7 @@ CASES = {
     # the verifier reads the first, so the order of the lines would decide the verdict
     "one_cell_two_values": (GOOD.replace('value: "70.0", source: t1, locator: "T1 r1"}', 'value: "70.0", source: t1, locator: "T1 r1"}\n'
                             '    - {system: A, task: xnli, metric: accuracy, split: dev, value: "79.2", source: t1, locator: "T2 r1"}'),
-                            "gives it as 70.0: one source prints one value per cell", "paper"),
+                            "gives it as 70.0: one source prints one value per cell", "paper.cells[1]"),
     # shown on terminals: an escape sequence or a bidi override could hide or reorder the text around it
     "escape_sequence": (GOOD.replace("statement: A claim.", 'statement: "A \\e[31mclaim."'), "control character \\x1b",
                         "claims[0].statement (claim 1234.5678/gain)"),

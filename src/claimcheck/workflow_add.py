@@ -143,7 +143,8 @@ def add_paper(req: AddRequest) -> AddOutcome:
         raise InputError(f"paper id {meta.id!r} must be letters, digits, '.', '_' or '-' (it names the claim file)", field="--id")
     pf = build_draft(meta, extraction)
     existing = find_paper_file(req.registry, pf.paper.id) or find_paper_file(BUNDLED_PAPERS, pf.paper.id)
-    diff = diff_paper_files(load_paper_file(existing), pf) if existing else None
+    # an earlier draft may still give one cell two values (two tables of the paper): it is diffed as it is
+    diff = diff_paper_files(load_paper_file(existing, one_value_per_cell=False), pf) if existing else None
     target = req.out or (None if existing else req.registry / f"{pf.paper.id}.yaml")
     if target is not None:
         try:  # never over a file that appeared since the checks above (a confirmed claim file, say)

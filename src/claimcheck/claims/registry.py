@@ -155,8 +155,21 @@ def _control_character(data: object) -> tuple[tuple, str] | None:
     return None
 
 
-def load_paper_file(path: Path) -> PaperFile:
-    """Read and validate one claim file."""
+def _cell_given_twice(paper: Paper) -> tuple[int, int] | None:
+    """The first cell that one source gives a second, different value (its index, and the index of
+    the first), else None. Checked where files are loaded, not by the model: a draft that ``add``
+    extracts from two tables of one paper may hold such a pair, for its reader to resolve."""
+    given: dict[tuple, int] = {}
+    for i, cell in enumerate(paper.cells):
+        first = given.setdefault((cell.system, cell.task, cell.language, cell.metric, cell.split, cell.source), i)
+        if first != i and float(paper.cells[first].value) != float(cell.value):
+            return i, first
+    return None
+
+
+def load_paper_file(path: Path, *, one_value_per_cell: bool = True) -> PaperFile:
+    """Read and validate one claim file. ``one_value_per_cell=False`` lets a cell given two values
+    pass (``_cell_given_twice``), for ``add`` to diff an earlier draft that still holds such a pair."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -189,6 +202,15 @@ def load_paper_file(path: Path) -> PaperFile:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise RegistryError(_explain(err), path=str(path), field=_paper_with_claim_context(data, err["loc"])) from None
+    conflict = _cell_given_twice(pf.paper) if one_value_per_cell else None
+    if conflict is not None:
+        i, first = conflict
+        cell, other = pf.paper.cells[i], pf.paper.cells[first]
+        # the verifier reads the first only, so the order of the lines would decide the verdict
+        raise RegistryError(f"gives {cell.system} / {cell.task} / {cell.language} / {cell.metric} / {cell.split} from source "
+                            f"{cell.source!r} as {cell.value}, but cells[{first}] ({other.locator}) gives it as {other.value}: one "
+                            "source prints one value per cell (two sources that disagree are two cells, each with its own source)",
+                            path=str(path), field=f"paper.cells[{i}]")
     for i, claim in enumerate(pf.claims):
         if claim.paper_id != pf.paper.id:
             raise RegistryError(
