@@ -77,6 +77,7 @@ CASES = {
     "bidi_override": (GOOD.replace("title: T", "title: T \u202e"), "control character \\u202e", "paper.title"),
     "deep_nesting": (GOOD + "x: " + "[" * 20000 + "]" * 20000 + "\n", "nested more than 1000 deep", None),
     "huge_integer": (GOOD.replace("year: 2020", "year: " + "9" * 5000), "an integer of more than", None),
+    "impossible_date": (GOOD.replace("year: 2020", "year: 2020\n  date: 2020-13-45"), "a value YAML cannot read (month must be in 1..12)", None),
     "unlocated_with_quote_source": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false").replace(
         "location: {section: Results}", "location: {section: Results, quote_source: t1, note: not seen}"), "has no quote_source", None),
 }

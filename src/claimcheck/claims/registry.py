@@ -187,8 +187,11 @@ def load_paper_file(path: Path, *, one_value_per_cell: bool = True) -> PaperFile
         raise RegistryError(f"invalid YAML{where}: {problem}", path=str(path)) from None
     except RecursionError:
         raise RegistryError("invalid YAML: nested too deeply", path=str(path)) from None
-    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits(): 4300 by default)
-        raise RegistryError(f"invalid YAML: an integer of more than {sys.get_int_max_str_digits()} digits", path=str(path)) from None
+    except ValueError as exc:  # a value YAML's own constructors refuse: an impossible date ("2020-13-45"), or an
+        # integer longer than Python converts (sys.get_int_max_str_digits(): 4300 digits by default)
+        too_long = "integer string conversion" in str(exc)
+        problem = f"an integer of more than {sys.get_int_max_str_digits()} digits" if too_long else f"a value YAML cannot read ({exc})"
+        raise RegistryError(f"invalid YAML: {problem}", path=str(path)) from None
     if not isinstance(data, dict):
         raise RegistryError("expected a mapping with 'paper' and 'claims' at the top", path=str(path))
     # only where one can be: written as it is, or as a YAML escape ("\e", "\x1b", "\u202e")

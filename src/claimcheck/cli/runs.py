@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -214,8 +215,6 @@ def runs_remove(
     if not removed:
         out.print("0 runs removed: every chosen run was changed or removed by another process meanwhile; no backup written")
         return
-    import shlex
-
     into = f" --store {shlex.quote(str(store))}" if store is not None else ""  # back into the store they came from
     out.print(visible(f"{removed} runs removed; their records are in {backup} "
                       f"(`claimcheck runs import {shlex.quote(str(backup))}{into}` restores them)"), soft_wrap=True)
