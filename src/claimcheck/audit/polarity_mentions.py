@@ -10,7 +10,9 @@ point ("no better than the baseline", "lower than without intermediate training"
 a rank. Idioms that bound rather than deny ("not only", "no fewer than") are no negations.
 
 A superlative counts only where it is said of the subject ("performs worst", "was the best", "gives
-the best results"), not where it describes a noun ("the best single task"). In a truncated row a
+the best results"), not where it describes a noun ("the best single task"). A change verb graded by
+"most" or "least" ("the tasks that improve most", "helps the least") gives two mentions: a standing,
+and, unless a negation bears on it, the verb's own change. In a truncated row a
 word followed by fewer than ``CUT_WORDS`` words is not read: a "nothing" or a "than" may have been
 cut off after it. Clauses (``clauses``) end at ";", a full stop, "whereas", "while", "but" (not
 "but also"), "although", "though" and "yet"; a negation reaches no further than its clause.
