@@ -29,7 +29,8 @@ ALL = frozenset({UP, FLAT, DOWN})
 CHANGE, STANDING = "change", "standing"
 
 # (group name, pattern, dimension, direction, kind); kind: "relational" ranks the names before it
-# against those after; "superlative" only counts where it is said of the subject; "plain" otherwise.
+# against those after; "superlative" only counts where it is said of the subject; "verb_superlative" (a
+# change verb graded by most/least) is said of its subject by its verb; "plain" otherwise.
 # Longer phrases first: the first alternative that matches at a position wins ("lower than" is a
 # comparison, "lower" a change).
 # "gets worse", "became much better": a thing turning worse or better than it was is a change; with
@@ -44,6 +45,7 @@ _MOST = r"(?:(?<=\bthe\s){0}\s+" + _OF_USE + r"|(?<!\bat\s){0}\s+" + _OF_USE + r
 # ranks its subject, read as a change and as a standing (``VERB_CHANGE``). The degree must end the verb
 # phrase or open a modifier ("improves most on XTREME", "most of all", "the most of the nine tasks"),
 # not a noun phrase ("improves most targets", "improves most of the tasks": the majority of them)
+# the change verbs (the verb forms of "up" and "down" below)
 _UP_VERB = r"(?:improv(?:e|es|ed|ing)|gain(?:s|ed|ing)?|help(?:s|ed|ing)?|benefit(?:s|ed|ing|ted|ting)?|boost(?:s|ed|ing)?)"
 _DOWN_VERB = (r"(?:hurt(?:s|ing)?|harm(?:s|ed|ing)?|degrad(?:e|es|ed|ing)|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)"
               r"|decreas(?:e|es|ed|ing)|suffer(?:s|ed|ing)?|los(?:e|es|ing)|lost)")
@@ -67,12 +69,9 @@ LEXICON = [
     ("flat", r"unchanged|unaffected|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
              r"|(?:no|not\s+any)\s+(?:significant\s+|noticeable\s+|measurable\s+|real\s+)?(?:change|effect)"
              r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
-    ("up", r"improv(?:e|es|ed|ing|ement|ements)|gain(?:s|ed|ing)?|help(?:s|ed|ing|ful)?"
-           r"|benefit(?:s|ed|ing|ted|ting)?|beneficial|boost(?:s|ed|ing)?|increas(?:e|es|ed|ing)"
+    ("up", _UP_VERB + r"|improvements?|helpful|beneficial|increas(?:e|es|ed|ing)"
            r"|enhanc(?:e|es|ed|ing|ement|ements)|positive\s+transfer|higher|" + _BECOME + r"better(?!\s+than\b)", CHANGE, UP, "plain"),
-    ("down", r"hurt(?:s|ing)?|harm(?:s|ed|ing|ful)?|degrad(?:e|es|ed|ing|ation)|drop(?:s|ped|ping)?"
-             r"|declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|deteriorat(?:e|es|ed|ing|ion)|worsen(?:s|ed|ing)?"
-             r"|los(?:e|es|ing)|lost|suffer(?:s|ed|ing)?|negative\s+transfer|lower(?:s|ed|ing)?|" + _BECOME + r"worse(?!\s+than\b)",
+    ("down", _DOWN_VERB + r"|harmful|degradation|deteriorat(?:e|es|ed|ing|ion)|worsen(?:s|ed|ing)?|negative\s+transfer|lower(?:s|ed|ing)?|" + _BECOME + r"worse(?!\s+than\b)",
      CHANGE, DOWN, "plain"),
 ]
 MENTION = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{g}>{p})" for g, p, *_ in LEXICON) + r")(?![\w])", re.I)
