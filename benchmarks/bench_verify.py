@@ -16,8 +16,10 @@ Before timing, claimcheck's modules are compiled to bytecode, as a regular insta
 otherwise compile every module again in every fresh process.
 
 4. with ``--floor``: what a process pays before claimcheck reads a claim file: the interpreter, the
-   libraries the CLI stands on (typer, rich, pydantic, yaml), then those plus claimcheck's pydantic
-   models, then ``claimcheck --help``; each the median and min of ``--runs`` fresh processes.
+   libraries `verify` stands on (rich, pydantic, yaml; it reads its argv without typer, see
+   ``claimcheck.cli.fastpath``), then those plus claimcheck's pydantic models, then
+   ``claimcheck --help`` (which goes through typer); each the median and min of ``--runs`` fresh
+   processes.
 
 5. with ``--instructions``: the machine instructions the same steps execute, counted by valgrind's
    callgrind (skipped where valgrind is absent): the interpreter's start, each of the ``--phases``
@@ -84,13 +86,13 @@ def bench_cli(runs: int, exe: str) -> list[float]:
 
 def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
     """Fresh ``sys.executable`` processes (not a version manager's shim), timed like ``bench_cli``."""
-    libraries = "import typer, rich.console, rich.table, pydantic, yaml"
+    libraries = "import rich.console, rich.table, pydantic, yaml"  # what `verify` stands on (cli.fastpath: no typer)
     models = "claimcheck.claims.models, claimcheck.verifier.verdict, claimcheck.results.records"
     steps = [
         ("python -c pass", ["-c", "pass"]),
-        ("+ typer, rich, pydantic, yaml", ["-c", libraries]),
+        ("+ rich, pydantic, yaml", ["-c", libraries]),
         ("+ claimcheck's pydantic models", ["-c", f"{libraries}, {models}"]),
-        ("claimcheck --help", ["-m", "claimcheck", "--help"]),
+        ("claimcheck --help (typer's path)", ["-m", "claimcheck", "--help"]),
         ("claimcheck verify all --no-write", ["-m", "claimcheck", "verify", "all", "--no-write"]),
     ]
     out = []
@@ -108,12 +110,11 @@ def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
 
 # What ``verify all --no-write`` does, in the order it does it, as (label, statement) steps timed one by one.
 PHASES = [
-    ("import typer, rich, yaml", "import typer, rich.console, rich.table, yaml"),
+    ("import rich, yaml", "import rich.console, rich.table, yaml"),
     ("import pydantic", "import pydantic"),
-    ("import claimcheck.cli", "import claimcheck.cli"),
-    # typer 0.29 imports these on its first parse; an older typer has none (the step then costs nothing)
-    ("typer's pydantic adapters", "import importlib.util\n"
-                                  "if importlib.util.find_spec('typer._adapters'):\n    import typer._adapters"),
+    # cli.main hands a plain `verify` to cli.fastpath, which reads argv without typer
+    ("read argv (cli.fastpath)", "from claimcheck.cli.fastpath import parse_verify\n"
+                                 "args = parse_verify(['verify', 'all', '--no-write'])"),
     ("claimcheck's verify modules", "from claimcheck.workflow import known_paper_names\n"
                                     "from claimcheck.claims.registry import load_registry\n"
                                     "from claimcheck.results.collect import collect_records\n"
@@ -126,7 +127,7 @@ PHASES = [
 ]
 
 
-PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")
+PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")  # typer: none of the steps should load it
 
 
 def phases_upto(k: int) -> None:
@@ -256,7 +257,7 @@ def main() -> None:
             print(f"phase: {label:<28} median {1000 * statistics.median(times):6.1f} ms, min {1000 * min(times):6.1f} ms")
         totals = [sum(t) for t in zip(*(times for _, times in steps))]
         print(f"phase: {'all of the above':<28} median {1000 * statistics.median(totals):6.1f} ms over {args.runs} runs "
-              "(the interpreter's start and typer's parsing are not in it)")
+              "(the interpreter's start is not in it)")
     exe = (shutil.which("claimcheck") or "claimcheck") if args.via_path else console_script()
     if args.instructions:
         counts = bench_instructions(exe)

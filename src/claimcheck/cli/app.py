@@ -1,4 +1,5 @@
-"""The typer app, its consoles, and the one place expected errors become exit codes.
+"""The typer app, the options several commands share, and the one place expected errors become exit
+codes (the consoles and the error printer are in ``cli.plain``, which the typer-free `verify` shares).
 
 Exit codes: 0 nothing contradicted; 1 some claim contradicted (or, with --strict, inconclusive);
 2 bad input (file and field named, no traceback).
@@ -12,9 +13,9 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
 
-from claimcheck.errors import ClaimcheckError, InputError
+from claimcheck.cli.plain import EXIT_CONTRADICTED, EXIT_INPUT, EXIT_OK, err, out, print_error, store_to_read
+from claimcheck.errors import ClaimcheckError
 
 app = typer.Typer(
     name="claimcheck",
@@ -24,16 +25,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-# markup=False: a "[dev]" or "[/b]" in a statement, a path or a system name prints as written (as
-# markup it would vanish, or stop the command with a MarkupError); claimcheck's own styling is done
-# with rich Text objects. emoji=False: a ":name:" stays as written too (and rich's emoji table, ~1 %
-# of `verify all`, is never loaded)
-out = Console(highlight=False, soft_wrap=False, emoji=False, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
+
+__all__ = ["EXIT_CONTRADICTED", "EXIT_INPUT", "EXIT_OK", "DropAmbiguousOpt", "NoBundledOpt", "RegistryOpt", "StoreOpt", "app",
+           "err", "expected_errors", "out", "store_to_read"]
 
 F = TypeVar("F", bound=Callable)
-
-EXIT_OK, EXIT_CONTRADICTED, EXIT_INPUT = 0, 1, 2
 
 NoBundledOpt = Annotated[
     bool, typer.Option("--no-bundled-results", help="Leave out the replication results shipped with claimcheck.")
@@ -63,25 +59,6 @@ def expected_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ClaimcheckError as exc:
-            from claimcheck.visible import visible  # a path or value from the user may hold escape sequences
-
-            err.print(visible(f"error: {exc.render()}"), markup=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(print_error(exc)) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def store_to_read(store: Path | None) -> Path:
-    """The run store a command that only reads uses. A ``--store`` the user names must exist (a typo
-    must not read as "no runs"); the default one may not exist yet: it then reads as empty, and
-    nothing creates it."""
-    from claimcheck.home import default_store_path
-
-    if store is None:
-        return default_store_path()
-    if not store.is_file():
-        if store.exists():  # a folder, a device
-            raise InputError("not a run store: a store is one SQLite file", path=str(store), field="--store")
-        raise InputError("no such run store (`claimcheck replicate --store PATH` or `claimcheck runs import --store PATH` "
-                         "creates one)", path=str(store), field="--store")
-    return store

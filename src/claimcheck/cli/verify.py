@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import EXIT_OK, DropAmbiguousOpt, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.verify_run import DEFAULT_OUT, VerifyArgs, run_verify
 from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
 from claimcheck.gcpause import gc_paused
@@ -24,10 +25,7 @@ StoreOpt = Annotated[
 ]
 
 
-# The garbage collector is paused for show, verify and report (``claimcheck.gcpause``): they read the
-# registry and the run records, verify, render and write, work the input bounds, allocating ~10^5
-# long-lived objects (pydantic's validators among them, built when the workflow is first imported)
-# and almost no cycles. For `verify all`: ~30-45 ms of CPU less, ~0.4 MB more peak memory.
+# The garbage collector is paused for show, verify and report: see cli.verify_run.
 
 
 def _store(store: Path | None) -> Path:
@@ -160,14 +158,13 @@ def schema(
 
 @app.command("verify")
 @expected_errors
-@gc_paused()  # bounded work (see above _store)
 def verify_cmd(
     claims: Annotated[list[str] | None, typer.Argument(help="'all', claim ids, or paper ids.")] = None,
     registry: RegistryOpt = None,
     results: ResultsOpt = None,
     store: StoreOpt = None,
     no_bundled_results: NoBundledOpt = False,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md / report.html / report.json (replaced if there).")] = Path("claimcheck-report"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md / report.html / report.json (replaced if there).")] = DEFAULT_OUT,
     no_write: Annotated[bool, typer.Option("--no-write", help="Only print; write no report files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) on inconclusive, disputed or failed runs.")] = False,
     drop_ambiguous_seeds: DropAmbiguousOpt = False,
@@ -181,16 +178,11 @@ def verify_cmd(
 
     Example (leave out a seed run in two configurations): claimcheck verify all --drop-ambiguous-seeds
     """
-    from claimcheck.reports.terminal import render_terminal
-    from claimcheck.workflow import save_report_files, verify_from_disk
-
-    ids = [] if not claims or claims == ["all"] else claims
-    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results, drop_ambiguous_seeds)
-    out.print(render_terminal(report))
-    if not no_write:
-        written = save_report_files(report, out_dir)
-        out.print(visible("report written: " + ", ".join(str(p) for p in written)), soft_wrap=True)  # paths stay whole
-    code = report.exit_code(strict)
+    # a plain `claimcheck verify ...` does not reach this: cli.fastpath reads its argv without typer,
+    # and both call run_verify
+    code = run_verify(VerifyArgs(claims=claims or [], registry=registry or [], results=results or [], store=store,
+                                 no_bundled_results=no_bundled_results, out_dir=out_dir, no_write=no_write, strict=strict,
+                                 drop_ambiguous_seeds=drop_ambiguous_seeds))
     if code != EXIT_OK:
         raise typer.Exit(code)
 

@@ -1,0 +1,48 @@
+"""The parts of the CLI that need no typer: the two consoles, the exit codes, how an expected error
+is printed, and which run store a reading command uses.
+
+Both front doors share them: the typer app (``cli.app``) and the typer-free path that runs a plain
+`claimcheck verify` (``cli.fastpath``).
+"""
+
+# No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
+
+from pathlib import Path
+
+from rich.console import Console
+
+from claimcheck.errors import ClaimcheckError, InputError
+
+# markup=False: a "[dev]" or "[/b]" in a statement, a path or a system name prints as written (as
+# markup it would vanish, or stop the command with a MarkupError); claimcheck's own styling is done
+# with rich Text objects. emoji=False: a ":name:" stays as written too (and rich's emoji table, ~1 %
+# of `verify all`, is never loaded)
+out = Console(highlight=False, soft_wrap=False, emoji=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
+
+EXIT_OK, EXIT_CONTRADICTED, EXIT_INPUT = 0, 1, 2
+
+
+def print_error(exc: ClaimcheckError) -> int:
+    """Print an expected error as one ``error: ...`` line on stderr; returns its exit code (2 for bad
+    input)."""
+    from claimcheck.visible import visible  # a path or value from the user may hold escape sequences
+
+    err.print(visible(f"error: {exc.render()}"), markup=False, soft_wrap=True)
+    return exc.exit_code
+
+
+def store_to_read(store: Path | None) -> Path:
+    """The run store a command that only reads uses. A ``--store`` the user names must exist (a typo
+    must not read as "no runs"); the default one may not exist yet: it then reads as empty, and
+    nothing creates it."""
+    from claimcheck.home import default_store_path
+
+    if store is None:
+        return default_store_path()
+    if not store.is_file():
+        if store.exists():  # a folder, a device
+            raise InputError("not a run store: a store is one SQLite file", path=str(store), field="--store")
+        raise InputError("no such run store (`claimcheck replicate --store PATH` or `claimcheck runs import --store PATH` "
+                         "creates one)", path=str(store), field="--store")
+    return store
