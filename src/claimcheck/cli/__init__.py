@@ -57,7 +57,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         quick = parse_verify(args)
         if quick is not None:
             sys.exit(verify_without_typer(quick))
-        _typer_app()(args=args)
+        if argv is None:
+            _typer_app()()  # click reads sys.argv itself (on Windows it also expands wildcards there)
+        else:
+            _typer_app()(args=args)
     finally:
         gc.freeze()
 
