@@ -1,46 +1,27 @@
 """Loading claim files: the bundled papers plus any user folders (``--registry DIR``).
 
 Each ``*.yaml`` file holds one paper and its claims (``PaperFile``). Loading fails loudly with the
-file, the field and the message; it never skips a file silently.
+file, the field and the message; it never skips a file silently. A file with a current parsed copy
+(the bundled ones: ``claims.parsed_copy``) is read from it; any other is parsed (``claims.yaml_text``).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from claimcheck.claims.derivation_params import check_params, check_reported
 from claimcheck.claims.models import Claim, Paper, PaperFile
+from claimcheck.claims.parsed_copy import read_parsed_copy
 from claimcheck.errors import RegistryError, UnknownClaimError
 from claimcheck.visible import CONTROL, visible
 
 BUNDLED_PAPERS = Path(__file__).parent / "papers"
-# libyaml's C loader when PyYAML was built with it (same safe semantics, ~10x faster).
-class _YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader, refusing a key given twice in one mapping (YAML would keep the last silently:
-    a second ``year:`` or ``reported:`` would replace the first unseen)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *defaults": its keys may be overridden here
-                continue
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"key {key!r} appears twice in one mapping",
-                                                            key_node.start_mark)
-                seen.add(key)
-            except TypeError:  # an unhashable key: the base loader names that problem
-                break
-        return super().construct_mapping(node, deep)
 
 
 @dataclass(frozen=True)
@@ -115,23 +96,6 @@ def _paper_with_claim_context(data: dict, loc: tuple) -> str:
     return _pretty_loc(loc)
 
 
-_MAX_DEPTH = 1000  # a claim file nests a few levels; libyaml crashes the process on ~10^5 ("[[[[...")
-_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def _nested_too_deeply(text: str) -> bool:
-    """Whether flow brackets nest deeper than ``_MAX_DEPTH`` (brackets in quoted text count too, so
-    this may err on the safe side); counted only when there are that many brackets at all."""
-    if text.count("[") + text.count("{") <= _MAX_DEPTH:
-        return False
-    depth = 0
-    for m in _BRACKET.finditer(text):
-        depth += 1 if m.group() in "[{" else -1
-        if depth > _MAX_DEPTH:
-            return True
-    return False
-
-
 _CONTROL_ESCAPE = re.compile(r"\\[0abefvrxuUN]")  # the YAML escapes that can write a control character
 
 
@@ -176,22 +140,11 @@ def load_paper_file(path: Path, *, one_value_per_cell: bool = True) -> PaperFile
         raise RegistryError("not UTF-8 text", path=str(path)) from None
     except OSError as exc:
         raise RegistryError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
-    if _nested_too_deeply(text):
-        raise RegistryError(f"invalid YAML: brackets nested more than {_MAX_DEPTH} deep", path=str(path))
-    try:
-        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RegistryError(f"invalid YAML{where}: {problem}", path=str(path)) from None
-    except RecursionError:
-        raise RegistryError("invalid YAML: nested too deeply", path=str(path)) from None
-    except ValueError as exc:  # a value YAML's own constructors refuse: an impossible date ("2020-13-45"), or an
-        # integer longer than Python converts (sys.get_int_max_str_digits(): 4300 digits by default)
-        too_long = "integer string conversion" in str(exc)
-        problem = f"an integer of more than {sys.get_int_max_str_digits()} digits" if too_long else f"a value YAML cannot read ({exc})"
-        raise RegistryError(f"invalid YAML: {problem}", path=str(path)) from None
+    data = read_parsed_copy(path, text)  # the bundled files': no YAML parser to start (claims.parsed_copy)
+    if data is None:
+        from claimcheck.claims.yaml_text import parse_yaml  # imported here: `verify all` reads only parsed copies
+
+        data = parse_yaml(text, path)
     if not isinstance(data, dict):
         raise RegistryError("expected a mapping with 'paper' and 'claims' at the top", path=str(path))
     # only where one can be: written as it is, or as a YAML escape ("\e", "\x1b", "\u202e")
