@@ -16,8 +16,9 @@ Before timing, claimcheck's modules are compiled to bytecode, as a regular insta
 otherwise compile every module again in every fresh process.
 
 4. with ``--floor``: what a process pays before claimcheck reads a claim file: the interpreter, the
-   libraries `verify` stands on (rich, pydantic, yaml; it reads its argv without typer, see
-   ``claimcheck.cli.fastpath``), then those plus claimcheck's pydantic models, then
+   libraries `verify` stands on (rich and pydantic: it reads its argv without typer, see
+   ``claimcheck.cli.fastpath``, and the bundled claim files without yaml, see
+   ``claimcheck.claims.parsed_copy``), then those plus claimcheck's pydantic models, then
    ``claimcheck --help`` (which goes through typer); each the median and min of ``--runs`` fresh
    processes.
 
@@ -86,11 +87,11 @@ def bench_cli(runs: int, exe: str) -> list[float]:
 
 def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
     """Fresh ``sys.executable`` processes (not a version manager's shim), timed like ``bench_cli``."""
-    libraries = "import rich.console, rich.table, pydantic, yaml"  # what `verify` stands on (cli.fastpath: no typer)
+    libraries = "import rich.console, rich.table, pydantic"  # what `verify` stands on (no typer, no yaml)
     models = "claimcheck.claims.models, claimcheck.verifier.verdict, claimcheck.results.records"
     steps = [
         ("python -c pass", ["-c", "pass"]),
-        ("+ rich, pydantic, yaml", ["-c", libraries]),
+        ("+ rich, pydantic", ["-c", libraries]),
         ("+ claimcheck's pydantic models", ["-c", f"{libraries}, {models}"]),
         ("claimcheck --help (typer's path)", ["-m", "claimcheck", "--help"]),
         ("claimcheck verify all --no-write", ["-m", "claimcheck", "verify", "all", "--no-write"]),
@@ -110,7 +111,7 @@ def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
 
 # What ``verify all --no-write`` does, in the order it does it, as (label, statement) steps timed one by one.
 PHASES = [
-    ("import rich, yaml", "import rich.console, rich.table, yaml"),
+    ("import rich", "import rich.console, rich.table"),
     ("import pydantic", "import pydantic"),
     # cli.main hands a plain `verify` to cli.fastpath, which reads argv without typer
     ("read argv (cli.fastpath)", "from claimcheck.cli.fastpath import parse_verify\n"
@@ -127,7 +128,7 @@ PHASES = [
 ]
 
 
-PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")  # typer: none of the steps should load it
+PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")  # typer, yaml: none of the steps should load them
 
 
 def phases_upto(k: int) -> None:

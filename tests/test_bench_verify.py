@@ -51,7 +51,7 @@ def test_the_phases_of_one_verify_are_timed_in_fresh_processes():
     assert done.returncode == 0, done.stderr
     phases = [line for line in done.stdout.splitlines() if line.startswith("phase: ")]
     labels = [line[len("phase: "):].split(" median")[0].strip() for line in phases]
-    assert labels == ["import rich, yaml", "import pydantic", "read argv (cli.fastpath)", "claimcheck's verify modules", "load the registry", "load the run records", "verify", "draw the table",
+    assert labels == ["import rich", "import pydantic", "read argv (cli.fastpath)", "claimcheck's verify modules", "load the registry", "load the run records", "verify", "draw the table",
                       "all of the above"]
 
 
