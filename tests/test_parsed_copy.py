@@ -66,7 +66,7 @@ def test_the_script_finds_the_bundled_copies_current():
 def test_a_current_copy_is_what_is_read(tmp_path):
     path = _with_copy(tmp_path)
     found = json.loads(copy_path(path).read_text(encoding="utf-8"))
-    found["data"]["paper"]["title"] = "Read from the copy"  # same text digest: the copy is taken as the file's data
+    found["data"]["paper"]["title"] = "Read from the copy"  # the same text: the copy is taken as the file's data
     copy_path(path).write_text(json.dumps(found), encoding="utf-8")
     assert load_paper_file(path).paper.title == "Read from the copy"
 
@@ -77,11 +77,11 @@ def test_an_edited_file_is_parsed_again(tmp_path):
     assert load_paper_file(path).paper.title == "Edited since"
 
 
-@pytest.mark.parametrize("copy", [b"{not json", b"\xff\xfe", b"[]", b'{"sha256": "x"}', b'{"data": {}}', b"DATA NOT A MAPPING"],
-                         ids=["not JSON", "not UTF-8", "a list", "no data", "no digest", "data not a mapping"])
+@pytest.mark.parametrize("copy", [b"{not json", b"\xff\xfe", b"[]", b'{"text": "x"}', b'{"data": {}}', b"DATA NOT A MAPPING"],
+                         ids=["not JSON", "not UTF-8", "a list", "no data", "no text", "data not a mapping"])
 def test_a_copy_not_of_this_form_is_passed_over(tmp_path, copy):
     path = _with_copy(tmp_path)
-    if copy == b"DATA NOT A MAPPING":  # the right digest, but data no claim file holds
+    if copy == b"DATA NOT A MAPPING":  # the right text, but data no claim file holds
         found = json.loads(copy_path(path).read_text(encoding="utf-8"))
         copy = json.dumps({**found, "data": ["a", "list"]}).encode()
     copy_path(path).write_bytes(copy)

@@ -3,13 +3,14 @@
 The bundled claim files ship one each (``2005.13013.yaml`` -> ``2005.13013.parsed.json``, written by
 ``python scripts/parse_bundled.py``), so ``claimcheck verify all`` reads them with the standard
 library's JSON parser and never imports PyYAML: its import (a dozen regular expressions compiled)
-and the parse were about 8 % of that process's instructions (1,519 M before, 1,394 M after).
+and the parse were about 8 % of that process's instructions (1,519 M before, 1,384 M after).
 
-The YAML file stays the claim file: the one people read, edit and cite. A copy records the SHA-256
-of the text it was parsed from and is used only while the file holds that very text; a file
-edited since (or a copy that is missing, unreadable or not of this form) is parsed from its YAML
-as before, so a stale copy costs time, never a wrong claim. ``tests/test_parsed_copy.py`` fails
-while a bundled copy is stale.
+The YAML file stays the claim file: the one people read, edit and cite. A copy holds the text it
+was parsed from and is used only while the file holds that very text (compared whole: a digest
+would cost more, since hashlib's import alone is about 11 M instructions). A file edited since, or
+one whose copy is missing, unreadable or not of this form, is parsed from its YAML as before, so a
+stale copy costs time, never a wrong claim. ``tests/test_parsed_copy.py`` fails while a bundled
+copy is stale.
 
 A copy is written only when JSON gives back exactly the parsed data (no dates, non-finite numbers
 or non-text keys, which JSON cannot hold as YAML gave them).
@@ -17,7 +18,6 @@ or non-text keys, which JSON cannot hold as YAML gave them).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -31,14 +31,9 @@ def copy_path(path: Path) -> Path:
     return path.with_name(path.stem + SUFFIX)
 
 
-def text_digest(text: str) -> str:
-    """The SHA-256 of a claim file's text (as read: decoded, newlines made ``\\n``), in hex."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def read_parsed_copy(path: Path, text: str) -> Any | None:
-    """The data of the claim file ``path``, whose text is ``text``, from its parsed copy; None when
-    there is no copy of ``text`` to use (parse the YAML then)."""
+    """The data of the claim file ``path``, whose text is ``text`` (as read: decoded, newlines made
+    ``\\n``), from its parsed copy; None when there is no copy of ``text`` to use (parse the YAML then)."""
     try:
         raw = copy_path(path).read_bytes()
     except OSError:
@@ -47,7 +42,7 @@ def read_parsed_copy(path: Path, text: str) -> Any | None:
         found = json.loads(raw)
     except ValueError:  # not JSON, or not UTF-8 (json.loads reads bytes as UTF-8)
         return None
-    if not isinstance(found, dict) or found.get("sha256") != text_digest(text):
+    if not isinstance(found, dict) or found.get("text") != text:
         return None
     data = found.get("data")
     return data if isinstance(data, dict) else None  # a claim file holds a mapping: anything else is no copy of one
@@ -57,7 +52,7 @@ def copy_text(text: str, data: Any) -> str:
     """The parsed copy, as text, of a claim file whose text ``text`` parses to ``data``; a ValueError
     when JSON cannot hold ``data`` exactly."""
     try:
-        encoded = json.dumps({"written_by": _WRITER, "sha256": text_digest(text), "data": data},
+        encoded = json.dumps({"written_by": _WRITER, "text": text, "data": data},
                              ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as exc:  # a date, a set, a non-finite float, a key JSON cannot hold
         raise ValueError(f"JSON cannot hold this file's data as parsed: {exc}") from None
