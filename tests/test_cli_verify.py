@@ -153,6 +153,22 @@ def _record(run_id: str, system: str, seed: int, value: float, split: str = "dev
             "metrics": [{"task": "xnli", "language": "en", "metric": "accuracy", "split": split, "value": value}]}
 
 
+@pytest.mark.parametrize("shape, place, field", [
+    (lambda rec: [rec], "([0])", "[0].run_id"),  # a list of records
+    (lambda rec: rec, "(its one record)", "run_id"),  # a file of one record
+])
+def test_a_run_id_used_twice_is_named_where_it_sits_in_each_file(tmp_path, shape, place, field):
+    from claimcheck.errors import ResultFileError
+    from claimcheck.results.files import load_result_paths
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(shape(_record("r-1", "A", 1, 70.0))), encoding="utf-8")
+    b.write_text(json.dumps(shape(_record("r-1", "B", 1, 75.0))), encoding="utf-8")
+    with pytest.raises(ResultFileError) as caught:
+        load_result_paths([a, b])
+    assert f"a.json {place}" in caught.value.message and caught.value.field == field and caught.value.path == str(b)
+
+
 def test_two_different_records_under_one_run_id_are_refused_naming_both(tmp_path):
     folder = _registry(tmp_path)
     a, b = tmp_path / "a.json", tmp_path / "b.json"
@@ -161,6 +177,9 @@ def test_two_different_records_under_one_run_id_are_refused_naming_both(tmp_path
     result = _run("verify", "all", "-r", str(folder), "--no-bundled-results", "--no-write", "--results", str(a), "--results", str(b))
     assert result.exit_code == 2 and "'r-1' is also used by a different record" in result.output, result.output
     assert "a.json" in result.output and "b.json" in result.output
+    # both places named as every other error in a result file names a record's field
+    flat = " ".join(result.output.split())
+    assert "a.json (runs[0])" in flat and "runs[0].run_id" in flat and "record 0" not in flat, result.output
     same = tmp_path / "same.json"  # the same record twice is read once
     same.write_text(json.dumps({"runs": [_record("r-1", "A", 1, 70.0), _record("r-1", "A", 1, 70.0)]}), encoding="utf-8")
     assert _run("verify", "all", "-r", str(folder), "--no-bundled-results", "--no-write", "--results", str(same)).exit_code in (0, 1)

@@ -45,18 +45,22 @@ def _id_problem(record: RunRecord) -> str | None:
     return None
 
 
-def parse_records(payload: object, path: str, *, check_ids: bool = True) -> list[RunRecord]:
-    """Validate decoded JSON into records; errors name the file and field. ``check_ids``: a record the
-    replication engine wrote must carry the id of its spec (see ``_id_problem``)."""
+def _items(payload: object) -> tuple[list, list[str]]:
+    """The record items of decoded JSON, and where each sits in the file as error fields name it:
+    ``runs[3]`` in ``{"runs": [...]}``, ``[3]`` in a list, ``""`` for a file of one record."""
+    prefix = ""
     if isinstance(payload, dict) and "runs" in payload:
-        payload = payload["runs"]
-        prefix = "runs"
-    else:
-        prefix = ""
-    items = payload if isinstance(payload, list) else [payload]
+        payload, prefix = payload["runs"], "runs"
+    if isinstance(payload, list):
+        return payload, [f"{prefix}[{i}]" for i in range(len(payload))]
+    return [payload], [prefix]
+
+
+def _parse_placed(payload: object, path: str, check_ids: bool) -> list[tuple[RunRecord, str]]:
+    """``parse_records``, each record with where it sits in the file (``_items``)."""
+    items, places = _items(payload)
     records = []
-    for i, item in enumerate(items):
-        where = f"{prefix}[{i}]" if isinstance(payload, list) else prefix
+    for item, where in zip(items, places):
         if not isinstance(item, dict):
             raise ResultFileError("expected a JSON object for a run record", path=path, field=where or "(record)")
         try:
@@ -71,11 +75,22 @@ def parse_records(payload: object, path: str, *, check_ids: bool = True) -> list
             off = metric_problem(metric)
             if off:
                 raise ResultFileError(off[1], path=path, field=f"{where + '.' if where else ''}metrics.{j}.{off[0]}")
-        records.append(record)
+        records.append((record, where))
     return records
 
 
+def parse_records(payload: object, path: str, *, check_ids: bool = True) -> list[RunRecord]:
+    """Validate decoded JSON into records; errors name the file and field. ``check_ids``: a record the
+    replication engine wrote must carry the id of its spec (see ``_id_problem``)."""
+    return [record for record, _ in _parse_placed(payload, path, check_ids)]
+
+
 def load_result_file(path: Path, *, check_ids: bool = True) -> list[RunRecord]:
+    return [record for record, _ in _load_placed(path, check_ids)]
+
+
+def _load_placed(path: Path, check_ids: bool) -> list[tuple[RunRecord, str]]:
+    """``load_result_file``, each record with where it sits in the file (``_items``)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -91,7 +106,7 @@ def load_result_file(path: Path, *, check_ids: bool = True) -> list[RunRecord]:
     except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits(): 4300 by default)
         raise ResultFileError(f"not valid JSON for run records: an integer of more than {sys.get_int_max_str_digits()} digits",
                               path=str(path)) from None
-    return parse_records(payload, str(path), check_ids=check_ids)
+    return _parse_placed(payload, str(path), check_ids)
 
 
 def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[RunRecord]:
@@ -111,13 +126,14 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> list[RunRec
     for root in paths:
         files = sorted(root.rglob("*.json")) if root.is_dir() else [root]
         for f in files:
-            for i, rec in enumerate(load_result_file(f, check_ids=check_ids)):
+            for rec, where in _load_placed(f, check_ids):
                 first = seen.get(rec.run_id)
                 if first is None:
-                    seen[rec.run_id] = (rec, f"{f} (record {i})")
+                    seen[rec.run_id] = (rec, f"{f} ({where or 'its one record'})")
                 elif first[0] != rec:
                     raise ResultFileError(f"run id {rec.run_id!r} is also used by a different record in {first[1]}: "
-                                          "an id names one run; remove one of them", path=str(f), field=f"record {i}.run_id")
+                                          "an id names one run; remove one of them", path=str(f),
+                                          field=f"{where}.run_id" if where else "run_id")
     return [rec for rec, _ in seen.values()]
 
 
