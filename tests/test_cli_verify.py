@@ -89,6 +89,16 @@ def test_an_unwritable_output_exits_2_naming_it_and_keeps_what_is_there(tmp_path
     assert blocker.read_text(encoding="utf-8") == "keep me"
 
 
+def test_a_folder_in_the_way_of_one_report_file_leaves_the_others_as_they_were(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "report.md").write_text("the last run's", encoding="utf-8")
+    (out / "report.json").mkdir()  # the last file written: the first two must not be new beside it
+    result = _run("verify", "all", "--out", str(out))
+    assert result.exit_code == 2 and "report.json" in " ".join(result.output.split()), result.output
+    assert (out / "report.md").read_text(encoding="utf-8") == "the last run's" and not (out / "report.html").exists()
+
+
 def test_report_out_follows_a_symlink_and_writes_a_fifo_in_place(tmp_path):
     folder = _registry(tmp_path)
     (tmp_path / "kept").mkdir()

@@ -13,6 +13,7 @@ from claimcheck.atomic import save_text_atomic
 from claimcheck.claims.models import Paper, PaperFile
 from claimcheck.claims.names import KnownNames, NameFinding, check_names, known_names
 from claimcheck.claims.registry import Registry, load_registry
+from claimcheck.errors import OutputError
 from claimcheck.results.collect import collect_records
 from claimcheck.verifier.engine import verify
 from claimcheck.verifier.verdict import VerificationReport
@@ -68,13 +69,14 @@ def save_report_files(report: VerificationReport, out_dir: Path, title: str = "c
     from claimcheck.reports.jsonout import render_json
     from claimcheck.reports.markdown import render_markdown
 
-    written = []  # save_text_atomic makes the folder, or names the path it cannot write
-    for name, text in (
-        ("report.md", render_markdown(report, title=title)),
-        ("report.html", render_html(report, title=title)),
-        ("report.json", render_json(report)),
-    ):
-        path = out_dir / name
+    files = [  # all three rendered before any is written
+        (out_dir / "report.md", render_markdown(report, title=title)),
+        (out_dir / "report.html", render_html(report, title=title)),
+        (out_dir / "report.json", render_json(report)),
+    ]
+    for path, _ in files:  # a folder in the way of the last must not leave the first two new and it old
+        if path.is_dir():
+            raise OutputError("is a folder, not a file", path=str(path))
+    for path, text in files:  # save_text_atomic makes the folder, or names the path it cannot write
         save_text_atomic(path, text)
-        written.append(path)
-    return written
+    return [path for path, _ in files]
