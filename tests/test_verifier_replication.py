@@ -7,7 +7,7 @@ import pytest
 from claimcheck.verifier.engine import verify
 from claimcheck.verifier.stats import seeds_to_resolve, summarize_seeds, t_quantile
 from claimcheck.verifier.verdict import decide_overall
-from verifier_fixtures import cell, make_claim, make_paper, make_registry, run
+from verifier_fixtures import make_claim, make_paper, make_registry, run
 
 CLAIM = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["2.0"])
 
@@ -362,9 +362,10 @@ def test_the_seeds_said_to_decide_do_decide(mean, sd, n):
     from claimcheck.verifier.replication_tier import _decide
     from claimcheck.verifier.stats import SeedSummary
 
+    from claimcheck.verifier.intervals import Interval
+
     def summary(k: int) -> SeedSummary:
-        t, half = t_quantile(0.975, k - 1), None
-        from claimcheck.verifier.intervals import Interval
+        t = t_quantile(0.975, k - 1)
 
         return SeedSummary(k, mean, sd, Interval(mean - t * sd / k ** 0.5, mean + t * sd / k ** 0.5),
                            Interval(mean - t * sd * (1 + 1 / k) ** 0.5, mean + t * sd * (1 + 1 / k) ** 0.5), 0.95)
