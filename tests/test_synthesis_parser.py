@@ -124,6 +124,21 @@ def test_the_question_stops_at_a_line_that_starts_another_header_field():
     assert r.examined_paper == "Why Does Intermediate Training Work So Well?"
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_runs_of_spaces_in_a_claim_read_as_one(markdown):
+    text = make_report([("MNLI is the  most useful  intermediate task.", "yes", "40%")], markdown=markdown)
+    assert parse_synthesis(text).rows[0].text == "MNLI is the most useful intermediate task."
+
+
+def test_a_superlative_written_with_two_spaces_is_still_read_against_the_claim():
+    """From the row as parsed (a PDF's text often has runs of spaces), "the  least useful" is read as
+    "the least useful", the opposite of "the most useful"."""
+    from claimcheck.audit.polarity import compare
+
+    row = parse_synthesis(make_report([("MNLI is the  least useful intermediate task.", "yes", "40%")])).rows[0]
+    assert compare(row.text, "MNLI is the most useful intermediate task.").reason
+
+
 def test_escaped_pipe_inside_a_markdown_cell():
     text = make_report([("A \\| B claim text.", "yes", "40%")], header="| Claim | Verified | Confidence |\n|---|---|---|",
                        row_format=lambda r: f"| {r[0]} | {r[1]} | {r[2]} |")  # fmt: skip

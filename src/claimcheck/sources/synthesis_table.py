@@ -115,7 +115,9 @@ def truncation_of(text: str) -> str:
 
 
 def _row(number: int, line: int, text: str, mark: str, conf: str) -> ClaimRow:
-    text = text.strip()
+    # a run of spaces (a PDF's justified line, a hand-aligned cell) reads as one: the audit's word
+    # patterns expect words one space apart ("the  most useful" is "the most useful")
+    text = " ".join(text.split())
     cut = truncation_of(text)
     return ClaimRow(
         number=number,
