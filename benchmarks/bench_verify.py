@@ -128,7 +128,9 @@ PHASES = [
 ]
 
 
-PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")  # typer, yaml: none of the steps should load them
+# what a --phases child must not have loaded before its clock starts (typer and yaml: no step loads
+# them either, which tests/test_cli_fastpath.py and tests/test_parsed_copy.py check)
+PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")
 
 
 def phases_upto(k: int) -> None:

@@ -89,11 +89,15 @@ def test_an_unwritable_output_exits_2_naming_it_and_keeps_what_is_there(tmp_path
     assert blocker.read_text(encoding="utf-8") == "keep me"
 
 
-def test_a_folder_in_the_way_of_one_report_file_leaves_the_others_as_they_were(tmp_path):
+@pytest.mark.parametrize("block", ["a folder", "a symlink loop"])
+def test_what_is_in_the_way_of_one_report_file_leaves_the_others_as_they_were(tmp_path, block):
     out = tmp_path / "reports"
     out.mkdir()
     (out / "report.md").write_text("the last run's", encoding="utf-8")
-    (out / "report.json").mkdir()  # the last file written: the first two must not be new beside it
+    if block == "a folder":  # the last file written: the first two must not be new beside it
+        (out / "report.json").mkdir()
+    else:
+        (out / "report.json").symlink_to("report.json")
     result = _run("verify", "all", "--out", str(out))
     assert result.exit_code == 2 and "report.json" in " ".join(result.output.split()), result.output
     assert (out / "report.md").read_text(encoding="utf-8") == "the last run's" and not (out / "report.html").exists()

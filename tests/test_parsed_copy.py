@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.claims.parsed_copy import copy_path, copy_text, read_parsed_copy
+from claimcheck.claims.parsed_copy import SUFFIX, copy_path, copy_text, read_parsed_copy
 from claimcheck.claims.registry import BUNDLED_PAPERS, iter_claim_files, load_paper_file
 from claimcheck.claims.yaml_text import parse_yaml
 from claimcheck.errors import RegistryError
@@ -56,6 +56,10 @@ def test_every_bundled_claim_file_has_a_current_parsed_copy(path):
         f"{copy.name} is stale: run `python scripts/parse_bundled.py` and commit it")
 
 
+def test_every_bundled_parsed_copy_belongs_to_a_claim_file():
+    assert set(BUNDLED_PAPERS.glob("*" + SUFFIX)) == {copy_path(p) for p in iter_claim_files([BUNDLED_PAPERS])}
+
+
 def test_the_script_finds_the_bundled_copies_current():
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "parse_bundled.py"), "--check"],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": SRC})
@@ -63,30 +67,48 @@ def test_the_script_finds_the_bundled_copies_current():
     assert "every parsed copy is current" in done.stdout
 
 
-def test_a_current_copy_is_what_is_read(tmp_path):
-    path = _with_copy(tmp_path)
-    found = json.loads(copy_path(path).read_text(encoding="utf-8"))
+@pytest.fixture
+def bundled(tmp_path, monkeypatch):
+    """A folder the registry takes for the bundled one (its copies are read), holding one claim file."""
+    monkeypatch.setattr("claimcheck.claims.registry._BUNDLED", tmp_path.resolve())
+    return _with_copy(tmp_path)
+
+
+def test_a_bundled_files_current_copy_is_what_is_read(bundled):
+    found = json.loads(copy_path(bundled).read_text(encoding="utf-8"))
     found["data"]["paper"]["title"] = "Read from the copy"  # the same text: the copy is taken as the file's data
-    copy_path(path).write_text(json.dumps(found), encoding="utf-8")
-    assert load_paper_file(path).paper.title == "Read from the copy"
+    copy_path(bundled).write_text(json.dumps(found), encoding="utf-8")
+    assert load_paper_file(bundled).paper.title == "Read from the copy"
+    assert load_paper_file(bundled, parsed_copy=False).paper.title == "Written in YAML"
 
 
-def test_an_edited_file_is_parsed_again(tmp_path):
-    path = _with_copy(tmp_path)
-    path.write_text(PAPER.replace("title: Written in YAML", "title: Edited since"), encoding="utf-8")
-    assert load_paper_file(path).paper.title == "Edited since"
+def test_an_edited_file_is_parsed_again(bundled):
+    bundled.write_text(PAPER.replace("title: Written in YAML", "title: Edited since"), encoding="utf-8")
+    assert load_paper_file(bundled).paper.title == "Edited since"
 
 
-@pytest.mark.parametrize("copy", [b"{not json", b"\xff\xfe", b"[]", b'{"text": "x"}', b'{"data": {}}', b"DATA NOT A MAPPING"],
-                         ids=["not JSON", "not UTF-8", "a list", "no data", "no text", "data not a mapping"])
-def test_a_copy_not_of_this_form_is_passed_over(tmp_path, copy):
-    path = _with_copy(tmp_path)
+def test_a_users_claim_file_is_always_parsed(tmp_path):
+    """A copy beside a user's file is not read: a key given twice in its YAML is still refused."""
+    text = PAPER.replace("  year: 2020\n", "  year: 2020\n  year: 2021\n")
+    path = tmp_path / "1234.5678.yaml"
+    path.write_text(text, encoding="utf-8")
+    copy_path(path).write_text(copy_text(text, parse_yaml(PAPER, path)), encoding="utf-8")  # its text, clean data
+    assert read_parsed_copy(path, text) is not None
+    with pytest.raises(RegistryError, match="appears twice"):
+        load_paper_file(path)
+
+
+@pytest.mark.parametrize("copy", [b"{not json", b'{"text": "\xff"}', b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000, b"[]",
+                                  b'{"text": "x"}', b'{"data": {}}', b"DATA NOT A MAPPING"],
+                         ids=["not JSON", "not UTF-8", "an empty UTF-16 text", "nested too deeply", "a list", "no data",
+                              "no text", "data not a mapping"])
+def test_a_copy_not_of_this_form_is_passed_over(bundled, copy):
     if copy == b"DATA NOT A MAPPING":  # the right text, but data no claim file holds
-        found = json.loads(copy_path(path).read_text(encoding="utf-8"))
+        found = json.loads(copy_path(bundled).read_text(encoding="utf-8"))
         copy = json.dumps({**found, "data": ["a", "list"]}).encode()
-    copy_path(path).write_bytes(copy)
-    assert read_parsed_copy(path, PAPER) is None
-    assert load_paper_file(path).paper.title == "Written in YAML"
+    copy_path(bundled).write_bytes(copy)
+    assert read_parsed_copy(bundled, PAPER) is None
+    assert load_paper_file(bundled).paper.title == "Written in YAML"
 
 
 def test_bad_yaml_is_still_named_with_its_line(tmp_path):

@@ -6,6 +6,7 @@ rendering, and the same calls serve scripts and notebooks.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,8 +75,14 @@ def save_report_files(report: VerificationReport, out_dir: Path, title: str = "c
         (out_dir / "report.html", render_html(report, title=title)),
         (out_dir / "report.json", render_json(report)),
     ]
-    for path, _ in files:  # a folder in the way of the last must not leave the first two new and it old
-        if path.is_dir():
+    for path, _ in files:  # what is in the way of the last must not leave the first two new and it old
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # a symlink loop, a folder that may not be read
+            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
+        if stat.S_ISDIR(st.st_mode):
             raise OutputError("is a folder, not a file", path=str(path))
     for path, text in files:  # save_text_atomic makes the folder, or names the path it cannot write
         save_text_atomic(path, text)

@@ -3,7 +3,10 @@
 The bundled claim files ship one each (``2005.13013.yaml`` -> ``2005.13013.parsed.json``, written by
 ``python scripts/parse_bundled.py``), so ``claimcheck verify all`` reads them with the standard
 library's JSON parser and never imports PyYAML: its import (a dozen regular expressions compiled)
-and the parse were about 8 % of that process's instructions (1,519 M before, 1,384 M after).
+and the parse were about 9 % of that process's instructions (1,525 M before, 1,382 M after, as
+``benchmarks/bench_verify.py --instructions`` counted them on the development machine). Only the
+bundled files' copies are read (``claims.registry``): a user's claim file is always parsed, so every
+check of its YAML applies to it.
 
 The YAML file stays the claim file: the one people read, edit and cite. A copy holds the text it
 was parsed from and is used only while the file holds that very text (compared whole: a digest
@@ -40,7 +43,7 @@ def read_parsed_copy(path: Path, text: str) -> Any | None:
         return None
     try:
         found = json.loads(raw)
-    except ValueError:  # not JSON, or not UTF-8 (json.loads reads bytes as UTF-8)
+    except (ValueError, RecursionError):  # not JSON (or not text JSON reads), or nested too deeply
         return None
     if not isinstance(found, dict) or found.get("text") != text:
         return None

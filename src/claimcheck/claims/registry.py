@@ -1,8 +1,8 @@
 """Loading claim files: the bundled papers plus any user folders (``--registry DIR``).
 
 Each ``*.yaml`` file holds one paper and its claims (``PaperFile``). Loading fails loudly with the
-file, the field and the message; it never skips a file silently. A file with a current parsed copy
-(the bundled ones: ``claims.parsed_copy``) is read from it; any other is parsed (``claims.yaml_text``).
+file, the field and the message; it never skips a file silently. A bundled file with a current
+parsed copy is read from it (``claims.parsed_copy``); any other is parsed (``claims.yaml_text``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from claimcheck.errors import RegistryError, UnknownClaimError
 from claimcheck.visible import CONTROL, visible
 
 BUNDLED_PAPERS = Path(__file__).parent / "papers"
+_BUNDLED = BUNDLED_PAPERS.resolve()
 
 
 @dataclass(frozen=True)
@@ -131,16 +132,18 @@ def _cell_given_twice(paper: Paper) -> tuple[int, int] | None:
     return None
 
 
-def load_paper_file(path: Path, *, one_value_per_cell: bool = True) -> PaperFile:
+def load_paper_file(path: Path, *, one_value_per_cell: bool = True, parsed_copy: bool = True) -> PaperFile:
     """Read and validate one claim file. ``one_value_per_cell=False`` lets a cell given two values
-    pass (``_cell_given_twice``), for ``add`` to diff an earlier draft that still holds such a pair."""
+    pass (``_cell_given_twice``), for ``add`` to diff an earlier draft that still holds such a pair.
+    ``parsed_copy=False``: parse a bundled file's YAML even where its parsed copy is current."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise RegistryError("not UTF-8 text", path=str(path)) from None
     except OSError as exc:
         raise RegistryError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
-    data = read_parsed_copy(path, text)  # the bundled files': no YAML parser to start (claims.parsed_copy)
+    # a bundled file's parsed copy: no YAML parser to start (claims.parsed_copy); never a user's file's
+    data = read_parsed_copy(path, text) if parsed_copy and path.resolve().parent == _BUNDLED else None
     if data is None:
         from claimcheck.claims.yaml_text import parse_yaml  # imported here: `verify all` reads only parsed copies
 

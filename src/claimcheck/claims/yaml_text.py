@@ -2,8 +2,8 @@
 text can fail to parse turned into a ``RegistryError`` naming the file (and the line, where YAML
 says one).
 
-Only ``claims.registry`` imports this, and only for a file without a current parsed copy
-(``claims.parsed_copy``), so ``claimcheck verify all`` on the bundled papers never starts PyYAML.
+Within the package only ``claims.registry`` imports this, and only for a file it does not read from a
+parsed copy (``claims.parsed_copy``), so ``claimcheck verify all`` on the bundled papers never starts PyYAML.
 """
 
 from __future__ import annotations
