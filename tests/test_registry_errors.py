@@ -53,6 +53,9 @@ CASES = {
     "unknown_source": (GOOD.replace("source: t1, locator", "source: t9, locator"), "not one of the paper's sources", None),
     "background_without_attribution": (GOOD.replace("kind: quantity", "kind: background"), "attributed_to", None),
     "not_a_mapping": ("- just\n- a list\n", "expected a mapping", None),
+    # 0.5 + 0.9999999999999999 / 2 rounds to 1: the quantile there is infinite
+    "confidence_rounding_to_one": (GOOD.replace("kind: quantity", "kind: quantity\n    tolerance: {confidence: 0.9999999999999999}"),
+                                   "rounds to 1", "claims[0].tolerance.confidence"),
     # a number the derivation never compares would sit in the claim unchecked
     "extra_gain_number": (GOOD.replace('reported: ["1.0"]', 'reported: ["1.0", "-9.9"]'), "compares 0 to 1 reported number(s), not 2", "claims[0].reported"),
     "score_without_number": (GOOD.replace('reported: ["1.0"]', "reported: []").replace("name: mean_gain", "name: mean_score"), "exactly 1", "claims[0].reported"),

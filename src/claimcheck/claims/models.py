@@ -164,8 +164,10 @@ class Tolerance(Frozen):
     @field_validator("confidence")
     @classmethod
     def _level(cls, v: float) -> float:
-        if not 0.5 <= v < 1.0:
-            raise ValueError("confidence must be in [0.5, 1)")
+        # the intervals use the quantile at 0.5 + confidence / 2, which rounds to 1 (an infinite
+        # quantile) for a confidence within a rounding step of 1, such as 0.9999999999999999
+        if not (0.5 <= v < 1.0 and 0.5 + v / 2 < 1.0):
+            raise ValueError("confidence must be in [0.5, 1), and not so close to 1 that 0.5 + confidence / 2 rounds to 1")
         return v
 
 
