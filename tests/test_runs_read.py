@@ -109,6 +109,28 @@ def test_a_record_whose_id_does_not_name_its_spec_is_refused(tmp_path):
             assert "does not name this spec" in " ".join(result.output.split()) and "runs[0].run_id" in result.output
 
 
+@pytest.mark.parametrize("edit", [{"fidelity": "full"}, {"system": "SQuAD"}, {"seed": 3}, {"paper_id": "2210.01091"},
+                                  {"preset": "paper"}], ids=lambda e: next(iter(e)))
+def test_a_record_edited_away_from_its_spec_is_refused(tmp_path, edit):
+    """A proxy run relabelled full fidelity would turn a disputed claim contradicted; one moved to
+    another arm or seed would be read as that arm's run."""
+    from claimcheck.content_hash import content_hash
+
+    spec = {"paper_id": "2005.13013", "system": "MNLI", "seed": 1, "preset": "proxy", "fidelity": "proxy",
+            "target": {"task": "xnli"}}
+    run_id = "r-" + content_hash(spec)
+    record = json.loads(_record(run_id).model_copy(update={"spec": {**spec, "run_id": run_id}}).model_dump_json())
+    for command in (("runs", "import", "--store", tmp_path / "store.sqlite"), ("verify", "all", "--no-write", "--results")):
+        for changed, ok in ((record, True), ({**record, **edit}, False)):
+            path = tmp_path / "runs.json"
+            path.write_text(json.dumps({"runs": [changed]}), encoding="utf-8")
+            result = _invoke(*command, path)
+            assert (result.exit_code != 2) is ok, (command, result.output)
+            field = next(iter(edit))
+            if not ok:
+                assert f"runs[0].{field}" in result.output and "its spec states" in " ".join(result.output.split())
+
+
 @pytest.mark.parametrize(("payload", "message"), [
     ('{"runs": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),  # past Python's recursion limit
     ('{"runs": [' + "9" * 5000 + "]}", "an integer of more than"),  # past Python's int-to-string limit

@@ -27,10 +27,16 @@ def _first_error(exc: ValidationError, prefix: str) -> tuple[str, str]:
     return (f"{prefix}.{field}" if prefix else field) or "(record)", err["msg"]
 
 
-def _id_problem(record: RunRecord) -> str | None:
-    """Why the record's id does not name its spec, for records the replication engine wrote (their
-    spec carries ``run_id``): an id edited by hand, or a spec edited without its id, would let two
-    configurations pass for one run. None when they agree, or when the spec does not say."""
+# the record's fields its spec states too (``replication.spec.RunSpec``): they must agree
+_SPEC_FIELDS = ("paper_id", "system", "seed", "preset", "fidelity")
+
+
+def _id_problem(record: RunRecord) -> tuple[str, str] | None:
+    """(field, why) when the record does not match its spec, for records the replication engine
+    wrote (their spec carries ``run_id``): an id edited by hand, a spec edited without its id, or a
+    field of the record edited away from what the spec says (a proxy run relabelled ``full``, a run
+    moved to another arm or seed) would let one configuration pass for another. None when they
+    agree, or when the spec does not say."""
     stated = record.spec.get("run_id") if isinstance(record.spec, dict) else None
     if stated is None:
         return None
@@ -40,8 +46,12 @@ def _id_problem(record: RunRecord) -> str | None:
 
     expected = run_id_of(record.spec)
     if stated != record.run_id or expected != record.run_id:
-        return (f"run id {record.run_id!r} does not name this spec (its content hash is {expected!r}): "
-                "was the record edited by hand? Records are immutable; rerun the spec instead")
+        return "run_id", (f"run id {record.run_id!r} does not name this spec (its content hash is {expected!r}): "
+                          "was the record edited by hand? Records are immutable; rerun the spec instead")
+    for name in _SPEC_FIELDS:
+        if name in record.spec and record.spec[name] != getattr(record, name):
+            return name, (f"{name} {getattr(record, name)!r} is not the {record.spec[name]!r} its spec states: was the "
+                          "record edited by hand? Records are immutable; rerun the spec instead")
     return None
 
 
@@ -70,7 +80,8 @@ def _parse_placed(payload: object, path: str, check_ids: bool) -> list[tuple[Run
             raise ResultFileError(msg, path=path, field=field) from None
         problem = _id_problem(record) if check_ids else None
         if problem:
-            raise ResultFileError(problem, path=path, field=f"{where}.run_id" if where else "run_id")
+            name, why = problem
+            raise ResultFileError(why, path=path, field=f"{where}.{name}" if where else name)
         for j, metric in enumerate(record.metrics):
             off = metric_problem(metric)
             if off:
