@@ -131,6 +131,16 @@ def test_a_record_edited_away_from_its_spec_is_refused(tmp_path, edit):
                 assert f"runs[0].{field}" in result.output and "its spec states" in " ".join(result.output.split())
 
 
+@pytest.mark.parametrize("seed", [2**63, -(2**63) - 1])
+def test_a_seed_the_store_cannot_hold_is_refused_naming_it(tmp_path, seed):
+    record = {**json.loads(_record("r-big").model_dump_json()), "seed": seed}
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps({"runs": [record]}), encoding="utf-8")
+    for command in (("runs", "import", "--store", tmp_path / "store.sqlite"), ("verify", "all", "--no-write", "--results")):
+        result = _invoke(*command, path)
+        assert result.exit_code == 2 and "runs[0].seed" in result.output and "Traceback" not in result.output, result.output
+
+
 @pytest.mark.parametrize(("payload", "message"), [
     ('{"runs": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),  # past Python's recursion limit
     ('{"runs": [' + "9" * 5000 + "]}", "an integer of more than"),  # past Python's int-to-string limit

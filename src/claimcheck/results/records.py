@@ -79,7 +79,7 @@ class RunRecord(_Frozen):
     run_id: str  # content hash of the spec (the cache key)
     paper_id: str  # paper whose protocol the run follows
     system: str  # the paper's system this arm stands for: "XLM-R" (baseline), "MNLI", "Multi-task" ...
-    seed: int
+    seed: int = Field(ge=-(2**63), lt=2**63)  # what the run store (SQLite INTEGER) holds
     preset: str  # "paper", "reduced", "proxy", "smoke"
     fidelity: Fidelity
     deviations: list[str] = Field(default_factory=list)  # every way the run differs from the paper
