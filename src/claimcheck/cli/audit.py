@@ -9,6 +9,7 @@ import typer
 
 from claimcheck.atomic import save_text_atomic
 from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, DropAmbiguousOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.plain import inputs_of, not_an_input
 from claimcheck.errors import InputError
 
 _SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
@@ -56,7 +57,8 @@ def audit_cmd(
     Example: claimcheck audit ../shared/seeds --all-in-one --format md --out audit.md
     """
     from claimcheck.visible import visible  # a file name may hold escape sequences
-    from claimcheck.workflow_audit import audit_from_disk
+    from claimcheck.claims.registry import iter_claim_files
+    from claimcheck.workflow_audit import audit_from_disk, expand_report_paths
 
     if fmt not in _SUFFIX:
         raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
@@ -69,6 +71,9 @@ def audit_cmd(
     if out_path is None:
         print(_render(result, fmt, all_in_one), end="")
     elif all_in_one or (len(result.scorecards) == 1 and not out_path.is_dir()):
+        # `claimcheck audit synthesis.md --format md --out synthesis.md` would replace the report audited
+        reports = expand_report_paths(paths)
+        not_an_input(out_path, inputs_of(reports + list(iter_claim_files(registry or [])), results or [], store_to_read(store)))
         save_text_atomic(out_path, _render(result, fmt, all_in_one))
         out.print(visible(f"written: {out_path}"), markup=False, soft_wrap=True)
     else:

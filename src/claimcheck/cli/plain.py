@@ -1,5 +1,5 @@
 """The parts of the CLI that need no typer: the two consoles, the exit codes, how an expected error
-is printed, and which run store a reading command uses.
+is printed, which run store a reading command uses, and the check that ``--out`` names no input.
 
 Both front doors share them: the typer app (``cli.app``) and the typer-free path that runs a plain
 `claimcheck verify` (``cli.fastpath``).
@@ -7,11 +7,13 @@ Both front doors share them: the typer app (``cli.app``) and the typer-free path
 
 # No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from rich.console import Console
 
-from claimcheck.errors import ClaimcheckError, InputError
+from claimcheck.errors import ClaimcheckError, InputError, OutputError
 
 # markup=False: a "[dev]" or "[/b]" in a statement, a path or a system name prints as written (as
 # markup it would vanish, or stop the command with a MarkupError); claimcheck's own styling is done
@@ -46,3 +48,31 @@ def store_to_read(store: Path | None) -> Path:
         raise InputError("no such run store (`claimcheck replicate --store PATH` or `claimcheck runs import --store PATH` "
                          "creates one)", path=str(store), field="--store")
     return store
+
+
+def inputs_of(files: Iterable[Path] = (), results: Iterable[Path] = (), store: Path | None = None) -> list[Path]:
+    """The files a command read: ``files`` as they are, every ``*.json`` under a ``results`` folder
+    (as ``results.files`` reads them), and the run store."""
+    found = list(files)
+    for r in results:
+        found += sorted(r.rglob("*.json")) if r.is_dir() else [r]
+    return found + ([store] if store is not None else [])
+
+
+def not_an_input(out_path: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an ``--out`` that names a file the command read (a claim file, a result file, the run
+    store, an audited report): writing there would replace the input with the output."""
+    try:
+        if not out_path.is_file():  # a new file; a device or a pipe holds nothing to lose
+            return
+    except OSError:  # left to the write, which names the problem
+        return
+    for path in inputs:
+        try:
+            same = os.path.samefile(out_path, path)
+        except OSError:
+            continue
+        if same:
+            also = "" if str(path) == str(out_path) else f" (as {path})"
+            raise OutputError(f"is a file this command reads{also}: writing there would replace it; choose another --out",
+                              path=str(out_path), field="--out")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import StoreOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.plain import inputs_of, not_an_input
 from claimcheck.errors import InputError, OutputError
 from claimcheck.visible import visible
 
@@ -130,6 +131,7 @@ def runs_export(
         if note:
             err.print(f"{len(records)} runs{note}", markup=False)
         return
+    not_an_input(out_file, inputs_of(store=store_to_read(store)))  # `--out runs.sqlite` would replace the store
     save_records_json(records, out_file)
     out.print(visible(f"{len(records)} runs written to {out_file}{note}"), soft_wrap=True)
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import EXIT_OK, DropAmbiguousOpt, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.plain import inputs_of, not_an_input
 from claimcheck.cli.verify_run import DEFAULT_OUT, VerifyArgs, run_verify
 from claimcheck.atomic import save_text_atomic
 from claimcheck.errors import InputError
@@ -213,7 +214,9 @@ def report_cmd(
     if fmt not in renderers:
         raise InputError(f"unknown format {fmt!r}; choose md, html or json", field="--format")
     ids = [] if not claims or claims == ["all"] else claims
-    _, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results, drop_ambiguous_seeds)
+    read, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results, drop_ambiguous_seeds)
+    if out_path is not None:
+        not_an_input(out_path, inputs_of(set(read.files.values()), results or [], _store(store)))
     if fmt == "md":
         from claimcheck.reports.markdown import render_markdown as render
     elif fmt == "html":
