@@ -14,7 +14,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from claimcheck.cli.plain import EXIT_CONTRADICTED, EXIT_INPUT, EXIT_OK, err, out, print_error, store_to_read
+from claimcheck.cli.plain import EXIT_CONTRADICTED, EXIT_INPUT, EXIT_OK, err, out, path_error, print_error, store_to_read
 from claimcheck.errors import ClaimcheckError
 
 app = typer.Typer(
@@ -60,5 +60,10 @@ def expected_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except ClaimcheckError as exc:
             raise typer.Exit(print_error(exc)) from None
+        except OSError as exc:
+            problem = path_error(exc)
+            if problem is None:
+                raise
+            raise typer.Exit(print_error(problem)) from None
 
     return wrapper  # type: ignore[return-value]

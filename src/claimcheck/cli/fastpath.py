@@ -63,7 +63,7 @@ def parse_verify(argv: Sequence[str], environ: dict[str, str] | None = None) -> 
 
 def verify_without_typer(args: VerifyArgs) -> int:
     """Run `verify` as typer's standalone mode would; returns the exit code."""
-    from claimcheck.cli.plain import print_error
+    from claimcheck.cli.plain import path_error, print_error
     from claimcheck.cli.verify_run import run_verify
     from claimcheck.errors import ClaimcheckError
 
@@ -71,5 +71,10 @@ def verify_without_typer(args: VerifyArgs) -> int:
         return run_verify(args)
     except ClaimcheckError as exc:
         return print_error(exc)
+    except OSError as exc:  # as expected_errors does on typer's path
+        problem = path_error(exc)
+        if problem is None:
+            raise
+        return print_error(problem)
     except KeyboardInterrupt:  # typer exits 130 without a traceback
         return 130

@@ -34,6 +34,15 @@ def print_error(exc: ClaimcheckError) -> int:
     return exc.exit_code
 
 
+def path_error(exc: OSError) -> ClaimcheckError | None:
+    """An OS error about a path the user gave that no check before it named (a file name too long
+    for the file system, a symlink loop, a permission), as bad input naming the path; None for one
+    about no path (a closed pipe), which is not bad input."""
+    if exc.filename is None:
+        return None
+    return InputError(f"cannot use this path: {exc.strerror or exc}", path=os.fsdecode(exc.filename))
+
+
 def store_to_read(store: Path | None) -> Path:
     """The run store a command that only reads uses. A ``--store`` the user names must exist (a typo
     must not read as "no runs"); the default one may not exist yet: it then reads as empty, and
