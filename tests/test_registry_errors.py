@@ -66,6 +66,9 @@ CASES = {
     "expected_outside_candidates": (GOOD.replace(P, "params: {expected: [B], candidates: [C, D]}").replace("name: mean_gain", "name: top_k_gains"), "not among the candidates", "claims[0].derivation.params"),
     "superseded_by_itself": (GOOD.replace("location: {section: Results}", "location: {section: Results}\n    superseded_by: 1234.5678/gain"), "must name another claim of the same paper", "superseded_by"),
     "fact_number_disagrees": (GOOD.replace(P, "params: {key: languages, expect: 40}").replace("name: mean_gain", "name: fact").replace('reported: ["1.0"]', 'reported: ["12"]'), "states 12, but its fact check expects 40", "claims[0].reported"),
+    # a second number, or a number beside a check that compares none, would sit in the claim unchecked
+    "fact_second_number_unchecked": (GOOD.replace(P, "params: {key: languages, expect: 40}").replace("name: mean_gain", "name: fact").replace('reported: ["1.0"]', 'reported: ["40", "7"]'), "states 7, but its fact check expects 40", "claims[0].reported"),
+    "fact_number_without_numeric_check": (GOOD.replace(P, "params: {key: models, includes: [A]}").replace("name: mean_gain", "name: fact").replace('reported: ["1.0"]', 'reported: ["7"]'), "compares no number", "claims[0].reported"),
     "fact_number_disagrees_with_also": (GOOD.replace(P, "params: {key: models, includes: [A], also: [{key: kinds, count: 3}]}").replace("name: mean_gain", "name: fact").replace('reported: ["1.0"]', 'reported: ["4"]'), "states 4, but its fact check counts 3", "claims[0].reported"),
     "more_numbers_than_top_k": (GOOD.replace(P, "params: {expected: [B], candidates: [B, C], tasks: [xnli]}").replace("name: mean_gain", "name: top_k_gains").replace('reported: ["1.0"]', 'reported: ["1.0", "0.5"]'), "0 to 1", "claims[0].reported"),
     # a statement no readable source carries says what was looked for, and quotes no source

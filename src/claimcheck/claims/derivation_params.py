@@ -213,18 +213,20 @@ def fact_check_numbers(params: dict) -> list[tuple[str, float]]:
 
 
 def _fact_number_problem(params: dict, reported: list[str]) -> str | None:
-    """The one number must agree with one of the numeric checks (``expect`` or ``count``, of the fact
-    or of one in ``also``); None when it does, or when no check is numeric."""
+    """Each number must agree with one of the numeric checks (``expect`` or ``count``, of the fact or
+    of one in ``also``), so none sits in the claim unchecked; None when they all do."""
     from claimcheck.verifier.intervals import written_interval
 
-    if len(reported) != 1:
+    if not reported:
         return None
     values = fact_check_numbers(params)
     if not values:
-        return None
-    written = written_interval(reported[0])
-    percent = reported[0].strip().endswith("%")
-    if any(written.contains(v) or (percent and written.contains(v * 100)) for _, v in values):
-        return None
-    checked = " or ".join(f"{k}s {v!r}" for k, v in values)
-    return f"the claim states {reported[0]}, but its fact check {checked}: one of them is wrong"
+        return (f"the claim states {', '.join(reported)}, but its fact check compares no number (give it an expect "
+                "or count, or leave the number out)")
+    for number in reported:
+        written = written_interval(number)
+        percent = number.strip().endswith("%")
+        if not any(written.contains(v) or (percent and written.contains(v * 100)) for _, v in values):
+            checked = " or ".join(f"{k}s {v!r}" for k, v in values)
+            return f"the claim states {number}, but its fact check {checked}: one of them is wrong"
+    return None
