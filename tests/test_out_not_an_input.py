@@ -12,42 +12,7 @@ from typer.testing import CliRunner
 from claimcheck.cli import app
 from claimcheck.results.records import Metric, RunRecord
 from claimcheck.results.store import RunStore
-
-PAPER = """
-paper:
-  id: "1234.5678"
-  version: v1
-  title: T
-  authors: [A]
-  year: 2020
-  sources: [{id: t1, title: Table 1, locator: "Table 1", reliability: primary}]
-  cells:
-    - {system: A, task: xnli, metric: accuracy, split: dev, value: "70.0", source: t1, locator: "T1 r1"}
-claims:
-  - id: 1234.5678/gain
-    statement: B gains a point over A.
-    kind: quantity
-    version: v1
-    location: {section: Results}
-    reported: ["1.0"]
-    derivation: {name: mean_gain, params: {system: B, baseline: A, tasks: [xnli]}}
-"""
-
-REPORT = """A synthesis
-
-1 Introduction
-
-This paper examines one gain claim.
-
-5 Extracted Claims
-
-Claim\tVerified\tConfidence
-B gains a point over A.\t\u2713\t0.9
-
-References
-
-- <http://arxiv.org/abs/1234.5678v1>
-"""
+from paper_fixtures import PAPER, report as synthesis_report
 
 
 def _run(*args) -> object:
@@ -83,7 +48,7 @@ def test_report_refuses_to_write_over_a_claim_file_or_a_result_file(tmp_path, cl
 
 def test_audit_refuses_to_write_over_the_report_it_audits(tmp_path, claims):
     report = tmp_path / "synthesis.md"
-    report.write_text(REPORT, encoding="utf-8")
+    report.write_text(synthesis_report(), encoding="utf-8")
     before = report.read_bytes()
     _refused(_run("audit", report, "-r", claims.parent, "--format", "md", "--out", report), report, before)
     linked = tmp_path / "link.md"  # the same file under another name

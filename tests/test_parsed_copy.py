@@ -17,27 +17,12 @@ from claimcheck.claims.parsed_copy import SUFFIX, copy_path, copy_text, read_par
 from claimcheck.claims.registry import BUNDLED_PAPERS, iter_claim_files, load_paper_file
 from claimcheck.claims.yaml_text import parse_yaml
 from claimcheck.errors import RegistryError
+from paper_fixtures import PAPER as ONE_GAIN_PAPER
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = str(ROOT / "src")
 
-PAPER = """\
-paper:
-  id: "1234.5678"
-  version: v1
-  title: Written in YAML
-  authors: [A]
-  year: 2020
-  sources: [{id: t1, title: Table 1, locator: "Table 1", reliability: primary}]
-claims:
-  - id: 1234.5678/gain
-    statement: A claim.
-    kind: quantity
-    version: v1
-    location: {section: Results}
-    reported: ["1.0"]
-    derivation: {name: mean_gain, params: {system: B, tasks: [xnli]}}
-"""
+PAPER = ONE_GAIN_PAPER.replace("title: T\n", "title: Written in YAML\n")
 
 
 def _with_copy(folder: Path, text: str = PAPER) -> Path:
