@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+from paper_fixtures import report as synthesis_report
 
 PAPER = """
 paper:
@@ -98,21 +99,7 @@ def test_the_switch_is_documented_with_an_example():
         assert "--drop-ambiguous-seeds" in text and "Example" in text
 
 
-REPORT = """A synthesis
-
-1 Introduction
-
-This paper examines one gain claim.
-
-5 Extracted Claims
-
-Claim\tVerified\tConfidence
-B beats A by two points.\t\u2713\t0.9
-
-References
-
-- <http://arxiv.org/abs/1234.5678v1>
-"""
+REPORT = synthesis_report("B beats A by two points.")
 
 
 def test_audit_takes_the_switch_to_the_verdicts_it_quotes(tmp_path, inputs):
