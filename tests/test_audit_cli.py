@@ -63,6 +63,25 @@ def test_terminal_shows_unicode_bidi_controls_as_escapes(tmp_path):
     assert "\\u202e8.7\\u2066" in res.output
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_every_format_shows_control_characters_from_a_report_as_escapes(tmp_path, fmt):
+    """Markdown, HTML and JSON printed to a terminal are as exposed as the terminal scorecard: no ESC,
+    C1 control (\\x9b is an 8-bit CSI) or bidi control from the report reaches it raw. Markdown and
+    HTML show the terminal's escapes; JSON writes JSON escapes, so the parsed text keeps them."""
+    f = tmp_path / "esc.md"
+    row = ROW_MULTITASK.replace("8.7", "8.7\x1b[8m\x9b31m\u202e")
+    f.write_text(make_report([(row, "✓", "0.25")], title="Title\x1b]0;pwned\x07"), encoding="utf-8")
+    res = run(f, "--format", fmt, "--all-in-one")
+    assert res.exit_code in (0, 1), res.output
+    assert not any(ch in res.stdout for ch in "\x1b\x07\x9b\u202e"), res.stdout
+    if fmt == "json":
+        data = json.loads(res.stdout)
+        assert data["scorecards"][0]["report"]["title"] == "Title\x1b]0;pwned\x07"
+        assert data["scorecards"][0]["rows"][0]["row"]["text"].endswith("8.7\x1b[8m\x9b31m\u202e points.")
+    else:
+        assert "\\x1b" in res.stdout and "\\x9b31m\\u202e" in res.stdout and "\\x07" in res.stdout
+
+
 def test_folder_all_in_one_markdown_to_file(reports, tmp_path):
     out = tmp_path / "audit.md"
     res = run(reports, "--all-in-one", "--format", "md", "--out", out)

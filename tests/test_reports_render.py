@@ -191,6 +191,17 @@ def test_markdown_escapes_and_keeps_tables_intact():
     assert "````text\n1 < 2 & 3 > 2 ``` fence\n````" in md
 
 
+def test_markdown_and_html_show_control_characters_as_escapes():
+    """`claimcheck report` prints Markdown to stdout: a control character in its title or a results
+    path must not reach the terminal raw, and is shown as the terminal shows it (not dropped)."""
+    report = REPORT.model_copy(update={"results_sources": ["runs\x1b[2J/r.json"]})
+    md = render_markdown(report, title="T\x1b]0;x\x07\u202e")
+    html = render_html(report, title="T\x1b]0;x\x07\u202e")
+    for text in (md, html):
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), text[:300]
+        assert "\\x07\\u202e" in text and "runs\\x1b" in text
+
+
 def test_markdown_helpers():
     assert md_text("> quote") == "\\> quote"
     assert md_text("a&lt;b & c") == "a&amp;lt;b & c"

@@ -33,6 +33,7 @@ from claimcheck.reports.labels import (
 )
 from claimcheck.reports.plots import OTHER_COLOUR, ROLE_COLOURS, render_svg_intervals
 from claimcheck.verifier.verdict import ClaimVerdict, TierResult, VerificationReport, ViewResult
+from claimcheck.visible import visible
 
 CSS = """
 :root { --good:#15803d; --bad:#b91c1c; --warn:#a16207; --fail:#a21caf; --none:#6b7280; --line:#e5e7eb; }
@@ -74,8 +75,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def render_page(title: str, body_html: str) -> str:
-    """A complete, self-contained HTML document around ``body_html`` (the title is escaped here)."""
-    return (
+    """A complete, self-contained HTML document around ``body_html`` (the title is escaped here).
+    Control characters are shown as escapes (``visible``: ``\\x1b``), as on the terminal: the page
+    may be printed to one, and a bidi control would reorder the text in a browser too."""
+    return visible(
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'

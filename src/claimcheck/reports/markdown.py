@@ -3,7 +3,9 @@ per claim (cells with locators, runs, the arithmetic), with superseded and attri
 and every replication below full fidelity labelled ("proxy" / "reduced") wherever it appears.
 
 Text from claim files is escaped: Markdown punctuation (and ``<``, which could open a tag) is backslashed,
-``|`` cannot break a table, and code spans/fences grow past any backticks in the text.
+``|`` cannot break a table, and code spans/fences grow past any backticks in the text. Control
+characters (from a ``--title``, a results path) are shown as escapes (``visible``: ``\\x1b``), as on
+the terminal.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from claimcheck.reports.labels import (
     superseded_note,
 )
 from claimcheck.verifier.verdict import ClaimVerdict, TierResult, VerificationReport, ViewResult
+from claimcheck.visible import visible
 
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _SPECIAL = re.compile(r"([\\`*_\[\]|<])")  # "<" could open an HTML tag; a backslash keeps it literal
@@ -81,7 +84,7 @@ def render_markdown(report: VerificationReport, title: str = "claimcheck verific
     out += ["", "## Evidence"]
     for cv in report.claims:
         out += ["", *_claim(cv, anchors, report.rules)]
-    return "\n".join(out).rstrip("\n") + "\n"
+    return visible("\n".join(out).rstrip("\n") + "\n")  # control characters as escapes, as on the terminal
 
 
 def _coverage(report: VerificationReport) -> list[str]:

@@ -5,7 +5,9 @@
 ``scorecard_html.py``. Report labels are shown by file name only, so output does not depend on
 where the files lie. Markdown escapes every string that came from a report or the registry the way
 the verification report does (``markdown.md_text``), so a synthesis carrying ``<script>`` or
-``<img onerror=...>`` shows it as text.
+``<img onerror=...>`` shows it as text. Every format shows a control character as the terminal
+scorecard does (``visible``: ``\x1b``, ``\u202e``; JSON as a JSON escape, ``visible_json``), so
+printed to a terminal, none of them can recolour, hide or reorder what is shown.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import PurePath
 
 from claimcheck.audit.models import AuditResult, ReferenceAudit, RowAudit, Scorecard
 from claimcheck.reports.markdown import md_code, md_text
-from claimcheck.visible import visible
+from claimcheck.visible import visible, visible_json
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -236,7 +238,7 @@ def render_scorecard_markdown(card: Scorecard, *, level: int = 2) -> str:
         out.append(f"| confidence of {md_code(s.key)}{' (same sentence)' if s.same_text else ''} | {vals} | | **differs** |")
     out += ["", f"{h}# Findings", ""]
     out += [f"- **{f.severity}** ({f.code}): {_md(f.message)}" for f in sorted_findings(card)]
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out) + "\n")
 
 
 def render_aggregate_markdown(result: AuditResult, *, level: int = 2) -> str:
@@ -266,7 +268,7 @@ def render_audit_markdown(result: AuditResult, *, all_in_one: bool = False, titl
     if all_in_one:
         parts.append(render_aggregate_markdown(result))
     parts += [render_scorecard_markdown(c) for c in result.scorecards]
-    return "\n".join(parts)
+    return visible("\n".join(parts))
 
 
 # --------------------------------------------------------------------------------------------- json
@@ -276,8 +278,8 @@ def render_audit_json(result: AuditResult, *, all_in_one: bool = False) -> str:
     data = result.model_dump(mode="json")
     if not all_in_one:
         data["aggregate"] = None
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return visible_json(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def render_scorecard_json(card: Scorecard) -> str:
-    return json.dumps(card.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return visible_json(json.dumps(card.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
