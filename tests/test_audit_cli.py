@@ -4,6 +4,8 @@ bad inputs (exit 2 with the file named, no traceback)."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -80,6 +82,60 @@ def test_every_format_shows_control_characters_from_a_report_as_escapes(tmp_path
         assert data["scorecards"][0]["rows"][0]["row"]["text"].endswith("8.7\x1b[8m\x9b31m\u202e points.")
     else:
         assert "\\x1b" in res.stdout and "\\x9b31m\\u202e" in res.stdout and "\\x07" in res.stdout
+
+
+def _non_utf8_file(folder: Path, name: bytes, data: bytes) -> Path:
+    """A file whose name is not UTF-8 (Python names it with surrogate escapes: b"\\xff" is "\\udcff")."""
+    raw = os.fsencode(folder) + b"/" + name
+    try:
+        with open(raw, "wb") as fh:
+            fh.write(data)
+    except (OSError, ValueError):
+        pytest.skip("this file system takes only UTF-8 file names")
+    return Path(os.fsdecode(raw))
+
+
+@pytest.fixture
+def odd_named(tmp_path):
+    """A report named b"r\\xff.md" beside b.txt, which lists the same row at another confidence (so the
+    aggregate names both), and an unreadable b"bin\\xfd.txt"."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    _non_utf8_file(folder, b"r\xff.md", make_report([(ROW_MULTITASK, "✓", "0.25")]).encode())
+    (folder / "b.txt").write_text(make_report([(ROW_MULTITASK, "✓", "0.46")], markdown=False), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "md", "html", "json"])
+def test_a_file_name_that_is_not_utf8_is_shown_as_escapes_in_every_output(odd_named, tmp_path, fmt):
+    """The scorecard (printed or written, with the aggregate) and the "written:" line show the byte as
+    \\xff instead of stopping with "surrogates not allowed"; in JSON the label holds that text."""
+    printed = run(odd_named, "--all-in-one", "--format", fmt)
+    out = tmp_path / ("card." + fmt)
+    written = run(odd_named, "--all-in-one", "--format", fmt, "--out", out)
+    for res in (printed, written):
+        assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
+        assert res.exit_code in (0, 1), res.output
+    text = out.read_text(encoding="utf-8")
+    assert text == printed.stdout
+    if fmt == "json":
+        data = json.loads(text)
+        assert data["scorecards"][1]["report"]["label"].endswith("r\\xff.md")
+        assert any(k.endswith("r\\xff.md") for s in data["aggregate"]["spreads"] for k in s["values"])  # a dict key too
+    else:
+        assert "b.txt: 0.46; r\\xff.md: 0.25" in text and "\udcff" not in text
+    assert f"written: {out}" in written.stdout
+
+
+def test_per_report_files_keep_a_non_utf8_name_and_errors_show_it_as_escapes(odd_named, tmp_path):
+    _non_utf8_file(odd_named, b"bin\xfd.txt", b"\x00\x01 not text")
+    out = tmp_path / "cards"
+    res = run(odd_named, "--format", "md", "--out", out)
+    assert res.exit_code == 2, res.output  # the binary file; the two reports are written
+    assert sorted(os.listdir(os.fsencode(out))) == [b"b.scorecard.md", b"r\xff.scorecard.md"]  # the byte, as in the input
+    assert f"written: {out}/r\\xff.scorecard.md" in res.stdout
+    assert "bin\\xfd.txt: binary file" in res.stderr and "\\udcfd" not in res.stderr
+    assert "Traceback" not in res.output
 
 
 def test_folder_all_in_one_markdown_to_file(reports, tmp_path):

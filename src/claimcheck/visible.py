@@ -2,6 +2,11 @@
 as escape sequences, which could recolour, hide or rewrite the lines around it, nor as Unicode bidi
 controls, which could show it in another order than it has.
 
+A file name that is not valid UTF-8 reaches Python with each undecodable byte as a lone surrogate
+(``os.fsdecode``: byte 0xff is ``\\udcff``), which no UTF-8 output can encode: written or printed as
+it is, it stops the command ("surrogates not allowed"). It is shown as the byte's escape (``\\xff``),
+and any other lone surrogate as its code (``\\ud800``).
+
 ``visible`` is for text (the terminal, Markdown and HTML output); ``visible_json`` for JSON text,
 where an escape must keep the string's value."""
 
@@ -11,16 +16,31 @@ import re
 
 # C0 controls but tab and newline, DEL and C1, and the bidi embeddings, overrides and isolates
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# a lone surrogate: U+DC80-U+DCFF is a byte that was not UTF-8 (surrogateescape), the rest cannot come from a file
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SHOWN = re.compile(CONTROL.pattern[:-1] + SURROGATE.pattern[1:])  # one character class: one pass
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"  # the byte it stands for
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
-    """``text`` with each control character written as its escape (``\\x1b``, ``\\u202e``)."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    """``text`` with each control character written as its escape (``\\x1b``, ``\\u202e``), and each
+    byte of a file name that was not UTF-8 as the byte's (``\\xff``)."""
+    return _SHOWN.sub(lambda m: _escape(m.group()), text)
 
 
 def visible_json(text: str) -> str:
     """JSON text (``json.dumps`` output) with each control character ``visible`` escapes written as a
     JSON escape (``\\u009b``, ``\\u202e``): the same string once parsed, and nothing a terminal acts
     on. ``json.dumps`` escapes C0 itself, but with ``ensure_ascii=False`` writes DEL, C1 and the bidi
-    controls as they are. They stand only inside strings, where the escape is valid."""
-    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    controls as they are. They stand only inside strings, where the escape is valid.
+
+    A lone surrogate (a byte of a file name that was not UTF-8) has no faithful JSON form that strict
+    parsers take, so it is written as ``visible`` shows it: the string then holds ``\\xff``, a
+    backslash and the byte in hex."""
+    return _SHOWN.sub(lambda m: "\\" + _escape(m.group()) if SURROGATE.match(m.group()) else f"\\u{ord(m.group()):04x}", text)

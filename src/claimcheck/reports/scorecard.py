@@ -274,12 +274,17 @@ def render_audit_markdown(result: AuditResult, *, all_in_one: bool = False, titl
 # --------------------------------------------------------------------------------------------- json
 
 
+# The audit's models hold only JSON types, so they are dumped in Python mode: in JSON mode pydantic
+# turns a byte of a dict key that was not UTF-8 (a report label in ``spreads``) into three U+FFFD,
+# unlike the same label elsewhere, which ``visible_json`` shows as "\\xff".
+
+
 def render_audit_json(result: AuditResult, *, all_in_one: bool = False) -> str:
-    data = result.model_dump(mode="json")
+    data = result.model_dump()
     if not all_in_one:
         data["aggregate"] = None
     return visible_json(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def render_scorecard_json(card: Scorecard) -> str:
-    return visible_json(json.dumps(card.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+    return visible_json(json.dumps(card.model_dump(), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
