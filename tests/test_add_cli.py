@@ -163,6 +163,20 @@ def test_local_tex_folder_tarball_and_text(tmp_path):
     assert f"claimcheck verify all -r {tmp_path / 'claims' / 'my-notes.yaml'}" in result.output
 
 
+def test_a_table_printed_in_full_width_digits_is_drafted_in_ascii_digits(tmp_path):
+    """A claim file takes only ASCII digits, so "７９.１" is drafted as "79.1" (the locator keeps it as
+    printed), and the draft loads; it was a validation traceback."""
+    text = tmp_path / "fw.txt"
+    text.write_text("1 Results\nOur method improves accuracy by ２.５ points over the baseline.\n\nTable 1: XNLI accuracy (test).\n\n"
+                    "| Model | XNLI |\n|---|---|\n| Base | ７９.１ |\n| Ours | ８１.６ |\n", encoding="utf-8")
+    result = add("--text", text, "--registry", tmp_path / "claims")
+    assert result.exit_code == 0, result.output
+    pf = load_paper_file(tmp_path / "claims" / "fw.yaml")
+    assert [(c.system, c.value) for c in pf.paper.cells] == [("Base", "79.1"), ("Ours", "81.6")]
+    assert 'printed "７９.１"' in pf.paper.cells[0].locator
+    assert [c.reported for c in pf.claims] == [["2.5"]]
+
+
 def test_local_pdf_with_and_without_text_layer(tmp_path):
     pdf = tmp_path / "toy.pdf"
     pdf.write_bytes(tiny_pdf(pdf_tests.PAPER_LINES))

@@ -84,6 +84,22 @@ CASES = {
     "deep_nesting": (GOOD + "x: " + "[" * 20000 + "]" * 20000 + "\n", "nested more than 1000 deep", None),
     "huge_integer": (GOOD.replace("year: 2020", "year: " + "9" * 5000), "an integer of more than", None),
     "impossible_date": (GOOD.replace("year: 2020", "year: 2020\n  date: 2020-13-45"), "a value YAML cannot read (month must be in 1..12)", None),
+    # only ASCII digits are a written number: \d, float() and str.isdigit() take every script's digits
+    "full_width_reported": (GOOD.replace('reported: ["1.0"]', 'reported: ["１.０"]'), "digits other than ASCII 0-9: write it as '1.0'",
+                            "claims[0].reported[0]"),
+    "full_width_cell": (GOOD.replace('value: "70.0"', 'value: "７０.０"'), "write it as '70.0'", "paper.cells[0].value"),
+    "arabic_indic_reported": (GOOD.replace('reported: ["1.0"]', 'reported: ["١.٠"]'), "write it as '1.0'", "claims[0].reported[0]"),
+    # the other numbers are YAML numbers: text was parsed by laxer rules ("0_5" read as 5)
+    "tolerance_as_text": (GOOD.replace("kind: quantity", 'kind: quantity\n    tolerance: {extra: "0_5"}'),
+                          "'0_5' is text, not a number", "claims[0].tolerance.extra"),
+    "full_width_tolerance": (GOOD.replace("kind: quantity", "kind: quantity\n    tolerance: {extra: ０.５}"),
+                             "write 0.5 unquoted, in ASCII digits", "claims[0].tolerance.extra"),
+    "full_width_year": (GOOD.replace("year: 2020", "year: ２０２０"), "write 2020 unquoted", "paper.year"),
+    "quorum_as_bool": (GOOD.replace(P, "params: {systems: [B], expect: {xnli: up}, quorum: true}").replace("name: mean_gain", "name: direction_per_task")
+                       .replace('reported: ["1.0"]', "reported: []"), "true is not a number", "claims[0].derivation.params.quorum"),
+    # the verifier read the raw text again with int(): a traceback at verify
+    "count_as_text": (GOOD.replace(P, 'params: {key: models, count: "3.0"}').replace("name: mean_gain", "name: fact").replace('reported: ["1.0"]', "reported: []"),
+                      "'3.0' is text, not a whole number", "claims[0].derivation.params.count"),
     "unlocated_with_quote_source": (GOOD.replace("kind: quantity", "kind: quantity\n    located: false").replace(
         "location: {section: Results}", "location: {section: Results, quote_source: t1, note: not seen}"), "has no quote_source", None),
 }

@@ -50,9 +50,16 @@ def test_written_precision_and_half_unit():
 def test_written_forms_are_valid_reported_values():
     from claimcheck.claims.models import check_written_number
 
-    for text in ["-0.4", "+1.3", "85.2%", "1,000", "−1.2", ".5"]:
+    for text in ["-0.4", "+1.3", "85.2%", "1,000", "−1.2", ".5", "８０.１", "−٠.٤"]:
         (n,) = extract_numbers(text)
         assert check_written_number(n.text) == n.text
+
+
+def test_digits_of_another_script_are_stored_as_ascii_with_their_precision():
+    """A claim file takes ASCII digits only: "８０.１" (full-width) is the written number "80.1",
+    one decimal, and keeps the characters as printed in ``raw``."""
+    (n,) = extract_numbers("accuracy of ８０.１０% on XNLI")
+    assert (n.text, n.raw, n.value, n.decimals, n.unit) == ("80.10%", "８０.１０%", 80.1, 2, "%")
 
 
 @pytest.mark.parametrize("cell, header, expected", [

@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from claimcheck.claims.models import Number, WholeNumber, number_error
+
 Split = Literal["dev", "test"]
 Names = list[str]
 # The baseline a gain is measured against when a claim names none (as ``claimcheck.verifier.derive``
@@ -97,8 +99,8 @@ class BetterParams(_OverTasks):
 class DirectionParams(_Params):
     systems: Names = Field(min_length=1, description="the systems whose gains are checked")
     expect: dict[str, Literal["up", "down", "no_gain"]] = Field(min_length=1, description="task id -> the claimed direction")
-    quorum: float = Field(1.0, gt=0.0, le=1.0, description="share of systems that must show it: 1.0 all, 0.5 most")
-    no_gain_margin: float = Field(1.0, gt=0.0, allow_inf_nan=False, description=(
+    quorum: Number = Field(1.0, gt=0.0, le=1.0, description="share of systems that must show it: 1.0 all, 0.5 most")
+    no_gain_margin: Number = Field(1.0, gt=0.0, allow_inf_nan=False, description=(
         "no_gain: a gain below this many points counts as none (on runs, the CI's upper end must be below it)"))
     baseline: str = Field(None, description='default "XLM-R"')  # type: ignore[assignment]
     split: Split = Field(None, description='default "dev"')  # type: ignore[assignment]
@@ -109,7 +111,7 @@ class FactCheck(_Params):
 
     key: str = Field(description="the paper's fact (paper.facts[].key)")
     expect: Any = Field(None, description="the value the fact must equal")
-    count: int = Field(None, ge=0, description="the number of items the fact (a list) must have")  # type: ignore[assignment]
+    count: WholeNumber = Field(None, ge=0, description="the number of items the fact (a list) must have")  # type: ignore[assignment]
     includes: list[Any] = Field(None, description="items the fact (a list) must contain")  # type: ignore[assignment]
 
     @model_validator(mode="after")
@@ -163,7 +165,7 @@ def check_params(name: str, params: dict) -> tuple[str, str] | None:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = number_error(err) or err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             allowed = ", ".join(model.model_fields)
             msg = f"derivation {name!r} takes no parameter {err['loc'][-1]!r} (it takes: {allowed})"

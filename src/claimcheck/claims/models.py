@@ -13,10 +13,12 @@ import re
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
-# A written number: optional sign, digits, optional decimals, optional percent sign.
-WRITTEN_NUMBER = re.compile(r"^[+\-−]?\d+(?:\.\d+)?%?$")
+# A written number: optional sign, ASCII digits, optional decimals, optional percent sign. [0-9], not \d: \d (like
+# float() and str.isdigit()) takes the digits of every script, so "１０.０" (full-width) or "١٠" (Arabic-Indic) would pass,
+# and a number is kept as written, its interval taken from its last digit.
+WRITTEN_NUMBER = re.compile(r"^[+\-−]?[0-9]+(?:\.[0-9]+)?%?$")
 PAPER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -28,14 +30,45 @@ class Frozen(BaseModel):
 def check_written_number(value: str) -> str:
     text = value.strip()
     if not WRITTEN_NUMBER.match(text):
-        raise ValueError(f"{value!r} is not a written number (digits, optional sign, decimals, %)")
+        ascii_form = _with_ascii_digits(text)
+        if ascii_form != text and WRITTEN_NUMBER.match(ascii_form):
+            raise ValueError(f"{value!r} is written with digits other than ASCII 0-9: write it as {ascii_form!r}")
+        raise ValueError(f"{value!r} is not a written number (ASCII digits 0-9, optional sign, decimals, %)")
     if not math.isfinite(float(text.rstrip("%").replace("−", "-"))):
         raise ValueError(f"{value!r} is not finite")
     return text
 
 
+def _with_ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of another script made its ASCII digit ("１０.０" -> "10.0")."""
+    import unicodedata
+
+    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in text)
+
+
 # A number kept as written; validated item by item so errors name the index.
 WrittenNumber = Annotated[str, AfterValidator(check_written_number)]
+# The other numbers of a claim file (tolerances, a derivation's quorum or margin, a fact's count, a year) are YAML
+# numbers: strict, so text is refused rather than parsed by a second set of rules (pydantic's lax parsing would
+# read "1_0" as 10 and true as 1, and the verifier reads some of them again from the raw parameters)
+Number = StrictFloat  # an int is taken too (3 -> 3.0)
+WholeNumber = StrictInt
+
+
+def number_error(err: dict) -> str | None:
+    """The message for a pydantic error on a ``Number`` or ``WholeNumber`` field given text, a bool
+    (or, for a whole number, a float), else None."""
+    if err["type"] not in ("float_type", "int_type") or not isinstance(err.get("input"), (str, bool, float)):
+        return None
+    value, whole = err["input"], err["type"] == "int_type"
+    kind = "a whole number" if whole else "a number"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} is not {kind}"
+    if isinstance(value, float):  # 3.0 where a count belongs
+        return f"{value!r} is not {kind}" + (f": write {int(value)}" if value.is_integer() else "")
+    ascii_form = _with_ascii_digits(value.strip())
+    fits = re.fullmatch(r"[+-]?[0-9]+" if whole else r"[+-]?[0-9]+(?:\.[0-9]+)?", ascii_form)
+    return f"{value!r} is text, not {kind}: write {ascii_form if fits else kind} unquoted, in ASCII digits"
 
 
 class Reliability(str, Enum):
@@ -91,7 +124,7 @@ class Paper(Frozen):
     title: str
     authors: list[str]
     venue: str = ""
-    year: int
+    year: WholeNumber
     sources: list[Source] = Field(default_factory=list)
     cells: list[ReportedCell] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
@@ -148,11 +181,11 @@ class Tolerance(Frozen):
     """
 
     rule: Literal["written_precision"] = "written_precision"
-    extra: float = 0.0
-    confidence: float = 0.95
+    extra: Number = 0.0
+    confidence: Number = 0.95
     # an interval over seeds needs at least two; with two, t(0.975, 1) = 12.7 makes the prediction interval
     # about 15 sd wide, so any paper number passes: three is the default floor
-    min_seeds: int = Field(3, ge=2)
+    min_seeds: WholeNumber = Field(3, ge=2)
 
     @field_validator("extra")
     @classmethod

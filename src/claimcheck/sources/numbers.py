@@ -12,6 +12,7 @@ Pure: text in, values out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,7 +39,7 @@ _SUFFIX = re.compile(r"[A-Za-z×]")
 class WrittenNumber:
     """One number in a text. ``text`` is the normalised written form a ``ReportedCell`` stores."""
 
-    text: str  # "8.7", "-0.4", "85.2%", "1000" (thousands comma dropped: same precision)
+    text: str  # "8.7", "-0.4", "85.2%", "1000" (thousands comma dropped: same precision; digits in ASCII: "８.７" -> "8.7")
     raw: str  # the exact characters read, unit included
     value: float
     decimals: int  # digits after the decimal point as written ("80.0" -> 1)
@@ -73,6 +74,12 @@ def _unit_at(text: str, pos: int) -> tuple[str, int]:
     return "percent", m.end()
 
 
+def _ascii_digits(text: str) -> str:
+    """``text`` with each decimal digit of another script (full-width "８", Arabic-Indic "٨") made its
+    ASCII digit: the same number, with the same written precision."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
+
+
 def extract_numbers(text: str) -> list[WrittenNumber]:
     """Every number in ``text``, left to right, with its written precision and stated unit."""
     found: list[WrittenNumber] = []
@@ -92,6 +99,8 @@ def extract_numbers(text: str) -> list[WrittenNumber]:
             kind = "scientific"  # "10^-5": a power, not the number 10
         ascii_sign = "-" if sign and sign in MINUS_SIGNS else sign
         body = f"{int_part}{frac}"
+        if not (body + exp).isascii():  # "８０.１": \d reads every script's digits; a claim file stores ASCII ones
+            body, exp = _ascii_digits(body), _ascii_digits(exp)
         value = float(f"{'-' if ascii_sign == '-' else ''}{body}{exp.replace('−', '-')}")
         written = f"{ascii_sign}{body}{exp}" + ("%" if unit == "%" else "")
         found.append(
