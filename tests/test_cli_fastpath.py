@@ -86,8 +86,8 @@ def test_its_defaults_are_typers():
      VerifyArgs(claims=["a/b", "c/d"], registry=[Path("x"), Path("y")], results=[Path("r.json")], no_write=True, strict=True)),
     (["verify", "--out", "one", "--out", "two", "--store", "s1", "--store", "s2"],  # the last one counts, as in click
      VerifyArgs(out_dir=Path("two"), store=Path("s2"))),
-    (["verify", "--out", "", "--no-bundled-results", "--drop-ambiguous-seeds", "--no-write", "--no-write"],
-     VerifyArgs(out_dir=Path(""), no_bundled_results=True, drop_ambiguous_seeds=True, no_write=True)),
+    (["verify", "--out", "x", "--no-bundled-results", "--drop-ambiguous-seeds", "--no-write", "--no-write"],
+     VerifyArgs(out_dir=Path("x"), no_bundled_results=True, drop_ambiguous_seeds=True, no_write=True)),
 ])
 def test_it_reads_what_it_is_sure_of(argv, expected):
     assert parse_verify(argv, environ={}) == expected
@@ -98,6 +98,7 @@ def test_it_reads_what_it_is_sure_of(argv, expected):
     ["verify", "--out=x"], ["verify", "--no-writ"], ["verify", "--bogus"], ["verify", "-"], ["verify", "--", "all"],
     ["verify", "--out"], ["verify", "-r"], ["verify", "--out", "--no-write"], ["verify", "-r", "-x"], ["verify", "-rclaims"],
     ["verfy", "all"], ["verify", "--no-write=1"],
+    ["verify", "--out", ""], ["verify", "-r", ""], ["verify", "--store", ""], ["verify", "--results", ""],  # typer refuses an empty path
 ])
 def test_everything_else_goes_to_typer(argv):
     assert parse_verify(argv, environ={}) is None
@@ -130,6 +131,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     ["verify", "all", "-r", "missing", "--no-write"],  # a missing folder: exit 2
     ["verify", "all", "--store", "claims", "--no-write"],  # a store that is a folder: exit 2
     ["verify", "all", "-r", "claims", "--out", "claims/1234.5678.yaml"],  # a report folder that is a file: exit 2
+    ["verify", "all", "-r", "claims", "--out", ""],  # an empty path: exit 2, naming --out
 ])
 def test_both_doors_print_exit_and_write_the_same(tmp_path, args):
     for door in ("fast", "typer"):

@@ -134,10 +134,12 @@ def add_paper(req: AddRequest) -> AddOutcome:
     extraction, title, authors = _extract(req, source, kind)
     if fetched is not None:
         p = fetched.paper
-        meta = PaperMeta(id=req.paper_id or p.id, version=p.version, title=p.title, authors=p.authors, year=p.year,
+        paper_id = req.paper_id if req.paper_id is not None else p.id  # "" is refused below, not read as not given
+        meta = PaperMeta(id=paper_id, version=p.version, title=p.title, authors=p.authors, year=p.year,
                          locator=f"arXiv:{p.id.replace('_', '/')}{p.version}", venue=p.journal_ref, arxiv_id=p.id.replace("_", "/"))
     else:
-        meta = PaperMeta(id=req.paper_id or _local_id(source), version="unknown", title=title, authors=authors,
+        paper_id = req.paper_id if req.paper_id is not None else _local_id(source)
+        meta = PaperMeta(id=paper_id, version="unknown", title=title, authors=authors,
                          year=0, locator=str(source))  # a local file states neither; not guessed
     if not PAPER_ID.match(meta.id) or ".." in meta.id:
         raise InputError(f"paper id {meta.id!r} must be letters, digits, '.', '_' or '-' (it names the claim file)", field="--id")

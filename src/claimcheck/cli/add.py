@@ -7,20 +7,27 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import app, err, expected_errors, out
+from claimcheck.cli.app import app, err, expected_errors, given, out
 
 
 @app.command("add")
 @expected_errors
 def add(
-    source: Annotated[str | None, typer.Argument(help="arxiv:ID or arxiv:IDvN (metadata, and the source unless a local one is given).")] = None,
-    registry: Annotated[Path, typer.Option("--registry", "-r", help="Claim folder the draft goes into.")] = Path("claims"),
+    source: Annotated[str | None, typer.Argument(parser=given("the source", str, "give arxiv:ID, or a local file with --tex, --pdf or --text"),
+                                                 help="arxiv:ID or arxiv:IDvN (metadata, and the source unless a local one is given).")] = None,
+    registry: Annotated[Path, typer.Option("--registry", "-r", parser=given("--registry"), metavar="<path>",
+                                           help="Claim folder the draft goes into.")] = Path("claims"),
     offline: Annotated[bool, typer.Option("--offline", help="Use only the download cache; make no request.")] = False,
-    pdf: Annotated[Path | None, typer.Option("--pdf", help="Read a local PDF (text layer; low-confidence tables).")] = None,
-    tex: Annotated[Path | None, typer.Option("--tex", help="Read a local LaTeX folder, tarball, .gz or .tex file.")] = None,
-    text: Annotated[Path | None, typer.Option("--text", help="Read a plain-text conversion of the paper.")] = None,
-    paper_id: Annotated[str | None, typer.Option("--id", help="Paper id for a local source (default: the file name).")] = None,
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the draft to this new file instead of REGISTRY/<id>.yaml (an existing file is refused).")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", parser=given("--pdf"), metavar="<path>",
+                                             help="Read a local PDF (text layer; low-confidence tables).")] = None,
+    tex: Annotated[Path | None, typer.Option("--tex", parser=given("--tex"), metavar="<path>",
+                                             help="Read a local LaTeX folder, tarball, .gz or .tex file.")] = None,
+    text: Annotated[Path | None, typer.Option("--text", parser=given("--text"), metavar="<path>",
+                                              help="Read a plain-text conversion of the paper.")] = None,
+    paper_id: Annotated[str | None, typer.Option("--id", parser=given("--id", str, "give the paper id, or leave out --id to take it from the file name"),
+                                                 metavar="<str>", help="Paper id for a local source (default: the file name).")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", parser=given("--out"), metavar="<path>",
+                                                  help="Write the draft to this new file instead of REGISTRY/<id>.yaml (an existing file is refused).")] = None,
 ) -> None:
     """Draft a claim file: metadata, every table as reported cells, and candidate claims.
 

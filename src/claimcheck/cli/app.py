@@ -14,8 +14,10 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from claimcheck.cli.plain import EXIT_CONTRADICTED, EXIT_INPUT, EXIT_OK, err, out, path_error, print_error, store_to_read
-from claimcheck.errors import ClaimcheckError
+from claimcheck.cli.plain import (
+    EXIT_CONTRADICTED, EXIT_INPUT, EXIT_OK, empty_value, err, out, path_error, print_error, store_to_read,
+)
+from claimcheck.errors import ClaimcheckError, InputError
 
 app = typer.Typer(
     name="claimcheck",
@@ -27,9 +29,37 @@ app = typer.Typer(
 )
 
 __all__ = ["EXIT_CONTRADICTED", "EXIT_INPUT", "EXIT_OK", "DropAmbiguousOpt", "NoBundledOpt", "RegistryOpt", "StoreOpt", "app",
-           "err", "expected_errors", "out", "store_to_read"]
+           "err", "expected_errors", "given", "out", "store_to_read"]
 
 F = TypeVar("F", bound=Callable)
+
+
+class _EmptyValue(typer.BadParameter):
+    """An empty value refused while typer reads the command line, printed as every expected error is
+    (one ``error:`` line, exit 2) rather than as a usage error."""
+
+    def __init__(self, error: InputError):
+        super().__init__(error.message)
+        self.error = error
+
+    def show(self, file=None) -> None:
+        print_error(self.error)
+
+
+def given(option: str, convert: Callable = Path, what: str = "") -> Callable:
+    """The ``parser`` of an option (or argument) that takes a path or an id: an empty value is
+    refused, naming ``option`` (``--out ""`` would be the current folder: typer reads ``Path("")`` as
+    ``Path(".")``, so the command itself could not tell it from ``--out .``); ``convert`` makes the
+    value (``Path``, or ``str`` for an id). ``what``: what to give instead (``plain.empty_value``).
+    The typer-free `verify` (``cli.fastpath``) hands an empty value to typer, so both doors say the same."""
+
+    def parse(value):
+        if value == "":
+            raise _EmptyValue(empty_value(option, what))
+        return convert(value)
+
+    return parse
+
 
 NoBundledOpt = Annotated[
     bool, typer.Option("--no-bundled-results", help="Leave out the replication results shipped with claimcheck.")
@@ -37,10 +67,11 @@ NoBundledOpt = Annotated[
 
 RegistryOpt = Annotated[
     list[Path] | None,
-    typer.Option("--registry", "-r", help="Extra claim folder or file (repeatable); added to the bundled papers."),
+    typer.Option("--registry", "-r", parser=given("--registry"), help="Extra claim folder or file (repeatable); added to the bundled papers."),
 ]
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite.")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", parser=given("--store"), metavar="<path>",
+                                               help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite.")]
 
 DropAmbiguousOpt = Annotated[
     bool,

@@ -4,8 +4,9 @@ Why: typer (with click, and the pydantic adapters typer 0.29 builds for each par
 the instructions of a whole `claimcheck verify all --no-write` process (1,660 M with it, 1,519 M
 without, counted with callgrind; README, Performance), spent before a claim is read. ``parse_verify`` reads the argument lists it is sure
 of and returns None for every other one (``--help``, an unknown option, ``--opt=value``, a value
-that starts with "-", ``--``, shell completion), which then goes to the typer app as before. It
-accepts exactly the options of typer's `verify` command, and reads them as typer would (repeatable
+that starts with "-" or is empty, ``--``, shell completion), which then goes to the typer app as
+before (typer's parser refuses an empty path such as ``--out ""``: ``cli.app.given``). It accepts
+exactly the options of typer's `verify` command, and reads them as typer would (repeatable
 options collect, the last of a single-valued one wins, arguments and options mix in any order);
 ``tests/test_cli_fastpath.py`` checks both against typer's own command and compares the two
 paths' output, exit codes and files. What runs after the parse is ``cli.verify_run.run_verify``,
@@ -48,8 +49,8 @@ def parse_verify(argv: Sequence[str], environ: dict[str, str] | None = None) -> 
         elif arg in FLAGS:
             values[FLAGS[arg]] = True
         elif arg in REPEATED or arg in SINGLE:
-            if i + 1 == len(rest) or rest[i + 1].startswith("-"):
-                return None  # a missing value (typer names it), or one that looks like an option
+            if i + 1 == len(rest) or rest[i + 1].startswith("-") or not rest[i + 1]:
+                return None  # a missing value (typer names it), one that looks like an option, or an empty one (typer's parser refuses it)
             i += 1
             if arg in REPEATED:
                 values[REPEATED[arg]].append(Path(rest[i]))

@@ -1,5 +1,6 @@
 """The parts of the CLI that need no typer: the two consoles, the exit codes, how an expected error
-is printed, which run store a reading command uses, and the check that ``--out`` names no input.
+is printed, the error for an empty path or id, which run store a reading command uses, and the
+check that ``--out`` names no input.
 
 Both front doors share them: the typer app (``cli.app``) and the typer-free path that runs a plain
 `claimcheck verify` (``cli.fastpath``).
@@ -41,6 +42,13 @@ def path_error(exc: OSError) -> ClaimcheckError | None:
     if exc.filename is None:
         return None
     return InputError(f"cannot use this path: {exc.strerror or exc}", path=os.fsdecode(exc.filename))
+
+
+def empty_value(option: str, what: str = "") -> InputError:
+    """The error for an empty value given explicitly to an option (or argument) that takes a path or
+    an id: ``--out ""`` would name the current folder (``Path("") == Path(".")``), ``--id ""`` or
+    ``--paper ""`` would read as not given. ``what``: what to give instead (default: a path)."""
+    return InputError(f"{option} is empty: " + (what or 'an empty path would mean the current folder (write "." for that)'))
 
 
 def store_to_read(store: Path | None) -> Path:

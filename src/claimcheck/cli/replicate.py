@@ -7,19 +7,20 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_CONTRADICTED, NoBundledOpt, RegistryOpt, StoreOpt, app, err, expected_errors, out
+from claimcheck.cli.app import EXIT_CONTRADICTED, NoBundledOpt, RegistryOpt, StoreOpt, app, err, expected_errors, given, out
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
 # at most 1000: the most seeds the verifier ever says would decide a claim (stats: cap=1000); more would only plan for hours
 SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, max=1000, help="Seeds per arm and target (seeds 1..N, the same in every arm; at most 1000).")]
 SeedOpt = Annotated[list[int] | None, typer.Option("--seed", help="Only this seed of 1..N (repeatable), e.g. to spread one arm's seeds over workers.")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model hub id or local directory (proxy: the unpacked mE5-small).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", parser=given("--model", str, "give a model hub id or a local folder, or leave out --model for the preset's model"),
+                                              metavar="<str>", help="Model hub id or local directory (proxy: the unpacked mE5-small).")]
 SystemOpt = Annotated[list[str] | None, typer.Option("--system", help="Only this arm, e.g. MNLI or XLM-R (repeatable).")]
 TaskOpt = Annotated[list[str] | None, typer.Option("--task", help="Only this target task, e.g. xnli (repeatable).")]
 TrainNOpt = Annotated[int | None, typer.Option("--train-examples", min=1, help="Use the first N examples of every training slice.")]
 EvalNOpt = Annotated[int | None, typer.Option("--eval-examples", min=1, help="Use the first N examples of every evaluated slice.")]
-DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Local XTREME-format files (e.g. ../shared/data): a task split with a local file is read from here, the rest from the hub.")]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", parser=given("--data-dir"), metavar="<path>", help="Local XTREME-format files (e.g. ../shared/data): a task split with a local file is read from here, the rest from the hub.")]
 RunnerOpt = Annotated[str, typer.Option("--runner", help="local (this process) | ray (one Ray task per stage and per run).")]
 RayAddressOpt = Annotated[str | None, typer.Option(
     "--ray-address",

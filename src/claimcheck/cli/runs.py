@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import StoreOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.app import StoreOpt, app, err, expected_errors, given, out, store_to_read
 from claimcheck.cli.plain import inputs_of, not_an_input
 from claimcheck.errors import InputError, OutputError
 from claimcheck.visible import visible
 
 _STATUSES = {"ok": "ok", "failed": "failed", "all": None}
+_ALL_PAPERS = "give a paper id, or leave out --paper for every paper"
+_RUN_ID = "give a run id or a unique prefix of it"
 
 
 def _status(value: str | None) -> str | None:
@@ -44,7 +46,7 @@ app.add_typer(runs_app, name="runs")
 @expected_errors
 def runs_list(
     store: StoreOpt = None,
-    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    paper: Annotated[str | None, typer.Option("--paper", parser=given("--paper", str, _ALL_PAPERS), metavar="<str>", help="Only runs of this paper id.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="ok | failed | all")] = None,
 ) -> None:
     """List the runs in the store: a table on a terminal, tab-separated lines when piped.
@@ -77,7 +79,7 @@ def runs_list(
 @runs_app.command("show")
 @expected_errors
 def runs_show(
-    run_id: Annotated[str, typer.Argument(help="Run id or a unique prefix of it.")],
+    run_id: Annotated[str, typer.Argument(parser=given("the run id", str, _RUN_ID), help="Run id or a unique prefix of it.")],
     store: StoreOpt = None,
     no_bundled_results: Annotated[bool, typer.Option("--no-bundled-results", help="Look in the store only.")] = False,
 ) -> None:
@@ -108,9 +110,10 @@ def runs_show(
 @runs_app.command("export")
 @expected_errors
 def runs_export(
-    out_file: Annotated[Path | None, typer.Option("--out", help="File to write (default: stdout); an existing file is replaced.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", parser=given("--out"), metavar="<path>",
+                                                  help="File to write (default: stdout); an existing file is replaced.")] = None,
     store: StoreOpt = None,
-    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
+    paper: Annotated[str | None, typer.Option("--paper", parser=given("--paper", str, _ALL_PAPERS), metavar="<str>", help="Only runs of this paper id.")] = None,
     status: Annotated[str, typer.Option("--status", help="ok | failed | all (failed runs are what infra_failure verdicts cite)")] = "ok",
 ) -> None:
     """Export stored runs as a JSON result file (``{"runs": [...]}``), importable elsewhere.
@@ -139,7 +142,7 @@ def runs_export(
 @runs_app.command("import")
 @expected_errors
 def runs_import(
-    files: Annotated[list[Path], typer.Argument(help="Result files or folders of *.json (as written by `runs export`).")],
+    files: Annotated[list[Path], typer.Argument(parser=given("a file to import"), help="Result files or folders of *.json (as written by `runs export`).")],
     store: StoreOpt = None,
 ) -> None:
     """Import run records (e.g. from a GPU machine) into the store, provenance intact.
@@ -166,11 +169,11 @@ def runs_import(
 @runs_app.command("remove")
 @expected_errors
 def runs_remove(
-    run_ids: Annotated[list[str] | None, typer.Argument(help="Run ids, or unique prefixes of them.")] = None,
+    run_ids: Annotated[list[str] | None, typer.Argument(parser=given("a run id", str, _RUN_ID), help="Run ids, or unique prefixes of them.")] = None,
     task: Annotated[list[str] | None, typer.Option("--task", help="Only runs that measured this task (repeatable).")] = None,
     system: Annotated[list[str] | None, typer.Option("--system", help="Only runs of this arm (repeatable).")] = None,
-    paper: Annotated[str | None, typer.Option("--paper", help="Only runs of this paper id.")] = None,
-    backup: Annotated[Path | None, typer.Option("--backup", help="A new file the removed records are written to first; "
+    paper: Annotated[str | None, typer.Option("--paper", parser=given("--paper", str, _ALL_PAPERS), metavar="<str>", help="Only runs of this paper id.")] = None,
+    backup: Annotated[Path | None, typer.Option("--backup", parser=given("--backup"), metavar="<path>", help="A new file the removed records are written to first; "
                                                 "an existing one is refused (default: $CLAIMCHECK_HOME/removed/runs-<UTC time>.json).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the runs that would be removed.")] = False,
     store: StoreOpt = None,

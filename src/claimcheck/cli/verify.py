@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from claimcheck.cli.app import EXIT_OK, DropAmbiguousOpt, NoBundledOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.app import EXIT_OK, DropAmbiguousOpt, NoBundledOpt, RegistryOpt, app, err, expected_errors, given, out, store_to_read
 from claimcheck.cli.plain import inputs_of, not_an_input
 from claimcheck.cli.verify_run import DEFAULT_OUT, VerifyArgs, run_verify
 from claimcheck.atomic import save_text_atomic
@@ -22,7 +22,8 @@ ResultsOpt = Annotated[
 ]
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite, when it exists."),
+    typer.Option("--store", parser=given("--store"), metavar="<path>",
+                 help="Run store (SQLite). Default: $CLAIMCHECK_HOME/runs.sqlite, when it exists."),
 ]
 
 
@@ -87,7 +88,7 @@ def show(
 @app.command("validate")
 @expected_errors
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Claim files or folders (default: the whole registry).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(parser=given("a path to validate"), help="Claim files or folders (default: the whole registry).")] = None,
     registry: RegistryOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 2) on warnings too: names that look like typos of known ones.")] = False,
 ) -> None:
@@ -165,7 +166,8 @@ def verify_cmd(
     results: ResultsOpt = None,
     store: StoreOpt = None,
     no_bundled_results: NoBundledOpt = False,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md / report.html / report.json (replaced if there).")] = DEFAULT_OUT,
+    out_dir: Annotated[Path, typer.Option("--out", parser=given("--out"), metavar="<path>",
+                                          help="Folder for report.md / report.html / report.json (replaced if there).")] = DEFAULT_OUT,
     no_write: Annotated[bool, typer.Option("--no-write", help="Only print; write no report files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) on inconclusive, disputed or failed runs.")] = False,
     drop_ambiguous_seeds: DropAmbiguousOpt = False,
@@ -193,7 +195,8 @@ def verify_cmd(
 @gc_paused()  # bounded work (see above _store)
 def report_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="md | html | json")] = "md",
-    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout); an existing file is replaced.")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", parser=given("--out"), metavar="<path>",
+                                                  help="File to write (default: stdout); an existing file is replaced.")] = None,
     claims: Annotated[list[str] | None, typer.Argument(help="'all', claim ids, or paper ids.")] = None,
     registry: RegistryOpt = None,
     results: ResultsOpt = None,
