@@ -177,6 +177,30 @@ def test_a_table_printed_in_full_width_digits_is_drafted_in_ascii_digits(tmp_pat
     assert [c.reported for c in pf.claims] == [["2.5"]]
 
 
+@pytest.mark.parametrize("name, expected_id", [
+    (".notes.txt", "notes"),  # a hidden file: its name without the dot (it was "paper")
+    ("2101.00002.txt", "2101.00002"),  # an arXiv id keeps its dot (it was "2101")
+    ("2101.00002v2.md", "2101.00002v2"),
+    ("paper.final.TXT", "paper.final"),
+])
+def test_the_paper_id_is_the_file_name_without_its_source_suffixes(tmp_path, name, expected_id):
+    text = tmp_path / name
+    text.write_text("1 Results\nOur method improves accuracy by 2.5 points over the baseline.\n", encoding="utf-8")
+    result = add("--text", text, "--registry", tmp_path / "claims")
+    assert result.exit_code == 0, result.output
+    assert load_paper_file(tmp_path / "claims" / f"{expected_id}.yaml").paper.id == expected_id
+
+
+def test_a_file_name_that_gives_no_paper_id_asks_for_one(tmp_path):
+    text = tmp_path / "---.txt"
+    text.write_text("1 Results\nOur method improves accuracy by 2.5 points over the baseline.\n", encoding="utf-8")
+    result = add("--text", text, "--registry", tmp_path / "claims")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "field '--id'" in said and "give one with --id" in said, said
+    assert not (tmp_path / "claims").exists()
+    assert add("--text", text, "--id", "dashes", "--registry", tmp_path / "claims").exit_code == 0
+
+
 def test_local_pdf_with_and_without_text_layer(tmp_path):
     pdf = tmp_path / "toy.pdf"
     pdf.write_bytes(tiny_pdf(pdf_tests.PAPER_LINES))

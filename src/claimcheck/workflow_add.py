@@ -79,8 +79,24 @@ def check_out_path(out: Path, sources: list[Path]) -> None:
                      path=str(out), field="--out")
 
 
+# What a local source's file name ends with that is no part of the paper's name
+_SOURCE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".gz", ".zip", ".tex", ".pdf", ".txt", ".text", ".md",
+                    ".markdown")
+
+
 def _local_id(path: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.name.split(".")[0]).strip("-._") or "paper"
+    """The paper id a local source's name gives: the name without a hidden file's leading dots and
+    without its source suffixes (``2005.13013.pdf`` -> ``2005.13013``, ``toy.tar.gz`` -> ``toy``,
+    ``.notes.txt`` -> ``notes``; a folder: its name), other characters than letters, digits, '.', '_'
+    and '-' made '-'. An ``InputError`` (on ``--id``) when nothing of the name is left."""
+    name = path.name if path.name not in ("", "..") else path.resolve().name  # "." and "..": the folder's own name
+    name = name.lstrip(".")
+    while (suffix := next((s for s in _SOURCE_SUFFIXES if name.lower().endswith(s)), None)) and len(name) > len(suffix):
+        name = name[: -len(suffix)]
+    found = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._-]+", "-", name)).strip("-._")
+    if not found:
+        raise InputError(f"no paper id can be taken from the name {path.name!r}: give one with --id", path=str(path), field="--id")
+    return found
 
 
 def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extraction, str, list[str]]:
