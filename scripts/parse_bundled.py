@@ -2,7 +2,7 @@
 
 Run it after editing a file in src/claimcheck/claims/papers/, and commit the copies with it:
 
-    python scripts/parse_bundled.py           # writes <id>.parsed.json beside each <id>.yaml
+    python scripts/parse_bundled.py           # writes <id>.yaml.parsed.json beside each <id>.yaml
     python scripts/parse_bundled.py --check   # only says which copies are stale or orphaned (exit 1 if any)
 
 A claim file that does not load (bad YAML, a field the models refuse) gets no copy: the script

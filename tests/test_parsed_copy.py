@@ -67,6 +67,23 @@ def test_a_bundled_files_current_copy_is_what_is_read(bundled):
     assert load_paper_file(bundled, parsed_copy=False).paper.title == "Written in YAML"
 
 
+def test_a_yml_and_a_yaml_file_of_one_name_have_a_copy_each(bundled):
+    """Both suffixes are claim files; a copy named by the stem alone was one file for the two, and
+    the second copy written replaced the first."""
+    other = bundled.with_suffix(".yml")
+    text = PAPER.replace("title: Written in YAML", "title: The .yml file")
+    other.write_text(text, encoding="utf-8")
+    copy_path(other).write_text(copy_text(text, parse_yaml(text, other)), encoding="utf-8")
+    assert copy_path(bundled) != copy_path(other)
+    assert (copy_path(bundled).name, copy_path(other).name) == ("1234.5678.yaml" + SUFFIX, "1234.5678.yml" + SUFFIX)
+    for path, title in ((bundled, "Read from the .yaml copy"), (other, "Read from the .yml copy")):
+        found = json.loads(copy_path(path).read_text(encoding="utf-8"))
+        found["data"]["paper"]["title"] = title
+        copy_path(path).write_text(json.dumps(found), encoding="utf-8")
+    assert load_paper_file(bundled).paper.title == "Read from the .yaml copy"
+    assert load_paper_file(other).paper.title == "Read from the .yml copy"
+
+
 def test_an_edited_file_is_parsed_again(bundled):
     bundled.write_text(PAPER.replace("title: Written in YAML", "title: Edited since"), encoding="utf-8")
     assert load_paper_file(bundled).paper.title == "Edited since"

@@ -1,6 +1,6 @@
 """A claim file's parsed copy: the data of a YAML claim file, kept beside it as JSON.
 
-The bundled claim files ship one each (``2005.13013.yaml`` -> ``2005.13013.parsed.json``, written by
+The bundled claim files ship one each (``2005.13013.yaml`` -> ``2005.13013.yaml.parsed.json``, written by
 ``python scripts/parse_bundled.py``), so ``claimcheck verify all`` reads them with the standard
 library's JSON parser and never imports PyYAML: its import (a dozen regular expressions compiled)
 and the parse were about 9 % of that process's instructions (1,525 M before, 1,382 M after, as
@@ -30,8 +30,9 @@ _WRITER = "python scripts/parse_bundled.py (generated: edit the YAML file, then 
 
 
 def copy_path(path: Path) -> Path:
-    """Where the parsed copy of the claim file ``path`` lies: beside it, ``<stem>.parsed.json``."""
-    return path.with_name(path.stem + SUFFIX)
+    """Where the parsed copy of the claim file ``path`` lies: beside it, ``<name>.parsed.json``, the
+    whole name with its suffix, so ``a.yaml`` and ``a.yml`` (both claim files) have a copy each."""
+    return path.with_name(path.name + SUFFIX)
 
 
 def read_parsed_copy(path: Path, text: str) -> Any | None:
