@@ -201,6 +201,30 @@ def test_a_file_name_that_gives_no_paper_id_asks_for_one(tmp_path):
     assert add("--text", text, "--id", "dashes", "--registry", tmp_path / "claims").exit_code == 0
 
 
+@pytest.mark.parametrize("encoding, note", [
+    ("utf-16", "note: read as UTF-16 (the file starts with its byte-order mark)"),  # was refused as "a binary file"
+    ("utf-32", "note: read as UTF-32 (the file starts with its byte-order mark)"),
+    ("cp1252", "note: 1 byte(s) were not valid UTF-8 and were read as Windows-1252"),  # the byte was replaced unseen
+])
+def test_a_text_file_is_read_in_its_encoding_and_the_summary_says_how(tmp_path, encoding, note):
+    text = tmp_path / "notes.txt"
+    text.write_bytes("1 Results\nOur méthod improves accuracy by 2.5 points over the baseline.\n".encode(encoding))
+    result = add("--text", text, "--registry", tmp_path / "claims")
+    assert result.exit_code == 0, result.output
+    assert note in result.output
+    pf = load_paper_file(tmp_path / "claims" / "notes.yaml")
+    assert [c.reported for c in pf.claims] == [["2.5"]] and "méthod" in pf.claims[0].statement
+
+
+def test_a_utf16_byte_order_mark_on_what_is_no_utf16_text_is_refused(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_bytes("\ufeff1 Results\nOur method improves accuracy by 2.5 points.\n".encode("utf-16-le") + b"\x41")  # odd length
+    result = add("--text", text, "--registry", tmp_path / "claims")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"{text}: starts with a UTF-16 byte-order mark but is not UTF-16 text" in said, said
+    assert not (tmp_path / "claims").exists()
+
+
 def test_local_pdf_with_and_without_text_layer(tmp_path):
     pdf = tmp_path / "toy.pdf"
     pdf.write_bytes(tiny_pdf(pdf_tests.PAPER_LINES))

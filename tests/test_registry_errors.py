@@ -148,6 +148,24 @@ def test_not_utf8_and_missing_path(tmp_path):
         load_registry([tmp_path / "nope"])
 
 
+@pytest.mark.parametrize("data, message", [
+    (GOOD.encode("utf-16"), "is UTF-16 text (it starts with a UTF-16 byte-order mark): a claim file is UTF-8; save it as UTF-8"),
+    (b"\xfe\xff" + GOOD.encode("utf-16-be"), "is UTF-16 text"),
+    (GOOD.encode("utf-32"), "is UTF-32 text (it starts with a UTF-32 byte-order mark)"),
+    # valid UTF-8, NUL characters and all: YAML's error was two lines about "#x0000"
+    (GOOD.encode("utf-16-le"), "holds NUL characters: not UTF-8 text (UTF-16 without a byte-order mark?)"),
+], ids=["UTF-16", "UTF-16 big-endian", "UTF-32", "UTF-16 without a mark"])
+def test_a_claim_file_in_utf16_is_refused_naming_its_encoding(tmp_path, data, message):
+    path = tmp_path / "wide.yaml"
+    path.write_bytes(data)
+    with pytest.raises(RegistryError) as exc:
+        load_registry([tmp_path])
+    assert exc.value.render().startswith(f"{path}: {message}")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and said == f"error: {exc.value.render()}", said  # one line
+
+
 def test_good_user_file_adds_to_bundled(tmp_path):
     (tmp_path / "good.yaml").write_text(GOOD, encoding="utf-8")
     reg = load_registry([tmp_path])

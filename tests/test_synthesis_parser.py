@@ -12,7 +12,7 @@ from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_
 
 from claimcheck.errors import InputError
 from claimcheck.sources.synthesis import parse_synthesis
-from claimcheck.sources.synthesis_file import MAX_BYTES, decode_report_bytes, load_synthesis
+from claimcheck.sources.synthesis_file import MAX_BYTES, load_synthesis
 from claimcheck.sources.synthesis_table import read_confidence, read_mark, truncation_of
 
 ROWS = ((ROW_MULTITASK, "✓", "0.25"), (ROW_XTREME, "✓", "0.33"), (ROW_SOTA, "", "0.23"))
@@ -235,9 +235,41 @@ def test_non_utf8_bytes_are_read_as_windows_1252_and_noted(tmp_path):
     assert r.rows[0].verified is True  # the UTF-8 tick survives next to the stray bytes
 
 
-def test_decode_utf16_with_bom():
-    text, notes = decode_report_bytes(make_report(ROWS).encode("utf-16"))
-    assert parse_synthesis(text).rows[0].text == ROW_MULTITASK and notes == []
+@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"),
+                                            ("utf-32-be", "UTF-32")])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read_and_noted(tmp_path, encoding, name):
+    """The report is read in its encoding, and the note says so (it said nothing; UTF-32 was read as
+    UTF-16, NUL characters and all)."""
+    path = tmp_path / "wide.md"
+    data = make_report(ROWS).encode(encoding)
+    path.write_bytes(data if encoding in ("utf-16", "utf-32") else ("\ufeff".encode(encoding) + data))
+    r = load_synthesis(path)
+    assert r.rows[0].text == ROW_MULTITASK and r.rows[0].verified is True
+    assert f"read as {name} (the file starts with its byte-order mark)" in r.notes
+
+
+@pytest.mark.parametrize("data, problem", [
+    ("\ufeffA synthesis\n".encode("utf-16-le") + b"\x41", "truncated data"),  # an odd byte count
+    (b"\xff\xfe" + "A synthesis ".encode("utf-16-le") + b"\x00\xd8\x41\x00\n\x00", "illegal UTF-16 surrogate"),
+    (b"\xff\xfe\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "decodes to NUL characters"),  # binary, starting with ff fe
+], ids=["odd length", "lone surrogate", "binary"])
+def test_a_utf16_byte_order_mark_on_what_is_no_utf16_text_is_refused(tmp_path, data, problem):
+    """Decoding it anyway (errors="replace") read garbage without a word."""
+    path = tmp_path / "not-utf16.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as exc:
+        load_synthesis(path)
+    said = exc.value.render()
+    assert said.startswith(f"{path}: starts with a UTF-16 byte-order mark but is not UTF-16 text") and problem in said, said
+
+
+def test_a_capped_utf16_report_is_cut_at_a_line_break_of_its_own_encoding(tmp_path):
+    """The cap cut at the last b"\\n" byte, half a UTF-16 line break, leaving an odd byte count."""
+    path = tmp_path / "wide.md"
+    path.write_bytes(make_report(ROWS).encode("utf-16") + ("Filler line.\n" * 2000).encode("utf-16-le"))
+    r = load_synthesis(path, max_bytes=path.stat().st_size - 7)
+    assert r.rows[0].text == ROW_MULTITASK and any("only the first" in n for n in r.notes)
+    assert "read as UTF-16 (the file starts with its byte-order mark)" in r.notes
 
 
 @pytest.mark.parametrize("content", [b"", b"   \n\n \t\n"])

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from claimcheck.errors import InputError
 from claimcheck.sources.synthesis import parse_synthesis
-from claimcheck.sources.synthesis_file import decode_report_bytes
+from claimcheck.text_bytes import decode_text
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -43,7 +43,7 @@ def test_report_like_text_never_raises(text):
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_decode_and_parse(data):
     try:
-        text, _ = decode_report_bytes(data)
+        text, _ = decode_text(data)
         parse_synthesis(text, label="gen")
     except InputError:
         pass  # the only exception allowed

@@ -25,6 +25,7 @@ from claimcheck.claims.models import PAPER_ID, PaperFile
 from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
 from claimcheck.atomic import is_descriptor
 from claimcheck.errors import InputError, OutputError
+from claimcheck.text_bytes import decode_text, looks_binary
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class AddOutcome:
     diff: PaperDiff | None
     fetch_note: str = ""
     kept: bool = True  # whether ``written`` keeps the draft as a file (not /dev/stdout, /dev/null or a pipe)
+    read_notes: tuple[str, ...] = ()  # how a text file's bytes were read, when not as plain UTF-8 (text_bytes.decode_text)
 
 
 def find_paper_file(registry: Path, paper_id: str) -> Path | None:
@@ -99,15 +101,16 @@ def _local_id(path: Path) -> str:
     return found
 
 
-def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extraction, str, list[str]]:
-    """(extraction, title, authors) of a LaTeX source, a PDF or a text file."""
+def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extraction, str, list[str], list[str]]:
+    """(extraction, title, authors, notes on how a text file was decoded) of a LaTeX source, a PDF or a text file."""
     from claimcheck.sources import latex, pdf
     from claimcheck.sources.candidates import find_candidates
 
     if kind == "latex":
         tex = latex.load_latex_source(source) if req.tex else latex.load_latex_bytes(source.read_bytes(), str(source))
         tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
-        return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex)
+        return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), []
+    notes: list[str] = []
     if kind == "pdf":
         text = "\n\n".join(pdf.load_pdf_text(source))
     else:
@@ -117,15 +120,17 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
             raise InputError(f"cannot read text file ({exc.strerror or exc})", path=str(source)) from None
         if raw.startswith(b"%PDF"):
             raise InputError("this is a PDF: give it with --pdf FILE", path=str(source))
-        if b"\0" in raw[:4096]:
+        if looks_binary(raw):
             raise InputError("this is a binary file, not text", path=str(source))
-        text = raw.decode("utf-8", errors="replace")
+        # UTF-8, or UTF-16/32 by its byte-order mark (it was taken for a binary file); stray bytes as Windows-1252
+        # (they were replaced unseen): the notes say how it was read
+        text, notes = decode_text(raw, str(source))
         if not text.strip():
             raise InputError("the text file is empty", path=str(source))
     sections = pdf.text_sections(text)
     origin = "pdf-text" if kind == "pdf" else "text"
     tables = pdf.text_tables(text, origin)
-    return Extraction(origin, tables, find_candidates(sections, tables)), pdf.text_title(text), []
+    return Extraction(origin, tables, find_candidates(sections, tables)), pdf.text_title(text), [], notes
 
 
 def add_paper(req: AddRequest) -> AddOutcome:
@@ -147,7 +152,7 @@ def add_paper(req: AddRequest) -> AddOutcome:
         fetched = fetch_arxiv(parse_arxiv_ref(req.arxiv), offline=req.offline, want_source=not local)
         note = f"{fetched.requests} request(s) to arXiv" if fetched.requests else "arXiv files from the cache (no request)"
     source, kind = local[0] if local else (fetched.source, fetched.kind)
-    extraction, title, authors = _extract(req, source, kind)
+    extraction, title, authors, read_notes = _extract(req, source, kind)
     if fetched is not None:
         p = fetched.paper
         paper_id = req.paper_id if req.paper_id is not None else p.id  # "" is refused below, not read as not given
@@ -174,7 +179,7 @@ def add_paper(req: AddRequest) -> AddOutcome:
                              "another --out path", path=str(target), field="--out" if req.out else None) from None
     # a descriptor (/dev/stdout), a device or a pipe was written in place, and keeps no file to check
     kept = target is not None and not is_descriptor(target) and target.is_file()
-    return AddOutcome(pf, extraction.origin, existing, target, diff, note, kept)
+    return AddOutcome(pf, extraction.origin, existing, target, diff, note, kept, tuple(read_notes))
 
 
 def render_add_outcome(o: AddOutcome) -> str:
@@ -183,6 +188,7 @@ def render_add_outcome(o: AddOutcome) -> str:
     lines = [f"paper {pf.paper.id} {pf.paper.version}: {pf.paper.title}"]
     lines.append(f"read {o.origin}: {len({c.locator.split(', row ')[0] for c in pf.paper.cells})} table(s), "
                  f"{len(pf.paper.cells)} cell(s), {len(pf.claims)} candidate claim(s)" + (f"; {o.fetch_note}" if o.fetch_note else ""))
+    lines += [f"note: {n}" for n in o.read_notes]
     if o.origin != "latex":
         lines.append("tables come from a text layer: LOW confidence, check every cell against the PDF")
     if o.diff is not None:

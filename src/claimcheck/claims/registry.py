@@ -134,14 +134,25 @@ def _cell_given_twice(paper: Paper) -> tuple[int, int] | None:
     return None
 
 
+def _not_utf8(data: bytes) -> str:
+    """Why a claim file that is not UTF-8 is refused, naming the encoding its byte-order mark gives
+    (UTF-16 and UTF-32 are text, but a claim file is read, diffed and parsed as UTF-8 only)."""
+    from claimcheck.text_bytes import byte_order_mark
+
+    found = byte_order_mark(data)
+    if found in ("UTF-16", "UTF-32"):
+        return f"is {found} text (it starts with a {found} byte-order mark): a claim file is UTF-8; save it as UTF-8"
+    return "not UTF-8 text: a claim file is UTF-8"
+
+
 def load_paper_file(path: Path, *, one_value_per_cell: bool = True, parsed_copy: bool = True) -> PaperFile:
     """Read and validate one claim file. ``one_value_per_cell=False`` lets a cell given two values
     pass (``_cell_given_twice``), for ``add`` to diff an earlier draft that still holds such a pair.
     ``parsed_copy=False``: parse a bundled file's YAML even where its parsed copy is current."""
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise RegistryError("not UTF-8 text", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(_not_utf8(exc.object), path=str(path)) from None
     except OSError as exc:
         raise RegistryError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     # a bundled file's parsed copy: no YAML parser to start (claims.parsed_copy); never a user's file's
@@ -149,6 +160,9 @@ def load_paper_file(path: Path, *, one_value_per_cell: bool = True, parsed_copy:
     if data is None:
         from claimcheck.claims.yaml_text import parse_yaml  # imported here: `verify all` reads only parsed copies
 
+        if "\x00" in text:  # valid UTF-8, but ASCII text in UTF-16 without a byte-order mark reads so
+            raise RegistryError("holds NUL characters: not UTF-8 text (UTF-16 without a byte-order mark?); a claim file is "
+                                "UTF-8: save it as UTF-8", path=str(path))
         data = parse_yaml(text, path)
     if not isinstance(data, dict):
         raise RegistryError("expected a mapping with 'paper' and 'claims' at the top", path=str(path))

@@ -4,46 +4,24 @@
 Bounded work: a text file is read up to ``MAX_BYTES`` (8 MiB, cut at the last line break), a PDF
 up to ``MAX_PDF_BYTES`` and its first ``MAX_PDF_PAGES`` pages (with pypdf, imported inside the
 function); whatever a cap leaves out is said in the report's ``notes``, so a 50 MB file costs the
-same as an 8 MiB one. Only unreadable input (missing, empty, binary, a PDF without text) raises
-``InputError``, naming the file.
+same as an 8 MiB one. A text file is decoded by ``claimcheck.text_bytes.decode_text`` (UTF-8, or
+UTF-16/32 by its byte-order mark; the notes say how). Only unreadable input (missing, empty,
+binary, not the text its byte-order mark says, a PDF without text) raises ``InputError``, naming
+the file.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from claimcheck.errors import InputError
 from claimcheck.sources.synthesis import SynthesisReport, parse_synthesis
+from claimcheck.text_bytes import cut_at_last_line, decode_text, looks_binary
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PDF_BYTES = 64 * 1024 * 1024
 MAX_PDF_PAGES = 200
-
-_LONE_SURROGATE = re.compile("[\udc80-\udcff]")
-
-
-def decode_report_bytes(data: bytes) -> tuple[str, list[str]]:
-    """Bytes -> text: UTF-8 (with or without BOM) or UTF-16 with BOM; stray non-UTF-8 bytes are read
-    as Windows-1252 and counted in a note. Windows line endings are normalised."""
-    notes: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        text = data.decode("utf-8", errors="surrogateescape")
-        bad = 0
-
-        def as_cp1252(m: re.Match) -> str:
-            nonlocal bad
-            bad += 1
-            return bytes([ord(m.group(0)) - 0xDC00]).decode("cp1252", errors="replace")
-
-        text = _LONE_SURROGATE.sub(as_cp1252, text)
-        if bad:
-            notes.append(f"{bad} byte(s) were not valid UTF-8 and were read as Windows-1252")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), notes
-
 
 def _read_text_file(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
     notes: list[str] = []
@@ -51,8 +29,7 @@ def _read_text_file(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
     with path.open("rb") as fh:
         data = fh.read(max_bytes)
     if size > max_bytes:
-        cut = data.rfind(b"\n")
-        data = data[: cut + 1] if cut > 0 else data
+        data = cut_at_last_line(data)  # in the file's encoding: a UTF-16 line break is two bytes
         notes.append(
             f"file is {size / 1_048_576:.1f} MiB: only the first {len(data) / 1_048_576:.1f} MiB were read "
             f"(cap {max_bytes / 1_048_576:.0f} MiB); anything after that is not audited"
@@ -100,9 +77,9 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
             fmt = "pdf"
         else:
             data, notes = _read_text_file(path, max_bytes)
-            if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            if looks_binary(data):
                 raise InputError("binary file: expected a text, Markdown or PDF report", path=label)
-            text, more = decode_report_bytes(data)
+            text, more = decode_text(data, label)  # UTF-8, or UTF-16/32 by its byte-order mark; a note says how it was read
             notes += more
             fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else None
     except OSError as exc:
