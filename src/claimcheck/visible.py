@@ -16,9 +16,14 @@ import re
 
 # C0 controls but tab and newline, DEL and C1, and the bidi embeddings, overrides and isolates
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# a lone surrogate: U+DC80-U+DCFF is a byte that was not UTF-8 (surrogateescape), the rest cannot come from a file
-SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SHOWN = re.compile(CONTROL.pattern[:-1] + SURROGATE.pattern[1:])  # one character class: one pass
+# what ``visible`` escapes: CONTROL and the lone surrogates (U+DC80-U+DCFF is a byte that was not UTF-8, by
+# surrogateescape; the rest cannot come from a file), in one character class: one pass. A pattern string, compiled
+# by ``re`` on first use and cached there: `verify all` imports this module for CONTROL and need not compile it
+_SHOWN = CONTROL.pattern[:-1] + r"\ud800-\udfff]"
+
+
+def _is_surrogate(char: str) -> bool:
+    return "\ud800" <= char <= "\udfff"
 
 
 def _escape(char: str) -> str:
@@ -31,7 +36,7 @@ def _escape(char: str) -> str:
 def visible(text: str) -> str:
     """``text`` with each control character written as its escape (``\\x1b``, ``\\u202e``), and each
     byte of a file name that was not UTF-8 as the byte's (``\\xff``)."""
-    return _SHOWN.sub(lambda m: _escape(m.group()), text)
+    return re.sub(_SHOWN, lambda m: _escape(m.group()), text)
 
 
 def visible_json(text: str) -> str:
@@ -43,4 +48,4 @@ def visible_json(text: str) -> str:
     A lone surrogate (a byte of a file name that was not UTF-8) has no faithful JSON form that strict
     parsers take, so it is written as ``visible`` shows it: the string then holds ``\\xff``, a
     backslash and the byte in hex."""
-    return _SHOWN.sub(lambda m: "\\" + _escape(m.group()) if SURROGATE.match(m.group()) else f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_SHOWN, lambda m: "\\" + _escape(m.group()) if _is_surrogate(m.group()) else f"\\u{ord(m.group()):04x}", text)
