@@ -108,6 +108,8 @@ def _load_placed(path: Path, check_ids: bool) -> list[tuple[RunRecord, str]]:
         raise ResultFileError("no such result file", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ResultFileError(f"cannot read: {exc}", path=str(path)) from None
+    if text.startswith("\ufeff"):  # a UTF-8 byte order mark (Windows editors write one), as claim files accept
+        text = text[1:]
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -1,0 +1,57 @@
+"""How run-record files are read by `verify --results PATH` and `runs import PATH`: what is accepted,
+what is refused (exit 2, one line naming the file and field), and what is said along the way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+
+
+def _record(run_id: str = "r-1", system: str = "A", seed: int = 1, value: float = 70.0) -> dict:
+    return {"run_id": run_id, "paper_id": "1234.5678", "system": system, "seed": seed, "preset": "t", "fidelity": "full",
+            "metrics": [{"task": "xnli", "language": "en", "metric": "accuracy", "split": "dev", "value": value}]}
+
+
+def _run(*args) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _verify(*results: Path, bundled: bool = False) -> object:
+    args = ["verify", "all", "--no-write"] + ([] if bundled else ["--no-bundled-results"])
+    for r in results:
+        args += ["--results", r]
+    return _run(*args)
+
+
+def _sources(*results: Path, bundled: bool = False) -> list[str]:
+    """The report's "runs from" notes, as `report --format json` gives them (the table wraps them)."""
+    args = ["report", "--format", "json"] + ([] if bundled else ["--no-bundled-results"])
+    for r in results:
+        args += ["--results", r]
+    result = _run(*args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["results_sources"]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_utf8_byte_order_mark_is_read_as_claim_files_read_it(tmp_path):
+    f = tmp_path / "runs.json"
+    f.write_text(json.dumps({"runs": [_record()]}), encoding="utf-8-sig")  # what Notepad and PowerShell write
+    assert f.read_bytes().startswith(b"\xef\xbb\xbf")
+    verified = _verify(f)
+    assert verified.exit_code in (0, 1), verified.output
+    assert _sources(f) == [f"files {f} (1 runs)"]
+    imported = _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")
+    assert imported.exit_code == 0 and "1 of 1 runs imported" in imported.output, imported.output
+    # an error further on still names its line and column as an editor shows them (the mark is no column)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"runs": [}', encoding="utf-8-sig")
+    refused = _verify(bad)
+    assert refused.exit_code == 2 and "line 1, column 11" in refused.output and "BOM" not in refused.output, refused.output
