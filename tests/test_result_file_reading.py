@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
@@ -55,3 +56,41 @@ def test_a_utf8_byte_order_mark_is_read_as_claim_files_read_it(tmp_path):
     bad.write_text('{"runs": [}', encoding="utf-8-sig")
     refused = _verify(bad)
     assert refused.exit_code == 2 and "line 1, column 11" in refused.output and "BOM" not in refused.output, refused.output
+
+
+def _with(path: tuple, value) -> dict:
+    """``_record()`` with the field at ``path`` (keys and list indexes) set to ``value``."""
+    record = _record()
+    record.setdefault("provenance", {"stage_seconds": {"evaluate": 1.5}})
+    here = record
+    for key in path[:-1]:
+        here = here[key]
+    here[path[-1]] = value
+    return record
+
+
+@pytest.mark.parametrize("path, value, field, message", [
+    (("metrics", 0, "value"), True, "runs[0].metrics.0.value", "Input should be a valid number, not true"),
+    (("metrics", 0, "value"), "70.5", "runs[0].metrics.0.value", 'Input should be a valid number, not "70.5"'),
+    (("metrics", 0, "n_examples"), False, "runs[0].metrics.0.n_examples", "Input should be a valid integer, not false"),
+    (("seed",), True, "runs[0].seed", "Input should be a valid integer, not true"),
+    (("seed",), 1.5, "runs[0].seed", "Input should be a valid integer, not 1.5"),
+    (("schema_version",), True, "runs[0].schema_version", "Input should be a valid integer, not true"),
+    (("provenance", "stage_seconds", "evaluate"), True, "runs[0].provenance.stage_seconds.evaluate",
+     "Input should be a valid number, not true"),
+])  # fmt: skip
+def test_a_boolean_or_text_where_a_number_belongs_is_refused_naming_the_field(tmp_path, path, value, field, message):
+    """`true` was read as 1.0 (a value) or 1 (a seed), so a record could pass for another run."""
+    f = tmp_path / "runs.json"
+    f.write_text(json.dumps({"runs": [_with(path, value)]}), encoding="utf-8")
+    for result in (_verify(f), _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")):
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert f"{f}: field '{field}': {message}" in _flat(result.output), result.output
+    assert not (tmp_path / "runs.sqlite").exists()  # nothing imported, no store started
+
+
+def test_integers_stay_numbers_where_a_number_belongs(tmp_path):
+    f = tmp_path / "runs.json"
+    f.write_text(json.dumps([_with(("provenance", "stage_seconds", "evaluate"), 2) | {"metrics": [_record()["metrics"][0] | {"value": 70}]}]), encoding="utf-8")
+    assert '"value": 70}' in f.read_text(encoding="utf-8") and '"evaluate": 2}' in f.read_text(encoding="utf-8")
+    assert _run("runs", "import", f, "--store", tmp_path / "runs.sqlite").exit_code == 0

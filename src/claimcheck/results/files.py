@@ -24,7 +24,10 @@ BUNDLED_RESULTS = Path(__file__).parent / "bundled"
 def _first_error(exc: ValidationError, prefix: str) -> tuple[str, str]:
     err = exc.errors()[0]
     field = ".".join(str(p) for p in err["loc"])
-    return (f"{prefix}.{field}" if prefix else field) or "(record)", err["msg"]
+    msg = err["msg"]
+    if err["type"] in ("float_type", "int_type") and isinstance(err["input"], (bool, int, float, str)):
+        msg += f", not {json.dumps(err['input'], ensure_ascii=False)[:40]}"  # "..., not true": a JSON boolean is no number
+    return (f"{prefix}.{field}" if prefix else field) or "(record)", msg
 
 
 # the record's fields its spec states too (``replication.spec.RunSpec``): they must agree

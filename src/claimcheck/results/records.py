@@ -25,8 +25,20 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Numbers are numbers. pydantic's lax mode reads `true` as 1 (a metric value of 1.0, seed 1) and
+# "70.5" as 70.5; its strict mode, checked in pydantic-core (no Python call per field), still takes
+# an integer as a number but refuses a boolean or a text, and a whole number written with a
+# fraction. JSON Schema's "number" and "integer" say the same. Metric and Provenance are strict
+# throughout (their other fields are texts and mappings, which JSON gives as they are), RunRecord in
+# its numbers: a model's strict config costs less to build than a Strict() on each field (~1.5 M
+# instructions of `verify all`).
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
 class Metric(_Frozen):
     """One number a run produced: task x language x metric on a split (value in points, 0-100)."""
+
+    model_config = _STRICT
 
     task: str  # canonical XTREME/intermediate task name: "xnli", "tydiqa", "bucc2018" ...
     language: str  # ISO code, or "avg" for a value already averaged over languages
@@ -60,6 +72,8 @@ def metric_problem(m: Metric) -> tuple[str, str] | None:
 
 
 class Provenance(_Frozen):
+    model_config = _STRICT
+
     packages: dict[str, str] = Field(default_factory=dict)  # name -> version
     git_revision: str = ""
     python: str = ""
@@ -75,11 +89,11 @@ class Provenance(_Frozen):
 
 
 class RunRecord(_Frozen):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: int = Field(default=SCHEMA_VERSION, strict=True)
     run_id: str  # content hash of the spec (the cache key)
     paper_id: str  # paper whose protocol the run follows
     system: str  # the paper's system this arm stands for: "XLM-R" (baseline), "MNLI", "Multi-task" ...
-    seed: int = Field(ge=-(2**63), lt=2**63)  # what the run store (SQLite INTEGER) holds
+    seed: int = Field(ge=-(2**63), lt=2**63, strict=True)  # what the run store (SQLite INTEGER) holds
     preset: str  # "paper", "reduced", "proxy", "smoke"
     fidelity: Fidelity
     deviations: list[str] = Field(default_factory=list)  # every way the run differs from the paper
