@@ -148,6 +148,8 @@ def test_schema_prints_json_schema(what):
 
         assert set(schema) == set(DERIVATIONS)
         assert schema["mean_gain"]["required"] == ["system"] and schema["mean_gain"]["additionalProperties"] is False
+    elif what == "results":  # a result file: one record, a list, or {"runs": [...]} (tests/test_result_file_reading.py)
+        assert schema["$defs"]["RunRecord"]["type"] == "object" and len(schema["anyOf"]) == 3
     else:
         assert schema["type"] == "object" and schema["properties"]
     assert _run("schema", "claimz").exit_code == 2

@@ -94,3 +94,23 @@ def test_integers_stay_numbers_where_a_number_belongs(tmp_path):
     f.write_text(json.dumps([_with(("provenance", "stage_seconds", "evaluate"), 2) | {"metrics": [_record()["metrics"][0] | {"value": 70}]}]), encoding="utf-8")
     assert '"value": 70}' in f.read_text(encoding="utf-8") and '"evaluate": 2}' in f.read_text(encoding="utf-8")
     assert _run("runs", "import", f, "--store", tmp_path / "runs.sqlite").exit_code == 0
+
+
+def test_the_results_schema_describes_a_result_file_as_it_is_read(tmp_path):
+    """`claimcheck schema results` described one record, so the `{"runs": [...]}` that `runs export`
+    writes did not validate against it; and it left a metric's split and scale open."""
+    jsonschema = pytest.importorskip("jsonschema")
+    printed = _run("schema", "results")
+    assert printed.exit_code == 0, printed.output
+    validator = jsonschema.Draft202012Validator(json.loads(printed.stdout))
+    validator.check_schema(validator.schema)
+    bad_split = _record() | {"metrics": [_record()["metrics"][0] | {"split": "tst"}]}
+    cases = [(_record(), True), ([_record(), _record("r-2")], True), ({"runs": [_record()]}, True), ({"runs": []}, True),
+             (_record() | {"seed": True}, False), (_with(("metrics", 0, "value"), 0.71 + 100), False), (bad_split, False),
+             (_record() | {"extra": 1}, False), ({"claims": [], "coverage": {}}, False)]
+    for i, (payload, accepted) in enumerate(cases):
+        f = tmp_path / f"case{i}.json"
+        f.write_text(json.dumps(payload), encoding="utf-8")
+        read = _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")
+        assert (read.exit_code == 0) is accepted, (payload, read.output)
+        assert validator.is_valid(payload) is accepted, payload

@@ -138,21 +138,24 @@ def validate(
 def schema(
     what: Annotated[str, typer.Argument(help="claims | derivations | results | report")] = "claims",
 ) -> None:
-    """Print the JSON Schema of the claim format (or of each derivation's parameters, of run records,
-    of the JSON report).
+    """Print the JSON Schema of the claim format (or of each derivation's parameters, of a result file
+    of run records, of the JSON report).
 
     Example: claimcheck schema claims > claim.schema.json
     """
     from claimcheck.claims.derivation_params import PARAMS
     from claimcheck.claims.models import PaperFile
-    from claimcheck.results.records import RunRecord
     from claimcheck.verifier.verdict import VerificationReport
 
-    models = {"claims": PaperFile, "derivations": None, "results": RunRecord, "report": VerificationReport}
+    models = {"claims": PaperFile, "derivations": None, "results": None, "report": VerificationReport}
     if what not in models:
         raise InputError(f"unknown schema {what!r}; choose one of {', '.join(models)}", field="what")
     if what == "derivations":  # derivation.params, per derivation name
         schema = {name: model.model_json_schema() for name, model in sorted(PARAMS.items())}
+    elif what == "results":  # a file of them: one record, a list, or {"runs": [...]}
+        from claimcheck.results.files import result_file_schema
+
+        schema = result_file_schema()
     else:
         schema = models[what].model_json_schema()
     print(json.dumps(schema, indent=2, sort_keys=True))

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from claimcheck.errors import ResultFileError
 from claimcheck.gcpause import gc_paused
-from claimcheck.results.records import RunRecord, metric_problem
+from claimcheck.results.records import SPLITS, RunRecord, metric_problem
 
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"
 
@@ -151,6 +151,28 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> list[RunRec
                                           "an id names one run; remove one of them", path=str(f),
                                           field=f"{where}.run_id" if where else "run_id")
     return [rec for rec, _ in seen.values()]
+
+
+def result_file_schema() -> dict:
+    """The JSON Schema of a result file as this module reads one (``claimcheck schema results``): one
+    record, a list of records, or ``{"runs": [...]}``, with a metric's split and scale as
+    ``metric_problem`` checks them where records come in (the model itself leaves them open, so an
+    older store stays readable)."""
+    record = RunRecord.model_json_schema()
+    defs = record.pop("$defs")
+    defs["RunRecord"] = record
+    metric = defs["Metric"]["properties"]
+    metric["split"]["enum"] = list(SPLITS)
+    metric["value"].update(minimum=0, maximum=100)
+    one = {"$ref": "#/$defs/RunRecord"}
+    many = {"type": "array", "items": one}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "claimcheck result file",
+        "description": 'Run records: one record, a list of records, or {"runs": [...]} as `claimcheck runs export` writes it.',
+        "anyOf": [one, many, {"type": "object", "properties": {"runs": many}, "required": ["runs"]}],
+        "$defs": defs,
+    }
 
 
 def render_records_json(records: Iterable[RunRecord]) -> str:
