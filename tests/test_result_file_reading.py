@@ -114,3 +114,19 @@ def test_the_results_schema_describes_a_result_file_as_it_is_read(tmp_path):
         read = _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")
         assert (read.exit_code == 0) is accepted, (payload, read.output)
         assert validator.is_valid(payload) is accepted, payload
+
+
+def test_a_named_folder_without_result_files_is_an_error_for_both_commands(tmp_path):
+    """It read as "no runs" (exit 0), while an empty registry (-r) or audit folder is an error."""
+    empty = tmp_path / "results"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("runs go here\n", encoding="utf-8")  # only what is not a result file
+    store = tmp_path / "runs.sqlite"
+    for result in (_verify(empty), _run("report", "--results", empty), _run("runs", "import", empty, "--store", store)):
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert f"error: {empty}: no result files (*.json) in this folder" in _flat(result.output), result.output
+    assert not store.exists()
+    # worded as the registry's own refusal of an empty folder
+    assert f"{empty}: no claim files (*.yaml) in this folder" in _flat(_run("list", "-r", empty).output)
+    (empty / "runs.json").write_text(json.dumps({"runs": []}), encoding="utf-8")  # a file of no runs is a result file
+    assert _run("runs", "import", empty, "--store", store).exit_code == 0

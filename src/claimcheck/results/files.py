@@ -128,7 +128,9 @@ def _load_placed(path: Path, check_ids: bool) -> list[tuple[RunRecord, str]]:
 def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[RunRecord]:
     """Load every ``*.json`` under the given files/folders. A record given twice is read once; two
     different records under one run id are refused, naming both places: keeping either would
-    silently change what is verified (records are immutable, and an id names one run).
+    silently change what is verified (records are immutable, and an id names one run). A folder
+    with no ``*.json`` in it is refused: a mistyped or empty folder must not read as "no runs" (as
+    an empty registry folder is refused).
 
     The garbage collector is paused meanwhile (``gcpause``): the bundled results alone are 2.3 MB of
     JSON, ~10^5 acyclic objects, which it would otherwise scan again and again (~40 ms of the ~90 ms
@@ -141,6 +143,8 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> list[RunRec
     seen: dict[str, tuple[RunRecord, str]] = {}
     for root in paths:
         files = sorted(root.rglob("*.json")) if root.is_dir() else [root]
+        if not files:
+            raise ResultFileError("no result files (*.json) in this folder", path=str(root))
         for f in files:
             for rec, where in _load_placed(f, check_ids):
                 first = seen.get(rec.run_id)
