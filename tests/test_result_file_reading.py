@@ -130,3 +130,54 @@ def test_a_named_folder_without_result_files_is_an_error_for_both_commands(tmp_p
     assert f"{empty}: no claim files (*.yaml) in this folder" in _flat(_run("list", "-r", empty).output)
     (empty / "runs.json").write_text(json.dumps({"runs": []}), encoding="utf-8")  # a file of no runs is a result file
     assert _run("runs", "import", empty, "--store", store).exit_code == 0
+
+
+def test_a_report_claimcheck_wrote_into_a_results_folder_is_passed_over_and_refused_when_named(tmp_path):
+    """`verify all --results .` writes ./claimcheck-report/report.json; the next `verify all --results .`
+    read it as run records and stopped on "field 'run_id': Field required", every time."""
+    from paper_fixtures import PAPER, report
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "runs.json").write_text(json.dumps({"runs": [_record()]}), encoding="utf-8")
+    registry = tmp_path / "claims"
+    registry.mkdir()
+    (registry / "1234.5678.yaml").write_text(PAPER, encoding="utf-8")
+    first = _run("verify", "all", "--no-bundled-results", "--results", folder, "--out", folder / "claimcheck-report")
+    assert first.exit_code in (0, 1) and (folder / "claimcheck-report" / "report.json").is_file(), first.output
+    synthesis = tmp_path / "synthesis.md"
+    synthesis.write_text(report(), encoding="utf-8")
+    (folder / "scorecards").mkdir()
+    for out in (folder / "audit.json", folder / "scorecards"):  # one file, and a folder of one scorecard per report
+        audited = _run("audit", synthesis, "-r", registry, "--format", "json", "--out", out)
+        assert audited.exit_code == 0, audited.output
+    (folder / "schema.json").write_text(_run("schema", "results").stdout, encoding="utf-8")
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json"))
+    assert "claimcheck-report/report.json" in written and "audit.json" in written and "schema.json" in written
+    assert any(p.startswith("scorecards/") for p in written), written
+    kinds = {"claimcheck-report/report.json": "a claimcheck verification report", "audit.json": "a claimcheck audit",
+             "schema.json": "a JSON Schema"} | {p: "a claimcheck audit" for p in written if p.startswith("scorecards/")}
+
+    again = _verify(folder)  # the trap: now read again, the report passed over
+    assert again.exit_code in (0, 1), again.output
+    [note] = _sources(folder)
+    assert note.startswith(f"files {folder} (1 runs; passed over ") and note.endswith(": not run records)"), note
+    for name, kind in kinds.items():
+        assert f"{folder / name} ({kind})" in note, note
+    imported = _run("runs", "import", folder, "--store", tmp_path / "runs.sqlite")
+    assert imported.exit_code == 0 and "1 of 1 runs imported" in imported.output, imported.output
+    assert "note: passed over " in imported.output and all(f"{folder / name} ({kind})" in _flat(imported.output)
+                                                           for name, kind in kinds.items()), imported.output
+
+    for name, kind in kinds.items():  # named on its own: refused, saying what it is
+        for result in (_verify(folder / name), _run("runs", "import", folder / name, "--store", tmp_path / "other.sqlite")):
+            assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+            assert f"{folder / name}: is {kind}, not a file of run records" in _flat(result.output), result.output
+            assert "run_id" not in result.output
+    (folder / "runs.json").unlink()  # a folder holding nothing else: no result files, saying what was passed over
+    alone = _verify(folder)
+    assert alone.exit_code == 2 and f"{folder}: no result files (*.json) in this folder; passed over" in _flat(alone.output)
+    # a file that merely lacks a record's fields is still a result file with an error, not passed over
+    (folder / "typo.json").write_text(json.dumps({"run_idd": "r-1"}), encoding="utf-8")
+    typo = _verify(folder)
+    assert typo.exit_code == 2 and "field 'run_id': Field required" in typo.output, typo.output

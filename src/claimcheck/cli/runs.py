@@ -149,10 +149,11 @@ def runs_import(
 
     Example: claimcheck runs import gpu-runs.json
     """
-    from claimcheck.results.files import load_result_paths
+    from claimcheck.results.files import read_result_paths
     from claimcheck.results.store import open_store
 
-    records = load_result_paths(files)
+    read = read_result_paths(files)
+    records = read.records
     with open_store(store) as s:
         stored = {r.run_id: s.get(r.run_id) for r in records}
         written = s.save_many(records)
@@ -160,6 +161,8 @@ def runs_import(
     differ = [r.run_id for r in records if (old := stored[r.run_id]) is not None and old.status == "ok"
               and (old.metrics, old.spec, old.system, old.seed) != (r.metrics, r.spec, r.system, r.seed)]
     out.print(f"{written} of {len(records)} runs imported ({len(records) - written} already stored)")
+    if read.passed_over:  # a report an earlier `verify --results .` wrote into the folder, say
+        err.print(visible(f"note: {read.passed_over_note()}"), markup=False, soft_wrap=True)
     if differ:
         err.print(f"warning: {len(differ)} imported record(s) differ from the stored run of the same id, which was kept: "
                   f"{', '.join(differ[:5])}{' ...' if len(differ) > 5 else ''} (`claimcheck runs remove ID` first to replace one)",

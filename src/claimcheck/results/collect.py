@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
+from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths, read_result_paths
 from claimcheck.results.records import RunRecord
 
 
@@ -34,12 +34,15 @@ def collect_records(result_paths: Sequence[Path] = (), store_path: Path | None =
             by_id.setdefault(r.run_id, r)
         sources.append(f"store {store_path} ({len(recs)} runs)")
     if result_paths:
-        recs = load_result_paths([Path(p) for p in result_paths])
+        read = read_result_paths([Path(p) for p in result_paths])
+        recs = read.records
         superseded = 0
         for r in recs:
             kept = by_id.setdefault(r.run_id, r)
             superseded += kept is not r and kept != r
         note = f"; {superseded} of them differ from the stored run of the same id, and the stored one is used" if superseded else ""
+        passed = read.passed_over_note()
+        note += f"; {passed}" if passed else ""
         sources.append(f"files {', '.join(str(p) for p in result_paths)} ({len(recs)} runs{note})")
     if include_bundled and BUNDLED_RESULTS.is_dir() and any(BUNDLED_RESULTS.glob("*.json")):
         recs = load_result_paths([BUNDLED_RESULTS], check_ids=False)  # shipped: checked by the contract tests

@@ -99,12 +99,43 @@ def parse_records(payload: object, path: str, *, check_ids: bool = True) -> list
     return [record for record, _ in _parse_placed(payload, path, check_ids)]
 
 
+def claimcheck_output(payload: object) -> str | None:
+    """What ``payload`` is when it is JSON that claimcheck itself writes and that holds no run records
+    (a verification report, an audit, a JSON Schema), else None. Told by top-level keys no result file
+    has (a record refuses unknown fields; a file of several is a list or has ``runs``), so a report
+    written by any version is known, and a result file costs two key lookups."""
+    if not isinstance(payload, dict) or "runs" in payload or "run_id" in payload:
+        return None
+    keys = payload.keys()
+    if {"claims", "coverage", "overall_counts"} <= keys:  # report.json of `verify`, `report --format json`
+        return "a claimcheck verification report"
+    if {"scorecards", "registry_claims"} <= keys:  # `audit --format json`, whole or one scorecard per report
+        return "a claimcheck audit"
+    if "$defs" in keys or "$schema" in keys:  # `claimcheck schema ...`
+        return "a JSON Schema"
+    return None
+
+
 def load_result_file(path: Path, *, check_ids: bool = True) -> list[RunRecord]:
     return [record for record, _ in _load_placed(path, check_ids)]
 
 
+def _not_run_records(path: Path, kind: str) -> ResultFileError:
+    return ResultFileError(f"is {kind}, not a file of run records (`claimcheck runs export` writes one)", path=str(path))
+
+
 def _load_placed(path: Path, check_ids: bool) -> list[tuple[RunRecord, str]]:
-    """``load_result_file``, each record with where it sits in the file (``_items``)."""
+    """``load_result_file``, each record with where it sits in the file (``_items``); a file
+    claimcheck wrote that holds no records (``claimcheck_output``) is refused."""
+    payload = _read_json(path)
+    kind = claimcheck_output(payload)
+    if kind is not None:
+        raise _not_run_records(path, kind)
+    return _parse_placed(payload, str(path), check_ids)
+
+
+def _read_json(path: Path) -> object:
+    """The decoded JSON of a result file; errors name the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -122,15 +153,47 @@ def _load_placed(path: Path, check_ids: bool) -> list[tuple[RunRecord, str]]:
     except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits(): 4300 by default)
         raise ResultFileError(f"not valid JSON for run records: an integer of more than {sys.get_int_max_str_digits()} digits",
                               path=str(path)) from None
-    return _parse_placed(payload, str(path), check_ids)
+    return payload
+
+
+class ResultFiles:
+    """What ``read_result_paths`` read. (A plain class: building a dataclass costs ~4 M instructions,
+    0.3 % of a `verify all` that reads only the bundled results.)"""
+
+    __slots__ = ("records", "passed_over")
+
+    def __init__(self, records: list[RunRecord], passed_over: list[tuple[Path, str]]) -> None:
+        self.records = records
+        # files found in a folder that claimcheck wrote and that hold no run records (a report written
+        # into the folder by an earlier `verify --results .`), each with what it is; they were not read
+        self.passed_over = passed_over
+
+    def passed_over_note(self) -> str:
+        """``passed over F (a claimcheck verification report): not run records``; "" when none was."""
+        return _passed_over_note(self.passed_over)
+
+
+def _passed_over_note(passed_over: list[tuple[Path, str]]) -> str:
+    if not passed_over:
+        return ""
+    return "passed over " + ", ".join(f"{p} ({kind})" for p, kind in passed_over) + ": not run records"
 
 
 def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[RunRecord]:
+    """The records of ``read_result_paths``."""
+    return read_result_paths(paths, check_ids=check_ids).records
+
+
+def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> ResultFiles:
     """Load every ``*.json`` under the given files/folders. A record given twice is read once; two
     different records under one run id are refused, naming both places: keeping either would
     silently change what is verified (records are immutable, and an id names one run). A folder
     with no ``*.json`` in it is refused: a mistyped or empty folder must not read as "no runs" (as
     an empty registry folder is refused).
+
+    A file in a folder that claimcheck wrote and that holds no records (``claimcheck_output``: the
+    report of a `verify --results .` run before, an audit, a schema) is passed over and listed; the
+    same file named on its own is refused, as is a folder that holds nothing else.
 
     The garbage collector is paused meanwhile (``gcpause``): the bundled results alone are 2.3 MB of
     JSON, ~10^5 acyclic objects, which it would otherwise scan again and again (~40 ms of the ~90 ms
@@ -139,14 +202,24 @@ def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[
         return _load_result_paths(paths, check_ids=check_ids)
 
 
-def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> list[RunRecord]:
+def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles:
     seen: dict[str, tuple[RunRecord, str]] = {}
+    passed_over: list[tuple[Path, str]] = []
     for root in paths:
-        files = sorted(root.rglob("*.json")) if root.is_dir() else [root]
-        if not files:
-            raise ResultFileError("no result files (*.json) in this folder", path=str(root))
+        scanned = root.is_dir()
+        files = sorted(root.rglob("*.json")) if scanned else [root]
+        read, first_passed = 0, len(passed_over)
         for f in files:
-            for rec, where in _load_placed(f, check_ids):
+            payload = _read_json(f)
+            kind = claimcheck_output(payload)
+            if kind is not None:
+                if not scanned:
+                    raise _not_run_records(f, kind)
+                if (f, kind) not in passed_over:  # a folder given twice
+                    passed_over.append((f, kind))
+                continue
+            read += 1
+            for rec, where in _parse_placed(payload, str(f), check_ids):
                 first = seen.get(rec.run_id)
                 if first is None:
                     seen[rec.run_id] = (rec, f"{f} ({where or 'its one record'})")
@@ -154,7 +227,10 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> list[RunRec
                     raise ResultFileError(f"run id {rec.run_id!r} is also used by a different record in {first[1]}: "
                                           "an id names one run; remove one of them", path=str(f),
                                           field=f"{where}.run_id" if where else "run_id")
-    return [rec for rec, _ in seen.values()]
+        if not read:
+            also = _passed_over_note(passed_over[first_passed:])
+            raise ResultFileError("no result files (*.json) in this folder" + (f"; {also}" if also else ""), path=str(root))
+    return ResultFiles([rec for rec, _ in seen.values()], passed_over)
 
 
 def result_file_schema() -> dict:
