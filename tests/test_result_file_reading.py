@@ -181,3 +181,35 @@ def test_a_report_claimcheck_wrote_into_a_results_folder_is_passed_over_and_refu
     (folder / "typo.json").write_text(json.dumps({"run_idd": "r-1"}), encoding="utf-8")
     typo = _verify(folder)
     assert typo.exit_code == 2 and "field 'run_id': Field required" in typo.output, typo.output
+
+
+def test_a_file_record_that_replaces_a_bundled_run_with_other_content_is_named(tmp_path):
+    """The file's record is used (files over bundled, as documented), but it was silent, while one
+    that differs from a stored run was already counted in the results line."""
+    from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
+
+    bundled = json.loads((BUNDLED_RESULTS / "phang2020-proxy-runs.json").read_text(encoding="utf-8"))["runs"]
+    shipped, other = bundled[0], bundled[1]
+    assert shipped["status"] == "ok" and shipped["metrics"], shipped["run_id"]
+    edited = json.loads(json.dumps(shipped))
+    edited["metrics"][0]["value"] = round(edited["metrics"][0]["value"] + 1.0, 4)
+    f = tmp_path / "rerun.json"
+    f.write_text(json.dumps({"runs": [edited, other]}), encoding="utf-8")  # `other` as shipped: nothing to say
+    [files, bundled_line] = _sources(f, bundled=True)
+    assert files == (f"files {f} (2 runs; 1 of them differ from the bundled run of the same id and replace it: "
+                     f"{shipped['run_id']} ({f}))"), files
+    assert bundled_line.startswith("bundled results (")
+    from claimcheck.results.collect import collect_records
+
+    used = {r.run_id: r for r in collect_records([f]).records}[shipped["run_id"]]
+    assert used == load_result_paths([f])[0] and used.metrics[0].value == edited["metrics"][0]["value"]  # still replaced
+    # the stored-run note names the run and its file the same way
+    store = tmp_path / "runs.sqlite"
+    assert _run("runs", "import", f, "--store", store).exit_code == 0
+    edited["metrics"][0]["value"] = round(edited["metrics"][0]["value"] + 1.0, 4)
+    g = tmp_path / "again.json"
+    g.write_text(json.dumps([edited]), encoding="utf-8")
+    got = collect_records([g], store).sources
+    assert got[1] == (f"files {g} (1 runs; 1 of them differ from the stored run of the same id, and the stored one is used: "
+                      f"{shipped['run_id']} ({g}))"), got
+    assert got[2].startswith("bundled results (") and len(got) == 3  # the stored run replaced it: not the file's doing

@@ -160,10 +160,11 @@ class ResultFiles:
     """What ``read_result_paths`` read. (A plain class: building a dataclass costs ~4 M instructions,
     0.3 % of a `verify all` that reads only the bundled results.)"""
 
-    __slots__ = ("records", "passed_over")
+    __slots__ = ("records", "origins", "passed_over")
 
-    def __init__(self, records: list[RunRecord], passed_over: list[tuple[Path, str]]) -> None:
+    def __init__(self, records: list[RunRecord], origins: dict[str, Path], passed_over: list[tuple[Path, str]]) -> None:
         self.records = records
+        self.origins = origins  # run id -> the file its record was read from
         # files found in a folder that claimcheck wrote and that hold no run records (a report written
         # into the folder by an earlier `verify --results .`), each with what it is; they were not read
         self.passed_over = passed_over
@@ -203,7 +204,7 @@ def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> Resul
 
 
 def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles:
-    seen: dict[str, tuple[RunRecord, str]] = {}
+    seen: dict[str, tuple[RunRecord, str, Path]] = {}
     passed_over: list[tuple[Path, str]] = []
     for root in paths:
         scanned = root.is_dir()
@@ -222,7 +223,7 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles
             for rec, where in _parse_placed(payload, str(f), check_ids):
                 first = seen.get(rec.run_id)
                 if first is None:
-                    seen[rec.run_id] = (rec, f"{f} ({where or 'its one record'})")
+                    seen[rec.run_id] = (rec, f"{f} ({where or 'its one record'})", f)
                 elif first[0] != rec:
                     raise ResultFileError(f"run id {rec.run_id!r} is also used by a different record in {first[1]}: "
                                           "an id names one run; remove one of them", path=str(f),
@@ -230,7 +231,7 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles
         if not read:
             also = _passed_over_note(passed_over[first_passed:])
             raise ResultFileError("no result files (*.json) in this folder" + (f"; {also}" if also else ""), path=str(root))
-    return ResultFiles([rec for rec, _ in seen.values()], passed_over)
+    return ResultFiles([rec for rec, _, _ in seen.values()], {run_id: f for run_id, (_, _, f) in seen.items()}, passed_over)
 
 
 def result_file_schema() -> dict:
