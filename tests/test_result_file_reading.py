@@ -213,3 +213,25 @@ def test_a_file_record_that_replaces_a_bundled_run_with_other_content_is_named(t
     assert got[1] == (f"files {g} (1 runs; 1 of them differ from the stored run of the same id, and the stored one is used: "
                       f"{shipped['run_id']} ({g}))"), got
     assert got[2].startswith("bundled results (") and len(got) == 3  # the stored run replaced it: not the file's doing
+
+
+def test_a_results_path_that_is_not_utf8_is_shown_as_escapes_in_every_report(tmp_path):
+    """A results folder whose name is not UTF-8 (surrogate escapes in Python) reaches the reports'
+    "runs from" line as ``\\xff``: `report --format json` and the files `verify` writes used to stop
+    with "surrogates not allowed"."""
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/r\xffdir"
+    try:
+        os.mkdir(raw)
+    except (OSError, ValueError):
+        pytest.skip("this file system takes only UTF-8 file names")
+    folder = Path(os.fsdecode(raw))
+    (folder / "a.json").write_text(json.dumps(_record()), encoding="utf-8")
+    assert _sources(folder) == [f"files {tmp_path}/r\\xffdir (1 runs)"]
+    out = tmp_path / "out"
+    result = _run("verify", "all", "--no-bundled-results", "--results", folder, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["results_sources"] == [f"files {tmp_path}/r\\xffdir (1 runs)"]
+    assert "/r\\\\xffdir (1 runs)" in (out / "report.md").read_text(encoding="utf-8")  # Markdown escapes the backslash
+    assert "/r\\xffdir (1 runs)" in (out / "report.html").read_text(encoding="utf-8")

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths, read_result_paths
 from claimcheck.results.records import RunRecord
+from claimcheck.visible import visible
 
 
 @dataclass(frozen=True)
 class CollectedRecords:
     records: list[RunRecord]
-    sources: list[str]  # human-readable: where they came from, with counts
+    # human-readable: where they came from, with counts; a path's control characters and bytes that were not
+    # UTF-8 shown as escapes (``visible``), so every report format can print and write them
+    sources: list[str]
 
 
 def _named(run_ids: list[str], origins: dict[str, Path]) -> str:
@@ -40,7 +43,7 @@ def collect_records(result_paths: Sequence[Path] = (), store_path: Path | None =
         recs = load_store_records(Path(store_path))
         for r in recs:
             by_id.setdefault(r.run_id, r)
-        sources.append(f"store {store_path} ({len(recs)} runs)")
+        sources.append(visible(f"store {store_path} ({len(recs)} runs)"))
     files_notes: list[str] = []
     from_files: dict[str, RunRecord] = {}
     if result_paths:
@@ -71,5 +74,5 @@ def collect_records(result_paths: Sequence[Path] = (), store_path: Path | None =
                                f"{_named(replaced, read.origins)}")
         sources.append(f"bundled results ({len(recs)} runs)")
     if result_paths:  # after the bundled runs, which the files' notes may name
-        sources.insert(files_at, files_source + "".join(f"; {note}" for note in files_notes) + ")")
+        sources.insert(files_at, visible(files_source + "".join(f"; {note}" for note in files_notes) + ")"))
     return CollectedRecords(records=list(by_id.values()), sources=sources)
