@@ -26,6 +26,12 @@ EMPTY = [
     (["verify", "all", "--out", ""], "--out"),
     (["verify", "all", "--no-write", "-r", "claims", "-r", ""], "--registry"),
     (["verify", "all", "--no-write", "--store", ""], "--store"),
+    (["verify", "all", "--no-write", "--results", ""], "--results"),
+    (["report", "--results", ""], "--results"),
+    (["audit", ""], "a report path"),
+    (["audit", "notes.txt", "--out", ""], "--out"),
+    (["audit", "notes.txt", "--results", ""], "--results"),
+    (["audit", "notes.txt", "--store", ""], "--store"),
     (["show", "1234.5678/gain", "-r", "claims", "--store", ""], "--store"),
     (["report", "--out", ""], "--out"),
     (["report", "-o", ""], "--out"),
@@ -68,6 +74,7 @@ def test_an_empty_path_or_id_is_refused_naming_the_option(tmp_path, monkeypatch,
     ["verify", "all", "--out", ""],
     ["verify", "all", "--no-write", "-r", ""],
     ["verify", "1234.5678/gain", "--store", "", "-r", "claims"],
+    ["verify", "all", "--no-write", "--results", ""],
 ])
 def test_both_doors_of_verify_refuse_it_alike(tmp_path, args):
     (tmp_path / "claims").mkdir()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.atomic import save_text_atomic
-from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, DropAmbiguousOpt, RegistryOpt, app, err, expected_errors, out, store_to_read
+from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, DropAmbiguousOpt, RegistryOpt, app, err, expected_errors, given, out, store_to_read
 from claimcheck.cli.plain import inputs_of, not_an_input
 from claimcheck.errors import InputError
 
@@ -36,16 +36,16 @@ def _render(result, fmt: str, all_in_one: bool) -> str:
 @app.command("audit")
 @expected_errors
 def audit_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Synthesis reports (.txt, .md, .pdf) or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(parser=given("a report path"), help="Synthesis reports (.txt, .md, .pdf) or folders of them.")],
     all_in_one: Annotated[bool, typer.Option("--all-in-one", help="One document for all reports, with the cross-report aggregate.")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | md | html | json")] = "terminal",
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="File to write (an existing file is replaced); a folder (one file per report) when several reports are audited without --all-in-one."),
+        typer.Option("--out", "-o", parser=given("--out"), metavar="<path>", help="File to write (an existing file is replaced); a folder (one file per report) when several reports are audited without --all-in-one."),
     ] = None,
     registry: RegistryOpt = None,
-    results: Annotated[list[Path] | None, typer.Option("--results", help="Run-record JSON file or folder (repeatable).")] = None,
-    store: Annotated[Path | None, typer.Option("--store", help="Run store (default: $CLAIMCHECK_HOME/runs.sqlite, when it exists).")] = None,
+    results: Annotated[list[Path] | None, typer.Option("--results", parser=given("--results"), help="Run-record JSON file or folder (repeatable).")] = None,
+    store: Annotated[Path | None, typer.Option("--store", parser=given("--store"), metavar="<path>", help="Run store (default: $CLAIMCHECK_HOME/runs.sqlite, when it exists).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a report has an error-level finding (to gate a synthesis in CI).")] = False,
     drop_ambiguous_seeds: DropAmbiguousOpt = False,
 ) -> None:

@@ -18,7 +18,7 @@ from claimcheck.visible import visible
 
 ResultsOpt = Annotated[
     list[Path] | None,
-    typer.Option("--results", help="Run-record JSON file or folder to include (repeatable)."),
+    typer.Option("--results", parser=given("--results"), help="Run-record JSON file or folder to include (repeatable)."),
 ]
 StoreOpt = Annotated[
     Path | None,
