@@ -4,7 +4,7 @@ Format: one object with ``schema_version``, ``claims`` (one ``ClaimVerdict`` eac
 ``source`` and ``replication`` tier results, their arithmetic ``lines``, ``views`` with ``cells``
 and ``missing`` cells, plotted ``spans``, ``runs``, ``fidelity`` and ``deviations``), ``coverage``
 per tier, ``overall_counts``, the ``rules`` table and ``results_sources``. The JSON Schema is
-``VerificationReport.model_json_schema()`` (``claimcheck schema --results``).
+``VerificationReport.model_json_schema()`` (``claimcheck schema report``).
 
 Stability: keys sorted, two-space indent, no timestamps, UTF-8 text, a trailing newline, and
 non-finite numbers written as ``null`` (strict JSON), so the same report always gives the same bytes.
