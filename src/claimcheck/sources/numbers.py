@@ -74,7 +74,7 @@ def _unit_at(text: str, pos: int) -> tuple[str, int]:
     return "percent", m.end()
 
 
-def _ascii_digits(text: str) -> str:
+def ascii_digits(text: str) -> str:
     """``text`` with each decimal digit of another script (full-width "８", Arabic-Indic "٨") made its
     ASCII digit: the same number, with the same written precision."""
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
@@ -100,7 +100,7 @@ def extract_numbers(text: str) -> list[WrittenNumber]:
         ascii_sign = "-" if sign and sign in MINUS_SIGNS else sign
         body = f"{int_part}{frac}"
         if not (body + exp).isascii():  # "８０.１": \d reads every script's digits; a claim file stores ASCII ones
-            body, exp = _ascii_digits(body), _ascii_digits(exp)
+            body, exp = ascii_digits(body), ascii_digits(exp)
         value = float(f"{'-' if ascii_sign == '-' else ''}{body}{exp.replace('−', '-')}")
         written = f"{ascii_sign}{body}{exp}" + ("%" if unit == "%" else "")
         found.append(
