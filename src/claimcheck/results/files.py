@@ -134,19 +134,37 @@ def _load_placed(path: Path, check_ids: bool) -> list[tuple[RunRecord, str]]:
     return _parse_placed(payload, str(path), check_ids)
 
 
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    """Why a result file that is not UTF-8 is refused: the encoding its byte-order mark names (UTF-16
+    and UTF-32 are text, but JSON exchanged between programs is UTF-8, RFC 8259), or the first byte
+    that is not UTF-8 (a file saved as Latin-1 or Windows-1252)."""
+    from claimcheck.text_bytes import byte_order_mark  # imported here: only a file that is not UTF-8 needs it
+
+    found = byte_order_mark(exc.object)
+    if found in ("UTF-16", "UTF-32"):
+        return f"is {found} text (it starts with a {found} byte-order mark): a result file is JSON, which is UTF-8; save it as UTF-8"
+    return (f"not UTF-8 text ({exc.reason} at byte {exc.start}): a result file is JSON, which is UTF-8; save it as UTF-8 "
+            "(was it saved as Latin-1 or Windows-1252?)")
+
+
 def _read_json(path: Path) -> object:
     """The decoded JSON of a result file; errors name the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ResultFileError("no such result file", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ResultFileError(_not_utf8(exc), path=str(path)) from None
+    except OSError as exc:
         raise ResultFileError(f"cannot read: {exc}", path=str(path)) from None
     if text.startswith("\ufeff"):  # a UTF-8 byte order mark (Windows editors write one), as claim files accept
         text = text[1:]
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
+        if "\x00" in text:  # valid UTF-8, but ASCII text in UTF-16 or UTF-32 without a byte-order mark reads so
+            raise ResultFileError("holds NUL characters: not UTF-8 text (UTF-16 or UTF-32 without a byte-order mark?); a "
+                                  "result file is JSON, which is UTF-8: save it as UTF-8", path=str(path)) from None
         raise ResultFileError(f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}", path=str(path)) from None
     except RecursionError:
         raise ResultFileError("not valid JSON for run records: arrays or objects nested too deeply", path=str(path)) from None

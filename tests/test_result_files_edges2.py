@@ -1,0 +1,80 @@
+"""More edges of reading result files (`verify --results PATH`, `runs import PATH`): files that are
+not UTF-8, what a scanned folder holds besides result files, the shape of ``{"runs": [...]}``, and how
+error places and notes are written. Each expected failure is exit 2 with one line naming the file
+(and the field), never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+
+
+def _record(run_id: str = "r-1", system: str = "A", seed: int = 1, value: float = 70.0) -> dict:
+    return {"run_id": run_id, "paper_id": "1234.5678", "system": system, "seed": seed, "preset": "t", "fidelity": "full",
+            "metrics": [{"task": "xnli", "language": "en", "metric": "accuracy", "split": "dev", "value": value}]}
+
+
+def _run(*args) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _both(path: Path, store: Path) -> list:
+    """`verify` and `runs import` of ``path``: both read result files the same way."""
+    return [_run("verify", "all", "--no-write", "--no-bundled-results", "--results", path),
+            _run("runs", "import", path, "--store", store)]
+
+
+def _refused(result, expected: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert f"error: {expected}" in _flat(result.output), result.output
+
+
+@pytest.mark.parametrize("encoding, name", [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"),
+                                            ("utf-32-be", "UTF-32")])
+def test_a_utf16_or_utf32_result_file_is_refused_naming_its_encoding(tmp_path, encoding, name):
+    """It stopped with the codec's own words ("'utf-8' codec can't decode byte 0xff in position 0")."""
+    f = tmp_path / "runs.json"
+    text = json.dumps({"runs": [_record()]})
+    f.write_bytes(("\ufeff" + text).encode(encoding))  # with its byte-order mark, as Windows tools write it
+    store = tmp_path / "runs.sqlite"
+    for result in _both(f, store):
+        _refused(result, f"{f}: is {name} text (it starts with a {name} byte-order mark): a result file is JSON, "
+                         "which is UTF-8; save it as UTF-8")
+        assert "codec" not in result.output, result.output
+    assert not store.exists()
+    # in a scanned folder it is refused the same way, naming the file
+    folder = tmp_path / "results"
+    folder.mkdir()
+    f.rename(folder / "runs.json")
+    for result in _both(folder, store):
+        _refused(result, f"{folder / 'runs.json'}: is {name} text")
+
+
+def test_a_result_file_that_is_not_utf8_is_refused_naming_the_byte(tmp_path):
+    f = tmp_path / "runs.json"
+    text = json.dumps({"runs": [_record(system="Bäseline")]}, ensure_ascii=False)
+    f.write_bytes(text.encode("latin-1"))
+    at = text.index("ä")  # all ASCII before it: the character's index is its byte offset
+    for result in _both(f, tmp_path / "runs.sqlite"):
+        _refused(result, f"{f}: not UTF-8 text (invalid continuation byte at byte {at}): a result file is JSON, which "
+                         "is UTF-8; save it as UTF-8")
+        assert "codec" not in result.output, result.output
+
+
+def test_a_utf16_result_file_without_a_byte_order_mark_is_said_to_be_no_utf8(tmp_path):
+    """Its ASCII characters are valid UTF-8, each with a NUL byte beside it: JSON sees no value."""
+    f = tmp_path / "runs.json"
+    f.write_bytes(json.dumps(_record()).encode("utf-16-le"))
+    for result in _both(f, tmp_path / "runs.sqlite"):
+        _refused(result, f"{f}: holds NUL characters: not UTF-8 text (UTF-16 or UTF-32 without a byte-order mark?)")
