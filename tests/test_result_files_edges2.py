@@ -78,3 +78,40 @@ def test_a_utf16_result_file_without_a_byte_order_mark_is_said_to_be_no_utf8(tmp
     f.write_bytes(json.dumps(_record()).encode("utf-16-le"))
     for result in _both(f, tmp_path / "runs.sqlite"):
         _refused(result, f"{f}: holds NUL characters: not UTF-8 text (UTF-16 or UTF-32 without a byte-order mark?)")
+
+
+def _sources(*results: Path) -> list[str]:
+    """The report's "runs from" notes, as `report --format json` gives them."""
+    args = ["report", "--format", "json", "--no-bundled-results"]
+    for r in results:
+        args += ["--results", r]
+    result = _run(*args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["results_sources"]
+
+
+def test_a_sub_folder_named_like_a_json_file_is_scanned_as_a_folder_not_read_as_a_file(tmp_path):
+    """It was read as a file: "cannot read: [Errno 21] Is a directory"."""
+    import os
+
+    folder = tmp_path / "results"
+    (folder / "x.json").mkdir(parents=True)
+    (folder / "a.json").write_text(json.dumps(_record("r-1")), encoding="utf-8")
+    (folder / "x.json" / "b.json").write_text(json.dumps(_record("r-2", seed=2)), encoding="utf-8")
+    (folder / "empty.json").mkdir()  # a folder with nothing in it adds nothing
+    (folder / "linked.json").symlink_to(folder / "x.json", target_is_directory=True)  # not followed, as any link to a folder
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.json")  # reading it would wait for a writer forever
+    assert _sources(folder) == [f"files {folder} (2 runs)"]
+    store = tmp_path / "runs.sqlite"
+    imported = _run("runs", "import", folder, "--store", store)
+    assert imported.exit_code == 0 and "2 of 2 runs imported" in imported.output, imported.output
+    # a folder with nothing but such folders holds no result files
+    bare = tmp_path / "bare"
+    (bare / "x.json").mkdir(parents=True)
+    for result in _both(bare, tmp_path / "other.sqlite"):
+        _refused(result, f"{bare}: no result files (*.json) in this folder")
+    # a link that leads nowhere stands where a result file was meant: refused, not passed over
+    (folder / "gone.json").symlink_to(tmp_path / "nowhere.json")
+    for result in _both(folder, tmp_path / "third.sqlite"):
+        _refused(result, f"{folder / 'gone.json'}: no such result file")

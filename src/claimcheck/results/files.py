@@ -204,7 +204,7 @@ def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[
 
 
 def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> ResultFiles:
-    """Load every ``*.json`` under the given files/folders. A record given twice is read once; two
+    """Load every ``*.json`` file under the given files/folders (``_scanned_files``). A record given twice is read once; two
     different records under one run id are refused, naming both places: keeping either would
     silently change what is verified (records are immutable, and an id names one run). A folder
     with no ``*.json`` in it is refused: a mistyped or empty folder must not read as "no runs" (as
@@ -221,12 +221,21 @@ def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> Resul
         return _load_result_paths(paths, check_ids=check_ids)
 
 
+def _scanned_files(folder: Path) -> list[Path]:
+    """The ``*.json`` files under ``folder``, sorted: regular files only (or links to them). A folder
+    whose name ends in ``.json`` is a sub-folder like any other, whose files this scan reads (``rglob``
+    goes into it), not a file to read; a link to a folder is passed as a link to a folder of any name
+    is (``rglob`` does not follow it); a named pipe or device would never end or not be JSON. A link
+    that leads nowhere is kept, to be refused as a missing file: it stands where a result file was meant."""
+    return [f for f in sorted(folder.rglob("*.json")) if f.is_file() or not f.exists()]
+
+
 def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles:
     seen: dict[str, tuple[RunRecord, str, Path]] = {}
     passed_over: list[tuple[Path, str]] = []
     for root in paths:
         scanned = root.is_dir()
-        files = sorted(root.rglob("*.json")) if scanned else [root]
+        files = _scanned_files(root) if scanned else [root]
         read, first_passed = 0, len(passed_over)
         for f in files:
             payload = _read_json(f)
