@@ -115,3 +115,39 @@ def test_a_sub_folder_named_like_a_json_file_is_scanned_as_a_folder_not_read_as_
     (folder / "gone.json").symlink_to(tmp_path / "nowhere.json")
     for result in _both(folder, tmp_path / "third.sqlite"):
         _refused(result, f"{folder / 'gone.json'}: no such result file")
+
+
+@pytest.mark.parametrize("payload, field, message", [
+    ({"runs": _record()}, "runs", 'must be a list of run records ({"runs": [...]}), not an object'),
+    ({"runs": "r-1"}, "runs", 'must be a list of run records ({"runs": [...]}), not a string'),
+    ({"runs": None}, "runs", 'must be a list of run records ({"runs": [...]}), not null'),
+    ({"runs": [_record()], "x": 1}, "x", """unknown key beside 'runs': a file of several records is {"runs": [...]} and nothing else"""),
+    ({"note": "mine", "runs": []}, "note", "unknown key beside 'runs'"),
+    (_record() | {"runs": []}, "run_id", "unknown key beside 'runs'"),  # a record with a "runs" key is neither
+])  # fmt: skip
+def test_runs_must_be_a_list_with_nothing_beside_it(tmp_path, payload, field, message):
+    """``{"runs": {record}}`` was read as a file of that one record, and a key beside ``runs`` was
+    dropped unread (a typo such as "run" for a second list of runs among them)."""
+    f = tmp_path / "runs.json"
+    f.write_text(json.dumps(payload), encoding="utf-8")
+    store = tmp_path / "runs.sqlite"
+    for result in _both(f, store):
+        _refused(result, f"{f}: field '{field}': {message}")
+    assert not store.exists()
+
+
+def test_the_results_schema_refuses_what_the_reader_refuses_beside_runs(tmp_path):
+    """`claimcheck schema results` and the reader agree on the new refusals (the schema's
+    ``{"runs": ...}`` branch had no ``additionalProperties``, so a key beside ``runs`` passed it)."""
+    jsonschema = pytest.importorskip("jsonschema")
+    printed = _run("schema", "results")
+    assert printed.exit_code == 0, printed.output
+    validator = jsonschema.Draft202012Validator(json.loads(printed.stdout))
+    cases = [({"runs": [_record()]}, True), ({"runs": _record()}, False), ({"runs": [_record()], "x": 1}, False),
+             ({"runs": None}, False), ({"runs": [], "schema_version": 1}, False)]
+    for i, (payload, accepted) in enumerate(cases):
+        f = tmp_path / f"case{i}.json"
+        f.write_text(json.dumps(payload), encoding="utf-8")
+        read = _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")
+        assert (read.exit_code == 0) is accepted, (payload, read.output)
+        assert validator.is_valid(payload) is accepted, payload

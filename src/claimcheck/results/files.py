@@ -58,20 +58,36 @@ def _id_problem(record: RunRecord) -> tuple[str, str] | None:
     return None
 
 
-def _items(payload: object) -> tuple[list, list[str]]:
+def _items(payload: object, path: str) -> tuple[list, list[str]]:
     """The record items of decoded JSON, and where each sits in the file as error fields name it:
-    ``runs[3]`` in ``{"runs": [...]}``, ``[3]`` in a list, ``""`` for a file of one record."""
+    ``runs[3]`` in ``{"runs": [...]}``, ``[3]`` in a list, ``""`` for a file of one record. In
+    ``{"runs": ...}`` the runs are a list and nothing stands beside them (``result_file_schema``): a
+    record given there was read as the file's one record, and a key beside it was dropped unread."""
     prefix = ""
     if isinstance(payload, dict) and "runs" in payload:
+        if len(payload) > 1:
+            other = next(key for key in payload if key != "runs")
+            raise ResultFileError("""unknown key beside 'runs': a file of several records is {"runs": [...]} and nothing else""",
+                                  path=path, field=other or '""')
         payload, prefix = payload["runs"], "runs"
+        if not isinstance(payload, list):
+            raise ResultFileError(f'must be a list of run records ({{"runs": [...]}}), not {_json_type(payload)}',
+                                  path=path, field="runs")
     if isinstance(payload, list):
         return payload, [f"{prefix}[{i}]" for i in range(len(payload))]
     return [payload], [prefix]
 
 
+def _json_type(value: object) -> str:
+    """What a decoded JSON value is, in JSON's words: "an object", "a string" ..."""
+    if isinstance(value, bool):  # before int: a bool is an int to Python
+        return "a boolean"
+    return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(value), "null")
+
+
 def _parse_placed(payload: object, path: str, check_ids: bool) -> list[tuple[RunRecord, str]]:
     """``parse_records``, each record with where it sits in the file (``_items``)."""
-    items, places = _items(payload)
+    items, places = _items(payload, path)
     records = []
     for item, where in zip(items, places):
         if not isinstance(item, dict):
@@ -278,7 +294,7 @@ def result_file_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "claimcheck result file",
         "description": 'Run records: one record, a list of records, or {"runs": [...]} as `claimcheck runs export` writes it.',
-        "anyOf": [one, many, {"type": "object", "properties": {"runs": many}, "required": ["runs"]}],
+        "anyOf": [one, many, {"type": "object", "properties": {"runs": many}, "required": ["runs"], "additionalProperties": False}],
         "$defs": defs,
     }
 
