@@ -151,3 +151,45 @@ def test_the_results_schema_refuses_what_the_reader_refuses_beside_runs(tmp_path
         read = _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")
         assert (read.exit_code == 0) is accepted, (payload, read.output)
         assert validator.is_valid(payload) is accepted, payload
+
+
+def test_the_derivations_schema_and_a_parsed_copy_are_known_as_claimcheck_output(tmp_path):
+    """`claimcheck schema derivations` prints a mapping of derivation name to JSON Schema (no ``$schema``
+    at the top), and a claim file's parsed copy is ``{"written_by", "text", "data"}``: in a results
+    folder both stopped the scan with "field 'run_id': Field required"."""
+    from claimcheck.claims.parsed_copy import copy_text
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "runs.json").write_text(json.dumps({"runs": [_record()]}), encoding="utf-8")
+    printed = _run("schema", "derivations")
+    assert printed.exit_code == 0, printed.output
+    (folder / "derivations.json").write_text(printed.stdout, encoding="utf-8")
+    text = "paper:\n  id: '1234.5678'\n"
+    (folder / "1234.5678.yaml.parsed.json").write_text(copy_text(text, {"paper": {"id": "1234.5678"}}), encoding="utf-8")
+    (folder / "copy.json").write_text(copy_text(text, {"paper": {}}), encoding="utf-8")  # told by content, not by name
+    kinds = {"1234.5678.yaml.parsed.json": "a claimcheck parsed copy of a claim file",
+             "copy.json": "a claimcheck parsed copy of a claim file",
+             "derivations.json": "a claimcheck schema of derivation parameters"}
+    [note] = _sources(folder)
+    assert note == (f"files {folder} (1 runs; passed over "
+                    + ", ".join(f"{folder / name} ({kind})" for name, kind in sorted(kinds.items())) + ": not run records)"), note
+    imported = _run("runs", "import", folder, "--store", tmp_path / "runs.sqlite")
+    assert imported.exit_code == 0 and "1 of 1 runs imported" in imported.output, imported.output
+    for name, kind in kinds.items():  # named on its own: refused, saying what it is
+        for result in _both(folder / name, tmp_path / "other.sqlite"):
+            _refused(result, f"{folder / name}: is {kind}, not a file of run records")
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"written_by": "me", "text": "t", "data": {}, "extra": 1}, "run_id"),  # not a parsed copy: a fourth key
+    ({"written_by": "me", "text": 1, "data": {}}, "run_id"),  # nor with text that is not text
+    ({"xnli": {"type": "object", "properties": {}}, "seed": 1}, "run_id"),  # nor a mapping with a member that is no schema
+    ({}, "run_id"),
+])  # fmt: skip
+def test_json_merely_like_claimcheck_output_is_still_read_as_a_result_file(tmp_path, payload, field):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "like.json").write_text(json.dumps(payload), encoding="utf-8")
+    for result in _both(folder, tmp_path / "runs.sqlite"):
+        _refused(result, f"{folder / 'like.json'}: field '{field}': Field required")

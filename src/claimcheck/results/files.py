@@ -117,9 +117,10 @@ def parse_records(payload: object, path: str, *, check_ids: bool = True) -> list
 
 def claimcheck_output(payload: object) -> str | None:
     """What ``payload`` is when it is JSON that claimcheck itself writes and that holds no run records
-    (a verification report, an audit, a JSON Schema), else None. Told by top-level keys no result file
-    has (a record refuses unknown fields; a file of several is a list or has ``runs``), so a report
-    written by any version is known, and a result file costs two key lookups."""
+    (a verification report, an audit, a JSON Schema, the schemas of `claimcheck schema derivations`,
+    a claim file's parsed copy), else None. Told by its content, never by the file's name: top-level
+    keys no result file has (a record refuses unknown fields; a file of several is a list or has
+    ``runs``), so a report written by any version is known, and a result file costs two key lookups."""
     if not isinstance(payload, dict) or "runs" in payload or "run_id" in payload:
         return None
     keys = payload.keys()
@@ -129,7 +130,18 @@ def claimcheck_output(payload: object) -> str | None:
         return "a claimcheck audit"
     if "$defs" in keys or "$schema" in keys:  # `claimcheck schema ...`
         return "a JSON Schema"
+    # a claim file's parsed copy (``claims.parsed_copy``, ``<name>.yaml.parsed.json``): these three keys only
+    if keys == {"written_by", "text", "data"} and isinstance(payload["text"], str) and isinstance(payload["data"], dict):
+        return "a claimcheck parsed copy of a claim file"
+    if payload and all(_object_schema(value) for value in payload.values()):  # `claimcheck schema derivations`
+        return "a claimcheck schema of derivation parameters"
     return None
+
+
+def _object_schema(value: object) -> bool:
+    """Whether ``value`` is the JSON Schema of an object (as pydantic writes one for a model): with
+    ``"type": "object"`` and its ``properties``; a run record holds no such member."""
+    return isinstance(value, dict) and value.get("type") == "object" and isinstance(value.get("properties"), dict)
 
 
 def load_result_file(path: Path, *, check_ids: bool = True) -> list[RunRecord]:
