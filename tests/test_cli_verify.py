@@ -202,9 +202,9 @@ def test_two_different_records_under_one_run_id_are_refused_naming_both(tmp_path
 
 
 @pytest.mark.parametrize("record, field, message", [
-    (_record("r-1", "A", 1, 70.0, split="tst"), "metrics.0.split", "is not one of 'dev', 'test', 'train'"),
-    (_record("r-1", "A", 1, -500.0), "metrics.0.value", "not in points"),
-    (_record("r-1", "A", 1, 0.71 + 100), "metrics.0.value", "not in points"),
+    (_record("r-1", "A", 1, 70.0, split="tst"), "runs[0].metrics[0].split", "is not one of 'dev', 'test', 'train'"),
+    (_record("r-1", "A", 1, -500.0), "runs[0].metrics[0].value", "not in points"),
+    (_record("r-1", "A", 1, 0.71 + 100), "runs[0].metrics[0].value", "not in points"),
 ])
 def test_a_metric_off_the_scale_or_split_is_refused(tmp_path, record, field, message):
     folder, f = _registry(tmp_path), tmp_path / "r.json"

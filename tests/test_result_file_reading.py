@@ -70,9 +70,9 @@ def _with(path: tuple, value) -> dict:
 
 
 @pytest.mark.parametrize("path, value, field, message", [
-    (("metrics", 0, "value"), True, "runs[0].metrics.0.value", "Input should be a valid number, not true"),
-    (("metrics", 0, "value"), "70.5", "runs[0].metrics.0.value", 'Input should be a valid number, not "70.5"'),
-    (("metrics", 0, "n_examples"), False, "runs[0].metrics.0.n_examples", "Input should be a valid integer, not false"),
+    (("metrics", 0, "value"), True, "runs[0].metrics[0].value", "Input should be a valid number, not true"),
+    (("metrics", 0, "value"), "70.5", "runs[0].metrics[0].value", 'Input should be a valid number, not "70.5"'),
+    (("metrics", 0, "n_examples"), False, "runs[0].metrics[0].n_examples", "Input should be a valid integer, not false"),
     (("seed",), True, "runs[0].seed", "Input should be a valid integer, not true"),
     (("seed",), 1.5, "runs[0].seed", "Input should be a valid integer, not 1.5"),
     (("schema_version",), True, "runs[0].schema_version", "Input should be a valid integer, not true"),

@@ -193,3 +193,36 @@ def test_json_merely_like_claimcheck_output_is_still_read_as_a_result_file(tmp_p
     (folder / "like.json").write_text(json.dumps(payload), encoding="utf-8")
     for result in _both(folder, tmp_path / "runs.sqlite"):
         _refused(result, f"{folder / 'like.json'}: field '{field}': Field required")
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"runs": [_record(), _record("r-2") | {"metrics": [_record()["metrics"][0], {"split": "dev"}]}]}, "runs[1].metrics[1].task"),
+    ([_record(), _record("r-2", value=True)], "[1].metrics[0].value"),  # a list of records
+    (_record(value=-5.0), "metrics[0].value"),  # a file of one record: off the scale (checked after the model)
+    (_record() | {"metrics": [_record()["metrics"][0] | {"split": "tst"}]}, "metrics[0].split"),
+    ({"runs": [_record() | {"provenance": {"stage_seconds": {"0": "x"}}}]}, "runs[0].provenance.stage_seconds.0"),  # a key
+    ({"runs": [_record(), _record(value=71.0)]}, "runs[1].run_id"),  # one id, two records
+])  # fmt: skip
+def test_error_places_write_list_indexes_in_brackets_as_claim_files_do(tmp_path, payload, field):
+    """They were written ``runs[0].metrics.0.value``, while a claim file's error says ``claims[0].cells[1]``."""
+    f = tmp_path / "runs.json"
+    f.write_text(json.dumps(payload), encoding="utf-8")
+    for result in _both(f, tmp_path / "runs.sqlite"):
+        _refused(result, f"{f}: field '{field}': ")
+
+
+def test_a_claim_file_and_a_result_file_name_a_list_index_alike(tmp_path):
+    from paper_fixtures import PAPER
+
+    registry = tmp_path / "claims"
+    registry.mkdir()
+    bad_claim = PAPER.replace("value:", "valu:", 1)  # the first cell's value misspelt
+    assert bad_claim != PAPER
+    (registry / "1234.5678.yaml").write_text(bad_claim, encoding="utf-8")
+    listed = _run("list", "-r", registry)
+    assert listed.exit_code == 2 and "field 'paper.cells[0].value': Field required" in _flat(listed.output), listed.output
+    f = tmp_path / "runs.json"
+    metric = {k: v for k, v in _record()["metrics"][0].items() if k != "value"} | {"valu": 70.0}
+    f.write_text(json.dumps({"runs": [_record() | {"metrics": [metric]}]}), encoding="utf-8")
+    read = _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")
+    assert read.exit_code == 2 and "field 'runs[0].metrics[0].value': Field required" in _flat(read.output), read.output

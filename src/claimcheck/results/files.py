@@ -21,13 +21,21 @@ from claimcheck.results.records import SPLITS, RunRecord, metric_problem
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"
 
 
+def _field(where: str, *loc: str | int) -> str:
+    """Where in a result file a field is: ``loc`` (keys and list indexes) under the record at ``where``
+    (``_items``), written as claim files' errors write it (``runs[0].metrics[0].value``): one
+    formatter for both, the claims registry's, imported here since only an error needs it."""
+    from claimcheck.claims.registry import _pretty_loc
+
+    return _pretty_loc((where, *loc) if where else loc)
+
+
 def _first_error(exc: ValidationError, prefix: str) -> tuple[str, str]:
     err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"])
     msg = err["msg"]
     if err["type"] in ("float_type", "int_type") and isinstance(err["input"], (bool, int, float, str)):
         msg += f", not {json.dumps(err['input'], ensure_ascii=False)[:40]}"  # "..., not true": a JSON boolean is no number
-    return (f"{prefix}.{field}" if prefix else field) or "(record)", msg
+    return _field(prefix, *err["loc"]) or "(record)", msg
 
 
 # the record's fields its spec states too (``replication.spec.RunSpec``): they must agree
@@ -100,11 +108,11 @@ def _parse_placed(payload: object, path: str, check_ids: bool) -> list[tuple[Run
         problem = _id_problem(record) if check_ids else None
         if problem:
             name, why = problem
-            raise ResultFileError(why, path=path, field=f"{where}.{name}" if where else name)
+            raise ResultFileError(why, path=path, field=_field(where, name))
         for j, metric in enumerate(record.metrics):
             off = metric_problem(metric)
             if off:
-                raise ResultFileError(off[1], path=path, field=f"{where + '.' if where else ''}metrics.{j}.{off[0]}")
+                raise ResultFileError(off[1], path=path, field=_field(where, "metrics", j, off[0]))
         records.append((record, where))
     return records
 
@@ -282,7 +290,7 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles
                 elif first[0] != rec:
                     raise ResultFileError(f"run id {rec.run_id!r} is also used by a different record in {first[1]}: "
                                           "an id names one run; remove one of them", path=str(f),
-                                          field=f"{where}.run_id" if where else "run_id")
+                                          field=_field(where, "run_id"))
         if not read:
             also = _passed_over_note(passed_over[first_passed:])
             raise ResultFileError("no result files (*.json) in this folder" + (f"; {also}" if also else ""), path=str(root))
