@@ -226,3 +226,42 @@ def test_a_claim_file_and_a_result_file_name_a_list_index_alike(tmp_path):
     f.write_text(json.dumps({"runs": [_record() | {"metrics": [metric]}]}), encoding="utf-8")
     read = _run("runs", "import", f, "--store", tmp_path / "runs.sqlite")
     assert read.exit_code == 2 and "field 'runs[0].metrics[0].value': Field required" in _flat(read.output), read.output
+
+
+def test_a_stored_run_that_replaces_a_bundled_run_with_other_content_is_named(tmp_path):
+    """A `--results` file's record that replaces a bundled run of the same id with other content was
+    named in the files' line; a stored one was used without a word."""
+    from claimcheck.results.collect import collect_records
+    from claimcheck.results.files import BUNDLED_RESULTS
+
+    bundled = json.loads((BUNDLED_RESULTS / "phang2020-proxy-runs.json").read_text(encoding="utf-8"))["runs"]
+    shipped, other = bundled[0], bundled[1]
+    edited = json.loads(json.dumps(shipped))
+    edited["metrics"][0]["value"] = round(edited["metrics"][0]["value"] + 1.0, 4)
+    f = tmp_path / "rerun.json"
+    f.write_text(json.dumps({"runs": [edited, other]}), encoding="utf-8")  # `other` as shipped: nothing to say
+    store = tmp_path / "runs.sqlite"
+    imported = _run("runs", "import", f, "--store", store)
+    assert imported.exit_code == 0, imported.output
+
+    got = collect_records([], store).sources
+    assert got[0] == (f"store {store} (2 runs; 1 of them differ from the bundled run of the same id and replace it: "
+                      f"{shipped['run_id']})"), got
+    assert got[1].startswith("bundled results (") and len(got) == 2, got
+    used = {r.run_id: r for r in collect_records([], store).records}[shipped["run_id"]]
+    assert used.metrics[0].value == edited["metrics"][0]["value"]  # still the stored one, as documented
+    result = _run("report", "--format", "json", "--store", store)  # and the report's "runs from" says it
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["results_sources"][0] == got[0]
+
+    # with a file of the same content as the store: the store's record is kept, so the store's line says it
+    got = collect_records([f], store).sources
+    assert got[0].endswith(f"replace it: {shipped['run_id']})") and got[1] == f"files {f} (2 runs)", got
+    # a stored run as shipped is nothing to say
+    plain = tmp_path / "plain.sqlite"
+    g = tmp_path / "shipped.json"
+    g.write_text(json.dumps([shipped]), encoding="utf-8")
+    assert _run("runs", "import", g, "--store", plain).exit_code == 0
+    assert collect_records([], plain).sources[0] == f"store {plain} (1 runs)"
+    # without the bundled runs there is nothing to replace
+    assert collect_records([], store, include_bundled=False).sources == [f"store {store} (2 runs)"]
