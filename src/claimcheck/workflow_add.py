@@ -23,6 +23,7 @@ from claimcheck.claims.draft import (
 )
 from claimcheck.claims.models import PAPER_ID, PaperFile
 from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
+from claimcheck.claims.yaml_text import load_yaml
 from claimcheck.atomic import is_descriptor
 from claimcheck.errors import InputError, OutputError
 from claimcheck.text_bytes import decode_text, looks_binary
@@ -61,8 +62,8 @@ def find_paper_file(registry: Path, paper_id: str) -> Path | None:
         return None
     for path in sorted([*registry.rglob("*.yaml"), *registry.rglob("*.yml")]):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = load_yaml(path.read_text(encoding="utf-8"))  # read as claim files are (YAML 1.2 core scalars)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
             continue  # unreadable: not recognisably this paper (`claimcheck validate` reports it)
         if isinstance(data, dict) and isinstance(data.get("paper"), dict) and data["paper"].get("id") == paper_id:
             return path

@@ -25,6 +25,7 @@ import yaml
 from claimcheck.atomic import save_text_atomic
 from claimcheck.claims.models import Claim, ClaimKind, Derivation, Location, Paper, PaperFile, ReportedCell, Source
 from claimcheck.claims.sign_note import sign_note
+from claimcheck.claims.yaml_text import Dumper
 from claimcheck.errors import RegistryError
 from claimcheck.sources.candidates import Candidate
 from claimcheck.sources.tables import Table
@@ -193,7 +194,8 @@ def render_paper_yaml(pf: PaperFile, origin: str = "") -> str:
     data = pf.model_dump(mode="json", exclude_defaults=True)
     data["paper"]["draft"] = pf.paper.draft  # always visible, even once false
     # default_flow_style=None: one line per cell ({system: ..., value: '80.1', ...}), like the bundled files
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
+    # Dumper: text either YAML schema would read as something else ("1e-4", "1:30", "yes") is quoted
+    body = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
     if not pf.paper.draft:
         return body
     return HEADER.format(locator=pf.paper.sources[0].locator if pf.paper.sources else pf.paper.id, origin=origin or "draft") + body
