@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from claimcheck.claims.models import Number, WholeNumber, number_error
+from claimcheck.claims.models import Number, WholeNumber, error_message, number_error
 
 Split = Literal["dev", "test"]
 Names = list[str]
@@ -165,7 +165,7 @@ def check_params(name: str, params: dict) -> tuple[str, str] | None:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        msg = number_error(err) or err["msg"].removeprefix("Value error, ")
+        msg = number_error(err) or error_message(err)
         if err["type"] == "extra_forbidden":
             allowed = ", ".join(model.model_fields)
             msg = f"derivation {name!r} takes no parameter {err['loc'][-1]!r} (it takes: {allowed})"

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from claimcheck.claims.derivation_params import check_params, check_reported
-from claimcheck.claims.models import Claim, Paper, PaperFile, number_error
+from claimcheck.claims.models import Claim, Paper, PaperFile, error_message, number_error
 from claimcheck.claims.parsed_copy import read_parsed_copy
 from claimcheck.errors import RegistryError, UnknownClaimError
 from claimcheck.visible import CONTROL, visible
@@ -77,7 +77,7 @@ def _pretty_loc(loc: tuple) -> str:
 
 
 def _explain(err: dict) -> str:
-    msg = err["msg"]
+    msg = error_message(err)
     if (number := number_error(err)) is not None:  # text where a YAML number belongs ("0.5", "０.５")
         return number
     if err["type"] == "string_type" and isinstance(err.get("input"), (int, float)):
