@@ -50,7 +50,7 @@ class AddOutcome:
     diff: PaperDiff | None
     fetch_note: str = ""
     kept: bool = True  # whether ``written`` keeps the draft as a file (not /dev/stdout, /dev/null or a pipe)
-    read_notes: tuple[str, ...] = ()  # how a text file's bytes were read, when not as plain UTF-8 (text_bytes.decode_text)
+    read_notes: tuple[str, ...] = ()  # how a text or .tex file's bytes were read, when not as plain UTF-8 (text_bytes.decode_text)
 
 
 def find_paper_file(registry: Path, paper_id: str) -> Path | None:
@@ -107,11 +107,11 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
     from claimcheck.sources import latex, pdf
     from claimcheck.sources.candidates import find_candidates
 
+    notes: list[str] = []  # how each file was decoded (text_bytes.decode_text), when not as plain UTF-8
     if kind == "latex":
-        tex = latex.load_latex_source(source) if req.tex else latex.load_latex_bytes(source.read_bytes(), str(source))
+        tex = latex.load_latex_source(source, notes) if req.tex else latex.load_latex_bytes(source.read_bytes(), str(source), notes)
         tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
-        return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), []
-    notes: list[str] = []
+        return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), notes
     if kind == "pdf":
         text = "\n\n".join(pdf.load_pdf_text(source))
     else:

@@ -2,7 +2,9 @@
 
 ``load_latex_source(path)`` reads a folder, a tarball, a gzipped single file or a ``.tex`` file and
 returns the main file with every ``\\input``/``\\include`` inlined (tarballs are read in memory,
-never extracted). ``extract_latex_tables(tex)`` reads each ``tabular`` into a grid (``\\multicolumn``
+never extracted). Each file is decoded by ``text_bytes.decode_text``, as every text file a person
+wrote is: UTF-8, or UTF-16/32 by its byte-order mark, stray bytes read as Windows-1252; a note for
+each file inlined that was not plain UTF-8 goes to the caller's ``notes``. ``extract_latex_tables(tex)`` reads each ``tabular`` into a grid (``\\multicolumn``
 spans, ``\\multirow`` fills, booktabs and ``\\hline`` rules) and returns ``tables.Table`` s: one value
 per number, ``63.3/78.7`` under ``EM/F1`` gives two, marks are never read as digits. ``latex_sections``
 gives the body as plain text per numbered section; ``latex_title``/``latex_authors`` the front matter.
@@ -24,20 +26,42 @@ from claimcheck.sources.tables import GridCell, Table, assemble_table
 from claimcheck.sources.texmarkup import (
     cell_from_latex, clean_latex, expand_macros, pull_footnotes, read_group, skip_args, strip_comments,
 )
+from claimcheck.text_bytes import decode_text
 
 MAX_MEMBER_BYTES = 20_000_000  # a .tex file larger than this is not a paper source
 
 
 # ============================================================================ files
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+class _Files:
+    """A source's .tex files by name, decoded, with the notes on how each one's bytes were read, and
+    the error of each that is no text (it starts with a UTF-16/32 byte-order mark, but is not that
+    encoding's text): raised only if the paper uses that file, since a folder may hold others."""
+
+    def __init__(self) -> None:
+        self.text: dict[str, str] = {}
+        self.notes: dict[str, list[str]] = {}
+        self.failed: dict[str, InputError] = {}
+
+    def add(self, name: str, data: bytes, label: str) -> None:
+        """File ``name``, whose bytes are ``data``; ``label`` names it in notes and errors."""
+        try:
+            self.text[name], notes = decode_text(data, label)
+        except InputError as exc:
+            self.failed[name] = exc
+            return
+        self.notes[name] = [f"{label}: {n}" for n in notes]
+
+    def flatten(self, where: str, notes: list[str] | None, main: str | None = None) -> str:
+        used: list[str] = []
+        tex = _flatten(self.text, where, main, used, self.failed)
+        if notes is not None:  # a file of the folder that the paper never inputs says nothing
+            notes.extend(n for name in dict.fromkeys(used) for n in self.notes[name])
+        return tex
 
 
-def load_latex_bytes(data: bytes, name: str = "source") -> str:
-    """The flattened main file of an e-print as arXiv serves it: tar(.gz), .gz of one file, or text."""
+def load_latex_bytes(data: bytes, name: str = "source", notes: list[str] | None = None) -> str:
+    """The flattened main file of an e-print as arXiv serves it: tar(.gz), .gz of one file, or text.
+    ``notes``, when given, gets a line for each file inlined whose bytes were not plain UTF-8."""
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
@@ -45,31 +69,36 @@ def load_latex_bytes(data: bytes, name: str = "source") -> str:
             raise InputError(f"corrupt gzip data ({exc})", path=name) from None
     if data[:5] == b"%PDF-":
         raise InputError("this is a PDF, not a LaTeX source (use --pdf)", path=name)
-    files: dict[str, str] = {}
+    files = _Files()
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
-            for member in tar.getmembers():
-                if member.isfile() and member.name.endswith(".tex") and member.size <= MAX_MEMBER_BYTES:
-                    handle = tar.extractfile(member)
-                    if handle is not None:
-                        files[_norm(member.name)] = _decode(handle.read())
+            members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".tex") and m.size <= MAX_MEMBER_BYTES]
+            for member in members:
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    files.add(_norm(member.name), handle.read(), f"{name}: {_norm(member.name)}")
     except (tarfile.TarError, EOFError):
-        files = {"main.tex": _decode(data)}  # a single (formerly gzipped) .tex file
-    return _flatten(files, name)
+        files = _Files()
+        files.add("main.tex", data, name)  # a single (formerly gzipped) .tex file
+    return files.flatten(name, notes)
 
 
-def load_latex_source(path: Path) -> str:
-    """The flattened main file of a folder, a tarball, a .gz file or a single .tex file."""
+def load_latex_source(path: Path, notes: list[str] | None = None) -> str:
+    """The flattened main file of a folder, a tarball, a .gz file or a single .tex file. ``notes``, when
+    given, gets a line for each file inlined whose bytes were not plain UTF-8 (``text_bytes.decode_text``)."""
+    files = _Files()
     if path.is_dir():
-        files = {_norm(str(p.relative_to(path))): _decode(p.read_bytes())
-                 for p in sorted(path.rglob("*.tex")) if p.is_file() and p.stat().st_size <= MAX_MEMBER_BYTES}
-        return _flatten(files, str(path))
+        for p in sorted(path.rglob("*.tex")):
+            if p.is_file() and p.stat().st_size <= MAX_MEMBER_BYTES:
+                files.add(_norm(str(p.relative_to(path))), p.read_bytes(), str(p))
+        return files.flatten(str(path), notes)
     if not path.is_file():
         raise InputError("no such LaTeX file or folder", path=str(path))
     if path.suffix == ".tex":
-        files = {_norm(str(p.relative_to(path.parent))): _decode(p.read_bytes()) for p in path.parent.rglob("*.tex")}
-        return _flatten(files, str(path), main=_norm(path.name))
-    return load_latex_bytes(path.read_bytes(), str(path))
+        for p in path.parent.rglob("*.tex"):
+            files.add(_norm(str(p.relative_to(path.parent))), p.read_bytes(), str(p))
+        return files.flatten(str(path), notes, main=_norm(path.name))
+    return load_latex_bytes(path.read_bytes(), str(path), notes)
 
 
 def _norm(name: str) -> str:
@@ -86,8 +115,14 @@ def _pick_main(files: dict[str, str]) -> str | None:
 _INPUT = re.compile(r"\\(?:input|include|subfile)\s*\{([^}]*)\}|\\input\s+([^\s{}\\]+)")
 
 
-def _flatten(files: dict[str, str], where: str, main: str | None = None) -> str:
+def _flatten(files: dict[str, str], where: str, main: str | None = None, used: list[str] | None = None,
+             failed: dict[str, InputError] | None = None) -> str:
+    """The main file with its inputs inlined; ``used``, when given, gets the name of each file inlined.
+    ``failed``: the files that could not be read as text, by name: the error of one that is needed is raised."""
+    failed = failed or {}
     main = main or _pick_main(files)
+    if main in failed or (main is None and failed):  # the main file, or (none found) perhaps one of them
+        raise failed[main if main in failed else next(iter(failed))]
     if main is None:
         raise InputError("no .tex file with \\documentclass or \\begin{document} found", path=where)
     base = Path(main).parent
@@ -96,11 +131,15 @@ def _flatten(files: dict[str, str], where: str, main: str | None = None) -> str:
         def sub(m: re.Match) -> str:
             ref = (m.group(1) or m.group(2)).strip()
             keys = [_norm(str(p)) for r in (ref, f"{ref}.tex") for p in (Path(r), base / r)]
-            key = next((k for k in keys if k in files), None)
+            key = next((k for k in keys if k in files or k in failed), None)
+            if key in failed:
+                raise failed[key]
             if key is None or key in seen or len(seen) > 12:
                 return " "
             return "\n" + inline(key, seen + (key,)) + "\n"
 
+        if used is not None:
+            used.append(name)
         return _INPUT.sub(sub, strip_comments(files[name]))
 
     return inline(main, (main,))
