@@ -1,6 +1,6 @@
 """A claim file refused by one of the models' own validators shows the validator's message as written:
 pydantic puts "Value error, " before the message of a ValueError a validator raises, and the registry
-(claims.models.error_message) takes it off wherever it reports a model's error."""
+(errors.error_message) takes it off wherever it reports a model's error."""
 
 from __future__ import annotations
 
@@ -43,3 +43,26 @@ def test_a_validator_message_is_shown_without_pydantics_prefix(tmp_path, case):
     assert "Traceback" not in out
     assert path.name in out and f"field '{field}" in out and message in out, out
     assert "Value error" not in out, out
+
+
+def test_a_derivation_parameter_in_a_list_is_placed_with_brackets(tmp_path):
+    """A derivation parameter's place is written as the rest of the claim's are: list indexes in brackets."""
+    path = tmp_path / "1234.5678.yaml"
+    path.write_text(PAPER.replace("tasks: [xnli]", "tasks: [xnli, 3]"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 2, out
+    assert "field 'claims[0].derivation.params.tasks[1]'" in out, out
+
+
+def test_a_result_file_validator_message_is_shown_without_pydantics_prefix(tmp_path):
+    """A run record refused by its own validator (a failed run with no error text) reads as the
+    validator wrote it, as a claim file's does."""
+    record = {"run_id": "r-1", "paper_id": "1234.5678", "system": "B", "seed": 0, "preset": "p", "fidelity": "proxy",
+              "deviations": ["a smaller model"], "status": "failed", "metrics": []}
+    path = tmp_path / "runs.json"
+    path.write_text(__import__("json").dumps(record), encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", "all", "--no-write", "--results", str(path)])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 2, out
+    assert "a failed run needs its error text" in out and "Value error" not in out, out

@@ -29,6 +29,25 @@ class ClaimcheckError(Exception):
         return f"{where}{self.message}"
 
 
+def field_place(loc: tuple) -> str:
+    """Where a field sits, as every input error writes it: keys joined by dots, list indexes in
+    brackets (``claims[3].derivation.params.tasks[0]``), from a pydantic error's ``loc`` or any path of
+    keys and indexes."""
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts[-1:] = [f"{parts[-1]}[{p}]"] if parts else [f"[{p}]"]
+        else:
+            parts.append(str(p))
+    return ".".join(parts)
+
+
+def error_message(err: dict) -> str:
+    """pydantic's message for the validation error ``err``, without the "Value error, " it puts before
+    the message of a ValueError a validator raised (the message is written for the reader as it is)."""
+    return err["msg"].removeprefix("Value error, ") if err["type"] == "value_error" else err["msg"]
+
+
 class InputError(ClaimcheckError):
     """A file or argument the user gave is malformed (exit 2)."""
 

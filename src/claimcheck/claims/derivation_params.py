@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from claimcheck.claims.models import Number, WholeNumber, error_message, number_error
+from claimcheck.claims.models import Number, WholeNumber, number_error
+from claimcheck.errors import error_message, field_place
 
 Split = Literal["dev", "test"]
 Names = list[str]
@@ -164,7 +165,7 @@ def check_params(name: str, params: dict) -> tuple[str, str] | None:
         model.model_validate(params)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
+        where = field_place(err["loc"])
         msg = number_error(err) or error_message(err)
         if err["type"] == "extra_forbidden":
             allowed = ", ".join(model.model_fields)

@@ -55,12 +55,6 @@ Number = StrictFloat  # an int is taken too (3 -> 3.0)
 WholeNumber = StrictInt
 
 
-def error_message(err: dict) -> str:
-    """pydantic's message for the validation error ``err``, without the "Value error, " it puts before
-    the message of a ValueError a validator raised (the message is written for the reader as it is)."""
-    return err["msg"].removeprefix("Value error, ") if err["type"] == "value_error" else err["msg"]
-
-
 def number_error(err: dict) -> str | None:
     """The message for a pydantic error on a ``Number`` or ``WholeNumber`` field given text, a bool
     (or, for a whole number, a float), else None."""

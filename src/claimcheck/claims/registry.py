@@ -16,9 +16,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from claimcheck.claims.derivation_params import check_params, check_reported
-from claimcheck.claims.models import Claim, Paper, PaperFile, error_message, number_error
+from claimcheck.claims.models import Claim, Paper, PaperFile, number_error
 from claimcheck.claims.parsed_copy import read_parsed_copy
-from claimcheck.errors import RegistryError, UnknownClaimError
+from claimcheck.errors import RegistryError, UnknownClaimError, error_message, field_place
 from claimcheck.visible import CONTROL, visible
 
 BUNDLED_PAPERS = Path(__file__).parent / "papers"
@@ -66,16 +66,6 @@ class Registry:
         return list(out.values())
 
 
-def _pretty_loc(loc: tuple) -> str:
-    parts: list[str] = []
-    for p in loc:
-        if isinstance(p, int):
-            parts[-1:] = [f"{parts[-1]}[{p}]"] if parts else [f"[{p}]"]
-        else:
-            parts.append(str(p))
-    return ".".join(parts)
-
-
 def _explain(err: dict) -> str:
     msg = error_message(err)
     if (number := number_error(err)) is not None:  # text where a YAML number belongs ("0.5", "０.５")
@@ -95,8 +85,8 @@ def _paper_with_claim_context(data: dict, loc: tuple) -> str:
     if len(loc) >= 2 and loc[0] == "claims" and isinstance(loc[1], int):
         claims = data.get("claims") or []
         if loc[1] < len(claims) and isinstance(claims[loc[1]], dict) and claims[loc[1]].get("id"):
-            return f"{_pretty_loc(loc)} (claim {claims[loc[1]]['id']})"
-    return _pretty_loc(loc)
+            return f"{field_place(loc)} (claim {claims[loc[1]]['id']})"
+    return field_place(loc)
 
 
 _CONTROL_ESCAPE = re.compile(r"\\[0abefvrxuUN]")  # the YAML escapes that can write a control character

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from claimcheck.errors import ResultFileError
+from claimcheck.errors import ResultFileError, error_message, field_place
 from claimcheck.gcpause import gc_paused
 from claimcheck.results.records import SPLITS, RunRecord, metric_problem
 
@@ -24,15 +24,13 @@ BUNDLED_RESULTS = Path(__file__).parent / "bundled"
 def _field(where: str, *loc: str | int) -> str:
     """Where in a result file a field is: ``loc`` (keys and list indexes) under the record at ``where``
     (``_items``), written as claim files' errors write it (``runs[0].metrics[0].value``): one
-    formatter for both, the claims registry's, imported here since only an error needs it."""
-    from claimcheck.claims.registry import _pretty_loc
-
-    return _pretty_loc((where, *loc) if where else loc)
+    formatter for both (``errors.field_place``)."""
+    return field_place((where, *loc) if where else loc)
 
 
 def _first_error(exc: ValidationError, prefix: str) -> tuple[str, str]:
     err = exc.errors()[0]
-    msg = err["msg"]
+    msg = error_message(err)
     if err["type"] in ("float_type", "int_type") and isinstance(err["input"], (bool, int, float, str)):
         msg += f", not {json.dumps(err['input'], ensure_ascii=False)[:40]}"  # "..., not true": a JSON boolean is no number
     return _field(prefix, *err["loc"]) or "(record)", msg

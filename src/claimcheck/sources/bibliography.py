@@ -19,7 +19,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from claimcheck.errors import InputError
+from claimcheck.errors import InputError, error_message, field_place
 
 BUNDLED_BIBLIOGRAPHY = Path(__file__).parent / "bibliography.yaml"
 _ARXIV_IN_TEXT = re.compile(r"(\d{4}\.\d{4,5})")
@@ -104,7 +104,7 @@ def _load_file(path: Path) -> list[BibEntry]:
         return _BibFile.model_validate(data).entries
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise InputError(err["msg"], path=str(path), field=".".join(str(p) for p in err["loc"])) from None
+        raise InputError(error_message(err), path=str(path), field=field_place(err["loc"])) from None
 
 
 def load_bibliography(extra: Iterable[Path] = ()) -> Bibliography:
