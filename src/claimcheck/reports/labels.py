@@ -11,7 +11,7 @@ proxy replication is labelled "proxy" wherever its verdict or its intervals appe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from claimcheck.verifier.verdict import ClaimVerdict, Span, TierResult, VerificationReport, left_out_seeds
 
@@ -165,18 +165,45 @@ def coverage_reasons_text(reasons: dict[str, int]) -> str:
     return "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) or "-"
 
 
+# Each claim's section also holds one anchor per tier: "<anchor>-source", "<anchor>-replication".
+CLAIM_ANCHOR_PARTS = ("source", "replication")
+_NOT_IN_SLUG = re.compile(r"[\W_]+")
+
+
+def anchors_for(keys: Iterable[str], prefix: str, parts: Sequence[str] = (),
+                name: Callable[[str], str] | None = None) -> dict[str, str]:
+    """One unique HTML anchor per key, stable: it depends only on the key, and on whether another key
+    in ``keys`` would read the same.
+
+    The anchor is ``prefix`` and a readable slug of the key, or of ``name(key)`` (letters and digits
+    lower-cased, every other run of characters one ``-``). Keys whose slugs meet (``p/a.b``, ``p/a-b``,
+    ``P/a_b``), or where one's slug with a part (``<anchor>-source``) is another's, get ``--`` and a
+    short hash of the key appended, each of them, whatever their order. A slug never holds ``--``, so a hashed anchor
+    cannot meet a plain one. Every link to a section must use the anchor this returns (and its
+    ``parts``)."""
+    keys = list(dict.fromkeys(keys))
+    base = {key: prefix + (_NOT_IN_SLUG.sub("-", (name(key) if name else key).lower()).strip("-") or "x") for key in keys}
+    owners: dict[str, set[str]] = {}
+    for key, anchor in base.items():
+        for taken in (anchor, *(f"{anchor}-{part}" for part in parts)):
+            owners.setdefault(taken, set()).add(key)
+    shared = {key for same in owners.values() if len(same) > 1 for key in same}
+    if not shared:
+        return base
+    import hashlib  # only here: its import costs ~5 ms, and ids rarely meet
+
+    digest = {key: hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest() for key in shared}
+    for n in (8, 16, 64):  # two distinct keys share the first 8 hex digits once in 4 billion pairs
+        hashed = {key: f"{base[key]}--{digest[key][:n]}" for key in shared}
+        if len(set(hashed.values())) == len(hashed):
+            break
+    return {key: hashed.get(key, anchor) for key, anchor in base.items()}
+
+
 def claim_anchors(claim_ids: Iterable[str]) -> dict[str, str]:
-    """A unique, URL-safe anchor per claim id (``phang2020/gain-8.7`` -> ``claim-phang2020-gain-8-7``)."""
-    anchors: dict[str, str] = {}
-    used: set[str] = set()
-    for cid in claim_ids:
-        base = "claim-" + (re.sub(r"[^a-z0-9]+", "-", cid.lower()).strip("-") or "x")
-        anchor, n = base, 2
-        while anchor in used:
-            anchor, n = f"{base}-{n}", n + 1
-        used.add(anchor)
-        anchors.setdefault(cid, anchor)
-    return anchors
+    """A unique, URL-safe anchor per claim id (``phang2020/gain-8.7`` -> ``claim-phang2020-gain-8-7``;
+    ``anchors_for``)."""
+    return anchors_for(claim_ids, "claim-", CLAIM_ANCHOR_PARTS)
 
 
 def format_number(x: float, digits: int = 3) -> str:

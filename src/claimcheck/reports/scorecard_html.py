@@ -6,9 +6,11 @@ Content-Security-Policy that forbids scripts and remote loads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from claimcheck.reports.html import badge, render_page
+from claimcheck.reports.labels import anchors_for
 from claimcheck.reports.scorecard import CONTRADICTED_NOTE, conf, headline, row_flags, short, sorted_findings, stated, tick
 from claimcheck.audit.models import AuditResult, Scorecard
 
@@ -21,14 +23,18 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _anchor(label: str) -> str:
-    return "report-" + "".join(ch if ch.isalnum() else "-" for ch in short(label))
+def report_anchors(cards: Iterable[Scorecard]) -> dict[str, str]:
+    """Each report's section anchor (``report-`` and its file name, ``labels.anchors_for``): two files
+    of one name in two folders, or ``a.md`` and ``a-md``, get two anchors (the path then decides the
+    hash that tells them apart)."""
+    return anchors_for((c.report.label for c in cards), "report-", name=short)
 
 
-def render_scorecard_section(card: Scorecard) -> str:
+def render_scorecard_section(card: Scorecard, anchor: str | None = None) -> str:
     r, a, q = card.report, card.attribution, card.question
     e = escape
-    parts = [f'<section class="claim" id="{_anchor(r.label)}">', f"<h2>Scorecard: {e(short(r.label))}</h2>"]
+    anchor = anchor or report_anchors([card])[r.label]
+    parts = [f'<section class="claim" id="{e(anchor)}">', f"<h2>Scorecard: {e(short(r.label))}</h2>"]
     examined = e(a.examined_label) if a.examined_label else "not identified"
     parts.append(
         f'<p class="meta"><b>{e(r.title or "(no title found)")}</b> {e(r.date)}<br>'
@@ -102,7 +108,8 @@ def _aggregate_section(result: AuditResult) -> str:
 
 
 def render_audit_html(result: AuditResult, *, all_in_one: bool = False, title: str = "claimcheck audit of synthesis reports") -> str:
-    nav = " ".join(f'<a href="#{_anchor(c.report.label)}">{escape(short(c.report.label))}</a>' for c in result.scorecards)
+    anchors = report_anchors(result.scorecards)
+    nav = " ".join(f'<a href="#{escape(anchors[c.report.label])}">{escape(short(c.report.label))}</a>' for c in result.scorecards)
     problems = "".join(f"<li>{escape(short(p.path))}: {escape(p.message)}</li>" for p in result.problems)
     body = [
         f"<h1>{escape(title)}</h1>",
@@ -113,7 +120,7 @@ def render_audit_html(result: AuditResult, *, all_in_one: bool = False, title: s
         body.append(f"<p>Inputs that could not be audited:</p><ul>{problems}</ul>")
     if all_in_one:
         body.append(_aggregate_section(result))
-    body += [render_scorecard_section(c) for c in result.scorecards]
+    body += [render_scorecard_section(c, anchors[c.report.label]) for c in result.scorecards]
     return render_page(title, "\n".join(body))
 
 

@@ -1,0 +1,117 @@
+"""Report edge cases: anchors that must not meet, JSON that must not carry raw bidi or C1 controls,
+paths shown so a byte escape cannot be faked, and Markdown tables that text cannot break."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+try:
+    from audit_fixtures import VERDICTS, make_report, toy_registry
+    from reports_sample import build_report
+except ImportError:  # tests/ imported as a package
+    from audit_fixtures import VERDICTS, make_report, toy_registry
+    from reports_sample import build_report
+
+from claimcheck.reports.html import render_html
+from claimcheck.reports.labels import claim_anchors
+from claimcheck.reports.markdown import md_text, render_markdown
+from claimcheck.verifier.verdict import VerificationReport
+
+
+class _Links(HTMLParser):
+    """Ids, and for each local link the text inside it; for each id, the text of the next heading."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.heading_after: dict[str, str] = {}
+        self._href = self._pending = None
+        self._in_heading = False
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+            self._pending = a["id"]
+        if tag == "a" and a.get("href", "").startswith("#"):
+            self._href, self._text = a["href"][1:], ""
+        if tag in ("h2", "h3") and self._pending:
+            self._in_heading, self._text = True, ""
+
+    def handle_data(self, data):
+        if self._href is not None or self._in_heading:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, self._text))
+            self._href = None
+        if tag in ("h2", "h3") and self._in_heading:
+            self.heading_after[self._pending] = self._text
+            self._in_heading, self._pending = False, None
+
+
+def _links(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def _report_with_ids(*ids: str) -> VerificationReport:
+    sample = build_report()
+    base = sample.claims[1]
+    claims = [base.model_copy(update={"claim_id": cid, "paper_id": cid.split("/")[0], "superseded_by": None}) for cid in ids]
+    return sample.model_copy(update={"claims": claims})
+
+
+# Ids that read the same as a slug ("p/a.b", "p/a-b", "P/a_b"), and one whose slug is another's tier
+# anchor ("p/x-source" against the "-source" section of "p/x").
+MEETING = ("p/a.b", "p/a-b", "P/a_b", "p/x", "p/x-source")
+
+
+def test_claim_anchors_are_unique_and_each_link_reaches_its_own_claim():
+    html = render_html(_report_with_ids(*MEETING))
+    page = _links(html)
+    assert len(page.ids) == len(set(page.ids)), sorted(i for i in page.ids if page.ids.count(i) > 1)
+    for cid in MEETING:
+        targets = {href for href, text in page.links if text == cid}
+        assert len(targets) == 1, (cid, targets)  # the verdict table's link to the claim
+        assert page.heading_after[targets.pop()] == cid
+
+
+def test_claim_anchors_are_stable_and_readable():
+    forward = claim_anchors(MEETING)
+    assert claim_anchors(reversed(MEETING)) == forward  # the order of the claims decides nothing
+    assert claim_anchors(["p/a-b", "p/x"]) == {"p/a-b": "claim-p-a-b", "p/x": "claim-p-x"}  # no meeting: the slug
+    assert forward["p/a-b"].startswith("claim-p-a-b--") and forward["p/x"].startswith("claim-p-x--")
+    assert all(re.fullmatch(r"claim-[a-z0-9-]+", a) for a in forward.values())
+
+
+def test_markdown_anchors_are_unique_and_links_reach_their_claim():
+    md = render_markdown(_report_with_ids(*MEETING))
+    ids = re.findall(r'<a id="([^"]+)"></a>', md)
+    assert len(ids) == len(set(ids))
+    for cid in MEETING:
+        shown = md_text(cid)
+        (target,) = re.findall(rf"\| \[{re.escape(shown)}\]\(#([^)]+)\)", md)
+        assert re.search(rf'<a id="{re.escape(target)}"></a>\n\n### {re.escape(shown)}\n', md), cid
+
+
+def test_scorecard_anchors_tell_apart_reports_of_one_name(tmp_path):
+    from claimcheck.audit.engine import audit_reports
+    from claimcheck.reports.scorecard_html import render_audit_html
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import parse_synthesis
+
+    labels = ["one/r.md", "two/r.md", "a.md", "a-md"]
+    reports = [parse_synthesis(make_report(), label=label) for label in labels]
+    html = render_audit_html(audit_reports(reports, toy_registry(tmp_path), VERDICTS, load_bibliography()))
+    page = _links(html)
+    sections = [i for i in page.ids if i.startswith("report-")]
+    assert len(sections) == 4 and len(set(sections)) == 4, sections
+    nav = [href for href, _ in page.links if href.startswith("report-")]
+    assert nav == sections  # each nav link goes to its own report, in order
