@@ -3,6 +3,7 @@ paths shown so a byte escape cannot be faked, and Markdown tables that text cann
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -14,6 +15,7 @@ except ImportError:  # tests/ imported as a package
     from reports_sample import build_report
 
 from claimcheck.reports.html import render_html
+from claimcheck.reports.jsonout import render_json
 from claimcheck.reports.labels import claim_anchors
 from claimcheck.reports.markdown import md_text, render_markdown
 from claimcheck.verifier.verdict import VerificationReport
@@ -115,3 +117,48 @@ def test_scorecard_anchors_tell_apart_reports_of_one_name(tmp_path):
     assert len(sections) == 4 and len(set(sections)) == 4, sections
     nav = [href for href, _ in page.links if href.startswith("report-")]
     assert nav == sections  # each nav link goes to its own report, in order
+
+
+# -- JSON: no raw C1, bidi or separator characters -------------------------------------------------
+HIDDEN = "\x7f\x85\x9b\u061c\u200e\u200f\u202a\u202e\u2066\u2069\u2028\u2029"
+RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def test_report_json_escapes_c1_bidi_and_separators_and_keeps_the_data():
+    sample = build_report()
+    cv = sample.claims[2]
+    rep = cv.replication.model_copy(update={"deviations": [f"model{HIDDEN}swap"], "runs": [f"run{HIDDEN}"]})
+    cv = cv.model_copy(update={"statement": f"gain {HIDDEN} é → 8.7", "replication": rep})
+    cov = {tier: c.model_copy(update={"reasons": {f"why{HIDDEN}": 1}}) for tier, c in sample.coverage.items()}
+    report = sample.model_copy(update={"claims": [cv], "coverage": cov, "results_sources": [f"store {HIDDEN}"]})
+    text = render_json(report)
+    assert RAW.search(text) is None, RAW.search(text)
+    assert "\\u202e" in text and "\\u2028" in text and "\\u0085" in text and "\\u007f" in text
+    assert "é → 8.7" in text  # other non-ASCII text stays UTF-8, readable
+    assert json.loads(text) == json.loads(report.model_dump_json())
+    assert VerificationReport.model_validate_json(text) == report
+    plain = json.dumps(json.loads(sample.model_dump_json()), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert render_json(sample) == plain  # the common case: as before
+
+
+def test_json_text_leaves_plain_ascii_alone_and_escapes_del():
+    from claimcheck.reports.jsonout import json_text  # the one writer of the reports' JSON
+
+    assert json_text({"a": "plain"}) == '{\n  "a": "plain"\n}\n'
+    assert json_text({"a": "x\x7fy"}) == '{\n  "a": "x\\u007fy"\n}\n'
+    assert json.loads(json_text({"k\u2028": ["\u200f", "ok"]})) == {"k\u2028": ["\u200f", "ok"]}
+
+
+def test_audit_json_shares_the_escaping_writer(tmp_path):
+    from claimcheck.audit.engine import audit_reports
+    from claimcheck.reports.scorecard import render_audit_json, render_scorecard_json
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import parse_synthesis
+
+    report = parse_synthesis(make_report(title=f"Title {HIDDEN} here"), label=f"r{HIDDEN}.md")
+    result = audit_reports([report], toy_registry(tmp_path), VERDICTS, load_bibliography())
+    for text in (render_audit_json(result, all_in_one=True), render_scorecard_json(result.scorecards[0])):
+        assert RAW.search(text) is None, RAW.search(text)
+        assert json.loads(text)  # still JSON
+    data = json.loads(render_scorecard_json(result.scorecards[0]))
+    assert data["report"]["label"] == f"r{HIDDEN}.md"

@@ -20,6 +20,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # surrogateescape; the rest cannot come from a file), in one character class: one pass. A pattern string, compiled
 # by ``re`` on first use and cached there: `verify all` imports this module for CONTROL and need not compile it
 _SHOWN = CONTROL.pattern[:-1] + r"\ud800-\udfff]"
+# what ``visible_json`` escapes: _SHOWN, and what JSON text may hold raw but a reader should not meet raw: the bidi
+# marks (ALM, LRM, RLM), which move the text around them, and the line and paragraph separators, which break a line
+# in some viewers and end a string in older JavaScript
+_JSON_SHOWN = _SHOWN[:-1] + r"\u061c\u200e\u200f\u2028\u2029]"
 
 
 def _is_surrogate(char: str) -> bool:
@@ -40,12 +44,16 @@ def visible(text: str) -> str:
 
 
 def visible_json(text: str) -> str:
-    """JSON text (``json.dumps`` output) with each control character ``visible`` escapes written as a
-    JSON escape (``\\u009b``, ``\\u202e``): the same string once parsed, and nothing a terminal acts
+    """JSON text (``json.dumps`` output) with each control character ``visible`` escapes, the bidi
+    marks (U+061C, U+200E, U+200F) and the line and paragraph separators (U+2028, U+2029) written as
+    a JSON escape (``\\u009b``, ``\\u202e``): the same string once parsed, and nothing a terminal acts
     on. ``json.dumps`` escapes C0 itself, but with ``ensure_ascii=False`` writes DEL, C1 and the bidi
-    controls as they are. They stand only inside strings, where the escape is valid.
+    controls as they are. They stand only inside strings, where the escape is valid. ASCII text
+    without DEL (most reports) is returned as it is, unscanned.
 
     A lone surrogate (a byte of a file name that was not UTF-8) has no faithful JSON form that strict
     parsers take, so it is written as ``visible`` shows it: the string then holds ``\\xff``, a
     backslash and the byte in hex."""
-    return re.sub(_SHOWN, lambda m: "\\" + _escape(m.group()) if _is_surrogate(m.group()) else f"\\u{ord(m.group()):04x}", text)
+    if text.isascii() and "\x7f" not in text:  # isascii is O(1) on a str: the common case costs nothing
+        return text
+    return re.sub(_JSON_SHOWN, lambda m: "\\" + _escape(m.group()) if _is_surrogate(m.group()) else f"\\u{ord(m.group()):04x}", text)

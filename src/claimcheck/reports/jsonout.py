@@ -8,6 +8,9 @@ per tier, ``overall_counts``, the ``rules`` table and ``results_sources``. The J
 
 Stability: keys sorted, two-space indent, no timestamps, UTF-8 text, a trailing newline, and
 non-finite numbers written as ``null`` (strict JSON), so the same report always gives the same bytes.
+DEL, C1 controls, bidi controls and marks, and U+2028/U+2029 are written as ``\\uXXXX`` escapes
+(``visible.visible_json``): the same strings once parsed, but nothing a terminal or viewer acts on.
+``json_text`` is the one writer of the reports' JSON (this report and the audit's).
 ``VerificationReport.model_validate_json(render_json(r)) == r`` for every report with finite numbers.
 """
 
@@ -16,9 +19,16 @@ from __future__ import annotations
 import json
 
 from claimcheck.verifier.verdict import VerificationReport
+from claimcheck.visible import visible_json
+
+
+def json_text(data: object, *, allow_nan: bool = False) -> str:
+    """``data`` as sorted, two-space indented UTF-8 JSON text ending with a newline, each character
+    ``visible_json`` escapes written as a JSON escape."""
+    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=allow_nan)
+    return visible_json(text) + "\n"
 
 
 def render_json(report: VerificationReport) -> str:
     """The report as sorted, indented JSON text ending with a newline."""
-    data = json.loads(report.model_dump_json())  # pydantic writes NaN/inf as null
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(json.loads(report.model_dump_json()))  # pydantic writes NaN/inf as null

@@ -6,18 +6,18 @@
 where the files lie. Markdown escapes every string that came from a report or the registry the way
 the verification report does (``markdown.md_text``), so a synthesis carrying ``<script>`` or
 ``<img onerror=...>`` shows it as text. Every format shows a control character as the terminal
-scorecard does (``visible``: ``\x1b``, ``\u202e``; JSON as a JSON escape, ``visible_json``), so
+scorecard does (``visible``: ``\x1b``, ``\u202e``; JSON as a JSON escape, ``jsonout.json_text``), so
 printed to a terminal, none of them can recolour, hide or reorder what is shown.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePath
 
 from claimcheck.audit.models import AuditResult, ReferenceAudit, RowAudit, Scorecard
+from claimcheck.reports.jsonout import json_text
 from claimcheck.reports.markdown import md_code, md_text
-from claimcheck.visible import visible, visible_json
+from claimcheck.visible import visible
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -283,8 +283,8 @@ def render_audit_json(result: AuditResult, *, all_in_one: bool = False) -> str:
     data = result.model_dump()
     if not all_in_one:
         data["aggregate"] = None
-    return visible_json(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+    return json_text(data, allow_nan=True)
 
 
 def render_scorecard_json(card: Scorecard) -> str:
-    return visible_json(json.dumps(card.model_dump(), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+    return json_text(card.model_dump(), allow_nan=True)
