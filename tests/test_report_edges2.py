@@ -17,7 +17,7 @@ except ImportError:  # tests/ imported as a package
 from claimcheck.reports.html import render_html
 from claimcheck.reports.jsonout import render_json
 from claimcheck.reports.labels import claim_anchors
-from claimcheck.reports.markdown import md_text, render_markdown
+from claimcheck.reports.markdown import md_code, md_text, render_markdown
 from claimcheck.verifier.verdict import VerificationReport
 
 
@@ -162,3 +162,29 @@ def test_audit_json_shares_the_escaping_writer(tmp_path):
         assert json.loads(text)  # still JSON
     data = json.loads(render_scorecard_json(result.scorecards[0]))
     assert data["report"]["label"] == f"r{HIDDEN}.md"
+
+
+# -- Markdown as GitHub renders it (markdown-it-py, which rich depends on, with GFM tables) ---------
+def _md_html(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+
+
+def _hostile_md_report(**claim_update) -> VerificationReport:
+    sample = build_report()
+    cv = sample.claims[2].model_copy(update=claim_update)
+    return sample.model_copy(update={"claims": [cv]})
+
+
+def test_markdown_code_spans_outside_tables_keep_a_pipe_bare():
+    cv = build_report().claims[2]
+    rep = cv.replication.model_copy(update={"runs": ["run|1"], "failed_runs": ["run|2"]})
+    views = [v.model_copy(update={"missing": ["A | B / f1 / test"]}) for v in cv.source.views]
+    report = _hostile_md_report(reported=["|Δ| = 2"], replication=rep, source=cv.source.model_copy(update={"views": views}))
+    html = _md_html(render_markdown(report))
+    for shown in ("|Δ| = 2", "run|1", "run|2", "A | B / f1 / test"):
+        assert f"<code>{shown}</code>" in html, shown
+    assert "\\|" not in html
+    assert "<td>|Δ| = 2</td>" in html  # the verdict table's cell: still one cell
+    assert md_code("a|b") == "`a\\|b`" and md_code("a|b", cell=False) == "`a|b`"

@@ -3,7 +3,7 @@ per claim (cells with locators, runs, the arithmetic), with superseded and attri
 and every replication below full fidelity labelled ("proxy" / "reduced") wherever it appears.
 
 Text from claim files is escaped: Markdown punctuation (and ``<``, which could open a tag) is backslashed,
-``|`` cannot break a table, and code spans/fences grow past any backticks in the text. Control
+``|`` cannot break a table (and stays bare in a code span outside one), and code spans/fences grow past any backticks in the text. Control
 characters (from a ``--title``, a results path) are shown as escapes (``visible``: ``\\x1b``), as on
 the terminal.
 """
@@ -51,9 +51,13 @@ def md_text(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def md_code(text: str) -> str:
-    """An inline code span that survives backticks in ``text``."""
-    text = " ".join(text.splitlines()).replace("|", "\\|")  # a pipe would still split a table row
+def md_code(text: str, cell: bool = True) -> str:
+    """An inline code span that survives backticks in ``text``. In a table cell (``cell``) each ``|``
+    is written ``\\|``, or it would split the row even inside the span; anywhere else a code span shows
+    a backslash as it is, so ``cell=False`` keeps the pipe bare."""
+    text = " ".join(text.splitlines())
+    if cell:
+        text = text.replace("|", "\\|")
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
@@ -138,7 +142,7 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> list[str]:
     out.append(f"- Kind: {cv.kind}; paper {md_text(cv.paper_id)} {md_text(cv.version)} "
                f"(pinned {md_text(cv.pinned_version)}); location: {md_text(cv.location)}")
     if cv.reported:
-        out.append("- Reported: " + ", ".join(md_code(r) for r in cv.reported))
+        out.append("- Reported: " + ", ".join(md_code(r, cell=False) for r in cv.reported))
     if is_superseded(cv):
         note = md_text(superseded_note(cv))
         if cv.superseded_by in anchors:
@@ -167,9 +171,9 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> list[str]:
         needed = f" (about {rep.seeds_needed} would decide)" if rep.seeds_needed else ""
         facts.append(f"- Seeds: {rep.seeds}{needed}")
     if rep.runs:
-        facts.append("- Runs: " + ", ".join(md_code(r) for r in rep.runs))
+        facts.append("- Runs: " + ", ".join(md_code(r, cell=False) for r in rep.runs))
     if rep.failed_runs:
-        facts.append("- Failed runs (not evidence either way): " + ", ".join(md_code(r) for r in rep.failed_runs))
+        facts.append("- Failed runs (not evidence either way): " + ", ".join(md_code(r, cell=False) for r in rep.failed_runs))
     if rep.deviations:
         facts.append("- Deviations from the paper:")
         facts += [f"  - {md_text(d)}" for d in rep.deviations]
@@ -200,5 +204,5 @@ def _view(view: ViewResult) -> list[str]:
         out += ["", *_table(header, rows)]
     if view.missing:
         out += ["", f"Missing cells ({len(view.missing)}):", ""]
-        out += [f"- {md_code(m)}" for m in view.missing]
+        out += [f"- {md_code(m, cell=False)}" for m in view.missing]
     return out

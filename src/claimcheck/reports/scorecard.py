@@ -256,7 +256,7 @@ def render_aggregate_markdown(result: AuditResult, *, level: int = 2) -> str:
         out += ["", "Same claim, different confidence:", ""]
         for s in agg.spreads:
             vals = "; ".join(f"{_md(short(k))}: {', '.join(f'{v:.2f}' for v in vs)}" for k, vs in s.values.items())
-            out.append(f"- {md_code(s.key)}{' (same sentence)' if s.same_text else ''}: {vals}")
+            out.append(f"- {md_code(s.key, cell=False)}{' (same sentence)' if s.same_text else ''}: {vals}")
     out += ["", "Findings over all reports (how many findings; one may cover several rows): " + ", ".join(f"{k} {n}" for k, n in agg.finding_counts.items())]
     return "\n".join(out) + "\n"
 
