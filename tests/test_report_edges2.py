@@ -188,3 +188,10 @@ def test_markdown_code_spans_outside_tables_keep_a_pipe_bare():
     assert "\\|" not in html
     assert "<td>|Δ| = 2</td>" in html  # the verdict table's cell: still one cell
     assert md_code("a|b") == "`a\\|b`" and md_code("a|b", cell=False) == "`a|b`"
+
+
+def test_markdown_tildes_do_not_strike_text_through():
+    """GitHub strikes text between one or two tildes: "~2 points ... ~3" must read as written."""
+    statement = "gains of ~2 points on XNLI and ~~3~~ on PAWS-X"
+    html = _md_html(render_markdown(_hostile_md_report(statement=statement)))
+    assert "<s>" not in html and f"<blockquote>\n<p>{statement}</p>" in html

@@ -36,7 +36,8 @@ from claimcheck.verifier.verdict import ClaimVerdict, TierResult, VerificationRe
 from claimcheck.visible import visible
 
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_SPECIAL = re.compile(r"([\\`*_\[\]|<])")  # "<" could open an HTML tag; a backslash keeps it literal
+# "<" could open an HTML tag, "~" strike text through on GitHub ("~2 points ... ~3"); a backslash keeps them literal
+_SPECIAL = re.compile(r"([\\`*_\[\]|<~])")
 
 
 # md_text and md_code are pure and see the same strings again and again (a report escapes ~1,500
