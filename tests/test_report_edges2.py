@@ -195,3 +195,18 @@ def test_markdown_tildes_do_not_strike_text_through():
     statement = "gains of ~2 points on XNLI and ~~3~~ on PAWS-X"
     html = _md_html(render_markdown(_hostile_md_report(statement=statement)))
     assert "<s>" not in html and f"<blockquote>\n<p>{statement}</p>" in html
+
+
+def test_markdown_text_that_starts_a_line_opens_no_heading_list_or_code_block():
+    cv = build_report().claims[2]
+    rep = cv.replication.model_copy(update={"deviations": ["# all heads", "1. first of two", "- dash", "    indented", "---"],
+                                            "summary": "2020) the year"})
+    report = _hostile_md_report(statement="## Multi-task wins", replication=rep,
+                                source=cv.source.model_copy(update={"summary": "+ plus"}))
+    html = _md_html(render_markdown(report, title="T"))
+    assert "<blockquote>\n<p>## Multi-task wins</p>\n</blockquote>" in html
+    for item in ("# all heads", "1. first of two", "- dash", "indented", "---"):
+        assert f"<li>{item}</li>" in html, item
+    assert "<p>2020) the year</p>" in html and "<p>+ plus</p>" in html
+    assert html.count("<h1>") == 1 and "<ol" not in html and "<hr" not in html and "<pre><code>" not in html
+    assert md_text("-") == "-" and md_text("-5.4 points") == "-5.4 points" and md_text("8.7 points") == "8.7 points"

@@ -3,7 +3,8 @@ per claim (cells with locators, runs, the arithmetic), with superseded and attri
 and every replication below full fidelity labelled ("proxy" / "reduced") wherever it appears.
 
 Text from claim files is escaped: Markdown punctuation (and ``<``, which could open a tag) is backslashed,
-``|`` cannot break a table (and stays bare in a code span outside one), and code spans/fences grow past any backticks in the text. Control
+text that starts a line opens no heading, list or code block, ``|`` cannot break a table (and stays bare
+in a code span outside one), and code spans/fences grow past any backticks in the text. Control
 characters (from a ``--title``, a results path) are shown as escapes (``visible``: ``\\x1b``), as on
 the terminal.
 """
@@ -38,17 +39,25 @@ from claimcheck.visible import visible
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # "<" could open an HTML tag, "~" strike text through on GitHub ("~2 points ... ~3"); a backslash keeps them literal
 _SPECIAL = re.compile(r"([\\`*_\[\]|<~])")
+# what opens a block when it starts a line, as md_text's text may (``> {statement}``, a summary, a list item): a
+# blockquote, a heading, a list item or a thematic break ("- x", "---"), an ordered list item ("1. x", "2020) x")
+_BLOCK_START = re.compile(r"[>#]|[-+](?=[ \t]|-)|\d{1,9}(?=[.)](?:[ \t]|$))")
 
 
 # md_text and md_code are pure and see the same strings again and again (a report escapes ~1,500
 # cells, runs and names, most of them repeats): cached, they cost ~4 ms less per report.
 @lru_cache(maxsize=4096)
 def md_text(text: str) -> str:
-    """Escape free text for Markdown prose or a table cell (one line)."""
+    """Escape free text for Markdown prose or a table cell (one line, which may start a line: a
+    leading ``>``, ``#``, list marker or indentation is made literal too)."""
     text = _ENTITY.sub("&amp;", text)
     text = _SPECIAL.sub(r"\\\1", text)
-    text = " ".join(text.splitlines())
-    return "\\" + text if text.startswith(">") else text  # a leading ">" would open a blockquote
+    text = " ".join(text.splitlines()).lstrip(" \t")  # indented four spaces, a line starts a code block
+    start = _BLOCK_START.match(text)
+    if start is None:
+        return text
+    at = start.end() if text[0].isdigit() else 0  # "2020. The": "2020\. The"
+    return text[:at] + "\\" + text[at:]
 
 
 @lru_cache(maxsize=4096)
