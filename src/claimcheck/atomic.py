@@ -20,6 +20,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from claimcheck.errors import OutputError
@@ -104,6 +105,54 @@ def _write_in_place(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
 
 
+def _target(given: Path, *, new: bool = False) -> Path | None:
+    """Where the temporary file for ``given`` is renamed to (its symlinks followed), or None when the
+    target is written in place (a device, a pipe, a descriptor link). Everything that can be told
+    without writing is checked here: a folder in the way, a file where a folder belongs, a loop of
+    links (``OutputError``), and with ``new`` an existing target (``FileExistsError``)."""
+    try:
+        resolved = _resolve_links(given)
+        st = os.stat(given) if os.path.exists(given) else None
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError("is a folder, not a file", path=str(given))
+    if resolved is None or (st is not None and not stat.S_ISREG(st.st_mode)):
+        return None
+    if new and st is not None:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(given))
+    for folder in resolved.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"cannot write here: {folder} is a file, not a folder", path=str(given))
+            break
+    return resolved
+
+
+def _stage(path: Path, data: bytes, given: Path) -> str:
+    """A temporary file beside ``path`` holding ``data``, flushed to disk, with the mode ``path`` will
+    have; its name. A failure leaves no temporary file and raises ``OutputError`` naming ``given``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = _mode_for(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
+    try:
+        if hasattr(os, "fchmod"):  # POSIX
+            os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
+        raise
+    return tmp
+
+
 def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; a path that cannot be written raises ``OutputError``
     naming it (nothing is left behind, and an existing file is untouched).
@@ -118,49 +167,73 @@ def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
     The folder entry is flushed to disk too (``_sync_folder``) before this returns, so a caller that
     deletes something once the file is written (``runs remove``) never outlives it after a crash.
     """
-    path = given = Path(path)
-    try:
-        resolved = _resolve_links(path)
-        st = os.stat(path) if os.path.exists(path) else None
-    except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
-    if st is not None and stat.S_ISDIR(st.st_mode):
-        raise OutputError("is a folder, not a file", path=str(given))
-    if resolved is None or (st is not None and not stat.S_ISREG(st.st_mode)):
-        _write_in_place(path, data)
+    given = Path(path)
+    resolved = _target(given, new=new)
+    if resolved is None:
+        _write_in_place(given, data)
         return
-    if new and st is not None:
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(given))
-    path = resolved
-    for folder in path.parents:
-        if folder.exists():
-            if not folder.is_dir():
-                raise OutputError(f"cannot write here: {folder} is a file, not a folder", path=str(given))
-            break
+    tmp = _stage(resolved, data, given)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = _mode_for(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
-    try:
-        if hasattr(os, "fchmod"):  # POSIX
-            os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         if new:
-            _link_new(tmp, path, given)
+            _link_new(tmp, resolved, given)
             Path(tmp).unlink()  # the file now lives under ``path``
         else:
-            os.replace(tmp, path)
-        _sync_folder(path.parent)
+            os.replace(tmp, resolved)
+        _sync_folder(resolved.parent)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
             raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
         raise
+
+
+def save_files_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files as one set (the three reports of ``verify --out``): each is replaced
+    whole, as by ``save_bytes_atomic``, and a failure leaves every one as it was wherever the
+    filesystem allows it.
+
+    Every target is checked first, then every file is written to a temporary file beside its target
+    and flushed to disk; only when all of them are written are they renamed into place, in one quick
+    pass. So a folder in the way, a full disk or a missing permission changes no file, and the
+    ``OutputError`` says that nothing was written. Targets written in place (a device, a pipe) are
+    written before the renames. Should something still fail among the renames, the error names the
+    files already replaced and those left as they were.
+    """
+    targets: list[tuple[Path, Path | None, bytes]] = []
+    staged: list[tuple[Path, Path, str]] = []
+    try:
+        targets = [(Path(p), _target(Path(p)), data) for p, data in files]  # all checked before any is written
+        for given, resolved, data in targets:
+            if resolved is not None:
+                staged.append((given, resolved, _stage(resolved, data, given)))
+    except BaseException as exc:
+        for _, _, tmp in staged:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OutputError):
+            raise OutputError(f"{exc.message} (nothing was written)", path=exc.path, field=exc.field) from None
+        raise
+    written: list[Path] = []
+    try:
+        for given, resolved, data in targets:
+            if resolved is None:
+                _write_in_place(given, data)
+                written.append(given)
+        for given, resolved, tmp in staged:
+            try:
+                os.replace(tmp, resolved)
+            except OSError as exc:
+                raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
+            written.append(given)
+    except BaseException as exc:
+        for _, _, tmp in staged:
+            Path(tmp).unlink(missing_ok=True)  # those not renamed yet
+        if isinstance(exc, OutputError):
+            left = [str(given) for given, _, _ in targets if given not in written]
+            done = f"written: {', '.join(map(str, written))}; left as they were: {', '.join(left)}" if written else "nothing was written"
+            raise OutputError(f"{exc.message} ({done})", path=exc.path, field=exc.field) from None
+        raise
+    for folder in {resolved.parent for _, resolved, _ in staged}:
+        _sync_folder(folder)
 
 
 def _link_new(tmp: str, path: Path, given: Path) -> None:

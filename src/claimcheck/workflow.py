@@ -6,15 +6,13 @@ rendering, and the same calls serve scripts and notebooks.
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from claimcheck.atomic import save_text_atomic
+from claimcheck.atomic import save_files_atomic
 from claimcheck.claims.models import Paper, PaperFile
 from claimcheck.claims.names import KnownNames, NameFinding, check_names, known_names
 from claimcheck.claims.registry import Registry, load_registry
-from claimcheck.errors import OutputError
 from claimcheck.results.collect import collect_records
 from claimcheck.verifier.engine import verify
 from claimcheck.verifier.verdict import VerificationReport
@@ -65,7 +63,8 @@ def check_claim_names(files: Sequence[tuple[Path, PaperFile]]) -> list[NameFindi
 
 
 def save_report_files(report: VerificationReport, out_dir: Path, title: str = "claimcheck verification report") -> list[Path]:
-    """Write report.md, report.html and report.json into ``out_dir``; returns the paths written."""
+    """Write report.md, report.html and report.json into ``out_dir``, all three or none (``atomic.save_files_atomic``);
+    returns the paths written."""
     from claimcheck.reports.html import render_html
     from claimcheck.reports.jsonout import render_json
     from claimcheck.reports.markdown import render_markdown
@@ -75,15 +74,6 @@ def save_report_files(report: VerificationReport, out_dir: Path, title: str = "c
         (out_dir / "report.html", render_html(report, title=title)),
         (out_dir / "report.json", render_json(report)),
     ]
-    for path, _ in files:  # what is in the way of the last must not leave the first two new and it old
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            continue
-        except OSError as exc:  # a symlink loop, a folder that may not be read
-            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
-        if stat.S_ISDIR(st.st_mode):
-            raise OutputError("is a folder, not a file", path=str(path))
-    for path, text in files:  # save_text_atomic makes the folder, or names the path it cannot write
-        save_text_atomic(path, text)
+    # one set: what is in the way of the last, or a full disk, must not leave the first two new and it old
+    save_files_atomic([(path, text.encode("utf-8")) for path, text in files])
     return [path for path, _ in files]

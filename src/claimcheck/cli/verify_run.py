@@ -45,6 +45,8 @@ def run_verify(args: VerifyArgs) -> int:
     from claimcheck.visible import visible
     from claimcheck.workflow import save_report_files, verify_from_disk
 
+    if not args.no_write:
+        _refuse_a_file_for_a_folder(args.out_dir)  # before the work, not after the table is printed
     ids = [] if args.claims == ["all"] else args.claims
     _, report = verify_from_disk(ids, args.registry, args.results, store_to_read(args.store), not args.no_bundled_results,
                                  args.drop_ambiguous_seeds)
@@ -53,3 +55,16 @@ def run_verify(args: VerifyArgs) -> int:
         written = save_report_files(report, args.out_dir)
         out.print(visible("report written: " + ", ".join(str(p) for p in written)), soft_wrap=True)  # paths stay whole
     return report.exit_code(args.strict)
+
+
+def _refuse_a_file_for_a_folder(out_dir: Path) -> None:
+    """``--out`` names a folder: one that is a file (or lies under one) is refused, naming that file
+    and the option. What else can keep a report from being written is found when it is written."""
+    from claimcheck.errors import OutputError
+
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError("is a file, not a folder (--out names the folder the reports are written into)",
+                                  path=str(folder), field="--out")
+            return

@@ -1,0 +1,84 @@
+"""Edge cases of `verify --out` and the `runs` commands, run through the real commands on files the
+tests write: a failure leaves a consistent set of files and a one-line message (exit 2), never a
+traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+
+CLAIM = "2005.13013/xtreme-test-gain"
+NAMES = ("report.md", "report.html", "report.json")
+
+
+def _run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _cli(*args: str, fsize: int | None = None) -> subprocess.CompletedProcess:
+    """The command in a process of its own; ``fsize``: the largest file it may write (RLIMIT_FSIZE,
+    which binds root too, unlike file permissions), so a write fails as on a full disk."""
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    return subprocess.run([sys.executable, "-m", "claimcheck", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "200"},
+                          preexec_fn=limit if fsize is not None else None)
+
+
+# -- verify --out: the three reports are one set ---------------------------------------------------------
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE and its EFBIG as on Linux")
+def test_a_report_that_cannot_be_written_leaves_every_old_report_as_it_was(tmp_path):
+    fresh = tmp_path / "fresh"
+    assert _cli("verify", CLAIM, "--out", str(fresh)).returncode == 0
+    sizes = sorted((fresh / name).stat().st_size for name in NAMES)
+    assert sizes[0] + 64 < sizes[1]  # the smallest fits under the limit, the next does not
+    out = tmp_path / "reports"
+    out.mkdir()
+    for name in NAMES:
+        (out / name).write_text("the last run's", encoding="utf-8")
+    result = _cli("verify", CLAIM, "--out", str(out), fsize=(sizes[0] + sizes[1]) // 2)
+    assert result.returncode == 2, result.stderr
+    message = _one_line(result.stderr)
+    assert "Traceback" not in message and "nothing was written" in message and str(out) in message, message
+    assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == dict.fromkeys(NAMES, "the last run's")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_report_name_linked_to_a_full_device_changes_no_report(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "report.md").write_text("the last run's", encoding="utf-8")
+    (out / "report.json").symlink_to("/dev/full")  # written in place (a device), and that write fails
+    result = _run("verify", CLAIM, "--out", str(out))
+    message = _one_line(result.output)
+    assert result.exit_code == 2 and "report.json" in message and "nothing was written" in message, result.output
+    assert (out / "report.md").read_text(encoding="utf-8") == "the last run's" and not (out / "report.html").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "report.md"]  # no temporary file left
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_an_out_that_is_a_file_is_refused_naming_the_option_before_verifying(tmp_path, where):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("keep me", encoding="utf-8")
+    target = blocker if where == "a file" else blocker / "reports"
+    result = _run("verify", CLAIM, "--out", str(target))
+    message = _one_line(result.output)
+    assert result.exit_code == 2 and "Traceback" not in message, result.output
+    assert f"{blocker}: field '--out': is a file, not a folder" in message, message
+    assert "holds" not in message  # refused before the verdict table is printed
+    assert blocker.read_text(encoding="utf-8") == "keep me"
