@@ -82,3 +82,42 @@ def test_an_out_that_is_a_file_is_refused_naming_the_option_before_verifying(tmp
     assert f"{blocker}: field '--out': is a file, not a folder" in message, message
     assert "holds" not in message  # refused before the verdict table is printed
     assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+# -- runs remove with no store yet: as with a store that lacks the runs -----------------------------------
+
+def _record(run_id: str, system: str = "MNLI", task: str = "xnli", seed: int = 1):
+    from claimcheck.results.records import Metric, RunRecord
+
+    return RunRecord(run_id=run_id, paper_id="2005.13013", system=system, seed=seed, preset="proxy", fidelity="proxy",
+                     deviations=["test record"], spec={"target": {"task": task}},
+                     metrics=[Metric(task=task, language="en", metric="accuracy", split="dev", value=70.0 + seed)])
+
+
+def _empty_store(tmp_path: Path) -> Path:
+    from claimcheck.results.store import RunStore
+
+    path = tmp_path / "runs.sqlite"
+    RunStore(path).close()
+    return path
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_remove_by_filter_with_no_store_yet_matches_nothing_as_an_empty_store_does(tmp_path, dry_run):
+    home = Path(os.environ["CLAIMCHECK_HOME"])
+    empty = _run("runs", "remove", "--task", "xnli", "--store", str(_empty_store(tmp_path)), *dry_run)
+    none = _run("runs", "remove", "--task", "xnli", *dry_run)
+    assert empty.exit_code == none.exit_code == 0, none.output
+    assert none.output == empty.output and none.output.startswith("0 runs"), none.output
+    assert not (home / "runs.sqlite").exists() and not (home / "removed").exists()  # nothing created
+
+
+def test_remove_of_a_run_id_with_no_store_yet_is_an_unknown_id_as_in_an_empty_store(tmp_path):
+    home = Path(os.environ["CLAIMCHECK_HOME"])
+    empty = _run("runs", "remove", "r-0", "--store", str(_empty_store(tmp_path)))
+    none = _run("runs", "remove", "r-0")
+    assert empty.exit_code == none.exit_code == 2, none.output
+    for result in (empty, none):
+        assert "field 'run_ids': no stored run has an id starting with 'r-0'" in _one_line(result.output), result.output
+    assert "there is no run store" in _one_line(none.output) and str(home / "runs.sqlite") in _one_line(none.output)
+    assert not (home / "runs.sqlite").exists()

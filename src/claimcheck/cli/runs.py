@@ -196,8 +196,12 @@ def runs_remove(
     if backup is not None:
         refuse_existing_backup(backup)  # before the store is read, and in a dry run too
     path = store_to_read(store)
-    if not path.exists():
-        raise InputError("there is no run store here yet, so nothing to remove", path=str(path), field="--store")
+    if not path.exists():  # the default store, not started yet (a --store that is not there is refused above)
+        if run_ids:  # as for an id an existing store lacks
+            raise InputError(f"no stored run has an id starting with {run_ids[0]!r}: there is no run store at {path} yet",
+                             field="run_ids")
+        out.print(f"0 runs {'would be removed' if dry_run else 'match: nothing removed'}")  # as for an empty store
+        return
     with open_store(path) as s:
         chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
         for r in chosen:
