@@ -4,6 +4,7 @@ traceback."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -121,3 +122,42 @@ def test_remove_of_a_run_id_with_no_store_yet_is_an_unknown_id_as_in_an_empty_st
         assert "field 'run_ids': no stored run has an id starting with 'r-0'" in _one_line(result.output), result.output
     assert "there is no run store" in _one_line(none.output) and str(home / "runs.sqlite") in _one_line(none.output)
     assert not (home / "runs.sqlite").exists()
+
+
+# -- run ids are matched as written: no SQL wildcards, no case folding -------------------------------------
+
+def _store_of(tmp_path: Path, *ids: str) -> Path:
+    from claimcheck.results.store import RunStore
+
+    path = tmp_path / "runs.sqlite"
+    with RunStore(path) as s:
+        s.save_many([_record(run_id, seed=i + 1) for i, run_id in enumerate(ids)])
+    return path
+
+
+def _stored_ids(path: Path) -> set[str]:
+    from claimcheck.results.store import RunStore
+
+    with RunStore(path) as s:
+        return {r.run_id for r in s.records()}
+
+
+@pytest.mark.parametrize("given", ["r_aa01", "R-AA01", "%", "_", "r-a_01", "r%1"])
+def test_a_prefix_names_only_the_runs_whose_ids_start_with_it_as_written(tmp_path, given):
+    store = _store_of(tmp_path, "r-aa01")
+    removed = _run("runs", "remove", given, "--store", str(store), "--backup", str(tmp_path / "b.json"))
+    assert removed.exit_code == 2 and "no stored run has an id starting with" in _one_line(removed.output), removed.output
+    assert _stored_ids(store) == {"r-aa01"} and not (tmp_path / "b.json").exists()
+    shown = _run("runs", "show", given, "--store", str(store), "--no-bundled-results")
+    assert shown.exit_code == 2 and "no run in the store" in _one_line(shown.output), shown.output
+
+
+def test_an_id_holding_sql_wildcards_or_other_scripts_is_found_by_its_own_prefix(tmp_path):
+    store = _store_of(tmp_path, "r-50%_x", "r-50ab", "r-ü日本", "../../etc/x")
+    for prefix, expected in (("r-50%", "r-50%_x"), ("r-50a", "r-50ab"), ("r-ü", "r-ü日本"), ("../", "../../etc/x")):
+        shown = _run("runs", "show", prefix, "--store", str(store), "--no-bundled-results")
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["runs"][0]["run_id"] == expected
+    removed = _run("runs", "remove", "r-50%", "--store", str(store), "--backup", str(tmp_path / "b.json"))
+    assert removed.exit_code == 0 and "1 runs removed" in _one_line(removed.output), removed.output
+    assert _stored_ids(store) == {"r-50ab", "r-ü日本", "../../etc/x"}

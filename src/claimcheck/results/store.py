@@ -156,8 +156,11 @@ class RunStore:
         return rows[0] if rows else None
 
     def find(self, prefix: str) -> list[RunRecord]:
-        """Records whose run id starts with ``prefix`` (for ``claimcheck runs show r-3fa``)."""
-        return self._query("SELECT record FROM runs WHERE run_id LIKE ? ORDER BY run_id", (prefix.replace("%", "") + "%",))
+        """Records whose run id starts with ``prefix`` as written (for ``claimcheck runs show r-3fa``): not
+        ``LIKE``, whose ``_`` and ``%`` are wildcards and which folds case, so ``runs remove r_3fa`` or
+        ``R-3FA`` would name a run that was not given (``run_id >=`` lets the key's index find the first)."""
+        return self._query("SELECT record FROM runs WHERE run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id",
+                           (prefix, len(prefix), prefix))
 
     def records(self, *, paper_id: str | None = None, status: str | None = None) -> list[RunRecord]:
         sql, args = "SELECT record FROM runs WHERE 1=1", []
