@@ -161,3 +161,51 @@ def test_an_id_holding_sql_wildcards_or_other_scripts_is_found_by_its_own_prefix
     removed = _run("runs", "remove", "r-50%", "--store", str(store), "--backup", str(tmp_path / "b.json"))
     assert removed.exit_code == 0 and "1 runs removed" in _one_line(removed.output), removed.output
     assert _stored_ids(store) == {"r-50ab", "r-ü日本", "../../etc/x"}
+
+
+# -- a --store that is no run store is refused, and left as it was -----------------------------------------
+
+def _export_one(tmp_path: Path) -> Path:
+    from claimcheck.results.store import save_records_json
+
+    path = tmp_path / "one.json"
+    save_records_json([_record("r-cc01")], path)
+    return path
+
+
+def _sqlite_file(path: Path, *statements: str) -> bytes:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("statements, message", [
+    (("CREATE TABLE bookmarks (url TEXT)", "INSERT INTO bookmarks VALUES ('https://example.org')"),
+     "not a run store: a SQLite database without a runs table (it has bookmarks)"),
+    (("CREATE TABLE runs (x TEXT)",), "not a run store: its runs table has no column"),
+])
+def test_another_sqlite_database_given_as_the_store_is_refused_and_left_unchanged(tmp_path, statements, message):
+    other = tmp_path / "places.sqlite"
+    before = _sqlite_file(other, *statements)
+    for args in (("runs", "list"), ("runs", "export"), ("runs", "remove", "--task", "xnli"), ("verify", CLAIM, "--no-write"),
+                 ("runs", "import", str(_export_one(tmp_path)))):
+        result = _run(*args, "--store", str(other))
+        assert result.exit_code == 2 and message in _one_line(result.output) and str(other) in _one_line(result.output), \
+            (args, result.output)
+        assert other.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["one.json", "places.sqlite"]
+
+
+def test_a_store_path_through_a_file_or_at_a_folder_says_so(tmp_path):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("keep me", encoding="utf-8")
+    one = str(_export_one(tmp_path))
+    under = _run("runs", "import", one, "--store", str(blocker / "runs.sqlite"))
+    assert under.exit_code == 2 and f"{blocker} is a file, not a folder" in _one_line(under.output), under.output
+    folder = _run("runs", "import", one, "--store", str(tmp_path))
+    assert folder.exit_code == 2 and "is a folder, not a run store" in _one_line(folder.output), folder.output
+    assert blocker.read_text(encoding="utf-8") == "keep me"

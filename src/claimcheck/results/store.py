@@ -38,6 +38,19 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_by_paper ON runs (paper_id, system);
 """
 BUSY_TIMEOUT_S = 60.0
+_COLUMNS = ("run_id", "paper_id", "system", "seed", "preset", "fidelity", "status", "tasks", "written_at", "record")
+
+
+def _refuse_a_path_that_holds_no_store(path: Path) -> None:
+    """A folder at ``path``, or a file where one of its folders belongs: said as such (SQLite and
+    ``mkdir`` would say "unable to open database file" or "File exists")."""
+    if path.is_dir():
+        raise StoreError("is a folder, not a run store (a store is one SQLite file)", path=str(path))
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise StoreError(f"cannot open the run store: {folder} is a file, not a folder", path=str(path))
+            return
 
 
 class RunStore:
@@ -45,9 +58,11 @@ class RunStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        _refuse_a_path_that_holds_no_store(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._refuse_another_database()  # before anything is written to it: WAL mode, the table
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
@@ -57,6 +72,22 @@ class RunStore:
                         db.execute(statement)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the run store: {exc}", path=str(self.path)) from None
+
+    def _refuse_another_database(self) -> None:
+        """Another program's SQLite file (given as ``--store`` by a slip) is not made a run store: it
+        would get a ``runs`` table and WAL mode, even from a command that only reads. A new or empty
+        file, or one with the runs table, is a store."""
+        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        why = None
+        if tables and "runs" not in tables:
+            why = f"a SQLite database without a runs table (it has {', '.join(sorted(tables)[:5])}{', ...' if len(tables) > 5 else ''})"
+        elif tables:
+            have = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+            if missing := [c for c in _COLUMNS if c not in have]:
+                why = f"its runs table has no column {', '.join(missing)}"
+        if why:
+            self._db.close()
+            raise StoreError(f"not a run store: {why}; it was left as it was", path=str(self.path))
 
     def __enter__(self) -> RunStore:
         return self
