@@ -209,3 +209,42 @@ def test_a_store_path_through_a_file_or_at_a_folder_says_so(tmp_path):
     folder = _run("runs", "import", one, "--store", str(tmp_path))
     assert folder.exit_code == 2 and "is a folder, not a run store" in _one_line(folder.output), folder.output
     assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+# -- verify --out never replaces a file it read; claimcheck's own report in a --results folder is no input ----
+
+def _runs_file_named_report(tmp_path: Path) -> Path:
+    folder = tmp_path / "rd"
+    folder.mkdir()
+    from claimcheck.results.store import save_records_json
+
+    save_records_json([_record("r-cc01")], folder / "report.json")
+    return folder
+
+
+@pytest.mark.parametrize("results", ["the file", "its folder"])
+def test_verify_refuses_an_out_whose_report_json_is_a_result_file_it_read(tmp_path, results):
+    folder = _runs_file_named_report(tmp_path)
+    before = (folder / "report.json").read_bytes()
+    given = folder / "report.json" if results == "the file" else folder
+    result = _run("verify", CLAIM, "--results", str(given), "--out", str(folder))
+    message = _one_line(result.output)
+    assert result.exit_code == 2 and "field '--out': is a file this command reads" in message, result.output
+    assert str(folder / "report.json") in message
+    assert (folder / "report.json").read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["report.json"]
+
+
+@pytest.mark.parametrize("command", ["verify", "report"])
+def test_a_report_written_into_the_results_folder_is_replaced_by_the_next_run(tmp_path, command):
+    folder = tmp_path / "rd"
+    folder.mkdir()
+    from claimcheck.results.store import save_records_json
+
+    save_records_json([_record("r-cc01")], folder / "runs.json")
+    args = (["verify", CLAIM, "--out", str(folder)] if command == "verify" else
+            ["report", CLAIM, "--format", "json", "--out", str(folder / "report.json")])
+    for _ in range(2):  # the second run finds the first one's report.json among the results, and passes it over
+        result = _run(*args, "--results", str(folder))
+        assert result.exit_code == 0, result.output
+    assert json.loads((folder / "report.json").read_text(encoding="utf-8"))["claims"][0]["claim_id"] == CLAIM
+    assert json.loads((folder / "runs.json").read_text(encoding="utf-8"))["runs"][0]["run_id"] == "r-cc01"

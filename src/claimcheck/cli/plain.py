@@ -76,6 +76,22 @@ def inputs_of(files: Iterable[Path] = (), results: Iterable[Path] = (), store: P
     return found + ([store] if store is not None else [])
 
 
+def _own_output(path: Path) -> bool:
+    """Whether ``path`` is JSON that claimcheck writes and reads as no input (a report written into a
+    ``--results`` folder, which reading it passes over, see ``results.files.claimcheck_output``): the
+    next run may replace it. Read only for a file an ``--out`` names."""
+    if path.suffix.lower() != ".json":
+        return False
+    import json
+
+    from claimcheck.results.files import claimcheck_output
+
+    try:
+        return claimcheck_output(json.loads(path.read_text(encoding="utf-8-sig"))) is not None
+    except (OSError, ValueError, RecursionError):  # unreadable: reading it as an input would have failed
+        return False
+
+
 def not_an_input(out_path: Path, inputs: Iterable[Path]) -> None:
     """Refuse an ``--out`` that names a file the command read (a claim file, a result file, the run
     store, an audited report): writing there would replace the input with the output."""
@@ -89,7 +105,7 @@ def not_an_input(out_path: Path, inputs: Iterable[Path]) -> None:
             same = os.path.samefile(out_path, path)
         except OSError:
             continue
-        if same:
+        if same and not _own_output(path):
             also = "" if str(path) == str(out_path) else f" (as {path})"
             raise OutputError(f"is a file this command reads{also}: writing there would replace it; choose another --out",
                               path=str(out_path), field="--out")

@@ -14,6 +14,7 @@ from claimcheck.cli.plain import out, store_to_read
 from claimcheck.gcpause import gc_paused
 
 DEFAULT_OUT = Path("claimcheck-report")
+REPORT_NAMES = ("report.md", "report.html", "report.json")  # as ``workflow.save_report_files`` writes them
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,14 @@ def run_verify(args: VerifyArgs) -> int:
     if not args.no_write:
         _refuse_a_file_for_a_folder(args.out_dir)  # before the work, not after the table is printed
     ids = [] if args.claims == ["all"] else args.claims
-    _, report = verify_from_disk(ids, args.registry, args.results, store_to_read(args.store), not args.no_bundled_results,
-                                 args.drop_ambiguous_seeds)
+    registry, report = verify_from_disk(ids, args.registry, args.results, store_to_read(args.store),
+                                        not args.no_bundled_results, args.drop_ambiguous_seeds)
+    if not args.no_write:  # `--results runs/report.json --out runs` would replace the runs with the report
+        from claimcheck.cli.plain import inputs_of, not_an_input
+
+        inputs = inputs_of(set(registry.files.values()), args.results, store_to_read(args.store))
+        for name in REPORT_NAMES:
+            not_an_input(args.out_dir / name, inputs)
     out.print(render_terminal(report))
     if not args.no_write:
         written = save_report_files(report, args.out_dir)
