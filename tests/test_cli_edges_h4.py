@@ -248,3 +248,14 @@ def test_a_report_written_into_the_results_folder_is_replaced_by_the_next_run(tm
         assert result.exit_code == 0, result.output
     assert json.loads((folder / "report.json").read_text(encoding="utf-8"))["claims"][0]["claim_id"] == CLAIM
     assert json.loads((folder / "runs.json").read_text(encoding="utf-8"))["runs"][0]["run_id"] == "r-cc01"
+
+
+# -- replicate --device is checked before anything is started ---------------------------------------------
+
+@pytest.mark.parametrize("device", ["bogus", "cudax", "cuda:", "CPU", "gpu"])
+def test_an_unknown_device_is_refused_naming_the_option_before_the_store_is_made(tmp_path, device):
+    store = tmp_path / "runs.sqlite"
+    result = _run("replicate", CLAIM, "--device", device, "--store", str(store))
+    message = _one_line(result.output)
+    assert result.exit_code == 2 and f"field '--device': unknown device {device!r}" in message, result.output
+    assert not store.exists()

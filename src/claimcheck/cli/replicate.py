@@ -145,6 +145,13 @@ def replicate_cmd(
 
     Example: claimcheck replicate all --preset paper --runner ray --ray-address auto
     """
+    import re
+
+    from claimcheck.errors import InputError
+
+    if not re.fullmatch(r"auto|cpu|cuda(:[0-9]+)?", device):  # before the store is made or torch imported
+        raise InputError(f"unknown device {device!r}; use auto, cpu, cuda or cuda:N", field="--device")
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from claimcheck.replication.workflow import make_runner, replicate, run_context
