@@ -259,3 +259,22 @@ def test_an_unknown_device_is_refused_naming_the_option_before_the_store_is_made
     message = _one_line(result.output)
     assert result.exit_code == 2 and f"field '--device': unknown device {device!r}" in message, result.output
     assert not store.exists()
+
+
+# -- a stored record that no longer validates is named ----------------------------------------------------
+
+@pytest.mark.parametrize("path, value, where", [("$.fidelity", "'bogus'", "field 'fidelity': "),
+                                                ("$.schema_version", "99", "")])  # the last: the whole record's rule
+def test_a_stored_record_that_does_not_validate_is_named_with_its_field(tmp_path, path, value, where):
+    import sqlite3
+
+    store = _store_of(tmp_path, "r-aa01", "r-bb02")
+    db = sqlite3.connect(store)
+    db.execute(f"UPDATE runs SET record = json_set(record, '{path}', {value}) WHERE run_id = 'r-bb02'")
+    db.commit()
+    db.close()
+    for args in (("runs", "list"), ("runs", "export"), ("verify", CLAIM, "--no-write")):
+        result = _run(*args, "--store", str(store))
+        message = _one_line(result.output)
+        assert result.exit_code == 2 and "Traceback" not in message, result.output
+        assert f"{store}: {where}stored run 'r-bb02' does not validate: " in message, message

@@ -251,8 +251,20 @@ class RunStore:
             try:
                 out.append(RunRecord.model_validate_json(text))
             except ValidationError as exc:
-                raise StoreError(f"a stored record does not validate: {exc.errors()[0]['msg']}", path=str(self.path)) from None
+                raise self._invalid(text, exc) from None
         return out
+
+    def _invalid(self, text: str, exc: ValidationError) -> StoreError:
+        """A stored record that does not validate (written by hand, or by a newer claimcheck), named by
+        its run id and the field, so it can be found."""
+        first = exc.errors()[0]
+        try:
+            run_id = json.loads(text).get("run_id")
+        except (ValueError, AttributeError):
+            run_id = None
+        which = f"stored run {run_id!r}" if isinstance(run_id, str) else "a stored record"
+        return StoreError(f"{which} does not validate: {first['msg']}", path=str(self.path),
+                          field=".".join(str(p) for p in first["loc"]) or None)
 
 
 def record_tasks(record: RunRecord) -> str:
