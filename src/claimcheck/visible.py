@@ -7,6 +7,12 @@ A file name that is not valid UTF-8 reaches Python with each undecodable byte as
 it is, it stops the command ("surrogates not allowed"). It is shown as the byte's escape (``\\xff``),
 and any other lone surrogate as its code (``\\ud800``).
 
+Shown as escapes as well, though a claim file may hold them (``CONTROL``, which the claim registry
+refuses, leaves them out): the bidi marks (U+061C ALM, U+200E LRM, U+200F RLM), which a title in
+Hebrew or Arabic may carry but which move the text around them, and the line and paragraph
+separators (U+2028, U+2029), which break a line in some terminals and viewers. Every output shows the
+same characters as escapes: the terminal, Markdown, HTML and (as JSON escapes) JSON.
+
 ``visible`` is for text (the terminal, Markdown and HTML output); ``visible_json`` for JSON text,
 where an escape must keep the string's value."""
 
@@ -14,16 +20,17 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and newline, DEL and C1, and the bidi embeddings, overrides and isolates
+# C0 controls but tab and newline, DEL and C1, and the bidi embeddings, overrides and isolates: what a claim file
+# may not hold (claims.registry). Not the bidi marks nor the line and paragraph separators, which it may (see above)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# what ``visible`` escapes: CONTROL and the lone surrogates (U+DC80-U+DCFF is a byte that was not UTF-8, by
-# surrogateescape; the rest cannot come from a file), in one character class: one pass. A pattern string, compiled
-# by ``re`` on first use and cached there: `verify all` imports this module for CONTROL and need not compile it
-_SHOWN = CONTROL.pattern[:-1] + r"\ud800-\udfff]"
-# what ``visible_json`` escapes: _SHOWN, and what JSON text may hold raw but a reader should not meet raw: the bidi
-# marks (ALM, LRM, RLM), which move the text around them, and the line and paragraph separators, which break a line
-# in some viewers and end a string in older JavaScript
-_JSON_SHOWN = _SHOWN[:-1] + r"\u061c\u200e\u200f\u2028\u2029]"
+# what ``visible`` escapes: CONTROL, the bidi marks (ALM, LRM, RLM), which move the text around them, the line and
+# paragraph separators, which break a line in some terminals and viewers (and end a string in older JavaScript), and
+# the lone surrogates (U+DC80-U+DCFF is a byte that was not UTF-8, by surrogateescape; the rest cannot come from a
+# file), in one character class: one pass. A pattern string, compiled by ``re`` on first use and cached there:
+# `verify all` imports this module for CONTROL and need not compile it
+_SHOWN = CONTROL.pattern[:-1] + r"\u061c\u200e\u200f\u2028\u2029\ud800-\udfff]"
+# what ``visible_json`` escapes: the same characters (as JSON escapes, but a lone surrogate)
+_JSON_SHOWN = _SHOWN
 
 
 def _is_surrogate(char: str) -> bool:
@@ -38,18 +45,19 @@ def _escape(char: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with each control character written as its escape (``\\x1b``, ``\\u202e``), and each
-    byte of a file name that was not UTF-8 as the byte's (``\\xff``)."""
+    """``text`` with each control character, bidi mark and line or paragraph separator written as its
+    escape (``\\x1b``, ``\\u202e``, ``\\u200f``, ``\\u2028``), and each byte of a file name that was not
+    UTF-8 as the byte's (``\\xff``)."""
     return re.sub(_SHOWN, lambda m: _escape(m.group()), text)
 
 
 def visible_json(text: str) -> str:
-    """JSON text (``json.dumps`` output) with each control character ``visible`` escapes, the bidi
-    marks (U+061C, U+200E, U+200F) and the line and paragraph separators (U+2028, U+2029) written as
-    a JSON escape (``\\u009b``, ``\\u202e``): the same string once parsed, and nothing a terminal acts
-    on. ``json.dumps`` escapes C0 itself, but with ``ensure_ascii=False`` writes DEL, C1 and the bidi
-    controls as they are. They stand only inside strings, where the escape is valid. ASCII text
-    without DEL (most reports) is returned as it is, unscanned.
+    """JSON text (``json.dumps`` output) with each character ``visible`` escapes (the control
+    characters, the bidi marks U+061C, U+200E, U+200F and the line and paragraph separators U+2028,
+    U+2029) written as a JSON escape (``\\u009b``, ``\\u202e``): the same string once parsed, and
+    nothing a terminal acts on. ``json.dumps`` escapes C0 itself, but with ``ensure_ascii=False``
+    writes DEL, C1 and the bidi controls as they are. They stand only inside strings, where the
+    escape is valid. ASCII text without DEL (most reports) is returned as it is, unscanned.
 
     A lone surrogate (a byte of a file name that was not UTF-8) has no faithful JSON form that strict
     parsers take, so it is written as ``visible`` shows it: the string then holds ``\\xff``, a

@@ -54,7 +54,9 @@ def list_claims(registry: RegistryOpt = None) -> None:
     for claim in reg.claims.values():
         pinned = reg.papers[claim.paper_id].version
         version = claim.version if claim.version == pinned else f"{claim.version}, superseded"
-        table.add_row(Text(claim.id).append(f"\n{claim.kind.value} ({version})", style="dim"), claim.statement)
+        # a claim file may hold a bidi mark or a line separator (visible.CONTROL refuses the rest): shown as escapes
+        table.add_row(Text(visible(claim.id)).append(f"\n{claim.kind.value} ({version})", style="dim"),
+                      Text(visible(claim.statement)))
     out.print(table)
     out.print(f"{len(reg.claims)} claims from {len(reg.papers)} papers")
 

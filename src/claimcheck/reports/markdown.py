@@ -42,6 +42,19 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|<~])")
 # what opens a block when it starts a line, as md_text's text may (``> {statement}``, a summary, a list item): a
 # blockquote, a heading, a list item or a thematic break ("- x", "---"), an ordered list item ("1. x", "2020) x")
 _BLOCK_START = re.compile(r"[>#]|[-+](?=[ \t]|-)|\d{1,9}(?=[.)](?:[ \t]|$))")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+
+
+def one_line(text: str) -> str:
+    """``text``'s lines joined by a space, as ``" ".join(text.splitlines())``, but broken at ``\\n``
+    and ``\\r`` only: the other characters ``splitlines`` breaks at (U+2028, U+2029, ``\\x0b``,
+    ``\\x85`` ...) are left for ``visible`` to show as escapes, as the terminal and HTML show them."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    lines = _LINE_BREAK.split(text)
+    if not lines[-1]:  # a final line break ends the last line, as for splitlines
+        lines.pop()
+    return " ".join(lines)
 
 
 # md_text and md_code are pure and see the same strings again and again (a report escapes ~1,500
@@ -52,7 +65,7 @@ def md_text(text: str) -> str:
     leading ``>``, ``#``, list marker or indentation is made literal too)."""
     text = _ENTITY.sub("&amp;", text)
     text = _SPECIAL.sub(r"\\\1", text)
-    text = " ".join(text.splitlines()).lstrip(" \t")  # indented four spaces, a line starts a code block
+    text = one_line(text).lstrip(" \t")  # indented four spaces, a line starts a code block
     start = _BLOCK_START.match(text)
     if start is None:
         return text
@@ -65,7 +78,7 @@ def md_code(text: str, cell: bool = True) -> str:
     """An inline code span that survives backticks in ``text``. In a table cell (``cell``) each ``|``
     is written ``\\|``, or it would split the row even inside the span; anywhere else a code span shows
     a backslash as it is, so ``cell=False`` keeps the pipe bare."""
-    text = " ".join(text.splitlines())
+    text = one_line(text)
     if cell:
         text = text.replace("|", "\\|")
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)

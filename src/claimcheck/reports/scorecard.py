@@ -12,6 +12,7 @@ printed to a terminal, none of them can recolour, hide or reorder what is shown.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from claimcheck.audit.models import AuditResult, ReferenceAudit, RowAudit, Scorecard
@@ -26,8 +27,19 @@ def short(label: str) -> str:
     return PurePath(label).name or label
 
 
+# whitespace but what ``visible`` shows as an escape (\x0b, \x0c, \x1c-\x1f, \x85, U+2028, U+2029: the HTML page shows
+# them so, and a line or paragraph separator folded into a space would hide that the report holds one)
+_SPACES = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def folded(text: str) -> str:
+    """``text`` as one line: each run of whitespace one space, none at either end (as
+    ``" ".join(text.split())``, but what ``visible`` shows as an escape is kept for it to show)."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 def _clip(text: str, n: int) -> str:
-    text = " ".join(text.split())
+    text = folded(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -199,7 +211,7 @@ def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> s
 
 def _md(text: str) -> str:
     """Report or registry text as one escaped line of Markdown (no tag, link or emphasis survives)."""
-    return md_text(" ".join(text.split()))
+    return md_text(folded(text))
 
 
 def render_scorecard_markdown(card: Scorecard, *, level: int = 2) -> str:
