@@ -3,10 +3,10 @@ per claim (cells with locators, runs, the arithmetic), with superseded and attri
 and every replication below full fidelity labelled ("proxy" / "reduced") wherever it appears.
 
 Text from claim files is escaped: Markdown punctuation (and ``<``, which could open a tag) is backslashed,
-text that starts a line opens no heading, list or code block, ``|`` cannot break a table (and stays bare
-in a code span outside one), and code spans/fences grow past any backticks in the text. Control
-characters (from a ``--title``, a results path) are shown as escapes (``visible``: ``\\x1b``), as on
-the terminal.
+text that starts a line opens no heading, list or code block, a heading keeps a ``#`` its text ends with
+(``md_heading``), ``|`` cannot break a table (and stays bare in a code span outside one), and code
+spans/fences grow past any backticks in the text. Control characters (from a ``--title``, a results
+path) are shown as escapes (``visible``: ``\\x1b``), as on the terminal.
 """
 
 from __future__ import annotations
@@ -73,6 +73,19 @@ def md_text(text: str) -> str:
     return text[:at] + "\\" + text[at:]
 
 
+# a heading's closing sequence: a run of "#" after a space or tab, at the end (spaces may follow)
+_CLOSING = re.compile(r"(?<=[ \t])#+[ \t]*$")
+
+
+def md_heading(text: str) -> str:
+    """``md_text`` for the text of an ATX heading (``## {text}``): a run of ``#`` at its end, after a
+    space, would be read as the heading's closing sequence and dropped ("Audit #" would read "Audit"),
+    so its first ``#`` is backslashed."""
+    text = md_text(text)
+    closing = _CLOSING.search(text)
+    return text if closing is None else text[: closing.start()] + "\\" + text[closing.start() :]
+
+
 @lru_cache(maxsize=4096)
 def md_code(text: str, cell: bool = True) -> str:
     """An inline code span that survives backticks in ``text``. In a table cell (``cell``) each ``|``
@@ -104,7 +117,7 @@ def render_markdown(report: VerificationReport, title: str = "claimcheck verific
     """The whole report as GitHub-flavoured Markdown (pure: the same report gives the same text)."""
     anchors = claim_anchors(cv.claim_id for cv in report.claims)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.overall_counts.items()))
-    out = [f"# {md_text(title)}", "", f"{len(report.claims)} claims. Overall: {counts or 'none'}."]
+    out = [f"# {md_heading(title)}", "", f"{len(report.claims)} claims. Overall: {counts or 'none'}."]
     if report.results_sources:
         out += ["", "Runs from: " + "; ".join(md_text(s) for s in report.results_sources) + "."]
     out += ["", *_coverage(report), "", *_verdict_table(report, anchors), "", *_rules(report)]
@@ -161,7 +174,7 @@ def _rules(report: VerificationReport) -> list[str]:
 
 def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> list[str]:
     a = anchors[cv.claim_id]
-    out = [f'<a id="{a}"></a>', "", f"### {md_text(cv.claim_id)}", "", f"> {md_text(cv.statement)}", ""]
+    out = [f'<a id="{a}"></a>', "", f"### {md_heading(cv.claim_id)}", "", f"> {md_text(cv.statement)}", ""]
     out.append(f"- Kind: {cv.kind}; paper {md_text(cv.paper_id)} {md_text(cv.version)} "
                f"(pinned {md_text(cv.pinned_version)}); location: {md_text(cv.location)}")
     if cv.reported:

@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 from claimcheck.audit.models import AuditResult, ReferenceAudit, RowAudit, Scorecard
 from claimcheck.reports.jsonout import json_text
-from claimcheck.reports.markdown import md_code, md_text
+from claimcheck.reports.markdown import md_code, md_heading, md_text
 from claimcheck.visible import visible
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -217,7 +217,7 @@ def _md(text: str) -> str:
 def render_scorecard_markdown(card: Scorecard, *, level: int = 2) -> str:
     h = "#" * level
     r, a, q = card.report, card.attribution, card.question
-    out = [f"{h} Scorecard: {_md(short(r.label))}", ""]
+    out = [f"{h} Scorecard: {md_heading(folded(short(r.label)))}", ""]
     out += [f"- **Title:** {_md(r.title or '(none found)')}" + (f" ({_md(r.date)})" if r.date else "")]
     out += [f"- **Examines:** {_md(r.examined_paper or '(not stated)')}" + (f" → {_md(a.examined_label)}" if a.examined_label else " → not identified")]
     out += [f"- **Question:** {_md(r.research_question or '(not stated)')}", f"- **States:** {stated(card)}", f"- **Audit:** {headline(card)}", ""]
@@ -274,7 +274,7 @@ def render_aggregate_markdown(result: AuditResult, *, level: int = 2) -> str:
 
 
 def render_audit_markdown(result: AuditResult, *, all_in_one: bool = False, title: str = "claimcheck audit of synthesis reports") -> str:
-    parts = [f"# {_md(title)}", "", f"Registry: {result.registry_claims} claims. Verdicts: {_md(result.verdicts_from or 'from the verifier')}.", ""]
+    parts = [f"# {md_heading(folded(title))}", "", f"Registry: {result.registry_claims} claims. Verdicts: {_md(result.verdicts_from or 'from the verifier')}.", ""]
     if result.problems:
         parts += ["Inputs that could not be audited:", ""] + [f"- {_md(short(p.path))}: {_md(p.message)}" for p in result.problems] + [""]
     if all_in_one:
