@@ -52,3 +52,44 @@ def test_report_and_audit_headings_from_user_text_keep_a_final_hash(tmp_path):
     result = audit_reports([synthesis], toy_registry(tmp_path), VERDICTS, load_bibliography())
     headings = _headings(render_audit_markdown(result, title="Audit #"))
     assert headings[0] == "Audit #" and "Scorecard: synthesis #" in headings, headings
+
+
+# -- audit JSON: strict, as the verification report's ----------------------------------------------
+def _strict(text: str):
+    import json
+
+    def refuse(constant):
+        raise ValueError(f"non-strict JSON constant {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _audit(tmp_path, report_text: str, label: str = "r.md"):
+    from claimcheck.audit.engine import audit_reports
+    from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import parse_synthesis
+
+    return audit_reports([parse_synthesis(report_text, label=label)], toy_registry(tmp_path), VERDICTS, load_bibliography())
+
+
+def test_audit_json_of_a_seeds_like_report_is_strict_json(tmp_path):
+    from claimcheck.reports.scorecard import render_audit_json, render_scorecard_json
+
+    result = _audit(tmp_path, make_report(quality="9.1"))
+    assert _strict(render_audit_json(result, all_in_one=True))["scorecards"][0]["report"]["quality_score"] == 9.1
+    assert _strict(render_scorecard_json(result.scorecards[0]))["rows"]
+
+
+@pytest.mark.parametrize("field", ["quality_score", "quality_scale"])
+def test_a_non_finite_audit_number_fails_loudly_instead_of_writing_nan(tmp_path, field):
+    """No field of the audit can hold one (each is finite where it is made): one that did would be a
+    bug, and is refused rather than written as NaN, which JSON.parse and Go refuse to read."""
+    from claimcheck.reports.scorecard import render_audit_json, render_scorecard_json
+
+    result = _audit(tmp_path, make_report())
+    card = result.scorecards[0]
+    bad = card.model_copy(update={"report": card.report.model_copy(update={field: float("nan")})})
+    with pytest.raises(ValueError, match="JSON compliant"):
+        render_scorecard_json(bad)
+    with pytest.raises(ValueError, match="JSON compliant"):
+        render_audit_json(result.model_copy(update={"scorecards": [bad]}))

@@ -22,10 +22,11 @@ from claimcheck.verifier.verdict import VerificationReport
 from claimcheck.visible import visible_json
 
 
-def json_text(data: object, *, allow_nan: bool = False) -> str:
+def json_text(data: object) -> str:
     """``data`` as sorted, two-space indented UTF-8 JSON text ending with a newline, each character
-    ``visible_json`` escapes written as a JSON escape."""
-    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=allow_nan)
+    ``visible_json`` escapes written as a JSON escape. Strict JSON: a non-finite number raises
+    ``ValueError`` (a caller writes it as ``null`` first, as ``render_json`` does, or never makes one)."""
+    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     return visible_json(text) + "\n"
 
 

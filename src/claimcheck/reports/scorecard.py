@@ -8,6 +8,13 @@ the verification report does (``markdown.md_text``), so a synthesis carrying ``<
 ``<img onerror=...>`` shows it as text. Every format shows a control character as the terminal
 scorecard does (``visible``: ``\x1b``, ``\u202e``; JSON as a JSON escape, ``jsonout.json_text``), so
 printed to a terminal, none of them can recolour, hide or reorder what is shown.
+
+The JSON is strict, as the verification report's is: no ``NaN`` or ``Infinity``, which strict parsers
+(JavaScript's ``JSON.parse``, Go's ``encoding/json``) refuse. Every number of the audit is finite where
+it is made: a confidence is read only within 0..1, a quality score from at most three digits, and a
+match score or share is a ratio of counts with a nonzero denominator (``audit.claim_match``). A
+non-finite number would be a bug there, so it fails the rendering (``ValueError``) rather than being
+written.
 """
 
 from __future__ import annotations
@@ -295,8 +302,8 @@ def render_audit_json(result: AuditResult, *, all_in_one: bool = False) -> str:
     data = result.model_dump()
     if not all_in_one:
         data["aggregate"] = None
-    return json_text(data, allow_nan=True)
+    return json_text(data)
 
 
 def render_scorecard_json(card: Scorecard) -> str:
-    return json_text(card.model_dump(), allow_nan=True)
+    return json_text(card.model_dump())
