@@ -93,3 +93,61 @@ def test_a_non_finite_audit_number_fails_loudly_instead_of_writing_nan(tmp_path,
         render_scorecard_json(bad)
     with pytest.raises(ValueError, match="JSON compliant"):
         render_audit_json(result.model_copy(update={"scorecards": [bad]}))
+
+
+# -- the terminal: text from claim and result files shown by visible --------------------------------
+HOSTILE = "\x1b[31m\u202e\u200f[bold]"
+HOSTILE_SHOWN = "\\x1b[31m\\u202e\\u200f[bold]"
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def test_show_prints_run_ids_and_deviations_from_a_result_file_as_escapes(tmp_path):
+    """`claimcheck show` printed a run id or a deviation from a result file as it was: an escape
+    sequence in it recoloured (or cleared) the terminal, a bidi control reordered the line."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from claimcheck.cli import app
+
+    try:
+        from paper_fixtures import PAPER
+    except ImportError:  # tests/ imported as a package
+        from paper_fixtures import PAPER
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "1234.5678.yaml").write_text(PAPER, encoding="utf-8")
+    runs = [{"run_id": f"r{HOSTILE}{system}{seed}", "paper_id": "1234.5678", "system": system, "seed": seed,
+             "preset": "proxy", "fidelity": "proxy", "deviations": [f"smaller model {HOSTILE}"],
+             "metrics": [{"task": "xnli", "language": "en", "metric": "accuracy", "split": "dev", "value": value + seed / 10}]}
+            for seed in (1, 2, 3) for system, value in (("A", 70.0), ("B", 71.0))]
+    results = tmp_path / "runs.json"
+    results.write_text(json.dumps({"runs": runs}), encoding="utf-8")
+    shown = CliRunner().invoke(app, ["show", "1234.5678/gain", "-r", str(folder), "--results", str(results),
+                                     "--no-bundled-results"], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert RAW.search(shown.output) is None, RAW.search(shown.output)
+    assert f"r{HOSTILE_SHOWN}A1" in shown.output and f"deviation: smaller model {HOSTILE_SHOWN}" in shown.output
+
+
+def test_verdict_table_and_claim_detail_show_claim_text_as_escapes():
+    from claimcheck.reports.terminal import render_claim_detail, render_plain_text, render_terminal
+
+    sample = build_report()
+    cv = sample.claims[2]
+    rep = cv.replication.model_copy(update={"runs": [f"run{HOSTILE}"], "failed_runs": [f"bad{HOSTILE}"]})
+    views = [v.model_copy(update={"label": f"view{HOSTILE}", "missing": [f"cell{HOSTILE}"]}) for v in cv.source.views]
+    cv = cv.model_copy(update={"claim_id": f"p/x{HOSTILE}", "statement": f"gain\u2028{HOSTILE}", "reported": [f"8.7{HOSTILE}"],
+                               "location": f"Table 1{HOSTILE}", "replication": rep,
+                               "source": cv.source.model_copy(update={"views": views, "summary": f"sum{HOSTILE}"})})
+    report = sample.model_copy(update={"claims": [cv]})
+    for width in (200, 88):  # the wide table and the folded one
+        table = render_plain_text(render_terminal(report), width=width)
+        assert RAW.search(table) is None, (width, RAW.search(table))
+        assert "p/x\\x1b" in table
+    detail = render_plain_text(render_claim_detail(cv), width=400)
+    assert RAW.search(detail) is None, RAW.search(detail)
+    for text in (f"p/x{HOSTILE_SHOWN}", f"gain\\u2028{HOSTILE_SHOWN}", f"reported: 8.7{HOSTILE_SHOWN}", f"Table 1{HOSTILE_SHOWN}",
+                 f"run{HOSTILE_SHOWN}", f"bad{HOSTILE_SHOWN}", f"view{HOSTILE_SHOWN}", f"cell{HOSTILE_SHOWN}", f"sum{HOSTILE_SHOWN}"):
+        assert text in detail, text

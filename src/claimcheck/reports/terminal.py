@@ -1,7 +1,10 @@
 """Terminal rendering with rich: the verdict table, the coverage panel, and one claim's evidence.
 
 Every piece of text from claim files goes into ``rich.text.Text`` objects, never into markup
-strings, so a statement containing ``[bold]`` prints as written.
+strings, so a statement containing ``[bold]`` prints as written; and each is shown by ``visible``
+(``_text``), so a control character or bidi mark from a claim or result file (a run id, a deviation,
+a statement with an RLM) is printed as its escape (``\\x1b``, ``\\u200f``), as the Markdown and HTML
+reports show it, and cannot recolour, hide or reorder what is printed around it.
 """
 
 from __future__ import annotations
@@ -34,12 +37,18 @@ from claimcheck.reports.labels import (
     tone_of,
 )
 from claimcheck.verifier.verdict import OVERALL_RULES, ClaimVerdict, TierResult, VerificationReport
+from claimcheck.visible import visible
 
 STYLES = {"good": "green", "bad": "bold red", "warn": "yellow", "fail": "magenta", "none": "dim"}
 
 
+def _text(text: str, style: str = "") -> Text:
+    """``text`` (which may come from a file) as rich text, each control character as its escape."""
+    return Text(visible(text), style=style)
+
+
 def _verdict(text: str, verdict: str) -> Text:
-    return Text(text, style=STYLES[tone_of(verdict)])
+    return _text(text, STYLES[tone_of(verdict)])
 
 
 def render_terminal(report: VerificationReport) -> RenderableType:
@@ -76,22 +85,22 @@ class VerdictTable:
         for name in names:
             table.add_column(name, no_wrap=True)
         for cv in self.report.claims:
-            claim = Text(cv.claim_id)
+            claim = _text(cv.claim_id)
             if not wide:
-                claim.append(f"\n{cv.kind}: " + (", ".join(cv.reported) or "-"), style="dim")
+                claim.append(visible(f"\n{cv.kind}: " + (", ".join(cv.reported) or "-")), style="dim")
             for mark in claim_marks(cv):
-                claim.append(f"\n{mark}", style="dim")
+                claim.append(visible(f"\n{mark}"), style="dim")
             rep = cv.replication
             replication = _verdict(rep.verdict, rep.verdict)
             if not wide and fidelity_mark(rep):
                 replication.append(f"\n({fidelity_mark(rep)})", style="yellow")
             cells = [claim]
             if wide:
-                cells += [Text(cv.kind), Text(", ".join(cv.reported) or "-")]
+                cells += [_text(cv.kind), _text(", ".join(cv.reported) or "-")]
             source = _verdict(cv.source.verdict, cv.source.verdict)
             cells += [Text.assemble(source, "\n", replication)] if stacked else [source, replication]
             if wide:
-                cells.append(Text(rep.fidelity or "-", style="yellow" if fidelity_mark(rep) else ""))
+                cells.append(_text(rep.fidelity or "-", style="yellow" if fidelity_mark(rep) else ""))
             cells.append(_verdict(cv.overall.value, cv.overall.value))
             table.add_row(*cells)
         return table
@@ -106,8 +115,8 @@ def render_coverage(report: VerificationReport) -> RenderableType:
         grid.add_row(
             Text(tier, style="bold"),
             Text(f"{cov.checked}/{cov.total} checked"),
-            Text(coverage_counts_text(cov.counts)),
-            Text("not checked: " + coverage_reasons_text(cov.reasons), style="dim"),
+            _text(coverage_counts_text(cov.counts)),
+            _text("not checked: " + coverage_reasons_text(cov.reasons), style="dim"),
         )
     overall = Text("overall: ", style="bold")
     for i, (verdict, n) in enumerate(sorted(report.overall_counts.items())):
@@ -115,7 +124,7 @@ def render_coverage(report: VerificationReport) -> RenderableType:
         overall.append(f"{verdict} {n}", style=STYLES[tone_of(verdict)])
     parts: list[RenderableType] = [grid, overall]
     if report.results_sources:
-        parts.append(Text("runs from: " + "; ".join(report.results_sources), style="dim"))
+        parts.append(_text("runs from: " + "; ".join(report.results_sources), style="dim"))
     return Panel(Group(*parts), title=Text("coverage"), title_align="left", box=box.ROUNDED)  # Text: a str title is read as markup with emoji codes
 
 
@@ -131,14 +140,14 @@ def render_legend() -> Text:
 
 def _indented(line: str, n: int) -> Padding:
     """A line whose wrapped continuation keeps the indent (the arithmetic lines can be long)."""
-    return Padding(Text(line), (0, 0, 0, n))
+    return Padding(_text(line), (0, 0, 0, n))
 
 
 def _tier_lines(title: str, tier: TierResult, label: str) -> list[RenderableType]:
-    head = Text(f"{title}: ", style="bold")
-    head.append(label, style=STYLES[tone_of(tier.verdict)])
+    head = _text(f"{title}: ", style="bold")
+    head.append(visible(label), style=STYLES[tone_of(tier.verdict)])
     if tier.summary:
-        head.append(f" - {tier.summary}")
+        head.append(visible(f" - {tier.summary}"))
     out: list[RenderableType] = [head]
     out.extend(_indented(line, 2) for line in tier.lines)
     return out
@@ -149,33 +158,33 @@ def _cells_table(view_cells: Iterable) -> Table:
     for col in ("system", "task", "language", "metric", "split", "value", "origin", "reliability"):
         table.add_column(col, overflow="fold")
     for c in view_cells:
-        table.add_row(*(Text(v or "-") for v in (c.system, c.task, c.language, c.metric, c.split, c.value,
+        table.add_row(*(_text(v or "-") for v in (c.system, c.task, c.language, c.metric, c.split, c.value,
                                                   c.origin, c.reliability)))
     return table
 
 
 def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERALL_RULES) -> RenderableType:
     """One claim's evidence: statement, location, arithmetic, cells with locators, runs, missing cells, rule."""
-    title = Text(cv.claim_id, style="bold")
+    title = _text(cv.claim_id, style="bold")
     title.append(f"  ({cv.kind})", style="dim")
-    parts: list[RenderableType] = [title, Text(cv.statement)]
-    meta = Text(f"paper {cv.paper_id} {cv.version} (pinned {cv.pinned_version}) · location: {cv.location}", style="dim")
+    parts: list[RenderableType] = [title, _text(cv.statement)]
+    meta = _text(f"paper {cv.paper_id} {cv.version} (pinned {cv.pinned_version}) · location: {cv.location}", style="dim")
     parts.append(meta)
     if cv.reported:
-        parts.append(Text("reported: " + ", ".join(cv.reported)))
+        parts.append(_text("reported: " + ", ".join(cv.reported)))
     if is_superseded(cv):
-        parts.append(Text(superseded_note(cv), style="yellow"))
+        parts.append(_text(superseded_note(cv), style="yellow"))
     if cv.attributed_to:
-        parts.append(Text(attributed_note(cv), style="yellow"))
+        parts.append(_text(attributed_note(cv), style="yellow"))
     if not cv.located:
-        parts.append(Text(located_note(cv), style="yellow"))
+        parts.append(_text(located_note(cv), style="yellow"))
     elif cv.location_note:
-        parts.append(Text(f"location note: {cv.location_note}", style="dim"))
+        parts.append(_text(f"location note: {cv.location_note}", style="dim"))
 
     parts.append(Text(""))
     parts.extend(_tier_lines("source", cv.source, cv.source.verdict))
     for view in cv.source.views:
-        head = Text(f"  view: {view.label}: ", style="bold")
+        head = _text(f"  view: {view.label}: ", style="bold")
         head.append(view.verdict.value, style=STYLES[tone_of(view.verdict.value)])
         parts.append(head)
         parts.extend(_indented(line, 4) for line in view.lines)
@@ -183,28 +192,28 @@ def render_claim_detail(cv: ClaimVerdict, rules: Sequence[Sequence[str]] = OVERA
             parts.append(Padding(_cells_table(view.cells), (0, 0, 0, 4)))
         if view.missing:
             parts.append(Text("    missing cells:", style="bold"))
-            parts.extend(Text(f"      - {m}") for m in view.missing)
+            parts.extend(_text(f"      - {m}") for m in view.missing)
 
     parts.append(Text(""))
     rep = cv.replication
     parts.extend(_tier_lines("replication", rep, replication_label(rep)))
     if rep.fidelity:
-        parts.append(Text(f"  fidelity {FIDELITY_NOTES.get(rep.fidelity, rep.fidelity)}",
+        parts.append(_text(f"  fidelity {FIDELITY_NOTES.get(rep.fidelity, rep.fidelity)}",
                           style="yellow" if fidelity_mark(rep) else ""))
     if rep.seeds or rep.seeds_needed:
         needed = f"; about {rep.seeds_needed} would decide" if rep.seeds_needed else ""
-        parts.append(Text(f"  seeds: {rep.seeds}{needed}"))
+        parts.append(_text(f"  seeds: {rep.seeds}{needed}"))
     if rep.runs:
-        parts.append(Text("  runs: " + ", ".join(rep.runs)))
+        parts.append(_text("  runs: " + ", ".join(rep.runs)))
     if rep.failed_runs:
-        parts.append(Text("  failed runs: " + ", ".join(rep.failed_runs), style=STYLES["fail"]))
-    parts.extend(Text(f"  deviation: {d}") for d in rep.deviations)
+        parts.append(_text("  failed runs: " + ", ".join(rep.failed_runs), style=STYLES["fail"]))
+    parts.extend(_text(f"  deviation: {d}") for d in rep.deviations)
 
     spans = claim_spans(cv)
     if spans:
         parts.append(Text(""))
         parts.append(Text("intervals:", style="bold"))
-        parts.extend(Text(f"  {s.role:<14} {span_text(s):<22} {s.label}") for s in spans)
+        parts.extend(_text(f"  {s.role:<14} {span_text(s):<22} {s.label}") for s in spans)
 
     parts.append(Text(""))
     overall = Text("overall: ", style="bold")
