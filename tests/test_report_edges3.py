@@ -151,3 +151,25 @@ def test_verdict_table_and_claim_detail_show_claim_text_as_escapes():
     for text in (f"p/x{HOSTILE_SHOWN}", f"gain\\u2028{HOSTILE_SHOWN}", f"reported: 8.7{HOSTILE_SHOWN}", f"Table 1{HOSTILE_SHOWN}",
                  f"run{HOSTILE_SHOWN}", f"bad{HOSTILE_SHOWN}", f"view{HOSTILE_SHOWN}", f"cell{HOSTILE_SHOWN}", f"sum{HOSTILE_SHOWN}"):
         assert text in detail, text
+
+
+# -- plots: labels escaped in SVG text and attributes ------------------------------------------------
+def test_plot_labels_are_escaped_in_svg_text_and_titles():
+    """A span label comes from a claim file (a system or task name): ``<``, ``&`` and quotes in it
+    stay text, in the row's ``<text>`` and in its ``<title>`` tooltip, and the SVG stays well formed."""
+    import xml.etree.ElementTree as ET
+
+    from claimcheck.reports.plots import render_svg_intervals
+    from claimcheck.verifier.verdict import Span
+
+    label = "<script>x</script> & \"q\" 's' &amp; ]]>"
+    spans = [Span(role="reported", lo=1.0, hi=2.0, label=label), Span(role="derived", lo=1.5, hi=1.6, label="A&B \"x\""),
+             Span(role="seed", lo=1.2, hi=1.2, label="seed 1 (proxy<&>)")]
+    svg = render_svg_intervals(spans)
+    assert "<script>" not in svg
+    root = ET.fromstring(svg)  # well formed: nothing broke out of a text or an attribute
+    ns = "{http://www.w3.org/2000/svg}"
+    titles = [t.text for t in root.iter(f"{ns}title")]
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert f"{label}: [1, 2]" in titles and 'A&B "x": [1.5, 1.6]' in titles
+    assert label[:29] + "…" in texts and 'A&B "x"' in texts and "seeds (n=1) (proxy<&>)" in texts
