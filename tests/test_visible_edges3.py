@@ -126,3 +126,16 @@ def test_a_results_path_with_a_mark_is_shown_as_an_escape(tmp_path: Path):
     got = collect_records([f], None, include_bundled=False)
     assert got.sources and all(RAW.search(s) is None for s in got.sources), got.sources
     assert any("runs\\u200f.json" in s for s in got.sources), got.sources
+
+
+def test_the_ascii_fast_path_shows_what_the_full_pattern_shows():
+    """``visible`` searches ASCII text with CONTROL only: every ASCII character the full pattern
+    escapes must be in CONTROL, or ASCII text would keep it raw."""
+    import re
+
+    from claimcheck.visible import _SHOWN, CONTROL, visible
+
+    for code in range(128):
+        char = chr(code)
+        assert (re.search(_SHOWN, char) is None) == (CONTROL.search(char) is None), hex(code)
+        assert visible(f"a{char}b") == re.sub(_SHOWN, lambda m: f"\\x{ord(m.group()):02x}", f"a{char}b")

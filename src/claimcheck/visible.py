@@ -47,7 +47,10 @@ def _escape(char: str) -> str:
 def visible(text: str) -> str:
     """``text`` with each control character, bidi mark and line or paragraph separator written as its
     escape (``\\x1b``, ``\\u202e``, ``\\u200f``, ``\\u2028``), and each byte of a file name that was not
-    UTF-8 as the byte's (``\\xff``)."""
+    UTF-8 as the byte's (``\\xff``). ASCII text is searched with ``CONTROL``, already compiled, which
+    holds every ASCII character shown: the wider pattern is compiled only for text beyond ASCII."""
+    if text.isascii() and CONTROL.search(text) is None:  # isascii is O(1) on a str
+        return text
     return re.sub(_SHOWN, lambda m: _escape(m.group()), text)
 
 
