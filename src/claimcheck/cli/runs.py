@@ -34,7 +34,7 @@ def _stored(store: Path | None, **filters) -> list:
     path = store_to_read(store)
     if not path.exists():
         return []
-    with open_store(path) as s:
+    with open_store(path, readonly=True) as s:
         return s.records(**filters)
 
 
@@ -95,7 +95,7 @@ def runs_show(
 
     path, found = store_to_read(store), []
     if path.exists():
-        with open_store(path) as s:
+        with open_store(path, readonly=True) as s:
             found = s.find(run_id)  # by id prefix, in SQL
     where = f"the store {path}"
     if not found and not no_bundled_results:
@@ -202,7 +202,7 @@ def runs_remove(
                              field="run_ids")
         out.print(f"0 runs {'would be removed' if dry_run else 'match: nothing removed'}")  # as for an empty store
         return
-    with open_store(path) as s:
+    with open_store(path, readonly=dry_run) as s:  # a dry run only reads
         chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
         for r in chosen:
             out.print(visible(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}"), highlight=False)

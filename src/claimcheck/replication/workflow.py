@@ -93,7 +93,7 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
     stored_records: list = []
     failed: set[str] = set()
     if Path(store_path).exists():  # planning never creates a store
-        with open_store(store_path) as store:
+        with open_store(store_path, readonly=True) as store:
             stored_records, failed = store.records(status="ok"), store.failed_ids()
     stored = {r.run_id for r in stored_records}
     # a shipped run counts unless the store holds that run (verify reads the store's record first: a

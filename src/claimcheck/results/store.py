@@ -6,11 +6,14 @@
   (``status="failed"``, infrastructure failure) is replaced when the same run later succeeds.
 * Records go in and come out as ``RunRecord`` (validated JSON); the columns beside the JSON exist for
   listing and filtering only.
+* A command that only reads opens the store read-only (``readonly=True``): it never writes to it,
+  nor beside it, so a store the user may only read (shared, on a read-only mount) serves it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -53,12 +56,42 @@ def _refuse_a_path_that_holds_no_store(path: Path) -> None:
             return
 
 
-class RunStore:
-    """A SQLite file of run records. Use as a context manager, or call ``close()``."""
+def _in_wal_mode(path: str) -> bool:
+    """Whether the SQLite file at ``path`` says, in its header, that it is in WAL mode."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except OSError:
+        return False
+    return len(head) == 20 and head.startswith(b"SQLite format 3\x00") and head[18] == 2
 
-    def __init__(self, path: Path):
+
+_READ_TRIES = 5
+
+
+class RunStore:
+    """A SQLite file of run records. Use as a context manager, or call ``close()``.
+
+    ``readonly``: for a command that only reads. The file must exist; it is opened with SQLite's
+    ``mode=ro``, so nothing is written to it, and a store in WAL mode is read without creating its
+    ``-wal`` and ``-shm`` files when they are not there: a read-only connection leaves them behind,
+    owned by the reader, and another user's writer can then no longer write (and in a folder the
+    reader may not write, ``mode=ro`` cannot open it at all). Such a store is read as ``immutable``,
+    and each read is checked against the files' sizes and times: a writer that came meanwhile makes
+    the read start again, the way a reader sharing the write-ahead log would have seen its write."""
+
+    def __init__(self, path: Path, *, readonly: bool = False):
         self.path = Path(path)
+        self.readonly = readonly
+        self._has_runs = True  # False: a new or empty file read without a runs table (no runs)
+        self._state: tuple | None = None  # the files' (inode, size, mtime) when read as immutable
         _refuse_a_path_that_holds_no_store(self.path)
+        if readonly:
+            try:
+                self._open_to_read()
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"cannot open the run store: {exc}", path=str(self.path)) from None
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -70,8 +103,69 @@ class RunStore:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         db.execute(statement)
+            self._has_runs = True
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the run store: {exc}", path=str(self.path)) from None
+
+    def _files_state(self) -> tuple:
+        """(inode, size, mtime) of the store file and of its ``-wal`` and ``-shm`` (None: not there).
+        SQLite puts them beside the file a link leads to."""
+        state = []
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                st = os.stat(self._real + suffix)
+                state.append((st.st_ino, st.st_size, st.st_mtime_ns))
+            except OSError:
+                state.append(None)
+        return tuple(state)
+
+    def _open_to_read(self) -> None:
+        """Connect read-only (see the class): a store in WAL mode whose write-ahead log holds nothing
+        as an immutable file, else through the log and its shared index (``-shm``)."""
+        self._real = os.path.realpath(self.path)
+        state = self._files_state()
+        uri = Path(self._real).as_uri()
+        log = state[1] is not None and state[1][1] > 0  # a -wal that may hold writes not yet in the file
+        if not log and _in_wal_mode(self._real):
+            self._state = state
+            self._db = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None)
+            self._refuse_another_database()
+            return
+        self._db = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            self._refuse_another_database()
+        except sqlite3.OperationalError as exc:
+            self._db.close()
+            if not log:
+                raise
+            raise StoreError(f"cannot read the run store: {exc}: its write-ahead log {self._real}-wal may hold runs not yet "
+                             f"in the file, which SQLite reads through {self._real}-shm, and this user can neither read nor "
+                             "create that file: run a claimcheck command on the store as a user who may write in its folder",
+                             path=str(self.path)) from None
+
+    def _changed(self) -> bool:
+        """Whether an immutable read may have met a writer: the files changed since the store was opened."""
+        return self._state is not None and self._files_state() != self._state
+
+    def _read_rows(self, sql: str, args: tuple = ()) -> list:
+        """The rows of a read; one that met a writer (``_changed``) is read again from a fresh connection."""
+        for _ in range(_READ_TRIES):
+            try:
+                rows = self._db.execute(sql, args).fetchall() if self._has_runs else []
+            except sqlite3.Error as exc:
+                if not self._changed():
+                    raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
+                rows = None
+            if rows is not None and not self._changed():
+                return rows
+            self._db.close()
+            self._state = None
+            try:
+                self._open_to_read()
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
+        raise StoreError("cannot read the run store: another process kept writing to it while it was read; try again",
+                         path=str(self.path))
 
     def _refuse_another_database(self) -> None:
         """Another program's SQLite file (given as ``--store`` by a slip) is not made a run store: it
@@ -88,6 +182,7 @@ class RunStore:
         if why:
             self._db.close()
             raise StoreError(f"not a run store: {why}; it was left as it was", path=str(self.path))
+        self._has_runs = bool(tables)
 
     def __enter__(self) -> RunStore:
         return self
@@ -233,19 +328,14 @@ class RunStore:
         return self._ids("SELECT run_id FROM runs WHERE status != 'ok'")
 
     def _ids(self, sql: str) -> set[str]:
-        try:
-            return {r[0] for r in self._db.execute(sql)}
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
+        return {r[0] for r in self._read_rows(sql)}
 
     def count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        rows = self._read_rows("SELECT COUNT(*) FROM runs")
+        return rows[0][0] if rows else 0
 
     def _query(self, sql: str, args: tuple) -> list[RunRecord]:
-        try:
-            rows = self._db.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
+        rows = self._read_rows(sql, args)
         out = []
         for (text,) in rows:
             try:
@@ -320,12 +410,13 @@ def load_store_records(path: Path | None = None, *, status: str | None = None) -
     path = Path(path) if path is not None else default_store_path()
     if not path.exists():
         return []
-    with RunStore(path) as store:
+    with RunStore(path, readonly=True) as store:
         return store.records(status=status)
 
 
-def open_store(path: Path | None = None) -> RunStore:
-    """The store at ``path``, or at the default location under the claimcheck home."""
+def open_store(path: Path | None = None, *, readonly: bool = False) -> RunStore:
+    """The store at ``path``, or at the default location under the claimcheck home; ``readonly`` for
+    a command that only reads (the store must exist: see ``RunStore``)."""
     from claimcheck.home import default_store_path
 
-    return RunStore(path if path is not None else default_store_path())
+    return RunStore(path if path is not None else default_store_path(), readonly=readonly)

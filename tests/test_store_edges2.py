@@ -1,0 +1,180 @@
+"""Edges of the run store, through the real store and the real commands on stores the tests build:
+a store the user may only read serves every reading command, and reading writes nothing."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimcheck.errors import StoreError
+from claimcheck.results.records import Metric, RunRecord
+from claimcheck.results.store import RunStore, open_store
+
+CLAIM = "2005.13013/xtreme-test-gain"
+
+
+def _record(run_id: str, system: str = "MNLI", task: str = "xnli", seed: int = 1) -> RunRecord:
+    return RunRecord(run_id=run_id, paper_id="2005.13013", system=system, seed=seed, preset="proxy", fidelity="proxy",
+                     deviations=["test record"], spec={"target": {"task": task}},
+                     metrics=[Metric(task=task, language="en", metric="accuracy", split="dev", value=70.0 + seed)])
+
+
+def _store(path: Path, *run_ids: str) -> Path:
+    with RunStore(path) as s:
+        s.save_many([_record(r) for r in run_ids])
+    return path
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _as_a_user_permissions_bind() -> None:
+    """In the child before exec: root gives up CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (prctl
+    PR_CAPBSET_DROP), so file permissions bind it as they bind any user; another user needs nothing."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _cli(*args: str, read_only: bool = False) -> subprocess.CompletedProcess:
+    """The command in a process of its own; ``read_only``: one that file permissions bind."""
+    try:
+        return subprocess.run([sys.executable, "-m", "claimcheck", *map(str, args)], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "200"},
+                              preexec_fn=_as_a_user_permissions_bind if read_only else None)
+    except subprocess.SubprocessError as exc:  # root without CAP_SETPCAP cannot give the others up
+        pytest.skip(f"cannot run a process that file permissions bind: {exc}")
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def _exported(tmp_path: Path) -> Path:
+    from claimcheck.results.store import save_records_json
+
+    path = tmp_path / "runs.json"
+    save_records_json([_record("r-zz01")], path)
+    return path
+
+
+_CRASH = """import os, sys
+from claimcheck.results.records import RunRecord
+from claimcheck.results.store import RunStore
+store = RunStore(sys.argv[1])
+store.save_many([RunRecord.model_validate_json(text) for text in sys.argv[2:]])
+os._exit(0)  # no close: the -wal and -shm stay, as after a crash
+"""
+
+
+def _crashed_writer(path: Path, *records: RunRecord) -> None:
+    subprocess.run([sys.executable, "-c", _CRASH, str(path), *(r.model_dump_json() for r in records)], check=True,
+                   env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+
+
+# -- a command that only reads opens the store read-only ------------------------------------------------
+
+def test_the_store_opened_to_read_refuses_every_write(tmp_path):
+    path = _store(tmp_path / "s.sqlite", "r-aa01")
+    before = _files(tmp_path)
+    with open_store(path, readonly=True) as s:
+        assert [r.run_id for r in s.records()] == ["r-aa01"]
+        for write in (lambda: s.save(_record("r-bb01")), lambda: s.delete(["r-aa01"])):
+            with pytest.raises(StoreError, match="attempt to write a readonly database"):
+                write()
+    assert _files(tmp_path) == before
+
+
+def test_opening_to_read_creates_no_store(tmp_path):
+    with pytest.raises(StoreError, match="cannot open the run store"):
+        open_store(tmp_path / "new.sqlite", readonly=True)
+    assert list(tmp_path.iterdir()) == []
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")  # a new or empty file is a store with no runs, and stays as it is
+    with open_store(empty, readonly=True) as s:
+        assert s.records() == [] and s.count() == 0 and s.ok_ids() == set()
+    assert [p.name for p in tmp_path.iterdir()] == ["empty.sqlite"] and empty.read_bytes() == b""
+
+
+_READING = [("runs", "list"), ("runs", "export", "--status", "all"), ("runs", "show", "r-aa01"), ("verify", CLAIM, "--no-write"),
+            ("report", CLAIM, "--format", "json"), ("plan", "all", "--preset", "proxy"),
+            ("runs", "remove", "--task", "xnli", "--dry-run")]
+
+
+def test_reading_commands_write_nothing_to_the_store_nor_beside_it(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = _store(folder / "runs.sqlite", "r-aa01")  # WAL mode, closed: no -wal, no -shm
+    before = _files(folder)
+    for args in _READING:
+        result = _cli(*args, "--store", path)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, (args, result.stderr)
+        assert _files(folder) == before, args  # no -wal or -shm left behind for another user's writer to trip on
+
+
+@pytest.mark.parametrize("state", ["closed", "held open by a writer", "left by a crashed writer", "crashed, its -shm gone"])
+def test_a_store_this_user_may_only_read_serves_every_reading_command(tmp_path, state):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = _store(folder / "runs.sqlite", "r-aa01")
+    writer = None
+    if state == "held open by a writer":
+        writer = RunStore(path)
+        writer.save(_record("r-bb01"))  # in the -wal until a checkpoint
+    elif state != "closed":
+        _crashed_writer(path, _record("r-bb01"))
+        assert (folder / "runs.sqlite-wal").stat().st_size > 0
+        if state == "crashed, its -shm gone":
+            (folder / "runs.sqlite-shm").unlink()
+    expected = ["r-aa01"] if state == "closed" else ["r-aa01", "r-bb01"]
+    before = _files(folder)
+    for p in folder.iterdir():
+        p.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        for args in _READING:
+            result = _cli(*args, "--store", path, read_only=True)
+            assert "Traceback" not in result.stderr, (args, result.stderr)
+            if state == "crashed, its -shm gone":  # its log is read through an -shm it may not create: said so
+                assert result.returncode == 2 and f"{path}-shm, and this user can neither read nor create" in \
+                    _one_line(result.stderr), (args, result.stderr)
+                continue
+            assert result.returncode in (0, 1) and not result.stderr.startswith("error"), (args, result.stderr)
+        if state != "crashed, its -shm gone":
+            listed = _cli("runs", "list", "--store", path, read_only=True)
+            assert [line.split("\t")[0] for line in listed.stdout.splitlines()[1:]] == expected, listed.stderr
+        imported = _cli("runs", "import", _exported(tmp_path), "--store", path, read_only=True)
+        assert imported.returncode == 2 and "Traceback" not in imported.stderr, imported.stderr
+        assert imported.stderr.startswith(f"error: {path}: cannot "), imported.stderr
+    finally:
+        folder.chmod(0o755)
+        for p in folder.iterdir():
+            p.chmod(0o644)
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        assert _files(folder) == before
+
+
+def test_a_reader_sees_what_a_writer_wrote_after_it_opened_the_store(tmp_path):
+    path = _store(tmp_path / "s.sqlite", "r-aa01")
+    with open_store(path, readonly=True) as reader:  # no -wal: read as an immutable file
+        assert [r.run_id for r in reader.records()] == ["r-aa01"]
+        with RunStore(path) as writer:  # written and checkpointed into the file: no -wal left
+            writer.save(_record("r-bb01"))
+        assert not Path(f"{path}-wal").exists()
+        assert [r.run_id for r in reader.records()] == ["r-aa01", "r-bb01"]
+        with RunStore(path) as writer:  # a writer that holds the store: its write is in the -wal
+            writer.save(_record("r-cc01"))
+            assert [r.run_id for r in reader.records()] == ["r-aa01", "r-bb01", "r-cc01"]
+            writer.save(_record("r-dd01"))
+            assert reader.count() == 4 and reader.get("r-dd01") == _record("r-dd01")
