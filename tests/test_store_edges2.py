@@ -178,3 +178,72 @@ def test_a_reader_sees_what_a_writer_wrote_after_it_opened_the_store(tmp_path):
             assert [r.run_id for r in reader.records()] == ["r-aa01", "r-bb01", "r-cc01"]
             writer.save(_record("r-dd01"))
             assert reader.count() == 4 and reader.get("r-dd01") == _record("r-dd01")
+
+
+# -- a stored record that does not validate can be removed by its id --------------------------------------
+
+def _run(*args: str):
+    from typer.testing import CliRunner
+
+    from claimcheck.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _spoil(path: Path, run_id: str, record_sql: str) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute(f"UPDATE runs SET record = {record_sql} WHERE run_id = ?", (run_id,))
+    db.commit()
+    db.close()
+
+
+def _stored_ids(path: Path) -> list[str]:
+    with open_store(path, readonly=True) as s:
+        return sorted(s.ok_ids() | s.failed_ids())
+
+
+@pytest.mark.parametrize("record_sql, kept", [("json_set(record, '$.fidelity', 'bogus')", "bogus"),
+                                              ("'not JSON at all'", "not JSON at all")])
+def test_a_stored_record_that_does_not_validate_is_removed_by_its_id_and_kept_as_stored(tmp_path, record_sql, kept):
+    path, backup = _store(tmp_path / "s.sqlite", "r-aa01", "r-bb02"), tmp_path / "b.json"
+    _spoil(path, "r-bb02", record_sql)
+    blocked = _run("runs", "list", "--store", path)  # every reading command stops on it, and says how to take it out
+    assert blocked.exit_code == 2 and "`claimcheck runs remove r-bb02` on this store takes it out" in _one_line(blocked.output)
+    dry = _run("runs", "remove", "r-bb0", "--dry-run", "--store", path)
+    assert dry.exit_code == 0 and "r-bb02 MNLI xnli seed 1 proxy ok (does not validate: " in _one_line(dry.output), dry.output
+    assert "1 runs would be removed" in dry.output and _stored_ids(path) == ["r-aa01", "r-bb02"]
+    removed = _run("runs", "remove", "r-bb02", "--store", path, "--backup", backup)
+    assert removed.exit_code == 0 and "1 runs removed" in _one_line(removed.output), removed.output
+    assert "r-bb02 did not validate and is kept there as stored" in _one_line(removed.output)
+    assert _stored_ids(path) == ["r-aa01"]
+    import json
+
+    stored = json.loads(backup.read_text(encoding="utf-8"))["runs"]
+    if kept == "not JSON at all":
+        assert stored == [kept]
+    else:
+        assert stored[0]["fidelity"] == kept and stored[0]["run_id"] == "r-bb02"
+    listed = _run("runs", "list", "--store", path)
+    assert listed.exit_code == 0 and listed.stdout.splitlines()[1].startswith("r-aa01\t"), listed.output
+
+
+def test_a_broken_record_replaced_meanwhile_is_kept(tmp_path):
+    path = _store(tmp_path / "s.sqlite", "r-aa01", "r-bb02")
+    _spoil(path, "r-bb02", "json_set(record, '$.fidelity', 'bogus')")
+    with RunStore(path) as s:
+        chosen = s.select(["r-bb02"])
+        assert [(r.run_id, r.problem) for r in chosen] == [("r-bb02", "fidelity: Input should be 'full', 'reduced' or 'proxy'")]
+        _spoil(path, "r-bb02", "json_set(record, '$.fidelity', 'other')")  # another process rewrote it
+        assert s.remove(chosen, tmp_path / "b.json") == 0
+    assert _stored_ids(path) == ["r-aa01", "r-bb02"] and not (tmp_path / "b.json").exists()
+
+
+def test_filters_still_stop_on_a_broken_record_and_name_it(tmp_path):
+    path = _store(tmp_path / "s.sqlite", "r-aa01", "r-bb02")
+    _spoil(path, "r-bb02", "json_set(record, '$.fidelity', 'bogus')")
+    result = _run("runs", "remove", "--task", "xnli", "--store", path, "--backup", tmp_path / "b.json")
+    message = _one_line(result.output)
+    assert result.exit_code == 2 and f"{path}: field 'fidelity': stored run 'r-bb02' does not validate" in message, message
+    assert _stored_ids(path) == ["r-aa01", "r-bb02"] and not (tmp_path / "b.json").exists()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from claimcheck.errors import InputError, StoreError
+from claimcheck.errors import InputError, StoreError, error_message
 from claimcheck.results.records import RunRecord
 
 SCHEMA = """
@@ -229,7 +229,7 @@ class RunStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the run store: {exc}", path=str(self.path)) from None
 
-    def remove(self, records: list[RunRecord], backup: Path) -> int:
+    def remove(self, records: list[RunRecord | UnreadableRun], backup: Path) -> int:
         """Write ``records`` to the result file ``backup`` (``claimcheck runs import`` restores them), then
         delete them from the store; returns how many were deleted. A failed write deletes nothing, and
         an existing ``backup`` is refused (``refuse_existing_backup``).
@@ -237,7 +237,8 @@ class RunStore:
         All of it happens under the store's write lock, and only the runs still stored exactly as given
         are backed up and deleted: a run that another process replaced meanwhile (a retry of a failed
         run that finished) or removed is left alone, so no record is ever lost between the listing and
-        the deletion. When none is left, no backup is written and 0 is returned."""
+        the deletion. When none is left, no backup is written and 0 is returned. A stored record that
+        does not validate (``UnreadableRun``, named by its id) goes into the backup as it was stored."""
         refuse_existing_backup(backup)
         try:
             with self._transaction() as db:
@@ -254,10 +255,12 @@ class RunStore:
                              path=str(self.path)) from None
 
     @staticmethod
-    def _stored_as(db: sqlite3.Connection, record: RunRecord) -> bool:
+    def _stored_as(db: sqlite3.Connection, record: RunRecord | UnreadableRun) -> bool:
         row = db.execute("SELECT record FROM runs WHERE run_id = ?", (record.run_id,)).fetchone()
         if row is None:
             return False
+        if isinstance(record, UnreadableRun):
+            return row[0] == record.text
         try:
             return RunRecord.model_validate_json(row[0]) == record
         except ValidationError:
@@ -278,18 +281,17 @@ class RunStore:
 
     # -- reading -------------------------------------------------------------------------------------------
     def get(self, run_id: str) -> RunRecord | None:
-        rows = self._query("SELECT record FROM runs WHERE run_id = ?", (run_id,))
+        rows = self._query("SELECT run_id, record FROM runs WHERE run_id = ?", (run_id,))
         return rows[0] if rows else None
 
     def find(self, prefix: str) -> list[RunRecord]:
         """Records whose run id starts with ``prefix`` as written (for ``claimcheck runs show r-3fa``): not
         ``LIKE``, whose ``_`` and ``%`` are wildcards and which folds case, so ``runs remove r_3fa`` or
         ``R-3FA`` would name a run that was not given (``run_id >=`` lets the key's index find the first)."""
-        return self._query("SELECT record FROM runs WHERE run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id",
-                           (prefix, len(prefix), prefix))
+        return self._query("SELECT run_id, record FROM runs WHERE " + _PREFIX, (prefix, len(prefix), prefix))
 
     def records(self, *, paper_id: str | None = None, status: str | None = None) -> list[RunRecord]:
-        sql, args = "SELECT record FROM runs WHERE 1=1", []
+        sql, args = "SELECT run_id, record FROM runs WHERE 1=1", []
         if paper_id:
             sql, args = sql + " AND paper_id = ?", args + [paper_id]
         if status:
@@ -308,17 +310,32 @@ class RunStore:
         return found[0]
 
     def select(self, run_ids: Iterable[str] = (), *, tasks: Iterable[str] = (), systems: Iterable[str] = (),
-               paper_id: str | None = None) -> list[RunRecord]:
+               paper_id: str | None = None) -> list[RunRecord | UnreadableRun]:
         """The runs named by ``run_ids`` (each a unique id prefix; all runs when none is given) that match
-        every filter: measured one of ``tasks``, of one of ``systems``, of ``paper_id``."""
-        chosen: dict[str, RunRecord] = {}
+        every filter: measured one of ``tasks``, of one of ``systems``, of ``paper_id``. A run named by
+        its id whose stored record does not validate comes as an ``UnreadableRun`` (so that ``runs
+        remove`` can take it out), matched against the filters by the store's columns."""
+        chosen: dict[str, RunRecord | UnreadableRun] = {}
         for run_id in run_ids:
-            found = self.unique(run_id, field="run_ids")
+            found = self._unique_as_stored(run_id, field="run_ids")
             chosen[found.run_id] = found  # an id given twice counts once
         candidates = list(chosen.values()) if chosen else self.records(paper_id=paper_id)
         tasks, systems = set(tasks), set(systems)
         return [r for r in candidates if (not tasks or tasks & set(record_tasks(r).split(",")))
                 and (not systems or r.system in systems) and (not paper_id or r.paper_id == paper_id)]
+
+    def _unique_as_stored(self, prefix: str, *, field: str) -> RunRecord | UnreadableRun:
+        """``unique``, but a record that does not validate is an ``UnreadableRun``, not an error."""
+        rows = self._read_rows("SELECT run_id, record, paper_id, system, seed, preset, status, tasks FROM runs WHERE "
+                               + _PREFIX, (prefix, len(prefix), prefix))
+        if len(rows) != 1:
+            return self.unique(prefix, field=field)  # says none or how many, as a lookup of valid records does
+        run_id, text, *columns = rows[0]
+        try:
+            return RunRecord.model_validate_json(text)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            return UnreadableRun(run_id, text, *columns, problem=f"{_place(first) or 'the record'}: {error_message(first)}")
 
     def ok_ids(self) -> set[str]:
         return self._ids("SELECT run_id FROM runs WHERE status = 'ok'")
@@ -337,28 +354,57 @@ class RunStore:
     def _query(self, sql: str, args: tuple) -> list[RunRecord]:
         rows = self._read_rows(sql, args)
         out = []
-        for (text,) in rows:
+        for run_id, text in rows:
             try:
                 out.append(RunRecord.model_validate_json(text))
             except ValidationError as exc:
-                raise self._invalid(text, exc) from None
+                raise self._invalid(run_id, exc) from None
         return out
 
-    def _invalid(self, text: str, exc: ValidationError) -> StoreError:
+    def _invalid(self, run_id: str, exc: ValidationError) -> StoreError:
         """A stored record that does not validate (written by hand, or by a newer claimcheck), named by
-        its run id and the field, so it can be found."""
+        its run id (the store's key, by which ``runs remove`` takes it out) and the field."""
+        import shlex
+
         first = exc.errors()[0]
+        return StoreError(f"stored run {run_id!r} does not validate: {error_message(first)} (`claimcheck runs remove "
+                          f"{shlex.quote(run_id)}` on this store takes it out, keeping it as stored in the backup)",
+                          path=str(self.path), field=_place(first) or None)
+
+
+# a run id that starts with the prefix as written (see ``RunStore.find``)
+_PREFIX = "run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id"
+
+
+def _place(error: dict) -> str:
+    return ".".join(str(p) for p in error["loc"])
+
+
+class UnreadableRun:
+    """A stored run whose record does not validate (written by hand, or by a newer claimcheck), as
+    ``RunStore.select`` gives it when named by its id: what the store's columns say, the record's
+    stored text (which a backup keeps as it is), and what is wrong with it."""
+
+    __slots__ = ("run_id", "text", "paper_id", "system", "seed", "preset", "status", "tasks", "problem")
+
+    def __init__(self, run_id: str, text: str, paper_id: str, system: str, seed: int, preset: str, status: str,
+                 tasks: str, *, problem: str):
+        self.run_id, self.text, self.paper_id, self.system, self.seed = run_id, text, paper_id, system, seed
+        self.preset, self.status, self.tasks, self.problem = preset, status, tasks, problem
+
+    def as_stored(self) -> object:
+        """The stored record as JSON data, or its text when it is not JSON."""
         try:
-            run_id = json.loads(text).get("run_id")
-        except (ValueError, AttributeError):
-            run_id = None
-        which = f"stored run {run_id!r}" if isinstance(run_id, str) else "a stored record"
-        return StoreError(f"{which} does not validate: {first['msg']}", path=str(self.path),
-                          field=".".join(str(p) for p in first["loc"]) or None)
+            return json.loads(self.text)
+        except ValueError:
+            return self.text
 
 
-def record_tasks(record: RunRecord) -> str:
-    """The tasks a run measured ("xquad" or "mlqa,xquad"), or its target task when it has no metrics."""
+def record_tasks(record: RunRecord | UnreadableRun) -> str:
+    """The tasks a run measured ("xquad" or "mlqa,xquad"), or its target task when it has no metrics
+    (for a record that does not validate, what the store's column says)."""
+    if isinstance(record, UnreadableRun):
+        return record.tasks
     return ",".join(sorted({m.task for m in record.metrics})) or str(record.spec.get("target", {}).get("task", ""))
 
 
@@ -387,15 +433,23 @@ def _backup_exists(backup: Path) -> InputError:
                       path=str(backup), field="--backup")
 
 
-def save_records_json(records: Iterable[RunRecord], path: Path, *, new: bool = False) -> None:
+def save_records_json(records: Iterable[RunRecord | UnreadableRun], path: Path, *, new: bool = False) -> None:
     """Write records as a result file (``{"runs": [...]}``, sorted by run id), atomically; with
-    ``new``, only if no file is there (else ``FileExistsError``, nothing written)."""
+    ``new``, only if no file is there (else ``FileExistsError``, nothing written). A record that does
+    not validate (``UnreadableRun``) is written as it was stored."""
     from claimcheck.atomic import save_text_atomic
     from claimcheck.results.files import render_records_json
 
     path = Path(path)
+    records = list(records)
+    if any(isinstance(r, UnreadableRun) for r in records):
+        runs = [r.as_stored() if isinstance(r, UnreadableRun) else r.model_dump(mode="json")
+                for r in sorted(records, key=lambda r: r.run_id)]
+        text = json.dumps({"runs": runs}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"  # as render_records_json
+    else:
+        text = render_records_json(records)
     try:
-        save_text_atomic(path, render_records_json(records), new=new)
+        save_text_atomic(path, text, new=new)
     except FileExistsError:
         raise
     except OSError as exc:
