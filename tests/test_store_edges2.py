@@ -247,3 +247,56 @@ def test_filters_still_stop_on_a_broken_record_and_name_it(tmp_path):
     message = _one_line(result.output)
     assert result.exit_code == 2 and f"{path}: field 'fidelity': stored run 'r-bb02' does not validate" in message, message
     assert _stored_ids(path) == ["r-aa01", "r-bb02"] and not (tmp_path / "b.json").exists()
+
+
+# -- a run id that no command could name, or that splits `runs list` lines, is refused ---------------------
+
+def _result_file(tmp_path: Path, run_id: str, *, wrapped: bool = True) -> Path:
+    import json
+
+    path = tmp_path / "in.json"
+    record = _record("r-aa01").model_dump(mode="json") | {"run_id": run_id}
+    path.write_text(json.dumps({"runs": [record]} if wrapped else record), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("run_id, why", [("", "is empty"), ("   ", "is empty"),
+                                         ("r-a\nb", "holds a control character or line break (U+000A)"),
+                                         ("r-a\tb", "holds a control character or line break (U+0009)"),
+                                         ("r-a\x1b[2Jb", "holds a control character or line break (U+001B)"),
+                                         ("r-a\u2028b", "holds a control character or line break (U+2028)")])
+def test_a_run_id_no_command_could_name_is_refused_naming_file_and_field(tmp_path, run_id, why):
+    store = tmp_path / "s.sqlite"
+    for wrapped, field in ((True, "runs[0].run_id"), (False, "run_id")):
+        given = _result_file(tmp_path, run_id, wrapped=wrapped)
+        for args in (("runs", "import", given, "--store", store), ("verify", CLAIM, "--results", given, "--no-write")):
+            result = _run(*args)
+            message = _one_line(result.output)
+            assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+            assert f"{given}: field '{field}': run id " in message and why in message, message
+    assert not store.exists()
+
+
+def test_the_bundled_runs_still_validate():
+    from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
+
+    records = load_result_paths([BUNDLED_RESULTS])  # with the id checks of any result file
+    assert len(records) > 100 and all(r.run_id.startswith("r-") for r in records)
+
+
+def test_a_store_written_before_the_check_stays_readable_and_its_runs_removable(tmp_path):
+    from claimcheck.results.records import STORED
+
+    path = tmp_path / "s.sqlite"
+    legacy = [RunRecord.model_validate(_record("r-aa01").model_dump() | {"run_id": run_id}, context=STORED)
+              for run_id in ("r-a\tb", "r-c\nd", "")]
+    with RunStore(path) as s:
+        s.save_many(legacy + [_record("r-ee01")])
+    listed = _run("runs", "list", "--store", path)  # piped: one line per run, nine fields each
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["run id", "", "r-a\\tb", "r-c\\nd", "r-ee01"], lines
+    assert {len(line.split("\t")) for line in lines} == {9}
+    removed = _run("runs", "remove", "r-c", "--store", path, "--backup", tmp_path / "b.json")
+    assert removed.exit_code == 0 and "1 runs removed" in removed.output, removed.output
+    assert _stored_ids(path) == ["", "r-a\tb", "r-ee01"]

@@ -26,6 +26,16 @@ def _status(value: str | None) -> str | None:
     return _STATUSES[value]
 
 
+_LINE_BREAKS = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _cell(text: str) -> str:
+    """A value of a `runs list` line: names from result files with no escape sequences (``visible``),
+    nor a tab or line break, which would split the one line per run, its fields between tabs (an id
+    holding one is refused when read, but a store written before may hold it; a system name may)."""
+    return visible(text).translate(_LINE_BREAKS)
+
+
 def _stored(store: Path | None, **filters) -> list:
     """The records of the store a reading command names (``store_to_read``); none when the default
     store does not exist yet (it is not created)."""
@@ -59,8 +69,8 @@ def runs_list(
 
     records = _stored(store, paper_id=paper, status=_status(status))
     header = ("run id", "paper", "system", "target", "seed", "preset", "fidelity", "status", "metrics")
-    rows = [tuple(map(visible, (r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status,
-                                str(len(r.metrics))))) for r in records]  # names from result files: no escape sequences
+    rows = [tuple(map(_cell, (r.run_id, r.paper_id, r.system, record_tasks(r), str(r.seed), r.preset, r.fidelity, r.status,
+                              str(len(r.metrics))))) for r in records]
     if not out.is_terminal:  # for grep, cut and awk: whole values, one line per run
         for row in [header, *rows]:
             typer.echo("\t".join(row))

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -103,6 +103,18 @@ class RunRecord(_Frozen):
     metrics: list[Metric] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
 
+    @field_validator("run_id")
+    @classmethod
+    def _addressable(cls, v: str, info: ValidationInfo) -> str:
+        if v.isprintable() and not v.isspace() and v:  # every id the engine writes: one C call
+            return v
+        if info.context is STORED:  # read back from a store written before this check: still readable, removable
+            return v
+        problem = run_id_problem(v)
+        if problem:
+            raise ValueError(problem)
+        return v
+
     @model_validator(mode="after")
     def _status_rules(self) -> RunRecord:
         if self.schema_version != SCHEMA_VERSION:
@@ -112,6 +124,27 @@ class RunRecord(_Frozen):
         if self.fidelity != "full" and not self.deviations:
             raise ValueError(f"a {self.fidelity} run must list its deviations from the paper")
         return self
+
+
+# the validation context of a record read back from the run store (``RunRecord.model_validate_json(text,
+# context=STORED)``): a run id that ``run_id_problem`` refuses was let in by an older version, and the
+# store must stay readable, and the run removable, all the same
+STORED: dict = {"stored": True}
+
+
+def run_id_problem(run_id: str) -> str | None:
+    """Why ``run_id`` cannot name a run, or None: an empty id, which no command can be given, or one
+    holding a control character or a line break, which splits the one line per run (its fields
+    between tabs) that ``runs list`` prints and is hard to give on a command line."""
+    if not run_id.strip():
+        return f"run id {run_id!r} is empty: no command could name the run (the engine names a run by its spec's hash, r-...)"
+    import unicodedata
+
+    for char in run_id:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            return (f"run id {run_id!r} holds a control character or line break (U+{ord(char):04X}): `runs list` prints "
+                    "one run per line, its fields between tabs, and a command could hardly name it")
+    return None
 
 
 @dataclass(frozen=True, slots=True)

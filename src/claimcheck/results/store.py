@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from claimcheck.errors import InputError, StoreError, error_message
-from claimcheck.results.records import RunRecord
+from claimcheck.results.records import STORED, RunRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -262,7 +262,7 @@ class RunStore:
         if isinstance(record, UnreadableRun):
             return row[0] == record.text
         try:
-            return RunRecord.model_validate_json(row[0]) == record
+            return RunRecord.model_validate_json(row[0], context=STORED) == record
         except ValidationError:
             return False
 
@@ -332,7 +332,7 @@ class RunStore:
             return self.unique(prefix, field=field)  # says none or how many, as a lookup of valid records does
         run_id, text, *columns = rows[0]
         try:
-            return RunRecord.model_validate_json(text)
+            return RunRecord.model_validate_json(text, context=STORED)
         except ValidationError as exc:
             first = exc.errors()[0]
             return UnreadableRun(run_id, text, *columns, problem=f"{_place(first) or 'the record'}: {error_message(first)}")
@@ -356,7 +356,7 @@ class RunStore:
         out = []
         for run_id, text in rows:
             try:
-                out.append(RunRecord.model_validate_json(text))
+                out.append(RunRecord.model_validate_json(text, context=STORED))
             except ValidationError as exc:
                 raise self._invalid(run_id, exc) from None
         return out
