@@ -300,3 +300,31 @@ def test_a_store_written_before_the_check_stays_readable_and_its_runs_removable(
     removed = _run("runs", "remove", "r-c", "--store", path, "--backup", tmp_path / "b.json")
     assert removed.exit_code == 0 and "1 runs removed" in removed.output, removed.output
     assert _stored_ids(path) == ["", "r-a\tb", "r-ee01"]
+
+
+# -- a store path that can hold no store is refused by plan, as by every other command ---------------------
+
+@pytest.mark.parametrize("args", [("plan", "all", "--preset", "smoke"), ("runs", "list"), ("runs", "export"),
+                                  ("runs", "remove", "r-aa01"), ("verify", CLAIM, "--no-write"), ("report", CLAIM),
+                                  ("runs", "import", "RUNS")])
+def test_a_store_path_under_a_file_is_refused_naming_it(tmp_path, args):
+    blocker = tmp_path / "afile"
+    blocker.write_text("keep me", encoding="utf-8")
+    store = blocker / "x.sqlite"
+    args = [_exported(tmp_path) if a == "RUNS" else a for a in args]
+    result = _run(*args, "--store", store)
+    message = _one_line(result.output)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert f"{store}: field '--store': cannot open the run store: {blocker} is a file, not a folder" in message or \
+        (args[1] == "import" and f"{store}: cannot open the run store: {blocker} is a file, not a folder" in message), message
+    assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+def test_plan_still_reads_a_store_not_made_yet_as_empty_and_refuses_a_folder(tmp_path):
+    new = tmp_path / "later" / "runs.sqlite"  # replicate --store will make it
+    planned = _run("plan", "all", "--preset", "smoke", "--store", new)
+    assert planned.exit_code == 0 and "0 stored" in _one_line(planned.output), planned.output
+    assert not new.exists() and not new.parent.exists()
+    folder = _run("plan", "all", "--preset", "smoke", "--store", tmp_path)
+    assert folder.exit_code == 2 and f"{tmp_path}: field '--store': is a folder, not a run store" in _one_line(folder.output), \
+        folder.output

@@ -77,12 +77,14 @@ def needs_for(req: PlanRequest, preset: Preset) -> list[Need]:
 
 
 def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
-    """The plan for the requested claims, with what the store already holds marked as stored.
+    """The plan for the requested claims, with what the store already holds marked as stored (a store
+    that is not there yet reads as empty, but a path that can hold none is refused, as ``replicate``
+    would refuse it).
 
     ``check_files`` (the ``plan`` command): with a data folder, a run whose local files are missing, or
     (extractive QA) unreadable or without one non-blank gold answer, is listed as blocked, with why. ``replicate`` leaves that check to loading, which stops with the file
     named (bad input, exit 2) instead of quietly skipping the run."""
-    from claimcheck.results.store import open_store
+    from claimcheck.results.store import open_store, refuse_a_path_that_holds_no_store
 
     preset = resolve_preset(req)
     if req.seeds < 1:
@@ -90,6 +92,7 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
     from claimcheck.home import default_store_path
 
     store_path = req.store or default_store_path()
+    refuse_a_path_that_holds_no_store(store_path, field="--store" if req.store else None)
     stored_records: list = []
     failed: set[str] = set()
     if Path(store_path).exists():  # planning never creates a store

@@ -44,15 +44,17 @@ BUSY_TIMEOUT_S = 60.0
 _COLUMNS = ("run_id", "paper_id", "system", "seed", "preset", "fidelity", "status", "tasks", "written_at", "record")
 
 
-def _refuse_a_path_that_holds_no_store(path: Path) -> None:
+def refuse_a_path_that_holds_no_store(path: Path, *, field: str | None = None) -> None:
     """A folder at ``path``, or a file where one of its folders belongs: said as such (SQLite and
-    ``mkdir`` would say "unable to open database file" or "File exists")."""
+    ``mkdir`` would say "unable to open database file" or "File exists", and a command that reads
+    only an existing store would read none). ``field``: the option that named the path."""
+    path = Path(path)
     if path.is_dir():
-        raise StoreError("is a folder, not a run store (a store is one SQLite file)", path=str(path))
+        raise StoreError("is a folder, not a run store (a store is one SQLite file)", path=str(path), field=field)
     for folder in path.parents:
         if folder.exists():
             if not folder.is_dir():
-                raise StoreError(f"cannot open the run store: {folder} is a file, not a folder", path=str(path))
+                raise StoreError(f"cannot open the run store: {folder} is a file, not a folder", path=str(path), field=field)
             return
 
 
@@ -85,7 +87,7 @@ class RunStore:
         self.readonly = readonly
         self._has_runs = True  # False: a new or empty file read without a runs table (no runs)
         self._state: tuple | None = None  # the files' (inode, size, mtime) when read as immutable
-        _refuse_a_path_that_holds_no_store(self.path)
+        refuse_a_path_that_holds_no_store(self.path)
         if readonly:
             try:
                 self._open_to_read()
