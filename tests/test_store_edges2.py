@@ -328,3 +328,28 @@ def test_plan_still_reads_a_store_not_made_yet_as_empty_and_refuses_a_folder(tmp
     folder = _run("plan", "all", "--preset", "smoke", "--store", tmp_path)
     assert folder.exit_code == 2 and f"{tmp_path}: field '--store': is a folder, not a run store" in _one_line(folder.output), \
         folder.output
+
+
+# -- a loop of symbolic links given as the store is said to be one --------------------------------------------
+
+@pytest.mark.parametrize("args", [("plan", "all", "--preset", "smoke"), ("runs", "list"), ("runs", "show", "r-aa01"),
+                                  ("runs", "remove", "r-aa01"), ("verify", CLAIM, "--no-write"), ("report", CLAIM),
+                                  ("runs", "import", "RUNS")])
+@pytest.mark.parametrize("where", ["two links", "one link to itself", "a folder on the way"])
+def test_a_loop_of_symbolic_links_as_the_store_is_said_to_be_one(tmp_path, args, where):
+    links = tmp_path / "links"
+    links.mkdir()
+    if where == "one link to itself":
+        (links / "a").symlink_to("a")
+    else:
+        (links / "a").symlink_to("b")
+        (links / "b").symlink_to("a")
+    store = links / "a" / "runs.sqlite" if where == "a folder on the way" else links / "a"
+    args = [_exported(tmp_path) if a == "RUNS" else a for a in args]
+    result = _run(*args, "--store", store)
+    message = _one_line(result.output)
+    assert result.exit_code == 2 and "Traceback" not in result.output and "no such run store" not in message, result.output
+    said = ("is a loop of symbolic links, not a run store" if store == links / "a" else
+            f"cannot open the run store: {links / 'a'} is a loop of symbolic links")
+    assert f"{store}: " in message and said in message, message
+    assert sorted(p.name for p in links.iterdir()) == (["a"] if where == "one link to itself" else ["a", "b"])

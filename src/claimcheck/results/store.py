@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -47,8 +48,16 @@ _COLUMNS = ("run_id", "paper_id", "system", "seed", "preset", "fidelity", "statu
 def refuse_a_path_that_holds_no_store(path: Path, *, field: str | None = None) -> None:
     """A folder at ``path``, or a file where one of its folders belongs: said as such (SQLite and
     ``mkdir`` would say "unable to open database file" or "File exists", and a command that reads
-    only an existing store would read none). ``field``: the option that named the path."""
+    only an existing store would read none), and so is a loop of symbolic links on the way, which
+    would read as no file at all. ``field``: the option that named the path."""
     path = Path(path)
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            loop = next((p for p in (*reversed(path.parents), path) if _loops(p)), path)
+            raise StoreError("is a loop of symbolic links, not a run store" if loop == path else
+                             f"cannot open the run store: {loop} is a loop of symbolic links", path=str(path), field=field) from None
     if path.is_dir():
         raise StoreError("is a folder, not a run store (a store is one SQLite file)", path=str(path), field=field)
     for folder in path.parents:
@@ -69,6 +78,14 @@ def _in_wal_mode(path: str) -> bool:
 
 
 _READ_TRIES = 5
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 class RunStore:
