@@ -264,6 +264,7 @@ def test_an_unknown_device_is_refused_naming_the_option_before_the_store_is_made
 # -- a stored record that no longer validates is named ----------------------------------------------------
 
 @pytest.mark.parametrize("path, value, where", [("$.fidelity", "'bogus'", "field 'fidelity': "),
+                                                ("$.metrics[0].value", "'high'", "field 'metrics[0].value': "),
                                                 ("$.schema_version", "99", "")])  # the last: the whole record's rule
 def test_a_stored_record_that_does_not_validate_is_named_with_its_field(tmp_path, path, value, where):
     import sqlite3

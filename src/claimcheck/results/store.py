@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from claimcheck.errors import InputError, StoreError, error_message
+from claimcheck.errors import InputError, StoreError, error_message, field_place
 from claimcheck.results.records import STORED, RunRecord
 
 SCHEMA = """
@@ -354,7 +354,7 @@ class RunStore:
             return RunRecord.model_validate_json(text, context=STORED)
         except ValidationError as exc:
             first = exc.errors()[0]
-            return UnreadableRun(run_id, text, *columns, problem=f"{_place(first) or 'the record'}: {error_message(first)}")
+            return UnreadableRun(run_id, text, *columns, problem=f"{field_place(first['loc']) or 'the record'}: {error_message(first)}")
 
     def ok_ids(self) -> set[str]:
         return self._ids("SELECT run_id FROM runs WHERE status = 'ok'")
@@ -388,15 +388,11 @@ class RunStore:
         first = exc.errors()[0]
         return StoreError(f"stored run {run_id!r} does not validate: {error_message(first)} (`claimcheck runs remove "
                           f"{shlex.quote(run_id)}` on this store takes it out, keeping it as stored in the backup)",
-                          path=str(self.path), field=_place(first) or None)
+                          path=str(self.path), field=field_place(first["loc"]) or None)
 
 
 # a run id that starts with the prefix as written (see ``RunStore.find``)
 _PREFIX = "run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id"
-
-
-def _place(error: dict) -> str:
-    return ".".join(str(p) for p in error["loc"])
 
 
 class UnreadableRun:
