@@ -6,7 +6,9 @@ The audit names references by title and year from here, and says "unidentified" 
 
 Online arXiv metadata look-up is not implemented: no ``claimcheck.sources.arxiv`` client existed when
 this was written, and the audit must run offline. Callers can add entries from their own YAML files
-(same format) through ``load_bibliography(extra=...)``.
+(same format) through ``load_bibliography(extra=...)``. Every file is read as a claim file is
+(``claims.yaml_text.parse_yaml``: YAML 1.2 core scalars, a key given twice refused), so an author
+named ``No`` or a ``source`` dated ``2021-03-04`` stays the text written, not ``False`` or a date.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from claimcheck.claims.yaml_text import parse_yaml
 from claimcheck.errors import InputError, error_message, field_place
 
 BUNDLED_BIBLIOGRAPHY = Path(__file__).parent / "bibliography.yaml"
@@ -38,6 +40,15 @@ class BibEntry(BaseModel):
     topic: str = ""
     source: str = ""  # where the identification was read
     note: str = ""
+
+    @field_validator("arxiv_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, v: object) -> object:
+        """An unquoted ``2005.13013`` is a YAML number (``2005.13010`` would even lose its last digit): refused,
+        asking for quotes, rather than turned back into a text that may not be the id written."""
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            raise ValueError(f"an unquoted arXiv id is read as a number (here {v!r}): write it in quotes (arxiv_id: \"2005.13013\")")
+        return v
 
     def label(self) -> str:
         """'Qi et al. 2023, "Cross-Lingual Consistency of ..."', or an honest 'unidentified'."""
@@ -95,11 +106,12 @@ class Bibliography(BaseModel):
 
 def _load_file(path: Path) -> list[BibEntry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read bibliography: {exc}", path=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=str(path)) from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("cannot read bibliography: not UTF-8 text", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read bibliography: {exc.strerror or exc}", path=str(path)) from None
+    data = parse_yaml(text, path)  # as a claim file: YAML 1.2 core scalars, a key given twice refused; one-line errors
     try:
         return _BibFile.model_validate(data).entries
     except ValidationError as exc:
