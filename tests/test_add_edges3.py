@@ -5,6 +5,7 @@ failure is exit 2 with a one-line message naming the file, never a traceback."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,81 @@ def test_bundled_bibliography_still_loads():
     from claimcheck.sources.bibliography import load_bibliography
 
     assert load_bibliography().lookup("2005.13013").year == 2020
+
+
+# -- a single .tex file: that file and what it inputs, from its own folder only -----------------------
+
+DOC = "\\documentclass{article}\\begin{document}\\section{Results} %s \\end{document}\n"
+TABLE = ("\\begin{table}\\begin{tabular}{lcc} Model & XNLI & PAWS-X \\\\ \\hline Ours & 80.1 & 88.2 \\\\ "
+         "Base & 79.0 & 87.5 \\\\ \\end{tabular}\\caption{Results.}\\end{table}\n")
+
+
+def test_single_tex_file_ignores_a_folder_named_x_tex_beside_it(tmp_path):
+    paper = tmp_path / "paper"
+    (paper / "old.tex").mkdir(parents=True)  # a folder named like a .tex file: no file of the paper
+    (paper / "sections").mkdir()
+    (paper / "sections" / "results.tex").write_text("Ours beats Base by 1.1 points on XNLI. \\input{sections/table}",
+                                                   encoding="utf-8")
+    (paper / "sections" / "table.tex").write_text(TABLE, encoding="utf-8")  # inputs resolve from the main file's folder
+    main = paper / "main.tex"
+    main.write_text(DOC % "\\input{sections/results}", encoding="utf-8")
+    code, said = _add("--tex", main, "--registry", tmp_path / "claims")
+    assert code == 0, said  # was: "paper/old.tex: cannot use this path: Is a directory", exit 2
+    assert "1 table(s), 4 cell(s)" in said
+    from claimcheck.sources.latex import load_latex_source
+
+    assert "Ours beats Base by 1.1" in load_latex_source(main)  # no IsADirectoryError from the library call
+
+
+def test_single_tex_file_reads_no_other_file_of_its_folder(tmp_path):
+    paper = tmp_path / "paper"
+    paper.mkdir()
+    (paper / "other.tex").write_bytes(b"\xff\xfe\x00")  # a UTF-16 mark on bytes that are no UTF-16: unreadable
+    (paper / "backup" / "old").mkdir(parents=True)
+    (paper / "backup" / "old" / "gone.tex").symlink_to(tmp_path / "deleted.tex")  # a dangling link deep below
+    main = paper / "main.tex"
+    main.write_text(DOC % "Ours beats Base by 1.1 points.", encoding="utf-8")
+    notes: list[str] = []
+    from claimcheck.sources.latex import load_latex_source
+
+    assert "Ours beats Base" in load_latex_source(main, notes) and notes == []
+
+
+def test_single_tex_file_never_reads_an_input_outside_its_folder(tmp_path):
+    (tmp_path / "secret.tex").write_text("SECRET beats everything by 9.9 points.", encoding="utf-8")
+    paper = tmp_path / "paper"
+    paper.mkdir()
+    (paper / "link.tex").symlink_to(tmp_path / "secret.tex")  # a link out of the folder
+    main = paper / "main.tex"
+    main.write_text(DOC % "Ours beats Base by 1.1 points. \\input{../secret} \\input{/etc/passwd} \\input{link}",
+                    encoding="utf-8")
+    out = tmp_path / "draft.yaml"
+    code, said = _add("--tex", main, "--out", out)
+    assert code == 0, said
+    assert "SECRET" not in out.read_text(encoding="utf-8") and "root:" not in out.read_text(encoding="utf-8")
+    assert "\\input{../secret} names a file outside the folder of main.tex: not read" in said
+    assert "\\input{/etc/passwd} names a file outside" in said and "\\input{link} names a file outside" in said
+
+
+def test_single_tex_file_with_an_input_loop_is_read_once(tmp_path):
+    (tmp_path / "a.tex").write_text(DOC % "A says Ours beats Base by 1.1 points. \\input{b}", encoding="utf-8")
+    (tmp_path / "b.tex").write_text("B says Ours beats Base by 2.2 points. \\input{a} \\input{b}", encoding="utf-8")
+    from claimcheck.sources.latex import load_latex_source
+
+    tex = load_latex_source(tmp_path / "a.tex")
+    assert tex.count("A says") == 1 and tex.count("B says") == 1
+
+
+def test_tex_inputs_that_cannot_be_read_are_one_line_errors(tmp_path):
+    from claimcheck.sources.latex import MAX_MEMBER_BYTES
+
+    huge = tmp_path / "huge.tex"
+    with huge.open("wb") as f:
+        f.truncate(MAX_MEMBER_BYTES + 1)  # sparse: no time spent writing it
+    code, said = _add("--tex", huge, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{huge}: larger than 20 MB: not a LaTeX file of a paper" in said, said
+    fifo = tmp_path / "pipe.tex"
+    os.mkfifo(fifo)
+    code, said = _add("--tex", fifo, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{fifo}: neither a file nor a folder" in said, said
+    assert not (tmp_path / "claims").exists()

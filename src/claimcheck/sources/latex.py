@@ -2,7 +2,10 @@
 
 ``load_latex_source(path)`` reads a folder, a tarball, a gzipped single file or a ``.tex`` file and
 returns the main file with every ``\\input``/``\\include`` inlined (tarballs are read in memory,
-never extracted). Each file is decoded by ``text_bytes.decode_text``, as every text file a person
+never extracted). A single ``.tex`` file is read with the files it inputs, found relative to its
+folder, and nothing else of that folder; an input outside the folder (``../x``, ``/etc/x``) is not
+read, and a note says so. A file that cannot be read (a folder named ``x.tex``, a file too large, no
+permission) is an error only when the paper inputs it. Each file is decoded by ``text_bytes.decode_text``, as every text file a person
 wrote is: UTF-8, or UTF-16/32 by its byte-order mark, stray bytes read as Windows-1252; a note for
 each file inlined that was not plain UTF-8 goes to the caller's ``notes``. ``extract_latex_tables(tex)`` reads each ``tabular`` into a grid (``\\multicolumn``
 spans, ``\\multirow`` fills, booktabs and ``\\hline`` rules) and returns ``tables.Table`` s: one value
@@ -15,6 +18,7 @@ from __future__ import annotations
 import functools
 import gzip
 import io
+import os
 import re
 import tarfile
 from dataclasses import dataclass, field
@@ -41,6 +45,20 @@ class _Files:
         self.text: dict[str, str] = {}
         self.notes: dict[str, list[str]] = {}
         self.failed: dict[str, InputError] = {}
+
+    def read(self, name: str, path: Path) -> None:
+        """File ``name`` from ``path`` (a regular file); one larger than ``MAX_MEMBER_BYTES``, or that cannot
+        be read, is kept as an error, raised only if the paper uses it."""
+        try:
+            if path.stat().st_size > MAX_MEMBER_BYTES:
+                self.failed[name] = InputError(f"larger than {MAX_MEMBER_BYTES // 1_000_000} MB: not a LaTeX file of a paper",
+                                               path=str(path))
+                return
+            data = path.read_bytes()
+        except OSError as exc:
+            self.failed[name] = InputError(f"cannot read this LaTeX file ({exc.strerror or exc})", path=str(path))
+            return
+        self.add(name, data, str(path))
 
     def add(self, name: str, data: bytes, label: str) -> None:
         """File ``name``, whose bytes are ``data``; ``label`` names it in notes and errors."""
@@ -89,16 +107,56 @@ def load_latex_source(path: Path, notes: list[str] | None = None) -> str:
     files = _Files()
     if path.is_dir():
         for p in sorted(path.rglob("*.tex")):
-            if p.is_file() and p.stat().st_size <= MAX_MEMBER_BYTES:
-                files.add(_norm(str(p.relative_to(path))), p.read_bytes(), str(p))
+            if p.is_file():  # a folder named x.tex is none of the paper's files
+                files.read(_norm(str(p.relative_to(path))), p)
         return files.flatten(str(path), notes)
     if not path.is_file():
-        raise InputError("no such LaTeX file or folder", path=str(path))
-    if path.suffix == ".tex":
-        for p in path.parent.rglob("*.tex"):
-            files.add(_norm(str(p.relative_to(path.parent))), p.read_bytes(), str(p))
-        return files.flatten(str(path), notes, main=_norm(path.name))
-    return load_latex_bytes(path.read_bytes(), str(path), notes)
+        raise InputError("neither a file nor a folder: give a LaTeX folder, tarball or .tex file" if path.exists()
+                         else "no such LaTeX file or folder", path=str(path))
+    if path.suffix.lower() == ".tex":
+        return _load_tex_file(path, files, notes)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", path=str(path)) from None
+    return load_latex_bytes(data, str(path), notes)
+
+
+def _load_tex_file(path: Path, files: _Files, notes: list[str] | None) -> str:
+    """The single .tex file ``path`` with what it inputs inlined: only the files it names (and those name),
+    found as LaTeX finds them, relative to its folder; never one outside that folder."""
+    folder, main = path.parent, _norm(path.name)
+    root = Path(os.path.realpath(folder))
+
+    def where(key: str) -> tuple[Path, bool]:  # (the file, whether it lies inside the folder, links followed)
+        target = folder / key
+        return target, Path(os.path.realpath(target)).is_relative_to(root)
+
+    files.read(main, path)
+    if main in files.failed:
+        raise files.failed[main]
+    outside: list[str] = []
+    pending = [main]
+    while pending:
+        for m in _INPUT.finditer(strip_comments(files.text.get(pending.pop(), ""))):
+            ref = (m.group(1) or m.group(2)).strip()
+            keys = _ref_keys(ref, Path("."))
+            if any(k in files.text or k in files.failed for k in keys):
+                continue  # read already (an input loop, or a file input twice)
+            try:
+                found = next((k for k in keys if k.endswith(".tex") and where(k)[1] and where(k)[0].is_file()), None)
+                if found is None and any(not where(k)[1] for k in keys):
+                    outside.append(ref)  # ../x, /etc/x, a link out of the folder
+            except (OSError, ValueError):  # a name too long for the file system, a NUL in it: no file of the paper
+                found = None
+            if found is not None:
+                files.read(found, folder / found)
+                pending.append(found)
+    tex = files.flatten(str(path), notes, main=main)
+    if notes is not None:
+        notes.extend(f"{path}: \\input{{{ref}}} names a file outside the folder of {path.name}: not read"
+                     for ref in dict.fromkeys(outside))
+    return tex
 
 
 def _norm(name: str) -> str:
@@ -110,6 +168,11 @@ def _pick_main(files: dict[str, str]) -> str | None:
     mains = mains or [n for n, t in files.items() if "\\documentclass" in t]
     preferred = [n for n in mains if Path(n).stem in {"main", "paper", "ms", "article"}]
     return sorted(preferred or mains, key=lambda n: (-len(files[n]), n))[0] if mains else None
+
+
+def _ref_keys(ref: str, base: Path) -> list[str]:
+    """The names an ``\\input{ref}`` may mean, in the order they are tried (``base``: the main file's folder)."""
+    return list(dict.fromkeys(_norm(str(p)) for r in (ref, f"{ref}.tex") for p in (Path(r), base / r)))
 
 
 _INPUT = re.compile(r"\\(?:input|include|subfile)\s*\{([^}]*)\}|\\input\s+([^\s{}\\]+)")
@@ -130,8 +193,7 @@ def _flatten(files: dict[str, str], where: str, main: str | None = None, used: l
     def inline(name: str, seen: tuple[str, ...]) -> str:
         def sub(m: re.Match) -> str:
             ref = (m.group(1) or m.group(2)).strip()
-            keys = [_norm(str(p)) for r in (ref, f"{ref}.tex") for p in (Path(r), base / r)]
-            key = next((k for k in keys if k in files or k in failed), None)
+            key = next((k for k in _ref_keys(ref, base) if k in files or k in failed), None)
             if key in failed:
                 raise failed[key]
             if key is None or key in seen or len(seen) > 12:
