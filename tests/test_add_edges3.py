@@ -150,3 +150,12 @@ def test_tex_inputs_that_cannot_be_read_are_one_line_errors(tmp_path):
     code, said = _add("--tex", fifo, "--registry", tmp_path / "claims")
     assert code == 2 and f"{fifo}: neither a file nor a folder" in said, said
     assert not (tmp_path / "claims").exists()
+
+
+@pytest.mark.parametrize("body", [b"", b"\n  \n", b"% a comment only\n%\n", b"\xef\xbb\xbf\n"])
+def test_an_empty_tex_file_is_refused_and_writes_nothing(tmp_path, body):
+    empty = tmp_path / "empty.tex"
+    empty.write_bytes(body)
+    code, said = _add("--tex", empty, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{empty}: the LaTeX file is empty" in said, said  # was: an empty draft, exit 0
+    assert not (tmp_path / "claims").exists()

@@ -135,6 +135,8 @@ def _load_tex_file(path: Path, files: _Files, notes: list[str] | None) -> str:
     files.read(main, path)
     if main in files.failed:
         raise files.failed[main]
+    if not strip_comments(files.text[main]).strip():  # a draft of nothing would be written as if read
+        raise InputError("the LaTeX file is empty (nothing but white space and comments)", path=str(path))
     outside: list[str] = []
     pending = [main]
     while pending:
