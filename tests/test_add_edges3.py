@@ -6,6 +6,8 @@ failure is exit 2 with a one-line message naming the file, never a traceback."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,44 @@ def test_an_empty_tex_file_is_refused_and_writes_nothing(tmp_path, body):
     code, said = _add("--tex", empty, "--registry", tmp_path / "claims")
     assert code == 2 and f"{empty}: the LaTeX file is empty" in said, said  # was: an empty draft, exit 0
     assert not (tmp_path / "claims").exists()
+
+
+# -- PDFs that are damaged, empty or no PDF at all -----------------------------------------------------
+
+def _damaged_pdfs() -> dict[str, bytes]:
+    import test_sources_arxiv as arxiv_tests  # tests/ is on sys.path
+
+    good = arxiv_tests.tiny_pdf([f"Row {i} XLM-R 79.{i} 86.4 73.8 improves by 1.{i} points" for i in range(20)])
+    return {
+        "xref-size": good.replace(b"xref\n0 6\n", b"xref\n0 600000000000\n"),  # pypdf: LimitReachedError
+        "trailer": good.replace(b"trailer\n<< /Size 6", b"trailer\n< >>\neze 6"),  # pypdf: AttributeError
+        "content": good.replace(b") Tj T*\n", b") Tj T* 999 0 R\n", 1),  # pypdf: AssertionError in extract_text
+        "not-a-pdf": b"hello, this is no PDF",
+        "empty": b"",
+    }
+
+
+@pytest.mark.parametrize("name", list(_damaged_pdfs()))
+def test_a_damaged_pdf_is_a_one_line_error(tmp_path, name):
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(_damaged_pdfs()[name])
+    code, said = _add("--pdf", path, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{path}: not a readable PDF (" in said, said
+    assert not (tmp_path / "claims").exists()
+
+
+def test_a_pdf_pypdf_cannot_fully_decode_prints_no_log_noise(tmp_path):
+    import test_sources_arxiv as arxiv_tests
+
+    good = arxiv_tests.tiny_pdf([f"Row {i} XLM-R 79.{i} 86.4 73.8 improves by 1.{i} points" for i in range(20)])
+    path = tmp_path / "odd.pdf"
+    path.write_bytes(good.replace(b"/WinAnsiEncoding", b"/WinAnsiEncodinX"))  # pypdf logs a 256-entry table, goes on
+    done = subprocess.run([sys.executable, "-m", "claimcheck", "add", "--pdf", str(path), "--out", str(tmp_path / "d.yaml")],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    assert "Advanced encoding" not in done.stderr and done.stderr.strip() == "", done.stderr
+
+
+def test_a_folder_given_as_pdf_is_said_to_be_a_folder(tmp_path):
+    code, said = _add("--pdf", tmp_path, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{tmp_path}: is a folder, not a PDF file" in said, said  # was: "no such PDF file"

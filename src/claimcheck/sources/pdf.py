@@ -36,20 +36,28 @@ def load_pdf_text(path: Path) -> list[str]:
     import logging
 
     from pypdf import PdfReader  # heavy: only here
-    from pypdf.errors import PdfReadError
 
     if not path.is_file():
-        raise InputError("no such PDF file", path=str(path))
-    # pypdf logs its repairs ("EOF marker not found") as warnings; what matters reaches the user as an
-    # InputError below, so they would only be noise printed before it.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+        raise InputError("is a folder, not a PDF file" if path.is_dir() else "no such PDF file", path=str(path))
+    # pypdf logs its repairs ("EOF marker not found") as warnings, and what it cannot decode ("Advanced
+    # encoding ... not implemented", with a 256-entry table) as errors, then goes on; what matters reaches
+    # the user as an InputError below, so they would only be noise printed before it.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            raise InputError("the PDF is encrypted; decrypt it first", path=str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"not a readable PDF ({exc})", path=str(path)) from None
+        encrypted = reader.is_encrypted
+        pages = [] if encrypted else [page.extract_text() or "" for page in reader.pages]
+    except OSError as exc:
+        raise InputError(f"cannot read the PDF ({exc.strerror or exc})", path=str(path)) from None
+    except Exception as exc:  # noqa: BLE001: a damaged file makes pypdf raise its own errors and others too
+        # (LimitReachedError, AttributeError, AssertionError, RecursionError ...): each says the file is unreadable
+        from pypdf.errors import PyPdfError
+
+        said = " ".join(str(exc).split())[:200]
+        problem = said if isinstance(exc, PyPdfError) and said else f"pypdf stopped on it: {type(exc).__name__}" + (f": {said}" if said else "")
+        raise InputError(f"not a readable PDF ({problem})", path=str(path)) from None
+    if encrypted:
+        raise InputError("the PDF is encrypted; decrypt it first", path=str(path))
     if sum(len(p.strip()) for p in pages) < MIN_TEXT_CHARS:
         raise InputError(
             f"the PDF has no text layer ({len(pages)} page(s), almost no extractable text; a scan?). "
