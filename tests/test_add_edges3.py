@@ -202,3 +202,53 @@ def test_a_pdf_pypdf_cannot_fully_decode_prints_no_log_noise(tmp_path):
 def test_a_folder_given_as_pdf_is_said_to_be_a_folder(tmp_path):
     code, said = _add("--pdf", tmp_path, "--registry", tmp_path / "claims")
     assert code == 2 and f"{tmp_path}: is a folder, not a PDF file" in said, said  # was: "no such PDF file"
+
+
+# -- arXiv ids as people type them ---------------------------------------------------------------------
+
+@pytest.fixture
+def arxiv_server():
+    import test_sources_arxiv as arxiv_tests
+    import test_sources_paper as paper
+
+    with arxiv_tests.ArxivServer() as srv:
+        srv.routes = {
+            "api:2005.13013v2": [("ok", arxiv_tests.atom_feed("2005.13013", "v2"))],
+            "/src/2005.13013v2": [("ok", paper.paper_tarball())],
+            "api:hep-th/9901001v1": [("ok", arxiv_tests.atom_feed("hep-th/9901001", "v1"))],
+            "/src/hep-th/9901001v1": [("ok", paper.paper_tarball())],
+        }
+        yield srv
+
+
+def _add_env(env: dict, *args) -> tuple[int, str]:
+    result = runner.invoke(app, ["add", *map(str, args)], env=env)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_an_id_typed_in_capitals_or_with_a_padded_version_is_the_one_cached(arxiv_server, tmp_path):
+    env = arxiv_server.env()
+    code, said = _add_env(env, "arxiv:2005.13013v2", "--out", tmp_path / "first.yaml")
+    assert code == 0, said
+    for i, typed in enumerate(["ARXIV:2005.13013V2", "arXiv:2005.13013v02", "  arxiv:2005.13013v2\n"]):
+        code, said = _add_env(env, typed, "--offline", "--out", tmp_path / f"again{i}.yaml")
+        assert code == 0 and "from the cache (no request)" in said, (typed, said)  # was: "not in the cache"
+        assert (tmp_path / f"again{i}.yaml").read_bytes() == (tmp_path / "first.yaml").read_bytes()
+
+
+def test_an_old_style_id_in_capitals_is_asked_for_as_arxiv_writes_it(arxiv_server, tmp_path):
+    code, said = _add_env(arxiv_server.env(), "arxiv:HEP-TH/9901001V1", "--registry", tmp_path / "claims")
+    assert code == 0, said  # was: asked the API for HEP-TH/9901001V1
+    assert (tmp_path / "claims" / "hep-th_9901001.yaml").is_file()
+    assert "api:hep-th/9901001v1" in arxiv_server.seen
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("arxiv:2005.13013v0", "arXiv versions start at v1"),
+    ("arxiv:2005.13013v" + "9" * 5000, "is not an arXiv id"),  # a cache file name too long for the file system
+], ids=["v0", "v-5000-digits"])
+def test_a_version_arxiv_cannot_have_is_refused(tmp_path, typed, message):
+    code, said = _add(typed, "--offline", "--registry", tmp_path / "claims")
+    assert code == 2 and message in said, said

@@ -47,7 +47,7 @@ from claimcheck.home import claimcheck_home
 
 API_ENV, FILES_ENV = "CLAIMCHECK_ARXIV_API", "CLAIMCHECK_ARXIV_FILES"
 DEFAULT_API, DEFAULT_FILES = "https://export.arxiv.org/api/query", "https://arxiv.org"
-_REF = re.compile(r"^(?:arxiv:|https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<v>v\d+)?(?:\.pdf)?$", re.I)
+_REF = re.compile(r"^(?:arxiv:|https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<v>v\d{1,4})?(?:\.pdf)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,23 @@ class ArxivRef:
 
 
 def parse_arxiv_ref(text: str) -> ArxivRef:
+    """The id and version ``text`` names, written as arXiv writes them, so that one paper has one cache
+    folder and one paper id however it was typed: ``ARXIV:2005.13013V2`` and ``2005.13013v02`` are
+    ``2005.13013`` ``v2``, ``HEP-TH/9901001`` is ``hep-th/9901001`` and ``math.ag/0601001`` is
+    ``math.AG/0601001`` (archive in lower case, subject class in upper case). ``v0`` is refused: versions start at v1."""
     m = _REF.match(text.strip())
     if not m:
         raise InputError(f"{text!r} is not an arXiv id (expected arxiv:2005.13013 or arxiv:2005.13013v2)", field="source")
-    return ArxivRef(m.group("id"), m.group("v"))
+    arxiv_id, version = m.group("id"), m.group("v")
+    if "/" in arxiv_id:  # old style: archive[.SC]/YYMMNNN
+        archive, number = arxiv_id.split("/")
+        name, _, subject = archive.partition(".")
+        arxiv_id = f"{name.lower()}{'.' + subject.upper() if subject else ''}/{number}"
+    if version is not None:
+        if int(version[1:]) == 0:
+            raise InputError(f"{text!r}: arXiv versions start at v1", field="source")
+        version = f"v{int(version[1:])}"
+    return ArxivRef(arxiv_id, version)
 
 
 @dataclass(frozen=True)
