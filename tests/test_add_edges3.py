@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,18 @@ def test_an_old_style_id_in_capitals_is_asked_for_as_arxiv_writes_it(arxiv_serve
 def test_a_version_arxiv_cannot_have_is_refused(tmp_path, typed, message):
     code, said = _add(typed, "--offline", "--registry", tmp_path / "claims")
     assert code == 2 and message in said, said
+
+
+# -- LaTeX tables with spans no table has ----------------------------------------------------------------
+
+@pytest.mark.parametrize("span", ["\\multicolumn{10000000}{c}{All}", "\\multicolumn{" + "9" * 5000 + "}{c}{All}",
+                                  "\\multicolumn{²}{c}{All}", "\\multirow{" + "9" * 5000 + "}{*}{All}"],
+                         ids=["ten-million", "5000-digits", "superscript-two", "multirow-5000-digits"])
+def test_a_span_no_table_has_neither_hangs_nor_crashes(tmp_path, span):
+    main = tmp_path / "main.tex"
+    main.write_text(DOC % ("\\begin{table}\\begin{tabular}{lcc} Model & XNLI & PAWS-X \\\\ " + span + " \\\\ "
+                           "Ours & 80.1 & 88.2 \\\\ \\end{tabular}\\caption{Results.}\\end{table}"), encoding="utf-8")
+    started = time.monotonic()
+    code, said = _add("--tex", main, "--out", tmp_path / "d.yaml")
+    assert code == 0 and "1 table(s), 2 cell(s)" in said, said
+    assert time.monotonic() - started < 20  # ten million cells a row took 80 s (a second here)

@@ -335,6 +335,21 @@ def _split_top(body: str, sep: str) -> list[str]:
     return parts + [body[start:]]
 
 
+MAX_SPAN = 200  # more columns or rows than a paper's table has: a typo, not a grid to build
+
+
+def _span(n: str) -> int:
+    """The number of columns or rows a ``\\multicolumn{n}`` or ``\\multirow{n}`` spans, at most ``MAX_SPAN``
+    either way (``\\multicolumn{1000000}`` would build a million cells a row); 0 when ``n`` is no integer
+    in ASCII digits ("²" passes ``str.isdigit`` and fails ``int``)."""
+    m = re.fullmatch(r"\s*(-?)([0-9]+)\s*", n)
+    if not m:
+        return 0
+    digits = m.group(2)
+    value = MAX_SPAN if len(digits) > 4 else min(MAX_SPAN, int(digits))  # no int() of 5,000 digits
+    return -value if m.group(1) else value
+
+
 def _span_cell(raw: str) -> tuple[int, int, str]:
     """(columns spanned, rows spanned (negative = upwards), inner LaTeX) of one ``&`` cell."""
     cols, rows, text = 1, 1, raw.strip()
@@ -342,12 +357,12 @@ def _span_cell(raw: str) -> tuple[int, int, str]:
         n, i = read_group(text, m.end())
         _, i = read_group(text, i)  # column spec
         inner, i = read_group(text, i)
-        cols, text = max(1, int(n) if n.strip().isdigit() else 1), (inner + text[i:]).strip()
+        cols, text = max(1, _span(n)), (inner + text[i:]).strip()
     if m := re.match(r"\\multirow\s*(?:\[[^\]]*\])?\s*(?=\{)", text):
         n, i = read_group(text, m.end())
         i = skip_args(text, i, 1)  # [bigstruts]{width}
         inner, i = read_group(text, skip_args(text, i, 0))
-        rows = int(n) if re.fullmatch(r"\s*-?\d+\s*", n) else 1
+        rows = _span(n) or 1
         text = (inner + text[i:]).strip()
     return cols, rows, text
 
