@@ -268,3 +268,38 @@ def test_a_span_no_table_has_neither_hangs_nor_crashes(tmp_path, span):
     code, said = _add("--tex", main, "--out", tmp_path / "d.yaml")
     assert code == 0 and "1 table(s), 2 cell(s)" in said, said
     assert time.monotonic() - started < 20  # ten million cells a row took 80 s (a second here)
+
+
+# -- control characters in what is read: the draft must be one that validate and the next add can read ----
+
+def test_a_pdf_whose_fonts_leave_ligatures_as_control_codes_gives_a_readable_draft(tmp_path):
+    import test_sources_arxiv as arxiv_tests
+
+    sentence = "Our e\x0ecient model beats Base by 1.1 points on XNLI. "  # pypdf's "ffi" for an unmapped TeX font
+    path = tmp_path / "lig.pdf"
+    path.write_bytes(arxiv_tests.tiny_pdf(["A Paper", "1 Introduction", sentence * 3, "Table 1: Results",
+                                           "System XNLI PAWS-X", "Ours\x1b 80.1 88.2", "Base 79.0 87.5"]))
+    registry = tmp_path / "claims"
+    code, said = _add("--pdf", path, "--registry", registry)
+    assert code == 0, said
+    assert "control character(s) were written as '\ufffd' in the draft" in said
+    draft = registry / "lig.yaml"
+    assert "e\ufffdcient model" in draft.read_text(encoding="utf-8")
+    checked = runner.invoke(app, ["validate", str(draft)])
+    assert checked.exit_code == 2 and "control character" not in checked.output and "draft claim(s)" in checked.output
+    code, said = _add("--pdf", path, "--registry", registry)  # was: "control character \x0e in the text", exit 2
+    assert code == 0 and "no change: every cell and claim is the same" in said, said
+
+
+def test_control_and_bidi_characters_in_a_tex_or_text_source_are_kept_out_of_the_draft(tmp_path):
+    main = tmp_path / "main.tex"
+    main.write_text(DOC % ("\\title{Fast\x1b[31m Models} Ours beats \u202eBase by 1.1 points on XNLI. " + TABLE), encoding="utf-8")
+    text = tmp_path / "paper.txt"
+    text.write_text("A Paper\n\n1 Results\n\nOurs\x07 beats \u2066Base by 1.1 points on XNLI.\n", encoding="utf-8")
+    for option, source in (("--tex", main), ("--text", text)):
+        out = tmp_path / f"{source.stem}.yaml"
+        code, said = _add(option, source, "--out", out)
+        assert code == 0 and "bidi control character(s) were dropped" in said, said
+        from claimcheck.claims.registry import load_paper_file
+
+        load_paper_file(out)  # was: "control character \x1b in the text" (exit 2 for validate and the next add)

@@ -27,6 +27,7 @@ from claimcheck.claims.yaml_text import load_yaml
 from claimcheck.atomic import is_descriptor
 from claimcheck.errors import InputError, OutputError
 from claimcheck.text_bytes import decode_text, looks_binary
+from claimcheck.visible import CONTROL
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,29 @@ def _local_id(path: Path) -> str:
     return found
 
 
+# What splitlines() takes for a line break besides "\n" (pdf.text_sections reads lines so): kept as one
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def _without_controls(text: str, label: str, notes: list[str]) -> str:
+    """``text`` without a character a claim file refuses (``visible.CONTROL``), so that the draft is one
+    `validate` and the next `add` can read: a line break of another kind as "\\n", a bidi control dropped,
+    any other (a ligature a PDF's font does not map, pypdf giving "\\x0e" for "ffi") as U+FFFD, said in a
+    note for the person to check those words."""
+    if not CONTROL.search(text):
+        return text
+    text = _LINE_BREAK.sub("\n", text)
+    text, bidi = _BIDI.subn("", text)
+    text, other = CONTROL.subn("\ufffd", text)
+    if other:
+        notes.append(f"{label}: {other} control character(s) were written as '\ufffd' in the draft (in a PDF's text, often "
+                     "a ligature such as 'ffi' that its fonts do not map): check those words against the paper")
+    if bidi:
+        notes.append(f"{label}: {bidi} bidi control character(s) were dropped")
+    return text
+
+
 def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extraction, str, list[str], list[str]]:
     """(extraction, title, authors, notes on how a text file was decoded) of a LaTeX source, a PDF or a text file."""
     from claimcheck.sources import latex, pdf
@@ -110,6 +134,7 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
     notes: list[str] = []  # how each file was decoded (text_bytes.decode_text), when not as plain UTF-8
     if kind == "latex":
         tex = latex.load_latex_source(source, notes) if req.tex else latex.load_latex_bytes(source.read_bytes(), str(source), notes)
+        tex = _without_controls(tex, str(source), notes)
         tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
         return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), notes
     if kind == "pdf":
@@ -128,6 +153,7 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
         text, notes = decode_text(raw, str(source))
         if not text.strip():
             raise InputError("the text file is empty", path=str(source))
+    text = _without_controls(text, str(source), notes)
     sections = pdf.text_sections(text)
     origin = "pdf-text" if kind == "pdf" else "text"
     tables = pdf.text_tables(text, origin)
@@ -157,8 +183,12 @@ def add_paper(req: AddRequest) -> AddOutcome:
     if fetched is not None:
         p = fetched.paper
         paper_id = req.paper_id if req.paper_id is not None else p.id  # "" is refused below, not read as not given
-        meta = PaperMeta(id=paper_id, version=p.version, title=p.title, authors=p.authors, year=p.year,
-                         locator=f"arXiv:{p.id.replace('_', '/')}{p.version}", venue=p.journal_ref, arxiv_id=p.id.replace("_", "/"))
+        # the Atom feed's text as the paper's: nothing a claim file refuses (C1 controls and bidi controls are valid XML)
+        title = _without_controls(p.title, "the arXiv title", read_notes)
+        authors = [_without_controls(a, "an arXiv author", read_notes) for a in p.authors]
+        venue = _without_controls(p.journal_ref, "the arXiv journal_ref", read_notes)
+        meta = PaperMeta(id=paper_id, version=p.version, title=title, authors=authors, year=p.year,
+                         locator=f"arXiv:{p.id.replace('_', '/')}{p.version}", venue=venue, arxiv_id=p.id.replace("_", "/"))
     else:
         paper_id = req.paper_id if req.paper_id is not None else _local_id(source)
         meta = PaperMeta(id=paper_id, version="unknown", title=title, authors=authors,
