@@ -303,3 +303,94 @@ def test_control_and_bidi_characters_in_a_tex_or_text_source_are_kept_out_of_the
         from claimcheck.claims.registry import load_paper_file
 
         load_paper_file(out)  # was: "control character \x1b in the text" (exit 2 for validate and the next add)
+
+
+# -- tarballs and compressed files ----------------------------------------------------------------------
+
+MAIN = b"\\documentclass{article}\\begin{document}\\section{A} Ours beats Base by 1.1 points on XNLI. %s\\end{document}\n"
+
+
+def _tar_member(name: str, data: bytes) -> bytes:
+    import tarfile
+
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    return info.tobuf(format=tarfile.GNU_FORMAT) + data + b"\0" * (-len(data) % 512)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS as on Linux")
+def test_a_tarball_with_gigabytes_besides_its_tex_is_read_as_a_stream(tmp_path):
+    import gzip
+    import tarfile
+
+    chunk, chunks = 16 << 20, 128  # a 2 GiB member of zeros, in a 9 MB file (one gzip member per 16 MiB)
+    big = tarfile.TarInfo("data/weights.bin")
+    big.size = chunk * chunks
+    path = tmp_path / "paper.tar.gz"
+    zeros = gzip.compress(b"\0" * chunk, 1)
+    with path.open("wb") as f:
+        f.write(gzip.compress(_tar_member("main.tex", MAIN % b"") + big.tobuf(format=tarfile.GNU_FORMAT)))
+        for _ in range(chunks):
+            f.write(zeros)
+        f.write(gzip.compress(b"\0" * 10240))  # the end of the archive
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB: what add needs is some 50 MB
+
+    done = subprocess.run([sys.executable, "-m", "claimcheck", "add", "--tex", str(path), "--out", str(tmp_path / "d.yaml")],
+                          capture_output=True, text=True, preexec_fn=limit,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr[-800:]  # was: MemoryError in gzip.decompress, a traceback
+    assert "1 candidate claim(s)" in done.stdout
+
+
+def test_tar_members_with_absolute_or_parent_paths_are_read_in_memory_only(tmp_path):
+    import gzip
+
+    (tmp_path / "secret.tex").write_text("SECRET beats everything by 9.9 points.", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    evil = Path("/tmp") / f"{tmp_path.name}-evil"  # where extracting the absolute member would put it
+    members = [(f"{evil}/main.tex", MAIN % b"\\input{../../secret} \\input{/etc/passwd}"),
+               ("../../escaped.tex", b"ESCAPED improves by 6.0 points."), ("/etc/passwd.tex", b"PASSWD")]
+    path = work / "paper.tar.gz"
+    path.write_bytes(gzip.compress(b"".join(_tar_member(n, d) for n, d in members) + b"\0" * 1024))
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code, said = _add("--tex", path, "--out", work / "d.yaml")
+    assert code == 0, said
+    text = (work / "d.yaml").read_text(encoding="utf-8")
+    assert "SECRET" not in text and "root:" not in text and "ESCAPED" not in text
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(before + ["d.yaml"])  # nothing extracted anywhere
+    assert not evil.exists()
+
+
+@pytest.mark.parametrize("kind", ["bz2", "xz", "gzip-one-file"])
+def test_other_compressions_and_a_gzipped_single_file(tmp_path, kind):
+    import bz2
+    import gzip
+    import lzma
+
+    tar = _tar_member("main.tex", MAIN % b"") + b"\0" * 1024
+    data = {"bz2": lambda: bz2.compress(tar), "xz": lambda: lzma.compress(tar), "gzip-one-file": lambda: gzip.compress(MAIN % b"")}[kind]()
+    path = tmp_path / f"paper.{kind}"
+    path.write_bytes(data)
+    code, said = _add("--tex", path, "--out", tmp_path / "d.yaml")
+    assert code == 0 and "1 candidate claim(s)" in said, said
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"\x1f\x8b\x08\x00garbage", "corrupt gzip data"),
+    (b"BZh9garbage", "corrupt bzip2 data"),
+    (b"", "no .tex file with \\documentclass"),
+    ("gzip-of-text", "no .tex file with \\documentclass"),
+], ids=["gzip", "bzip2", "empty", "gzip-of-text"])
+def test_broken_or_empty_archives_are_one_line_errors(tmp_path, data, message):
+    import gzip
+
+    path = tmp_path / "paper.tar.gz"
+    path.write_bytes(gzip.compress(b"just some notes, improves by 1.0") if data == "gzip-of-text" else data)
+    code, said = _add("--tex", path, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{path}: {message}" in said, said
+    assert not (tmp_path / "claims").exists()

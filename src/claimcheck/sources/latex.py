@@ -15,14 +15,18 @@ gives the body as plain text per numbered section; ``latex_title``/``latex_autho
 
 from __future__ import annotations
 
+import bz2
 import functools
 import gzip
 import io
+import lzma
 import os
 import re
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from claimcheck.errors import InputError
 from claimcheck.sources.candidates import Section
@@ -80,24 +84,56 @@ class _Files:
 def load_latex_bytes(data: bytes, name: str = "source", notes: list[str] | None = None) -> str:
     """The flattened main file of an e-print as arXiv serves it: tar(.gz), .gz of one file, or text.
     ``notes``, when given, gets a line for each file inlined whose bytes were not plain UTF-8."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"corrupt gzip data ({exc})", path=name) from None
-    if data[:5] == b"%PDF-":
-        raise InputError("this is a PDF, not a LaTeX source (use --pdf)", path=name)
-    files = _Files()
+    return _load_archive(io.BytesIO(data), name, notes)
+
+
+def _decompressed(raw: BinaryIO) -> tuple[BinaryIO, str]:
+    """``raw`` read through gzip, bzip2 or xz when its first bytes say it is so compressed: a stream
+    decompressed as it is read, never all of it in memory (a tarball may hold gigabytes of data
+    besides its few .tex files); with the name of the compression ("" for none)."""
+    head = raw.read(6)
+    raw.seek(0)
+    if head[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw, mode="rb"), "gzip"
+    if head[:3] == b"BZh":
+        return bz2.BZ2File(raw), "bzip2"
+    if head == b"\xfd7zXZ\x00":
+        return lzma.LZMAFile(raw), "xz"
+    return raw, ""
+
+
+def _load_archive(raw: BinaryIO, name: str, notes: list[str] | None) -> str:
+    """The flattened main file of a tarball (compressed or not) or of one compressed or plain file, read
+    from ``raw`` as a stream: only the .tex members are kept, each at most ``MAX_MEMBER_BYTES``."""
+    files, compression = _Files(), ""
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
-            members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".tex") and m.size <= MAX_MEMBER_BYTES]
-            for member in members:
-                handle = tar.extractfile(member)
-                if handle is not None:
-                    files.add(_norm(member.name), handle.read(), f"{name}: {_norm(member.name)}")
-    except (tarfile.TarError, EOFError):
-        files = _Files()
-        files.add("main.tex", data, name)  # a single (formerly gzipped) .tex file
+        stream, compression = _decompressed(raw)
+        if stream.read(5) == b"%PDF-":
+            raise InputError("this is a PDF, not a LaTeX source (use --pdf)", path=name)
+        stream.seek(0)
+        try:
+            with tarfile.open(fileobj=stream, mode="r|") as tar:
+                for member in tar:
+                    if not (member.isfile() and member.name.endswith(".tex")):
+                        continue  # a figure, a dataset, a link (never followed), a folder
+                    key = _norm(member.name)
+                    if member.size > MAX_MEMBER_BYTES:
+                        files.failed[key] = InputError(f"larger than {MAX_MEMBER_BYTES // 1_000_000} MB: not a LaTeX file of a paper",
+                                                       path=f"{name}: {key}")
+                        continue
+                    handle = tar.extractfile(member)
+                    if handle is not None:
+                        files.add(key, handle.read(), f"{name}: {key}")
+        except (tarfile.TarError, EOFError):  # no tar archive (or a truncated one): one (formerly compressed) file
+            stream.seek(0)
+            data = stream.read(MAX_MEMBER_BYTES + 1)
+            if len(data) > MAX_MEMBER_BYTES:
+                raise InputError(f"neither a tar archive nor a LaTeX file (more than {MAX_MEMBER_BYTES // 1_000_000} MB of "
+                                 "text in one file)", path=name) from None
+            files = _Files()
+            files.add("main.tex", data, name)
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"corrupt {compression or 'archive'} data ({exc})", path=name) from None
     return files.flatten(name, notes)
 
 
@@ -116,10 +152,11 @@ def load_latex_source(path: Path, notes: list[str] | None = None) -> str:
     if path.suffix.lower() == ".tex":
         return _load_tex_file(path, files, notes)
     try:
-        data = path.read_bytes()
+        raw = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror or exc})", path=str(path)) from None
-    return load_latex_bytes(data, str(path), notes)
+    with raw:
+        return _load_archive(raw, str(path), notes)
 
 
 def _load_tex_file(path: Path, files: _Files, notes: list[str] | None) -> str:
