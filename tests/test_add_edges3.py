@@ -394,3 +394,17 @@ def test_broken_or_empty_archives_are_one_line_errors(tmp_path, data, message):
     code, said = _add("--tex", path, "--registry", tmp_path / "claims")
     assert code == 2 and f"{path}: {message}" in said, said
     assert not (tmp_path / "claims").exists()
+
+
+# -- ids too long to name a claim file ------------------------------------------------------------------
+
+def test_a_paper_id_too_long_for_a_file_name_is_refused_as_the_id(tmp_path):
+    text = tmp_path / "paper.txt"
+    text.write_text("A Paper\n\n1 Results\n\nOurs beats Base by 1.1 points on XNLI.\n", encoding="utf-8")
+    code, said = _add("--text", text, "--id", "a" * 300, "--registry", tmp_path / "claims")
+    assert code == 2 and "field '--id': paper id of 300 characters: at most 200" in said, said  # was: File name too long
+    named = tmp_path / ("b" * 251 + ".txt")  # a file name that fits; "<id>.yaml" would not
+    named.write_bytes(text.read_bytes())
+    code, said = _add("--text", named, "--registry", tmp_path / "claims")
+    assert code == 2 and "field '--id': paper id of 251 characters" in said, said
+    assert not (tmp_path / "claims").exists()

@@ -83,6 +83,8 @@ def check_out_path(out: Path, sources: list[Path]) -> None:
                      path=str(out), field="--out")
 
 
+MAX_ID_CHARS = 200
+
 # What a local source's file name ends with that is no part of the paper's name
 _SOURCE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".gz", ".zip", ".tex", ".pdf", ".txt", ".text", ".md",
                     ".markdown")
@@ -195,6 +197,8 @@ def add_paper(req: AddRequest) -> AddOutcome:
                          year=0, locator=str(source))  # a local file states neither; not guessed
     if not PAPER_ID.match(meta.id) or ".." in meta.id:
         raise InputError(f"paper id {meta.id!r} must be letters, digits, '.', '_' or '-' (it names the claim file)", field="--id")
+    if len(meta.id) > MAX_ID_CHARS:  # "<id>.yaml" must fit in a file name (255 bytes on most file systems)
+        raise InputError(f"paper id of {len(meta.id)} characters: at most {MAX_ID_CHARS} (it names the claim file)", field="--id")
     pf = build_draft(meta, extraction)
     existing = find_paper_file(req.registry, pf.paper.id) or find_paper_file(BUNDLED_PAPERS, pf.paper.id)
     # an earlier draft may still give one cell two values (two tables of the paper): it is diffed as it is
