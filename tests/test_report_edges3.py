@@ -98,6 +98,7 @@ def test_a_non_finite_audit_number_fails_loudly_instead_of_writing_nan(tmp_path,
 # -- the terminal: text from claim and result files shown by visible --------------------------------
 HOSTILE = "\x1b[31m\u202e\u200f[bold]"
 HOSTILE_SHOWN = "\\x1b[31m\\u202e\\u200f[bold]"
+HOSTILE_ID, HOSTILE_ID_SHOWN = HOSTILE[len("\x1b[31m"):], HOSTILE_SHOWN[len("\\x1b[31m"):]
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
@@ -118,7 +119,8 @@ def test_show_prints_run_ids_and_deviations_from_a_result_file_as_escapes(tmp_pa
     folder = tmp_path / "claims"
     folder.mkdir()
     (folder / "1234.5678.yaml").write_text(PAPER, encoding="utf-8")
-    runs = [{"run_id": f"r{HOSTILE}{system}{seed}", "paper_id": "1234.5678", "system": system, "seed": seed,
+    # a run id may not hold a control character (RunRecord refuses it), but may hold bidi controls and marks
+    runs = [{"run_id": f"r{HOSTILE_ID}{system}{seed}", "paper_id": "1234.5678", "system": system, "seed": seed,
              "preset": "proxy", "fidelity": "proxy", "deviations": [f"smaller model {HOSTILE}"],
              "metrics": [{"task": "xnli", "language": "en", "metric": "accuracy", "split": "dev", "value": value + seed / 10}]}
             for seed in (1, 2, 3) for system, value in (("A", 70.0), ("B", 71.0))]
@@ -128,7 +130,7 @@ def test_show_prints_run_ids_and_deviations_from_a_result_file_as_escapes(tmp_pa
                                      "--no-bundled-results"], env={"COLUMNS": "300"})
     assert shown.exit_code == 0, shown.output
     assert RAW.search(shown.output) is None, RAW.search(shown.output)
-    assert f"r{HOSTILE_SHOWN}A1" in shown.output and f"deviation: smaller model {HOSTILE_SHOWN}" in shown.output
+    assert f"r{HOSTILE_ID_SHOWN}A1" in shown.output and f"deviation: smaller model {HOSTILE_SHOWN}" in shown.output
 
 
 def test_verdict_table_and_claim_detail_show_claim_text_as_escapes():
