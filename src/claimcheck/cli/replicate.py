@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import EXIT_CONTRADICTED, NoBundledOpt, RegistryOpt, StoreOpt, app, err, expected_errors, given, out
+from claimcheck.visible import visible
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
@@ -49,6 +50,9 @@ def _hours(h: float) -> str:
 
 
 def _print_plan(plan) -> None:
+    """The plan as a table and lines. Every text that may come from a file (a note names a claim's
+    system or target, a blocked run's reason a data file's problem) is shown by ``visible``, so a control
+    character or bidi mark in it reaches the terminal as its escape, as reports/terminal.py shows it."""
     from rich.table import Table
 
     from claimcheck.replication.plan import ASSUMED_CPU, ASSUMED_GPU
@@ -61,7 +65,7 @@ def _print_plan(plan) -> None:
         row[1] += not r.stored and not r.blocked
         row[2] = row[2] or r.blocked
     for (system, task), (stored, todo, blocked) in rows.items():
-        table.add_row(system, task, str(stored), str(todo), blocked)
+        table.add_row(visible(system), visible(task), str(stored), str(todo), visible(blocked))
     out.print(table)
     shared = [s for s in plan.stages if len(s.run_ids) > 1]
     out.print(f"{len(plan.runs)} runs ({len(plan.todo)} to run, {sum(r.stored for r in plan.runs)} stored, "
@@ -71,7 +75,7 @@ def _print_plan(plan) -> None:
               f"{_hours(plan.cost.cpu_hours)} hours on {ASSUMED_CPU} "
               f"(FLOPs ≈ 6·params·tokens to train + 2·params·tokens to evaluate; an estimate, not a measurement)")
     for note in plan.notes:
-        out.print(f"note: {note}")
+        out.print(visible(f"note: {note}"))
 
 
 @app.command("plan")
@@ -99,20 +103,21 @@ def plan_cmd(
 
 
 class _RichProgress:
-    """Progress bars on stderr for the library's progress sink."""
+    """Progress bars on stderr for the library's progress sink. A description or note may hold a run's
+    error text (a crashed run's: anything, escape sequences included): shown by ``visible``."""
 
     def __init__(self, progress):
         self.progress = progress
 
     def task(self, description: str, total: int | None):
-        bars, task_id = self.progress, self.progress.add_task(description, total=total)
+        bars, task_id = self.progress, self.progress.add_task(visible(description), total=total)
 
         class _Task:
             def advance(self, n: int = 1) -> None:
                 bars.advance(task_id, n)
 
             def describe(self, text: str) -> None:
-                bars.update(task_id, description=text)
+                bars.update(task_id, description=visible(text))
 
             def close(self) -> None:
                 bars.remove_task(task_id)
@@ -120,7 +125,7 @@ class _RichProgress:
         return _Task()
 
     def note(self, text: str) -> None:
-        self.progress.console.print(text, markup=False)
+        self.progress.console.print(visible(text), markup=False)
 
 
 @app.command("replicate")
@@ -167,8 +172,9 @@ def replicate_cmd(
     out.print(f"{len(result.outcomes)} runs executed, {written} written to the store, {len(result.failed)} failed; "
               f"{len(result.plan.runs) - len(result.plan.todo)} were stored already or blocked")
     for note in result.plan.notes:
-        out.print(f"note: {note}")
-    for o in result.failed:
-        err.print(f"failed: {o.record.run_id} {o.record.system} seed {o.record.seed}: {o.record.error.splitlines()[0]}", markup=False)
+        out.print(visible(f"note: {note}"))
+    for o in result.failed:  # the error's first line: a crashed run's text, which may hold escape sequences
+        first = (o.record.error.splitlines() or [""])[0]
+        err.print(visible(f"failed: {o.record.run_id} {o.record.system} seed {o.record.seed}: {first}"), markup=False)
     if result.failed:
         raise typer.Exit(EXIT_CONTRADICTED)
