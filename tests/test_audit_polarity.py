@@ -393,3 +393,59 @@ def test_contrast_asides_are_not_phrases_between_commas_after_the_subject(text, 
     from claimcheck.audit.contrast_asides import contrast_asides
 
     assert [a.what for a in contrast_asides(text)] == asides
+
+
+@pytest.mark.parametrize(("text", "name", "reading"), [
+    # after a possessive or "its"/"their"/"our", as after "the"
+    ("MNLI is BERT's most useful intermediate task.", "mnli", {UP}),
+    ("MNLI is RoBERTa’s least helpful intermediate task.", "mnli", {DOWN}),
+    ("XLM-R's most effective intermediate task is MNLI.", "mnli", {UP}),
+    ("Of the nine intermediate tasks, MNLI is its most effective.", "mnli", {UP}),
+    ("HellaSwag is their least beneficial intermediate task.", "hellaswag", {DOWN}),
+    ("MNLI is our most successful intermediate task.", "mnli", {UP}),
+    # any run of whitespace after the determiner (a claim file's statement is read as written)
+    ("MNLI is the  most useful intermediate task.", "mnli", {UP}),
+    ("HellaSwag is the\n  least effective intermediate task.", "hellaswag", {DOWN}),
+    ("MNLI is the\r\nmost helpful intermediate task.", "mnli", {UP}),
+    ("MNLI is BERT's\tmost useful intermediate task.", "mnli", {UP}),
+])  # fmt: skip
+def test_a_superlative_with_most_or_least_after_a_possessive_or_a_run_of_whitespace(text, name, reading):
+    from claimcheck.audit.polarity import read
+
+    (_, dims), = [v for k, v in read(text).names.items() if k == name]
+    assert dims[STANDING][0] == frozenset(reading)
+
+
+@pytest.mark.parametrize(("text", "owner"), [
+    ("BERT's most useful intermediate task is MNLI.", "bert"),
+    ("MNLI is RoBERTa’s most helpful intermediate task.", "roberta"),
+    ("RoBERTa's best score is on XNLI.", "roberta"),
+])  # fmt: skip
+def test_the_name_that_owns_what_a_superlative_ranks_is_not_ranked(text, owner):
+    from claimcheck.audit.polarity import ranks
+
+    assert owner not in ranks(text)
+
+
+@pytest.mark.parametrize("text", ["XLNet is at  most useful of all.", "XLNet is at\nleast helpful of the three models.",
+                                  "MNLI is at  least useful for XNLI.", "BERT does well on  most useful benchmarks.",
+                                  "MNLI, it's most useful for XNLI.", "That’s most helpful for XNLI."])
+def test_at_most_with_a_run_of_whitespace_and_it_is_most_rank_nothing(text):
+    from claimcheck.audit.polarity import read
+
+    assert not [x for x in read(text).mentions if x.dimension == STANDING]
+
+
+def test_the_word_after_a_most_that_is_no_superlative_is_still_read():
+    from claimcheck.audit.polarity import read
+
+    # "most helpful" after "it's" is no superlative; "helpful" still says MNLI helps
+    assert [(x.dimension, set(x.reading)) for x in read("MNLI, it's most helpful for XNLI.").mentions] == [(CHANGE, {UP})]
+
+
+@pytest.mark.parametrize("text", ["MNLI is BERT's least useful intermediate task.", "MNLI is the  least useful intermediate task.",
+                                  "MNLI is its least\nuseful intermediate task."])
+def test_a_possessive_or_spaced_least_useful_is_read_against_the_most_useful(text):
+    from claimcheck.audit.polarity import compare
+
+    assert compare(text, "MNLI is the most useful intermediate task.").reason

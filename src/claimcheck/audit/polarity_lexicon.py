@@ -36,11 +36,19 @@ CHANGE, STANDING = "change", "standing"
 # "gets worse", "became much better": a thing turning worse or better than it was is a change; with
 # "than" after it ("gets worse than RoBERTa") it stays a comparison
 _BECOME = r"(?:get|gets|got|gotten|getting|become|becomes|became|becoming|grow|grows|grew|grown|growing)\s+(?:(?!(?:no|not|never|any)\b)\w+\s+)?"
-# "the most effective task", "the least helpful one", "least useful of all": a superlative spelt with
-# most/least, after "the" or before "of"/"among"/"across" (not "at least helpful", "at most useful", nor
-# "most useful benchmarks", the majority of them)
+# "the most effective task", "BERT's least helpful one", "its most useful", "least useful of all": a
+# superlative spelt with most/least, before "of"/"among"/"across" (group "of_most") or after a determiner
+# (group "det_most"): "the", "its", "their", "our" or a possessive ("BERT's", "RoBERTa’s"; not "it's",
+# "that's": "it is"), with any run of whitespace between ("the  most useful", a line break). Not "at least
+# helpful", "at  most useful", nor "most useful benchmarks" (the majority of them). A lookbehind has a fixed
+# width, so what stands before the word is checked where the pattern matched (``_Mentions``)
 _OF_USE = r"(?:effective|successful|helpful|useful|beneficial)"
-_MOST = r"(?:(?<=\bthe\s){0}\s+" + _OF_USE + r"|(?<!\bat\s){0}\s+" + _OF_USE + r"(?=\s+(?:of|among|across)\b))"
+_MOST = r"(?:(?<!\bat\s)(?P<of_{0}>{0})\s+" + _OF_USE + r"(?=\s+(?:of|among|across)\b)|(?<=\s)(?P<det_{0}>{0})\s+" + _OF_USE + r")"
+# what must end the text before a "det_" superlative (its trailing whitespace stripped); an "of_" one must not follow "at"
+_DETERMINER_END = re.compile(
+    r"(?<![\w'’-])(?:the|its|their|our|(?!(?:it|that|there|here|what|who|he|she|let|where|how)['’]s$)[\w-]*\w['’]s)$", re.I)
+_AT_END = re.compile(r"(?<![\w-])at$", re.I)
+_WORD_BEFORE = 80  # how far back the word before a most/least superlative is looked for
 # "the tasks that improve most", "MNLI helps the least", "XNLI drops most": a change verb whose degree
 # ranks its subject, read as a change and as a standing (``VERB_CHANGE``). The degree must end the verb
 # phrase or open a modifier ("improves most on XTREME", "most of all", "the most of the nine tasks"),
@@ -74,7 +82,40 @@ LEXICON = [
     ("down", _DOWN_VERB + r"|harmful|degradation|deteriorat(?:e|es|ed|ing|ion)|worsen(?:s|ed|ing)?|negative\s+transfer|lower(?:s|ed|ing)?|" + _BECOME + r"worse(?!\s+than\b)",
      CHANGE, DOWN, "plain"),
 ]
-MENTION = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{g}>{p})" for g, p, *_ in LEXICON) + r")(?![\w])", re.I)
+_MENTION = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{g}>{p})" for g, p, *_ in LEXICON) + r")(?![\w])", re.I)
+
+
+def _stands(m: re.Match, text: str) -> bool:
+    """Whether a match of ``_MENTION`` is a direction word: a most/least superlative only after a
+    determiner ("det_"), or not after "at" ("of_"), whatever whitespace stands between."""
+    det = m.start("det_most") >= 0 or m.start("det_least") >= 0
+    if not det and m.start("of_most") < 0 and m.start("of_least") < 0:
+        return True
+    before = text[: m.start()].rstrip()
+    pattern = _DETERMINER_END if det else _AT_END
+    return (pattern.search(before, max(0, len(before) - _WORD_BEFORE)) is not None) == det
+
+
+class _Mentions:
+    """The direction words of a text, found as a compiled pattern finds them (``finditer``, ``search``),
+    with each most/least superlative checked by ``_stands``. One that is not (``"at  most useful of
+    all"``) is passed over, and the search goes on from its next character, as the pattern's own
+    would have: nothing else matches at "most", and "helpful" of "most helpful" is still a word."""
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        end = len(text) if endpos is None else endpos
+        while (m := _MENTION.search(text, pos, end)) is not None:
+            if m.lastgroup in ("sup_up", "sup_down") and not _stands(m, text):
+                pos = m.start() + 1
+                continue
+            yield m
+            pos = m.end()
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        return next(self.finditer(text, pos, endpos), None)
+
+
+MENTION = _Mentions()
 KIND = {g: (dim, direction, kind) for g, _, dim, direction, kind in LEXICON}
 # the change a verb superlative also says: "improves least" still improves
 VERB_CHANGE = {"verb_most_up": UP, "verb_least_up": UP, "verb_most_down": DOWN}
@@ -160,3 +201,6 @@ NEW_CLAUSE = re.compile(r",\s*(?:and|or)\b", re.I)
 COORDINATED = re.compile(r"(?:\band|\bor|,)\s*(?:also\s+|even\s+)?$", re.I)
 
 PUNCTUATION = re.compile(r"[,:()]")
+# between a name and a superlative that follows it: the name owns the thing ranked ("BERT's most useful task
+# is MNLI", "RoBERTa’s best score"), it is not ranked itself
+POSSESSIVE = re.compile(r"['’]s\s+")

@@ -6,7 +6,8 @@ So "XNLI improves, whereas TyDiQA does not" gives the two names opposite reading
 ranks the names before it against those after it ("A outperforms B": A up, B down; "A is
 outperformed by B": the other way round); a name after a comparison and behind a preposition that
 opens a modifier ("... outperforms English training with MLM") is not ranked by it, nor is a name
-after a superlative and past "among" or a comma ("performs worst among BERT and XLNet"). A name in a
+after a superlative and past "among" or a comma ("performs worst among BERT and XLNet"), nor a name
+whose possessive the superlative follows ("BERT's most useful task is MNLI": MNLI). A name in a
 contrast aside gets the reading denied ("RoBERTa, not XLNet, performs best": XLNet not best;
 ``contrast_asides``).
 
@@ -30,10 +31,13 @@ from claimcheck.audit.polarity_lexicon import (
     DEGREE,
     DOWN,
     FLAT,
+    KIND,
+    MENTION,
     MODIFIER,
     NEW_CLAUSE,
     PASSIVE_AFTER,
     PASSIVE_BEFORE,
+    POSSESSIVE,
     PUNCTUATION,
     STANDING,
     UP,
@@ -60,6 +64,19 @@ class Reading:
 def _invert(reading: frozenset[str]) -> frozenset[str]:
     swap = {UP: DOWN, DOWN: UP, FLAT: FLAT}
     return frozenset(swap[r] for r in reading)
+
+
+def _possessed(text: str, end: int, mention: Mention) -> bool:
+    """Whether ``mention`` is a superlative right after the possessive of the name ending at ``end``
+    ("BERT's most useful task", "RoBERTa’s best score"): it ranks what the name owns, not the name. Not
+    a verb's degree ("BERT's improved most": "has improved")."""
+    if mention.dimension != STANDING or mention.relational:
+        return False
+    owner = POSSESSIVE.match(text, end)
+    if owner is None or owner.end() != mention.start:
+        return False
+    word = MENTION.search(text, mention.start)
+    return word is not None and word.start() == mention.start and KIND[word.lastgroup][2] == "superlative"
 
 
 def _passive(text: str, mention: Mention) -> bool:
@@ -91,7 +108,8 @@ def read(text: str, truncated: bool = False) -> Reading:
         a, b = next(((s, e) for s, e, _ in lists if s <= name.start and name.end <= e), (name.start, name.end))
         near = [x for x in mentions if lo <= x.start < hi and not (x.start <= name.start < x.end)
                 and not NEW_CLAUSE.search(text[b : x.start] if x.start >= b else text[x.end : a])
-                and not (x.relational and x.start >= name.end and COORDINATED.search(text[name.end : x.start]))]
+                and not (x.relational and x.start >= name.end and COORDINATED.search(text[name.end : x.start]))
+                and not _possessed(text, name.end, x)]
         if not near:
             continue
         # the nearest direction word, one the name reaches without crossing a comma first ("a 5.4 point
