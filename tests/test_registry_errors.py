@@ -81,6 +81,10 @@ CASES = {
     "escape_sequence": (GOOD.replace("statement: A claim.", 'statement: "A \\e[31mclaim."'), "control character \\x1b",
                         "claims[0].statement (claim 1234.5678/gain)"),
     "bidi_override": (GOOD.replace("title: T", "title: T \u202e"), "control character \\u202e", "paper.title"),
+    # a trailing line break is no part of an id (the id patterns' "$" matched before one)
+    "claim_id_line_break": (GOOD.replace("id: 1234.5678/gain", 'id: "1234.5678/gain\\n"'), "lower-case slug",
+                            "claims[0].id"),
+    "paper_id_line_break": (GOOD.replace('id: "1234.5678"', 'id: "1234.5678\\n"'), "paper id", "paper.id"),
     "deep_nesting": (GOOD + "x: " + "[" * 20000 + "]" * 20000 + "\n", "nested more than 1000 deep", None),
     "huge_integer": (GOOD.replace("year: 2020", "year: " + "9" * 5000), "an integer of more than", None),
     # (an unquoted date is text: claim files are read by the YAML 1.2 core schema, tests/test_claim_yaml_core_schema.py)

@@ -19,8 +19,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, 
 # float() and str.isdigit()) takes the digits of every script, so "１０.０" (full-width) or "١٠" (Arabic-Indic) would pass,
 # and a number is kept as written, its interval taken from its last digit.
 WRITTEN_NUMBER = re.compile(r"^[+\-−]?[0-9]+(?:\.[0-9]+)?%?$")
-PAPER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+PAPER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
 
 
 class Frozen(BaseModel):
