@@ -21,7 +21,8 @@ from claimcheck.errors import ClaimcheckError, InputError
 
 app = typer.Typer(
     name="claimcheck",
-    help="Check the numbers ML papers state: claims as typed data, re-derived from the paper's cells and from replication runs.",
+    help=("Check the numbers ML papers state: claims as typed data, re-derived from the paper's cells and from replication runs."
+          "\n\nExample: claimcheck verify all"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
