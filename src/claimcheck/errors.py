@@ -1,6 +1,6 @@
 """The one family of expected failures.
 
-Library code raises these; only ``cli.py`` turns them into messages and exit codes. Anything
+Library code raises these; only the ``cli`` package turns them into messages and exit codes. Anything
 that is not a ``ClaimcheckError`` is a bug and keeps its traceback.
 """
 
