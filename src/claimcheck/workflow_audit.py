@@ -14,14 +14,30 @@ from claimcheck.errors import InputError
 from claimcheck.audit.models import AuditResult, InputProblem
 
 REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
+# how the scorecards `claimcheck audit` writes as text start (terminal and Markdown formats; the HTML and
+# JSON ones have no report suffix)
+_SCORECARD_STARTS = ("━━ scorecard: ", "# claimcheck audit of synthesis reports")
+
+
+def is_scorecard(path: Path) -> bool:
+    """Whether ``path`` is a scorecard ``claimcheck audit`` wrote (``--out`` into the reports' own
+    folder), not a report: auditing it would audit the audit."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(256)
+    except OSError:  # unreadable: reading it as a report names the problem
+        return False
+    return head.decode("utf-8", "replace").lstrip("\ufeff").startswith(_SCORECARD_STARTS)
 
 
 def expand_report_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; folders expanded to their report files (``REPORT_SUFFIXES``), sorted."""
+    """Files as given; folders expanded to their report files (``REPORT_SUFFIXES``), sorted, less the
+    scorecards an earlier audit wrote there (``is_scorecard``)."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES)
+            found = sorted(f for f in p.rglob("*")
+                           if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f))
             if not found:
                 raise InputError(f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", path=str(p))
             files.extend(found)
@@ -53,6 +69,9 @@ def audit_from_disk(
                                               drop_ambiguous_seeds)
     reports, problems = [], []
     for f in files:
+        if is_scorecard(f):  # named as such: a folder's are passed over
+            problems.append(InputProblem(path=str(f), message="a scorecard `claimcheck audit` wrote, not a synthesis report"))
+            continue
         try:
             reports.append(load_synthesis(f))
         except InputError as exc:

@@ -1,0 +1,51 @@
+"""`claimcheck audit` driven as a user would: folders holding more than reports, odd tables, odd
+paths for --out. Each test builds its own input in tmp_path; exit 2 means a one-line message naming
+the file, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from audit_fixtures import ROW_MULTITASK, ROW_XTREME, make_report
+
+from claimcheck.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, ["audit", *map(str, args)])
+
+
+def labels(res) -> list[str]:
+    return [card["report"]["label"] for card in json.loads(res.stdout)["scorecards"]]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_folder_audited_twice_into_itself_does_not_audit_its_own_scorecards(tmp_path):
+    """`audit reports --out reports` writes a scorecard per report beside it; the next run audited
+    those as reports (each .md scorecard read as a synthesis with junk rows), and an --all-in-one
+    --out reports/audit.md was refused on the second run as a file the command reads."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.md").write_text(make_report(), encoding="utf-8")
+    (folder / "b.txt").write_text(make_report(markdown=False), encoding="utf-8")
+    for fmt in ("md", "terminal"):
+        assert run(folder, "--format", fmt, "--out", folder).exit_code == 0
+    assert run(folder, "--all-in-one", "--format", "md", "--out", folder / "audit.md").exit_code == 0
+    for _ in range(2):
+        res = run(folder, "--all-in-one", "--format", "md", "--out", folder / "audit.md")
+        assert res.exit_code == 0, res.output
+    res = run(folder, "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert [label.rsplit("/", 1)[-1] for label in labels(res)] == ["a.md", "b.txt"]
+    # named as such, a scorecard is refused, naming it; the report beside it is audited
+    res = run(folder / "audit.md", folder / "a.md", "--format", "json")
+    assert res.exit_code == 2
+    assert "audit.md: a scorecard `claimcheck audit` wrote, not a synthesis report" in flat(res.stderr)
+    assert "Traceback" not in res.output and len(labels(res)) == 1
