@@ -49,3 +49,27 @@ def test_a_folder_audited_twice_into_itself_does_not_audit_its_own_scorecards(tm
     assert res.exit_code == 2
     assert "audit.md: a scorecard `claimcheck audit` wrote, not a synthesis report" in flat(res.stderr)
     assert "Traceback" not in res.output and len(labels(res)) == 1
+
+
+def test_a_folder_passes_over_hidden_entries_and_follows_a_linked_folder_once(tmp_path):
+    """Hidden files and folders (Jupyter's .ipynb_checkpoints copies, .git) were audited as reports,
+    doubling a report in the scorecards and the aggregate; a linked folder of reports was left out
+    without a word. A link back up (a loop) adds nothing and does not hang."""
+    folder = tmp_path / "reports"
+    (folder / ".ipynb_checkpoints").mkdir(parents=True)
+    (folder / "a.md").write_text(make_report(), encoding="utf-8")
+    (folder / ".ipynb_checkpoints" / "a-checkpoint.md").write_text(make_report(), encoding="utf-8")
+    (folder / ".draft.md").write_text(make_report(), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.txt").write_text(make_report(markdown=False), encoding="utf-8")
+    (folder / "more").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "again").symlink_to(elsewhere, target_is_directory=True)
+    res = run(folder, "--format", "json")
+    assert res.exit_code == 0, res.output
+    found = [label[len(str(folder)) + 1:] for label in labels(res)]
+    assert found == ["a.md", "again/c.txt"]  # of two links to one folder, the first by name
+    # a hidden file or folder named as an input is read
+    res = run(folder / ".draft.md", "--format", "json")
+    assert res.exit_code == 0 and len(labels(res)) == 1

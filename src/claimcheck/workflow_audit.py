@@ -7,6 +7,7 @@ Effects live here (files, the store); ``claimcheck.audit`` stays pure. A report 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,14 +31,45 @@ def is_scorecard(path: Path) -> bool:
     return head.decode("utf-8", "replace").lstrip("\ufeff").startswith(_SCORECARD_STARTS)
 
 
+def _files_under(folder: Path) -> list[Path]:
+    """The files under ``folder``, sub-folders included, less hidden ones (a name starting with ".":
+    ``.git``, an editor's or Jupyter's ``.ipynb_checkpoints`` copies of the reports). A linked folder
+    is followed, once: a link back up (a loop) or to a folder already read adds nothing."""
+    files: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [folder]
+    while stack:
+        here = stack.pop()
+        try:
+            st = here.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:  # a folder that cannot be listed holds nothing to read
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    folders.append(here / entry.name)
+                elif entry.is_file():
+                    files.append(here / entry.name)
+            except OSError:
+                continue
+        stack.extend(reversed(folders))  # by name: of two links to one folder, the first is read
+    return files
+
+
 def expand_report_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; folders expanded to their report files (``REPORT_SUFFIXES``), sorted, less the
-    scorecards an earlier audit wrote there (``is_scorecard``)."""
+    """Files as given; folders expanded to their report files (``REPORT_SUFFIXES``; ``_files_under``),
+    sorted, less the scorecards an earlier audit wrote there (``is_scorecard``)."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*")
-                           if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f))
+            found = sorted(f for f in _files_under(p) if f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f))
             if not found:
                 raise InputError(f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", path=str(p))
             files.extend(found)
