@@ -73,3 +73,24 @@ def test_a_folder_passes_over_hidden_entries_and_follows_a_linked_folder_once(tm
     # a hidden file or folder named as an input is read
     res = run(folder / ".draft.md", "--format", "json")
     assert res.exit_code == 0 and len(labels(res)) == 1
+
+
+def test_a_missing_path_or_an_empty_folder_among_the_inputs_does_not_stop_the_others(tmp_path):
+    """An empty file among the inputs is named and the rest audited (exit 2); a path that names nothing
+    or a folder without reports stopped the whole command before any report was audited."""
+    good = tmp_path / "good.md"
+    good.write_text(make_report(), encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = run(empty, good, tmp_path / "typo.md", "--format", "json")
+    assert res.exit_code == 2
+    assert labels(res) == [str(good)]
+    stderr = flat(res.stderr)
+    assert f"{empty}: no report files" in stderr and f"{tmp_path / 'typo.md'}: no such report file or folder" in stderr
+    assert "Traceback" not in res.output
+    res = run(tmp_path / "typo.md")  # alone: exit 2, named
+    assert res.exit_code == 2 and "typo.md: no such report file or folder" in flat(res.stderr) and not res.stdout
+    # --out is still checked against the inputs that exist
+    res = run(good, tmp_path / "typo.md", "--out", good)
+    assert res.exit_code == 2 and "is a file this command reads" in flat(res.stderr)
+    assert good.read_text(encoding="utf-8") == make_report()

@@ -63,20 +63,28 @@ def _files_under(folder: Path) -> list[Path]:
     return files
 
 
-def expand_report_paths(paths: Sequence[Path]) -> list[Path]:
+def _problem(problems: list[InputProblem] | None, message: str, path: Path) -> None:
+    if problems is None:
+        raise InputError(message, path=str(path))
+    problems.append(InputProblem(path=str(path), message=message))
+
+
+def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | None = None) -> list[Path]:
     """Files as given; folders expanded to their report files (``REPORT_SUFFIXES``; ``_files_under``),
-    sorted, less the scorecards an earlier audit wrote there (``is_scorecard``)."""
+    sorted, less the scorecards an earlier audit wrote there (``is_scorecard``). A path that names
+    nothing, or a folder without reports, raises ``InputError``; with ``problems``, it is added there
+    instead and the other paths are expanded."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
             found = sorted(f for f in _files_under(p) if f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f))
             if not found:
-                raise InputError(f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", path=str(p))
+                _problem(problems, f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", p)
             files.extend(found)
         elif p.exists():
             files.append(p)
         else:
-            raise InputError("no such report file or folder", path=str(p))
+            _problem(problems, "no such report file or folder", p)
     seen: set[Path] = set()
     return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
 
@@ -96,10 +104,11 @@ def audit_from_disk(
     from claimcheck.audit.engine import audit_reports, verdict_views
     from claimcheck.workflow import known_paper_names, verify_from_disk
 
-    files = expand_report_paths(paths)
+    problems: list[InputProblem] = []
+    files = expand_report_paths(paths, problems)  # a path that names nothing does not stop the others
     registry, verification = verify_from_disk((), registry_dirs, result_paths, store_path, include_bundled_results,
                                               drop_ambiguous_seeds)
-    reports, problems = [], []
+    reports = []
     for f in files:
         if is_scorecard(f):  # named as such: a folder's are passed over
             problems.append(InputProblem(path=str(f), message="a scorecard `claimcheck audit` wrote, not a synthesis report"))

@@ -72,7 +72,7 @@ def audit_cmd(
         print(_render(result, fmt, all_in_one), end="")
     elif all_in_one or (len(result.scorecards) == 1 and not out_path.is_dir()):
         # `claimcheck audit synthesis.md --format md --out synthesis.md` would replace the report audited
-        reports = expand_report_paths(paths)
+        reports = expand_report_paths(paths, [])  # the paths that name nothing are in result.problems
         not_an_input(out_path, inputs_of(reports + list(iter_claim_files(registry or [])), results or [], store_to_read(store)))
         save_text_atomic(out_path, _render(result, fmt, all_in_one))
         out.print(visible(f"written: {out_path}"), markup=False, soft_wrap=True)
