@@ -8,9 +8,12 @@ import json
 
 from typer.testing import CliRunner
 
+import pytest
+
 from audit_fixtures import ROW_MULTITASK, ROW_XTREME, make_report
 
 from claimcheck.cli import app
+from claimcheck.sources.synthesis import parse_synthesis
 
 runner = CliRunner()
 
@@ -94,3 +97,41 @@ def test_a_missing_path_or_an_empty_folder_among_the_inputs_does_not_stop_the_ot
     res = run(good, tmp_path / "typo.md", "--out", good)
     assert res.exit_code == 2 and "is a file this command reads" in flat(res.stderr)
     assert good.read_text(encoding="utf-8") == make_report()
+
+
+def pipe_report(rows: list[str], header: str = "| Claim | Verified | Confidence |", separator: str = "|---|---|---|") -> str:
+    """A report whose claims table is the Markdown ``rows`` (written as given) under ``header``."""
+    return make_report([(r, "", "") for r in rows], header=f"{header}\n{separator}" if separator else header,
+                       row_format=lambda r: r[0])
+
+
+ROW_BASE = "We use the pretrained XLM-R Large model as a starting point for all our experiments."
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        (f"| We use the pretrained XLM-R Large model | as a starting point for all our experiments. | ✓ | 0.32 |",
+         "We use the pretrained XLM-R Large model | as a starting point for all our experiments."),
+        (f"| A | B | C | ✓ | 0.32 |", "A | B | C"),
+        (f"| {ROW_BASE} | ✓ | 0.32 | |", ROW_BASE),  # an empty closing cell is no surplus
+        (f"| {ROW_BASE} | ✓ | 0.32 | a note |", ROW_BASE),  # a surplus cell after readable ones stays beyond
+    ],
+)
+def test_a_pipe_in_a_claim_cell_does_not_shift_the_tick_and_confidence_away(row, text):
+    """An unescaped '|' in a claim gave the row a cell more than the header: the tail of the claim was
+    read as its Verified mark (unreadable: no tick) and the tick as its confidence, the real
+    confidence and the rest of the claim dropped without a note."""
+    r = parse_synthesis(pipe_report([f"| {ROW_MULTITASK} | ✓ | 0.25 |", row]))
+    assert [(x.text, x.verified, x.confidence) for x in r.rows] == [(ROW_MULTITASK, True, 0.25), (text, True, 0.32)]
+    widened = [n for n in r.notes if "more cells than the header" in n]
+    assert widened == (["claims table row 2 had more cells than the header: the column separator in the claim "
+                        "text was read as part of the claim"] if "|" in text else [])
+
+
+def test_a_tab_in_a_claim_cell_and_a_claim_column_last():
+    text = make_report([("Multi-task intermediate-task training\ton all 9 tasks performs best, improving by 8.7 points.", "✓", "0.25")])
+    r = parse_synthesis(text)
+    assert (r.rows[0].text, r.rows[0].verified, r.rows[0].confidence) == (ROW_MULTITASK, True, 0.25)
+    r = parse_synthesis(pipe_report(["| ✓ | 0.3 | text with | a pipe |"], header="| Verified | Confidence | Claim |"))
+    assert (r.rows[0].text, r.rows[0].verified, r.rows[0].confidence) == ("text with | a pipe", True, 0.3)

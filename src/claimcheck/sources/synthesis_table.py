@@ -132,6 +132,35 @@ def _row(number: int, line: int, text: str, mark: str, conf: str) -> ClaimRow:
     )
 
 
+def _readable(cell: str, role: str) -> bool:
+    """Whether ``cell`` reads as the ``role`` column's value (or is empty)."""
+    if not cell or role not in ("verified", "confidence"):
+        return True
+    return (read_mark(cell) if role == "verified" else read_confidence(cell)) is not None
+
+
+def _widened(cells: list[str], roles: list[str], sep: str = " | ") -> list[str] | None:
+    """A row with more cells than the header has an unescaped '|' (or a tab) in its claim text: the
+    cells from the claim's on, joined back into one, so that the columns after it get their own cells.
+    The fewest cells are joined that leave the Verified and Confidence columns after it readable (a
+    surplus cell at the end, where they already read, is left beyond the header, as before); with no
+    such column after it, the claim takes the whole surplus. None when the row has no surplus or no
+    join makes them read."""
+    while len(cells) > len(roles) and not cells[-1]:  # "| text | ✓ | 0.3 | |": an empty cell closing the row
+        cells = cells[:-1]
+    extra = len(cells) - len(roles)
+    if extra <= 0 or "claim" not in roles:
+        return None
+    c = roles.index("claim")
+    if not any(r in ("verified", "confidence") for r in roles[c + 1 :]):  # nothing after the claim tells: it takes the surplus
+        return cells[:c] + [sep.join(cells[c : c + extra + 1])] + cells[c + extra + 1 :]
+    for s in range(extra + 1):
+        fit = cells[:c] + [sep.join(cells[c : c + s + 1])] + cells[c + s + 1 :]
+        if all(_readable(fit[i], r) for i, r in enumerate(roles) if i > c):
+            return None if s == 0 else fit
+    return None
+
+
 def _cells_by_role(cells: list[str], roles: list[str] | None) -> tuple[str, str, str]:
     if roles:
         get = {r: cells[i] for i, r in enumerate(roles) if i < len(cells) and r != "other"}
@@ -168,6 +197,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
     table.columns = roles or []
     flat = roles is not None and _split(lines[start - 1][1]) is None  # header flattened to spaces (PDF)
     started = False
+    widened: list[int] = []  # rows whose claim text held the column separator
     for lineno, line in lines[start:]:
         if not line.strip():
             continue
@@ -176,8 +206,9 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         if _HEADING_LIKE.match(line) and "\t" not in line:
             break
         cells = _split(line)
+        fit = _widened(cells, roles, " " if "\t" in line else " | ") if cells is not None and roles else None
         if cells is not None and len([c for c in cells if c]) >= 1:
-            text, mark, conf = _cells_by_role(cells, roles)
+            text, mark, conf = _cells_by_role(fit or cells, roles)
         elif (m := _FLAT_ROW.match(line)) and (in_section or flat):
             text, mark, conf = m.group("text"), m.group("mark") or "", m.group("conf")
         elif (m := _BULLET_ROW.match(line)) and in_section:
@@ -197,6 +228,12 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
             table.dropped += 1
             continue
         table.rows.append(_row(len(table.rows) + 1, lineno, text, mark, conf))
+        if fit is not None:
+            widened.append(len(table.rows))
+    if widened:
+        shown = ", ".join(map(str, widened[:10])) + (f" and {len(widened) - 10} more" if len(widened) > 10 else "")
+        notes.append(f"claims table row{'s' if len(widened) > 1 else ''} {shown} had more cells than the header: "
+                     "the column separator in the claim text was read as part of the claim")
     if table.dropped:
         notes.append(f"claims table has more than {MAX_ROWS} rows: {table.dropped} were counted but not audited")
     if roles is None and table.rows:
