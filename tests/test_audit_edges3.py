@@ -135,3 +135,16 @@ def test_a_tab_in_a_claim_cell_and_a_claim_column_last():
     assert (r.rows[0].text, r.rows[0].verified, r.rows[0].confidence) == (ROW_MULTITASK, True, 0.25)
     r = parse_synthesis(pipe_report(["| ✓ | 0.3 | text with | a pipe |"], header="| Verified | Confidence | Claim |"))
     assert (r.rows[0].text, r.rows[0].verified, r.rows[0].confidence) == ("text with | a pipe", True, 0.3)
+
+
+@pytest.mark.parametrize("section", ["5 Extracted Claims", "5 Overview"])
+def test_a_markdown_table_without_outer_pipes_is_read(section):
+    """GitHub Markdown lets a table leave out its outer pipes ("Claim | Verified | Confidence"); the
+    header was not recognised, so each row's tick and confidence stayed in its text (no tick read) in a
+    claims section, and outside one the whole table was not found."""
+    rows = [f"{ROW_MULTITASK} | ✓ | 0.25", f"{ROW_BASE} | no | 40%"]
+    text = pipe_report(rows, header="Claim | Verified | Confidence", separator="--- | :---: | ---:")
+    r = parse_synthesis(text.replace("5 Extracted Claims", section))
+    assert [(x.text, x.verified, x.confidence) for x in r.rows] == [(ROW_MULTITASK, True, 0.25), (ROW_BASE, False, 0.40)]
+    assert r.columns == ["claim", "verified", "confidence"]
+    assert not [n for n in r.notes if "claims table" in n]

@@ -27,6 +27,7 @@ _CROSSES = {"✗", "✘", "☒", "❌", "×", "no", "n", "false", "unverified", 
 _MARK_TOKENS = "✓|✔|☑|✅|✗|✘|☒|❌|yes|no|true|false|verified|unverified"
 _CONF = re.compile(r"^(\d{0,3}(?:\.\d+)?)\s*(%)?$")
 _FLAT_ROW = re.compile(rf"^(?P<text>\S.*?)\s+(?:(?P<mark>{_MARK_TOKENS})\s+)?(?P<conf>(?:0|1)?\.\d+|\d{{1,3}}%|[01])\s*$", re.I)
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BULLET_ROW = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(?P<text>\S.*)$")
 _HEADING_LIKE = re.compile(r"^\s*#|^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|sources)\s*:?\s*$", re.I)
@@ -53,13 +54,15 @@ class ParsedTable:
     dropped: int = 0
 
 
-def _split(line: str) -> list[str] | None:
-    """Cells of a tab-separated or pipe row, else None."""
+def _split(line: str, bare: bool = False) -> list[str] | None:
+    """Cells of a tab-separated or pipe row, else None. ``bare``: in a Markdown table written without
+    its outer pipes ("Claim | Verified"), a line with a '|' inside is a row too."""
     if "\t" in line:
         return [c.strip() for c in line.strip("\n").split("\t")]
     s = line.strip()
-    if s.startswith("|"):
-        s = s[1:-1] if s.endswith("|") and len(s) > 1 and not s.endswith("\\|") else s[1:]
+    if s.startswith("|") or (bare and _BARE_PIPE.search(s)):
+        s = s[1:] if s.startswith("|") else s
+        s = s[:-1] if s.endswith("|") and not s.endswith("\\|") else s
         cells = re.split(r"(?<!\\)\|", s)
         return [c.strip().replace("\\|", "|") for c in cells]
     return None
@@ -73,8 +76,16 @@ def _role(cell: str) -> str:
     return "other"
 
 
-def _header(line: str) -> list[str] | None:
-    cells = _split(line)
+def _gfm_header(lines: list[tuple[int, str]], k: int) -> bool:
+    """Whether line ``k`` heads a Markdown table written without outer pipes: it holds a '|' and the
+    line after it is the table's delimiter row ("---|---|---")."""
+    line = lines[k][1]
+    return (not line.strip().startswith("|") and bool(_BARE_PIPE.search(line)) and k + 1 < len(lines)
+            and "|" in lines[k + 1][1] and bool(_MD_SEPARATOR.match(lines[k + 1][1])))
+
+
+def _header(line: str, bare: bool = False) -> list[str] | None:
+    cells = _split(line, bare)
     if cells is None:
         words = line.split()
         roles = [_role(w) for w in words]
@@ -186,16 +197,20 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
     table = ParsedTable()
     roles: list[str] | None = None
     start = 0
+    bare = False  # a Markdown table without outer pipes
     for k, (_, line) in enumerate(lines):
         h = _header(line)
+        if not h and _gfm_header(lines, k):
+            h, bare = _header(line, bare=True), True
         if h:
             roles, start = h, k + 1
             break
+        bare = False
     if roles is None and not in_section:
         notes.append("no claims table found")
         return table
     table.columns = roles or []
-    flat = roles is not None and _split(lines[start - 1][1]) is None  # header flattened to spaces (PDF)
+    flat = roles is not None and _split(lines[start - 1][1], bare) is None  # header flattened to spaces (PDF)
     started = False
     widened: list[int] = []  # rows whose claim text held the column separator
     for lineno, line in lines[start:]:
@@ -205,7 +220,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
             continue
         if _HEADING_LIKE.match(line) and "\t" not in line:
             break
-        cells = _split(line)
+        cells = _split(line, bare)
         fit = _widened(cells, roles, " " if "\t" in line else " | ") if cells is not None and roles else None
         if cells is not None and len([c for c in cells if c]) >= 1:
             text, mark, conf = _cells_by_role(fit or cells, roles)
