@@ -148,3 +148,44 @@ def test_a_markdown_table_without_outer_pipes_is_read(section):
     assert [(x.text, x.verified, x.confidence) for x in r.rows] == [(ROW_MULTITASK, True, 0.25), (ROW_BASE, False, 0.40)]
     assert r.columns == ["claim", "verified", "confidence"]
     assert not [n for n in r.notes if "claims table" in n]
+
+
+GERMAN_ROWS = [f"| {ROW_BASE.replace('Large', 'Base')} | ✓ | 0.25 |", "| Das Zwischentraining verbessert XTREME um 5,4 Punkte. | ✓ | 0.9 |"]
+
+
+def test_a_report_in_another_language_has_its_claims_table_read(tmp_path):
+    """A claims table headed in another language ("Behauptung | Verifiziert | Konfidenz") under a
+    heading the parser does not know was not found at all: 0 rows audited, and --strict passed a
+    ticked row that names another size of its claim's model."""
+    text = pipe_report(GERMAN_ROWS, header="| Behauptung | Verifiziert | Konfidenz |").replace(
+        "## 5 Extracted Claims", "## 5 Extrahierte Behauptungen")
+    r = parse_synthesis(text)
+    assert [(x.verified, x.confidence) for x in r.rows] == [(True, 0.25), (True, 0.9)]
+    assert ("claims table header (Behauptung | Verifiziert | Konfidenz) names no column we know (Claim, Verified, "
+            "Confidence): columns were recognised by their content") in r.notes
+    assert "no claims table found" not in r.notes
+    path = tmp_path / "de.md"
+    path.write_text(text, encoding="utf-8")
+    res = run(path, "--strict")
+    assert res.exit_code == 1 and "row 1 names XLM-R Base" in flat(res.output), res.output
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_header_in_another_language_under_a_claims_heading_is_no_row(markdown):
+    """In a claims section the unknown header was audited as a claim row of its own (its longest cell,
+    "Verifiziert", an unknown claim)."""
+    if markdown:
+        text = pipe_report(GERMAN_ROWS, header="| Behauptung | Verifiziert | Konfidenz |")
+    else:
+        text = make_report([(ROW_MULTITASK, "✓", "0.25"), (ROW_XTREME, "ja", "0.33")],
+                           header="Behauptung\tVerifiziert\tKonfidenz", markdown=False)
+    r = parse_synthesis(text)
+    assert len(r.rows) == 2 and r.rows[0].confidence == 0.25 and "Verifiziert" not in [x.text for x in r.rows]
+    assert any(n.startswith("claims table header (Behauptung | Verifiziert | Konfidenz)") for n in r.notes)
+
+
+def test_a_table_of_numbers_under_an_unknown_header_is_not_taken_for_the_claims():
+    results = "| Modell | XNLI | BUCC |\n|---|---|---|\n| XLM-R | 79.2 | 66.0 |\n| mBERT | 0.65 | 0.56 |"
+    text = make_report(header="", row_format=lambda r: "").replace("## 5 Extracted Claims", "## 5 Ergebnisse\n\n" + results)
+    r = parse_synthesis(text)
+    assert r.rows == [] and "no claims table found" in r.notes

@@ -84,6 +84,45 @@ def _gfm_header(lines: list[tuple[int, str]], k: int) -> bool:
             and "|" in lines[k + 1][1] and bool(_MD_SEPARATOR.match(lines[k + 1][1])))
 
 
+def _is_mark(cell: str) -> bool:
+    """A Verified cell's mark: a tick or a cross, not a dash (which also stands for a missing value)."""
+    return read_mark(cell) is not None and len(cell) <= 12 and cell.strip() not in ("-", "–", "—")
+
+
+_UNNAMED_ROWS_READ = 50  # the rows that tell an unnamed header's table a claims table
+
+
+def _unnamed_header(lines: list[tuple[int, str]], in_section: bool) -> tuple[int, bool, list[str]] | None:
+    """(index, bare, cells) of the header of a claims table whose columns are named in words we do not
+    know (another language: "Behauptung | Verifiziert | Konfidenz"): a row of two or more short cells,
+    none a mark or a confidence, followed by a Markdown delimiter row or by a row of as many cells,
+    whose rows carry a mark (in a claims section, a mark or a confidence) in at least half of them (of
+    its first ``_UNNAMED_ROWS_READ``).
+    Outside a claims section a table of numbers (a results table) is not taken for it."""
+    for k, (_, line) in enumerate(lines):
+        if k and _split(lines[k - 1][1]) is not None:  # a header is the first row of its table
+            continue
+        bare = _gfm_header(lines, k)
+        cells = _split(line, bare)
+        if (not cells or len(cells) < 2 or any(len(c) > 40 for c in cells)
+                or any(read_mark(c) is not None or read_confidence(c) is not None for c in cells)):
+            continue
+        delimited = k + 1 < len(lines) and "|" in lines[k + 1][1] and bool(_MD_SEPARATOR.match(lines[k + 1][1]))
+        first = k + 2 if delimited else k + 1
+        rows: list[list[str]] = []
+        for _, row in lines[first : first + _UNNAMED_ROWS_READ]:
+            if (cells_of := _split(row, bare)) is None:
+                break
+            rows.append(cells_of)
+        if not rows or not (delimited or len(rows[0]) == len(cells)):
+            continue
+        marked = [r for r in rows if any(_is_mark(c) for c in r)
+                  or (in_section and any(read_confidence(c) is not None and len(c) <= 8 for c in r))]
+        if 2 * len(marked) >= len(rows):
+            return k, bare, cells
+    return None
+
+
 def _header(line: str, bare: bool = False) -> list[str] | None:
     cells = _split(line, bare)
     if cells is None:
@@ -206,7 +245,11 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
             roles, start = h, k + 1
             break
         bare = False
-    if roles is None and not in_section:
+    unnamed = None
+    if roles is None and (unnamed := _unnamed_header(lines, in_section)) is not None:
+        k, bare, _ = unnamed  # its columns are recognised by their content; the header is no row
+        start = k + 1
+    if roles is None and unnamed is None and not in_section:
         notes.append("no claims table found")
         return table
     table.columns = roles or []
@@ -251,7 +294,11 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
                      "the column separator in the claim text was read as part of the claim")
     if table.dropped:
         notes.append(f"claims table has more than {MAX_ROWS} rows: {table.dropped} were counted but not audited")
-    if roles is None and table.rows:
+    if unnamed is not None:
+        named = " | ".join(c[:40] for c in unnamed[2][:8])
+        notes.append(f"claims table header ({named}) names no column we know (Claim, Verified, Confidence): "
+                     "columns were recognised by their content")
+    elif roles is None and table.rows:
         notes.append("claims table has no header row: columns were recognised by their content")
     if roles is not None:
         for role, name in (("verified", "Verified"), ("confidence", "Confidence")):
