@@ -189,3 +189,17 @@ def test_a_table_of_numbers_under_an_unknown_header_is_not_taken_for_the_claims(
     text = make_report(header="", row_format=lambda r: "").replace("## 5 Extracted Claims", "## 5 Ergebnisse\n\n" + results)
     r = parse_synthesis(text)
     assert r.rows == [] and "no claims table found" in r.notes
+
+
+def test_an_out_ending_with_a_slash_is_a_folder_even_for_one_report(tmp_path):
+    """`--out cards/` for one report wrote its scorecard to a file named "cards" (the slash was lost)."""
+    report = tmp_path / "a.md"
+    report.write_text(make_report(), encoding="utf-8")
+    res = run(report, "--format", "md", "--out", f"{tmp_path / 'cards'}/")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "cards" / "a.scorecard.md").is_file()
+    # --all-in-one writes one file: a name ending with '/' is refused, nothing written
+    res = run(report, "--all-in-one", "--out", f"{tmp_path / 'one'}/")
+    assert res.exit_code == 2 and "--out': ends with '/', a folder: --all-in-one writes one file" in flat(res.stderr)
+    assert not (tmp_path / "one").exists() and "Traceback" not in res.output
+

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +11,18 @@ import typer
 from claimcheck.atomic import save_text_atomic
 from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, DropAmbiguousOpt, RegistryOpt, app, err, expected_errors, given, out, store_to_read
 from claimcheck.cli.plain import inputs_of, not_an_input
-from claimcheck.errors import InputError
+from claimcheck.errors import InputError, OutputError
 
 _SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
+
+
+class _FolderOut(type(Path())):
+    """An ``--out`` written with a trailing slash ("cards/"): a folder, even for one report and before
+    it exists (``Path`` drops the slash, and one report's scorecard went to a file named "cards")."""
+
+
+def _out_path(value: str) -> Path:
+    return _FolderOut(value) if value.endswith(("/", os.sep)) else Path(value)
 
 
 def _render(result, fmt: str, all_in_one: bool) -> str:
@@ -41,7 +51,7 @@ def audit_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | md | html | json")] = "terminal",
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", "-o", parser=given("--out"), metavar="<path>", help="File to write (an existing file is replaced); a folder (one file per report) when several reports are audited without --all-in-one."),
+        typer.Option("--out", "-o", parser=given("--out", _out_path), metavar="<path>", help="File to write (an existing file is replaced); a folder (one file per report) when several reports are audited without --all-in-one, or when it exists or ends with '/'."),
     ] = None,
     registry: RegistryOpt = None,
     results: Annotated[list[Path] | None, typer.Option("--results", parser=given("--results"), help="Run-record JSON file or folder (repeatable).")] = None,
@@ -68,25 +78,33 @@ def audit_cmd(
         err.print(visible(f"error: {p.path}: {p.message}"), markup=False, soft_wrap=True)
     if not result.scorecards:
         raise typer.Exit(EXIT_INPUT)
-    if out_path is None:
-        print(_render(result, fmt, all_in_one), end="")
-    elif all_in_one or (len(result.scorecards) == 1 and not out_path.is_dir()):
+    folder = isinstance(out_path, _FolderOut) or (out_path is not None and out_path.is_dir())
+    if out_path is not None:
         # `claimcheck audit synthesis.md --format md --out synthesis.md` would replace the report audited
         reports = expand_report_paths(paths, [])  # the paths that name nothing are in result.problems
-        not_an_input(out_path, inputs_of(reports + list(iter_claim_files(registry or [])), results or [], store_to_read(store)))
+        inputs = inputs_of(reports + list(iter_claim_files(registry or [])), results or [], store_to_read(store))
+    if out_path is None:
+        print(_render(result, fmt, all_in_one), end="")
+    elif all_in_one or (len(result.scorecards) == 1 and not folder):
+        if isinstance(out_path, _FolderOut) and not out_path.is_dir():
+            raise OutputError("ends with '/', a folder: --all-in-one writes one file; name the file", path=str(out_path) + "/",
+                              field="--out")
+        not_an_input(out_path, inputs)
         save_text_atomic(out_path, _render(result, fmt, all_in_one))
         out.print(visible(f"written: {out_path}"), markup=False, soft_wrap=True)
     else:
         used: set[str] = set()
+        targets = []
         for card in result.scorecards:
-            single = result.model_copy(update={"scorecards": [card], "problems": []})
             stem = Path(card.report.label).stem
             name, n = stem, 1
             while name in used:  # two reports with the same name in different folders
                 n += 1
                 name = f"{stem}-{n}"
             used.add(name)
-            target = out_path / (name + ".scorecard" + _SUFFIX[fmt])
+            targets.append((card, out_path / (name + ".scorecard" + _SUFFIX[fmt])))
+        for card, target in targets:
+            single = result.model_copy(update={"scorecards": [card], "problems": []})
             save_text_atomic(target, _render(single, fmt, False))
             out.print(visible(f"written: {target}"), markup=False, soft_wrap=True)
     if result.problems:
