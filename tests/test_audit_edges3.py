@@ -203,3 +203,16 @@ def test_an_out_ending_with_a_slash_is_a_folder_even_for_one_report(tmp_path):
     assert res.exit_code == 2 and "--out': ends with '/', a folder: --all-in-one writes one file" in flat(res.stderr)
     assert not (tmp_path / "one").exists() and "Traceback" not in res.output
 
+
+def test_a_scorecard_written_into_a_folder_does_not_replace_a_report_audited(tmp_path):
+    """Per-report scorecards were written without the check a single --out file gets: a report named
+    "a.scorecard.txt" beside "a.txt" was replaced by a.txt's scorecard."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text(make_report(markdown=False), encoding="utf-8")
+    other = make_report([(ROW_XTREME, "✓", "0.33")], markdown=False)
+    (folder / "a.scorecard.txt").write_text(other, encoding="utf-8")
+    res = run(folder, "--out", folder)
+    assert res.exit_code == 2 and "a.scorecard.txt: field '--out': is a file this command reads" in flat(res.stderr)
+    assert (folder / "a.scorecard.txt").read_text(encoding="utf-8") == other
+    assert sorted(p.name for p in folder.iterdir()) == ["a.scorecard.txt", "a.txt"]  # nothing written

@@ -103,6 +103,8 @@ def audit_cmd(
                 name = f"{stem}-{n}"
             used.add(name)
             targets.append((card, out_path / (name + ".scorecard" + _SUFFIX[fmt])))
+        for _, target in targets:  # a report named like another's scorecard ("a.scorecard.txt" beside "a.txt")
+            not_an_input(target, inputs)
         for card, target in targets:
             single = result.model_copy(update={"scorecards": [card], "problems": []})
             save_text_atomic(target, _render(single, fmt, False))
