@@ -216,3 +216,11 @@ def test_a_scorecard_written_into_a_folder_does_not_replace_a_report_audited(tmp
     assert res.exit_code == 2 and "a.scorecard.txt: field '--out': is a file this command reads" in flat(res.stderr)
     assert (folder / "a.scorecard.txt").read_text(encoding="utf-8") == other
     assert sorted(p.name for p in folder.iterdir()) == ["a.scorecard.txt", "a.txt"]  # nothing written
+
+
+def test_a_row_number_in_a_table_without_header_is_not_read_as_the_confidence():
+    """Columns recognised by their content took the first number in [0, 100] as the confidence: a
+    leading "#" cell "1" read as confidence 1.00 (hiding the row's 0.25) and "2" as 0.02."""
+    text = make_report([("1", ROW_MULTITASK, "✓", "0.25"), ("2", ROW_XTREME, "✓", "33%")], header="")
+    r = parse_synthesis(text)
+    assert [(x.text, x.verified, x.confidence) for x in r.rows] == [(ROW_MULTITASK, True, 0.25), (ROW_XTREME, True, 0.33)]

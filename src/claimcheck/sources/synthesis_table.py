@@ -220,10 +220,13 @@ def _cells_by_role(cells: list[str], roles: list[str] | None) -> tuple[str, str,
         return text, get.get("verified", ""), get.get("confidence", "")
     mark = conf = ""
     rest = []
+    # a confidence is written as a fraction or a percentage ("0.25", "25%"); a whole number ("1", "7") is
+    # taken only when no cell is so written: it may be the row's own number in a "#" column
+    written = any(read_confidence(c) is not None and len(c) <= 8 and ("." in c or "%" in c) for c in cells)
     for c in cells:
         if not mark and read_mark(c) is not None and len(c) <= 12:
             mark = c
-        elif not conf and read_confidence(c) is not None and len(c) <= 8:
+        elif not conf and read_confidence(c) is not None and len(c) <= 8 and (not written or "." in c or "%" in c):
             conf = c
         else:
             rest.append(c)
