@@ -224,3 +224,18 @@ def test_a_row_number_in_a_table_without_header_is_not_read_as_the_confidence():
     text = make_report([("1", ROW_MULTITASK, "✓", "0.25"), ("2", ROW_XTREME, "✓", "33%")], header="")
     r = parse_synthesis(text)
     assert [(x.text, x.verified, x.confidence) for x in r.rows] == [(ROW_MULTITASK, True, 0.25), (ROW_XTREME, True, 0.33)]
+
+
+def test_a_table_that_numbers_its_rows_otherwise_says_how_rows_are_counted():
+    """Findings name rows by position ("row 4 states twelve"); a table with its own '#' column that
+    repeats or skips numbers (1, 2, 2, 7) had no row 4 of its own, and nothing said which row was
+    meant."""
+    rows = [f"| 1 | {ROW_MULTITASK} | ✓ | 0.9 |", f"| 2 | {ROW_BASE} | ✓ | 0.9 |", f"| 2 | {ROW_XTREME} | ✓ | 0.9 |",
+            "| 7 | We study the effect of intermediate-task training with twelve different English intermediate tasks. | ✓ | 0.9 |"]
+    r = parse_synthesis(pipe_report(rows, header="| # | Claim | Verified | Confidence |", separator="|---|---|---|---|"))
+    assert len(r.rows) == 4 and r.rows[3].text.startswith("We study")
+    assert ("the claims table's own '#' column numbers its rows otherwise: rows here are counted by position, and "
+            "row 3 is its 2, row 4 is its 7") in r.notes
+    # numbered 1, 2, 3 (or 01, 02): nothing to say
+    r = parse_synthesis(pipe_report(rows[:2], header="| No. | Claim | Verified | Confidence |", separator="|---|---|---|---|"))
+    assert not [n for n in r.notes if "numbers its rows" in n]

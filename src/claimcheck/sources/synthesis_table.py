@@ -89,6 +89,7 @@ def _is_mark(cell: str) -> bool:
     return read_mark(cell) is not None and len(cell) <= 12 and cell.strip() not in ("-", "–", "—")
 
 
+_NUMBER_HEADS = {"#", "no", "no.", "nr", "nr.", "n°", "num", "num.", "number", "row", "id", "idx", "index"}
 _UNNAMED_ROWS_READ = 50  # the rows that tell an unnamed header's table a claims table
 
 
@@ -259,6 +260,9 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
     flat = roles is not None and _split(lines[start - 1][1], bare) is None  # header flattened to spaces (PDF)
     started = False
     widened: list[int] = []  # rows whose claim text held the column separator
+    head_cells = _split(lines[start - 1][1], bare) if roles and not flat else None
+    numbered = next((i for i, c in enumerate(head_cells or []) if c.strip("*_ ").lower() in _NUMBER_HEADS), None)
+    own_numbers: list[str] = []  # each row's own number, in a "#" column ("" where none)
     for lineno, line in lines[start:]:
         if not line.strip():
             continue
@@ -289,8 +293,15 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
             table.dropped += 1
             continue
         table.rows.append(_row(len(table.rows) + 1, lineno, text, mark, conf))
+        if numbered is not None:
+            own_cells = fit or cells or []
+            own_numbers.append(own_cells[numbered] if numbered < len(own_cells) else "")
         if fit is not None:
             widened.append(len(table.rows))
+    if own := [(n, o) for n, o in enumerate(own_numbers, 1) if o and o.lstrip("0") != str(n)]:
+        shown = ", ".join(f"row {n} is its {o[:12]}" for n, o in own[:10]) + (f" and {len(own) - 10} more" if len(own) > 10 else "")
+        notes.append(f"the claims table's own '{head_cells[numbered][:12]}' column numbers its rows otherwise: "
+                     f"rows here are counted by position, and {shown}")
     if widened:
         shown = ", ".join(map(str, widened[:10])) + (f" and {len(widened) - 10} more" if len(widened) > 10 else "")
         notes.append(f"claims table row{'s' if len(widened) > 1 else ''} {shown} had more cells than the header: "
