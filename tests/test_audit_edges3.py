@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import pytest
 
-from audit_fixtures import ROW_MULTITASK, ROW_XTREME, make_report
+from audit_fixtures import ROW_MULTITASK, ROW_XTREME, make_report, pdf_from_report
 
 from claimcheck.cli import app
 from claimcheck.sources.synthesis import parse_synthesis
@@ -18,8 +18,8 @@ from claimcheck.sources.synthesis import parse_synthesis
 runner = CliRunner()
 
 
-def run(*args):
-    return runner.invoke(app, ["audit", *map(str, args)])
+def run(*args, stdin: bytes | None = None):
+    return runner.invoke(app, ["audit", *map(str, args)], input=stdin)
 
 
 def labels(res) -> list[str]:
@@ -239,3 +239,22 @@ def test_a_table_that_numbers_its_rows_otherwise_says_how_rows_are_counted():
     # numbered 1, 2, 3 (or 01, 02): nothing to say
     r = parse_synthesis(pipe_report(rows[:2], header="| No. | Claim | Verified | Confidence |", separator="|---|---|---|---|"))
     assert not [n for n in r.notes if "numbers its rows" in n]
+
+
+def test_a_report_is_read_from_standard_input_given_as_dash(tmp_path):
+    """`some-generator | claimcheck audit -` said "-: no such report file or folder"."""
+    text = make_report()
+    res = run("-", "--format", "json", stdin=text.encode("utf-8"))
+    assert res.exit_code == 0, res.output
+    card = json.loads(res.stdout)["scorecards"][0]
+    assert card["report"]["label"] == "<stdin>" and card["rows"][0]["claim_id"] == "2005.13013/multitask-gain"
+    # a PDF on standard input; "-" twice reads it once; beside a file, into a folder
+    res = run("-", "-", "--format", "json", stdin=pdf_from_report(text))
+    assert res.exit_code == 0 and [c["report"]["format"] for c in json.loads(res.stdout)["scorecards"]] == ["pdf"]
+    report = tmp_path / "a.md"
+    report.write_text(text, encoding="utf-8")
+    res = run("-", report, "--out", tmp_path / "cards", stdin=text.encode("utf-8"))
+    assert res.exit_code == 0 and sorted(p.name for p in (tmp_path / "cards").iterdir()) == ["a.scorecard.txt", "stdin.scorecard.txt"]
+    # nothing on standard input: exit 2, named
+    res = run("-", stdin=b"")
+    assert res.exit_code == 2 and "<stdin>: empty input: nothing to audit" in flat(res.stderr)

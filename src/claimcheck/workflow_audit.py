@@ -20,6 +20,14 @@ REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
 _SCORECARD_STARTS = ("━━ scorecard: ", "# claimcheck audit of synthesis reports")
 
 
+class StdinPath(type(Path())):
+    """The report path "-": the report is read from standard input (``STDIN``)."""
+
+
+STDIN = StdinPath("-")
+STDIN_LABEL = "<stdin>"
+
+
 def is_scorecard(path: Path) -> bool:
     """Whether ``path`` is a scorecard ``claimcheck audit`` wrote (``--out`` into the reports' own
     folder), not a report: auditing it would audit the audit."""
@@ -70,13 +78,16 @@ def _problem(problems: list[InputProblem] | None, message: str, path: Path) -> N
 
 
 def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | None = None) -> list[Path]:
-    """Files as given; folders expanded to their report files (``REPORT_SUFFIXES``; ``_files_under``),
+    """Files as given (``STDIN`` once); folders expanded to their report files (``REPORT_SUFFIXES``; ``_files_under``),
     sorted, less the scorecards an earlier audit wrote there (``is_scorecard``). A path that names
     nothing, or a folder without reports, raises ``InputError``; with ``problems``, it is added there
     instead and the other paths are expanded."""
     files: list[Path] = []
     for p in paths:
-        if p.is_dir():
+        if isinstance(p, StdinPath):
+            if not any(isinstance(f, StdinPath) for f in files):  # standard input is read once
+                files.append(p)
+        elif p.is_dir():
             found = sorted(f for f in _files_under(p) if f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f))
             if not found:
                 _problem(problems, f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", p)
@@ -86,7 +97,7 @@ def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | No
         else:
             _problem(problems, "no such report file or folder", p)
     seen: set[Path] = set()
-    return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
+    return [f for f in files if isinstance(f, StdinPath) or not (f.resolve() in seen or seen.add(f.resolve()))]
 
 
 def audit_from_disk(
@@ -110,6 +121,16 @@ def audit_from_disk(
                                               drop_ambiguous_seeds)
     reports = []
     for f in files:
+        if isinstance(f, StdinPath):
+            import sys
+
+            from claimcheck.sources.synthesis_file import load_synthesis_stream
+
+            try:
+                reports.append(load_synthesis_stream(sys.stdin.buffer, STDIN_LABEL))
+            except InputError as exc:
+                problems.append(InputProblem(path=STDIN_LABEL, message=exc.message))
+            continue
         if is_scorecard(f):  # named as such: a folder's are passed over
             problems.append(InputProblem(path=str(f), message="a scorecard `claimcheck audit` wrote, not a synthesis report"))
             continue

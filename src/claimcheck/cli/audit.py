@@ -21,6 +21,12 @@ class _FolderOut(type(Path())):
     it exists (``Path`` drops the slash, and one report's scorecard went to a file named "cards")."""
 
 
+def _report_path(value: str) -> Path:
+    from claimcheck.workflow_audit import STDIN
+
+    return STDIN if value == "-" else Path(value)  # "./-" names a file called "-"
+
+
 def _out_path(value: str) -> Path:
     return _FolderOut(value) if value.endswith(("/", os.sep)) else Path(value)
 
@@ -46,7 +52,7 @@ def _render(result, fmt: str, all_in_one: bool) -> str:
 @app.command("audit")
 @expected_errors
 def audit_cmd(
-    paths: Annotated[list[Path], typer.Argument(parser=given("a report path"), help="Synthesis reports (.txt, .md, .pdf) or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(parser=given("a report path", _report_path), help="Synthesis reports (.txt, .md, .pdf) or folders of them; '-' reads one from standard input.")],
     all_in_one: Annotated[bool, typer.Option("--all-in-one", help="One document for all reports, with the cross-report aggregate.")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | md | html | json")] = "terminal",
     out_path: Annotated[
@@ -68,7 +74,7 @@ def audit_cmd(
     """
     from claimcheck.visible import visible  # a file name may hold escape sequences
     from claimcheck.claims.registry import iter_claim_files
-    from claimcheck.workflow_audit import audit_from_disk, expand_report_paths
+    from claimcheck.workflow_audit import STDIN_LABEL, audit_from_disk, expand_report_paths
 
     if fmt not in _SUFFIX:
         raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
@@ -96,7 +102,7 @@ def audit_cmd(
         used: set[str] = set()
         targets = []
         for card in result.scorecards:
-            stem = Path(card.report.label).stem
+            stem = "stdin" if card.report.label == STDIN_LABEL else Path(card.report.label).stem
             name, n = stem, 1
             while name in used:  # two reports with the same name in different folders
                 n += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 from claimcheck.errors import InputError
 from claimcheck.sources.synthesis import SynthesisReport, parse_synthesis
@@ -77,13 +78,42 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
             fmt = "pdf"
         else:
             data, notes = _read_text_file(path, max_bytes)
-            if looks_binary(data):
-                raise InputError("binary file: expected a text, Markdown or PDF report", path=label)
-            text, more = decode_text(data, label)  # UTF-8, or UTF-16/32 by its byte-order mark; a note says how it was read
-            notes += more
+            text = _decoded(data, label, notes)
             fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=label) from None
     if not text.strip():
         raise InputError("empty file: nothing to audit", path=label)
+    return parse_synthesis(text, label=label, fmt=fmt, notes=notes)
+
+
+def _decoded(data: bytes, label: str, notes: list[str]) -> str:
+    if looks_binary(data):
+        raise InputError("binary file: expected a text, Markdown or PDF report", path=label)
+    text, more = decode_text(data, label)  # UTF-8, or UTF-16/32 by its byte-order mark; a note says how it was read
+    notes += more
+    return text
+
+
+def load_synthesis_stream(stream: BinaryIO, label: str = "<stdin>", *, max_bytes: int = MAX_BYTES) -> SynthesisReport:
+    """Read and parse one report from a binary stream (standard input, ``claimcheck audit -``): a PDF
+    when it starts with ``%PDF-``, else text or Markdown, within the same caps as a file."""
+    try:
+        head = stream.read(1024)
+        if head.startswith(b"%PDF-"):
+            data = head + stream.read(MAX_PDF_BYTES + 1 - len(head))
+            if len(data) > MAX_PDF_BYTES:
+                raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
+            text, notes, fmt = _pdf_text(data, label).replace("\r\n", "\n"), [], "pdf"
+        else:
+            data, notes, fmt = head + stream.read(max_bytes + 1 - len(head)), [], None
+            if len(data) > max_bytes:
+                data = cut_at_last_line(data[:max_bytes])
+                notes.append(f"input is over {max_bytes / 1_048_576:.0f} MiB (the cap): only the first "
+                             f"{len(data) / 1_048_576:.1f} MiB were read; anything after that is not audited")
+            text = _decoded(data, label, notes)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=label) from None
+    if not text.strip():
+        raise InputError("empty input: nothing to audit", path=label)
     return parse_synthesis(text, label=label, fmt=fmt, notes=notes)
