@@ -258,3 +258,28 @@ def test_a_report_is_read_from_standard_input_given_as_dash(tmp_path):
     # nothing on standard input: exit 2, named
     res = run("-", stdin=b"")
     assert res.exit_code == 2 and "<stdin>: empty input: nothing to audit" in flat(res.stderr)
+
+
+def encrypted(pdf: bytes, user_password: str) -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_a_pdf_protected_by_a_password_is_named_as_such(tmp_path):
+    """A PDF that needs a password to open was refused as "not a readable PDF (FileNotDecryptedError:
+    File has not been decrypted)"; one with only an owner password is read."""
+    pytest.importorskip("pypdf")
+    locked, open_ = tmp_path / "locked.pdf", tmp_path / "open.pdf"
+    locked.write_bytes(encrypted(pdf_from_report(make_report()), "secret"))
+    open_.write_bytes(encrypted(pdf_from_report(make_report()), ""))
+    res = run(locked, open_, "--format", "json")
+    assert res.exit_code == 2 and labels(res) == [str(open_)]
+    assert f"{locked}: the PDF is protected by a password: decrypt it first" in flat(res.stderr)
+    assert "Traceback" not in res.output

@@ -48,9 +48,12 @@ def _pdf_text(data: bytes, label: str) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")
+        if reader.is_encrypted and not reader.decrypt(""):  # an owner password alone leaves it readable
+            raise InputError("the PDF is protected by a password: decrypt it first (e.g. qpdf --decrypt "
+                             "--password=... in.pdf out.pdf) and audit the result", path=label)
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
+    except InputError:
+        raise
     except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "unreadable"
         raise InputError(f"not a readable PDF ({type(exc).__name__}: {str(exc)[:200]})", path=label) from None
     text = "\n".join(pages)
