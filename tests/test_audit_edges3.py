@@ -283,3 +283,20 @@ def test_a_pdf_protected_by_a_password_is_named_as_such(tmp_path):
     assert res.exit_code == 2 and labels(res) == [str(open_)]
     assert f"{locked}: the PDF is protected by a password: decrypt it first" in flat(res.stderr)
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (make_report().encode("utf-8"), "named .pdf but holds plain text, not a PDF: name it .txt or .md to audit it as text"),
+        (b"<!DOCTYPE html>\n<html><body>404 Not Found</body></html>", "named .pdf but holds an HTML page, not a PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "named .pdf but is no PDF (it has no %PDF- header)"),
+    ],
+)
+def test_a_file_named_pdf_that_is_no_pdf_says_what_it_holds(tmp_path, data, said):
+    """A text report or a failed download's HTML page saved as .pdf was refused as "not a readable PDF
+    (PdfStreamError: Stream has ended unexpectedly)", which says nothing of what is wrong."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    res = run(path)
+    assert res.exit_code == 2 and f"report.pdf: {said}" in flat(res.stderr) and "Traceback" not in res.output

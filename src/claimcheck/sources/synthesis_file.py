@@ -74,6 +74,14 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
         with path.open("rb") as fh:
             head = fh.read(1024)
         if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf":
+            if b"%PDF-" not in head:  # a PDF's header may follow some junk, within its first 1024 bytes
+                if looks_binary(head):
+                    why = "is no PDF (it has no %PDF- header)"
+                elif b"<html" in head.lower():
+                    why = "holds an HTML page, not a PDF (a download that failed?)"
+                else:
+                    why = "holds plain text, not a PDF: name it .txt or .md to audit it as text"
+                raise InputError(f"named .pdf but {why}", path=label)
             if path.stat().st_size > MAX_PDF_BYTES:
                 raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
             text = _pdf_text(path.read_bytes(), label)
