@@ -300,3 +300,26 @@ def test_a_file_named_pdf_that_is_no_pdf_says_what_it_holds(tmp_path, data, said
     path.write_bytes(data)
     res = run(path)
     assert res.exit_code == 2 and f"report.pdf: {said}" in flat(res.stderr) and "Traceback" not in res.output
+
+
+def test_a_ten_megabyte_line_does_not_take_the_claims_table_after_it(tmp_path):
+    """A Markdown report with a chart inlined as a 10 MB base64 line before its claims table: the
+    8 MiB cap on a file cut at the last line break before the cap, so the whole table and the
+    references after the image were left out (the note said only that the file was capped)."""
+    import base64
+    import time
+
+    from claimcheck.sources.synthesis_file import load_synthesis
+
+    image = "![chart](data:image/png;base64," + base64.b64encode(b"\x89PNG" * 2_000_000).decode() + ")"
+    text = make_report().replace("## 5 Extracted Claims", image + "\n\n## 5 Extracted Claims")
+    path = tmp_path / "inline.md"
+    path.write_text(text.replace("Intermediate-task training often helps", "Intermédiaire " + "é" * 60_000), encoding="utf-8")
+    assert path.stat().st_size > 10 * 1024 * 1024
+    start = time.perf_counter()
+    r = load_synthesis(path)
+    assert time.perf_counter() - start < 10
+    assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME] and len(r.references) == 2
+    assert r.notes[0].startswith("file is 10.") and r.notes[0].endswith(
+        ": 2 line(s) longer than 80 KiB (an inlined image?) were read up to that length only; the lines after them were read")
+    assert not [n for n in r.notes if "UTF-8" in n or "only the first" in n]  # "é" is not cut in two

@@ -1,10 +1,12 @@
 """Reading a synthesis report file (an edge module: it reads files): text, Markdown or PDF, then
 ``synthesis.parse_synthesis``.
 
-Bounded work: a text file is read up to ``MAX_BYTES`` (8 MiB, cut at the last line break), a PDF
+Bounded work: a text file is read up to ``MAX_BYTES`` (8 MiB, cut at the last line break; in a
+longer file, a line's bytes beyond ``MAX_LINE_BYTES`` are passed over, so one huge line does not use
+up the cap; at most ``MAX_SCAN_BYTES`` are read), a PDF
 up to ``MAX_PDF_BYTES`` and its first ``MAX_PDF_PAGES`` pages (with pypdf, imported inside the
-function); whatever a cap leaves out is said in the report's ``notes``, so a 50 MB file costs the
-same as an 8 MiB one. A text file is decoded by ``claimcheck.text_bytes.decode_text`` (UTF-8, or
+function); whatever a cap leaves out is said in the report's ``notes``, so a 50 MB file costs about
+what an 8 MiB one does. A text file is decoded by ``claimcheck.text_bytes.decode_text`` (UTF-8, or
 UTF-16/32 by its byte-order mark; the notes say how). Only unreadable input (missing, empty,
 binary, not the text its byte-order mark says, a PDF without text) raises ``InputError``, naming
 the file.
@@ -18,23 +20,78 @@ from typing import BinaryIO
 
 from claimcheck.errors import InputError
 from claimcheck.sources.synthesis import SynthesisReport, parse_synthesis
-from claimcheck.text_bytes import cut_at_last_line, decode_text, looks_binary
+from claimcheck.text_bytes import byte_order_mark, cut_at_last_line, decode_text, looks_binary
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PDF_BYTES = 64 * 1024 * 1024
 MAX_PDF_PAGES = 200
+MAX_LINE_BYTES = 80 * 1024  # at least what the parser reads of a line (MAX_LINE_CHARS), in UTF-8
+MAX_SCAN_BYTES = 64 * 1024 * 1024
 
 def _read_text_file(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
-    notes: list[str] = []
     size = path.stat().st_size
     with path.open("rb") as fh:
-        data = fh.read(max_bytes)
-    if size > max_bytes:
-        data = cut_at_last_line(data)  # in the file's encoding: a UTF-16 line break is two bytes
-        notes.append(
-            f"file is {size / 1_048_576:.1f} MiB: only the first {len(data) / 1_048_576:.1f} MiB were read "
-            f"(cap {max_bytes / 1_048_576:.0f} MiB); anything after that is not audited"
-        )
+        return _read_capped(fh, max_bytes, f"file is {size / 1_048_576:.1f} MiB")
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MiB" if n >= 104_858 else f"{n / 1024:.0f} KiB"
+
+
+def _read_capped(fh: BinaryIO, max_bytes: int, what: str) -> tuple[bytes, list[str]]:
+    """Up to ``max_bytes`` of the text in ``fh``, whole lines; ``what`` ("file is 9.5 MiB") opens the
+    note a cap leaves. A line longer than ``MAX_LINE_BYTES`` (an image inlined in Markdown as base64)
+    keeps its first ``MAX_LINE_BYTES`` only, as the parser reads only a line's first characters, so
+    the lines after it are still read: with the cap alone, one 10 MB line would have left out the
+    claims table after it. Bounded: at most ``MAX_SCAN_BYTES`` are read. A UTF-16 or UTF-32 text
+    (whose line breaks are several bytes) is cut at the cap only."""
+    data = fh.read(max_bytes + 1)
+    if len(data) <= max_bytes:
+        return data, []
+    if byte_order_mark(data) in ("UTF-16", "UTF-32"):
+        data = cut_at_last_line(data[:max_bytes])  # in the file's encoding: a UTF-16 line break is two bytes
+        return data, [f"{what}: only the first {_mib(len(data))} were read (cap {max_bytes / 1_048_576:.0f} MiB); "
+                      "anything after that is not audited"]
+    kept: list[bytes] = []
+    total = line = cut = scanned = 0
+    full = line_cut = unscanned = False
+    chunk = data
+    while chunk:
+        scanned += len(chunk)
+        pos = 0
+        while pos < len(chunk):
+            nl = chunk.find(b"\n", pos)
+            end = len(chunk) if nl < 0 else nl + 1
+            body_end = end if nl < 0 else nl  # the line's bytes in this chunk, less its break
+            take = min(body_end - pos, max(MAX_LINE_BYTES - line, 0))
+            if take < body_end - pos:  # the line goes on past MAX_LINE_BYTES: keep what fits, at a character's start
+                while take > 0 and (chunk[pos + take] & 0xC0) == 0x80:
+                    take -= 1
+                cut += not line_cut
+                line_cut = True
+            piece = chunk[pos : pos + take] + (b"\n" if nl >= 0 else b"")
+            if total + len(piece) > max_bytes:
+                full = True
+                break
+            kept.append(piece)
+            total += len(piece)
+            line, line_cut = (0, False) if nl >= 0 else (line + body_end - pos, line_cut)
+            pos = end
+        if full:
+            break
+        if scanned >= MAX_SCAN_BYTES:
+            unscanned = bool(fh.read(1))
+            break
+        chunk = fh.read(1_048_576)
+    data = b"".join(kept)
+    notes = []
+    if cut:
+        notes.append(f"{what}: {cut} line(s) longer than {MAX_LINE_BYTES // 1024} KiB (an inlined image?) were read "
+                     "up to that length only; the lines after them were read")
+    if full or unscanned:
+        data = cut_at_last_line(data)
+        notes.append(f"{what}: only the first {_mib(len(data))} were read (cap {max_bytes / 1_048_576:.0f} MiB"
+                     + ("" if full else f"; {MAX_SCAN_BYTES // 1_048_576} MiB scanned") + "); anything after that is not audited")
     return data, notes
 
 
@@ -106,6 +163,17 @@ def _decoded(data: bytes, label: str, notes: list[str]) -> str:
     return text
 
 
+class _Prefixed:
+    """``stream`` with ``head`` (already read from it) put back in front."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head, self.stream = head, stream
+
+    def read(self, n: int) -> bytes:
+        got, self.head = self.head[:n], self.head[n:]
+        return got + self.stream.read(n - len(got)) if len(got) < n else got
+
+
 def load_synthesis_stream(stream: BinaryIO, label: str = "<stdin>", *, max_bytes: int = MAX_BYTES) -> SynthesisReport:
     """Read and parse one report from a binary stream (standard input, ``claimcheck audit -``): a PDF
     when it starts with ``%PDF-``, else text or Markdown, within the same caps as a file."""
@@ -117,12 +185,8 @@ def load_synthesis_stream(stream: BinaryIO, label: str = "<stdin>", *, max_bytes
                 raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
             text, notes, fmt = _pdf_text(data, label).replace("\r\n", "\n"), [], "pdf"
         else:
-            data, notes, fmt = head + stream.read(max_bytes + 1 - len(head)), [], None
-            if len(data) > max_bytes:
-                data = cut_at_last_line(data[:max_bytes])
-                notes.append(f"input is over {max_bytes / 1_048_576:.0f} MiB (the cap): only the first "
-                             f"{len(data) / 1_048_576:.1f} MiB were read; anything after that is not audited")
-            text = _decoded(data, label, notes)
+            data, notes = _read_capped(_Prefixed(head, stream), max_bytes, f"input is over {max_bytes / 1_048_576:.0f} MiB")
+            text, fmt = _decoded(data, label, notes), None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=label) from None
     if not text.strip():
