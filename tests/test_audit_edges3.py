@@ -323,3 +323,23 @@ def test_a_ten_megabyte_line_does_not_take_the_claims_table_after_it(tmp_path):
     assert r.notes[0].startswith("file is 10.") and r.notes[0].endswith(
         ": 2 line(s) longer than 80 KiB (an inlined image?) were read up to that length only; the lines after them were read")
     assert not [n for n in r.notes if "UTF-8" in n or "only the first" in n]  # "é" is not cut in two
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_line_between_rows_that_is_no_row_is_noted_not_dropped_without_a_word(markdown):
+    """A row that lost its cells (no tab or '|', no tick, no confidence) between two rows of the
+    claims table was passed over without a note: the audit had one row fewer and nothing said why."""
+    if markdown:
+        fmt = lambda r: "| " + " | ".join(r) + " |" if len(r) > 1 else r[0]  # noqa: E731
+        text = make_report([(ROW_MULTITASK, "✓", "0.25"), (ROW_BASE,), (ROW_XTREME, "✓", "0.33")],
+                           header="| Claim | Verified | Confidence |\n|---|---|---|", row_format=fmt)
+    else:
+        text = make_report([(ROW_MULTITASK, "✓", "0.25"), (ROW_BASE,), (ROW_XTREME, "✓", "0.33")], markdown=False)
+    r = parse_synthesis(text)
+    assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME]
+    note = [n for n in r.notes if n.startswith("claims table: 1 line(s) between its rows have no cells")]
+    assert len(note) == 1 and '"We use the pretrained XLM-R Large model as a starting point…"' in note[0]
+    # prose after the table, before the next heading, is no row left out
+    r = parse_synthesis(text.replace("\n\n## References", "\n\nAll claims were checked twice.\n\n## References")
+                        .replace("\n\nReferences", "\n\nAll claims were checked twice.\n\nReferences"))
+    assert len([n for n in r.notes if "between its rows" in n]) == 1

@@ -260,6 +260,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
     flat = roles is not None and _split(lines[start - 1][1], bare) is None  # header flattened to spaces (PDF)
     started = False
     widened: list[int] = []  # rows whose claim text held the column separator
+    passed_over: list[tuple[int, str]] = []  # lines after the first row that are no row
     head_cells = _split(lines[start - 1][1], bare) if roles and not flat else None
     numbered = next((i for i, c in enumerate(head_cells or []) if c.strip("*_ ").lower() in _NUMBER_HEADS), None)
     own_numbers: list[str] = []  # each row's own number, in a "#" column ("" where none)
@@ -285,6 +286,8 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         else:
             if started and not in_section:
                 break
+            if started:
+                passed_over.append((lineno, line.strip()))
             continue
         if not text.strip():
             continue
@@ -302,6 +305,11 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         shown = ", ".join(f"row {n} is its {o[:12]}" for n, o in own[:10]) + (f" and {len(own) - 10} more" if len(own) > 10 else "")
         notes.append(f"the claims table's own '{head_cells[numbered][:12]}' column numbers its rows otherwise: "
                      f"rows here are counted by position, and {shown}")
+    if inside := [(n, t) for n, t in passed_over if table.rows and n < table.rows[-1].line]:
+        shown = "; ".join(f'line {n}: "{t[:60].rstrip()}{"…" if len(t) > 60 else ""}"' for n, t in inside[:3])
+        more = f" and {len(inside) - 3} more" if len(inside) > 3 else ""
+        notes.append(f"claims table: {len(inside)} line(s) between its rows have no cells (no tab or '|', no tick or "
+                     f"confidence) and were not audited: {shown}{more}")
     if widened:
         shown = ", ".join(map(str, widened[:10])) + (f" and {len(widened) - 10} more" if len(widened) > 10 else "")
         notes.append(f"claims table row{'s' if len(widened) > 1 else ''} {shown} had more cells than the header: "
