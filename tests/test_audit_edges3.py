@@ -343,3 +343,17 @@ def test_a_line_between_rows_that_is_no_row_is_noted_not_dropped_without_a_word(
     r = parse_synthesis(text.replace("\n\n## References", "\n\nAll claims were checked twice.\n\n## References")
                         .replace("\n\nReferences", "\n\nAll claims were checked twice.\n\nReferences"))
     assert len([n for n in r.notes if "between its rows" in n]) == 1
+
+
+@pytest.mark.parametrize("qualifier", ["nearly", "about", "over", "~"])
+def test_an_approximate_number_too_long_for_a_float_is_no_crash(tmp_path, qualifier):
+    """"nearly 999…9" (400 digits) overflowed to inf, and the approximation's bounds (inf - inf) were
+    NaN: the audit stopped with a traceback (ValueError: interval bounds must not be NaN)."""
+    from claimcheck.audit.row_numbers import approximately
+
+    assert not approximately("9" * 400, qualifier.strip("~") or "about", "9")
+    path = tmp_path / "long.md"
+    path.write_text(make_report([(f"XLNet is {qualifier} {'9' * 400} points the worst performing model in all experiments.", "✓", "0.5")]),
+                    encoding="utf-8")
+    res = run(path)
+    assert res.exit_code == 0 and "Traceback" not in res.output, res.output

@@ -220,6 +220,8 @@ def approximately(row_written: str, qualifier: str, claim_written: str) -> bool:
     A unit of the last digit is the width of the written interval (1 for "5", "five" and "70", 0.1
     for "5.4"); a fraction and its percentage are compared as one ("over 70%" and 0.72)."""
     row, claim = _intervals(row_written, claim_written)
+    if not math.isfinite(row.lo) or not math.isfinite(row.hi):  # 400 digits overflow to inf: no number's neighbour
+        return False
     n, unit = row.mid, row.width
     if qualifier == "over":
         while unit < abs(n) and round(n / (unit * 10), 9).is_integer():
