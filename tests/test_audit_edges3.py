@@ -357,3 +357,28 @@ def test_an_approximate_number_too_long_for_a_float_is_no_crash(tmp_path, qualif
                     encoding="utf-8")
     res = run(path)
     assert res.exit_code == 0 and "Traceback" not in res.output, res.output
+
+
+def test_a_scorecard_redirected_into_the_audited_folder_is_not_read_as_an_empty_report(tmp_path):
+    """`claimcheck audit reports --all-in-one --format md > reports/audit.md`: the shell creates the
+    (empty) file before the command starts, so the folder held an empty "report" and every run
+    exited 2 ("empty file: nothing to audit")."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import claimcheck
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.md").write_text(make_report(), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(claimcheck.__file__).parents[1]), "CLAIMCHECK_HOME": str(tmp_path)}
+    for args, code in (([str(folder)], 0), ([str(folder / "audit.md"), str(folder / "a.md")], 2)):
+        with (folder / "audit.md").open("w") as out:
+            done = subprocess.run([sys.executable, "-m", "claimcheck", "audit", *args, "--all-in-one", "--format", "md"],
+                                  stdout=out, stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+        assert done.returncode == code, done.stderr
+        assert (folder / "audit.md").read_text(encoding="utf-8").startswith("# claimcheck audit of synthesis reports")
+        assert ("audit.md: is this command's standard output" in " ".join(done.stderr.split())) == (code == 2)
+        assert "Traceback" not in done.stderr

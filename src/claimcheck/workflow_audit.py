@@ -8,6 +8,7 @@ Effects live here (files, the store); ``claimcheck.audit`` stays pure. A report 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,6 +72,26 @@ def _files_under(folder: Path) -> list[Path]:
     return files
 
 
+def _standard_output() -> tuple[int, int] | None:
+    """(device, inode) of the file standard output is redirected to (`audit reports --format md >
+    reports/audit.md`), else None."""
+    try:
+        st = os.fstat(1)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+def _is(path: Path, file: tuple[int, int] | None) -> bool:
+    if file is None:
+        return False
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == file
+
+
 def _problem(problems: list[InputProblem] | None, message: str, path: Path) -> None:
     if problems is None:
         raise InputError(message, path=str(path))
@@ -79,19 +100,25 @@ def _problem(problems: list[InputProblem] | None, message: str, path: Path) -> N
 
 def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | None = None) -> list[Path]:
     """Files as given (``STDIN`` once); folders expanded to their report files (``REPORT_SUFFIXES``; ``_files_under``),
-    sorted, less the scorecards an earlier audit wrote there (``is_scorecard``). A path that names
+    sorted, less the scorecards an earlier audit wrote there (``is_scorecard``) and the file standard
+    output goes to (``_standard_output``: the shell empties it before the command starts). A path that names
     nothing, or a folder without reports, raises ``InputError``; with ``problems``, it is added there
     instead and the other paths are expanded."""
     files: list[Path] = []
+    output = _standard_output()
     for p in paths:
         if isinstance(p, StdinPath):
             if not any(isinstance(f, StdinPath) for f in files):  # standard input is read once
                 files.append(p)
         elif p.is_dir():
-            found = sorted(f for f in _files_under(p) if f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f))
+            found = sorted(f for f in _files_under(p) if f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f)
+                           and not _is(f, output))  # the shell emptied it for this run's output
             if not found:
                 _problem(problems, f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", p)
             files.extend(found)
+        elif _is(p, output):
+            _problem(problems, "is this command's standard output (`> FILE`): it is no report to audit while the "
+                     "scorecard is written to it", p)
         elif p.exists():
             files.append(p)
         else:
