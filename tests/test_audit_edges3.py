@@ -382,3 +382,14 @@ def test_a_scorecard_redirected_into_the_audited_folder_is_not_read_as_an_empty_
         assert (folder / "audit.md").read_text(encoding="utf-8").startswith("# claimcheck audit of synthesis reports")
         assert ("audit.md: is this command's standard output" in " ".join(done.stderr.split())) == (code == 2)
         assert "Traceback" not in done.stderr
+
+
+def test_a_table_without_a_verified_column_is_not_said_to_have_no_ticked_row(tmp_path):
+    """"says 2 claims were verified; 0 row(s) carry a tick" blamed the report for unticked rows when
+    its table has no Verified column at all: nothing could carry a tick."""
+    path = tmp_path / "nover.md"
+    path.write_text(make_report(header="Claim\tConfidence", row_format=lambda r: f"{r[0]}\t{r[2]}"), encoding="utf-8")
+    res = run(path)
+    assert res.exit_code == 0
+    assert "says 2 claims were verified; the claims table has no Verified column to show which" in flat(res.output)
+    assert "0 row(s) carry a tick" not in res.output

@@ -86,9 +86,12 @@ def _consistency(report: SynthesisReport) -> list[Check]:
                             message=f"says {report.claims_extracted} claims were extracted; the table has {n_rows} row(s)"))
     if report.claims_verified is not None:
         ticked = sum(1 for r in report.rows if r.verified is True)
+        # a table without a Verified column has no tick to count: it is not that no row is ticked
+        where = ("the claims table has no Verified column to show which" if report.columns and "verified" not in report.columns
+                 else f"{ticked} row(s) carry a tick")
         checks.append(Check(name="claims verified vs ticked rows", stated=str(report.claims_verified), observed=str(ticked),
                             ok=report.claims_verified == ticked,
-                            message=f"says {report.claims_verified} claims were verified; {ticked} row(s) carry a tick"))
+                            message=f"says {report.claims_verified} claims were verified; {where}"))
     if report.quality_score is not None and report.quality_scale:
         checks.append(Check(name="quality score within its scale", stated=f"{report.quality_score:g}/{report.quality_scale:g}", observed="",
                             ok=0 <= report.quality_score <= report.quality_scale,
