@@ -393,3 +393,26 @@ def test_a_table_without_a_verified_column_is_not_said_to_have_no_ticked_row(tmp
     assert res.exit_code == 0
     assert "says 2 claims were verified; the claims table has no Verified column to show which" in flat(res.output)
     assert "0 row(s) carry a tick" not in res.output
+
+
+def test_a_pdf_over_the_page_cap_says_its_last_pages_were_not_read(tmp_path):
+    """Only a PDF's first 200 pages are read; the pages after them were left out without a note
+    (the reading module says a cap's omission is always noted)."""
+    pytest.importorskip("pypdf")
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from claimcheck.sources.synthesis_file import MAX_PDF_PAGES, load_synthesis
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_from_report(make_report()))))
+    for _ in range(MAX_PDF_PAGES):
+        writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(buf.getvalue())
+    r = load_synthesis(path)
+    assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME]
+    assert (f"the PDF has {MAX_PDF_PAGES + 1} pages: only the first {MAX_PDF_PAGES} were read; anything after that is "
+            "not audited") in r.notes

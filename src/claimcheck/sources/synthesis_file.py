@@ -95,7 +95,7 @@ def _read_capped(fh: BinaryIO, max_bytes: int, what: str) -> tuple[bytes, list[s
     return data, notes
 
 
-def _pdf_text(data: bytes, label: str) -> str:
+def _pdf_text(data: bytes, label: str, notes: list[str]) -> str:
     try:
         import logging
 
@@ -109,6 +109,9 @@ def _pdf_text(data: bytes, label: str) -> str:
             raise InputError("the PDF is protected by a password: decrypt it first (e.g. qpdf --decrypt "
                              "--password=... in.pdf out.pdf) and audit the result", path=label)
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            notes.append(f"the PDF has {len(reader.pages)} pages: only the first {MAX_PDF_PAGES} were read; "
+                         "anything after that is not audited")
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged files; all mean "unreadable"
@@ -141,8 +144,8 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
                 raise InputError(f"named .pdf but {why}", path=label)
             if path.stat().st_size > MAX_PDF_BYTES:
                 raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
-            text = _pdf_text(path.read_bytes(), label)
-            text, notes = text.replace("\r\n", "\n"), []
+            notes = []
+            text = _pdf_text(path.read_bytes(), label, notes).replace("\r\n", "\n")
             fmt = "pdf"
         else:
             data, notes = _read_text_file(path, max_bytes)
@@ -183,7 +186,8 @@ def load_synthesis_stream(stream: BinaryIO, label: str = "<stdin>", *, max_bytes
             data = head + stream.read(MAX_PDF_BYTES + 1 - len(head))
             if len(data) > MAX_PDF_BYTES:
                 raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
-            text, notes, fmt = _pdf_text(data, label).replace("\r\n", "\n"), [], "pdf"
+            notes, fmt = [], "pdf"
+            text = _pdf_text(data, label, notes).replace("\r\n", "\n")
         else:
             data, notes = _read_capped(_Prefixed(head, stream), max_bytes, f"input is over {max_bytes / 1_048_576:.0f} MiB")
             text, fmt = _decoded(data, label, notes), None
