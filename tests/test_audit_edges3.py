@@ -111,9 +111,9 @@ ROW_BASE = "We use the pretrained XLM-R Large model as a starting point for all 
 @pytest.mark.parametrize(
     ("row", "text"),
     [
-        (f"| We use the pretrained XLM-R Large model | as a starting point for all our experiments. | ✓ | 0.32 |",
+        ("| We use the pretrained XLM-R Large model | as a starting point for all our experiments. | ✓ | 0.32 |",
          "We use the pretrained XLM-R Large model | as a starting point for all our experiments."),
-        (f"| A | B | C | ✓ | 0.32 |", "A | B | C"),
+        ("| A | B | C | ✓ | 0.32 |", "A | B | C"),
         (f"| {ROW_BASE} | ✓ | 0.32 | |", ROW_BASE),  # an empty closing cell is no surplus
         (f"| {ROW_BASE} | ✓ | 0.32 | a note |", ROW_BASE),  # a surplus cell after readable ones stays beyond
     ],
