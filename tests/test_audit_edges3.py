@@ -416,3 +416,27 @@ def test_a_pdf_over_the_page_cap_says_its_last_pages_were_not_read(tmp_path):
     assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME]
     assert (f"the PDF has {MAX_PDF_PAGES + 1} pages: only the first {MAX_PDF_PAGES} were read; anything after that is "
             "not audited") in r.notes
+
+
+@pytest.mark.parametrize(
+    ("examines", "question"),
+    [
+        ("**This paper examines:** ", "**Research question:** "),
+        ("*This paper examines*: ", "__Research question__: "),
+        ("**This paper examines**: ", "*Research question:* "),
+    ],
+)
+def test_header_fields_with_markdown_emphasis_on_their_labels_are_read(tmp_path, examines, question):
+    """"*This paper examines*: X" (the emphasis closing before the colon) was not read at all: the
+    examined paper was "not identified" (so no row could be found misattributed) and the question
+    missing; "**This paper examines:** X" kept the emphasis marks in the values ("** English …")."""
+    text = make_report().replace("This paper examines: ", examines).replace("Research question: ", question)
+    r = parse_synthesis(text)
+    assert r.examined_paper == "English Intermediate-Task Training Improves Zero-Shot Cross-Lingual Transfer Too"
+    assert r.research_question == ("What is the impact of combining multiple intermediate tasks versus single-task "
+                                   "training on XTREME-R scores?")
+
+
+def test_a_question_written_as_a_list_item_under_its_heading_has_no_bullet():
+    text = make_report().replace(" Research question: ", "\n\n## Research Question\n\n- ")
+    assert parse_synthesis(text).research_question.startswith("What is the impact")

@@ -69,8 +69,12 @@ _SECTION_WORDS = (
 _HEADING = re.compile(rf"^\s*(?:#+\s*)?(?:\*\*)?(?:\d+(?:\.\d+)*\.?\s+)?({_SECTION_WORDS})(?:\*\*)?\s*:?\s*$", re.I)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:(?:{_MONTHS})\s+\d{{1,2}},\s*\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b", re.I)
-_EXAMINES = re.compile(r"this (?:paper|report|synthesis) examines\s*:\s*([^\n]*?)\s*(?=research questions?\s*:|$)", re.I | re.M)
-_QUESTION = re.compile(r"research questions?\s*:\s*([^\n]+)", re.I)
+# a label's end: its colon, with the Markdown emphasis around it ("**This paper examines:** X",
+# "*Research question*: Q", "__Research question__: Q")
+_LABEL_END = r"[*_]{0,2}\s*:[*_]{0,2}\s*"
+_EXAMINES = re.compile(rf"this (?:paper|report|synthesis) examines{_LABEL_END}([^\n]*?)\s*(?=[*_]{{0,2}}research questions?{_LABEL_END}|$)",
+                       re.I | re.M)
+_QUESTION = re.compile(rf"research questions?{_LABEL_END}([^\n]+)", re.I)
 _RETRIEVED = re.compile(
     r"(\d[\d,]*)\s+(?:papers|sources|documents|articles)\s+(?:were\s+)?retrieved|"
     r"yielded\s+(\d[\d,]*)\s+(?:papers|sources|documents|articles)|"
@@ -213,14 +217,15 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
     # Header fields are read per paragraph, so a hard-wrapped one (Markdown, PDF text) is read whole.
     prose_paragraphs = "\n".join(p for _, p in paragraphs)
     m = _EXAMINES.search(prose_paragraphs)
-    examined = m.group(1).strip().rstrip(".").strip() if m else ""
+    examined = m.group(1).strip().strip("*_").strip().rstrip(".").strip() if m else ""
     question = ""
     m = _QUESTION.search(prose_paragraphs)
     if m:
         question = m.group(1).strip()
     else:
         q_body = [p for _, p in _paragraphs([l for _, l in body(lambda n: n == "research question")])]
-        question = q_body[0].strip() if q_body else ""
+        question = _BULLET.sub("", q_body[0]).strip() if q_body else ""  # "- What ...?" under its heading
+    question = question.strip("*_").strip()  # "**Research question:** Q" leaves no emphasis mark behind
     # the question runs on through the question sentences that follow it ("Does it help? How does it
     # compare ...?") and ends at the last of them: a sentence that ends otherwise is no question ("We
     # also looked at model scale. What is left open?" ends before "We")
