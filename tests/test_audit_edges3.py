@@ -440,3 +440,25 @@ def test_header_fields_with_markdown_emphasis_on_their_labels_are_read(tmp_path,
 def test_a_question_written_as_a_list_item_under_its_heading_has_no_bullet():
     text = make_report().replace(" Research question: ", "\n\n## Research Question\n\n- ")
     assert parse_synthesis(text).research_question.startswith("What is the impact")
+
+
+COUNTS = "11 papers retrieved. 2 claims extracted; 2 independently verified. Quality review score: 9.1/10."
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        "**11** papers retrieved. **2** claims extracted; **2** independently verified. Quality review score: **9.1**/10.",
+        "Papers retrieved: 11. Claims extracted: 2; verified: 2. Quality score: 9.1/10.",
+        "- **Papers retrieved:** 11\n- **Claims extracted:** 2\n- **Verified claims:** 2\n- **Quality score:** 9.1/10",
+        "_11_ papers retrieved. __2__ claims extracted; 2 verified; not verified: 0. Quality score: _9.1/10_",
+    ],
+)
+def test_counts_in_bold_or_as_labelled_values_are_read(counts):
+    """A Markdown report's "**12** papers retrieved" or "Claims extracted: 9" was not read: the counts
+    were missing (the extracted and verified ones without a note), so the consistency checks on them
+    were silently skipped."""
+    text = make_report().replace(COUNTS, counts).replace("yielded 11 papers", "yielded many papers").replace(
+        "quality score of 9.1/10", "quality score")
+    r = parse_synthesis(text)
+    assert (r.papers_retrieved, r.claims_extracted, r.claims_verified, r.quality_score, r.quality_scale) == (11, 2, 2, 9.1, 10.0)

@@ -78,12 +78,17 @@ _QUESTION = re.compile(rf"research questions?{_LABEL_END}([^\n]+)", re.I)
 _RETRIEVED = re.compile(
     r"(\d[\d,]*)\s+(?:papers|sources|documents|articles)\s+(?:were\s+)?retrieved|"
     r"yielded\s+(\d[\d,]*)\s+(?:papers|sources|documents|articles)|"
-    r"retrieved\s+(\d[\d,]*)\s+(?:papers|sources|documents|articles)",
+    r"retrieved\s+(\d[\d,]*)\s+(?:papers|sources|documents|articles)|"
+    r"\b(?:papers|sources|documents|articles)\s+retrieved\s*:\s*(\d[\d,]*)(?![\w.,]\d)",  # "Papers retrieved: 12"
     re.I,
 )
-_EXTRACTED = re.compile(r"(?<![\w.,])(\d[\d,]*)\s+claims?\s+(?:were\s+)?extracted", re.I)
+_EXTRACTED = re.compile(r"(?<![\w.,])(\d[\d,]*)\s+claims?\s+(?:were\s+)?extracted|"
+                        r"\bclaims\s+extracted\s*:\s*(\d[\d,]*)(?![\w.,]\d)", re.I)
 # a whole number ("…of 5.4 verified" in a flattened row is not "4 verified")
-_VERIFIED = re.compile(r"(?<![\w.,])(\d[\d,]*)\s+(?:claims?\s+)?(?:were\s+)?(?:independently\s+)?verified", re.I)
+_VERIFIED = re.compile(r"(?<![\w.,])(\d[\d,]*)\s+(?:claims?\s+)?(?:were\s+)?(?:independently\s+)?verified|"
+                       r"(?:^|[\s;,(])(?<!not )(?:claims\s+)?verified(?:\s+claims)?\s*:\s*(\d[\d,]*)(?![\w.,]\d)", re.I | re.M)
+# Markdown emphasis, which the counts are read without: "**12** papers", "**Claims extracted:** 9"
+_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 _QUALITY = re.compile(r"quality(?:\s+review)?\s+score(?:\s+of)?\s*:?\s*(\d{1,3}(?:\.\d+)?)(?:\s*/\s*(\d{1,3}(?:\.\d+)?))?", re.I)
 _URL = re.compile(r"https?://[^\s<>()\[\]\"']+", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z][a-z.-]*/\d{7}))(v\d+)?", re.I)
@@ -245,9 +250,10 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
     # The stated counts are read from the prose only: a row's cells ("…of 5.4<TAB>verified") are no count.
     row_lines = {r.line for r in table.rows}
     prose = "\n".join(l for j, l in enumerate(lines) if j + 1 not in row_lines)
+    prose = _EMPHASIS.sub("", prose) if "*" in prose or "_" in prose else prose  # "**12** papers", "**Papers retrieved:** 12"
     retrieved = [n for m in _RETRIEVED.finditer(prose) for g in m.groups() if g and (n := _int(g)) is not None]
-    extracted = [n for m in _EXTRACTED.finditer(prose) if (n := _int(m.group(1))) is not None]
-    verified = [n for m in _VERIFIED.finditer(prose) if (n := _int(m.group(1))) is not None]
+    extracted = [n for m in _EXTRACTED.finditer(prose) for g in m.groups() if g and (n := _int(g)) is not None]
+    verified = [n for m in _VERIFIED.finditer(prose) for g in m.groups() if g and (n := _int(g)) is not None]
     qm = _QUALITY.search(prose)
     quality = float(qm.group(1)) if qm else None
     scale = float(qm.group(2)) if qm and qm.group(2) else None
