@@ -462,3 +462,31 @@ def test_counts_in_bold_or_as_labelled_values_are_read(counts):
         "quality score of 9.1/10", "quality score")
     r = parse_synthesis(text)
     assert (r.papers_retrieved, r.claims_extracted, r.claims_verified, r.quality_score, r.quality_scale) == (11, 2, 2, 9.1, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("mark", "confidence", "verified", "value"),
+    [
+        ("**✓**", "**0.25**", True, 0.25),
+        ("`✓`", "`0.25`", True, 0.25),
+        (":white_check_mark:", "0,25", True, 0.25),
+        ("✔︎", "25 %", True, 0.25),
+        ("✓ Verified", "0.25", True, 0.25),
+        (":x:", "0.25", False, 0.25),
+        ("✗ No", "0.25", False, 0.25),
+        ("Not supported", "0.25", False, 0.25),
+    ],
+)
+def test_ticks_and_confidences_as_markdown_writes_them_are_read(tmp_path, mark, confidence, verified, value):
+    """A tick in bold or code ("**✓**"), as a GitHub shortcode (":white_check_mark:"), with a variation
+    selector or with its word ("✓ Verified") was not read: every row counted as unticked, so "ticks
+    without evidence" found nothing (0/0) and the verified count was said to disagree."""
+    rows = [(ROW_MULTITASK, mark, confidence), (ROW_XTREME, mark, confidence)]
+    text = make_report(rows, header="| Claim | Verified | Confidence |\n|---|---|---|", row_format=lambda r: "| " + " | ".join(r) + " |")
+    r = parse_synthesis(text)
+    assert [(x.verified, x.confidence) for x in r.rows] == [(verified, value)] * 2
+    if verified:
+        path = tmp_path / "marks.md"
+        path.write_text(text, encoding="utf-8")
+        res = run(path)
+        assert "2/2 ticks without evidence" in res.output and "carry a tick" not in res.output

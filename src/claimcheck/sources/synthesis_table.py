@@ -22,8 +22,13 @@ _ROLE_WORDS = {
     "verified": {"verified", "verified?", "verification", "status", "check", "checked", "✓"},
     "confidence": {"confidence", "conf", "conf.", "confidence score", "certainty", "score"},
 }
-_TICKS = {"✓", "✔", "☑", "✅", "✔️", "yes", "y", "true", "verified", "[x]", "supported"}
-_CROSSES = {"✗", "✘", "☒", "❌", "×", "no", "n", "false", "unverified", "not verified", "[ ]", "-", "–", "—"}
+_TICKS = {"✓", "✔", "☑", "✅", "✔️", "🗸", "yes", "y", "true", "verified", "[x]", "supported"}
+_CROSSES = {"✗", "✘", "☒", "❌", "❎", "✕", "✖", "×", "no", "n", "false", "unverified", "not verified", "not supported",
+            "unsupported", "refuted", "contradicted", "[ ]", "-", "–", "—"}
+# GitHub's emoji shortcodes for the marks ("| :white_check_mark: |" renders as ✅)
+_SHORTCODES = {":white_check_mark:": "✅", ":heavy_check_mark:": "✔", ":ballot_box_with_check:": "☑", ":x:": "❌",
+               ":negative_squared_cross_mark:": "❎", ":heavy_multiplication_x:": "✖"}
+_VARIATION_SELECTORS = str.maketrans("", "", "\ufe0e\ufe0f")  # "✔︎" and "✔️" are the one "✔"
 _MARK_TOKENS = "✓|✔|☑|✅|✗|✘|☒|❌|yes|no|true|false|verified|unverified"
 _CONF = re.compile(r"^(\d{0,3}(?:\.\d+)?)\s*(%)?$")
 _FLAT_ROW = re.compile(rf"^(?P<text>\S.*?)\s+(?:(?P<mark>{_MARK_TOKENS})\s+)?(?P<conf>(?:0|1)?\.\d+|\d{{1,3}}%|[01])\s*$", re.I)
@@ -136,17 +141,36 @@ def _header(line: str, bare: bool = False) -> list[str] | None:
     return roles if "claim" in roles and len([r for r in roles if r != "other"]) >= 2 else None
 
 
+def _plain(cell: str) -> str:
+    """A cell without the Markdown that dresses it ("**✓**", "`0.27`", "_yes_"), the emoji variation
+    selectors and shortcodes (":white_check_mark:"); lower case."""
+    c = cell.translate(_VARIATION_SELECTORS).strip()
+    if len(c) > 2 and c[0] in "*_`" and c[-1] == c[0]:
+        c = c.strip(c[0]).strip()
+    return _SHORTCODES.get(c.lower(), c).lower()
+
+
 def read_mark(cell: str) -> bool | None:
-    c = cell.strip().lower()
+    """True for a tick, False for a cross, None for anything else (or nothing). A mark with its word
+    ("✓ Verified", "✗ No") reads as the mark when the two agree."""
+    c = _plain(cell)
     if c in _TICKS:
         return True
     if c in _CROSSES:
         return False
+    words = c.split()
+    if len(words) == 2 and not set(words) & {"-", "–", "—"}:
+        marks = {read_mark(w) for w in words}
+        if len(marks) == 1 and None not in marks:
+            return marks.pop()
     return None
 
 
 def read_confidence(cell: str) -> float | None:
-    m = _CONF.match(cell.strip())
+    c = _plain(cell)
+    if re.fullmatch(r"\d?,\d+\s*%?|\d{1,3},\d\s*%", c):  # a decimal comma: "0,27", "27,5 %"
+        c = c.replace(",", ".")
+    m = _CONF.match(c)
     if not m or not m.group(1) or m.group(1) == ".":
         return None
     value = float(m.group(1))
