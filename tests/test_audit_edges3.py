@@ -490,3 +490,15 @@ def test_ticks_and_confidences_as_markdown_writes_them_are_read(tmp_path, mark, 
         path.write_text(text, encoding="utf-8")
         res = run(path)
         assert "2/2 ticks without evidence" in res.output and "carry a tick" not in res.output
+
+
+def test_a_verified_or_confidence_cell_that_cannot_be_read_is_noted():
+    """A Verified cell such as "Partially" or a confidence such as "high" was read as no mark and no
+    confidence without a word: the row silently counted as unticked."""
+    rows = [(ROW_MULTITASK, "Partially", "high"), (ROW_XTREME, "✓", "0.33"), (ROW_BASE, "Partially", "0.9")]
+    r = parse_synthesis(make_report(rows))
+    assert [(x.verified, x.confidence) for x in r.rows] == [(None, None), (True, 0.33), (None, 0.9)]
+    assert ("claims table: the Verified cell of rows 1, 3 ('Partially') is neither a tick nor a cross: read as "
+            "unmarked") in r.notes
+    assert ("claims table: the Confidence cell of row 1 ('high') is no number in [0, 1] nor a percentage: read as no "
+            "confidence") in r.notes
