@@ -502,3 +502,22 @@ def test_a_verified_or_confidence_cell_that_cannot_be_read_is_noted():
             "unmarked") in r.notes
     assert ("claims table: the Confidence cell of row 1 ('high') is no number in [0, 1] nor a percentage: read as no "
             "confidence") in r.notes
+
+
+@pytest.mark.parametrize(
+    "references",
+    [
+        "- Phang, J. et al. English Intermediate-Task Training Improves Zero-Shot\n  Cross-Lingual Transfer Too. arXiv:2005.13013v2\n"
+        "- Qi et al. Cross-Lingual Consistency of Factual Knowledge in Multilingual\nLanguage Models. http://arxiv.org/abs/2310.10378v5",
+        "1. Phang et al. (2020). English Intermediate-Task Training.\n   https://arxiv.org/abs/2005.13013v2\n\n"
+        "2. Qi et al. (2023).\n   http://arxiv.org/abs/2310.10378v5",
+    ],
+)
+def test_a_reference_wrapped_over_two_lines_is_one_reference(references):
+    """Each line of the References section was a reference: a list item wrapped onto a second line
+    (indented in Markdown, or straight on in PDF text) counted twice, its first half unidentified, so
+    "says 2 papers were retrieved but lists 4 reference(s)" blamed the report."""
+    text = make_report(references=(), retrieved=2) + "\n" + references
+    r = parse_synthesis(text)
+    assert [(x.arxiv_id, x.arxiv_version) for x in r.references] == [("2005.13013", "v2"), ("2310.10378", "v5")]
+    assert r.references[0].text.startswith("Phang")

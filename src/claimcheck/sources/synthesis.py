@@ -151,9 +151,30 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
     return out
 
 
+def _reference_entries(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(line, text) of each reference. In a list ("- ...", "1. ...", "[1] ..."), a line without a
+    marker that goes on from the item above it (indented, or with no blank line between: a wrapped
+    reference, in Markdown or PDF text) is part of that item, not a reference of its own."""
+    listed = any(_BULLET.match(raw) and raw.strip() for _, raw in lines)
+    entries: list[tuple[int, str]] = []
+    after_blank = True
+    for lineno, raw in lines:
+        if not raw.strip():
+            after_blank = True
+            continue
+        if listed and entries and not _BULLET.match(raw) and (not after_blank or raw[:1].isspace()):
+            first, text = entries[-1]
+            if len(text) < MAX_LINE_CHARS:
+                entries[-1] = (first, f"{text} {raw.strip()}"[:MAX_LINE_CHARS])
+        else:
+            entries.append((lineno, raw))
+        after_blank = False
+    return entries
+
+
 def _parse_references(lines: list[tuple[int, str]], notes: list[str]) -> list[Reference]:
     refs: list[Reference] = []
-    for lineno, raw in lines:
+    for lineno, raw in _reference_entries(lines):
         text = _BULLET.sub("", raw).strip()
         if not text:
             continue
