@@ -334,7 +334,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         more = f" and {len(inside) - 3} more" if len(inside) > 3 else ""
         notes.append(f"claims table: {len(inside)} line(s) between its rows have no cells (no tab or '|', no tick or "
                      f"confidence) and were not audited: {shown}{more}")
-    for field, what, odd in (
+    for column, what, odd in (
         ("Verified", "is neither a tick nor a cross: read as unmarked",
          [(r.number, r.verified_mark) for r in table.rows if r.verified_mark and r.verified is None]),
         ("Confidence", "is no number in [0, 1] nor a percentage: read as no confidence",
@@ -343,7 +343,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         if odd:
             rows = ", ".join(str(n) for n, _ in odd[:10]) + (f" and {len(odd) - 10} more" if len(odd) > 10 else "")
             cells = ", ".join(dict.fromkeys(repr(c[:20]) for _, c in odd[:10]))
-            notes.append(f"claims table: the {field} cell of row{'s' if len(odd) > 1 else ''} {rows} ({cells}) {what}")
+            notes.append(f"claims table: the {column} cell of row{'s' if len(odd) > 1 else ''} {rows} ({cells}) {what}")
     if widened:
         shown = ", ".join(map(str, widened[:10])) + (f" and {len(widened) - 10} more" if len(widened) > 10 else "")
         notes.append(f"claims table row{'s' if len(widened) > 1 else ''} {shown} had more cells than the header: "
