@@ -107,7 +107,10 @@ def test_the_results_schema_describes_a_result_file_as_it_is_read(tmp_path):
     bad_split = _record() | {"metrics": [_record()["metrics"][0] | {"split": "tst"}]}
     cases = [(_record(), True), ([_record(), _record("r-2")], True), ({"runs": [_record()]}, True), ({"runs": []}, True),
              (_record() | {"seed": True}, False), (_with(("metrics", 0, "value"), 0.71 + 100), False), (bad_split, False),
-             (_record() | {"extra": 1}, False), ({"claims": [], "coverage": {}}, False)]
+             (_record() | {"extra": 1}, False), ({"claims": [], "coverage": {}}, False),
+             # in {"runs": ...} the runs are a list, and nothing stands beside them
+             ({"runs": _record()}, False), ({"runs": [_record()], "x": 1}, False), ({"runs": None}, False),
+             ({"runs": [], "schema_version": 1}, False)]
     for i, (payload, accepted) in enumerate(cases):
         f = tmp_path / f"case{i}.json"
         f.write_text(json.dumps(payload), encoding="utf-8")

@@ -23,30 +23,15 @@ from claimcheck.reports.html import render_html
 from claimcheck.reports.jsonout import render_json
 from claimcheck.reports.markdown import md_code, md_text, render_markdown
 from claimcheck.visible import CONTROL, visible, visible_json
+from paper_fixtures import PAPER as _PAPER
 
 MARKS = "\u061c\u200e\u200f\u2028\u2029"
 SHOWN = "\\u061c\\u200e\\u200f\\u2028\\u2029"
 RAW = re.compile("[\u061c\u200e\u200f\u2028\u2029\x0b]")
 
-PAPER = """
-paper:
-  id: "1234.5678"
-  version: v1
-  title: T
-  authors: [A]
-  year: 2020
-  sources: [{id: t1, title: Table 1, locator: "Table 1", reliability: primary}]
-  cells:
-    - {system: A, task: xnli, metric: accuracy, split: dev, value: "70.0", source: t1, locator: "T1 r1"}
-claims:
-  - id: 1234.5678/gain
-    statement: "B gains \\u200fa point\\L over A\\u061c."
-    kind: quantity
-    version: v1
-    location: {section: Results}
-    reported: ["1.0"]
-    derivation: {name: mean_gain, params: {system: B, baseline: A, tasks: [xnli]}}
-"""
+# the shared claim file, its statement holding bidi marks (escaped in YAML) and a line separator (YAML's \\L)
+PAPER = _PAPER.replace("statement: B gains a point over A.", 'statement: "B gains \\u200fa point\\L over A\\u061c."')
+assert PAPER != _PAPER
 
 
 def test_visible_shows_the_marks_and_separators_as_escapes():
