@@ -521,3 +521,27 @@ def test_a_reference_wrapped_over_two_lines_is_one_reference(references):
     r = parse_synthesis(text)
     assert [(x.arxiv_id, x.arxiv_version) for x in r.references] == [("2005.13013", "v2"), ("2310.10378", "v5")]
     assert r.references[0].text.startswith("Phang")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("## 5 Extracted Claims\n\nClaim\tVerified\tConfidence\n", "## 5 Discussion\n\nWe found nothing to list.\n",
+         "no claims table found (looked for a section whose heading names claims"),
+        ("Claim\tVerified\tConfidence\n", "", "the claims section holds no rows"),
+        ("## 5 Extracted Claims", "## 5 Discussion", "the claims table has a header but no rows under it"),
+    ],
+)
+def test_a_report_of_which_no_row_was_read_fails_strict(tmp_path, old, new, says):
+    """A report with no claims table (or an empty one) was audited as 0 rows with an info note, and
+    `audit --strict` passed it: in CI, "nothing audited" passed silently."""
+    text = make_report([])
+    assert old in text
+    path = tmp_path / "empty.md"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    res = run(path, "--strict", "--format", "json")
+    assert res.exit_code == 1, res.output
+    found = [f for f in json.loads(res.stdout)["scorecards"][0]["findings"] if f["code"] == "no_claims_table"]
+    assert len(found) == 1 and found[0]["severity"] == "error" and found[0]["message"].startswith(says)
+    assert found[0]["message"].endswith("no row was audited")
+    assert run(path).exit_code == 0  # without --strict, an audit that ran

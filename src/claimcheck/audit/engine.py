@@ -28,6 +28,7 @@ from claimcheck.claims.names import KnownNames
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
 from claimcheck.sources.synthesis import SynthesisReport
+from claimcheck.sources.synthesis_table import EMPTY_NOTES
 from claimcheck.audit.attribution import check_attribution, resolve_examined
 from claimcheck.audit.aggregate import aggregate, confidence_spreads, spread_finding
 from claimcheck.audit.findings import LOW_CONFIDENCE, SHOWN_CLAIMS, WEAK_VERDICTS, row_findings, tick_reasons
@@ -119,7 +120,9 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
         findings.append(Finding(code=f"question_{question.verdict.replace(' ', '_')}", severity="warning", section="question", message=question.message))
     findings += [Finding(code="question_facet_postdates", severity="info", section="question", message=f.note) for f in question.facets if f.note]
     findings += [Finding(code="count_mismatch", severity="warning", section="consistency", message=c.message) for c in checks if not c.ok]
-    findings += [Finding(code="parser_note", severity="info", section="parser", message=n) for n in report.notes]
+    # a report of which no row was read was not audited: an error, so that `audit --strict` does not pass it
+    findings += [Finding(code="no_claims_table", severity="error", section="parser", message=EMPTY_NOTES[n]) if n in EMPTY_NOTES
+                 else Finding(code="parser_note", severity="info", section="parser", message=n) for n in report.notes]
 
     info = ReportInfo(
         label=report.label, format=report.format, title=report.title, date=report.date, examined_paper=report.examined_paper,

@@ -94,6 +94,18 @@ def _is_mark(cell: str) -> bool:
     return read_mark(cell) is not None and len(cell) <= 12 and cell.strip() not in ("-", "–", "—")
 
 
+# the notes that say no row was read, with what the audit says of each: an error-level finding
+# (``no_claims_table``: nothing was audited, so ``audit --strict`` fails rather than pass a report it did not check)
+NO_TABLE, EMPTY_SECTION, EMPTY_TABLE = ("no claims table found", "the claims section holds no rows",
+                                        "the claims table has a header but no rows")
+_LOOKED_FOR = ("a section whose heading names claims (\"Extracted Claims\"), else a table whose header names a Claim "
+               "column (Claim, Statement, Finding) beside a Verified or Confidence column, or whose rows carry ticks")
+EMPTY_NOTES = {
+    NO_TABLE: f"no claims table found (looked for {_LOOKED_FOR}): no row was audited",
+    EMPTY_SECTION: "the claims section holds no rows (no line with cells, a tick or a confidence, nor a list item): no row was audited",
+    EMPTY_TABLE: "the claims table has a header but no rows under it: no row was audited",
+}
+
 _NUMBER_HEADS = {"#", "no", "no.", "nr", "nr.", "n°", "num", "num.", "number", "row", "id", "idx", "index"}
 _UNNAMED_ROWS_READ = 50  # the rows that tell an unnamed header's table a claims table
 
@@ -278,7 +290,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         k, bare, _ = unnamed  # its columns are recognised by their content; the header is no row
         start = k + 1
     if roles is None and unnamed is None and not in_section:
-        notes.append("no claims table found")
+        notes.append(NO_TABLE)
         return table
     table.columns = roles or []
     flat = roles is not None and _split(lines[start - 1][1], bare) is None  # header flattened to spaces (PDF)
@@ -360,6 +372,6 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         for role, name in (("verified", "Verified"), ("confidence", "Confidence")):
             if role not in roles:
                 notes.append(f"claims table has no {name} column")
-    if in_section and not table.rows:
-        notes.append("the claims section holds no rows")
+    if not table.rows:
+        notes.append(EMPTY_SECTION if in_section else EMPTY_TABLE)
     return table
