@@ -545,3 +545,30 @@ def test_a_report_of_which_no_row_was_read_fails_strict(tmp_path, old, new, says
     assert len(found) == 1 and found[0]["severity"] == "error" and found[0]["message"].startswith(says)
     assert found[0]["message"].endswith("no row was audited")
     assert run(path).exit_code == 0  # without --strict, an audit that ran
+
+
+@pytest.mark.parametrize(
+    ("header", "fmt", "rows"),
+    [
+        ("Claim\tVerified\tConfidence", None, [(ROW_MULTITASK, "✓", "0.25"), ("", "✓", "0.9"), (ROW_XTREME, "✓", "0.33")]),
+        ("| Claim | Verified | Confidence |\n|---|---|---|", lambda r: "| " + " | ".join(r) + " |",
+         [(ROW_MULTITASK, "✓", "0.25"), ("", "✓", "0.9"), (ROW_XTREME, "✓", "0.33")]),
+        ("", None, [(ROW_MULTITASK, "✓", "0.25"), ("", "✓", "0.9"), (ROW_XTREME, "✓", "0.33")]),
+        ("| # | Claim | Verified |\n|---|---|---|", lambda r: "| " + " | ".join(r) + " |",
+         [("1", ROW_MULTITASK, "✓"), ("2", "", "✓"), ("3", ROW_XTREME, "✓")]),
+    ],
+)
+def test_a_ticked_row_with_an_empty_claim_cell_is_named(header, fmt, rows):
+    """A row whose claim cell is empty but which carries a tick was passed over without a word (no
+    header), or audited as a claim reading "0.9" or "2" (its confidence or its own number, the longest
+    cell left)."""
+    text = make_report(rows, header=header, row_format=fmt)
+    r = parse_synthesis(text)
+    assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME]
+    line = text.split("\n").index(fmt(rows[1]) if fmt else "\t".join(rows[1])) + 1
+    shown = "| 2 |  | ✓ |" if len(rows[1]) == 3 and rows[1][0] == "2" else "|  | ✓ | 0.9 |"
+    assert (f'claims table: 1 row with a tick or a confidence but an empty claim cell was not audited: line {line}: '
+            f'"{shown}"') in r.notes
+    # a row with nothing in it is no row: nothing to say
+    blank = make_report([(ROW_MULTITASK, "✓", "0.25"), ("", "", ""), (ROW_XTREME, "✓", "0.33")], header=header or "Claim\tVerified\tConfidence")
+    assert not [n for n in parse_synthesis(blank).notes if "empty claim cell" in n]

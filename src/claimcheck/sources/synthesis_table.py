@@ -252,8 +252,10 @@ def _cells_by_role(cells: list[str], roles: list[str] | None) -> tuple[str, str,
     if roles:
         get = {r: cells[i] for i, r in enumerate(roles) if i < len(cells) and r != "other"}
         text = get.get("claim", "")
-        if not text:  # header without the row's text where we expect it: take the longest cell
-            text = max(cells, key=len, default="")
+        if not text:  # header without the row's text where we expect it: take the longest cell that can be a claim
+            # (not the row's tick, confidence or "#" number: a row whose claim cell is empty has no claim)
+            words = [c for c in cells if read_mark(c) is None and read_confidence(c) is None and any(ch.isalpha() for ch in c)]
+            text = max(words, key=len, default="")
         return text, get.get("verified", ""), get.get("confidence", "")
     mark = conf = ""
     rest = []
@@ -297,6 +299,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
     started = False
     widened: list[int] = []  # rows whose claim text held the column separator
     passed_over: list[tuple[int, str]] = []  # lines after the first row that are no row
+    no_claim: list[tuple[int, str]] = []  # rows with a tick or a confidence but an empty claim cell
     head_cells = _split(lines[start - 1][1], bare) if roles and not flat else None
     numbered = next((i for i, c in enumerate(head_cells or []) if c.strip("*_ ").lower() in _NUMBER_HEADS), None)
     own_numbers: list[str] = []  # each row's own number, in a "#" column ("" where none)
@@ -326,6 +329,8 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
                 passed_over.append((lineno, line.strip()))
             continue
         if not text.strip():
+            if mark.strip() or conf.strip():  # a tick (or a confidence) on no claim: said, not passed over
+                no_claim.append((lineno, "| " + " | ".join(cells) + " |" if cells is not None else line.strip()))
             continue
         started = True
         if len(table.rows) >= MAX_ROWS:
@@ -346,6 +351,12 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         more = f" and {len(inside) - 3} more" if len(inside) > 3 else ""
         notes.append(f"claims table: {len(inside)} line(s) between its rows have no cells (no tab or '|', no tick or "
                      f"confidence) and were not audited: {shown}{more}")
+    if no_claim:
+        shown = "; ".join(f'line {n}: "{t[:60].rstrip()}{"…" if len(t) > 60 else ""}"' for n, t in no_claim[:3])
+        more = f" and {len(no_claim) - 3} more" if len(no_claim) > 3 else ""
+        one = len(no_claim) == 1
+        notes.append(f"claims table: {len(no_claim)} row{'' if one else 's'} with a tick or a confidence but an empty claim "
+                     f"cell {'was' if one else 'were'} not audited: {shown}{more}")
     for column, what, odd in (
         ("Verified", "is neither a tick nor a cross: read as unmarked",
          [(r.number, r.verified_mark) for r in table.rows if r.verified_mark and r.verified is None]),
