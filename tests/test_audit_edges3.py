@@ -572,3 +572,34 @@ def test_a_ticked_row_with_an_empty_claim_cell_is_named(header, fmt, rows):
     # a row with nothing in it is no row: nothing to say
     blank = make_report([(ROW_MULTITASK, "✓", "0.25"), ("", "", ""), (ROW_XTREME, "✓", "0.33")], header=header or "Claim\tVerified\tConfidence")
     assert not [n for n in parse_synthesis(blank).notes if "empty claim cell" in n]
+
+
+def test_a_finding_names_the_tables_own_number_beside_the_position(tmp_path):
+    """A table numbering its rows 1, 7 had a note saying "row 2 is its 7", but every finding still
+    said "row 2": a reader looking for row 2 of the report found none. Each format now says "row 2
+    (its #7)"; the JSON row carries the table's number as ``own_number`` where it differs."""
+    from audit_fixtures import ROW_MULTITASK_WRONG, ROW_SOTA
+
+    rows = [f"| 1 | {ROW_XTREME} | ✓ | 0.9 |", f"| 7 | {ROW_MULTITASK_WRONG} | ✓ | 0.3 |", f"| 3 | {ROW_SOTA} | ✓ | 0.9 |"]
+    path = tmp_path / "own.md"
+    path.write_text(pipe_report(rows, header="| # | Claim | Verified | Confidence |", separator="|---|---|---|---|"),
+                    encoding="utf-8")
+    res = run(path, "--format", "json")
+    card = json.loads(res.stdout)["scorecards"][0]
+    assert [r["row"]["number"] for r in card["rows"]] == [1, 2, 3]
+    assert [r["row"].get("own_number") for r in card["rows"]] == [None, "7", None]  # row 3 is its 3: nothing to add
+    by_code = {f["code"]: f for f in card["findings"] if f["row"] == 2}
+    assert by_code["number_mismatch"]["message"].startswith("row 2 (its #7) states 9.1 where 2005.13013/multitask-gain")
+    assert by_code["tick_without_evidence"]["message"].startswith("row 2 (its #7): ticked with a stated confidence of 0.30")
+    assert [f["message"][:25] for f in card["findings"] if f["code"] == "misattributed"] == ["row 3 is a result the exa"]
+    terminal = run(path).output
+    assert "row 2 (its #7) states 9.1" in flat(terminal) and "2 (its #7) ✓ 0.30" in flat(terminal)
+    md = run(path, "--format", "md").output
+    assert "| 2 (its #7) | ✓ | 0.30 |" in md and "(number_mismatch): row 2 (its #7) states 9.1" in md
+    html = run(path, "--format", "html").output
+    assert "<td>2 (its #7)</td>" in html and "row 2 (its #7) states 9.1" in html
+    # a misattributed row (attribution words its own finding) is named the same way
+    rows[2] = f"| 5 | {ROW_SOTA} | ✓ | 0.9 |"
+    path.write_text(pipe_report(rows, header="| # | Claim | Verified | Confidence |", separator="|---|---|---|---|"),
+                    encoding="utf-8")
+    assert "ERROR row 3 (its #5) is a result the examined paper only cites" in flat(run(path).output)

@@ -119,17 +119,18 @@ def row_findings(rows: list[RowAudit], registry: Registry | None = None) -> list
         lengths = sorted({len(r.text) for r in cut})
         span = f"{lengths[0]}" if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]}"
         out.append(Finding(code="truncated", severity="info", section="resolution",
-                           message=f"{len(cut)} of {len(rows)} rows are cut off mid-sentence ({span} characters): row{'s' if len(cut) > 1 else ''} {', '.join(str(r.number) for r in cut)}"))
+                           message=f"{len(cut)} of {len(rows)} rows are cut off mid-sentence ({span} characters): row{'s' if len(cut) > 1 else ''} {', '.join(r.shown for r in cut)}"))
     for r in rows:
         n = r.row.number
+        shown = r.row.shown  # "4 (its #7)" where the table numbers it 7
         if r.list_count_mismatch:
             out.append(Finding(code="list_count_mismatch", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} contradicts itself: {'; '.join(r.list_count_mismatch)}"))
+                               message=f"row {shown} contradicts itself: {'; '.join(r.list_count_mismatch)}"))
         if r.status == "unknown":
             why = f"; {r.method}" if r.method else ""  # not about the nearest claim's paper
             near = f" (nearest: {r.best.claim_id}, score {r.best.score:.2f}{why})" if r.best else ""
             out.append(Finding(code="unknown_claim", severity="warning", section="resolution", row=n,
-                               message=f"row {n} matches no claim in the registry{near}: \"{r.row.text[:80]}\""))
+                               message=f"row {shown} matches no claim in the registry{near}: \"{r.row.text[:80]}\""))
             continue
         severity = _contradiction_severity(r)
         if r.number_mismatch:
@@ -141,26 +142,26 @@ def row_findings(rows: list[RowAudit], registry: Registry | None = None) -> list
             stated = ', '.join(r.differing_numbers or r.row_numbers)
             units = unit_conflicts(r.row.text, registry.claims[r.claim_id]) if registry and r.claim_id in registry.claims else []
             if units:  # the claim's number, its unit another: the number alone would read as agreeing
-                message = (f"row {n} states {_and(mine for mine, _ in units)} where {r.claim_id} {where} "
+                message = (f"row {shown} states {_and(mine for mine, _ in units)} where {r.claim_id} {where} "
                            f"{_and(theirs for _, theirs in units)}{backed}: the same number in another unit")
             elif missing:
-                message = f"row {n} states {stated} where {r.claim_id} {where} {', '.join(missing)}{backed}"
+                message = f"row {shown} states {stated} where {r.claim_id} {where} {', '.join(missing)}{backed}"
             else:  # the row states all of the claim's numbers, and another count of the same things: none to name
                 recorded = "" if r.claim_located else " (recorded as other reports quote it; not located in the paper)"
-                message = f"row {n} states {stated} beside all of {r.claim_id}'s own numbers; the claim{recorded} has no {stated}{backed}"
+                message = f"row {shown} states {stated} beside all of {r.claim_id}'s own numbers; the claim{recorded} has no {stated}{backed}"
             out.append(Finding(code="number_mismatch", severity=severity, section="resolution",
                                row=n, claim_id=r.claim_id, message=message))
         if r.negation_mismatch:
             out.append(Finding(code="negation_mismatch", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} may state the opposite of {r.claim_id}: {r.negation_mismatch}"))
+                               message=f"row {shown} may state the opposite of {r.claim_id}: {r.negation_mismatch}"))
         if r.other_claim_counts:
             out.append(Finding(code="other_claim_count", severity="error" if r.other_claim_counts_backed else "warning",
                                section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} gives {'; '.join(r.other_claim_counts)}: a count another claim of the "
+                               message=f"row {shown} gives {'; '.join(r.other_claim_counts)}: a count another claim of the "
                                        "paper states otherwise"))
         if r.other_claim_directions:
             out.append(Finding(code="other_claim_direction", severity="warning", section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} may rank the names the other way round from {_reversed_claims(r.other_claim_directions)}"))
+                               message=f"row {shown} may rank the names the other way round from {_reversed_claims(r.other_claim_directions)}"))
         if r.name_mismatch:
             pairs = [m.removesuffix(")").split(" (the claim: ") for m in r.name_mismatch]
             where = _RENAMED_FINDING.get(r.name_mismatch_basis, _RENAMED_FINDING["numbers"])
@@ -168,18 +169,18 @@ def row_findings(rows: list[RowAudit], registry: Registry | None = None) -> list
             tasks = r.name_mismatch_basis == "tasks"
             unbacked = f" (the claim says nothing of {_and(a for a, _ in pairs)})" if tasks else ""
             out.append(Finding(code="name_mismatch", severity="warning" if tasks else severity, section="resolution", row=n,
-                               claim_id=r.claim_id, message=f"row {n} names {_and(a for a, _ in pairs)} where {r.claim_id} names "
+                               claim_id=r.claim_id, message=f"row {shown} names {_and(a for a, _ in pairs)} where {r.claim_id} names "
                                                            f"{_and(b for _, b in pairs)}, {where}{unbacked}"))
         if r.model_size_mismatch:
             out.append(Finding(code="model_size_mismatch", severity=severity, section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} names {'; '.join(r.model_size_mismatch)}, another size of the model than {r.claim_id}"))
+                               message=f"row {shown} names {'; '.join(r.model_size_mismatch)}, another size of the model than {r.claim_id}"))
         if r.superseded:
             now = f"; the pinned version says instead: {r.current_claim_id}" if r.current_claim_id else ""
             out.append(Finding(code="superseded_version", severity="error", section="resolution", row=n, claim_id=r.claim_id,
-                               message=f"row {n} quotes the {r.claim_version} statement {r.claim_id}, superseded{now}"))
+                               message=f"row {shown} quotes the {r.claim_version} statement {r.claim_id}, superseded{now}"))
     for r in rows:
         if r.tick_reasons:
             out.append(Finding(code="tick_without_evidence", severity="warning", section="tick", row=r.row.number, claim_id=r.claim_id,
-                               message=f"row {r.row.number}: " + "; ".join(r.tick_reasons)))
+                               message=f"row {r.row.shown}: " + "; ".join(r.tick_reasons)))
     return out
 

@@ -118,9 +118,15 @@ def row_flags(r: RowAudit) -> list[str]:
     return flags
 
 
-def ref_holds(ref: ReferenceAudit) -> str:
+def row_names(card: Scorecard, numbers: list[int]) -> str:
+    """Rows by position, each with the table's own number where that differs ("2, 4 (its #7)")."""
+    shown = {x.row.number: x.row.shown for x in card.rows}
+    return ", ".join(shown.get(n, str(n)) for n in numbers)
+
+
+def ref_holds(ref: ReferenceAudit, card: Scorecard | None = None) -> str:
     if ref.rows:
-        return f"row{'s' if len(ref.rows) > 1 else ''} {', '.join(map(str, ref.rows))}"
+        return f"row{'s' if len(ref.rows) > 1 else ''} {row_names(card, ref.rows) if card else ', '.join(map(str, ref.rows))}"
     return "not checked (not an arXiv reference)" if ref.status == "not arXiv" else "none of the listed claims"
 
 
@@ -161,20 +167,20 @@ def render_scorecard_terminal(card: Scorecard) -> str:
         score = f"{x.best.score:.2f}" if x.best else "  –  "
         overall = x.verdict.overall if x.verdict else ("–" if x.status == "unknown" else "not verified")
         overall += " (claim; not this row)" if x.verdict and x.contradicts else ""
-        out.append(f"  {x.row.number:>2}  {tick(x):4} {conf(x):5} {_clip(cid, 44):44} {score:5}  {overall:24} {', '.join(row_flags(x))}")
+        out.append(f"  {x.row.shown:>2}  {tick(x):4} {conf(x):5} {_clip(cid, 44):44} {score:5}  {overall:24} {', '.join(row_flags(x))}")
         out.append(f"        \"{_clip(x.row.text, 100)}\"")
     out += ["", "attribution"]
     cited = {True: "yes", False: "NO", None: "unknown (paper not identified)"}[a.examined_in_references]
     version = f" (cited {a.examined_cited_version}; registry pins {a.pinned_version})" if a.examined_cited_version and a.pinned_version else ""
     out.append(f"  examined paper in the reference list: {cited}{version}")
     for ref in a.references:
-        holds = ref_holds(ref)
+        holds = ref_holds(ref, card)
         ident = f"arXiv {ref.arxiv_id}{ref.cited_version or ''}" if ref.arxiv_id else ref.text
         out.append(f"  - {ident}: {ref.label} — {holds}")
     out += ["", f"research question: {q.verdict}"]
     for f in q.facets:
         mark = "✓" if f.rows else "✗"
-        where = f"row{'s' if len(f.rows) > 1 else ''} {', '.join(map(str, f.rows))}" if f.rows else "no listed claim"
+        where = f"row{'s' if len(f.rows) > 1 else ''} {row_names(card, f.rows)}" if f.rows else "no listed claim"
         out.append(f"  {mark} {f.label}{'' if f.core else ' (context)'}: {where}" + (f" — {f.note}" if f.note else ""))
     out += ["", "internal consistency"]
     for c in card.checks:
@@ -235,7 +241,7 @@ def render_scorecard_markdown(card: Scorecard, *, level: int = 2) -> str:
         else:
             claim = f"unknown (nearest {md_code(x.best.claim_id)})" if x.best else "unknown"
         match = f"{x.best.score:.2f} {x.method}".strip() if x.best else "–"
-        out.append(f"| {x.row.number} | {_md(tick(x))} | {_md(conf(x))} | {claim} | {_md(match)} | {_md(verdict_text(x))} | {_md(', '.join(row_flags(x)))} | {_md(x.row.text)} |")
+        out.append(f"| {_md(x.row.shown)} | {_md(tick(x))} | {_md(conf(x))} | {claim} | {_md(match)} | {_md(verdict_text(x))} | {_md(', '.join(row_flags(x)))} | {_md(x.row.text)} |")
     out += ["", f"{h}# Attribution", ""]
     cited = {True: "yes", False: "**no**", None: "unknown (paper not identified)"}[a.examined_in_references]
     version = f" (cited {a.examined_cited_version}; registry pins {a.pinned_version})" if a.examined_cited_version and a.pinned_version else ""
@@ -247,7 +253,7 @@ def render_scorecard_markdown(card: Scorecard, *, level: int = 2) -> str:
         out.append(f"| {ident} | {_md(ref.label + topic)} | {holds} |")
     out += ["", f"{h}# Research question: {q.verdict}", "", _md(q.message), ""]
     for f in q.facets:
-        where = f"row{'s' if len(f.rows) > 1 else ''} {', '.join(map(str, f.rows))}" if f.rows else "no listed claim"
+        where = f"row{'s' if len(f.rows) > 1 else ''} {_md(row_names(card, f.rows))}" if f.rows else "no listed claim"
         out.append(f"- {'✓' if f.rows else '✗'} {_md(f.label)}{'' if f.core else ' (context)'}: {where}" + (f" — {_md(f.note)}" if f.note else ""))
     out += ["", f"{h}# Internal consistency", "", "| check | stated | found | |", "|---|---|---|---|"]
     for c in card.checks:

@@ -11,7 +11,7 @@ from html import escape
 
 from claimcheck.reports.html import badge, render_page
 from claimcheck.reports.labels import anchors_for
-from claimcheck.reports.scorecard import CONTRADICTED_NOTE, conf, headline, row_flags, short, sorted_findings, stated, tick
+from claimcheck.reports.scorecard import CONTRADICTED_NOTE, conf, headline, row_flags, row_names, short, sorted_findings, stated, tick
 from claimcheck.audit.models import AuditResult, Scorecard
 
 _SEVERITY_TONE = {"error": "contradicted", "warning": "inconclusive", "info": "unverified"}
@@ -53,7 +53,7 @@ def render_scorecard_section(card: Scorecard, anchor: str | None = None) -> str:
         verdict += f'<br><span class="meta">{e(CONTRADICTED_NOTE)}</span>' if x.verdict and x.contradicts else ""
         flags = "".join(f'<span class="mark">{e(f)}</span>' for f in row_flags(x))
         why = f'<br><span class="meta">{e("; ".join(x.tick_reasons))}</span>' if x.tick_reasons else ""
-        rows.append([str(x.row.number), e(tick(x)), e(conf(x)), claim, match, verdict, flags, e(x.row.text) + why])
+        rows.append([e(x.row.shown), e(tick(x)), e(conf(x)), claim, match, verdict, flags, e(x.row.text) + why])
     parts += ["<h3>Claims</h3>", _table(["#", "tick", "conf", "canonical claim", "match", "registry verdict", "flags", "row text"], rows)]
     cited = {True: "yes", False: "<b>no</b>", None: "unknown (paper not identified)"}[a.examined_in_references]
     ref_rows = []
@@ -68,7 +68,7 @@ def render_scorecard_section(card: Scorecard, anchor: str | None = None) -> str:
               _table(["reference", "identified as", "listed claims it holds"], ref_rows)]  # fmt: skip
     facets = "".join(
         f"<li>{'✓' if f.rows else '✗'} {e(f.label)}{'' if f.core else ' (context)'}: "
-        f"{('row ' if len(f.rows) == 1 else 'rows ') + ', '.join(map(str, f.rows)) if f.rows else 'no listed claim'}{' — ' + e(f.note) if f.note else ''}</li>"
+        f"{('row ' if len(f.rows) == 1 else 'rows ') + e(row_names(card, f.rows)) if f.rows else 'no listed claim'}{' — ' + e(f.note) if f.note else ''}</li>"
         for f in q.facets
     )
     parts += [f"<h3>Research question: {e(q.verdict)}</h3>", f"<p>{e(q.message)}</p><ul>{facets}</ul>"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 MAX_ROWS = 2_000
 TRUNCATION_MIN_CHARS = 100
@@ -50,6 +50,21 @@ class ClaimRow(BaseModel):
     confidence_text: str = ""  # as written
     truncated: bool = False
     truncation: str = ""  # why it counts as truncated
+    own_number: str | None = None  # the table's own number for it ("#" column) where that is not ``number``
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # ``own_number`` only where the table numbers the row otherwise: the JSON of a table numbered by
+        # position (or not at all) is what it was before the field was added
+        data = handler(self)
+        if data.get("own_number") is None:
+            data.pop("own_number", None)
+        return data
+
+    @property
+    def shown(self) -> str:
+        """The row as a scorecard names it: its position, and the table's own number where that differs ("4 (its #7)")."""
+        return f"{self.number} (its #{self.own_number})" if self.own_number else str(self.number)
 
 
 @dataclass
@@ -343,6 +358,8 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         if fit is not None:
             widened.append(len(table.rows))
     if own := [(n, o) for n, o in enumerate(own_numbers, 1) if o and o.lstrip("0") != str(n)]:
+        for n, o in own:
+            table.rows[n - 1] = table.rows[n - 1].model_copy(update={"own_number": o[:12]})
         shown = ", ".join(f"row {n} is its {o[:12]}" for n, o in own[:10]) + (f" and {len(own) - 10} more" if len(own) > 10 else "")
         notes.append(f"the claims table's own '{head_cells[numbered][:12]}' column numbers its rows otherwise: "
                      f"rows here are counted by position, and {shown}")
