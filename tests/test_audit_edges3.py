@@ -602,4 +602,6 @@ def test_a_finding_names_the_tables_own_number_beside_the_position(tmp_path):
     rows[2] = f"| 5 | {ROW_SOTA} | ✓ | 0.9 |"
     path.write_text(pipe_report(rows, header="| # | Claim | Verified | Confidence |", separator="|---|---|---|---|"),
                     encoding="utf-8")
-    assert "ERROR row 3 (its #5) is a result the examined paper only cites" in flat(run(path).output)
+    printed = flat(run(path).output)
+    assert "ERROR row 3 (its #5) is a result the examined paper only cites" in printed
+    assert "the source of row 3 (its #5), " in printed  # and its source, not in the references

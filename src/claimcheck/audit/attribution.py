@@ -66,7 +66,7 @@ def check_attribution(
     unknown_rows = sum(r.status == "unknown" for r in rows)
 
     # Each row's real source against the examined paper and the reference list.
-    not_cited: dict[str, list[int]] = {}
+    not_cited: dict[str, list[str]] = {}  # each row as shown: its position, and the table's own number where that differs
     for r in rows:
         if r.status != "matched" or not r.source_work:
             continue
@@ -74,18 +74,18 @@ def check_attribution(
         if examined_id and r.source_work != examined_id:
             claim = registry.claims[r.claim_id]
             how = "a result the examined paper only cites" if claim.attributed_to else "a claim of another paper"
-            message = f"row {n} is {how}: it comes from {r.source_label}, not from the examined paper ({examined_label})"
+            message = f"row {r.row.shown} is {how}: it comes from {r.source_label}, not from the examined paper ({examined_label})"
             # Citing the real source lets a reader find it: the table's attribution is then misleading, not false.
             if r.source_work in cited:
                 message += "; the report does cite that work, but its table lists the row among the examined paper's claims"
             findings.append(Finding(code="misattributed", severity="warning" if r.source_work in cited else "error",
                                     section="attribution", row=n, claim_id=r.claim_id, message=message))
         if r.source_work not in cited and r.source_work != examined_id:  # the examined paper has its own finding
-            not_cited.setdefault(r.source_work, []).append(n)
+            not_cited.setdefault(r.source_work, []).append(r.row.shown)
     for work, nums in not_cited.items():
         label = next(r.source_label for r in rows if r.source_work == work)
         findings.append(Finding(code="source_not_cited", severity="warning", section="attribution", reference=work,
-                                message=f"the source of row{'s' if len(nums) > 1 else ''} {', '.join(map(str, nums))}, {label}, is not in the reference list"))
+                                message=f"the source of row{'s' if len(nums) > 1 else ''} {', '.join(nums)}, {label}, is not in the reference list"))
 
     # Each reference: which listed claims it holds.
     refs = []

@@ -21,7 +21,6 @@ every report's with the cross-report spreads and the aggregate (``aggregate``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 
 from claimcheck.claims.models import Paper
@@ -102,18 +101,6 @@ def _consistency(report: SynthesisReport) -> list[Check]:
 
 
 
-def _own_numbered(findings: list[Finding], rows) -> list[Finding]:
-    """``findings`` (attribution's, worded there) with a row's own number beside its position where the
-    table numbers it otherwise ("row 4 (its #7) is a claim of another paper"), as ``row_findings`` words its own."""
-    shown = {r.row.number: r.row.shown for r in rows if r.row.own_number}
-    out = []
-    for f in findings:
-        if f.row in shown and re.match(rf"row {f.row}(?!\d)", f.message):
-            f = f.model_copy(update={"message": f"row {shown[f.row]}" + f.message[len(f"row {f.row}"):]})
-        out.append(f)
-    return out
-
-
 def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[str, VerdictView], bibliography: Bibliography,
                  names: PaperNames | None = None, mentions: PaperMentions | None = None) -> Scorecard:
     """The scorecard of one report (cross-report confidence spreads are added by ``audit_reports``)."""
@@ -128,7 +115,7 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
     question = check_question(report.research_question, texts, examined_year=examined.year if examined else None, facet_years=years)
     checks = _consistency(report)
 
-    findings = row_findings(rows, registry) + _own_numbered(attr_findings, rows)
+    findings = row_findings(rows, registry) + attr_findings
     if question.verdict in ("not addressed", "partly addressed"):
         findings.append(Finding(code=f"question_{question.verdict.replace(' ', '_')}", severity="warning", section="question", message=question.message))
     findings += [Finding(code="question_facet_postdates", severity="info", section="question", message=f.note) for f in question.facets if f.note]
