@@ -38,17 +38,20 @@ CHANGE, STANDING = "change", "standing"
 _BECOME = r"(?:get|gets|got|gotten|getting|become|becomes|became|becoming|grow|grows|grew|grown|growing)\s+(?:(?!(?:no|not|never|any)\b)\w+\s+)?"
 # "the most effective task", "BERT's least helpful one", "its most useful", "least useful of all": a
 # superlative spelt with most/least, before "of"/"among"/"across" (group "of_most") or after a determiner
-# (group "det_most"): "the", "its", "their", "our" or a possessive ("BERT's", "RoBERTa’s"; not "it's",
-# "that's": "it is"), with any run of whitespace between ("the  most useful", a line break). Not "at least
-# helpful", "at  most useful", nor "most useful benchmarks" (the majority of them). A lookbehind has a fixed
-# width, so what stands before the word is checked where the pattern matched (``_Mentions``)
+# (group "det_most"): "the", "its", "their", "our" or a possessive ("BERT's", "RoBERTa’s", the plural "the
+# models’", "the tasks'"; not "it's", "that's": "it is"), with any run of whitespace between ("the  most useful",
+# a line break). Not "at least helpful", "at  most useful", nor "most useful benchmarks" (the majority of them).
+# A lookbehind has a fixed width, so what stands before the word is checked where the pattern matched
+# (``_Checked``), as it is for every word guarded against "at" (groups "at_..."; "at best", "at  worst")
 _OF_USE = r"(?:effective|successful|helpful|useful|beneficial)"
-_MOST = r"(?:(?<!\bat\s)(?P<of_{0}>{0})\s+" + _OF_USE + r"(?=\s+(?:of|among|across)\b)|(?<=\s)(?P<det_{0}>{0})\s+" + _OF_USE + r")"
-# what must end the text before a "det_" superlative (its trailing whitespace stripped); an "of_" one must not follow "at"
+_MOST = r"(?:(?P<of_{0}>{0})\s+" + _OF_USE + r"(?=\s+(?:of|among|across)\b)|(?<=\s)(?P<det_{0}>{0})\s+" + _OF_USE + r")"
+# what must end the text before a "det_" superlative (its trailing whitespace stripped): a determiner, a
+# possessive ("BERT's") or a plural one ("the models’"); an "of_" or "at_" word must not follow "at"
 _DETERMINER_END = re.compile(
-    r"(?<![\w'’-])(?:the|its|their|our|(?!(?:it|that|there|here|what|who|he|she|let|where|how)['’]s$)[\w-]*\w['’]s)$", re.I)
+    r"(?<![\w'’-])(?:the|its|their|our|(?!(?:it|that|there|here|what|who|he|she|let|where|how)['’]s$)[\w-]*\w['’]s"
+    r"|[\w-]*\ws['’])$", re.I)
 _AT_END = re.compile(r"(?<![\w-])at$", re.I)
-_WORD_BEFORE = 80  # how far back the word before a most/least superlative is looked for
+_WORD_BEFORE = 80  # how far back the word before a checked word is looked for
 # "the tasks that improve most", "MNLI helps the least", "XNLI drops most": a change verb whose degree
 # ranks its subject, read as a change and as a standing (``VERB_CHANGE``). The degree must end the verb
 # phrase or open a modifier ("improves most on XTREME", "most of all", "the most of the nine tasks"),
@@ -71,9 +74,9 @@ LEXICON = [
      STANDING, DOWN, "relational"),
     # "state-of-the-art" and "above/below-average" rank the way a superlative does, and count where one would:
     # "achieves state-of-the-art performance", "is below average" (not "state-of-the-art models")
-    ("sup_up", r"(?<!\bat\s)(?:best|strongest|highest|top[-\s]performing)|state[-\s]of[-\s]the[-\s]art|above[-\s]average"
+    ("sup_up", r"(?P<at_best>best|strongest|highest|top[-\s]performing)|state[-\s]of[-\s]the[-\s]art|above[-\s]average"
                r"|" + _MOST.format("most"), STANDING, UP, "superlative"),  # not "at best"
-    ("sup_down", r"(?<!\bat\s)(?:worst|weakest|lowest)|below[-\s]average|" + _MOST.format("least"), STANDING, DOWN, "superlative"),
+    ("sup_down", r"(?P<at_worst>worst|weakest|lowest)|below[-\s]average|" + _MOST.format("least"), STANDING, DOWN, "superlative"),
     ("flat", r"unchanged|unaffected|flat|stagnant|stagnat(?:es|ed|ing|ion)|(?:stays?|stayed|remains?|remained)\s+(?:the\s+)?same"
              r"|(?:no|not\s+any)\s+(?:significant\s+|noticeable\s+|measurable\s+|real\s+)?(?:change|effect)"
              r"|(?:does|do|did)\s+not\s+change", CHANGE, FLAT, "plain"),
@@ -85,27 +88,38 @@ LEXICON = [
 _MENTION = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{g}>{p})" for g, p, *_ in LEXICON) + r")(?![\w])", re.I)
 
 
+# the groups of a checked pattern and what must end the text before them: a determiner (group "det_...") or,
+# for the words guarded against "at" (groups "of_..." and "at_..."), anything but "at"
+_CHECKS = (("det_", _DETERMINER_END, True), ("of_", _AT_END, False), ("at_", _AT_END, False))
+
+
 def _stands(m: re.Match, text: str) -> bool:
-    """Whether a match of ``_MENTION`` is a direction word: a most/least superlative only after a
-    determiner ("det_"), or not after "at" ("of_"), whatever whitespace stands between."""
-    det = m.start("det_most") >= 0 or m.start("det_least") >= 0
-    if not det and m.start("of_most") < 0 and m.start("of_least") < 0:
-        return True
-    before = text[: m.start()].rstrip()
-    pattern = _DETERMINER_END if det else _AT_END
-    return (pattern.search(before, max(0, len(before) - _WORD_BEFORE)) is not None) == det
+    """Whether a match of a checked pattern holds: a group named "det_..." only after a determiner, one
+    named "of_..." or "at_..." not after "at", whatever whitespace stands between ("at  best", "at\nonce")."""
+    for group, start in ((g, m.start(g)) for g, v in m.groupdict().items() if v is not None):
+        prefix, pattern, wanted = next(((p, e, w) for p, e, w in _CHECKS if group.startswith(p)), (None, None, None))
+        if prefix is None:
+            continue
+        before = text[:start].rstrip()
+        if (pattern.search(before, max(0, len(before) - _WORD_BEFORE)) is not None) != wanted:
+            return False
+    return True
 
 
-class _Mentions:
-    """The direction words of a text, found as a compiled pattern finds them (``finditer``, ``search``),
-    with each most/least superlative checked by ``_stands``. One that is not (``"at  most useful of
-    all"``) is passed over, and the search goes on from its next character, as the pattern's own
-    would have: nothing else matches at "most", and "helpful" of "most helpful" is still a word."""
+class _Checked:
+    """A compiled pattern whose matches are checked by ``_stands`` (a lookbehind has a fixed width, so
+    "at  most useful of all" or "at\n  best" passes one), found as the pattern finds them (``finditer``,
+    ``search``). A match that does not hold is passed over, and the search goes on from its next
+    character, as the pattern's own would have: no other alternative matches where a checked group
+    starts ("most", "best", "once"), and "helpful" of "most helpful" is still a word."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         end = len(text) if endpos is None else endpos
-        while (m := _MENTION.search(text, pos, end)) is not None:
-            if m.lastgroup in ("sup_up", "sup_down") and not _stands(m, text):
+        while (m := self.pattern.search(text, pos, end)) is not None:
+            if not _stands(m, text):
                 pos = m.start() + 1
                 continue
             yield m
@@ -115,7 +129,7 @@ class _Mentions:
         return next(self.finditer(text, pos, endpos), None)
 
 
-MENTION = _Mentions()
+MENTION = _Checked(_MENTION)
 KIND = {g: (dim, direction, kind) for g, _, dim, direction, kind in LEXICON}
 # the change a verb superlative also says: "improves least" still improves
 VERB_CHANGE = {"verb_most_up": UP, "verb_least_up": UP, "verb_most_down": DOWN}
@@ -181,8 +195,9 @@ DEGREE = re.compile(
 )
 # right before a superlative: a standing the subject had, or has in spite of the rest ("XLNet, once
 # state-of-the-art, performs worst", "despite being the best model in 2019"): not what the text says of it now
-PAST_OR_CONCEDED = re.compile(
-    r"\b(?:despite|in\s+spite\s+of|(?<!\bat\s)once|formerly|previously|originally)\s+(?:(?:being|been|considered|the|a|an)\s+){0,3}$", re.I)
+# ("at once the best": both at one time), checked as ``MENTION`` is
+PAST_OR_CONCEDED = _Checked(re.compile(
+    r"\b(?:despite|in\s+spite\s+of|(?P<at_once>once)|formerly|previously|originally)\s+(?:(?:being|been|considered|the|a|an)\s+){0,3}$", re.I))
 OUTCOME = re.compile(r"\s+(?:(?:overall|average|mean)\s+)?(?:results?|performance|scores?|accuracy|outcomes?)\b", re.I)
 OWN_VERB = re.compile(r"\b(?:is|are|was|were|be|been|being|does|do|did|has|have|had)\s+(?:\w+ly\s+)?$", re.I)
 PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+\s+)?$", re.I)
@@ -202,5 +217,6 @@ COORDINATED = re.compile(r"(?:\band|\bor|,)\s*(?:also\s+|even\s+)?$", re.I)
 
 PUNCTUATION = re.compile(r"[,:()]")
 # between a name and a superlative that follows it: the name owns the thing ranked ("BERT's most useful task
-# is MNLI", "RoBERTa’s best score"), it is not ranked itself
-POSSESSIVE = re.compile(r"['’]s\s+")
+# is MNLI", "RoBERTa’s best score", the plural "Transformers’ best score"), or names the one that does ("the
+# XLNet models’ most useful task", "the RoBERTa run's best score"); it is not ranked itself
+POSSESSIVE = re.compile(r"(?:\s+[\w-]*\w)?(?:['’]s|(?<=s)['’])\s+")

@@ -68,7 +68,8 @@ def _invert(reading: frozenset[str]) -> frozenset[str]:
 
 def _possessed(text: str, end: int, mention: Mention) -> bool:
     """Whether ``mention`` is a superlative right after the possessive of the name ending at ``end``
-    ("BERT's most useful task", "RoBERTa’s best score"): it ranks what the name owns, not the name. Not
+    ("BERT's most useful task", "RoBERTa’s best score", "Transformers’ best score", or of the word after it:
+    "the XLNet models’ best score"): it ranks what the name owns, not the name. Not
     a verb's degree ("BERT's improved most": "has improved")."""
     if mention.dimension != STANDING or mention.relational:
         return False
