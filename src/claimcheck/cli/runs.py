@@ -57,7 +57,7 @@ app.add_typer(runs_app, name="runs")
 def runs_list(
     store: StoreOpt = None,
     paper: Annotated[str | None, typer.Option("--paper", parser=given("--paper", str, _ALL_PAPERS), metavar="<str>", help="Only runs of this paper id.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="ok | failed | all")] = None,
+    status: Annotated[str, typer.Option("--status", help="ok | failed | all (every run, whatever its status)")] = "all",
 ) -> None:
     """List the runs in the store: a table on a terminal, tab-separated lines when piped.
 
