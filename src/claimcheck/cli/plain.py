@@ -1,6 +1,6 @@
 """The parts of the CLI that need no typer: the two consoles, the exit codes, how an expected error
 is printed, the error for an empty path or id, which run store a reading command uses, and the
-check that ``--out`` names no input.
+checks that ``--out`` names no input and no shipped data.
 
 Both front doors share them: the typer app (``cli.app``) and the typer-free path that runs a plain
 `claimcheck verify` (``cli.fastpath``).
@@ -93,6 +93,27 @@ def _own_output(path: Path) -> bool:
         return claimcheck_output(json.loads(path.read_text(encoding="utf-8-sig"))) is not None
     except (OSError, ValueError, RecursionError):  # unreadable: reading it as an input would have failed
         return False
+
+
+def not_shipped_data(out_path: Path) -> None:
+    """Refuse an ``--out`` inside claimcheck's bundled results folder (``results.files.BUNDLED_RESULTS``):
+    the shipped runs every fresh install's verdicts cite, which a write there would replace or add to.
+    The folder is found by what it is, not by its spelling (a relative path, a symbolic link)."""
+    from claimcheck.results.files import BUNDLED_RESULTS
+
+    try:
+        where = out_path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: left to the write, which names the problem
+        return
+    for folder in (where, *where.parents):
+        try:
+            inside = os.path.samefile(folder, BUNDLED_RESULTS)
+        except OSError:  # not there (yet), or not readable: not the bundled folder
+            continue
+        if inside:
+            raise OutputError(f"is inside {BUNDLED_RESULTS}, claimcheck's shipped data (its bundled results): "
+                              "writing there would change the runs every verdict cites; choose another --out",
+                              path=str(out_path), field="--out")
 
 
 def not_an_input(out_path: Path, inputs: Iterable[Path]) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import StoreOpt, app, err, expected_errors, given, out, store_to_read
-from claimcheck.cli.plain import inputs_of, not_an_input
+from claimcheck.cli.plain import inputs_of, not_an_input, not_shipped_data
 from claimcheck.errors import InputError, OutputError
 from claimcheck.visible import visible
 
@@ -121,7 +121,7 @@ def runs_show(
 @expected_errors
 def runs_export(
     out_file: Annotated[Path | None, typer.Option("--out", parser=given("--out"), metavar="<path>",
-                                                  help="File to write (default: stdout); an existing file is replaced.")] = None,
+                                                  help="File to write (default: stdout); an existing file is replaced, but none in claimcheck's bundled results folder.")] = None,
     store: StoreOpt = None,
     paper: Annotated[str | None, typer.Option("--paper", parser=given("--paper", str, _ALL_PAPERS), metavar="<str>", help="Only runs of this paper id.")] = None,
     status: Annotated[str, typer.Option("--status", help="ok | failed | all (failed runs are what infra_failure verdicts cite)")] = "ok",
@@ -144,6 +144,7 @@ def runs_export(
         if note:
             err.print(f"{len(records)} runs{note}", markup=False)
         return
+    not_shipped_data(out_file)  # `--out src/claimcheck/results/bundled/phang2020-proxy-runs.json` would replace shipped runs
     not_an_input(out_file, inputs_of(store=store_to_read(store)))  # `--out runs.sqlite` would replace the store
     save_records_json(records, out_file)
     out.print(visible(f"{len(records)} runs written to {out_file}{note}"), soft_wrap=True)
