@@ -6,8 +6,12 @@ HTTP server on 127.0.0.1). An expected failure is exit 2 with a one-line message
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import tarfile
 
+import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
@@ -96,3 +100,61 @@ def test_an_input_loop_and_a_file_input_twice_say_nothing(tmp_path):
     (tmp_path / "b.tex").write_text("B says. \\input{a}", encoding="utf-8")
     notes: list[str] = []
     assert load_latex_source(tmp_path, notes).count("B says") == 2 and notes == []
+
+
+# -- --text: a regular file or a descriptor the user names, and at most 20 MB -----------------------------
+
+TEXT = ("1 Results\nOurs beats Base by 1.1 points on XNLI and improves PAWS-X by 0.7 points.\n"
+        "Table 1: Results.\nModel XNLI PAWS-X\nOurs 80.1 88.2\nBase 79.0 87.5\n")
+
+
+def _cli(*args: str, stdin: bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run([sys.executable, "-m", "claimcheck", "add", *args], input=stdin, capture_output=True,
+                          timeout=timeout, env=env)
+
+
+def test_text_from_a_named_pipe_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "paper.txt"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would wait for ever
+    try:
+        done = _cli("--text", str(fifo), "--registry", str(tmp_path / "claims"), timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("add --text on a named pipe blocked")
+    said = " ".join(done.stdout.decode().split() + done.stderr.decode().split())
+    assert done.returncode == 2 and f"{fifo}: field '--text': not a regular file (a named pipe, a device?)" in said, said
+    assert "Traceback" not in said and not (tmp_path / "claims").exists()
+    code, said = _add("--pdf", fifo, "--registry", tmp_path / "claims")  # was: "no such PDF file"
+    assert code == 2 and f"{fifo}: not a regular file (a named pipe, a device?): give the PDF file itself" in said, said
+    folder = tmp_path / "notes.txt"
+    folder.mkdir()
+    code, said = _add("--text", folder, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{folder}: field '--text': is a folder, not a text file" in said, said
+
+
+def test_text_piped_in_through_dev_stdin_needs_an_id(tmp_path):
+    out = tmp_path / "d.yaml"
+    done = _cli("--text", "/dev/stdin", "--out", str(out), stdin=TEXT.encode())
+    said = " ".join(done.stdout.decode().split() + done.stderr.decode().split())
+    assert done.returncode == 2 and "/dev/stdin: field '--id': a descriptor gives no paper id: give one with --id" in said, said
+    assert not out.exists()
+    done = _cli("--text", "/dev/stdin", "--id", "piped", "--out", str(out), stdin=TEXT.encode())
+    assert done.returncode == 0, done.stderr.decode()
+    assert "id: piped" in out.read_text(encoding="utf-8") and "80.1" in out.read_text(encoding="utf-8")
+
+
+def test_a_text_file_over_20_mb_is_refused_and_a_pipe_is_read_no_further(tmp_path):
+    from claimcheck.workflow_add import MAX_TEXT_BYTES
+
+    line = b"Ours beats Base by 1.1 points on XNLI.\n"
+    big = tmp_path / "big.txt"
+    big.write_bytes(TEXT.encode() + line * (MAX_TEXT_BYTES // len(line) + 1))
+    code, said = _add("--text", big, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{big}: larger than 20 MB: not a text conversion of a paper" in said, said
+    assert not (tmp_path / "claims").exists()
+    done = _cli("--text", "/dev/stdin", "--id", "big", "--registry", str(tmp_path / "claims"), stdin=big.read_bytes())
+    said = " ".join(done.stdout.decode().split() + done.stderr.decode().split())
+    assert done.returncode == 2 and "/dev/stdin: larger than 20 MB" in said, said
+    ok = tmp_path / "ok.txt"
+    ok.write_bytes(TEXT.encode())
+    assert _add("--text", ok, "--registry", tmp_path / "claims")[0] == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,40 @@ def check_out_path(out: Path, sources: list[Path]) -> None:
 
 
 MAX_ID_CHARS = 200
+MAX_TEXT_BYTES = 20_000_000  # a text file larger than this is no conversion of a paper (as a LaTeX file: latex.MAX_MEMBER_BYTES)
+
+
+def _check_text_source(path: Path, needs_id: bool) -> None:
+    """``--text`` must be a regular file, or a descriptor the user named (``/dev/stdin``, ``/dev/fd/N`` of a
+    pipe or ``<(...)``), which gives no paper id: ``--id`` (or an arXiv id: ``needs_id`` False) must. A
+    named pipe (FIFO) or a device would block the read until something writes to it, or never end:
+    refused before any request."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"cannot read text file ({exc.strerror or exc})", path=str(path)) from None
+    if stat.S_ISREG(mode) and not is_descriptor(path):
+        return
+    if is_descriptor(path):
+        if needs_id:
+            raise InputError("a descriptor gives no paper id: give one with --id", path=str(path), field="--id")
+        return
+    raise InputError("is a folder, not a text file" if stat.S_ISDIR(mode) else
+                     "not a regular file (a named pipe, a device?): give the text file itself, or pipe it in as "
+                     "--text /dev/stdin --id ID", path=str(path), field="--text")
+
+
+def _read_text_source(path: Path) -> bytes:
+    """At most ``MAX_TEXT_BYTES`` of ``path``: a larger file is refused rather than read whole into memory
+    (or, from a pipe, without end)."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read text file ({exc.strerror or exc})", path=str(path)) from None
+    if len(raw) > MAX_TEXT_BYTES:
+        raise InputError(f"larger than {MAX_TEXT_BYTES // 1_000_000} MB: not a text conversion of a paper", path=str(path))
+    return raw
 
 # What a local source's file name ends with that is no part of the paper's name
 _SOURCE_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".gz", ".zip", ".tex", ".pdf", ".txt", ".text", ".md",
@@ -142,10 +177,7 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
     if kind == "pdf":
         text = "\n\n".join(pdf.load_pdf_text(source))
     else:
-        try:
-            raw = source.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read text file ({exc.strerror or exc})", path=str(source)) from None
+        raw = _read_text_source(source)
         if raw.startswith(b"%PDF"):
             raise InputError("this is a PDF: give it with --pdf FILE", path=str(source))
         if looks_binary(raw):
@@ -169,9 +201,11 @@ def add_paper(req: AddRequest) -> AddOutcome:
         raise InputError("give at most one of --tex, --pdf, --text")
     if not local and not req.arxiv:
         raise InputError("nothing to add: give arxiv:ID, --tex DIR|TARBALL, --pdf FILE or --text FILE")
-    for path, _ in local:
+    for path, kind in local:
         if not path.exists():
             raise InputError("no such file or folder", path=str(path))
+        if kind == "text":
+            _check_text_source(path, needs_id=req.paper_id is None and not req.arxiv)
     if req.out is not None:
         check_out_path(req.out, [p for p, _ in local])  # before any request
     fetched, note = None, ""

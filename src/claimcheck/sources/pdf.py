@@ -38,7 +38,9 @@ def load_pdf_text(path: Path) -> list[str]:
     from pypdf import PdfReader  # heavy: only here
 
     if not path.is_file():
-        raise InputError("is a folder, not a PDF file" if path.is_dir() else "no such PDF file", path=str(path))
+        raise InputError("is a folder, not a PDF file" if path.is_dir() else
+                         "not a regular file (a named pipe, a device?): give the PDF file itself" if path.exists()
+                         else "no such PDF file", path=str(path))
     # pypdf logs its repairs ("EOF marker not found") as warnings, and what it cannot decode ("Advanced
     # encoding ... not implemented", with a 256-entry table) as errors, then goes on; what matters reaches
     # the user as an InputError below, so they would only be noise printed before it.
