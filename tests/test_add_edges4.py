@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from typer.testing import CliRunner
@@ -158,3 +160,73 @@ def test_a_text_file_over_20_mb_is_refused_and_a_pipe_is_read_no_further(tmp_pat
     ok = tmp_path / "ok.txt"
     ok.write_bytes(TEXT.encode())
     assert _add("--text", ok, "--registry", tmp_path / "claims")[0] == 0
+
+
+# -- arXiv: a version asked for must be the version read --------------------------------------------------
+
+import test_sources_arxiv as arxiv_tests  # noqa: E402  (tests/ is on sys.path)
+import test_sources_paper as paper  # noqa: E402
+
+
+class _Handler(arxiv_tests._Handler):
+    """The stand-in's handler, with one more step: ("okh", body, headers), a 200 answer with headers."""
+
+    def do_GET(self):  # noqa: N802 (http.server API)
+        key = urlparse(self.path).path
+        script = self.server.owner.routes.get(key) or []
+        if script and script[0][0] == "okh":
+            self.server.owner.seen.append(key)
+            self._send(200, script[0][1], script[0][2])
+        else:
+            super().do_GET()
+
+
+@pytest.fixture
+def server():
+    with arxiv_tests.ArxivServer() as srv:
+        srv.httpd.RequestHandlerClass = _Handler
+        yield srv
+
+
+def _cached(home: Path) -> list[str]:
+    return sorted(p.name for p in (home / "cache").rglob("*") if p.is_file()) if (home / "cache").exists() else []
+
+
+def test_a_version_arxiv_does_not_have_is_refused_not_drafted_from_another(server, tmp_path):
+    home = Path(os.environ["CLAIMCHECK_HOME"])
+    server.routes = {"api:2005.13013v99": [("ok", arxiv_tests.atom_feed(version="v2"))],  # the API gives its latest
+                     "/src/2005.13013v2": [("ok", paper.paper_tarball())]}
+    code, said = _add("arxiv:2005.13013v99", "--registry", tmp_path / "claims", env=server.env())
+    assert code == 2, said  # was: a draft of v2, saying nothing
+    assert ("field 'source': arXiv has no version v99 of 2005.13013: it answered with v2; give arxiv:2005.13013v2, "
+            "or leave out the version for the latest") in said, said
+    assert server.seen == ["api:2005.13013v99"] and _cached(home) == [] and not (tmp_path / "claims").exists()
+
+
+def test_the_latest_version_and_the_version_asked_for_are_read_as_before(server, tmp_path):
+    server.routes = {"api:2005.13013": [("ok", arxiv_tests.atom_feed(version="v2"))],
+                     "api:2005.13013v2": [("ok", arxiv_tests.atom_feed(version="v2"))],
+                     "/src/2005.13013v2": [("okh", paper.paper_tarball(),
+                                            {"Content-Disposition": 'attachment; filename="arXiv-2005.13013v2.tar.gz"'})]}
+    code, said = _add("arxiv:2005.13013v2", "--out", tmp_path / "a.yaml", env=server.env())
+    assert code == 0 and "paper 2005.13013 v2" in said, said
+    code, said = _add("arxiv:2005.13013", "--out", tmp_path / "b.yaml", "--offline", env=server.env())
+    assert code == 0 and "paper 2005.13013 v2" in said and "from the cache" in said, said
+
+
+def test_an_e_print_of_another_version_than_asked_for_is_not_kept(server, tmp_path):
+    home = Path(os.environ["CLAIMCHECK_HOME"])
+    sent = {"Content-Disposition": 'attachment; filename="arXiv-2005.13013v1.tar.gz"'}
+    server.routes = {"api:2005.13013v2": [("ok", arxiv_tests.atom_feed(version="v2"))],
+                     "/src/2005.13013v2": [("okh", paper.paper_tarball(), sent)]}
+    code, said = _add("arxiv:2005.13013v2", "--registry", tmp_path / "claims", env=server.env())
+    assert code == 2, said
+    assert "/src/2005.13013v2: asked for 2005.13013v2, arXiv sent a file of 2005.13013v1" in said, said
+    assert _cached(home) == ["2005.13013v2.atom.xml"] and not (tmp_path / "claims").exists()  # no v1 e-print kept as v2
+    server.routes = {"api:2005.13013v2": [("ok", arxiv_tests.atom_feed(version="v2"))],
+                     "/src/2005.13013v2": [("status", 404, {})],
+                     "/pdf/2005.13013v2": [("okh", arxiv_tests.tiny_pdf(["Ours 80.1 88.2"] * 30),
+                                            {"Content-Disposition": 'inline; filename="2005.13013v3.pdf"'})]}
+    code, said = _add("arxiv:2005.13013v2", "--registry", tmp_path / "claims", env=server.env())
+    assert code == 2 and "/pdf/2005.13013v2: asked for 2005.13013v2, arXiv sent a file of 2005.13013v3" in said, said
+    assert _cached(home) == ["2005.13013v2.atom.xml"]

@@ -3,7 +3,9 @@
 ``fetch_arxiv(ref)`` asks the arXiv API for the paper's metadata (an Atom feed, parsed by the
 ``arxiv`` package), then downloads the LaTeX source (``/src/<id>``) or, when arXiv has none, the PDF
 (``/pdf/<id>``). Everything it downloads is kept under ``claimcheck_home()/cache/arxiv/<id>/`` as
-the server sent it, so a second run makes no request and ``offline=True`` reads only the cache.
+the server sent it, so a second run makes no request and ``offline=True`` reads only the cache. A
+version asked for (``2005.13013v2``) is the version read: a feed that answers with another one, or an
+e-print or PDF whose ``Content-Disposition`` file name names another, is refused and nothing is kept.
 
 Endpoints and patience come from the environment (this module is an edge):
 
@@ -172,6 +174,7 @@ class _Http:
 
     def __init__(self, settings: FetchSettings, sleep: Callable[[float], None] = time.sleep):
         self.s, self.sleep, self.requests, self._last = settings, sleep, 0, 0.0
+        self.headers: dict[str, str] = {}  # the headers of the last answer returned with 200
 
     def get(self, url: str, check: Callable[[bytes], str | None]) -> tuple[int, bytes]:
         """(200, body) or (404/403/410, b""); raises NetworkError once retries are spent."""
@@ -207,6 +210,7 @@ class _Http:
                         else:
                             problem = check(body) or ""
                             if not problem:
+                                self.headers = dict(resp.headers)
                                 return 200, body
             except requests.Timeout:
                 problem = f"timed out after {self.s.timeout_s:g} s"
@@ -251,6 +255,24 @@ def _parse_entry(data: bytes, ref: ArxivRef) -> ArxivPaper:
     )
 
 
+def _check_version(paper: ArxivPaper, ref: ArxivRef) -> None:
+    """A version asked for must be the version arXiv answered with: the API gives another one (its latest,
+    say) for a version it does not have, and a draft pinned to ``ref`` must not be made from another."""
+    if ref.version and paper.version != ref.version:
+        raise InputError(f"arXiv has no version {ref.version} of {ref.id}: it answered with {paper.version}; "
+                         f"give arxiv:{ref.id}{paper.version}, or leave out the version for the latest", field="source")
+
+
+def _check_sent_version(headers: dict[str, str], url: str, arxiv_id: str, version: str) -> None:
+    """The file name an e-print or PDF answer gives (``Content-Disposition: ...; filename="arXiv-2005.13013v2.tar.gz"``)
+    must name the version asked for, when it names one: a file of another version is not that version's paper."""
+    disposition = next((v for k, v in headers.items() if k.lower() == "content-disposition"), "")
+    m = re.search(r"filename\*?=[^;]*?(?<![0-9])" + re.escape(arxiv_id.split("/")[-1]) + r"(v\d+)", disposition, re.I)
+    if m and m.group(1).lower() != version:
+        raise NetworkError(f"{url}: asked for {arxiv_id}{version}, arXiv sent a file of {arxiv_id}{m.group(1).lower()} "
+                           f"({disposition.strip()!r}); not read: try again later")
+
+
 def _cached_meta(folder: Path, ref: ArxivRef) -> Path | None:
     if ref.version:
         path = folder / f"{ref.safe_id}{ref.version}.atom.xml"
@@ -276,6 +298,7 @@ def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: Fetch
         if status != 200:
             raise NetworkError(f"{url}: HTTP {status}")
         paper = _parse_entry(data, ref)
+        _check_version(paper, ref)  # before anything is kept
         save_bytes_atomic(folder / f"{ref.safe_id}{paper.version}.atom.xml", data)
     if not want_source:
         return Fetched(paper, None, "none", http.requests)
@@ -286,13 +309,18 @@ def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: Fetch
     if offline:
         raise NetworkError(f"--offline: no cached source for {ref.id}{paper.version} in {folder}; run once without --offline")
     arxiv_id = f"{ref.id}{paper.version}"
-    status, data = http.get(f"{settings.files}/src/{arxiv_id}", _check_source)
+    url = f"{settings.files}/src/{arxiv_id}"
+    status, data = http.get(url, _check_source)
+    if status == 200:
+        _check_sent_version(http.headers, url, ref.id, paper.version)
     if status == 200 and not data.startswith(b"%PDF-"):
         save_bytes_atomic(src, data)
         return Fetched(paper, src, "latex", http.requests)
     if status != 200:  # no source on arXiv: the PDF is all there is
-        status, data = http.get(f"{settings.files}/pdf/{arxiv_id}", _check_pdf)
+        url = f"{settings.files}/pdf/{arxiv_id}"
+        status, data = http.get(url, _check_pdf)
         if status != 200:
             raise NetworkError(f"arXiv has neither source nor PDF for {arxiv_id} (HTTP {status})")
+        _check_sent_version(http.headers, url, ref.id, paper.version)
     save_bytes_atomic(pdf, data)
     return Fetched(paper, pdf, "pdf", http.requests)
