@@ -21,6 +21,11 @@ REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
 _SCORECARD_STARTS = ("━━ scorecard: ", "# claimcheck audit of synthesis reports")
 
 
+# why a file a folder scan found is passed over (``synthesis.report_parts``)
+NO_PARTS = ("no claims table, no header field such as 'This paper examines:' or 'Research question:', "
+            "no References section")
+
+
 class StdinPath(type(Path())):
     """The report path "-": the report is read from standard input (``STDIN``)."""
 
@@ -98,13 +103,17 @@ def _problem(problems: list[InputProblem] | None, message: str, path: Path) -> N
     problems.append(InputProblem(path=str(path), message=message))
 
 
-def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | None = None) -> list[Path]:
+def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | None = None,
+                        scanned: dict[Path, Path] | None = None) -> list[Path]:
     """Files as given (``STDIN`` once); folders expanded to their report files (``REPORT_SUFFIXES``; ``_files_under``),
     sorted, less the scorecards an earlier audit wrote there (``is_scorecard``) and the file standard
     output goes to (``_standard_output``: the shell empties it before the command starts). A path that names
     nothing, or a folder without reports, raises ``InputError``; with ``problems``, it is added there
-    instead and the other paths are expanded."""
+    instead and the other paths are expanded. ``scanned`` gets each file found by a folder scan only (not
+    also named itself), resolved, with the folder named that holds it."""
     files: list[Path] = []
+    found_in: dict[Path, Path] = {}
+    named: set[Path] = set()
     output = _standard_output()
     for p in paths:
         if isinstance(p, StdinPath):
@@ -116,13 +125,18 @@ def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | No
             if not found:
                 _problem(problems, f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", p)
             files.extend(found)
+            for f in found:
+                found_in.setdefault(f.resolve(), p)
         elif _is(p, output):
             _problem(problems, "is this command's standard output (`> FILE`): it is no report to audit while the "
                      "scorecard is written to it", p)
         elif p.exists():
             files.append(p)
+            named.add(p.resolve())
         else:
             _problem(problems, "no such report file or folder", p)
+    if scanned is not None:
+        scanned.update((f, folder) for f, folder in found_in.items() if f not in named)
     seen: set[Path] = set()
     return [f for f in files if isinstance(f, StdinPath) or not (f.resolve() in seen or seen.add(f.resolve()))]
 
@@ -134,16 +148,24 @@ def audit_from_disk(
     store_path: Path | None = None,
     include_bundled_results: bool = True,
     drop_ambiguous_seeds: bool = False,
+    passed_over: list[Path] | None = None,
 ) -> AuditResult:
     """Audit every report under ``paths`` against the registry and the verifier's verdicts
-    (``drop_ambiguous_seeds``: see ``verifier.engine.verify``)."""
+    (``drop_ambiguous_seeds``: see ``verifier.engine.verify``). A file a folder scan found that shows no
+    part of a synthesis report (``synthesis.report_parts``: a README, a LICENSE, a changelog beside the
+    reports) is not audited but added to ``passed_over``; a folder none of whose files was audited or
+    refused for that reason is an ``InputProblem`` naming them. A file named itself is always audited."""
     from claimcheck.sources.bibliography import load_bibliography
+    from claimcheck.sources.synthesis import report_parts
     from claimcheck.sources.synthesis_file import load_synthesis
     from claimcheck.audit.engine import audit_reports, verdict_views
     from claimcheck.workflow import known_paper_names, verify_from_disk
 
     problems: list[InputProblem] = []
-    files = expand_report_paths(paths, problems)  # a path that names nothing does not stop the others
+    scanned: dict[Path, Path] = {}
+    files = expand_report_paths(paths, problems, scanned)  # a path that names nothing does not stop the others
+    skipped: dict[Path, list[Path]] = {}  # folder -> the files of it that show no part of a report
+    used: set[Path] = set()  # the folders of which a file was audited (or refused)
     registry, verification = verify_from_disk((), registry_dirs, result_paths, store_path, include_bundled_results,
                                               drop_ambiguous_seeds)
     reports = []
@@ -161,10 +183,25 @@ def audit_from_disk(
         if is_scorecard(f):  # named as such: a folder's are passed over
             problems.append(InputProblem(path=str(f), message="a scorecard `claimcheck audit` wrote, not a synthesis report"))
             continue
+        folder = scanned.get(f.resolve())
         try:
-            reports.append(load_synthesis(f))
+            report = load_synthesis(f)
         except InputError as exc:
             problems.append(InputProblem(path=str(f), message=exc.message))
+        else:
+            if folder is not None and not report_parts(report):
+                skipped.setdefault(folder, []).append(f)
+                continue
+            reports.append(report)
+        if folder is not None:
+            used.add(folder)
+    for folder, passed in skipped.items():
+        if folder in used:
+            if passed_over is not None:
+                passed_over.extend(passed)
+        else:  # nothing in it was audited: said as a problem, as a folder without report files is
+            names = ", ".join(str(f.relative_to(folder)) if f.is_relative_to(folder) else str(f) for f in passed)
+            problems.append(InputProblem(path=str(folder), message=f"no synthesis report in this folder: its {len(passed)} file(s) show no part of one ({NO_PARTS}): {names}"))
     sources = "; ".join(verification.results_sources) or "no replication results"
     return audit_reports(
         reports,

@@ -23,7 +23,7 @@ from claimcheck.sources.synthesis_table import ClaimRow, parse_claims_table
 MAX_LINE_CHARS = 20_000
 MAX_REFERENCES = 2_000
 
-__all__ = ["ClaimRow", "Reference", "SynthesisReport", "parse_synthesis"]
+__all__ = ["ClaimRow", "Reference", "SynthesisReport", "parse_synthesis", "report_parts"]
 
 
 class Reference(BaseModel):
@@ -57,6 +57,25 @@ class SynthesisReport(BaseModel):
     references: list[Reference] = Field(default_factory=list)
     sections: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # what the parser could not find, capped or repaired
+
+
+def report_parts(report: SynthesisReport) -> list[str]:
+    """The parts of a synthesis report that ``report`` shows: a claims table (a row read, a table
+    header, or a section whose heading names claims), a header field (the examined paper, the research
+    question, a stated count of papers retrieved, claims extracted or verified, a quality score), a
+    References section (or Bibliography, Sources). A title, a date or another heading ("Introduction",
+    "Summary") is no such part: a README or a changelog has them too. Empty: the text shows none of
+    them (``audit DIR`` passes such a file over)."""
+    parts = []
+    if report.rows or report.columns or any("claim" in s for s in report.sections):
+        parts.append("claims table")
+    fields = (report.examined_paper, report.research_question, report.papers_retrieved, report.claims_extracted,
+              report.claims_verified, report.quality_score)
+    if any(f not in ("", None) for f in fields) or "research question" in report.sections:
+        parts.append("header field")
+    if report.references or any(s in ("references", "bibliography", "sources") for s in report.sections):
+        parts.append("references")
+    return parts
 
 
 # ---------------------------------------------------------------------------------------------- text
