@@ -103,3 +103,21 @@ def test_a_folder_file_with_any_report_part_is_audited(tmp_path):
     assert "README.md" in flat(res.stderr)
     for text in (README, LICENSE, CHANGELOG, NOTES):
         assert report_parts(parse_synthesis(text)) == []
+
+
+def test_the_verified_count_counts_the_ticks_of_the_rows_past_the_row_cap():
+    """Past MAX_ROWS the rows are counted but not kept, and their ticks were not counted: a report that
+    says, rightly, that all its 2,010 claims were verified failed 'claims verified vs ticked rows'
+    (2,000 ticks seen). The check counts every row read; a cross past the cap stays a cross."""
+    from claimcheck.audit.engine import _consistency
+    from claimcheck.sources.synthesis_table import MAX_ROWS
+
+    n = MAX_ROWS + 10
+    rows = [(f"Claim number {k} says the gain is {k}.{k % 10} points.", "✗" if k == n else "✓", "0.3") for k in range(1, n + 1)]
+    report = parse_synthesis(make_report(rows, verified=n - 1), label="big.md")
+    assert len(report.rows) == MAX_ROWS and report.rows_dropped == 10
+    check = next(c for c in _consistency(report) if c.name == "claims verified vs ticked rows")
+    assert check.ok and check.observed == str(n - 1), check
+    check = next(c for c in _consistency(parse_synthesis(make_report(rows, verified=n), label="big.md"))
+                 if c.name == "claims verified vs ticked rows")
+    assert not check.ok and "9 of them among the 10 rows past the cap" in check.message

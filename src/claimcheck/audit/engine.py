@@ -86,10 +86,13 @@ def _consistency(report: SynthesisReport) -> list[Check]:
                             ok=report.claims_extracted == n_rows,
                             message=f"says {report.claims_extracted} claims were extracted; the table has {n_rows} row(s)"))
     if report.claims_verified is not None:
-        ticked = sum(1 for r in report.rows if r.verified is True)
+        # the rows past the row cap count too (their ticks were counted, not kept): the report's count is of them all
+        ticked = sum(1 for r in report.rows if r.verified is True) + report.rows_dropped_ticked
+        past = (f" ({report.rows_dropped_ticked} of them among the {report.rows_dropped} rows past the cap, counted but not audited)"
+                if report.rows_dropped_ticked else "")
         # a table without a Verified column has no tick to count: it is not that no row is ticked
         where = ("the claims table has no Verified column to show which" if report.columns and "verified" not in report.columns
-                 else f"{ticked} row(s) carry a tick")
+                 else f"{ticked} row(s) carry a tick{past}")
         checks.append(Check(name="claims verified vs ticked rows", stated=str(report.claims_verified), observed=str(ticked),
                             ok=report.claims_verified == ticked,
                             message=f"says {report.claims_verified} claims were verified; {where}"))

@@ -54,6 +54,7 @@ class SynthesisReport(BaseModel):
     columns: list[str] = Field(default_factory=list)  # claims-table columns in order: claim|verified|confidence|other
     rows: list[ClaimRow] = Field(default_factory=list)
     rows_dropped: int = 0  # rows beyond MAX_ROWS: counted, not kept
+    rows_dropped_ticked: int = 0  # of those, the rows with a tick: counted, not kept
     references: list[Reference] = Field(default_factory=list)
     sections: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # what the parser could not find, capped or repaired
@@ -327,6 +328,7 @@ def parse_synthesis(text: str, *, label: str = "<text>", fmt: str | None = None,
         columns=table.columns,
         rows=table.rows,
         rows_dropped=table.dropped,
+        rows_dropped_ticked=table.dropped_ticked,
         references=references,
         sections=[n for n, _ in sections][:200],
         notes=notes,

@@ -72,6 +72,7 @@ class ParsedTable:
     columns: list[str] = field(default_factory=list)
     rows: list[ClaimRow] = field(default_factory=list)
     dropped: int = 0
+    dropped_ticked: int = 0  # of the dropped rows, those with a tick (the report's "N verified" counts them)
 
 
 def _split(line: str, bare: bool = False) -> list[str] | None:
@@ -350,6 +351,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         started = True
         if len(table.rows) >= MAX_ROWS:
             table.dropped += 1
+            table.dropped_ticked += bool(mark) and read_mark(mark) is True
             continue
         table.rows.append(_row(len(table.rows) + 1, lineno, text, mark, conf))
         if numbered is not None:
