@@ -121,3 +121,43 @@ def test_the_verified_count_counts_the_ticks_of_the_rows_past_the_row_cap():
     check = next(c for c in _consistency(parse_synthesis(make_report(rows, verified=n), label="big.md"))
                  if c.name == "claims verified vs ticked rows")
     assert not check.ok and "9 of them among the 10 rows past the cap" in check.message
+
+
+def _claims_section(rows: list[str]) -> str:
+    return "# Draft\n\n## Extracted Claims\n\n" + "\n".join(rows) + "\n\n## References\n\n- <http://arxiv.org/abs/2005.13013v2>\n"
+
+
+CLAIMS = ("Multi-task intermediate-task training on all 9 tasks performs best, improving by 8.7 points.",
+          "Evaluating our best models on XTREME yields an average improvement of 5.4 points.",
+          "Training on English intermediate tasks outperforms continuing multilingual MLM.")
+
+
+def test_a_headerless_table_numbered_in_its_first_cell_reads_no_confidence_from_the_number():
+    """Read by content (no header), a row without a decimal confidence took its '#' number for one:
+    "3" read as 0.03, "1" as 1.0. A bare whole number in the first cell that runs 1, 2, 3 down the rows
+    is the row's number; a confidence elsewhere in the row is still read."""
+    for sep in ("\t", " | "):
+        wrap = (lambda r: "| " + r + " |") if sep == " | " else (lambda r: r)
+        rows = [wrap(sep.join([str(k), text, "✓"])) for k, text in enumerate(CLAIMS, 1)]
+        report = parse_synthesis(_claims_section(rows))
+        assert [(r.text, r.verified, r.confidence, r.confidence_text) for r in report.rows] == [
+            (text, True, None, "") for text in CLAIMS], report.rows
+        assert [r.own_number for r in report.rows] == [None] * 3
+    # a whole-number confidence beside the number is the confidence; a decimal one as before
+    rows = [f"| {k} | {text} | ✓ | {conf} |" for k, text, conf in zip((1, 2, 3), CLAIMS, ("80", "0.4", "65"))]
+    assert [r.confidence for r in parse_synthesis(_claims_section(rows)).rows] == [0.8, 0.4, 0.65]
+    # numbered from 5: the numbers are the table's own, named as such
+    rows = [f"| {k} | {text} | ✓ |" for k, text in zip((5, 6, 7), CLAIMS)]
+    report = parse_synthesis(_claims_section(rows))
+    assert [r.confidence for r in report.rows] == [None] * 3
+    assert [r.own_number for r in report.rows] == ["5", "6", "7"]
+    assert any("first column numbers its rows otherwise" in n for n in report.notes)
+
+
+def test_a_headerless_table_whose_first_cells_do_not_run_keeps_them_as_confidences():
+    """Conservative: whole numbers that do not run one by one down the rows, or two that do but do not
+    start at 0 or 1, are read as confidences, as before."""
+    rows = [f"| {c} | {text} | ✓ |" for c, text in zip(("80", "65", "70"), CLAIMS)]
+    assert [r.confidence for r in parse_synthesis(_claims_section(rows)).rows] == [0.8, 0.65, 0.7]
+    rows = [f"| {c} | {text} | ✓ |" for c, text in zip(("80", "81"), CLAIMS)]
+    assert [r.confidence for r in parse_synthesis(_claims_section(rows)).rows] == [0.8, 0.81]

@@ -288,6 +288,19 @@ def _cells_by_role(cells: list[str], roles: list[str] | None) -> tuple[str, str,
     return max(rest, key=len, default=""), mark, conf
 
 
+def _row_numbers(first_cells: list[list[str] | None]) -> bool:
+    """Whether the first cells of a table read without a header number its rows: each a bare whole number
+    ("3", not "0.3" nor "30%"), one more than the row's above, in every row read from cells, and at least two
+    rows (three, unless they start at 0 or 1: "80", "81" may be confidences). Such a cell is the row's
+    number, not a confidence of 0.03."""
+    if len(first_cells) < 2 or any(not cells or len(cells) < 2 or not re.fullmatch(r"\d{1,4}", cells[0]) for cells in first_cells):
+        return False
+    values = [int(cells[0]) for cells in first_cells if cells]
+    if any(b != a + 1 for a, b in zip(values, values[1:])):
+        return False
+    return values[0] <= 1 or len(values) >= 3
+
+
 def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_section: bool) -> ParsedTable:
     """Rows of the claims table in ``lines`` (line number, text). Outside a claims section a header
     row is required, and the table ends at the first line that is not a row."""
@@ -319,6 +332,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
     head_cells = _split(lines[start - 1][1], bare) if roles and not flat else None
     numbered = next((i for i, c in enumerate(head_cells or []) if c.strip("*_ ").lower() in _NUMBER_HEADS), None)
     own_numbers: list[str] = []  # each row's own number, in a "#" column ("" where none)
+    first_cells: list[list[str] | None] = []  # without a header: each row's cells (None: a row not read from cells)
     for lineno, line in lines[start:]:
         if not line.strip():
             continue
@@ -357,13 +371,24 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
         if numbered is not None:
             own_cells = fit or cells or []
             own_numbers.append(own_cells[numbered] if numbered < len(own_cells) else "")
+        elif roles is None:
+            first_cells.append([c for c in cells if c] if cells is not None else None)
         if fit is not None:
             widened.append(len(table.rows))
+    if roles is None and _row_numbers(first_cells):
+        own_numbers = [cells[0] for cells in first_cells if cells]
+        for n, cells in enumerate(first_cells):  # the row's number is no confidence: "3" is not 0.03
+            row = table.rows[n]
+            if cells and row.confidence_text == cells[0]:
+                conf = _cells_by_role(cells[1:], None)[2]
+                table.rows[n] = row.model_copy(update={"confidence": read_confidence(conf) if conf else None,
+                                                       "confidence_text": conf.strip()})
     if own := [(n, o) for n, o in enumerate(own_numbers, 1) if o and o.lstrip("0") != str(n)]:
         for n, o in own:
             table.rows[n - 1] = table.rows[n - 1].model_copy(update={"own_number": o[:12]})
         shown = ", ".join(f"row {n} is its {o[:12]}" for n, o in own[:10]) + (f" and {len(own) - 10} more" if len(own) > 10 else "")
-        notes.append(f"the claims table's own '{head_cells[numbered][:12]}' column numbers its rows otherwise: "
+        column = f"own '{head_cells[numbered][:12]}' column" if numbered is not None else "first column"
+        notes.append(f"the claims table's {column} numbers its rows otherwise: "
                      f"rows here are counted by position, and {shown}")
     if inside := [(n, t) for n, t in passed_over if table.rows and n < table.rows[-1].line]:
         shown = "; ".join(f'line {n}: "{t[:60].rstrip()}{"…" if len(t) > 60 else ""}"' for n, t in inside[:3])
