@@ -79,6 +79,9 @@ def show(
     from claimcheck.reports.terminal import render_claim_detail
     from claimcheck.workflow import verify_from_disk
 
+    if claim_id == "all":  # verify's word for every claim, not an id: it would read as a paper id below
+        raise InputError("'all' is not a claim id: show takes one claim id (<paper-id>/<slug>); `claimcheck list` shows "
+                         "the ids, and `claimcheck verify all` verifies every claim", field="claim_id")
     _, report = verify_from_disk([claim_id], registry or [], results or [], _store(store), not no_bundled_results,
                                  drop_ambiguous_seeds)
     if [cv.claim_id for cv in report.claims] != [claim_id]:  # a paper id selects all its claims; show is for one
