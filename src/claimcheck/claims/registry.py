@@ -42,6 +42,9 @@ class Registry:
             slugs = {c.split("/", 1)[-1].lower(): c for c in self.claims}
             near = [by_lower[c] for c in difflib.get_close_matches(wanted, by_lower, n=3, cutoff=0.75)]
             near += [slugs[c] for c in difflib.get_close_matches(wanted.split("/")[-1], slugs, n=3, cutoff=0.75)]
+            trimmed = claim_id.strip().strip("/")  # "2005.13013/" or " ID": a paper id, or a claim id, as copied
+            if trimmed != claim_id and (trimmed in self.claims or trimmed in self.papers):
+                near = [trimmed]
             near = list(dict.fromkeys(near))
             hint = f" (did you mean {', '.join(near[:3])}?)" if near else ""
             raise UnknownClaimError(f"no claim with id {claim_id!r}{hint}; `claimcheck list` shows them") from None
