@@ -37,3 +37,26 @@ def test_show_a_claim_id_with_a_trailing_slash_suggests_it_alone_first():
     result = _run("show", "2005.13013/xtreme-test-gain/")
     assert result.exit_code == 2, result.output
     assert "did you mean 2005.13013/xtreme-test-gain?" in _one_line(result.output)
+
+
+def _two_systems(tmp_path: Path, cell_system: str, claim_system: str) -> Path:
+    text = PAPER.replace("{system: A,", f"{{system: {cell_system!r},", 1).replace("system: B,", f"system: {claim_system!r},")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_validate_strict_passes_names_that_differ_in_a_short_word(tmp_path):
+    # "BERT + QNLI" is another system than the cells' "BERT + MNLI" (another intermediate task), not a typo of it
+    path = _two_systems(tmp_path, "BERT + MNLI", "BERT + QNLI")
+    result = _run("validate", "--strict", str(path))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output and "did you mean" not in result.output
+    assert "note:" in result.output  # an unknown name is still told, as a note
+
+
+def test_validate_still_warns_on_a_swap_in_a_word_of_four(tmp_path):
+    path = _two_systems(tmp_path, "BERT + MNLI", "BERT + NMLI")
+    result = _run("validate", "--strict", str(path))
+    assert result.exit_code == 2, result.output
+    assert "did you mean 'BERT + MNLI'?" in _one_line(result.output)

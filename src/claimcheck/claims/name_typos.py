@@ -100,6 +100,25 @@ def _slip(a: str, b: str) -> bool:
     return _edits(a, b) <= 2
 
 
+def _other_word(a: str, b: str) -> bool:
+    """Whether names of two or more words (``_TOKEN``), word for word alike but for some, differ in a
+    short word (four letters or fewer) by a changed letter: "BERT + QNLI"/"BERT + MNLI", "XLM-R
+    CoLA"/"XLM-R CoPA", "Intermediate + MLM"/"Intermediate + NLI" name other tasks or systems, as
+    "QNLI"/"MNLI" do alone, though the whole names are long enough for ``_slip`` to allow two edits.
+    A swap within a word of four ("NMLI" for "MNLI") or an added or dropped letter stays a slip; under
+    four letters a swap is another name too ("SST"/"STS")."""
+    ta, tb = _TOKEN.findall(a.casefold()), _TOKEN.findall(b.casefold())
+    if len(ta) < 2 or len(ta) != len(tb):
+        return False
+    for x, y in zip(ta, tb):
+        if x == y or len(x) != len(y) or len(x) > 4:
+            continue
+        if len(x) == 4 and _one_slip(x, y):  # an adjacent swap
+            continue
+        return True
+    return False
+
+
 def _near_miss(a: str, b: str) -> bool:
     """The near-miss rule (``typo_of``) for two names as written."""
     if _numbers(a) != _numbers(b):
@@ -107,6 +126,8 @@ def _near_miss(a: str, b: str) -> bool:
     na, nb = _norm(a), _norm(b)
     if na == nb:  # case and punctuation only: "XLMR" for "XLM-R"
         return True
+    if _other_word(a, b):
+        return False  # "BERT + QNLI"/"BERT + MNLI": another word, not a slip
     (stem_a, sizes_a), (stem_b, sizes_b) = _split_sizes(a), _split_sizes(b)
     if sizes_a == sizes_b:  # the same size: the rule holds for what is left ("BART"/"BERT" in "-large")
         return _slip("".join(stem_a), "".join(stem_b))
@@ -128,7 +149,9 @@ def typo_of(name: str, known: Iterable[str]) -> tuple[str, ...]:
     slip: for a shorter stem of 4 to 7 letters and digits, one adjacent swap or one inserted or
     dropped character that is not the first (nor, below 6, the last: "BLOOM"/"BLOOMZ" are two
     models, "X-STILT"/"X-STILTs" a typo); from 8 on, up to two edits, none of them at the first
-    character. Shorter stems differ only in case and punctuation.
+    character. Shorter stems differ only in case and punctuation. Names of several words that differ
+    by a changed letter in a word of four letters or fewer are other names ("BERT + QNLI"/"BERT +
+    MNLI": ``_other_word``), however long the rest.
     """
     wanted = _norm(name)
     scored = [(_edits(wanted, _norm(k)), -difflib.SequenceMatcher(None, wanted, _norm(k)).ratio(), k)
