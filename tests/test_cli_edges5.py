@@ -60,3 +60,24 @@ def test_validate_still_warns_on_a_swap_in_a_word_of_four(tmp_path):
     result = _run("validate", "--strict", str(path))
     assert result.exit_code == 2, result.output
     assert "did you mean 'BERT + MNLI'?" in _one_line(result.output)
+
+
+def test_a_folder_walk_passes_over_hidden_folders_and_files(tmp_path):
+    (tmp_path / "p.yaml").write_text(PAPER, encoding="utf-8")
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("name: CI\non: [push]\njobs: {b: {runs-on: ubuntu-latest}}\n", encoding="utf-8")
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    result = _run("validate", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "ok: 1 file(s), 1 claims valid" in result.output
+    listed = _run("list", "-r", str(tmp_path))
+    assert listed.exit_code == 0, listed.output
+    assert "1234.5678/gain" in listed.output
+
+
+def test_a_hidden_file_named_itself_is_still_read(tmp_path):
+    path = tmp_path / ".p.yaml"
+    path.write_text(PAPER, encoding="utf-8")
+    result = _run("validate", str(path))
+    assert result.exit_code == 0, result.output

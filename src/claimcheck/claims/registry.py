@@ -194,7 +194,9 @@ def iter_claim_files(dirs: Iterable[Path]) -> Iterator[Path]:
         if d.is_file():
             yield d
         elif d.is_dir():
-            found = sorted(p for p in d.rglob("*.yaml") if p.is_file()) + sorted(p for p in d.rglob("*.yml") if p.is_file())
+            # a hidden folder or file (.github/workflows/ci.yml, .pre-commit-config.yaml) is no claim file
+            found = [p for p in sorted(d.rglob("*.yaml")) + sorted(d.rglob("*.yml"))
+                     if p.is_file() and not any(part.startswith(".") for part in p.relative_to(d).parts)]
             if not found:  # a mistyped folder must not read as "no user claims"
                 raise RegistryError("no claim files (*.yaml) in this folder", path=str(d))
             yield from found
