@@ -81,3 +81,33 @@ def test_a_hidden_file_named_itself_is_still_read(tmp_path):
     path.write_text(PAPER, encoding="utf-8")
     result = _run("validate", str(path))
     assert result.exit_code == 0, result.output
+
+
+def _validate_error(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = _run("validate", str(path))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    line = _one_line(result.output)
+    assert str(path) in line
+    return line
+
+
+def test_validate_an_empty_file_says_it_is_empty(tmp_path):
+    assert "is empty" in _validate_error(tmp_path, "empty.yaml", "# nothing yet\n")
+
+
+def test_validate_a_file_with_only_paper_names_the_field(tmp_path):
+    line = _validate_error(tmp_path, "p.yaml", "paper:\n")
+    assert "field 'paper'" in line and "is empty" in line and "instance of" not in line
+
+
+def test_a_yaml_file_that_is_no_claim_file_is_called_so(tmp_path):
+    (tmp_path / "p.yaml").write_text(PAPER, encoding="utf-8")
+    (tmp_path / "docker-compose.yml").write_text("services:\n  web: {image: nginx}\n", encoding="utf-8")
+    result = _run("validate", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    line = _one_line(result.output)
+    assert "docker-compose.yml" in line and "not a claim file" in line and "'services'" in line
+    assert "Field required" not in line

@@ -158,7 +158,16 @@ def load_paper_file(path: Path, *, one_value_per_cell: bool = True, parsed_copy:
                                 "UTF-8: save it as UTF-8", path=str(path))
         data = parse_yaml(text, path)
     if not isinstance(data, dict):
+        if data is None:  # an empty file, or only comments
+            raise RegistryError("is empty: a claim file holds a mapping with 'paper' and 'claims' at the top", path=str(path))
         raise RegistryError("expected a mapping with 'paper' and 'claims' at the top", path=str(path))
+    if "paper" not in data and "claims" not in data:  # a docker-compose.yml or a workflow beside the claim files
+        keys = ", ".join(repr(k) for k in list(data)[:3]) + (", ..." if len(data) > 3 else "")
+        raise RegistryError(f"not a claim file: no 'paper' or 'claims' at the top (it has {visible(keys)}); a folder given to "
+                            "claimcheck is read whole (every *.yaml and *.yml): keep other YAML files out of it", path=str(path))
+    if data.get("paper") is None and "paper" in data:  # "paper:" with nothing under it
+        raise RegistryError("is empty: it holds the paper's id, version, title, authors, year, sources and cells "
+                            "(`claimcheck schema` shows them)", path=str(path), field="paper")
     # only where one can be: written as it is, or as a YAML escape ("\e", "\x1b", "\u202e")
     control = _control_character(data) if CONTROL.search(text) or _CONTROL_ESCAPE.search(text) else None
     if control is not None:
