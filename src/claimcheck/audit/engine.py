@@ -115,7 +115,8 @@ def audit_report(report: SynthesisReport, registry: Registry, verdicts: Mapping[
     texts = [(r.row.number, r.row.text + (" " + registry.claims[r.claim_id].statement if r.claim_id else "")) for r in rows]
     examined = bibliography.lookup(attribution.examined_id)
     years = {f.introduced_by: e.year for f in FACETS if f.introduced_by and (e := bibliography.lookup(f.introduced_by)) and e.year}
-    question = check_question(report.research_question, texts, examined_year=examined.year if examined else None, facet_years=years)
+    question = check_question(report.research_question, texts, examined_year=examined.year if examined else None, facet_years=years,
+                              shown={r.row.number: r.row.shown for r in rows})
     checks = _consistency(report)
 
     findings = row_findings(rows, registry) + attr_findings

@@ -13,7 +13,7 @@ variables certainly does not answer it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from claimcheck.audit.models import FacetAudit, QuestionAudit
@@ -61,8 +61,12 @@ def check_question(
     *,
     examined_year: int | None = None,
     facet_years: dict[str, int] | None = None,
+    shown: Mapping[int, str] | None = None,
 ) -> QuestionAudit:
     """Coverage of ``question`` by the rows ``(row number, text to search)``.
+
+    ``shown`` names a row as the other findings do where the claims table numbers it otherwise than by
+    position (``ClaimRow.shown``: "4 (its #7)"); a row not in it is named by its position.
 
     ``facet_years`` maps a facet's ``introduced_by`` arXiv id to its year, so a question about a
     benchmark newer than the examined paper can say that the paper cannot have measured it.
@@ -84,16 +88,16 @@ def check_question(
     if not core:
         touched = [f for f in facets if f.rows]
         verdict = "addressed" if touched else "not addressed"
-        return QuestionAudit(question=question, verdict=verdict, facets=facets, message=_message(verdict, facets))
+        return QuestionAudit(question=question, verdict=verdict, facets=facets, message=_message(verdict, facets, shown or {}))
     touched = [f for f in core if f.rows]
     verdict = "addressed" if len(touched) == len(core) else "partly addressed" if touched else "not addressed"
-    return QuestionAudit(question=question, verdict=verdict, facets=facets, message=_message(verdict, facets))
+    return QuestionAudit(question=question, verdict=verdict, facets=facets, message=_message(verdict, facets, shown or {}))
 
 
-def _message(verdict: str, facets: list[FacetAudit]) -> str:
+def _message(verdict: str, facets: list[FacetAudit], shown: Mapping[int, str]) -> str:
     core = [f for f in facets if f.core] or facets
     missing = [f.label for f in core if not f.rows]
-    touched = [f"{f.label} ({_rows(f.rows)})" for f in core if f.rows]
+    touched = [f"{f.label} ({_rows(f.rows, shown)})" for f in core if f.rows]
     if verdict == "addressed":
         return "every variable of the question is touched by a listed claim: " + "; ".join(touched)
     if verdict == "not addressed":
@@ -101,5 +105,6 @@ def _message(verdict: str, facets: list[FacetAudit]) -> str:
     return "no listed claim touches " + ", ".join(missing) + "; touched: " + "; ".join(touched)
 
 
-def _rows(rows: list[int]) -> str:
-    return f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
+def _rows(rows: list[int], shown: Mapping[int, str]) -> str:
+    """``rows 1, 4 (its #7)``: by position, with the table's own number where that differs."""
+    return f"row{'s' if len(rows) > 1 else ''} {', '.join(shown.get(n, str(n)) for n in rows)}"
