@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from claimcheck.errors import InputError
-from claimcheck.audit.models import AuditResult, InputProblem
+from claimcheck.audit.models import AuditResult, InputProblem, PassedOver
 
 REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf")
 # how the scorecards `claimcheck audit` writes as text start (terminal and Markdown formats; the HTML and
@@ -24,6 +24,12 @@ _SCORECARD_STARTS = ("━━ scorecard: ", "# claimcheck audit of synthesis repo
 # why a file a folder scan found is passed over (``synthesis.report_parts``)
 NO_PARTS = ("no claims table, no header field such as 'This paper examines:' or 'Research question:', "
             "no References section")
+# the reasons an audit gives for a file of a folder it passed over (``PassedOver.reason``)
+SHOWS_NO_PART = "shows no part of a synthesis report"
+A_SCORECARD = "a scorecard `claimcheck audit` wrote"
+HIDDEN_FILE = "hidden: its name starts with '.'"
+HIDDEN_FOLDER = "a hidden folder: the report files in it are not read"
+STANDARD_OUTPUT = "this command's standard output"
 
 
 class StdinPath(type(Path())):
@@ -45,10 +51,20 @@ def is_scorecard(path: Path) -> bool:
     return head.decode("utf-8", "replace").lstrip("\ufeff").startswith(_SCORECARD_STARTS)
 
 
-def _files_under(folder: Path) -> list[Path]:
+def _holds_reports(folder: Path) -> bool:
+    """Whether ``folder`` itself (not its sub-folders: a ``.git`` is not walked) holds a report file."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.lower().endswith(REPORT_SUFFIXES) and e.is_file() for e in entries)
+    except OSError:
+        return False
+
+
+def _files_under(folder: Path, hidden: list[tuple[Path, str]] | None = None) -> list[Path]:
     """The files under ``folder``, sub-folders included, less hidden ones (a name starting with ".":
     ``.git``, an editor's or Jupyter's ``.ipynb_checkpoints`` copies of the reports). A linked folder
-    is followed, once: a link back up (a loop) or to a folder already read adds nothing."""
+    is followed, once: a link back up (a loop) or to a folder already read adds nothing. ``hidden`` gets
+    each hidden report file (by suffix) and each hidden folder that holds one itself, with why."""
     files: list[Path] = []
     seen: set[tuple[int, int]] = set()
     stack = [folder]
@@ -65,6 +81,14 @@ def _files_under(folder: Path) -> list[Path]:
         folders = []
         for entry in entries:
             if entry.name.startswith("."):
+                if hidden is not None:
+                    try:
+                        if entry.is_file() and entry.name.lower().endswith(REPORT_SUFFIXES):
+                            hidden.append((here / entry.name, HIDDEN_FILE))
+                        elif entry.is_dir() and _holds_reports(here / entry.name):
+                            hidden.append((here / entry.name, HIDDEN_FOLDER))
+                    except OSError:
+                        pass
                 continue
             try:
                 if entry.is_dir():
@@ -104,14 +128,17 @@ def _problem(problems: list[InputProblem] | None, message: str, path: Path) -> N
 
 
 def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | None = None,
-                        scanned: dict[Path, Path] | None = None) -> list[Path]:
+                        scanned: dict[Path, Path] | None = None, passed: list[PassedOver] | None = None) -> list[Path]:
     """Files as given (``STDIN`` once); folders expanded to their report files (``REPORT_SUFFIXES``; ``_files_under``),
     sorted, less the scorecards an earlier audit wrote there (``is_scorecard``) and the file standard
     output goes to (``_standard_output``: the shell empties it before the command starts). A path that names
     nothing, or a folder without reports, raises ``InputError``; with ``problems``, it is added there
     instead and the other paths are expanded. ``scanned`` gets each file found by a folder scan only (not
-    also named itself), resolved, with the folder named that holds it."""
+    also named itself), resolved, with the folder named that holds it. ``passed`` gets what a folder scan
+    passed over (a scorecard, the standard output's file, a hidden report file or folder) and why, but
+    for a file also named itself."""
     files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     found_in: dict[Path, Path] = {}
     named: set[Path] = set()
     output = _standard_output()
@@ -120,8 +147,16 @@ def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | No
             if not any(isinstance(f, StdinPath) for f in files):  # standard input is read once
                 files.append(p)
         elif p.is_dir():
-            found = sorted(f for f in _files_under(p) if f.suffix.lower() in REPORT_SUFFIXES and not is_scorecard(f)
-                           and not _is(f, output))  # the shell emptied it for this run's output
+            found = []
+            for f in sorted(_files_under(p, skipped)):
+                if f.suffix.lower() not in REPORT_SUFFIXES:
+                    continue
+                if is_scorecard(f):
+                    skipped.append((f, A_SCORECARD))
+                elif _is(f, output):  # the shell emptied it for this run's output
+                    skipped.append((f, STANDARD_OUTPUT))
+                else:
+                    found.append(f)
             if not found:
                 _problem(problems, f"no report files ({', '.join(REPORT_SUFFIXES)}) in this folder", p)
             files.extend(found)
@@ -137,6 +172,12 @@ def expand_report_paths(paths: Sequence[Path], problems: list[InputProblem] | No
             _problem(problems, "no such report file or folder", p)
     if scanned is not None:
         scanned.update((f, folder) for f, folder in found_in.items() if f not in named)
+    if passed is not None:
+        said = {Path(x.path).resolve() for x in passed}
+        for f, reason in skipped:
+            if f.resolve() not in named and f.resolve() not in said:  # a folder given twice names it once
+                said.add(f.resolve())
+                passed.append(PassedOver(path=str(f), reason=reason))
     seen: set[Path] = set()
     return [f for f in files if isinstance(f, StdinPath) or not (f.resolve() in seen or seen.add(f.resolve()))]
 
@@ -148,13 +189,13 @@ def audit_from_disk(
     store_path: Path | None = None,
     include_bundled_results: bool = True,
     drop_ambiguous_seeds: bool = False,
-    passed_over: list[Path] | None = None,
 ) -> AuditResult:
     """Audit every report under ``paths`` against the registry and the verifier's verdicts
     (``drop_ambiguous_seeds``: see ``verifier.engine.verify``). A file a folder scan found that shows no
     part of a synthesis report (``synthesis.report_parts``: a README, a LICENSE, a changelog beside the
-    reports) is not audited but added to ``passed_over``; a folder none of whose files was audited or
-    refused for that reason is an ``InputProblem`` naming them. A file named itself is always audited."""
+    reports) is not audited but carried in the result's ``passed_over``, with what the scan passed over
+    (``expand_report_paths``); a folder none of whose files was audited or refused for that reason is an
+    ``InputProblem`` naming them. A file named itself is always audited."""
     from claimcheck.sources.bibliography import load_bibliography
     from claimcheck.sources.synthesis import report_parts
     from claimcheck.sources.synthesis_file import load_synthesis
@@ -163,7 +204,8 @@ def audit_from_disk(
 
     problems: list[InputProblem] = []
     scanned: dict[Path, Path] = {}
-    files = expand_report_paths(paths, problems, scanned)  # a path that names nothing does not stop the others
+    passed_over: list[PassedOver] = []
+    files = expand_report_paths(paths, problems, scanned, passed_over)  # a path that names nothing does not stop the others
     skipped: dict[Path, list[Path]] = {}  # folder -> the files of it that show no part of a report
     used: set[Path] = set()  # the folders of which a file was audited (or refused)
     registry, verification = verify_from_disk((), registry_dirs, result_paths, store_path, include_bundled_results,
@@ -197,8 +239,7 @@ def audit_from_disk(
             used.add(folder)
     for folder, passed in skipped.items():
         if folder in used:
-            if passed_over is not None:
-                passed_over.extend(passed)
+            passed_over.extend(PassedOver(path=str(f), reason=SHOWS_NO_PART) for f in passed)
         else:  # nothing in it was audited: said as a problem, as a folder without report files is
             names = ", ".join(str(f.relative_to(folder)) if f.is_relative_to(folder) else str(f) for f in passed)
             problems.append(InputProblem(path=str(folder), message=f"no synthesis report in this folder: its {len(passed)} file(s) show no part of one ({NO_PARTS}): {names}"))
@@ -209,6 +250,7 @@ def audit_from_disk(
         verdict_views(verification),
         load_bibliography(),
         problems=problems,
+        passed_over=sorted(passed_over, key=lambda x: x.path),
         verdicts_from=f"claimcheck verify over the registry (source tier; replication from {sources})",
         known_names=known_paper_names,
     )

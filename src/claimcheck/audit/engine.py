@@ -32,7 +32,7 @@ from claimcheck.sources.synthesis_table import EMPTY_NOTES
 from claimcheck.audit.attribution import check_attribution, resolve_examined
 from claimcheck.audit.aggregate import aggregate, confidence_spreads, spread_finding
 from claimcheck.audit.findings import LOW_CONFIDENCE, SHOWN_CLAIMS, WEAK_VERDICTS, row_findings, tick_reasons
-from claimcheck.audit.models import AuditResult, Check, Finding, InputProblem, ReportInfo, Scorecard, VerdictView
+from claimcheck.audit.models import AuditResult, Check, Finding, InputProblem, PassedOver, ReportInfo, Scorecard, VerdictView
 from claimcheck.audit.resolve import (
     EXAMINED_MARGIN,
     NEAR_MISS,
@@ -165,6 +165,7 @@ def audit_reports(
     bibliography: Bibliography,
     problems: Sequence[InputProblem] = (),
     verdicts_from: str = "",
+    passed_over: Sequence[PassedOver] = (),
     known_names: Callable[[Paper], KnownNames] | None = None,
 ) -> AuditResult:
     """Scorecards for every report, the cross-report confidence spreads, and the aggregate.
@@ -183,6 +184,7 @@ def audit_reports(
         scorecards=updated,
         aggregate=aggregate(updated, registry, verdicts, spreads),
         problems=list(problems),
+        passed_over=list(passed_over),
         registry_claims=len(registry.claims),
         verdicts_from=verdicts_from,
     )

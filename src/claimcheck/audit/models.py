@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from claimcheck.sources.synthesis_table import ClaimRow
 
@@ -198,10 +198,29 @@ class InputProblem(_Frozen):
     message: str
 
 
+class PassedOver(_Frozen):
+    """A file a folder scan found and did not audit, and why (``workflow_audit.expand_report_paths``)."""
+
+    path: str
+    reason: str
+
+
 class AuditResult(_Frozen):
     schema_version: int = 1
     scorecards: list[Scorecard]
     aggregate: Aggregate | None = None
     problems: list[InputProblem] = Field(default_factory=list)  # inputs that could not be audited
+    # files of a folder given that were not audited, not being reports: its own scorecards, hidden files,
+    # the file standard output goes to, files that show no part of a synthesis report (a README)
+    passed_over: list[PassedOver] = Field(default_factory=list)
     registry_claims: int = 0
     verdicts_from: str = ""  # what produced the verdicts shown
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # ``passed_over`` only where a folder scan passed something over: the JSON of an audit that passed
+        # nothing over is what it was before the field was added
+        data = handler(self)
+        if not data.get("passed_over"):
+            data.pop("passed_over", None)
+        return data

@@ -74,17 +74,18 @@ def audit_cmd(
     """
     from claimcheck.visible import visible  # a file name may hold escape sequences
     from claimcheck.claims.registry import iter_claim_files
-    from claimcheck.workflow_audit import NO_PARTS, STDIN_LABEL, audit_from_disk, expand_report_paths
+    from claimcheck.reports.scorecard import passed_over_groups
+    from claimcheck.workflow_audit import NO_PARTS, SHOWS_NO_PART, STDIN_LABEL, audit_from_disk, expand_report_paths
 
     if fmt not in _SUFFIX:
         raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
-    passed_over: list[Path] = []
     result = audit_from_disk(paths, registry or [], results or [], store_to_read(store),
-                             drop_ambiguous_seeds=drop_ambiguous_seeds, passed_over=passed_over)
-    if passed_over:  # a README or a changelog beside the reports: not audited, not a problem (the exit stays 0)
-        names = ", ".join(map(str, passed_over))
-        err.print(visible(f"note: passed over, not audited: {len(passed_over)} file(s) that show no part of a synthesis "
-                          f"report ({NO_PARTS}): {names}"), markup=False, soft_wrap=True)
+                             drop_ambiguous_seeds=drop_ambiguous_seeds)
+    if result.passed_over:  # a README beside the reports, an earlier scorecard: not audited, not a problem (the exit stays 0)
+        groups = "; ".join(f"{', '.join(names)} ({reason}{f': {NO_PARTS}' if reason == SHOWS_NO_PART else ''})"
+                           for reason, names in passed_over_groups(result.passed_over))
+        err.print(visible(f"note: passed over, not audited: {len(result.passed_over)} file(s): {groups}"),
+                  markup=False, soft_wrap=True)
     for p in result.problems:
         err.print(visible(f"error: {p.path}: {p.message}"), markup=False, soft_wrap=True)
     if not result.scorecards:
@@ -117,7 +118,7 @@ def audit_cmd(
         for _, target in targets:  # a report named like another's scorecard ("a.scorecard.txt" beside "a.txt")
             not_an_input(target, inputs)
         for card, target in targets:
-            single = result.model_copy(update={"scorecards": [card], "problems": []})
+            single = result.model_copy(update={"scorecards": [card], "problems": [], "passed_over": []})
             save_text_atomic(target, _render(single, fmt, False))
             out.print(visible(f"written: {target}"), markup=False, soft_wrap=True)
     if result.problems:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from claimcheck.audit.models import AuditResult, ReferenceAudit, RowAudit, Scorecard
+from claimcheck.audit.models import AuditResult, PassedOver, ReferenceAudit, RowAudit, Scorecard
 from claimcheck.reports.jsonout import json_text
 from claimcheck.reports.markdown import md_code, md_heading, md_text
 from claimcheck.visible import visible
@@ -116,6 +116,23 @@ def row_flags(r: RowAudit) -> list[str]:
     if r.tick_reasons:
         flags.append("tick without evidence")
     return flags
+
+
+def passed_over_groups(passed: list[PassedOver]) -> list[tuple[str, list[str]]]:
+    """The files passed over, by reason (in the order the reasons first come): ``[(reason, [path, ...])]``."""
+    groups: dict[str, list[str]] = {}
+    for x in passed:
+        groups.setdefault(x.reason, []).append(x.path)
+    return list(groups.items())
+
+
+def passed_over_line(result: AuditResult) -> str:
+    """``passed over, not audited: 2 file(s): README.md (shows no part of ...); audit.md (a scorecard ...)``
+    (files by name, as reports are); "" when nothing was."""
+    if not result.passed_over:
+        return ""
+    groups = "; ".join(f"{', '.join(short(p) for p in paths)} ({reason})" for reason, paths in passed_over_groups(result.passed_over))
+    return f"passed over, not audited: {len(result.passed_over)} file(s): {groups}"
 
 
 def row_names(card: Scorecard, numbers: list[int]) -> str:
@@ -213,7 +230,8 @@ def render_aggregate_terminal(result: AuditResult) -> str:
 
 
 def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> str:
-    parts = [render_scorecard_terminal(c) for c in result.scorecards]
+    parts = [folded(passed_over_line(result)) + "\n"] if result.passed_over else []
+    parts += [render_scorecard_terminal(c) for c in result.scorecards]
     if all_in_one:
         parts.append(render_aggregate_terminal(result))
     return visible("\n".join(parts))
@@ -290,6 +308,8 @@ def render_audit_markdown(result: AuditResult, *, all_in_one: bool = False, titl
     parts = [f"# {md_heading(folded(title))}", "", f"Registry: {result.registry_claims} claims. Verdicts: {_md(result.verdicts_from or 'from the verifier')}.", ""]
     if result.problems:
         parts += ["Inputs that could not be audited:", ""] + [f"- {_md(short(p.path))}: {_md(p.message)}" for p in result.problems] + [""]
+    if result.passed_over:  # files of a folder given that are no reports
+        parts += ["Passed over, not audited:", ""] + [f"- {_md(short(p.path))}: {_md(p.reason)}" for p in result.passed_over] + [""]
     if all_in_one:
         parts.append(render_aggregate_markdown(result))
     parts += [render_scorecard_markdown(c) for c in result.scorecards]

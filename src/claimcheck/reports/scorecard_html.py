@@ -111,6 +111,7 @@ def render_audit_html(result: AuditResult, *, all_in_one: bool = False, title: s
     anchors = report_anchors(result.scorecards)
     nav = " ".join(f'<a href="#{escape(anchors[c.report.label])}">{escape(short(c.report.label))}</a>' for c in result.scorecards)
     problems = "".join(f"<li>{escape(short(p.path))}: {escape(p.message)}</li>" for p in result.problems)
+    passed = "".join(f"<li>{escape(short(p.path))}: {escape(p.reason)}</li>" for p in result.passed_over)
     body = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">Registry: {result.registry_claims} claims. Verdicts: {escape(result.verdicts_from or "from the verifier")}.</p>',
@@ -118,6 +119,8 @@ def render_audit_html(result: AuditResult, *, all_in_one: bool = False, title: s
     ]
     if problems:
         body.append(f"<p>Inputs that could not be audited:</p><ul>{problems}</ul>")
+    if passed:  # files of a folder given that are no reports
+        body.append(f"<p>Passed over, not audited:</p><ul>{passed}</ul>")
     if all_in_one:
         body.append(_aggregate_section(result))
     body += [render_scorecard_section(c, anchors[c.report.label]) for c in result.scorecards]
