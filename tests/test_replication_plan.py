@@ -223,6 +223,7 @@ def test_runs_shipped_with_claimcheck_count_as_stored_unless_left_out(tmp_path, 
     # replicate: the shipped run is not run again (nothing executes, so no model is loaded)
     run = next(r for r in plan.runs if r.stored)
     (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{}")  # a model folder (replicate refuses one without)
     (tmp_path / "data").mkdir()
     result = CliRunner().invoke(app, ["replicate", "all", "--preset", "proxy", "--train-examples", "200", "--eval-examples", "30",
                                       "--system", run.spec.system, "--task", run.spec.target.task, "--seed", str(run.spec.seed),

@@ -40,6 +40,28 @@ def get_preset(name: str) -> Preset:
         raise InputError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}", field="--preset") from None
 
 
+def _looks_like_a_path(model: str) -> bool:
+    """A name no hub id can be (hub ids are NAME or NAMESPACE/NAME, never starting with '.', '/' or '~')."""
+    return model.startswith(("/", ".", "~")) or model.count("/") > 1 or "\\" in model or model.endswith("/")
+
+
+def check_model_location(preset: Preset, model: str | None) -> None:
+    """Refuse a ``--model`` that cannot be a model, before anything is planned or run: a file, a folder
+    without ``config.json`` (every model folder has one; the loaders read it), and a path that is not
+    there (one the preset needs, or one no hub id could be, which the hub would answer with a message
+    about repo ids)."""
+    if model is None:
+        return
+    path = Path(model)
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise InputError("not a model folder: it has no config.json", path=model, field="--model")
+    elif path.exists():
+        raise InputError("is a file, not a model folder (give the folder that holds config.json)", path=model, field="--model")
+    elif preset.model.needs_path or _looks_like_a_path(model):
+        raise InputError("no such model directory", path=model, field="--model")
+
+
 def model_name_for(preset: Preset, model: str | None) -> tuple[str | None, tuple[str, ...]]:
     """The model identity that enters the hashes, and the deviation a substitution adds.
 
@@ -62,6 +84,7 @@ def model_name_for(preset: Preset, model: str | None) -> tuple[str | None, tuple
 
 def resolve_preset(req: PlanRequest) -> Preset:
     preset = with_limits(get_preset(req.preset), req.train_examples, req.eval_examples)
+    check_model_location(preset, req.model)
     _, extra = model_name_for(preset, req.model)
     return dataclasses.replace(preset, deviations=preset.deviations + extra) if extra else preset
 
@@ -173,12 +196,11 @@ def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: P
         model, data_dir = model or str(kit_model), data_dir or kit_data
     if preset.model.needs_path and model is None:
         raise InputError(f"the {preset.name} preset needs --model PATH: {preset.model.note}", field="--model")
-    if model is not None and preset.model.needs_path and not Path(model).is_dir():
-        raise InputError("no such model directory", path=model, field="--model")
     if preset.needs_data_dir and data_dir is None:
         raise InputError(f"the {preset.name} preset reads local files: pass --data-dir (e.g. ../shared/data)", field="--data-dir")
     if data_dir is not None and not Path(data_dir).is_dir():
         raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
+    check_model_location(preset, model)
     return RunContext(home=home, model_path=model, data_dir=Path(data_dir) if data_dir else None, device=device,
                       keep_checkpoints=keep_checkpoints)
 

@@ -1,0 +1,49 @@
+"""`plan` and `replicate` as a user drives them: the edges found in a bug hunt (model folders,
+interrupts, ...). Each test builds its inputs in tmp_path; runs use the smoke kit's tiny models."""
+
+from __future__ import annotations
+
+from replication_fixtures import smoke_kit  # noqa: F401  (fixture)
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+
+CLAIM = "2005.13013/tydiqa-up-xnli-flat"
+ONE_RUN = [CLAIM, "--seeds", "1", "--system", "XLM-R", "--task", "xnli"]
+
+
+def _invoke(*args: str, env: dict | None = None):
+    result = CliRunner().invoke(app, list(args), env=env)
+    return result, " ".join(result.output.split())  # stdout and stderr, as a terminal shows them
+
+
+def _one_error_line(result, text: str, *words: str) -> None:
+    assert result.exit_code == 2, text
+    assert result.exception is None or isinstance(result.exception, SystemExit), text
+    assert "Traceback" not in text and text.startswith("error:") and text.count("error:") == 1, text
+    for w in words:
+        assert w in text, (w, text)
+
+
+def test_a_model_that_is_no_model_folder_is_refused_by_plan_and_replicate(tmp_path, smoke_kit):  # noqa: F811
+    data, model = smoke_kit
+    store = tmp_path / "runs.sqlite"
+    env = {"CLAIMCHECK_HOME": str(tmp_path / "home")}
+    a_file = model / "config.json"
+    no_config = tmp_path / "not-a-model"
+    no_config.mkdir()
+    (no_config / "notes.txt").write_text("weights elsewhere")
+    missing = tmp_path / "nowhere" / "me5"
+    for preset, where in (("smoke", []), ("proxy", ["--data-dir", str(data)]), ("paper", [])):
+        for bad, words in ((a_file, ("is a file", "config.json")), (no_config, ("no config.json",)),
+                           (missing, ("no such model directory",))):
+            result, text = _invoke("plan", *ONE_RUN, "--preset", preset, "--model", str(bad), "--store", str(store), env=env)
+            _one_error_line(result, text, "--model", bad.name, *words)
+            result, text = _invoke("replicate", *ONE_RUN, "--preset", preset, "--model", str(bad), *where,
+                                   "--store", str(store), "--device", "cpu", env=env)
+            _one_error_line(result, text, "--model", bad.name, *words)
+    assert not store.exists()  # refused before the store was made
+    # a hub id is still taken as one by plan (no network: plan reads nothing from the hub)
+    result, text = _invoke("plan", *ONE_RUN, "--preset", "paper", "--model", "FacebookAI/xlm-roberta-base",
+                           "--store", str(store), env=env)
+    assert result.exit_code == 0 and "1 runs (1 to run" in text, text
