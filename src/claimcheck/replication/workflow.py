@@ -128,17 +128,7 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
     bundled = {r.run_id for r in shipped_records}
     name, _ = model_name_for(get_preset(req.preset), req.model)
     local = req.data_dir is not None or preset.needs_data_dir or preset.name == "smoke"
-    file_check = None
-    if check_files and req.data_dir is not None:
-        from claimcheck.replication.tasks.loading import local_file_problem
-
-        seen: dict[str, str] = {}  # each file is read once, however many runs use it
-
-        def file_check(task, split: str, rel: str) -> str:
-            if rel not in seen:
-                seen[rel] = local_file_problem(task, split, Path(req.data_dir) / rel)
-            return seen[rel]
-
+    file_check = _file_check(Path(req.data_dir)) if check_files and req.data_dir is not None else None
     plan = build_plan(needs_for(req, preset), preset, req.seeds, stored_ids=stored | bundled, model_name=name,
                       systems=req.systems, tasks=req.tasks, only_seeds=req.only_seeds, local_data=local, file_check=file_check)
     notes = []
@@ -153,6 +143,21 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
                      "claims that need them would name both runs instead of a verdict. Plan with the settings of the "
                      "runs you have, or retire those first (`claimcheck runs remove`)")
     return dataclasses.replace(plan, notes=plan.notes + tuple(notes)) if notes else plan
+
+
+def _file_check(data_dir: Path):
+    """What is wrong with a declared local file of ``data_dir`` (``plan.FileCheck``); each file is read
+    once, however many runs use it."""
+    from claimcheck.replication.tasks.loading import local_file_problem
+
+    seen: dict[str, str] = {}
+
+    def file_check(task, split: str, rel: str) -> str:
+        if rel not in seen:
+            seen[rel] = local_file_problem(task, split, data_dir / rel)
+        return seen[rel]
+
+    return file_check
 
 
 def other_settings(plan: Plan, records: list) -> int:
