@@ -47,3 +47,56 @@ def test_a_model_that_is_no_model_folder_is_refused_by_plan_and_replicate(tmp_pa
     result, text = _invoke("plan", *ONE_RUN, "--preset", "paper", "--model", "FacebookAI/xlm-roberta-base",
                            "--store", str(store), env=env)
     assert result.exit_code == 0 and "1 runs (1 to run" in text, text
+
+
+def test_ctrl_c_midway_says_what_is_stored(tmp_path, smoke_kit):  # noqa: F811
+    """SIGINT after the first run is stored: exit 130, one line saying how many runs are kept (no
+    traceback; before, nothing was said at all), every stored run complete, the rest still to do."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    data, model = smoke_kit
+    store = tmp_path / "runs.sqlite"
+    args = [CLAIM, "--preset", "smoke", "--seeds", "3", "--system", "XLM-R", "--task", "xnli", "--model", str(model),
+            "--data-dir", str(data), "--device", "cpu", "--store", str(store)]
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "CLAIMCHECK_HOME": str(tmp_path / "home"), "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([sys.executable, "-m", "claimcheck", "replicate", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal's Ctrl-C
+
+    def stored() -> int:
+        if not store.exists():
+            return 0
+        try:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                return db.execute("SELECT count(*) FROM runs WHERE status = 'ok'").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.monotonic() + 60
+    while stored() < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, errtext = proc.communicate(timeout=60)
+    kept = stored()
+    assert proc.returncode == 130, (out, errtext)
+    assert 1 <= kept < 3, kept
+    said = " ".join(errtext.split())
+    assert "Traceback" not in said and f"interrupted: {kept} of the 3 runs to do are in the store" in said, said
+    assert "resumes" in said
+
+    # every stored run is whole and valid, and the same request plans only the rest (the resume itself:
+    # test_replication_resume.py)
+    from claimcheck.results.store import open_store
+
+    with open_store(store, readonly=True) as opened:
+        assert len(opened.records(status="ok")) == kept and not opened.failed_ids()
+    plan_args = [a for a in args if a not in ("--device", "cpu")]
+    result, text = _invoke("plan", *plan_args, env={"CLAIMCHECK_HOME": str(tmp_path / "home")})
+    assert result.exit_code == 0 and f"3 runs ({3 - kept} to run, {kept} stored" in text, text

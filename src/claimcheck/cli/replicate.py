@@ -144,7 +144,8 @@ def replicate_cmd(
     """Run what the claims still need and store every finished run (resumes where a killed run stopped).
     A run shipped with claimcheck is not run again unless --no-bundled-results is given.
 
-    Exit code 1 when a run failed for a reason other than bad input (it is stored as failed).
+    Exit code 1 when a run failed for a reason other than bad input (it is stored as failed); 130 on
+    Ctrl-C, after saying how many of the runs to do are stored (the same command resumes).
 
     Example: claimcheck replicate all --preset proxy --model ./me5 --data-dir ../shared/data --system MNLI --task xnli
 
@@ -159,15 +160,21 @@ def replicate_cmd(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from claimcheck.replication.workflow import make_runner, replicate, run_context
+    from claimcheck.replication.workflow import Interrupted, make_runner, replicate, run_context
 
     req = _request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed, data_dir,
                    no_bundled_results)
     run_with = make_runner(runner, ray_address)
     ctx = run_context(req, data_dir=data_dir, device=device, keep_checkpoints=keep_checkpoints)
     columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bars:
-        result = replicate(req, ctx, _RichProgress(bars), runner=run_with)
+    try:
+        with Progress(*columns, console=err, transient=True) as bars:
+            result = replicate(req, ctx, _RichProgress(bars), runner=run_with)
+    except Interrupted as stop:  # Ctrl-C: say what is kept and how to go on, without a traceback
+        err.print(visible(f"interrupted: {stop.done} of the {stop.todo} runs to do are in the store {stop.store} "
+                          "(a run is stored when it finishes; the one under way is not); the same command resumes"),
+                  markup=False)
+        raise typer.Exit(130) from None
     written = sum(o.written for o in result.outcomes)
     out.print(f"{len(result.outcomes)} runs executed, {written} written to the store, {len(result.failed)} failed; "
               f"{len(result.plan.runs) - len(result.plan.todo)} were stored already or blocked")

@@ -255,6 +255,19 @@ def replicate(req: PlanRequest, ctx: RunContext, progress: Progress | None = Non
 
         runner = LocalRunner()
     with open_store(req.store) as store:
-        outcomes = runner.run([r.spec for r in plan.todo], ctx, store, progress)
+        try:
+            outcomes = runner.run([r.spec for r in plan.todo], ctx, store, progress)
+        except KeyboardInterrupt:
+            todo = {r.spec.run_id for r in plan.todo}
+            raise Interrupted(len(todo), len(todo & store.ok_ids()), store.path) from None
     return ReplicateResult(plan, tuple(outcomes))
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during ``replicate``: ``done`` of the ``todo`` runs it set out to do are in the store
+    (each run is written in one transaction when it finishes; an unfinished one leaves no record)."""
+
+    def __init__(self, todo: int, done: int, store: Path):
+        super().__init__(f"{done} of {todo}")
+        self.todo, self.done, self.store = todo, done, store
 
