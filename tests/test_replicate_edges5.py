@@ -3,10 +3,12 @@ interrupts, ...). Each test builds its inputs in tmp_path; runs use the smoke ki
 
 from __future__ import annotations
 
-from replication_fixtures import smoke_kit  # noqa: F401  (fixture)
+import replication_fixtures
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
 CLAIM = "2005.13013/tydiqa-up-xnli-flat"
 ONE_RUN = [CLAIM, "--seeds", "1", "--system", "XLM-R", "--task", "xnli"]
@@ -25,7 +27,7 @@ def _one_error_line(result, text: str, *words: str) -> None:
         assert w in text, (w, text)
 
 
-def test_a_model_that_is_no_model_folder_is_refused_by_plan_and_replicate(tmp_path, smoke_kit):  # noqa: F811
+def test_a_model_that_is_no_model_folder_is_refused_by_plan_and_replicate(tmp_path, smoke_kit):
     data, model = smoke_kit
     store = tmp_path / "runs.sqlite"
     env = {"CLAIMCHECK_HOME": str(tmp_path / "home")}
@@ -49,7 +51,7 @@ def test_a_model_that_is_no_model_folder_is_refused_by_plan_and_replicate(tmp_pa
     assert result.exit_code == 0 and "1 runs (1 to run" in text, text
 
 
-def test_ctrl_c_midway_says_what_is_stored(tmp_path, smoke_kit):  # noqa: F811
+def test_ctrl_c_midway_says_what_is_stored(tmp_path, smoke_kit):
     """SIGINT after the first run is stored: exit 130, one line saying how many runs are kept (no
     traceback; before, nothing was said at all), every stored run complete, the rest still to do."""
     import os
@@ -100,3 +102,22 @@ def test_ctrl_c_midway_says_what_is_stored(tmp_path, smoke_kit):  # noqa: F811
     plan_args = [a for a in args if a not in ("--device", "cpu")]
     result, text = _invoke("plan", *plan_args, env={"CLAIMCHECK_HOME": str(tmp_path / "home")})
     assert result.exit_code == 0 and f"3 runs ({3 - kept} to run, {kept} stored" in text, text
+
+
+def test_a_device_this_machine_lacks_is_bad_input_naming_the_option_not_a_failed_run(tmp_path, smoke_kit):
+    """--device cuda:N without a GPU, or past the last GPU: exit 2 naming --device and the device asked
+    for; no run is stored (not even as failed). Before, a missing ordinal reached torch inside each run
+    ("invalid device ordinal": every run stored as failed, exit 1), and the message named 'device'."""
+    import torch
+
+    from claimcheck.results.store import open_store
+
+    data, model = smoke_kit
+    store = tmp_path / "runs.sqlite"
+    past = f"cuda:{torch.cuda.device_count()}"  # one past the last GPU (cuda:0 on a machine without one)
+    result, text = _invoke("replicate", *ONE_RUN, "--preset", "smoke", "--model", str(model), "--data-dir", str(data),
+                           "--store", str(store), "--device", past, env={"CLAIMCHECK_HOME": str(tmp_path / "home")})
+    _one_error_line(result, text, "field '--device'", past)
+    if store.exists():
+        with open_store(store, readonly=True) as opened:
+            assert not opened.ok_ids() and not opened.failed_ids()

@@ -27,15 +27,20 @@ _SHA_CACHE: dict[tuple[str, int, int], str] = {}
 
 
 def choose_device(requested: str = "auto"):
-    """"auto": the GPU when there is one, else the CPU; "cuda" without a GPU is an input error."""
+    """"auto": the GPU when there is one, else the CPU; "cuda" without a GPU, or "cuda:N" past the last
+    GPU, is an input error (bad input, exit 2, not a failed run)."""
     import torch
 
     if requested == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if requested.startswith("cuda") and not torch.cuda.is_available():
-        raise InputError("--device cuda was asked for but torch sees no GPU", field="device")
+        raise InputError(f"--device {requested} was asked for but torch sees no GPU", field="--device")
     if requested not in ("cpu",) and not requested.startswith("cuda"):
-        raise InputError(f"unknown device {requested!r} (use cpu, cuda or auto)", field="device")
+        raise InputError(f"unknown device {requested!r} (use cpu, cuda or auto)", field="--device")
+    if requested.startswith("cuda:") and int(requested[5:]) >= (n := torch.cuda.device_count()):
+        # else torch's "invalid device ordinal" inside the run: every run stored as failed, exit 1
+        raise InputError(f"--device {requested}: torch sees {n} GPU{'s' if n > 1 else ''} (cuda:0 to cuda:{n - 1})",
+                         field="--device")
     return torch.device(requested)
 
 
