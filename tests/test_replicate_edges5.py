@@ -121,3 +121,18 @@ def test_a_device_this_machine_lacks_is_bad_input_naming_the_option_not_a_failed
     if store.exists():
         with open_store(store, readonly=True) as opened:
             assert not opened.ok_ids() and not opened.failed_ids()
+
+
+def test_a_data_dir_that_is_a_file_is_said_to_be_one(tmp_path, smoke_kit):
+    """--data-dir naming a file (a data file given instead of its folder): plan and replicate say it
+    is a file, not "no such data folder" (it is there); a missing folder is still "no such"."""
+    data, model = smoke_kit
+    a_file = next(p for p in data.rglob("*") if p.is_file())
+    store = tmp_path / "runs.sqlite"
+    env = {"CLAIMCHECK_HOME": str(tmp_path / "home")}
+    for command in ("plan", "replicate"):
+        result, text = _invoke(command, *ONE_RUN, "--preset", "smoke", "--data-dir", str(a_file), "--store", str(store), env=env)
+        _one_error_line(result, text, "--data-dir", a_file.name, "is a file, not a data folder")
+        result, text = _invoke(command, *ONE_RUN, "--preset", "smoke", "--data-dir", str(tmp_path / "gone"), "--store", str(store), env=env)
+        _one_error_line(result, text, "--data-dir", "gone", "no such data folder")
+    assert not store.exists()

@@ -93,11 +93,9 @@ def plan_cmd(
 
     Example: claimcheck plan all --preset proxy --seeds 3
     """
-    from claimcheck.errors import InputError
-    from claimcheck.replication.workflow import make_plan
+    from claimcheck.replication.workflow import check_data_dir, make_plan
 
-    if data_dir is not None and not data_dir.is_dir():
-        raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
+    check_data_dir(data_dir)
     _print_plan(make_plan(_request(claims, preset, seeds, registry, store, system, task, train_examples, eval_examples, model, seed,
                                    data_dir, no_bundled_results), check_files=True))
 

@@ -45,6 +45,16 @@ def _looks_like_a_path(model: str) -> bool:
     return model.startswith(("/", ".", "~")) or model.count("/") > 1 or "\\" in model or model.endswith("/")
 
 
+def check_data_dir(data_dir: Path | str | None) -> None:
+    """Refuse a ``--data-dir`` that is not a folder, saying whether it is missing or a file."""
+    if data_dir is None or Path(data_dir).is_dir():
+        return
+    if Path(data_dir).exists():
+        raise InputError("is a file, not a data folder (give the folder that holds the task folders)", path=str(data_dir),
+                         field="--data-dir")
+    raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
+
+
 def check_model_location(preset: Preset, model: str | None) -> None:
     """Refuse a ``--model`` that cannot be a model, before anything is planned or run: a file, a folder
     without ``config.json`` (every model folder has one; the loaders read it), and a path that is not
@@ -203,8 +213,7 @@ def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: P
         raise InputError(f"the {preset.name} preset needs --model PATH: {preset.model.note}", field="--model")
     if preset.needs_data_dir and data_dir is None:
         raise InputError(f"the {preset.name} preset reads local files: pass --data-dir (e.g. ../shared/data)", field="--data-dir")
-    if data_dir is not None and not Path(data_dir).is_dir():
-        raise InputError("no such data folder", path=str(data_dir), field="--data-dir")
+    check_data_dir(data_dir)
     check_model_location(preset, model)
     return RunContext(home=home, model_path=model, data_dir=Path(data_dir) if data_dir else None, device=device,
                       keep_checkpoints=keep_checkpoints)
