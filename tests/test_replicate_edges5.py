@@ -3,6 +3,7 @@ interrupts, ...). Each test builds its inputs in tmp_path; runs use the smoke ki
 
 from __future__ import annotations
 
+import pytest
 import replication_fixtures
 from typer.testing import CliRunner
 
@@ -136,3 +137,15 @@ def test_a_data_dir_that_is_a_file_is_said_to_be_one(tmp_path, smoke_kit):
         result, text = _invoke(command, *ONE_RUN, "--preset", "smoke", "--data-dir", str(tmp_path / "gone"), "--store", str(store), env=env)
         _one_error_line(result, text, "--data-dir", "gone", "no such data folder")
     assert not store.exists()
+
+
+@pytest.mark.parametrize("device", ["cuda:x", "cuda:", "CPU", "gpu"])
+def test_choose_device_refuses_a_device_of_no_known_form_as_the_cli_does(device):
+    """The library's own check (a run context built without the CLI) refuses what the CLI refuses,
+    before asking torch: "cuda:x" met int() past the no-GPU check on a machine with a GPU."""
+    pytest.importorskip("torch")
+    from claimcheck.errors import InputError
+    from claimcheck.replication.environment import choose_device
+
+    with pytest.raises(InputError, match="unknown device"):
+        choose_device(device)

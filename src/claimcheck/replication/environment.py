@@ -12,6 +12,7 @@ import hashlib
 import os
 import platform
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -33,10 +34,10 @@ def choose_device(requested: str = "auto"):
 
     if requested == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not re.fullmatch(r"cpu|cuda(:[0-9]+)?", requested):  # as the CLI checks it: "cuda:x" is no device either
+        raise InputError(f"unknown device {requested!r} (use cpu, cuda, cuda:N or auto)", field="--device")
     if requested.startswith("cuda") and not torch.cuda.is_available():
         raise InputError(f"--device {requested} was asked for but torch sees no GPU", field="--device")
-    if requested not in ("cpu",) and not requested.startswith("cuda"):
-        raise InputError(f"unknown device {requested!r} (use cpu, cuda or auto)", field="--device")
     if requested.startswith("cuda:") and int(requested[5:]) >= (n := torch.cuda.device_count()):
         # else torch's "invalid device ordinal" inside the run: every run stored as failed, exit 1
         raise InputError(f"--device {requested}: torch sees {n} GPU{'s' if n > 1 else ''} (cuda:0 to cuda:{n - 1})",
