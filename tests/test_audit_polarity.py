@@ -408,6 +408,11 @@ def test_contrast_asides_are_not_phrases_between_commas_after_the_subject(text, 
     ("HellaSwag is the\n  least effective intermediate task.", "hellaswag", {DOWN}),
     ("MNLI is the\r\nmost helpful intermediate task.", "mnli", {UP}),
     ("MNLI is BERT's\tmost useful intermediate task.", "mnli", {UP}),
+    # a plural possessive reads as a determiner too
+    ("MNLI is the models’ most useful intermediate task.", "mnli", {UP}),
+    ("MNLI is the tasks' least useful intermediate task.", "mnli", {DOWN}),
+    ("The models’ most effective intermediate task is MNLI.", "mnli", {UP}),
+    ("HellaSwag is the runs’\nleast helpful intermediate task.", "hellaswag", {DOWN}),
 ])  # fmt: skip
 def test_a_superlative_with_most_or_least_after_a_possessive_or_a_run_of_whitespace(text, name, reading):
     from claimcheck.audit.polarity import read
@@ -420,6 +425,12 @@ def test_a_superlative_with_most_or_least_after_a_possessive_or_a_run_of_whitesp
     ("BERT's most useful intermediate task is MNLI.", "bert"),
     ("MNLI is RoBERTa’s most helpful intermediate task.", "roberta"),
     ("RoBERTa's best score is on XNLI.", "roberta"),
+    # plural possessors, and a name before a possessive noun
+    ("Transformers’ most useful intermediate task is MNLI.", "transformers"),
+    ("MNLI is the Transformers' best source task.", "transformers"),
+    ("The XLNet models’ most useful intermediate task is MNLI.", "xlnet"),
+    ("The RoBERTa runs' best score is on XNLI.", "roberta"),
+    ("The RoBERTa run's best score is on XNLI.", "roberta"),
 ])  # fmt: skip
 def test_the_name_that_owns_what_a_superlative_ranks_is_not_ranked(text, owner):
     from claimcheck.audit.polarity import ranks
