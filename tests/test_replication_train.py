@@ -117,6 +117,62 @@ def test_nan_loss_is_an_error_not_a_result(smoke_kit):  # noqa: F811
         trainer.train()
 
 
+def _counting_micro_steps(trainer, nan_at: int | None = None) -> list[int]:
+    """Counts the trainer's micro-batch forward/backward passes; the ``nan_at``-th returns a NaN loss."""
+    import torch
+
+    calls, original = [0], trainer._micro_step
+
+    def counted(*args):
+        calls[0] += 1
+        loss = original(*args)
+        return torch.tensor(float("nan")) if calls[0] == nan_at else loss
+
+    trainer._micro_step = counted
+    return calls
+
+
+def test_a_steps_loss_is_read_once_the_next_step_is_queued(smoke_kit):  # noqa: F811
+    """Reading a loss waits for a GPU to finish its step; the loop reads step s's loss after queueing
+    step s+1, so the GPU is not idle while Python prepares a batch. Values and order are unchanged."""
+    import torch
+
+    from claimcheck.replication.train import Trainer
+
+    tok, enc, head, examples = _setup(smoke_kit)
+    feats = head.featurize(examples, tok, 48)
+    hp = TrainHParams(epochs=1, batch_size=8, grad_accum=2, lr=3e-3, max_length=48)
+    seen = []
+    trainer = Trainer(enc, {"xnli": head}, {"xnli": feats}, hp=hp, seed=1, device=torch.device("cpu"), pad_id=tok.pad_token_id,
+                      on_step=lambda step, total, loss: seen.append((step, calls[0], loss)))
+    calls = _counting_micro_steps(trainer)
+    trainer.train()
+    total = trainer.total_steps
+    assert [s for s, _, _ in seen] == list(range(1, total + 1))
+    # step s reported after step s+1's two micro-batches ran; the last step at the end
+    assert [c for _, c, _ in seen] == [2 * min(s + 1, total) for s in range(1, total + 1)]
+    assert all(loss > 0 for _, _, loss in seen)
+
+
+def test_a_non_finite_loss_stops_the_run_before_its_checkpoint_is_saved(smoke_kit, tmp_path):  # noqa: F811
+    import torch
+
+    from claimcheck.replication.train import Trainer
+
+    tok, enc, head, examples = _setup(smoke_kit)
+    feats = head.featurize(examples, tok, 48)
+    reported = []
+    trainer = Trainer(enc, {"xnli": head}, {"xnli": feats}, hp=TrainHParams(epochs=2, batch_size=8, grad_accum=1, max_length=48), seed=1,
+                      device=torch.device("cpu"), pad_id=tok.pad_token_id, checkpoint_dir=tmp_path / "ckpt",
+                      checkpoint_every=2, on_step=lambda step, total, loss: reported.append(step))
+    _counting_micro_steps(trainer, nan_at=4)  # step 4 is a checkpoint step
+    with pytest.raises(FloatingPointError, match="at step 4"):
+        trainer.train()
+    assert reported == [1, 2, 3]
+    saved = torch.load(tmp_path / "ckpt" / "state.pt", weights_only=False)
+    assert saved["step"] == 2  # the step-4 checkpoint, whose loss was NaN, was not written
+
+
 def test_learning_rate_follows_transformers_linear_warmup_schedule():
     """Step s runs at lr * factor(s), factor as transformers' get_linear_schedule_with_warmup: 0 at the
     first step, lr after the warm-up, 0 at the end."""

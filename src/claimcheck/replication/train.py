@@ -214,7 +214,9 @@ class Trainer:
             _atomic_save(self._state(step, best, bad_evals), self.checkpoint_dir / "state.pt")
 
     # -- the loop ------------------------------------------------------------------------------------------
-    def _micro_step(self, task: str, indices: list[int], scale: float) -> float:
+    def _micro_step(self, task: str, indices: list[int], scale: float) -> torch.Tensor:
+        """Forward and backward of one micro-batch; its loss, detached and not yet read (reading it would
+        wait for the GPU)."""
         head = self.heads[task]
         batch = head.collate([self.features[task][i] for i in indices], self.pad_id)
         batch = {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
@@ -223,7 +225,7 @@ class Trainer:
             hidden = run_encoder(self.encoder, inputs, head.layer)  # [B, T, H]
             loss = head.loss(head(hidden, batch), batch)
         (loss * scale).backward()
-        return float(loss.detach())
+        return loss.detach()
 
     def train(self) -> TrainResult:
         start_step, best, bad_evals = self._resume()
@@ -235,6 +237,13 @@ class Trainer:
                 self.compaction.restore(self.encoder, self._decay(self._applied))
                 self.compaction = None
 
+    def _report(self, step: int, losses: list[torch.Tensor]) -> None:
+        """Read one step's loss (the mean of its micro-batches'), stop on a non-finite one, and pass it on."""
+        loss = sum(float(x) for x in losses) / len(losses)
+        if not math.isfinite(loss):
+            raise FloatingPointError(f"training loss became {loss} at step {step}")
+        self.on_step(step, self.total_steps, loss)
+
     def _loop(self, start_step: int, best: float | None, bad_evals: int) -> TrainResult:
         self.encoder.train()
         self.heads.train()
@@ -242,9 +251,10 @@ class Trainer:
         last_save = t0
         best_path = self.checkpoint_dir / "best.pt" if self.checkpoint_dir else None
         best_state = None
+        pending: tuple[int, list[torch.Tensor]] | None = None  # the last step's losses, read one step later
         for step in range(start_step, self.total_steps):
             micro = self.schedule[step * self.hp.grad_accum : (step + 1) * self.hp.grad_accum]
-            loss = sum(self._micro_step(task, idx, 1.0 / len(micro)) for task, idx in micro) / len(micro)
+            losses = [self._micro_step(task, idx, 1.0 / len(micro)) for task, idx in micro]
             seen += sum(len(idx) for _, idx in micro)
             params = [p for group in self.optimizer.param_groups for p in group["params"]]
             torch.nn.utils.clip_grad_norm_(params, self.hp.max_grad_norm)
@@ -252,11 +262,20 @@ class Trainer:
             self.scheduler.step()
             self.optimizer.zero_grad(set_to_none=True)
             self._applied = step + 1
-            if not math.isfinite(loss):
-                raise FloatingPointError(f"training loss became {loss} at step {step + 1}")
-            self.on_step(step + 1, self.total_steps, loss)
+            # On a GPU, reading a loss waits for its step to finish. The previous step's loss is read once
+            # this step's work is queued, so the GPU is not left idle while Python prepares the next batch.
+            # Before a dev evaluation, a checkpoint and at the end, this step's loss is read as well, so
+            # a non-finite loss still stops the run before anything is scored or saved.
+            if pending is not None:
+                self._report(*pending)
+            pending = (step + 1, losses)
             done = step + 1 == self.total_steps
-            if self.dev_score is not None and ((step + 1) % self.hp.eval_every == 0 or done):
+            evaluate = self.dev_score is not None and ((step + 1) % self.hp.eval_every == 0 or done)
+            due = (step + 1) % self.checkpoint_every == 0 and time.perf_counter() - last_save >= self.checkpoint_seconds
+            if done or evaluate or due:
+                self._report(*pending)
+                pending = None
+            if evaluate:
                 score = self._dev_score(step + 1)
                 self.encoder.train()
                 self.heads.train()
@@ -273,7 +292,6 @@ class Trainer:
                     bad_evals += 1
                     if bad_evals >= self.hp.patience:
                         stopped = True
-            due = (step + 1) % self.checkpoint_every == 0 and time.perf_counter() - last_save >= self.checkpoint_seconds
             if not done and not stopped and due:
                 self._save(step + 1, best, bad_evals)
                 last_save = time.perf_counter()
