@@ -27,7 +27,14 @@ Hyper-parameters: the proxy preset's XNLI target (3 epochs, batch 16, lr 3e-5, 1
 Reported: training examples/second of each path (wall time of building the trainer + ``train()``),
 the ratio, tokens, English accuracy of each (they should agree within 0.5 points), the training loss of
 each (per optimizer step in the JSON, per epoch on screen), and on CUDA the MFU: 6 x non-embedding
-parameters x real (non-padding) tokens / seconds / the card's dense bf16 peak.
+parameters x real (non-padding) tokens / seconds / the card's dense bf16 peak. The whole-run figures
+include the start (building the trainer, the first steps); the *steady* figures time the steps after the
+first tenth (at least 3 steps), from the end of one optimizer step to the end of the last. On CUDA one
+untimed forward and backward pass runs first, so neither path pays for starting the GPU.
+
+``--shape xlmr-large`` trains XLM-R Large's architecture (24 layers, hidden 1024, 16 heads, FFN 4096:
+the paper's model) with random weights and the model's tokenizer, to measure throughput and MFU at
+the paper's model size on a GPU; its accuracies mean nothing (no pre-trained weights).
 
 ``--matched`` takes batch order and dropout out of the comparison: the Trainer runs first, and
 claimcheck's loop then replays the Trainer's own batches in the Trainer's order (``Trainer(schedule=)``),
@@ -40,6 +47,7 @@ Run:
   python benchmarks/bench_train.py --tiny                                  # quick self-check, ~15 s
   python benchmarks/bench_train.py --model DIR [--threads 2] [--seeds 3] [--json out.json]
   python benchmarks/bench_train.py --model DIR --device cuda [--trainer-bf16]
+  python benchmarks/bench_train.py --model DIR --device cuda --shape xlmr-large --batch-size 32 --trainer-bf16
   python benchmarks/bench_train.py --model DIR [--threads 2] --matched --seed 26   # same batches, no dropout
 """
 
@@ -55,7 +63,7 @@ import random
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -71,6 +79,12 @@ BF16_PEAK = (
     ("H100 NVL", 835e12), ("H100 PCIe", 756e12), ("H100", 989e12), ("GH200", 989e12), ("H200", 989e12),
     ("A100", 312e12), ("L40S", 362e12), ("L4", 121e12),
 )
+# architectures --shape builds with random weights (XLM-R Large: the published xlm-roberta-large config)
+SHAPES = {
+    "xlmr-large": {"hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16, "intermediate_size": 4096,
+                   "max_position_embeddings": 514, "type_vocab_size": 1, "layer_norm_eps": 1e-5},
+}
+STEADY_SKIP = 0.1  # steady figures leave out this share of the first optimizer steps (at least 3)
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,9 @@ class PathResult:
     steps: int
     accuracy: float  # English accuracy on the scored rows, points
     losses: list[float]  # mean training loss of each optimizer step
+    step_ends: list[float] = field(default_factory=list)  # seconds from the start to the end of each optimizer step
+    step_tokens: list[int] = field(default_factory=list)  # real tokens of each optimizer step
+    step_examples: list[int] = field(default_factory=list)  # examples of each optimizer step
 
     @property
     def examples_per_second(self) -> float:
@@ -126,6 +143,7 @@ def load_rows(data_dir: Path, rows: tuple[int, int], cache: Path) -> list[dict]:
 def build_setup(args, work: Path) -> Setup:
     from claimcheck.replication import environment as env
     from claimcheck.replication.presets import PROXY, SMOKE, XNLI_EVAL_ROWS, XNLI_TRAIN_ROWS
+    from claimcheck.replication.spec import EncoderSpec
 
     preset = SMOKE if args.tiny else PROXY
     if args.tiny:
@@ -139,6 +157,10 @@ def build_setup(args, work: Path) -> Setup:
         model = args.model or unpack_shared_model(work)
         train_rows = (XNLI_TRAIN_ROWS[0], XNLI_TRAIN_ROWS[0] + (args.train_examples or 1245))
         eval_rows = (XNLI_EVAL_ROWS[0], XNLI_EVAL_ROWS[0] + (args.eval_examples or 1245))
+    encoder = preset.model.encoder
+    if args.shape:
+        model = shaped_model(str(model), args.shape, work)
+        encoder = EncoderSpec(f"{args.shape} (random weights)", pooling="cls", random_init=True)
     hp = preset.target("xnli").hparams
     changes = {"epochs": args.epochs, "batch_size": args.batch_size, "max_length": args.max_length, "lr": args.lr}
     if args.tiny and args.epochs is None:
@@ -150,8 +172,30 @@ def build_setup(args, work: Path) -> Setup:
     cache = work / "datasets-cache"
     train, evals = load_rows(data, train_rows, cache), load_rows(data, eval_rows, cache)
     what = "tiny random-init BERT, generated NLI rows" if args.tiny else f"{Path(model).name}, English XNLI dev"
+    if args.shape:
+        what = f"{args.shape} architecture, random weights (throughput only: its accuracy means nothing), " + what.split(", ", 1)[1]
     label = f"{what}: train rows {train_rows[0] + 1}-{train_rows[0] + len(train)}, scored rows {eval_rows[0] + 1}-{eval_rows[0] + len(evals)}"
-    return Setup(str(model), preset.model.encoder, hp, train, evals, device, label)
+    return Setup(str(model), encoder, hp, train, evals, device, label)
+
+
+def shaped_model(tokenizer_dir: str, shape: str, work: Path) -> str:
+    """A model folder holding ``tokenizer_dir``'s tokenizer files and the config of ``shape`` (no weights,
+    so the encoder is built with random ones), its vocabulary the tokenizer's."""
+    import shutil
+
+    from transformers import XLMRobertaConfig
+
+    from claimcheck.replication.encoder import load_tokenizer
+
+    tokenizer = load_tokenizer(tokenizer_dir)
+    out = work / f"{shape}-random"
+    out.mkdir(parents=True, exist_ok=True)
+    for f in Path(tokenizer_dir).iterdir():  # everything but the model's own config and weights
+        if f.is_file() and f.name != "config.json" and f.suffix not in (".safetensors", ".bin", ".pt"):
+            shutil.copy2(f, out / f.name)
+    ids = {f"{k}_id": getattr(tokenizer, f"{k}_id") for k in ("pad_token", "bos_token", "eos_token")}
+    XLMRobertaConfig(vocab_size=len(tokenizer), **{k: v for k, v in ids.items() if v is not None}, **SHAPES[shape]).save_pretrained(out)
+    return str(out)
 
 
 def unpack_shared_model(work: Path) -> str:
@@ -194,6 +238,24 @@ def accuracy_of(encoder, head, tokenizer, setup: Setup) -> float:
     return float(head.score(setup.evals, features, preds)["accuracy"])
 
 
+def warm_up(setup: Setup) -> None:
+    """One untimed forward and backward pass on a GPU, in bf16 autocast and in float32 (the CUDA context,
+    cuBLAS, the kernels), so the first timed path does not pay for starting the GPU."""
+    if setup.device.type != "cuda":
+        return
+    from claimcheck.replication.encoder import pad_id_of, run_encoder
+    from claimcheck.replication.environment import autocast
+
+    tokenizer, encoder, head = fresh_model(setup, 0)
+    features = head.featurize(setup.train[: setup.hp.batch_size], tokenizer, setup.hp.max_length)
+    batch = {k: v.to(setup.device) for k, v in head.collate(features, pad_id_of(tokenizer)).items()}
+    for precision in ("auto", "fp32"):
+        with autocast(setup.device, precision):
+            loss = head.loss(head(run_encoder(encoder, batch, head.layer), batch), batch)
+        loss.backward()
+    _sync(setup.device)
+
+
 def _sync(device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -228,6 +290,12 @@ def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = T
         tokenizer, encoder, head = fresh_model(setup, seed, dropout=batches is None)
         features = head.featurize(setup.train, tokenizer, setup.hp.max_length)
         losses: list[float] = []
+        ends: list[float] = []  # the loop reads step s's loss once step s+1 is queued; s is done by then
+
+        def on_step(step: int, total: int, loss: float) -> None:
+            losses.append(loss)
+            ends.append(time.perf_counter() - t0)
+
         schedule = None if batches is None else [("xnli", b) for b in batches]
         _sync(setup.device)
         t0 = time.perf_counter()
@@ -235,14 +303,21 @@ def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = T
                           pad_id=pad_id_of(tokenizer), precision="auto",
                           checkpoint_dir=work / f"cc-{seed}" / "checkpoint" if checkpoints else None,
                           checkpoint_every=ctx.checkpoint_every, checkpoint_seconds=ctx.checkpoint_seconds,
-                          on_step=lambda step, total, loss: losses.append(loss), schedule=schedule)
+                          on_step=on_step, schedule=schedule)
         result = trainer.train()
         _sync(setup.device)
         seconds = time.perf_counter() - t0
         lengths = [[len(features[i]["input_ids"]) for i in idx] for _, idx in trainer.schedule]
         accuracy = accuracy_of(encoder, head, tokenizer, setup)
     return PathResult("claimcheck", seed, result.examples_seen, seconds, sum(map(sum, lengths)),
-                      sum(len(b) * max(b) for b in lengths), result.steps, accuracy, losses)
+                      sum(len(b) * max(b) for b in lengths), result.steps, accuracy, losses, ends,
+                      *per_step(lengths, setup.hp.grad_accum))
+
+
+def per_step(micro_lengths: list[list[int]], grad_accum: int) -> tuple[list[int], list[int]]:
+    """Real tokens and examples of each optimizer step, from its micro-batches' feature lengths."""
+    steps = [micro_lengths[i : i + grad_accum] for i in range(0, len(micro_lengths), grad_accum)]
+    return [sum(map(sum, step)) for step in steps], [sum(map(len, step)) for step in steps]
 
 
 class HFPairClassifier(nn.Module):
@@ -281,7 +356,7 @@ def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False,
                    dropout: bool = True) -> tuple[PathResult, list[list[int]]]:
     """The Trainer's run and its micro-batches (feature indices, in the order it trained on them)."""
     import datasets
-    from transformers import Trainer, TrainingArguments
+    from transformers import Trainer, TrainerCallback, TrainingArguments
 
     tokenizer, encoder, head = fresh_model(setup, seed, dropout=dropout)
     features = head.featurize(setup.train, tokenizer, setup.hp.max_length)  # the same features
@@ -303,9 +378,15 @@ def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False,
         use_cpu=setup.device.type == "cpu",
         bf16=bf16,
     )
+    ends: list[float] = []
+
+    class StepEnds(TrainerCallback):  # the Trainer reads each step's loss (its NaN filter): the step is done
+        def on_step_end(self, args, state, control, **kwargs):
+            ends.append(time.perf_counter() - t0)
+
     _sync(setup.device)
     t0 = time.perf_counter()
-    trainer = Trainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer)
+    trainer = Trainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer, callbacks=[StepEnds()])
     output = trainer.train()
     _sync(setup.device)
     seconds = time.perf_counter() - t0
@@ -314,8 +395,9 @@ def run_hf_trainer(setup: Setup, seed: int, work: Path, *, bf16: bool = False,
     micro = [float(x) for x in model.losses]
     k = hp.grad_accum  # the Trainer's micro-batches -> optimizer steps, as claimcheck reports its loss
     losses = [sum(micro[i : i + k]) / len(micro[i : i + k]) for i in range(0, len(micro), k)]
+    step_tokens, step_examples = per_step([[len(features[i]["input_ids"]) for i in b] for b in batches], k)
     result = PathResult("hf-trainer", seed, model.examples, seconds, int(model.real_tokens), model.padded_tokens,
-                        output.global_step, accuracy, losses)
+                        output.global_step, accuracy, losses, ends, step_tokens, step_examples)
     return result, batches
 
 
@@ -365,6 +447,19 @@ def loss_gaps(results: list[PathResult]) -> list[dict]:
     return out
 
 
+def steady_window(r: PathResult) -> tuple[int, int, float] | None:
+    """(real tokens, examples, seconds) of the steps after the first tenth (at least 3), timed from the end
+    of the last step left out; None when the run has too few timed steps."""
+    n = len(r.step_ends)
+    skip = max(3, math.ceil(STEADY_SKIP * n))
+    if not n == len(r.step_tokens) == len(r.step_examples) or n - skip < 2:
+        return None
+    span = r.step_ends[-1] - r.step_ends[skip - 1]
+    if span <= 0:
+        return None
+    return sum(r.step_tokens[skip:]), sum(r.step_examples[skip:]), span
+
+
 def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | None, per_epoch: int = 0) -> dict:
     out = {}
     for path in ("claimcheck", "hf-trainer"):
@@ -380,6 +475,13 @@ def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | 
         s["flops_per_second"] = 6.0 * params * s["real_tokens"] / seconds
         if peak is not None:
             s["mfu"] = mfu(params, s["real_tokens"], seconds, peak[1])
+        windows = [w for w in map(steady_window, rs) if w is not None]
+        if windows and len(windows) == len(rs):
+            tokens, examples, span = (sum(w[i] for w in windows) for i in range(3))
+            s["steady"] = {"seconds": span, "real_tokens": tokens, "examples_per_second": examples / span,
+                           "flops_per_second": 6.0 * params * tokens / span}
+            if peak is not None:
+                s["steady"]["mfu"] = mfu(params, tokens, span, peak[1])
         out[path] = s
     cc, hf = out["claimcheck"], out["hf-trainer"]
     out["speed_ratio"] = cc["examples_per_second"] / hf["examples_per_second"]
@@ -392,13 +494,19 @@ def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | 
 def render(summary: dict, results: list[PathResult], meta: dict) -> str:
     lines = [f"bench_train: {meta['label']}", f"  device {meta['device']}; hyper-parameters {meta['hp']}",
              f"  non-embedding parameters {meta['params']:,}; seeds {meta['seeds']}", ""]
-    head = f"  {'path':<12}{'ex/s':>10}{'seconds':>10}{'tokens':>11}{'padding':>9}{'GFLOP/s':>10}{'accuracy':>10}"
+    head = f"  {'path':<19}{'ex/s':>10}{'seconds':>10}{'tokens':>11}{'padding':>9}{'GFLOP/s':>10}{'accuracy':>10}"
     lines += [head + ("     MFU" if meta.get("peak") else "")]
     for path in ("claimcheck", "hf-trainer"):
         s = summary[path]
-        row = (f"  {path:<12}{s['examples_per_second']:>10.2f}{s['seconds']:>10.1f}{s['real_tokens']:>11,}"
+        row = (f"  {path:<19}{s['examples_per_second']:>10.2f}{s['seconds']:>10.1f}{s['real_tokens']:>11,}"
                f"{s['padding_share']:>8.0%} {s['flops_per_second'] / 1e9:>10.1f}{s['accuracy']:>10.2f}")
         lines.append(row + (f"{s['mfu']:>8.1%}" if "mfu" in s else ""))
+    for path in ("claimcheck", "hf-trainer"):
+        if "steady" in summary[path]:
+            st = summary[path]["steady"]
+            row = (f"  {path + ' steady':<19}{st['examples_per_second']:>10.2f}{st['seconds']:>10.1f}{st['real_tokens']:>11,}"
+                   f"{'':>9} {st['flops_per_second'] / 1e9:>10.1f}{'':>10}")
+            lines.append(row + (f"{st['mfu']:>8.1%}" if "mfu" in st else ""))
     lines += ["", f"  speed ratio claimcheck / Trainer: {summary['speed_ratio']:.2f}x",
               f"  accuracy gap {summary['accuracy_gap']:+.2f} points: "
               + ("agree" if summary["accuracies_agree"] else "DO NOT agree") + f" within {AGREE_POINTS} points",
@@ -448,6 +556,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-checkpoints", action="store_true", help="claimcheck path without its resumable checkpoints (replicate writes them)")
     p.add_argument("--trainer-bf16", action="store_true", help="CUDA: TrainingArguments(bf16=True) instead of the fp32 default")
     p.add_argument("--peak-tflops", type=float, help="CUDA: the card's dense bf16 peak, when not in the built-in table")
+    p.add_argument("--shape", choices=sorted(SHAPES), help="train this architecture with random weights and the model's "
+                   "tokenizer (throughput and MFU at the paper's model size; accuracy means nothing)")
     p.add_argument("--json", help="also write the results as JSON to this file")
     return p.parse_args(argv)
 
@@ -457,6 +567,8 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp:
         work = Path(tmp)
         setup = build_setup(args, work)
+        warm_up(setup)
+        gc.collect()
         results: list[PathResult] = []
         for k in range(args.seeds):
             seed = args.seed + k
@@ -485,7 +597,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     meta = {"label": setup.label, "device": env.describe_device(setup.device), "hp": asdict(setup.hp), "params": params,
             "seeds": args.seeds, "matched": args.matched, "steps_per_epoch": steps_per_epoch(setup), "peak": peak,
-            "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints,
+            "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints, "shape": args.shape,
             "argv": sys.argv[1:] if argv is None else argv, "packages": env.package_versions()}
     print(render(summary, results, meta))
     payload = {"meta": meta, "summary": summary, "runs": [asdict(r) for r in results]}

@@ -156,3 +156,57 @@ def test_train_gaps_refuses_to_mix_matched_and_default_runs(tmp_path):
     alone = subprocess.run([sys.executable, str(REPO / "benchmarks" / "train_gaps.py"), str(tmp_path / "matched.json")],
                            capture_output=True, text=True, check=True).stdout
     assert "2 seeds (matched batches, no dropout):" in alone
+
+
+def test_steady_figures_leave_out_the_first_tenth_of_the_steps(bench):
+    r = bench.PathResult("claimcheck", 0, 40, 9.0, 400, 500, 20, 50.0, [1.0] * 20,
+                         step_ends=[0.5 * (i + 1) for i in range(20)], step_tokens=[10 + i for i in range(20)],
+                         step_examples=[2] * 20)
+    # 20 steps: the first 3 (at least 3; a tenth is 2) are left out, timed from the end of step 3 (1.5 s) to 10 s
+    assert bench.steady_window(r) == (sum(range(13, 30)), 34, pytest.approx(8.5))
+    short = bench.PathResult("claimcheck", 0, 8, 1.0, 40, 40, 4, 50.0, [1.0] * 4, [0.1, 0.2, 0.3, 0.4], [10] * 4, [2] * 4)
+    assert bench.steady_window(short) is None  # one step left after the first 3: no window
+    assert bench.per_step([[3, 4], [5], [6, 6], [7]], 2) == ([12, 19], [3, 3])
+    summary = bench.summarise([r, bench.PathResult("hf-trainer", 0, 40, 9.0, 400, 500, 20, 50.0, [1.0] * 20)], 1000, ("H100", 1e12))
+    steady = summary["claimcheck"]["steady"]
+    assert steady["examples_per_second"] == pytest.approx(34 / 8.5) and steady["mfu"] == pytest.approx(6e3 * 357 / 8.5 / 1e12)
+    assert "steady" not in summary["hf-trainer"]  # no step times recorded
+
+
+def test_the_xlmr_large_shape_has_the_papers_model_size_and_the_tokenizers_vocabulary(bench, tmp_path):
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    from claimcheck.replication.encoder import load_tokenizer
+
+    _, model = bench.save_tiny_kit(tmp_path / "kit", 30)
+    folder = bench.shaped_model(str(model), "xlmr-large", tmp_path)
+    config = AutoConfig.from_pretrained(folder)
+    tokenizer = load_tokenizer(folder)
+    assert config.model_type == "xlm-roberta" and config.vocab_size == len(tokenizer)
+    assert (config.num_hidden_layers, config.hidden_size, config.num_attention_heads, config.intermediate_size) == (24, 1024, 16, 4096)
+    assert config.pad_token_id == tokenizer.pad_token_id
+    assert not (Path(folder) / "model.safetensors").exists()  # random weights: claimcheck's loader builds from the config
+    with torch.device("meta"):
+        encoder = AutoModel.from_config(config, add_pooling_layer=False)
+    layers = sum(p.numel() for p in encoder.parameters()) - sum(p.numel() for p in encoder.embeddings.parameters())
+    assert 300e6 < layers < 305e6  # XLM-R Large without its embeddings: about 302 M
+
+
+@needs_accelerate
+def test_a_shape_trains_with_random_weights_through_both_paths_and_times_steady_steps(bench, tmp_path, monkeypatch):
+    monkeypatch.setitem(bench.SHAPES, "test-small", {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+                                                     "intermediate_size": 64, "max_position_embeddings": 130})
+    out = tmp_path / "shape.json"
+    bench.main(["--tiny", "--shape", "test-small", "--train-examples", "48", "--eval-examples", "15", "--epochs", "2",
+                "--batch-size", "4", "--threads", "1", "--json", str(out)])
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["meta"]["shape"] == "test-small" and "random weights" in payload["meta"]["label"]
+    assert payload["meta"]["params"] < 60_000  # 2 layers of width 32 plus the head, not the tiny kit's BERT
+    for r in payload["runs"]:
+        assert len(r["step_ends"]) == len(r["step_tokens"]) == len(r["step_examples"]) == r["steps"] == 24
+        assert sum(r["step_tokens"]) == r["real_tokens"] and sum(r["step_examples"]) == r["examples"] == 96
+        assert r["step_ends"] == sorted(r["step_ends"]) and r["step_ends"][-1] <= r["seconds"]
+    for path in ("claimcheck", "hf-trainer"):
+        steady = payload["summary"][path]["steady"]
+        assert steady["real_tokens"] < payload["summary"][path]["real_tokens"] and steady["examples_per_second"] > 0
