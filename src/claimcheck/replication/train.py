@@ -139,9 +139,11 @@ class Trainer:
         on_step: Callable[[int, int, float], None] | None = None,
         compact_vocab: bool = True,
         schedule: list[MicroBatch] | None = None,
+        pad_multiple: int = 1,
     ):
         self.encoder, self.heads, self.features = encoder, nn.ModuleDict(heads), features
         self.hp, self.seed, self.device, self.pad_id, self.precision = hp, seed, device, pad_id, precision
+        self.pad_multiple = pad_multiple  # token axis padded to a multiple of this (1: to the longest feature)
         self.checkpoint_dir = checkpoint_dir
         self.checkpoint_every, self.checkpoint_seconds = max(1, checkpoint_every), checkpoint_seconds
         self.dev_score = dev_score if hp.early_stopping else None
@@ -218,7 +220,8 @@ class Trainer:
         """Forward and backward of one micro-batch; its loss, detached and not yet read (reading it would
         wait for the GPU)."""
         head = self.heads[task]
-        batch = head.collate([self.features[task][i] for i in indices], self.pad_id)
+        batch = head.padded_to_multiple(head.collate([self.features[task][i] for i in indices], self.pad_id),
+                                        self.pad_multiple, self.pad_id)
         batch = {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
         inputs = batch if self.compaction is None else {**batch, "input_ids": self.compaction.map_ids(batch["input_ids"])}
         with autocast(self.device, self.precision):

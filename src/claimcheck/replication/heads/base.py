@@ -123,6 +123,16 @@ class Head(nn.Module):
             # other keys (strings, offsets ...) stay in the features, not in the batch
         return batch
 
+    def padded_to_multiple(self, batch: Batch, multiple: int, pad_id: int) -> Batch:
+        """The batch with its token axis padded on to a multiple of ``multiple`` (input ids with ``pad_id``,
+        the attention mask with 0, token-level keys with their ``pad_values``): on a GPU a few distinct
+        widths instead of one per length, so kernels and memory blocks chosen for one width serve again."""
+        extra = -batch["input_ids"].shape[-1] % max(1, multiple)
+        if not extra:
+            return batch
+        values = {"input_ids": pad_id, "attention_mask": 0, **self.pad_values}
+        return {k: torch.nn.functional.pad(v, (0, extra), value=values[k]) if k in values else v for k, v in batch.items()}
+
     # -- model side --------------------------------------------------------------------------------
     def forward(self, hidden: torch.Tensor, batch: Batch) -> torch.Tensor:  # hidden [B, T, H]
         raise NotImplementedError
