@@ -10,12 +10,18 @@ targets with the same training share; ``RunSpec.run_id`` names the run (and its 
 Hashes cover what changes the numbers; descriptive text (``deviations``) and where files live on this
 machine (model path, data folder, device) do not enter them, so a run done elsewhere on copied files has
 the same id. Pure: no torch, no disk.
+
+The hashes are computed once per object (``functools.cached_property``: kept in the instance's
+``__dict__``, beside the fields, so equality, hashing, ``repr`` and ``asdict`` do not see them). A spec is
+frozen, and ``dataclasses.replace`` builds a new object, which computes its own; nothing may change a
+spec's fields behind the dataclass's back (``object.__setattr__``), or its kept hashes would be stale.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from claimcheck.content_hash import content_hash, run_id_of  # content_hash: the stages' cache keys
@@ -76,7 +82,7 @@ class IntermediateSpec:
     seed: int
     dev: tuple[DataUse, ...] = ()  # English dev slices for optional early stopping
 
-    @property
+    @cached_property
     def key(self) -> str:
         return "i-" + content_hash(to_dict(self))
 
@@ -104,11 +110,11 @@ class RunSpec:
     precision: str = "auto"  # "auto": bf16 autocast on a GPU, float32 on a CPU
     deviations: tuple[str, ...] = field(default=(), compare=False)
 
-    @property
+    @cached_property
     def run_id(self) -> str:
         return run_id_of(to_dict(self))
 
-    @property
+    @cached_property
     def finetune_key(self) -> str | None:
         """The English target training this run evaluates (None for retrieval). Runs that train the same
         kind of head on the same data from the same start share one fine-tuned model: XQuAD and MLQA
