@@ -269,3 +269,39 @@ def test_a_plan_under_other_settings_than_the_runs_at_hand_says_so(tmp_path, mon
 
     fresh = make_plan(dataclasses.replace(req, include_bundled_results=False))  # nothing at hand: nothing to clash with
     assert not any("under other settings" in n for n in fresh.notes)
+
+
+def test_what_blocks_a_run_is_asked_once_per_arm_and_target_not_per_seed(monkeypatch):
+    """A run's data (its arm's, its target's) do not change with its seed: ``_blocked_uses`` (a task
+    lookup and a head check per slice, and a data folder's file checks) is asked as often for 9 seeds as
+    for 1, and every seed of a pair gets the same reason."""
+    import claimcheck.replication.plan as plan_module
+
+    real, asked = plan_module._blocked_uses, []
+
+    def counting(uses, *args, **kwargs):
+        asked.append(tuple(uses))
+        return real(uses, *args, **kwargs)
+
+    monkeypatch.setattr(plan_module, "_blocked_uses", counting)
+    lacking = frozenset({"tatoeba/test-af.af.txt.xz"})
+    checked = []
+
+    def file_check(task, split, rel):
+        checked.append(rel)
+        return MISSING if rel in lacking else ""
+
+    needs = [Need("MNLI", ("xnli", "tatoeba")), Need("XLM-R", ("xnli", "tatoeba"))]
+    counts = []
+    for seeds in (1, 9):
+        asked.clear(), checked.clear()
+        plan = build_plan(needs, PRESETS["paper"], seeds, local_data=True, file_check=file_check)
+        counts.append((len(asked), len(checked)))
+        reasons = {}
+        for r in plan.runs:
+            reasons.setdefault((r.spec.system, r.spec.target.task), set()).add(r.blocked)
+        assert reasons == {("MNLI", "xnli"): {""}, ("XLM-R", "xnli"): {""},
+                           ("MNLI", "tatoeba"): {"the data folder has no tatoeba/test-af.af.txt.xz"},
+                           ("XLM-R", "tatoeba"): {"the data folder has no tatoeba/test-af.af.txt.xz"}}
+        assert all(s.blocked == "" for s in plan.stages) and len(plan.stages) == seeds
+    assert counts[0] == counts[1]

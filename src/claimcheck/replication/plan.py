@@ -197,6 +197,12 @@ def build_plan(
     stages: dict[str, tuple[IntermediateSpec, list[str], str]] = {}
     for system, task in wanted:
         arm, target = preset.arm(system), preset.target(task)
+        # what blocks a run is its arm's and target's data, the same for every seed: asked once per pair
+        # (each ask looks up every slice's task and whether its head is installed)
+        stage_blocked = _blocked_uses(arm.train, local_data, file_check)
+        own = [u for u in (target.train, target.dev) if u is not None]
+        blocked = (stage_blocked or _blocked_uses(own, local_data, file_check)
+                   or _blocked_uses(target.evals, local_data, file_check))
         for seed in seed_list:
             inter = None
             if arm.train:
@@ -207,12 +213,9 @@ def build_plan(
                 encoder=encoder, intermediate=inter, target=tspec,
                 deviations=preset.deviations + arm.deviations + target.deviations,
             )
-            own = [u for u in (target.train, target.dev) if u is not None]
-            blocked = (_blocked_uses(arm.train, local_data, file_check) or _blocked_uses(own, local_data, file_check)
-                       or _blocked_uses(target.evals, local_data, file_check))
             runs.append(PlannedRun(spec, spec.run_id in stored_ids, blocked))
             if inter is not None:
-                _, ids, _ = stages.setdefault(inter.key, (inter, [], _blocked_uses(arm.train, local_data, file_check)))
+                _, ids, _ = stages.setdefault(inter.key, (inter, [], stage_blocked))
                 ids.append(spec.run_id)
     planned_stages = tuple(PlannedStage(s, tuple(ids), b) for s, ids, b in stages.values())
     notes = tuple(
