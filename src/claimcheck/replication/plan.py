@@ -9,6 +9,7 @@ at the assumed throughputs named below.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.errors import InputError
 from claimcheck.replication.heads import head_available
 from claimcheck.replication.presets import Preset
-from claimcheck.replication.spec import DataUse, EncoderSpec, IntermediateSpec, RunSpec, TargetSpec, TrainHParams
+from claimcheck.replication.spec import DataUse, IntermediateSpec, RunSpec, TargetSpec, TrainHParams
 from claimcheck.replication.tasks import TASKS
 from claimcheck.replication.tasks.declaration import TaskDecl
 
@@ -154,7 +155,7 @@ def build_plan(
     arms (``systems``; an arm no claim needs is added, on the targets the claims need), targets, and
     seeds (``only_seeds``, each within 1..``seeds``: one arm's seeds spread over workers or machines).
     ``local_data`` and ``file_check`` (see ``_blocked_uses``) block the runs whose data cannot be read."""
-    encoder = preset.model.encoder if model_name is None else EncoderSpec(**{**preset.model.encoder.__dict__, "name": model_name})
+    encoder = preset.model.encoder if model_name is None else dataclasses.replace(preset.model.encoder, name=model_name)
     only_systems, only_tasks = set(systems), set(tasks)
     seed_list = tuple(range(1, seeds + 1))
     only = sorted(set(only_seeds))

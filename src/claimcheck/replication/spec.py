@@ -15,19 +15,91 @@ The hashes are computed once per object (``functools.cached_property``: kept in 
 ``__dict__``, beside the fields, so equality, hashing, ``repr`` and ``asdict`` do not see them). A spec is
 frozen, and ``dataclasses.replace`` builds a new object, which computes its own; nothing may change a
 spec's fields behind the dataclass's back (``object.__setattr__``), or its kept hashes would be stale.
+
+They are ``content_hash`` of the spec as a dict (``to_dict``), but the canonical JSON text is put
+together from its parts (``canonical_json``) instead of running ``asdict`` over the whole spec for
+every run: the small specs that many runs share (a data slice, the hyperparameters, the encoder)
+keep their own text, as they keep a hash.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from claimcheck.content_hash import content_hash, run_id_of  # content_hash: the stages' cache keys
+from claimcheck.content_hash import HASH_CHARS, NOT_HASHED, _canonical
+
 
 def to_dict(spec: Any) -> dict:
     return dataclasses.asdict(spec)
+
+
+# content_hash's JSON: sorted keys, no whitespace, text as is. A value's text does not depend on what
+# holds it, so the text of a whole is the texts of its parts put together.
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_encode_str = json.encoder.encode_basestring  # what that encoder writes a str with (ensure_ascii=False)
+_LEAVES = (str, int, float, type(None))  # bool is an int
+_KEEPS_TEXT: tuple[type, ...] = ()  # the specs that keep their text (``_json``): set below their classes
+_FIELD_KEYS: dict[type, tuple[tuple[str, str], ...]] = {}  # dataclass -> its (field name, '"name":'), sorted
+
+
+def _is_dataclass_instance(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)  # what dataclasses.asdict recurses into
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as ``dataclasses.asdict`` turns a field's value (for the rare values ``canonical_json``
+    does not put together itself: dicts with other keys than text)."""
+    if _is_dataclass_instance(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*[_plain(v) for v in value])
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return type(value)((_plain(k), _plain(v)) for k, v in value.items())
+    return copy.deepcopy(value)
+
+
+def _fields_json(obj: Any, leave_out: tuple[str, ...] = ()) -> str:
+    """A dataclass instance's canonical JSON (as ``canonical_json``), without the fields ``leave_out``."""
+    keys = _FIELD_KEYS.get(type(obj))
+    if keys is None:
+        names = sorted(f.name for f in dataclasses.fields(obj))
+        keys = _FIELD_KEYS[type(obj)] = tuple((n, _encode(n) + ":") for n in names)
+    return "{" + ",".join(k + canonical_json(getattr(obj, n)) for n, k in keys if n not in leave_out) + "}"
+
+
+def canonical_json(value: Any) -> str:
+    """The text ``content_hash`` hashes for ``value`` with every dataclass in it as ``dataclasses.asdict``
+    turns it (``to_dict`` of a spec): ``json.dumps`` of it made canonical, sorted keys, no whitespace. Put
+    together from the texts of the parts; a spec that keeps its text (``_json``) gives it."""
+    if isinstance(value, _KEEPS_TEXT):
+        return value._json
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if isinstance(value, _LEAVES):  # None, bool, float (integral: as an int), subclasses
+        return _encode(_canonical(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join([canonical_json(v) for v in value]) + "]"
+    if _is_dataclass_instance(value):
+        return _fields_json(value)
+    if isinstance(value, dict) and all(type(k) is str for k in value):
+        return "{" + ",".join([_encode(k) + ":" + canonical_json(value[k]) for k in sorted(value)]) + "}"
+    return _encode(_canonical(_plain(value)))
+
+
+def _hash(text: str) -> str:
+    """``content_hash`` of the value whose canonical JSON is ``text``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 
 @dataclass(frozen=True)
@@ -44,6 +116,10 @@ class DataUse:
         rows = f" rows {self.rows[0] + 1}-{self.rows[1]}" if self.rows else ""
         limit = f" first {self.limit}" if self.limit is not None else ""
         return f"{self.task}:{self.split}-{self.language}{rows}{limit}"
+
+    @cached_property
+    def _json(self) -> str:  # canonical_json(self), kept: every run of a target holds the same slices
+        return _fields_json(self)
 
 
 @dataclass(frozen=True)
@@ -63,6 +139,10 @@ class TrainHParams:
     patience: int = 30  # evaluations without improvement before stopping
     length_group: int = 50  # micro-batches per length-sorted pool (length-grouped batching)
 
+    @cached_property
+    def _json(self) -> str:  # canonical_json(self), kept
+        return _fields_json(self)
+
 
 @dataclass(frozen=True)
 class EncoderSpec:
@@ -71,6 +151,13 @@ class EncoderSpec:
     text_prefix: str = ""  # prepended to every text ("query: " for mE5)
     retrieval_layer: int | None = None  # hidden_states index for BUCC/Tatoeba; None = last layer
     random_init: bool = False  # build from config only (smoke preset): weights from the seed
+
+    @cached_property
+    def _json(self) -> str:  # canonical_json(self), kept
+        return _fields_json(self)
+
+
+_KEEPS_TEXT = (DataUse, TrainHParams, EncoderSpec)
 
 
 @dataclass(frozen=True)
@@ -84,7 +171,7 @@ class IntermediateSpec:
 
     @cached_property
     def key(self) -> str:
-        return "i-" + content_hash(to_dict(self))
+        return "i-" + _hash(canonical_json(self))  # content_hash(to_dict(self))
 
 
 @dataclass(frozen=True)
@@ -112,7 +199,7 @@ class RunSpec:
 
     @cached_property
     def run_id(self) -> str:
-        return run_id_of(to_dict(self))
+        return "r-" + _hash(_fields_json(self, NOT_HASHED))  # content_hash.run_id_of(to_dict(self))
 
     @cached_property
     def finetune_key(self) -> str | None:
@@ -125,10 +212,11 @@ class RunSpec:
         from claimcheck.replication.tasks import get_task  # the task catalog: data, no I/O
 
         task = get_task(t.task)
-        start = self.intermediate.key if self.intermediate else to_dict(self.encoder)
-        return "f-" + content_hash({"start": start, "encoder": to_dict(self.encoder), "train": to_dict(t.train),
-                                    "dev": to_dict(t.dev) if t.dev else None, "hparams": to_dict(t.hparams) if t.hparams else None,
-                                    "head": [task.kind, list(task.labels)], "seed": self.seed, "precision": self.precision})
+        start = self.intermediate.key if self.intermediate else self.encoder
+        # content_hash of this dict with to_dict of each spec in it
+        return "f-" + _hash(canonical_json({"start": start, "encoder": self.encoder, "train": t.train,
+                                            "dev": t.dev if t.dev else None, "hparams": t.hparams if t.hparams else None,
+                                            "head": [task.kind, list(task.labels)], "seed": self.seed, "precision": self.precision}))
 
     def as_json(self) -> dict:
         d = to_dict(self)
