@@ -305,3 +305,28 @@ def test_what_blocks_a_run_is_asked_once_per_arm_and_target_not_per_seed(monkeyp
                            ("XLM-R", "tatoeba"): {"the data folder has no tatoeba/test-af.af.txt.xz"}}
         assert all(s.blocked == "" for s in plan.stages) and len(plan.stages) == seeds
     assert counts[0] == counts[1]
+
+
+def test_specs_that_do_not_change_with_the_seed_or_target_are_made_once_and_shared(monkeypatch):
+    """An arm's intermediate stage for a seed is one object for every target it serves, and a target's
+    spec one object for all its seeds: each is hashed (and its text written) once, not once per run."""
+    import collections
+    import pickle
+
+    import claimcheck.replication.spec as spec_module
+    from claimcheck.replication.spec import IntermediateSpec, TargetSpec
+
+    real, written = spec_module._fields_json, collections.Counter()
+    monkeypatch.setattr(spec_module, "_fields_json", lambda obj, *a: written.update([type(obj)]) or real(obj, *a))
+    plan = build_plan([Need("MNLI", ("xnli", "pawsx", "tatoeba"))], PRESETS["paper"], 4)
+    assert (written[TargetSpec], written[IntermediateSpec]) == (3, 4)
+    assert len(plan.runs) == 12 and len(plan.stages) == 4
+    by_seed = {}
+    for r in plan.runs:
+        by_seed.setdefault(r.spec.seed, set()).add(id(r.spec.intermediate))
+    assert all(len(ids) == 1 for ids in by_seed.values()) and len({i for ids in by_seed.values() for i in ids}) == 4
+    assert {id(s.spec) for s in plan.stages} == {i for ids in by_seed.values() for i in ids}
+    assert len({id(r.spec.target) for r in plan.runs}) == 3
+    assert len({r.spec.run_id for r in plan.runs}) == 12  # still one run each
+    again = pickle.loads(pickle.dumps(plan))
+    assert again == plan and [r.spec.run_id for r in again.runs] == [r.spec.run_id for r in plan.runs]

@@ -196,6 +196,7 @@ def build_plan(
                 wanted[(need.system, target)] = None
     runs: list[PlannedRun] = []
     stages: dict[str, tuple[IntermediateSpec, list[str], str]] = {}
+    inters: dict[tuple[str, int], IntermediateSpec] = {}  # one per arm and seed, whatever the target
     for system, task in wanted:
         arm, target = preset.arm(system), preset.target(task)
         # what blocks a run is its arm's and target's data, the same for every seed: asked once per pair
@@ -204,15 +205,19 @@ def build_plan(
         own = [u for u in (target.train, target.dev) if u is not None]
         blocked = (stage_blocked or _blocked_uses(own, local_data, file_check)
                    or _blocked_uses(target.evals, local_data, file_check))
+        # the specs that do not change with the seed are made once and shared, as their kept texts and
+        # hashes are: the target's for its seeds, an intermediate stage's for the targets it serves
+        tspec = TargetSpec(task, target.evals, target.train, target.hparams, target.dev)
+        deviations = preset.deviations + arm.deviations + target.deviations
         for seed in seed_list:
             inter = None
             if arm.train:
-                inter = IntermediateSpec(system, arm.train, preset.intermediate_hparams, encoder, seed)
-            tspec = TargetSpec(task, target.evals, target.train, target.hparams, target.dev)
+                inter = inters.get((system, seed))
+                if inter is None:
+                    inter = inters[system, seed] = IntermediateSpec(system, arm.train, preset.intermediate_hparams, encoder, seed)
             spec = RunSpec(
                 paper_id=preset.paper_id, system=system, preset=preset.name, fidelity=preset.fidelity, seed=seed,
-                encoder=encoder, intermediate=inter, target=tspec,
-                deviations=preset.deviations + arm.deviations + target.deviations,
+                encoder=encoder, intermediate=inter, target=tspec, deviations=deviations,
             )
             runs.append(PlannedRun(spec, spec.run_id in stored_ids, blocked))
             if inter is not None:

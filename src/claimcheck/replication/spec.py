@@ -18,8 +18,9 @@ spec's fields behind the dataclass's back (``object.__setattr__``), or its kept 
 
 They are ``content_hash`` of the spec as a dict (``to_dict``), but the canonical JSON text is put
 together from its parts (``canonical_json``) instead of running ``asdict`` over the whole spec for
-every run: the small specs that many runs share (a data slice, the hyperparameters, the encoder)
-keep their own text, as they keep a hash.
+every run: the specs that runs share (a data slice, the hyperparameters, the encoder, a target, an
+intermediate stage; ``build_plan`` makes one of each for all the runs that hold it) keep their own
+text, as they keep a hash. A ``RunSpec`` keeps only its hashes.
 """
 
 from __future__ import annotations
@@ -157,9 +158,6 @@ class EncoderSpec:
         return _fields_json(self)
 
 
-_KEEPS_TEXT = (DataUse, TrainHParams, EncoderSpec)
-
-
 @dataclass(frozen=True)
 class IntermediateSpec:
     system: str  # the paper's system this stage stands for ("MNLI", "Multi-task" ...)
@@ -170,8 +168,12 @@ class IntermediateSpec:
     dev: tuple[DataUse, ...] = ()  # English dev slices for optional early stopping
 
     @cached_property
+    def _json(self) -> str:  # canonical_json(self), kept: each run that starts from this stage holds it
+        return _fields_json(self)
+
+    @cached_property
     def key(self) -> str:
-        return "i-" + _hash(canonical_json(self))  # content_hash(to_dict(self))
+        return "i-" + _hash(self._json)  # content_hash(to_dict(self))
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,13 @@ class TargetSpec:
     hparams: TrainHParams | None = None
     dev: DataUse | None = None  # English dev slice for optional early stopping
     split_role: str = "dev"  # the role the evaluated rows play in the claim's terms
+
+    @cached_property
+    def _json(self) -> str:  # canonical_json(self), kept: each seed's run of the target holds it
+        return _fields_json(self)
+
+
+_KEEPS_TEXT = (DataUse, TrainHParams, EncoderSpec, IntermediateSpec, TargetSpec)
 
 
 @dataclass(frozen=True)
