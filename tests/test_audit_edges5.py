@@ -152,3 +152,75 @@ def test_the_file_standard_output_goes_to_is_named_as_passed_over_in_it(tmp_path
     text = (folder / "audit.md").read_text(encoding="utf-8")
     assert "- audit.md: this command's standard output" in text
     assert "audit.md (this command's standard output)" in flat(done.stderr)
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str], *, stderr_to=None) -> tuple[int, str]:
+    """Run claimcheck with standard output (and standard error, unless ``stderr_to`` names a file) on a
+    pseudo-terminal, as a user at a screen runs it; (exit code, what the screen showed)."""
+    import errno
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    try:
+        err = stderr_to.open("w") if stderr_to is not None else slave
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "claimcheck", *args], stdin=subprocess.DEVNULL,
+                                    stdout=slave, stderr=err, env=env)
+        finally:
+            if stderr_to is not None:
+                err.close()
+        os.close(slave)
+        slave = -1
+        shown = bytearray()
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError as exc:  # EIO: the child closed the terminal
+                if exc.errno != errno.EIO:
+                    raise
+                break
+            if not chunk:
+                break
+            shown += chunk
+        return proc.wait(timeout=120), shown.decode("utf-8", "replace").replace("\r\n", "\n")
+    finally:
+        os.close(master)
+        if slave != -1:
+            os.close(slave)
+
+
+def test_a_terminal_shows_what_was_passed_over_once(tmp_path):
+    """`audit DIR` at a terminal printed the passed-over files twice: as the `note:` on stderr and again
+    as the first line of the terminal scorecards on stdout, both on the same screen. The screen shows
+    the note alone; with either stream redirected, each keeps its line (a file of terminal scorecards
+    names what was passed over, as one written with --out does), and the other formats are unchanged."""
+    import os
+    from pathlib import Path
+
+    import claimcheck
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.md").write_text(make_report(), encoding="utf-8")
+    (folder / "README.md").write_text(README, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(claimcheck.__file__).parents[1]), "CLAIMCHECK_HOME": str(tmp_path / "home"),
+           "COLUMNS": "200", "TERM": "dumb"}
+    code, shown = _on_a_terminal(["audit", str(folder)], env)
+    assert code == 0, shown
+    assert shown.count("passed over, not audited") == 1 and "README.md" in shown, shown
+    assert "note: passed over, not audited: 1 file(s): " in flat(shown) and "scorecard: a.md" in shown
+    # standard error elsewhere: the screen's scorecards keep the line, and the note goes to its file
+    code, shown = _on_a_terminal(["audit", str(folder)], env, stderr_to=tmp_path / "err.txt")
+    assert code == 0 and shown.count("passed over, not audited") == 1, shown
+    assert shown.lstrip().startswith("passed over, not audited: 1 file(s): README.md"), shown
+    assert "note: passed over, not audited" in (tmp_path / "err.txt").read_text(encoding="utf-8")
+    # standard output redirected (here: captured): the scorecards keep the line, the note is on stderr
+    res = run(folder)
+    assert res.stdout.startswith("passed over, not audited: 1 file(s): README.md") and "note: passed over" in res.stderr
+    # the documents are as they were: the list in Markdown and HTML, the field in JSON
+    assert "Passed over, not audited:" in run(folder, "--format", "md").stdout
+    assert "<p>Passed over, not audited:</p>" in run(folder, "--format", "html").stdout
+    assert [p["reason"] for p in json.loads(run(folder, "--format", "json").stdout)["passed_over"]] == [PASSED["README.md"]]

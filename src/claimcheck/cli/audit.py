@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -31,11 +32,20 @@ def _out_path(value: str) -> Path:
     return _FolderOut(value) if value.endswith(("/", os.sep)) else Path(value)
 
 
-def _render(result, fmt: str, all_in_one: bool) -> str:
+def _one_screen() -> bool:
+    """Whether standard output and standard error are the same terminal, so that the user sees both
+    on one screen (not when either is redirected to a file or a pipe)."""
+    try:
+        return sys.stdout.isatty() and os.path.samestat(os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno()))
+    except (OSError, ValueError, AttributeError):  # a stream without a descriptor (captured)
+        return False
+
+
+def _render(result, fmt: str, all_in_one: bool, *, passed_over: bool = True) -> str:
     if fmt == "terminal":
         from claimcheck.reports.scorecard import render_audit_terminal
 
-        return render_audit_terminal(result, all_in_one=all_in_one)
+        return render_audit_terminal(result, all_in_one=all_in_one, passed_over=passed_over)
     if fmt == "md":
         from claimcheck.reports.scorecard import render_audit_markdown
 
@@ -96,7 +106,9 @@ def audit_cmd(
         reports = expand_report_paths(paths, [])  # the paths that name nothing are in result.problems
         inputs = inputs_of(reports + list(iter_claim_files(registry or [])), results or [], store_to_read(store))
     if out_path is None:
-        print(_render(result, fmt, all_in_one), end="")
+        # The terminal scorecards on the screen the note above went to would name the passed-over files
+        # a second time; redirected (a file, a pipe), they keep their line, as a file from --out does.
+        print(_render(result, fmt, all_in_one, passed_over=not (fmt == "terminal" and _one_screen())), end="")
     elif all_in_one or (len(result.scorecards) == 1 and not folder):
         if isinstance(out_path, _FolderOut) and not out_path.is_dir():
             raise OutputError("ends with '/', a folder: --all-in-one writes one file; name the file", path=str(out_path) + "/",

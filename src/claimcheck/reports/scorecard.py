@@ -229,8 +229,10 @@ def render_aggregate_terminal(result: AuditResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False) -> str:
-    parts = [folded(passed_over_line(result)) + "\n"] if result.passed_over else []
+def render_audit_terminal(result: AuditResult, *, all_in_one: bool = False, passed_over: bool = True) -> str:
+    """The terminal scorecards; ``passed_over=False`` leaves out the line naming what a folder scan
+    passed over, for a screen that shows the same line as a ``note:`` on standard error."""
+    parts = [folded(passed_over_line(result)) + "\n"] if result.passed_over and passed_over else []
     parts += [render_scorecard_terminal(c) for c in result.scorecards]
     if all_in_one:
         parts.append(render_aggregate_terminal(result))
