@@ -240,13 +240,51 @@ def test_a_broken_record_replaced_meanwhile_is_kept(tmp_path):
     assert _stored_ids(path) == ["r-aa01", "r-bb02"] and not (tmp_path / "b.json").exists()
 
 
-def test_filters_still_stop_on_a_broken_record_and_name_it(tmp_path):
-    path = _store(tmp_path / "s.sqlite", "r-aa01", "r-bb02")
+def test_filters_take_out_a_broken_record_their_columns_match_and_pass_over_one_they_do_not(tmp_path):
+    """`runs remove --task X` / `--system Y` / `--paper P` stopped on any stored record that did not
+    validate, though `runs remove ID` takes one out: a filter now judges it, as an id does, by the
+    store's columns (written from the record when it was stored). One that matches is listed with what
+    is wrong and kept as stored in the backup; one that does not is left alone, and the others go."""
+    import json
+
+    path = tmp_path / "s.sqlite"
+    with RunStore(path) as s:
+        s.save_many([_record("r-aa01"), _record("r-bb02"), _record("r-cc03", system="SQuAD", task="xquad")])
     _spoil(path, "r-bb02", "json_set(record, '$.fidelity', 'bogus')")
-    result = _run("runs", "remove", "--task", "xnli", "--store", path, "--backup", tmp_path / "b.json")
-    message = _one_line(result.output)
-    assert result.exit_code == 2 and f"{path}: field 'fidelity': stored run 'r-bb02' does not validate" in message, message
-    assert _stored_ids(path) == ["r-aa01", "r-bb02"] and not (tmp_path / "b.json").exists()
+    for args in (("--task", "xnli"), ("--system", "MNLI"), ("--paper", "2005.13013")):
+        dry = _run("runs", "remove", *args, "--dry-run", "--store", path)
+        said = _one_line(dry.output)
+        assert dry.exit_code == 0 and "r-bb02 MNLI xnli seed 1 proxy ok (does not validate: fidelity: " in said, dry.output
+    passed = _run("runs", "remove", "--system", "SQuAD", "--store", path, "--backup", tmp_path / "squad.json")
+    assert passed.exit_code == 0 and "1 runs removed" in _one_line(passed.output) and "r-bb02" not in passed.output, passed.output
+    assert _stored_ids(path) == ["r-aa01", "r-bb02"]
+    backup = tmp_path / "b.json"
+    removed = _run("runs", "remove", "--task", "xnli", "--store", path, "--backup", backup)
+    said = _one_line(removed.output)
+    assert removed.exit_code == 0 and "2 runs removed" in said and "r-bb02 did not validate and is kept there as stored" in said, said
+    assert _stored_ids(path) == []
+    stored = {r["run_id"]: r for r in json.loads(backup.read_text(encoding="utf-8"))["runs"]}
+    assert sorted(stored) == ["r-aa01", "r-bb02"] and stored["r-bb02"]["fidelity"] == "bogus"
+
+
+def test_runs_show_of_a_broken_record_names_it_and_a_broken_record_does_not_hide_another(tmp_path):
+    """`runs show ID` of a record that does not validate: exit 2 naming the store, the field and the run,
+    no JSON and no traceback. A prefix that names it and a valid run says there are two (it said the
+    broken one did not validate), and a valid run beside it is shown."""
+    path = _store(tmp_path / "s.sqlite", "r-aa01", "r-ab02")
+    _spoil(path, "r-ab02", "'not JSON at all'")
+    shown = _run("runs", "show", "r-ab", "--store", path, "--no-bundled-results")
+    said = _one_line(shown.output)
+    assert shown.exit_code == 2 and "Traceback" not in shown.output and "{" not in said, shown.output
+    assert f"{path}: stored run 'r-ab02' does not validate: Invalid JSON" in said and "runs remove r-ab02" in said, said
+    _spoil(path, "r-ab02", "'{}'")
+    shown = _run("runs", "show", "r-ab02", "--store", path)
+    assert shown.exit_code == 2 and f"{path}: field 'run_id': stored run 'r-ab02' does not validate" in _one_line(shown.output)
+    several = _run("runs", "show", "r-a", "--store", path, "--no-bundled-results")
+    assert several.exit_code == 2 and "2 runs in the store" in _one_line(several.output) and "give a longer prefix" in several.output
+    one = _run("runs", "show", "r-aa", "--store", path, "--no-bundled-results")
+    assert one.exit_code == 0 and '"run_id": "r-aa01"' in one.output, one.output
+    assert _run("runs", "remove", "r-a", "--dry-run", "--store", path).exit_code == 2  # an ambiguous id: as before
 
 
 # -- a run id that no command could name, or that splits `runs list` lines, is refused ---------------------

@@ -101,12 +101,14 @@ def runs_show(
     from claimcheck.results.collect import collect_records
     from claimcheck.results.files import render_records_json
 
-    from claimcheck.results.store import open_store
+    from claimcheck.results.store import UnreadableRun, open_store
 
     path, found = store_to_read(store), []
     if path.exists():
         with open_store(path, readonly=True) as s:
-            found = s.find(run_id)  # by id prefix, in SQL
+            found = s.find_as_stored(run_id)  # by id prefix, in SQL; a record that does not validate stops no other
+            if len(found) == 1 and isinstance(found[0], UnreadableRun):  # its id, field and what is wrong; no JSON
+                raise s.unreadable_error(found[0])
     where = f"the store {path}"
     if not found and not no_bundled_results:
         found = [r for r in collect_records().records if r.run_id.startswith(run_id)]

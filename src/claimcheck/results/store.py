@@ -331,30 +331,45 @@ class RunStore:
     def select(self, run_ids: Iterable[str] = (), *, tasks: Iterable[str] = (), systems: Iterable[str] = (),
                paper_id: str | None = None) -> list[RunRecord | UnreadableRun]:
         """The runs named by ``run_ids`` (each a unique id prefix; all runs when none is given) that match
-        every filter: measured one of ``tasks``, of one of ``systems``, of ``paper_id``. A run named by
-        its id whose stored record does not validate comes as an ``UnreadableRun`` (so that ``runs
-        remove`` can take it out), matched against the filters by the store's columns."""
+        every filter: measured one of ``tasks``, of one of ``systems``, of ``paper_id``. A run whose
+        stored record does not validate, named by its id or met by the filters, comes as an
+        ``UnreadableRun`` (so that ``runs remove`` can take it out), matched against the filters by the
+        store's columns (what can be read of it: they were written from the record when it was stored)."""
         chosen: dict[str, RunRecord | UnreadableRun] = {}
         for run_id in run_ids:
-            found = self._unique_as_stored(run_id, field="run_ids")
+            found = self.unique_as_stored(run_id, field="run_ids")
             chosen[found.run_id] = found  # an id given twice counts once
-        candidates = list(chosen.values()) if chosen else self.records(paper_id=paper_id)
+        candidates = list(chosen.values()) if chosen else self._all_as_stored(paper_id)
         tasks, systems = set(tasks), set(systems)
         return [r for r in candidates if (not tasks or tasks & set(record_tasks(r).split(",")))
                 and (not systems or r.system in systems) and (not paper_id or r.paper_id == paper_id)]
 
-    def _unique_as_stored(self, prefix: str, *, field: str) -> RunRecord | UnreadableRun:
-        """``unique``, but a record that does not validate is an ``UnreadableRun``, not an error."""
-        rows = self._read_rows("SELECT run_id, record, paper_id, system, seed, preset, status, tasks FROM runs WHERE "
-                               + _PREFIX, (prefix, len(prefix), prefix))
-        if len(rows) != 1:
-            return self.unique(prefix, field=field)  # says none or how many, as a lookup of valid records does
-        run_id, text, *columns = rows[0]
-        try:
-            return RunRecord.model_validate_json(text, context=STORED)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            return UnreadableRun(run_id, text, *columns, problem=f"{field_place(first['loc']) or 'the record'}: {error_message(first)}")
+    def _all_as_stored(self, paper_id: str | None) -> list[RunRecord | UnreadableRun]:
+        """Every run (of ``paper_id``), in ``records``' order, a record that does not validate as an
+        ``UnreadableRun`` rather than an error."""
+        sql, args = _AS_STORED + " WHERE 1=1", ()
+        if paper_id:
+            sql, args = sql + " AND paper_id = ?", (paper_id,)
+        return [_as_stored(row) for row in self._read_rows(sql + " ORDER BY paper_id, system, tasks, seed, run_id", args)]
+
+    def find_as_stored(self, prefix: str) -> list[RunRecord | UnreadableRun]:
+        """``find``, but a record that does not validate is an ``UnreadableRun``, not an error."""
+        return [_as_stored(row) for row in self._read_rows(_AS_STORED + " WHERE " + _PREFIX, (prefix, len(prefix), prefix))]
+
+    def unique_as_stored(self, prefix: str, *, field: str = "run_id") -> RunRecord | UnreadableRun:
+        """``unique``, but a record that does not validate is an ``UnreadableRun``, not an error (nor does
+        one stand in the way of saying that the prefix names several runs)."""
+        found = self.find_as_stored(prefix)
+        if not found:
+            raise InputError(f"no stored run has an id starting with {prefix!r}", field=field)
+        if len(found) > 1:
+            raise InputError(f"{len(found)} stored runs have ids starting with {prefix!r}: give a longer prefix", field=field)
+        return found[0]
+
+    def unreadable_error(self, run: UnreadableRun) -> StoreError:
+        """The error a command that reads ``run`` (a stored record that does not validate) stops with:
+        its run id, the field and what is wrong, and how to take it out."""
+        return _invalid_error(self.path, run.run_id, run.field, run.message)
 
     def ok_ids(self) -> set[str]:
         return self._ids("SELECT run_id FROM runs WHERE status = 'ok'")
@@ -383,12 +398,30 @@ class RunStore:
     def _invalid(self, run_id: str, exc: ValidationError) -> StoreError:
         """A stored record that does not validate (written by hand, or by a newer claimcheck), named by
         its run id (the store's key, by which ``runs remove`` takes it out) and the field."""
-        import shlex
-
         first = exc.errors()[0]
-        return StoreError(f"stored run {run_id!r} does not validate: {error_message(first)} (`claimcheck runs remove "
-                          f"{shlex.quote(run_id)}` on this store takes it out, keeping it as stored in the backup)",
-                          path=str(self.path), field=field_place(first["loc"]) or None)
+        return _invalid_error(self.path, run_id, field_place(first["loc"]) or None, error_message(first))
+
+
+def _invalid_error(path: Path, run_id: str, field: str | None, message: str) -> StoreError:
+    import shlex
+
+    return StoreError(f"stored run {run_id!r} does not validate: {message} (`claimcheck runs remove "
+                      f"{shlex.quote(run_id)}` on this store takes it out, keeping it as stored in the backup)",
+                      path=str(path), field=field)
+
+
+# a stored run as ``_as_stored`` reads it: its record and the columns written beside it
+_AS_STORED = "SELECT run_id, record, paper_id, system, seed, preset, status, tasks FROM runs"
+
+
+def _as_stored(row: tuple) -> RunRecord | UnreadableRun:
+    """A row of ``_AS_STORED`` as its record, or as an ``UnreadableRun`` when the record does not validate."""
+    run_id, text, *columns = row
+    try:
+        return RunRecord.model_validate_json(text, context=STORED)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return UnreadableRun(run_id, text, *columns, field=field_place(first["loc"]) or None, message=error_message(first))
 
 
 # a run id that starts with the prefix as written (see ``RunStore.find``)
@@ -397,15 +430,21 @@ _PREFIX = "run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id"
 
 class UnreadableRun:
     """A stored run whose record does not validate (written by hand, or by a newer claimcheck), as
-    ``RunStore.select`` gives it when named by its id: what the store's columns say, the record's
-    stored text (which a backup keeps as it is), and what is wrong with it."""
+    ``RunStore.select`` gives it: what the store's columns say, the record's stored text (which a
+    backup keeps as it is), and what is wrong with it (``field``, None for the whole record, and
+    ``message``; ``problem`` says both)."""
 
-    __slots__ = ("run_id", "text", "paper_id", "system", "seed", "preset", "status", "tasks", "problem")
+    __slots__ = ("run_id", "text", "paper_id", "system", "seed", "preset", "status", "tasks", "field", "message")
 
     def __init__(self, run_id: str, text: str, paper_id: str, system: str, seed: int, preset: str, status: str,
-                 tasks: str, *, problem: str):
+                 tasks: str, *, field: str | None, message: str):
         self.run_id, self.text, self.paper_id, self.system, self.seed = run_id, text, paper_id, system, seed
-        self.preset, self.status, self.tasks, self.problem = preset, status, tasks, problem
+        self.preset, self.status, self.tasks, self.field, self.message = preset, status, tasks, field, message
+
+    @property
+    def problem(self) -> str:
+        """``fidelity: Input should be ...`` (``the record: ...`` when no one field is wrong)."""
+        return f"{self.field or 'the record'}: {self.message}"
 
     def as_stored(self) -> object:
         """The stored record as JSON data, or its text when it is not JSON."""
