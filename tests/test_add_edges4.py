@@ -162,6 +162,26 @@ def test_a_text_file_over_20_mb_is_refused_and_a_pipe_is_read_no_further(tmp_pat
     assert _add("--text", ok, "--registry", tmp_path / "claims")[0] == 0
 
 
+def test_a_pdf_over_100_mb_is_refused_naming_the_file_and_option_before_it_is_read(tmp_path):
+    """`add --pdf` had no cap (`--text` has 20 MB): pypdf read any file whole into memory first. A PDF
+    over 100 MB is refused, exit 2, naming the file and --pdf; the message says the cap and what to
+    give instead. The file is sparse (no disk used), and is not read: the refusal comes from its size."""
+    pytest.importorskip("pypdf")
+    from claimcheck.errors import InputError
+    from claimcheck.sources import pdf
+
+    big = tmp_path / "huge.pdf"
+    with big.open("wb") as fh:
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(100_000_001)  # one byte over the cap
+    code, said = _add("--pdf", big, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{big}: field '--pdf': larger than 100 MB (100,000,001 bytes): not read. The cap is generous" in said, said
+    assert "--text FILE" in said and not (tmp_path / "claims").exists()
+    with pytest.raises(InputError) as raised:  # the library call: the file, and the option only when one named it
+        pdf.load_pdf_text(big)
+    assert raised.value.path == str(big) and raised.value.field is None and "larger than 100 MB" in raised.value.message
+
+
 # -- arXiv: a version asked for must be the version read --------------------------------------------------
 
 import test_sources_arxiv as arxiv_tests  # noqa: E402  (tests/ is on sys.path)

@@ -175,7 +175,7 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
         tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
         return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), notes
     if kind == "pdf":
-        text = "\n\n".join(pdf.load_pdf_text(source))
+        text = "\n\n".join(pdf.load_pdf_text(source, field="--pdf" if req.pdf else None))  # arXiv's PDF: no option named it
     else:
         raw = _read_text_source(source)
         if raw.startswith(b"%PDF"):

@@ -19,7 +19,7 @@ def add(
                                            help="Claim folder the draft goes into.")] = Path("claims"),
     offline: Annotated[bool, typer.Option("--offline", help="Use only the download cache; make no request.")] = False,
     pdf: Annotated[Path | None, typer.Option("--pdf", parser=given("--pdf"), metavar="<path>",
-                                             help="Read a local PDF (text layer; low-confidence tables).")] = None,
+                                             help="Read a local PDF of at most 100 MB (text layer; low-confidence tables).")] = None,
     tex: Annotated[Path | None, typer.Option("--tex", parser=given("--tex"), metavar="<path>",
                                              help="Read a local LaTeX folder, tarball, .gz or .tex file.")] = None,
     text: Annotated[Path | None, typer.Option("--text", parser=given("--text"), metavar="<path>",
