@@ -277,7 +277,7 @@ def _restored_torch_flags():
 # -- the two paths --------------------------------------------------------------------------------------------
 
 def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = True,
-                   batches: list[list[int]] | None = None) -> PathResult:
+                   batches: list[list[int]] | None = None, pad_multiple: int | None = None) -> PathResult:
     """claimcheck's loop; ``batches`` (the Trainer's, in its order) replace its own schedule, with dropout off."""
     from claimcheck.replication import environment as env
     from claimcheck.replication.encoder import pad_id_of
@@ -303,14 +303,15 @@ def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = T
                           pad_id=pad_id_of(tokenizer), precision="auto",
                           checkpoint_dir=work / f"cc-{seed}" / "checkpoint" if checkpoints else None,
                           checkpoint_every=ctx.checkpoint_every, checkpoint_seconds=ctx.checkpoint_seconds,
-                          on_step=on_step, schedule=schedule)
+                          on_step=on_step, schedule=schedule, pad_multiple=pad_multiple)
         result = trainer.train()
         _sync(setup.device)
         seconds = time.perf_counter() - t0
         lengths = [[len(features[i]["input_ids"]) for i in idx] for _, idx in trainer.schedule]
         accuracy = accuracy_of(encoder, head, tokenizer, setup)
+    padded = sum(len(b) * (max(b) + -max(b) % trainer.pad_multiple) for b in lengths)
     return PathResult("claimcheck", seed, result.examples_seen, seconds, sum(map(sum, lengths)),
-                      sum(len(b) * max(b) for b in lengths), result.steps, accuracy, losses, ends,
+                      padded, result.steps, accuracy, losses, ends,
                       *per_step(lengths, setup.hp.grad_accum))
 
 
@@ -556,6 +557,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-checkpoints", action="store_true", help="claimcheck path without its resumable checkpoints (replicate writes them)")
     p.add_argument("--trainer-bf16", action="store_true", help="CUDA: TrainingArguments(bf16=True) instead of the fp32 default")
     p.add_argument("--peak-tflops", type=float, help="CUDA: the card's dense bf16 peak, when not in the built-in table")
+    p.add_argument("--pad-multiple", type=int, help="claimcheck: pad each batch's token axis to a multiple of this "
+                   "(default: replicate's, 8 on a GPU and 1 on a CPU)")
+    p.add_argument("--no-cudnn-attention", action="store_true", help="CUDA, both paths: attention without cuDNN's kernels")
     p.add_argument("--shape", choices=sorted(SHAPES), help="train this architecture with random weights and the model's "
                    "tokenizer (throughput and MFU at the paper's model size; accuracy means nothing)")
     p.add_argument("--json", help="also write the results as JSON to this file")
@@ -567,6 +571,8 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-train-") as tmp:
         work = Path(tmp)
         setup = build_setup(args, work)
+        if args.no_cudnn_attention:
+            torch.backends.cuda.enable_cudnn_sdp(False)
         warm_up(setup)
         gc.collect()
         results: list[PathResult] = []
@@ -575,13 +581,15 @@ def main(argv: list[str] | None = None) -> dict:
             if args.matched:  # the Trainer first: claimcheck replays its batches
                 hf, batches = run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16, dropout=False)
                 gc.collect()
-                results += [hf, run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints, batches=batches)]
+                results += [hf, run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints, batches=batches,
+                                               pad_multiple=args.pad_multiple)]
                 gc.collect()
                 continue
             order = ("claimcheck", "hf-trainer") if k % 2 == 0 else ("hf-trainer", "claimcheck")
             for path in order:
                 if path == "claimcheck":
-                    results.append(run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints))
+                    results.append(run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints,
+                                                  pad_multiple=args.pad_multiple))
                 else:
                     results.append(run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16)[0])
                 gc.collect()
@@ -598,6 +606,7 @@ def main(argv: list[str] | None = None) -> dict:
     meta = {"label": setup.label, "device": env.describe_device(setup.device), "hp": asdict(setup.hp), "params": params,
             "seeds": args.seeds, "matched": args.matched, "steps_per_epoch": steps_per_epoch(setup), "peak": peak,
             "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints, "shape": args.shape,
+            "pad_multiple": args.pad_multiple or env.pad_multiple(setup.device), "cudnn_attention": not args.no_cudnn_attention,
             "argv": sys.argv[1:] if argv is None else argv, "packages": env.package_versions()}
     print(render(summary, results, meta))
     payload = {"meta": meta, "summary": summary, "runs": [asdict(r) for r in results]}

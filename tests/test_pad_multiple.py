@@ -72,3 +72,18 @@ def test_training_on_padded_widths_gives_the_same_losses(tok):
     plain, padded = losses(1), losses(16)
     assert len(plain) == len(padded) == 12
     assert padded == pytest.approx(plain, abs=1e-5)
+
+
+def test_replicate_pads_to_multiples_of_8_on_a_gpu_and_to_the_longest_feature_on_a_cpu(tok):
+    from claimcheck.replication import environment
+
+    assert environment.pad_multiple(torch.device("cuda")) == 8 and environment.pad_multiple(torch.device("cuda:1")) == 8
+    assert environment.pad_multiple(torch.device("cpu")) == 1
+    head = PairClassificationHead(TASKS["xnli"], 32)
+    feats = head.featurize([{"text_a": "bread", "text_b": "wine", "label": 0}], tok, 48)
+    encoder = tiny_encoder(len(tok), pad_token_id=tok.pad_token_id)
+    hp = TrainHParams(epochs=1, batch_size=1, max_length=48)
+    trainer = Trainer(encoder, {"xnli": head}, {"xnli": feats}, hp=hp, seed=0, device=torch.device("cpu"), pad_id=tok.pad_token_id)
+    assert trainer.pad_multiple == 1  # CPU runs are what they were
+    assert Trainer(encoder, {"xnli": head}, {"xnli": feats}, hp=hp, seed=0, device=torch.device("cpu"), pad_id=tok.pad_token_id,
+                   pad_multiple=16).pad_multiple == 16

@@ -34,7 +34,7 @@ import torch
 from torch import nn
 
 from claimcheck.replication.encoder import run_encoder
-from claimcheck.replication.environment import autocast
+from claimcheck.replication.environment import autocast, pad_multiple as default_pad_multiple
 from claimcheck.replication.heads.base import Feature, Head
 from claimcheck.replication.spec import TrainHParams
 from claimcheck.replication.vocab_compaction import VocabCompaction, compact_vocabulary, decay_product
@@ -139,11 +139,12 @@ class Trainer:
         on_step: Callable[[int, int, float], None] | None = None,
         compact_vocab: bool = True,
         schedule: list[MicroBatch] | None = None,
-        pad_multiple: int = 1,
+        pad_multiple: int | None = None,
     ):
         self.encoder, self.heads, self.features = encoder, nn.ModuleDict(heads), features
         self.hp, self.seed, self.device, self.pad_id, self.precision = hp, seed, device, pad_id, precision
-        self.pad_multiple = pad_multiple  # token axis padded to a multiple of this (1: to the longest feature)
+        # token axis padded to a multiple of this (1: to the longest feature); None: the device's default
+        self.pad_multiple = default_pad_multiple(device) if pad_multiple is None else pad_multiple
         self.checkpoint_dir = checkpoint_dir
         self.checkpoint_every, self.checkpoint_seconds = max(1, checkpoint_every), checkpoint_seconds
         self.dev_score = dev_score if hp.early_stopping else None
