@@ -221,6 +221,10 @@ def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: P
 
 @dataclass(frozen=True)
 class ReplicateResult:
+    """``plan``: as planned, except that a run to do which another process stored before the runner came
+    to it (so the runner skipped it) is marked stored, with a note saying how many (its ``cost`` is
+    still the planned one). ``outcomes``: one per run executed."""
+
     plan: Plan
     outcomes: tuple[RunOutcome, ...]
 
@@ -269,7 +273,22 @@ def replicate(req: PlanRequest, ctx: RunContext, progress: Progress | None = Non
         except KeyboardInterrupt:
             todo = {r.spec.run_id for r in plan.todo}
             raise Interrupted(len(todo), len(todo & store.ok_ids()), store.path) from None
+        plan = stored_meanwhile(plan, outcomes, store)
     return ReplicateResult(plan, tuple(outcomes))
+
+
+def stored_meanwhile(plan: Plan, outcomes, store) -> Plan:
+    """``plan`` with the runs to do that were not executed because another process stored them after this
+    one planned (a runner skips a run stored by the time it comes to it) marked stored, and a note
+    saying how many: counted with the runs stored already, not as executed, nor left out of the count."""
+    left = {r.spec.run_id for r in plan.todo} - {o.record.run_id for o in outcomes}
+    meanwhile = left & store.ok_ids() if left else set()
+    if not meanwhile:
+        return plan
+    runs = tuple(dataclasses.replace(r, stored=True) if r.spec.run_id in meanwhile else r for r in plan.runs)
+    note = (f"{len(meanwhile)} of the runs to do were stored by another process writing this store (another replicate, "
+            "say) after this one planned them, so they were not run again here")
+    return dataclasses.replace(plan, runs=runs, notes=plan.notes + (note,))
 
 
 class Interrupted(KeyboardInterrupt):

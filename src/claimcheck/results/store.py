@@ -374,6 +374,11 @@ class RunStore:
     def ok_ids(self) -> set[str]:
         return self._ids("SELECT run_id FROM runs WHERE status = 'ok'")
 
+    def has_ok(self, run_id: str) -> bool:
+        """Whether a successful record of ``run_id`` is stored now (another process may have written it
+        since this one listed ``ok_ids``)."""
+        return bool(self._read_rows("SELECT 1 FROM runs WHERE run_id = ? AND status = 'ok'", (run_id,)))
+
     def failed_ids(self) -> set[str]:
         """Runs stored as failed (a run that crashed, or lost its worker)."""
         return self._ids("SELECT run_id FROM runs WHERE status != 'ok'")

@@ -3,6 +3,10 @@
 Runs are grouped by their intermediate stage so each stage is trained once and its targets follow it.
 Every finished run is written to the store in its own transaction before the next one starts; a run
 that fails for a reason other than bad input is stored as ``status="failed"`` and the loop goes on.
+
+Several processes may write one store at once (two ``replicate`` commands, say), each with the list
+of runs it read from the store up front. So the store is asked again just before each run executes:
+a run another process stored meanwhile is skipped.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ def shared_finetunes(specs: Sequence[RunSpec]) -> frozenset[str]:
 
 
 class LocalRunner:
-    """Executes runs in this process. ``run`` returns one outcome per run it executed."""
+    """Executes runs in this process. ``run`` returns one outcome per run it executed: a run found stored
+    (ok) when its turn came, by another process since the list was read, is skipped and has none."""
 
     def run(self, specs: Sequence[RunSpec], ctx: RunContext, store, progress: Progress | None = None) -> list[RunOutcome]:
         from claimcheck.replication.pipeline import cleanup_run, execute_run, failed_record
@@ -54,21 +59,27 @@ class LocalRunner:
         try:
             for spec in todo:
                 overall.describe(f"run {spec.system} / {spec.target.task} / seed {spec.seed}")
-                try:
-                    record = execute_run(spec, ctx, progress)
-                except ClaimcheckError:
-                    raise
-                except Exception as exc:  # an infrastructure failure: recorded, never a result
-                    tail = "".join(traceback.format_exception(exc)[-3:]).strip()
-                    record = failed_record(spec, f"{type(exc).__name__}: {exc}\n{tail}")
-                    progress.note(f"run {spec.run_id} failed: {type(exc).__name__}: {exc}")
-                written = store.save(record)
+                if not store.has_ok(spec.run_id):
+                    record = self._execute(spec, ctx, progress, execute_run, failed_record)
+                    outcomes.append(RunOutcome(record, store.save(record)))
+                else:  # stored by another process since the list was read: not run again
+                    record = None
                 if spec.finetune_key:
                     to_come[spec.finetune_key] -= 1
-                if record.status == "ok":
+                if record is None or record.status == "ok":
                     cleanup_run(spec, ctx, {k for k, n in to_come.items() if n > 0})
-                outcomes.append(RunOutcome(record, written))
                 overall.advance()
         finally:
             overall.close()
         return outcomes
+
+    @staticmethod
+    def _execute(spec: RunSpec, ctx: RunContext, progress: Progress, execute_run, failed_record):
+        try:
+            return execute_run(spec, ctx, progress)
+        except ClaimcheckError:
+            raise
+        except Exception as exc:  # an infrastructure failure: recorded, never a result
+            tail = "".join(traceback.format_exception(exc)[-3:]).strip()
+            progress.note(f"run {spec.run_id} failed: {type(exc).__name__}: {exc}")
+            return failed_record(spec, f"{type(exc).__name__}: {exc}\n{tail}")
