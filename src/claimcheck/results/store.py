@@ -8,13 +8,18 @@
   listing and filtering only.
 * A command that only reads opens the store read-only (``readonly=True``): it never writes to it,
   nor beside it, so a store the user may only read (shared, on a read-only mount) serves it.
+* A process executing a run claims it (``RunStore.claim``: a file lock in ``<store>-claims/``), so
+  another process writing the same store leaves that run to it instead of executing it too.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
+import re
+import socket
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -41,7 +46,13 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_paper ON runs (paper_id, system);
 """
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: claims are not enforced
+    fcntl = None
+
 BUSY_TIMEOUT_S = 60.0
+CLAIMS_SUFFIX = "-claims"  # <store>-claims/: one lock file per run a process is executing
 _COLUMNS = ("run_id", "paper_id", "system", "seed", "preset", "fidelity", "status", "tasks", "written_at", "record")
 
 
@@ -400,6 +411,42 @@ class RunStore:
                 raise self._invalid(run_id, exc) from None
         return out
 
+    # -- claims: the runs some process is executing now -----------------------------------------------------
+    def claim(self, run_id: str, *, wait: bool = False) -> RunClaim | None:
+        """Claim ``run_id`` for this process while it executes the run; use the claim as a context
+        manager, and store the run's record before leaving it. None when another process holds the
+        claim; with ``wait``, this waits instead until that process lets go (it stored the run, failed,
+        or ended), so a caller then checks ``has_ok`` before executing.
+
+        A claim is an exclusive ``flock`` on ``<store>-claims/<run id>.lock``: beside the store (its
+        real path), so every process writing the store meets it whatever its claimcheck home; the
+        kernel ends it when the process ends, however it ends, so a killed process leaves no claim to
+        go stale (no pid to check, no timeout). The file holds the owner's pid and host, for messages
+        only (``claim_holder``); it is deleted when the claim ends, and the folder with the last one.
+        Where no such lock can be taken (not POSIX, a folder this user may not write, a file system
+        without locks), the claim is granted without being enforced: two processes may then execute
+        one run, and the store still keeps one record of it (an ok record is never replaced)."""
+        if fcntl is None or self.readonly:  # nothing is written beside a store opened to read
+            return RunClaim(None, None)
+        path = self._claim_path(run_id)
+        try:
+            fd = _lock_claim_file(path, wait)
+        except OSError:
+            return RunClaim(None, None)
+        return None if fd is None else RunClaim(path, fd)
+
+    def claim_holder(self, run_id: str) -> str:
+        """Who holds the claim on ``run_id``, as its file says ("pid 4242 on host"), or ""."""
+        try:
+            text = self._claim_path(run_id).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return text.strip()[:200]
+
+    def _claim_path(self, run_id: str) -> Path:
+        name = run_id if _PLAIN_NAME.fullmatch(run_id) else "h-" + hashlib.sha256(run_id.encode()).hexdigest()[:32]
+        return Path(os.path.realpath(self.path) + CLAIMS_SUFFIX) / f"{name}.lock"
+
     def _invalid(self, run_id: str, exc: ValidationError) -> StoreError:
         """A stored record that does not validate (written by hand, or by a newer claimcheck), named by
         its run id (the store's key, by which ``runs remove`` takes it out) and the field."""
@@ -431,6 +478,75 @@ def _as_stored(row: tuple) -> RunRecord | UnreadableRun:
 
 # a run id that starts with the prefix as written (see ``RunStore.find``)
 _PREFIX = "run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id"
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,100}")  # a run id usable as a file name as it is
+_CLAIM_TRIES = 100
+
+
+def _lock_claim_file(path: Path, wait: bool) -> int | None:
+    """An open descriptor of ``path`` holding its exclusive ``flock``, or None if another holds it (not
+    ``wait``). A holder deletes the file before it lets go, so a lock won on a file no longer at
+    ``path`` claims nothing: it is let go and the file taken again (as when the folder went meanwhile)."""
+    for _ in range(_CLAIM_TRIES):
+        try:
+            path.parent.mkdir(exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except FileNotFoundError:  # the folder was removed by a process letting go of the last claim
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            here = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            here = False
+        if here:
+            try:
+                os.ftruncate(fd, 0)
+                os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
+            except OSError:
+                pass  # the text is for messages only
+            return fd
+        os.close(fd)
+    raise OSError(f"could not claim {path}: it kept being replaced")
+
+
+class RunClaim:
+    """This process's claim on a run (``RunStore.claim``); ``enforced`` is False where no lock could be
+    taken. Ends on leaving the ``with`` block, or by ``release()``."""
+
+    def __init__(self, path: Path | None, fd: int | None):
+        self.path, self._fd = path, fd
+
+    @property
+    def enforced(self) -> bool:
+        return self.path is not None
+
+    def __enter__(self) -> RunClaim:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Delete the claim file, then let go of its lock (so that whoever locks a file at that path
+        next finds it new, see ``_lock_claim_file``), and the folder if no claim is left in it."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+        os.close(fd)
+        try:
+            os.rmdir(self.path.parent)
+        except OSError:  # another claim is in it (or it is gone)
+            pass
 
 
 class UnreadableRun:

@@ -5,14 +5,16 @@ Every finished run is written to the store in its own transaction before the nex
 that fails for a reason other than bad input is stored as ``status="failed"`` and the loop goes on.
 
 Several processes may write one store at once (two ``replicate`` commands, say), each with the list
-of runs it read from the store up front. So the store is asked again just before each run executes:
-a run another process stored meanwhile is skipped.
+of runs it read from the store up front. So each run is claimed in the store (``RunStore.claim``)
+and the store asked again just before it executes: a run another process stored meanwhile is skipped,
+and one another process is executing is put off to the end of the list, then waited for (and skipped
+once stored; executed here if that process failed or ended without storing it).
 """
 
 from __future__ import annotations
 
 import traceback
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 
 from claimcheck.errors import ClaimcheckError
@@ -55,19 +57,34 @@ class LocalRunner:
         todo = [s for s in order_runs(specs) if s.run_id not in stored]
         to_come = Counter(s.finetune_key for s in todo if s.finetune_key)  # runs still to use each fine-tune
         outcomes: list[RunOutcome] = []
+        queue, put_off = deque(todo), set()
         overall = progress.task("runs", len(todo))
         try:
-            for spec in todo:
-                overall.describe(f"run {spec.system} / {spec.target.task} / seed {spec.seed}")
-                if not store.has_ok(spec.run_id):
-                    record = self._execute(spec, ctx, progress, execute_run, failed_record)
-                    outcomes.append(RunOutcome(record, store.save(record)))
-                else:  # stored by another process since the list was read: not run again
-                    record = None
-                if spec.finetune_key:
-                    to_come[spec.finetune_key] -= 1
-                if record is None or record.status == "ok":
-                    cleanup_run(spec, ctx, {k for k, n in to_come.items() if n > 0})
+            while queue:
+                spec = queue.popleft()
+                name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
+                overall.describe(name)
+                claim = store.claim(spec.run_id)
+                if claim is None:  # another process is executing it
+                    if queue and spec.run_id not in put_off:  # the others first, then back to it
+                        put_off.add(spec.run_id)
+                        queue.append(spec)
+                        continue
+                    holder = store.claim_holder(spec.run_id)
+                    progress.note(f"waiting for run {spec.run_id} ({name[4:]}), which another process"
+                                  f"{f' ({holder})' if holder else ''} is running on this store")
+                    overall.describe(f"waiting for {name}")
+                    claim = store.claim(spec.run_id, wait=True)
+                with claim:
+                    if not store.has_ok(spec.run_id):
+                        record = self._execute(spec, ctx, progress, execute_run, failed_record)
+                        outcomes.append(RunOutcome(record, store.save(record)))  # stored before the claim ends
+                    else:  # stored by another process since the list was read: not run again
+                        record = None
+                    if spec.finetune_key:
+                        to_come[spec.finetune_key] -= 1
+                    if record is None or record.status == "ok":
+                        cleanup_run(spec, ctx, {k for k, n in to_come.items() if n > 0})
                 overall.advance()
         finally:
             overall.close()
