@@ -91,6 +91,26 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert ids == {f"r-{w}-{i:04d}" for w in ("p", "q") for i in range(n)}
 
 
+def test_a_new_store_another_process_is_making_at_the_same_moment_is_waited_for(tmp_path):
+    """Two replicate commands started together on a store not made yet: both switch it to WAL mode, and
+    SQLite answers the one that finds the other's write lock there with "database is locked" at once,
+    without waiting out its busy timeout. Before, that one stopped (exit 2, "cannot open the run store:
+    database is locked"); now it waits for the lock, as for any other write."""
+    import threading
+    import time
+
+    path = tmp_path / "runs.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # the other process, making the store: its write lock, held a moment
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    started = time.monotonic()
+    with RunStore(path) as store:
+        assert time.monotonic() - started >= 0.25  # waited for the other's lock
+        assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.save(make_record(1, "a"))
+    other.close()
+
+
 def test_export_import_round_trip_keeps_provenance(tmp_path):
     rec = make_record(7, "a").model_copy(update={"provenance": Provenance(device="cuda:0 (H100)", git_revision="abc", data_files={"xnli/dev-en.tsv.xz": "f0"})})
     with RunStore(tmp_path / "a.sqlite") as store:

@@ -126,7 +126,7 @@ class RunStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self._refuse_another_database()  # before anything is written to it: WAL mode, the table
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._use_wal()
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             with self._transaction() as db:
@@ -136,6 +136,20 @@ class RunStore:
             self._has_runs = True
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the run store: {exc}", path=str(self.path)) from None
+
+    def _use_wal(self) -> None:
+        """Switch the store to WAL mode (a no-op once it is in it). Processes opening a new store at once
+        meet in the switch, and SQLite answers the one that loses with "database is locked" at once,
+        without waiting out the busy timeout: it tries again until the timeout has passed."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _files_state(self) -> tuple:
         """(inode, size, mtime) of the store file and of its ``-wal`` and ``-shm`` (None: not there).
