@@ -14,7 +14,9 @@ separators (U+2028, U+2029), which break a line in some terminals and viewers. E
 same characters as escapes: the terminal, Markdown, HTML and (as JSON escapes) JSON.
 
 ``visible`` is for text (the terminal, Markdown and HTML output); ``visible_json`` for JSON text,
-where an escape must keep the string's value."""
+where an escape must keep the string's value: the reports' and the audit's JSON (``reports.jsonout``)
+and, with ``keep_surrogates``, the data files read back as they were written (a result file that
+``runs export`` or ``runs remove --backup`` writes, the run store's record, a stage's JSON files)."""
 
 from __future__ import annotations
 
@@ -28,9 +30,12 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # the lone surrogates (U+DC80-U+DCFF is a byte that was not UTF-8, by surrogateescape; the rest cannot come from a
 # file), in one character class: one pass. A pattern string, compiled by ``re`` on first use and cached there:
 # `verify all` imports this module for CONTROL and need not compile it
-_SHOWN = CONTROL.pattern[:-1] + r"\u061c\u200e\u200f\u2028\u2029\ud800-\udfff]"
-# what ``visible_json`` escapes: the same characters (as JSON escapes, but a lone surrogate)
+_MARKS = r"\u061c\u200e\u200f\u2028\u2029"
+_SHOWN = CONTROL.pattern[:-1] + _MARKS + r"\ud800-\udfff]"
+# what ``visible_json`` escapes: the same characters (as JSON escapes, but a lone surrogate); with ``keep_surrogates``
+# (a data file), the same less the lone surrogates, which it leaves as they are
 _JSON_SHOWN = _SHOWN
+_JSON_KEPT_SURROGATES = CONTROL.pattern[:-1] + _MARKS + "]"
 
 
 def _is_surrogate(char: str) -> bool:
@@ -54,7 +59,7 @@ def visible(text: str) -> str:
     return re.sub(_SHOWN, lambda m: _escape(m.group()), text)
 
 
-def visible_json(text: str) -> str:
+def visible_json(text: str, *, keep_surrogates: bool = False) -> str:
     """JSON text (``json.dumps`` output) with each character ``visible`` escapes (the control
     characters, the bidi marks U+061C, U+200E, U+200F and the line and paragraph separators U+2028,
     U+2029) written as a JSON escape (``\\u009b``, ``\\u202e``): the same string once parsed, and
@@ -64,7 +69,11 @@ def visible_json(text: str) -> str:
 
     A lone surrogate (a byte of a file name that was not UTF-8) has no faithful JSON form that strict
     parsers take, so it is written as ``visible`` shows it: the string then holds ``\\xff``, a
-    backslash and the byte in hex."""
+    backslash and the byte in hex. A data file, which must read back as it was written, passes
+    ``keep_surrogates``: a lone surrogate is then left as it is (writing the text as UTF-8 fails, as
+    it did before the escapes), never turned into another value."""
     if text.isascii() and "\x7f" not in text:  # isascii is O(1) on a str: the common case costs nothing
         return text
+    if keep_surrogates:
+        return re.sub(_JSON_KEPT_SURROGATES, lambda m: f"\\u{ord(m.group()):04x}", text)
     return re.sub(_JSON_SHOWN, lambda m: "\\" + _escape(m.group()) if _is_surrogate(m.group()) else f"\\u{ord(m.group()):04x}", text)

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claimcheck.atomic import save_text_atomic
+from claimcheck.visible import visible_json
 
 try:
     import fcntl
@@ -32,7 +33,11 @@ except ImportError:  # pragma: no cover - not POSIX: no cross-process lock
 
 
 def write_json_atomic(path: Path, payload: dict) -> None:
-    save_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
+    """``payload`` as sorted, indented JSON, each control character, bidi control or mark and line or paragraph
+    separator in a string (a task name, a note) written as a JSON escape (``visible_json``): ``read_json`` gives
+    the same values back, and no terminal or editor showing the file acts on them."""
+    text = json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
+    save_text_atomic(path, visible_json(text, keep_surrogates=True))
 
 
 def read_json(path: Path) -> dict | None:

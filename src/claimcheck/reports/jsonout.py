@@ -10,7 +10,9 @@ Stability: keys sorted, two-space indent, no timestamps, UTF-8 text, a trailing 
 non-finite numbers written as ``null`` (strict JSON), so the same report always gives the same bytes.
 DEL, C1 controls, bidi controls and marks, and U+2028/U+2029 are written as ``\\uXXXX`` escapes
 (``visible.visible_json``): the same strings once parsed, but nothing a terminal or viewer acts on.
-``json_text`` is the one writer of the reports' JSON (this report and the audit's).
+``json_text`` is the one writer of the reports' JSON (this report and the audit's); the data files
+(result files, the run store's records, replication stage files) escape the same characters with the
+same function (``visible_json(..., keep_surrogates=True)``).
 ``VerificationReport.model_validate_json(render_json(r)) == r`` for every report with finite numbers.
 """
 

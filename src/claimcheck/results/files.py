@@ -319,5 +319,14 @@ def result_file_schema() -> dict:
 
 def render_records_json(records: Iterable[RunRecord]) -> str:
     """Stable JSON text for a set of records (sorted by run id)."""
-    runs = [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.run_id)]
-    return json.dumps({"runs": runs}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return runs_json_text([r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.run_id)])
+
+
+def runs_json_text(runs: list[object]) -> str:
+    """A result file's text, ``{"runs": runs}``: sorted keys, two-space indent, UTF-8, a trailing newline, and
+    each control character, bidi control or mark and line or paragraph separator in a string written as a
+    JSON escape (``visible_json``), so no terminal or editor showing the file acts on it; read back, the
+    strings are as they were."""
+    from claimcheck.visible import visible_json
+
+    return visible_json(json.dumps({"runs": runs}, indent=2, sort_keys=True, ensure_ascii=False), keep_surrogates=True) + "\n"

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from claimcheck.errors import InputError, StoreError, error_message, field_place
 from claimcheck.results.records import STORED, RunRecord
+from claimcheck.visible import visible_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -600,7 +601,9 @@ def record_tasks(record: RunRecord | UnreadableRun) -> str:
 def _row(record: RunRecord) -> tuple:
     tasks = record_tasks(record)
     written_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    text = json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    # the record as JSON, each control character, bidi control or mark and line or paragraph separator as a JSON
+    # escape (``visible_json``): `sqlite3 runs.sqlite` shows no raw control; read back, the values are as written
+    text = visible_json(json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False), keep_surrogates=True)
     return (record.run_id, record.paper_id, record.system, record.seed, record.preset, record.fidelity, record.status, tasks, written_at, text)
 
 
@@ -627,14 +630,14 @@ def save_records_json(records: Iterable[RunRecord | UnreadableRun], path: Path, 
     ``new``, only if no file is there (else ``FileExistsError``, nothing written). A record that does
     not validate (``UnreadableRun``) is written as it was stored."""
     from claimcheck.atomic import save_text_atomic
-    from claimcheck.results.files import render_records_json
+    from claimcheck.results.files import render_records_json, runs_json_text
 
     path = Path(path)
     records = list(records)
     if any(isinstance(r, UnreadableRun) for r in records):
         runs = [r.as_stored() if isinstance(r, UnreadableRun) else r.model_dump(mode="json")
                 for r in sorted(records, key=lambda r: r.run_id)]
-        text = json.dumps({"runs": runs}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"  # as render_records_json
+        text = runs_json_text(runs)  # as render_records_json
     else:
         text = render_records_json(records)
     try:
