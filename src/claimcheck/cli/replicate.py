@@ -12,7 +12,8 @@ from claimcheck.visible import visible
 
 ClaimsArg = Annotated[list[str] | None, typer.Argument(help="Claim ids or paper ids, or 'all' (default).")]
 PresetOpt = Annotated[str, typer.Option("--preset", help="paper | reduced | proxy | smoke (plan defaults to paper, to show the full cost; replicate to smoke, a quick self-check)")]
-# at most 1000: the most seeds the verifier ever says would decide a claim (stats: cap=1000); more would only plan for hours
+# at most 1000: the most seeds the verifier ever says would decide a claim (stats: cap=1000), so more could decide
+# nothing more; not for the planning's sake, which takes about 2 s at 1000 seeds (`plan all`, either preset)
 SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, max=1000, help="Seeds per arm and target (seeds 1..N, the same in every arm; at most 1000).")]
 SeedOpt = Annotated[list[int] | None, typer.Option("--seed", help="Only this seed of 1..N (repeatable), e.g. to spread one arm's seeds over workers.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", parser=given("--model", str, "give a model hub id or a local folder, or leave out --model for the preset's model"),
