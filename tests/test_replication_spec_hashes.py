@@ -12,7 +12,7 @@ from collections import namedtuple
 
 import pytest
 
-from claimcheck.content_hash import _canonical, content_hash, run_id_of
+from claimcheck.content_hash import canonical, content_hash, run_id_of
 from claimcheck.replication.plan import Need, build_plan
 from claimcheck.replication.presets import PRESETS, with_limits
 from claimcheck.replication.spec import DataUse, EncoderSpec, TrainHParams, canonical_json, to_dict
@@ -20,7 +20,7 @@ from claimcheck.replication.tasks import get_task
 
 
 def _dumps(value) -> str:  # the text content_hash hashes
-    return json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclasses.dataclass

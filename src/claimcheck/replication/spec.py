@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from claimcheck.content_hash import HASH_CHARS, NOT_HASHED, _canonical
+from claimcheck.content_hash import HASH_CHARS, NOT_HASHED, canonical
 
 
 def to_dict(spec: Any) -> dict:
@@ -88,14 +88,14 @@ def canonical_json(value: Any) -> str:
     if kind is int:
         return int.__repr__(value)
     if isinstance(value, _LEAVES):  # None, bool, float (integral: as an int), subclasses
-        return _encode(_canonical(value))
+        return _encode(canonical(value))
     if isinstance(value, (list, tuple)):
         return "[" + ",".join([canonical_json(v) for v in value]) + "]"
     if _is_dataclass_instance(value):
         return _fields_json(value)
     if isinstance(value, dict) and all(type(k) is str for k in value):
         return "{" + ",".join([_encode(k) + ":" + canonical_json(value[k]) for k in sorted(value)]) + "}"
-    return _encode(_canonical(_plain(value)))
+    return _encode(canonical(_plain(value)))
 
 
 def _hash(text: str) -> str:
