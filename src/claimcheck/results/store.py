@@ -345,14 +345,7 @@ class RunStore:
 
     def unique(self, prefix: str, *, field: str = "run_id") -> RunRecord:
         """The one run whose id starts with ``prefix``; an InputError (on ``field``) for none or several."""
-        from claimcheck.errors import InputError
-
-        found = self.find(prefix)
-        if not found:
-            raise InputError(f"no stored run has an id starting with {prefix!r}", field=field)
-        if len(found) > 1:
-            raise InputError(f"{len(found)} stored runs have ids starting with {prefix!r}: give a longer prefix", field=field)
-        return found[0]
+        return _the_one(self.find(prefix), prefix, field)
 
     def select(self, run_ids: Iterable[str] = (), *, tasks: Iterable[str] = (), systems: Iterable[str] = (),
                paper_id: str | None = None) -> list[RunRecord | UnreadableRun]:
@@ -385,12 +378,7 @@ class RunStore:
     def unique_as_stored(self, prefix: str, *, field: str = "run_id") -> RunRecord | UnreadableRun:
         """``unique``, but a record that does not validate is an ``UnreadableRun``, not an error (nor does
         one stand in the way of saying that the prefix names several runs)."""
-        found = self.find_as_stored(prefix)
-        if not found:
-            raise InputError(f"no stored run has an id starting with {prefix!r}", field=field)
-        if len(found) > 1:
-            raise InputError(f"{len(found)} stored runs have ids starting with {prefix!r}: give a longer prefix", field=field)
-        return found[0]
+        return _the_one(self.find_as_stored(prefix), prefix, field)
 
     def unreadable_error(self, run: UnreadableRun) -> StoreError:
         """The error a command that reads ``run`` (a stored record that does not validate) stops with:
@@ -489,6 +477,15 @@ def _as_stored(row: tuple) -> RunRecord | UnreadableRun:
     except ValidationError as exc:
         first = exc.errors()[0]
         return UnreadableRun(run_id, text, *columns, field=field_place(first["loc"]) or None, message=error_message(first))
+
+
+def _the_one(found: list, prefix: str, field: str):
+    """The one run an id prefix found; an InputError (on ``field``) for none or several."""
+    if not found:
+        raise InputError(f"no stored run has an id starting with {prefix!r}", field=field)
+    if len(found) > 1:
+        raise InputError(f"{len(found)} stored runs have ids starting with {prefix!r}: give a longer prefix", field=field)
+    return found[0]
 
 
 # a run id that starts with the prefix as written (see ``RunStore.find``)
