@@ -95,25 +95,51 @@ def _own_output(path: Path) -> bool:
         return False
 
 
-def not_shipped_data(out_path: Path) -> None:
-    """Refuse an ``--out`` inside claimcheck's bundled results folder (``results.files.BUNDLED_RESULTS``):
-    the shipped runs every fresh install's verdicts cite, which a write there would replace or add to.
-    The folder is found by what it is, not by its spelling (a relative path, a symbolic link)."""
+def shipped_data() -> tuple[tuple[Path, str, str], ...]:
+    """claimcheck's shipped data (the package data every fresh install reads): each folder or file,
+    what it is, and what a write there would change."""
+    from claimcheck.claims.registry import BUNDLED_PAPERS
     from claimcheck.results.files import BUNDLED_RESULTS
+    from claimcheck.sources.bibliography import BUNDLED_BIBLIOGRAPHY
 
+    return ((BUNDLED_RESULTS, "its bundled results", "the runs every verdict cites"),
+            (BUNDLED_PAPERS, "its bundled claim files", "the claims every `claimcheck verify` reads"),
+            (BUNDLED_BIBLIOGRAPHY, "its bibliography", "the names every audit gives the papers a synthesis cites"))
+
+
+def _resolved(path: Path) -> Path | None:
     try:
-        where = out_path.resolve()
+        return path.resolve()
     except (OSError, RuntimeError):  # a loop of links: left to the write, which names the problem
+        return None
+
+
+def _names(where: Path, path: Path, resolved: Path | None) -> bool:
+    """Whether the resolved path ``where`` names ``path`` (resolved: ``resolved``), which need not exist."""
+    if where == resolved:
+        return True
+    try:
+        return os.path.samefile(where, path)  # another spelling the resolving missed (a bind mount)
+    except OSError:  # not there (yet), or not readable: another path
+        return False
+
+
+def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterable[Path] = ()) -> None:
+    """Refuse an ``option`` (``--out``) path inside claimcheck's shipped data (``shipped_data``: the
+    bundled results and claim files, the bibliography), which a write there would replace or add to.
+    Each is found by what it is, not by its spelling (a relative path, a symbolic link, ``..``).
+    ``regenerates``: shipped files the command itself generated, which it may write again (the
+    bundled proxy report, ``cli.verify.BUNDLED_REPORTS``)."""
+    where = _resolved(out_path)
+    if where is None or any(_names(where, allowed, _resolved(allowed)) for allowed in regenerates):
         return
-    for folder in (where, *where.parents):
-        try:
-            inside = os.path.samefile(folder, BUNDLED_RESULTS)
-        except OSError:  # not there (yet), or not readable: not the bundled folder
-            continue
-        if inside:
-            raise OutputError(f"is inside {BUNDLED_RESULTS}, claimcheck's shipped data (its bundled results): "
-                              "writing there would change the runs every verdict cites; choose another --out",
-                              path=str(out_path), field="--out")
+    for shipped, what, change in shipped_data():
+        resolved = _resolved(shipped)
+        for folder in (where, *where.parents):
+            if _names(folder, shipped, resolved):
+                place = f"is inside {shipped}" if folder != where else f"is {shipped}"
+                raise OutputError(f"{place}, claimcheck's shipped data ({what}): writing there would change {change}; "
+                                  f"choose another {option} (nothing was written)", path=str(out_path), field=option)
 
 
 def not_an_input(out_path: Path, inputs: Iterable[Path]) -> None:

@@ -123,7 +123,7 @@ def runs_show(
 @expected_errors
 def runs_export(
     out_file: Annotated[Path | None, typer.Option("--out", parser=given("--out"), metavar="<path>",
-                                                  help="File to write (default: stdout); an existing file is replaced, but none in claimcheck's bundled results folder.")] = None,
+                                                  help="File to write (default: stdout); an existing file is replaced, but none in claimcheck's shipped data (its bundled results and claim files).")] = None,
     store: StoreOpt = None,
     paper: Annotated[str | None, typer.Option("--paper", parser=given("--paper", str, _ALL_PAPERS), metavar="<str>", help="Only runs of this paper id.")] = None,
     status: Annotated[str, typer.Option("--status", help="ok | failed | all (failed runs are what infra_failure verdicts cite)")] = "ok",
