@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from claimcheck.claims.registry import BUNDLED_PAPERS
 from claimcheck.cli import app
+from claimcheck.results.files import BUNDLED_RESULTS
 from claimcheck.sources.bibliography import BUNDLED_BIBLIOGRAPHY
 
 
@@ -63,3 +64,57 @@ def test_runs_export_refuses_the_bundled_claim_files_and_the_bibliography(tmp_pa
     with _kept(BUNDLED_PAPERS, BUNDLED_BIBLIOGRAPHY):
         for out in outs:
             _refused(_run(tmp_path, "runs", "export", "--out", out), str(out))
+
+
+# -- report --out ---------------------------------------------------------------------------------------
+
+def _shipped_outs(tmp_path: Path) -> list[Path]:
+    """Paths inside the shipped data, spelt in several ways: files there, new files, a new sub-folder,
+    `..`, a symbolic link to the folder, and a link to a shipped file."""
+    folder_link = tmp_path / "bundled-link"
+    folder_link.symlink_to(BUNDLED_RESULTS, target_is_directory=True)
+    file_link = tmp_path / "claims-link.yaml"
+    file_link.symlink_to(BUNDLED_PAPERS / "2005.13013.yaml")
+    return [BUNDLED_RESULTS / "phang2020-proxy-runs.json", BUNDLED_RESULTS / "README.md",
+            BUNDLED_RESULTS / "claimcheck-test-report.md", BUNDLED_RESULTS / "claimcheck-test" / "report.md",
+            BUNDLED_RESULTS / "claimcheck-test" / ".." / "claimcheck-test-up.md", folder_link / "claimcheck-test-linked.md",
+            BUNDLED_PAPERS / "2005.13013.yaml", BUNDLED_PAPERS / "claimcheck-test-report.md", file_link, BUNDLED_BIBLIOGRAPHY]
+
+
+def test_report_refuses_an_out_inside_the_shipped_data_before_any_work(tmp_path):
+    with _kept(BUNDLED_RESULTS, BUNDLED_PAPERS, BUNDLED_BIBLIOGRAPHY):
+        for out in _shipped_outs(tmp_path):
+            _refused(_run(tmp_path, "report", "2005.13013", "--format", "md", "--out", out), str(out))
+            _refused(_run(tmp_path, "report", "-o", out), str(out), "--out")  # the short option, the same field
+        # before the work: a claim id that no registry holds would be the error otherwise
+        out = BUNDLED_PAPERS / "claimcheck-test-report.md"
+        _refused(_run(tmp_path, "report", "no-such/claim", "--out", out), str(out))
+
+
+def test_report_refuses_the_bundled_proxy_report_in_another_format(tmp_path):
+    with _kept(BUNDLED_RESULTS):
+        for fmt, name in (("json", "phang2020-proxy-report.html"), ("md", "phang2020-proxy-report.html"),
+                          ("html", "phang2020-proxy-report.md"), ("json", "phang2020-proxy-report.json")):
+            out = BUNDLED_RESULTS / name
+            result = _run(tmp_path, "report", "2005.13013", "--format", fmt, "--out", out)
+            if name.endswith(".json"):  # no such bundled report: a new file in the bundled results
+                _refused(result, str(out))
+                continue
+            message = " ".join(result.output.split())
+            assert result.exit_code == 2 and "field '--out'" in message and str(out) in message, message
+            assert f"only `--format {name.rsplit('.', 1)[1]}` regenerates" in message and "nothing was written" in message, message
+
+
+def test_report_still_regenerates_the_bundled_proxy_report(tmp_path):
+    """The command src/claimcheck/results/bundled/README.md gives (with the title the shipped report has):
+    the report is `claimcheck report`'s own output, which it writes again, byte for byte."""
+    title = "Phang et al. 2020: verification with a proxy replication (mE5-small, CPU)"
+    runs = BUNDLED_RESULTS / "phang2020-proxy-runs.json"
+    with _kept(BUNDLED_RESULTS):
+        for fmt in ("html", "md"):
+            out = BUNDLED_RESULTS / f"phang2020-proxy-report.{fmt}"
+            done = _run(tmp_path, "report", "2005.13013", "--no-bundled-results", "--results", runs, "--format", fmt,
+                        "--title", title, "--out", out)
+            assert done.exit_code == 0, done.output
+            assert "written:" in done.output and out.name in done.output, done.output
+            assert out.read_bytes().startswith(b"<!DOCTYPE html>" if fmt == "html" else b"# " + title.encode())

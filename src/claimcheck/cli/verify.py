@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import EXIT_OK, DropAmbiguousOpt, NoBundledOpt, RegistryOpt, app, err, expected_errors, given, out, store_to_read
-from claimcheck.cli.plain import inputs_of, not_an_input
+from claimcheck.cli.plain import inputs_of, not_an_input, not_shipped_data
 from claimcheck.cli.verify_run import DEFAULT_OUT, VerifyArgs, run_verify
 from claimcheck.atomic import save_text_atomic
-from claimcheck.errors import InputError
+from claimcheck.errors import InputError, OutputError
 from claimcheck.gcpause import gc_paused
 from claimcheck.visible import visible
 
@@ -28,6 +28,12 @@ StoreOpt = Annotated[
 
 
 # The garbage collector is paused for show, verify and report: see cli.verify_run.
+
+# The one place in claimcheck's shipped data that `report --out` may write: the bundled proxy report,
+# in the format its name says. It is this command's own output (the bundled results' README gives the
+# command that regenerates it, with `--out` naming it), read by nothing: the runs it reports on are the
+# `*.json` beside it, which stay refused, as does any new file there (cli.plain.not_shipped_data).
+BUNDLED_REPORTS = {"md": "phang2020-proxy-report.md", "html": "phang2020-proxy-report.html"}
 
 
 def _store(store: Path | None) -> Path:
@@ -204,7 +210,7 @@ def verify_cmd(
 def report_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="md | html | json")] = "md",
     out_path: Annotated[Path | None, typer.Option("--out", "-o", parser=given("--out"), metavar="<path>",
-                                                  help="File to write (default: stdout); an existing file is replaced.")] = None,
+                                                  help="File to write (default: stdout); an existing file is replaced, but none in claimcheck's shipped data (bundled results and claim files) other than the bundled proxy report.")] = None,
     claims: Annotated[list[str] | None, typer.Argument(help="'all', claim ids, or paper ids.")] = None,
     registry: RegistryOpt = None,
     results: ResultsOpt = None,
@@ -224,6 +230,18 @@ def report_cmd(
     renderers = {"md": "markdown", "html": "html", "json": "jsonout"}
     if fmt not in renderers:
         raise InputError(f"unknown format {fmt!r}; choose md, html or json", field="--format")
+    if out_path is not None:  # before the work
+        from claimcheck.results.files import BUNDLED_RESULTS
+
+        try:
+            where = out_path.resolve()
+        except (OSError, RuntimeError):  # a loop of links: left to not_shipped_data and the write
+            where = None
+        for other, name in BUNDLED_REPORTS.items():
+            if other != fmt and where == (BUNDLED_RESULTS / name).resolve():
+                raise OutputError(f"is the bundled proxy report in {other}, which only `--format {other}` regenerates; "
+                                  "choose another --out (nothing was written)", path=str(out_path), field="--out")
+        not_shipped_data(out_path, regenerates=[BUNDLED_RESULTS / BUNDLED_REPORTS[fmt]] if fmt in BUNDLED_REPORTS else [])
     ids = [] if not claims or claims == ["all"] else claims
     read, report = verify_from_disk(ids, registry or [], results or [], _store(store), not no_bundled_results, drop_ambiguous_seeds)
     if out_path is not None:
