@@ -17,6 +17,7 @@ from claimcheck.claims.registry import BUNDLED_PAPERS
 from claimcheck.cli import app
 from claimcheck.results.files import BUNDLED_RESULTS
 from claimcheck.sources.bibliography import BUNDLED_BIBLIOGRAPHY
+from paper_fixtures import PAPER, report as synthesis_report
 
 
 def _run(tmp_path: Path, *args) -> object:
@@ -118,3 +119,49 @@ def test_report_still_regenerates_the_bundled_proxy_report(tmp_path):
             assert done.exit_code == 0, done.output
             assert "written:" in done.output and out.name in done.output, done.output
             assert out.read_bytes().startswith(b"<!DOCTYPE html>" if fmt == "html" else b"# " + title.encode())
+
+
+# -- audit --out: a file, a folder of scorecards, a scorecard that links there ------------------------------
+
+def _synthesis(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Two synthesis reports and the claim folder they are audited against."""
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    (claims / "1234.5678.yaml").write_text(PAPER, encoding="utf-8")
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    for path in (a, b):
+        path.write_text(synthesis_report(), encoding="utf-8")
+    return a, b, claims
+
+
+def test_audit_refuses_an_out_inside_the_shipped_data_before_any_work(tmp_path):
+    a, b, claims = _synthesis(tmp_path)
+    with _kept(BUNDLED_RESULTS, BUNDLED_PAPERS, BUNDLED_BIBLIOGRAPHY):
+        for out in _shipped_outs(tmp_path):
+            _refused(_run(tmp_path, "audit", a, "-r", claims, "--format", "md", "--out", out), str(out))
+        for out in (BUNDLED_RESULTS, BUNDLED_PAPERS, BUNDLED_RESULTS / "claimcheck-test-cards"):  # folders: one scorecard per report
+            _refused(_run(tmp_path, "audit", a, b, "-r", claims, "--format", "json", "--out", out), str(out))
+            _refused(_run(tmp_path, "audit", a, "-r", claims, "--out", f"{out}/"), str(out))
+        out = BUNDLED_RESULTS / "claimcheck-test-all.md"
+        _refused(_run(tmp_path, "audit", a, b, "-r", claims, "--all-in-one", "--format", "md", "-o", out), str(out))
+        # before the work: a report that does not exist would be the error otherwise
+        _refused(_run(tmp_path, "audit", tmp_path / "no-such.md", "-r", claims, "--out", out), str(out))
+
+
+def test_audit_refuses_a_scorecard_in_its_out_folder_that_links_into_the_shipped_data(tmp_path):
+    a, b, claims = _synthesis(tmp_path)
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    link = cards / "b.scorecard.md"
+    link.symlink_to(BUNDLED_RESULTS / "README.md")
+    with _kept(BUNDLED_RESULTS):
+        _refused(_run(tmp_path, "audit", a, b, "-r", claims, "--format", "md", "--out", cards), str(link))
+    assert sorted(p.name for p in cards.iterdir()) == ["b.scorecard.md"]  # a's scorecard was not written either
+
+
+def test_audit_still_writes_beside_the_shipped_data(tmp_path):
+    a, b, claims = _synthesis(tmp_path)
+    out = tmp_path / "results" / "bundled"  # the same names, elsewhere
+    done = _run(tmp_path, "audit", a, b, "-r", claims, "--format", "md", "--out", f"{out}/")
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in out.iterdir()) == ["a.scorecard.md", "b.scorecard.md"]

@@ -11,7 +11,7 @@ import typer
 
 from claimcheck.atomic import save_text_atomic
 from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, DropAmbiguousOpt, RegistryOpt, app, err, expected_errors, given, out, store_to_read
-from claimcheck.cli.plain import inputs_of, not_an_input
+from claimcheck.cli.plain import inputs_of, not_an_input, not_shipped_data
 from claimcheck.errors import InputError, OutputError
 
 _SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
@@ -67,7 +67,7 @@ def audit_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | md | html | json")] = "terminal",
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", "-o", parser=given("--out", _out_path), metavar="<path>", help="File to write (an existing file is replaced); a folder (one file per report) when several reports are audited without --all-in-one, or when it exists or ends with '/'."),
+        typer.Option("--out", "-o", parser=given("--out", _out_path), metavar="<path>", help="File to write (an existing file is replaced); a folder (one file per report) when several reports are audited without --all-in-one, or when it exists or ends with '/'. Never inside claimcheck's shipped data (bundled results and claim files)."),
     ] = None,
     registry: RegistryOpt = None,
     results: Annotated[list[Path] | None, typer.Option("--results", parser=given("--results"), help="Run-record JSON file or folder (repeatable).")] = None,
@@ -89,6 +89,8 @@ def audit_cmd(
 
     if fmt not in _SUFFIX:
         raise InputError(f"unknown format {fmt!r}; choose terminal, md, html or json", field="--format")
+    if out_path is not None:  # before the work: a file or a folder of scorecards inside the bundled claims or results
+        not_shipped_data(out_path)
     result = audit_from_disk(paths, registry or [], results or [], store_to_read(store),
                              drop_ambiguous_seeds=drop_ambiguous_seeds)
     if result.passed_over:  # a README beside the reports, an earlier scorecard: not audited, not a problem (the exit stays 0)
@@ -129,6 +131,7 @@ def audit_cmd(
             targets.append((card, out_path / (name + ".scorecard" + _SUFFIX[fmt])))
         for _, target in targets:  # a report named like another's scorecard ("a.scorecard.txt" beside "a.txt")
             not_an_input(target, inputs)
+            not_shipped_data(target)  # a scorecard there that links into the shipped data
         for card, target in targets:
             single = result.model_copy(update={"scorecards": [card], "problems": [], "passed_over": []})
             save_text_atomic(target, _render(single, fmt, False))
