@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import NamedTuple
 
 from typer.testing import CliRunner
 
@@ -165,3 +166,78 @@ def test_audit_still_writes_beside_the_shipped_data(tmp_path):
     done = _run(tmp_path, "audit", a, b, "-r", claims, "--format", "md", "--out", f"{out}/")
     assert done.exit_code == 0, done.output
     assert sorted(p.name for p in out.iterdir()) == ["a.scorecard.md", "b.scorecard.md"]
+
+
+# -- verify --out DIR: on both front doors (typer's, and cli.fastpath's) --------------------------------------
+
+class _Done(NamedTuple):
+    exit_code: int
+    output: str
+
+
+def _verify_fast(tmp_path: Path, monkeypatch, capsys, *args) -> _Done:
+    """`claimcheck verify ARGS` through cli.fastpath, which a plain command line takes (no typer)."""
+    from claimcheck.cli.fastpath import parse_verify, verify_without_typer
+
+    monkeypatch.setenv("CLAIMCHECK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("COLUMNS", "200")
+    parsed = parse_verify(["verify", *map(str, args)], environ={})
+    assert parsed is not None
+    capsys.readouterr()
+    code = verify_without_typer(parsed)
+    seen = capsys.readouterr()
+    return _Done(code, seen.out + seen.err)
+
+
+def test_verify_refuses_an_out_folder_inside_the_shipped_data_before_any_work(tmp_path, monkeypatch, capsys):
+    link = tmp_path / "papers-link"
+    link.symlink_to(BUNDLED_PAPERS, target_is_directory=True)
+    outs = [BUNDLED_RESULTS, BUNDLED_PAPERS, BUNDLED_RESULTS / "claimcheck-test-report", BUNDLED_PAPERS / "a" / "b",
+            BUNDLED_PAPERS / "claimcheck-test" / "..", link / "claimcheck-test-report"]
+    with _kept(BUNDLED_RESULTS, BUNDLED_PAPERS):
+        for out in outs:
+            _refused(_run(tmp_path, "verify", "all", "--out", out), str(out))
+            _refused(_verify_fast(tmp_path, monkeypatch, capsys, "all", "--out", out), str(out))
+        # before the work: a claim id that no registry holds would be the error otherwise
+        out = BUNDLED_RESULTS / "claimcheck-test-report"
+        _refused(_run(tmp_path, "verify", "no-such/claim", "--out", out), str(out))
+        # the default folder, claimcheck-report, with the shipped data as the working folder
+        monkeypatch.chdir(BUNDLED_RESULTS)
+        _refused(_verify_fast(tmp_path, monkeypatch, capsys, "all"), "claimcheck-report")
+
+
+def test_verify_refuses_a_report_in_its_out_folder_that_links_into_the_shipped_data(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "report"
+    out.mkdir()
+    link = out / "report.json"
+    link.symlink_to(BUNDLED_PAPERS / "2005.13013.yaml.parsed.json")
+    with _kept(BUNDLED_PAPERS):
+        _refused(_run(tmp_path, "verify", "all", "--out", out), str(link))
+        _refused(_verify_fast(tmp_path, monkeypatch, capsys, "all", "--out", out), str(link))
+    assert [p.name for p in out.iterdir()] == ["report.json"]  # report.md and report.html were not written either
+
+
+def test_verify_no_write_and_an_out_beside_the_shipped_data_still_work(tmp_path):
+    with _kept(BUNDLED_RESULTS):
+        done = _run(tmp_path, "verify", "all", "--no-write", "--out", BUNDLED_RESULTS)  # writes nothing: nothing to refuse
+        assert done.exit_code in (0, 1) and "report written" not in done.output, done.output
+    out = tmp_path / "results" / "bundled"
+    done = _run(tmp_path, "verify", "all", "--out", out)
+    assert done.exit_code in (0, 1), done.output
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
+
+
+def test_the_shipped_data_is_what_the_package_reads_and_verify_starts_no_yaml_parser_to_name_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from claimcheck.cli.plain import shipped_data
+
+    assert [path for path, _, _ in shipped_data()] == [BUNDLED_RESULTS, BUNDLED_PAPERS, BUNDLED_BIBLIOGRAPHY]
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    code = ("import sys\nfrom claimcheck.cli import main\ntry:\n    main(['verify', 'all', '--out', sys.argv[1]])\n"
+            "except SystemExit as e:\n    print('exit', e.code, 'yaml' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "report")], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": src, "CLAIMCHECK_HOME": str(tmp_path / "home")})
+    assert done.stderr.strip().splitlines()[-1] == "exit 0 False", done.stderr

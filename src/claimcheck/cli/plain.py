@@ -98,13 +98,16 @@ def _own_output(path: Path) -> bool:
 def shipped_data() -> tuple[tuple[Path, str, str], ...]:
     """claimcheck's shipped data (the package data every fresh install reads): each folder or file,
     what it is, and what a write there would change."""
+    from claimcheck import sources
     from claimcheck.claims.registry import BUNDLED_PAPERS
     from claimcheck.results.files import BUNDLED_RESULTS
-    from claimcheck.sources.bibliography import BUNDLED_BIBLIOGRAPHY
 
+    # sources.bibliography.BUNDLED_BIBLIOGRAPHY, named without importing that module (and PyYAML with it),
+    # which `verify` never needs otherwise (a test keeps the two the same)
+    bibliography = Path(sources.__file__).parent / "bibliography.yaml"
     return ((BUNDLED_RESULTS, "its bundled results", "the runs every verdict cites"),
             (BUNDLED_PAPERS, "its bundled claim files", "the claims every `claimcheck verify` reads"),
-            (BUNDLED_BIBLIOGRAPHY, "its bibliography", "the names every audit gives the papers a synthesis cites"))
+            (bibliography, "its bibliography", "the names every audit gives the papers a synthesis cites"))
 
 
 def _resolved(path: Path) -> Path | None:

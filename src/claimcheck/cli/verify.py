@@ -181,7 +181,7 @@ def verify_cmd(
     store: StoreOpt = None,
     no_bundled_results: NoBundledOpt = False,
     out_dir: Annotated[Path, typer.Option("--out", parser=given("--out"), metavar="<path>",
-                                          help="Folder for report.md / report.html / report.json (replaced if there).")] = DEFAULT_OUT,
+                                          help="Folder for report.md / report.html / report.json (replaced if there); never inside claimcheck's shipped data (bundled results and claim files).")] = DEFAULT_OUT,
     no_write: Annotated[bool, typer.Option("--no-write", help="Only print; write no report files.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Also fail (exit 1) on inconclusive, disputed or failed runs.")] = False,
     drop_ambiguous_seeds: DropAmbiguousOpt = False,

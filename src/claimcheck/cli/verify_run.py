@@ -46,8 +46,13 @@ def run_verify(args: VerifyArgs) -> int:
     from claimcheck.visible import visible
     from claimcheck.workflow import save_report_files, verify_from_disk
 
-    if not args.no_write:
-        _refuse_a_file_for_a_folder(args.out_dir)  # before the work, not after the table is printed
+    if not args.no_write:  # before the work, not after the table is printed
+        from claimcheck.cli.plain import not_shipped_data
+
+        _refuse_a_file_for_a_folder(args.out_dir)
+        not_shipped_data(args.out_dir)  # the folder, or one of its reports linked, inside the bundled claims or results
+        for name in REPORT_NAMES:
+            not_shipped_data(args.out_dir / name)
     ids = [] if args.claims == ["all"] else args.claims
     registry, report = verify_from_disk(ids, args.registry, args.results, store_to_read(args.store),
                                         not args.no_bundled_results, args.drop_ambiguous_seeds)
