@@ -8,6 +8,7 @@ A result file holds one record, a list of records, or ``{"runs": [...]}``. The b
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -205,7 +206,48 @@ def _read_json(path: Path) -> object:
     except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits(): 4300 by default)
         raise ResultFileError(f"not valid JSON for run records: an integer of more than {sys.get_int_max_str_digits()} digits",
                               path=str(path)) from None
+    # a lone surrogate comes only from a JSON escape (the text was strict UTF-8): a file without a backslash, as the
+    # bundled results are, costs one memchr, and one with escapes a scan for \ud800-\udfff before any walk
+    if "\\" in text and re.search(_SURROGATE_ESCAPE, text):
+        _refuse_lone_surrogates(payload, str(path))
     return payload
+
+
+# the JSON escape of a surrogate (\ud800-\udfff); a pair of them decodes to one character, a lone one stays a surrogate
+_SURROGATE_ESCAPE = r"\\u[dD][89abcdefABCDEF]"
+_SURROGATE = "[\ud800-\udfff]"
+
+
+def _refuse_lone_surrogates(payload: object, path: str) -> None:
+    """Refuse decoded JSON that holds a lone surrogate (``"\\udcff"``), in a text or in a key, naming the first in
+    the file's order: it is half of a UTF-16 pair, no character, so no UTF-8 text can hold it: storing the
+    record would stop on it, and pydantic writes a key holding one as other characters (U+FFFD). The
+    field is named as every other error of a result file names it (``runs[0].deviations[1]``)."""
+    todo: list[tuple[tuple, object, bool]] = [((), payload, False)]  # (where, a value or a key, whether a key)
+    while todo:
+        loc, value, is_key = todo.pop()
+        if isinstance(value, str):
+            found = re.search(_SURROGATE, value) if not value.isascii() else None
+            if found:
+                escape = f"\\u{ord(found.group()):04x}"
+                what = "a key holding" if is_key else "holds"
+                raise ResultFileError(f"{what} the JSON escape {escape}, a lone surrogate (half of a UTF-16 pair, no character), "
+                                      "which UTF-8 text and the run store cannot hold: write the character it stands for, "
+                                      "or leave it out", path=path, field=_shown_place(loc) or None)
+        elif isinstance(value, dict):  # each key, then its value, in the file's order
+            for key, item in reversed(value.items()):
+                todo += [((*loc, key), item, False), ((*loc, key), key, True)]
+        elif isinstance(value, list):
+            todo += [((*loc, i), item, False) for i, item in reversed(list(enumerate(value)))]
+
+
+def _shown_place(loc: tuple) -> str:
+    """``field_place(loc)``, a lone surrogate in a key written as its JSON escape and any other control as
+    ``visible`` shows it, so the message can be printed and names the key as the file writes it."""
+    from claimcheck.visible import visible
+
+    place = field_place(loc)
+    return visible(re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", place))
 
 
 class ResultFiles:
