@@ -368,7 +368,16 @@ def runs_json_text(runs: list[object]) -> str:
     """A result file's text, ``{"runs": runs}``: sorted keys, two-space indent, UTF-8, a trailing newline, and
     each control character, bidi control or mark and line or paragraph separator in a string written as a
     JSON escape (``visible_json``), so no terminal or editor showing the file acts on it; read back, the
-    strings are as they were."""
+    strings are as they were.
+
+    A lone surrogate is written as its JSON escape (``\\udcff``), which UTF-8 text can hold: no record read
+    from a result file or the store holds one (both refuse it), but a stored record that does not
+    validate because its text holds that escape (written by hand, or by another program) is backed up by
+    `runs remove` as it was stored (``UnreadableRun``), and the backup must be written; reading it back
+    refuses the record, naming the field."""
     from claimcheck.visible import visible_json
 
-    return visible_json(json.dumps({"runs": runs}, indent=2, sort_keys=True, ensure_ascii=False), keep_surrogates=True) + "\n"
+    text = visible_json(json.dumps({"runs": runs}, indent=2, sort_keys=True, ensure_ascii=False), keep_surrogates=True)
+    if not text.isascii():  # isascii is O(1): an export of ASCII text is not scanned again
+        text = re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"

@@ -1,0 +1,50 @@
+"""A run store whose record holds a lone surrogate. No claimcheck writes one: SQLite text is UTF-8, which
+cannot hold it (storing such a record stops before anything is written, and every result-file reader
+refuses one), and each version wrote the record with ``ensure_ascii=False``, so never as the JSON escape
+``\\udcff``. A store edited by hand, or by another program, may hold that escape: each command that
+reads the run refuses it (exit 2, naming the store and the run), and `runs remove`, which that message
+proposes, takes it out, writing the backup with the escape as it was stored."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from typer.testing import CliRunner
+
+from claimcheck.cli import app
+from claimcheck.results.records import Metric, RunRecord
+from claimcheck.results.store import RunStore
+
+
+def _run(*args) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _store_by_hand(tmp_path):
+    """A store of two runs, r-aa01 edited by hand to hold the escape in its system and in a key of its spec."""
+    path = tmp_path / "runs.sqlite"
+    with RunStore(path) as s:
+        for run_id in ("r-aa01", "r-bb01"):
+            s.save(RunRecord(run_id=run_id, paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
+                             deviations=["test record"], spec={"target": {"task": "xnli"}},
+                             metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+    with sqlite3.connect(path) as db:
+        (text,) = db.execute("SELECT record FROM runs WHERE run_id = 'r-aa01'").fetchone()
+        text = text.replace('"system": "MNLI"', '"system": "MNLI\\udcff"').replace('"target":', '"k\\ud800": 1, "target":')
+        db.execute("UPDATE runs SET record = ? WHERE run_id = 'r-aa01'", (text,))
+    return path, text
+
+
+def test_runs_remove_takes_it_out_and_its_backup_keeps_it_as_stored(tmp_path):
+    store, text = _store_by_hand(tmp_path)
+    backup = tmp_path / "backup.json"
+    removed = _run("runs", "remove", "r-aa", "--store", store, "--backup", backup)
+    assert removed.exit_code == 0 and "1 runs removed" in " ".join(removed.output.split()), removed.output
+    assert "\\udcff" in backup.read_text(encoding="utf-8")  # UTF-8 text, with the escape as the store had it
+    assert json.loads(backup.read_text(encoding="utf-8"))["runs"] == [json.loads(text)]
+    assert _run("runs", "list", "--store", store).exit_code == 0  # the other run is read again
+    # the backup is refused as the record was, naming the field: it holds no run the store can take
+    again = _run("runs", "import", backup, "--store", tmp_path / "other.sqlite")
+    line = " ".join(again.output.split())
+    assert again.exit_code == 2 and f"{backup}: field 'runs[0].spec.k\\ud800': a key holding the JSON escape \\ud800" in line, line
