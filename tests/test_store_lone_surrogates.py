@@ -36,6 +36,20 @@ def _store_by_hand(tmp_path):
     return path, text
 
 
+def test_reading_the_run_is_refused_naming_the_store_and_the_run(tmp_path):
+    store, _ = _store_by_hand(tmp_path)
+    for args in (("runs", "list"), ("runs", "show", "r-aa"), ("runs", "export"),
+                 ("verify", "all", "--no-write", "--no-bundled-results"), ("report", "--format", "json", "--no-bundled-results")):
+        result = _run(*args, "--store", store)
+        line = " ".join(result.output.split())
+        assert result.exit_code == 2 and "Traceback" not in result.output, (args, line)
+        # the field and what is wrong, not the JSON parser's "unexpected end of hex escape at line 1 column 522"
+        assert (f"{store}: field 'spec.k\\ud800': stored run 'r-aa01' does not validate: a key holding the JSON escape "
+                "\\ud800, a lone surrogate") in line, (args, line)  # the first in the record's order (its keys are sorted)
+    dry = _run("runs", "remove", "r-aa", "--dry-run", "--store", store)  # the listing of what would be removed says it too
+    assert dry.exit_code == 0 and "(does not validate: spec.k\\ud800: a key holding the JSON escape \\ud800" in " ".join(dry.output.split()), dry.output
+
+
 def test_runs_remove_takes_it_out_and_its_backup_keeps_it_as_stored(tmp_path):
     store, text = _store_by_hand(tmp_path)
     backup = tmp_path / "backup.json"

@@ -208,8 +208,9 @@ def _read_json(path: Path) -> object:
                               path=str(path)) from None
     # a lone surrogate comes only from a JSON escape (the text was strict UTF-8): a file without a backslash, as the
     # bundled results are, costs one memchr, and one with escapes a scan for \ud800-\udfff before any walk
-    if "\\" in text and re.search(_SURROGATE_ESCAPE, text):
-        _refuse_lone_surrogates(payload, str(path))
+    if "\\" in text and re.search(_SURROGATE_ESCAPE, text) and (found := lone_surrogate(payload)):
+        field, what = found
+        raise ResultFileError(f"{what}: write the character it stands for, or leave it out", path=str(path), field=field)
     return payload
 
 
@@ -218,27 +219,28 @@ _SURROGATE_ESCAPE = r"\\u[dD][89abcdefABCDEF]"
 _SURROGATE = "[\ud800-\udfff]"
 
 
-def _refuse_lone_surrogates(payload: object, path: str) -> None:
-    """Refuse decoded JSON that holds a lone surrogate (``"\\udcff"``), in a text or in a key, naming the first in
-    the file's order: it is half of a UTF-16 pair, no character, so no UTF-8 text can hold it: storing the
-    record would stop on it, and pydantic writes a key holding one as other characters (U+FFFD). The
-    field is named as every other error of a result file names it (``runs[0].deviations[1]``)."""
+def lone_surrogate(payload: object) -> tuple[str | None, str] | None:
+    """(field, what) for the first lone surrogate (``"\\udcff"``) that decoded JSON holds, in a text or in
+    a key, in the file's order; None when it holds none. A lone surrogate is half of a UTF-16 pair, no
+    character, so no UTF-8 text can hold it: storing the record would stop on it, and pydantic writes a
+    key holding one as other characters (U+FFFD). The field is named as every other error of a result
+    file names it (``runs[0].deviations[1]``), None for a file that is one text."""
     todo: list[tuple[tuple, object, bool]] = [((), payload, False)]  # (where, a value or a key, whether a key)
     while todo:
         loc, value, is_key = todo.pop()
         if isinstance(value, str):
             found = re.search(_SURROGATE, value) if not value.isascii() else None
             if found:
-                escape = f"\\u{ord(found.group()):04x}"
                 what = "a key holding" if is_key else "holds"
-                raise ResultFileError(f"{what} the JSON escape {escape}, a lone surrogate (half of a UTF-16 pair, no character), "
-                                      "which UTF-8 text and the run store cannot hold: write the character it stands for, "
-                                      "or leave it out", path=path, field=_shown_place(loc) or None)
+                return _shown_place(loc) or None, (f"{what} the JSON escape \\u{ord(found.group()):04x}, a lone surrogate "
+                                                   "(half of a UTF-16 pair, no character), which UTF-8 text and the run "
+                                                   "store cannot hold")
         elif isinstance(value, dict):  # each key, then its value, in the file's order
             for key, item in reversed(value.items()):
                 todo += [((*loc, key), item, False), ((*loc, key), key, True)]
         elif isinstance(value, list):
             todo += [((*loc, i), item, False) for i, item in reversed(list(enumerate(value)))]
+    return None
 
 
 def _shown_place(loc: tuple) -> str:

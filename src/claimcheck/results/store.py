@@ -411,7 +411,7 @@ class RunStore:
             try:
                 out.append(RunRecord.model_validate_json(text, context=STORED))
             except ValidationError as exc:
-                raise self._invalid(run_id, exc) from None
+                raise _invalid_error(self.path, run_id, *_problem(text, exc)) from None
         return out
 
     # -- claims: the runs some process is executing now -----------------------------------------------------
@@ -450,14 +450,28 @@ class RunStore:
         name = run_id if _PLAIN_NAME.fullmatch(run_id) else "h-" + hashlib.sha256(run_id.encode()).hexdigest()[:32]
         return Path(os.path.realpath(self.path) + CLAIMS_SUFFIX) / f"{name}.lock"
 
-    def _invalid(self, run_id: str, exc: ValidationError) -> StoreError:
-        """A stored record that does not validate (written by hand, or by a newer claimcheck), named by
-        its run id (the store's key, by which ``runs remove`` takes it out) and the field."""
-        first = exc.errors()[0]
-        return _invalid_error(self.path, run_id, field_place(first["loc"]) or None, error_message(first))
+
+def _problem(text: str, exc: ValidationError) -> tuple[str | None, str]:
+    """The field and the message of a stored record ``text`` that does not validate: pydantic's first
+    error, or where a lone surrogate is when that is why its JSON parser refused the text (its messages
+    say only "unexpected end of hex escape at line 1 column 522" or the like): SQLite text is UTF-8, so
+    it is the JSON escape ``\\udcff``, which Python's parser reads."""
+    first = exc.errors()[0]
+    if first["type"] == "json_invalid" and "\\u" in text:
+        from claimcheck.results.files import lone_surrogate
+
+        try:
+            found = lone_surrogate(json.loads(text))
+        except (ValueError, RecursionError):  # not JSON to Python either: pydantic's message says why
+            found = None
+        if found:
+            return found
+    return field_place(first["loc"]) or None, error_message(first)
 
 
 def _invalid_error(path: Path, run_id: str, field: str | None, message: str) -> StoreError:
+    """A stored record that does not validate (written by hand, or by a newer claimcheck), named by its
+    run id (the store's key, by which ``runs remove`` takes it out) and the field."""
     import shlex
 
     return StoreError(f"stored run {run_id!r} does not validate: {message} (`claimcheck runs remove "
@@ -475,8 +489,8 @@ def _as_stored(row: tuple) -> RunRecord | UnreadableRun:
     try:
         return RunRecord.model_validate_json(text, context=STORED)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        return UnreadableRun(run_id, text, *columns, field=field_place(first["loc"]) or None, message=error_message(first))
+        field, message = _problem(text, exc)
+        return UnreadableRun(run_id, text, *columns, field=field, message=message)
 
 
 def _the_one(found: list, prefix: str, field: str):
