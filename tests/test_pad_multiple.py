@@ -87,3 +87,36 @@ def test_replicate_pads_to_multiples_of_8_on_a_gpu_and_to_the_longest_feature_on
     assert trainer.pad_multiple == 1  # CPU runs are what they were
     assert Trainer(encoder, {"xnli": head}, {"xnli": feats}, hp=hp, seed=0, device=torch.device("cpu"), pad_id=tok.pad_token_id,
                    pad_multiple=16).pad_multiple == 16
+
+
+def test_every_head_predicts_the_same_from_batches_padded_to_a_multiple(tok):
+    """Evaluation pads its length-sorted batches as training does (on a GPU, to multiples of 8); each
+    head reads its predictions within each feature's own length, so the extra columns change nothing."""
+    import numpy as np
+
+    from claimcheck.replication.evaluate import predict_features
+    from claimcheck.replication.heads.extractive_qa import ExtractiveQAHead
+    from claimcheck.replication.heads.retrieval import RetrievalHead
+    from test_heads_engine import mc_examples, qa_examples, tag_examples
+
+    rng = random.Random(3)
+    pairs = [{"text_a": " ".join(rng.choices(WORDS, k=rng.randint(2, 9))), "text_b": " ".join(rng.choices(WORDS, k=3)), "label": 0}
+             for _ in range(10)]
+    retrieval = [{"source": [" ".join(rng.choices(WORDS, k=rng.randint(1, 6))) for _ in range(5)],
+                  "target": [" ".join(rng.choices(WORDS, k=rng.randint(1, 6))) for _ in range(5)], "gold": {}}]
+    cases = [
+        (PairClassificationHead(TASKS["xnli"], 32, pooling="mean"), pairs),
+        (ExtractiveQAHead(TASKS["squad_v1"], 32), qa_examples(rng, 6)),
+        (TokenClassificationHead(TASKS["panx"], 32), tag_examples(rng, 6)),
+        (MultipleChoiceHead(TASKS["siqa"], 32), mc_examples(rng, 5)),
+        (RetrievalHead(TASKS["tatoeba"], 32), retrieval),
+    ]
+    encoder = tiny_encoder(len(tok), seed=2, pad_token_id=tok.pad_token_id)
+    for head, examples in cases:
+        features = head.featurize(examples, tok, 48)
+        plain, padded = (predict_features(encoder, head, features, pad_id=tok.pad_token_id, device=torch.device("cpu"),
+                                          batch_size=4, pad_multiple=m) for m in (1, 16))
+        assert len(plain) == len(padded) == len(features), head.kind
+        for a, b in zip(plain, padded):
+            a, b = (np.asarray(x, dtype=float) for x in (a, b))
+            assert a.shape == b.shape and np.allclose(a, b, atol=1e-5), head.kind

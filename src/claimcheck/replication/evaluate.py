@@ -11,13 +11,17 @@ from collections.abc import Callable, Sequence
 import torch
 
 from claimcheck.replication.encoder import run_encoder
-from claimcheck.replication.environment import autocast
+from claimcheck.replication.environment import autocast, pad_multiple as default_pad_multiple
 from claimcheck.replication.heads.base import Head
 
 
 def predict_features(encoder, head: Head, features, *, pad_id: int, device, precision: str = "auto",
-                     batch_size: int = 64, on_batch: Callable[[int], None] | None = None) -> list:
-    """One prediction per feature (plain Python), computed in length-sorted batches."""
+                     batch_size: int = 64, on_batch: Callable[[int], None] | None = None,
+                     pad_multiple: int | None = None) -> list:
+    """One prediction per feature (plain Python), computed in length-sorted batches, each padded to a
+    multiple of ``pad_multiple`` (None: the device's, as training pads: ``environment.pad_multiple``;
+    the heads read their predictions within each feature's length)."""
+    multiple = default_pad_multiple(device) if pad_multiple is None else pad_multiple
     order = sorted(range(len(features)), key=lambda i: len(features[i]["input_ids"]))
     predictions: list = [None] * len(features)
     encoder.eval()
@@ -25,7 +29,7 @@ def predict_features(encoder, head: Head, features, *, pad_id: int, device, prec
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            batch = head.collate([features[i] for i in idx], pad_id)
+            batch = head.padded_to_multiple(head.collate([features[i] for i in idx], pad_id), multiple, pad_id)
             batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
             with autocast(device, precision):
                 hidden = run_encoder(encoder, batch, head.layer)  # [B, T, H]
