@@ -1,6 +1,7 @@
 """`--out` inside claimcheck's shipped data (the bundled results and claim files, the bibliography) is
 refused with exit 2, naming the path and the option, before any work and with nothing written:
-`runs export`, `report`, `audit` and `verify` (cli.plain.not_shipped_data). The one exception is the
+`runs export`, `report`, `audit` and `verify` (cli.plain.not_shipped_data), and `runs remove --backup`
+(field `--backup`, nothing removed). The one exception is the
 bundled proxy report, which `claimcheck report` generated and the bundled README's command regenerates.
 
 Each test puts back whatever a write it should have refused changed, so a regression cannot leave the
@@ -241,3 +242,31 @@ def test_the_shipped_data_is_what_the_package_reads_and_verify_starts_no_yaml_pa
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "report")], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": src, "CLAIMCHECK_HOME": str(tmp_path / "home")})
     assert done.stderr.strip().splitlines()[-1] == "exit 0 False", done.stderr
+
+
+# -- runs remove --backup: a new result file in the bundled results would be read as shipped runs ---------
+
+def test_runs_remove_refuses_a_backup_inside_the_shipped_data_before_anything_is_removed(tmp_path):
+    from claimcheck.results.records import Metric, RunRecord
+    from claimcheck.results.store import RunStore
+
+    store = tmp_path / "runs.sqlite"
+    with RunStore(store) as s:
+        s.save(RunRecord(run_id="r-aa01", paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
+                         deviations=["test record"], spec={"target": {"task": "xnli"}},
+                         metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+    folder_link = tmp_path / "bundled-link"
+    folder_link.symlink_to(BUNDLED_RESULTS, target_is_directory=True)
+    backups = [BUNDLED_RESULTS / "claimcheck-test-backup.json", BUNDLED_RESULTS / "claimcheck-test" / "backup.json",
+               BUNDLED_RESULTS / "claimcheck-test" / ".." / "claimcheck-test-up.json", folder_link / "claimcheck-test-linked.json",
+               BUNDLED_PAPERS / "claimcheck-test-backup.json", BUNDLED_RESULTS / "phang2020-proxy-runs.json", BUNDLED_BIBLIOGRAPHY]
+    with _kept(BUNDLED_RESULTS, BUNDLED_PAPERS, BUNDLED_BIBLIOGRAPHY):
+        for backup in backups:
+            for dry in ((), ("--dry-run",)):  # a dry run refuses it too, as it refuses an existing backup
+                _refused(_run(tmp_path, "runs", "remove", "r-aa01", "--store", store, "--backup", backup, *dry),
+                         str(backup), "--backup")
+    with RunStore(store, readonly=True) as s:  # nothing was removed
+        assert [r.run_id for r in s.records()] == ["r-aa01"]
+    # beside the shipped data, the same command removes the run
+    done = _run(tmp_path, "runs", "remove", "r-aa01", "--store", store, "--backup", tmp_path / "backup.json")
+    assert done.exit_code == 0 and "1 runs removed" in done.output and (tmp_path / "backup.json").is_file(), done.output

@@ -190,7 +190,7 @@ def runs_remove(
     system: Annotated[list[str] | None, typer.Option("--system", help="Only runs of this arm (repeatable).")] = None,
     paper: Annotated[str | None, typer.Option("--paper", parser=given("--paper", str, _ALL_PAPERS), metavar="<str>", help="Only runs of this paper id.")] = None,
     backup: Annotated[Path | None, typer.Option("--backup", parser=given("--backup"), metavar="<path>", help="A new file the removed records are written to first; "
-                                                "an existing one is refused (default: $CLAIMCHECK_HOME/removed/runs-<UTC time>.json).")] = None,
+                                                "an existing one, or one in claimcheck's shipped data, is refused (default: $CLAIMCHECK_HOME/removed/runs-<UTC time>.json).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the runs that would be removed.")] = False,
     store: StoreOpt = None,
 ) -> None:
@@ -206,8 +206,10 @@ def runs_remove(
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
-    if backup is not None:
-        refuse_existing_backup(backup)  # before the store is read, and in a dry run too
+    if backup is not None:  # before the store is read, and in a dry run too
+        # a backup in the bundled results would be read as shipped runs by every `verify`
+        not_shipped_data(backup, option="--backup")
+        refuse_existing_backup(backup)
     path = store_to_read(store)
     if not path.exists():  # the default store, not started yet (a --store that is not there is refused above)
         if run_ids:  # as for an id an existing store lacks
