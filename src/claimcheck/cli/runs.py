@@ -202,7 +202,8 @@ def runs_remove(
     Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
     """
     from claimcheck.home import removed_runs_path
-    from claimcheck.results.store import BackupExistsError, UnreadableRun, open_store, record_tasks, refuse_existing_backup
+    from claimcheck.results.store import (BackupExistsError, UnreadableRun, not_utf8_kept, open_store, record_tasks,
+                                          refuse_existing_backup)
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
@@ -219,7 +220,7 @@ def runs_remove(
         return
     with open_store(path, readonly=dry_run) as s:  # a dry run only reads
         chosen = s.select(run_ids or (), tasks=task or (), systems=system or (), paper_id=paper)
-        unreadable = [r.run_id for r in chosen if isinstance(r, UnreadableRun)]
+        unreadable = [r for r in chosen if isinstance(r, UnreadableRun)]
         for r in chosen:
             problem = f"  (does not validate: {r.problem})" if isinstance(r, UnreadableRun) else ""
             out.print(visible(f"{r.run_id}  {r.system}  {record_tasks(r)}  seed {r.seed}  {r.preset}  {r.status}{problem}"),
@@ -246,8 +247,13 @@ def runs_remove(
         out.print("0 runs removed: every chosen run was changed or removed by another process meanwhile; no backup written")
         return
     into = f" --store {shlex.quote(str(store))}" if store is not None else ""  # back into the store they came from
-    mend, one = "", len(unreadable) == 1
-    if unreadable:  # kept as stored: importing the backup refuses it until it is mended
-        mend = f"; {', '.join(unreadable)} did not validate and {'is' if one else 'are'} kept there as stored: mend or delete {'it' if one else 'them'} first"
+    mend = ""
+    if as_stored := [r.run_id for r in unreadable if r.not_utf8 is None]:  # importing the backup refuses it until it is mended
+        one = len(as_stored) == 1
+        mend = f"; {', '.join(as_stored)} did not validate and {'is' if one else 'are'} kept there as stored: mend or delete {'it' if one else 'them'} first"
+    if not_utf8 := [r for r in unreadable if r.not_utf8 is not None]:  # the backup is UTF-8: it cannot keep their bytes
+        one = len(not_utf8) == 1
+        mend += (f"; {', '.join(r.run_id for r in not_utf8)} {'was' if one else 'were'} not UTF-8 and {'is' if one else 'are'} "
+                 f"kept there with {not_utf8_kept(not_utf8[0].not_utf8)}")
     out.print(visible(f"{removed} runs removed; their records are in {backup} "
                       f"(`claimcheck runs import {shlex.quote(str(backup))}{into}` restores them{mend})"), soft_wrap=True)

@@ -196,21 +196,39 @@ class RunStore:
         """The rows of a read; one that met a writer (``_changed``) is read again from a fresh connection."""
         for _ in range(_READ_TRIES):
             try:
-                rows = self._db.execute(sql, args).fetchall() if self._has_runs else []
+                rows = self._fetch(sql, args)
             except sqlite3.Error as exc:
                 if not self._changed():
                     raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
                 rows = None
             if rows is not None and not self._changed():
                 return rows
+            factory = self._db.text_factory
             self._db.close()
             self._state = None
             try:
                 self._open_to_read()
             except (sqlite3.Error, OSError) as exc:
                 raise StoreError(f"cannot read the run store: {exc}", path=str(self.path)) from None
+            self._db.text_factory = factory
         raise StoreError("cannot read the run store: another process kept writing to it while it was read; try again",
                          path=str(self.path))
+
+    def _fetch(self, sql: str, args: tuple) -> list:
+        """The rows of one read. A text that is not UTF-8 (another program's bytes: SQLite keeps what it is
+        given) stops Python's sqlite3, naming the column but not the row; the read is then made again
+        with every text read leniently (``_lenient_text``), so that the run holding it is named by its id
+        (a record: ``_record_text``), and the connection keeps reading so. A store of UTF-8 text, as
+        claimcheck writes it, is read by sqlite3's own decoding."""
+        if not self._has_runs:
+            return []
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if self._db.text_factory is _lenient_text or "decode to UTF-8" not in str(exc):
+                raise
+        self._db.text_factory = _lenient_text
+        return self._db.execute(sql, args).fetchall()
 
     def _refuse_another_database(self) -> None:
         """Another program's SQLite file (given as ``--store`` by a slip) is not made a run store: it
@@ -283,8 +301,10 @@ class RunStore:
         are backed up and deleted: a run that another process replaced meanwhile (a retry of a failed
         run that finished) or removed is left alone, so no record is ever lost between the listing and
         the deletion. When none is left, no backup is written and 0 is returned. A stored record that
-        does not validate (``UnreadableRun``, named by its id) goes into the backup as it was stored."""
+        does not validate (``UnreadableRun``, named by its id) goes into the backup as it was stored; one
+        that is not UTF-8, with each byte that is not as a JSON escape (``not_utf8_kept``)."""
         refuse_existing_backup(backup)
+        self._db.text_factory = _lenient_text  # a stored record that is not UTF-8 is compared as ``select`` read it
         try:
             with self._transaction() as db:
                 unchanged = [r for r in records if self._stored_as(db, r)]
@@ -294,20 +314,28 @@ class RunStore:
                     save_records_json(unchanged, backup, new=True)  # a file that appeared since the check is kept
                 except FileExistsError:
                     raise _backup_exists(backup) from None
-                return sum(db.execute("DELETE FROM runs WHERE run_id = ?", (r.run_id,)).rowcount for r in unchanged)
+                removed = 0
+                for r in unchanged:
+                    where, key = _id_is(r.run_id)
+                    removed += db.execute("DELETE FROM runs WHERE " + where, (key,)).rowcount
+                return removed
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the run store (nothing was removed{self._kept_note(backup)}): {exc}",
                              path=str(self.path)) from None
 
     @staticmethod
     def _stored_as(db: sqlite3.Connection, record: RunRecord | UnreadableRun) -> bool:
-        row = db.execute("SELECT record FROM runs WHERE run_id = ?", (record.run_id,)).fetchone()
+        where, key = _id_is(record.run_id)
+        row = db.execute("SELECT record FROM runs WHERE " + where, (key,)).fetchone()
         if row is None:
             return False
+        text, not_utf8 = _record_text(row[0])
         if isinstance(record, UnreadableRun):
-            return row[0] == record.text
+            return text == record.text
+        if not_utf8:
+            return False
         try:
-            return RunRecord.model_validate_json(row[0], context=STORED) == record
+            return RunRecord.model_validate_json(text, context=STORED) == record
         except ValidationError:
             return False
 
@@ -381,9 +409,9 @@ class RunStore:
         return _the_one(self.find_as_stored(prefix), prefix, field)
 
     def unreadable_error(self, run: UnreadableRun) -> StoreError:
-        """The error a command that reads ``run`` (a stored record that does not validate) stops with:
-        its run id, the field and what is wrong, and how to take it out."""
-        return _invalid_error(self.path, run.run_id, run.field, run.message)
+        """The error a command that reads ``run`` (a stored record that does not validate, or is not
+        UTF-8) stops with: its run id, the field and what is wrong, and how to take it out."""
+        return _invalid_error(self.path, run.run_id, run.field, run.message, run.not_utf8)
 
     def ok_ids(self) -> set[str]:
         return self._ids("SELECT run_id FROM runs WHERE status = 'ok'")
@@ -408,6 +436,10 @@ class RunStore:
         rows = self._read_rows(sql, args)
         out = []
         for run_id, text in rows:
+            if type(text) is not str:  # not UTF-8 text (``_fetch``), or a BLOB
+                text, not_utf8 = _record_text(text)
+                if not_utf8:
+                    raise _invalid_error(self.path, run_id, *not_utf8)
             try:
                 out.append(RunRecord.model_validate_json(text, context=STORED))
             except ValidationError as exc:
@@ -469,14 +501,18 @@ def _problem(text: str, exc: ValidationError) -> tuple[str | None, str]:
     return field_place(first["loc"]) or None, error_message(first)
 
 
-def _invalid_error(path: Path, run_id: str, field: str | None, message: str) -> StoreError:
+def _invalid_error(path: Path, run_id: str, field: str | None, message: str, not_utf8: int | None = None) -> StoreError:
     """A stored record that does not validate (written by hand, or by a newer claimcheck), named by its
-    run id (the store's key, by which ``runs remove`` takes it out) and the field."""
+    run id (the store's key, by which ``runs remove`` takes it out) and the field. ``not_utf8``: the
+    first byte of a record that is not UTF-8 (``_record_text``), which the backup cannot keep as it is."""
     import shlex
 
+    from claimcheck.visible import visible
+
+    kept = ("keeping it as stored in the backup" if not_utf8 is None else
+            f"keeping it in the backup with {not_utf8_kept(not_utf8)}")
     return StoreError(f"stored run {run_id!r} does not validate: {message} (`claimcheck runs remove "
-                      f"{shlex.quote(run_id)}` on this store takes it out, keeping it as stored in the backup)",
-                      path=str(path), field=field)
+                      f"{visible(shlex.quote(run_id))}` on this store takes it out, {kept})", path=str(path), field=field)
 
 
 # a stored run as ``_as_stored`` reads it: its record and the columns written beside it
@@ -484,13 +520,78 @@ _AS_STORED = "SELECT run_id, record, paper_id, system, seed, preset, status, tas
 
 
 def _as_stored(row: tuple) -> RunRecord | UnreadableRun:
-    """A row of ``_AS_STORED`` as its record, or as an ``UnreadableRun`` when the record does not validate."""
+    """A row of ``_AS_STORED`` as its record, or as an ``UnreadableRun`` when the record does not validate
+    or is not UTF-8."""
     run_id, text, *columns = row
+    if type(text) is not str:  # not UTF-8 text (``RunStore._fetch``), or a BLOB
+        text, not_utf8 = _record_text(text)
+        if not_utf8:
+            field, message, byte = not_utf8
+            return UnreadableRun(run_id, text, *columns, field=field, message=message, not_utf8=byte)
     try:
         return RunRecord.model_validate_json(text, context=STORED)
     except ValidationError as exc:
         field, message = _problem(text, exc)
         return UnreadableRun(run_id, text, *columns, field=field, message=message)
+
+
+class _NotUtf8(str):
+    """A text read from the store whose bytes are not UTF-8 (``_lenient_text``)."""
+
+    __slots__ = ()
+
+
+def _lenient_text(raw: bytes) -> str:
+    """A text column as ``RunStore._fetch`` reads it once one is not UTF-8: UTF-8 as it is; other bytes
+    as a ``_NotUtf8``, each byte that is not UTF-8 a lone surrogate (``surrogateescape``: 0xe9 is
+    ``\\udce9``), so no byte is lost, the run's id and columns can be shown (``visible`` writes such a
+    byte as ``\\xe9``) and its record is known for what it is (``_record_text``)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _NotUtf8(raw.decode("utf-8", "surrogateescape"))
+
+
+def _record_text(value: object) -> tuple[str, tuple[str | None, str, int] | None]:
+    """A stored record's text, and (field, what is wrong, the first byte that is not UTF-8) when its
+    bytes are not UTF-8 (written by another program: claimcheck writes UTF-8 text), else None.
+    ``value`` is the record column as read: text, a ``_NotUtf8`` (``_lenient_text``) or a BLOB. Text that is not UTF-8 holds each byte that is
+    not as a lone surrogate (0xe9 as ``\\udce9``), the rest as it was: a backup writes that as the
+    JSON escape. The field is the first that holds such a byte, when the rest is JSON."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        raw, how = bytes(value), "a BLOB of bytes"
+    elif isinstance(value, _NotUtf8):
+        raw, how = value.encode("utf-8", "surrogateescape"), "text"
+    else:
+        return str(value), None
+    try:
+        return raw.decode("utf-8"), None  # a BLOB of UTF-8 text: read as the text it is
+    except UnicodeDecodeError as exc:
+        text, first = raw.decode("utf-8", "surrogateescape"), exc.start
+    field = None
+    try:
+        from claimcheck.results.files import lone_surrogate
+
+        found = lone_surrogate(json.loads(text))
+        field = found[0] if found else None
+    except (ValueError, RecursionError):  # not JSON even so: the record as a whole
+        pass
+    return text, (field, f"the record is not UTF-8: byte 0x{raw[first]:02x} at offset {first} (stored as {how} by another "
+                         "program; claimcheck writes UTF-8)", raw[first])
+
+
+def not_utf8_kept(byte: int) -> str:
+    """What a backup keeps of a stored record that is not UTF-8, whose first such byte is ``byte``."""
+    return (f"each byte that is not UTF-8 as a JSON escape (0x{byte:02x} as \\udc{byte:02x}), to be mended before "
+            "`runs import` takes it back")
+
+
+def _id_is(run_id: str) -> tuple[str, object]:
+    """The SQL condition, and its parameter, that picks the stored run ``run_id``: a run id that is not
+    UTF-8 (``_lenient_text``), which sqlite3 cannot send as text, by its bytes."""
+    if isinstance(run_id, _NotUtf8):
+        return "CAST(run_id AS BLOB) = ?", run_id.encode("utf-8", "surrogateescape")
+    return "run_id = ?", run_id
 
 
 def _the_one(found: list, prefix: str, field: str):
@@ -576,21 +677,25 @@ class RunClaim:
 
 
 class UnreadableRun:
-    """A stored run whose record does not validate (written by hand, or by a newer claimcheck), as
-    ``RunStore.select`` gives it: what the store's columns say, the record's stored text (which a
-    backup keeps as it is), and what is wrong with it (``field``, None for the whole record, and
-    ``message``; ``problem`` says both)."""
+    """A stored run whose record does not validate (written by hand, or by a newer claimcheck) or is not
+    UTF-8 (written by another program), as ``RunStore.select`` gives it: what the store's columns say,
+    the record's stored text (which a backup keeps as it is; one that is not UTF-8 holds each byte that
+    is not as a lone surrogate, ``not_utf8`` the first such byte), and what is wrong with it (``field``,
+    None for the whole record, and ``message``; ``problem`` says both)."""
 
-    __slots__ = ("run_id", "text", "paper_id", "system", "seed", "preset", "status", "tasks", "field", "message")
+    __slots__ = ("run_id", "text", "paper_id", "system", "seed", "preset", "status", "tasks", "field", "message", "not_utf8")
 
     def __init__(self, run_id: str, text: str, paper_id: str, system: str, seed: int, preset: str, status: str,
-                 tasks: str, *, field: str | None, message: str):
+                 tasks: str, *, field: str | None, message: str, not_utf8: int | None = None):
         self.run_id, self.text, self.paper_id, self.system, self.seed = run_id, text, paper_id, system, seed
         self.preset, self.status, self.tasks, self.field, self.message = preset, status, tasks, field, message
+        self.not_utf8 = not_utf8  # the first byte that is not UTF-8 (None: UTF-8): ``text`` holds each such byte as a lone surrogate
 
     @property
     def problem(self) -> str:
         """``fidelity: Input should be ...`` (``the record: ...`` when no one field is wrong)."""
+        if self.field is None and self.message.startswith("the record "):  # "the record is not UTF-8: ..."
+            return self.message
         return f"{self.field or 'the record'}: {self.message}"
 
     def as_stored(self) -> object:
