@@ -245,3 +245,34 @@ def test_two_replicate_commands_on_one_store_share_the_runs_out(tmp_path, smoke_
     with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
         assert db.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall() == [("ok", 8)]
     assert not Path(str(store) + CLAIMS_SUFFIX).exists()
+
+
+def test_a_ray_replicate_and_a_local_one_on_one_store_share_the_runs_out(tmp_path, smoke_kit):
+    """As above, one of the two with --runner ray (its driver starts a Ray instance of its own): its
+    driver claims each run before submitting it, so no run is executed by both."""
+    import pytest
+
+    pytest.importorskip("ray", reason="ray is not installed: the Ray runner cannot be tested here")
+    data, model = smoke_kit
+    store = tmp_path / "runs.sqlite"
+    args = [CLAIM, "--preset", "smoke", "--seeds", "3", "--system", "XLM-R", "--system", "MNLI", "--task", "xnli",
+            "--model", str(model), "--data-dir", str(data), "--device", "cpu", "--store", str(store)]
+    env = {**os.environ, "CLAIMCHECK_HOME": str(tmp_path / "home"),
+           "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    procs = [subprocess.Popen([sys.executable, "-m", "claimcheck", "replicate", *args, *runner], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env, text=True) for runner in (["--runner", "ray"], [])]
+    results = [p.communicate(timeout=300) for p in procs]
+    executed = []
+    for proc, (out, err) in zip(procs, results):
+        said = " ".join(out.split())
+        assert proc.returncode == 0, (said, err[-3000:])
+        ran, written, failed, already = map(int, re.search(
+            r"(\d+) runs executed, (\d+) written to the store, (\d+) failed; (\d+) were stored already or blocked", said).groups())
+        assert ran + already == 6 and written == ran and failed == 0, said
+        executed.append(ran)
+    assert sum(executed) == 6, results
+    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall() == [("ok", 6)]
+    done = [e["key"] for e in read_events(tmp_path / "home" / "work") if e["stage"] == "target" and e["event"] == "done"]
+    assert len(done) == len(set(done)) == 6  # every run computed once, by one of the two
+    assert not Path(str(store) + CLAIMS_SUFFIX).exists()

@@ -1,7 +1,8 @@
 """The Ray runner on a local Ray instance started here (2 CPUs, no GPU, no dashboard), smoke preset:
 each run stored once, the intermediate stage trained once and shared, the same numbers as the local
 runner, a worker SIGKILLed in the middle of training retried until the run lands, a run that keeps
-failing stored as failed, and bad input stopping the replication with its message."""
+failing stored as failed, bad input stopping the replication with its message, and runs another
+process stores or is executing on the same store (claimed in it) left to that process."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from replication_fixtures import long_run_spec, smoke_kit  # noqa: F401  (fixture)
+import replication_fixtures
+from replication_fixtures import long_run_spec
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
 ray = pytest.importorskip("ray", reason="ray is not installed: the Ray runner cannot be tested here")
 
@@ -31,7 +35,8 @@ from claimcheck.replication.runners.ray_runner import (  # noqa: E402
     task_resources,
 )
 from claimcheck.replication.stages import StageDir, read_events  # noqa: E402
-from claimcheck.results.store import RunStore  # noqa: E402
+from claimcheck.results.records import Metric, RunRecord  # noqa: E402
+from claimcheck.results.store import CLAIMS_SUFFIX, RunStore  # noqa: E402
 
 pytestmark = pytest.mark.slow
 CLAIMS = ["2005.13013/retrieval-gains", "2005.13013/tydiqa-up-xnli-flat"]  # XLM-R and MNLI on xnli, tatoeba, bucc2018
@@ -46,7 +51,7 @@ def local_ray():
     ray.shutdown()
 
 
-def test_smoke_preset_through_the_cli_matches_the_local_runner(local_ray, smoke_kit, tmp_path, _isolated_home):  # noqa: F811
+def test_smoke_preset_through_the_cli_matches_the_local_runner(local_ray, smoke_kit, tmp_path, _isolated_home):
     data, model = smoke_kit
     store = tmp_path / "runs.sqlite"
     args = [*CLAIMS, "--preset", "smoke", "--seeds", "1", "--system", "XLM-R", "--system", "MNLI", "--store", str(store),
@@ -123,7 +128,7 @@ def _kill_when_training(work: Path, key: str, killed: list[int], stop: threading
         time.sleep(0.005)
 
 
-def test_a_worker_killed_mid_training_is_retried_and_the_run_lands(local_ray, smoke_kit, tmp_path):  # noqa: F811
+def test_a_worker_killed_mid_training_is_retried_and_the_run_lands(local_ray, smoke_kit, tmp_path):
     data, model = smoke_kit
     spec = long_run_spec(epochs=60)  # 240 tiny optimizer steps, a checkpoint every 2
     ctx = RunContext(home=tmp_path / "home", model_path=str(model), data_dir=data, device="cpu", checkpoint_every=2,
@@ -153,7 +158,7 @@ def test_a_worker_killed_mid_training_is_retried_and_the_run_lands(local_ray, sm
     assert all(b["closed"] for b in progress.bars)
 
 
-def test_a_run_that_keeps_failing_is_stored_as_failed(local_ray, smoke_kit, tmp_path):  # noqa: F811
+def test_a_run_that_keeps_failing_is_stored_as_failed(local_ray, smoke_kit, tmp_path):
     data, model = smoke_kit
     spec = long_run_spec(epochs=1, system="XLM-R")
     not_a_folder = tmp_path / "home-is-a-file"
@@ -167,7 +172,7 @@ def test_a_run_that_keeps_failing_is_stored_as_failed(local_ray, smoke_kit, tmp_
     assert "InfrastructureError (after retries)" in stored.error and "NotADirectoryError" in stored.error
 
 
-def test_bad_input_stops_the_replication_with_its_message(local_ray, smoke_kit, tmp_path):  # noqa: F811
+def test_bad_input_stops_the_replication_with_its_message(local_ray, smoke_kit, tmp_path):
     data, _ = smoke_kit
     broken = tmp_path / "model"
     broken.mkdir()
@@ -180,6 +185,92 @@ def test_bad_input_stops_the_replication_with_its_message(local_ray, smoke_kit, 
     assert info.value.field == "--model" and info.value.path == str(broken)
 
 
+OTHERS = "written by the other process"
+
+
+def _others_record(spec) -> RunRecord:
+    """The record another process stores for ``spec`` (told apart by its deviation)."""
+    return RunRecord(run_id=spec.run_id, paper_id=spec.paper_id, system=spec.system, seed=spec.seed, preset=spec.preset,
+                     fidelity=spec.fidelity, deviations=[OTHERS], spec=spec.as_json(),
+                     metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=50.0)])
+
+
+class _Hooks:
+    """A progress sink that calls ``on_bar(description)`` as each bar is made and ``on_note(text)`` on each note."""
+
+    def __init__(self, on_bar, on_note):
+        self.on_bar, self.on_note, self.notes = on_bar, on_note, []
+
+    def task(self, description, total):
+        self.on_bar(description)
+        return _RecordingProgress().task(description, total)
+
+    def note(self, text):
+        self.notes.append(text)
+        self.on_note(text)
+
+
+def test_runs_another_process_stores_or_is_executing_are_left_to_it(local_ray, smoke_kit, tmp_path):
+    """Another process on the store (a second connection here, as another replicate): a run it stored after
+    this one read the store is skipped; a run it is executing (claimed) is put off and waited for, then
+    skipped once it is stored, or executed here, its intermediate stage first, if the other process let
+    go without storing it. Before, the Ray runner executed all four; the summary counts the two stored
+    elsewhere as stored, not as executed."""
+    from claimcheck.replication.workflow import PlanRequest, make_plan, replicate
+
+    data, model = smoke_kit
+    path, home = tmp_path / "runs.sqlite", tmp_path / "home"
+    req = PlanRequest(claims=("2005.13013/tydiqa-up-xnli-flat",), preset="smoke", seeds=2, systems=("XLM-R", "MNLI"),
+                      tasks=("xnli",), store=path, include_bundled_results=False)
+    specs = {(r.spec.system, r.spec.seed): r.spec for r in make_plan(req).todo}
+    stored_there, free = specs["XLM-R", 2], specs["XLM-R", 1]
+    done_there, let_go = specs["MNLI", 1], specs["MNLI", 2]  # each with its own intermediate stage
+    assert done_there.intermediate.key != let_go.intermediate.key
+    other = RunStore(path)
+    held = {s.run_id: other.claim(s.run_id) for s in (done_there, let_go)}  # the other process is executing these
+    assert all(c is not None and c.enforced for c in held.values())
+
+    def on_bar(description):  # the runner has read the store: the other process stores one more run
+        if description == "runs":
+            assert other.save(_others_record(stored_there))
+
+    def on_note(text):  # the runner waits for the claimed runs: the other stores one, and fails the other
+        if text.startswith(f"waiting for run {done_there.run_id} "):
+            other.save(_others_record(done_there))
+            held[done_there.run_id].release()
+        elif text.startswith(f"waiting for run {let_go.run_id} "):
+            held[let_go.run_id].release()
+
+    hooks = _Hooks(on_bar, on_note)
+    ctx = RunContext(home=home, model_path=str(model), data_dir=data, device="cpu")
+    try:
+        result = replicate(req, ctx, hooks, runner=RayRunner())
+    finally:
+        for claim in held.values():
+            claim.release()
+        other.close()
+    assert sorted(o.record.run_id for o in result.outcomes) == sorted([free.run_id, let_go.run_id])
+    assert all(o.written and o.record.status == "ok" for o in result.outcomes)
+    with RunStore(path) as s:
+        assert s.get(stored_there.run_id).deviations == [OTHERS] and s.get(done_there.run_id).deviations == [OTHERS]
+        assert OTHERS not in s.get(let_go.run_id).deviations and s.ok_ids() == {spec.run_id for spec in specs.values()}
+    assert any(n.startswith(f"waiting for run {let_go.run_id} (MNLI / xnli / seed 2), which another process (pid ")
+               for n in hooks.notes), hooks.notes
+    events = read_events(home / "work")
+    keys = [e["key"] for e in events if e["event"] != "cached"]
+    assert stored_there.run_id not in keys and done_there.run_id not in keys  # not even started here
+    assert done_there.intermediate.key not in keys  # nor the stage only that run needed
+    # the run let go of: submitted after the wait, its stage trained here once, before its target
+    stage = [e["event"] for e in events if e["key"] == let_go.intermediate.key and e["event"] != "cached"]
+    assert stage == ["start", "done"]
+    first_done = keys.index(free.run_id)
+    assert keys.index(let_go.intermediate.key) > first_done and keys.index(let_go.run_id) > keys.index(let_go.intermediate.key)
+    plan = result.plan  # the summary: 2 executed + 2 stored (by the other process meanwhile) = the 4 planned
+    assert sorted(r.spec.run_id for r in plan.runs if r.stored) == sorted([stored_there.run_id, done_there.run_id])
+    assert any(n.startswith("2 of the runs to do were stored by another process") for n in plan.notes), plan.notes
+    assert not Path(str(path) + CLAIMS_SUFFIX).exists()  # every claim let go of
+
+
 def test_resources_and_retryable_errors():
     assert task_resources({"CPU": 2.0}, "auto") == {"num_cpus": 1.0, "num_gpus": 0}
     assert task_resources({"CPU": 16.0, "GPU": 4.0}, "auto") == {"num_cpus": 1.0, "num_gpus": 1}
@@ -188,7 +279,7 @@ def test_resources_and_retryable_errors():
     assert not is_infrastructure_error(ValueError("a bug")) and not is_infrastructure_error(InputError("bad --model"))
 
 
-def test_worker_side_outcomes(tmp_path, smoke_kit):  # noqa: F811
+def test_worker_side_outcomes(tmp_path, smoke_kit):
     """What the task functions return or raise, called in-process: a failed stage fails its runs without
     their touching the stage; an infrastructure error raises (so Ray retries); bad input comes back as data."""
     data, model = smoke_kit

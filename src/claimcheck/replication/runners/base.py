@@ -81,9 +81,10 @@ class Runner(Protocol):
     A runner must: run an intermediate stage before any target that starts from it (and only once);
     skip runs whose ok record is already stored; record an infrastructure failure as ``status="failed"``
     and go on; let ``ClaimcheckError`` (bad input: a missing data file, a wrong --model) propagate.
-    ``run`` returns one outcome per run it executed. Another process may write the same store:
-    ``LocalRunner`` claims each run (``RunStore.claim``) and asks the store again (``has_ok``) just
-    before executing it, so a run stored or being run elsewhere is not executed twice.
+    ``run`` returns one outcome per run it executed. Another process may write the same store: a
+    runner claims each run (``RunStore.claim``) and asks the store again (``has_ok``) just before
+    executing it (``RayRunner``: its driver, before submitting the run's task), holding the claim until
+    the run's record is stored, so a run stored or being run elsewhere is not executed twice.
     ``LocalRunner`` does this in-process; a cluster runner fans the same units of work
     (``pipeline.ensure_intermediate`` then ``pipeline.execute_run``) out over workers.
     """

@@ -19,6 +19,13 @@
 * **One store, one writer**: workers return records as dicts; the driver validates and saves each one
   the moment it completes, in its own transaction, so a killed driver loses nothing that finished
   (its stages stay done on disk, and the next ``replicate`` rebuilds their records without retraining).
+* **Other processes on the store** (another ``replicate``, local or Ray): the driver claims each run in
+  the store (``RunStore.claim``) and asks the store again (``has_ok``) just before submitting its task,
+  and holds the claim until it has stored the run's record (or stops). A run stored meanwhile is
+  skipped; one claimed elsewhere is put off, tried again every ``RETRY_SECONDS`` while the rest runs,
+  then waited for: skipped once stored, submitted here if that process let go without storing it. An
+  intermediate stage is submitted with the first of its runs that this driver submits, so a stage only
+  runs elsewhere need is not trained here, and a run submitted late still starts from its stage.
 * **Progress**: workers report through a mailbox actor to the driver's ``Progress`` (``ray_progress.py``).
 
 Pointing it at an existing cluster
@@ -43,6 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,6 +62,7 @@ from claimcheck.replication.runners.ray_progress import Mailbox, ProgressRelay, 
 from claimcheck.replication.spec import IntermediateSpec, RunSpec
 
 DEFAULT_MAX_RETRIES = 3
+RETRY_SECONDS = 1.0  # how often the driver tries again to claim a run another process holds
 
 
 class InfrastructureError(RuntimeError):
@@ -156,13 +165,57 @@ def _describe_ray_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).strip()[:2000]}"
 
 
-def _drop_shared_finetunes(todo: list[RunSpec], ctx: RunContext) -> None:
+def _drop_shared_finetunes(runs: list[RunSpec], shared: frozenset, ctx: RunContext) -> None:
+    """Drop the fine-tunes of ``runs`` (those this driver submitted) that the workers kept for others."""
     from claimcheck.replication.pipeline import cleanup_run
 
-    shared = shared_finetunes(todo)
-    for spec in todo:
+    for spec in runs:
         if spec.finetune_key in shared:
             cleanup_run(spec, ctx)
+
+
+def _run_name(spec: RunSpec) -> str:
+    return f"{spec.system} / {spec.target.task} / seed {spec.seed}"
+
+
+class _Dispatch:
+    """The driver's side of one ``RayRunner.run``: the claims it holds, the runs it put off, the tasks in flight.
+
+    ``take`` claims a run and asks the store again; ``submit`` (set once Ray is connected) sends the run's
+    task, and its stage's first. A claim is held until the driver has stored the run's record
+    (``stored``), or until ``release_all`` (the driver stops: bad input, Ctrl-C, a store error)."""
+
+    def __init__(self, store, todo: list[RunSpec]):
+        self.store = store
+        self.shared = shared_finetunes(todo)  # over the whole list: a worker keeps what a run put off may need
+        self.claims: dict[str, object] = {}  # run id -> RunClaim, held while the run is this driver's
+        self.put_off: list[RunSpec] = []  # claimed by another process when their turn came
+        self.submitted: list[RunSpec] = []
+        self.pending: dict = {}  # ObjectRef -> ("stage", IntermediateSpec) | ("run", RunSpec)
+        self.stages: dict[str, object] = {}  # stage key -> ObjectRef (kept: a run submitted late reuses it)
+        self.submit = None
+
+    def take(self, spec: RunSpec) -> str:
+        """Claim ``spec``: "run" (claimed here, not stored: submit it), "stored" (an ok record is in the
+        store: skip it) or "elsewhere" (another process holds its claim)."""
+        claim = self.store.claim(spec.run_id)
+        if claim is None:
+            return "elsewhere"
+        if self.store.has_ok(spec.run_id):  # stored by another process since the list was read
+            claim.release()
+            return "stored"
+        self.claims[spec.run_id] = claim
+        return "run"
+
+    def stored(self, spec: RunSpec) -> None:
+        """The run's record is in the store: let go of its claim."""
+        claim = self.claims.pop(spec.run_id, None)
+        if claim is not None:
+            claim.release()
+
+    def release_all(self) -> None:
+        while self.claims:
+            self.claims.popitem()[1].release()
 
 
 class RayRunner:
@@ -171,6 +224,8 @@ class RayRunner:
     ``address``: None starts a local Ray instance (unless Ray is already initialised in this process,
     which is then used as it is); ``"auto"`` joins the cluster this machine belongs to; ``"ray://host:10001"``
     connects through Ray Client. A Ray instance this runner started is shut down when ``run`` returns.
+    ``run`` returns one outcome per run it executed: a run another process stored meanwhile has none
+    (see the module's "other processes on the store").
     """
 
     def __init__(self, address: str | None = None, *, max_retries: int = DEFAULT_MAX_RETRIES,
@@ -194,27 +249,51 @@ class RayRunner:
         return True
 
     def run(self, specs: Sequence[RunSpec], ctx: RunContext, store, progress: Progress | None = None) -> list[RunOutcome]:
-        import ray
-
         progress = progress or NullProgress()
         stored = store.ok_ids()
         todo = [s for s in order_runs(specs) if s.run_id not in stored]
         if not todo:
             return []
+        n_stages = len({s.intermediate.key for s in todo if s.intermediate})
+        bar_stages, bar_runs = progress.task("intermediate stages", n_stages), progress.task("runs", len(todo))
+        dispatch = _Dispatch(store, todo)
+        try:
+            first = []
+            for spec in todo:
+                taken = dispatch.take(spec)
+                if taken == "run":
+                    first.append(spec)
+                elif taken == "elsewhere":
+                    dispatch.put_off.append(spec)
+                else:
+                    bar_runs.advance()
+            if not first and not dispatch.put_off:  # all stored by another process meanwhile: no Ray needed
+                return []
+            return self._run_claimed(first, dispatch, ctx, progress, (bar_stages, bar_runs))
+        finally:
+            dispatch.release_all()  # after the tasks were cancelled (``_run_claimed``'s own finally)
+            bar_stages.close()
+            bar_runs.close()
+
+    def _run_claimed(self, first: list[RunSpec], dispatch: _Dispatch, ctx: RunContext, progress: Progress,
+                     bars: tuple) -> list[RunOutcome]:
+        import ray
+
         ctx = absolute_context(ctx)
         owned = self._connect()
         mailbox = relay = None
-        pending: dict = {}
         try:
             if not isinstance(progress, NullProgress):
                 mailbox = ray.remote(num_cpus=0)(Mailbox).remote()
                 relay = ProgressRelay(progress, mailbox)
-            n_stages = self._submit(todo, ctx, mailbox, pending)
-            outcomes = self._collect(pending, n_stages, len(todo), store, progress, relay)
-            _drop_shared_finetunes(todo, ctx)
+            dispatch.submit = self._submitter(dispatch, ctx, mailbox)
+            for spec in first:
+                dispatch.submit(spec)
+            outcomes = self._collect(dispatch, progress, relay, *bars)
+            _drop_shared_finetunes(dispatch.submitted, dispatch.shared, ctx)
             return outcomes
         finally:
-            for ref in pending:  # stopped early (bad input, Ctrl-C): do not leave work running
+            for ref in dispatch.pending:  # stopped early (bad input, Ctrl-C): do not leave work running
                 try:
                     ray.cancel(ref, force=False)
                 except Exception:  # already finished, or the cluster is gone: nothing left to stop
@@ -225,66 +304,95 @@ class RayRunner:
             if owned:
                 ray.shutdown()
 
-    def _submit(self, todo: list[RunSpec], ctx: RunContext, mailbox, pending: dict) -> int:
-        """One task per intermediate stage, then one per run (given its stage's ref); returns the stage count."""
+    def _submitter(self, dispatch: _Dispatch, ctx: RunContext, mailbox):
+        """A function submitting one claimed run: its intermediate stage's task first, unless already
+        submitted (a stage is trained once, and every run that starts from it is given its ref)."""
         import ray
 
         options = {**task_resources(ray.cluster_resources(), ctx.device, self.cpus_per_task),
                    "max_retries": self.max_retries, "retry_exceptions": [InfrastructureError]}
         remote_stage, remote_run = ray.remote(stage_task), ray.remote(run_task)
-        shared = shared_finetunes(todo)
-        stages: dict[str, object] = {}
-        for spec in todo:
-            ispec = spec.intermediate
-            if ispec is not None and ispec.key not in stages:
-                name = f"intermediate {ispec.system} seed {ispec.seed}"
-                stages[ispec.key] = remote_stage.options(name=name, **options).remote(ispec, ctx, mailbox)
-                pending[stages[ispec.key]] = ("stage", ispec)
-        for spec in todo:
-            stage_ref = stages[spec.intermediate.key] if spec.intermediate else None
-            name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
-            pending[remote_run.options(name=name, **options).remote(spec, ctx, mailbox, stage_ref, shared)] = ("run", spec)
-        return len(stages)
 
-    def _collect(self, pending: dict, n_stages: int, n_runs: int, store, progress: Progress, relay) -> list[RunOutcome]:
-        """Store each run's record the moment its task completes (failed runs as failed records)."""
+        def submit(spec: RunSpec) -> None:
+            ispec, stage_ref = spec.intermediate, None
+            if ispec is not None:
+                if ispec.key not in dispatch.stages:
+                    name = f"intermediate {ispec.system} seed {ispec.seed}"
+                    dispatch.stages[ispec.key] = remote_stage.options(name=name, **options).remote(ispec, ctx, mailbox)
+                    dispatch.pending[dispatch.stages[ispec.key]] = ("stage", ispec)
+                stage_ref = dispatch.stages[ispec.key]
+            ref = remote_run.options(name=f"run {_run_name(spec)}", **options).remote(spec, ctx, mailbox, stage_ref,
+                                                                                    dispatch.shared)
+            dispatch.pending[ref] = ("run", spec)
+            dispatch.submitted.append(spec)
+
+        return submit
+
+    @staticmethod
+    def _retry_put_off(dispatch: _Dispatch, bar_runs) -> None:
+        """Claim again the runs another process held: submit those it let go of without storing them,
+        skip those it stored."""
+        still = []
+        for spec in dispatch.put_off:
+            taken = dispatch.take(spec)
+            if taken == "run":
+                dispatch.submit(spec)
+            elif taken == "stored":
+                bar_runs.advance()
+            else:
+                still.append(spec)
+        dispatch.put_off = still
+
+    def _collect(self, dispatch: _Dispatch, progress: Progress, relay, bar_stages, bar_runs) -> list[RunOutcome]:
+        """Store each run's record the moment its task completes (failed runs as failed records), and
+        submit a put-off run once another process lets go of it."""
         import ray
 
         from claimcheck.replication.pipeline import failed_record
         from claimcheck.results.records import RunRecord
 
         outcomes: list[RunOutcome] = []
-        bar_stages, bar_runs = progress.task("intermediate stages", n_stages), progress.task("runs", n_runs)
-        try:
-            while pending:
-                ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
+        pending, noted, tried = dispatch.pending, set(), time.monotonic()
+        while pending or dispatch.put_off:
+            if dispatch.put_off and (not pending or time.monotonic() - tried >= RETRY_SECONDS):
+                self._retry_put_off(dispatch, bar_runs)
+                tried = time.monotonic()
+            if not pending:
+                for spec in dispatch.put_off:  # nothing of ours in flight: only waiting on other processes
+                    if spec.run_id not in noted:
+                        noted.add(spec.run_id)
+                        holder = dispatch.store.claim_holder(spec.run_id)
+                        progress.note(f"waiting for run {spec.run_id} ({_run_name(spec)}), which another process"
+                                      f"{f' ({holder})' if holder else ''} is running on this store")
+                if dispatch.put_off:
+                    time.sleep(RETRY_SECONDS)
+                continue
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
+            if relay is not None:
+                relay.drain()
+            for ref in ready:
+                kind, item = pending.pop(ref)
+                try:
+                    value = ray.get(ref)
+                except Exception as exc:  # retries exhausted: a lost worker, a raised infrastructure error
+                    value = {"error": _describe_ray_error(exc)}
                 if relay is not None:
-                    relay.drain()
-                for ref in ready:
-                    kind, item = pending.pop(ref)
-                    try:
-                        value = ray.get(ref)
-                    except Exception as exc:  # retries exhausted: a lost worker, a raised infrastructure error
-                        value = {"error": _describe_ray_error(exc)}
-                    if relay is not None:
-                        relay.finish(item.key if kind == "stage" else item.run_id)
-                    if "input_error" in value:
-                        _raise_input_error(value["input_error"])
-                    first = value["error"].splitlines()[0] if "error" in value else ""
-                    if kind == "stage":
-                        if first:
-                            progress.note(f"intermediate stage {item.system} seed {item.seed} failed: {first}")
-                        bar_stages.advance()
-                        continue
-                    if "record" in value:
-                        record = RunRecord.model_validate(value["record"])
-                    else:
-                        record = failed_record(item, value["error"])
-                        progress.note(f"run {item.run_id} failed: {first}")
-                    outcomes.append(RunOutcome(record, store.save(record)))
-                    bar_runs.advance()
-                    bar_runs.describe(f"runs (last: {item.system} / {item.target.task} / seed {item.seed})")
-        finally:
-            bar_stages.close()
-            bar_runs.close()
+                    relay.finish(item.key if kind == "stage" else item.run_id)
+                if "input_error" in value:
+                    _raise_input_error(value["input_error"])
+                first = value["error"].splitlines()[0] if "error" in value else ""
+                if kind == "stage":
+                    if first:
+                        progress.note(f"intermediate stage {item.system} seed {item.seed} failed: {first}")
+                    bar_stages.advance()
+                    continue
+                if "record" in value:
+                    record = RunRecord.model_validate(value["record"])
+                else:
+                    record = failed_record(item, value["error"])
+                    progress.note(f"run {item.run_id} failed: {first}")
+                outcomes.append(RunOutcome(record, dispatch.store.save(record)))  # stored before the claim ends
+                dispatch.stored(item)
+                bar_runs.advance()
+                bar_runs.describe(f"runs (last: {_run_name(item)})")
         return outcomes
