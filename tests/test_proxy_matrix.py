@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from replication_fixtures import SHARED, smoke_kit  # noqa: F401  (fixture)
+import replication_fixtures
+from replication_fixtures import SHARED
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "proxy_matrix.py"
@@ -72,7 +75,7 @@ def test_pack_names_a_missing_data_file_and_exits_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_run_replicates_resumes_and_exports_importable_runs(tmp_path, smoke_kit):  # noqa: F811
+def test_run_replicates_resumes_and_exports_importable_runs(tmp_path, smoke_kit):
     data, model = smoke_kit
     common = ["run", "--preset", "smoke", "--device", "cpu", "--seeds", "1", "--model", str(model), "--data-dir", str(data),
               "--work", str(tmp_path / "work"), "--system", "XLM-R", "--task", "xnli"]

@@ -8,10 +8,12 @@ import shutil
 import subprocess
 import sys
 
-from replication_fixtures import smoke_kit  # noqa: F401  (fixture)
+import replication_fixtures
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
 CLAIMS = ["2005.13013/retrieval-gains", "2005.13013/tydiqa-up-xnli-flat"]
 
@@ -27,7 +29,7 @@ def _flat(text: str) -> str:
     return text.replace("\n", "")
 
 
-def test_smoke_plan_replicate_list_export_import(tmp_path, smoke_kit):  # noqa: F811
+def test_smoke_plan_replicate_list_export_import(tmp_path, smoke_kit):
     data, model = smoke_kit
     store = str(tmp_path / "runs.sqlite")
     common = [*CLAIMS, "--preset", "smoke", "--seeds", "1", "--system", "XLM-R", "--system", "MNLI", "--store", store]
@@ -87,7 +89,7 @@ def test_smoke_plan_replicate_list_export_import(tmp_path, smoke_kit):  # noqa: 
     assert "0 of 6 runs imported" in text
 
 
-def test_seed_runs_only_that_seed_and_the_rest_later(tmp_path, smoke_kit):  # noqa: F811
+def test_seed_runs_only_that_seed_and_the_rest_later(tmp_path, smoke_kit):
     data, model = smoke_kit
     store = tmp_path / "runs.sqlite"
     common = [CLAIMS[1], "--preset", "smoke", "--seeds", "2", "--system", "XLM-R", "--task", "xnli", "--store", str(store),
@@ -102,7 +104,7 @@ def test_seed_runs_only_that_seed_and_the_rest_later(tmp_path, smoke_kit):  # no
     assert result.exit_code == 2 and "--seed" in text and "outside 1..2" in text, text
 
 
-def test_corrupt_data_file_exits_2_naming_the_file(tmp_path, smoke_kit):  # noqa: F811
+def test_corrupt_data_file_exits_2_naming_the_file(tmp_path, smoke_kit):
     data, model = smoke_kit
     broken = tmp_path / "data"
     shutil.copytree(data, broken)

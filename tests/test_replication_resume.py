@@ -11,12 +11,15 @@ import sys
 import time
 from pathlib import Path
 
-from replication_fixtures import long_run_spec, smoke_kit  # noqa: F401  (fixture)
+import replication_fixtures
+from replication_fixtures import long_run_spec
 
 from claimcheck.replication.runners.base import RunContext
 from claimcheck.replication.runners.local import LocalRunner
 from claimcheck.replication.stages import StageDir, read_events
 from claimcheck.results.store import RunStore
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
 FIXTURES = Path(__file__).resolve().parent / "replication_fixtures.py"
 EPOCHS = 40  # 160 tiny optimizer steps, a checkpoint every 2
@@ -26,7 +29,7 @@ def _script(home: Path, data: Path, model: Path) -> list[str]:
     return [sys.executable, str(FIXTURES), "run", str(home), str(data), str(model), str(EPOCHS)]
 
 
-def test_sigkill_mid_training_then_resume(tmp_path, smoke_kit):  # noqa: F811
+def test_sigkill_mid_training_then_resume(tmp_path, smoke_kit):
     data, model = smoke_kit
     home = tmp_path / "home"
     spec = long_run_spec(EPOCHS)
@@ -73,7 +76,7 @@ def test_sigkill_mid_training_then_resume(tmp_path, smoke_kit):  # noqa: F811
     assert [(m.language, m.value) for m in outcome.record.metrics] == [(m.language, m.value) for m in records[0].metrics]
 
 
-def test_targets_with_the_same_training_share_one_fine_tune(tmp_path, smoke_kit):  # noqa: F811
+def test_targets_with_the_same_training_share_one_fine_tune(tmp_path, smoke_kit):
     """XQuAD and MLQA both train on SQuAD: two runs that differ only in what they evaluate train once."""
     import dataclasses
 

@@ -9,7 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from replication_fixtures import SHARED, smoke_kit  # noqa: F401  (fixture)
+import replication_fixtures
+from replication_fixtures import SHARED
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
 DATA = SHARED / "data"
 PACK = SHARED / "models" / "me5-small-q4"
@@ -56,7 +59,7 @@ def test_proxy_tatoeba_retrieval_on_50_pairs(tmp_path, me5_dir):
     assert len(record.provenance.model_sha256) == 64
 
 
-def test_every_head_kind_through_the_pipeline_on_the_kit(tmp_path, smoke_kit):  # noqa: F811
+def test_every_head_kind_through_the_pipeline_on_the_kit(tmp_path, smoke_kit):
     """The proxy's multi-task arm (NLI, paraphrase, QA, multiple choice: one head each) and targets of
     every head kind, with the tiny smoke model on 16 real examples per slice: plumbing, not accuracy."""
     from claimcheck.replication.plan import Need, build_plan

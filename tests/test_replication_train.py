@@ -7,10 +7,12 @@ import random
 from collections import Counter
 
 import pytest
-from replication_fixtures import smoke_kit  # noqa: F401  (fixture)
+import replication_fixtures
 
 from claimcheck.replication.spec import EncoderSpec, TrainHParams
 from claimcheck.replication.train import length_grouped_batches, make_schedule
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
 
 def _features(n: int, lengths=None) -> list[dict]:
@@ -44,7 +46,7 @@ def test_multi_task_schedule_is_proportional_and_seeded():
     assert len(make_schedule(feats, TrainHParams(epochs=0.5, batch_size=10), seed=3)) == 20
 
 
-def _setup(smoke_kit, seed=0):  # noqa: F811
+def _setup(smoke_kit, seed=0):
     import torch
 
     from claimcheck.replication.encoder import load_encoder, load_tokenizer
@@ -62,7 +64,7 @@ def _setup(smoke_kit, seed=0):  # noqa: F811
     return tok, enc, head, examples
 
 
-def test_the_loop_learns_the_smoke_task(smoke_kit):  # noqa: F811
+def test_the_loop_learns_the_smoke_task(smoke_kit):
     import torch
 
     from claimcheck.replication.evaluate import evaluate_examples
@@ -78,7 +80,7 @@ def test_the_loop_learns_the_smoke_task(smoke_kit):  # noqa: F811
     assert after > 70 and after > before + 20, (before, after)
 
 
-def test_early_stopping_keeps_the_best_dev_state(smoke_kit, tmp_path):  # noqa: F811
+def test_early_stopping_keeps_the_best_dev_state(smoke_kit, tmp_path):
     import torch
 
     from claimcheck.replication.train import Trainer
@@ -102,7 +104,7 @@ def test_early_stopping_keeps_the_best_dev_state(smoke_kit, tmp_path):  # noqa: 
     assert not all(torch.equal(snapshots[-1][k], v) for k, v in enc.state_dict().items())
 
 
-def test_nan_loss_is_an_error_not_a_result(smoke_kit):  # noqa: F811
+def test_nan_loss_is_an_error_not_a_result(smoke_kit):
     import torch
 
     from claimcheck.replication.train import Trainer
@@ -132,7 +134,7 @@ def _counting_micro_steps(trainer, nan_at: int | None = None) -> list[int]:
     return calls
 
 
-def test_a_steps_loss_is_read_once_the_next_step_is_queued(smoke_kit):  # noqa: F811
+def test_a_steps_loss_is_read_once_the_next_step_is_queued(smoke_kit):
     """Reading a loss waits for a GPU to finish its step; the loop reads step s's loss after queueing
     step s+1, so the GPU is not idle while Python prepares a batch. Values and order are unchanged."""
     import torch
@@ -154,7 +156,7 @@ def test_a_steps_loss_is_read_once_the_next_step_is_queued(smoke_kit):  # noqa: 
     assert all(loss > 0 for _, _, loss in seen)
 
 
-def test_a_non_finite_loss_stops_the_run_before_its_checkpoint_is_saved(smoke_kit, tmp_path):  # noqa: F811
+def test_a_non_finite_loss_stops_the_run_before_its_checkpoint_is_saved(smoke_kit, tmp_path):
     import torch
 
     from claimcheck.replication.train import Trainer
@@ -198,7 +200,7 @@ def test_learning_rate_follows_transformers_linear_warmup_schedule():
     assert lrs[0] == 0.0 and lrs[23] == pytest.approx(3e-5) and lrs[-1] == pytest.approx(3e-5 / 211)
 
 
-def test_a_given_schedule_is_replayed_and_a_bad_one_refused(smoke_kit):  # noqa: F811
+def test_a_given_schedule_is_replayed_and_a_bad_one_refused(smoke_kit):
     import torch
 
     from claimcheck.replication.train import Trainer
