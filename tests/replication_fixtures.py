@@ -46,6 +46,18 @@ def make_record(i: int, writer: str):
     )
 
 
+def save_two_runs(path: Path) -> None:
+    """A store at ``path`` holding runs r-aa01 and r-bb01 (MNLI, xnli), for tests that then break r-aa01."""
+    from claimcheck.results.records import Metric, RunRecord
+    from claimcheck.results.store import RunStore
+
+    with RunStore(path) as s:
+        for run_id in ("r-aa01", "r-bb01"):
+            s.save(RunRecord(run_id=run_id, paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
+                             deviations=["test record"], spec={"target": {"task": "xnli"}},
+                             metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+
+
 def _main(argv: list[str]) -> None:
     if argv[0] == "run":  # run HOME DATA MODEL EPOCHS
         from claimcheck.replication.runners.base import RunContext

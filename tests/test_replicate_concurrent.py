@@ -222,29 +222,38 @@ def test_two_replicate_commands_on_one_store_share_the_runs_out(tmp_path, smoke_
     """The user's case: two `claimcheck replicate` started together on one store (one home, as two
     terminals on one machine). Before, each executed every run (8 + 8 for 8 runs); now no run is executed
     twice, and each summary adds up: executed + stored already (or blocked) = the runs it planned."""
-    data, model = smoke_kit
     store = tmp_path / "runs.sqlite"
-    args = [CLAIM, "--preset", "smoke", "--seeds", "4", "--system", "XLM-R", "--system", "MNLI", "--task", "xnli",
+    _replicate_together(tmp_path, smoke_kit, store, seeds=4, runners=([], []))
+    assert not Path(str(store) + CLAIMS_SUFFIX).exists()
+
+
+def _replicate_together(tmp_path, smoke_kit, store: Path, *, seeds: int, runners: tuple[list[str], ...]) -> list[int]:
+    """Start one `claimcheck replicate` per entry of ``runners`` (its extra arguments) at once on ``store``,
+    two arms x ``seeds`` smoke runs; check each summary adds up and the store holds each run once (ok).
+    Returns how many runs each command executed."""
+    data, model = smoke_kit
+    total = 2 * seeds
+    args = [CLAIM, "--preset", "smoke", "--seeds", str(seeds), "--system", "XLM-R", "--system", "MNLI", "--task", "xnli",
             "--model", str(model), "--data-dir", str(data), "--device", "cpu", "--store", str(store)]
     env = {**os.environ, "CLAIMCHECK_HOME": str(tmp_path / "home"),
            "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    procs = [subprocess.Popen([sys.executable, "-m", "claimcheck", "replicate", *args], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=env, text=True) for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-m", "claimcheck", "replicate", *args, *runner], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env, text=True) for runner in runners]
     results = [p.communicate(timeout=300) for p in procs]
-    executed = 0
+    executed = []
     for proc, (out, err) in zip(procs, results):
         said = " ".join(out.split())
         assert proc.returncode == 0, (said, err[-3000:])
         ran, written, failed, already = map(int, re.search(
             r"(\d+) runs executed, (\d+) written to the store, (\d+) failed; (\d+) were stored already or blocked", said).groups())
-        assert ran + already == 8 and written == ran and failed == 0, said
+        assert ran + already == total and written == ran and failed == 0, said
         meanwhile = re.search(r"note: (\d+) of the runs to do were stored by another process", said)
         assert int(meanwhile.group(1) if meanwhile else 0) <= already, said  # the rest: stored when it planned
-        executed += ran
-    assert executed == 8, results
+        executed.append(ran)
+    assert sum(executed) == total, results
     with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
-        assert db.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall() == [("ok", 8)]
-    assert not Path(str(store) + CLAIMS_SUFFIX).exists()
+        assert db.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall() == [("ok", total)]
+    return executed
 
 
 def test_a_ray_replicate_and_a_local_one_on_one_store_share_the_runs_out(tmp_path, smoke_kit):
@@ -253,26 +262,8 @@ def test_a_ray_replicate_and_a_local_one_on_one_store_share_the_runs_out(tmp_pat
     import pytest
 
     pytest.importorskip("ray", reason="ray is not installed: the Ray runner cannot be tested here")
-    data, model = smoke_kit
     store = tmp_path / "runs.sqlite"
-    args = [CLAIM, "--preset", "smoke", "--seeds", "3", "--system", "XLM-R", "--system", "MNLI", "--task", "xnli",
-            "--model", str(model), "--data-dir", str(data), "--device", "cpu", "--store", str(store)]
-    env = {**os.environ, "CLAIMCHECK_HOME": str(tmp_path / "home"),
-           "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    procs = [subprocess.Popen([sys.executable, "-m", "claimcheck", "replicate", *args, *runner], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=env, text=True) for runner in (["--runner", "ray"], [])]
-    results = [p.communicate(timeout=300) for p in procs]
-    executed = []
-    for proc, (out, err) in zip(procs, results):
-        said = " ".join(out.split())
-        assert proc.returncode == 0, (said, err[-3000:])
-        ran, written, failed, already = map(int, re.search(
-            r"(\d+) runs executed, (\d+) written to the store, (\d+) failed; (\d+) were stored already or blocked", said).groups())
-        assert ran + already == 6 and written == ran and failed == 0, said
-        executed.append(ran)
-    assert sum(executed) == 6, results
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
-        assert db.execute("SELECT status, count(*) FROM runs GROUP BY status").fetchall() == [("ok", 6)]
+    _replicate_together(tmp_path, smoke_kit, store, seeds=3, runners=(["--runner", "ray"], []))
     done = [e["key"] for e in read_events(tmp_path / "home" / "work") if e["stage"] == "target" and e["event"] == "done"]
     assert len(done) == len(set(done)) == 6  # every run computed once, by one of the two
     assert not Path(str(store) + CLAIMS_SUFFIX).exists()

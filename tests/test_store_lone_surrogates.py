@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from replication_fixtures import save_two_runs
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
-from claimcheck.results.records import Metric, RunRecord
-from claimcheck.results.store import RunStore
 
 
 def _run(*args) -> object:
@@ -24,11 +23,7 @@ def _run(*args) -> object:
 def _store_by_hand(tmp_path):
     """A store of two runs, r-aa01 edited by hand to hold the escape in its system and in a key of its spec."""
     path = tmp_path / "runs.sqlite"
-    with RunStore(path) as s:
-        for run_id in ("r-aa01", "r-bb01"):
-            s.save(RunRecord(run_id=run_id, paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
-                             deviations=["test record"], spec={"target": {"task": "xnli"}},
-                             metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+    save_two_runs(path)
     with sqlite3.connect(path) as db:
         (text,) = db.execute("SELECT record FROM runs WHERE run_id = 'r-aa01'").fetchone()
         text = text.replace('"system": "MNLI"', '"system": "MNLI\\udcff"').replace('"target":', '"k\\ud800": 1, "target":')

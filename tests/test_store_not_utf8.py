@@ -13,11 +13,10 @@ import json
 import sqlite3
 
 import pytest
+from replication_fixtures import save_two_runs
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
-from claimcheck.results.records import Metric, RunRecord
-from claimcheck.results.store import RunStore
 
 
 def _run(*args) -> object:
@@ -33,11 +32,7 @@ def _store(tmp_path, how: str):
     as the byte 0xe9): as a BLOB (``how="blob"``) or as text (``"text"``). Returns the store and the record
     as it was before, with the system as the backup keeps it."""
     path = tmp_path / "runs.sqlite"
-    with RunStore(path) as s:
-        for run_id in ("r-aa01", "r-bb01"):
-            s.save(RunRecord(run_id=run_id, paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
-                             deviations=["test record"], spec={"target": {"task": "xnli"}},
-                             metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+    save_two_runs(path)
     with sqlite3.connect(path) as db:
         (text,) = db.execute("SELECT record FROM runs WHERE run_id = 'r-aa01'").fetchone()
         raw = text.replace('"system": "MNLI"', '"system": "MNLI-\xe9"').encode("latin-1")
