@@ -270,3 +270,35 @@ def test_runs_remove_refuses_a_backup_inside_the_shipped_data_before_anything_is
     # beside the shipped data, the same command removes the run
     done = _run(tmp_path, "runs", "remove", "r-aa01", "--store", store, "--backup", tmp_path / "backup.json")
     assert done.exit_code == 0 and "1 runs removed" in done.output and (tmp_path / "backup.json").is_file(), done.output
+
+
+def test_runs_remove_refuses_a_default_backup_inside_the_shipped_data(tmp_path):
+    """The default backup, under $CLAIMCHECK_HOME/removed/, goes through the same check as --backup: a
+    home inside the bundled results (or linked there) is refused, in a dry run too, before anything is
+    removed, and the message says how to choose another place."""
+    from claimcheck.results.records import Metric, RunRecord
+    from claimcheck.results.store import RunStore
+
+    store = tmp_path / "runs.sqlite"
+    with RunStore(store) as s:
+        s.save(RunRecord(run_id="r-aa01", paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
+                         deviations=["test record"], spec={"target": {"task": "xnli"}},
+                         metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+    linked_home = tmp_path / "linked-home"
+    linked_home.mkdir()
+    (linked_home / "removed").symlink_to(BUNDLED_RESULTS, target_is_directory=True)
+    homes = [BUNDLED_RESULTS / "claimcheck-test-home", BUNDLED_PAPERS, linked_home]
+    with _kept(BUNDLED_RESULTS, BUNDLED_PAPERS):
+        for home in homes:
+            for dry in ((), ("--dry-run",)):
+                result = CliRunner().invoke(app, ["runs", "remove", "r-aa01", "--store", str(store), *dry],
+                                            env={"COLUMNS": "200", "CLAIMCHECK_HOME": str(home)})
+                _refused(result, str(home / "removed"), "--backup")
+                message = " ".join(result.output.split())
+                assert "set CLAIMCHECK_HOME elsewhere, or pass --backup FILE" in message, message
+    with RunStore(store, readonly=True) as s:  # nothing was removed
+        assert [r.run_id for r in s.records()] == ["r-aa01"]
+    # with a home beside the shipped data, the default backup is written there
+    done = _run(tmp_path, "runs", "remove", "r-aa01", "--store", store)
+    assert done.exit_code == 0 and "1 runs removed" in done.output, done.output
+    assert len(list((tmp_path / "home" / "removed").glob("runs-*.json"))) == 1

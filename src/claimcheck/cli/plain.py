@@ -127,12 +127,14 @@ def _names(where: Path, path: Path, resolved: Path | None) -> bool:
         return False
 
 
-def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterable[Path] = ()) -> None:
+def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterable[Path] = (), instead: str = "") -> None:
     """Refuse an ``option`` (``--out``) path inside claimcheck's shipped data (``shipped_data``: the
     bundled results and claim files, the bibliography), which a write there would replace or add to.
     Each is found by what it is, not by its spelling (a relative path, a symbolic link, ``..``).
     ``regenerates``: shipped files the command itself generated, which it may write again (the
-    bundled proxy report, ``cli.verify.BUNDLED_REPORTS``)."""
+    bundled proxy report, ``cli.verify.BUNDLED_REPORTS``). ``instead``: what the message tells the
+    user to do (default: choose another ``option``), for a path the user did not name (a default
+    under ``$CLAIMCHECK_HOME``)."""
     where = _resolved(out_path)
     if where is None or any(_names(where, allowed, _resolved(allowed)) for allowed in regenerates):
         return
@@ -142,7 +144,7 @@ def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterabl
             if _names(folder, shipped, resolved):
                 place = f"is inside {shipped}" if folder != where else f"is {shipped}"
                 raise OutputError(f"{place}, claimcheck's shipped data ({what}): writing there would change {change}; "
-                                  f"choose another {option} (nothing was written)", path=str(out_path), field=option)
+                                  f"{instead or 'choose another ' + option} (nothing was written)", path=str(out_path), field=option)
 
 
 def not_an_input(out_path: Path, inputs: Iterable[Path]) -> None:

@@ -182,6 +182,10 @@ def runs_import(
                   markup=False)
 
 
+# what to do when the default backup, under $CLAIMCHECK_HOME/removed/, lies in claimcheck's shipped data
+_ELSEWHERE = "it is the default backup ($CLAIMCHECK_HOME/removed/): set CLAIMCHECK_HOME elsewhere, or pass --backup FILE"
+
+
 @runs_app.command("remove")
 @expected_errors
 def runs_remove(
@@ -207,10 +211,13 @@ def runs_remove(
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
-    if backup is not None:  # before the store is read, and in a dry run too
-        # a backup in the bundled results would be read as shipped runs by every `verify`
+    # before the store is read, and in a dry run too: a backup in the bundled results would be read as
+    # shipped runs by every `verify`
+    if backup is not None:
         not_shipped_data(backup, option="--backup")
         refuse_existing_backup(backup)
+    else:  # the default, $CLAIMCHECK_HOME/removed/, is refused the same way (a home inside the package's data)
+        not_shipped_data(removed_runs_path().parent, option="--backup", instead=_ELSEWHERE)
     path = store_to_read(store)
     if not path.exists():  # the default store, not started yet (a --store that is not there is refused above)
         if run_ids:  # as for an id an existing store lacks
@@ -236,6 +243,7 @@ def runs_remove(
         else:  # a fresh name; another removal may take it between the choice and the write: choose again
             for _ in range(100):
                 backup = removed_runs_path()
+                not_shipped_data(backup, option="--backup", instead=_ELSEWHERE)  # a link there made meanwhile
                 try:
                     removed = s.remove(chosen, backup)
                     break
