@@ -133,3 +133,32 @@ def test_verify_all_starts_no_yaml_parser(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": SRC, "CLAIMCHECK_HOME": str(tmp_path)})
     assert done.stderr.strip().splitlines()[-1] == "exit 0 False"
+
+
+def test_a_copy_writes_bidi_marks_as_escapes_and_reads_back_the_same(tmp_path, monkeypatch):
+    """A title holding bidi marks (RLM, ALM, as a Hebrew or Arabic title may): the copy holds them as
+    JSON escapes, as every other data JSON file does (visible.visible_json), not raw; read back, the
+    text and data are the same, the copy is used, and the script writes it and then finds it current."""
+    import importlib.util
+
+    title = "\u05e9\u05dc\u05d5\u05dd\u200f (v2)\u061c"
+    path = tmp_path / "1234.5678.yaml"
+    text = PAPER.replace("title: Written in YAML", f"title: {title}")
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("parse_bundled", ROOT / "scripts" / "parse_bundled.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(script, "BUNDLED_PAPERS", tmp_path)  # the script's folder: this one, not the package's
+    assert script.main([]) == 0
+    raw = copy_path(path).read_bytes().decode("utf-8")
+    assert "\u200f" not in raw and "\u061c" not in raw, ascii(raw)
+    assert "\\u200f" in raw and "\\u061c" in raw and "\u05e9\u05dc\u05d5\u05dd" in raw  # Hebrew letters as they are
+    assert raw == copy_text(text, parse_yaml(text, path))
+    assert read_parsed_copy(path, text)["paper"]["title"] == title
+    assert script.main(["--check"]) == 0  # the copy is current
+    monkeypatch.setattr("claimcheck.claims.registry._BUNDLED", tmp_path.resolve())
+    found = json.loads(raw)
+    found["data"]["paper"]["title"] += " (read from the copy)"
+    copy_path(path).write_text(json.dumps(found), encoding="utf-8")
+    assert load_paper_file(path).paper.title == title + " (read from the copy)"
+    assert script.main(["--check"]) == 1  # a copy not as the script writes it is stale

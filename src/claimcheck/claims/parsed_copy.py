@@ -16,7 +16,10 @@ stale copy costs time, never a wrong claim. ``tests/test_parsed_copy.py`` fails 
 copy is stale.
 
 A copy is written only when JSON gives back exactly the parsed data (no dates, non-finite numbers
-or non-text keys, which JSON cannot hold as YAML gave them).
+or non-text keys, which JSON cannot hold as YAML gave them). As every data file claimcheck writes as
+JSON, it holds the bidi marks, the line and paragraph separators, DEL and C1 controls (a title in
+Hebrew or Arabic may carry a mark) as JSON escapes (``visible.visible_json``): no editor or terminal
+showing the copy acts on them, and read back, the text and data are the same.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from claimcheck.visible import visible_json
 
 SUFFIX = ".parsed.json"
 _WRITER = "python scripts/parse_bundled.py (generated: edit the YAML file, then run it again)"
@@ -56,8 +61,9 @@ def copy_text(text: str, data: Any) -> str:
     """The parsed copy, as text, of a claim file whose text ``text`` parses to ``data``; a ValueError
     when JSON cannot hold ``data`` exactly."""
     try:
-        encoded = json.dumps({"written_by": _WRITER, "text": text, "data": data},
-                             ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        # keep_surrogates: a lone surrogate (from a YAML "\udcff" escape) stays as it is, never another value
+        encoded = visible_json(json.dumps({"written_by": _WRITER, "text": text, "data": data},
+                                          ensure_ascii=False, allow_nan=False, separators=(",", ":")), keep_surrogates=True)
     except (TypeError, ValueError) as exc:  # a date, a set, a non-finite float, a key JSON cannot hold
         raise ValueError(f"JSON cannot hold this file's data as parsed: {exc}") from None
     if json.loads(encoded)["data"] != data:  # keys that are not text: JSON turns them into text
