@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+from paper_fixtures import sparse_pdf
 
 runner = CliRunner()
 
@@ -162,24 +163,30 @@ def test_a_text_file_over_20_mb_is_refused_and_a_pipe_is_read_no_further(tmp_pat
     assert _add("--text", ok, "--registry", tmp_path / "claims")[0] == 0
 
 
-def test_a_pdf_over_100_mb_is_refused_naming_the_file_and_option_before_it_is_read(tmp_path):
+def test_a_pdf_over_100_mib_is_refused_naming_the_file_and_option_before_it_is_read(tmp_path):
     """`add --pdf` had no cap (`--text` has 20 MB): pypdf read any file whole into memory first. A PDF
-    over 100 MB is refused, exit 2, naming the file and --pdf; the message says the cap and what to
-    give instead. The file is sparse (no disk used), and is not read: the refusal comes from its size."""
+    one byte over 100 MiB (caps.ADD_PDF_MAX_BYTES, binary, as the audit's 64 MiB is; it was 100 MB,
+    decimal) is refused, exit 2, naming the file and --pdf; the message says the cap in MiB and what
+    to give instead. It is not read: the refusal comes from its size. A file of exactly 100 MiB is
+    read (and refused only as no readable PDF). The help states the same cap."""
     pytest.importorskip("pypdf")
     from claimcheck.errors import InputError
     from claimcheck.sources import pdf
+    from claimcheck.sources.caps import ADD_PDF_MAX_BYTES
 
+    assert ADD_PDF_MAX_BYTES == 100 * 1024 * 1024
     big = tmp_path / "huge.pdf"
-    with big.open("wb") as fh:
-        fh.write(b"%PDF-1.4\n")
-        fh.truncate(100_000_001)  # one byte over the cap
+    sparse_pdf(big, ADD_PDF_MAX_BYTES + 1)  # one byte over the cap
     code, said = _add("--pdf", big, "--registry", tmp_path / "claims")
-    assert code == 2 and f"{big}: field '--pdf': larger than 100 MB (100,000,001 bytes): not read. The cap is generous" in said, said
+    assert code == 2 and f"{big}: field '--pdf': larger than 100 MiB (104,857,601 bytes): not read. The cap is generous" in said, said
     assert "--text FILE" in said and not (tmp_path / "claims").exists()
     with pytest.raises(InputError) as raised:  # the library call: the file, and the option only when one named it
         pdf.load_pdf_text(big)
-    assert raised.value.path == str(big) and raised.value.field is None and "larger than 100 MB" in raised.value.message
+    assert raised.value.path == str(big) and raised.value.field is None and "larger than 100 MiB" in raised.value.message
+    sparse_pdf(big, ADD_PDF_MAX_BYTES)  # at the cap: read, and refused for what it holds only
+    code, said = _add("--pdf", big, "--registry", tmp_path / "claims")
+    assert code == 2 and f"{big}: not a readable PDF" in said and "larger than" not in said, said
+    assert "Read a local PDF of at most 100 MiB" in " ".join(runner.invoke(app, ["add", "--help"]).output.split())
 
 
 # -- arXiv: a version asked for must be the version read --------------------------------------------------

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import pytest
 
 from audit_fixtures import ROW_MULTITASK, ROW_XTREME, make_report, pdf_from_report
+from paper_fixtures import sparse_pdf
 
 from claimcheck.cli import app
 from claimcheck.sources.synthesis import parse_synthesis
@@ -416,6 +417,31 @@ def test_a_pdf_over_the_page_cap_says_its_last_pages_were_not_read(tmp_path):
     assert [x.text for x in r.rows] == [ROW_MULTITASK, ROW_XTREME]
     assert (f"the PDF has {MAX_PDF_PAGES + 1} pages: only the first {MAX_PDF_PAGES} were read; anything after that is "
             "not audited") in r.notes
+
+
+def test_a_pdf_over_64_mib_is_refused_naming_the_file_and_one_at_the_cap_is_read(tmp_path):
+    """The audit's PDF cap is 64 MiB (caps.AUDIT_PDF_MAX_BYTES), as `add --pdf`'s 100 MiB is written in
+    MiB: one byte over is refused, exit 2, naming the file, the cap and the file's size, from a file
+    and from standard input; a PDF of exactly 64 MiB is read (and refused only as no readable PDF).
+    The help states the cap. The files are sparse (no disk used)."""
+    pytest.importorskip("pypdf")
+    from claimcheck.errors import InputError
+    from claimcheck.sources.caps import AUDIT_PDF_MAX_BYTES
+    from claimcheck.sources.synthesis_file import load_synthesis_stream
+
+    assert AUDIT_PDF_MAX_BYTES == 64 * 1024 * 1024
+    big = tmp_path / "big.pdf"
+    sparse_pdf(big, AUDIT_PDF_MAX_BYTES + 1)
+    res = run(big)
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert f"{big}: PDF larger than 64 MiB (67,108,865 bytes): not read" in flat(res.output), res.output
+    with big.open("rb") as stream, pytest.raises(InputError) as raised:  # `audit -`: read no further than the cap
+        load_synthesis_stream(stream)
+    assert raised.value.render() == "<stdin>: PDF larger than 64 MiB: not read"
+    sparse_pdf(big, AUDIT_PDF_MAX_BYTES)  # at the cap: read
+    res = run(big)
+    assert res.exit_code == 2 and f"{big}: not a readable PDF" in flat(res.output) and "larger than" not in res.output, res.output
+    assert "a PDF of at most 64 MiB" in flat(runner.invoke(app, ["audit", "--help"]).output)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import app, err, expected_errors, given, out
+from claimcheck.sources.caps import ADD_PDF_MAX_BYTES, mib
 
 
 @app.command("add")
@@ -19,7 +20,7 @@ def add(
                                            help="Claim folder the draft goes into.")] = Path("claims"),
     offline: Annotated[bool, typer.Option("--offline", help="Use only the download cache; make no request.")] = False,
     pdf: Annotated[Path | None, typer.Option("--pdf", parser=given("--pdf"), metavar="<path>",
-                                             help="Read a local PDF of at most 100 MB (text layer; low-confidence tables).")] = None,
+                                             help=f"Read a local PDF of at most {mib(ADD_PDF_MAX_BYTES)} (text layer; low-confidence tables).")] = None,
     tex: Annotated[Path | None, typer.Option("--tex", parser=given("--tex"), metavar="<path>",
                                              help="Read a local LaTeX folder, tarball, .gz or .tex file.")] = None,
     text: Annotated[Path | None, typer.Option("--text", parser=given("--text"), metavar="<path>",

@@ -13,6 +13,7 @@ from claimcheck.atomic import save_text_atomic
 from claimcheck.cli.app import EXIT_CONTRADICTED, EXIT_INPUT, DropAmbiguousOpt, RegistryOpt, app, err, expected_errors, given, out, store_to_read
 from claimcheck.cli.plain import inputs_of, not_an_input, not_shipped_data
 from claimcheck.errors import InputError, OutputError
+from claimcheck.sources.caps import AUDIT_PDF_MAX_BYTES, mib
 
 _SUFFIX = {"terminal": ".txt", "md": ".md", "html": ".html", "json": ".json"}
 
@@ -62,7 +63,7 @@ def _render(result, fmt: str, all_in_one: bool, *, passed_over: bool = True) -> 
 @app.command("audit")
 @expected_errors
 def audit_cmd(
-    paths: Annotated[list[Path], typer.Argument(parser=given("a report path", _report_path), help="Synthesis reports (.txt, .md, .pdf) or folders of them; '-' reads one from standard input.")],
+    paths: Annotated[list[Path], typer.Argument(parser=given("a report path", _report_path), help=f"Synthesis reports (.txt, .md, .pdf: a PDF of at most {mib(AUDIT_PDF_MAX_BYTES)}) or folders of them; '-' reads one from standard input.")],
     all_in_one: Annotated[bool, typer.Option("--all-in-one", help="One document for all reports, with the cross-report aggregate.")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal | md | html | json")] = "terminal",
     out_path: Annotated[

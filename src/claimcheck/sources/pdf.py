@@ -17,12 +17,10 @@ from pathlib import Path
 
 from claimcheck.errors import InputError
 from claimcheck.sources.candidates import Section
+from claimcheck.sources.caps import ADD_PDF_MAX_BYTES, mib
 from claimcheck.sources.tables import GridCell, Table, assemble_table
 
 MIN_TEXT_CHARS = 200  # fewer extractable characters than this in the whole PDF = no text layer
-# A paper's PDF, figures and all, is a few MB, rarely a few tens: 100 MB is generous, and a larger file
-# is refused rather than read whole into memory (pypdf reads all of it before the first page).
-MAX_PDF_BYTES = 100_000_000
 
 _CELL = re.compile(
     r"^(?:[+\-−]?\d+(?:\.\d+)?%?(?:/[+\-−]?\d+(?:\.\d+)?%?)*(?:±\d+(?:\.\d+)?)?[*†‡§¶]?|[–—-]{1,2}|n/a)$"
@@ -36,13 +34,14 @@ _HEADING = re.compile(
 
 def _too_large(size: int | None) -> str:
     said = f" ({size:,} bytes)" if size is not None else ""
-    return (f"larger than {MAX_PDF_BYTES // 1_000_000} MB{said}: not read. The cap is generous (a paper's PDF, figures "
-            "and all, is a few MB); give the paper's text with --text FILE or its LaTeX source with --tex instead")
+    return (f"larger than {mib(ADD_PDF_MAX_BYTES)}{said}: not read. The cap is generous (a paper's PDF, figures "
+            "and all, is a few MiB); give the paper's text with --text FILE or its LaTeX source with --tex instead")
 
 
 def load_pdf_text(path: Path, *, field: str | None = None) -> list[str]:
     """The text layer of each page. Raises ``InputError`` for an unreadable or text-less PDF, and for
-    one over ``MAX_PDF_BYTES`` (read no further; ``field``: the option that named the file, said then)."""
+    one over ``caps.ADD_PDF_MAX_BYTES``, 100 MiB (read no further; ``field``: the option that named the
+    file, said then)."""
     import io
     import logging
     import os
@@ -55,12 +54,12 @@ def load_pdf_text(path: Path, *, field: str | None = None) -> list[str]:
                          else "no such PDF file", path=str(path))
     try:
         with path.open("rb") as fh:
-            if (size := os.fstat(fh.fileno()).st_size) > MAX_PDF_BYTES:
+            if (size := os.fstat(fh.fileno()).st_size) > ADD_PDF_MAX_BYTES:
                 raise InputError(_too_large(size), path=str(path), field=field)
-            data = fh.read(MAX_PDF_BYTES + 1)  # a file that grew since: no further than the cap
+            data = fh.read(ADD_PDF_MAX_BYTES + 1)  # a file that grew since: no further than the cap
     except OSError as exc:
         raise InputError(f"cannot read the PDF ({exc.strerror or exc})", path=str(path)) from None
-    if len(data) > MAX_PDF_BYTES:
+    if len(data) > ADD_PDF_MAX_BYTES:
         raise InputError(_too_large(None), path=str(path), field=field)
     # pypdf logs its repairs ("EOF marker not found") as warnings, and what it cannot decode ("Advanced
     # encoding ... not implemented", with a 256-entry table) as errors, then goes on; what matters reaches

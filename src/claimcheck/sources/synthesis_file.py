@@ -3,9 +3,9 @@
 
 Bounded work: a text file is read up to ``MAX_BYTES`` (8 MiB, cut at the last line break; in a
 longer file, a line's bytes beyond ``MAX_LINE_BYTES`` are passed over, so one huge line does not use
-up the cap; at most ``MAX_SCAN_BYTES`` are read), a PDF
-up to ``MAX_PDF_BYTES`` and its first ``MAX_PDF_PAGES`` pages (with pypdf, imported inside the
-function); whatever a cap leaves out is said in the report's ``notes``, so a 50 MB file costs about
+up the cap; at most ``MAX_SCAN_BYTES`` are read), a PDF of at most ``caps.AUDIT_PDF_MAX_BYTES``
+(64 MiB: a larger one is refused) and its first ``MAX_PDF_PAGES`` pages (with pypdf, imported inside
+the function); whatever a cap leaves out is said in the report's ``notes``, so a 50 MB file costs about
 what an 8 MiB one does. A text file is decoded by ``claimcheck.text_bytes.decode_text`` (UTF-8, or
 UTF-16/32 by its byte-order mark; the notes say how). Only unreadable input (missing, empty,
 binary, not the text its byte-order mark says, a PDF without text) raises ``InputError``, naming
@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from claimcheck.errors import InputError
+from claimcheck.sources.caps import AUDIT_PDF_MAX_BYTES, mib
 from claimcheck.sources.synthesis import SynthesisReport, parse_synthesis
 from claimcheck.text_bytes import byte_order_mark, cut_at_last_line, decode_text, looks_binary
 
 MAX_BYTES = 8 * 1024 * 1024
-MAX_PDF_BYTES = 64 * 1024 * 1024
 MAX_PDF_PAGES = 200
 MAX_LINE_BYTES = 80 * 1024  # at least what the parser reads of a line (MAX_LINE_CHARS), in UTF-8
 MAX_SCAN_BYTES = 64 * 1024 * 1024
@@ -95,6 +95,13 @@ def _read_capped(fh: BinaryIO, max_bytes: int, what: str) -> tuple[bytes, list[s
     return data, notes
 
 
+def _pdf_too_large(size: int | None) -> str:
+    """The refusal of a PDF report over the cap, as `add --pdf` words its own: the cap in MiB, and the
+    file's size in bytes when it is known (not for standard input, read no further than the cap)."""
+    said = f" ({size:,} bytes)" if size is not None else ""
+    return f"PDF larger than {mib(AUDIT_PDF_MAX_BYTES)}{said}: not read"
+
+
 def _pdf_text(data: bytes, label: str, notes: list[str]) -> str:
     try:
         import logging
@@ -142,8 +149,8 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
                 else:
                     why = "holds plain text, not a PDF: name it .txt or .md to audit it as text"
                 raise InputError(f"named .pdf but {why}", path=label)
-            if path.stat().st_size > MAX_PDF_BYTES:
-                raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
+            if (size := path.stat().st_size) > AUDIT_PDF_MAX_BYTES:
+                raise InputError(_pdf_too_large(size), path=label)
             notes = []
             text = _pdf_text(path.read_bytes(), label, notes).replace("\r\n", "\n")
             fmt = "pdf"
@@ -183,9 +190,9 @@ def load_synthesis_stream(stream: BinaryIO, label: str = "<stdin>", *, max_bytes
     try:
         head = stream.read(1024)
         if head.startswith(b"%PDF-"):
-            data = head + stream.read(MAX_PDF_BYTES + 1 - len(head))
-            if len(data) > MAX_PDF_BYTES:
-                raise InputError(f"PDF larger than {MAX_PDF_BYTES // 1_048_576} MiB: not read", path=label)
+            data = head + stream.read(AUDIT_PDF_MAX_BYTES + 1 - len(head))
+            if len(data) > AUDIT_PDF_MAX_BYTES:
+                raise InputError(_pdf_too_large(None), path=label)
             notes, fmt = [], "pdf"
             text = _pdf_text(data, label, notes).replace("\r\n", "\n")
         else:
