@@ -302,3 +302,51 @@ def test_runs_remove_refuses_a_default_backup_inside_the_shipped_data(tmp_path):
     done = _run(tmp_path, "runs", "remove", "r-aa01", "--store", store)
     assert done.exit_code == 0 and "1 runs removed" in done.output, done.output
     assert len(list((tmp_path / "home" / "removed").glob("runs-*.json"))) == 1
+
+
+# -- add --out: a new paper's claim file may go into the bundled claims; nothing else in the shipped data --
+
+_PAPER_TEXT = """A paper about cross-lingual transfer
+
+1 Introduction
+Ours beats Base by 1.1 points on XNLI, which is the one claim of this short text conversion of a paper.
+
+Table 1: Results on XNLI.
+Model XNLI PAWS-X
+Base 79.2 86.4
+Ours 80.3 87.0
+"""
+
+
+def test_add_out_refuses_the_shipped_data_but_a_new_papers_claim_file(tmp_path):
+    """`add --out` wrote anywhere new: a draft in the bundled results (a `.json` file there stopped every
+    `verify`: not a result file), a second claim file of a bundled paper in the bundled claims (every
+    `verify` then refused the paper id given twice), a file there that is no claim file (a `.parsed.json`
+    name, a hidden or sub-folder one). Each is refused, exit 2, naming the path and --out, nothing
+    written. A new paper's claim file directly in the bundled claims is written (a developer drafting a
+    paper to bundle), and the summary says it still needs its parsed copy."""
+    text = tmp_path / "paper.txt"
+    text.write_text(_PAPER_TEXT, encoding="utf-8")
+    refused = [BUNDLED_RESULTS / "claimcheck-test-draft.json", BUNDLED_RESULTS / "claimcheck-test-draft.yaml",
+               BUNDLED_PAPERS / "claimcheck-test.yaml.parsed.json", BUNDLED_PAPERS / "claimcheck-test" / "draft.yaml",
+               BUNDLED_PAPERS / ".claimcheck-test.yaml", BUNDLED_PAPERS / "claimcheck-test.txt"]
+    with _kept(BUNDLED_RESULTS, BUNDLED_PAPERS):
+        for out in refused:
+            _refused(_run(tmp_path, "add", "--text", text, "--id", "claimcheck-test", "--out", out), str(out))
+        again = BUNDLED_PAPERS / "claimcheck-test-again.yaml"
+        result = _run(tmp_path, "add", "--text", text, "--id", "2005.13013", "--out", again)
+        message = " ".join(result.output.split())
+        assert result.exit_code == 2 and "Traceback" not in message, message
+        assert f"{again}: field '--out': is in claimcheck's bundled claim files, and paper 2005.13013 already has a claim file" in message
+        assert "nothing was written" in message and not again.exists()
+        new = BUNDLED_PAPERS / "claimcheck-test-new.yaml"
+        result = _run(tmp_path, "add", "--text", text, "--id", "claimcheck-test-new", "--out", new)
+        message = " ".join(result.output.split())
+        assert result.exit_code == 0 and new.is_file() and "draft: true" in new.read_text(encoding="utf-8"), message
+        assert "that is claimcheck's bundled claim files" in message and "scripts/parse_bundled.py" in message, message
+        # a second file of that paper is refused there too
+        result = _run(tmp_path, "add", "--text", text, "--id", "claimcheck-test-new", "--out", BUNDLED_PAPERS / "claimcheck-test-new2.yaml")
+        assert result.exit_code == 2 and "already has a claim file" in result.output, result.output
+        new.unlink()
+    # outside the shipped data, the same drafts are written
+    assert _run(tmp_path, "add", "--text", text, "--id", "2005.13013", "--out", tmp_path / "again.yaml").exit_code == 0

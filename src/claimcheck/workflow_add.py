@@ -4,7 +4,10 @@
 ``arxiv:ID[vN]`` through the cache, extracts tables and candidate claims, builds the draft with
 ``claims.draft.build_draft``, and writes it to ``<registry>/<paper-id>.yaml``; when the paper
 already has a file (in the registry folder, else among the bundled ones) that file is left alone and
-the outcome carries a ``PaperDiff`` instead. ``--out`` names a new file: an existing one is refused. ``render_add_outcome`` is what the command prints.
+the outcome carries a ``PaperDiff`` instead. ``--out`` names a new file: an existing one is refused,
+and so is one in claimcheck's bundled claim files for a paper that already has a claim file (every
+`verify` would refuse its id given twice; the CLI refuses any other shipped data before this).
+``render_add_outcome`` is what the command prints.
 
 Effects live here (files, the network through ``sources.arxiv``); ``claims.draft`` stays pure.
 """
@@ -53,6 +56,7 @@ class AddOutcome:
     fetch_note: str = ""
     kept: bool = True  # whether ``written`` keeps the draft as a file (not /dev/stdout, /dev/null or a pipe)
     read_notes: tuple[str, ...] = ()  # how a text or .tex file's bytes were read, when not as plain UTF-8 (text_bytes.decode_text)
+    bundled: bool = False  # whether ``written`` is in claimcheck's bundled claim files (a developer's draft of a paper to bundle)
 
 
 def find_paper_file(registry: Path, paper_id: str) -> Path | None:
@@ -82,6 +86,16 @@ def check_out_path(out: Path, sources: list[Path]) -> None:
         raise InputError("is the source being read: write the draft to another file", path=str(out), field="--out")
     raise InputError("already exists and is left alone: choose another --out path, or delete the file first",
                      path=str(out), field="--out")
+
+
+def in_bundled_papers(path: Path) -> bool:
+    """Whether ``path`` lies in claimcheck's bundled claim files (``BUNDLED_PAPERS``, any depth), which
+    every `claimcheck verify` reads: found by what it is, not by its spelling (``..``, a link)."""
+    try:
+        where, bundled = path.resolve(), BUNDLED_PAPERS.resolve()
+    except (OSError, RuntimeError):  # a loop of links: left to the write, which names the problem
+        return False
+    return where == bundled or bundled in where.parents
 
 
 MAX_ID_CHARS = 200
@@ -238,6 +252,11 @@ def add_paper(req: AddRequest) -> AddOutcome:
     # an earlier draft may still give one cell two values (two tables of the paper): it is diffed as it is
     diff = diff_paper_files(load_paper_file(existing, one_value_per_cell=False), pf) if existing else None
     target = req.out or (None if existing else req.registry / f"{pf.paper.id}.yaml")
+    bundled = target is not None and not is_descriptor(target) and in_bundled_papers(target)
+    if bundled and existing is not None:  # `--out` there: every `verify` would refuse the paper id given twice
+        raise OutputError(f"is in claimcheck's bundled claim files, and paper {pf.paper.id} already has a claim file "
+                          f"({existing}): a second one there would make every `claimcheck verify` refuse the paper id "
+                          "given twice; choose another --out (nothing was written)", path=str(target), field="--out")
     if target is not None:
         try:  # never over a file that appeared since the checks above (a confirmed claim file, say)
             save_paper_file(render_paper_yaml(pf, extraction.origin), target, new=True)
@@ -248,7 +267,7 @@ def add_paper(req: AddRequest) -> AddOutcome:
                              "another --out path", path=str(target), field="--out" if req.out else None) from None
     # a descriptor (/dev/stdout), a device or a pipe was written in place, and keeps no file to check
     kept = target is not None and not is_descriptor(target) and target.is_file()
-    return AddOutcome(pf, extraction.origin, existing, target, diff, note, kept, tuple(read_notes))
+    return AddOutcome(pf, extraction.origin, existing, target, diff, note, kept, tuple(read_notes), bundled)
 
 
 def render_add_outcome(o: AddOutcome) -> str:
@@ -265,6 +284,10 @@ def render_add_outcome(o: AddOutcome) -> str:
         lines.append(render_diff(o.diff))
     if o.written is not None:
         lines.append(f"wrote draft {o.written}")
+        if o.bundled:  # a developer's draft of a paper to bundle: it has no parsed copy yet
+            lines.append("note: that is claimcheck's bundled claim files, which every `claimcheck verify` reads from now on "
+                         "(its drafts stay unverified); once it is confirmed, `python scripts/parse_bundled.py` writes its "
+                         "parsed copy (or move the file out)")
         lines.append("next: check each cell and claim against the paper, rewrite statements in your own words, "
                      "choose each claim's derivation (`claimcheck schema derivations` lists their parameters), and set "
                      "`draft: false` on what you confirm (delete the rest). Then:")

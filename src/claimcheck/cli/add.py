@@ -28,7 +28,8 @@ def add(
     paper_id: Annotated[str | None, typer.Option("--id", parser=given("--id", str, "give the paper id, or leave out --id to take it from the file name"),
                                                  metavar="<str>", help="Paper id for a local source (default: the file name).")] = None,
     out_file: Annotated[Path | None, typer.Option("--out", parser=given("--out"), metavar="<path>",
-                                                  help="Write the draft to this new file instead of REGISTRY/<id>.yaml (an existing file is refused).")] = None,
+                                                  help="Write the draft to this new file instead of REGISTRY/<id>.yaml (an existing file, or one in claimcheck's "
+                                                       "shipped data but a new paper's claim file in its bundled claims, is refused).")] = None,
 ) -> None:
     """Draft a claim file: metadata, every table as reported cells, and candidate claims.
 
@@ -41,8 +42,13 @@ def add(
     Example: claimcheck add arxiv:2005.13013v2 --registry claims
     """
     from claimcheck.atomic import is_descriptor
+    from claimcheck.cli.plain import not_shipped_data
     from claimcheck.workflow_add import AddRequest, add_paper, render_add_outcome
 
+    if out_file is not None and not is_descriptor(out_file):  # before any request
+        # a draft in the bundled results would stop every `verify` (no result file); the bibliography exists.
+        # A new claim file in the bundled claim files is a developer's draft of a paper to bundle: let through
+        not_shipped_data(out_file, new_claim_file=True)
     request = AddRequest(arxiv=source, pdf=pdf, tex=tex, text=text, registry=registry, offline=offline,
                          paper_id=paper_id, out=out_file)
     summary = render_add_outcome(add_paper(request))

@@ -127,20 +127,29 @@ def _names(where: Path, path: Path, resolved: Path | None) -> bool:
         return False
 
 
-def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterable[Path] = (), instead: str = "") -> None:
+def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterable[Path] = (), instead: str = "",
+                     new_claim_file: bool = False) -> None:
     """Refuse an ``option`` (``--out``) path inside claimcheck's shipped data (``shipped_data``: the
     bundled results and claim files, the bibliography), which a write there would replace or add to.
     Each is found by what it is, not by its spelling (a relative path, a symbolic link, ``..``).
     ``regenerates``: shipped files the command itself generated, which it may write again (the
     bundled proxy report, ``cli.verify.BUNDLED_REPORTS``). ``instead``: what the message tells the
     user to do (default: choose another ``option``), for a path the user did not name (a default
-    under ``$CLAIMCHECK_HOME``)."""
+    under ``$CLAIMCHECK_HOME``). ``new_claim_file`` (`add --out`): a claim file (``*.yaml``,
+    ``*.yml``, not hidden) directly in the bundled claim files' folder is let through, a developer's
+    draft of a paper to bundle (an existing file there is refused by the command, and a second file
+    of a paper the bundle has, by ``workflow_add``); any other name there is refused."""
+    from claimcheck.claims.registry import BUNDLED_PAPERS
+
     where = _resolved(out_path)
     if where is None or any(_names(where, allowed, _resolved(allowed)) for allowed in regenerates):
         return
     for shipped, what, change in shipped_data():
         resolved = _resolved(shipped)
         for folder in (where, *where.parents):
+            if (new_claim_file and shipped == BUNDLED_PAPERS and folder == where.parent and where.suffix in (".yaml", ".yml")
+                    and not where.name.startswith(".") and _names(folder, shipped, resolved)):
+                break  # a new claim file of the bundle
             if _names(folder, shipped, resolved):
                 place = f"is inside {shipped}" if folder != where else f"is {shipped}"
                 raise OutputError(f"{place}, claimcheck's shipped data ({what}): writing there would change {change}; "
