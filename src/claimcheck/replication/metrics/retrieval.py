@@ -55,8 +55,9 @@ def bucc_mine_candidates(
     Score of a pair = cos(x, y) / mean(mean cos of x's k nearest targets, mean cos of y's k nearest
     sources) (the ratio margin). Each source proposes its best target and each target its best source;
     the proposals are taken greedily by score with each sentence used once; scores <= 0 are dropped.
-    With texts given, identical sentences are mined once and a sentence that occurs more than once gets
-    no id (XTREME's ``read_sent2id``), so pairs involving it are left out.
+    With texts given, identical sentences are mined once, in the order they first occur, with the vector
+    of their *last* occurrence (XTREME's ``unique_embeddings``), and a sentence that occurs more than once
+    gets no id (XTREME's ``read_sent2id``), so pairs involving it are left out.
     """
     import numpy as np
 
@@ -65,13 +66,15 @@ def bucc_mine_candidates(
             return _unit_rows(emb), [[i] for i in ids]
         rows: dict[str, int] = {}
         count: Counter = Counter(texts)
-        first_row, owners = [], []
+        vector_row, owners = [], []
         for r, t in enumerate(texts):
             if t not in rows:
-                rows[t] = len(first_row)
-                first_row.append(r)
+                rows[t] = len(vector_row)
+                vector_row.append(r)
                 owners.append([ids[r]] if count[t] == 1 else [])
-        return _unit_rows(np.asarray(emb)[first_row]), owners
+            else:
+                vector_row[rows[t]] = r  # {unique: row for row, unique in enumerate(inds)}: the last row wins
+        return _unit_rows(np.asarray(emb)[vector_row]), owners
 
     x, x_ids = unify(src_emb, src_ids, src_texts)
     y, y_ids = unify(tgt_emb, tgt_ids, tgt_texts)
