@@ -50,3 +50,23 @@ def test_bucc_repeated_sentence_is_mined_with_its_last_vector(src_emb, src_texts
     got = _mine(src_emb, src_texts, src_ids)
     assert [(s, t) for s, t, _ in got] == [(s, t) for s, t, _ in expected]
     assert [score for *_, score in got] == pytest.approx([score for *_, score in expected], rel=1e-6)
+
+
+# ``read_sent2id`` keys ids by ``l.strip()`` (and drops a sentence seen twice), while ``text_load_unify``
+# unifies the raw lines: sentences that differ only in surrounding whitespace are mined apart, then
+# neither is found in sent2id, so their candidate pairs are dropped. Sources (1, 0) and (0, 1) against
+# targets (1, 0) and (0, 1): each source takes the target it equals, at margin 1 / ((1 + 1) / 2) = 1.
+STRIPPED_ID_CASES = [
+    pytest.param(["a", "a "], ["A", "B"], [], id="trailing-space-repeats-a-source"),
+    pytest.param(["北京", "北京\u3000"], ["A", "B"], [], id="ideographic-space-repeats-a-source"),
+    pytest.param(["a", "b"], ["A", "\tA"], [], id="leading-tab-repeats-a-target"),  # both targets lose their id
+    pytest.param(["\xa0a", "b "], ["A", "B"], [("s0", "t0", 1.0), ("s1", "t1", 1.0)], id="whitespace-alone-keeps-ids"),
+]
+
+
+@pytest.mark.parametrize(("src_texts", "tgt_texts", "expected"), STRIPPED_ID_CASES)
+def test_bucc_sentence_ids_match_stripped_text(src_texts, tgt_texts, expected):
+    pytest.importorskip("numpy")
+    eye = [[1.0, 0.0], [0.0, 1.0]]
+    got = bucc_mine_candidates(eye, eye, ["s0", "s1"], ["t0", "t1"], src_texts=src_texts, tgt_texts=tgt_texts, k=1)
+    assert got == expected

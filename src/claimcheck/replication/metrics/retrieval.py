@@ -57,7 +57,9 @@ def bucc_mine_candidates(
     the proposals are taken greedily by score with each sentence used once; scores <= 0 are dropped.
     With texts given, identical sentences are mined once, in the order they first occur, with the vector
     of their *last* occurrence (XTREME's ``unique_embeddings``), and a sentence that occurs more than once
-    gets no id (XTREME's ``read_sent2id``), so pairs involving it are left out.
+    gets no id (XTREME's ``read_sent2id``), so pairs involving it are left out. Mining tells sentences
+    apart by their exact text, ids by their text stripped of surrounding whitespace (``read_sent2id``
+    strips every line): "a" and "a " are mined as two sentences, and neither gets an id.
     """
     import numpy as np
 
@@ -65,13 +67,13 @@ def bucc_mine_candidates(
         if texts is None:
             return _unit_rows(emb), [[i] for i in ids]
         rows: dict[str, int] = {}
-        count: Counter = Counter(texts)
+        count: Counter = Counter(t.strip() for t in texts)  # read_sent2id: sentences = [l.strip() for l in f]
         vector_row, owners = [], []
         for r, t in enumerate(texts):
             if t not in rows:
                 rows[t] = len(vector_row)
                 vector_row.append(r)
-                owners.append([ids[r]] if count[t] == 1 else [])
+                owners.append([ids[r]] if count[t.strip()] == 1 else [])
             else:
                 vector_row[rows[t]] = r  # {unique: row for row, unique in enumerate(inds)}: the last row wins
         return _unit_rows(np.asarray(emb)[vector_row]), owners
