@@ -70,6 +70,7 @@ def test_smoke_preset_through_the_cli_matches_the_local_runner(local_ray, smoke_
     inter = [e for e in events if e["key"] == key]
     assert [e["event"] for e in inter if e["event"] != "cached"] == ["start", "done"]  # trained once ...
     assert sum(e["event"] == "cached" for e in inter) == 3  # ... and found done by its three targets
+    assert not list((_isolated_home / "work").glob("*/trained.pt"))  # every fine-tune dropped once its runs were stored
 
     # the same specs through the local runner, in a fresh home: the same numbers
     from claimcheck.replication.workflow import PlanRequest, make_plan

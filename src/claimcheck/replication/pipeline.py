@@ -22,7 +22,7 @@ from pathlib import Path
 from claimcheck.replication import environment as env
 from claimcheck.replication.runners.base import NullProgress, Progress, RunContext
 from claimcheck.replication.spec import DataUse, IntermediateSpec, RunSpec, TrainHParams
-from claimcheck.replication.stages import StageDir, write_json_atomic
+from claimcheck.replication.stages import StageDir, StageUses, write_json_atomic
 from claimcheck.results.records import Metric, Provenance, RunRecord
 
 
@@ -237,13 +237,14 @@ def _finetuned(spec: RunSpec, ctx: RunContext, encoder, tokenizer, hp: TrainHPar
     """The run's English target training -> (head, seconds, data files); ``encoder`` ends up trained.
 
     Kept under ``spec.finetune_key``, so runs with the same training share it (trained once, under a
-    lock) until ``cleanup_run`` drops it; an interrupted training resumes from its checkpoint."""
+    lock) until ``cleanup_run`` drops it; an interrupted training resumes from its checkpoint. Used
+    (``StageDir.using``) while it is trained or read, so no other process drops it meanwhile."""
     import torch
 
     target = spec.target
     stage = StageDir(ctx.work, spec.finetune_key)
     trained = stage.path / "trained.pt"
-    with stage.lock():
+    with stage.using(), stage.lock():
         if trained.exists():  # trained by an earlier run (or before an interruption): reuse it
             state = torch.load(trained, map_location=device, weights_only=False)
             head = _make_head(target.task, encoder.config.hidden_size, spec.encoder).to(device)
@@ -312,11 +313,17 @@ def failed_record(spec: RunSpec, error: str) -> RunRecord:
     )
 
 
-def cleanup_run(spec: RunSpec, ctx: RunContext, still_needed: Collection[str] = ()) -> None:
+def cleanup_run(spec: RunSpec, ctx: RunContext, still_needed: Collection[str] = (), uses: StageUses | None = None) -> None:
     """After the record is stored: drop the run's fine-tuned weights (unless asked to keep them), except
-    a fine-tune that runs still to come share (``still_needed``: their ``finetune_key``s)."""
+    a fine-tune that runs still to come share (``still_needed``: their ``finetune_key``s) or that another
+    process still uses. ``uses``: this process's uses (the runner holds one of each fine-tune of its plan
+    from the start): this one is let go of, and the weights dropped only if no other process holds a use
+    of them (``StageDir.drop_unused``); else the last of those drops them, when its runs are done."""
+    key = spec.finetune_key
+    if key is not None and key not in still_needed and uses is not None:
+        uses.release(key)
     if ctx.keep_checkpoints:
         return
     StageDir(ctx.work, spec.run_id).drop("trained.pt", "checkpoint")  # where older versions kept them
-    if spec.finetune_key is not None and spec.finetune_key not in still_needed:
-        StageDir(ctx.work, spec.finetune_key).drop("trained.pt", "checkpoint")
+    if key is not None and key not in still_needed:
+        StageDir(ctx.work, key).drop_unused("trained.pt", "checkpoint")

@@ -6,6 +6,8 @@
         metrics.json              (target stages) metrics per evaluated slice
         done.json                 written last, atomically: the stage is finished
     <home>/work/<key>.lock        an exclusive file lock while a process computes the stage
+    <home>/work/<key>.users       a shared file lock held by each process that will still use the stage's
+                                  outputs (``StageUses``); they are dropped only under an exclusive one
     <home>/work/events.jsonl      one line per stage event (start, resume, done, cached), append-only
 
 A process killed at any point leaves either no ``done.json`` (the stage resumes from its last
@@ -19,7 +21,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,6 +81,31 @@ class StageDir:
             elif target.exists():
                 target.unlink()
 
+    def drop_unused(self, *names: str) -> bool:
+        """``drop`` them unless another process still uses them: only under an exclusive lock on
+        ``<work>/<key>.users``, taken without waiting, which no process holding a use (``StageUses``)
+        lets it have. False, nothing dropped, while one does: the last of them drops them. Where no lock
+        can be taken (not POSIX, a folder this user may not write, a file system without locks), they
+        are dropped as ``drop`` does."""
+        if not any(os.path.lexists(self.path / name) for name in names):
+            return True
+        try:
+            fd = _users_lock(self.work, self.key, fcntl.LOCK_EX | fcntl.LOCK_NB) if fcntl is not None else None
+        except BlockingIOError:  # another process still uses them
+            return False
+        try:
+            self.drop(*names)
+        finally:
+            if fd is not None:
+                os.close(fd)
+        return True
+
+    @contextmanager
+    def using(self) -> Iterator[None]:
+        """A use of the stage's outputs for the ``with`` block (``StageUses``): no process drops them meanwhile."""
+        with StageUses(self.work, (self.key,)):
+            yield
+
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive while computing: a second process on the same stage waits, then finds it done."""
@@ -98,6 +125,85 @@ class StageDir:
         line = json.dumps({"time": time.time(), "pid": os.getpid(), "stage": stage, "key": self.key, "event": event, **info})
         with open(self.work / "events.jsonl", "a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+USERS_SUFFIX = ".users"  # <work>/<key>.users: the lock file of a stage's users (``StageUses``)
+
+
+def _users_lock(work: Path, key: str, operation: int) -> int | None:
+    """An open descriptor of ``<work>/<key>.users`` holding the ``flock`` ``operation``; None where no
+    lock can be taken (a folder this user may not write, a file system without locks). With
+    ``LOCK_NB``, ``BlockingIOError`` when another process holds a lock in the way.
+
+    The file is opened to write where it may be (NFS emulates ``flock`` by ``fcntl`` locks, and an
+    exclusive one needs a descriptor open to write), else to read (another user's file: a local file
+    system locks it all the same). It is never deleted (as ``<key>.lock``): a lock on a file another
+    process deleted meanwhile would keep out no one."""
+    path = work / f"{key}{USERS_SUFFIX}"
+    cloexec = getattr(os, "O_CLOEXEC", 0)
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | cloexec, 0o666)
+        except PermissionError:
+            fd = os.open(path, os.O_RDONLY | cloexec)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, operation)
+    except BlockingIOError:
+        os.close(fd)
+        raise
+    except OSError:  # no locks on this file system (or none this descriptor may take)
+        os.close(fd)
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+class StageUses:
+    """The stages whose outputs this process will still use (a shared fine-tune, by its key): for each, a
+    shared ``flock`` on ``<work>/<key>.users``, held until ``release(key)`` or the end of the ``with``
+    block. A process drops a stage's outputs only when it can lock that file exclusively
+    (``StageDir.drop_unused``), so not while another process, whatever its plan, may still read them.
+    Taking a use waits for a process that is dropping them (a moment). Where no lock can be taken
+    (not POSIX, a folder this user may not write, a file system without locks) a use is not held,
+    and outputs are dropped as before."""
+
+    def __init__(self, work: Path, keys: Iterable[str] = ()):
+        self.work = Path(work)
+        self._fds: dict[str, int] = {}
+        try:
+            for key in keys:
+                self.hold(key)
+        except BaseException:
+            self.release_all()
+            raise
+
+    def hold(self, key: str) -> None:
+        if key in self._fds or fcntl is None:
+            return
+        fd = _users_lock(self.work, key, fcntl.LOCK_SH)
+        if fd is not None:
+            self._fds[key] = fd
+
+    def release(self, key: str) -> None:
+        """This process no longer uses the stage's outputs (a no-op for one it does not hold)."""
+        fd = self._fds.pop(key, None)
+        if fd is not None:
+            os.close(fd)
+
+    def release_all(self) -> None:
+        while self._fds:
+            os.close(self._fds.popitem()[1])
+
+    def __enter__(self) -> StageUses:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release_all()
 
 
 def read_events(work: Path) -> list[dict]:

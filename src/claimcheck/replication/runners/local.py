@@ -9,6 +9,11 @@ of runs it read from the store up front. So each run is claimed in the store (``
 and the store asked again just before it executes: a run another process stored meanwhile is skipped,
 and one another process is executing is put off to the end of the list, then waited for (and skipped
 once stored; executed here if that process failed or ended without storing it).
+
+A fine-tune that several runs share is dropped after the last of them (``cleanup_run``), and then only
+if no other process uses it: the runner holds a use (``StageUses``) of each fine-tune of its list from
+the start until its last run of it is done, so another ``replicate`` with another list, on the same
+work folder, does not drop weights that this one is still to read (it leaves them to this one).
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ class LocalRunner:
 
     def run(self, specs: Sequence[RunSpec], ctx: RunContext, store, progress: Progress | None = None) -> list[RunOutcome]:
         from claimcheck.replication.pipeline import cleanup_run, execute_run, failed_record
+        from claimcheck.replication.stages import StageUses
 
         progress = progress or NullProgress()
         stored = store.ok_ids()
@@ -58,36 +64,37 @@ class LocalRunner:
         to_come = Counter(s.finetune_key for s in todo if s.finetune_key)  # runs still to use each fine-tune
         outcomes: list[RunOutcome] = []
         queue, put_off = deque(todo), set()
-        overall = progress.task("runs", len(todo))
-        try:
-            while queue:
-                spec = queue.popleft()
-                name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
-                overall.describe(name)
-                claim = store.claim(spec.run_id)
-                if claim is None:  # another process is executing it
-                    if queue and spec.run_id not in put_off:  # the others first, then back to it
-                        put_off.add(spec.run_id)
-                        queue.append(spec)
-                        continue
-                    holder = store.claim_holder(spec.run_id)
-                    progress.note(f"waiting for run {spec.run_id} ({name[4:]}), which another process"
-                                  f"{f' ({holder})' if holder else ''} is running on this store")
-                    overall.describe(f"waiting for {name}")
-                    claim = store.claim(spec.run_id, wait=True)
-                with claim:
-                    if not store.has_ok(spec.run_id):
-                        record = self._execute(spec, ctx, progress, execute_run, failed_record)
-                        outcomes.append(RunOutcome(record, store.save(record)))  # stored before the claim ends
-                    else:  # stored by another process since the list was read: not run again
-                        record = None
-                    if spec.finetune_key:
-                        to_come[spec.finetune_key] -= 1
-                    if record is None or record.status == "ok":
-                        cleanup_run(spec, ctx, {k for k, n in to_come.items() if n > 0})
-                overall.advance()
-        finally:
-            overall.close()
+        with StageUses(ctx.work, to_come) as uses:  # each let go of by cleanup_run after its last run, or here
+            overall = progress.task("runs", len(todo))
+            try:
+                while queue:
+                    spec = queue.popleft()
+                    name = f"run {spec.system} / {spec.target.task} / seed {spec.seed}"
+                    overall.describe(name)
+                    claim = store.claim(spec.run_id)
+                    if claim is None:  # another process is executing it
+                        if queue and spec.run_id not in put_off:  # the others first, then back to it
+                            put_off.add(spec.run_id)
+                            queue.append(spec)
+                            continue
+                        holder = store.claim_holder(spec.run_id)
+                        progress.note(f"waiting for run {spec.run_id} ({name[4:]}), which another process"
+                                      f"{f' ({holder})' if holder else ''} is running on this store")
+                        overall.describe(f"waiting for {name}")
+                        claim = store.claim(spec.run_id, wait=True)
+                    with claim:
+                        if not store.has_ok(spec.run_id):
+                            record = self._execute(spec, ctx, progress, execute_run, failed_record)
+                            outcomes.append(RunOutcome(record, store.save(record)))  # stored before the claim ends
+                        else:  # stored by another process since the list was read: not run again
+                            record = None
+                        if spec.finetune_key:
+                            to_come[spec.finetune_key] -= 1
+                        if record is None or record.status == "ok":
+                            cleanup_run(spec, ctx, {k for k, n in to_come.items() if n > 0}, uses)
+                    overall.advance()
+            finally:
+                overall.close()
         return outcomes
 
     @staticmethod

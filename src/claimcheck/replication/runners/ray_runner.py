@@ -26,6 +26,11 @@
   then waited for: skipped once stored, submitted here if that process let go without storing it. An
   intermediate stage is submitted with the first of its runs that this driver submits, so a stage only
   runs elsewhere need is not trained here, and a run submitted late still starts from its stage.
+* **Fine-tunes**: the driver holds a use (``StageUses``) of each fine-tune of its list from the start,
+  and drops one (``cleanup_run``) once the last of its runs using it is stored, and then only if no
+  other process (another ``replicate``, with another list) still uses it. A worker drops a fine-tune
+  only one run of the list uses, and only where nothing holds a use of it (a driver that cannot see
+  the work folder).
 * **Progress**: workers report through a mailbox actor to the driver's ``Progress`` (``ray_progress.py``).
 
 Pointing it at an existing cluster
@@ -52,6 +57,7 @@ import dataclasses
 import importlib
 import time
 import traceback
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -127,7 +133,7 @@ def stage_task(ispec: IntermediateSpec, ctx: RunContext, mailbox) -> dict:
 
 def run_task(spec: RunSpec, ctx: RunContext, mailbox, stage: dict | None, shared: frozenset = frozenset()) -> dict:
     """One run; ``stage`` is the value of its intermediate stage's task (Ray resolved the ref first);
-    ``shared``: fine-tunes other runs of the plan use too (the driver drops them at the end)."""
+    ``shared``: fine-tunes other runs of the plan use too (the driver drops them after the last)."""
     if stage is not None and "input_error" in stage:
         return stage
     if stage is not None and "error" in stage:
@@ -165,15 +171,6 @@ def _describe_ray_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc).strip()[:2000]}"
 
 
-def _drop_shared_finetunes(runs: list[RunSpec], shared: frozenset, ctx: RunContext) -> None:
-    """Drop the fine-tunes of ``runs`` (those this driver submitted) that the workers kept for others."""
-    from claimcheck.replication.pipeline import cleanup_run
-
-    for spec in runs:
-        if spec.finetune_key in shared:
-            cleanup_run(spec, ctx)
-
-
 def _run_name(spec: RunSpec) -> str:
     return f"{spec.system} / {spec.target.task} / seed {spec.seed}"
 
@@ -183,14 +180,18 @@ class _Dispatch:
 
     ``take`` claims a run and asks the store again; ``submit`` (set once Ray is connected) sends the run's
     task, and its stage's first. A claim is held until the driver has stored the run's record
-    (``stored``), or until ``release_all`` (the driver stops: bad input, Ctrl-C, a store error)."""
+    (``stored``), or until ``release_all`` (the driver stops: bad input, Ctrl-C, a store error), and so is
+    the use of each fine-tune of the list (``StageUses``) until the last of its runs is done (``_done``)."""
 
-    def __init__(self, store, todo: list[RunSpec]):
-        self.store = store
+    def __init__(self, store, todo: list[RunSpec], ctx: RunContext):
+        from claimcheck.replication.stages import StageUses
+
+        self.store, self.ctx = store, ctx
         self.shared = shared_finetunes(todo)  # over the whole list: a worker keeps what a run put off may need
+        self.to_come = Counter(s.finetune_key for s in todo if s.finetune_key)  # runs still to use each fine-tune
+        self.uses = StageUses(ctx.work, self.to_come)
         self.claims: dict[str, object] = {}  # run id -> RunClaim, held while the run is this driver's
         self.put_off: list[RunSpec] = []  # claimed by another process when their turn came
-        self.submitted: list[RunSpec] = []
         self.pending: dict = {}  # ObjectRef -> ("stage", IntermediateSpec) | ("run", RunSpec)
         self.stages: dict[str, object] = {}  # stage key -> ObjectRef (kept: a run submitted late reuses it)
         self.submit = None
@@ -203,19 +204,32 @@ class _Dispatch:
             return "elsewhere"
         if self.store.has_ok(spec.run_id):  # stored by another process since the list was read
             claim.release()
+            self._done(spec, True)
             return "stored"
         self.claims[spec.run_id] = claim
         return "run"
 
-    def stored(self, spec: RunSpec) -> None:
-        """The run's record is in the store: let go of its claim."""
+    def stored(self, spec: RunSpec, ok: bool) -> None:
+        """The run's record is in the store (``ok``: a result, not a failure): let go of its claim."""
+        self._done(spec, ok)
         claim = self.claims.pop(spec.run_id, None)
         if claim is not None:
             claim.release()
 
+    def _done(self, spec: RunSpec, ok: bool) -> None:
+        """The run is stored: its fine-tune is dropped after the last run of the list that uses it (as the
+        local runner does, a failed one keeps it for a retry), unless another process still uses it."""
+        from claimcheck.replication.pipeline import cleanup_run
+
+        if spec.finetune_key:
+            self.to_come[spec.finetune_key] -= 1
+        if ok:
+            cleanup_run(spec, self.ctx, {k for k, n in self.to_come.items() if n > 0}, self.uses)
+
     def release_all(self) -> None:
         while self.claims:
             self.claims.popitem()[1].release()
+        self.uses.release_all()
 
 
 class RayRunner:
@@ -256,7 +270,7 @@ class RayRunner:
             return []
         n_stages = len({s.intermediate.key for s in todo if s.intermediate})
         bar_stages, bar_runs = progress.task("intermediate stages", n_stages), progress.task("runs", len(todo))
-        dispatch = _Dispatch(store, todo)
+        dispatch = _Dispatch(store, todo, ctx)
         try:
             first = []
             for spec in todo:
@@ -289,9 +303,7 @@ class RayRunner:
             dispatch.submit = self._submitter(dispatch, ctx, mailbox)
             for spec in first:
                 dispatch.submit(spec)
-            outcomes = self._collect(dispatch, progress, relay, *bars)
-            _drop_shared_finetunes(dispatch.submitted, dispatch.shared, ctx)
-            return outcomes
+            return self._collect(dispatch, progress, relay, *bars)
         finally:
             for ref in dispatch.pending:  # stopped early (bad input, Ctrl-C): do not leave work running
                 try:
@@ -324,7 +336,6 @@ class RayRunner:
             ref = remote_run.options(name=f"run {_run_name(spec)}", **options).remote(spec, ctx, mailbox, stage_ref,
                                                                                     dispatch.shared)
             dispatch.pending[ref] = ("run", spec)
-            dispatch.submitted.append(spec)
 
         return submit
 
@@ -392,7 +403,7 @@ class RayRunner:
                     record = failed_record(item, value["error"])
                     progress.note(f"run {item.run_id} failed: {first}")
                 outcomes.append(RunOutcome(record, dispatch.store.save(record)))  # stored before the claim ends
-                dispatch.stored(item)
+                dispatch.stored(item, record.status == "ok")
                 bar_runs.advance()
                 bar_runs.describe(f"runs (last: {_run_name(item)})")
         return outcomes

@@ -1,0 +1,132 @@
+"""A fine-tune that two `replicate` processes with different lists both use is not dropped by the one
+that finishes first: it is left to the last of them (a process holds a use of each fine-tune of its
+list, a shared file lock, until its last run of it is done). Real processes, real locks, tiny runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import replication_fixtures
+from replication_fixtures import long_run_spec
+
+from claimcheck.replication.pipeline import cleanup_run
+from claimcheck.replication.runners.base import RunContext
+from claimcheck.replication.runners.local import LocalRunner
+from claimcheck.replication.stages import StageDir, read_events
+from claimcheck.results.store import RunStore
+
+smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+TESTS = Path(__file__).resolve().parent
+
+# the other process: holds a use of the fine-tune ``key`` of ``work`` until the file ``go`` appears
+_HOLDER = """import sys, time
+from pathlib import Path
+from claimcheck.replication.stages import StageUses
+work, key, ready, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
+with StageUses(work, [key]):
+    ready.write_text("holding")
+    while not go.exists():
+        time.sleep(0.01)
+"""
+
+# the other `replicate`: a LocalRunner on its own list (the run evaluated in de only), which says it is ready
+# when it turns to its run (its uses are taken by then), and goes on once the file ``go`` appears
+_REPLICATE = """import sys, time, dataclasses
+from pathlib import Path
+from replication_fixtures import long_run_spec
+from claimcheck.replication.runners.base import NullProgress, RunContext
+from claimcheck.replication.runners.local import LocalRunner
+from claimcheck.results.store import RunStore
+home, data, model, ready, go = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]), Path(sys.argv[5])
+both = long_run_spec(epochs=2, system="XLM-R")
+only_de = dataclasses.replace(both, target=dataclasses.replace(both.target, evals=both.target.evals[1:]))
+
+class Gate(NullProgress):
+    def task(self, description, total):
+        bar = super().task(description, total)
+        if description == "runs":
+            def describe(text):
+                ready.write_text("planned")
+                while not go.exists():
+                    time.sleep(0.01)
+            bar.describe = describe
+        return bar
+
+with RunStore(home / "runs.sqlite") as store:
+    (outcome,) = LocalRunner().run([only_de], RunContext(home=home, model_path=model, data_dir=data, device="cpu"), store, Gate())
+assert outcome.record.status == "ok", outcome.record.error
+"""
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS), os.environ.get("PYTHONPATH", "")])}
+
+
+def _wait_for(path: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.01)
+
+
+def test_weights_another_process_uses_are_left_to_it_then_dropped_by_the_last(tmp_path):
+    from claimcheck.replication.stages import StageUses
+
+    spec = long_run_spec(epochs=2, system="XLM-R")
+    ctx = RunContext(home=tmp_path / "home")
+    stage = StageDir(ctx.work, spec.finetune_key)
+    stage.path.mkdir(parents=True)
+    (stage.path / "trained.pt").write_bytes(b"weights")
+    ready, go = tmp_path / "ready", tmp_path / "go"
+    other = subprocess.Popen([sys.executable, "-c", _HOLDER, str(ctx.work), spec.finetune_key, str(ready), str(go)],
+                             env=_env(), stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(ready, other)
+        uses = StageUses(ctx.work, [spec.finetune_key])
+        cleanup_run(spec, ctx, (), uses)  # this process's last run of it: the other still uses it
+        assert (stage.path / "trained.pt").read_bytes() == b"weights"
+        assert not stage.drop_unused("trained.pt")
+    finally:
+        go.write_text("")
+        other.communicate(timeout=60)
+    assert other.returncode == 0
+    # now no one uses it (this process's use was let go of by cleanup_run: it would keep the lock from it)
+    assert stage.drop_unused("trained.pt") and not (stage.path / "trained.pt").exists()
+    uses.release_all()
+
+
+def test_a_replicate_with_another_list_keeps_the_fine_tune_the_other_still_needs(tmp_path, smoke_kit):
+    """XQuAD-like runs: this process evaluates en and de, the other process de only, from the same
+    fine-tune. The other took its list (and its uses) first, this one trains, stores and cleans up:
+    the weights stay, the other reuses them instead of training again, and drops them at its end."""
+    data, model = smoke_kit
+    home = tmp_path / "home"
+    both = long_run_spec(epochs=2, system="XLM-R")
+    only_de = dataclasses.replace(both, target=dataclasses.replace(both.target, evals=both.target.evals[1:]))
+    assert only_de.finetune_key == both.finetune_key and only_de.run_id != both.run_id
+    trained = StageDir(home / "work", both.finetune_key).path / "trained.pt"
+    ready, go = tmp_path / "ready", tmp_path / "go"
+    other = subprocess.Popen([sys.executable, "-c", _REPLICATE, str(home), str(data), str(model), str(ready), str(go)],
+                             env=_env(), stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(ready, other)
+        with RunStore(home / "runs.sqlite") as store:
+            (outcome,) = LocalRunner().run([both], RunContext(home=home, model_path=str(model), data_dir=data, device="cpu"), store)
+        assert outcome.record.status == "ok"
+        assert trained.exists()  # this list is done with it, the other's is not
+    finally:
+        go.write_text("")
+        _, err = other.communicate(timeout=300)
+    assert other.returncode == 0, err[-3000:]
+    train = [e for e in read_events(home / "work") if e["key"] == both.finetune_key and e["stage"] == "target_train"]
+    assert [e["event"] for e in train] == ["start", "done", "cached"]  # trained once, by this process
+    assert train[-1]["pid"] == other.pid  # reused by the other
+    assert not trained.exists()  # dropped by the last of the two
