@@ -460,12 +460,17 @@ class RunStore:
         only (``claim_holder``); it is deleted when the claim ends, and the folder with the last one.
         Where no such lock can be taken (not POSIX, a folder this user may not write, a file system
         without locks), the claim is granted without being enforced: two processes may then execute
-        one run, and the store still keeps one record of it (an ok record is never replaced)."""
+        one run, and the store still keeps one record of it (an ok record is never replaced).
+
+        Every user who may write the store may claim its runs: the folder and its files get the store
+        file's permissions (and, made by root, its owner), as SQLite gives them to the store's ``-wal``
+        and ``-shm``, whatever the umask; a claim file this user may not write (left by an older
+        claimcheck, which made them 0644) is locked through a descriptor open to read."""
         if fcntl is None or self.readonly:  # nothing is written beside a store opened to read
             return RunClaim(None, None)
         path = self._claim_path(run_id)
         try:
-            fd = _lock_claim_file(path, wait)
+            fd = _lock_claim_file(path, wait, _store_stat(self.path))
         except OSError:
             return RunClaim(None, None)
         return None if fd is None else RunClaim(path, fd)
@@ -609,14 +614,83 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,100}")  # a run id usable
 _CLAIM_TRIES = 100
 
 
-def _lock_claim_file(path: Path, wait: bool) -> int | None:
+def _store_stat(store: Path) -> os.stat_result | None:
+    """The store file's ``stat`` (its real path's), whose permissions and owner the claims get; None if it is gone."""
+    try:
+        return os.stat(os.path.realpath(store))
+    except OSError:
+        return None
+
+
+def _like_the_store(path: Path | int, like: os.stat_result, mode: int) -> None:
+    """Give the claims folder or file ``path`` (a path, or a descriptor) ``mode`` and, where this process
+    is root, the store's owner (``like``), as SQLite does for the store's ``-wal`` and ``-shm``."""
+    chmod, chown = (os.fchmod, os.fchown) if isinstance(path, int) else (os.chmod, os.chown)
+    chmod(path, mode)
+    if os.geteuid() == 0 and (like.st_uid, like.st_gid) != (0, 0):
+        try:
+            chown(path, like.st_uid, like.st_gid)
+        except OSError:  # the claim works all the same, for root
+            pass
+
+
+def _claims_folder(folder: Path, like: os.stat_result | None) -> None:
+    """Make the claims folder unless it is there: with the store's permissions (``like``; ``x`` where ``r``),
+    made under another name and renamed into place, so no other user finds it before it has them."""
+    if folder.is_dir():
+        return
+    if like is None:
+        folder.mkdir(exist_ok=True)
+        return
+    mode = like.st_mode & 0o666
+    made = folder.with_name(f"{folder.name}.new-{os.getpid()}-{os.urandom(4).hex()}")
+    os.mkdir(made, 0o700)
+    try:
+        _like_the_store(made, like, mode | (mode & 0o444) >> 2)
+        os.rename(made, folder)
+    except OSError:
+        try:
+            os.rmdir(made)
+        except OSError:
+            pass
+        if not folder.is_dir():  # a file in the way, an unwritable folder: no claim
+            raise
+
+
+def _open_claim_file(path: Path, like: os.stat_result | None) -> tuple[int, bool]:
+    """(descriptor, whether it is open to write) of the claim file ``path``, made if it is not there
+    with the store's permissions (``like``). One this user may not write (another user's, made by an
+    older claimcheck) is opened to read: ``flock`` locks it all the same on a local file system."""
+    cloexec = getattr(os, "O_CLOEXEC", 0)
+    mode = 0o644 if like is None else like.st_mode & 0o666
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | cloexec, mode)
+    except PermissionError as refused:
+        try:
+            return os.open(path, os.O_RDONLY | cloexec), False
+        except FileNotFoundError:  # not there, and not to be made here: the folder is not this user's to write
+            raise refused from None
+    if like is not None:
+        try:
+            st = os.fstat(fd)
+            if st.st_size == 0 and st.st_uid == os.geteuid() and st.st_mode & 0o777 != mode:  # made now, less the umask
+                _like_the_store(fd, like, mode)
+        except OSError:
+            pass  # this user keeps its claim; another may not write the file, and locks it open to read
+    return fd, True
+
+
+def _lock_claim_file(path: Path, wait: bool, like: os.stat_result | None = None) -> int | None:
     """An open descriptor of ``path`` holding its exclusive ``flock``, or None if another holds it (not
     ``wait``). A holder deletes the file before it lets go, so a lock won on a file no longer at
-    ``path`` claims nothing: it is let go and the file taken again (as when the folder went meanwhile)."""
+    ``path`` claims nothing: it is let go and the file taken again (as when the folder went meanwhile).
+    ``like``: the store's ``stat``, whose permissions the claims get (``_claims_folder``, ``_open_claim_file``).
+    A file won through a descriptor open to read (another user's, left by a process that ended) is
+    deleted where this user may, and taken again as its own, so that it names this process."""
     for _ in range(_CLAIM_TRIES):
         try:
-            path.parent.mkdir(exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            _claims_folder(path.parent, like)
+            fd, writable = _open_claim_file(path, like)
         except FileNotFoundError:  # the folder was removed by a process letting go of the last claim
             continue
         try:
@@ -631,6 +705,12 @@ def _lock_claim_file(path: Path, wait: bool) -> int | None:
             here = os.path.samestat(os.fstat(fd), os.stat(path))
         except FileNotFoundError:
             here = False
+        if here and not writable:
+            try:
+                os.unlink(path)  # as a holder letting go: whoever locks it next finds it gone
+                here = False
+            except OSError:
+                pass  # the claim holds all the same; its text names the process that made the file
         if here:
             try:
                 os.ftruncate(fd, 0)
