@@ -290,7 +290,7 @@ def build_record(spec: RunSpec, info: dict, ctx: RunContext) -> RunRecord:
         data_files=dict(sorted(info["data_files"].items())),
         model_sha256=info["model_sha256"],
     )
-    return RunRecord(
+    return storable(RunRecord(
         run_id=spec.run_id,
         paper_id=spec.paper_id,
         system=spec.system,
@@ -301,16 +301,36 @@ def build_record(spec: RunSpec, info: dict, ctx: RunContext) -> RunRecord:
         spec=spec.as_json(),
         metrics=[Metric(**m) for m in info["metrics"]],
         provenance=provenance,
-    )
+    ))
 
 
 def failed_record(spec: RunSpec, error: str) -> RunRecord:
     """An infrastructure failure: stored with its error text, never read as a result."""
-    return RunRecord(
+    return storable(RunRecord(
         run_id=spec.run_id, paper_id=spec.paper_id, system=spec.system, seed=spec.seed, preset=spec.preset,
         fidelity=spec.fidelity, deviations=list(spec.deviations) or ["(failed run)"], spec=spec.as_json(),
         status="failed", error=error, provenance=Provenance(**env.static_provenance(), finished_at=env.now_iso()),
-    )
+    ))
+
+
+def storable(record: RunRecord) -> RunRecord:
+    """``record`` as the run store can keep it: each lone surrogate in its texts written as ``visible``
+    shows it (``\\xe9``). The engine's records hold what it met on this machine, and a file name that
+    is not UTF-8 reaches Python with each byte that is not as a lone surrogate (``os.fsdecode``), so an
+    error it records may hold one where a message was formatted with such a path (the trainer's
+    ``RuntimeError: /data/caf\\udce9/.../state.pt was written while ...``, a library's), which the store's
+    UTF-8 text cannot hold (and its JSON escape would not read back): the store would refuse the run,
+    a finished one or the failure the runner goes on after. A record from a user's result file is not
+    mended so: reading the file refuses it, naming the field."""
+    import json
+
+    from claimcheck.results.files import lone_surrogate
+    from claimcheck.visible import visible_json
+
+    data = record.model_dump()  # not as JSON: pydantic cannot write a key holding one so
+    if lone_surrogate(data) is None:
+        return record
+    return RunRecord.model_validate(json.loads(visible_json(json.dumps(data, ensure_ascii=False))))
 
 
 def cleanup_run(spec: RunSpec, ctx: RunContext, still_needed: Collection[str] = (), uses: StageUses | None = None) -> None:

@@ -273,8 +273,9 @@ class RunStore:
         return self.save_many([record]) == 1
 
     def save_many(self, records: Iterable[RunRecord]) -> int:
-        """Write records in one transaction; returns how many were written (ok records are never replaced)."""
-        rows = [_row(r) for r in records]
+        """Write records in one transaction; returns how many were written (ok records are never replaced).
+        A record holding a lone surrogate stops it before anything is written (``_lone_surrogate_error``)."""
+        rows = [_row(r, self.path) for r in records]
         try:
             with self._transaction() as db:
                 written = 0
@@ -794,13 +795,40 @@ def record_tasks(record: RunRecord | UnreadableRun) -> str:
     return ",".join(sorted({m.task for m in record.metrics})) or str(record.spec.get("target", {}).get("task", ""))
 
 
-def _row(record: RunRecord) -> tuple:
+def _row(record: RunRecord, store: Path) -> tuple:
     tasks = record_tasks(record)
     written_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     # the record as JSON, each control character, bidi control or mark and line or paragraph separator as a JSON
     # escape (``visible_json``): `sqlite3 runs.sqlite` shows no raw control; read back, the values are as written
-    text = visible_json(json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False), keep_surrogates=True)
+    try:
+        data = record.model_dump(mode="json")
+    except UnicodeEncodeError:  # pydantic cannot write a key holding a lone surrogate as JSON
+        raise _lone_surrogate_error(store, record.run_id, record.model_dump()) from None
+    text = visible_json(json.dumps(data, sort_keys=True, ensure_ascii=False), keep_surrogates=True)
+    if not text.isascii() and _LONE_SURROGATE.search(text):  # isascii is O(1): an ASCII record is not scanned
+        raise _lone_surrogate_error(store, record.run_id, data)
     return (record.run_id, record.paper_id, record.system, record.seed, record.preset, record.fidelity, record.status, tasks, written_at, text)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.dumps writes a pair as the one character it is
+
+
+def _lone_surrogate_error(store: Path, run_id: str, data: dict) -> StoreError:
+    """A record holding a lone surrogate, which the store's UTF-8 text cannot hold (sqlite3 would stop on
+    it, "surrogates not allowed", naming neither the run nor the field), nor as its JSON escape
+    (``\\udcff``: read back, pydantic's parser refuses the record). The engine stores none (a byte of a
+    file name that was not UTF-8, in an error text it records, becomes ``\\xff``: ``pipeline.storable``),
+    and a result file holding one is refused when it is read, naming the file and the field; a record
+    that reaches the store with one all the same (made in Python) is refused, naming the run and the
+    field, and nothing is written."""
+    from claimcheck.results.files import lone_surrogate
+
+    field, what = lone_surrogate(data) or (None, "")
+    code = int(m.group(1), 16) if (m := re.search(r"\\u([0-9a-fA-F]{4})", what)) else 0xDCFF
+    cause = (f"no character: byte 0x{code - 0xDC00:02x} of a file name that was not UTF-8, as Python reads one"
+             if 0xDC80 <= code <= 0xDCFF else "half of a UTF-16 pair, no character")
+    return StoreError(f"cannot store run {run_id!r}: it holds \\u{code:04x}, a lone surrogate ({cause}), which the run "
+                      "store's UTF-8 text cannot hold; nothing was written", path=str(store), field=field)
 
 
 def refuse_existing_backup(backup: Path) -> None:
