@@ -130,3 +130,45 @@ def test_a_replicate_with_another_list_keeps_the_fine_tune_the_other_still_needs
     assert [e["event"] for e in train] == ["start", "done", "cached"]  # trained once, by this process
     assert train[-1]["pid"] == other.pid  # reused by the other
     assert not trained.exists()  # dropped by the last of the two
+
+
+def test_uses_past_the_limit_wait_in_order_and_take_the_place_of_one_let_go_of(tmp_path: Path) -> None:
+    """Each use is an open file: a list of many fine-tunes holds at most ``limit`` at once, the first
+    ones first, and a key waiting past the limit is held once a use is let go of (never one whose runs
+    are already done). A process of another list sees exactly the held ones as in use."""
+    from claimcheck.replication.stages import StageUses
+
+    keys = ["ft-a", "ft-b", "ft-c", "ft-d"]
+    for key in keys:
+        (tmp_path / key).mkdir()
+        (tmp_path / key / "trained.pt").write_bytes(b"w")
+    with StageUses(tmp_path, keys, limit=2) as uses:
+        assert uses.held() == ["ft-a", "ft-b"]
+        uses.release("ft-d")  # its runs were done before its turn came: never held
+        uses.release("ft-a")
+        assert uses.held() == ["ft-b", "ft-c"]
+        # another process: what this one holds is kept, what it does not is dropped
+        code = ("import sys; from pathlib import Path; from claimcheck.replication.stages import StageDir\n"
+                "w = Path(sys.argv[1])\n"
+                "print(*[StageDir(w, k).drop_unused('trained.pt') for k in sys.argv[2:]])")
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path), *keys], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONPATH": str(SRC)}).stdout.split()
+        assert out == ["True", "False", "False", "True"]
+        assert [k for k in keys if (tmp_path / k / "trained.pt").exists()] == ["ft-b", "ft-c"]
+    assert uses.held() == []
+
+
+def test_the_default_limit_is_an_eighth_of_the_open_file_limit(tmp_path: Path) -> None:
+    """A process allowed 64 open files holds at most 8 uses, so a plan of hundreds of fine-tunes leaves
+    it the descriptors its training needs; the usual 1024 gives 128."""
+    code = ("import resource, sys; from pathlib import Path; from claimcheck.replication.stages import StageUses\n"
+            "resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
+            "u = StageUses(Path(sys.argv[1]), [f'ft-{i}' for i in range(300)])\n"
+            "print(u.limit, len(u.held()))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC)}).stdout.split()
+    assert out == ["8", "8"]
+    code = code.replace("(64,", "(1024,")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC)}).stdout.split()
+    assert out == ["128", "128"]

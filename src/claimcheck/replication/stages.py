@@ -128,6 +128,21 @@ class StageDir:
 
 
 USERS_SUFFIX = ".users"  # <work>/<key>.users: the lock file of a stage's users (``StageUses``)
+_MAX_USES = 128  # uses one ``StageUses`` holds at once, at most (each is an open file)
+
+
+def _uses_limit() -> int:
+    """How many uses a ``StageUses`` holds at once: an eighth of the soft open-file limit, at most
+    ``_MAX_USES`` and at least one (the limit of 1024 usual on Linux gives 128)."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):  # not POSIX: no locks are taken there anyway
+        return _MAX_USES
+    if soft == getattr(resource, "RLIM_INFINITY", -1) or soft <= 0:
+        return _MAX_USES
+    return max(1, min(_MAX_USES, soft // 8))
 
 
 def _users_lock(work: Path, key: str, operation: int) -> int | None:
@@ -170,11 +185,18 @@ class StageUses:
     (``StageDir.drop_unused``), so not while another process, whatever its plan, may still read them.
     Taking a use waits for a process that is dropping them (a moment). Where no lock can be taken
     (not POSIX, a folder this user may not write, a file system without locks) a use is not held,
-    and outputs are dropped as before."""
+    and outputs are dropped as before.
 
-    def __init__(self, work: Path, keys: Iterable[str] = ()):
+    Each use is an open file, so at most ``limit`` are held at once (by default an eighth of the
+    process's open-file limit, at most 128): a plan of a thousand fine-tunes must not take the
+    descriptors its training needs. The keys past it wait, in the order given, and each takes the
+    place of a use let go of (``release``): the fine-tunes the list reaches first are held first."""
+
+    def __init__(self, work: Path, keys: Iterable[str] = (), limit: int | None = None):
         self.work = Path(work)
         self._fds: dict[str, int] = {}
+        self._waiting: dict[str, None] = {}  # keys past the limit, in order (a dict: ordered, and removable)
+        self.limit = _uses_limit() if limit is None else limit
         try:
             for key in keys:
                 self.hold(key)
@@ -185,17 +207,31 @@ class StageUses:
     def hold(self, key: str) -> None:
         if key in self._fds or fcntl is None:
             return
+        if len(self._fds) >= self.limit:
+            self._waiting[key] = None
+            return
         fd = _users_lock(self.work, key, fcntl.LOCK_SH)
         if fd is not None:
             self._fds[key] = fd
 
+    def held(self) -> list[str]:
+        """The keys of which a use is held now, in the order they were taken."""
+        return list(self._fds)
+
     def release(self, key: str) -> None:
-        """This process no longer uses the stage's outputs (a no-op for one it does not hold)."""
+        """This process no longer uses the stage's outputs (a no-op for one it does not hold); the first
+        key waiting past the limit takes its place."""
+        self._waiting.pop(key, None)
         fd = self._fds.pop(key, None)
         if fd is not None:
             os.close(fd)
+        while self._waiting and len(self._fds) < self.limit:
+            first = next(iter(self._waiting))
+            del self._waiting[first]
+            self.hold(first)
 
     def release_all(self) -> None:
+        self._waiting.clear()
         while self._fds:
             os.close(self._fds.popitem()[1])
 
