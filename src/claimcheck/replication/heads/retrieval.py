@@ -8,6 +8,13 @@ XTREME/jiant read layer 14 of XLM-R Large's 24; mE5 was trained on the last laye
 * BUCC: bitext mining as in LASER / XTREME (ratio margin over k=4 neighbours, both directions,
   ``metrics.bucc_mine_candidates``), then the threshold that maximises F1 on the gold pairs
   (``metrics.bucc_f1``; on a dev set that is the same set it is scored on).
+
+The text embedded is each sentence stripped of surrounding whitespace (``str.strip``), for both tasks:
+XTREME tokenizes ``[l.strip() for l in open(text_file)]`` (``run_retrieval.py``, ``tokenize_text``), and
+jiant's BUCC reads ``text=text.strip()`` (its Tatoeba passes the line, newline included, to the
+tokenizer). The examples keep the text as the file has it, because BUCC mining tells exact
+texts apart (``text_load_unify`` keys on the raw line): "a" and "a" + U+3000 are mined as two sentences
+(with the same vector) and neither gets an id (see ``metrics.bucc_mine_candidates``).
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ class RetrievalHead(Head):
         feats: list[Feature] = []
         for i, ex in enumerate(examples):
             for side, texts in ((SOURCE, ex["source"]), (TARGET, ex["target"])):  # xx side, English side
-                enc = tokenizer([self.text_prefix + t for t in texts], truncation=True, max_length=max_length)
+                enc = tokenizer([self.text_prefix + embedded_text(t) for t in texts], truncation=True,
+                                max_length=max_length)
                 feats.extend(
                     {"input_ids": ids, "example_index": i, "side": side, "position": j}
                     for j, ids in enumerate(enc["input_ids"])
@@ -54,6 +62,12 @@ class RetrievalHead(Head):
         if self.task.metrics == ("accuracy",):
             return {"accuracy": tatoeba_score(src, tgt)}
         return {"f1": bucc_score(src, tgt, ex)}
+
+
+def embedded_text(sentence: str) -> str:
+    """The text of a retrieval sentence that is tokenized and embedded: stripped of surrounding whitespace
+    (Unicode whitespace too: U+3000, U+00A0), as XTREME's ``tokenize_text`` strips every line."""
+    return sentence.strip()
 
 
 def _side_matrices(features, predictions) -> tuple[torch.Tensor, torch.Tensor]:

@@ -122,7 +122,8 @@ def conll_lines(files: Sequence[Rows]) -> list[dict]:
 
 
 def tatoeba_lines(files: Sequence[Rows]) -> list[dict]:
-    """Two files: xx lines, en lines; line i of one translates line i of the other."""
+    """Two files: xx lines, en lines; line i of one translates line i of the other. Lines are kept as the
+    file has them; the retrieval head embeds each one stripped (``heads.retrieval.embedded_text``)."""
     xx, en = ([r["text"].rstrip("\r") for r in f] for f in files)
     if len(xx) != len(en):
         raise ValueError(f"tatoeba: {len(xx)} source lines but {len(en)} English lines")
@@ -131,7 +132,9 @@ def tatoeba_lines(files: Sequence[Rows]) -> list[dict]:
 
 
 def bucc_lines(files: Sequence[Rows]) -> list[dict]:
-    """Three files: ``id\\tsentence`` for xx, for en, and gold ``xx-id\\ten-id`` pairs."""
+    """Three files: ``id\\tsentence`` for xx, for en, and gold ``xx-id\\ten-id`` pairs. Sentences are kept
+    as the file has them (mining tells exact texts apart, as XTREME's ``text_load_unify`` does); the
+    retrieval head embeds each one stripped (``heads.retrieval.embedded_text``)."""
     src, tgt, gold = ([r["text"].rstrip("\r").split("\t", 1) for r in f if r["text"].strip()] for f in files)
     return [
         {
