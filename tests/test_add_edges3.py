@@ -147,7 +147,7 @@ def test_tex_inputs_that_cannot_be_read_are_one_line_errors(tmp_path):
     with huge.open("wb") as f:
         f.truncate(MAX_MEMBER_BYTES + 1)  # sparse: no time spent writing it
     code, said = _add("--tex", huge, "--registry", tmp_path / "claims")
-    assert code == 2 and f"{huge}: larger than 20 MB: not a LaTeX file of a paper" in said, said
+    assert code == 2 and f"{huge}: field '--tex': larger than 20 MiB (20,971,521 bytes): not a LaTeX file of a paper" in said, said
     fifo = tmp_path / "pipe.tex"
     os.mkfifo(fifo)
     code, said = _add("--tex", fifo, "--registry", tmp_path / "claims")

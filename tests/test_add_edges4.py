@@ -105,7 +105,7 @@ def test_an_input_loop_and_a_file_input_twice_say_nothing(tmp_path):
     assert load_latex_source(tmp_path, notes).count("B says") == 2 and notes == []
 
 
-# -- --text: a regular file or a descriptor the user names, and at most 20 MB -----------------------------
+# -- --text: a regular file or a descriptor the user names, and at most 20 MiB ----------------------------
 
 TEXT = ("1 Results\nOurs beats Base by 1.1 points on XNLI and improves PAWS-X by 0.7 points.\n"
         "Table 1: Results.\nModel XNLI PAWS-X\nOurs 80.1 88.2\nBase 79.0 87.5\n")
@@ -146,25 +146,25 @@ def test_text_piped_in_through_dev_stdin_needs_an_id(tmp_path):
     assert "id: piped" in out.read_text(encoding="utf-8") and "80.1" in out.read_text(encoding="utf-8")
 
 
-def test_a_text_file_over_20_mb_is_refused_and_a_pipe_is_read_no_further(tmp_path):
+def test_a_text_file_over_20_mib_is_refused_and_a_pipe_is_read_no_further(tmp_path):
     from claimcheck.workflow_add import MAX_TEXT_BYTES
 
     line = b"Ours beats Base by 1.1 points on XNLI.\n"
     big = tmp_path / "big.txt"
     big.write_bytes(TEXT.encode() + line * (MAX_TEXT_BYTES // len(line) + 1))
     code, said = _add("--text", big, "--registry", tmp_path / "claims")
-    assert code == 2 and f"{big}: larger than 20 MB: not a text conversion of a paper" in said, said
+    assert code == 2 and f"{big}: field '--text': larger than 20 MiB" in said and "not a text conversion of a paper" in said, said
     assert not (tmp_path / "claims").exists()
     done = _cli("--text", "/dev/stdin", "--id", "big", "--registry", str(tmp_path / "claims"), stdin=big.read_bytes())
     said = " ".join(done.stdout.decode().split() + done.stderr.decode().split())
-    assert done.returncode == 2 and "/dev/stdin: larger than 20 MB" in said, said
+    assert done.returncode == 2 and "/dev/stdin: field '--text': larger than 20 MiB" in said, said
     ok = tmp_path / "ok.txt"
     ok.write_bytes(TEXT.encode())
     assert _add("--text", ok, "--registry", tmp_path / "claims")[0] == 0
 
 
 def test_a_pdf_over_100_mib_is_refused_naming_the_file_and_option_before_it_is_read(tmp_path):
-    """`add --pdf` had no cap (`--text` has 20 MB): pypdf read any file whole into memory first. A PDF
+    """`add --pdf` had no cap (`--text` has 20 MiB): pypdf read any file whole into memory first. A PDF
     one byte over 100 MiB (caps.ADD_PDF_MAX_BYTES, binary, as the audit's 64 MiB is; it was 100 MB,
     decimal) is refused, exit 2, naming the file and --pdf; the message says the cap in MiB and what
     to give instead. It is not read: the refusal comes from its size. A file of exactly 100 MiB is

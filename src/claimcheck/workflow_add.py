@@ -14,6 +14,7 @@ Effects live here (files, the network through ``sources.arxiv``); ``claims.draft
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import stat
@@ -30,6 +31,7 @@ from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
 from claimcheck.claims.yaml_text import load_yaml
 from claimcheck.atomic import is_descriptor
 from claimcheck.errors import InputError, OutputError
+from claimcheck.sources.caps import ADD_TEXT_MAX_BYTES, mib
 from claimcheck.text_bytes import decode_text, looks_binary
 from claimcheck.visible import CONTROL
 
@@ -99,7 +101,7 @@ def in_bundled_papers(path: Path) -> bool:
 
 
 MAX_ID_CHARS = 200
-MAX_TEXT_BYTES = 20_000_000  # a text file larger than this is no conversion of a paper (as a LaTeX file: latex.MAX_MEMBER_BYTES)
+MAX_TEXT_BYTES = ADD_TEXT_MAX_BYTES  # 20 MiB: a text file larger than this is no conversion of a paper
 
 
 def _check_text_source(path: Path, needs_id: bool) -> None:
@@ -123,15 +125,19 @@ def _check_text_source(path: Path, needs_id: bool) -> None:
 
 
 def _read_text_source(path: Path) -> bytes:
-    """At most ``MAX_TEXT_BYTES`` of ``path``: a larger file is refused rather than read whole into memory
-    (or, from a pipe, without end)."""
+    """At most ``caps.ADD_TEXT_MAX_BYTES`` (20 MiB) of ``path``, the ``--text`` file: a larger file is
+    refused (naming the cap in MiB, and the file's size where it has one) rather than read whole into
+    memory (or, from a pipe, without end)."""
     try:
         with path.open("rb") as fh:
-            raw = fh.read(MAX_TEXT_BYTES + 1)
+            raw = fh.read(ADD_TEXT_MAX_BYTES + 1)
+            size = os.fstat(fh.fileno()).st_size if len(raw) > ADD_TEXT_MAX_BYTES else 0
     except OSError as exc:
         raise InputError(f"cannot read text file ({exc.strerror or exc})", path=str(path)) from None
-    if len(raw) > MAX_TEXT_BYTES:
-        raise InputError(f"larger than {MAX_TEXT_BYTES // 1_000_000} MB: not a text conversion of a paper", path=str(path))
+    if len(raw) > ADD_TEXT_MAX_BYTES:
+        said = f" ({size:,} bytes)" if size > ADD_TEXT_MAX_BYTES else ""  # a pipe, a file that lies about its size: none
+        raise InputError(f"larger than {mib(ADD_TEXT_MAX_BYTES)}{said}: not a text conversion of a paper", path=str(path),
+                         field="--text")
     return raw
 
 # What a local source's file name ends with that is no part of the paper's name
@@ -184,7 +190,8 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
 
     notes: list[str] = []  # how each file was decoded (text_bytes.decode_text), when not as plain UTF-8
     if kind == "latex":
-        tex = latex.load_latex_source(source, notes) if req.tex else latex.load_latex_bytes(source.read_bytes(), str(source), notes)
+        tex = (latex.load_latex_source(source, notes, field="--tex") if req.tex
+               else latex.load_latex_bytes(source.read_bytes(), str(source), notes))
         tex = _without_controls(tex, str(source), notes)
         tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
         return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), notes

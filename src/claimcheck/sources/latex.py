@@ -32,13 +32,14 @@ from typing import BinaryIO
 
 from claimcheck.errors import InputError
 from claimcheck.sources.candidates import Section
+from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, mib
 from claimcheck.sources.tables import GridCell, Table, assemble_table
 from claimcheck.sources.texmarkup import (
     cell_from_latex, clean_latex, expand_macros, pull_footnotes, read_group, skip_args, strip_comments,
 )
 from claimcheck.text_bytes import decode_text
 
-MAX_MEMBER_BYTES = 20_000_000  # a .tex file larger than this is not a paper source
+MAX_MEMBER_BYTES = ADD_LATEX_MAX_BYTES  # 20 MiB: a .tex file larger than this is not a paper source
 MAX_INPUT_DEPTH = 12  # \input nested deeper than this is not followed (a note says so)
 
 
@@ -48,18 +49,23 @@ class _Files:
     the error of each that is no text (it starts with a UTF-16/32 byte-order mark, but is not that
     encoding's text): raised only if the paper uses that file, since a folder may hold others."""
 
-    def __init__(self) -> None:
+    def __init__(self, field: str | None = None) -> None:
         self.text: dict[str, str] = {}
         self.notes: dict[str, list[str]] = {}
         self.failed: dict[str, InputError] = {}
+        self.field = field  # the option that named the source (--tex), said in an error; None for arXiv's
+
+    def too_large(self, size: int | None, label: str) -> InputError:
+        """The error of a file over ``caps.ADD_LATEX_MAX_BYTES``: the cap in MiB, the size in bytes when known."""
+        said = f" ({size:,} bytes)" if size is not None else ""
+        return InputError(f"larger than {mib(ADD_LATEX_MAX_BYTES)}{said}: not a LaTeX file of a paper", path=label, field=self.field)
 
     def read(self, name: str, path: Path) -> None:
-        """File ``name`` from ``path`` (a regular file); one larger than ``MAX_MEMBER_BYTES``, or that cannot
-        be read, is kept as an error, raised only if the paper uses it."""
+        """File ``name`` from ``path`` (a regular file); one larger than ``caps.ADD_LATEX_MAX_BYTES``, or that
+        cannot be read, is kept as an error, raised only if the paper uses it."""
         try:
-            if path.stat().st_size > MAX_MEMBER_BYTES:
-                self.failed[name] = InputError(f"larger than {MAX_MEMBER_BYTES // 1_000_000} MB: not a LaTeX file of a paper",
-                                               path=str(path))
+            if (size := path.stat().st_size) > ADD_LATEX_MAX_BYTES:
+                self.failed[name] = self.too_large(size, str(path))
                 return
             data = path.read_bytes()
         except OSError as exc:
@@ -92,7 +98,7 @@ class _Files:
 def load_latex_bytes(data: bytes, name: str = "source", notes: list[str] | None = None) -> str:
     """The flattened main file of an e-print as arXiv serves it: tar(.gz), .gz of one file, or text.
     ``notes``, when given, gets a line for each file inlined whose bytes were not plain UTF-8."""
-    return _load_archive(io.BytesIO(data), name, notes)
+    return _load_archive(io.BytesIO(data), name, notes, None)
 
 
 def _decompressed(raw: BinaryIO) -> tuple[BinaryIO, str]:
@@ -110,10 +116,11 @@ def _decompressed(raw: BinaryIO) -> tuple[BinaryIO, str]:
     return raw, ""
 
 
-def _load_archive(raw: BinaryIO, name: str, notes: list[str] | None) -> str:
+def _load_archive(raw: BinaryIO, name: str, notes: list[str] | None, field: str | None) -> str:
     """The flattened main file of a tarball (compressed or not) or of one compressed or plain file, read
-    from ``raw`` as a stream: only the .tex members are kept, each at most ``MAX_MEMBER_BYTES``."""
-    files, compression = _Files(), ""
+    from ``raw`` as a stream: only the .tex members are kept, each at most ``caps.ADD_LATEX_MAX_BYTES``.
+    ``field``: the option that named the source, said in an error about its size."""
+    files, compression = _Files(field), ""
     try:
         stream, compression = _decompressed(raw)
         if stream.read(5) == b"%PDF-":
@@ -125,30 +132,30 @@ def _load_archive(raw: BinaryIO, name: str, notes: list[str] | None) -> str:
                     if not (member.isfile() and member.name.endswith(".tex")):
                         continue  # a figure, a dataset, a link (never followed), a folder
                     key = _norm(member.name)
-                    if member.size > MAX_MEMBER_BYTES:
-                        files.failed[key] = InputError(f"larger than {MAX_MEMBER_BYTES // 1_000_000} MB: not a LaTeX file of a paper",
-                                                       path=f"{name}: {key}")
+                    if member.size > ADD_LATEX_MAX_BYTES:
+                        files.failed[key] = files.too_large(member.size, f"{name}: {key}")
                         continue
                     handle = tar.extractfile(member)
                     if handle is not None:
                         files.add(key, handle.read(), f"{name}: {key}")
         except (tarfile.TarError, EOFError):  # no tar archive (or a truncated one): one (formerly compressed) file
             stream.seek(0)
-            data = stream.read(MAX_MEMBER_BYTES + 1)
-            if len(data) > MAX_MEMBER_BYTES:
-                raise InputError(f"neither a tar archive nor a LaTeX file (more than {MAX_MEMBER_BYTES // 1_000_000} MB of "
-                                 "text in one file)", path=name) from None
-            files = _Files()
+            data = stream.read(ADD_LATEX_MAX_BYTES + 1)
+            if len(data) > ADD_LATEX_MAX_BYTES:
+                raise InputError(f"neither a tar archive nor a LaTeX file (more than {mib(ADD_LATEX_MAX_BYTES)} of "
+                                 "text in one file)", path=name, field=field) from None
+            files = _Files(field)
             files.add("main.tex", data, name)
     except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"corrupt {compression or 'archive'} data ({exc})", path=name) from None
     return files.flatten(name, notes)
 
 
-def load_latex_source(path: Path, notes: list[str] | None = None) -> str:
+def load_latex_source(path: Path, notes: list[str] | None = None, *, field: str | None = None) -> str:
     """The flattened main file of a folder, a tarball, a .gz file or a single .tex file. ``notes``, when
-    given, gets a line for each file inlined whose bytes were not plain UTF-8 (``text_bytes.decode_text``)."""
-    files = _Files()
+    given, gets a line for each file inlined whose bytes were not plain UTF-8 (``text_bytes.decode_text``).
+    ``field``: the option that named ``path`` (``--tex``), said in an error about a file's size."""
+    files = _Files(field)
     if path.is_dir():
         for p in sorted(path.rglob("*.tex")):
             if p.is_file():  # a folder named x.tex is none of the paper's files
@@ -164,7 +171,7 @@ def load_latex_source(path: Path, notes: list[str] | None = None) -> str:
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror or exc})", path=str(path)) from None
     with raw:
-        return _load_archive(raw, str(path), notes)
+        return _load_archive(raw, str(path), notes, field)
 
 
 def _load_tex_file(path: Path, files: _Files, notes: list[str] | None) -> str:
