@@ -15,6 +15,7 @@ the file.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,10 +29,13 @@ MAX_PDF_PAGES = 200
 MAX_LINE_BYTES = 80 * 1024  # at least what the parser reads of a line (MAX_LINE_CHARS), in UTF-8
 MAX_SCAN_BYTES = 64 * 1024 * 1024
 
-def _read_text_file(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        return _read_capped(fh, max_bytes, f"file is {size / 1_048_576:.1f} MiB")
+def _read_text_file(fh: BinaryIO, head: bytes, max_bytes: int) -> tuple[bytes, list[str]]:
+    """The text of the open file ``fh``, of which ``head`` was read already, within the caps. The note a
+    cap leaves gives the file's size, or, where its size says less than was read (a file that grew, a
+    /proc file, whose size reads 0), that it is over the cap."""
+    size = os.fstat(fh.fileno()).st_size
+    what = f"file is {size / 1_048_576:.1f} MiB" if size > max_bytes else f"file is over {max_bytes / 1_048_576:.0f} MiB"
+    return _read_capped(_Prefixed(head, fh), max_bytes, what)
 
 
 def _mib(n: int) -> str:
@@ -138,10 +142,14 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
     try:
         if not path.is_file():
             raise InputError("not a regular file (a device, a pipe?)" if path.exists() else "no such report file", path=label)
+        # one open file for all that is read of it: its size is read from it, and never more than a cap
+        # (a file that grew since, a /proc file whose size reads 0, is read no further)
         with path.open("rb") as fh:
             head = fh.read(1024)
-        if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf":
-            if b"%PDF-" not in head:  # a PDF's header may follow some junk, within its first 1024 bytes
+            pdf = head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf"
+            if not pdf:
+                data, notes = _read_text_file(fh, head, max_bytes)
+            elif b"%PDF-" not in head:  # a PDF's header may follow some junk, within its first 1024 bytes
                 if looks_binary(head):
                     why = "is no PDF (it has no %PDF- header)"
                 elif b"<html" in head.lower():
@@ -149,13 +157,17 @@ def load_synthesis(path: Path, *, max_bytes: int = MAX_BYTES) -> SynthesisReport
                 else:
                     why = "holds plain text, not a PDF: name it .txt or .md to audit it as text"
                 raise InputError(f"named .pdf but {why}", path=label)
-            if (size := path.stat().st_size) > AUDIT_PDF_MAX_BYTES:
+            elif (size := os.fstat(fh.fileno()).st_size) > AUDIT_PDF_MAX_BYTES:
                 raise InputError(_pdf_too_large(size), path=label)
+            else:
+                data = head + fh.read(AUDIT_PDF_MAX_BYTES + 1 - len(head))
+                if len(data) > AUDIT_PDF_MAX_BYTES:  # its size said less
+                    raise InputError(_pdf_too_large(None), path=label)
+        if pdf:
             notes = []
-            text = _pdf_text(path.read_bytes(), label, notes).replace("\r\n", "\n")
+            text = _pdf_text(data, label, notes).replace("\r\n", "\n")
             fmt = "pdf"
         else:
-            data, notes = _read_text_file(path, max_bytes)
             text = _decoded(data, label, notes)
             fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else None
     except OSError as exc:
