@@ -40,3 +40,23 @@ def test_a_text_report_whose_size_reads_0_says_it_is_over_the_cap(tmp_path):
         report.symlink_to(lying)
         notes = load_synthesis(report).notes
     assert notes[0].startswith("file is over 8 MiB: only the first 8.0 MiB were read (cap 8 MiB)"), notes
+
+
+def test_a_tex_file_whose_size_reads_0_is_refused_after_20_mib_read(tmp_path):
+    """`add --tex` checked a .tex file's size, then read the whole file: one whose size reads 0 was read
+    past the 20 MiB cap. It is now refused, exit 2, naming the file and --tex, as a single .tex file and
+    as a file its folder's paper inputs; nothing is written."""
+    from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES
+
+    with size_lies(tmp_path, ADD_LATEX_MAX_BYTES) as lying:
+        paper = tmp_path / "paper"
+        paper.mkdir()
+        (paper / "main.tex").write_text("\\documentclass{article}\\begin{document}\\input{big}\\end{document}\n",
+                                        encoding="utf-8")
+        big = paper / "big.tex"
+        big.symlink_to(lying)
+        for source in (big, paper):
+            res = runner.invoke(app, ["add", "--tex", str(source), "--registry", str(tmp_path / "claims")])
+            assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+            assert _flat(res.output) == f"error: {big}: field '--tex': larger than 20 MiB: not a LaTeX file of a paper", res.output
+    assert not (tmp_path / "claims").exists()

@@ -62,14 +62,20 @@ class _Files:
 
     def read(self, name: str, path: Path) -> None:
         """File ``name`` from ``path`` (a regular file); one larger than ``caps.ADD_LATEX_MAX_BYTES``, or that
-        cannot be read, is kept as an error, raised only if the paper uses it."""
+        cannot be read, is kept as an error, raised only if the paper uses it. At most the cap and one byte
+        are read, from one open file: one that grew since its size was read, or whose size reads 0 (a
+        /proc file), is read no further."""
         try:
-            if (size := path.stat().st_size) > ADD_LATEX_MAX_BYTES:
-                self.failed[name] = self.too_large(size, str(path))
-                return
-            data = path.read_bytes()
+            with path.open("rb") as fh:
+                if (size := os.fstat(fh.fileno()).st_size) > ADD_LATEX_MAX_BYTES:
+                    self.failed[name] = self.too_large(size, str(path))
+                    return
+                data = fh.read(ADD_LATEX_MAX_BYTES + 1)
         except OSError as exc:
             self.failed[name] = InputError(f"cannot read this LaTeX file ({exc.strerror or exc})", path=str(path))
+            return
+        if len(data) > ADD_LATEX_MAX_BYTES:  # its size said less
+            self.failed[name] = self.too_large(None, str(path))
             return
         self.add(name, data, str(path))
 
