@@ -350,3 +350,40 @@ def test_add_out_refuses_the_shipped_data_but_a_new_papers_claim_file(tmp_path):
         new.unlink()
     # outside the shipped data, the same drafts are written
     assert _run(tmp_path, "add", "--text", text, "--id", "2005.13013", "--out", tmp_path / "again.yaml").exit_code == 0
+
+
+def test_add_registry_refuses_the_shipped_data_but_the_bundled_claims_folder_itself(tmp_path):
+    """`add --registry DIR` (no --out) writes DIR/<id>.yaml, and wrote it anywhere: into the bundled
+    results (a stray file of the shipped data), into a sub-folder of the bundled claims (a claim file
+    every `verify` then reads from its YAML, never from a parsed copy; in a hidden one, never at all),
+    next to the bibliography's name. Each such --registry is refused, spelt in any way (a new folder,
+    `..`, a link), exit 2, naming it and --registry, before any work, nothing written; a sub-folder of
+    the bundled claims is told where a new paper's claim file may go. The bundled claims folder itself
+    takes a new paper's draft, as `--out` there does, and a --registry only read (with --out) is no
+    write."""
+    text = tmp_path / "paper.txt"
+    text.write_text(_PAPER_TEXT, encoding="utf-8")
+    link = tmp_path / "papers-link"
+    link.symlink_to(BUNDLED_PAPERS, target_is_directory=True)
+    refused = [BUNDLED_RESULTS, BUNDLED_RESULTS / "claimcheck-test", BUNDLED_PAPERS / "claimcheck-test",
+               BUNDLED_PAPERS / ".claimcheck-test", BUNDLED_PAPERS / ".." / BUNDLED_PAPERS.name / "claimcheck-test",
+               link / "claimcheck-test", BUNDLED_BIBLIOGRAPHY]
+    with _kept(BUNDLED_RESULTS, BUNDLED_PAPERS, BUNDLED_BIBLIOGRAPHY):
+        for registry in refused:
+            result = _run(tmp_path, "add", "--text", text, "--id", "claimcheck-test", "--registry", registry)
+            _refused(result, str(registry), "--registry")
+            inside_claims = registry != BUNDLED_BIBLIOGRAPHY and BUNDLED_RESULTS not in (registry, registry.parent)
+            assert (f"(a new paper's claim file may go directly in {BUNDLED_PAPERS})" in " ".join(result.output.split())) \
+                == inside_claims, result.output
+        result = _run(tmp_path, "add", "--text", text, "--id", "claimcheck-test-new", "--registry", link)
+        new = BUNDLED_PAPERS / "claimcheck-test-new.yaml"
+        message = " ".join(result.output.split())
+        assert result.exit_code == 0 and new.is_file() and "draft: true" in new.read_text(encoding="utf-8"), message
+        assert "that is claimcheck's bundled claim files" in message, message
+        new.unlink()
+        # only read: the draft goes to --out
+        result = _run(tmp_path, "add", "--text", text, "--id", "claimcheck-test", "--registry", BUNDLED_RESULTS,
+                      "--out", tmp_path / "d.yaml")
+        assert result.exit_code == 0 and (tmp_path / "d.yaml").is_file(), result.output
+    assert "--registry <path> Claim folder the draft goes into (one in claimcheck's shipped data, but its bundled claims " \
+        "folder itself, is refused)." in " ".join(_run(tmp_path, "add", "--help").output.split())

@@ -17,7 +17,8 @@ def add(
     source: Annotated[str | None, typer.Argument(parser=given("the source", str, "give arxiv:ID, or a local file with --tex, --pdf or --text"),
                                                  help="arxiv:ID or arxiv:IDvN (metadata, and the source unless a local one is given).")] = None,
     registry: Annotated[Path, typer.Option("--registry", "-r", parser=given("--registry"), metavar="<path>",
-                                           help="Claim folder the draft goes into.")] = Path("claims"),
+                                           help="Claim folder the draft goes into (one in claimcheck's shipped data, but its bundled claims folder "
+                                                "itself, is refused).")] = Path("claims"),
     offline: Annotated[bool, typer.Option("--offline", help="Use only the download cache; make no request.")] = False,
     pdf: Annotated[Path | None, typer.Option("--pdf", parser=given("--pdf"), metavar="<path>",
                                              help=f"Read a local PDF of at most {mib(ADD_PDF_MAX_BYTES)} (text layer; low-confidence tables).")] = None,
@@ -49,6 +50,8 @@ def add(
         # a draft in the bundled results would stop every `verify` (no result file); the bibliography exists.
         # A new claim file in the bundled claim files is a developer's draft of a paper to bundle: let through
         not_shipped_data(out_file, new_claim_file=True)
+    elif out_file is None:  # the draft goes into --registry: the same places refused, the bundled claims' folder itself let through
+        not_shipped_data(registry, option="--registry", new_claim_file=True, into=True)
     request = AddRequest(arxiv=source, pdf=pdf, tex=tex, text=text, registry=registry, offline=offline,
                          paper_id=paper_id, out=out_file)
     summary = render_add_outcome(add_paper(request))

@@ -128,7 +128,7 @@ def _names(where: Path, path: Path, resolved: Path | None) -> bool:
 
 
 def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterable[Path] = (), instead: str = "",
-                     new_claim_file: bool = False) -> None:
+                     new_claim_file: bool = False, into: bool = False) -> None:
     """Refuse an ``option`` (``--out``) path inside claimcheck's shipped data (``shipped_data``: the
     bundled results and claim files, the bibliography), which a write there would replace or add to.
     Each is found by what it is, not by its spelling (a relative path, a symbolic link, ``..``).
@@ -138,7 +138,11 @@ def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterabl
     under ``$CLAIMCHECK_HOME``). ``new_claim_file`` (`add --out`): a claim file (``*.yaml``,
     ``*.yml``, not hidden) directly in the bundled claim files' folder is let through, a developer's
     draft of a paper to bundle (an existing file there is refused by the command, and a second file
-    of a paper the bundle has, by ``workflow_add``); any other name there is refused."""
+    of a paper the bundle has, by ``workflow_add``); any other name there is refused, and so is any
+    place in a sub-folder of it, which the message says. ``into`` (`add --registry`): ``out_path`` is
+    a folder the command writes a new file into; with ``new_claim_file``, the bundled claim files'
+    folder itself is let through, and every folder inside it refused (a claim file there would be
+    read by every `verify` from its YAML, never from a parsed copy, and not at all in a hidden one)."""
     from claimcheck.claims.registry import BUNDLED_PAPERS
 
     where = _resolved(out_path)
@@ -147,13 +151,15 @@ def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterabl
     for shipped, what, change in shipped_data():
         resolved = _resolved(shipped)
         for folder in (where, *where.parents):
-            if (new_claim_file and shipped == BUNDLED_PAPERS and folder == where.parent and where.suffix in (".yaml", ".yml")
-                    and not where.name.startswith(".") and _names(folder, shipped, resolved)):
+            claim_folder = new_claim_file and shipped == BUNDLED_PAPERS
+            if claim_folder and (folder == where if into else (folder == where.parent and where.suffix in (".yaml", ".yml")
+                                                              and not where.name.startswith("."))) and _names(folder, shipped, resolved):
                 break  # a new claim file of the bundle
             if _names(folder, shipped, resolved):
                 place = f"is inside {shipped}" if folder != where else f"is {shipped}"
+                hint = f" (a new paper's claim file may go directly in {shipped})" if claim_folder and folder != where else ""
                 raise OutputError(f"{place}, claimcheck's shipped data ({what}): writing there would change {change}; "
-                                  f"{instead or 'choose another ' + option} (nothing was written)", path=str(out_path), field=option)
+                                  f"{instead or 'choose another ' + option}{hint} (nothing was written)", path=str(out_path), field=option)
 
 
 def not_an_input(out_path: Path, inputs: Iterable[Path]) -> None:
