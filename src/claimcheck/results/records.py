@@ -133,18 +133,35 @@ STORED: dict = {"stored": True}
 
 
 def run_id_problem(run_id: str) -> str | None:
-    """Why ``run_id`` cannot name a run, or None: an empty id, which no command can be given, or one
+    """Why ``run_id`` cannot name a run, or None: an empty id, which no command can be given, one
     holding a control character or a line break, which splits the one line per run (its fields
-    between tabs) that ``runs list`` prints and is hard to give on a command line."""
+    between tabs) that ``runs list`` prints and is hard to give on a command line, or one holding a lone
+    surrogate (a record made in Python with a byte of a file name that was not UTF-8, ``os.fsdecode``),
+    which the store's UTF-8 text cannot hold: refused here, naming the field, rather than by sqlite3's
+    UnicodeEncodeError when the run is claimed or stored. ``RunRecord`` calls it only for an id that is
+    not ``isprintable`` (a lone surrogate is not), so the engine's ids cost one C call."""
     if not run_id.strip():
         return f"run id {run_id!r} is empty: no command could name the run (the engine names a run by its spec's hash, r-...)"
     import unicodedata
 
     for char in run_id:
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return (f"run id {run_id!r} holds U+{ord(char):04X}, a lone surrogate ({surrogate_cause(ord(char))}): the run "
+                    "store's UTF-8 text cannot hold it, nor can a claim on the run be named by it (the engine names a "
+                    "run by its spec's hash, r-...)")
+        if category in ("Cc", "Zl", "Zp"):
             return (f"run id {run_id!r} holds a control character or line break (U+{ord(char):04X}): `runs list` prints "
                     "one run per line, its fields between tabs, and a command could hardly name it")
     return None
+
+
+def surrogate_cause(code: int) -> str:
+    """What the lone surrogate ``code`` stands for: a byte that was not UTF-8 (U+DC80 to U+DCFF, as Python
+    reads a file name, an argument or an environment variable holding one), else half of a UTF-16 pair."""
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"no character: byte 0x{code - 0xDC00:02x} of a text that was not UTF-8, as Python reads one"
+    return "half of a UTF-16 pair, no character"
 
 
 @dataclass(frozen=True, slots=True)
