@@ -101,7 +101,7 @@ def runs_show(
     from claimcheck.results.collect import collect_records
     from claimcheck.results.files import render_records_json
 
-    from claimcheck.results.store import UnreadableRun, open_store
+    from claimcheck.results.store import UnreadableRun, id_note, open_store
 
     path, found = store_to_read(store), []
     if path.exists():
@@ -114,7 +114,7 @@ def runs_show(
         found = [r for r in collect_records().records if r.run_id.startswith(run_id)]
         where += " or the bundled results"
     if len(found) != 1:
-        raise InputError(f"no run in {where} has an id starting with {run_id!r}" if not found else
+        raise InputError(f"no run in {where} has an id starting with {run_id!r}{id_note(run_id)}" if not found else
                          f"{len(found)} runs in {where} have ids starting with {run_id!r}: give a longer prefix", field="run_id")
     typer.echo(render_records_json(found), nl=False)  # plain: JSON must not be wrapped to the terminal width
 
@@ -206,8 +206,8 @@ def runs_remove(
     Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
     """
     from claimcheck.home import removed_runs_path
-    from claimcheck.results.store import (BackupExistsError, UnreadableRun, not_utf8_kept, open_store, record_tasks,
-                                          refuse_existing_backup)
+    from claimcheck.results.store import (BackupExistsError, UnreadableRun, id_note, not_utf8_kept, open_store,
+                                          record_tasks, refuse_existing_backup)
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")
@@ -221,7 +221,8 @@ def runs_remove(
     path = store_to_read(store)
     if not path.exists():  # the default store, not started yet (a --store that is not there is refused above)
         if run_ids:  # as for an id an existing store lacks
-            raise InputError(f"no stored run has an id starting with {run_ids[0]!r}: there is no run store at {path} yet",
+            raise InputError(f"no stored run has an id starting with {run_ids[0]!r}{id_note(run_ids[0])}: there is no run "
+                             f"store at {path} yet",
                              field="run_ids")
         out.print(f"0 runs {'would be removed' if dry_run else 'match: nothing removed'}")  # as for an empty store
         return

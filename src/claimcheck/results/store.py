@@ -349,20 +349,22 @@ class RunStore:
         ids = list(run_ids)
         try:
             with self._transaction() as db:
-                return sum(db.execute("DELETE FROM runs WHERE run_id = ?", (run_id,)).rowcount for run_id in ids)
+                return sum(db.execute("DELETE FROM runs WHERE " + where, (key,)).rowcount
+                           for where, key in map(_id_is, ids))
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to the run store: {exc}", path=str(self.path)) from None
 
     # -- reading -------------------------------------------------------------------------------------------
     def get(self, run_id: str) -> RunRecord | None:
-        rows = self._query("SELECT run_id, record FROM runs WHERE run_id = ?", (run_id,))
+        where, key = _id_is(run_id)
+        rows = self._query("SELECT run_id, record FROM runs WHERE " + where, (key,))
         return rows[0] if rows else None
 
     def find(self, prefix: str) -> list[RunRecord]:
         """Records whose run id starts with ``prefix`` as written (for ``claimcheck runs show r-3fa``): not
         ``LIKE``, whose ``_`` and ``%`` are wildcards and which folds case, so ``runs remove r_3fa`` or
         ``R-3FA`` would name a run that was not given (``run_id >=`` lets the key's index find the first)."""
-        return self._query("SELECT run_id, record FROM runs WHERE " + _PREFIX, (prefix, len(prefix), prefix))
+        return self._query("SELECT run_id, record FROM runs WHERE " + _prefix_is(prefix), _prefix_args(prefix))
 
     def records(self, *, paper_id: str | None = None, status: str | None = None) -> list[RunRecord]:
         sql, args = "SELECT run_id, record FROM runs WHERE 1=1", []
@@ -402,7 +404,7 @@ class RunStore:
 
     def find_as_stored(self, prefix: str) -> list[RunRecord | UnreadableRun]:
         """``find``, but a record that does not validate is an ``UnreadableRun``, not an error."""
-        return [_as_stored(row) for row in self._read_rows(_AS_STORED + " WHERE " + _PREFIX, (prefix, len(prefix), prefix))]
+        return [_as_stored(row) for row in self._read_rows(_AS_STORED + " WHERE " + _prefix_is(prefix), _prefix_args(prefix))]
 
     def unique_as_stored(self, prefix: str, *, field: str = "run_id") -> RunRecord | UnreadableRun:
         """``unique``, but a record that does not validate is an ``UnreadableRun``, not an error (nor does
@@ -420,7 +422,8 @@ class RunStore:
     def has_ok(self, run_id: str) -> bool:
         """Whether a successful record of ``run_id`` is stored now (another process may have written it
         since this one listed ``ok_ids``)."""
-        return bool(self._read_rows("SELECT 1 FROM runs WHERE run_id = ? AND status = 'ok'", (run_id,)))
+        where, key = _id_is(run_id)
+        return bool(self._read_rows("SELECT 1 FROM runs WHERE " + where + " AND status = 'ok'", (key,)))
 
     def failed_ids(self) -> set[str]:
         """Runs stored as failed (a run that crashed, or lost its worker)."""
@@ -485,7 +488,11 @@ class RunStore:
         return text.strip()[:200]
 
     def _claim_path(self, run_id: str) -> Path:
-        name = run_id if _PLAIN_NAME.fullmatch(run_id) else "h-" + hashlib.sha256(run_id.encode()).hexdigest()[:32]
+        """``<store>-claims/<name>.lock``: the run id itself when it is a plain file name, else ``h-`` and its
+        hash; a lone surrogate in it (an id read from a store whose id is not UTF-8) is hashed as
+        ``surrogatepass`` writes it, so every process names the claim on that run alike."""
+        name = (run_id if _PLAIN_NAME.fullmatch(run_id) else
+                "h-" + hashlib.sha256(run_id.encode("utf-8", "surrogatepass")).hexdigest()[:32])
         return Path(os.path.realpath(self.path) + CLAIMS_SUFFIX) / f"{name}.lock"
 
 
@@ -593,17 +600,57 @@ def not_utf8_kept(byte: int) -> str:
 
 
 def _id_is(run_id: str) -> tuple[str, object]:
-    """The SQL condition, and its parameter, that picks the stored run ``run_id``: a run id that is not
-    UTF-8 (``_lenient_text``), which sqlite3 cannot send as text, by its bytes."""
-    if isinstance(run_id, _NotUtf8):
-        return "CAST(run_id AS BLOB) = ?", run_id.encode("utf-8", "surrogateescape")
-    return "run_id = ?", run_id
+    """The SQL condition, and its parameter, that picks the stored run ``run_id``. A text holding a lone
+    surrogate, which sqlite3 cannot send as text ("surrogates not allowed"), by its bytes (``_id_bytes``):
+    a run id that is not UTF-8 as the store reads it (``_lenient_text``), or as Python reads an argument
+    holding such a byte (`runs remove $'r-aa\\xff'`), picks the run stored with those bytes."""
+    if run_id.isascii() or not _LONE_SURROGATE.search(run_id):  # isascii is O(1): the engine's ids are not scanned
+        return "run_id = ?", run_id
+    return "CAST(run_id AS BLOB) = ?", _id_bytes(run_id)
+
+
+def _id_bytes(text: str) -> bytes | None:
+    """The bytes of a run id holding lone surrogates: each one of U+DC80 to U+DCFF the byte it stands for
+    (``surrogateescape``, as the store and Python's argument decoding read a byte that is not UTF-8).
+    None for one holding another surrogate (half of a UTF-16 pair, from Python only): no stored id reads
+    as that, and a comparison with NULL picks no row."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return None
+
+
+def _prefix_is(prefix: str) -> str:
+    """The SQL condition (and order) of ``RunStore.find``: ``_PREFIX``, or for a prefix holding a lone
+    surrogate the same on the id's bytes (``_id_bytes``; ``substr`` of a BLOB counts bytes)."""
+    if prefix.isascii() or not _LONE_SURROGATE.search(prefix):
+        return _PREFIX
+    return _PREFIX.replace("run_id >=", "CAST(run_id AS BLOB) >=").replace("substr(run_id,", "substr(CAST(run_id AS BLOB),")
+
+
+def _prefix_args(prefix: str) -> tuple:
+    """The parameters of ``_prefix_is(prefix)``."""
+    key = prefix if _prefix_is(prefix) is _PREFIX else _id_bytes(prefix)
+    return key, None if key is None else len(key), key
+
+
+def id_note(run_id: str) -> str:
+    """What a message about a run id given as an argument adds when it holds a lone surrogate (a byte that
+    was not UTF-8, as Python reads an argument holding one), else "": no id claimcheck gives a run holds
+    one, and ``runs list`` shows a stored id that is not UTF-8 with the byte as its escape (``\\xff``)."""
+    if run_id.isascii() or not (found := _LONE_SURROGATE.search(run_id)):
+        return ""
+    from claimcheck.results.records import surrogate_cause
+
+    return (f" (it holds U+{ord(found.group()):04X}, a lone surrogate: {surrogate_cause(ord(found.group()))}; the ids "
+            "claimcheck gives runs are r- and hex digits, and `claimcheck runs list` shows a stored id that is not UTF-8 "
+            "with each such byte as \\xNN)")
 
 
 def _the_one(found: list, prefix: str, field: str):
     """The one run an id prefix found; an InputError (on ``field``) for none or several."""
     if not found:
-        raise InputError(f"no stored run has an id starting with {prefix!r}", field=field)
+        raise InputError(f"no stored run has an id starting with {prefix!r}{id_note(prefix)}", field=field)
     if len(found) > 1:
         raise InputError(f"{len(found)} stored runs have ids starting with {prefix!r}: give a longer prefix", field=field)
     return found[0]
