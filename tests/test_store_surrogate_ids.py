@@ -97,3 +97,22 @@ def test_the_store_looks_such_an_id_up_by_its_bytes_and_claims_it(tmp_path):
             with store.claim("r-bb\udcfe") as other, store.claim("r-bb\ud800") as third:  # other ids, other claims
                 assert other.enforced and third.enforced and len({claim.path, other.path, third.path}) == 3
         assert store.delete([f"r-bb{BYTE}"]) == 1 and not store.has_ok(f"r-bb{BYTE}") and store.has_ok("r-bb\udcfe")
+
+
+def test_a_paper_filter_holding_the_byte_picks_the_runs_stored_with_it(tmp_path):
+    """`--paper` is looked up in SQL too: an argument holding a byte that is not UTF-8 stopped `runs list`,
+    `runs export` and `runs remove` with the same UnicodeEncodeError; it picks the runs whose paper id
+    another program stored with that byte, and none else."""
+    store = tmp_path / "runs.sqlite"
+    save_two_runs(store)
+    for args in (("runs", "list"), ("runs", "export"), ("runs", "remove", "--dry-run")):
+        result = _run(*args, "--paper", f"2005.13013{BYTE}", "--store", store)
+        assert result.exit_code == 0 and "Traceback" not in result.output, _line(result)
+        assert ("0 runs" in _line(result)) if args[1] != "export" else json.loads(result.stdout) == {"runs": []}, _line(result)
+    with sqlite3.connect(store) as db:  # r-bb01 of a paper id that is not UTF-8, in its column and its record
+        (text,) = db.execute("SELECT record FROM runs WHERE run_id = 'r-bb01'").fetchone()
+        db.execute("UPDATE runs SET paper_id = CAST(? AS TEXT), record = CAST(? AS TEXT) WHERE run_id = 'r-bb01'",
+                   (b"2005.13013\xff", text.replace('"2005.13013"', '"2005.13013\xff"').encode("latin-1")))
+    dry = _run("runs", "remove", "--paper", f"2005.13013{BYTE}", "--dry-run", "--store", store)
+    assert dry.exit_code == 0 and "r-bb01 MNLI xnli seed 1 proxy ok (does not validate: paper_id: the record is not UTF-8" \
+        in _line(dry) and "r-aa01" not in _line(dry) and "1 runs would be removed" in _line(dry), _line(dry)

@@ -369,7 +369,8 @@ class RunStore:
     def records(self, *, paper_id: str | None = None, status: str | None = None) -> list[RunRecord]:
         sql, args = "SELECT run_id, record FROM runs WHERE 1=1", []
         if paper_id:
-            sql, args = sql + " AND paper_id = ?", args + [paper_id]
+            where, key = _id_is(paper_id, "paper_id")
+            sql, args = sql + " AND " + where, args + [key]
         if status:
             sql, args = sql + " AND status = ?", args + [status]
         return self._query(sql + " ORDER BY paper_id, system, tasks, seed, run_id", tuple(args))
@@ -399,7 +400,8 @@ class RunStore:
         ``UnreadableRun`` rather than an error."""
         sql, args = _AS_STORED + " WHERE 1=1", ()
         if paper_id:
-            sql, args = sql + " AND paper_id = ?", (paper_id,)
+            where, key = _id_is(paper_id, "paper_id")
+            sql, args = sql + " AND " + where, (key,)
         return [_as_stored(row) for row in self._read_rows(sql + " ORDER BY paper_id, system, tasks, seed, run_id", args)]
 
     def find_as_stored(self, prefix: str) -> list[RunRecord | UnreadableRun]:
@@ -599,14 +601,15 @@ def not_utf8_kept(byte: int) -> str:
             "`runs import` takes it back")
 
 
-def _id_is(run_id: str) -> tuple[str, object]:
-    """The SQL condition, and its parameter, that picks the stored run ``run_id``. A text holding a lone
+def _id_is(run_id: str, column: str = "run_id") -> tuple[str, object]:
+    """The SQL condition, and its parameter, that picks the stored run ``run_id`` (or the runs of a paper,
+    ``column="paper_id"``: `runs list --paper $'x\\xff'` as well). A text holding a lone
     surrogate, which sqlite3 cannot send as text ("surrogates not allowed"), by its bytes (``_id_bytes``):
     a run id that is not UTF-8 as the store reads it (``_lenient_text``), or as Python reads an argument
     holding such a byte (`runs remove $'r-aa\\xff'`), picks the run stored with those bytes."""
     if run_id.isascii() or not _LONE_SURROGATE.search(run_id):  # isascii is O(1): the engine's ids are not scanned
-        return "run_id = ?", run_id
-    return "CAST(run_id AS BLOB) = ?", _id_bytes(run_id)
+        return f"{column} = ?", run_id
+    return f"CAST({column} AS BLOB) = ?", _id_bytes(run_id)
 
 
 def _id_bytes(text: str) -> bytes | None:
