@@ -19,6 +19,31 @@ def claimcheck_home(env: dict[str, str] | None = None) -> Path:
     return Path(base) / "claimcheck"
 
 
+def home_variable(env: dict[str, str] | None = None) -> str:
+    """The environment variable that places the claimcheck home: ``CLAIMCHECK_HOME``, else ``XDG_DATA_HOME``,
+    else ``HOME`` (``claimcheck_home``)."""
+    env = os.environ if env is None else env
+    return "CLAIMCHECK_HOME" if env.get("CLAIMCHECK_HOME") else "XDG_DATA_HOME" if env.get("XDG_DATA_HOME") else "HOME"
+
+
+def not_utf8_path(path: Path | str) -> str | None:
+    """What makes ``path`` no UTF-8 path ("it holds byte 0xe9, which is not UTF-8": Python reads a file name
+    holding such a byte with the byte as a lone surrogate, ``os.fsdecode``), or None for a UTF-8 path.
+    pyarrow (the ``datasets`` cache) and tokenizers take UTF-8 paths only, and stop on such a one with a
+    UnicodeEncodeError naming no path."""
+    text = str(path)
+    if text.isascii():  # O(1)
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        if 0xDC80 <= code <= 0xDCFF:
+            return f"it holds byte 0x{code - 0xDC00:02x}, which is not UTF-8"
+        return f"it holds U+{code:04X}, a lone surrogate, which UTF-8 cannot write"  # made in Python
+    return None
+
+
 def default_store_path(env: dict[str, str] | None = None) -> Path:
     return claimcheck_home(env) / "runs.sqlite"
 

@@ -198,11 +198,14 @@ def bundled_ok_ids() -> set[str]:
 
 def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: Path | None = None,
                 keep_checkpoints: bool = False) -> RunContext:
-    """Where the model and data are on this machine; the smoke preset makes its own kit when not given."""
-    from claimcheck.home import claimcheck_home
+    """Where the model and data are on this machine; the smoke preset makes its own kit when not given.
+    A home whose path is not UTF-8 is refused before anything is written under it (``check_home``)."""
+    from claimcheck.home import claimcheck_home, home_variable
 
     preset = get_preset(req.preset)
+    variable = None if home else home_variable()
     home = home or claimcheck_home()
+    check_home(home, variable)
     model = req.model
     if preset.name == "smoke" and (model is None or data_dir is None):
         from claimcheck.replication.smoke import save_smoke_kit
@@ -217,6 +220,25 @@ def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: P
     check_model_location(preset, model)
     return RunContext(home=home, model_path=model, data_dir=Path(data_dir) if data_dir else None, device=device,
                       keep_checkpoints=keep_checkpoints)
+
+
+def check_home(home: Path, variable: str | None = None) -> None:
+    """Refuse a claimcheck home whose path holds a byte that is not UTF-8 (``/data/caf\\xe9``, as a Latin-1
+    system names a folder), naming it and ``variable`` (the environment variable that placed it). Runs keep
+    the datasets cache (``cache/datasets``) and the smoke kit under the home, and the libraries that read
+    them take UTF-8 paths only: pyarrow, through which ``datasets`` reads its cache, stopped every run with
+    a UnicodeEncodeError that ``load_local`` reported as the data file's ("cannot read as xnli_tsv"), and
+    tokenizers, writing the smoke kit, with a traceback."""
+    from claimcheck.home import not_utf8_path
+
+    why = not_utf8_path(home)
+    if why is None:
+        return
+    raise InputError(
+        f"the claimcheck home is not a UTF-8 path ({why}): `replicate` keeps the datasets cache "
+        f"({home / 'cache' / 'datasets'}) and the smoke kit under it, and pyarrow and tokenizers, which read them, take "
+        "UTF-8 paths only; set CLAIMCHECK_HOME to a folder whose path is UTF-8 (the run store can stay where it is: "
+        "--store names it)", path=str(home), field=variable)
 
 
 @dataclass(frozen=True)

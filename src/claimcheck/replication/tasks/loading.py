@@ -24,6 +24,20 @@ class Loaded:
     files: dict[str, str]  # relative path (or hub id) -> sha256 (or "hub")
 
 
+def check_cache_dir(cache_dir: Path) -> None:
+    """A datasets cache folder whose path is not UTF-8 is refused, naming it: ``datasets`` reads its cache
+    through pyarrow, which takes UTF-8 paths only, so every load stopped on it with a UnicodeEncodeError that
+    read as the data file's problem ("cannot read as xnli_tsv"). ``run_context`` refuses such a home before
+    any run; this is for a caller that builds its ``RunContext`` itself (a cluster's workers: the same home)."""
+    from claimcheck.home import not_utf8_path
+
+    why = not_utf8_path(cache_dir)
+    if why is not None:
+        raise DataError(f"the datasets cache folder is not a UTF-8 path ({why}): datasets reads its cache "
+                        "through pyarrow, which takes UTF-8 paths only; set CLAIMCHECK_HOME to a folder whose path is UTF-8 "
+                        "(the cache is $CLAIMCHECK_HOME/cache/datasets)", path=str(cache_dir))
+
+
 def _read_rows(fmt_name: str, path: Path, cache_dir: Path) -> list[dict]:
     import datasets
 
@@ -102,6 +116,7 @@ def load_examples(
     if task.unavailable:
         raise DataError(f"task {task.name!r} cannot run: {task.unavailable}", field=task.name)
     local = data_dir is not None and (split in task.local or task.hub is None)
+    check_cache_dir(cache_dir)
     loaded = load_local(task, split, lang, data_dir, cache_dir) if local else load_hub(task, split, lang, cache_dir)
     examples = loaded.examples
     if task.kind == "retrieval":
