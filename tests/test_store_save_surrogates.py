@@ -45,7 +45,7 @@ def test_a_record_holding_one_is_refused_naming_the_run_and_field(tmp_path, fiel
     assert (error.path, error.field) == (str(path), field)
     assert "cannot store run 'r-aa01': it holds \\u" in error.message and "nothing was written" in error.message
     surrogate = "\\ud800, a lone surrogate (half of a UTF-16 pair" if field == "error" else \
-        "\\udcff, a lone surrogate (no character: byte 0xff of a file name that was not UTF-8"
+        "\\udcff, a lone surrogate (no character: byte 0xff of a text that was not UTF-8"
     assert surrogate in error.message
     str(error).encode("utf-8")  # the message itself can be printed
 

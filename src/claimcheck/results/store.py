@@ -29,7 +29,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from claimcheck.errors import InputError, StoreError, error_message, field_place
-from claimcheck.results.records import STORED, RunRecord
+from claimcheck.results.records import STORED, RunRecord, surrogate_cause
 from claimcheck.visible import visible_json
 
 SCHEMA = """
@@ -875,9 +875,7 @@ def _lone_surrogate_error(store: Path, run_id: str, data: dict) -> StoreError:
 
     field, what = lone_surrogate(data) or (None, "")
     code = int(m.group(1), 16) if (m := re.search(r"\\u([0-9a-fA-F]{4})", what)) else 0xDCFF
-    cause = (f"no character: byte 0x{code - 0xDC00:02x} of a file name that was not UTF-8, as Python reads one"
-             if 0xDC80 <= code <= 0xDCFF else "half of a UTF-16 pair, no character")
-    return StoreError(f"cannot store run {run_id!r}: it holds \\u{code:04x}, a lone surrogate ({cause}), which the run "
+    return StoreError(f"cannot store run {run_id!r}: it holds \\u{code:04x}, a lone surrogate ({surrogate_cause(code)}), which the run "
                       "store's UTF-8 text cannot hold; nothing was written", path=str(store), field=field)
 
 
