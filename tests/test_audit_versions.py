@@ -84,6 +84,21 @@ def test_a_real_v1_quote_is_still_flagged_superseded(bundled, text, claim):
     assert [c for c, _ in findings(card, "error")] == ["superseded_version"], findings(card)
 
 
+@pytest.mark.parametrize("text", [
+    "We study 12 different intermediate tasks across 40 languages, on 7 target tasks.",
+    "We study 12 different intermediate tasks across 40 languages, on 7 target tasks, with gains of 7.8 points.",
+])
+def test_a_near_miss_of_v1_stating_neither_versions_count_is_the_current_claims_mismatch(bundled, text):
+    """The row nearly matches v1's seven tasks on its own terms (its "7 target tasks" count other
+    things), and its 12 is neither v1's seven nor v2's nine: it quotes no version, so it is the
+    current claim's number mismatch, not a quote of v1. Before, the rule that keeps a near miss from
+    being handed to another claim also kept it from its own current version."""
+    card = audit_row(bundled, text)
+    row = card.rows[0]
+    assert (row.claim_id, row.superseded, row.differing_numbers) == ("2005.13013/setup-nine-tasks", False, ["12"]), findings(card)
+    assert [c for c, _ in findings(card, "error")] == ["number_mismatch"], findings(card)
+
+
 def test_the_v2_abstract_sentence_is_no_v1_quote(bundled):
     text = ("Using nine intermediate language understanding tasks, we evaluate intermediate-task transfer in a "
             "zero-shot cross-lingual setting on 9 target tasks from the XTREME benchmark.")

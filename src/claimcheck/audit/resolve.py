@@ -167,8 +167,10 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
         fits_now = None  # the current claim of a superseded one the row reaches, when the row's numbers fit it
         for candidate in (_current_of(blind_best, ranked, registry), blind_best, ranked[0]):
             claim = registry.claims[candidate[0].claim_id]
-            if _near_miss(best) and candidate[0].claim_id != best.claim_id:
-                continue  # a claim the row nearly matches on its own terms is the likelier one: not another's count
+            if _near_miss(best) and candidate[0].claim_id not in (best.claim_id, registry.claims[best.claim_id].superseded_by):
+                # a claim the row nearly matches on its own terms is the likelier one: not another's count. Its
+                # current version is no other claim: a near-miss of v1's seven tasks that states 12 is about v2's nine
+                continue
             if candidate[1] >= MATCH_THRESHOLD and number_conflicts(row.text, claim, row.truncated):
                 later = claim.superseded_by
                 if later and later in registry.claims and not number_conflicts(row.text, registry.claims[later], row.truncated):
