@@ -78,8 +78,11 @@ class PaperMentions:
 
 
 def said_of(row_text: str) -> frozenset[str]:
-    """The keys of the names a direction word of the row bears on (``polarity.read``)."""
-    return frozenset(read(row_text[:MAX_CHARS]).names)
+    """The keys of the names a direction word of the row bears on (``polarity.read``), less a
+    capitalised word that only opens its sentence ("Evaluating", "Selecting"): no name, as
+    ``name_keys`` has it, so not a name the paper never mentions."""
+    reading = read(row_text[:MAX_CHARS])
+    return frozenset(reading.names) - reading.initial
 
 
 def foreign_names(row_text: str, truncated: bool, paper_id: str, mentions: PaperMentions) -> list[str]:
