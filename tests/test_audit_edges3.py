@@ -151,6 +151,21 @@ def test_a_markdown_table_without_outer_pipes_is_read(section):
     assert not [n for n in r.notes if "claims table" in n]
 
 
+@pytest.mark.parametrize("section", ["5 Extracted Claims", "5 Overview"])
+def test_a_table_without_outer_pipes_or_delimiter_row_is_read_by_its_column_names(section):
+    """The same table with no delimiter row under "Claim | Verified | Confidence" (a table with its
+    outer pipes is read without one): the header was not recognised, so in a claims section each row's
+    tick stayed in its text (no tick read), and a row whose tick was dressed ("**✓**") swallowed the
+    next row; outside one the table was not found."""
+    rows = [f"{ROW_MULTITASK} | ✓ | 0.25", f"{ROW_BASE} | **✓** | 0,32", f"{ROW_MULTITASK} | no | 40%"]
+    text = pipe_report(rows, header="Claim | Verified | Confidence", separator="")
+    r = parse_synthesis(text.replace("5 Extracted Claims", section))
+    assert [(x.text, x.verified, x.confidence) for x in r.rows] == [
+        (ROW_MULTITASK, True, 0.25), (ROW_BASE, True, 0.32), (ROW_MULTITASK, False, 0.40)]
+    assert r.columns == ["claim", "verified", "confidence"]
+    assert not [n for n in r.notes if "claims table" in n]
+
+
 GERMAN_ROWS = [f"| {ROW_BASE.replace('Large', 'Base')} | ✓ | 0.25 |", "| Das Zwischentraining verbessert XTREME um 5,4 Punkte. | ✓ | 0.9 |"]
 
 

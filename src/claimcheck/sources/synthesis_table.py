@@ -105,6 +105,17 @@ def _gfm_header(lines: list[tuple[int, str]], k: int) -> bool:
             and "|" in lines[k + 1][1] and bool(_MD_SEPARATOR.match(lines[k + 1][1])))
 
 
+def _named_bare_header(lines: list[tuple[int, str]], k: int) -> bool:
+    """Whether line ``k`` heads a table written without outer pipes and without a delimiter row, by
+    naming its columns as we know them ("Claim | Verified | Confidence"), with a row of such cells
+    after it: the header is recognised by its names, as a tab-separated or outer-piped one is."""
+    line = lines[k][1]
+    if line.strip().startswith("|") or not _BARE_PIPE.search(line) or _header(line, bare=True) is None:
+        return False
+    after = next((text for _, text in lines[k + 1 :] if text.strip()), "")
+    return bool(_BARE_PIPE.search(after)) and not after.strip().startswith("|")
+
+
 def _is_mark(cell: str) -> bool:
     """A Verified cell's mark: a tick or a cross, not a dash (which also stands for a missing value)."""
     return read_mark(cell) is not None and len(cell) <= 12 and cell.strip() not in ("-", "–", "—")
@@ -310,7 +321,7 @@ def parse_claims_table(lines: list[tuple[int, str]], notes: list[str], *, in_sec
     bare = False  # a Markdown table without outer pipes
     for k, (_, line) in enumerate(lines):
         h = _header(line)
-        if not h and _gfm_header(lines, k):
+        if not h and (_gfm_header(lines, k) or _named_bare_header(lines, k)):
             h, bare = _header(line, bare=True), True
         if h:
             roles, start = h, k + 1
