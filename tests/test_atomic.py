@@ -192,3 +192,31 @@ def test_new_still_writes_a_fifo_in_place(tmp_path):
     save_text_atomic(fifo, "through the pipe", new=True)
     assert reader.communicate(timeout=30)[0] == "through the pipe"
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_staged_file_is_put_in_place_whole_or_not_at_all(tmp_path, umask_022):
+    """``StagedFile``: a download written in pieces; kept, it gets the mode a plain write gives and no
+    temporary file stays; left without keeping (an error, Ctrl-C), nothing stays, not even the folder
+    it made for it; a folder that cannot be made is a message."""
+    from claimcheck.atomic import StagedFile
+
+    folder = tmp_path / "cache" / "2005.13013"
+    with StagedFile(folder) as staged:
+        staged.write(b"part one, ")
+        staged.restart()  # a retried download starts again
+        staged.write(b"the body")
+        assert [p.name.endswith(".part") for p in folder.iterdir()] == [True]
+        staged.keep(folder / "x.src")
+    assert (folder / "x.src").read_bytes() == b"the body" and _mode(folder / "x.src") == 0o644
+    assert [p.name for p in folder.iterdir()] == ["x.src"]
+    with pytest.raises(KeyboardInterrupt):
+        with StagedFile(tmp_path / "other") as staged:
+            staged.write(b"half a bo")
+            raise KeyboardInterrupt
+    assert not (tmp_path / "other").exists()
+    with StagedFile(folder) as staged:  # a folder it did not make stays
+        staged.write(b"refused")
+    assert [p.name for p in folder.iterdir()] == ["x.src"]
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OutputError, match="cannot write here"):
+        StagedFile(tmp_path / "file" / "sub")

@@ -81,6 +81,9 @@ def tiny_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
+_ZEROS = memoryview(bytes(1024 * 1024))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -102,6 +105,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, step[1], {})
             elif kind == "status":
                 self._send(step[1], b"error page", step[2])
+            elif kind == "big":
+                self._send_big(*step[1:])
             elif kind == "truncate":  # announce the full length, send part, hang up
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(step[1])))
@@ -121,6 +126,41 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _send_big(self, head: bytes, size: int, framing: str, headers: dict[str, str], cut: bool = False) -> None:
+        """A body of ``size`` bytes, ``head`` then zeros, made as it is sent (none of it held in memory). ``framing``:
+        "length" (a Content-Length), "chunked" (Transfer-Encoding: chunked) or "close" (neither: the body ends
+        when the connection closes). ``cut``: hang up one byte short of ``size``."""
+        self.send_response(200)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        if framing == "length":
+            self.send_header("Content-Length", str(size))
+        elif framing == "chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        left = size - cut
+        self._write_framed(head[:left], framing)
+        left -= len(head[:left])
+        while left > 0:
+            piece = _ZEROS if left >= len(_ZEROS) else _ZEROS[:left]
+            self._write_framed(piece, framing)
+            left -= len(piece)
+        if framing == "chunked" and not cut:
+            self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _write_framed(self, data, framing: str) -> None:
+        if not data:
+            return
+        if framing == "chunked":
+            self.wfile.write(b"%x\r\n" % len(data))
+            self.wfile.write(data)
+            self.wfile.write(b"\r\n")
+        else:
+            self.wfile.write(data)
+
     def log_message(self, *args):  # keep test output quiet
         pass
 
@@ -136,7 +176,8 @@ class ArxivServer:
     """A local stand-in for the arXiv API and file server; ``routes`` maps a key to response steps.
 
     Keys: ``api:<id_list>`` for the Atom API, ``/src/<id>`` and ``/pdf/<id>`` for files. Steps:
-    ("ok", body) | ("status", code, headers) | ("truncate", body) | ("stall", seconds, body).
+    ("ok", body) | ("status", code, headers) | ("truncate", body) | ("stall", seconds, body) |
+    ("big", head, size, framing, headers[, cut]): a large body made as it is sent (``_Handler._send_big``).
     """
 
     def __init__(self):

@@ -275,5 +275,81 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+class StagedFile:
+    """A file written in pieces (a download) and put in place whole, or not at all.
+
+    ``StagedFile(folder)`` opens a temporary file in ``folder`` (made, with its parents, when missing)
+    for reading and writing (``file``); ``keep(path)`` flushes it to disk, gives it the mode a plain
+    write of ``path`` would and renames it to ``path``, in the same folder. Leaving the ``with`` block
+    without ``keep`` (a refusal, an error, Ctrl-C) removes it, and ``folder`` too when this made it and
+    it is still empty: a reader never sees a partial file, and none is left behind. A folder or file
+    that cannot be written raises ``OutputError`` naming it."""
+
+    def __init__(self, folder: Path, name: str = "download") -> None:
+        folder = Path(folder)
+        self._made, self._kept = not folder.exists(), False
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+        except OSError as exc:
+            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(folder)) from None
+        self.folder, self.path = folder, Path(tmp)
+        self.file = os.fdopen(fd, "w+b")
+
+    def __enter__(self) -> StagedFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+    def restart(self) -> None:
+        """Empty the file, to write it again from the start (a download retried)."""
+        self.file.seek(0)
+        self.file.truncate()
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.file.write(data)
+        except OSError as exc:  # a full disk: a message, not a traceback
+            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(self.folder)) from None
+
+    def size(self) -> int:
+        self.file.flush()
+        return os.fstat(self.file.fileno()).st_size
+
+    def head(self, n: int) -> bytes:
+        self.file.seek(0)
+        return self.file.read(n)
+
+    def keep(self, path: Path) -> None:
+        """Put the finished file at ``path`` (in ``folder``), replacing whatever file is there."""
+        path = Path(path)
+        try:
+            self.file.flush()
+            if hasattr(os, "fchmod"):  # POSIX
+                os.fchmod(self.file.fileno(), _mode_for(path))
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self.path, path)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
+        self._kept = True
+        _sync_folder(path.parent)
+
+    def discard(self) -> None:
+        """Close and remove the file (a no-op once kept or discarded)."""
+        self.file.close()
+        if self._kept:
+            return
+        self.path.unlink(missing_ok=True)
+        if self._made:
+            try:
+                self.folder.rmdir()  # only when empty
+            except OSError:
+                pass
+            self._made = False
+
+
 def save_text_atomic(path: Path, text: str, *, new: bool = False) -> None:
     save_bytes_atomic(path, text.encode("utf-8"), new=new)

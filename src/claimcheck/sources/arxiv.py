@@ -19,8 +19,13 @@ Endpoints and patience come from the environment (this module is an edge):
 
 Timeouts, connection errors, HTTP 5xx, HTTP 429 (honouring ``Retry-After``), and bodies that are
 shorter than announced or do not parse (truncated gzip/tar/PDF/XML) are retried; after the last
-attempt a ``NetworkError`` says what failed. Files land in the cache by a rename of a completed
-temporary file, so an interrupted download leaves nothing behind.
+attempt a ``NetworkError`` says what failed. Each body is written, as it arrives, to a temporary file
+in the cache folder (``atomic.StagedFile``), never held whole in memory, checked there, and renamed
+into place only once complete and checked, so an interrupted or refused download leaves nothing
+behind. Each kind has a cap (``caps.py``): ``ARXIV_ATOM_MAX_BYTES`` for the metadata,
+``ARXIV_EPRINT_MAX_BYTES`` for an e-print, ``ADD_PDF_MAX_BYTES`` for a PDF; a body over it (by its
+``Content-Length``, or by what is sent when there is none or it is wrong) is refused at once, not
+retried, with a ``NetworkError`` naming the URL and the cap.
 
 Why not ``arxiv.Client.results``: in arxiv 4.x it calls ``requests`` without a timeout (a stalled
 server hangs it forever) and ignores ``Retry-After``; we fetch the bytes ourselves and hand them
@@ -30,22 +35,23 @@ to the package's own Atom parser, which builds the ``arxiv.Result``.
 from __future__ import annotations
 
 import gzip
-import io
 import math
 import os
 import re
 import tarfile
 import time
+import zlib
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Callable, Literal
+from typing import BinaryIO, Callable, Literal
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
-from claimcheck.atomic import save_bytes_atomic
+from claimcheck.atomic import StagedFile
 from claimcheck.errors import InputError, NetworkError
 from claimcheck.home import claimcheck_home
+from claimcheck.sources.caps import ADD_PDF_MAX_BYTES, ARXIV_ATOM_MAX_BYTES, ARXIV_EPRINT_MAX_BYTES, mib
 
 API_ENV, FILES_ENV = "CLAIMCHECK_ARXIV_API", "CLAIMCHECK_ARXIV_FILES"
 DEFAULT_API, DEFAULT_FILES = "https://export.arxiv.org/api/query", "https://arxiv.org"
@@ -141,43 +147,80 @@ class Fetched:
 
 
 # ------------------------------------------------------------------------------------------ checks
-def _check_atom(data: bytes) -> str | None:
+# Each check reads the downloaded body from its file (``fh``): the Atom feed whole (it is at most
+# ARXIV_ATOM_MAX_BYTES), a PDF by its head and its tail, an e-print as a stream.
+_BLOCK = 1024 * 1024
+
+
+def _check_atom(fh: BinaryIO) -> str | None:
+    fh.seek(0)
     try:
-        ElementTree.fromstring(data)
+        ElementTree.fromstring(fh.read())
     except ElementTree.ParseError as exc:
         return f"malformed or truncated Atom response ({exc})"
     return None
 
 
-def _check_pdf(data: bytes) -> str | None:
-    if not data.startswith(b"%PDF-"):
+def _check_pdf(fh: BinaryIO) -> str | None:
+    fh.seek(0)
+    if fh.read(5) != b"%PDF-":
         return "not a PDF"
-    return None if b"%%EOF" in data[-2048:] else "truncated PDF (no %%EOF at the end)"
+    fh.seek(max(0, fh.seek(0, os.SEEK_END) - 2048))
+    return None if b"%%EOF" in fh.read() else "truncated PDF (no %%EOF at the end)"
 
 
-def _check_source(data: bytes) -> str | None:
-    if data.startswith(b"%PDF-"):
-        return _check_pdf(data)
+def _check_source(fh: BinaryIO) -> str | None:
+    """A PDF is checked as one; a gzip stream is read to its end (its length and CRC checked), and a tar
+    archive (compressed or not) through its last member, decompressed as it is read: never all in memory."""
+    fh.seek(0)
+    head = fh.read(5)
+    if head == b"%PDF-":
+        return _check_pdf(fh)
+    fh.seek(0)
     try:
-        raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-        if raw[257:262] == b"ustar":
-            with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
-                tar.getmembers()
-    except (OSError, EOFError, tarfile.TarError) as exc:
+        stream = gzip.GzipFile(fileobj=fh, mode="rb") if head[:2] == b"\x1f\x8b" else fh
+        if stream.read(262)[257:262] == b"ustar":
+            stream.seek(0)
+            with tarfile.open(fileobj=stream, mode="r|") as tar:
+                for _ in tar:  # each member's data is read past, not kept
+                    pass
+        while stream is not fh and stream.read(_BLOCK):  # the rest of the gzip stream, to its CRC
+            pass
+    except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
         return f"truncated or corrupt source archive ({exc})"
     return None
 
 
+@dataclass(frozen=True)
+class _Cap:
+    bytes: int
+    what: str  # the file it caps, as a message names it
+    instead: str  # what to do, said after the refusal
+    if_pdf: _Cap | None = None  # the cap instead when the body starts as a PDF does (an e-print that is a PDF)
+
+    def refusal(self, url: str, said: str) -> NetworkError:
+        return NetworkError(f"{url}: {self.what} is larger than {mib(self.bytes)} ({said}): refused, and nothing of it "
+                            f"was kept; {self.instead}")
+
+
+ATOM_CAP = _Cap(ARXIV_ATOM_MAX_BYTES, "arXiv's metadata (Atom feed)", "one paper's metadata is a few KiB: try again later")
+PDF_CAP = _Cap(ADD_PDF_MAX_BYTES, "the PDF", "a paper's PDF, figures and all, is a few MiB: download the paper's LaTeX "
+               "source yourself and give it with --tex, or its text with --text")
+EPRINT_CAP = _Cap(ARXIV_EPRINT_MAX_BYTES, "the e-print (LaTeX source)",
+                  "no paper's source is that large: download the paper yourself and give it with --tex or --pdf", PDF_CAP)
+
+
 # ------------------------------------------------------------------------------------------- HTTP
 class _Http:
-    """GET with timeouts, back-off, Retry-After and body checks; counts the requests it makes."""
+    """GET with timeouts, back-off, Retry-After, a size cap and body checks; counts the requests it makes."""
 
     def __init__(self, settings: FetchSettings, sleep: Callable[[float], None] = time.sleep):
         self.s, self.sleep, self.requests, self._last = settings, sleep, 0, 0.0
         self.headers: dict[str, str] = {}  # the headers of the last answer returned with 200
 
-    def get(self, url: str, check: Callable[[bytes], str | None]) -> tuple[int, bytes]:
-        """(200, body) or (404/403/410, b""); raises NetworkError once retries are spent."""
+    def get(self, url: str, check: Callable[[BinaryIO], str | None], cap: _Cap, sink: StagedFile) -> int:
+        """200, the body written to ``sink`` (and checked there), or 404/403/410 (``sink`` empty); raises
+        NetworkError once retries are spent, or at once for a body over ``cap`` (``sink`` holds part of it)."""
         import requests  # only when something is really downloaded
 
         problem = ""
@@ -187,12 +230,13 @@ class _Http:
             if self.requests and pause > 0:
                 self.sleep(pause)  # arXiv asks for one request every few seconds
             self.requests += 1
+            sink.restart()
             try:
                 with requests.get(url, timeout=(self.s.timeout_s, self.s.timeout_s), stream=True,
                                   headers={"User-Agent": "claimcheck (claim verification; arxiv package)"}) as resp:
                     status = resp.status_code
                     if status in (403, 404, 410):
-                        return status, b""
+                        return status
                     if status == 429 or status >= 500:
                         problem = f"HTTP {status}"
                         after = _retry_after(resp.headers.get("Retry-After"))
@@ -203,15 +247,26 @@ class _Http:
                     elif status != 200:
                         raise NetworkError(f"{url}: HTTP {status} (not retried)")
                     else:
-                        body = b"".join(resp.iter_content(64 * 1024))
-                        expected = resp.headers.get("Content-Length")
-                        if expected and expected.isdigit() and len(body) < int(expected):
-                            problem = f"truncated download ({len(body)} of {expected} bytes)"
+                        expected = _length(resp.headers.get("Content-Length"))
+                        if expected is not None and expected > cap.bytes:  # refused before a byte of it is read
+                            raise cap.refusal(url, f"the server announces {expected:,} bytes")
+                        size, head, limit = 0, b"", cap
+                        for chunk in resp.iter_content(64 * 1024):
+                            if len(head) < 5 and cap.if_pdf is not None:
+                                head += chunk[: 5 - len(head)]
+                                limit = cap.if_pdf if head == b"%PDF-" else cap
+                            size += len(chunk)
+                            if size > limit.bytes:  # no Content-Length, or a wrong one: read no further
+                                raise limit.refusal(url, f"more than {limit.bytes:,} bytes were sent")
+                            sink.write(chunk)
+                        if expected is not None and size < expected:
+                            problem = f"truncated download ({size} of {expected} bytes)"
                         else:
-                            problem = check(body) or ""
+                            sink.file.flush()
+                            problem = check(sink.file) or ""
                             if not problem:
                                 self.headers = dict(resp.headers)
-                                return 200, body
+                                return 200
             except requests.Timeout:
                 problem = f"timed out after {self.s.timeout_s:g} s"
             except requests.exceptions.ChunkedEncodingError:  # urllib3 saw fewer bytes than announced
@@ -224,6 +279,12 @@ class _Http:
                 self.sleep(wait)
         raise NetworkError(f"could not download {url} after {self.s.retries + 1} attempts (last problem: {problem}); "
                            "check the connection and try again, or use --offline with a cached copy")
+
+
+def _length(value: str | None) -> int | None:
+    """A Content-Length as a number; None for none, or one that is no number of ASCII digits ("²" is no length)."""
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"[0-9]+", value) else None
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -294,12 +355,13 @@ def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: Fetch
         raise NetworkError(f"--offline: arXiv metadata for {ref} is not in the cache ({folder}); run once without --offline")
     else:
         url = f"{settings.api}?{urlencode({'id_list': str(ref), 'max_results': 1})}"
-        status, data = http.get(url, _check_atom)
-        if status != 200:
-            raise NetworkError(f"{url}: HTTP {status}")
-        paper = _parse_entry(data, ref)
-        _check_version(paper, ref)  # before anything is kept
-        save_bytes_atomic(folder / f"{ref.safe_id}{paper.version}.atom.xml", data)
+        with StagedFile(folder) as staged:
+            status = http.get(url, _check_atom, ATOM_CAP, staged)
+            if status != 200:
+                raise NetworkError(f"{url}: HTTP {status}")
+            paper = _parse_entry(staged.head(ATOM_CAP.bytes), ref)
+            _check_version(paper, ref)  # before anything is kept
+            staged.keep(folder / f"{ref.safe_id}{paper.version}.atom.xml")
     if not want_source:
         return Fetched(paper, None, "none", http.requests)
     src, pdf = folder / f"{ref.safe_id}{paper.version}.src", folder / f"{ref.safe_id}{paper.version}.pdf"
@@ -310,17 +372,20 @@ def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: Fetch
         raise NetworkError(f"--offline: no cached source for {ref.id}{paper.version} in {folder}; run once without --offline")
     arxiv_id = f"{ref.id}{paper.version}"
     url = f"{settings.files}/src/{arxiv_id}"
-    status, data = http.get(url, _check_source)
-    if status == 200:
-        _check_sent_version(http.headers, url, ref.id, paper.version)
-    if status == 200 and not data.startswith(b"%PDF-"):
-        save_bytes_atomic(src, data)
-        return Fetched(paper, src, "latex", http.requests)
-    if status != 200:  # no source on arXiv: the PDF is all there is
-        url = f"{settings.files}/pdf/{arxiv_id}"
-        status, data = http.get(url, _check_pdf)
+    with StagedFile(folder) as staged:
+        status = http.get(url, _check_source, EPRINT_CAP, staged)
+        if status == 200:
+            _check_sent_version(http.headers, url, ref.id, paper.version)
+            if staged.head(5) != b"%PDF-":
+                staged.keep(src)
+                return Fetched(paper, src, "latex", http.requests)
+            staged.keep(pdf)  # an e-print that is a PDF (its cap was the PDF's)
+            return Fetched(paper, pdf, "pdf", http.requests)
+    url = f"{settings.files}/pdf/{arxiv_id}"  # no source on arXiv: the PDF is all there is
+    with StagedFile(folder) as staged:
+        status = http.get(url, _check_pdf, PDF_CAP, staged)
         if status != 200:
             raise NetworkError(f"arXiv has neither source nor PDF for {arxiv_id} (HTTP {status})")
         _check_sent_version(http.headers, url, ref.id, paper.version)
-    save_bytes_atomic(pdf, data)
+        staged.keep(pdf)
     return Fetched(paper, pdf, "pdf", http.requests)

@@ -1,5 +1,5 @@
-"""The caps on the size of a file claimcheck reads whole (a PDF, a paper's text, a LaTeX file), one
-named constant each, in one place (pure: no imports), so the readers and the CLI's help (which must
+"""The caps on the size of a file claimcheck reads whole (a PDF, a paper's text, a LaTeX file) or
+downloads from arXiv (its metadata, an e-print, a PDF), one named constant each, in one place (pure: no imports), so the readers and the CLI's help (which must
 not import the readers) say the same.
 
 All are in MiB (binary), as every other cap of the audit is (8 MiB of a text report read, 64 MiB of
@@ -25,6 +25,24 @@ ADD_TEXT_MAX_BYTES = 20 * MIB
 # one LaTeX file of a paper's source (`claimcheck add --tex`, a file of its folder, a member of its
 # tarball, or arXiv's e-print of one file): a larger one is not a paper's.
 ADD_LATEX_MAX_BYTES = 20 * MIB
+
+# What `claimcheck add arxiv:ID` downloads: a body larger than its cap is refused as it arrives (when the
+# server's Content-Length says so, before any of it is read; when it sends none, or a wrong one, at the
+# first byte over the cap), and nothing of it is kept in the cache.
+#
+# The Atom feed of one paper, read whole into memory to be parsed: a title, an abstract of at most 1,920
+# characters and the authors; the longest author lists (about 5,000 names, with affiliations) make well
+# under 1 MiB.
+ARXIV_ATOM_MAX_BYTES = 4 * MIB
+# An e-print (the LaTeX source as arXiv serves it: a tarball, a .gz of one file). It is written to the
+# cache as it arrives, never held in memory, and read back as a stream that keeps only the .tex files
+# (each at most ADD_LATEX_MAX_BYTES), so this cap bounds the disk and the time a download takes, not the
+# memory. arXiv accepts submissions of at most 50 MB (compressed), and grants larger ones by request
+# (papers with their data, older exceptions): 1 GiB, twenty times that, still takes every paper's and
+# stops a server that sends without end.
+ARXIV_EPRINT_MAX_BYTES = 1024 * MIB
+# A PDF arXiv serves (when it has no source, or its e-print is one) is read as `add --pdf` reads one:
+# ADD_PDF_MAX_BYTES.
 
 
 def mib(cap: int) -> str:
