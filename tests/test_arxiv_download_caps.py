@@ -184,3 +184,21 @@ def test_an_e_print_with_a_large_data_file_is_streamed_to_the_cache(server, tmp_
     assert got.kind == "latex" and got.source.stat().st_size == size
     assert peak < 32 * 1024 * 1024, f"{peak:,} bytes held for a {size:,}-byte e-print"
     assert _files(tmp_path) == [f"{ID}v2.atom.xml", f"{ID}v2.src"]
+
+
+def test_add_drafts_a_cached_e_print_with_a_large_data_file_as_before_reading_it_as_a_stream(server, tmp_path):
+    """`add` read the cached e-print whole (read_bytes) before the LaTeX reader, which streams a tarball
+    and keeps only its .tex files, saw it: a 64 MiB data file was 64 MiB in memory. It is now read from
+    the file as a stream, and drafted as the same paper without the data file is."""
+    home = Path(os.environ["CLAIMCHECK_HOME"])
+    server.routes = {f"api:{ID}v2": [("ok", arxiv_tests.atom_feed())], f"/src/{ID}v2": [("ok", paper.paper_tarball())]}
+    plain = runner.invoke(app, ["add", f"arxiv:{ID}v2", "--out", str(tmp_path / "plain.yaml")], env=server.env())
+    assert plain.exit_code == 0 and "3 table(s), 38 cell(s), 8 candidate claim(s)" in plain.output, plain.output
+    head, size = _e_print_with_data()  # the cached e-print replaced by the one with the data file (zeros: sparse)
+    with open(home / "cache" / "arxiv" / ID / f"{ID}v2.src", "wb") as fh:
+        fh.write(head)
+        fh.truncate(size)
+    result, peak = _peak(lambda: runner.invoke(app, ["add", f"arxiv:{ID}v2", "--offline", "--out", str(tmp_path / "big.yaml")]))
+    assert result.exit_code == 0 and "3 table(s), 38 cell(s), 8 candidate claim(s)" in result.output, result.output
+    assert (tmp_path / "big.yaml").read_text() == (tmp_path / "plain.yaml").read_text()
+    assert peak < 32 * 1024 * 1024, f"{peak:,} bytes held for a {size:,}-byte e-print"

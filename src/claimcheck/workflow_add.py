@@ -191,7 +191,7 @@ def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extractio
     notes: list[str] = []  # how each file was decoded (text_bytes.decode_text), when not as plain UTF-8
     if kind == "latex":
         tex = (latex.load_latex_source(source, notes, field="--tex") if req.tex
-               else latex.load_latex_bytes(source.read_bytes(), str(source), notes))
+               else latex.load_eprint_file(source, notes))  # arXiv's e-print, from the cache: as a stream
         tex = _without_controls(tex, str(source), notes)
         tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
         return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), notes

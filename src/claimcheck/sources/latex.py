@@ -1,8 +1,9 @@
 """Reading a paper's LaTeX source: files and ``\\input``, document structure, tables, running text.
 
 ``load_latex_source(path)`` reads a folder, a tarball, a gzipped single file or a ``.tex`` file and
-returns the main file with every ``\\input``/``\\include`` inlined (tarballs are read in memory,
-never extracted). A single ``.tex`` file is read with the files it inputs, found relative to its
+returns the main file with every ``\\input``/``\\include`` inlined (tarballs are read as a stream
+that keeps only their .tex files, never extracted); ``load_eprint_file(path)`` reads arXiv's e-print
+from the cache so, ``load_latex_bytes(data)`` from its bytes. A single ``.tex`` file is read with the files it inputs, found relative to its
 folder, and nothing else of that folder; an input outside the folder (``../x``, ``/etc/x``) is not
 read, and a note says so. An input not found among the source's .tex files, or nested more than
 ``MAX_INPUT_DEPTH`` inputs deep, is left out with a note naming it once; ``sections/../t1`` is ``t1``. A file that cannot be read (a folder named ``x.tex``, a file too large, no
@@ -172,6 +173,17 @@ def load_latex_source(path: Path, notes: list[str] | None = None, *, field: str 
                          else "no such LaTeX file or folder", path=str(path))
     if path.suffix.lower() == ".tex":
         return _load_tex_file(path, files, notes)
+    return _load_archive_file(path, notes, field)
+
+
+def load_eprint_file(path: Path, notes: list[str] | None = None) -> str:
+    """The flattened main file of an e-print kept as arXiv served it (``sources.arxiv``'s cache): what
+    ``load_latex_bytes`` reads from its bytes, read from the file as a stream, so that a tarball of
+    gigabytes of data besides its .tex files is never in memory."""
+    return _load_archive_file(path, notes, None)
+
+
+def _load_archive_file(path: Path, notes: list[str] | None, field: str | None) -> str:
     try:
         raw = path.open("rb")
     except OSError as exc:
