@@ -55,8 +55,11 @@ def _files(cache: Path) -> list[str]:
     return sorted(p.name for p in cache.rglob("*") if p.is_file()) if cache.exists() else []
 
 
-def test_the_caps_are_named_in_mib():
+def test_the_caps_are_named_in_mib_and_help_states_them():
     assert (ARXIV_ATOM_MAX_BYTES, ARXIV_EPRINT_MAX_BYTES) == (4 * 1024 * 1024, 1024 * 1024 * 1024)
+    said = " ".join(runner.invoke(app, ["add", "--help"]).output.split())
+    assert ("arxiv:ID or arxiv:IDvN (metadata, and the source unless a local one is given: an e-print of at most 1024 MiB, "
+            "or a PDF of at most 100 MiB).") in said, said
 
 
 # ------------------------------------------------------------------------------------- e-print

@@ -8,14 +8,16 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import app, err, expected_errors, given, out
-from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, ADD_PDF_MAX_BYTES, ADD_TEXT_MAX_BYTES, mib
+from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, ADD_PDF_MAX_BYTES, ADD_TEXT_MAX_BYTES, ARXIV_EPRINT_MAX_BYTES, mib
 
 
 @app.command("add")
 @expected_errors
 def add(
     source: Annotated[str | None, typer.Argument(parser=given("the source", str, "give arxiv:ID, or a local file with --tex, --pdf or --text"),
-                                                 help="arxiv:ID or arxiv:IDvN (metadata, and the source unless a local one is given).")] = None,
+                                                 help="arxiv:ID or arxiv:IDvN (metadata, and the source unless a local one is given: "
+                                                      f"an e-print of at most {mib(ARXIV_EPRINT_MAX_BYTES)}, or a PDF of at most "
+                                                      f"{mib(ADD_PDF_MAX_BYTES)}).")] = None,
     registry: Annotated[Path, typer.Option("--registry", "-r", parser=given("--registry"), metavar="<path>",
                                            help="Claim folder the draft goes into (one in claimcheck's shipped data, but its bundled claims folder "
                                                 "itself, is refused).")] = Path("claims"),
