@@ -166,7 +166,7 @@ def test_an_id_holding_sql_wildcards_or_other_scripts_is_found_by_its_own_prefix
 # -- a --store that is no run store is refused, and left as it was -----------------------------------------
 
 def _export_one(tmp_path: Path) -> Path:
-    from claimcheck.results.store import save_records_json
+    from claimcheck.results.backup import save_records_json
 
     path = tmp_path / "one.json"
     save_records_json([_record("r-cc01")], path)
@@ -216,7 +216,7 @@ def test_a_store_path_through_a_file_or_at_a_folder_says_so(tmp_path):
 def _runs_file_named_report(tmp_path: Path) -> Path:
     folder = tmp_path / "rd"
     folder.mkdir()
-    from claimcheck.results.store import save_records_json
+    from claimcheck.results.backup import save_records_json
 
     save_records_json([_record("r-cc01")], folder / "report.json")
     return folder
@@ -238,7 +238,7 @@ def test_verify_refuses_an_out_whose_report_json_is_a_result_file_it_read(tmp_pa
 def test_a_report_written_into_the_results_folder_is_replaced_by_the_next_run(tmp_path, command):
     folder = tmp_path / "rd"
     folder.mkdir()
-    from claimcheck.results.store import save_records_json
+    from claimcheck.results.backup import save_records_json
 
     save_records_json([_record("r-cc01")], folder / "runs.json")
     args = (["verify", CLAIM, "--out", str(folder)] if command == "verify" else

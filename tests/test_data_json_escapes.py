@@ -13,8 +13,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from claimcheck.results.backup import save_records_json
 from claimcheck.results.records import Metric, Provenance, RunRecord
-from claimcheck.results.store import RunStore, UnreadableRun, save_records_json
+from claimcheck.results.store import RunStore
+from claimcheck.results.unreadable_runs import UnreadableRun
 from claimcheck.visible import visible_json
 
 # what no data file may hold raw: DEL and C1, the bidi embeddings, overrides, isolates and marks, U+2028/U+2029

@@ -21,7 +21,8 @@ from claimcheck.replication.runners.base import NullProgress, RunContext
 from claimcheck.replication.runners.local import LocalRunner
 from claimcheck.replication.stages import read_events
 from claimcheck.results.records import Metric, RunRecord
-from claimcheck.results.store import CLAIMS_SUFFIX, RunStore
+from claimcheck.results.run_claims import CLAIMS_SUFFIX
+from claimcheck.results.store import RunStore
 
 smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 

@@ -36,7 +36,8 @@ from claimcheck.replication.runners.ray_runner import (  # noqa: E402
 )
 from claimcheck.replication.stages import StageDir, read_events  # noqa: E402
 from claimcheck.results.records import Metric, RunRecord  # noqa: E402
-from claimcheck.results.store import CLAIMS_SUFFIX, RunStore  # noqa: E402
+from claimcheck.results.run_claims import CLAIMS_SUFFIX  # noqa: E402
+from claimcheck.results.store import RunStore  # noqa: E402
 
 pytestmark = pytest.mark.slow
 CLAIMS = ["2005.13013/retrieval-gains", "2005.13013/tydiqa-up-xnli-flat"]  # XLM-R and MNLI on xnli, tatoeba, bucc2018

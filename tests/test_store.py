@@ -12,9 +12,10 @@ import pytest
 from replication_fixtures import make_record
 
 from claimcheck.errors import StoreError
+from claimcheck.results.backup import save_records_json
 from claimcheck.results.files import load_result_file
 from claimcheck.results.records import Metric, Provenance, RunRecord
-from claimcheck.results.store import RunStore, load_store_records, open_store, save_records_json
+from claimcheck.results.store import RunStore, load_store_records, open_store
 
 FIXTURES = Path(__file__).resolve().parent / "replication_fixtures.py"
 

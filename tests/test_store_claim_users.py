@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.results.store import CLAIMS_SUFFIX, RunStore
+from claimcheck.results.run_claims import CLAIMS_SUFFIX
+from claimcheck.results.store import RunStore
 
 OTHER_UID = 65534  # nobody
 

@@ -60,7 +60,7 @@ def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def _exported(tmp_path: Path) -> Path:
-    from claimcheck.results.store import save_records_json
+    from claimcheck.results.backup import save_records_json
 
     path = tmp_path / "runs.json"
     save_records_json([_record("r-zz01")], path)

@@ -5,7 +5,7 @@ with that UnicodeEncodeError's traceback, and so did ``RunStore.claim`` (its cla
 ``run_id.encode()``), ``claim_holder``, ``get``, ``has_ok`` and ``delete`` given such an id.
 
 Such an id is looked up by its bytes, as the store reads a run id that another program stored with bytes
-that are not UTF-8 (``_lenient_text``): the run stored with exactly those bytes is found (and can be
+that are not UTF-8 (``stored_text.lenient_text``): the run stored with exactly those bytes is found (and can be
 removed by the id `runs list` cannot print as it is), and none else; when none is, the error names the
 argument and says what the character is (exit 2)."""
 

@@ -62,7 +62,7 @@ def store_to_read(store: Path | None) -> Path:
     if not store.is_file():
         if store.exists():  # a folder, a device
             raise InputError("not a run store: a store is one SQLite file", path=str(store), field="--store")
-        from claimcheck.results.store import refuse_a_path_that_holds_no_store
+        from claimcheck.results.store_file import refuse_a_path_that_holds_no_store
 
         refuse_a_path_that_holds_no_store(store, field="--store")  # a file where a folder belongs: said so
         raise InputError("no such run store (`claimcheck replicate --store PATH` or `claimcheck runs import --store PATH` "

@@ -101,7 +101,9 @@ def runs_show(
     from claimcheck.results.collect import collect_records
     from claimcheck.results.files import render_records_json
 
-    from claimcheck.results.store import UnreadableRun, id_note, open_store
+    from claimcheck.results.store import open_store
+    from claimcheck.results.stored_text import id_note
+    from claimcheck.results.unreadable_runs import UnreadableRun
 
     path, found = store_to_read(store), []
     if path.exists():
@@ -132,7 +134,7 @@ def runs_export(
 
     Example: claimcheck runs export --status all --out results/proxy-runs.json
     """
-    from claimcheck.results.store import save_records_json
+    from claimcheck.results.backup import save_records_json
 
     wanted = _status(status)
     everything = _stored(store, paper_id=paper)
@@ -206,8 +208,10 @@ def runs_remove(
     Example: claimcheck runs remove --task bucc2018 --system MNLI --dry-run
     """
     from claimcheck.home import removed_runs_path
-    from claimcheck.results.store import (BackupExistsError, UnreadableRun, id_note, not_utf8_kept, open_store,
-                                          record_tasks, refuse_existing_backup)
+    from claimcheck.results.backup import BackupExistsError, refuse_existing_backup
+    from claimcheck.results.store import open_store, record_tasks
+    from claimcheck.results.stored_text import id_note, not_utf8_kept
+    from claimcheck.results.unreadable_runs import UnreadableRun
 
     if not (run_ids or task or system or paper):
         raise InputError("name the runs to remove: run ids, or --task / --system / --paper", field="run_ids")

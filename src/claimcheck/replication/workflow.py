@@ -117,7 +117,8 @@ def make_plan(req: PlanRequest, check_files: bool = False) -> Plan:
     ``check_files`` (the ``plan`` command): with a data folder, a run whose local files are missing, or
     (extractive QA) unreadable or without one non-blank gold answer, is listed as blocked, with why. ``replicate`` leaves that check to loading, which stops with the file
     named (bad input, exit 2) instead of quietly skipping the run."""
-    from claimcheck.results.store import open_store, refuse_a_path_that_holds_no_store
+    from claimcheck.results.store import open_store
+    from claimcheck.results.store_file import refuse_a_path_that_holds_no_store
 
     preset = resolve_preset(req)
     if req.seeds < 1:
