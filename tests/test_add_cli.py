@@ -296,7 +296,7 @@ def test_out_never_overwrites_a_file_or_the_source_being_read(server, tmp_path):
 
 def test_draft_module_and_add_command_leave_network_and_pdf_packages_unloaded():
     code = ("import sys, claimcheck.cli, claimcheck.workflow_add, claimcheck.claims.draft, claimcheck.sources.latex, "
-            "claimcheck.sources.tables, claimcheck.sources.texmarkup, claimcheck.sources.pdf; "
+            "claimcheck.sources.latex_files, claimcheck.sources.tables, claimcheck.sources.texmarkup, claimcheck.sources.pdf; "
             "print(','.join(m for m in ('arxiv', 'pypdf', 'requests') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

@@ -96,7 +96,7 @@ def test_single_tex_file_ignores_a_folder_named_x_tex_beside_it(tmp_path):
     code, said = _add("--tex", main, "--registry", tmp_path / "claims")
     assert code == 0, said  # was: "paper/old.tex: cannot use this path: Is a directory", exit 2
     assert "1 table(s), 4 cell(s)" in said
-    from claimcheck.sources.latex import load_latex_source
+    from claimcheck.sources.latex_files import load_latex_source
 
     assert "Ours beats Base by 1.1" in load_latex_source(main)  # no IsADirectoryError from the library call
 
@@ -110,7 +110,7 @@ def test_single_tex_file_reads_no_other_file_of_its_folder(tmp_path):
     main = paper / "main.tex"
     main.write_text(DOC % "Ours beats Base by 1.1 points.", encoding="utf-8")
     notes: list[str] = []
-    from claimcheck.sources.latex import load_latex_source
+    from claimcheck.sources.latex_files import load_latex_source
 
     assert "Ours beats Base" in load_latex_source(main, notes) and notes == []
 
@@ -134,14 +134,14 @@ def test_single_tex_file_never_reads_an_input_outside_its_folder(tmp_path):
 def test_single_tex_file_with_an_input_loop_is_read_once(tmp_path):
     (tmp_path / "a.tex").write_text(DOC % "A says Ours beats Base by 1.1 points. \\input{b}", encoding="utf-8")
     (tmp_path / "b.tex").write_text("B says Ours beats Base by 2.2 points. \\input{a} \\input{b}", encoding="utf-8")
-    from claimcheck.sources.latex import load_latex_source
+    from claimcheck.sources.latex_files import load_latex_source
 
     tex = load_latex_source(tmp_path / "a.tex")
     assert tex.count("A says") == 1 and tex.count("B says") == 1
 
 
 def test_tex_inputs_that_cannot_be_read_are_one_line_errors(tmp_path):
-    from claimcheck.sources.latex import MAX_MEMBER_BYTES
+    from claimcheck.sources.latex_files import MAX_MEMBER_BYTES
 
     huge = tmp_path / "huge.tex"
     with huge.open("wb") as f:

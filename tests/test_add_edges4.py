@@ -64,7 +64,7 @@ def _check_notes(notes: list[str], where: str) -> None:
 
 
 def test_missing_and_too_deep_inputs_are_noted_in_every_latex_source(tmp_path):
-    from claimcheck.sources.latex import load_latex_bytes, load_latex_source
+    from claimcheck.sources.latex_files import load_latex_bytes, load_latex_source
 
     folder = tmp_path / "paper"
     (folder / "sections").mkdir(parents=True)
@@ -97,7 +97,7 @@ def test_add_prints_a_note_for_a_missing_input_and_reads_a_normalised_one(tmp_pa
 
 
 def test_an_input_loop_and_a_file_input_twice_say_nothing(tmp_path):
-    from claimcheck.sources.latex import load_latex_source
+    from claimcheck.sources.latex_files import load_latex_source
 
     (tmp_path / "a.tex").write_text(DOC % "A says. \\input{b} \\input{b}", encoding="utf-8")
     (tmp_path / "b.tex").write_text("B says. \\input{a}", encoding="utf-8")

@@ -278,7 +278,8 @@ def test_src_endpoint_answering_with_a_pdf_is_kept_as_pdf(server, settings_for, 
 
 
 def test_gzipped_single_file_source(server, settings_for, tmp_path):
-    from claimcheck.sources.latex import extract_latex_tables, load_latex_bytes
+    from claimcheck.sources.latex import extract_latex_tables
+    from claimcheck.sources.latex_files import load_latex_bytes
 
     blob = gzip.compress(paper.single_file_paper().encode())
     server.routes = {"api:2005.13013v1": [("ok", atom_feed(version="v1"))], "/src/2005.13013v1": [("ok", blob)]}

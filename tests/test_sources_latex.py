@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claimcheck.errors import InputError
-from claimcheck.sources.latex import extract_latex_tables, latex_sections, load_latex_bytes, load_latex_source
+from claimcheck.sources.latex import extract_latex_tables, latex_sections
+from claimcheck.sources.latex_files import load_latex_bytes, load_latex_source
 from claimcheck.sources.texmarkup import clean_latex, strip_comments
 
 

@@ -274,7 +274,8 @@ def claim_hits(candidates) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
     from claimcheck.sources.candidates import find_candidates
-    from claimcheck.sources.latex import extract_latex_tables, latex_sections, load_latex_source
+    from claimcheck.sources.latex import extract_latex_tables, latex_sections
+    from claimcheck.sources.latex_files import load_latex_source
 
     tex = load_latex_source(write_paper_dir(tmp_path_factory.mktemp("paper")))
     tables = extract_latex_tables(tex)
@@ -358,7 +359,8 @@ def test_title_authors_and_refs(extracted):
 
 @pytest.mark.parametrize("form", ["tarball", "gz-single", "tex-file", "plain-tar"])
 def test_same_tables_from_every_source_form(tmp_path, form, extracted):
-    from claimcheck.sources.latex import extract_latex_tables, load_latex_bytes, load_latex_source
+    from claimcheck.sources.latex import extract_latex_tables
+    from claimcheck.sources.latex_files import load_latex_bytes, load_latex_source
 
     if form == "tarball":
         path = tmp_path / "paper.tar.gz"

@@ -2,7 +2,7 @@
 another tool wrote, and a note whenever the bytes were not plain UTF-8.
 
 ``decode_text`` reads a synthesis report (``sources.synthesis_file``, for `claimcheck audit`), a
-paper's text (`claimcheck add --text`) and each .tex file of a LaTeX source (``sources.latex``): UTF-8, or UTF-16 or UTF-32 with their byte-order mark (a
+paper's text (`claimcheck add --text`) and each .tex file of a LaTeX source (``sources.latex_files``): UTF-8, or UTF-16 or UTF-32 with their byte-order mark (a
 note says which); stray bytes that are not UTF-8 are read as Windows-1252 and counted in a note.
 A file that starts with a UTF-16 or UTF-32 byte-order mark but is not text in that encoding is
 refused rather than decoded into garbage. A claim file takes UTF-8 only (``claims.registry``); when

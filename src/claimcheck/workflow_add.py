@@ -185,13 +185,13 @@ def _without_controls(text: str, label: str, notes: list[str]) -> str:
 
 def _extract(req: AddRequest, source: Path | None, kind: str) -> tuple[Extraction, str, list[str], list[str]]:
     """(extraction, title, authors, notes on how a text file was decoded) of a LaTeX source, a PDF or a text file."""
-    from claimcheck.sources import latex, pdf
+    from claimcheck.sources import latex, latex_files, pdf
     from claimcheck.sources.candidates import find_candidates
 
     notes: list[str] = []  # how each file was decoded (text_bytes.decode_text), when not as plain UTF-8
     if kind == "latex":
-        tex = (latex.load_latex_source(source, notes, field="--tex") if req.tex
-               else latex.load_eprint_file(source, notes))  # arXiv's e-print, from the cache: as a stream
+        tex = (latex_files.load_latex_source(source, notes, field="--tex") if req.tex
+               else latex_files.load_eprint_file(source, notes))  # arXiv's e-print, from the cache: as a stream
         tex = _without_controls(tex, str(source), notes)
         tables, sections = latex.extract_latex_tables(tex), latex.latex_sections(tex)
         return Extraction("latex", tables, find_candidates(sections, tables)), latex.latex_title(tex), latex.latex_authors(tex), notes
