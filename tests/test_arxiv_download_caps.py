@@ -39,7 +39,7 @@ def server():
 
 
 def _settings(server, **extra):
-    from claimcheck.sources.arxiv import load_fetch_settings
+    from claimcheck.sources.arxiv_download import load_fetch_settings
 
     return load_fetch_settings(server.env(**extra))
 

@@ -218,7 +218,7 @@ def server():
 
 @pytest.fixture
 def settings_for(server):
-    from claimcheck.sources.arxiv import load_fetch_settings
+    from claimcheck.sources.arxiv_download import load_fetch_settings
 
     return lambda **extra: load_fetch_settings(server.env(**extra))
 
@@ -363,7 +363,7 @@ def test_unknown_paper_is_an_input_error(server, settings_for, tmp_path):
 
 
 def test_unreachable_server_is_a_network_error(tmp_path):
-    from claimcheck.sources.arxiv import FetchSettings
+    from claimcheck.sources.arxiv_download import FetchSettings
 
     dead = FetchSettings(api="http://127.0.0.1:9/api/query", files="http://127.0.0.1:9", timeout_s=0.5, retries=1,
                          backoff_s=0.01, delay_s=0)
@@ -397,7 +397,7 @@ def test_bad_arxiv_ref(text):
 
 
 def test_bad_settings_from_environment():
-    from claimcheck.sources.arxiv import load_fetch_settings
+    from claimcheck.sources.arxiv_download import load_fetch_settings
 
     with pytest.raises(InputError, match="CLAIMCHECK_ARXIV_TIMEOUT='soon' is not a number"):
         load_fetch_settings({"CLAIMCHECK_ARXIV_TIMEOUT": "soon"})
