@@ -13,7 +13,7 @@ from audit_fixtures import ROW_MULTITASK, ROW_SOTA, ROW_XTREME, blank_pdf, make_
 from claimcheck.errors import InputError
 from claimcheck.sources.synthesis import parse_synthesis
 from claimcheck.sources.synthesis_file import MAX_BYTES, load_synthesis
-from claimcheck.sources.synthesis_table import read_confidence, read_mark, truncation_of
+from claimcheck.sources.synthesis_row import read_confidence, read_mark, truncation_of
 
 ROWS = ((ROW_MULTITASK, "✓", "0.25"), (ROW_XTREME, "✓", "0.33"), (ROW_SOTA, "", "0.23"))
 

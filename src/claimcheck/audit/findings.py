@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from claimcheck.claims.registry import Registry
-from claimcheck.sources.synthesis_table import ClaimRow
+from claimcheck.sources.synthesis_row import ClaimRow
 from claimcheck.audit.models import Finding, RowAudit, Severity, VerdictView
 from claimcheck.audit.contradiction import unit_conflicts
 from claimcheck.audit.row_numbers import states_number

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from claimcheck.sources.synthesis_table import ClaimRow
+from claimcheck.sources.synthesis_row import ClaimRow
 
 Severity = Literal["error", "warning", "info"]
 Section = Literal["resolution", "tick", "attribution", "question", "consistency", "parser"]

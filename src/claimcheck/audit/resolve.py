@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from claimcheck.claims.models import Claim
 from claimcheck.claims.registry import Registry
 from claimcheck.sources.bibliography import Bibliography
-from claimcheck.sources.synthesis_table import ClaimRow
+from claimcheck.sources.synthesis_row import ClaimRow
 from claimcheck.audit.attribution import source_of
 from claimcheck.audit.findings import tick_reasons
 from claimcheck.audit.models import RowAudit, VerdictView

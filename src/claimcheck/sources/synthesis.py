@@ -18,7 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claimcheck.sources.synthesis_table import ClaimRow, parse_claims_table
+from claimcheck.sources.synthesis_row import ClaimRow
+from claimcheck.sources.synthesis_table import parse_claims_table
 
 MAX_LINE_CHARS = 20_000
 MAX_REFERENCES = 2_000
