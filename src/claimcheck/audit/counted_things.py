@@ -19,6 +19,7 @@ says whether a row number can be a claim number by what each is. The numbers the
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from claimcheck.audit.row_numbers import NUMBER_WORDS, WITH_UNIT, interval, number_spans, singular
 
@@ -138,53 +139,90 @@ def counts_of(text: str) -> list[tuple[str, float, tuple[str, frozenset[str]] | 
 
 _PART_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d+|" + "|".join(NUMBER_WORDS) + r")\b", re.I)
 _POINT_UNITS = {"point": "point", "pp": "point", "%": "%", "percent": "%"}
-Kind = tuple[str | None, str | None]  # ("measure" or "count", its unit or None), or (None, None): the text does not say
+Phrase = tuple[str, frozenset[str]]  # a counted phrase (``counted_phrase``)
+# ("measure" or "count", its unit, or for a count of other things what it counts, or None), or (None, None): the text does not say
+Kind = tuple[str | None, str | Phrase | None]
+# "three kinds of NLP task" counts NLP tasks; a "target" of a paper is one of its target tasks
+_SORT_OF = re.compile(r"[\s-]+(?:[a-z]+\s+){0,2}?(?:kinds?|types?|sorts?|categor(?:y|ies)|variet(?:y|ies))\s+of\s+"
+                      r"((?:[a-z][a-z0-9]*[\s-]+){0,2}[a-z][a-z0-9]*)", re.I)
+
+
+def _what_is_counted(text: str, end: int, phrase: Phrase) -> Phrase:
+    """A counted phrase as two counts of it are compared (``kinds_agree``): "kinds of NLP task"
+    read as the "NLP task" it names, a "target" as a "target task"."""
+    head, mods = phrase
+    if m := _SORT_OF.match(text, end):
+        words = list(takewhile(lambda w: w not in _PHRASE_END, re.findall(r"[a-z0-9]+", m.group(1).lower())))
+        if words:
+            head, mods = singular(words[-1]), frozenset(singular(w) for w in words[:-1])
+    if head == "target":
+        head, mods = "task", mods | {"target"}
+    return head, frozenset(mods)
 
 
 def number_kind(text: str, start: int, end: int, measure: bool = False) -> Kind:
     """What the number at ``text[start:end]`` is, and its unit: a measure in points or percent
     ("5.4-point", "3 points", "70%"), a measure of no stated unit (a decimal, "8.7"; ``measure``:
     the first end of a range whose second has a unit), a count in a unit ("100 languages", "100
-    epochs", "40 typologically diverse languages"), a count of other things ("nine intermediate
-    tasks", "three of the six target tasks": no unit, the things counted are not compared), or
-    (None, None) where the text does not say (a bare whole number, "improves by 3")."""
+    epochs", "40 typologically diverse languages"), a count of other things with what it counts
+    ("nine intermediate tasks", "three of the six target tasks", "three kinds of NLP task":
+    ``_what_is_counted``), or (None, None) where the text does not say (a bare whole number,
+    "improves by 3")."""
     m = WITH_UNIT.match(text, start)
     if m:
         unit = singular(m.group(1).lower())
-        return ("measure", _POINT_UNITS[unit]) if unit in _POINT_UNITS else ("count", unit)
+        if unit in _POINT_UNITS:
+            return "measure", _POINT_UNITS[unit]
+        if not (m.group(1).lower() == unit and (phrase := _phrase_after(text, end)) and phrase[0] not in (unit, CUT)):
+            return "count", unit
+        # "three language models" counts models: the unit's word, written singular, describes the noun after it
     if "." in text[start:end] or measure:
         return "measure", None
-    phrase = _phrase_after(text, end)
+    at = end
+    phrase = _phrase_after(text, at)
     part = _PART_OF.match(text, end)
     if phrase is None and part:  # "three of the six target tasks": a count too
-        phrase = _phrase_after(text, part.end())
+        at = part.end()
+        phrase = _phrase_after(text, at)
     if phrase is None or phrase[0] == CUT:
         return None, None
-    return "count", phrase[0] if WITH_UNIT.fullmatch("1 " + phrase[0]) and phrase[0] not in _POINT_UNITS else None
+    if WITH_UNIT.fullmatch("1 " + phrase[0]) and phrase[0] not in _POINT_UNITS:
+        return "count", phrase[0]
+    return "count", _what_is_counted(text, at, phrase)
 
 
 def claim_number_kind(statement: str, written: str) -> Kind:
     """The kind of a claim's number ``written`` ("3", "100", "70%"), read where its statement
     writes the same value ("the other three target tasks": a count; "100 epochs"; "70% of the
-    data": percent); from the written number alone where the statement has none."""
+    data": percent; a count of no stated things where it writes the value twice as counts of
+    different things); from the written number alone where the statement has none."""
     w = written.strip().lstrip("+")
     if w.endswith("%"):
         return "measure", "%"
     value = interval(w).mid
-    for _, v, measure, a, b in number_spans(statement):
-        if abs(v - value) < 1e-9:
-            return number_kind(statement, a, b, measure)
+    kinds = [number_kind(statement, a, b, measure) for _, v, measure, a, b in number_spans(statement) if abs(v - value) < 1e-9]
+    if len({k for k, _ in kinds}) == 1 and len({u for _, u in kinds}) > 1 and all(isinstance(u, tuple) for _, u in kinds):
+        return "count", None  # "three models on three kinds of NLP task": a count, of either
+    if kinds:
+        return kinds[0]
     return ("measure", None) if "." in w else (None, None)
 
 
 def kinds_agree(row: Kind, claim: Kind) -> bool:
     """Whether a row number can be a claim number of the same value by what each is, where both
-    say: a count is no measure ("3 points" is not the count "three target tasks"), and two units
+    say: a count is no measure ("3 points" is not the count "three target tasks"), two units
     differ ("100 languages" is not "100 epochs"; "70 points" is not "70% of the data", but a gain in
-    points the other way round is: syntheses write "5.4%" for a 5.4-point gain as often as not)."""
+    points the other way round is: syntheses write "5.4%" for a 5.4-point gain as often as not), and
+    two counts of other things count things of the same name, their head nouns (``_what_is_counted``:
+    "three stages" or "three language models" is not "the other three target tasks"; "three tasks",
+    "three targets" and "three question answering targets" are)."""
     (rk, ru), (ck, cu) = row, claim
     if rk is None or ck is None:
         return True
     if rk != ck:
         return False
+    if isinstance(ru, tuple) or isinstance(cu, tuple):  # counts of things: of the same things, where both say what
+        # the words before the noun are not compared: a paraphrase names the things otherwise ("the three
+        # question answering targets"); nor is a count in a unit ("up to 40 tasks" for "40 languages")
+        return not (isinstance(ru, tuple) and isinstance(cu, tuple)) or ru[0] == cu[0]
     return ru is None or cu is None or ru == cu or (ru, cu) == ("%", "point")
