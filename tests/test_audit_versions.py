@@ -148,3 +148,17 @@ def test_a_count_of_other_things_stands_in_for_no_missing_measure(bundled, text,
     card = audit_row(bundled, text)
     row = card.rows[0]
     assert (row.claim_id, row.differing_numbers) == ("2005.13013/best-single-tasks", differing), findings(card)
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # cut off before its number: the wording is nearer v1's, but nothing in it is v1's
+    ("When the top intermediate-task model per target task is evaluated on the XTREME benchmark, the average gain over XLM-R La",
+     "xtreme-test-gain"),
+    ("Picking the best intermediate model per target task gives an XTREME gain over XLM-R Large.", "xtreme-test-gain"),
+])  # fmt: skip
+def test_a_row_that_states_none_of_the_old_versions_numbers_quotes_the_current_one(bundled, text, claim):
+    card = audit_row(bundled, text)
+    row = card.rows[0]
+    assert (row.claim_id, row.superseded) == (f"2005.13013/{claim}", False), findings(card)
+    assert "none of the old version's numbers" in row.method
+    assert not [c for c, _ in findings(card) if c == "superseded_version"]

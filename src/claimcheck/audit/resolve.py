@@ -80,6 +80,16 @@ def _states_numbers_of(text: str, claim) -> bool:
     return all(stated(c) for c in wanted)
 
 
+def _states_none_of(text: str, claim) -> bool:
+    """Whether the claim requires numbers (``claim_numbers``) and the row states none of them, nor a
+    range that holds one: a row that leaves out "6.1" or is cut off before it."""
+    wanted = claim_numbers(claim)
+    if not wanted:
+        return False
+    row_numbers, ranges = [w for w, _, _ in numbers_in(text)], number_ranges(text)
+    return not any(any(states_number(w, c) for w in row_numbers) or in_range(c, ranges) for c in wanted)
+
+
 NEAR_MISS = 0.05  # an ordinary score this close below the threshold ...
 NEAR_MISS_TERMS = 0.5  # ... with at least this share of its key terms found
 
@@ -157,11 +167,15 @@ def resolve_row(row: ClaimRow, registry: Registry, verdicts: Mapping[str, Verdic
             # a superseded claim matched: the row quotes that version only if it states its numbers and not
             # just the current version's ("nine tasks, evaluated on 7 targets" has a 7 but is about v2's nine;
             # "12 tasks" is neither v1's seven nor v2's nine): otherwise the current claim is the one it is about
-            now = registry.claims[current[0].claim_id]
-            if _states_numbers_of(row.text, now) or number_conflicts(row.text, registry.claims[best.claim_id], row.truncated):
+            # A row that states none of the old version's numbers (one cut off before them, one that leaves
+            # them out) does not show that it quotes that version either: the current one is what it is about
+            now, old = registry.claims[current[0].claim_id], registry.claims[best.claim_id]
+            silent = _states_none_of(row.text, old)
+            if _states_numbers_of(row.text, now) or number_conflicts(row.text, old, row.truncated) or silent:
                 differs = bool(number_conflicts(row.text, now, row.truncated))
                 chosen, runner = current[0], best
-                method = "key terms + text (numbers differ)" if differs else "key terms + text (the current version's numbers)"
+                method = ("key terms + text (numbers differ)" if differs else "key terms + text (the current version's numbers)"
+                          if _states_numbers_of(row.text, now) or not silent else "key terms + text (none of the old version's numbers)")
     else:
         blind_best = max(ranked, key=lambda s: (s[1], s[0].score))
         fits_now = None  # the current claim of a superseded one the row reaches, when the row's numbers fit it
