@@ -1,4 +1,4 @@
-"""Spellings of one model name that syntheses use interchangeably: one table for the audit (pure).
+"""Spellings of one model or task name that syntheses use interchangeably: one table for the audit (pure).
 
 ``ALIASES`` maps each other spelling, in lower case, to the one the registry writes. Two readers use
 it: ``claim_match.normalise`` rewrites the spellings inside a text, so that key terms and text
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-ALIASES = {"xlm-roberta": "xlm-r", "xlm roberta": "xlm-r", "xlmr": "xlm-r"}
+ALIASES = {"xlm-roberta": "xlm-r", "xlm roberta": "xlm-r", "xlmr": "xlm-r", "tydi qa": "tydiqa", "tydi-qa": "tydiqa"}
 
 # a spelling standing as a word of its own: no letter or digit on either side, no hyphen before it
 _SPELLING = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ALIASES)) + r")(?![\w])")
