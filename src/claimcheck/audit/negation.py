@@ -36,6 +36,8 @@ _ANY = re.compile(r"\b(?:any|another|other|single)\b", re.I)  # "it is not the c
 _COMPARISON = re.compile(r"\b(?:beats?|outperform\w*|exceeds?|surpass\w*|better|worse)\b", re.I)
 # a clause opening with "no X" denies X, whatever its verb is about ("no target-language data is used")
 _VERB = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|should|exists?|seems?)$", re.I)
+# what ends the noun phrase a "no" opens, besides a verb: a preposition or a conjunction
+_PHRASE_END = re.compile(r"^(?:of|on|in|for|from|to|with|at|by|as|than|and|or|but|that|which|who|across|over|between|into|during)$", re.I)
 _RELATIVE = re.compile(
     r"\b(?:that|which|who|whose|whom)\s+(?:have|has|had|is|are|was|were|do|does|did|can|could|will|would|may|might|"
     r"should|contain|contains|use|uses|used|require|requires|need|needs)\b[^,;:.]*",
@@ -96,6 +98,17 @@ def _clean(text: str, strict: bool, other: str = "") -> str:
     return _NOUN_ASIDE.sub(" ", _RELATIVE.sub(" ", _PAREN.sub(" ", _drop_contrasts(text, other))))
 
 
+def _denied(after: list[str]) -> list[str]:
+    """The words after a "no" from the head of the noun phrase it opens: "no target-language data is
+    used" denies data, and its "target" bears on no "targets" of the other side. Only where a verb, a
+    preposition or a conjunction ends the phrase within five words (``after`` as it is otherwise: "with
+    no layer freezing" may end anywhere)."""
+    for i, w in enumerate(after[:5]):
+        if i and (_VERB.match(w) or FINITE_VERB.fullmatch(w) or _PHRASE_END.match(w)):
+            return after[i - 1 :]
+    return after
+
+
 def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
     """The negations in ``text`` that bear on ``other``: each cue (with a little context) whose clause
     shares a content word with ``other``. ``strict=False`` also counts those in asides."""
@@ -113,6 +126,8 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
             m.group(0).lower() in _QUANTIFIERS or _ANY.search(" ".join(after)[: cmp.start()])
         ):
             continue  # "no single task beats X" says X is best; "X does not outperform Y" denies it
+        if m.group(0).lower() == "no":  # "no X-ing data is ...": the data bears on the other side, not the X
+            after = _denied(after)
         if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
             after = list(takewhile(lambda w: not _VERB.match(w), after))
         if _words(" ".join(before + after)) & theirs:

@@ -1,0 +1,31 @@
+"""A "no" denies the head of the noun phrase it opens (``negation._denied``): "no target-language data
+is used" denies data, so its "target" does not make it the opposite of a claim about retrieval targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.audit.negation import statement_negation_conflict
+from claimcheck.audit.resolve import opposite_reason
+
+RETRIEVAL = "Intermediate training brings large gains on the two sentence-retrieval targets, BUCC and Tatoeba."
+
+
+@pytest.mark.parametrize("row", [
+    "Even though no target-language data is used, intermediate training boosts sentence retrieval on BUCC and Tatoeba considerably.",
+    "No target-language data is used, and intermediate training brings large gains on the retrieval targets BUCC and Tatoeba.",
+    "Although no target-task examples are seen, BUCC and Tatoeba gain a lot from intermediate training.",
+])  # fmt: skip
+def test_a_no_that_denies_something_else_is_no_opposite(row):
+    assert statement_negation_conflict(row, RETRIEVAL) == ""
+    assert opposite_reason(row, RETRIEVAL) == ""
+
+
+@pytest.mark.parametrize(("row", "statement"), [
+    ("No gain is seen on the retrieval targets BUCC and Tatoeba.", RETRIEVAL),
+    ("Intermediate training gives no gains on the retrieval targets BUCC and Tatoeba.", RETRIEVAL),
+    ("Target-language data is used for intermediate training.", "No target-language data is used in any phase."),
+    ("All layers are frozen in both settings.", "All model weights are updated; no layer is frozen."),
+])  # fmt: skip
+def test_a_no_that_denies_what_the_other_side_says_is_still_read(row, statement):
+    assert opposite_reason(row, statement)
