@@ -88,7 +88,10 @@ def _negation(text: str, clause_start: int, start: int, end: int) -> list[tuple[
     if after := CUE_AFTER.match(text, end):
         return [(after.start() + len(after.group(0)) - len(after.group(0).lstrip()), after.end())]
     # a negated subject ("neither A nor B beats C", "no single task beats C", "not ... any other task
-    # beats C") negates the verb it is the subject of: none other may stand between them
+    # beats C") negates the verb it is the subject of: none other may stand between them; not where the
+    # verb compares ("no other task helps as much as SQuAD" says SQuAD helps most)
+    if _EQUATIVE.match(text, end):
+        return []
     neither = [m for m in NEITHER.finditer(before)]
     if neither and (nor := NOR.search(before, neither[-1].end())) and _subject_of(before[nor.end() :], apposition=False):
         return [(clause_start + neither[-1].start(), clause_start + neither[-1].end()),
@@ -98,6 +101,10 @@ def _negation(text: str, clause_start: int, start: int, end: int) -> list[tuple[
     if (m := NOT_ANY.search(before)) and _subject_of(before[m.end() :], apposition=False):
         return [(clause_start + m.start(), clause_start + m.start() + 3)]
     return []
+
+
+# a change compared with another's after a negated subject: "helps as much as", "gains more than"
+_EQUATIVE = re.compile(r"\s+(?:(?:quite|nearly|almost)\s+)?(?:as\s+(?:much|strongly|well|far|greatly|large|big|high)\s+as|more\s+than)\b", re.I)
 
 
 def _subject_of(gap: str, apposition: bool = True) -> bool:
