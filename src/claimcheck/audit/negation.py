@@ -17,18 +17,25 @@ from claimcheck.audit.normal_text import normalise
 from claimcheck.audit.polarity_lexicon import MENTION
 from claimcheck.audit.row_numbers import words_as_digits
 
-# "without" only counts where asides are read (``strict=False``: strict reading drops it with its
-# phrase, ``_NOUN_ASIDE``): "fine-tuning directly, without the intermediate step, gives better
-# results" denies what "intermediate training does not help" denies
+# "without" (and "rather than", "instead of") only counts where asides are read (``strict=False``:
+# strict reading drops it with its phrase, ``_NOUN_ASIDE``): "fine-tuning directly, without the
+# intermediate step, gives better results" denies what "intermediate training does not help" denies
 _CUE = re.compile(
-    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|without|\w+n[’']t|fail(?:s|ed)?\s+to|unable\s+to)\b", re.I
+    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|without|rather\s+than|instead\s+of|\w+n[’']t|fail(?:s|ed)?\s+to|"
+    r"unable\s+to)\b",
+    re.I,
 )
 # idioms that bound or stress, not deny: "no fewer than nine" is at least nine
 _NOT_A_NEGATION = re.compile(
     r"\b(?:(?:no|never)\s+(?:fewer|less|worse|later)\s+than|not\s+only|not\s+least|no\s+less|no\s+doubt|or\s+not)\b", re.I
 )
 # "targets with no training data", "tasks for which no training set exists": the negation describes a noun
-_NOUN_ASIDE = re.compile(r"\b(?:with\s+no|without|(?:for|in|of)\s+which\s+(?:no|none|there\s+is\s+no))\b[^,;:.]*", re.I)
+# (and "rather than", "instead of", which likewise count only where asides are read, and only where they deny
+# what the other side denies: "all weights are updated rather than freezing any layer" says what "no layer is
+# frozen" says; "frozen rather than updated" does not)
+_NOUN_ASIDE = re.compile(
+    r"\b(?:with\s+no|without|rather\s+than|instead\s+of|(?:for|in|of)\s+which\s+(?:no|none|there\s+is\s+no))\b[^,;:.]*", re.I
+)
 # a comparison negated by a quantifier restates an order ("no single task beats X", "neither alternative
 # outperforms X", "no single task matches X", "no other task helps as much as X" say X does best): not
 # told from the opposite. "X does not outperform Y" is a negation.
@@ -111,6 +118,20 @@ def _denied(after: list[str]) -> list[str]:
     return after
 
 
+_INSTEAD = re.compile(r"(?:rather\s+than|instead\s+of)", re.I)
+
+
+def _negated_words(text: str) -> set[str]:
+    """The content words of what ``text`` denies: the few words after each of its negations, in its
+    clause ("no layer is frozen": layer, frozen)."""
+    text = _clean(text, True)
+    out: set[str] = set()
+    for m in _CUE.finditer(text):
+        end = _CLAUSE_END.search(text, m.end())
+        out |= _words(" ".join(text[m.end() : end.start() if end else len(text)].split()[:4]))
+    return out
+
+
 def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
     """The negations in ``text`` that bear on ``other``: each cue (with a little context) whose clause
     shares a content word with ``other``. ``strict=False`` also counts those in asides."""
@@ -132,6 +153,10 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
             after = _denied(after)
         if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
             after = list(takewhile(lambda w: not _VERB.match(w), after))
+        if _INSTEAD.fullmatch(m.group(0)):  # "rather than freezing any layer" denies what "no layer is frozen" denies
+            if _words(" ".join(after)) & _negated_words(other):
+                found.append(m.group(0))
+            continue
         if _words(" ".join(before + after)) & theirs:
             found.append(" ".join([*before[-2:], m.group(0)]).strip())
     return found
