@@ -118,6 +118,7 @@ def _denied(after: list[str]) -> list[str]:
     return after
 
 
+_HAVE = re.compile(r"(?:have|has|had|having)", re.I)
 _INSTEAD = re.compile(r"(?:rather\s+than|instead\s+of)", re.I)
 
 
@@ -151,6 +152,8 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
             continue  # "no single task beats X" says X is best; "X does not outperform Y" denies it
         if m.group(0).lower() == "no":  # "no X-ing data is ...": the data bears on the other side, not the X
             after = _denied(after)
+            if before and _HAVE.fullmatch(before[-1]):  # "BUCC and Tatoeba have no training data": what they lack bears, not they
+                before = []
         if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
             after = list(takewhile(lambda w: not _VERB.match(w), after))
         if _INSTEAD.fullmatch(m.group(0)):  # "rather than freezing any layer" denies what "no layer is frozen" denies
