@@ -4,26 +4,18 @@ except that a raised number is caught, which the audit has always done."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from audit_fixtures import make_report
-
-REPO = Path(__file__).resolve().parents[1]
+from script_modules import script_module
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_audit", REPO / "benchmarks" / "bench_audit.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_audit"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("bench_audit", None)
+    with script_module("benchmarks/bench_audit.py") as module:
+        yield module
 
 
 @pytest.mark.parametrize(("kind", "text", "altered"), [

@@ -4,27 +4,19 @@ asserted here."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from claimcheck.claims.registry import load_registry
 from claimcheck.sources.synthesis import parse_synthesis
-
-REPO = Path(__file__).resolve().parents[1]
+from script_modules import script_module
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_audit_paraphrases", REPO / "benchmarks" / "bench_audit_paraphrases.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_audit_paraphrases"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("bench_audit_paraphrases", None)
+    with script_module("benchmarks/bench_audit_paraphrases.py") as module:
+        yield module
 
 
 def test_every_paraphrase_is_listed_under_a_bundled_claim_of_its_paper(bench):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from script_modules import script_module
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 pytest.importorskip("torch", reason="the replication extra (torch, transformers, datasets) is not installed")
@@ -23,12 +25,8 @@ needs_accelerate = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_train", REPO / "benchmarks" / "bench_train.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_train"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("bench_train", None)
+    with script_module("benchmarks/bench_train.py") as module:
+        yield module
 
 
 @needs_accelerate

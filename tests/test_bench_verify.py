@@ -4,7 +4,6 @@ Timings are not checked here: the benchmark measures them."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
 import re
@@ -14,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from script_modules import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "benchmarks" / "bench_verify.py"
@@ -62,10 +62,7 @@ def test_a_phases_child_starts_with_none_of_the_libraries_it_times_loaded():
 
 
 def _bench_module():
-    spec = importlib.util.spec_from_file_location("bench_verify_under_test", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench_verify.py", "bench_verify_under_test")
 
 
 def test_a_phases_child_runs_the_first_k_steps_untimed():

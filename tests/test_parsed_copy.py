@@ -18,6 +18,7 @@ from claimcheck.claims.registry import BUNDLED_PAPERS, iter_claim_files, load_pa
 from claimcheck.claims.yaml_text import parse_yaml
 from claimcheck.errors import RegistryError
 from paper_fixtures import PAPER as ONE_GAIN_PAPER
+from script_modules import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = str(ROOT / "src")
@@ -139,15 +140,11 @@ def test_a_copy_writes_bidi_marks_as_escapes_and_reads_back_the_same(tmp_path, m
     """A title holding bidi marks (RLM, ALM, as a Hebrew or Arabic title may): the copy holds them as
     JSON escapes, as every other data JSON file does (visible.visible_json), not raw; read back, the
     text and data are the same, the copy is used, and the script writes it and then finds it current."""
-    import importlib.util
-
     title = "\u05e9\u05dc\u05d5\u05dd\u200f (v2)\u061c"
     path = tmp_path / "1234.5678.yaml"
     text = PAPER.replace("title: Written in YAML", f"title: {title}")
     path.write_text(text, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("parse_bundled", ROOT / "scripts" / "parse_bundled.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = load_script("scripts/parse_bundled.py")
     monkeypatch.setattr(script, "BUNDLED_PAPERS", tmp_path)  # the script's folder: this one, not the package's
     assert script.main([]) == 0
     raw = copy_path(path).read_bytes().decode("utf-8")

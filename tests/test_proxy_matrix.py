@@ -3,7 +3,6 @@ store that survives between calls and exports the finished runs as an importable
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 import replication_fixtures
 from replication_fixtures import SHARED
+from script_modules import load_script
 
 smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 
@@ -20,10 +20,7 @@ SCRIPT = REPO / "scripts" / "proxy_matrix.py"
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("proxy_matrix", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/proxy_matrix.py")
 
 
 def _script(*args: str) -> subprocess.CompletedProcess:
