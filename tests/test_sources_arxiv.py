@@ -288,6 +288,35 @@ def test_gzipped_single_file_source(server, settings_for, tmp_path):
     assert paper.found_cells(tables) == paper.TRUTH_CELLS
 
 
+def _recompressed_tarball(compression: str) -> bytes:
+    """The paper's e-print tarball compressed with bzip2 or xz instead of gzip (arXiv serves some so)."""
+    import bz2
+    import lzma
+
+    tar = gzip.decompress(paper.paper_tarball())
+    return bz2.compress(tar) if compression == "bz2" else lzma.compress(tar)
+
+
+@pytest.mark.parametrize("compression", ["bz2", "xz"])
+def test_bzip2_and_xz_e_prints_are_checked_to_their_end(server, settings_for, tmp_path, compression):
+    """A .tar.bz2 or .tar.xz e-print cut short (here by its last bytes: its end-of-stream marker, xz's index)
+    was cached unchecked, to fail when read; it is now read to its end as gzip is: retried, then refused,
+    nothing cached. A whole one is cached and drafted."""
+    from claimcheck.sources.latex import extract_latex_tables
+    from claimcheck.sources.latex_files import load_eprint_file
+
+    blob = _recompressed_tarball(compression)
+    server.routes = {"api:2005.13013v2": [("ok", atom_feed())], "/src/2005.13013v2": [("ok", blob[:-4])]}
+    with pytest.raises(NetworkError, match="truncated or corrupt source archive") as info:
+        _fetch("arxiv:2005.13013v2", tmp_path, settings_for(CLAIMCHECK_ARXIV_RETRIES="2"))
+    assert "after 3 attempts" in str(info.value) and server.seen.count("/src/2005.13013v2") == 3
+    assert _cache_files(tmp_path) == ["2005.13013v2.atom.xml"]  # no source, no .part
+    server.routes["/src/2005.13013v2"] = [("ok", blob[: len(blob) // 2]), ("ok", blob)]
+    got = _fetch("arxiv:2005.13013v2", tmp_path, settings_for())
+    assert got.kind == "latex" and got.source.read_bytes() == blob and got.requests == 2
+    assert paper.found_cells(extract_latex_tables(load_eprint_file(got.source))) == paper.TRUTH_CELLS
+
+
 # ------------------------------------------------------------------------------- retried faults
 def test_5xx_is_retried_with_exponential_back_off(server, settings_for, tmp_path):
     server.routes = {"api:2005.13013v2": [("status", 500, {}), ("status", 503, {}), ("ok", atom_feed())]}

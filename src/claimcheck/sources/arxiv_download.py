@@ -11,7 +11,7 @@ Endpoints and patience come from the environment (this module is an edge):
   ``CLAIMCHECK_ARXIV_MAX_WAIT`` (longest Retry-After we sleep through, default 120).
 
 Timeouts, connection errors, HTTP 5xx, HTTP 429 (honouring ``Retry-After``), and bodies that are
-shorter than announced or do not parse (truncated gzip/tar/PDF/XML) are retried; after the last
+shorter than announced or do not parse (truncated gzip/bzip2/xz/tar/PDF/XML) are retried; after the last
 attempt a ``NetworkError`` says what failed. Each body is written, as it arrives, to a temporary file
 in the cache folder (``atomic.StagedFile``), never held whole in memory, checked there, and renamed
 into place only once complete and checked, so an interrupted or refused download leaves nothing
@@ -24,7 +24,9 @@ kept, is ``sources.arxiv``'s.
 
 from __future__ import annotations
 
+import bz2
 import gzip
+import lzma
 import math
 import os
 import re
@@ -103,24 +105,38 @@ def check_pdf(fh: BinaryIO) -> str | None:
     return None if b"%%EOF" in fh.read() else "truncated PDF (no %%EOF at the end)"
 
 
+def _decompressing(fh: BinaryIO, head: bytes) -> BinaryIO | None:
+    """``fh`` read through gzip, bzip2 or xz when ``head`` (its first bytes) says it is so compressed, as a
+    stream decompressed as it is read (the formats arXiv's e-prints come in, as ``latex_files`` reads
+    them); None for no compression."""
+    if head[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=fh, mode="rb")
+    if head[:3] == b"BZh":
+        return bz2.BZ2File(fh)
+    if head[:6] == b"\xfd7zXZ\x00":
+        return lzma.LZMAFile(fh)
+    return None
+
+
 def check_source(fh: BinaryIO) -> str | None:
-    """A PDF is checked as one; a gzip stream is read to its end (its length and CRC checked), and a tar
-    archive (compressed or not) through its last member, decompressed as it is read: never all in memory."""
+    """A PDF is checked as one; a gzip, bzip2 or xz stream is read to its end (gzip's length and CRC,
+    bzip2's CRC, xz's check and index verified: a truncated one ends before its end-of-stream marker), and
+    a tar archive (compressed or not) through its last member, decompressed as it is read: never all in memory."""
     fh.seek(0)
-    head = fh.read(5)
-    if head == b"%PDF-":
+    head = fh.read(6)
+    if head[:5] == b"%PDF-":
         return check_pdf(fh)
     fh.seek(0)
     try:
-        stream = gzip.GzipFile(fileobj=fh, mode="rb") if head[:2] == b"\x1f\x8b" else fh
+        stream = _decompressing(fh, head) or fh
         if stream.read(262)[257:262] == b"ustar":
             stream.seek(0)
             with tarfile.open(fileobj=stream, mode="r|") as tar:
                 for _ in tar:  # each member's data is read past, not kept
                     pass
-        while stream is not fh and stream.read(_BLOCK):  # the rest of the gzip stream, to its CRC
+        while stream is not fh and stream.read(_BLOCK):  # the rest of the compressed stream, to its end marker
             pass
-    except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, tarfile.TarError) as exc:
         return f"truncated or corrupt source archive ({exc})"
     return None
 
