@@ -17,7 +17,7 @@ import tarfile
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
-from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, ADD_TEXT_MAX_BYTES
+from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, ADD_LATEX_TOTAL_MAX_BYTES, ADD_TEXT_MAX_BYTES
 
 runner = CliRunner()
 
@@ -55,7 +55,7 @@ def test_the_caps_are_20_mib_and_the_help_says_so():
     assert ADD_TEXT_MAX_BYTES == ADD_LATEX_MAX_BYTES == 20 * 1024 * 1024
     said = " ".join(runner.invoke(app, ["add", "--help"]).output.split())
     assert "Read a plain-text conversion of the paper, of at most 20 MiB." in said, said
-    assert "tarball, .gz or .tex file (each .tex file at most 20 MiB)." in said, said
+    assert "tarball, .gz or .tex file (each .tex file at most 20 MiB, 64 MiB of .tex in all)." in said, said
 
 
 def test_a_text_file_one_byte_over_20_mib_is_refused_and_one_of_20_mib_is_drafted(tmp_path):
@@ -122,3 +122,56 @@ def test_a_tarball_member_or_a_gzipped_tex_file_one_byte_over_20_mib_is_refused_
     _drafted(*_add("--tex", tarball, "--registry", tmp_path / "claims"), tmp_path / "claims")
     one.write_bytes(gzip.compress(_tex(ADD_LATEX_MAX_BYTES), 1))
     _drafted(*_add("--tex", one, "--registry", tmp_path / "claims2"), tmp_path / "claims2")
+
+
+class _Padded(io.RawIOBase):
+    """A LaTeX file of ``size`` bytes made as it is read: ``tex``, then one comment line of spaces."""
+
+    def __init__(self, size: int, tex: bytes) -> None:
+        self.head, self.left = tex + b"%", size - len(tex) - 1
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        n = len(self.head) + self.left if n is None or n < 0 else n
+        out, self.head = self.head[:n], self.head[n:]
+        take = min(n - len(out), self.left)
+        self.left -= take
+        pad = b" " * take
+        return out + (pad[:-1] + b"\n" if take and not self.left else pad)
+
+
+def _big_tarball(path, sizes: dict[str, int]) -> None:
+    """An uncompressed tarball whose members (the paper: main.tex inputs t1.tex, which holds its table; then
+    .tex files of nothing) have the given sizes, each streamed into it."""
+    texts = {"main.tex": DOC % b"\\input{t1}", "t1.tex": TABLE}
+    with tarfile.open(path, "w") as tar:
+        for name, size in sizes.items():
+            info = tarfile.TarInfo(name)
+            info.size = size
+            tar.addfile(info, _Padded(size, texts.get(name, b"")))
+
+
+def test_a_source_of_many_tex_files_each_under_20_mib_has_a_cap_of_64_mib_in_all(tmp_path):
+    """Each .tex file was capped, their sum was not: a source of many files under 20 MiB was held whole in memory.
+    Four of 17 MiB (68 MiB) are now refused, exit 2, naming the tarball and --tex, before the fourth is read;
+    the same paper with .tex files of exactly 64 MiB in all is read and drafted; arXiv's e-print is refused so too."""
+    from claimcheck.errors import InputError
+    from claimcheck.sources.latex_files import load_eprint_file
+
+    assert ADD_LATEX_TOTAL_MAX_BYTES == 64 * 1024 * 1024
+    tarball, part = tmp_path / "paper.tar", 17 * 1024 * 1024
+    _big_tarball(tarball, {"main.tex": part, "t1.tex": part, "a.tex": part, "b.tex": part})
+    code, said = _add("--tex", tarball, "--registry", tmp_path / "claims")
+    assert code == 2 and said.startswith(f"error: {tarball}: field '--tex': its .tex files hold more than 64 MiB of text "
+                                         f"in all (71,303,168 bytes with {tarball}: b.tex): no paper's LaTeX source is "
+                                         "that large; refused, give --tex a folder or tarball"), said
+    assert not (tmp_path / "claims").exists()
+    try:
+        load_eprint_file(tarball)
+        raise AssertionError("read")
+    except InputError as exc:
+        assert "download the paper's source yourself" in str(exc) and str(exc).startswith(f"{tarball}: its .tex"), exc
+    _big_tarball(tarball, {"main.tex": part, "t1.tex": part, "a.tex": part, "b.tex": ADD_LATEX_TOTAL_MAX_BYTES - 3 * part})
+    _drafted(*_add("--tex", tarball, "--registry", tmp_path / "claims"), tmp_path / "claims")

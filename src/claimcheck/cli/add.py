@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from claimcheck.cli.app import app, err, expected_errors, given, out
-from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, ADD_PDF_MAX_BYTES, ADD_TEXT_MAX_BYTES, ARXIV_EPRINT_MAX_BYTES, mib
+from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, ADD_LATEX_TOTAL_MAX_BYTES, ADD_PDF_MAX_BYTES, ADD_TEXT_MAX_BYTES, ARXIV_EPRINT_MAX_BYTES, mib
 
 
 @app.command("add")
@@ -25,7 +25,7 @@ def add(
     pdf: Annotated[Path | None, typer.Option("--pdf", parser=given("--pdf"), metavar="<path>",
                                              help=f"Read a local PDF of at most {mib(ADD_PDF_MAX_BYTES)} (text layer; low-confidence tables).")] = None,
     tex: Annotated[Path | None, typer.Option("--tex", parser=given("--tex"), metavar="<path>",
-                                             help=f"Read a local LaTeX folder, tarball, .gz or .tex file (each .tex file at most {mib(ADD_LATEX_MAX_BYTES)}).")] = None,
+                                             help=f"Read a local LaTeX folder, tarball, .gz or .tex file (each .tex file at most {mib(ADD_LATEX_MAX_BYTES)}, {mib(ADD_LATEX_TOTAL_MAX_BYTES)} of .tex in all).")] = None,
     text: Annotated[Path | None, typer.Option("--text", parser=given("--text"), metavar="<path>",
                                               help=f"Read a plain-text conversion of the paper, of at most {mib(ADD_TEXT_MAX_BYTES)}.")] = None,
     paper_id: Annotated[str | None, typer.Option("--id", parser=given("--id", str, "give the paper id, or leave out --id to take it from the file name"),

@@ -25,6 +25,12 @@ ADD_TEXT_MAX_BYTES = 20 * MIB
 # one LaTeX file of a paper's source (`claimcheck add --tex`, a file of its folder, a member of its
 # tarball, or arXiv's e-print of one file): a larger one is not a paper's.
 ADD_LATEX_MAX_BYTES = 20 * MIB
+# all the .tex files of one LaTeX source (`--tex` FOLDER or tarball, arXiv's e-print) together: their text is
+# held in memory (decoded, to find the main file and inline its inputs), so a source of many files, each
+# under ADD_LATEX_MAX_BYTES, needs a cap of its own. A paper's .tex files make a few hundred KiB, those of the
+# longest theses and surveys (generated tables, long appendices) a few MiB: 64 MiB, over three files at the
+# cap of one, is generous, and still bounds what one source can take (the audit's scan cap is 64 MiB too).
+ADD_LATEX_TOTAL_MAX_BYTES = 64 * MIB
 
 # What `claimcheck add arxiv:ID` downloads: a body larger than its cap is refused as it arrives (when the
 # server's Content-Length says so, before any of it is read; when it sends none, or a wrong one, at the

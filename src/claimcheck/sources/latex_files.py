@@ -7,7 +7,8 @@ from the cache so, ``load_latex_bytes(data)`` from its bytes. A single ``.tex`` 
 folder, and nothing else of that folder; an input outside the folder (``../x``, ``/etc/x``) is not
 read, and a note says so. An input not found among the source's .tex files, or nested more than
 ``MAX_INPUT_DEPTH`` inputs deep, is left out with a note naming it once; ``sections/../t1`` is ``t1``. A file that cannot be read (a folder named ``x.tex``, a file too large, no
-permission) is an error only when the paper inputs it. Each file is decoded by ``text_bytes.decode_text``, as every text file a person
+permission) is an error only when the paper inputs it; .tex files holding more than ``caps.ADD_LATEX_TOTAL_MAX_BYTES``
+in all make the whole source an error (their text would be held in memory). Each file is decoded by ``text_bytes.decode_text``, as every text file a person
 wrote is: UTF-8, or UTF-16/32 by its byte-order mark, stray bytes read as Windows-1252; a note for
 each file inlined that was not plain UTF-8 goes to the caller's ``notes``. What the text holds
 (tables, sections, title and authors) is read by ``sources.latex``.
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from claimcheck.errors import InputError
-from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, mib
+from claimcheck.sources.caps import ADD_LATEX_MAX_BYTES, ADD_LATEX_TOTAL_MAX_BYTES, mib
 from claimcheck.sources.texmarkup import strip_comments
 from claimcheck.text_bytes import decode_text
 
@@ -41,16 +42,26 @@ class _Files:
     the error of each that is no text (it starts with a UTF-16/32 byte-order mark, but is not that
     encoding's text): raised only if the paper uses that file, since a folder may hold others."""
 
-    def __init__(self, field: str | None = None) -> None:
+    def __init__(self, field: str | None = None, where: str = "") -> None:
         self.text: dict[str, str] = {}
         self.notes: dict[str, list[str]] = {}
         self.failed: dict[str, InputError] = {}
         self.field = field  # the option that named the source (--tex), said in an error; None for arXiv's
+        self.where = where  # the source (folder, tarball, file), named in the error of its total size
+        self.total = 0  # bytes of .tex read so far, at most caps.ADD_LATEX_TOTAL_MAX_BYTES
 
     def too_large(self, size: int | None, label: str) -> InputError:
         """The error of a file over ``caps.ADD_LATEX_MAX_BYTES``: the cap in MiB, the size in bytes when known."""
         said = f" ({size:,} bytes)" if size is not None else ""
         return InputError(f"larger than {mib(ADD_LATEX_MAX_BYTES)}{said}: not a LaTeX file of a paper", path=label, field=self.field)
+
+    def too_much(self, label: str) -> InputError:
+        """The error of a source whose .tex files hold more than ``caps.ADD_LATEX_TOTAL_MAX_BYTES`` in all."""
+        given = f"give {self.field} a folder or tarball of the paper's own .tex files" if self.field else \
+            "this is no paper's e-print: download the paper's source yourself and give its .tex files with --tex"
+        return InputError(f"its .tex files hold more than {mib(ADD_LATEX_TOTAL_MAX_BYTES)} of text in all ({self.total:,} "
+                          f"bytes with {label}): no paper's LaTeX source is that large; refused, {given}, or "
+                          "its PDF with --pdf", path=self.where, field=self.field)
 
     def read(self, name: str, path: Path) -> None:
         """File ``name`` from ``path`` (a regular file); one larger than ``caps.ADD_LATEX_MAX_BYTES``, or that
@@ -72,7 +83,11 @@ class _Files:
         self.add(name, data, str(path))
 
     def add(self, name: str, data: bytes, label: str) -> None:
-        """File ``name``, whose bytes are ``data``; ``label`` names it in notes and errors."""
+        """File ``name``, whose bytes are ``data``; ``label`` names it in notes and errors. Once the files
+        read hold more than ``caps.ADD_LATEX_TOTAL_MAX_BYTES`` in all, the source is refused at once."""
+        self.total += len(data)
+        if self.total > ADD_LATEX_TOTAL_MAX_BYTES:
+            raise self.too_much(label)
         try:
             self.text[name], notes = decode_text(data, label)
         except InputError as exc:
@@ -118,7 +133,7 @@ def _load_archive(raw: BinaryIO, name: str, notes: list[str] | None, field: str 
     """The flattened main file of a tarball (compressed or not) or of one compressed or plain file, read
     from ``raw`` as a stream: only the .tex members are kept, each at most ``caps.ADD_LATEX_MAX_BYTES``.
     ``field``: the option that named the source, said in an error about its size."""
-    files, compression = _Files(field), ""
+    files, compression = _Files(field, name), ""
     try:
         stream, compression = _decompressed(raw)
         if stream.read(5) == b"%PDF-":
@@ -133,6 +148,9 @@ def _load_archive(raw: BinaryIO, name: str, notes: list[str] | None, field: str 
                     if member.size > ADD_LATEX_MAX_BYTES:
                         files.failed[key] = files.too_large(member.size, f"{name}: {key}")
                         continue
+                    if files.total + member.size > ADD_LATEX_TOTAL_MAX_BYTES:  # refused before it is read
+                        files.total += member.size
+                        raise files.too_much(f"{name}: {key}")
                     handle = tar.extractfile(member)
                     if handle is not None:
                         files.add(key, handle.read(), f"{name}: {key}")
@@ -142,7 +160,7 @@ def _load_archive(raw: BinaryIO, name: str, notes: list[str] | None, field: str 
             if len(data) > ADD_LATEX_MAX_BYTES:
                 raise InputError(f"neither a tar archive nor a LaTeX file (more than {mib(ADD_LATEX_MAX_BYTES)} of "
                                  "text in one file)", path=name, field=field) from None
-            files = _Files(field)
+            files = _Files(field, name)
             files.add("main.tex", data, name)
     except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"corrupt {compression or 'archive'} data ({exc})", path=name) from None
@@ -153,7 +171,7 @@ def load_latex_source(path: Path, notes: list[str] | None = None, *, field: str 
     """The flattened main file of a folder, a tarball, a .gz file or a single .tex file. ``notes``, when
     given, gets a line for each file inlined whose bytes were not plain UTF-8 (``text_bytes.decode_text``).
     ``field``: the option that named ``path`` (``--tex``), said in an error about a file's size."""
-    files = _Files(field)
+    files = _Files(field, str(path))
     if path.is_dir():
         for p in sorted(path.rglob("*.tex")):
             if p.is_file():  # a folder named x.tex is none of the paper's files
