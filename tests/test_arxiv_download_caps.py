@@ -140,6 +140,78 @@ def test_an_interrupted_download_leaves_no_cached_file(server, tmp_path):
     assert _files(tmp_path) == [f"{ID}v2.atom.xml"]
 
 
+_CHILD = """
+import os, sys, time
+from pathlib import Path
+from claimcheck.sources.arxiv import fetch_arxiv, parse_arxiv_ref
+from claimcheck.sources.arxiv_download import load_fetch_settings
+
+def wait(seconds):  # between two attempts: the part received so far is on disk; say so, then wait to be killed
+    print("waiting", flush=True)
+    time.sleep(600)
+
+fetch_arxiv(parse_arxiv_ref(sys.argv[2]), cache_dir=Path(sys.argv[1]), settings=load_fetch_settings(), sleep=wait)
+"""
+
+_HOLDER = """
+import sys, time
+from claimcheck.atomic import StagedFile
+
+staged = StagedFile(sys.argv[1])
+staged.write(b"a download under way")
+print(staged.path, flush=True)
+time.sleep(600)
+"""
+
+
+def _child(code: str, *args: str, env: dict[str, str] | None = None):
+    import subprocess
+    import sys
+
+    import claimcheck
+
+    src = str(Path(claimcheck.__file__).resolve().parents[1])  # this claimcheck, however the tests found it
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE, text=True,
+                            env=os.environ | (env or {}) | {"PYTHONPATH": src})
+
+
+def test_a_download_killed_outright_leaves_a_part_that_the_next_fetch_removes(server, tmp_path):
+    """A process killed by SIGKILL mid-download cannot remove its temporary file: the hidden .part stayed in the
+    cache folder for good. The next fetch into that folder now removes it, and leaves the .part of a process
+    still downloading (it holds a lock on it) alone."""
+    import signal
+
+    size = 8 * 1024 * 1024
+    server.routes = {f"api:{ID}v2": [("ok", arxiv_tests.atom_feed())],
+                     f"/src/{ID}v2": [("big", b"\x1f\x8b", size, "length", {}, True)]}  # hung up one byte short
+    killed = _child(_CHILD, tmp_path, f"arxiv:{ID}v2", env=server.env())
+    holder = _child(_HOLDER, tmp_path / ID)
+    try:
+        assert killed.stdout.readline() == "waiting\n"
+        left = sorted((tmp_path / ID).glob(".*.part"))
+        live = Path(holder.stdout.readline().strip())
+        assert live in left and len(left) == 2, left
+        dead = next(p for p in left if p != live)
+        assert size // 2 < dead.stat().st_size < size  # the part received, written as it came
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(10)
+        assert dead.exists()  # nothing of the killed process ran to remove it
+        server.routes[f"/src/{ID}v2"] = [("ok", paper.paper_tarball())]
+        got = _fetch(server, tmp_path)
+        assert got.kind == "latex" and got.source.read_bytes() == paper.paper_tarball()
+        assert not dead.exists() and live.exists()  # the leftover removed, the live download left alone
+        assert _files(tmp_path) == sorted([f"{ID}v2.atom.xml", f"{ID}v2.src", live.name])
+    finally:
+        for child in (killed, holder):
+            if child.poll() is None:
+                child.kill()
+            child.wait(10)
+            child.stdout.close()
+    assert live.exists()  # the holder killed too: the next fetch, from the cache, removes its leftover as well
+    assert _fetch(server, tmp_path).requests == 0
+    assert _files(tmp_path) == [f"{ID}v2.atom.xml", f"{ID}v2.src"]
+
+
 # --------------------------------------------------------------------------- through the CLI
 def test_add_refuses_an_e_print_over_its_cap_with_exit_2(server):
     home = Path(os.environ["CLAIMCHECK_HOME"])

@@ -220,3 +220,38 @@ def test_a_staged_file_is_put_in_place_whole_or_not_at_all(tmp_path, umask_022):
     (tmp_path / "file").write_text("")
     with pytest.raises(OutputError, match="cannot write here"):
         StagedFile(tmp_path / "file" / "sub")
+
+
+def test_a_staged_file_left_by_a_killed_process_is_swept_by_the_next_one(tmp_path, monkeypatch):
+    """A process killed outright leaves its ``.download.*.part``; the next ``StagedFile`` in that folder removes
+    it, since no process holds its lock, and leaves alone a file this process is still writing, a file of
+    another name (``save_bytes_atomic``'s temporary files are not its) and one whose lock another holds.
+    Where locks are unavailable, a leftover is told by its age (``STALE_PART_AGE_S``)."""
+    import fcntl
+    import time
+
+    from claimcheck import atomic
+    from claimcheck.atomic import STALE_PART_AGE_S, StagedFile
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    dead = folder / ".download.abc123.part"  # as mkstemp names them; a killed process holds no lock
+    dead.write_bytes(b"half a body")
+    other = folder / ".x.src.def456.part"
+    other.write_bytes(b"not a StagedFile's")
+    held = folder / ".download.held.part"
+    held.write_bytes(b"written by another")
+    with open(held, "rb") as holder:  # another open file, as another process's, holding the lock
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with StagedFile(folder) as first:
+            assert not dead.exists() and other.exists() and held.exists()
+            with StagedFile(folder) as second:  # this process's own live file is never swept
+                assert first.path.exists() and second.path.exists()
+    assert sorted(p.name for p in folder.iterdir()) == sorted([other.name, held.name])
+    monkeypatch.setattr(atomic, "fcntl", None)  # no locks: by age only
+    old = time.time() - STALE_PART_AGE_S - 60
+    os.utime(held, (old, old))
+    young = folder / ".download.young.part"
+    young.write_bytes(b"perhaps still written")
+    with StagedFile(folder):
+        assert not held.exists() and young.exists()

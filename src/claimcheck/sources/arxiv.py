@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Literal
 from urllib.parse import urlencode
 
-from claimcheck.atomic import StagedFile
+from claimcheck.atomic import StagedFile, sweep_staged
 from claimcheck.errors import InputError, NetworkError
 from claimcheck.home import claimcheck_home
 from claimcheck.sources.arxiv_download import (
@@ -135,6 +135,8 @@ def fetch_arxiv(ref: ArxivRef, *, cache_dir: Path | None = None, settings: Fetch
     settings = settings or load_fetch_settings()
     folder = (cache_dir or claimcheck_home() / "cache" / "arxiv") / ref.safe_id
     http = Http(settings, sleep)
+    if folder.is_dir():  # what a download killed outright (SIGKILL) left; a live one's file is locked, and stays
+        sweep_staged(folder)
     cached = _cached_meta(folder, ref)
     if cached is not None:
         paper = _parse_entry(cached.read_bytes(), ref)

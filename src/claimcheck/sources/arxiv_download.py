@@ -15,7 +15,7 @@ shorter than announced or do not parse (truncated gzip/bzip2/xz/tar/PDF/XML) are
 attempt a ``NetworkError`` says what failed. Each body is written, as it arrives, to a temporary file
 in the cache folder (``atomic.StagedFile``), never held whole in memory, checked there, and renamed
 into place only once complete and checked, so an interrupted or refused download leaves nothing
-behind. Each kind has a cap (``caps.py``): ``ARXIV_ATOM_MAX_BYTES`` for the metadata,
+behind (a process killed outright leaves its temporary file, which the next fetch into that folder removes). Each kind has a cap (``caps.py``): ``ARXIV_ATOM_MAX_BYTES`` for the metadata,
 ``ARXIV_EPRINT_MAX_BYTES`` for an e-print, ``ADD_PDF_MAX_BYTES`` for a PDF; a body over it (by its
 ``Content-Length``, or by what is sent when there is none or it is wrong) is refused at once, not
 retried, with a ``NetworkError`` naming the URL and the cap. What is downloaded, and where it is
