@@ -26,13 +26,12 @@ from claimcheck.cli import app  # noqa: E402
 from claimcheck.errors import InputError  # noqa: E402
 from claimcheck.replication.runners.base import RunContext  # noqa: E402
 from claimcheck.replication.runners.local import LocalRunner  # noqa: E402
-from claimcheck.replication.runners.ray_runner import (  # noqa: E402
+from claimcheck.replication.runners.ray_runner import RayRunner, task_resources  # noqa: E402
+from claimcheck.replication.runners.ray_tasks import (  # noqa: E402
     InfrastructureError,
-    RayRunner,
     is_infrastructure_error,
     run_task,
     stage_task,
-    task_resources,
 )
 from claimcheck.replication.stages import StageDir, read_events  # noqa: E402
 from claimcheck.results.records import Metric, RunRecord  # noqa: E402

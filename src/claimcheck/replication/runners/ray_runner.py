@@ -48,6 +48,9 @@ Pointing it at an existing cluster
    from another machine, through Ray Client: ``--ray-address ray://HEAD:10001``.
 Without ``--ray-address`` the runner starts a Ray instance on this machine and stops it at the end.
 
+What runs on the workers is in ``ray_tasks.py``; the driver's claims, put-off runs and fine-tune uses
+(``Dispatch``) in ``ray_dispatch.py``.
+
 Ray is imported only inside this module's functions (``import claimcheck.cli`` must stay light).
 """
 
@@ -56,36 +59,19 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import time
-import traceback
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from claimcheck.errors import ClaimcheckError, NetworkError
 from claimcheck.replication.runners.base import NullProgress, Progress, RunContext, RunOutcome
-from claimcheck.replication.runners.local import order_runs, shared_finetunes
-from claimcheck.replication.runners.ray_progress import Mailbox, ProgressRelay, RelayedProgress
-from claimcheck.replication.spec import IntermediateSpec, RunSpec
+from claimcheck.replication.runners.local import order_runs
+from claimcheck.replication.runners.ray_dispatch import Dispatch
+from claimcheck.replication.runners.ray_progress import Mailbox, ProgressRelay
+from claimcheck.replication.runners.ray_tasks import InfrastructureError, describe_error, run_task, stage_task
+from claimcheck.replication.spec import RunSpec
 
 DEFAULT_MAX_RETRIES = 3
 RETRY_SECONDS = 1.0  # how often the driver tries again to claim a run another process holds
-
-
-class InfrastructureError(RuntimeError):
-    """Raised in a worker for a failure worth retrying elsewhere or later (the original error as text)."""
-
-
-def is_infrastructure_error(exc: BaseException) -> bool:
-    """Failures of the machine, not of the code or the input: worth a retry."""
-    if isinstance(exc, ClaimcheckError):
-        return False
-    return isinstance(exc, (OSError, MemoryError)) or type(exc).__name__.endswith("OutOfMemoryError")
-
-
-def describe_error(exc: BaseException) -> str:
-    """``Type: message`` and the last frames of the traceback (what a failed record keeps)."""
-    tail = "".join(traceback.format_exception(exc)[-3:]).strip()
-    return f"{type(exc).__name__}: {exc}\n{tail}"
 
 
 def task_resources(cluster: dict, device: str, cpus_per_task: float = 1.0) -> dict:
@@ -101,56 +87,6 @@ def absolute_context(ctx: RunContext) -> RunContext:
         model = str(Path(model).resolve())
     return dataclasses.replace(ctx, home=Path(ctx.home).resolve(), model_path=model,
                                data_dir=Path(ctx.data_dir).resolve() if ctx.data_dir else None)
-
-
-# -- what runs on the workers (module-level: Ray pickles them by reference) --------------------------------
-
-
-def _input_error(exc: ClaimcheckError) -> dict:
-    cls = type(exc)
-    return {"input_error": {"cls": f"{cls.__module__}:{cls.__qualname__}", "message": exc.message,
-                            "path": exc.path, "field": exc.field}}
-
-
-def _guarded(call) -> dict:
-    """Run ``call``; bad input and bugs come back as values, infrastructure errors raise (Ray retries)."""
-    try:
-        return call()
-    except ClaimcheckError as exc:
-        return _input_error(exc)
-    except Exception as exc:
-        if is_infrastructure_error(exc):
-            raise InfrastructureError(describe_error(exc)) from None
-        return {"error": describe_error(exc)}
-
-
-def stage_task(ispec: IntermediateSpec, ctx: RunContext, mailbox) -> dict:
-    from claimcheck.replication.pipeline import ensure_intermediate
-
-    progress = RelayedProgress(mailbox, ispec.key) if mailbox is not None else None
-    return _guarded(lambda: {"path": str(ensure_intermediate(ispec, ctx, progress))})
-
-
-def run_task(spec: RunSpec, ctx: RunContext, mailbox, stage: dict | None, shared: frozenset = frozenset()) -> dict:
-    """One run; ``stage`` is the value of its intermediate stage's task (Ray resolved the ref first);
-    ``shared``: fine-tunes other runs of the plan use too (the driver drops them after the last)."""
-    if stage is not None and "input_error" in stage:
-        return stage
-    if stage is not None and "error" in stage:
-        return {"error": f"intermediate stage {spec.intermediate.key} failed: {stage['error']}"}
-    from claimcheck.replication.pipeline import cleanup_run, execute_run
-
-    def call() -> dict:
-        progress = RelayedProgress(mailbox, spec.run_id) if mailbox is not None else None
-        record = execute_run(spec, ctx, progress)
-        # the stage's done.json keeps the numbers: if the driver dies before saving, a re-run rebuilds the record
-        cleanup_run(spec, ctx, shared)
-        return {"record": record.model_dump(mode="json")}
-
-    return _guarded(call)
-
-
-# -- the driver ----------------------------------------------------------------------------------------------
 
 
 def _raise_input_error(payload: dict) -> None:
@@ -173,63 +109,6 @@ def _describe_ray_error(exc: BaseException) -> str:
 
 def _run_name(spec: RunSpec) -> str:
     return f"{spec.system} / {spec.target.task} / seed {spec.seed}"
-
-
-class _Dispatch:
-    """The driver's side of one ``RayRunner.run``: the claims it holds, the runs it put off, the tasks in flight.
-
-    ``take`` claims a run and asks the store again; ``submit`` (set once Ray is connected) sends the run's
-    task, and its stage's first. A claim is held until the driver has stored the run's record
-    (``stored``), or until ``release_all`` (the driver stops: bad input, Ctrl-C, a store error), and so is
-    the use of each fine-tune of the list (``StageUses``) until the last of its runs is done (``_done``)."""
-
-    def __init__(self, store, todo: list[RunSpec], ctx: RunContext):
-        from claimcheck.replication.stages import StageUses
-
-        self.store, self.ctx = store, ctx
-        self.shared = shared_finetunes(todo)  # over the whole list: a worker keeps what a run put off may need
-        self.to_come = Counter(s.finetune_key for s in todo if s.finetune_key)  # runs still to use each fine-tune
-        self.uses = StageUses(ctx.work, self.to_come)
-        self.claims: dict[str, object] = {}  # run id -> RunClaim, held while the run is this driver's
-        self.put_off: list[RunSpec] = []  # claimed by another process when their turn came
-        self.pending: dict = {}  # ObjectRef -> ("stage", IntermediateSpec) | ("run", RunSpec)
-        self.stages: dict[str, object] = {}  # stage key -> ObjectRef (kept: a run submitted late reuses it)
-        self.submit = None
-
-    def take(self, spec: RunSpec) -> str:
-        """Claim ``spec``: "run" (claimed here, not stored: submit it), "stored" (an ok record is in the
-        store: skip it) or "elsewhere" (another process holds its claim)."""
-        claim = self.store.claim(spec.run_id)
-        if claim is None:
-            return "elsewhere"
-        if self.store.has_ok(spec.run_id):  # stored by another process since the list was read
-            claim.release()
-            self._done(spec, True)
-            return "stored"
-        self.claims[spec.run_id] = claim
-        return "run"
-
-    def stored(self, spec: RunSpec, ok: bool) -> None:
-        """The run's record is in the store (``ok``: a result, not a failure): let go of its claim."""
-        self._done(spec, ok)
-        claim = self.claims.pop(spec.run_id, None)
-        if claim is not None:
-            claim.release()
-
-    def _done(self, spec: RunSpec, ok: bool) -> None:
-        """The run is stored: its fine-tune is dropped after the last run of the list that uses it (as the
-        local runner does, a failed one keeps it for a retry), unless another process still uses it."""
-        from claimcheck.replication.pipeline import cleanup_run
-
-        if spec.finetune_key:
-            self.to_come[spec.finetune_key] -= 1
-        if ok:
-            cleanup_run(spec, self.ctx, {k for k, n in self.to_come.items() if n > 0}, self.uses)
-
-    def release_all(self) -> None:
-        while self.claims:
-            self.claims.popitem()[1].release()
-        self.uses.release_all()
 
 
 class RayRunner:
@@ -270,7 +149,7 @@ class RayRunner:
             return []
         n_stages = len({s.intermediate.key for s in todo if s.intermediate})
         bar_stages, bar_runs = progress.task("intermediate stages", n_stages), progress.task("runs", len(todo))
-        dispatch = _Dispatch(store, todo, ctx)
+        dispatch = Dispatch(store, todo, ctx)
         try:
             first = []
             for spec in todo:
@@ -289,7 +168,7 @@ class RayRunner:
             bar_stages.close()
             bar_runs.close()
 
-    def _run_claimed(self, first: list[RunSpec], dispatch: _Dispatch, ctx: RunContext, progress: Progress,
+    def _run_claimed(self, first: list[RunSpec], dispatch: Dispatch, ctx: RunContext, progress: Progress,
                      bars: tuple) -> list[RunOutcome]:
         import ray
 
@@ -316,7 +195,7 @@ class RayRunner:
             if owned:
                 ray.shutdown()
 
-    def _submitter(self, dispatch: _Dispatch, ctx: RunContext, mailbox):
+    def _submitter(self, dispatch: Dispatch, ctx: RunContext, mailbox):
         """A function submitting one claimed run: its intermediate stage's task first, unless already
         submitted (a stage is trained once, and every run that starts from it is given its ref)."""
         import ray
@@ -340,7 +219,7 @@ class RayRunner:
         return submit
 
     @staticmethod
-    def _retry_put_off(dispatch: _Dispatch, bar_runs) -> None:
+    def _retry_put_off(dispatch: Dispatch, bar_runs) -> None:
         """Claim again the runs another process held: submit those it let go of without storing them,
         skip those it stored."""
         still = []
@@ -354,7 +233,7 @@ class RayRunner:
                 still.append(spec)
         dispatch.put_off = still
 
-    def _collect(self, dispatch: _Dispatch, progress: Progress, relay, bar_stages, bar_runs) -> list[RunOutcome]:
+    def _collect(self, dispatch: Dispatch, progress: Progress, relay, bar_stages, bar_runs) -> list[RunOutcome]:
         """Store each run's record the moment its task completes (failed runs as failed records), and
         submit a put-off run once another process lets go of it."""
         import ray
