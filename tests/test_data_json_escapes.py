@@ -103,7 +103,7 @@ def test_a_stage_file_is_written_with_escapes_and_read_back_the_same(tmp_path):
 def test_ordinary_text_is_written_byte_for_byte_as_before(tmp_path):
     """What the writers wrote before the escapes, for text with none of those characters: the same bytes."""
     from claimcheck.replication.stages import write_json_atomic
-    from claimcheck.results.files import render_records_json
+    from claimcheck.results.file_format import render_records_json
 
     record = _record(ORDINARY)
     data = record.model_dump(mode="json")

@@ -99,7 +99,7 @@ def runs_show(
     Example: claimcheck runs show r-00c47f   (a bundled proxy run; `claimcheck runs list` lists ids)
     """
     from claimcheck.results.collect import collect_records
-    from claimcheck.results.files import render_records_json
+    from claimcheck.results.file_format import render_records_json
 
     from claimcheck.results.store import open_store
     from claimcheck.results.stored_text import id_note
@@ -142,7 +142,7 @@ def runs_export(
     left = len(everything) - len(records)
     note = f" ({left} {'failed' if wanted == 'ok' else 'other'} run(s) left out: --status all exports them)" if left else ""
     if out_file is None:
-        from claimcheck.results.files import render_records_json
+        from claimcheck.results.file_format import render_records_json
 
         typer.echo(render_records_json(records), nl=False)
         if note:

@@ -164,7 +164,7 @@ def schema(
     if what == "derivations":  # derivation.params, per derivation name
         schema = {name: model.model_json_schema() for name, model in sorted(PARAMS.items())}
     elif what == "results":  # a file of them: one record, a list, or {"runs": [...]}
-        from claimcheck.results.files import result_file_schema
+        from claimcheck.results.file_format import result_file_schema
 
         schema = result_file_schema()
     else:

@@ -38,7 +38,7 @@ def save_records_json(records: Iterable[RunRecord | UnreadableRun], path: Path, 
     ``new``, only if no file is there (else ``FileExistsError``, nothing written). A record that does
     not validate (``UnreadableRun``) is written as it was stored."""
     from claimcheck.atomic import save_text_atomic
-    from claimcheck.results.files import render_records_json, runs_json_text
+    from claimcheck.results.file_format import render_records_json, runs_json_text
 
     path = Path(path)
     records = list(records)

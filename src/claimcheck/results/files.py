@@ -1,4 +1,4 @@
-"""Reading and writing run-record JSON files (the exchange format of results).
+"""Reading run-record JSON files (the exchange format of results); ``file_format`` writes them.
 
 A result file holds one record, a list of records, or ``{"runs": [...]}``. The bundled folder
 ``results/bundled`` ships the records of replications done for the bundled papers, so
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from claimcheck.errors import ResultFileError, error_message, field_place
 from claimcheck.gcpause import gc_paused
-from claimcheck.results.records import SPLITS, RunRecord, metric_problem
+from claimcheck.results.records import RunRecord, metric_problem
 
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"
 
@@ -216,7 +216,7 @@ def _read_json(path: Path) -> object:
 
 # the JSON escape of a surrogate (\ud800-\udfff); a pair of them decodes to one character, a lone one stays a surrogate
 _SURROGATE_ESCAPE = r"\\u[dD][89abcdefABCDEF]"
-_SURROGATE = "[\ud800-\udfff]"
+SURROGATE = "[\ud800-\udfff]"  # a surrogate, as a regex class (``file_format`` writes one as its escape too)
 
 
 def lone_surrogate(payload: object) -> tuple[str | None, str] | None:
@@ -229,7 +229,7 @@ def lone_surrogate(payload: object) -> tuple[str | None, str] | None:
     while todo:
         loc, value, is_key = todo.pop()
         if isinstance(value, str):
-            found = re.search(_SURROGATE, value) if not value.isascii() else None
+            found = re.search(SURROGATE, value) if not value.isascii() else None
             if found:
                 what = "a key holding" if is_key else "holds"
                 return _shown_place(loc) or None, (f"{what} the JSON escape \\u{ord(found.group()):04x}, a lone surrogate "
@@ -249,7 +249,7 @@ def _shown_place(loc: tuple) -> str:
     from claimcheck.visible import visible
 
     place = field_place(loc)
-    return visible(re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", place))
+    return visible(re.sub(SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", place))
 
 
 class ResultFiles:
@@ -337,49 +337,3 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles
             also = _passed_over_note(passed_over[first_passed:])
             raise ResultFileError("no result files (*.json) in this folder" + (f"; {also}" if also else ""), path=str(root))
     return ResultFiles([rec for rec, _, _ in seen.values()], {run_id: f for run_id, (_, _, f) in seen.items()}, passed_over)
-
-
-def result_file_schema() -> dict:
-    """The JSON Schema of a result file as this module reads one (``claimcheck schema results``): one
-    record, a list of records, or ``{"runs": [...]}``, with a metric's split and scale as
-    ``metric_problem`` checks them where records come in (the model itself leaves them open, so an
-    older store stays readable)."""
-    record = RunRecord.model_json_schema()
-    defs = record.pop("$defs")
-    defs["RunRecord"] = record
-    metric = defs["Metric"]["properties"]
-    metric["split"]["enum"] = list(SPLITS)
-    metric["value"].update(minimum=0, maximum=100)
-    one = {"$ref": "#/$defs/RunRecord"}
-    many = {"type": "array", "items": one}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "claimcheck result file",
-        "description": 'Run records: one record, a list of records, or {"runs": [...]} as `claimcheck runs export` writes it.',
-        "anyOf": [one, many, {"type": "object", "properties": {"runs": many}, "required": ["runs"], "additionalProperties": False}],
-        "$defs": defs,
-    }
-
-
-def render_records_json(records: Iterable[RunRecord]) -> str:
-    """Stable JSON text for a set of records (sorted by run id)."""
-    return runs_json_text([r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.run_id)])
-
-
-def runs_json_text(runs: list[object]) -> str:
-    """A result file's text, ``{"runs": runs}``: sorted keys, two-space indent, UTF-8, a trailing newline, and
-    each control character, bidi control or mark and line or paragraph separator in a string written as a
-    JSON escape (``visible_json``), so no terminal or editor showing the file acts on it; read back, the
-    strings are as they were.
-
-    A lone surrogate is written as its JSON escape (``\\udcff``), which UTF-8 text can hold: no record read
-    from a result file or the store holds one (both refuse it), but a stored record that does not
-    validate because its text holds that escape (written by hand, or by another program) is backed up by
-    `runs remove` as it was stored (``UnreadableRun``), and the backup must be written; reading it back
-    refuses the record, naming the field."""
-    from claimcheck.visible import visible_json
-
-    text = visible_json(json.dumps({"runs": runs}, indent=2, sort_keys=True, ensure_ascii=False), keep_surrogates=True)
-    if not text.isascii():  # isascii is O(1): an export of ASCII text is not scanned again
-        text = re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text + "\n"
