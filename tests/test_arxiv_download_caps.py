@@ -155,7 +155,7 @@ fetch_arxiv(parse_arxiv_ref(sys.argv[2]), cache_dir=Path(sys.argv[1]), settings=
 
 _HOLDER = """
 import sys, time
-from claimcheck.atomic import StagedFile
+from claimcheck.staged_file import StagedFile
 
 staged = StagedFile(sys.argv[1])
 staged.write(b"a download under way")

@@ -198,7 +198,7 @@ def test_a_staged_file_is_put_in_place_whole_or_not_at_all(tmp_path, umask_022):
     """``StagedFile``: a download written in pieces; kept, it gets the mode a plain write gives and no
     temporary file stays; left without keeping (an error, Ctrl-C), nothing stays, not even the folder
     it made for it; a folder that cannot be made is a message."""
-    from claimcheck.atomic import StagedFile
+    from claimcheck.staged_file import StagedFile
 
     folder = tmp_path / "cache" / "2005.13013"
     with StagedFile(folder) as staged:
@@ -230,8 +230,8 @@ def test_a_staged_file_left_by_a_killed_process_is_swept_by_the_next_one(tmp_pat
     import fcntl
     import time
 
-    from claimcheck import atomic
-    from claimcheck.atomic import STALE_PART_AGE_S, StagedFile
+    from claimcheck import staged_file
+    from claimcheck.staged_file import STALE_PART_AGE_S, StagedFile
 
     folder = tmp_path / "cache"
     folder.mkdir()
@@ -248,7 +248,7 @@ def test_a_staged_file_left_by_a_killed_process_is_swept_by_the_next_one(tmp_pat
             with StagedFile(folder) as second:  # this process's own live file is never swept
                 assert first.path.exists() and second.path.exists()
     assert sorted(p.name for p in folder.iterdir()) == sorted([other.name, held.name])
-    monkeypatch.setattr(atomic, "fcntl", None)  # no locks: by age only
+    monkeypatch.setattr(staged_file, "fcntl", None)  # no locks: by age only
     old = time.time() - STALE_PART_AGE_S - 60
     os.utime(held, (old, old))
     young = folder / ".download.young.part"

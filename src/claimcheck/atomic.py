@@ -1,7 +1,8 @@
 """Atomic file writes: a temporary file in the same folder, flushed, then renamed over the target.
 
 A reader never sees a half-written file, and a crash leaves the old file (or none) plus no stray
-temporary file. Every module that writes a result, a cache entry or a registry file uses this.
+temporary file. Every module that writes a result, a cache entry or a registry file uses this (a
+download, written in pieces as it arrives, through ``staged_file.StagedFile``).
 
 Only a regular file is replaced. A symlink is followed and its target replaced (the link stays); an
 existing target that is not a regular file (``/dev/null``, a FIFO, a terminal) and a descriptor link
@@ -20,17 +21,10 @@ import os
 import stat
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from claimcheck.errors import OutputError
-
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; a leftover is told by its age alone
-    fcntl = None
 
 
 def _umask() -> int:
@@ -47,7 +41,9 @@ def _umask() -> int:
     return mask
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
+    """The mode a plain ``open(path, "w")`` gives ``path``: its own when it exists, else 0o666 less the
+    umask."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -141,7 +137,7 @@ def _stage(path: Path, data: bytes, given: Path) -> str:
     have; its name. A failure leaves no temporary file and raises ``OutputError`` naming ``given``."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = _mode_for(path)
+        mode = mode_for(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
         raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(given)) from None
@@ -171,7 +167,7 @@ def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
     write: one whose target does not exist yet gets that target created. A device or a pipe
     (``/dev/stdout``) is still written in place; it holds nothing to lose.
 
-    The folder entry is flushed to disk too (``_sync_folder``) before this returns, so a caller that
+    The folder entry is flushed to disk too (``sync_folder``) before this returns, so a caller that
     deletes something once the file is written (``runs remove``) never outlives it after a crash.
     """
     given = Path(path)
@@ -186,7 +182,7 @@ def save_bytes_atomic(path: Path, data: bytes, *, new: bool = False) -> None:
             Path(tmp).unlink()  # the file now lives under ``path``
         else:
             os.replace(tmp, resolved)
-        _sync_folder(resolved.parent)
+        sync_folder(resolved.parent)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
@@ -240,7 +236,7 @@ def save_files_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
             raise OutputError(f"{exc.message} ({done})", path=exc.path, field=exc.field) from None
         raise
     for folder in {resolved.parent for _, resolved, _ in staged}:
-        _sync_folder(folder)
+        sync_folder(folder)
 
 
 def _link_new(tmp: str, path: Path, given: Path) -> None:
@@ -256,7 +252,7 @@ def _link_new(tmp: str, path: Path, given: Path) -> None:
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
             raise
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _mode_for(path))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode_for(path))
     try:
         with os.fdopen(fd, "wb") as fh, open(tmp, "rb") as src:
             fh.write(src.read())
@@ -267,7 +263,7 @@ def _link_new(tmp: str, path: Path, given: Path) -> None:
         raise
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Flush a folder's entries (a rename or link into it) to disk; a no-op where folders cannot be
     opened (Windows) or synced."""
     try:
@@ -280,173 +276,6 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-class StagedFile:
-    """A file written in pieces (a download) and put in place whole, or not at all.
-
-    ``StagedFile(folder)`` opens a temporary file in ``folder`` (made, with its parents, when missing)
-    for reading and writing (``file``); ``keep(path)`` flushes it to disk, gives it the mode a plain
-    write of ``path`` would and renames it to ``path``, in the same folder. Leaving the ``with`` block
-    without ``keep`` (a refusal, an error, Ctrl-C) removes it, and ``folder`` too when this made it and
-    it is still empty: a reader never sees a partial file, and none is left behind. A process killed
-    outright leaves its file, locked (``flock``) while it was written: the next ``StagedFile`` of the same
-    ``name`` in that folder removes it (``sweep_staged``). A folder or file that cannot be written raises
-    ``OutputError`` naming it."""
-
-    def __init__(self, folder: Path, name: str = "download") -> None:
-        folder = Path(folder)
-        self._made, self._kept = not folder.exists(), False
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            sweep_staged(folder, name)
-            fd, tmp, self._locked = _new_staged(folder, name)
-        except OSError as exc:
-            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(folder)) from None
-        self.folder, self.path = folder, Path(tmp)
-        with _LIVE_LOCK:
-            _LIVE.add(os.path.abspath(tmp))
-        self.file = os.fdopen(fd, "w+b")
-
-    def __enter__(self) -> StagedFile:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.discard()
-
-    def restart(self) -> None:
-        """Empty the file, to write it again from the start (a download retried)."""
-        self.file.seek(0)
-        self.file.truncate()
-
-    def write(self, data: bytes) -> None:
-        try:
-            self.file.write(data)
-        except OSError as exc:  # a full disk: a message, not a traceback
-            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(self.folder)) from None
-
-    def size(self) -> int:
-        self.file.flush()
-        return os.fstat(self.file.fileno()).st_size
-
-    def head(self, n: int) -> bytes:
-        self.file.seek(0)
-        return self.file.read(n)
-
-    def keep(self, path: Path) -> None:
-        """Put the finished file at ``path`` (in ``folder``), replacing whatever file is there."""
-        path = Path(path)
-        try:
-            self.file.flush()
-            if hasattr(os, "fchmod"):  # POSIX
-                os.fchmod(self.file.fileno(), _mode_for(path))
-            os.fsync(self.file.fileno())
-            if not self._locked:  # (Windows cannot rename an open file)
-                self.file.close()
-            os.replace(self.path, path)  # still locked while it has its temporary name: never swept
-            self.file.close()
-        except OSError as exc:
-            self.discard()
-            raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(path)) from None
-        self._kept = True
-        _sync_folder(path.parent)
-
-    def discard(self) -> None:
-        """Close and remove the file (a no-op once kept or discarded)."""
-        with _LIVE_LOCK:
-            _LIVE.discard(os.path.abspath(self.path))
-        if self._kept:
-            self.file.close()
-            return
-        self.path.unlink(missing_ok=True)  # before its lock goes with the close
-        self.file.close()
-        if self._made:
-            try:
-                self.folder.rmdir()  # only when empty
-            except OSError:
-                pass
-            self._made = False
-
-
-
-# ---------------------------------------------------------------- leftovers of a killed download
-# A process killed outright (SIGKILL, a power cut) while it writes a StagedFile cannot remove it: the
-# hidden ``.<name>.*.part`` stays in the cache folder. The next StagedFile made in that folder removes
-# each one no live process is writing. A writer holds an exclusive ``flock`` on its file from the moment
-# it is made until it is renamed or removed (the kernel drops it when the process dies, however it dies),
-# so one whose lock can be taken is a leftover. Where locks are unavailable (no fcntl, a file system that
-# refuses them) a leftover is told by its age instead: a file not written for STALE_PART_AGE_S; a live
-# download writes as it receives, and waits at most a few minutes between two attempts.
-STALE_PART_AGE_S = 3600.0
-
-_LIVE: set[str] = set()  # this process's own staged files: another thread's is never swept, even where
-_LIVE_LOCK = threading.Lock()  # flock is emulated by POSIX locks (NFS), which a process never conflicts with
-
-
-def _flock(fd: int, blocking: bool) -> bool | None:
-    """Take an exclusive flock on ``fd``: True when taken, False when another holds it (only when not
-    ``blocking``), None where locks are unavailable."""
-    if fcntl is None:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        return True
-    except BlockingIOError:
-        return False
-    except OSError:  # ENOLCK, EOPNOTSUPP...: a file system without locks
-        return None
-
-
-def _same_file(path: str | Path, fd: int) -> bool:
-    """Whether ``path`` still names the file open as ``fd``."""
-    try:
-        st, own = os.stat(path, follow_symlinks=False), os.fstat(fd)
-    except OSError:
-        return False
-    return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)
-
-
-def _new_staged(folder: Path, name: str) -> tuple[int, str, bool]:
-    """A new ``.<name>.*.part`` in ``folder``, open and locked, as (descriptor, path, whether locked). A
-    sweep in another process may take the file between its creation and its lock; it is then gone (or
-    another file has its name), and a new one is made."""
-    while True:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-        locked = _flock(fd, blocking=True)
-        if locked is None or _same_file(tmp, fd):
-            return fd, tmp, bool(locked)
-        os.close(fd)
-
-
-def sweep_staged(folder: Path, name: str = "download") -> list[Path]:
-    """Remove each ``.<name>.*.part`` in ``folder`` that no live process writes (see above); the files
-    removed. One that cannot be opened, locked or removed is left as it is."""
-    removed: list[Path] = []
-    with _LIVE_LOCK:
-        live = set(_LIVE)
-    for path in Path(folder).glob(f".{name}.*.part"):
-        if os.path.abspath(path) in live:
-            continue
-        try:
-            fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            continue
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                continue
-            locked = _flock(fd, blocking=False)
-            if locked is False:
-                continue  # a live writer
-            if locked is None and time.time() - os.fstat(fd).st_mtime < STALE_PART_AGE_S:
-                continue  # perhaps a live writer, where no lock tells
-            if _same_file(path, fd):  # (under our lock: no writer can claim it now)
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-    return removed
 
 
 def save_text_atomic(path: Path, text: str, *, new: bool = False) -> None:

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Callable, Literal
 from urllib.parse import urlencode
 
-from claimcheck.atomic import StagedFile, sweep_staged
 from claimcheck.errors import InputError, NetworkError
 from claimcheck.home import claimcheck_home
 from claimcheck.sources.arxiv_download import (
     ATOM_CAP, EPRINT_CAP, PDF_CAP, FetchSettings, Http, check_atom, check_pdf, check_source, load_fetch_settings,
 )
+from claimcheck.staged_file import StagedFile, sweep_staged
 
 _REF = re.compile(r"^(?:arxiv:|https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/)?(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?P<v>v\d{1,4})?(?:\.pdf)?$", re.I)
 

@@ -13,7 +13,7 @@ Endpoints and patience come from the environment (this module is an edge):
 Timeouts, connection errors, HTTP 5xx, HTTP 429 (honouring ``Retry-After``), and bodies that are
 shorter than announced or do not parse (truncated gzip/bzip2/xz/tar/PDF/XML) are retried; after the last
 attempt a ``NetworkError`` says what failed. Each body is written, as it arrives, to a temporary file
-in the cache folder (``atomic.StagedFile``), never held whole in memory, checked there, and renamed
+in the cache folder (``staged_file.StagedFile``), never held whole in memory, checked there, and renamed
 into place only once complete and checked, so an interrupted or refused download leaves nothing
 behind (a process killed outright leaves its temporary file, which the next fetch into that folder removes). Each kind has a cap (``caps.py``): ``ARXIV_ATOM_MAX_BYTES`` for the metadata,
 ``ARXIV_EPRINT_MAX_BYTES`` for an e-print, ``ADD_PDF_MAX_BYTES`` for a PDF; a body over it (by its
@@ -38,9 +38,9 @@ from email.utils import parsedate_to_datetime
 from typing import BinaryIO, Callable
 from xml.etree import ElementTree
 
-from claimcheck.atomic import StagedFile
 from claimcheck.errors import InputError, NetworkError
 from claimcheck.sources.caps import ADD_PDF_MAX_BYTES, ARXIV_ATOM_MAX_BYTES, ARXIV_EPRINT_MAX_BYTES, mib
+from claimcheck.staged_file import StagedFile
 
 API_ENV, FILES_ENV = "CLAIMCHECK_ARXIV_API", "CLAIMCHECK_ARXIV_FILES"
 DEFAULT_API, DEFAULT_FILES = "https://export.arxiv.org/api/query", "https://arxiv.org"
