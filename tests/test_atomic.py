@@ -255,3 +255,41 @@ def test_a_staged_file_left_by_a_killed_process_is_swept_by_the_next_one(tmp_pat
     young.write_bytes(b"perhaps still written")
     with StagedFile(folder):
         assert not held.exists() and young.exists()
+
+
+def test_where_locks_are_unavailable_a_staged_file_is_closed_before_it_is_removed(tmp_path, monkeypatch):
+    """Without fcntl (Windows) a file still open cannot be removed: a download refused or not found (an
+    e-print arXiv does not have) must close its staged file before removing it, and the sweep must close a
+    leftover before removing it, else the removal fails (a traceback, a leftover kept for good)."""
+    import time
+
+    from claimcheck import staged_file
+    from claimcheck.staged_file import STALE_PART_AGE_S, StagedFile
+
+    real_unlink = os.unlink
+
+    def unlink_as_windows(path, *args, **kwargs):  # the OS's rule, not claimcheck's code: an open file stays
+        target = os.path.realpath(path)
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                if os.readlink(f"/proc/self/fd/{fd}") == target:
+                    raise PermissionError(13, "The process cannot access the file because it is being used", str(path))
+            except FileNotFoundError:
+                continue
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(staged_file, "fcntl", None)
+    monkeypatch.setattr(os, "unlink", unlink_as_windows)
+    folder = tmp_path / "cache"
+    with StagedFile(folder) as staged:
+        staged.write(b"a 404's body")
+    assert not folder.exists()  # removed, and the folder it made with it
+    folder.mkdir()
+    leftover = folder / ".download.abc123.part"
+    leftover.write_bytes(b"half a body")
+    old = time.time() - STALE_PART_AGE_S - 60
+    os.utime(leftover, (old, old))
+    with StagedFile(folder) as staged:
+        assert not leftover.exists()
+        staged.keep(folder / "x.src")
+    assert [p.name for p in folder.iterdir()] == ["x.src"]

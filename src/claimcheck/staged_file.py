@@ -97,7 +97,9 @@ class StagedFile:
         if self._kept:
             self.file.close()
             return
-        self.path.unlink(missing_ok=True)  # before its lock goes with the close
+        if not self._locked:  # (Windows cannot remove an open file; no lock to keep while it is named)
+            self.file.close()
+        self.path.unlink(missing_ok=True)  # locked: before its lock goes with the close
         self.file.close()
         if self._made:
             try:
@@ -179,10 +181,14 @@ def sweep_staged(folder: Path, name: str = "download") -> list[Path]:
             if locked is None and time.time() - os.fstat(fd).st_mtime < STALE_PART_AGE_S:
                 continue  # perhaps a live writer, where no lock tells
             if _same_file(path, fd):  # (under our lock: no writer can claim it now)
+                if locked is None:  # (Windows cannot remove an open file; no lock to keep)
+                    os.close(fd)
+                    fd = -1
                 path.unlink()
                 removed.append(path)
         except OSError:
             pass
         finally:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
     return removed
