@@ -31,6 +31,7 @@ from claimcheck.claims.registry import BUNDLED_PAPERS, load_paper_file
 from claimcheck.claims.yaml_text import load_yaml
 from claimcheck.atomic import is_descriptor
 from claimcheck.errors import InputError, OutputError
+from claimcheck.places import lies_in
 from claimcheck.sources.caps import ADD_TEXT_MAX_BYTES, mib
 from claimcheck.text_bytes import decode_text, looks_binary
 from claimcheck.visible import CONTROL
@@ -92,12 +93,9 @@ def check_out_path(out: Path, sources: list[Path]) -> None:
 
 def in_bundled_papers(path: Path) -> bool:
     """Whether ``path`` lies in claimcheck's bundled claim files (``BUNDLED_PAPERS``, any depth), which
-    every `claimcheck verify` reads: found by what it is, not by its spelling (``..``, a link)."""
-    try:
-        where, bundled = path.resolve(), BUNDLED_PAPERS.resolve()
-    except (OSError, RuntimeError):  # a loop of links: left to the write, which names the problem
-        return False
-    return where == bundled or bundled in where.parents
+    every `claimcheck verify` reads: found by what it is, not by its spelling (``..``, a link, a bind
+    mount), as the CLI's shipped-data check finds it (``places``)."""
+    return lies_in(path, BUNDLED_PAPERS)
 
 
 MAX_ID_CHARS = 200

@@ -110,23 +110,6 @@ def shipped_data() -> tuple[tuple[Path, str, str], ...]:
             (bibliography, "its bibliography", "the names every audit gives the papers a synthesis cites"))
 
 
-def _resolved(path: Path) -> Path | None:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a loop of links: left to the write, which names the problem
-        return None
-
-
-def _names(where: Path, path: Path, resolved: Path | None) -> bool:
-    """Whether the resolved path ``where`` names ``path`` (resolved: ``resolved``), which need not exist."""
-    if where == resolved:
-        return True
-    try:
-        return os.path.samefile(where, path)  # another spelling the resolving missed (a bind mount)
-    except OSError:  # not there (yet), or not readable: another path
-        return False
-
-
 def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterable[Path] = (), instead: str = "",
                      new_claim_file: bool = False, into: bool = False) -> None:
     """Refuse an ``option`` (``--out``) path inside claimcheck's shipped data (``shipped_data``: the
@@ -144,18 +127,19 @@ def not_shipped_data(out_path: Path, option: str = "--out", regenerates: Iterabl
     folder itself is let through, and every folder inside it refused (a claim file there would be
     read by every `verify` from its YAML, never from a parsed copy, and not at all in a hidden one)."""
     from claimcheck.claims.registry import BUNDLED_PAPERS
+    from claimcheck.places import names, resolved  # here: `verify` without --out never needs it
 
-    where = _resolved(out_path)
-    if where is None or any(_names(where, allowed, _resolved(allowed)) for allowed in regenerates):
+    where = resolved(out_path)
+    if where is None or any(names(where, allowed, resolved(allowed)) for allowed in regenerates):
         return
     for shipped, what, change in shipped_data():
-        resolved = _resolved(shipped)
+        shipped_at = resolved(shipped)
         for folder in (where, *where.parents):
             claim_folder = new_claim_file and shipped == BUNDLED_PAPERS
             if claim_folder and (folder == where if into else (folder == where.parent and where.suffix in (".yaml", ".yml")
-                                                              and not where.name.startswith("."))) and _names(folder, shipped, resolved):
+                                                              and not where.name.startswith("."))) and names(folder, shipped, shipped_at):
                 break  # a new claim file of the bundle
-            if _names(folder, shipped, resolved):
+            if names(folder, shipped, shipped_at):
                 place = f"is inside {shipped}" if folder != where else f"is {shipped}"
                 hint = f" (a new paper's claim file may go directly in {shipped})" if claim_folder and folder != where else ""
                 raise OutputError(f"{place}, claimcheck's shipped data ({what}): writing there would change {change}; "
