@@ -159,6 +159,9 @@ def _lock_claim_file(path: Path, wait: bool, like: os.stat_result | None = None)
             here = os.path.samestat(os.fstat(fd), os.stat(path))
         except FileNotFoundError:
             here = False
+        except BaseException:  # ESTALE, an interrupt: no descriptor may go on holding the lock
+            os.close(fd)
+            raise
         if here and not writable:
             try:
                 os.unlink(path)  # as a holder letting go: whoever locks it next finds it gone
