@@ -29,6 +29,9 @@ def _kind(text: str):
     ("BERT wins the remaining three target tasks.", True),
     ("BERT wins the other three targets.", True),
     ("RoBERTa wins in three out of six tasks, across", True),
+    ("BERT wins the other three target datasets.", True),  # a task is named by its data
+    ("BERT wins the other three data sets.", True),
+    ("BERT wins the other three benchmarks.", True),
     ("BERT improves by 3 here.", True),  # a bare number: the text does not say what it counts
 ])  # fmt: skip
 def test_a_count_agrees_with_the_claims_count_only_where_it_counts_the_same_things(row, agrees):
@@ -51,3 +54,9 @@ def test_counts_of_other_things_do_not_resolve_a_row_to_a_claim_by_its_count():
                 "XLNet reportedly ranks last of the three models in all of the experiments."):
         score, _, _ = score_claim(row, False, other_three)
         assert score.numbers == 0.0 and score.score < MATCH_THRESHOLD, row
+
+
+def test_a_row_counting_the_tasks_as_datasets_resolves_to_the_claim_by_its_count():
+    nine = load_registry().claims["2005.13013/setup-nine-tasks"]
+    score, _, _ = score_claim("The study uses nine English intermediate datasets for intermediate training.", False, nine)
+    assert score.score >= MATCH_THRESHOLD

@@ -147,9 +147,13 @@ _SORT_OF = re.compile(r"[\s-]+(?:[a-z]+\s+){0,2}?(?:kinds?|types?|sorts?|categor
                       r"((?:[a-z][a-z0-9]*[\s-]+){0,2}[a-z][a-z0-9]*)", re.I)
 
 
+_TASK_DATA = {"dataset", "benchmark"}
+
+
 def _what_is_counted(text: str, end: int, phrase: Phrase) -> Phrase:
     """A counted phrase as two counts of it are compared (``kinds_agree``): "kinds of NLP task"
-    read as the "NLP task" it names, a "target" as a "target task"."""
+    read as the "NLP task" it names, a "target" as a "target task", a "dataset" (a "data set", a
+    "benchmark") as the task it holds."""
     head, mods = phrase
     if m := _SORT_OF.match(text, end):
         words = list(takewhile(lambda w: w not in _PHRASE_END, re.findall(r"[a-z0-9]+", m.group(1).lower())))
@@ -157,6 +161,8 @@ def _what_is_counted(text: str, end: int, phrase: Phrase) -> Phrase:
             head, mods = singular(words[-1]), frozenset(singular(w) for w in words[:-1])
     if head == "target":
         head, mods = "task", mods | {"target"}
+    elif head in _TASK_DATA or (head == "set" and "data" in mods):  # a task is named by its data: "nine intermediate datasets"
+        head = "task"
     return head, frozenset(mods)
 
 
