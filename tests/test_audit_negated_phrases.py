@@ -31,9 +31,13 @@ def test_a_no_that_denies_what_the_other_side_says_is_still_read(row, statement)
     assert opposite_reason(row, statement)
 
 
-def test_what_a_subject_has_none_of_bears_on_the_other_side_not_the_subject():
-    row = ("The retrieval targets BUCC and Tatoeba have no training data of their own, yet both benefit strongly from "
-           "intermediate-task training.")
+@pytest.mark.parametrize("row", [
+    "The retrieval targets BUCC and Tatoeba have no training data of their own, yet both benefit strongly from "
+    "intermediate-task training.",
+    # the clause ends the phrase: its head, "data", is what they lack, not its "training"
+    "BUCC and Tatoeba have no training data, yet intermediate training brings large gains on these two sentence-retrieval targets.",
+])  # fmt: skip
+def test_what_a_subject_has_none_of_bears_on_the_other_side_not_the_subject(row):
     assert statement_negation_conflict(row, RETRIEVAL) == ""
     assert opposite_reason(row, RETRIEVAL) == ""
 
@@ -41,6 +45,8 @@ def test_what_a_subject_has_none_of_bears_on_the_other_side_not_the_subject():
 @pytest.mark.parametrize("row", [
     "BUCC and Tatoeba have no gains from intermediate training.",
     "Intermediate training has no effect on BUCC and Tatoeba.",
+    "BUCC and Tatoeba have no large gains.",
+    "The retrieval targets BUCC and Tatoeba have no gains, despite intermediate training.",
 ])
 def test_a_subject_that_has_no_gain_is_still_read(row):
     assert opposite_reason(row, RETRIEVAL)

@@ -145,7 +145,8 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
         clause_start = ends[k - 1][1] if k else 0
         nxt = next((a for a, _ in ends[k:] if a >= m.end()), len(text))
         before = text[clause_start : m.start()].split()[-3:]
-        after = text[m.end() : min(nxt, m.end() + 200)].split()[:8]  # a negation's reach: the rest of its clause, briefly
+        clause = text[m.end() : min(nxt, m.end() + 200)].split()
+        after = clause[:8]  # a negation's reach: the rest of its clause, briefly
         if (cmp := _COMPARISON.search(" ".join(after))) and (
             m.group(0).lower() in _QUANTIFIERS or _ANY.search(" ".join(after)[: cmp.start()])
         ):
@@ -154,6 +155,8 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
             after = _denied(after)
             if before and _HAVE.fullmatch(before[-1]):  # "BUCC and Tatoeba have no training data": what they lack bears, not they
                 before = []
+                if after == clause and 1 < len(clause) <= 5:  # the clause ends the phrase ("have no training data, yet ..."): its head
+                    after = after[-1:]
         if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
             after = list(takewhile(lambda w: not _VERB.match(w), after))
         if _INSTEAD.fullmatch(m.group(0)):  # "rather than freezing any layer" denies what "no layer is frozen" denies
