@@ -122,14 +122,19 @@ _HAVE = re.compile(r"(?:have|has|had|having)", re.I)
 _INSTEAD = re.compile(r"(?:rather\s+than|instead\s+of)", re.I)
 
 
+_REACH = 200  # how far after a cue its clause is read (characters)
+
+
 def _negated_words(text: str) -> set[str]:
     """The content words of what ``text`` denies: the few words after each of its negations, in its
-    clause ("no layer is frozen": layer, frozen)."""
+    clause ("no layer is frozen": layer, frozen), read within ``_REACH`` characters of the cue."""
     text = _clean(text, True)
+    ends = [c.start() for c in _CLAUSE_END.finditer(text)]
     out: set[str] = set()
     for m in _CUE.finditer(text):
-        end = _CLAUSE_END.search(text, m.end())
-        out |= _words(" ".join(text[m.end() : end.start() if end else len(text)].split()[:4]))
+        k = bisect_left(ends, m.end())  # the first clause end at or after the cue's end
+        nxt = ends[k] if k < len(ends) else len(text)
+        out |= _words(" ".join(text[m.end() : min(nxt, m.end() + _REACH)].split()[:4]))
     return out
 
 
@@ -140,12 +145,13 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
     theirs = _words(other)
     ends = [(c.start(), c.end()) for c in _CLAUSE_END.finditer(text)]
     found = []
+    denied_there: set[str] | None = None  # what ``other`` denies, read once where a "rather than" needs it
     for m in _CUE.finditer(text):
         k = bisect_left(ends, (m.start(), -1))  # the first clause end at or after the cue
         clause_start = ends[k - 1][1] if k else 0
         nxt = next((a for a, _ in ends[k:] if a >= m.end()), len(text))
         before = text[clause_start : m.start()].split()[-3:]
-        clause = text[m.end() : min(nxt, m.end() + 200)].split()
+        clause = text[m.end() : min(nxt, m.end() + _REACH)].split()
         after = clause[:8]  # a negation's reach: the rest of its clause, briefly
         if (cmp := _COMPARISON.search(" ".join(after))) and (
             m.group(0).lower() in _QUANTIFIERS or _ANY.search(" ".join(after)[: cmp.start()])
@@ -160,7 +166,9 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
         if not before and m.group(0).lower() == "no":  # "no X is ...": X alone bears on the other side
             after = list(takewhile(lambda w: not _VERB.match(w), after))
         if _INSTEAD.fullmatch(m.group(0)):  # "rather than freezing any layer" denies what "no layer is frozen" denies
-            if _words(" ".join(after)) & _negated_words(other):
+            if denied_there is None:
+                denied_there = _negated_words(other)
+            if _words(" ".join(after)) & denied_there:
                 found.append(m.group(0))
             continue
         if _words(" ".join(before + after)) & theirs:
