@@ -1,6 +1,6 @@
 """A comparison under a negated subject restates an order: "no other single task helps as much as
 SQuAD" and "no single task matches multi-task training" say SQuAD, and multi-task training, do best
-(``negation._COMPARISON``, ``polarity_mentions._EQUATIVE``); "no task helps XNLI" still denies."""
+(``negation._COMPARISON``, ``polarity_mentions._EQUATIVE``: one list, ``polarity_lexicon.EQUATIVE``); "no task helps XNLI" still denies."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ XNLI = "TyDiQA-GoldP improves with many intermediate tasks, while XNLI gains not
 @pytest.mark.parametrize(("row", "statement"), [
     ("No other single intermediate task helps as much as SQuAD, MNLI or HellaSwag, whose improvements reach 8.2, 7.5 "
      "and 7.0 points.", BEST_SINGLE),
+    # one list of these comparisons for both readings (``polarity_lexicon.EQUATIVE``): "as well as" and
+    # "as good as" after a negation as after a direction word
+    ("No other single intermediate task does as well as SQuAD, MNLI or HellaSwag, whose improvements reach 8.2, "
+     "7.5 and 7.0 points.", BEST_SINGLE),
+    ("No other single intermediate task helps as good as SQuAD, MNLI or HellaSwag, whose improvements reach 8.2, "
+     "7.5 and 7.0 points.", BEST_SINGLE),
     ("No single intermediate task matches the multi-task setup on all nine tasks, which improves by 8.7 points.", MULTITASK),
     ("No single intermediate task rivals multi-task training on all nine tasks, which improves by 8.7 points.", MULTITASK),
 ])  # fmt: skip

@@ -14,7 +14,7 @@ from claimcheck.claims.models import Claim
 from claimcheck.audit.contradiction import MAX_CHARS
 from claimcheck.audit.contrast_asides import FINITE_VERB, contrast_asides
 from claimcheck.audit.normal_text import normalise
-from claimcheck.audit.polarity_lexicon import MENTION
+from claimcheck.audit.polarity_lexicon import EQUATIVE, MENTION
 from claimcheck.audit.row_numbers import words_as_digits
 
 # "without" (and "rather than", "instead of") only counts where asides are read (``strict=False``:
@@ -42,7 +42,7 @@ _NOUN_ASIDE = re.compile(
 _QUANTIFIERS = {"no", "none", "nothing", "nobody", "neither", "nor"}
 _ANY = re.compile(r"\b(?:any|another|other|single)\b", re.I)  # "it is not the case that any other target beats X"
 _COMPARISON = re.compile(r"\b(?:beats?|outperform\w*|exceeds?|surpass\w*|better|worse|match(?:es|ed)?|rivals?|equals?|"
-                         r"as\s+(?:much|strongly|far|greatly|good|large|big|high)\s+as|more\s+than)\b", re.I)
+                         + EQUATIVE + r")\b", re.I)
 # a clause opening with "no X" denies X, whatever its verb is about ("no target-language data is used")
 _VERB = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|should|exists?|seems?)$", re.I)
 # what ends the noun phrase a "no" opens, besides a verb: a preposition or a conjunction

@@ -151,6 +151,10 @@ NOR = re.compile(r"\bnor\b", re.I)
 # a clause opening "no single task ...", "none of ...", "neither alternative ..."
 NO_SUBJECT = re.compile(r"\s*(?:and\s+|so\s+)?(?:no|none|neither)\b", re.I)
 NOT_ANY = re.compile(r"\bnot\b[^;]*?\b(?:any|another|other|single)\b", re.I)  # "it is not the case that any other task beats X"
+# a comparison that, under a negated subject, puts what follows it first ("no other task helps as much as
+# SQuAD", "no single task gains more than multi-task training" say SQuAD, multi-task training, do best): a
+# pattern's source, read after a direction word (``polarity_mentions``) and after a negation (``negation``)
+EQUATIVE = r"as\s+(?:much|strongly|well|far|greatly|good|large|big|high)\s+as|more\s+than"
 # after a plain mention: "gains are negligible", "the improvement is small"
 _SMALL = r"(?:small|slight|marginal|negligible|minor|little|limited|modest|minimal|insignificant)\b"
 DIMINISHED_AFTER = re.compile(

@@ -35,6 +35,7 @@ from claimcheck.audit.polarity_lexicon import (
     DENIED,
     DIMINISHED_AFTER,
     DIMINISHER,
+    EQUATIVE,
     FLAT,
     GIVES,
     KIND,
@@ -104,7 +105,7 @@ def _negation(text: str, clause_start: int, start: int, end: int) -> list[tuple[
 
 
 # a change compared with another's after a negated subject: "helps as much as", "gains more than"
-_EQUATIVE = re.compile(r"\s+(?:(?:quite|nearly|almost)\s+)?(?:as\s+(?:much|strongly|well|far|greatly|large|big|high)\s+as|more\s+than)\b", re.I)
+_EQUATIVE = re.compile(r"\s+(?:(?:quite|nearly|almost)\s+)?(?:" + EQUATIVE + r")\b", re.I)
 
 
 def _subject_of(gap: str, apposition: bool = True) -> bool:
