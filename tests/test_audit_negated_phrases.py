@@ -50,3 +50,13 @@ def test_what_a_subject_has_none_of_bears_on_the_other_side_not_the_subject(row)
 ])
 def test_a_subject_that_has_no_gain_is_still_read(row):
     assert opposite_reason(row, RETRIEVAL)
+
+
+def test_a_no_phrase_ends_where_a_counted_phrase_ends():
+    # one list of the words that end a noun phrase (``normal_text.PHRASE_END``), for the phrase a "no"
+    # opens as for the one a count counts
+    from claimcheck.audit import counted_things, negation, normal_text
+
+    assert negation.PHRASE_END is counted_things.PHRASE_END is normal_text.PHRASE_END
+    assert negation._denied("target-language data before fine-tuning".split()) == ["data", "before", "fine-tuning"]
+    assert negation._denied("target-language data during fine-tuning".split()) == ["data", "during", "fine-tuning"]

@@ -1,6 +1,7 @@
 """A comparison under a negated subject restates an order: "no other single task helps as much as
 SQuAD" and "no single task matches multi-task training" say SQuAD, and multi-task training, do best
-(``negation._COMPARISON``, ``polarity_mentions._EQUATIVE``: one list, ``polarity_lexicon.EQUATIVE``); "no task helps XNLI" still denies."""
+(``negation._COMPARISON``, ``polarity_mentions._EQUATIVE``: one list, ``polarity_lexicon.EQUATIVE``);
+"no task helps XNLI" still denies."""
 
 from __future__ import annotations
 

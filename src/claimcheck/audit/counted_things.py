@@ -21,16 +21,13 @@ from __future__ import annotations
 import re
 from itertools import takewhile
 
+from claimcheck.audit.normal_text import PHRASE_END
 from claimcheck.audit.row_numbers import NUMBER_WORDS, WITH_UNIT, interval, number_spans, singular
 
 # what a count counts ("nine intermediate tasks" -> intermediate | task): the words after the number up
-# to its first plural noun, within a few words; words that leave the things counted the same, and
-# words that end the noun phrase
+# to its first plural noun, within a few words (ended by a ``PHRASE_END`` word); words that leave the
+# things counted the same
 _SAME_THINGS = {"different", "distinct", "separate", "individual", "such", "total", "all"}
-_PHRASE_END = set(
-    "the a an of on in to for with from by and or as at is are was were be been it its this that these those than "
-    "then over under about between across after before into each every per which who whose while whereas but".split()
-)  # fmt: skip
 _SET_APART = {"other", "remaining", "rest", "further", "additional", "another", "extra", "first", "last", "new"}
 _PICKED_FROM = re.compile(r"(?<!\ball )\b(?:of|among|out of)\s+(?:the\s+|all\s+)?$", re.I)
 _PHRASE_WORD = re.compile(r"[a-z0-9]+|[^\sa-z0-9-]")
@@ -62,7 +59,7 @@ def _phrase_after(text: str, end: int) -> tuple[str, frozenset[str]] | None:
         words = words[2:] if words[1:2] in (["the"], ["these"], ["those"], ["our"], ["its"], ["their"]) else words[1:]
     mods: list[str] = []
     for w in words[:5]:
-        if not w.isalpha() or w in _PHRASE_END or w in NUMBER_WORDS:
+        if not w.isalpha() or w in PHRASE_END or w in NUMBER_WORDS:
             return None
         if singular(w) != w:
             return singular(w), frozenset(singular(m) for m in mods) - _SAME_THINGS
@@ -156,7 +153,7 @@ def _what_is_counted(text: str, end: int, phrase: Phrase) -> Phrase:
     "benchmark") as the task it holds."""
     head, mods = phrase
     if m := _SORT_OF.match(text, end):
-        words = list(takewhile(lambda w: w not in _PHRASE_END, re.findall(r"[a-z0-9]+", m.group(1).lower())))
+        words = list(takewhile(lambda w: w not in PHRASE_END, re.findall(r"[a-z0-9]+", m.group(1).lower())))
         if words:
             head, mods = singular(words[-1]), frozenset(singular(w) for w in words[:-1])
     if head == "target":

@@ -13,7 +13,7 @@ from itertools import takewhile
 from claimcheck.claims.models import Claim
 from claimcheck.audit.contradiction import MAX_CHARS
 from claimcheck.audit.contrast_asides import FINITE_VERB, contrast_asides
-from claimcheck.audit.normal_text import normalise
+from claimcheck.audit.normal_text import PHRASE_END, normalise
 from claimcheck.audit.polarity_lexicon import EQUATIVE, MENTION
 from claimcheck.audit.row_numbers import words_as_digits
 
@@ -45,8 +45,6 @@ _COMPARISON = re.compile(r"\b(?:beats?|outperform\w*|exceeds?|surpass\w*|better|
                          + EQUATIVE + r")\b", re.I)
 # a clause opening with "no X" denies X, whatever its verb is about ("no target-language data is used")
 _VERB = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|should|exists?|seems?)$", re.I)
-# what ends the noun phrase a "no" opens, besides a verb: a preposition or a conjunction
-_PHRASE_END = re.compile(r"^(?:of|on|in|for|from|to|with|at|by|as|than|and|or|but|that|which|who|across|over|between|into|during)$", re.I)
 _RELATIVE = re.compile(
     r"\b(?:that|which|who|whose|whom)\s+(?:have|has|had|is|are|was|were|do|does|did|can|could|will|would|may|might|"
     r"should|contain|contains|use|uses|used|require|requires|need|needs)\b[^,;:.]*",
@@ -109,11 +107,12 @@ def _clean(text: str, strict: bool, other: str = "") -> str:
 
 def _denied(after: list[str]) -> list[str]:
     """The words after a "no" from the head of the noun phrase it opens: "no target-language data is
-    used" denies data, and its "target" bears on no "targets" of the other side. Only where a verb, a
-    preposition or a conjunction ends the phrase within five words (``after`` as it is otherwise: "with
-    no layer freezing" may end anywhere)."""
+    used" denies data, and its "target" bears on no "targets" of the other side. Only where a verb or
+    a word that ends a noun phrase (``normal_text.PHRASE_END``: a preposition, a conjunction, a
+    determiner) ends the phrase within five words (``after`` as it is otherwise: "with no layer
+    freezing" may end anywhere)."""
     for i, w in enumerate(after[:5]):
-        if i and (_VERB.match(w) or FINITE_VERB.fullmatch(w) or _PHRASE_END.match(w)):
+        if i and (_VERB.match(w) or FINITE_VERB.fullmatch(w) or w.lower() in PHRASE_END):
             return after[i - 1 :]
     return after
 

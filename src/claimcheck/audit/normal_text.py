@@ -24,3 +24,12 @@ def normalise(text: str) -> str:
     t = t.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     t = registry_spelling(t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+# the words that end a noun phrase read from its start ("nine intermediate tasks", "no target-language
+# data"): determiners, pronouns, copulas, prepositions and conjunctions, none of which stands inside one
+# (``counted_things``: what a count counts; ``negation``: the head of what a "no" denies)
+PHRASE_END = frozenset(
+    "the a an of on in to for with from by and or as at is are was were be been it its this that these those than "
+    "then over under about between across after before into during each every per which who whose while whereas but".split()
+)  # fmt: skip
