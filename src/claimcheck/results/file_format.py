@@ -8,8 +8,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from claimcheck.results.files import SURROGATE
-from claimcheck.results.records import SPLITS, RunRecord
+from claimcheck.results.records import SPLITS, SURROGATE, RunRecord
 
 
 def result_file_schema() -> dict:

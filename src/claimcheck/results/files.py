@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from claimcheck.errors import ResultFileError, error_message, field_place
 from claimcheck.gcpause import gc_paused
-from claimcheck.results.records import RunRecord, metric_problem
+from claimcheck.results.records import SURROGATE, RunRecord, metric_problem
 
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"
 
@@ -216,7 +216,6 @@ def _read_json(path: Path) -> object:
 
 # the JSON escape of a surrogate (\ud800-\udfff); a pair of them decodes to one character, a lone one stays a surrogate
 _SURROGATE_ESCAPE = r"\\u[dD][89abcdefABCDEF]"
-SURROGATE = "[\ud800-\udfff]"  # a surrogate, as a regex class (``file_format`` writes one as its escape too)
 
 
 def lone_surrogate(payload: object) -> tuple[str | None, str] | None:

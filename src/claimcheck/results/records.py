@@ -156,6 +156,9 @@ def run_id_problem(run_id: str) -> str | None:
     return None
 
 
+SURROGATE = "[\ud800-\udfff]"  # a surrogate, as a regex class: a result file's, a stored record's, a run id's
+
+
 def surrogate_cause(code: int) -> str:
     """What the lone surrogate ``code`` stands for: a byte that was not UTF-8 (U+DC80 to U+DCFF, as Python
     reads a file name, an argument or an environment variable holding one), else half of a UTF-16 pair."""

@@ -19,9 +19,9 @@ import re
 from pathlib import Path
 
 from claimcheck.errors import StoreError
-from claimcheck.results.records import surrogate_cause
+from claimcheck.results.records import SURROGATE, surrogate_cause
 
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.dumps writes a pair as the one character it is
+LONE_SURROGATE = re.compile(SURROGATE)  # json.dumps writes a pair as the one character it is
 
 # a run id that starts with the prefix as written (see ``RunStore.find``)
 _PREFIX = "run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id"
