@@ -37,9 +37,11 @@ def not_utf8_path(path: Path | str) -> str | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
+        from claimcheck.results.records import not_utf8_byte  # a path that is not UTF-8 only
+
         code = ord(text[exc.start])
-        if 0xDC80 <= code <= 0xDCFF:
-            return f"it holds byte 0x{code - 0xDC00:02x}, which is not UTF-8"
+        if byte := not_utf8_byte(code):
+            return f"it holds {byte}, which is not UTF-8"
         return f"it holds U+{code:04X}, a lone surrogate, which UTF-8 cannot write"  # made in Python
     return None
 

@@ -162,9 +162,16 @@ SURROGATE = "[\ud800-\udfff]"  # a surrogate, as a regex class: a result file's,
 def surrogate_cause(code: int) -> str:
     """What the lone surrogate ``code`` stands for: a byte that was not UTF-8 (U+DC80 to U+DCFF, as Python
     reads a file name, an argument or an environment variable holding one), else half of a UTF-16 pair."""
-    if 0xDC80 <= code <= 0xDCFF:
-        return f"no character: byte 0x{code - 0xDC00:02x} of a text that was not UTF-8, as Python reads one"
+    if byte := not_utf8_byte(code):
+        return f"no character: {byte} of a text that was not UTF-8, as Python reads one"
     return "half of a UTF-16 pair, no character"
+
+
+def not_utf8_byte(code: int) -> str | None:
+    """The byte (``"byte 0xe9"``) that the lone surrogate ``code`` stands for, one of U+DC80 to U+DCFF
+    (``surrogateescape``, as Python reads a file name, an argument or an environment variable holding a
+    byte that is not UTF-8); None for another code point (``home.not_utf8_path`` says so too)."""
+    return f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else None
 
 
 @dataclass(frozen=True, slots=True)
