@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claimcheck.atomic import save_text_atomic
+from claimcheck.results.run_claims import open_to_lock
 from claimcheck.visible import visible_json
 
 try:
@@ -155,13 +156,9 @@ def _users_lock(work: Path, key: str, operation: int) -> int | None:
     system locks it all the same). It is never deleted (as ``<key>.lock``): a lock on a file another
     process deleted meanwhile would keep out no one."""
     path = work / f"{key}{USERS_SUFFIX}"
-    cloexec = getattr(os, "O_CLOEXEC", 0)
     try:
         work.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | cloexec, 0o666)
-        except PermissionError:
-            fd = os.open(path, os.O_RDONLY | cloexec)
+        fd, _ = open_to_lock(path, 0o666)
     except OSError:
         return None
     try:

@@ -111,27 +111,35 @@ def _claims_folder(folder: Path, like: os.stat_result | None) -> None:
             raise
 
 
-def _open_claim_file(path: Path, like: os.stat_result | None) -> tuple[int, bool]:
-    """(descriptor, whether it is open to write) of the claim file ``path``, made if it is not there
-    with the store's permissions (``like``). One this user may not write (another user's, made by an
-    older claimcheck) is opened to read: ``flock`` locks it all the same on a local file system."""
+def open_to_lock(path: Path, mode: int) -> tuple[int, bool]:
+    """(descriptor, whether it is open to write) of the lock file ``path``, made with ``mode`` (less the
+    umask) if it is not there; opened to read where this user may not write it (another user's file):
+    ``flock`` locks it all the same on a local file system. A file that is not there and may not be made
+    raises the ``PermissionError``. Claims (``_open_claim_file``) and stage uses (``stages._users_lock``)."""
     cloexec = getattr(os, "O_CLOEXEC", 0)
-    mode = 0o644 if like is None else like.st_mode & 0o666
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | cloexec, mode)
+        return os.open(path, os.O_RDWR | os.O_CREAT | cloexec, mode), True
     except PermissionError as refused:
         try:
             return os.open(path, os.O_RDONLY | cloexec), False
         except FileNotFoundError:  # not there, and not to be made here: the folder is not this user's to write
             raise refused from None
-    if like is not None:
+
+
+def _open_claim_file(path: Path, like: os.stat_result | None) -> tuple[int, bool]:
+    """(descriptor, whether it is open to write) of the claim file ``path``, made if it is not there
+    with the store's permissions (``like``). One this user may not write (another user's, made by an
+    older claimcheck) is opened to read: ``flock`` locks it all the same on a local file system."""
+    mode = 0o644 if like is None else like.st_mode & 0o666
+    fd, writable = open_to_lock(path, mode)
+    if writable and like is not None:
         try:
             st = os.fstat(fd)
             if st.st_size == 0 and st.st_uid == os.geteuid() and st.st_mode & 0o777 != mode:  # made now, less the umask
                 _like_the_store(fd, like, mode)
         except OSError:
             pass  # this user keeps its claim; another may not write the file, and locks it open to read
-    return fd, True
+    return fd, writable
 
 
 def _lock_claim_file(path: Path, wait: bool, like: os.stat_result | None = None) -> int | None:
