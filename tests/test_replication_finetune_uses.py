@@ -5,6 +5,7 @@ as a result, or until ``release_all``. Real processes, real locks."""
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 from replication_fixtures import long_run_spec
 
 from claimcheck.replication.runners.base import RunContext
+from claimcheck.replication.runners.ray_dispatch import Dispatch
 from claimcheck.replication.stages import _users_lock
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -109,3 +111,52 @@ def test_finetuned_holds_a_use_while_it_reads_the_weights(tmp_path):
     reader.join(timeout=120)
     assert not reader.is_alive() and failed  # it read the weights that were left to it
     assert not _used(ctx.work, key)  # and let go of its use
+
+
+def _two_runs_of_one_finetune() -> tuple:
+    both = long_run_spec(epochs=2, system="XLM-R")
+    only_de = dataclasses.replace(both, target=dataclasses.replace(both.target, evals=both.target.evals[1:]))
+    assert both.finetune_key == only_de.finetune_key and both.run_id != only_de.run_id
+    return both, only_de
+
+
+def test_dispatch_holds_each_finetune_until_its_last_run_is_stored_as_a_result(tmp_path):
+    first, last = _two_runs_of_one_finetune()
+    ctx = RunContext(home=tmp_path / "home", device="cpu")
+    key = first.finetune_key
+    dispatch = Dispatch(None, [first, last], ctx)
+    try:
+        assert not _dropped_by_another(ctx.work, key)  # held from the start
+        dispatch.stored(first, ok=True)
+        assert not _dropped_by_another(ctx.work, key)  # a run of it is still to come
+        dispatch.stored(last, ok=True)
+        assert _dropped_by_another(ctx.work, key)  # the last one is stored: let go
+    finally:
+        dispatch.release_all()
+
+
+def test_dispatch_keeps_a_finetune_whose_last_run_failed_until_release_all(tmp_path):
+    first, last = _two_runs_of_one_finetune()
+    ctx = RunContext(home=tmp_path / "home", device="cpu")
+    key = first.finetune_key
+    dispatch = Dispatch(None, [first, last], ctx)
+    try:
+        dispatch.stored(first, ok=True)
+        dispatch.stored(last, ok=False)
+        assert not _dropped_by_another(ctx.work, key)  # kept for a retry
+    finally:
+        dispatch.release_all()
+    assert _dropped_by_another(ctx.work, key)  # the driver stopped: nothing held
+
+
+def test_dispatch_release_all_lets_go_of_every_finetune(tmp_path):
+    first, _ = _two_runs_of_one_finetune()
+    other = long_run_spec(epochs=2, system="MNLI")
+    assert other.finetune_key != first.finetune_key
+    ctx = RunContext(home=tmp_path / "home", device="cpu")
+    dispatch = Dispatch(None, [first, other], ctx)
+    assert not _dropped_by_another(ctx.work, first.finetune_key)
+    assert not _dropped_by_another(ctx.work, other.finetune_key)
+    dispatch.release_all()
+    assert _dropped_by_another(ctx.work, first.finetune_key)
+    assert _dropped_by_another(ctx.work, other.finetune_key)
