@@ -246,7 +246,8 @@ def test_the_shipped_data_is_what_the_package_reads_and_verify_starts_no_yaml_pa
 
 # -- runs remove --backup: a new result file in the bundled results would be read as shipped runs ---------
 
-def test_runs_remove_refuses_a_backup_inside_the_shipped_data_before_anything_is_removed(tmp_path):
+def _store_of_one_run(tmp_path):
+    """A run store holding one run, r-aa01, for `runs remove` to remove (or not)."""
     from claimcheck.results.records import Metric, RunRecord
     from claimcheck.results.store import RunStore
 
@@ -255,6 +256,13 @@ def test_runs_remove_refuses_a_backup_inside_the_shipped_data_before_anything_is
         s.save(RunRecord(run_id="r-aa01", paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
                          deviations=["test record"], spec={"target": {"task": "xnli"}},
                          metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+    return store
+
+
+def test_runs_remove_refuses_a_backup_inside_the_shipped_data_before_anything_is_removed(tmp_path):
+    from claimcheck.results.store import RunStore
+
+    store = _store_of_one_run(tmp_path)
     folder_link = tmp_path / "bundled-link"
     folder_link.symlink_to(BUNDLED_RESULTS, target_is_directory=True)
     backups = [BUNDLED_RESULTS / "claimcheck-test-backup.json", BUNDLED_RESULTS / "claimcheck-test" / "backup.json",
@@ -276,14 +284,9 @@ def test_runs_remove_refuses_a_default_backup_inside_the_shipped_data(tmp_path):
     """The default backup, under $CLAIMCHECK_HOME/removed/, goes through the same check as --backup: a
     home inside the bundled results (or linked there) is refused, in a dry run too, before anything is
     removed, and the message says how to choose another place."""
-    from claimcheck.results.records import Metric, RunRecord
     from claimcheck.results.store import RunStore
 
-    store = tmp_path / "runs.sqlite"
-    with RunStore(store) as s:
-        s.save(RunRecord(run_id="r-aa01", paper_id="2005.13013", system="MNLI", seed=1, preset="proxy", fidelity="proxy",
-                         deviations=["test record"], spec={"target": {"task": "xnli"}},
-                         metrics=[Metric(task="xnli", language="en", metric="accuracy", split="dev", value=70.0)]))
+    store = _store_of_one_run(tmp_path)
     linked_home = tmp_path / "linked-home"
     linked_home.mkdir()
     (linked_home / "removed").symlink_to(BUNDLED_RESULTS, target_is_directory=True)
