@@ -133,11 +133,13 @@ def save_tiny_kit(root: Path, n_rows: int, seed: int = 0) -> tuple[Path, Path]:
     return data, model
 
 
-def load_rows(data_dir: Path, rows: tuple[int, int], cache: Path) -> list[dict]:
+def load_rows(data_dir: Path, rows: tuple[int, int], cache: Path, languages: tuple[str, ...] = ("en",)) -> list[dict]:
+    """These rows of the XNLI dev file of each language, one language after another."""
     from claimcheck.replication.tasks import get_task
     from claimcheck.replication.tasks.loading import load_examples
 
-    return load_examples(get_task("xnli"), "dev", "en", data_dir=data_dir, cache_dir=cache, rows=rows).examples
+    return [example for language in languages
+            for example in load_examples(get_task("xnli"), "dev", language, data_dir=data_dir, cache_dir=cache, rows=rows).examples]
 
 
 def build_setup(args, work: Path) -> Setup:
@@ -162,7 +164,8 @@ def build_setup(args, work: Path) -> Setup:
         model = shaped_model(str(model), args.shape, work)
         encoder = EncoderSpec(f"{args.shape} (random weights)", pooling="cls", random_init=True)
     hp = preset.target("xnli").hparams
-    changes = {"epochs": args.epochs, "batch_size": args.batch_size, "max_length": args.max_length, "lr": args.lr}
+    changes = {"epochs": args.epochs, "batch_size": args.batch_size, "grad_accum": args.grad_accum,
+               "max_length": args.max_length, "lr": args.lr}
     if args.tiny and args.epochs is None:
         changes["epochs"] = 15.0  # the tiny model needs more passes than the smoke preset's 2 to learn the rules
     hp = replace(hp, **{k: v for k, v in changes.items() if v is not None})
@@ -170,11 +173,14 @@ def build_setup(args, work: Path) -> Setup:
     if device.type == "cpu":
         env.configure_cpu_threads(args.threads or (1 if args.tiny else None))
     cache = work / "datasets-cache"
-    train, evals = load_rows(data, train_rows, cache), load_rows(data, eval_rows, cache)
+    languages = tuple(args.train_languages.split(","))
+    train, evals = load_rows(data, train_rows, cache, languages), load_rows(data, eval_rows, cache)
     what = "tiny random-init BERT, generated NLI rows" if args.tiny else f"{Path(model).name}, English XNLI dev"
     if args.shape:
         what = f"{args.shape} architecture, random weights (throughput only: its accuracy means nothing), " + what.split(", ", 1)[1]
-    label = f"{what}: train rows {train_rows[0] + 1}-{train_rows[0] + len(train)}, scored rows {eval_rows[0] + 1}-{eval_rows[0] + len(evals)}"
+    if languages != ("en",):
+        what += f", training rows also from the {', '.join(languages)} dev files"
+    label = f"{what}: train rows {train_rows[0] + 1}-{train_rows[0] + len(train) // len(languages)}, scored rows {eval_rows[0] + 1}-{eval_rows[0] + len(evals)}"
     return Setup(str(model), encoder, hp, train, evals, device, label)
 
 
@@ -277,7 +283,8 @@ def _restored_torch_flags():
 # -- the two paths --------------------------------------------------------------------------------------------
 
 def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = True,
-                   batches: list[list[int]] | None = None, pad_multiple: int | None = None) -> PathResult:
+                   batches: list[list[int]] | None = None, pad_multiple: int | None = None,
+                   compile_mode: str | None = None) -> PathResult:
     """claimcheck's loop; ``batches`` (the Trainer's, in its order) replace its own schedule, with dropout off."""
     from claimcheck.replication import environment as env
     from claimcheck.replication.encoder import pad_id_of
@@ -303,7 +310,7 @@ def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = T
                           pad_id=pad_id_of(tokenizer), precision="auto",
                           checkpoint_dir=work / f"cc-{seed}" / "checkpoint" if checkpoints else None,
                           checkpoint_every=ctx.checkpoint_every, checkpoint_seconds=ctx.checkpoint_seconds,
-                          on_step=on_step, schedule=schedule, pad_multiple=pad_multiple)
+                          on_step=on_step, schedule=schedule, pad_multiple=pad_multiple, compile_mode=compile_mode)
         result = trainer.train()
         _sync(setup.device)
         seconds = time.perf_counter() - t0
@@ -462,9 +469,12 @@ def steady_window(r: PathResult) -> tuple[int, int, float] | None:
 
 
 def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | None, per_epoch: int = 0) -> dict:
+    """Each path's figures; the comparison when both ran (``--only`` runs one)."""
     out = {}
     for path in ("claimcheck", "hf-trainer"):
         rs = [r for r in results if r.path == path]
+        if not rs:
+            continue
         seconds = sum(r.seconds for r in rs)
         s = {"examples_per_second": sum(r.examples for r in rs) / seconds, "seconds": seconds,
              "accuracy": sum(r.accuracy for r in rs) / len(rs), "real_tokens": sum(r.real_tokens for r in rs),
@@ -484,6 +494,8 @@ def summarise(results: list[PathResult], params: int, peak: tuple[str, float] | 
             if peak is not None:
                 s["steady"]["mfu"] = mfu(params, tokens, span, peak[1])
         out[path] = s
+    if len(out) < 2:
+        return out
     cc, hf = out["claimcheck"], out["hf-trainer"]
     out["speed_ratio"] = cc["examples_per_second"] / hf["examples_per_second"]
     out["accuracy_gap"] = cc["accuracy"] - hf["accuracy"]
@@ -497,26 +509,32 @@ def render(summary: dict, results: list[PathResult], meta: dict) -> str:
              f"  non-embedding parameters {meta['params']:,}; seeds {meta['seeds']}", ""]
     head = f"  {'path':<19}{'ex/s':>10}{'seconds':>10}{'tokens':>11}{'padding':>9}{'GFLOP/s':>10}{'accuracy':>10}"
     lines += [head + ("     MFU" if meta.get("peak") else "")]
-    for path in ("claimcheck", "hf-trainer"):
+    ran = [path for path in ("claimcheck", "hf-trainer") if path in summary]
+    for path in ran:
         s = summary[path]
         row = (f"  {path:<19}{s['examples_per_second']:>10.2f}{s['seconds']:>10.1f}{s['real_tokens']:>11,}"
                f"{s['padding_share']:>8.0%} {s['flops_per_second'] / 1e9:>10.1f}{s['accuracy']:>10.2f}")
         lines.append(row + (f"{s['mfu']:>8.1%}" if "mfu" in s else ""))
-    for path in ("claimcheck", "hf-trainer"):
+    for path in ran:
         if "steady" in summary[path]:
             st = summary[path]["steady"]
             row = (f"  {path + ' steady':<19}{st['examples_per_second']:>10.2f}{st['seconds']:>10.1f}{st['real_tokens']:>11,}"
                    f"{'':>9} {st['flops_per_second'] / 1e9:>10.1f}{'':>10}")
             lines.append(row + (f"{st['mfu']:>8.1%}" if "mfu" in st else ""))
-    lines += ["", f"  speed ratio claimcheck / Trainer: {summary['speed_ratio']:.2f}x",
-              f"  accuracy gap {summary['accuracy_gap']:+.2f} points: "
-              + ("agree" if summary["accuracies_agree"] else "DO NOT agree") + f" within {AGREE_POINTS} points",
-              *loss_lines(summary, meta),
+    if len(ran) == 1:
+        lines += ["", f"  only {ran[0]} ran (--only): no comparison"]
+    else:
+        lines += ["", f"  speed ratio claimcheck / Trainer: {summary['speed_ratio']:.2f}x",
+                  f"  accuracy gap {summary['accuracy_gap']:+.2f} points: "
+                  + ("agree" if summary["accuracies_agree"] else "DO NOT agree") + f" within {AGREE_POINTS} points"]
+    lines += [*loss_lines(summary, meta),
               "  Trainer set: lr, epochs, batch size, grad accumulation, warm-up steps, weight decay, seed; the rest its defaults:"
               " adamw_torch_fused over every parameter (claimcheck: fused AdamW over the used vocabulary), random batches"
               + (" (claimcheck: the Trainer's own batches, replayed), dropout off in both," if meta.get("matched")
                  else " (claimcheck: length-grouped),")
               + (" bf16" if meta.get("trainer_bf16") else " fp32 (claimcheck: bf16 autocast on a GPU)")]
+    if meta.get("compile_mode"):
+        lines.append(f"  claimcheck's encoder compiled: --compile {meta['compile_mode']}")
     if meta.get("peak"):
         lines.append(f"  MFU against {meta['peak'][0]} dense bf16 peak {meta['peak'][1] / 1e12:.0f} TFLOP/s (6 x N x real tokens)")
     if len(results) > 2:
@@ -527,7 +545,7 @@ def render(summary: dict, results: list[PathResult], meta: dict) -> str:
 def loss_lines(summary: dict, meta: dict) -> list[str]:
     lines = []
     for path in ("claimcheck", "hf-trainer"):
-        if "loss_per_epoch" in summary[path]:
+        if "loss_per_epoch" in summary.get(path, {}):
             lines.append(f"  training loss per epoch, {path:<11} " + "  ".join(f"{x:.4f}" for x in summary[path]["loss_per_epoch"]))
     for g in summary.get("loss_gaps", []):
         lines.append(f"  seed {g['seed']}: per-step loss difference mean {g['mean_abs']:.2e}, largest {g['max_abs']:.2e}"
@@ -546,6 +564,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--eval-examples", type=int, help="first N of the scored rows (default 1245; tiny 120)")
     p.add_argument("--epochs", type=float, help="default: the proxy preset's 3 (tiny: 15)")
     p.add_argument("--batch-size", type=int, help="default: the preset's (proxy 16, tiny 8)")
+    p.add_argument("--grad-accum", type=int, help="micro-batches per optimizer step (default: the preset's, 1)")
     p.add_argument("--max-length", type=int, help="tokens per feature (default: proxy 128, tiny 48)")
     p.add_argument("--lr", type=float, help="default: the preset's (proxy 3e-5, tiny 2e-3)")
     p.add_argument("--threads", type=int, help="torch intra-op threads on a CPU (default: torch's; tiny 1)")
@@ -560,10 +579,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--pad-multiple", type=int, help="claimcheck: pad each batch's token axis to a multiple of this "
                    "(default: replicate's, 8 on a GPU and 1 on a CPU)")
     p.add_argument("--no-cudnn-attention", action="store_true", help="CUDA, both paths: attention without cuDNN's kernels")
+    p.add_argument("--train-languages", default="en", help="train on the training rows of these XNLI dev files, "
+                   "comma-separated (default en; more rows make length-grouped batches pad less, for --shape throughput)")
+    p.add_argument("--compile", dest="compile_mode", choices=["default", "cudagraphs"],
+                   help="claimcheck: compile the encoder (torch.compile; cudagraphs: CUDA only, also CUDA graphs)")
+    p.add_argument("--only", choices=["claimcheck", "hf-trainer"], help="run this path alone (no comparison)")
     p.add_argument("--shape", choices=sorted(SHAPES), help="train this architecture with random weights and the model's "
                    "tokenizer (throughput and MFU at the paper's model size; accuracy means nothing)")
     p.add_argument("--json", help="also write the results as JSON to this file")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.tiny and args.train_languages != "en":
+        p.error("--tiny has English rows only: --train-languages cannot be given with it")
+    if args.matched and args.only:
+        p.error("--matched compares the two paths: it cannot run with --only")
+    if args.compile_mode == "cudagraphs" and args.device != "cuda":
+        p.error("--compile cudagraphs needs --device cuda")
+    return args
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -582,14 +613,14 @@ def main(argv: list[str] | None = None) -> dict:
                 hf, batches = run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16, dropout=False)
                 gc.collect()
                 results += [hf, run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints, batches=batches,
-                                               pad_multiple=args.pad_multiple)]
+                                               pad_multiple=args.pad_multiple, compile_mode=args.compile_mode)]
                 gc.collect()
                 continue
             order = ("claimcheck", "hf-trainer") if k % 2 == 0 else ("hf-trainer", "claimcheck")
-            for path in order:
+            for path in order if args.only is None else (args.only,):
                 if path == "claimcheck":
                     results.append(run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints,
-                                                  pad_multiple=args.pad_multiple))
+                                                  pad_multiple=args.pad_multiple, compile_mode=args.compile_mode))
                 else:
                     results.append(run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16)[0])
                 gc.collect()
@@ -606,7 +637,8 @@ def main(argv: list[str] | None = None) -> dict:
     meta = {"label": setup.label, "device": env.describe_device(setup.device), "hp": asdict(setup.hp), "params": params,
             "seeds": args.seeds, "matched": args.matched, "steps_per_epoch": steps_per_epoch(setup), "peak": peak,
             "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints, "shape": args.shape,
-            "pad_multiple": args.pad_multiple or env.pad_multiple(setup.device), "cudnn_attention": not args.no_cudnn_attention,
+            "pad_multiple": args.pad_multiple or env.pad_multiple(setup.device), "compile_mode": args.compile_mode,
+            "only": args.only, "cudnn_attention": not args.no_cudnn_attention,
             "argv": sys.argv[1:] if argv is None else argv, "packages": env.package_versions()}
     print(render(summary, results, meta))
     payload = {"meta": meta, "summary": summary, "runs": [asdict(r) for r in results]}

@@ -208,3 +208,34 @@ def test_a_shape_trains_with_random_weights_through_both_paths_and_times_steady_
     for path in ("claimcheck", "hf-trainer"):
         steady = payload["summary"][path]["steady"]
         assert steady["real_tokens"] < payload["summary"][path]["real_tokens"] and steady["examples_per_second"] > 0
+
+
+def test_only_one_path_runs_alone_with_its_grad_accumulation_and_no_comparison(bench, tmp_path, capsys):
+    out = tmp_path / "only.json"
+    bench.main(["--tiny", "--train-examples", "24", "--eval-examples", "15", "--epochs", "1", "--batch-size", "4",
+                "--grad-accum", "2", "--threads", "1", "--only", "claimcheck", "--json", str(out)])
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["path"] for r in payload["runs"]] == ["claimcheck"]
+    assert payload["runs"][0]["steps"] == 3 and payload["meta"]["hp"]["grad_accum"] == 2  # 6 micro-batches of 4
+    assert set(payload["summary"]) == {"claimcheck"}  # no ratio or accuracy gap without the Trainer
+    assert "only claimcheck ran (--only): no comparison" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--tiny", "--matched", "--only", "claimcheck"], "cannot run with --only"),
+    (["--tiny", "--compile", "cudagraphs"], "needs --device cuda"),
+    (["--tiny", "--train-languages", "en,de"], "English rows only"),
+])
+def test_contradictory_arguments_are_refused_before_anything_runs(bench, argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.parse_args(argv)
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "xnli" / "dev-de.tsv.xz").is_file(), reason="needs ../shared/data")
+def test_training_rows_can_come_from_several_languages_dev_files(bench, tmp_path):
+    one = bench.load_rows(SHARED / "data", (0, 5), tmp_path / "cache")
+    two = bench.load_rows(SHARED / "data", (0, 5), tmp_path / "cache", ("en", "de"))
+    assert len(one) == 5 and len(two) == 10 and two[:5] == one
+    assert [r["label"] for r in two[5:]] == [r["label"] for r in one]  # XNLI's languages translate the same rows
+    assert two[5]["text_a"] != one[0]["text_a"]
