@@ -9,6 +9,10 @@ the card, to explain bench_train.py's MFU figures. Random weights, bf16 autocast
       one full step of XLM-R Large's shape (fwd, bwd, fused AdamW) at a fixed width, all tokens real,
       eager vs torch.compile (default) vs torch.compile(mode="reduce-overhead", CUDA graphs), batch 32
       and 128 of 48 tokens: ms per step and MFU against the H100's dense bf16 peak (989 TFLOP/s).
+  python benchmarks/gpu_probe.py loop BENCH_TRAIN_ARGUMENTS...
+      claimcheck's own loop, set up as bench_train.py sets it up from the same arguments (e.g.
+      --device cuda --shape xlmr-large --batch-size 512 ...): torch.profiler over steps 15-22 of a
+      24-step run, the top operators by GPU time.
 """
 
 import sys
@@ -118,8 +122,41 @@ def compiled(modes: str) -> None:
             torch.cuda.empty_cache()
 
 
+# -- claimcheck's loop -----------------------------------------------------------------------------------------
+
+def loop(argv: list[str]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_train as bt
+
+    from claimcheck.replication import environment as env
+    from claimcheck.replication.encoder import pad_id_of
+    from claimcheck.replication.train import Trainer
+
+    args = bt.parse_args(argv)
+    setup = bt.build_setup(args, Path(tempfile.mkdtemp(prefix="gpu-probe-")))
+    env.seed_everything(0, setup.device)
+    tokenizer, encoder, head = bt.fresh_model(setup, 0)
+    features = head.featurize(setup.train, tokenizer, setup.hp.max_length)
+    prof = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU, torch.profiler.ProfilerActivity.CUDA],
+                                  schedule=torch.profiler.schedule(wait=12, warmup=2, active=8, repeat=1))
+    trainer = Trainer(encoder, {"xnli": head}, {"xnli": features}, hp=setup.hp, seed=0, device=setup.device,
+                      pad_id=pad_id_of(tokenizer), pad_multiple=args.pad_multiple, compile_mode=args.compile_mode,
+                      on_step=lambda step, total, loss: prof.step())
+    trainer.schedule = trainer.schedule[: 24 * setup.hp.grad_accum]  # 24 optimizer steps
+    trainer.total_steps = 24
+    with prof:
+        trainer.train()
+    print(prof.key_averages().table(sort_by="device_time_total", row_limit=22, max_name_column_width=60))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("shapes", "compile") or not torch.cuda.is_available():
-        sys.exit("usage: python benchmarks/gpu_probe.py shapes | compile MODE[,MODE...]   (needs a CUDA GPU)")
+    if len(sys.argv) < 2 or sys.argv[1] not in ("shapes", "compile", "loop") or not torch.cuda.is_available():
+        sys.exit("usage: python benchmarks/gpu_probe.py shapes | compile MODE[,MODE...] | loop BENCH_TRAIN_ARGS...   (needs a CUDA GPU)")
     torch.backends.cuda.matmul.allow_tf32 = True
-    shapes() if sys.argv[1] == "shapes" else compiled(sys.argv[2] if len(sys.argv) > 2 else "eager,compile,reduce-overhead")
+    if sys.argv[1] == "loop":
+        loop(sys.argv[2:])
+    else:
+        shapes() if sys.argv[1] == "shapes" else compiled(sys.argv[2] if len(sys.argv) > 2 else "eager,compile,reduce-overhead")
