@@ -175,6 +175,62 @@ def negations(text: str, other: str, *, strict: bool = True) -> list[str]:
     return found
 
 
+_STEM = re.compile(r"(?:ing|ed|es|e)$")
+
+
+def _stems(words: set[str]) -> set[str]:
+    """The words without an ending that tells forms of one verb apart ("updated", "updates" and
+    "updating" are one), so that what one side says and what the other denies meet."""
+    return {_STEM.sub("", w) if len(w) > 5 else w for w in words}
+
+
+def _contrast_sides(text: str) -> list[tuple[set[str], set[str], str, str]]:
+    """Each "A rather than B" (or "instead of") of ``text``, as (the words of A, the words of B, A and B
+    as written): A is the last two words before the cue in its clause, or in the clause before when a
+    comma sets the cue off ("frozen, rather than updated,"); B the first three words after it, in its
+    clause. A cue that opens its clause ("Rather than being updated, the layers were frozen") puts B
+    first and A in the clause after it."""
+    text = _clean(text, False)
+    ends = [(c.start(), c.end()) for c in _CLAUSE_END.finditer(text)]
+    out = []
+    for m in re.finditer(_INSTEAD.pattern, text, re.I):
+        k = bisect_left(ends, (m.start(), -1))
+        clause_start = ends[k - 1][1] if k else 0
+        nxt = next((a for a, _ in ends[k:] if a >= m.end()), len(text))
+        before = text[clause_start : m.start()].split()[-2:]
+        if not before and k and text[ends[k - 1][0]] == ",":  # "frozen, rather than updated": A before the comma
+            start = ends[k - 2][1] if k > 1 else 0
+            if len(ahead := text[start : ends[k - 1][0]].split()) > 1:  # not an opener ("However, rather than ...")
+                before = ahead[-2:]
+        after = [w for w in text[m.end() : nxt].split() if w.lower() not in ("being", "been", "be")][:3]
+        if not before and nxt < len(text) and text[nxt] == ",":  # "Rather than B, A ...": A is the clause after
+            later = next((a for a, _ in ends if a > nxt), len(text))
+            before = text[nxt + 1 : later].split()[:8]
+        said, denied = _words(" ".join(before)), _words(" ".join(after))
+        if said and denied:  # shown as its last word said and its first word denied
+            out.append((said, denied, next(w for w in reversed(before) if _words(w)), next(w for w in after if _words(w))))
+    return out
+
+
+def _swapped_contrast(text: str, other: str) -> tuple[str, str] | None:
+    """An "A rather than B" of ``text`` that turns round what ``other`` says and denies: ``other``
+    denies A and says B ("frozen rather than updated" against "all weights are updated; no layer is
+    frozen"), as (A, B) written. "Updated rather than frozen" says what ``other`` says; nothing is
+    read where ``other`` denies nothing, or denies B too."""
+    sides = _contrast_sides(text)
+    if not sides:
+        return None
+    denied = _stems(_negated_words(other))
+    if not denied:
+        return None
+    said = _stems(_words(_clean(other, False))) - denied
+    for mine, not_mine, a, b in sides:
+        mine, not_mine = _stems(mine), _stems(not_mine)
+        if (mine & denied) - said and not_mine & said and not not_mine & denied:
+            return a, b
+    return None
+
+
 def negation_conflict(row_text: str, claim: Claim, truncated: bool = False) -> str:
     """Why the row may state the opposite of the claim ("" when both negate or neither does). One
     side's negation must stand in its main clause, and the other side may have none even in an aside:
@@ -190,4 +246,8 @@ def statement_negation_conflict(row_text: str, statement: str, truncated: bool =
         return f'the row negates ("{row_neg[0]}") where the claim does not'
     if not truncated and (claim_neg := negations(statement, row_text)) and not negations(row_text, statement, strict=False):
         return f'the claim negates ("{claim_neg[0]}") where the row does not'
+    if swapped := _swapped_contrast(row_text, statement):  # "frozen rather than updated" against "updated; no layer is frozen"
+        return f'the row says "{swapped[0]}" rather than "{swapped[1]}", where the claim denies the one and says the other'
+    if not truncated and (swapped := _swapped_contrast(statement, row_text)):
+        return f'the claim says "{swapped[0]}" rather than "{swapped[1]}", where the row denies the one and says the other'
     return ""
