@@ -39,3 +39,19 @@ def test_a_negated_subject_of_a_comparison_is_no_opposite(row, statement):
 ])  # fmt: skip
 def test_a_negation_or_a_change_that_denies_the_claim_is_still_read(row, statement):
     assert opposite_reason(row, statement)
+
+
+DEPENDING = "With intermediate training, the best model is RoBERTa or BERT depending on the task."
+
+
+@pytest.mark.parametrize("row", [
+    "After intermediate training, no single model wins everywhere: RoBERTa and BERT each come out on top depending on the task.",
+    "No model won on every task after intermediate training; the best is RoBERTa or BERT depending on the task.",
+])
+def test_no_single_winner_is_a_quantified_comparison(row):
+    """"Wins" compares as "beats" does: under a quantifier it restates how the best is spread."""
+    assert opposite_reason(row, DEPENDING) == ""
+
+
+def test_a_name_that_does_not_win_is_still_a_negation():
+    assert opposite_reason("After intermediate training, RoBERTa does not win on any task.", DEPENDING)

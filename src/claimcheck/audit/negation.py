@@ -37,11 +37,12 @@ _NOUN_ASIDE = re.compile(
     r"\b(?:with\s+no|without|rather\s+than|instead\s+of|(?:for|in|of)\s+which\s+(?:no|none|there\s+is\s+no))\b[^,;:.]*", re.I
 )
 # a comparison negated by a quantifier restates an order ("no single task beats X", "neither alternative
-# outperforms X", "no single task matches X", "no other task helps as much as X" say X does best): not
-# told from the opposite. "X does not outperform Y" is a negation.
+# outperforms X", "no single task matches X", "no other task helps as much as X" say X does best; "no
+# single model wins everywhere" that the best depends on the task): not told from the opposite. "X does
+# not outperform Y", "X does not win", are negations.
 _QUANTIFIERS = {"no", "none", "nothing", "nobody", "neither", "nor"}
 _ANY = re.compile(r"\b(?:any|another|other|single)\b", re.I)  # "it is not the case that any other target beats X"
-_COMPARISON = re.compile(r"\b(?:beats?|outperform\w*|exceeds?|surpass\w*|better|worse|match(?:es|ed)?|rivals?|equals?|"
+_COMPARISON = re.compile(r"\b(?:beats?|wins?|won|outperform\w*|exceeds?|surpass\w*|better|worse|match(?:es|ed)?|rivals?|equals?|"
                          + EQUATIVE + r")\b", re.I)
 # a clause opening with "no X" denies X, whatever its verb is about ("no target-language data is used")
 _VERB = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|should|exists?|seems?)$", re.I)
