@@ -60,3 +60,24 @@ def test_a_no_phrase_ends_where_a_counted_phrase_ends():
     assert negation.PHRASE_END is counted_things.PHRASE_END is normal_text.PHRASE_END
     assert negation._denied("target-language data before fine-tuning".split()) == ["data", "before", "fine-tuning"]
     assert negation._denied("target-language data during fine-tuning".split()) == ["data", "during", "fine-tuning"]
+
+
+BERT_OTHER_THREE = ("BERT is the best model on the other three target tasks, including the domain-adaptation and "
+                    "cross-lingual text-classification targets.")
+
+
+@pytest.mark.parametrize("row", [
+    "BERT comes out ahead in the three tasks RoBERTa does not win, which include the two text-classification targets.",
+    "BERT comes out ahead in the three tasks that RoBERTa does not win, including the two text-classification targets.",
+])
+def test_a_relative_clause_without_its_that_describes_the_tasks(row):
+    """"The three tasks RoBERTa does not win" picks out tasks; it does not deny that BERT is best on them."""
+    assert opposite_reason(row, BERT_OTHER_THREE) == ""
+
+
+@pytest.mark.parametrize("row", [
+    "BERT does not come out ahead in the three other tasks.",
+    "On the three tasks RoBERTa does not win, BERT is not the best model.",
+])
+def test_a_negation_of_the_main_clause_is_still_read(row):
+    assert opposite_reason(row, BERT_OTHER_THREE)
