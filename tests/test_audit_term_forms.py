@@ -117,3 +117,23 @@ def test_a_reversal_reached_through_the_names_is_flagged(registry):
 def test_rows_that_do_not_reach_the_claim(registry, text, not_claim):
     row = audit(registry, text).rows[0]
     assert row.claim_id != not_claim, row.best
+
+
+@pytest.mark.parametrize(("word", "written"), [
+    ("phases", "stages"), ("stage", "phases"), ("larger", "bigger"), ("big", "large"), ("dataset", "data"), ("data", "datasets"),
+])
+def test_a_word_is_found_as_another_that_names_the_same_thing(word, written):
+    assert re.fullmatch(word_pattern(word), written)
+
+
+def test_a_name_takes_no_other_word():
+    assert not re.fullmatch(word_pattern("large", name=True), "big")
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("The approach has three stages: start from a publicly available multilingual masked language model, train on an "
+     "English intermediate task, and finally fine-tune on the English target task.", "2005.13013/setup-three-phases"),
+    ("For every NLP task, the intermediate-training data is at least ten times bigger.", "2210.01091/intermediate-data-larger"),
+])  # fmt: skip
+def test_a_row_in_other_words_for_the_same_things_reaches_its_claim(registry, text, claim):
+    assert audit(registry, text).rows[0].claim_id == claim

@@ -12,6 +12,9 @@ word of a term is therefore found in these forms:
   "outperforms" / "outperforming", "updated" / "update", "depending" / "depends", "fine-tuning" /
   "fine-tuned").
 
+A few words that name the same thing are found as each other, in their own forms (``_SAME_WORDS``:
+"phases" / "stages", "larger" / "bigger", "dataset" / "data"); never a name's.
+
 Nothing else: an inflection is given only where the written form says which kind of word it is, so
 a noun does not find a verb that shares its letters ("target" is not found in "targeted", "weights"
 not in "weighted", "layers" not in "layered"), and an adjective not a participle of a verb spelled
@@ -55,9 +58,23 @@ def _adverb(adjective: str) -> str:
     return re.escape(adjective) + r"(?:ly)?"
 
 
+# words that name one thing, each found where a row writes the other (in its own forms): a setup's
+# "phases" are its "stages", a "larger" dataset a "bigger" one, a "dataset" the task's "data". Lower
+# case only: "XLM-R Large" is a name
+_SAME_WORDS = {"phase": "stage", "phases": "stages", "large": "big", "larger": "bigger", "largest": "biggest",
+               "dataset": "data", "datasets": "data"}
+_SAME_WORDS |= {v: k for k, v in _SAME_WORDS.items() if k != "datasets"}
+
+
 def word_pattern(word: str, name: bool = False) -> str:
     """A regular expression for one word of a key term (lower case as the row is read), in the forms
     it is found in (see the module's notes); ``name``: the term writes it with a capital letter."""
+    if not name and word in _SAME_WORDS:
+        return "(?:" + _word_pattern(word, name) + "|" + _word_pattern(_SAME_WORDS[word], name) + ")"
+    return _word_pattern(word, name)
+
+
+def _word_pattern(word: str, name: bool) -> str:
     if name or len(word) < MIN_INFLECTED or not word.isalpha():
         return _plural(word)
     if word.endswith("ly") and _ADJECTIVE.search(word[:-2]):
