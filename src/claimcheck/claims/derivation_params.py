@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from claimcheck.claims.models import Number, WholeNumber, number_error
 from claimcheck.errors import error_message, field_place
+from claimcheck.plain_validate import validate_plain
 
 Split = Literal["dev", "test"]
 Names = list[str]
@@ -159,7 +160,7 @@ def check_params(name: str, params: dict) -> tuple[str, str] | None:
     """None when ``params`` suit derivation ``name`` (or ``name`` has no model here); else the first
     problem as (the parameter's path under ``params``, message)."""
     model = PARAMS.get(name)
-    if model is None:
+    if model is None or validate_plain(model, params) is not None:  # valid for sure, without building a validator
         return None
     try:
         model.model_validate(params)

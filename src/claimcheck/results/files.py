@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from claimcheck.errors import ResultFileError, error_message, field_place
 from claimcheck.gcpause import gc_paused
+from claimcheck.plain_validate import validate_plain
 from claimcheck.results.records import SURROGATE, RunRecord, metric_problem
 
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"
@@ -92,15 +93,19 @@ def _json_type(value: object) -> str:
     return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(value), "null")
 
 
-def _parse_placed(payload: object, path: str, check_ids: bool) -> list[tuple[RunRecord, str]]:
-    """``parse_records``, each record with where it sits in the file (``_items``)."""
+def _parse_placed(payload: object, path: str, check_ids: bool, shipped: bool = False) -> list[tuple[RunRecord, str]]:
+    """``parse_records``, each record with where it sits in the file (``_items``). ``shipped``: the
+    bundled results, built without pydantic where they are in validated form (``plain_validate``:
+    the same records; `verify all` then builds no validator), validated otherwise."""
     items, places = _items(payload, path)
     records = []
     for item, where in zip(items, places):
         if not isinstance(item, dict):
             raise ResultFileError("expected a JSON object for a run record", path=path, field=where or "(record)")
+        record = validate_plain(RunRecord, item) if shipped else None
         try:
-            record = RunRecord.model_validate(item)
+            if record is None:
+                record = RunRecord.model_validate(item)
         except ValidationError as exc:
             field, msg = _first_error(exc, where)
             raise ResultFileError(msg, path=path, field=field) from None
@@ -275,12 +280,12 @@ def _passed_over_note(passed_over: list[tuple[Path, str]]) -> str:
     return "passed over " + ", ".join(f"{p} ({kind})" for p, kind in passed_over) + ": not run records"
 
 
-def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[RunRecord]:
+def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True, shipped: bool = False) -> list[RunRecord]:
     """The records of ``read_result_paths``."""
-    return read_result_paths(paths, check_ids=check_ids).records
+    return read_result_paths(paths, check_ids=check_ids, shipped=shipped).records
 
 
-def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> ResultFiles:
+def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True, shipped: bool = False) -> ResultFiles:
     """Load every ``*.json`` file under the given files/folders (``_scanned_files``). A record given twice is read once; two
     different records under one run id are refused, naming both places: keeping either would
     silently change what is verified (records are immutable, and an id names one run). A folder
@@ -293,9 +298,9 @@ def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> Resul
 
     The garbage collector is paused meanwhile (``gcpause``): the bundled results alone are 2.3 MB of
     JSON, ~10^5 acyclic objects, which it would otherwise scan again and again (~40 ms of the ~90 ms
-    that reading them took)."""
+    that reading them took). ``shipped``: see ``_parse_placed``."""
     with gc_paused():
-        return _load_result_paths(paths, check_ids=check_ids)
+        return _load_result_paths(paths, check_ids=check_ids, shipped=shipped)
 
 
 def _scanned_files(folder: Path) -> list[Path]:
@@ -307,7 +312,7 @@ def _scanned_files(folder: Path) -> list[Path]:
     return [f for f in sorted(folder.rglob("*.json")) if f.is_file() or not f.exists()]
 
 
-def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles:
+def _load_result_paths(paths: Iterable[Path], *, check_ids: bool, shipped: bool = False) -> ResultFiles:
     seen: dict[str, tuple[RunRecord, str, Path]] = {}
     passed_over: list[tuple[Path, str]] = []
     for root in paths:
@@ -324,7 +329,7 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles
                     passed_over.append((f, kind))
                 continue
             read += 1
-            for rec, where in _parse_placed(payload, str(f), check_ids):
+            for rec, where in _parse_placed(payload, str(f), check_ids, shipped):
                 first = seen.get(rec.run_id)
                 if first is None:
                     seen[rec.run_id] = (rec, f"{f} ({where or 'its one record'})", f)

@@ -22,7 +22,9 @@ Fidelity = Literal["full", "reduced", "proxy"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the bundled results are built without pydantic (``plain_validate``), so `verify all`
+    # never builds these validators; a run store or another result file builds them on first use
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # Numbers are numbers. pydantic's lax mode reads `true` as 1 (a metric value of 1.0, seed 1) and
@@ -32,7 +34,7 @@ class _Frozen(BaseModel):
 # throughout (their other fields are texts and mappings, which JSON gives as they are), RunRecord in
 # its numbers: a model's strict config costs less to build than a Strict() on each field (~1.5 M
 # instructions of `verify all`).
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class Metric(_Frozen):

@@ -1,0 +1,368 @@
+"""A pydantic model's ``model_validate(data)``, done in Python for data already in validated form,
+so that a process which only reads claimcheck's bundled data never builds a pydantic validator.
+
+Why: the first validator a process builds makes pydantic scan the installed packages for plugins
+(importing ``importlib.metadata``), and every model's schema is generated and compiled when it is
+first validated. `claimcheck verify all --no-write` reads only the bundled claim files and run
+records, data the tests validate on every run: built here, its process counts 1,300 M instructions
+instead of 1,397 M (callgrind), although this Python code builds the 3,213 objects of the bundled
+run records about twice as slowly as pydantic-core validates them (107 M against about 50 M). The claim, derivation-parameter and run-record models
+are built lazily (``defer_build``): the validators are still built, exactly as before, the first
+time anything is validated by pydantic (a user's claim file, a run store, a malformed file).
+
+``validate_plain(cls, data)`` returns the instance ``cls.model_validate(data)`` would return, or
+None where it cannot be sure of that: the caller then validates with pydantic, which gives the value
+or the error it always gave. It takes only data that validation would keep as it is (a ``str`` for
+a ``str`` field, an ``int`` for an ``int``, an ``int`` or ``float`` for a ``float``, a value of an
+enum or literal, a plain ``list`` or ``dict``), fills the defaults, runs the model's own field and
+model validators and ``AfterValidator`` s, and checks the numeric and length constraints. Anything
+else (an unknown or missing field, another type, a failing validator, a model feature it does not
+know, such as an alias, a before validator or another config option) returns None. The objects it
+builds have the same fields in the same order, the same values and types, and the same
+``model_fields_set`` as validation gives (``tests/test_plain_validate.py`` compares the two on the
+bundled data, on every claim file of the tests, and on altered copies of them).
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+_ALLOWED_CONFIG = {"extra", "frozen", "strict", "defer_build"}  # what else a config says, this module does not emulate
+_IMMUTABLE_DEFAULTS = (type(None), str, int, float, bool, Enum)
+
+
+class _Refused(Exception):
+    """The data is not in validated form (or a validator refused it): pydantic decides."""
+
+
+def _refuse(*_: object) -> typing.NoReturn:
+    raise _Refused
+
+
+class _Info:
+    """What a validator that takes a ``ValidationInfo`` is given: ``model_validate`` without a context."""
+
+    __slots__ = ("data", "field_name")
+    context = None
+    mode = "python"
+    config = None
+
+    def __init__(self, data: dict, field_name: str | None) -> None:
+        self.data = data
+        self.field_name = field_name
+
+
+# per model class: its fields (name, kind, what the kind checks with, the field's validators, required,
+# default, default factory), their names, and the model's "after" validators; None: not emulated
+_PLANS: dict[type, tuple | None] = {}
+# a field's kind: a value of exactly one type (str, int, bool), kept; a nested model, built from a
+# mapping; anything else, given to a converter function
+_EXACT, _MODEL, _CONVERT = 0, 1, 2  # (_build compares with the numbers themselves)
+_MISSING = object()
+_new = object.__new__
+_set = object.__setattr__
+
+
+def validate_plain(cls: type[BaseModel], data: object) -> BaseModel | None:
+    """``cls.model_validate(data)`` for data in validated form; None where pydantic must decide."""
+    try:
+        return _build(cls, data)
+    except _Refused:
+        return None
+    except Exception:  # a validator's own error (ValueError, AssertionError, ...): pydantic's to report
+        return None
+
+
+def _build(cls: type, data: object) -> Any:
+    if type(data) is not dict:
+        raise _Refused
+    plan = _PLANS[cls] if cls in _PLANS else _plan_of(cls)
+    if plan is None or not data.keys() <= plan[1]:  # not emulated; or extra="forbid" and an unknown field
+        raise _Refused
+    values: dict[str, Any] = {}
+    for name, kind, check, validators, required, default, factory in plan[0]:  # in the fields' order, as pydantic
+        value = data.get(name, _MISSING)
+        if value is _MISSING:
+            if required:
+                raise _Refused
+            value = default if factory is None else factory()
+        elif kind == 0:  # _EXACT
+            if type(value) is not check:
+                raise _Refused
+        elif kind == 1:  # _MODEL
+            value = _build(check, value)
+        else:
+            value = check(value)
+        if validators:
+            for func, takes_info in validators:
+                value = func(value, _Info(dict(values), name)) if takes_info else func(value)
+        values[name] = value
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(data))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    for func, takes_info in plan[2]:
+        if (func(obj, _Info(values, None)) if takes_info else func(obj)) is not obj:
+            raise _Refused
+    return obj
+
+
+def _plan_of(cls: type) -> tuple | None:
+    try:
+        plan = _make_plan(cls)
+    except Exception:  # _Refused, or a pydantic whose internals differ from what this module reads
+        plan = None
+    _PLANS[cls] = plan
+    return plan
+
+
+def _takes_info(func: Any) -> bool:
+    """Whether an "after" validator takes a ``ValidationInfo`` besides the value, told as pydantic
+    tells it: by its number of positional parameters (the first counted even with a default)."""
+    import inspect
+
+    params = list(inspect.signature(func).parameters.values())
+    positional = sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                     and (p.default is p.empty or p is params[0]))
+    if positional not in (1, 2):
+        raise _Refused
+    return positional == 2
+
+
+def _make_plan(cls: type) -> tuple:
+    if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls.__pydantic_root_model__:
+        raise _Refused
+    config = cls.model_config
+    if not config.keys() <= _ALLOWED_CONFIG or config.get("extra") != "forbid":
+        raise _Refused
+    if cls.__pydantic_post_init__ is not None or cls.__private_attributes__:
+        raise _Refused
+    decorators = cls.__pydantic_decorators__
+    if decorators.validators or decorators.root_validators:  # pydantic v1-style validators
+        raise _Refused
+    strict = bool(config.get("strict", False))
+    fields: dict[str, list] = {}
+    for name, info in cls.__pydantic_fields__.items():
+        # (a default factory is one _factory knows, none of which takes the validated data)
+        if info.alias is not None or info.validation_alias is not None or info.validate_default or info.discriminator is not None:
+            raise _Refused
+        field_strict = strict or any(_is_strict(m) for m in info.metadata)
+        convert = _converter(info.annotation, [m for m in info.metadata if not _is_strict(m)], field_strict)
+        if convert in (str, int, bool):
+            kind = _EXACT
+        elif isinstance(convert, type):
+            kind = _MODEL
+        else:
+            kind = _CONVERT
+        required = info.is_required()
+        default, factory = None, None
+        if not required:
+            if info.default_factory is not None:
+                factory = _factory(info.default_factory)
+            elif isinstance(info.default, _IMMUTABLE_DEFAULTS):
+                default = info.default
+            else:
+                raise _Refused
+        fields[name] = [name, kind, convert, [], required, default, factory]
+    for dec in decorators.field_validators.values():
+        if dec.info.mode != "after" or not set(dec.info.fields) <= fields.keys():
+            raise _Refused
+        for name in dec.info.fields:
+            fields[name][3].append((dec.func, _takes_info(dec.func)))
+    model_validators = []
+    for dec in decorators.model_validators.values():
+        if dec.info.mode != "after":
+            raise _Refused
+        model_validators.append((dec.func, _takes_info(dec.func)))
+    entries = tuple((name, kind, convert, tuple(validators), required, default, factory)
+                    for name, kind, convert, validators, required, default, factory in fields.values())
+    return entries, frozenset(fields), tuple(model_validators)
+
+
+def _factory(factory: Any) -> Any:
+    if factory in (list, dict):
+        return factory
+    if isinstance(factory, type) and issubclass(factory, BaseModel):  # Field(default_factory=Tolerance): Tolerance()
+        return lambda: _build(factory, {})
+    raise _Refused
+
+
+def _is_strict(meta: object) -> bool:
+    from pydantic.types import Strict
+
+    return isinstance(meta, Strict) and meta.strict
+
+
+def _converter(annotation: Any, metadata: list, strict: bool) -> Any:
+    """How validation leaves a value of this type: ``str``, ``int`` or ``bool`` (kept, if of exactly that
+    type), a model class (built from a mapping), or a function that returns the value as validation
+    leaves it; each refuses anything else (``_Refused``)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *more = typing.get_args(annotation)
+        strict = strict or any(_is_strict(m) for m in more)
+        return _converter(inner, [m for m in more if not _is_strict(m)] + metadata, strict)
+    base = _type_converter(annotation, origin, strict)
+    if not metadata:
+        return base
+    return _constrained(_function(base), annotation, metadata)
+
+
+def _function(convert: Any) -> Any:
+    """``_converter``'s answer as a function."""
+    if convert in (str, int, bool):
+        return _exact(convert)
+    if isinstance(convert, type):
+        return lambda value: _build(convert, value)
+    return convert
+
+
+def _constrained(base: Any, annotation: Any, metadata: list) -> Any:
+    import annotated_types as at
+    from pydantic.functional_validators import AfterValidator
+
+    after = [m for m in metadata if isinstance(m, AfterValidator)]
+    if after:  # a validator with constraints beside it: their order matters to pydantic; not emulated
+        if len(after) != len(metadata):
+            raise _Refused
+        funcs = [(m.func, _takes_info(m.func)) for m in after]
+
+        def validated(value: Any) -> Any:
+            value = base(value)
+            for func, takes_info in funcs:
+                value = func(value, _Info({}, None)) if takes_info else func(value)
+            return value
+
+        return validated
+    checks = []
+    for meta in metadata:
+        if isinstance(meta, at.Ge):
+            checks.append(lambda v, b=meta.ge: v >= b)
+        elif isinstance(meta, at.Gt):
+            checks.append(lambda v, b=meta.gt: v > b)
+        elif isinstance(meta, at.Le):
+            checks.append(lambda v, b=meta.le: v <= b)
+        elif isinstance(meta, at.Lt):
+            checks.append(lambda v, b=meta.lt: v < b)
+        elif isinstance(meta, at.MinLen):
+            checks.append(lambda v, n=meta.min_length: len(v) >= n)
+        elif isinstance(meta, at.MaxLen):
+            checks.append(lambda v, n=meta.max_length: len(v) <= n)
+        elif type(meta).__name__ == "_PydanticGeneralMetadata" and vars(meta) == {"allow_inf_nan": False} and annotation is float:
+            checks.append(math.isfinite)
+        else:
+            raise _Refused
+    if annotation not in (int, float) and any(not isinstance(m, (at.MinLen, at.MaxLen)) for m in metadata):
+        raise _Refused  # a bound on something other than a number
+    if annotation in (int, float) and any(isinstance(m, (at.MinLen, at.MaxLen)) for m in metadata):
+        raise _Refused
+
+    def constrained(value: Any) -> Any:
+        value = base(value)
+        for check in checks:
+            if not check(value):
+                raise _Refused
+        return value
+
+    return constrained
+
+
+def _exact(kind: type) -> Any:
+    def convert(value: Any) -> Any:
+        if type(value) is not kind:
+            raise _Refused
+        return value
+
+    return convert
+
+
+def _float(value: Any) -> float:
+    kind = type(value)
+    if kind is float:
+        return value
+    if kind is int and -(2**53) <= value <= 2**53:  # an int is taken and made a float (in strict mode too)
+        return float(value)
+    raise _Refused
+
+
+def _none(value: Any) -> None:
+    if value is not None:
+        raise _Refused
+    return None
+
+
+def _any(value: Any) -> Any:
+    return value
+
+
+def _type_converter(annotation: Any, origin: Any, strict: bool) -> Any:
+    if annotation is Any:
+        return _any
+    if annotation in (str, int, bool):
+        return annotation
+    if annotation is float:
+        return _float
+    if annotation is type(None) or annotation is None:
+        return _none
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return _enum(annotation, strict)
+    if origin is typing.Literal:
+        literals = typing.get_args(annotation)
+
+        def literal(value: Any) -> Any:
+            for lit in literals:
+                if type(value) is type(lit) and value == lit:
+                    return value
+            raise _Refused
+
+        return literal
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        if len(args) != 2 or type(None) not in args:  # only X | None: pydantic's smart unions are not emulated
+            raise _Refused
+        other = _converter(next(a for a in args if a is not type(None)), [], strict)
+        if other in (str, int, bool):
+            return lambda value: value if value is None or type(value) is other else _refuse()
+        other = _function(other)
+        return lambda value: None if value is None else other(value)
+    if annotation is list or origin is list:  # a new list, as validation makes
+        args = typing.get_args(annotation)
+        item = _converter(args[0], [], strict) if args else _any
+        if item is _any:
+            return lambda value: list(value) if type(value) is list else _refuse()
+        if item in (str, int, bool):
+            return lambda value: list(value) if type(value) is list and all(type(v) is item for v in value) else _refuse()
+        if isinstance(item, type):
+            return lambda value: [_build(item, v) for v in value] if type(value) is list else _refuse()
+        return lambda value: [item(v) for v in value] if type(value) is list else _refuse()
+    if annotation is dict or origin is dict:  # a new dict, as validation makes
+        args = typing.get_args(annotation)
+        key, val = (_converter(args[0], [], strict), _converter(args[1], [], strict)) if args else (_any, _any)
+        if key is _any and val is _any:
+            return lambda value: dict(value) if type(value) is dict else _refuse()
+        if key is str and val in (str, int, bool):
+            return lambda value: (dict(value) if type(value) is dict and all(type(k) is str and type(v) is val for k, v in value.items())
+                                  else _refuse())
+        key, val = _function(key), _function(val)
+        return lambda value: {key(k): val(v) for k, v in value.items()} if type(value) is dict else _refuse()
+    raise _Refused
+
+
+def _enum(enum: type[Enum], strict: bool) -> Any:
+    def convert(value: Any) -> Any:
+        if type(value) is enum:
+            return value
+        if strict or type(value) not in (str, int):  # strict (python mode): only a member
+            raise _Refused
+        return enum(value)  # a value: its member (ValueError for another: refused)
+
+    return convert

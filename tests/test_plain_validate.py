@@ -1,0 +1,211 @@
+"""``plain_validate.validate_plain``: the instance ``model_validate`` gives, or None (pydantic then
+decides). Compared with pydantic on the bundled claim files and run records, on a claim file of the
+tests, and on altered copies of each (every value replaced by values of other types, every key left
+out, an unknown key added); and the fast paths that use it (the bundled claim files' parsed copies,
+the bundled results, derivation parameters) against the general ones."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from claimcheck.claims.derivation_params import PARAMS, check_params
+from claimcheck.claims.models import PaperFile
+from claimcheck.claims.parsed_copy import copy_path
+from claimcheck.claims.registry import BUNDLED_PAPERS, iter_claim_files, load_paper_file
+from claimcheck.claims.yaml_text import parse_yaml
+from claimcheck.plain_validate import validate_plain
+from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
+from claimcheck.results.records import RunRecord
+from paper_fixtures import PAPER
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_FILES = sorted(iter_claim_files([BUNDLED_PAPERS]))
+OTHER_VALUES = (None, True, False, 0, 3, -1, 2**60, 2.5, 1.0, float("nan"), float("inf"), "", "x", "0.5", " 1.5 ", "dev",
+                "primary", "quantity", [], ["a"], [1], {}, {"a": 1}, {"id": "x"})
+
+
+def same(a: object, b: object) -> bool:
+    """Equal, of the same types all the way down, fields and keys in the same order, the same
+    ``model_fields_set`` (``==`` takes 3 for 3.0 and ignores the order)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, BaseModel):
+        return (list(a.__dict__) == list(b.__dict__) and a.model_fields_set == b.model_fields_set
+                and a.__pydantic_extra__ == b.__pydantic_extra__ and a.__pydantic_private__ == b.__pydantic_private__
+                and all(same(a.__dict__[k], b.__dict__[k]) for k in a.__dict__))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def agrees(cls: type[BaseModel], data: object) -> None:
+    """validate_plain gives what pydantic gives, or None; never a value where pydantic refuses."""
+    try:
+        expected = cls.model_validate(data)
+    except ValidationError:
+        assert validate_plain(cls, data) is None, data
+        return
+    got = validate_plain(cls, data)
+    assert got is None or same(got, expected), (data, got, expected)
+
+
+def altered(data: object):
+    """Copies of ``data`` with one thing changed: each value replaced by each of OTHER_VALUES, each key
+    left out, an unknown key added, each list emptied or its first item doubled."""
+    if isinstance(data, dict):
+        yield {**data, "unknown_field": 1}
+        for key, value in data.items():
+            yield {k: v for k, v in data.items() if k != key}
+            for other in OTHER_VALUES:
+                yield {**data, key: other}
+            for changed in altered(value):
+                yield {**data, key: changed}
+    elif isinstance(data, list) and data:
+        yield []
+        yield [data[0], *data]
+        for changed in altered(data[0]):
+            yield [changed, *data[1:]]
+        if len(data) > 1:
+            for changed in altered(data[-1]):
+                yield [*data[:-1], changed]
+
+
+def _bundled_data(path: Path) -> dict:
+    return json.loads(copy_path(path).read_text(encoding="utf-8"))["data"]
+
+
+@pytest.mark.parametrize("path", BUNDLED_FILES, ids=lambda p: p.name)
+def test_a_bundled_claim_file_is_built_as_pydantic_validates_it(path):
+    data = _bundled_data(path)
+    got = validate_plain(PaperFile, data)
+    assert got is not None  # the bundled data is in validated form: `verify all` builds no validator
+    assert same(got, PaperFile.model_validate(data))
+
+
+def test_the_bundled_run_records_are_built_as_pydantic_validates_them():
+    payload = json.loads((BUNDLED_RESULTS / "phang2020-proxy-runs.json").read_text(encoding="utf-8"))
+    for item in payload["runs"]:
+        got = validate_plain(RunRecord, item)
+        assert got is not None
+        assert same(got, RunRecord.model_validate(item))
+
+
+def test_altered_claim_files_agree_with_pydantic():
+    data = parse_yaml(PAPER, Path("paper.yaml"))
+    agrees(PaperFile, data)
+    for changed in altered(data):
+        agrees(PaperFile, changed)
+
+
+@pytest.mark.parametrize("path", BUNDLED_FILES, ids=lambda p: p.name)
+def test_altered_bundled_claims_agree_with_pydantic(path):
+    data = _bundled_data(path)
+    paper = data["paper"]
+    small = {**data, "paper": {**paper, **{k: paper[k][:2] for k in ("cells", "facts") if k in paper}}}
+    for i, claim in enumerate(data["claims"]):  # each claim, with the paper's other parts as they are
+        one = {**small, "claims": [claim]}
+        if i == 0:
+            for changed in altered(one):
+                agrees(PaperFile, changed)
+        else:
+            for changed in altered(claim):
+                agrees(PaperFile, {**small, "claims": [changed]})
+
+
+def test_altered_run_records_agree_with_pydantic():
+    payload = json.loads((BUNDLED_RESULTS / "phang2020-proxy-runs.json").read_text(encoding="utf-8"))
+    for item in payload["runs"][:2]:
+        for changed in altered(item):
+            agrees(RunRecord, changed)
+    for extra in ({"status": "failed", "error": "oom", "metrics": []}, {"status": "failed", "error": ""},
+                  {"fidelity": "full", "deviations": []}, {"run_id": "r-\x1b"}, {"run_id": ""}, {"seed": 2**63},
+                  {"seed": -(2**63)}, {"schema_version": 2}, {"provenance": {}}, {"spec": {"run_id": "x"}}):
+        agrees(RunRecord, {**payload["runs"][0], **extra})
+
+
+def test_derivation_parameters_agree_with_pydantic():
+    params = [c["derivation"] for path in BUNDLED_FILES for c in _bundled_data(path)["claims"]]
+    assert {p["name"] for p in params} >= {"top_k_gains", "direction_per_task", "fact"}
+    params += [{"name": "mean_gain", "params": {"system": "MNLI", "baseline": "XLM-R", "tasks": ["xnli"], "split": "test"}},
+               {"name": "mean_score", "params": {"system": "MNLI"}},
+               {"name": "mean_better", "params": {"better": ["MNLI"], "worse": ["XLM-R"]}}]
+    for derivation in params:
+        model = PARAMS.get(derivation["name"])
+        if model is None:
+            continue
+        given = derivation.get("params", {})
+        agrees(model, given)
+        for changed in altered(given):
+            agrees(model, changed)
+        for name in model.model_fields:  # every parameter the model takes, given each value
+            for other in OTHER_VALUES:
+                agrees(model, {**given, name: other})
+    for model in set(PARAMS.values()):
+        agrees(model, {})
+
+
+def test_check_params_gives_pydantic_s_messages():
+    assert check_params("mean_gain", {"system": "MNLI"}) is None
+    assert check_params("mean_gain", {"system": "XLM-R"}) == ("", "the system 'XLM-R' is its own baseline: its gain is "
+                                                              "zero by construction")
+    assert check_params("mean_gain", {"system": "MNLI", "sytem": "x"})[1].startswith("derivation 'mean_gain' takes no parameter 'sytem'")
+
+
+def test_models_it_does_not_emulate_are_left_to_pydantic():
+    from pydantic import ConfigDict, Field, field_validator
+
+    class Lax(BaseModel):
+        model_config = ConfigDict(extra="ignore")
+        a: int
+
+    class Aliased(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        a: int = Field(alias="b")
+
+    class Before(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        a: int
+
+        @field_validator("a", mode="before")
+        @classmethod
+        def _twice(cls, v):
+            return v * 2
+
+    class Union(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        a: int | str
+
+    for cls in (Lax, Aliased, Before, Union):
+        assert validate_plain(cls, {"a": 1}) is None
+
+
+@pytest.mark.parametrize("path", BUNDLED_FILES, ids=lambda p: p.name)
+def test_a_bundled_file_read_from_its_copy_is_the_file_its_yaml_gives(path):
+    assert same(load_paper_file(path), load_paper_file(path, parsed_copy=False))
+
+
+def test_the_bundled_results_read_without_pydantic_are_the_records_pydantic_reads():
+    assert same(load_result_paths([BUNDLED_RESULTS], check_ids=False, shipped=True),
+                load_result_paths([BUNDLED_RESULTS], check_ids=False))
+
+
+def test_verify_all_builds_no_pydantic_validator():
+    """No validator is built and pydantic's plugin scan (importlib.metadata) never starts: about 5 % of
+    the instructions of `verify all --no-write`."""
+    code = ("import sys; from claimcheck.workflow import verify_from_disk; from claimcheck.claims.models import PaperFile; "
+            "from claimcheck.results.records import RunRecord; verify_from_disk(store_path=None); "
+            "print(PaperFile.__pydantic_complete__, RunRecord.__pydantic_complete__, 'importlib.metadata' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split() == ["False", "False", "False"]
