@@ -9,7 +9,6 @@ tier to suggest the cell a missing name was likely meant to be.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -153,14 +152,20 @@ def typo_of(name: str, known: Iterable[str]) -> tuple[str, ...]:
     by a changed letter in a word of four letters or fewer are other names ("BERT + QNLI"/"BERT +
     MNLI": ``_other_word``), however long the rest.
     """
+    near = [k for k in known if _near_miss(name, k)]
+    if not near:
+        return ()
+    import difflib  # here: `verify all` finds no near miss in the bundled claims, and need not import it
+
     wanted = _norm(name)
-    scored = [(_edits(wanted, _norm(k)), -difflib.SequenceMatcher(None, wanted, _norm(k)).ratio(), k)
-              for k in known if _near_miss(name, k)]
+    scored = [(_edits(wanted, _norm(k)), -difflib.SequenceMatcher(None, wanted, _norm(k)).ratio(), k) for k in near]
     return tuple(k for *_, k in sorted(scored))
 
 
 def nearest(name: str, known: Iterable[str], n: int = 2) -> tuple[str, ...]:
     """Up to ``n`` known names that look like ``name`` (difflib, case and punctuation ignored)."""
+    import difflib
+
     by_norm: dict[str, str] = {}
     for k in sorted(known):
         by_norm.setdefault(_norm(k), k)
