@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,6 +18,7 @@ from claimcheck.claims.derivation_params import check_params, check_reported
 from claimcheck.claims.models import Claim, Paper, PaperFile, number_error
 from claimcheck.claims.parsed_copy import read_parsed_copy
 from claimcheck.errors import RegistryError, UnknownClaimError, error_message, field_place
+from claimcheck.plain_record import NEW, FrozenRecord
 from claimcheck.plain_validate import validate_plain
 from claimcheck.visible import CONTROL, visible
 
@@ -26,11 +26,14 @@ BUNDLED_PAPERS = Path(__file__).parent / "papers"
 _BUNDLED = BUNDLED_PAPERS.resolve()
 
 
-@dataclass(frozen=True)
-class Registry:
-    papers: dict[str, Paper]
-    claims: dict[str, Claim]
-    files: dict[str, Path] = field(default_factory=dict)  # claim or paper id -> file it came from
+class Registry(FrozenRecord):
+    """The papers and claims by id (a frozen record: ``plain_record``)."""
+
+    _fields = ("papers", "claims", "files")
+
+    def __init__(self, papers: dict[str, Paper], claims: dict[str, Claim], files: dict[str, Path] = NEW) -> None:
+        # files: claim or paper id -> the file it came from (a new dict when not given)
+        self._init(papers=papers, claims=claims, files={} if files is NEW else files)
 
     def claim(self, claim_id: str) -> Claim:
         try:

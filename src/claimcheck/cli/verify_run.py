@@ -7,30 +7,30 @@ Both front doors call ``run_verify``: the typer command (``cli.verify``) and the
 
 # No `from __future__ import annotations` here: see cli/__init__.py (typer re-evaluates string annotations).
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.cli.plain import out, store_to_read
 from claimcheck.gcpause import gc_paused
+from claimcheck.plain_record import NEW, FrozenRecord
 
 DEFAULT_OUT = Path("claimcheck-report")
 REPORT_NAMES = ("report.md", "report.html", "report.json")  # as ``workflow.save_report_files`` writes them
 
 
-@dataclass(frozen=True)
-class VerifyArgs:
+class VerifyArgs(FrozenRecord):
     """The arguments of `claimcheck verify`, as typer gives them to the command (``claims`` empty or
-    ``["all"]``: every claim)."""
+    ``["all"]``: every claim). A frozen record (``plain_record``: a dataclass would cost ~4 M
+    instructions to build); a list not given is a new empty one."""
 
-    claims: list[str] = field(default_factory=list)
-    registry: list[Path] = field(default_factory=list)
-    results: list[Path] = field(default_factory=list)
-    store: Path | None = None
-    no_bundled_results: bool = False
-    out_dir: Path = DEFAULT_OUT
-    no_write: bool = False
-    strict: bool = False
-    drop_ambiguous_seeds: bool = False
+    _fields = ("claims", "registry", "results", "store", "no_bundled_results", "out_dir", "no_write", "strict",
+               "drop_ambiguous_seeds")
+
+    def __init__(self, claims: list[str] = NEW, registry: list[Path] = NEW, results: list[Path] = NEW,
+                 store: Path | None = None, no_bundled_results: bool = False, out_dir: Path = DEFAULT_OUT,
+                 no_write: bool = False, strict: bool = False, drop_ambiguous_seeds: bool = False) -> None:
+        self._init(claims=[] if claims is NEW else claims, registry=[] if registry is NEW else registry,
+                   results=[] if results is NEW else results, store=store, no_bundled_results=no_bundled_results,
+                   out_dir=out_dir, no_write=no_write, strict=strict, drop_ambiguous_seeds=drop_ambiguous_seeds)
 
 
 # The garbage collector is paused (``claimcheck.gcpause``): reading the registry and the run records,

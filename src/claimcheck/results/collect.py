@@ -6,20 +6,23 @@ An edge module (it reads files and the store); the verifier itself stays pure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from claimcheck.plain_record import FrozenRecord
 from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths, read_result_paths
 from claimcheck.results.records import RunRecord
 from claimcheck.visible import visible
 
 
-@dataclass(frozen=True)
-class CollectedRecords:
-    records: list[RunRecord]
-    # human-readable: where they came from, with counts; a path's control characters and bytes that were not
-    # UTF-8 shown as escapes (``visible``), so every report format can print and write them
-    sources: list[str]
+class CollectedRecords(FrozenRecord):
+    """The records, and where they came from (a frozen record: ``plain_record``)."""
+
+    _fields = ("records", "sources")
+
+    def __init__(self, records: list[RunRecord], sources: list[str]) -> None:
+        # sources: human-readable, where they came from, with counts; a path's control characters and bytes that
+        # were not UTF-8 shown as escapes (``visible``), so every report format can print and write them
+        self._init(records=records, sources=sources)
 
 
 def _named(run_ids: list[str], origins: dict[str, Path] | None = None) -> str:

@@ -1,0 +1,84 @@
+"""The frozen records written without @dataclass (``plain_record``) behave as the frozen dataclasses
+they replaced: the same constructor, defaults, equality, hash, repr, immutability and pickling."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from claimcheck.claims.registry import Registry
+from claimcheck.cli.verify_run import DEFAULT_OUT, VerifyArgs
+from claimcheck.results.collect import CollectedRecords
+
+
+@dataclass(frozen=True)
+class VerifyArgsDataclass:  # VerifyArgs as it was
+    claims: list[str] = field(default_factory=list)
+    registry: list[Path] = field(default_factory=list)
+    results: list[Path] = field(default_factory=list)
+    store: Path | None = None
+    no_bundled_results: bool = False
+    out_dir: Path = DEFAULT_OUT
+    no_write: bool = False
+    strict: bool = False
+    drop_ambiguous_seeds: bool = False
+
+
+@dataclass(frozen=True)
+class RegistryDataclass:
+    papers: dict
+    claims: dict
+    files: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CollectedRecordsDataclass:
+    records: list
+    sources: list[str]
+
+
+CASES = [
+    (VerifyArgs, VerifyArgsDataclass, [(), ((["a"], [Path("r")]), {"strict": True}), ((), {"claims": ["all"], "store": Path("s"),
+                                                                                        "out_dir": Path("x"), "no_write": True})]),
+    (Registry, RegistryDataclass, [(({}, {}), {}), (({"p": 1}, {"c": 2}, {"c": Path("f")}), {}),
+                                   ((), {"papers": {}, "claims": {}, "files": None})]),
+    (CollectedRecords, CollectedRecordsDataclass, [(([1], ["bundled"]), {}), ((), {"records": [], "sources": []})]),
+]
+
+
+def _calls(calls):
+    for call in calls:
+        yield call if call else ((), {})
+
+
+@pytest.mark.parametrize("ours, theirs, calls", CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_a_frozen_record_behaves_as_the_dataclass(ours, theirs, calls):
+    assert ours._fields == tuple(f.name for f in dataclasses.fields(theirs))
+    for args, kwargs in _calls(calls):
+        a, b, again = ours(*args, **kwargs), theirs(*args, **kwargs), ours(*args, **kwargs)
+        assert a._values() == dataclasses.astuple(b) or [getattr(a, n) for n in ours._fields] == [getattr(b, n) for n in ours._fields]
+        assert a == again and not (a != again) and a != b and (a == object()) is False
+        assert repr(a) == repr(b).replace(theirs.__qualname__, ours.__qualname__, 1)
+        for record in (a, b):
+            with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'x'"):
+                record.x = 1
+            with pytest.raises(dataclasses.FrozenInstanceError, match=f"cannot delete field '{ours._fields[0]}'"):
+                delattr(record, ours._fields[0])
+        try:
+            expected = hash(b)
+        except TypeError:
+            with pytest.raises(TypeError):
+                hash(a)
+        else:
+            assert hash(a) == expected
+        assert pickle.loads(pickle.dumps(a)) == a
+    defaults = [f.name for f in dataclasses.fields(theirs) if f.default_factory is not dataclasses.MISSING]
+    args, kwargs = next(_calls(calls[:1]))
+    one, two = ours(*args, **kwargs), ours(*args, **kwargs)
+    for name in defaults:  # a new empty list or dict each, as a default_factory gives
+        if name not in kwargs:
+            assert getattr(one, name) == getattr(theirs(*args, **kwargs), name) and getattr(one, name) is not getattr(two, name)
