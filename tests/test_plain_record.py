@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from claimcheck.claims.names import KnownNames, NameFinding, NameNote
 from claimcheck.claims.registry import Registry
 from claimcheck.cli.verify_run import DEFAULT_OUT, VerifyArgs
 from claimcheck.results.collect import CollectedRecords
@@ -41,7 +42,39 @@ class CollectedRecordsDataclass:
     sources: list[str]
 
 
+@dataclass(frozen=True)
+class KnownNamesDataclass:
+    systems: frozenset[str]
+    tasks: frozenset[str]
+    facts: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NameFindingDataclass:
+    level: str
+    path: str
+    claim_id: str
+    field: str
+    kind: str
+    name: str
+    suggestions: tuple[str, ...] = ()
+    default: bool = False
+    arm: bool = False
+    known: bool = False
+
+
+@dataclass(frozen=True)
+class NameNoteDataclass:
+    findings: tuple
+
+
+FINDING = ("note", "p.yaml", "p/c", "claims[0].derivation.params.system", "system", "XLMR")
 CASES = [
+    (KnownNames, KnownNamesDataclass, [((frozenset({"a"}), frozenset(), frozenset({"f"})), {}),
+                                       ((), {"systems": frozenset(), "tasks": frozenset({"xnli"}), "facts": frozenset()})]),
+    (NameFinding, NameFindingDataclass, [(FINDING, {}), (FINDING, {"suggestions": ("XLM-R",), "known": True}),
+                                         (FINDING + (("a", "b"), True, True, False), {})]),
+    (NameNote, NameNoteDataclass, [(((1, 2),), {}), ((), {"findings": ()})]),
     (VerifyArgs, VerifyArgsDataclass, [(), ((["a"], [Path("r")]), {"strict": True}), ((), {"claims": ["all"], "store": Path("s"),
                                                                                         "out_dir": Path("x"), "no_write": True})]),
     (Registry, RegistryDataclass, [(({}, {}), {}), (({"p": 1}, {"c": 2}, {"c": Path("f")}), {}),

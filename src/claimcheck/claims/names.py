@@ -27,13 +27,13 @@ Pure: values in, findings out. ``claimcheck validate`` prints them (``--strict``
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE, PARAMS
 from claimcheck.claims.models import Paper, PaperFile
 from claimcheck.claims.name_typos import nearest, spelled_otherwise, typo_of
+from claimcheck.plain_record import FrozenRecord
 
 NameKind = Literal["system", "task", "fact"]
 
@@ -70,32 +70,35 @@ _SPELLED = "is spelled otherwise in the paper's cells, and derivations match nam
 _ARM_CONSEQUENCE = "no preset can run this arm, and no cell reports it"
 
 
-@dataclass(frozen=True)
-class KnownNames:
+# The records here are frozen records (``plain_record``: each dataclass cost ~4 M instructions to build).
+
+
+class KnownNames(FrozenRecord):
     """The names a paper's claims may use, by kind."""
 
-    systems: frozenset[str]
-    tasks: frozenset[str]
-    facts: frozenset[str]
+    _fields = ("systems", "tasks", "facts")
+
+    def __init__(self, systems: frozenset[str], tasks: frozenset[str], facts: frozenset[str]) -> None:
+        self._init(systems=systems, tasks=tasks, facts=facts)
 
     def of(self, kind: NameKind) -> frozenset[str]:
         return {"system": self.systems, "task": self.tasks, "fact": self.facts}[kind]
 
 
-@dataclass(frozen=True)
-class NameFinding:
-    """One name a claim uses that its paper does not know."""
+class NameFinding(FrozenRecord):
+    """One name a claim uses that its paper does not know: ``level`` "warning" or "note", ``path`` the
+    claim file, ``field`` as "claims[3].derivation.params.tasks[0]", ``suggestions`` the known names it
+    is likely a typo of (warning) or nearest to (note), ``default`` whether the name is a default the
+    claim did not write (``baseline``), ``arm`` whether it is one of the claim's ``replication_arms``,
+    ``known`` whether claimcheck knows the name (a catalogue task, a preset's arm) and the cells spell it
+    otherwise."""
 
-    level: Literal["warning", "note"]
-    path: str  # the claim file
-    claim_id: str
-    field: str  # "claims[3].derivation.params.tasks[0]"
-    kind: NameKind
-    name: str
-    suggestions: tuple[str, ...] = ()  # known names it is likely a typo of (warning) or nearest to (note)
-    default: bool = False  # the name is a default the claim did not write (``baseline``)
-    arm: bool = False  # the name is one of the claim's ``replication_arms``
-    known: bool = False  # claimcheck knows the name (a catalogue task, a preset's arm), the cells spell it otherwise
+    _fields = ("level", "path", "claim_id", "field", "kind", "name", "suggestions", "default", "arm", "known")
+
+    def __init__(self, level: Literal["warning", "note"], path: str, claim_id: str, field: str, kind: NameKind, name: str,
+                 suggestions: tuple[str, ...] = (), default: bool = False, arm: bool = False, known: bool = False) -> None:
+        self._init(level=level, path=path, claim_id=claim_id, field=field, kind=kind, name=name, suggestions=suggestions,
+                   default=default, arm=arm, known=known)
 
     @property
     def message(self) -> str:
@@ -110,8 +113,7 @@ class NameFinding:
         return f"{self.level}: {self.path}: claim {self.claim_id}: field '{self.field}': {self.message}"
 
 
-@dataclass(frozen=True)
-class NameNote:
+class NameNote(FrozenRecord):
     """The notes about one unknown name in one file, printed as one line.
 
     A paper without presets or cells (a new paper, a copied file) names its arms in many claims and
@@ -121,7 +123,10 @@ class NameNote:
     is a field to correct.
     """
 
-    findings: tuple[NameFinding, ...]  # same path, kind and name; level "note"; in file order
+    _fields = ("findings",)
+
+    def __init__(self, findings: tuple[NameFinding, ...]) -> None:  # same path, kind and name; level "note"; in file order
+        self._init(findings=findings)
 
     def render(self) -> str:
         first = self.findings[0]
