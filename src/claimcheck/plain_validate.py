@@ -4,9 +4,9 @@ so that a process which only reads claimcheck's bundled data never builds a pyda
 Why: the first validator a process builds makes pydantic scan the installed packages for plugins
 (importing ``importlib.metadata``), and every model's schema is generated and compiled when it is
 first validated. `claimcheck verify all --no-write` reads only the bundled claim files and run
-records, data the tests validate on every run: built here, its process counts 1,300 M instructions
+records, data the tests validate on every run: built here, its process counted 1,300 M instructions
 instead of 1,397 M (callgrind), although this Python code builds the 3,213 objects of the bundled
-run records about twice as slowly as pydantic-core validates them (107 M against about 50 M). The claim, derivation-parameter and run-record models
+run records more slowly than pydantic-core validates them (86 M against about 50 M). The claim, derivation-parameter and run-record models
 are built lazily (``defer_build``): the validators are still built, exactly as before, the first
 time anything is validated by pydantic (a user's claim file, a run store, a malformed file).
 
@@ -66,7 +66,11 @@ _PLANS: dict[type, tuple | None] = {}
 _EXACT, _MODEL, _CONVERT = 0, 1, 2  # (_build compares with the numbers themselves)
 _MISSING = object()
 _new = object.__new__
-_set = object.__setattr__
+# the setters of the slots every model instance has, called directly: cheaper than object.__setattr__
+# (which looks each name up on the class first); _make_plan checks that a model has these very slots
+_SLOTS = {name: BaseModel.__dict__[name] for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__",
+                                                      "__pydantic_private__")}
+_set_dict, _set_fields_set, _set_extra, _set_private = (slot.__set__ for slot in _SLOTS.values())
 
 
 def validate_plain(cls: type[BaseModel], data: object) -> BaseModel | None:
@@ -104,10 +108,10 @@ def _build(cls: type, data: object) -> Any:
                 value = func(value, _Info(dict(values), name)) if takes_info else func(value)
         values[name] = value
     obj = _new(cls)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", set(data))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, values)
+    _set_fields_set(obj, set(data))
+    _set_extra(obj, None)
+    _set_private(obj, None)
     for func, takes_info in plan[2]:
         if (func(obj, _Info(values, None)) if takes_info else func(obj)) is not obj:
             raise _Refused
@@ -143,6 +147,8 @@ def _make_plan(cls: type) -> tuple:
     if not config.keys() <= _ALLOWED_CONFIG or config.get("extra") != "forbid":
         raise _Refused
     if cls.__pydantic_post_init__ is not None or cls.__private_attributes__:
+        raise _Refused
+    if any(_class_attribute(cls, name) is not slot for name, slot in _SLOTS.items()):  # a class that redefines one
         raise _Refused
     decorators = cls.__pydantic_decorators__
     if decorators.validators or decorators.root_validators:  # pydantic v1-style validators
@@ -184,6 +190,11 @@ def _make_plan(cls: type) -> tuple:
     entries = tuple((name, kind, convert, tuple(validators), required, default, factory)
                     for name, kind, convert, validators, required, default, factory in fields.values())
     return entries, frozenset(fields), tuple(model_validators)
+
+
+def _class_attribute(cls: type, name: str) -> Any:
+    """What ``name`` is on ``cls`` (the first class of its MRO that defines it), without calling it."""
+    return next((klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__), None)
 
 
 def _factory(factory: Any) -> Any:
