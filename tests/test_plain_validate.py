@@ -28,7 +28,7 @@ from paper_fixtures import PAPER
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_FILES = sorted(iter_claim_files([BUNDLED_PAPERS]))
 OTHER_VALUES = (None, True, False, 0, 3, -1, 2**60, 2.5, 1.0, float("nan"), float("inf"), "", "x", "0.5", " 1.5 ", "dev",
-                "primary", "quantity", [], ["a"], [1], {}, {"a": 1}, {"id": "x"})
+                "primary", "quantity", "\udcff", [], ["a"], [1], [None], {}, {"a": 1}, {"a": "b"}, {"\udcff": "x"}, {"id": "x"})
 
 
 def same(a: object, b: object) -> bool:
