@@ -67,3 +67,37 @@ def test_the_loader_names_the_cache_folder_not_the_data_file(tmp_path, smoke_kit
         "through pyarrow, which takes UTF-8 paths only; set CLAIMCHECK_HOME"), error.message
     # the same files with a UTF-8 cache folder are read as ever
     assert load_examples(TASKS["xnli"], "dev", "en", data_dir=data, cache_dir=tmp_path / "cache").examples
+
+
+def test_home_variable_names_no_variable_when_home_is_unset():
+    """With HOME unset, ``Path.home`` reads the password database: no variable placed the home."""
+    from claimcheck.home import home_variable
+
+    assert home_variable({"CLAIMCHECK_HOME": "/c", "XDG_DATA_HOME": "/x", "HOME": "/h"}) == "CLAIMCHECK_HOME"
+    assert home_variable({"XDG_DATA_HOME": "/x", "HOME": "/h"}) == "XDG_DATA_HOME"
+    assert home_variable({"XDG_DATA_HOME": "", "HOME": "/h"}) == "HOME"
+    assert home_variable({"HOME": ""}) == "HOME"  # set, though empty: Path.home uses it
+    assert home_variable({}) is None
+
+
+def test_replicate_names_the_password_database_when_home_is_unset(tmp_path, monkeypatch, smoke_kit):
+    """The home came from the password database (HOME, XDG_DATA_HOME and CLAIMCHECK_HOME all unset): the
+    message says so, and names no variable the user never set."""
+    import pwd
+    from pathlib import Path
+
+    data, model = smoke_kit
+    user_home = _not_utf8(tmp_path)
+    entry = pwd.getpwuid(os.getuid())
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: pwd.struct_passwd((*entry[:5], user_home, entry[6])))  # pw_dir
+    for name in ("CLAIMCHECK_HOME", "XDG_DATA_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    assert str(Path.home()) == user_home  # the password database's entry, as claimcheck reads it
+    result = CliRunner().invoke(app, ["replicate", *ONE_RUN, "--model", str(model), "--data-dir", str(data)])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and "Traceback" not in text and text.count("error:") == 1, text
+    shown = f"{tmp_path}/caf\\xe9/.local/share/claimcheck"
+    assert text.startswith(f"error: {shown}: the claimcheck home is not a UTF-8 path (it holds byte 0xe9, which is not "
+                           "UTF-8; HOME is unset, so it lies under this user's home folder as the password database "
+                           "gives it)"), text
+    assert "field 'HOME'" not in text and "set CLAIMCHECK_HOME to a folder whose path is UTF-8" in text, text

@@ -19,11 +19,16 @@ def claimcheck_home(env: dict[str, str] | None = None) -> Path:
     return Path(base) / "claimcheck"
 
 
-def home_variable(env: dict[str, str] | None = None) -> str:
+def home_variable(env: dict[str, str] | None = None) -> str | None:
     """The environment variable that places the claimcheck home: ``CLAIMCHECK_HOME``, else ``XDG_DATA_HOME``,
-    else ``HOME`` (``claimcheck_home``)."""
+    else ``HOME`` (``claimcheck_home``); None when ``HOME`` is unset too: the home folder is then the one the
+    password database gives this user (as ``Path.home`` reads it), which no variable names."""
     env = os.environ if env is None else env
-    return "CLAIMCHECK_HOME" if env.get("CLAIMCHECK_HOME") else "XDG_DATA_HOME" if env.get("XDG_DATA_HOME") else "HOME"
+    if env.get("CLAIMCHECK_HOME"):
+        return "CLAIMCHECK_HOME"
+    if env.get("XDG_DATA_HOME"):
+        return "XDG_DATA_HOME"
+    return "HOME" if "HOME" in env else None  # an empty HOME is still the one used (as "/")
 
 
 def not_utf8_path(path: Path | str) -> str | None:

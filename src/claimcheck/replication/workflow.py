@@ -204,9 +204,12 @@ def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: P
     from claimcheck.home import claimcheck_home, home_variable
 
     preset = get_preset(req.preset)
-    variable = None if home else home_variable()
-    home = home or claimcheck_home()
-    check_home(home, variable)
+    if home is None:
+        variable = home_variable()
+        home = claimcheck_home()
+        check_home(home, variable, from_password_database=variable is None)
+    else:
+        check_home(home)
     model = req.model
     if preset.name == "smoke" and (model is None or data_dir is None):
         from claimcheck.replication.smoke import save_smoke_kit
@@ -223,9 +226,10 @@ def run_context(req: PlanRequest, *, data_dir: Path | None, device: str, home: P
                       keep_checkpoints=keep_checkpoints)
 
 
-def check_home(home: Path, variable: str | None = None) -> None:
+def check_home(home: Path, variable: str | None = None, *, from_password_database: bool = False) -> None:
     """Refuse a claimcheck home whose path holds a byte that is not UTF-8 (``/data/caf\\xe9``, as a Latin-1
-    system names a folder), naming it and ``variable`` (the environment variable that placed it). Runs keep
+    system names a folder), naming it and where it came from: ``variable`` (the environment variable that placed
+    it), or, ``from_password_database``, this user's home folder in the password database (``HOME`` unset). Runs keep
     the datasets cache (``cache/datasets``) and the smoke kit under the home, and the libraries that read
     them take UTF-8 paths only: pyarrow, through which ``datasets`` reads its cache, stopped every run with
     a UnicodeEncodeError that ``load_local`` reported as the data file's ("cannot read as xnli_tsv"), and
@@ -235,6 +239,8 @@ def check_home(home: Path, variable: str | None = None) -> None:
     why = not_utf8_path(home)
     if why is None:
         return
+    if from_password_database:
+        why += "; HOME is unset, so it lies under this user's home folder as the password database gives it"
     raise InputError(
         f"the claimcheck home is not a UTF-8 path ({why}): `replicate` keeps the datasets cache "
         f"({home / 'cache' / 'datasets'}) and the smoke kit under it, and pyarrow and tokenizers, which read them, take "
