@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import replication_fixtures
 from replication_fixtures import long_run_spec
 
@@ -100,7 +101,70 @@ def test_weights_another_process_uses_are_left_to_it_then_dropped_by_the_last(tm
     assert other.returncode == 0
     # now no one uses it (this process's use was let go of by cleanup_run: it would keep the lock from it)
     assert stage.drop_unused("trained.pt") and not (stage.path / "trained.pt").exists()
+    assert not (ctx.work / f"{spec.finetune_key}.users").exists()  # deleted with them: none stays per fine-tune
     uses.release_all()
+
+
+def _waiting_for_a_lock(pid: int) -> bool:
+    """Whether process ``pid`` waits for a file lock now (a ``->`` line of Linux's ``/proc/locks``)."""
+    lines = Path("/proc/locks").read_text().splitlines()
+    return any(parts[1:2] == ["->"] and parts[5:6] == [str(pid)] for parts in map(str.split, lines))
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/locks"), reason="sees a process wait for a lock in Linux's /proc/locks")
+def test_a_use_waiting_while_the_last_user_drops_the_weights_holds_the_users_file_made_again(tmp_path):
+    """The last user drops the weights and deletes the users file under its exclusive lock. Another process,
+    which opened that file meanwhile and waits to lock it for its use, finds once it has the lock that the
+    file is no longer at its path, and takes the one there (made again): its use then keeps a third process
+    from dropping the weights it goes on to train, and the last drop deletes that file too. The real
+    ``drop_unused`` runs; a profile hook starts the other process once it is dropping, and waits until that
+    one waits for the lock."""
+    key, work = "ft-a", tmp_path / "work"
+    stage = StageDir(work, key)
+    weights, users = stage.path / "trained.pt", work / f"{key}.users"
+    stage.path.mkdir(parents=True)
+    weights.write_bytes(b"weights")
+    ready, go = tmp_path / "ready", tmp_path / "go"
+    others: list[subprocess.Popen] = []
+
+    def at_drop(frame, event, arg):
+        if event == "call" and frame.f_code is StageDir.drop.__code__ and not others:
+            others.append(subprocess.Popen([sys.executable, "-c", _HOLDER, str(work), key, str(ready), str(go)],
+                                           env=_env(), stderr=subprocess.PIPE, text=True))
+            deadline = time.monotonic() + 60
+            while not _waiting_for_a_lock(others[0].pid):
+                assert others[0].poll() is None and time.monotonic() < deadline, "it never waited for the lock"
+                time.sleep(0.01)
+
+    sys.setprofile(at_drop)
+    try:
+        dropped = stage.drop_unused("trained.pt", "checkpoint")
+    finally:
+        sys.setprofile(None)
+    (other,) = others
+    try:
+        assert dropped and not weights.exists()
+        _wait_for(ready, other)  # its use is held
+        assert users.exists()  # on the file made again: the old one was deleted
+        weights.write_bytes(b"weights trained again")  # as the other process would
+        assert not stage.drop_unused("trained.pt") and weights.exists()  # its use keeps them
+    finally:
+        go.write_text("")
+        other.communicate(timeout=60)
+    assert other.returncode == 0
+    assert stage.drop_unused("trained.pt") and not weights.exists() and not users.exists()
+
+
+def test_a_users_file_left_without_weights_is_deleted_by_the_next_drop(tmp_path):
+    """A list stopped before its fine-tune was trained leaves the users file of its use behind, with no
+    weights: the next ``drop_unused`` of that fine-tune deletes it all the same."""
+    from claimcheck.replication.stages import StageUses
+
+    with StageUses(tmp_path, ["ft-a"]):
+        pass
+    assert (tmp_path / "ft-a.users").exists() and not (tmp_path / "ft-a").exists()
+    assert StageDir(tmp_path, "ft-a").drop_unused("trained.pt", "checkpoint")
+    assert not (tmp_path / "ft-a.users").exists()
 
 
 def test_a_replicate_with_another_list_keeps_the_fine_tune_the_other_still_needs(tmp_path, smoke_kit):
@@ -130,6 +194,7 @@ def test_a_replicate_with_another_list_keeps_the_fine_tune_the_other_still_needs
     assert [e["event"] for e in train] == ["start", "done", "cached"]  # trained once, by this process
     assert train[-1]["pid"] == other.pid  # reused by the other
     assert not trained.exists()  # dropped by the last of the two
+    assert not (home / "work" / f"{both.finetune_key}.users").exists()  # and its users file with them
 
 
 def test_uses_past_the_limit_wait_in_order_and_take_the_place_of_one_let_go_of(tmp_path: Path) -> None:

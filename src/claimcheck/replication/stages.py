@@ -7,7 +7,8 @@
         done.json                 written last, atomically: the stage is finished
     <home>/work/<key>.lock        an exclusive file lock while a process computes the stage
     <home>/work/<key>.users       a shared file lock held by each process that will still use the stage's
-                                  outputs (``StageUses``); they are dropped only under an exclusive one
+                                  outputs (``StageUses``); they are dropped only under an exclusive one,
+                                  and the file with them (``StageDir.drop_unused``)
     <home>/work/events.jsonl      one line per stage event (start, resume, done, cached), append-only
 
 A process killed at any point leaves either no ``done.json`` (the stage resumes from its last
@@ -87,8 +88,13 @@ class StageDir:
         ``<work>/<key>.users``, taken without waiting, which no process holding a use (``StageUses``)
         lets it have. False, nothing dropped, while one does: the last of them drops them. Where no lock
         can be taken (not POSIX, a folder this user may not write, a file system without locks), they
-        are dropped as ``drop`` does."""
-        if not any(os.path.lexists(self.path / name) for name in names):
+        are dropped as ``drop`` does.
+
+        The users file is deleted with them, still under the lock (else one would stay behind for every
+        fine-tune ever trained): a process that opened it meanwhile and locks it after finds the file it
+        locked no longer at its path, and takes the new one (``_users_lock``)."""
+        users = self.work / f"{self.key}{USERS_SUFFIX}"
+        if not any(os.path.lexists(self.path / name) for name in names) and not os.path.lexists(users):
             return True
         try:
             fd = _users_lock(self.work, self.key, fcntl.LOCK_EX | fcntl.LOCK_NB) if fcntl is not None else None
@@ -96,6 +102,11 @@ class StageDir:
             return False
         try:
             self.drop(*names)
+            if fd is not None:
+                try:
+                    os.unlink(users)
+                except OSError:  # a folder this user may not write: the file stays, as before
+                    pass
         finally:
             if fd is not None:
                 os.close(fd)
@@ -130,6 +141,7 @@ class StageDir:
 
 USERS_SUFFIX = ".users"  # <work>/<key>.users: the lock file of a stage's users (``StageUses``)
 _MAX_USES = 128  # uses one ``StageUses`` holds at once, at most (each is an open file)
+_USERS_TRIES = 100  # times a users file replaced between opening and locking it is taken again (``_users_lock``)
 
 
 def _uses_limit() -> int:
@@ -153,26 +165,39 @@ def _users_lock(work: Path, key: str, operation: int) -> int | None:
 
     The file is opened to write where it may be (NFS emulates ``flock`` by ``fcntl`` locks, and an
     exclusive one needs a descriptor open to write), else to read (another user's file: a local file
-    system locks it all the same). It is never deleted (as ``<key>.lock``): a lock on a file another
-    process deleted meanwhile would keep out no one."""
+    system locks it all the same). ``drop_unused`` deletes it under its exclusive lock, so a lock won
+    on a file no longer at ``path`` (deleted, or deleted and made again, between this process opening
+    it and locking it) would keep out no one: it is let go and the file at ``path`` taken again, as
+    claims are (``run_claims._lock_claim_file``). ``BlockingIOError`` too if it kept being replaced."""
     path = work / f"{key}{USERS_SUFFIX}"
-    try:
-        work.mkdir(parents=True, exist_ok=True)
-        fd, _ = open_to_lock(path, 0o666)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, operation)
-    except BlockingIOError:
+    for _ in range(_USERS_TRIES):
+        try:
+            work.mkdir(parents=True, exist_ok=True)
+            fd, _ = open_to_lock(path, 0o666)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, operation)
+        except BlockingIOError:
+            os.close(fd)
+            raise
+        except OSError:  # no locks on this file system (or none this descriptor may take)
+            os.close(fd)
+            return None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            here = os.path.samestat(os.fstat(fd), os.stat(path))
+        except OSError:  # deleted meanwhile (or ESTALE: replaced on an NFS server): take the one there again
+            here = False
+        except BaseException:  # an interrupt: no descriptor may go on holding the lock
+            os.close(fd)
+            raise
+        if here:
+            return fd
         os.close(fd)
-        raise
-    except OSError:  # no locks on this file system (or none this descriptor may take)
-        os.close(fd)
-        return None
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
+    raise BlockingIOError(f"could not lock {path}: it kept being replaced")
 
 
 class StageUses:
@@ -207,7 +232,10 @@ class StageUses:
         if len(self._fds) >= self.limit:
             self._waiting[key] = None
             return
-        fd = _users_lock(self.work, key, fcntl.LOCK_SH)
+        try:
+            fd = _users_lock(self.work, key, fcntl.LOCK_SH)
+        except BlockingIOError:  # the file kept being replaced (never seen): no use held, as where no lock can be
+            return
         if fd is not None:
             self._fds[key] = fd
 
