@@ -148,7 +148,9 @@ def _lock_claim_file(path: Path, wait: bool, like: os.stat_result | None = None)
     ``path`` claims nothing: it is let go and the file taken again (as when the folder went meanwhile).
     ``like``: the store's ``stat``, whose permissions the claims get (``_claims_folder``, ``_open_claim_file``).
     A file won through a descriptor open to read (another user's, left by a process that ended) is
-    deleted where this user may, and taken again as its own, so that it names this process."""
+    deleted where this user may, and taken again as its own, so that it names this process. Whatever is
+    raised once the lock is won (an error checking the file, a Ctrl-C while its text is written) lets go
+    of it first: a descriptor left open would keep every claim on the run out until the process ends."""
     for _ in range(_CLAIM_TRIES):
         try:
             _claims_folder(path.parent, like)
@@ -164,27 +166,37 @@ def _lock_claim_file(path: Path, wait: bool, like: os.stat_result | None = None)
             os.close(fd)
             raise
         try:
-            here = os.path.samestat(os.fstat(fd), os.stat(path))
-        except FileNotFoundError:
-            here = False
-        except BaseException:  # ESTALE, an interrupt: no descriptor may go on holding the lock
+            if _keep_won_claim(fd, path, writable):
+                return fd
+        except BaseException:  # ESTALE, an interrupt (Ctrl-C): no descriptor may go on holding the lock
             os.close(fd)
             raise
-        if here and not writable:
-            try:
-                os.unlink(path)  # as a holder letting go: whoever locks it next finds it gone
-                here = False
-            except OSError:
-                pass  # the claim holds all the same; its text names the process that made the file
-        if here:
-            try:
-                os.ftruncate(fd, 0)
-                os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
-            except OSError:
-                pass  # the text is for messages only
-            return fd
         os.close(fd)
     raise OSError(f"could not claim {path}: it kept being replaced")
+
+
+def _keep_won_claim(fd: int, path: Path, writable: bool) -> bool:
+    """Whether the lock just won on ``fd`` claims the run: the file is still the one at ``path`` (then it
+    gets this process's pid and host), and open to write, or else deleted here so that it is taken again
+    as this user's own. Raises what checking it raises, but "not found"; ``_lock_claim_file`` then lets
+    go of the lock."""
+    try:
+        if not os.path.samestat(os.fstat(fd), os.stat(path)):
+            return False
+    except FileNotFoundError:
+        return False
+    if not writable:
+        try:
+            os.unlink(path)  # as a holder letting go: whoever locks it next finds it gone
+            return False
+        except OSError:
+            pass  # the claim holds all the same; its text names the process that made the file
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
+    except OSError:
+        pass  # the text is for messages only
+    return True
 
 
 class RunClaim:
