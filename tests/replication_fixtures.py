@@ -46,6 +46,23 @@ def make_record(i: int, writer: str):
     )
 
 
+def ok_record(spec):
+    """A result of the run ``spec`` (one made-up accuracy), as a process that ran it would store it."""
+    from claimcheck.results.records import Metric, RunRecord
+
+    return RunRecord(run_id=spec.run_id, paper_id=spec.paper_id, system=spec.system, seed=spec.seed, preset=spec.preset,
+                     fidelity=spec.fidelity, deviations=list(spec.deviations) or ["test record"], spec=spec.as_json(),
+                     metrics=[Metric(task=spec.target.task, language="en", metric="accuracy", split="dev", value=50.0)])
+
+
+def two_runs_of_one_finetune() -> tuple:
+    """Two smoke runs that evaluate one fine-tune (XQuAD-like: one in en and de, one in de only)."""
+    both = long_run_spec(epochs=2, system="XLM-R")
+    only_de = dataclasses.replace(both, target=dataclasses.replace(both.target, evals=both.target.evals[1:]))
+    assert both.finetune_key == only_de.finetune_key and both.run_id != only_de.run_id
+    return both, only_de
+
+
 def save_two_runs(path: Path) -> None:
     """A store at ``path`` holding runs r-aa01 and r-bb01 (MNLI, xnli), for tests that then break r-aa01."""
     from claimcheck.results.records import Metric, RunRecord

@@ -5,7 +5,6 @@ as a result, or until ``release_all``. Real processes, real locks."""
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import os
 import subprocess
@@ -14,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from replication_fixtures import long_run_spec
+from replication_fixtures import long_run_spec, ok_record, two_runs_of_one_finetune
 
 from claimcheck.replication.runners.base import RunContext
 from claimcheck.replication.runners.ray_dispatch import Dispatch
@@ -113,15 +112,8 @@ def test_finetuned_holds_a_use_while_it_reads_the_weights(tmp_path):
     assert not _used(ctx.work, key)  # and let go of its use
 
 
-def _two_runs_of_one_finetune() -> tuple:
-    both = long_run_spec(epochs=2, system="XLM-R")
-    only_de = dataclasses.replace(both, target=dataclasses.replace(both.target, evals=both.target.evals[1:]))
-    assert both.finetune_key == only_de.finetune_key and both.run_id != only_de.run_id
-    return both, only_de
-
-
 def test_dispatch_holds_each_finetune_until_its_last_run_is_stored_as_a_result(tmp_path):
-    first, last = _two_runs_of_one_finetune()
+    first, last = two_runs_of_one_finetune()
     ctx = RunContext(home=tmp_path / "home", device="cpu")
     key = first.finetune_key
     dispatch = Dispatch(None, [first, last], ctx)
@@ -136,7 +128,7 @@ def test_dispatch_holds_each_finetune_until_its_last_run_is_stored_as_a_result(t
 
 
 def test_dispatch_keeps_a_finetune_whose_last_run_failed_until_release_all(tmp_path):
-    first, last = _two_runs_of_one_finetune()
+    first, last = two_runs_of_one_finetune()
     ctx = RunContext(home=tmp_path / "home", device="cpu")
     key = first.finetune_key
     dispatch = Dispatch(None, [first, last], ctx)
@@ -150,7 +142,7 @@ def test_dispatch_keeps_a_finetune_whose_last_run_failed_until_release_all(tmp_p
 
 
 def test_dispatch_release_all_lets_go_of_every_finetune(tmp_path):
-    first, _ = _two_runs_of_one_finetune()
+    first, _ = two_runs_of_one_finetune()
     other = long_run_spec(epochs=2, system="MNLI")
     assert other.finetune_key != first.finetune_key
     ctx = RunContext(home=tmp_path / "home", device="cpu")
@@ -160,3 +152,21 @@ def test_dispatch_release_all_lets_go_of_every_finetune(tmp_path):
     dispatch.release_all()
     assert _dropped_by_another(ctx.work, first.finetune_key)
     assert _dropped_by_another(ctx.work, other.finetune_key)
+
+
+def test_dispatch_stopping_drops_a_finetune_whose_runs_another_process_stored(tmp_path):
+    """The driver stops (Ctrl-C) before its runs of a fine-tune, which another process ran and stored meanwhile
+    (it could not drop the weights: this driver held a use): ``release_all`` drops them, as no later list would."""
+    from claimcheck.results.store import RunStore
+
+    first, last = two_runs_of_one_finetune()
+    ctx = RunContext(home=tmp_path / "home", device="cpu")
+    key = first.finetune_key
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        dispatch = Dispatch(store, [first, last], ctx)
+        try:
+            assert not _dropped_by_another(ctx.work, key)  # held
+            assert store.save(ok_record(first)) and store.save(ok_record(last))  # as the other process did
+        finally:
+            dispatch.release_all()
+    assert not (ctx.work / key / "trained.pt").exists() and not (ctx.work / f"{key}.users").exists()

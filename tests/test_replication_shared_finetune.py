@@ -16,7 +16,7 @@ import replication_fixtures
 from replication_fixtures import long_run_spec
 
 from claimcheck.replication.pipeline import cleanup_run
-from claimcheck.replication.runners.base import RunContext
+from claimcheck.replication.runners.base import NullProgress, RunContext
 from claimcheck.replication.runners.local import LocalRunner
 from claimcheck.replication.stages import StageDir, read_events
 from claimcheck.results.store import RunStore
@@ -63,6 +63,22 @@ class Gate(NullProgress):
 with RunStore(home / "runs.sqlite") as store:
     (outcome,) = LocalRunner().run([only_de], RunContext(home=home, model_path=model, data_dir=data, device="cpu"), store, Gate())
 assert outcome.record.status == "ok", outcome.record.error
+"""
+
+
+# the other `replicate`: stores results of the named runs of the two (``both``, ``only_de``), then tries to drop
+# their fine-tune as its ``cleanup_run`` would, and says whether it did
+_STORES = """import sys
+from pathlib import Path
+from replication_fixtures import ok_record, two_runs_of_one_finetune
+from claimcheck.replication.stages import StageDir
+from claimcheck.results.store import RunStore
+home, names = Path(sys.argv[1]), sys.argv[2:]
+runs = dict(zip(("both", "only_de"), two_runs_of_one_finetune()))
+with RunStore(home / "runs.sqlite") as store:
+    for name in names:
+        assert store.save(ok_record(runs[name]))
+print(StageDir(home / "work", runs["both"].finetune_key).drop_unused("trained.pt", "checkpoint"))
 """
 
 
@@ -237,3 +253,40 @@ def test_the_default_limit_is_an_eighth_of_the_open_file_limit(tmp_path: Path) -
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(SRC)}).stdout.split()
     assert out == ["128", "128"]
+
+
+@pytest.mark.parametrize(("stored_elsewhere", "keep", "dropped"), [
+    (("both", "only_de"), False, True),  # no run of the list needs them any more, nor will a later one
+    (("both",), False, False),  # only_de is still to run: the command that resumes needs them
+    (("both", "only_de"), True, False),  # --keep-checkpoints
+])
+def test_a_replicate_stopped_early_drops_weights_whose_runs_another_process_stored(tmp_path, stored_elsewhere, keep,
+                                                                                   dropped):
+    """Ctrl-C while both runs of a fine-tune are still to come in this list, after another `replicate` ran and
+    stored them: that one could not drop the weights (this one held a use), and no later list would (none plans
+    a stored run), so this one drops them on its way out, with the users file. Weights a run of the list
+    still needs stay, for the command that resumes, and so do weights asked to be kept."""
+    both, only_de = replication_fixtures.two_runs_of_one_finetune()
+    ctx = RunContext(home=tmp_path / "home", device="cpu", keep_checkpoints=keep)
+    weights = StageDir(ctx.work, both.finetune_key).path / "trained.pt"
+    weights.parent.mkdir(parents=True)
+    weights.write_bytes(b"weights")
+    other = []
+
+    class CtrlC(NullProgress):  # the other process runs as this one turns to its first run; then Ctrl-C
+        def task(self, description, total):
+            bar = super().task(description, total)
+            if description == "runs":
+                def describe(text):
+                    other.append(subprocess.run([sys.executable, "-c", _STORES, str(ctx.home), *stored_elsewhere],
+                                                env=_env(), capture_output=True, text=True, timeout=120))
+                    raise KeyboardInterrupt
+                bar.describe = describe
+            return bar
+
+    with RunStore(ctx.home / "runs.sqlite") as store, pytest.raises(KeyboardInterrupt):
+        LocalRunner().run([both, only_de], ctx, store, CtrlC())
+    (out,) = other
+    assert out.returncode == 0 and out.stdout.split() == ["False"], out.stderr[-3000:]  # this one held a use
+    assert weights.exists() is not dropped
+    assert (ctx.work / f"{both.finetune_key}.users").exists() is not dropped

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from claimcheck.replication import environment as env
@@ -347,3 +347,23 @@ def cleanup_run(spec: RunSpec, ctx: RunContext, still_needed: Collection[str] = 
     StageDir(ctx.work, spec.run_id).drop("trained.pt", "checkpoint")  # where older versions kept them
     if key is not None and key not in still_needed:
         StageDir(ctx.work, key).drop_unused("trained.pt", "checkpoint")
+
+
+def cleanup_stored_elsewhere(todo: Sequence[RunSpec], to_come: Mapping[str, int], ctx: RunContext, store,
+                             uses: StageUses) -> None:
+    """On the way out of a runner that stops before the end of its list (Ctrl-C, bad input, a store error):
+    ``cleanup_run`` each fine-tune that runs of ``todo`` were still to use (``to_come``), when every run of
+    ``todo`` that uses it is now stored as a result, by another process since the list was read. That
+    process could not drop the weights while this one held a use of them, and no later ``replicate`` would:
+    none plans a stored run. A fine-tune with a run of the list not stored (one not come to, one that
+    failed) keeps its weights, for the command that resumes or retries it, as on the way to the end.
+
+    Best effort, as the runner's own error goes on: an error reading the store here leaves the weights."""
+    left = {key for key, n in to_come.items() if n > 0}
+    for key in left:
+        runs = [s for s in todo if s.finetune_key == key]
+        try:
+            if all(store.has_ok(s.run_id) for s in runs):
+                cleanup_run(runs[-1], ctx, (), uses)
+        except Exception:  # the error the runner stopped on is the one to report, not this one
+            pass

@@ -13,7 +13,9 @@ once stored; executed here if that process failed or ended without storing it).
 A fine-tune that several runs share is dropped after the last of them (``cleanup_run``), and then only
 if no other process uses it: the runner holds a use (``StageUses``) of each fine-tune of its list from
 the start until its last run of it is done, so another ``replicate`` with another list, on the same
-work folder, does not drop weights that this one is still to read (it leaves them to this one).
+work folder, does not drop weights that this one is still to read (it leaves them to this one). A
+runner that stops early (Ctrl-C) keeps the weights its list still needs, for the command that resumes,
+but drops those whose runs the other process has all stored meanwhile (``cleanup_stored_elsewhere``).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class LocalRunner:
     (ok) when its turn came, by another process since the list was read, is skipped and has none."""
 
     def run(self, specs: Sequence[RunSpec], ctx: RunContext, store, progress: Progress | None = None) -> list[RunOutcome]:
-        from claimcheck.replication.pipeline import cleanup_run, execute_run, failed_record
+        from claimcheck.replication.pipeline import cleanup_run, cleanup_stored_elsewhere, execute_run, failed_record
         from claimcheck.replication.stages import StageUses
 
         progress = progress or NullProgress()
@@ -93,6 +95,9 @@ class LocalRunner:
                         if record is None or record.status == "ok":
                             cleanup_run(spec, ctx, {k for k, n in to_come.items() if n > 0}, uses)
                     overall.advance()
+            except BaseException:  # stopped early: drop what other processes finished meanwhile
+                cleanup_stored_elsewhere(todo, to_come, ctx, store, uses)
+                raise
             finally:
                 overall.close()
         return outcomes

@@ -22,7 +22,7 @@ class Dispatch:
     def __init__(self, store, todo: list[RunSpec], ctx: RunContext):
         from claimcheck.replication.stages import StageUses
 
-        self.store, self.ctx = store, ctx
+        self.store, self.ctx, self.todo = store, ctx, list(todo)
         self.shared = shared_finetunes(todo)  # over the whole list: a worker keeps what a run put off may need
         self.to_come = Counter(s.finetune_key for s in todo if s.finetune_key)  # runs still to use each fine-tune
         self.uses = StageUses(ctx.work, self.to_come)
@@ -63,6 +63,12 @@ class Dispatch:
             cleanup_run(spec, self.ctx, {k for k, n in self.to_come.items() if n > 0}, self.uses)
 
     def release_all(self) -> None:
+        """The driver stops (at the end, or early): let go of every claim and use, first dropping the fine-tunes
+        whose runs still to come were all stored meanwhile by another process (``cleanup_stored_elsewhere``)."""
+        from claimcheck.replication.pipeline import cleanup_stored_elsewhere
+
         while self.claims:
             self.claims.popitem()[1].release()
+        if self.store is not None:  # (a Dispatch built without a store reads none)
+            cleanup_stored_elsewhere(self.todo, self.to_come, self.ctx, self.store, self.uses)
         self.uses.release_all()
