@@ -101,3 +101,22 @@ def test_replicate_names_the_password_database_when_home_is_unset(tmp_path, monk
                            "UTF-8; HOME is unset, so it lies under this user's home folder as the password database "
                            "gives it)"), text
     assert "field 'HOME'" not in text and "set CLAIMCHECK_HOME to a folder whose path is UTF-8" in text, text
+
+
+def test_no_home_folder_at_all_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    """HOME unset and no entry for this user in the password database (a container started as a user id it
+    does not list): ``Path.home`` raises a RuntimeError naming nothing; a command that reads the default
+    store says what to set instead (exit 2)."""
+    import pwd
+
+    def no_entry(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    for name in ("CLAIMCHECK_HOME", "XDG_DATA_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(app, ["runs", "list"])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and "Traceback" not in text and text.count("error:") == 1, (result.exception, text)
+    assert text.startswith(f"error: cannot place the claimcheck home: HOME is unset, and the password database has no "
+                           f"entry for this user (uid {os.getuid()}); set CLAIMCHECK_HOME (or HOME)"), text

@@ -15,8 +15,21 @@ def claimcheck_home(env: dict[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if env.get("CLAIMCHECK_HOME"):
         return Path(env["CLAIMCHECK_HOME"]).expanduser()
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    base = env.get("XDG_DATA_HOME") or str(_user_home() / ".local" / "share")
     return Path(base) / "claimcheck"
+
+
+def _user_home() -> Path:
+    """This user's home folder (``Path.home``: ``HOME``, else the password database). With HOME unset and no
+    entry for this user in the database (a container started as a user id it does not list), ``Path.home``
+    raises a RuntimeError naming nothing: an ``InputError`` says what to set instead."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        from claimcheck.errors import InputError
+
+        raise InputError(f"cannot place the claimcheck home: HOME is unset, and the password database has no entry for "
+                         f"this user (uid {os.getuid()}); set CLAIMCHECK_HOME (or HOME)") from None
 
 
 def home_variable(env: dict[str, str] | None = None) -> str | None:
