@@ -231,6 +231,22 @@ def test_trusted_builds_what_validation_builds():
         assert str(fast.lo) == str(slow.lo) and _hash(fast) == _hash(slow) != "unhashable"
 
 
+def test_slot_setters_set_what_object_setattr_sets():
+    """``trusted`` and ``span`` set a model's slots through their descriptors; the fallback (for a
+    pydantic that keeps them otherwise) through ``object.__setattr__``: the same object either way."""
+    from claimcheck.verifier.verdict import Span, _slot_setters, span
+
+    for setters in (_slot_setters(), _slot_setters({})):
+        obj = object.__new__(Span)
+        for set_slot, value in zip(setters, ({"label": "x", "lo": -0.0, "hi": 1.5, "role": "seed"}, {"label", "lo", "hi", "role"},
+                                             None, None)):
+            set_slot(obj, value)
+        slow = Span(label="x", lo=-0.0, hi=1.5, role="seed")
+        assert obj == slow == span("x", -0.0, 1.5, "seed") and obj.model_dump_json() == slow.model_dump_json()
+        assert obj.model_fields_set == slow.model_fields_set and str(obj.lo) == "-0.0"
+        assert (obj.__pydantic_extra__, obj.__pydantic_private__) == (slow.__pydantic_extra__, slow.__pydantic_private__)
+
+
 def _protocol_records(rng: random.Random) -> list:
     """_language_records, some runs carrying a spec whose protocol differs from another arm's (refused)."""
     records = _language_records(rng)

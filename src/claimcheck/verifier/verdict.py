@@ -24,8 +24,24 @@ _REQUIRED = object()
 # per model class: (every field in declaration order -> its default, or _REQUIRED, or None for a
 # default_factory), (field, factory) pairs, the required fields, the number of fields, their names in order
 _PLANS: dict[type, tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]] = {}
-_set = object.__setattr__
 _new = object.__new__
+
+
+def _slot_setters(slots: Any = BaseModel.__dict__) -> tuple:
+    """Setters of the four slots a pydantic model instance keeps its state in (``__dict__``, the fields
+    set, the extra and the private values), each as its descriptor's bound ``__set__``.
+
+    ``object.__setattr__(obj, name, value)`` sets the same slots but first looks the name up on the
+    type and checks that no C-level ``__setattr__`` is jumped over: calling the descriptors directly
+    builds each verdict object in about two thirds of the instructions (``trusted`` and ``span``
+    build a dozen objects per claim). Where pydantic keeps them otherwise, ``object.__setattr__``."""
+    names = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+    if all(hasattr(slots.get(name), "__set__") for name in names):
+        return tuple(slots[name].__set__ for name in names)
+    return tuple((lambda obj, value, name=name: object.__setattr__(obj, name, value)) for name in names)
+
+
+_set_dict, _set_fields_set, _set_extra, _set_private = _slot_setters()
 
 
 def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]:
@@ -68,10 +84,10 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
             if name not in values:
                 fields[name] = factory()
     obj = _new(cls)
-    _set(obj, "__dict__", fields)
-    _set(obj, "__pydantic_fields_set__", set(values))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, fields)
+    _set_fields_set(obj, set(values))
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
@@ -113,12 +129,11 @@ class Span(_Frozen):
 def span(label: str, lo: float, hi: float, role: str) -> Span:
     """``Span(label=label, lo=lo, hi=hi, role=role)`` for a str label and role and real bounds,
     without validation (``trusted``); the bounds become floats as validation makes them."""
-    fields = {"label": label, "lo": float(lo), "hi": float(hi), "role": role}
     obj = _new(Span)
-    _set(obj, "__dict__", fields)
-    _set(obj, "__pydantic_fields_set__", {"label", "lo", "hi", "role"})
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, {"label": label, "lo": float(lo), "hi": float(hi), "role": role})
+    _set_fields_set(obj, {"label", "lo", "hi", "role"})
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
