@@ -270,17 +270,17 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
     if derivable and not decisive:
         first = derivable[0]
         weak = sorted({f"{c.system}/{c.task}" for c in first.cells if c.reliability == _LOW})
-        summary = (f"not derivable from reliable sources: it would be {first.verdict.value} under {first.label}, "
+        summary = (f"not derivable from reliable sources: it would be {first.verdict._value_} under {first.label}, "
                    f"but only with low-reliability cells ({', '.join(weak)}), which never decide alone")
         return trusted(TierResult, dict(verdict=SourceVerdict.not_derivable.value, summary=summary, lines=list(first.lines),
                                         views=views, spans=spans))
     if decisive:
         first = decisive[0]
         others = {v.verdict for v in decisive}
-        summary = f"{first.verdict.value} under {first.label}"
+        summary = f"{first.verdict._value_} under {first.label}"  # _value_: .value (replication_judge)
         if len(others) > 1:
-            summary += "; the sources disagree: " + ", ".join(f"{v.label}: {v.verdict.value}" for v in decisive[1:])
-        return trusted(TierResult, dict(verdict=first.verdict.value, summary=summary, lines=list(first.lines), views=views,
+            summary += "; the sources disagree: " + ", ".join(f"{v.label}: {v.verdict._value_}" for v in decisive[1:])
+        return trusted(TierResult, dict(verdict=first.verdict._value_, summary=summary, lines=list(first.lines), views=views,
                                         spans=spans))
     if reasons:
         summary = f"not derivable: {reasons[0]}"
