@@ -247,6 +247,21 @@ def test_slot_setters_set_what_object_setattr_sets():
         assert (obj.__pydantic_extra__, obj.__pydantic_private__) == (slow.__pydantic_extra__, slow.__pydantic_private__)
 
 
+def test_seed_spans_and_run_ids_are_what_they_stand_for():
+    """``seed_spans`` builds what ``span`` builds value by value; a RunGroup's ``run_ids`` are its
+    successful runs' ids, seed by seed, in the order of ``by_seed``."""
+    from claimcheck.verifier.run_tables import RunGroup
+    from claimcheck.verifier.verdict import seed_spans, span
+
+    values = [1.25, -0.0, 0.0, 3, True, 1e-300]
+    fast, slow = seed_spans("S - B seed value", values), [span("S - B seed value", x, x, "seed") for x in values]
+    assert fast == slow and [s.model_dump_json() for s in fast] == [s.model_dump_json() for s in slow]
+    assert [(str(s.lo), str(s.hi), s.model_fields_set) for s in fast] == [(str(s.lo), str(s.hi), s.model_fields_set) for s in slow]
+    records = _uneven_records(random.Random(3))
+    group = RunGroup(records)
+    assert group.run_ids == {seed: [r.run_id for r in runs] for seed, runs in group.by_seed.items()}
+
+
 def _protocol_records(rng: random.Random) -> list:
     """_language_records, some runs carrying a spec whose protocol differs from another arm's (refused)."""
     records = _language_records(rng)

@@ -25,7 +25,7 @@ from claimcheck.verifier.seed_values import SeedValues
 from claimcheck.verifier.source_tier import GAIN_DIRECTION, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_resolve, summarize_seeds
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
-from claimcheck.verifier.verdict import TierResult, span, trusted
+from claimcheck.verifier.verdict import TierResult, seed_spans, span, trusted
 
 # members read once for the code every judged claim runs: an Enum class attribute is a slow lookup in
 # Python 3.11 (EnumType.__getattr__ makes every class attribute go through a Python-level hook). A
@@ -192,8 +192,7 @@ def _judge_quantity(claim: Claim, label: str, rep: Interval | None, values: list
         lines.append(f"{label}: {text}")
     spans.append(span(f"{label} (replicated PI)", s.pi[0], s.pi[1], "replicated_pi"))
     spans.append(span(f"{label} (replicated CI)", s.ci[0], s.ci[1], "replicated_ci"))
-    seed_label = f"{label} seed value"
-    spans += [span(seed_label, x, x, "seed") for x in values]
+    spans += seed_spans(f"{label} seed value", values)
 
 
 def _tier_result(verdicts: list[RV], pending: list[int | None], fidelity: str, k: int, lines: list[str], spans: list,

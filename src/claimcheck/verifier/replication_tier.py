@@ -143,7 +143,9 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         kept = [r for runs in by_seed.values() for r in runs]
         fidelity = max({r.fidelity for r in kept}, key=_FIDELITY_ORDER.__getitem__, default=None)
         deviations = sorted({d for r in kept for d in r.deviations})
-    base = dict(runs=sorted([r.run_id for s in per_seed for r in by_seed[s]]), seeds=k, fidelity=fidelity, deviations=deviations)
+    # the ids of the runs of the seeds used (``by_seed``'s, read once per group)
+    base = dict(runs=sorted([i for g in groups for s in per_seed for i in g.run_ids.get(s, ())]), seeds=k, fidelity=fidelity,
+                deviations=deviations)
     if k < need:
         result = tier_result(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                             seeds_needed=need, **base)

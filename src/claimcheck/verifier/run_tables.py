@@ -128,28 +128,35 @@ def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Met
 
 class RunGroup:
     """Runs of one or more arms, sorted the way the replication tier reads them: failed runs, and
-    successful runs by seed (each in record order), with their fidelities and deviations.
+    successful runs by seed (each in record order), with their fidelities and deviations, and the ids of
+    the successful runs by seed (read once here: every claim of the arm names its runs, and a field of a
+    pydantic record is a slow attribute to read).
 
     ``verify`` gathers one group per (paper, system) and shares it across claims, so each claim
     reads its arms' groups instead of scanning their records again."""
 
-    __slots__ = ("failed", "by_seed", "fidelities", "deviations")
+    __slots__ = ("failed", "by_seed", "fidelities", "deviations", "run_ids")
 
     def __init__(self, records: list[RunRecord]):
         self.failed: list[RunRecord] = []
         self.by_seed: dict[int, list[RunRecord]] = {}
         self.fidelities: set[str] = set()
         self.deviations: set[str] = set()
-        by_seed, fidelities, deviations = self.by_seed, self.fidelities, self.deviations
+        self.run_ids: dict[int, list[str]] = {}
+        by_seed, fidelities, deviations, run_ids = self.by_seed, self.fidelities, self.deviations, self.run_ids
         for r in records:
-            if r.status != "ok":
+            fields = r.__dict__  # the record's fields, each read as a dict item rather than a pydantic attribute
+            if fields["status"] != "ok":
                 self.failed.append(r)
                 continue
-            fidelities.add(r.fidelity)
-            if r.deviations:
-                deviations.update(r.deviations)
-            group = by_seed.get(r.seed)
+            fidelities.add(fields["fidelity"])
+            if fields["deviations"]:
+                deviations.update(fields["deviations"])
+            seed = fields["seed"]
+            group = by_seed.get(seed)
             if group is None:
-                by_seed[r.seed] = [r]
+                by_seed[seed] = [r]
+                run_ids[seed] = [fields["run_id"]]
             else:
                 group.append(r)
+                run_ids[seed].append(fields["run_id"])

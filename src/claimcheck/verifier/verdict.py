@@ -137,6 +137,21 @@ def span(label: str, lo: float, hi: float, role: str) -> Span:
     return obj
 
 
+def seed_spans(label: str, values: list[float]) -> list[Span]:
+    """``[span(label, x, x, "seed") for x in values]``, one ``Span`` per seed's value, built in one loop
+    (a replication draws one per seed of every compared quantity)."""
+    out = []
+    for x in values:
+        x = float(x)
+        obj = _new(Span)
+        _set_dict(obj, {"label": label, "lo": x, "hi": x, "role": "seed"})
+        _set_fields_set(obj, {"label", "lo", "hi", "role"})
+        _set_extra(obj, None)
+        _set_private(obj, None)
+        out.append(obj)
+    return out
+
+
 class CellUse(_Frozen):
     system: str
     task: str
