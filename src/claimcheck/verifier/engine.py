@@ -29,10 +29,21 @@ def _location(claim: Claim) -> str:
     return ", ".join(x for x in (loc.section, loc.table, f"source {loc.quote_source}" if loc.quote_source else "") if x)
 
 
-def _index(records: Sequence[RunRecord]) -> dict[tuple[str, str], list[RunRecord]]:
+def _index(records: Sequence[RunRecord], ok: list[RunRecord] | None = None) -> dict[tuple[str, str], list[RunRecord]]:
+    """The records by (paper, system), in record order; the successful ones also appended to ``ok``
+    when given (one pass over the records, each field read as an item of the record's dict: a pydantic
+    model's attribute is a slow lookup, see ``run_tables.SeedTables``)."""
     index: dict[tuple[str, str], list[RunRecord]] = {}
     for r in records:
-        index.setdefault((r.paper_id, r.system), []).append(r)
+        fields = r.__dict__
+        key = (fields["paper_id"], fields["system"])
+        found = index.get(key)
+        if found is None:
+            index[key] = [r]
+        else:
+            found.append(r)
+        if ok is not None and fields["status"] == "ok":
+            ok.append(r)
     return index
 
 
@@ -159,8 +170,9 @@ def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence
     with gc_paused():
         records = list(records)
         claims = registry.select(claim_ids)
-        index = _index(records)
-        tables = SeedTables([r for r in records if r.status == "ok"])
+        ok: list[RunRecord] = []
+        index = _index(records, ok)
+        tables = SeedTables(ok)
         shared = _Shared(index, known_names)
         verdicts = [verify_claim(c, registry, records, index, tables, shared, drop_ambiguous_seeds) for c in claims]
         return trusted(VerificationReport, dict(

@@ -67,23 +67,28 @@ class SeedTables:
         systems: dict[tuple[str, int], set[str]] = {}  # the arms with a run in each (paper, seed)
         protocols: dict[tuple[str, int, str], list[tuple[tuple, RunRecord]]] = {}  # the distinct ones, first run of each
         for r in records:
-            key = (r.paper_id, r.seed)
+            # each field read as an item of the record's dict: a pydantic model's attribute goes through
+            # its class's __getattr__ hook (about 440 instructions against 220, for tens of thousands of runs)
+            fields = r.__dict__
+            system = fields["system"]
+            key = (fields["paper_id"], fields["seed"])
             seed_cells = cells.get(key)
             if seed_cells is None:
                 seed_cells = cells[key] = {}
-                systems[key] = set()
-            system = r.system
-            systems[key].add(system)
-            if r.status != "ok":  # a failed run measured nothing (record_observations)
+                systems[key] = {system}
+            else:
+                systems[key].add(system)
+            if fields["status"] != "ok":  # a failed run measured nothing (record_observations)
                 continue
-            for m in r.metrics:
-                cell = (system, m.task, m.metric, m.split)
+            for m in fields["metrics"]:
+                metric = m.__dict__
+                cell = (system, metric["task"], metric["metric"], metric["split"])
                 pairs = seed_cells.get(cell)
                 if pairs is None:
                     seed_cells[cell] = [(r, m)]
                 else:
                     pairs.append((r, m))
-            spec = r.spec
+            spec = fields["spec"]
             if spec and "target" in spec:
                 protocol = _protocol(r)
                 for task in {m.task for m in r.metrics}:
