@@ -96,7 +96,8 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     paper_id = claim.paper_id
     name, params = claim.derivation.name, claim.derivation.params
     seeds = sorted(by_seed)
-    single = derive_seeds(name, (tables.get(paper_id, seed) for seed in seeds), params)
+    # the seed tables all at once: each is a different table, so none is cleared while another is read
+    single = derive_seeds(name, tables.get_all(paper_id, seeds), params)
     if single is not None:  # a gain or a score: one value per seed, derived in one pass
         for seed, got in zip(seeds, single.values):
             if isinstance(got, NotDerivable):

@@ -114,6 +114,15 @@ class SeedTables:
         table.used.clear()
         return table
 
+    def get_all(self, paper_id: str, seeds: list[int]) -> list[Table]:
+        """``[self.get(paper_id, seed) for seed in seeds]`` in one call (a replication reads every seed)."""
+        tables, out = self._tables, []
+        for seed in seeds:
+            table = tables[(paper_id, seed)]
+            table.used.clear()
+            out.append(table)
+        return out
+
 
 def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Metric]]], refused: dict[str, str] | None,
                 run_everywhere: set[tuple[str, str, str]], measured: set[tuple[str, str, str]]) -> Table:
