@@ -212,9 +212,15 @@ def _fresh(table: Table) -> Table:
 
 def render_missing(missing: list[CellKey]) -> list[str]:
     """Missing cells grouped by system and split: 'MNLI (dev): xnli accuracy, tydiqa em, tydiqa f1'."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for k in missing:
-        groups[(k.system, k.split)].append(f"{k.task} {k.metric}".replace(" *", ""))
+    # a plain dict, and each key unpacked as the tuple it is: every not-derivable claim renders its cells
+    groups: dict[tuple[str, str], list[str]] = {}
+    for system, task, metric, split in missing:
+        item = f"{task} {metric}".replace(" *", "")
+        found = groups.get((system, split))
+        if found is None:
+            groups[(system, split)] = [item]
+        else:
+            found.append(item)
     return [f"{system} ({split}): {', '.join(items)}" for (system, split), items in sorted(groups.items())]
 
 
