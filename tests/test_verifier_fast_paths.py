@@ -247,6 +247,28 @@ def test_slot_setters_set_what_object_setattr_sets():
         assert (obj.__pydantic_extra__, obj.__pydantic_private__) == (slow.__pydantic_extra__, slow.__pydantic_private__)
 
 
+def test_trusted_builds_the_same_from_a_remembered_order_of_fields():
+    """``trusted`` checks the fields a caller gives once per order of them (``verdict._SHAPES``): a second
+    object given in that order is built as the first, with fresh default lists, and a wrong order of
+    fields is refused every time (never remembered)."""
+    import pytest
+
+    from claimcheck.verifier.verdict import TierResult, trusted
+
+    given = {"verdict": "reproduced", "summary": "s", "spans": [], "seeds": 3, "fidelity": "full"}
+    first, second = (trusted(TierResult, dict(given, spans=[])) for _ in range(2))
+    slow = TierResult(**given)
+    for fast in (first, second):
+        assert fast == slow and list(fast.__dict__.items()) == list(slow.__dict__.items())
+        assert fast.model_fields_set == slow.model_fields_set and fast.model_dump_json() == slow.model_dump_json()
+    assert first.lines is not second.lines and first.views is not second.views
+    for _ in range(2):
+        with pytest.raises(TypeError):
+            trusted(TierResult, {"summary": "s", "verdict": "x", "sumary": "t"})
+        with pytest.raises(TypeError):
+            trusted(TierResult, {"summary": "s"})
+
+
 def test_seed_spans_and_run_ids_are_what_they_stand_for():
     """``seed_spans`` builds what ``span`` builds value by value; a RunGroup's ``run_ids`` are its
     successful runs' ids, seed by seed, in the order of ``by_seed``."""

@@ -24,6 +24,9 @@ _REQUIRED = object()
 # per model class: (every field in declaration order -> its default, or _REQUIRED, or None for a
 # default_factory), (field, factory) pairs, the required fields, the number of fields, their names in order
 _PLANS: dict[type, tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]] = {}
+# per (model class, the fields a caller gives, in its order; see ``trusted``): the (field, factory)
+# pairs of the fields it leaves to their factories. The callers give a few dozen such orders.
+_SHAPES: dict[tuple[type, tuple[str, ...]], tuple[tuple[str, Any], ...]] = {}
 _new = object.__new__
 
 
@@ -60,6 +63,16 @@ def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], 
     return plan
 
 
+def _shape(cls: type[BaseModel], plan: tuple, keys: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    """The factories ``trusted`` calls for a caller that gives ``keys`` (remembered in ``_SHAPES``); a
+    TypeError for an unknown field or a missing required one."""
+    given = set(keys)
+    if not given <= plan[0].keys() or not plan[2] <= given:
+        raise TypeError(f"{cls.__name__}: unknown or missing fields in {sorted(given)}")
+    fill = _SHAPES[(cls, keys)] = tuple((name, factory) for name, factory in plan[1] if name not in given)
+    return fill
+
+
 def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     """``cls(**values)`` without validating ``values``, for the verifier's hot path: the instance
     validation would give (the same field values and defaults, in field order; the same
@@ -73,16 +86,16 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     ``model_construct`` does the same as this but is much slower (it inspects each default factory
     on every call)."""
     plan = _PLANS.get(cls) or _plan(cls)
-    if len(values) == plan[3] and tuple(values) == plan[4]:  # every field, in field order: the dict itself
+    keys = tuple(values)
+    if keys == plan[4]:  # every field, in field order: the dict itself
         fields = values
     else:
-        fields = plan[0].copy()
-        fields.update(values)
-        if len(fields) != plan[3] or not plan[2] <= values.keys():
-            raise TypeError(f"{cls.__name__}: unknown or missing fields in {sorted(values)}")
-        for name, factory in plan[1]:
-            if name not in values:
-                fields[name] = factory()
+        fill = _SHAPES.get((cls, keys))
+        if fill is None:  # the given fields are checked once per order a caller gives them in
+            fill = _shape(cls, plan, keys)
+        fields = {**plan[0], **values}  # in field order: the defaults, each given value in its field's place
+        for name, factory in fill:
+            fields[name] = factory()
     obj = _new(cls)
     _set_dict(obj, fields)
     _set_fields_set(obj, set(values))
