@@ -200,8 +200,9 @@ def _tier_result(verdicts: list[RV], pending: list[int | None], fidelity: str, k
     verdict = _worst(verdicts) if verdicts else _NOT_RUN
     if verdict is _REPRODUCED and fidelity != "full":
         verdict = _DIRECTION_ONLY
-    return trusted(TierResult, dict(verdict=verdict._value_, summary=_summary(verdict, fidelity, k), lines=lines, spans=spans,
-                                    seeds_needed=_claim_seeds(pending) if verdict is _INCONCLUSIVE else None, **base))
+    # a dict display, not dict(...): no call with keywords to gather (every judged claim builds one)
+    return trusted(TierResult, {"verdict": verdict._value_, "summary": _summary(verdict, fidelity, k), "lines": lines, "spans": spans,
+                                "seeds_needed": _claim_seeds(pending) if verdict is _INCONCLUSIVE else None, **base})
 
 
 def judge_value(claim: Claim, single: SeedValues, values: list[float], fidelity: str, base: dict) -> TierResult:
@@ -274,9 +275,9 @@ def _judge_effects(claim: Claim, derived: list[Derived], fidelity: str, base: di
                      "; more seeds would not decide it at the current effect sizes")
         lines.append(line)
     verdict = _worst(verdicts)
-    return trusted(TierResult, dict(verdict=verdict._value_, summary=_summary(verdict, fidelity, len(derived)), lines=lines,
-                                    spans=spans, seeds_needed=_claim_seeds(pending) if verdict is RV.inconclusive else None,
-                                    **base))
+    return trusted(TierResult, {"verdict": verdict._value_, "summary": _summary(verdict, fidelity, len(derived)), "lines": lines,
+                                "spans": spans, "seeds_needed": _claim_seeds(pending) if verdict is RV.inconclusive else None,
+                                **base})
 
 
 def _seeds_to_decide(pairs: list[tuple[str, int, int | None]], quorum: float) -> int | None:

@@ -258,14 +258,14 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
             if implied and weak:
                 lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
-            views.append(trusted(ViewResult, dict(label=label, verdict=_NOT_DERIVABLE, lines=lines,
-                                                  cells=cells, missing=render_missing(exc.missing))))
+            views.append(trusted(ViewResult, {"label": label, "verdict": _NOT_DERIVABLE, "lines": lines,
+                                              "cells": cells, "missing": render_missing(exc.missing)}))
             continue
         verdict = judge(claim, derived)
         cells = shared.cell_uses(table.used)
         weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
         lines = derived.lines + ([f"depends on low-reliability cells: {', '.join(weak)}"] if weak else [])
-        views.append(trusted(ViewResult, dict(label=label, verdict=verdict, lines=lines, cells=cells)))
+        views.append(trusted(ViewResult, {"label": label, "verdict": verdict, "lines": lines, "cells": cells}))
         for lab, iv in zip(derived.labels, derived.values):
             spans.append(span(f"{lab} ({label})", iv.lo, iv.hi, "derived"))
         if derived.margin is not None:
@@ -286,8 +286,8 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
         summary = f"{first.verdict._value_} under {first.label}"  # _value_: .value (replication_judge)
         if len(others) > 1:
             summary += "; the sources disagree: " + ", ".join(f"{v.label}: {v.verdict._value_}" for v in decisive[1:])
-        return trusted(TierResult, dict(verdict=first.verdict._value_, summary=summary, lines=list(first.lines), views=views,
-                                        spans=spans))
+        return trusted(TierResult, {"verdict": first.verdict._value_, "summary": summary, "lines": list(first.lines), "views": views,
+                                    "spans": spans})
     if reasons:
         summary = f"not derivable: {reasons[0]}"
     else:
@@ -304,7 +304,8 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             summary += " (" + "; ".join(hints) + ")"
     if claim.attributed_to and claim.kind is ClaimKind.background:
         summary += f" (background: {claim.attributed_to}'s claim)"
-    return trusted(TierResult, dict(verdict=_NOT_DERIVABLE_VALUE, summary=summary, views=views, spans=spans))
+    # dict displays, not dict(...), for the objects every claim builds: no call with keywords to gather
+    return trusted(TierResult, {"verdict": _NOT_DERIVABLE_VALUE, "summary": summary, "views": views, "spans": spans})
 
 
 def _implied(claim: Claim, table: Table, exc: NotDerivable) -> tuple[Interval, list[str]] | None:
