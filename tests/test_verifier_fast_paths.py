@@ -234,7 +234,8 @@ def test_trusted_builds_what_validation_builds():
 def test_slot_setters_set_what_object_setattr_sets():
     """``trusted`` and ``span`` set a model's slots through their descriptors; the fallback (for a
     pydantic that keeps them otherwise) through ``object.__setattr__``: the same object either way."""
-    from claimcheck.verifier.verdict import Span, _slot_setters, span
+    from claimcheck.model_slots import slot_setters as _slot_setters
+    from claimcheck.verifier.verdict import Span, span
 
     for setters in (_slot_setters(), _slot_setters({})):
         obj = object.__new__(Span)

@@ -33,6 +33,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from claimcheck.model_slots import SLOTS, set_dict as _set_dict, set_extra as _set_extra, set_fields_set as _set_fields_set
+from claimcheck.model_slots import set_private as _set_private
+
 _ALLOWED_CONFIG = {"extra", "frozen", "strict", "defer_build"}  # what else a config says, this module does not emulate
 _IMMUTABLE_DEFAULTS = (type(None), str, int, float, bool, Enum)
 
@@ -66,11 +69,6 @@ _PLANS: dict[type, tuple | None] = {}
 _EXACT, _MODEL, _CONVERT = 0, 1, 2  # (_build compares with the numbers themselves)
 _MISSING = object()
 _new = object.__new__
-# the setters of the slots every model instance has, called directly: cheaper than object.__setattr__
-# (which looks each name up on the class first); _make_plan checks that a model has these very slots
-_SLOTS = {name: BaseModel.__dict__[name] for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__",
-                                                      "__pydantic_private__")}
-_set_dict, _set_fields_set, _set_extra, _set_private = (slot.__set__ for slot in _SLOTS.values())
 
 
 def validate_plain(cls: type[BaseModel], data: object) -> BaseModel | None:
@@ -148,8 +146,8 @@ def _make_plan(cls: type) -> tuple:
         raise _Refused
     if cls.__pydantic_post_init__ is not None or cls.__private_attributes__:
         raise _Refused
-    if any(_class_attribute(cls, name) is not slot for name, slot in _SLOTS.items()):  # a class that redefines one
-        raise _Refused
+    if any(slot is None or _class_attribute(cls, name) is not slot for name, slot in SLOTS.items()):
+        raise _Refused  # a class that redefines one, or a pydantic that keeps them otherwise
     decorators = cls.__pydantic_decorators__
     if decorators.validators or decorators.root_validators:  # pydantic v1-style validators
         raise _Refused

@@ -12,6 +12,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from claimcheck.model_slots import set_dict as _set_dict, set_extra as _set_extra, set_fields_set as _set_fields_set
+from claimcheck.model_slots import set_private as _set_private
+
 
 class _Frozen(BaseModel):
     # defer_build: the verifier builds these objects with ``trusted`` (no validation), so ``verify all``
@@ -30,21 +33,6 @@ _SHAPES: dict[tuple[type, tuple[str, ...]], tuple[tuple[str, Any], ...]] = {}
 _new = object.__new__
 
 
-def _slot_setters(slots: Any = BaseModel.__dict__) -> tuple:
-    """Setters of the four slots a pydantic model instance keeps its state in (``__dict__``, the fields
-    set, the extra and the private values), each as its descriptor's bound ``__set__``.
-
-    ``object.__setattr__(obj, name, value)`` sets the same slots but first looks the name up on the
-    type and checks that no C-level ``__setattr__`` is jumped over: calling the descriptors directly
-    builds each verdict object in about two thirds of the instructions (``trusted`` and ``span``
-    build a dozen objects per claim). Where pydantic keeps them otherwise, ``object.__setattr__``."""
-    names = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-    if all(hasattr(slots.get(name), "__set__") for name in names):
-        return tuple(slots[name].__set__ for name in names)
-    return tuple((lambda obj, value, name=name: object.__setattr__(obj, name, value)) for name in names)
-
-
-_set_dict, _set_fields_set, _set_extra, _set_private = _slot_setters()
 
 
 def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]:
