@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claimcheck.atomic import save_text_atomic
-from claimcheck.results.run_claims import open_to_lock
+from claimcheck.results.run_claims import closed_on_error, open_to_lock
 from claimcheck.visible import visible_json
 
 try:
@@ -177,23 +177,17 @@ def _users_lock(work: Path, key: str, operation: int) -> int | None:
         except OSError:
             return None
         try:
-            fcntl.flock(fd, operation)
+            with closed_on_error(fd):
+                fcntl.flock(fd, operation)
         except BlockingIOError:
-            os.close(fd)
             raise
         except OSError:  # no locks on this file system (or none this descriptor may take)
-            os.close(fd)
             return None
-        except BaseException:
-            os.close(fd)
-            raise
-        try:
-            here = os.path.samestat(os.fstat(fd), os.stat(path))
-        except OSError:  # deleted meanwhile (or ESTALE: replaced on an NFS server): take the one there again
-            here = False
-        except BaseException:  # an interrupt: no descriptor may go on holding the lock
-            os.close(fd)
-            raise
+        with closed_on_error(fd):  # an interrupt: no descriptor may go on holding the lock
+            try:
+                here = os.path.samestat(os.fstat(fd), os.stat(path))
+            except OSError:  # deleted meanwhile (or ESTALE: replaced on an NFS server): take the one there again
+                here = False
         if here:
             return fd
         os.close(fd)

@@ -24,6 +24,8 @@ import hashlib
 import os
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 try:
@@ -126,6 +128,18 @@ def open_to_lock(path: Path, mode: int) -> tuple[int, bool]:
             raise refused from None
 
 
+@contextmanager
+def closed_on_error(fd: int) -> Iterator[None]:
+    """Closes ``fd`` if the block raises anything (a busy lock, no locks on this file system, ESTALE, a
+    Ctrl-C), then lets it through: a descriptor that holds, or may come to hold, a lock must not outlive
+    the attempt. Claims (``_lock_claim_file``) and stage uses (``stages._users_lock``)."""
+    try:
+        yield
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _open_claim_file(path: Path, like: os.stat_result | None) -> tuple[int, bool]:
     """(descriptor, whether it is open to write) of the claim file ``path``, made if it is not there
     with the store's permissions (``like``). One this user may not write (another user's, made by an
@@ -158,19 +172,13 @@ def _lock_claim_file(path: Path, wait: bool, like: os.stat_result | None = None)
         except FileNotFoundError:  # the folder was removed by a process letting go of the last claim
             continue
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            with closed_on_error(fd):
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            os.close(fd)
             return None
-        except BaseException:
-            os.close(fd)
-            raise
-        try:
+        with closed_on_error(fd):  # ESTALE, an interrupt (Ctrl-C): no descriptor may go on holding the lock
             if _keep_won_claim(fd, path, writable):
                 return fd
-        except BaseException:  # ESTALE, an interrupt (Ctrl-C): no descriptor may go on holding the lock
-            os.close(fd)
-            raise
         os.close(fd)
     raise OSError(f"could not claim {path}: it kept being replaced")
 
