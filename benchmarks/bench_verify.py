@@ -1,15 +1,17 @@
 """Benchmark (not a test): how fast claimcheck verifies.
 
-1. whole-process wall time of `claimcheck verify all --no-write` (CLI start, registry, verifier,
-   terminal rendering), median of N runs;
+1. whole-process wall time of `claimcheck verify all` as a user runs it (CLI start, registry,
+   verifier, terminal rendering, and writing report.md, report.html and report.json into a new
+   folder), and of `claimcheck verify all --no-write` (the same without writing), median of N runs
+   each;
 2. in-process verification of 10,000 synthetic gain claims x 5 seeds of run records: wall time and
    the process's CPU time (less disturbed by other work on a shared machine), each of
    ``--inprocess-runs`` fresh processes timing one ``verify()`` call (the claims and records are built
    before the clock starts); median and min.
 
-3. with ``--phases``: where one ``verify all --no-write`` spends its time, step by step in one fresh
+3. with ``--phases``: where one ``verify all`` spends its time, step by step in one fresh
    process (the libraries' imports, claimcheck's modules, the registry, the run records, the
-   verifier, drawing the table), median of ``--runs`` processes.
+   verifier, drawing the table, writing the three reports), median of ``--runs`` processes.
 
 Before timing, claimcheck's modules are compiled to bytecode, as a regular install does: with
 ``PYTHONDONTWRITEBYTECODE`` set (as on the development and CI machines) an editable install would
@@ -24,7 +26,7 @@ otherwise compile every module again in every fresh process.
 
 5. with ``--instructions``: the machine instructions the same steps execute, counted by valgrind's
    callgrind (skipped where valgrind is absent): the interpreter's start, each of the ``--phases``
-   steps, and the whole ``verify all --no-write`` process. A count hardly moves from run to run
+   steps, and the whole ``verify all --no-write`` and ``verify all`` processes. A count hardly moves from run to run
    (within about 0.3 %) while wall time on a shared virtual machine moves by tens of percent, so
    counts are what to compare when deciding whether a change made claimcheck faster. They are not
    the targets, which are in seconds. Each count takes 5 to 20 s under valgrind.
@@ -73,15 +75,23 @@ def console_script() -> str:
     return str(beside) if beside.exists() else (shutil.which("claimcheck") or "claimcheck")
 
 
-def bench_cli(runs: int, exe: str) -> list[float]:
-    cmd = [exe, "verify", "all", "--no-write"]
+def bench_cli(runs: int, exe: str, write: bool = False) -> list[float]:
+    """Wall times of ``runs`` fresh `claimcheck verify all` processes (``--no-write`` unless ``write``).
+
+    A writing run starts in a new empty folder each time, as a user's first run in a folder does: it
+    creates ``claimcheck-report/`` and writes the three reports into it."""
+    cmd = [exe, "verify", "all"] + ([] if write else ["--no-write"])
     times = []
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "CLAIMCHECK_HOME": home, "COLUMNS": "160"}
-        for _ in range(runs):
+        for i in range(runs):
+            folder = Path(home) / f"run{i}"
+            folder.mkdir()
             t0 = time.perf_counter()
-            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            done = subprocess.run(cmd, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             times.append(time.perf_counter() - t0)
+            if write and not (folder / "claimcheck-report" / "report.html").is_file():
+                raise SystemExit(f"`{' '.join(cmd)}` wrote no report (exit code {done.returncode})")
     return times
 
 
@@ -109,7 +119,7 @@ def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
     return out
 
 
-# What ``verify all --no-write`` does, in the order it does it, as (label, statement) steps timed one by one.
+# What ``verify all`` does, in the order it does it, as (label, statement) steps timed one by one.
 PHASES = [
     ("import rich", "import rich.console, rich.table"),
     ("import pydantic", "import pydantic"),
@@ -125,6 +135,9 @@ PHASES = [
     ("load the run records", "collected = collect_records([], None, True)"),
     ("verify", "report = verify(registry, collected.records, (), results_sources=collected.sources, known_names=known_paper_names)"),
     ("draw the table", "import io\nconsole = rich.console.Console(file=io.StringIO(), width=160)\nconsole.print(render_terminal(report))"),
+    # what `verify all` does after the table unless --no-write (into a new temporary folder)
+    ("write the reports", "import tempfile\nfrom pathlib import Path\nfrom claimcheck.workflow import save_report_files\n"
+                          "with tempfile.TemporaryDirectory() as folder:\n    save_report_files(report, Path(folder))"),
 ]
 
 
@@ -141,12 +154,12 @@ def phases_upto(k: int) -> None:
         exec(code, scope)  # noqa: S102 (the fixed statements above)
 
 
-def count_instructions(argv: list[str], env: dict) -> int | None:
+def count_instructions(argv: list[str], env: dict, cwd: Path | None = None) -> int | None:
     """Instructions a fresh process executes (callgrind's ``I refs``), or None where valgrind is absent."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return None
-    done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv], env=env,
+    done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv], env=env, cwd=cwd,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:
@@ -156,7 +169,8 @@ def count_instructions(argv: list[str], env: dict) -> int | None:
 
 def bench_instructions(exe: str) -> list[tuple[str, int]] | None:
     """(label, instructions) for the interpreter's start, each ``PHASES`` step (the count of the first k
-    steps less that of the first k - 1) and the whole ``verify all --no-write``; None without valgrind."""
+    steps less that of the first k - 1) and the whole ``verify all --no-write`` and ``verify all`` (writing
+    its reports into a new folder); None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
     out = []
@@ -170,6 +184,9 @@ def bench_instructions(exe: str) -> list[tuple[str, int]] | None:
             out.append((label, now - before))
             before = now
         out.append(("claimcheck verify all --no-write", count_instructions([exe, "verify", "all", "--no-write"], env)))
+        folder = Path(home) / "writes"
+        folder.mkdir()
+        out.append(("claimcheck verify all", count_instructions([exe, "verify", "all"], env, cwd=folder)))
     return out
 
 
@@ -268,9 +285,10 @@ def main() -> None:
             print("instructions: valgrind is not installed; not counted")
         for label, n in counts or ():
             print(f"instructions: {label:<34} {n / 1e6:9.1f} M")
-    times = bench_cli(args.runs, exe)
-    print(f"claimcheck verify all --no-write (whole process, {exe}): median {statistics.median(times):.3f} s, "
-          f"min {min(times):.3f} s over {args.runs} runs")
+    for write, label in ((True, "claimcheck verify all (whole process, writing its three reports"),
+                         (False, "claimcheck verify all --no-write (whole process")):
+        times = bench_cli(args.runs, exe, write=write)
+        print(f"{label}, {exe}): median {statistics.median(times):.3f} s, min {min(times):.3f} s over {args.runs} runs")
     runs = [_inprocess_in_fresh_process(args.claims, args.seeds) for _ in range(args.inprocess_runs)]
     walls, cpus = [r["wall"] for r in runs], [r["cpu"] for r in runs]
     print(f"in-process: {args.claims} claims x {args.seeds} seeds ({runs[0]['records']} run records), {len(runs)} fresh processes: "

@@ -27,8 +27,10 @@ def test_the_benchmark_reports_the_whole_process_and_the_in_process_figures():
     # the timed processes load compiled bytecode, as after a regular install (a read-only install may refuse it)
     assert any(line.startswith("bytecode: claimcheck's modules in ") for line in lines), lines
     whole = [line for line in lines if line.startswith("claimcheck verify all --no-write (whole process")]
+    writing = [line for line in lines if line.startswith("claimcheck verify all (whole process, writing its three reports")]
     inproc = [line for line in lines if line.startswith("in-process: 30 claims x 3 seeds")]
     assert len(whole) == 1 and re.search(r"median \d+\.\d{3} s, min \d+\.\d{3} s over 1 runs", whole[0])
+    assert len(writing) == 1 and re.search(r"median \d+\.\d{3} s, min \d+\.\d{3} s over 1 runs", writing[0])
     assert len(inproc) == 1
     # 30 claims, 3 seeds: 3 baseline runs and 90 claim runs, timed in two fresh processes
     assert "(93 run records), 2 fresh processes" in inproc[0]
@@ -52,13 +54,13 @@ def test_the_phases_of_one_verify_are_timed_in_fresh_processes():
     phases = [line for line in done.stdout.splitlines() if line.startswith("phase: ")]
     labels = [line[len("phase: "):].split(" median")[0].strip() for line in phases]
     assert labels == ["import rich", "import pydantic", "read argv (cli.fastpath)", "claimcheck's verify modules", "load the registry", "load the run records", "verify", "draw the table",
-                      "all of the above"]
+                      "write the reports", "all of the above"]
 
 
 def test_a_phases_child_starts_with_none_of_the_libraries_it_times_loaded():
     done = subprocess.run([sys.executable, str(SCRIPT), "--one-phases"], capture_output=True, text=True, timeout=120, check=True)
     run = json.loads(done.stdout.strip().splitlines()[-1])
-    assert run["preloaded"] == [] and len(run["times"]) == 8 and all(t > 0 for t in run["times"])
+    assert run["preloaded"] == [] and len(run["times"]) == 9 and all(t > 0 for t in run["times"])
 
 
 def _bench_module():
