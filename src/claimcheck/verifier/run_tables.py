@@ -149,7 +149,7 @@ class RunGroup:
     ``verify`` gathers one group per (paper, system) and shares it across claims, so each claim
     reads its arms' groups instead of scanning their records again."""
 
-    __slots__ = ("failed", "by_seed", "fidelities", "deviations", "run_ids")
+    __slots__ = ("failed", "by_seed", "fidelities", "deviations", "run_ids", "ok_ids")
 
     def __init__(self, records: list[RunRecord]):
         self.failed: list[RunRecord] = []
@@ -157,7 +157,8 @@ class RunGroup:
         self.fidelities: set[str] = set()
         self.deviations: set[str] = set()
         self.run_ids: dict[int, list[str]] = {}
-        by_seed, fidelities, deviations, run_ids = self.by_seed, self.fidelities, self.deviations, self.run_ids
+        self.ok_ids: list[str] = []  # every successful run's id, in record order (a claim that uses every seed names these)
+        by_seed, fidelities, deviations, run_ids, ok_ids = self.by_seed, self.fidelities, self.deviations, self.run_ids, self.ok_ids
         for r in records:
             fields = r.__dict__  # the record's fields, each read as a dict item rather than a pydantic attribute
             if fields["status"] != "ok":
@@ -166,11 +167,12 @@ class RunGroup:
             fidelities.add(fields["fidelity"])
             if fields["deviations"]:
                 deviations.update(fields["deviations"])
-            seed = fields["seed"]
+            seed, run_id = fields["seed"], fields["run_id"]
+            ok_ids.append(run_id)
             group = by_seed.get(seed)
             if group is None:
                 by_seed[seed] = [r]
-                run_ids[seed] = [fields["run_id"]]
+                run_ids[seed] = [run_id]
             else:
                 group.append(r)
-                run_ids[seed].append(fields["run_id"])
+                run_ids[seed].append(run_id)
