@@ -39,3 +39,47 @@ def test_ok_ids_are_the_run_ids_of_every_seed_and_merging_keeps_group_order():
             for seed, runs in g.by_seed.items():
                 merged[seed] = merged[seed] + runs if seed in merged else runs
         assert _merged(groups) == merged and list(_merged(groups)) == list(merged)
+
+
+def test_gain_rows_derive_what_the_tables_derive():
+    """derive_seeds given ``SeedTables.of`` (a one-task gain read from the arms' rows of values, given
+    by its middles) against derive_seeds on the same tables one by one: the same middles to the bit,
+    label, signedness and notes; and where the rows do not serve, the same values and refusals."""
+    from test_verifier_fast_paths import _language_records, _protocol_records, _uneven_records
+
+    from claimcheck.verifier.run_tables import SeedTables
+    from claimcheck.verifier.seed_values import derive_seeds
+    from claimcheck.verifier.table import NotDerivable
+
+    def same(a, b):
+        if isinstance(a, NotDerivable):
+            return type(a) is type(b) and (a.missing, a.reason, str(a)) == (b.missing, b.reason, str(b))
+        return (repr(a.lo), repr(a.hi)) == (repr(b.lo), repr(b.hi))
+
+    def regular(rng):  # every arm in every seed, one language: the rows serve
+        return [run(system, seed, [(t, m, rng.choice([-0.0, 0.0, 1e-17, 50.0, round(rng.uniform(0, 100), 2)])) for t, m in
+                                   (("xnli", "accuracy"), ("pawsx", "accuracy"), ("udpos", "f1"), ("xquad", "em"), ("xquad", "f1"))],
+                    run_id=f"{system}-{seed}") for system in "ABCD" for seed in range(4)]
+
+    rng = random.Random(23)
+    taken = 0
+    for i in range(160):
+        records = (_uneven_records, _language_records, _protocol_records, regular)[i % 4](rng)
+        tables = SeedTables(records)
+        paper_seeds = sorted({r.seed for r in records if r.paper_id == "9999.00001"})
+        for _ in range(10):
+            seeds = paper_seeds if rng.random() < 0.8 else rng.sample(paper_seeds, rng.randint(1, len(paper_seeds)))
+            name = rng.choice(["mean_gain", "xtreme_gain"])
+            params = {"system": rng.choice("ABCD"), "baseline": rng.choice("ABC"), "split": "dev",
+                      "tasks": [rng.choice(["xnli", "pawsx", "udpos", "xquad"])] if rng.random() < 0.9 else ["xnli", "udpos"]}
+            fast = derive_seeds(name, tables.of("9999.00001", seeds), params)
+            plain = derive_seeds(name, [tables.get("9999.00001", s) for s in seeds], params)
+            assert (fast.label, fast.signed, fast.notes) == (plain.label, plain.signed, plain.notes)
+            assert plain.mids is None
+            if fast.mids is not None:
+                taken += 1
+                assert fast.values is None and all(not isinstance(v, NotDerivable) for v in plain.values)
+                assert [repr(m) for m in fast.mids] == [repr(v.mid) for v in plain.values]
+            else:
+                assert len(fast.values) == len(plain.values) and all(same(a, b) for a, b in zip(fast.values, plain.values))
+    assert 100 < taken < 1300  # both paths were compared

@@ -91,7 +91,7 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         seeds = sorted(set().union(*[g.by_seed for g in groups]))
     fidelity = max(fidelities, key=_FIDELITY_ORDER.__getitem__, default=None)
     deviations = sorted(found_deviations)
-    per_seed: dict[int, Derived | Interval] = {}  # Intervals: the one value of a ``derive_seeds`` derivation
+    per_seed: dict[int, Derived | Interval | None] = {}  # Intervals: the one value of a ``derive_seeds`` derivation (None: see ``mids``)
     dropped: dict[int, AmbiguousRuns] = {}  # with drop_ambiguous_seeds: the seeds left out, by seed
     missing_any: list = []
     reasons: list[str] = []
@@ -100,9 +100,12 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         tables = SeedTables([r for runs in by_seed.values() for r in runs])
     paper_id = claim.paper_id
     name, params = claim.derivation.name, claim.derivation.params
-    # the seed tables all at once: each is a different table, so none is cleared while another is read
-    single = derive_seeds(name, tables.get_all(paper_id, seeds), params)
-    if single is not None:  # a gain or a score: one value per seed, derived in one pass
+    # the seed tables, each read when needed (each is a different table, so none is cleared while another is read)
+    single = derive_seeds(name, tables.of(paper_id, seeds), params)
+    mids = single.mids if single is not None else None
+    if mids is not None:  # every seed derived a value: only their middles are read
+        per_seed = dict.fromkeys(seeds)
+    elif single is not None:  # a gain or a score: one value per seed, derived in one pass
         for seed, got in zip(seeds, single.values):
             if isinstance(got, NotDerivable):
                 if drop_ambiguous_seeds and isinstance(got, AmbiguousRuns):
@@ -159,7 +162,8 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         result = tier_result(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                             seeds_needed=need, **base)
     elif single is not None:
-        result = judge_value(claim, single, [(v[0] + v[1]) / 2 for v in per_seed.values()], fidelity or "proxy", base)  # .mid
+        result = judge_value(claim, single, mids if mids is not None else [(v[0] + v[1]) / 2 for v in per_seed.values()],  # .mid
+                             fidelity or "proxy", base)
     else:
         by_seed = by_seed if by_seed is not None else _merged(groups)
         result = judge_seeds(claim, per_seed, fidelity or "proxy", base, seeds_with_every_candidate(claim, by_seed))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from claimcheck.results.records import Metric, Observation, RunRecord
-from claimcheck.verifier.table import Table
+from claimcheck.verifier.table import PRIMARY_METRIC, QA_TASKS, Table
 
 
 def _protocol(record: RunRecord) -> tuple | None:
@@ -106,8 +106,21 @@ class SeedTables:
                     "--store, or --no-bundled-results)")
         measured = {key: {(system, task, split) for system, task, _, split in seed_cells} for key, seed_cells in cells.items()}
         everywhere = _run_everywhere(measured, systems)
-        self._tables = {key: _seed_table(seed_cells, refused.get(key), everywhere.get(key[0], set()), measured[key])
-                        for key, seed_cells in cells.items()}
+        self._tables: dict[tuple[str, int], Table] = {}
+        # per paper, per seed whose table refuses nothing: (the (system, task, split) its table has, its
+        # cells measured once with their values), what ``_arm_row`` reads instead of the table
+        simple: dict[str, dict[int, tuple[set[tuple[str, str, str]], dict[tuple[str, str, str, str], float]]]] = {}
+        self._seeds: dict[str, list[int]] = {}  # per paper, the seeds of its tables, in order
+        for key, seed_cells in cells.items():
+            paper_run_everywhere = everywhere.get(key[0], set())
+            self._tables[key], once = _seed_table(seed_cells, refused.get(key), paper_run_everywhere, measured[key])
+            by_seed = simple.setdefault(key[0], {})
+            by_seed[key[1]] = None if key in refused else (measured[key] & paper_run_everywhere, once)
+        self._simple: dict[str, list] = {}  # per paper, ``simple``'s entries in the order of ``_seeds``
+        for paper_id, by_seed in simple.items():
+            self._seeds[paper_id] = order = sorted(by_seed)
+            self._simple[paper_id] = [by_seed[seed] for seed in order]
+        self._rows: dict[tuple[str, str, str, str], list | None] = {}  # ``_arm_row``'s, by (paper, arm, task, split)
 
     def get(self, paper_id: str, seed: int) -> Table:
         table = self._tables[(paper_id, seed)]
@@ -123,11 +136,78 @@ class SeedTables:
             out.append(table)
         return out
 
+    def of(self, paper_id: str, seeds: list[int]) -> PaperSeeds:
+        """The tables of ``paper_id``'s ``seeds`` (in order), each read (and its ``used`` cleared) only when asked for."""
+        return PaperSeeds(self, paper_id, seeds)
+
+    def _arm_row(self, paper_id: str, arm: str, task: str, split: str) -> list[float] | None:
+        """``arm``'s value of ``task`` on ``split`` in each of the paper's seeds (``_seeds``), where every
+        one of those tables would answer ``Table.simple_gain`` from it: the cell of the task's metric,
+        measured once, in a table that has the task as run and refuses nothing (not a QA task, whose
+        score reads two metrics). None where some seed's table would not (the tables must answer).
+        Remembered in ``_rows`` (``PaperSeeds.rows`` reads it there first): an arm's row serves every
+        claim that names the arm."""
+        row: list[float] | None = None
+        if task not in QA_TASKS:
+            triple, cell = (arm, task, split), (arm, task, PRIMARY_METRIC.get(task, "accuracy"), split)
+            row = []
+            for found in self._simple[paper_id]:
+                value = found[1].get(cell) if found is not None and triple in found[0] else None
+                if value is None:
+                    row = None
+                    break
+                row.append(0.0 + value)  # as Table.of_runs keeps it
+        self._rows[(paper_id, arm, task, split)] = row
+        return row
+
+
+class PaperSeeds:
+    """One paper's tables of ``seeds`` (``SeedTables.of``), read lazily: ``tables[i]`` is
+    ``SeedTables.get`` of the i-th seed and iterating gives ``SeedTables.get_all`` of them, while
+    ``rows`` gives two arms' values of a task in every seed at once where no table is needed to read
+    them (``seed_values.derive_seeds``)."""
+
+    __slots__ = ("_tables", "_paper_id", "seeds")
+
+    def __init__(self, tables: SeedTables, paper_id: str, seeds: list[int]):
+        self._tables, self._paper_id, self.seeds = tables, paper_id, seeds
+
+    def __len__(self) -> int:
+        return len(self.seeds)
+
+    def __getitem__(self, i: int) -> Table:
+        return self._tables.get(self._paper_id, self.seeds[i])
+
+    def __iter__(self):
+        return iter(self._tables.get_all(self._paper_id, self.seeds))
+
+    def rows(self, system: str, baseline: str, task: str, split: str) -> tuple[list[float], list[float]] | None:
+        """(``system``'s values of ``task``, ``baseline``'s), one per seed, where the seeds are every seed
+        of the paper and each table would read both as one value measured once (``Table.simple_gain``:
+        every table has the task as run by both arms); else None."""
+        tables, paper_id = self._tables, self._paper_id
+        if self.seeds != tables._seeds[paper_id]:
+            return None
+        known = tables._rows  # read here first: the baseline's row serves every claim of the paper
+        s = known.get((paper_id, system, task, split), _UNKNOWN)
+        if s is _UNKNOWN:
+            s = tables._arm_row(paper_id, system, task, split)
+        if s is None:
+            return None
+        b = known.get((paper_id, baseline, task, split), _UNKNOWN)
+        if b is _UNKNOWN:
+            b = tables._arm_row(paper_id, baseline, task, split)
+        return (s, b) if b is not None else None
+
+
+_UNKNOWN = object()  # a row not yet in ``SeedTables._rows``
+
 
 def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Metric]]], refused: dict[str, str] | None,
-                run_everywhere: set[tuple[str, str, str]], measured: set[tuple[str, str, str]]) -> Table:
+                run_everywhere: set[tuple[str, str, str]], measured: set[tuple[str, str, str]]) -> tuple[Table, dict]:
     """One (paper, seed)'s table: a cell measured once by its value, the others by their observations
-    (as ``record_observations`` gives them), which ``Table`` averages over languages or refuses."""
+    (as ``record_observations`` gives them), which ``Table`` averages over languages or refuses; and
+    the cells measured once, with their values."""
     once: dict[tuple[str, str, str, str], float] = {}
     repeated: list[Observation] = []
     for cell, pairs in cells.items():
@@ -137,7 +217,7 @@ def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Met
             for r, m in pairs:
                 repeated.append(Observation(r.system, m.task, m.language, m.metric, m.split, r.seed, m.value, m.value, m.value,
                                             f"run:{r.run_id}"))
-    return Table.of_runs(once, repeated, refused, run_everywhere, measured)
+    return Table.of_runs(once, repeated, refused, run_everywhere, measured), once
 
 
 class RunGroup:
