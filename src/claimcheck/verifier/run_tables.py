@@ -106,16 +106,19 @@ class SeedTables:
                     "--store, or --no-bundled-results)")
         measured = {key: {(system, task, split) for system, task, _, split in seed_cells} for key, seed_cells in cells.items()}
         everywhere = _run_everywhere(measured, systems)
+        # each (paper, seed)'s table is built when first read (``get``): a gain read from the arms' rows
+        # (``_arm_row``) reads none, and building one costs about 4,500 instructions a run metric
         self._tables: dict[tuple[str, int], Table] = {}
+        self._cells, self._refused, self._everywhere, self._measured = cells, refused, everywhere, measured
         # per paper, per seed whose table refuses nothing: (the (system, task, split) its table has, its
-        # cells measured once with their values), what ``_arm_row`` reads instead of the table
-        simple: dict[str, dict[int, tuple[set[tuple[str, str, str]], dict[tuple[str, str, str, str], float]]]] = {}
+        # cells with the (run, metric) pairs that measured them), what ``_arm_row`` reads instead of the table
+        simple: dict[str, dict[int, tuple[set[tuple[str, str, str]], dict] | None]] = {}
         self._seeds: dict[str, list[int]] = {}  # per paper, the seeds of its tables, in order
         for key, seed_cells in cells.items():
-            paper_run_everywhere = everywhere.get(key[0], set())
-            self._tables[key], once = _seed_table(seed_cells, refused.get(key), paper_run_everywhere, measured[key])
-            by_seed = simple.setdefault(key[0], {})
-            by_seed[key[1]] = None if key in refused else (measured[key] & paper_run_everywhere, once)
+            by_seed = simple.get(key[0])
+            if by_seed is None:
+                by_seed = simple[key[0]] = {}
+            by_seed[key[1]] = None if key in refused else (measured[key] & everywhere.get(key[0], set()), seed_cells)
         self._simple: dict[str, list] = {}  # per paper, ``simple``'s entries in the order of ``_seeds``
         for paper_id, by_seed in simple.items():
             self._seeds[paper_id] = order = sorted(by_seed)
@@ -123,7 +126,7 @@ class SeedTables:
         self._rows: dict[tuple[str, str, str, str], list | None] = {}  # ``_arm_row``'s, by (paper, arm, task, split)
 
     def get(self, paper_id: str, seed: int) -> Table:
-        table = self._tables[(paper_id, seed)]
+        table = self._tables.get((paper_id, seed)) or self._build((paper_id, seed))
         table.used.clear()
         return table
 
@@ -131,10 +134,16 @@ class SeedTables:
         """``[self.get(paper_id, seed) for seed in seeds]`` in one call (a replication reads every seed)."""
         tables, out = self._tables, []
         for seed in seeds:
-            table = tables[(paper_id, seed)]
+            table = tables.get((paper_id, seed)) or self._build((paper_id, seed))
             table.used.clear()
             out.append(table)
         return out
+
+    def _build(self, key: tuple[str, int]) -> Table:
+        """The table of ``key`` (a KeyError for a (paper, seed) without runs), built once."""
+        table = self._tables[key] = _seed_table(self._cells[key], self._refused.get(key), self._everywhere.get(key[0], set()),
+                                                self._measured[key])
+        return table
 
     def of(self, paper_id: str, seeds: list[int]) -> PaperSeeds:
         """The tables of ``paper_id``'s ``seeds`` (in order), each read (and its ``used`` cleared) only when asked for."""
@@ -152,11 +161,11 @@ class SeedTables:
             triple, cell = (arm, task, split), (arm, task, PRIMARY_METRIC.get(task, "accuracy"), split)
             row = []
             for found in self._simple[paper_id]:
-                value = found[1].get(cell) if found is not None and triple in found[0] else None
-                if value is None:
+                pairs = found[1].get(cell) if found is not None and triple in found[0] else None
+                if pairs is None or len(pairs) != 1:  # not had, or not measured once (``_seed_table``)
                     row = None
                     break
-                row.append(0.0 + value)  # as Table.of_runs keeps it
+                row.append(0.0 + pairs[0][1].__dict__["value"])  # as Table.of_runs keeps it
         self._rows[(paper_id, arm, task, split)] = row
         return row
 
@@ -204,10 +213,9 @@ _UNKNOWN = object()  # a row not yet in ``SeedTables._rows``
 
 
 def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Metric]]], refused: dict[str, str] | None,
-                run_everywhere: set[tuple[str, str, str]], measured: set[tuple[str, str, str]]) -> tuple[Table, dict]:
+                run_everywhere: set[tuple[str, str, str]], measured: set[tuple[str, str, str]]) -> Table:
     """One (paper, seed)'s table: a cell measured once by its value, the others by their observations
-    (as ``record_observations`` gives them), which ``Table`` averages over languages or refuses; and
-    the cells measured once, with their values."""
+    (as ``record_observations`` gives them), which ``Table`` averages over languages or refuses."""
     once: dict[tuple[str, str, str, str], float] = {}
     repeated: list[Observation] = []
     for cell, pairs in cells.items():
@@ -217,7 +225,7 @@ def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Met
             for r, m in pairs:
                 repeated.append(Observation(r.system, m.task, m.language, m.metric, m.split, r.seed, m.value, m.value, m.value,
                                             f"run:{r.run_id}"))
-    return Table.of_runs(once, repeated, refused, run_everywhere, measured), once
+    return Table.of_runs(once, repeated, refused, run_everywhere, measured)
 
 
 class RunGroup:
