@@ -83,3 +83,21 @@ def test_gain_rows_derive_what_the_tables_derive():
             else:
                 assert len(fast.values) == len(plain.values) and all(same(a, b) for a, b in zip(fast.values, plain.values))
     assert 100 < taken < 1300  # both paths were compared
+
+
+def test_stats_text_is_the_f_string_it_stands_for():
+    """replication_judge._stats_text (one %-format) against the f-string with Interval.render(3) it replaced."""
+    from claimcheck.verifier.intervals import Interval
+    from claimcheck.verifier.replication_judge import _stats_text
+    from claimcheck.verifier.stats import SeedSummary
+
+    rng = random.Random(29)
+    numbers = [0.0, -0.0, 0.0005, -0.0005, 0.0015, 2.675, 1e-17, -3.14159, 1e300, -1e300, float("inf"), 123456.7895, 5]
+    for _ in range(3000):
+        a, b, c, d = sorted(rng.choice(numbers + [rng.uniform(-1e3, 1e3)]) for _ in range(4))
+        ci = Interval(b, b) if rng.random() < 0.3 else Interval(b, c)
+        pi = Interval(a, a) if rng.random() < 0.2 else Interval(a, d)
+        s = SeedSummary(rng.randint(2, 1000), rng.choice(numbers), abs(rng.choice(numbers)), ci, pi, rng.choice([0.95, 0.9, 0.99, 0.8]))
+        want = f"mean {s.mean:.3f}, sd {s.sd:.3f}, {int(s.level * 100)}% CI {s.ci.render(3)}, PI {s.pi.render(3)} over {s.n} seeds"
+        assert _stats_text(s) == want
+

