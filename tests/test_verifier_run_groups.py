@@ -101,3 +101,14 @@ def test_stats_text_is_the_f_string_it_stands_for():
         want = f"mean {s.mean:.3f}, sd {s.sd:.3f}, {int(s.level * 100)}% CI {s.ci.render(3)}, PI {s.pi.render(3)} over {s.n} seeds"
         assert _stats_text(s) == want
 
+
+def test_spans_sharing_a_fields_set_stay_apart_when_one_is_copied():
+    """span and seed_spans share one fields set (verdict._SPAN_FIELDS_SET): a copy with an update adds
+    to its own set, never to the others'."""
+    from claimcheck.verifier.verdict import Span, seed_spans, span
+
+    spans = [span("a", 0, 1, "replicated_ci")] + seed_spans("b", [1.0, 2.0])
+    copied = spans[0].model_copy(update={"lo": 0.5})
+    assert copied.model_fields_set == {"label", "lo", "hi", "role"} and copied.lo == 0.5
+    assert all(s.model_fields_set == Span(label="x", lo=0, hi=0, role="seed").model_fields_set for s in spans)
+    assert spans[0].lo == 0.0 and spans[0] == Span(label="a", lo=0, hi=1, role="replicated_ci")

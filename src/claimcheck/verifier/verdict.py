@@ -127,12 +127,18 @@ class Span(_Frozen):
     role: str  # "reported" | "derived" | "replicated_pi" | "replicated_ci" | "seed" | "implied"
 
 
+# The fields set of every Span ``span`` and ``seed_spans`` build: one set shared by them (about 1,000
+# instructions a span less than a set each). Safe because nothing adds to a model's fields set in place:
+# a frozen model refuses assignment, and ``model_copy`` copies the set before it adds the updated fields.
+_SPAN_FIELDS_SET = {"label", "lo", "hi", "role"}
+
+
 def span(label: str, lo: float, hi: float, role: str) -> Span:
     """``Span(label=label, lo=lo, hi=hi, role=role)`` for a str label and role and real bounds,
     without validation (``trusted``); the bounds become floats as validation makes them."""
     obj = _new(Span)
     _set_dict(obj, {"label": label, "lo": float(lo), "hi": float(hi), "role": role})
-    _set_fields_set(obj, {"label", "lo", "hi", "role"})
+    _set_fields_set(obj, _SPAN_FIELDS_SET)
     _set_extra(obj, None)
     _set_private(obj, None)
     return obj
@@ -146,7 +152,7 @@ def seed_spans(label: str, values: list[float]) -> list[Span]:
         x = float(x)
         obj = _new(Span)
         _set_dict(obj, {"label": label, "lo": x, "hi": x, "role": "seed"})
-        _set_fields_set(obj, {"label", "lo", "hi", "role"})
+        _set_fields_set(obj, _SPAN_FIELDS_SET)
         _set_extra(obj, None)
         _set_private(obj, None)
         out.append(obj)
