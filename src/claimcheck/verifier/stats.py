@@ -136,22 +136,24 @@ def summarize_seeds(values: Sequence[float], level: float = 0.95) -> SeedSummary
     n = len(values)
     if n < 2:
         raise ValueError("need at least two seeds for an interval")
-    isfinite = math.isfinite
-    for v in values:
-        if not isfinite(v):
-            raise ValueError("seed values must be finite")
-    mean = sum(values) / n
+    total = sum(values)
+    if not math.isfinite(total):  # only then can a value be inf or NaN (a sum of finite values is finite or overflows)
+        for v in values:
+            if not math.isfinite(v):
+                raise ValueError("seed values must be finite")
+    mean = total / n
     sd = math.sqrt(sum([(v - mean) ** 2 for v in values]) / (n - 1))
     t = t_quantile(0.5 + level / 2, n - 1)
     half_ci = t * sd / math.sqrt(n)
     half_pi = t * sd * math.sqrt(1 + 1 / n)
     ci_lo, ci_hi, pi_lo, pi_hi = mean - half_ci, mean + half_ci, mean - half_pi, mean + half_pi
     if ci_lo <= ci_hi and pi_lo <= pi_hi:  # always, but for NaN (an overflow): then Interval raises as it did
-        return SeedSummary(n, mean, sd, _pair(Interval, (ci_lo, ci_hi)), _pair(Interval, (pi_lo, pi_hi)), level)
+        # the fields in order, without the NamedTuple's Python-level __new__ (about 1,500 instructions)
+        return _pair(SeedSummary, (n, mean, sd, _pair(Interval, (ci_lo, ci_hi)), _pair(Interval, (pi_lo, pi_hi)), level))
     return SeedSummary(n, mean, sd, Interval(ci_lo, ci_hi), Interval(pi_lo, pi_hi), level)
 
 
-_pair = tuple.__new__  # an Interval from bounds already checked (Interval.__new__ checks lo <= hi, then does this)
+_pair = tuple.__new__  # an Interval from bounds already checked (Interval.__new__ checks lo <= hi, then does this), or a SeedSummary
 
 
 def seeds_to_resolve(sd: float, target_halfwidth: float, level: float = 0.95, current: int = 2, cap: int = 1000) -> int | None:
