@@ -112,3 +112,19 @@ def test_spans_sharing_a_fields_set_stay_apart_when_one_is_copied():
     assert copied.model_fields_set == {"label", "lo", "hi", "role"} and copied.lo == 0.5
     assert all(s.model_fields_set == Span(label="x", lo=0, hi=0, role="seed").model_fields_set for s in spans)
     assert spans[0].lo == 0.0 and spans[0] == Span(label="a", lo=0, hi=1, role="replicated_ci")
+
+
+def test_trusted_objects_of_one_shape_stay_apart_when_one_is_copied():
+    """trusted shares one fields set among the objects of one shape (class and order of the given
+    fields): a copy with an update adds to its own set, never to the others'; the sets are those
+    validation gives."""
+    from claimcheck.verifier.verdict import TierResult, trusted
+
+    given = {"verdict": "reproduced", "summary": "s", "seeds": 3}
+    a, b = (trusted(TierResult, dict(given)) for _ in range(2))
+    copied = a.model_copy(update={"summary": "t", "lines": ["x"]})
+    assert copied.model_fields_set == {"verdict", "summary", "seeds", "lines"} and copied.summary == "t"
+    assert a.model_fields_set == b.model_fields_set == TierResult(**given).model_fields_set == set(given)
+    every = {name: getattr(a, name) for name in TierResult.model_fields}
+    whole = trusted(TierResult, dict(every))
+    assert whole.model_fields_set == TierResult(**every).model_fields_set == set(TierResult.model_fields)
