@@ -27,7 +27,6 @@ Importing this module (and not ``rich.table``) also saves `verify` rich's table 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich._wrap import divide_line  # what Text.wrap cuts lines with: the same cuts by construction
 from rich.box import Box
@@ -42,15 +41,16 @@ _NULL = Style.null()
 _NEWLINE = Segment("\n")
 
 
-@dataclass(frozen=True)
 class Column:
-    """One column, with the meaning of ``rich.table.Column``'s fields of the same names."""
+    """One column, with the meaning of ``rich.table.Column``'s fields of the same names. (A plain
+    class: a dataclass would cost `verify` ~1 M instructions to create at import.)"""
 
-    header: str = ""
-    overflow: str = "ellipsis"  # "fold", "crop" or "ellipsis"
-    no_wrap: bool = False
-    min_width: int | None = None
-    max_width: int | None = None
+    __slots__ = ("header", "overflow", "no_wrap", "min_width", "max_width")
+
+    def __init__(self, header: str = "", overflow: str = "ellipsis", no_wrap: bool = False,
+                 min_width: int | None = None, max_width: int | None = None):
+        self.header, self.overflow, self.no_wrap = header, overflow, no_wrap  # overflow: "fold", "crop" or "ellipsis"
+        self.min_width, self.max_width = min_width, max_width
 
 
 def _simple(text: Text) -> bool:
@@ -58,34 +58,40 @@ def _simple(text: Text) -> bool:
     is one cell and only a space is whitespace), no justify/overflow/no_wrap of its own, and spans
     inside the text (as ``Text.append`` makes them)."""
     plain = text.plain
-    if not plain.isascii() or not plain.replace("\n", "").isprintable():
+    if not plain.isascii() or not (plain.isprintable() or plain.replace("\n", "").isprintable()):
         return False
     if text.justify is not None or text.overflow is not None or text.no_wrap is not None or text.end != "\n":
         return False
     n = len(plain)
-    return all(0 <= s < e <= n for s, e, _ in text.spans)
+    for s, e, _ in text.spans:
+        if not 0 <= s < e <= n:
+            return False
+    return True
 
 
-def measure(text: Text) -> tuple[int, int]:
-    """``Text.__rich_measure__``: the longest word, the longest line (in cells)."""
+def measure(text: Text, simple: bool) -> tuple[int, int]:
+    """``Text.__rich_measure__``: the longest word, the longest line (in cells), normalized as
+    ``Measurement.get`` does (the minimum at most the maximum)."""
     plain = text.plain
     lines = plain.splitlines()
     words = plain.split()
-    # ASCII printable (but line breaks): a character is a cell, cell_len's per-string work is saved
-    length = len if plain.isascii() and plain.replace("\n", "").isprintable() else cell_len
+    length = len if simple else cell_len  # a character is a cell: cell_len's per-string work is saved
     longest = max(map(length, lines)) if lines else 0
-    return (min(max(map(length, words)), longest) if words else longest), longest  # normalized, as Measurement.get
+    return (min(max(map(length, words)), longest) if words else longest), longest
 
 
 class _Styles:
     """A piece's style as ``Text.render`` combines it (null, the text's style, then each span's, in
     span order), resolved once per combination."""
 
-    def __init__(self, console: Console):
+    def __init__(self, console: Console, shown: bool = True):
         self.get = console.get_style
+        self.shown = shown  # False: no style can show, every piece is drawn unstyled (see CellTable)
         self.cache: dict = {}
 
     def __call__(self, key: tuple) -> Style:
+        if not self.shown:
+            return _NULL
         style = self.cache.get(key)
         if style is None:
             style = _NULL
@@ -95,14 +101,24 @@ class _Styles:
         return style
 
 
-def text_lines(text: Text, width: int, overflow: str, no_wrap: bool, styles: _Styles) -> list[list[tuple[str, Style]]]:
+def text_lines(text: Text, width: int, overflow: str, no_wrap: bool, styles: _Styles, left: int = 0, right: int = 0,
+               cell_style: Style | None = None) -> list[list[tuple[str, Style]]]:
     """``text`` (``_simple``) as ``Text.wrap`` (justify left) and ``Text.render`` draw it at ``width``
-    cells: a list of lines, each a list of (piece, style) that fills exactly ``width`` cells, cut where
-    rich cuts its segments (every span start and end)."""
+    cells, with ``left`` and ``right`` spaces of padding in ``cell_style`` (``Padding``), which also
+    goes under each piece's style (``Console.render_lines(style=...)``): a list of lines, each a list
+    of (piece, style) that fills exactly ``left + width + right`` cells, cut where rich cuts its
+    segments (every span start and end)."""
     plain = text.plain
     base = (text.style,) if text.style else ()  # Text.join: the line's style as a span over the padded line
+    base_style = styles(base)
+    if cell_style:
+        base_style = cell_style + base_style
+    head = [(" " * left, cell_style or _NULL)] if left else []
+    tail = [(" " * right, cell_style or _NULL)] if right else []
     spans = text.spans
     out: list[list[tuple[str, Style]]] = []
+    if not spans and "\n" not in plain and len(plain) <= width:  # one line that fits, one style: most cells
+        return [[*head, (plain + " " * (width - len(plain)), base_style), *tail]]
     start = 0
     for raw in plain.split("\n"):  # Text.split("\n", allow_blank=True)
         line_start = start
@@ -130,11 +146,14 @@ def text_lines(text: Text, width: int, overflow: str, no_wrap: bool, styles: _St
                 if e > s:
                     local.append((s, e, style))
             if not local:
-                out.append([(padded, styles(base))])
+                out.append([*head, (padded, base_style), *tail])
                 continue
             cuts = sorted({0, width, *(s for s, _, _ in local), *(e for _, e, _ in local)})
-            out.append([(padded[p:q], styles(base + tuple(style for s, e, style in local if s <= p and e >= q)))
-                        for p, q in zip(cuts, cuts[1:])])
+            pieces = []
+            for p, q in zip(cuts, cuts[1:]):
+                style = styles(base + tuple(style for s, e, style in local if s <= p and e >= q))
+                pieces.append((padded[p:q], cell_style + style if cell_style else style))
+            out.append([*head, *pieces, *tail])
     return out
 
 
@@ -196,6 +215,7 @@ class CellTable:
         self.collapse_padding, self.pad_edge = collapse_padding, pad_edge
         self.show_header, self.show_edge = show_header, show_edge
         self.rows: list[tuple[Text, ...]] = []
+        self._headers = tuple(Text(column.header) for column in self.columns)  # a str header, as render_str makes it
         last = len(self.columns) - 1
         # Table._get_cells' padding (top and bottom are 0) and Table._get_padding_width, per column
         self.paddings = []
@@ -224,7 +244,7 @@ class CellTable:
         return (2 if self.box and self.show_edge else 0) + (len(self.columns) - 1 if self.box else 0)
 
     def _column_cells(self, i: int) -> list[Text]:
-        cells = [Text(self.columns[i].header)] if self.show_header else []
+        cells = [self._headers[i]] if self.show_header else []
         return cells + [row[i] for row in self.rows]
 
     def _measure_column(self, i: int, max_width: int, longest: tuple[int, int]) -> tuple[int, int]:
@@ -258,12 +278,17 @@ class CellTable:
             minimum, maximum = min(minimum, ceiling), min(maximum, ceiling)
         return minimum, maximum
 
-    def column_widths(self, max_width: int) -> list[int]:
-        """``Table._calculate_column_widths`` (no expand, no fixed widths, no table minimum)."""
+    def column_widths(self, max_width: int, simple: dict[int, bool] | None = None) -> list[int]:
+        """``Table._calculate_column_widths`` (no expand, no fixed widths, no table minimum).
+        ``simple``: ``_simple`` of each cell, by ``id``, where known."""
         longest = []
         for i in range(len(self.columns)):
-            measures = [measure(cell) for cell in self._column_cells(i)]
-            longest.append((max(m[0] for m in measures), max(m[1] for m in measures)) if measures else (0, 0))
+            cells = self._column_cells(i)
+            if not cells:
+                longest.append((0, 0))
+                continue
+            measures = [measure(cell, simple[id(cell)] if simple else _simple(cell)) for cell in cells]
+            longest.append((max(m[0] for m in measures), max(m[1] for m in measures)))
         widths = [self._measure_column(i, max_width, m)[1] or 1 for i, m in enumerate(longest)]
         table_width = sum(widths)
         if table_width > max_width:
@@ -279,27 +304,33 @@ class CellTable:
         if not self.columns:
             yield Segment("\n")
             return
-        widths = self.column_widths(options.max_width - self._extra_width)
+        rows: list[tuple[Text, ...]] = list(self.rows)
+        if self.show_header:
+            rows.insert(0, self._headers)
+        simple = {id(cell): _simple(cell) for row in rows for cell in row}
+        widths = self.column_widths(options.max_width - self._extra_width, simple)
         table_width = sum(widths) + self._extra_width
         options = options.update(width=table_width, highlight=False, height=None)
-        styles = _Styles(console)
+        # Where no style can show (no colour system: a pipe, a file, a dumb terminal; nothing recorded
+        # for an export), every piece is drawn unstyled, so each line of the table is one segment:
+        # Style.render returns the text as it is without a colour system, so the bytes are the same,
+        # and Console.print splits and measures ~8 times fewer segments (~5 M instructions)
+        styles = _Styles(console, shown=console.color_system is not None or console.record or console.is_jupyter)
         if self.title:
             yield from self._annotation(console, options, self.title, styles)
         box = self.box.substitute(options, safe=console.safe_box) if self.box else None
         if box:
             yield Segment(box.get_top(widths))
             yield _NEWLINE
-        rows: list[tuple[Text, ...]] = list(self.rows)
         header_style = console.get_style("table.header") if self.show_header else None
-        if self.show_header:
-            rows.insert(0, tuple(Text(column.header) for column in self.columns))
         last_index = len(rows) - 1
         for index, row in enumerate(rows):
             header = index == 0 and self.show_header
             cell_style = header_style if header else _NULL
-            cells = [self._cell(console, options, cell, i, width, cell_style, styles)
+            cells = [self._cell(console, options, cell, simple[id(cell)], i, width, cell_style, styles)
                      for i, (cell, width) in enumerate(zip(row, widths))]
-            yield from self._row(cells, widths, header, cell_style, box, index == 0, index == last_index)
+            yield from self._row(cells, widths, header, cell_style if styles.shown else _NULL, box, index == 0,
+                                 index == last_index)
             if box and header:
                 yield Segment(box.get_row(widths, "head", edge=True))
                 yield _NEWLINE
@@ -320,24 +351,17 @@ class CellTable:
         else:
             yield from console.render(text, options.update(justify="left"))
 
-    def _cell(self, console: Console, options: ConsoleOptions, text: Text, i: int, width: int, cell_style: Style,
-              styles: _Styles) -> tuple[list, bool]:
+    def _cell(self, console: Console, options: ConsoleOptions, text: Text, simple: bool, i: int, width: int,
+              cell_style: Style, styles: _Styles) -> tuple[list, bool]:
         """The cell's lines and whether they are exact: on the direct path, (piece, style) pairs that
         fill ``width``; else rich's segments (``Table._render``: a ``Padding`` through
         ``Console.render_lines``), which ``_shape`` then sets to the row's shape as rich does."""
         column = self.columns[i]
         left, right = self.paddings[i]
         inner = width - left - right
-        if inner >= 1 and _simple(text):
-            lines = text_lines(text, inner, column.overflow, column.no_wrap, styles)
-            pad_style = cell_style or _NULL
-            if cell_style:  # Segment.apply_style: the cell's style under each piece's
-                lines = [[(piece, cell_style + style) for piece, style in line] for line in lines]
-            if left:
-                lines = [[(" " * left, pad_style), *line] for line in lines]
-            if right:
-                lines = [[*line, (" " * right, pad_style)] for line in lines]
-            return lines, True
+        if inner >= 1 and simple:
+            return text_lines(text, inner, column.overflow, column.no_wrap, styles, left, right,
+                              cell_style if styles.shown else None), True
         cell_options = options.update(width=width, justify="left", no_wrap=column.no_wrap, overflow=column.overflow,
                                       height=None, highlight=False)
         return console.render_lines(Padding(text, (0, right, 0, left)), cell_options, style=cell_style), False
@@ -373,7 +397,7 @@ class CellTable:
                 if column_no:
                     buffer += divider
                 for piece, style in lines[line_no]:
-                    if style:
+                    if style is not _NULL and style:  # `is` first: Style.__bool__ is a Python call
                         if buffer:
                             yield Segment(buffer)
                             buffer = ""
