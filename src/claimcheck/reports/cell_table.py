@@ -20,8 +20,8 @@ content that stresses wrapping, folding, ellipses, spans and wide characters. On
 uses is supported (left-justified cells, aligned to the top; no footer, no row styles, no lines
 between rows); the constructor refuses the rest.
 
-Importing this module (and not ``rich.table``) also saves `verify` rich's table module and the
-``fractions`` and ``decimal`` modules it loads (``rich._ratio``): ~20 M instructions.
+Importing this module (and not ``rich.table``) also saves `verify` rich's table module and
+``rich._ratio`` (``fractions`` and ``decimal``, which it imports, are loaded by `verify` elsewhere).
 """
 
 from __future__ import annotations
