@@ -1,7 +1,8 @@
 """The self-contained HTML report: inline CSS, inline SVG plots, no scripts, no network.
 
-Every string that came from a claim file or a run record passes through ``html.escape``; a
-Content-Security-Policy meta tag forbids scripts and remote loads as a second line of defence.
+Every string that came from a claim file or a run record passes through ``escape`` (``html.escape``,
+copied in ``html_escape``); a Content-Security-Policy meta tag forbids scripts and remote loads as a
+second line of defence.
 Every verdict is a link to its evidence section (``#claim-…``, ``#claim-…-source``,
 ``#claim-…-replication``). ``render_page`` is the frame other reports reuse (the audit scorecard).
 """
@@ -9,8 +10,8 @@ Every verdict is a link to its evidence section (``#claim-…``, ``#claim-…-so
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
 
+from claimcheck.reports.html_escape import escape
 from claimcheck.reports.labels import (
     FIDELITY_NOTES,
     MEANINGS,
@@ -32,8 +33,8 @@ from claimcheck.reports.labels import (
     tone_of,
 )
 from claimcheck.reports.plots import OTHER_COLOUR, ROLE_COLOURS, render_svg_intervals
+from claimcheck.reports.visible_page import visible_page
 from claimcheck.verifier.verdict import ClaimVerdict, TierResult, VerificationReport, ViewResult
-from claimcheck.visible import visible
 
 CSS = """
 :root { --good:#15803d; --bad:#b91c1c; --warn:#a16207; --fail:#a21caf; --none:#6b7280; --line:#e5e7eb; }
@@ -77,8 +78,9 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def render_page(title: str, body_html: str) -> str:
     """A complete, self-contained HTML document around ``body_html`` (the title is escaped here).
     Control characters are shown as escapes (``visible``: ``\\x1b``), as on the terminal: the page
-    may be printed to one, and a bidi control would reorder the text in a browser too."""
-    return visible(
+    may be printed to one, and a bidi control would reorder the text in a browser too (``visible_page``:
+    ``visible`` with a cheaper check for a page with nothing to show)."""
+    return visible_page(
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'

@@ -33,8 +33,8 @@ from claimcheck.reports.labels import (
     span_text,
     superseded_note,
 )
+from claimcheck.reports.visible_page import visible_page
 from claimcheck.verifier.verdict import ClaimVerdict, TierResult, VerificationReport, ViewResult
-from claimcheck.visible import visible
 
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # "<" could open an HTML tag, "~" strike text through on GitHub ("~2 points ... ~3"); a backslash keeps them literal
@@ -124,7 +124,8 @@ def render_markdown(report: VerificationReport, title: str = "claimcheck verific
     out += ["", "## Evidence"]
     for cv in report.claims:
         out += ["", *_claim(cv, anchors, report.rules)]
-    return visible("\n".join(out).rstrip("\n") + "\n")  # control characters as escapes, as on the terminal
+    # control characters as escapes, as on the terminal (``visible``, with a cheaper check for a text with none)
+    return visible_page("\n".join(out).rstrip("\n") + "\n")
 
 
 def _coverage(report: VerificationReport) -> list[str]:

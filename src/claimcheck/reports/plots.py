@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from html import escape
 
+from claimcheck.reports.html_escape import escape
 from claimcheck.reports.labels import ROLE_NAMES, format_number, span_text
 from claimcheck.verifier.verdict import Span
 
