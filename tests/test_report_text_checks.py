@@ -48,3 +48,17 @@ def test_visible_page_is_visible_beyond_the_bmp_and_in_mixtures():
     for s in SAMPLES:
         _same(s)
         _same(s * 50)
+
+
+def test_code_lists_are_the_joins_they_replace():
+    from claimcheck.reports.html import _code_list
+    from claimcheck.reports.markdown import md_code, md_code_list
+
+    rng = random.Random(11)
+    alphabet = ["a", "b", "-", "/", ":", " ", "`", "``", "|", "\n", "\r", "\t", "&", "<", ">", '"', "'", "é", "\u2028"]
+    lists = [[], [""], [" "], ["\t"], ["a"], ["`a`"], ["run-1", "run-2"], ["a|b"], ["x\ny"], ["<b>"], ["it's"]]
+    lists += [["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 8))) for _ in range(rng.randrange(0, 6))]
+              for _ in range(3000)]
+    for items in lists:
+        assert md_code_list(items) == ", ".join(md_code(x, cell=False) for x in items), items
+        assert _code_list(items) == ", ".join(f"<code>{escape(x)}</code>" for x in items), items

@@ -107,6 +107,16 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") 
     return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _code_list(items: Sequence[str]) -> str:
+    """``", ".join(f"<code>{escape(x)}</code>" for x in items)``: a claim's run ids and reported values.
+    When no item holds a character ``escape`` replaces (run ids never do), one join writes the list:
+    about 1 M instructions less for the ~1,100 run ids of ``verify all``."""
+    joined = "".join(items)
+    if "&" in joined or "<" in joined or ">" in joined or '"' in joined or "'" in joined:
+        return ", ".join(f"<code>{escape(x)}</code>" for x in items)
+    return "<code>" + "</code>, <code>".join(items) + "</code>" if items else ""
+
+
 def render_html(report: VerificationReport, title: str = "claimcheck verification report") -> str:
     """The report as one self-contained HTML page."""
     anchors = claim_anchors(cv.claim_id for cv in report.claims)
@@ -193,7 +203,7 @@ def _claim(cv: ClaimVerdict, anchors: dict[str, str], rules) -> str:
            f'<p class="meta">{escape(cv.kind)} · paper {escape(cv.paper_id)} {escape(cv.version)} '
            f"(pinned {escape(cv.pinned_version)}) · location: {escape(cv.location)}</p>"]
     if cv.reported:
-        out.append("<p>Reported: " + ", ".join(f"<code>{escape(r)}</code>" for r in cv.reported) + "</p>")
+        out.append("<p>Reported: " + _code_list(cv.reported) + "</p>")
     if is_superseded(cv):
         note = escape(superseded_note(cv))
         if cv.superseded_by in anchors:
@@ -252,10 +262,10 @@ def _replication_facts(rep: TierResult) -> str:
         needed = f" (about {rep.seeds_needed} would decide)" if rep.seeds_needed else ""
         items.append(f"<li>Seeds: {rep.seeds}{needed}</li>")
     if rep.runs:
-        items.append("<li>Runs: " + ", ".join(f"<code>{escape(r)}</code>" for r in rep.runs) + "</li>")
+        items.append("<li>Runs: " + _code_list(rep.runs) + "</li>")
     if rep.failed_runs:
         items.append("<li>Failed runs (not evidence either way): "
-                     + ", ".join(f"<code>{escape(r)}</code>" for r in rep.failed_runs) + "</li>")
+                     + _code_list(rep.failed_runs) + "</li>")
     if rep.deviations:
         devs = "".join(f"<li>{escape(d)}</li>" for d in rep.deviations)
         items.append(f"<li>Deviations from the paper:<ul>{devs}</ul></li>")
