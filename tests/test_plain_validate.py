@@ -190,6 +190,34 @@ def test_models_it_does_not_emulate_are_left_to_pydantic():
         assert validate_plain(cls, {"a": 1}) is None
 
 
+def test_a_default_is_taken_as_it_is_and_an_unknown_key_refused():
+    """pydantic takes a missing field's default as it is (validate_default is off): no validator of the
+    field sees it. An unknown key is refused in place of a missing field too (the fields are counted)."""
+    from pydantic import ConfigDict, Field, field_validator
+
+    class Doubled(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        a: int = 5
+        b: list[int] = Field(default_factory=list)
+        c: str = ""
+
+        @field_validator("a")
+        @classmethod
+        def _twice(cls, v):
+            return v * 2
+
+        @field_validator("b")
+        @classmethod
+        def _more(cls, v):
+            return [*v, 1]
+
+    for data in ({}, {"a": 1}, {"b": [3]}, {"a": 1, "b": []}, {"c": "x"}, {"a": 1, "b": [], "c": "x"}):
+        assert same(validate_plain(Doubled, data), Doubled.model_validate(data)), data
+    for data in ({"d": 1}, {"a": 1, "d": 1}, {"a": 1, "b": [], "d": 1}, {"a": 1, "b": [], "c": "", "d": 1}):
+        agrees(Doubled, data)
+        assert validate_plain(Doubled, data) is None
+
+
 @pytest.mark.parametrize("path", BUNDLED_FILES, ids=lambda p: p.name)
 def test_a_bundled_file_read_from_its_copy_is_the_file_its_yaml_gives(path):
     assert same(load_paper_file(path), load_paper_file(path, parsed_copy=False))
