@@ -65,6 +65,33 @@ def test_numbers_decode_as_json_decodes_them():
         decoded_alike("[" + ", ".join((repr(x), f"{x:.4f}", f"{x:.17g}", f"{x:e}", str(int(x)))) + "]")
 
 
+RECORD = json.loads(next(BUNDLED_RESULTS.glob("*.json")).read_text(encoding="utf-8"))["runs"][0]
+
+
+def _outcome(folder, shipped: bool) -> object:
+    try:
+        return [r.model_dump() for r in load_result_paths([folder], check_ids=False, shipped=shipped)]
+    except ResultFileError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("raw", [
+    json.dumps(RECORD).encode(),  # no backslash: the bytes are decoded as they are
+    b"\xef\xbb\xbf" + json.dumps(RECORD).encode(),  # a byte-order mark, as any result file may start with
+    json.dumps({**RECORD, "system": "caf\u00e9"}, ensure_ascii=False).encode(),
+    json.dumps({**RECORD, "system": "caf\u00e9 \u2028"}).encode(),  # escapes
+    json.dumps({**RECORD, "system": "\ud83d\ude00"}).encode(),  # a surrogate pair: one character
+    json.dumps({**RECORD, "system": "\udcff"}).encode(),  # a lone surrogate: refused, naming the field
+    json.dumps({**RECORD, "system": "x"}).encode().replace(b'"x"', b'"\xff"'),  # not UTF-8
+    json.dumps({**RECORD, "system": "x"}).encode().replace(b'"x"', b'"\xed\xa0\x80"'),  # a surrogate in UTF-8 bytes
+    json.dumps({**RECORD, "system": "x"}).encode().replace(b'"x"', b'"a\x01"'),  # a control character
+    json.dumps(RECORD).encode()[:-1], b"", b"[]", b'{"runs": {}}', b"\x00[\x00]\x00",
+])
+def test_a_shipped_file_reads_as_any_other(tmp_path, raw):
+    (tmp_path / "runs.json").write_bytes(raw)
+    assert _outcome(tmp_path, shipped=True) == _outcome(tmp_path, shipped=False)
+
+
 def test_a_malformed_shipped_file_is_refused_as_any_other(tmp_path):
     bad = tmp_path / "runs.json"
     shutil.copy(next(BUNDLED_RESULTS.glob("*.json")), bad)
