@@ -97,7 +97,7 @@ def bench_cli(runs: int, exe: str, write: bool = False) -> list[float]:
 
 def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
     """Fresh ``sys.executable`` processes (not a version manager's shim), timed like ``bench_cli``."""
-    libraries = "import rich.console, rich.table, pydantic"  # what `verify` stands on (no typer, no yaml)
+    libraries = "import rich.console, rich.panel, pydantic"  # what `verify` stands on (no typer, no yaml)
     models = "claimcheck.claims.models, claimcheck.verifier.verdict, claimcheck.results.records"
     steps = [
         ("python -c pass", ["-c", "pass"]),
@@ -121,7 +121,7 @@ def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
 
 # What ``verify all`` does, in the order it does it, as (label, statement) steps timed one by one.
 PHASES = [
-    ("import rich", "import rich.console, rich.table"),
+    ("import rich", "import rich.console, rich.panel"),
     ("import pydantic", "import pydantic"),
     # cli.main hands a plain `verify` to cli.fastpath, which reads argv without typer
     ("read argv (cli.fastpath)", "from claimcheck.cli.fastpath import parse_verify\n"
@@ -134,7 +134,9 @@ PHASES = [
     ("load the registry", "registry = load_registry([])"),
     ("load the run records", "collected = collect_records([], None, True)"),
     ("verify", "report = verify(registry, collected.records, (), results_sources=collected.sources, known_names=known_paper_names)"),
-    ("draw the table", "import io\nconsole = rich.console.Console(file=io.StringIO(), width=160)\nconsole.print(render_terminal(report))"),
+    # with the settings of the CLI's console (``cli.plain.out``), writing to memory
+    ("draw the table", "import io\nconsole = rich.console.Console(file=io.StringIO(), width=160, highlight=False, soft_wrap=False, "
+                       "emoji=False, markup=False)\nconsole.print(render_terminal(report))"),
     # what `verify all` does after the table unless --no-write (into a new temporary folder)
     ("write the reports", "import tempfile\nfrom pathlib import Path\nfrom claimcheck.workflow import save_report_files\n"
                           "with tempfile.TemporaryDirectory() as folder:\n    save_report_files(report, Path(folder))"),
