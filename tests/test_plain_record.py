@@ -14,6 +14,7 @@ from claimcheck.claims.names import KnownNames, NameFinding, NameNote
 from claimcheck.claims.registry import Registry
 from claimcheck.cli.verify_run import DEFAULT_OUT, VerifyArgs
 from claimcheck.results.collect import CollectedRecords
+from claimcheck.verifier.derive import Context, Derived, EffectCheck
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,38 @@ class NameNoteDataclass:
     findings: tuple
 
 
+# verifier.derive's records as they were, less slots=True (under which Python 3.11 answers an assignment
+# to a name that is not a field with a TypeError from its zero-argument super(), not FrozenInstanceError)
+@dataclass(frozen=True)
+class EffectCheckDataclass:
+    task: str
+    system: str
+    expect: str
+    gain: tuple
+
+
+@dataclass(frozen=True)
+class DerivedDataclass:
+    values: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    margin: tuple | None = None
+    effects: list = field(default_factory=list)
+    quorum: float = 1.0
+    no_gain_margin: float = 1.0
+    unordered: bool = False
+    fact_ok: bool | None = None
+    lines: list = field(default_factory=list)
+    signed: bool = True
+
+
+@dataclass(frozen=True)
+class ContextDataclass:
+    facts: dict = field(default_factory=dict)
+    fact_quotes: dict = field(default_factory=dict)
+    replication: bool = False
+    explain: bool = True
+
+
 FINDING = ("note", "p.yaml", "p/c", "claims[0].derivation.params.system", "system", "XLMR")
 CASES = [
     (KnownNames, KnownNamesDataclass, [((frozenset({"a"}), frozenset(), frozenset({"f"})), {}),
@@ -80,6 +113,13 @@ CASES = [
     (Registry, RegistryDataclass, [(({}, {}), {}), (({"p": 1}, {"c": 2}, {"c": Path("f")}), {}),
                                    ((), {"papers": {}, "claims": {}, "files": None})]),
     (CollectedRecords, CollectedRecordsDataclass, [(([1], ["bundled"]), {}), ((), {"records": [], "sources": []})]),
+    # intervals as plain pairs here: an Interval neither pickles nor goes through dataclasses.astuple
+    (EffectCheck, EffectCheckDataclass, [(("xnli", "MNLI", "up", (0.5, 1.0)), {}),
+                                         ((), {"task": "xnli", "system": "QQP", "expect": "no_gain", "gain": (-1.0, 0.0)})]),
+    (Derived, DerivedDataclass, [(), (([(1.0, 2.0)], ["a - b"]), {"margin": (0.0, 1.0), "lines": ["x"]}),
+                                 ((), {"effects": [1], "quorum": 0.5, "no_gain_margin": 2.0, "unordered": True, "fact_ok": False,
+                                       "signed": False})]),
+    (Context, ContextDataclass, [(), (({"k": 1}, {"k": "q"}, True, False), {}), ((), {"replication": True, "explain": False})]),
 ]
 
 

@@ -169,7 +169,6 @@ def test_slotted_and_hand_written_inits_keep_dataclass_behaviour():
     d, e = Derived(), Derived(values=[Interval(1.0, 2.0)], lines=["x"])
     assert d == Derived() and d.values == [] and d.values is not Derived().values  # fresh default lists
     assert (e.values, e.labels, e.margin, e.quorum, e.lines) == ([Interval(1.0, 2.0)], [], None, 1.0, ["x"])
-    assert dataclasses.replace(e, quorum=0.5).quorum == 0.5
     o = _obs("A", 70.0)
     assert o == Observation(system="A", task="xnli", language="en", metric="accuracy", split="dev", seed=0, value=70.0,
                             lo=70.0, hi=70.0, origin="run:A")

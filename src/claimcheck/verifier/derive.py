@@ -11,51 +11,90 @@ default all nine), ``baseline`` (the system gains are measured against, default 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE
+from claimcheck.plain_record import NEW, FrozenRecord
 from claimcheck.verifier.intervals import Interval, interval_mean
 from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table
 
 
-@dataclass(frozen=True, slots=True)
-class EffectCheck:
+# The three records below are frozen records (``plain_record``), not dataclasses: ``@dataclass`` compiles
+# each class's generated methods when this module is imported, which every `claimcheck verify` does
+# (about 15 M instructions for the three, 1.2 % of a `verify all --no-write`). Same constructors,
+# defaults, equality, hash, repr and immutability (``tests/test_plain_record.py`` compares each with
+# the dataclass it replaced). Their ``__init__`` fills the instance's ``__dict__`` in one call (a
+# frozen record refuses ``setattr``): a derivation builds a ``Derived`` per claim and view, or seed.
+
+
+class EffectCheck(FrozenRecord):
+    _fields = ("task", "system", "expect", "gain")
+
+    # the fields, for readers and type checkers (their values live in each instance's __dict__)
     task: str
     system: str
-    expect: str  # "up" | "down" | "no_gain"
+    expect: str
     gain: Interval
 
-
-@dataclass(frozen=True, slots=True)
-class Derived:
-    values: list[Interval] = field(default_factory=list)  # compared with claim.reported, in order
-    labels: list[str] = field(default_factory=list)
-    margin: Interval | None = None  # comparisons: > 0 means the stated order holds
-    effects: list[EffectCheck] = field(default_factory=list)
-    quorum: float = 1.0  # effects: share of systems that must show the direction
-    no_gain_margin: float = 1.0  # effects: a gain below this (points) counts as no gain
-    # True: ``values`` meet the reported numbers in any assignment that fits (source tier:
-    # overlap_matching), not by position; a replication ranks the systems once, by their mean over
-    # seeds, largest with largest (rank_pairs)
-    unordered: bool = False
-    fact_ok: bool | None = None
-    lines: list[str] = field(default_factory=list)  # the arithmetic, for the reader
-    # False for a score (not a difference): its sign says nothing, so a replication compares it only at
-    # full fidelity, by magnitude
-    signed: bool = True
+    def __init__(self, task: str, system: str, expect: str, gain: Interval) -> None:
+        self.__dict__.update(task=task, system=system, expect=expect, gain=gain)  # expect: "up" | "down" | "no_gain"
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a derivation may read besides the table: the paper's facts; the tier it runs for."""
+class Derived(FrozenRecord):
+    """What a derivation gives. The fields:
 
-    facts: Mapping[str, Any] = field(default_factory=dict)
-    fact_quotes: Mapping[str, str] = field(default_factory=dict)
-    replication: bool = False  # on replication data, candidates that were not run are left out
-    # False when the caller reads no ``lines`` (a replication's later seeds: only the first seed's lines
-    # are shown), so a derivation may skip writing them. Values, labels and the rest are unaffected.
-    explain: bool = True
+    ``values``: compared with ``claim.reported``, in order; ``labels``: one per value; ``margin``
+    (comparisons): > 0 means the stated order holds; ``effects``, ``quorum`` (effects: the share of
+    systems that must show the direction), ``no_gain_margin`` (effects: a gain below this, in points,
+    counts as no gain); ``unordered``: True when ``values`` meet the reported numbers in any
+    assignment that fits (source tier: overlap_matching), not by position, and a replication ranks
+    the systems once, by their mean over seeds, largest with largest (rank_pairs); ``fact_ok``;
+    ``lines``: the arithmetic, for the reader; ``signed``: False for a score (not a difference): its
+    sign says nothing, so a replication compares it only at full fidelity, by magnitude.
+    """
+
+    _fields = ("values", "labels", "margin", "effects", "quorum", "no_gain_margin", "unordered", "fact_ok", "lines", "signed")
+
+    # the fields, for readers and type checkers (their values live in each instance's __dict__)
+    values: list[Interval]
+    labels: list[str]
+    margin: Interval | None
+    effects: list[EffectCheck]
+    quorum: float
+    no_gain_margin: float
+    unordered: bool
+    fact_ok: bool | None
+    lines: list[str]
+    signed: bool
+
+    def __init__(self, values: list[Interval] = NEW, labels: list[str] = NEW, margin: Interval | None = None,
+                 effects: list[EffectCheck] = NEW, quorum: float = 1.0, no_gain_margin: float = 1.0, unordered: bool = False,
+                 fact_ok: bool | None = None, lines: list[str] = NEW, signed: bool = True) -> None:
+        self.__dict__.update(values=[] if values is NEW else values, labels=[] if labels is NEW else labels, margin=margin,
+                             effects=[] if effects is NEW else effects, quorum=quorum, no_gain_margin=no_gain_margin,
+                             unordered=unordered, fact_ok=fact_ok, lines=[] if lines is NEW else lines, signed=signed)
+
+
+class Context(FrozenRecord):
+    """What a derivation may read besides the table: the paper's facts; the tier it runs for.
+
+    ``replication``: on replication data, candidates that were not run are left out. ``explain``: False
+    when the caller reads no ``lines`` (a replication's later seeds: only the first seed's lines are
+    shown), so a derivation may skip writing them; values, labels and the rest are unaffected.
+    """
+
+    _fields = ("facts", "fact_quotes", "replication", "explain")
+
+    # the fields, for readers and type checkers (their values live in each instance's __dict__)
+    facts: Mapping[str, Any]
+    fact_quotes: Mapping[str, str]
+    replication: bool
+    explain: bool
+
+    def __init__(self, facts: Mapping[str, Any] = NEW, fact_quotes: Mapping[str, str] = NEW, replication: bool = False,
+                 explain: bool = True) -> None:
+        self.__dict__.update(facts={} if facts is NEW else facts, fact_quotes={} if fact_quotes is NEW else fact_quotes,
+                             replication=replication, explain=explain)
 
 
 Fn = Callable[[Table, dict, Context], Derived]
