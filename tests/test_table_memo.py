@@ -1,0 +1,141 @@
+"""``Table``'s memoised lookups give what the plain lookups give, call after call.
+
+``metric_value`` remembers each cell's mean (summed in place, without an Interval per row) and
+``task_score`` each QA score with the rows it recorded and the cells it lacked. Each test compares
+them, on random tables, with the lookups as first written (``_plain_*`` below): the same value to
+the last bit, the same ``used`` and ``missing`` lists, the same exception, however often and in
+whatever order a cell is asked for.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from claimcheck.results.records import Observation
+from claimcheck.verifier.intervals import Interval, interval_mean
+from claimcheck.verifier.table import PRIMARY_METRIC, QA_TASKS, CellKey, NotDerivable, Table, _refuse_mixed_runs
+
+SYSTEMS = ["A", "B", "C"]
+TASKS = ["xnli", "udpos", "xquad", "tydiqa"]
+LANGUAGES = ["en", "de", "fr", "avg"]
+
+
+def _plain_metric_value(table: Table, rows_of: dict, used: list, system: str, task: str, metric: str, split: str):
+    """``Table.metric_value`` without its memo, as first written."""
+    if table._refused and task in table._refused:
+        raise NotDerivable(reason=table._refused[task])
+    rows = rows_of.get((system, task, metric, split))
+    if not rows:
+        return None
+    avg = [o for o in rows if o.language == "avg"]
+    picked = avg[:1] if avg else rows
+    if len(picked) > 1:
+        _refuse_mixed_runs(picked)
+    used.extend(picked)
+    return interval_mean([Interval(o.lo, o.hi) for o in picked])
+
+
+def _plain_task_score(table: Table, rows_of: dict, used: list, system: str, task: str, split: str, missing: list):
+    """``Table.task_score`` without a memo, as first written."""
+    if task in QA_TASKS:
+        em = _plain_metric_value(table, rows_of, used, system, task, "em", split)
+        f1 = _plain_metric_value(table, rows_of, used, system, task, "f1", split)
+        if em is None:
+            missing.append(CellKey(system, task, "em", split))
+        if f1 is None:
+            missing.append(CellKey(system, task, "f1", split))
+        if em is None or f1 is None:
+            return None
+        return (em + f1).scale(0.5)
+    metric = PRIMARY_METRIC.get(task, "accuracy")
+    value = _plain_metric_value(table, rows_of, used, system, task, metric, split)
+    if value is None:
+        missing.append(CellKey(system, task, metric, split))
+    return value
+
+
+def _random_rows(rng: random.Random) -> list[Observation]:
+    rows = []
+    for system in SYSTEMS:
+        for task in TASKS:
+            metrics = ["em", "f1"] if task in QA_TASKS else [PRIMARY_METRIC.get(task, "accuracy")]
+            for metric in metrics:
+                if rng.random() < 0.2:
+                    continue  # a missing cell
+                for language in rng.sample(LANGUAGES, rng.randint(1, 4)):
+                    value = round(rng.uniform(-5, 90), rng.randint(0, 3))
+                    half = rng.choice([0.0, 0.05, 0.005])
+                    lo, hi = value - half, value + half
+                    if rng.random() < 0.03:
+                        lo = hi = math.nan  # refused by Interval, on every lookup
+                    elif rng.random() < 0.03:
+                        lo, hi = -0.0, -0.0
+                    run = f"run:{system}-{metric}" if rng.random() < 0.9 else f"run:{system}-{metric}-again"
+                    origin = run if rng.random() < 0.5 else f"cell:tab:{system}"
+                    rows.append(Observation(system, task, language, metric, "dev", 0, value, lo, hi, origin))
+                    if rng.random() < 0.05:  # a second run of the same cell in the same language and seed
+                        rows.append(Observation(system, task, language, metric, "dev", 0, value, lo, hi, f"run:{system}-other"))
+    return rows
+
+
+def _outcome(call):
+    try:
+        value = call()
+    except (NotDerivable, ValueError) as exc:
+        return ("raised", type(exc).__name__, str(exc))
+    return ("value", repr(value), None if value is None else (repr(value[0]), repr(value[1])))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_memoised_task_scores_repeat_the_plain_lookups(seed):
+    rng = random.Random(seed)
+    rows = _random_rows(rng)
+    refused = {"udpos": "the udpos runs followed different protocols"} if rng.random() < 0.2 else None
+    table = Table(rows, refused)
+    rows_of: dict = {}
+    for o in rows:
+        rows_of.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+    plain_used: list = []
+    asks = [(s, t) for s in SYSTEMS + ["Z"] for t in TASKS] * 3
+    rng.shuffle(asks)
+    for system, task in asks:
+        if rng.random() < 0.1:
+            table.used.clear()
+            plain_used.clear()
+        got_missing: list = []
+        want_missing: list = []
+        got = _outcome(lambda: table.task_score(system, task, "dev", got_missing))
+        want = _outcome(lambda: _plain_task_score(table, rows_of, plain_used, system, task, "dev", want_missing))
+        assert got == want
+        assert got_missing == want_missing
+        assert table.used == plain_used
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_memoised_metric_values_repeat_the_plain_lookups(seed):
+    rng = random.Random(1000 + seed)
+    rows = _random_rows(rng)
+    table = Table(rows)
+    rows_of: dict = {}
+    for o in rows:
+        rows_of.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+    plain_used: list = []
+    for _ in range(3):
+        for (system, task, metric, split) in list(rows_of) + [("Z", "xnli", "accuracy", "dev")]:
+            got = _outcome(lambda: table.metric_value(system, task, metric, split))
+            want = _outcome(lambda: _plain_metric_value(table, rows_of, plain_used, system, task, metric, split))
+            assert got == want
+            assert table.used == plain_used
+
+
+def test_a_qa_score_lacking_one_metric_reports_it_each_time():
+    table = Table([Observation("A", "xquad", "avg", "f1", "dev", None, 80.0, 79.95, 80.05, "cell:tab:1")])
+    for _ in range(2):
+        missing: list = []
+        table.used.clear()
+        assert table.task_score("A", "xquad", "dev", missing) is None
+        assert missing == [CellKey("A", "xquad", "em", "dev")]
+        assert [o.metric for o in table.used] == ["f1"]  # what it read is recorded on every call
