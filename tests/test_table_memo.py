@@ -1,7 +1,8 @@
 """``Table``'s memoised lookups give what the plain lookups give, call after call.
 
 ``metric_value`` remembers each cell's mean (summed in place, without an Interval per row) and
-``task_score`` each QA score with the rows it recorded and the cells it lacked. Each test compares
+``task_score`` each QA score with the rows it recorded and the cells it lacked; ``_refuse_mixed_runs``
+looks for a repeated (language, seed) only where a language repeats. Each test compares
 them, on random tables, with the lookups as first written (``_plain_*`` below): the same value to
 the last bit, the same ``used`` and ``missing`` lists, the same exception, however often and in
 whatever order a cell is asked for.
@@ -16,11 +17,26 @@ import pytest
 
 from claimcheck.results.records import Observation
 from claimcheck.verifier.intervals import Interval, interval_mean
-from claimcheck.verifier.table import PRIMARY_METRIC, QA_TASKS, CellKey, NotDerivable, Table, _refuse_mixed_runs
+from claimcheck.verifier.table import PRIMARY_METRIC, QA_TASKS, AmbiguousRuns, CellKey, NotDerivable, Table
 
 SYSTEMS = ["A", "B", "C"]
 TASKS = ["xnli", "udpos", "xquad", "tydiqa"]
 LANGUAGES = ["en", "de", "fr", "avg"]
+
+
+def _plain_refuse_mixed_runs(rows: list[Observation]) -> None:
+    """``table._refuse_mixed_runs`` as first written (without its check of distinct languages first)."""
+    seen: dict[tuple, str] = {}
+    for o in rows:
+        key = (o.language, o.seed)
+        if key in seen and seen[key] != o.origin and o.origin.startswith("run:"):
+            cell, runs = f"{o.system} / {o.task} / {o.metric} / {o.language}", (seen[key][4:], o.origin[4:])
+            raise AmbiguousRuns(o.seed, cell, runs, reason=(
+                f"two runs give {cell} for seed {o.seed} "
+                f"({runs[0]} and {runs[1]}): verify one configuration at a time "
+                "(a separate --store, or --no-bundled-results), or leave out each seed run in two configurations "
+                "(--drop-ambiguous-seeds)"))
+        seen[key] = o.origin
 
 
 def _plain_metric_value(table: Table, rows_of: dict, used: list, system: str, task: str, metric: str, split: str):
@@ -33,7 +49,7 @@ def _plain_metric_value(table: Table, rows_of: dict, used: list, system: str, ta
     avg = [o for o in rows if o.language == "avg"]
     picked = avg[:1] if avg else rows
     if len(picked) > 1:
-        _refuse_mixed_runs(picked)
+        _plain_refuse_mixed_runs(picked)
     used.extend(picked)
     return interval_mean([Interval(o.lo, o.hi) for o in picked])
 
@@ -76,8 +92,10 @@ def _random_rows(rng: random.Random) -> list[Observation]:
                     run = f"run:{system}-{metric}" if rng.random() < 0.9 else f"run:{system}-{metric}-again"
                     origin = run if rng.random() < 0.5 else f"cell:tab:{system}"
                     rows.append(Observation(system, task, language, metric, "dev", 0, value, lo, hi, origin))
-                    if rng.random() < 0.05:  # a second run of the same cell in the same language and seed
-                        rows.append(Observation(system, task, language, metric, "dev", 0, value, lo, hi, f"run:{system}-other"))
+                    if rng.random() < 0.08:  # the same cell in the same language and seed again: from another run
+                        # (refused), from the same run or from a paper's cell (averaged)
+                        again = rng.choice([f"run:{system}-other", origin, f"cell:board:{system}"])
+                        rows.append(Observation(system, task, language, metric, "dev", 0, value + 1, lo + 1, hi + 1, again))
     return rows
 
 
@@ -85,7 +103,8 @@ def _outcome(call):
     try:
         value = call()
     except (NotDerivable, ValueError) as exc:
-        return ("raised", type(exc).__name__, str(exc))
+        return ("raised", type(exc).__name__, str(exc), getattr(exc, "missing", None), getattr(exc, "runs", None),
+                getattr(exc, "cell", None), getattr(exc, "seed", None))
     return ("value", repr(value), None if value is None else (repr(value[0]), repr(value[1])))
 
 
@@ -139,3 +158,24 @@ def test_a_qa_score_lacking_one_metric_reports_it_each_time():
         assert table.task_score("A", "xquad", "dev", missing) is None
         assert missing == [CellKey("A", "xquad", "em", "dev")]
         assert [o.metric for o in table.used] == ["f1"]  # what it read is recorded on every call
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_a_table_of_runs_has_what_a_table_of_every_row_has(given):
+    """``Table.of_runs`` (cells measured once as values) reports as run what ``Table`` of every row
+    does, whether it collects the (system, task, split) itself or is given them (``measured``)."""
+    rng = random.Random(7)
+    for _ in range(20):
+        rows = [o for o in _random_rows(rng) if o.lo == o.lo]
+        by_cell: dict = {}
+        for o in rows:
+            by_cell.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+        once = {key: group[0].value for key, group in by_cell.items() if len(group) == 1 and rng.random() < 0.7}
+        repeated = [o for key, group in by_cell.items() if key not in once for o in group]
+        everywhere = {(s, t, "dev") for s in SYSTEMS for t in TASKS if rng.random() < 0.7} if rng.random() < 0.5 else None
+        measured = {(o.system, o.task, o.split) for o in rows} if given else None
+        plain = Table(rows, None, everywhere)
+        table = Table.of_runs(once, repeated, None, everywhere, measured)
+        for system in SYSTEMS + ["Z"]:
+            for task in TASKS:
+                assert table.has(system, task, "dev") is plain.has(system, task, "dev")

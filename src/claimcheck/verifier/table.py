@@ -101,6 +101,11 @@ class AmbiguousRuns(NotDerivable):
 
 def _refuse_mixed_runs(rows: list[Observation]) -> None:
     """Two runs giving the same cell for the same seed are two configurations: never average them."""
+    if len({o.language for o in rows}) == len(rows):
+        # each row in a language of its own (a run's cell over its languages, the usual case): no
+        # (language, seed) repeats, so nothing below could raise. A set of the languages costs about
+        # half the loop's tuple and dict per row, and every cell averaged over languages is checked once
+        return
     seen: dict[tuple, str] = {}
     for o in rows:
         key = (o.language, o.seed)
@@ -124,18 +129,25 @@ class Table:
 
     def __init__(self, observations: Iterable[Observation], refused: dict[str, str] | None = None,
                  run_everywhere: set[tuple[str, str, str]] | None = None):
+        self._fill(observations, refused)
+        present = {(o.system, o.task, o.split) for o in self.rows}
+        if run_everywhere is not None:
+            present &= run_everywhere
+        self._present: set[tuple[str, str, str]] = present
+
+    def _fill(self, observations: Iterable[Observation], refused: dict[str, str] | None) -> None:
+        """Everything ``__init__`` sets but ``_present`` (what was run), which ``of_runs`` is often given."""
         self.rows = list(observations)
         self.used: list[Observation] = []
         self._refused = refused or {}
         self._index: dict[tuple[str, str, str, str], list[Observation]] = {}
-        self._present: set[tuple[str, str, str]] = set()
         # metric_value per key: (rows picked, their mean). A table is read by many derivations (shared
         # across claims), and the baseline's cells are looked up by every one of them.
         self._values: dict[tuple[str, str, str, str], tuple[list[Observation], Interval]] = {}
         # task_score of a QA task per (system, task, split): (rows recorded in ``used``, score or None,
         # the cells it lacked), see ``_qa_score``
         self._qa_scores: dict[tuple[str, str, str], tuple[list[Observation], Interval | None, tuple[CellKey, ...]]] = {}
-        index, present = self._index, self._present
+        index = self._index
         for o in self.rows:
             key = (o.system, o.task, o.metric, o.split)
             group = index.get(key)
@@ -143,9 +155,6 @@ class Table:
                 index[key] = [o]
             else:
                 group.append(o)
-            present.add((o.system, o.task, o.split))
-        if run_everywhere is not None:
-            present &= run_everywhere
         values = self._values
         for key, group in index.items():  # one row per key (every run metric): its value, computed once
             if len(group) == 1:
@@ -163,22 +172,25 @@ class Table:
         averages or refuses). Lookups give what ``Table`` of all the rows gives; only ``rows``,
         ``systems()`` and ``used`` leave the cells in ``once`` out (the replication tier reads none of
         them: ``used`` names a paper's cells in the source tier). ``measured``, when the caller has it:
-        the (system, task, split) of every cell of ``once`` and ``repeated`` (not collected again)."""
-        table = cls(repeated, refused)
+        the (system, task, split) of every cell of ``once`` and ``repeated`` (not collected again: a
+        seed's table then collects no triple per row)."""
+        table = cls.__new__(cls)
+        table._fill(repeated, refused)
         values = table._values
         make, empty = tuple.__new__, ()
         for key, value in once.items():
             value = 0.0 + value  # as __init__ gives a single row's value
             # Interval(value, value), built directly (one per run metric) unless Interval would refuse it (NaN)
             values[key] = (empty, make(Interval, (value, value)) if value == value else Interval(value, value))
-        if measured is not None:  # a superset of what __init__ collected from ``repeated``
+        if measured is not None:
             table._present = measured & run_everywhere if run_everywhere is not None else set(measured)
             return table
-        present = table._present
+        present = {(o.system, o.task, o.split) for o in table.rows}
         for key in once:
             present.add((key[0], key[1], key[3]))
         if run_everywhere is not None:
             present &= run_everywhere
+        table._present = present
         return table
 
     def systems(self) -> set[str]:
