@@ -179,3 +179,75 @@ def test_a_table_of_runs_has_what_a_table_of_every_row_has(given):
         for system in SYSTEMS + ["Z"]:
             for task in TASKS:
                 assert table.has(system, task, "dev") is plain.has(system, task, "dev")
+
+
+def _plain_mean_gain(table: Table, rows_of: dict, used: list, system: str, baseline: str, tasks: list, split: str):
+    """``derive.mean_gain_interval`` as first written, on the plain lookups: the gain, or NotDerivable."""
+    missing: list = []
+    lo = hi = 0.0
+    for t in tasks:
+        s = _plain_task_score(table, rows_of, used, system, t, split, missing)
+        b = _plain_task_score(table, rows_of, used, baseline, t, split, missing)
+        if s is not None and b is not None:
+            lo += s[0] - b[1]
+            hi += s[1] - b[0]
+    if missing:
+        raise NotDerivable(missing)
+    if not tasks:
+        raise ValueError("mean of no intervals")
+    lo, hi = lo / len(tasks), hi / len(tasks)
+    return Interval(lo, hi)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_memoised_gains_repeat_the_plain_arithmetic(seed):
+    """``Table.mean_gain`` (through ``derive.mean_gain_interval``), asked to remember, keeps each gain with
+    the rows it recorded and the cells it lacked; every call gives what the plain loop gives."""
+    from claimcheck.verifier.derive import mean_gain_interval
+
+    rng = random.Random(2000 + seed)
+    rows = _random_rows(rng)
+    refused = {"udpos": "the udpos runs followed different protocols"} if rng.random() < 0.2 else None
+    table = Table(rows, refused)
+    rows_of: dict = {}
+    for o in rows:
+        rows_of.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+    plain_used: list = []
+    task_sets = [rng.sample(TASKS, rng.randint(0, len(TASKS))) for _ in range(4)]
+    asks = [(s, b, tuple(ts)) for s in SYSTEMS + ["Z"] for b in SYSTEMS for ts in task_sets] * 2
+    rng.shuffle(asks)
+    for system, baseline, tasks in asks:
+        if rng.random() < 0.1:
+            table.used.clear()
+            plain_used.clear()
+        remember = rng.random() < 0.8  # a ranking's lookups, and now and then a single gain claim's (not remembered)
+        got = _outcome(lambda: mean_gain_interval(table, system, baseline, list(tasks), "dev", remember))
+        want = _outcome(lambda: _plain_mean_gain(table, rows_of, plain_used, system, baseline, list(tasks), "dev"))
+        assert got == want
+        assert table.used == plain_used
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_rankings_on_a_shared_table_equal_rankings_on_fresh_tables(seed):
+    """Ranking claims read each other's remembered gains on a shared table (a paper's view, a seed's
+    table): each derives what it derives on a table of its own, and records the same rows."""
+    from claimcheck.verifier.derive import Context, run_derivation
+
+    rng = random.Random(3000 + seed)
+    rows = _random_rows(rng)
+    shared = Table(rows)
+    for _ in range(8):
+        cands = rng.sample(SYSTEMS + ["Z"], rng.randint(1, 4))
+        params = {"expected": rng.sample(cands, rng.randint(1, len(cands))), "candidates": cands, "baseline": rng.choice(SYSTEMS),
+                  "split": "dev", "tasks": rng.sample(TASKS, rng.randint(1, len(TASKS))), "ordered": rng.random() < 0.5}
+        ctx = Context(replication=rng.random() < 0.5)
+        fresh = Table(rows)
+        shared.used.clear()
+
+        def derive(table):
+            d = run_derivation("top_k_gains", table, params, ctx)
+            return [repr(v) for v in d.values], d.labels, repr(d.margin), d.lines, d.unordered
+
+        assert _outcome(lambda: derive(shared)) == _outcome(lambda: derive(fresh))
+        assert shared.used == fresh.used
+

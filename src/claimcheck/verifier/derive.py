@@ -138,26 +138,14 @@ def mean_task_score(table: Table, system: str, tasks: Sequence[str], split: str)
     return interval_mean(scores[(system, t)] for t in tasks)
 
 
-def mean_gain_interval(table: Table, system: str, baseline: str, tasks: Sequence[str], split: str) -> Interval:
-    """Mean over tasks of (system - baseline); all cells needed, all missing ones reported together.
-
-    The interval arithmetic of ``interval_mean([s - b for each task])`` summed in place, in the same
-    order (lo: s.lo - b.hi, hi: s.hi - b.lo), so the result is the same to the last bit without an
-    Interval per task: a replication takes one gain per claim and seed."""
+def mean_gain_interval(table: Table, system: str, baseline: str, tasks: Sequence[str], split: str, remember: bool = False) -> Interval:
+    """Mean over tasks of (system - baseline); all cells needed, all missing ones reported together
+    (``Table.mean_gain``: the arithmetic; ``remember`` as there)."""
     missing: list[CellKey] = []
-    lo = hi = 0.0
-    for t in tasks:
-        s = table.task_score(system, t, split, missing)
-        b = table.task_score(baseline, t, split, missing)
-        if s is not None and b is not None:
-            lo += s[0] - b[1]
-            hi += s[1] - b[0]
+    value = table.mean_gain(system, baseline, tasks, split, missing, remember)
     if missing:
         raise NotDerivable(missing)
-    if not tasks:
-        raise ValueError("mean of no intervals")
-    lo, hi = lo / len(tasks), hi / len(tasks)
-    return tuple.__new__(Interval, (lo, hi)) if lo <= hi else Interval(lo, hi)  # the check Interval makes (it raises)
+    return value
 
 
 @derivation("mean_score")
@@ -185,7 +173,10 @@ def mean_gain(table: Table, params: dict, ctx: Context) -> Derived:
     tasks, absent = _run_tasks(table, [system, baseline], task_list(params), split, ctx)
     if not tasks:
         raise NotDerivable([CellKey(system, t, "*", split) for t in absent])
-    value = mean_gain_interval(table, system, baseline, tasks, split)
+    missing: list[CellKey] = []
+    value = table.mean_gain(system, baseline, tasks, split, missing)  # mean_gain_interval, one call less per claim
+    if missing:
+        raise NotDerivable(missing)
     if not ctx.explain:
         return Derived(values=[value], labels=[f"{system} - {baseline}"])
     return Derived(values=[value], labels=[f"{system} - {baseline}"],
@@ -232,12 +223,10 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
     missing: list[CellKey] = []
     gains: dict[str, Interval] = {}
     for c in dict.fromkeys(expected + cands):
-        try:
-            gains[c] = mean_gain_interval(table, c, baseline, tasks, split)
-        except NotDerivable as exc:
-            if exc.reason:  # a refusal (e.g. two runs of one arm), not a missing cell: it stands alone
-                raise
-            missing.extend(exc.missing)
+        # every candidate's missing cells, gathered (a refusal, e.g. two runs of one arm, raises: it stands alone)
+        gain = table.mean_gain(c, baseline, tasks, split, missing, remember=True)
+        if gain is not None:
+            gains[c] = gain
     if missing:
         raise NotDerivable(missing)
     others = [c for c in cands if c not in expected]
@@ -255,7 +244,7 @@ def top_k_gains(table: Table, params: dict, ctx: Context) -> Derived:
         pairs += list(zip(expected, expected[1:]))
     margin = None
     if pairs:
-        diffs = [mean_gain_interval(table, a, b, tasks, split) for a, b in pairs]
+        diffs = [mean_gain_interval(table, a, b, tasks, split, remember=True) for a, b in pairs]
         margin = Interval(min(d.lo for d in diffs), min(d.hi for d in diffs))  # the interval of the smallest
         what = "each expected system minus each other candidate" + ("" if unordered or len(expected) < 2 else
                                                                      ", and each expected system minus the next")
