@@ -251,3 +251,23 @@ def test_rankings_on_a_shared_table_equal_rankings_on_fresh_tables(seed):
         assert _outcome(lambda: derive(shared)) == _outcome(lambda: derive(fresh))
         assert shared.used == fresh.used
 
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_papers_views_built_from_shared_observations_equal_views_built_alone(seed):
+    """``paper_observations`` with the memo a paper's views share gives, view by view, what it gives alone."""
+    from claimcheck.verifier.table import paper_observations
+    from verifier_fixtures import cell, make_paper
+
+    rng = random.Random(4000 + seed)
+    sources = [{"id": s, "title": s, "locator": s, "reliability": r} for s, r in (("tab", "primary"), ("board", "secondary"), ("ai", "low"))]
+    cells = []
+    for _ in range(rng.randint(0, 25)):
+        task = rng.choice(TASKS)
+        metric = rng.choice(["em", "f1"]) if task in QA_TASKS else None
+        cells.append(cell(rng.choice(SYSTEMS), task, rng.choice(["80.1", "7", "-0.5", "66.67"]), metric=metric,
+                          language=rng.choice(["avg", "de"]), source=rng.choice(["tab", "board", "ai"])))
+    paper = make_paper(cells=cells, sources=sources)
+    memo: dict = {}
+    orders = [[], ["tab", "board", "ai"], ["board", "tab", "ai"], ["ai", "tab", "board"], None, ["ai"]]
+    for order in orders * 2:
+        assert paper_observations(paper, order, memo) == paper_observations(paper, order)

@@ -40,7 +40,8 @@ EPS = 1e-9  # interval ends this close to zero count as touching it (float noise
 def _views(paper: Paper) -> list[tuple[str, list[str]]]:
     """(label, source order) per source that has cells, most reliable first."""
     ordered = sorted(paper.sources, key=lambda s: _RELIABILITY_RANK[s.reliability])
-    with_cells = [s for s in ordered if any(c.source == s.id for c in paper.cells)]
+    have = {c.__dict__["source"] for c in paper.cells}  # read once (a pydantic attribute is a slow lookup), not per source
+    with_cells = [s for s in ordered if s.id in have]
     if not with_cells:
         return [("no reported cells", [s.id for s in ordered])]
     views = []
@@ -116,6 +117,7 @@ class PaperSources:
         self._hints: dict[tuple[str, str], str | None] = {}
         self.ctx = Context(facts={f.key: f.value for f in paper.facts}, fact_quotes={f.key: f.quote for f in paper.facts})
         self._cell_views: list[tuple[str, Table]] | None = None
+        self._observed: dict[int, Observation] = {}  # each cell's observation, built once for every view (paper_observations)
         self._all_cells: Table | None = None
         self._fact_sources = {}
         for f in paper.facts:
@@ -165,13 +167,13 @@ class PaperSources:
             key = claim.derivation.params.get("key")
             fact_source = self._fact_sources.get(key)
             if self._all_cells is None:
-                self._all_cells = Table(paper_observations(self.paper, []))
+                self._all_cells = Table(paper_observations(self.paper, [], self._observed))
             return [(self._fact_label(fact_source), _fresh(self._all_cells))]
         if self._cell_views is None:
             self._cell_views = []
             seen_sets: set[frozenset] = set()
             for label, order in _views(self.paper):
-                rows = paper_observations(self.paper, order)
+                rows = paper_observations(self.paper, order, self._observed)
                 fingerprint = frozenset((o.system, o.task, o.language, o.metric, o.split, o.lo, o.hi) for o in rows)
                 if fingerprint in seen_sets:
                     continue
