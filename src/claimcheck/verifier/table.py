@@ -279,12 +279,7 @@ class Table:
             key = (system, baseline, split, *tasks)
             known = self._gains.get(key)
             if known is not None:
-                rows, value, lacking = known
-                if rows:
-                    self.used.extend(rows)
-                if lacking:
-                    missing.extend(lacking)
-                return value
+                return self._replay(known, missing)
             used = self.used
             start = len(used)
             lacking = []
@@ -345,18 +340,23 @@ class Table:
         self._values[key] = (picked, value)
         return value
 
+    def _replay(self, known: tuple, missing: list[CellKey]):
+        """A remembered result (rows, value, lacking) as if computed again: its rows recorded in ``used``,
+        the cells it lacked appended to ``missing``, its value returned."""
+        rows, value, lacking = known
+        if rows:
+            self.used.extend(rows)
+        if lacking:
+            missing.extend(lacking)
+        return value
+
     def task_score(self, system: str, task: str, split: str, missing: list[CellKey]) -> Interval | None:
         """XTREME per-task score; appends to ``missing`` what it lacked."""
         if task in QA_TASKS:
             known = self._qa_scores.get((system, task, split))
             if known is None:
                 return self._qa_score(system, task, split, missing)
-            rows, value, lacking = known
-            if rows:
-                self.used.extend(rows)
-            if lacking:
-                missing.extend(lacking)
-            return value
+            return self._replay(known, missing)
         metric = PRIMARY_METRIC.get(task, "accuracy")
         if not self._refused:  # metric_value's memo, read here: every gain of every seed looks up two task scores
             key = (system, task, metric, split)
