@@ -150,7 +150,12 @@ PHASE_LIBRARIES = ("typer", "rich", "yaml", "pydantic", "claimcheck")
 
 def phases_upto(k: int) -> None:
     """Run the first ``k`` steps of ``PHASES`` in this (fresh) process, untimed (``--one-phases --upto K``:
-    what ``--instructions`` counts)."""
+    what ``--instructions`` counts). The collector is off, as `verify` pauses it for its work
+    (``claimcheck.gcpause``): a collection would land in whichever step crosses its threshold, and
+    moved a step's count by several million instructions (a registry step of -4 M)."""
+    import gc
+
+    gc.disable()
     scope: dict = {}
     for _, code in PHASES[:k]:
         exec(code, scope)  # noqa: S102 (the fixed statements above)
@@ -195,7 +200,10 @@ def bench_instructions(exe: str) -> list[tuple[str, int]] | None:
 def phases_once() -> dict:
     """Each step of ``PHASES`` timed in this (fresh) process, in seconds (``times``), and which of the
     libraries the steps import were loaded before the clock started (``preloaded``: none should be)."""
+    import gc
+
     preloaded = [name for name in PHASE_LIBRARIES if name in sys.modules]
+    gc.disable()  # as in phases_upto
     scope: dict = {}
     times = []
     for _, code in PHASES:
