@@ -57,40 +57,49 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     ``inconclusive`` states the seeds at which the verdict would be decided at the current mean and
     sd (the CI leaving that half, or 0 on the far side, or 0 below full fidelity; the PI leaving r), or
     None when no count up to 1,000 would."""
-    expected = 1 if reported is None else (written_sign(reported) if signed else 0)
+    # the intervals read as plain bounds once (``Interval.sign``/``overlaps``/``mid`` and ``written_sign``
+    # inlined below, same comparisons): about 1,500 instructions less for each judged quantity
     ci, pi, mean = summary.ci, summary.pi, summary.mean
+    ci_lo, ci_hi = ci
+    ci_sign = 1 if ci_lo > 0 else (-1 if ci_hi < 0 else 0)  # ci.sign()
+    if reported is None:
+        expected = 1
+    else:
+        r_lo, r_hi = reported
+        r_mid = (r_lo + r_hi) / 2  # reported.mid
+        side = (r_mid > 0) - (r_mid < 0)  # written_sign(reported)
+        expected = side if signed else 0
     text = _stats_text(summary)
     if fidelity != "full":
         if not expected:
             what = "a score (not a difference)" if not signed else "the claim states no direction"
             return RV.inconclusive, None, text + f"; {what}, and {fidelity} fidelity compares directions only"
-        if ci.sign() == -expected:
+        if ci_sign == -expected:
             return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
-        if ci.sign() == expected:
+        if ci_sign == expected:
             return RV.direction_only, None, text + "; magnitude not compared at this fidelity"
         n = seeds_to_resolve(summary.sd, abs(mean), summary.level, current=summary.n)
         return RV.inconclusive, n, text + f"; the CI includes 0 ({_more(n)})"
     if reported is None:  # an order margin: its direction is the claim
-        if ci.sign():
-            return (RV.reproduced if ci.sign() > 0 else RV.not_reproduced), None, text
+        if ci_sign:
+            return (RV.reproduced if ci_sign > 0 else RV.not_reproduced), None, text
         n = seeds_to_resolve(summary.sd, abs(mean), summary.level, current=summary.n)
         return RV.inconclusive, n, text + f"; the CI includes 0 ({_more(n)})"
-    if expected and ci.sign() == -expected:
+    if expected and ci_sign == -expected:
         return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
-    if not reported.overlaps(pi):
+    if not (r_lo <= pi[1] + 1e-9 and pi[0] <= r_hi + 1e-9):  # not reported.overlaps(pi)
         return RV.not_reproduced, None, text + "; the prediction interval misses the reported value"
-    side = (reported.mid > 0) - (reported.mid < 0)
     if not side or not signed:  # a claimed 0, or a score (half of 68.2 means nothing): the PI is the test
         return RV.reproduced, None, text
     # half of the smallest value the claim admits (its interval's edge nearer 0, tolerance included)
-    half = (reported.lo if side > 0 else reported.hi) / 2
+    half = (r_lo if side > 0 else r_hi) / 2
     eps = 1e-9
-    beyond, short = ((ci.lo >= half - eps, ci.hi < half - eps) if side > 0 else (ci.hi <= half + eps, ci.lo > half + eps))
+    beyond, short = ((ci_lo >= half - eps, ci_hi < half - eps) if side > 0 else (ci_hi <= half + eps, ci_lo > half + eps))
     if short:
         return RV.not_reproduced, None, text + f"; the CI lies short of {half:g}, half the smallest value the claim admits"
     if beyond:
         return RV.reproduced, None, text
-    gap = max(reported.lo - mean, mean - reported.hi)  # how far the PI must pull in to leave the claim
+    gap = max(r_lo - mean, mean - r_hi)  # how far the PI must pull in to leave the claim
     # decided when the CI leaves the half, or leaves 0 on the side opposite to the claim (a tolerance
     # reaching past 0 puts the half there), or the PI leaves the claim
     opposite = abs(mean) if mean * side < 0 else 0.0
