@@ -28,6 +28,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from claimcheck.json_read import loads_shipped
 from claimcheck.visible import visible_json
 
 SUFFIX = ".parsed.json"
@@ -58,18 +59,9 @@ def read_parsed_copy(path: Path, text: str) -> Any | None:
 
 
 def _decode(raw: bytes) -> Any:
-    """``json.loads(raw)``, by pydantic-core's JSON parser (``from_json``, pydantic's own dependency, already
-    imported) where it reads the bytes: the two bundled copies (67 kB) in about 2 M instructions fewer
-    than json's. What it refuses (a lone surrogate's escape, text that is not UTF-8, malformed JSON)
-    ``json.loads`` decides, which gives the value or the error it always gave (``tests/test_parsed_copy.py``)."""
-    try:
-        from pydantic_core import from_json
-    except ImportError:  # a pydantic-core without it
-        return json.loads(raw)
-    try:
-        return from_json(raw)
-    except ValueError:
-        return json.loads(raw)
+    """``json.loads(raw)``, by pydantic-core's parser where it reads the bytes (``claimcheck.json_read``):
+    the two bundled copies (67 kB) in about 2 M instructions fewer than json's."""
+    return loads_shipped(raw)
 
 
 def copy_text(text: str, data: Any) -> str:

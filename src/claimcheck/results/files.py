@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from claimcheck.errors import ResultFileError, error_message, field_place
 from claimcheck.gcpause import gc_paused
+from claimcheck.json_read import REFUSED, by_pydantic_core, loads_shipped
 from claimcheck.plain_validate import validate_plain
 from claimcheck.results.records import SURROGATE, RunRecord, metric_problem
 
@@ -222,7 +223,7 @@ def _read_json(path: Path, shipped: bool = False) -> object:
     return payload
 
 
-_UNDECODED = object()
+_UNDECODED = REFUSED  # what ``_decode_shipped_bytes`` gives for a file ``_read_json`` must read as text
 
 
 def _decode_shipped_bytes(path: Path) -> object:
@@ -232,35 +233,18 @@ def _decode_shipped_bytes(path: Path) -> object:
     holding a backslash (an escape, which may be a lone surrogate: ``_read_json`` looks for one), or
     one pydantic-core refuses."""
     try:
-        from pydantic_core import from_json
-
         raw = path.read_bytes()
-    except (ImportError, OSError):  # no such parser; or the error _read_json gives
+    except OSError:  # the error _read_json gives
         return _UNDECODED
     if b"\\" in raw or raw.startswith(b"\xef\xbb\xbf"):
         return _UNDECODED
-    try:
-        return from_json(raw)
-    except ValueError:
-        return _UNDECODED
+    return by_pydantic_core(raw)
 
 
 def _decode_shipped(text: str) -> object:
-    """``json.loads(text)`` for the bundled results, decoded by pydantic-core's JSON parser (``from_json``,
-    in Rust; pydantic's own dependency, already imported): the 2.3 MB of the bundled records in about 69 M
-    instructions instead of json's 105 M, each repeated text (a key, a language, a deviation) one object.
-    It gives the same values of the same types where both read a text (``tests/test_results_shipped.py``
-    compares them on the bundled file and on numbers, escapes and nesting); what it refuses (a lone
-    surrogate, which json reads, or any malformed text) is decoded by ``json.loads``, which gives the value
-    or the error it always gave. User files are always read by ``json.loads``."""
-    try:
-        from pydantic_core import from_json
-    except ImportError:  # a pydantic-core without it
-        return json.loads(text)
-    try:
-        return from_json(text)
-    except ValueError:  # refused (a lone surrogate, malformed JSON, nested deeper than it reads): json decides
-        return json.loads(text)
+    """``json.loads(text)`` for the bundled results, by pydantic-core's parser where it reads the text
+    (``claimcheck.json_read``). User files are always read by ``json.loads``."""
+    return loads_shipped(text)
 
 
 # the JSON escape of a surrogate (\ud800-\udfff); a pair of them decodes to one character, a lone one stays a surrogate
