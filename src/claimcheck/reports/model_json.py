@@ -8,7 +8,7 @@ writing, for one dump. The round trip through ``json.loads`` and the pure-Python
 cost about 40 M more. This walk writes the same bytes for about 5 M.
 
 How it stays the same: the writer for each model is built from its fields' annotations (``str``,
-``int``, ``float``, ``bool``, a ``str`` enum, ``X | None``, ``list[X]``, ``tuple[X, ...]``,
+``int``, ``float``, ``bool``, a ``str`` enum, ``X | None``, ``list[X]``, a fixed-length ``tuple[X, Y]``,
 ``dict[str, X]`` and nested models) and writes each value as pydantic's serializer for that
 annotation writes it, read back by ``json.loads`` and written again by ``json.dumps``: keys sorted,
 a finite float as ``repr`` (pydantic writes the shortest text that reads back as the same float), a
@@ -28,8 +28,9 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
+from itertools import repeat
 from json.encoder import encode_basestring  # the C writer json.dumps uses for a str with ensure_ascii=False
 
 from pydantic import BaseModel
@@ -128,13 +129,7 @@ def _build(tp: object) -> Writer:  # noqa: C901 - one branch per annotation kind
         def write_tuple(v, out, nl):
             if type(v) is not tuple or len(v) != len(items):
                 _mismatch(v)
-            inner = nl + "  "
-            sep = "[" + inner
-            for w, x in zip(items, v):
-                out.append(sep)
-                w(x, out, inner)
-                sep = "," + inner
-            out.append(nl + "]")
+            _write_array(zip(items, v), out, nl)
         return write_tuple
     if origin is dict and len(args) == 2 and args[0] is str:
         value = _writer(args[1])
@@ -177,14 +172,20 @@ def _list_writer(item_tp: object) -> Writer:
         if not v:
             out.append("[]")
             return
-        inner = nl + "  "
-        sep = "[" + inner
-        for x in v:
-            out.append(sep)
-            item(x, out, inner)
-            sep = "," + inner
-        out.append(nl + "]")
+        _write_array(zip(repeat(item), v), out, nl)
     return write_list
+
+
+def _write_array(items: Iterable[tuple[Writer, object]], out: list, nl: str) -> None:
+    """A JSON array of at least one item, as ``json.dumps(indent=2)`` writes it: each (writer, value)
+    on a line of its own, one level deeper than ``nl``."""
+    inner = nl + "  "
+    sep = "[" + inner
+    for write, x in items:
+        out.append(sep)
+        write(x, out, inner)
+        sep = "," + inner
+    out.append(nl + "]")
 
 
 def _model_writer(cls: type[BaseModel]) -> Writer:
