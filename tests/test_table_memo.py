@@ -73,6 +73,19 @@ def _plain_task_score(table: Table, rows_of: dict, used: list, system: str, task
     return value
 
 
+def _rows_by_cell(rows: list[Observation]) -> dict:
+    """The rows of each (system, task, metric, split), in order: what the plain lookups read."""
+    rows_of: dict = {}
+    for o in rows:
+        rows_of.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+    return rows_of
+
+
+def _maybe_refused(rng: random.Random) -> dict | None:
+    """A refused task one time in five."""
+    return {"udpos": "the udpos runs followed different protocols"} if rng.random() < 0.2 else None
+
+
 def _random_rows(rng: random.Random) -> list[Observation]:
     rows = []
     for system in SYSTEMS:
@@ -112,11 +125,9 @@ def _outcome(call):
 def test_memoised_task_scores_repeat_the_plain_lookups(seed):
     rng = random.Random(seed)
     rows = _random_rows(rng)
-    refused = {"udpos": "the udpos runs followed different protocols"} if rng.random() < 0.2 else None
+    refused = _maybe_refused(rng)
     table = Table(rows, refused)
-    rows_of: dict = {}
-    for o in rows:
-        rows_of.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+    rows_of = _rows_by_cell(rows)
     plain_used: list = []
     asks = [(s, t) for s in SYSTEMS + ["Z"] for t in TASKS] * 3
     rng.shuffle(asks)
@@ -138,9 +149,7 @@ def test_memoised_metric_values_repeat_the_plain_lookups(seed):
     rng = random.Random(1000 + seed)
     rows = _random_rows(rng)
     table = Table(rows)
-    rows_of: dict = {}
-    for o in rows:
-        rows_of.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+    rows_of = _rows_by_cell(rows)
     plain_used: list = []
     for _ in range(3):
         for (system, task, metric, split) in list(rows_of) + [("Z", "xnli", "accuracy", "dev")]:
@@ -207,11 +216,9 @@ def test_memoised_gains_repeat_the_plain_arithmetic(seed):
 
     rng = random.Random(2000 + seed)
     rows = _random_rows(rng)
-    refused = {"udpos": "the udpos runs followed different protocols"} if rng.random() < 0.2 else None
+    refused = _maybe_refused(rng)
     table = Table(rows, refused)
-    rows_of: dict = {}
-    for o in rows:
-        rows_of.setdefault((o.system, o.task, o.metric, o.split), []).append(o)
+    rows_of = _rows_by_cell(rows)
     plain_used: list = []
     task_sets = [rng.sample(TASKS, rng.randint(0, len(TASKS))) for _ in range(4)]
     asks = [(s, b, tuple(ts)) for s in SYSTEMS + ["Z"] for b in SYSTEMS for ts in task_sets] * 2
