@@ -45,3 +45,19 @@ def test_commands_leave_the_collector_on(tmp_path):
         runner.invoke(app, args)
         assert gc.isenabled(), args
         assert gc.get_freeze_count() == 0, args
+
+
+def test_main_pauses_the_collector_until_the_command_is_known(monkeypatch):
+    """``cli.main`` imports the fast path with the collector off, and gives any command that is not a
+    plain `verify` (a replication may run for hours) the collector back before it starts."""
+    import claimcheck.cli as cli
+    import claimcheck.cli.fastpath as fastpath
+
+    seen = []
+    monkeypatch.setattr(fastpath, "parse_verify", lambda args: seen.append(("parse", gc.isenabled())))  # None: not a plain verify
+    monkeypatch.setattr(cli, "_typer_app", lambda: (lambda args=None: seen.append(("command", gc.isenabled()))))
+    try:
+        cli.main(["runs", "list"])
+    finally:
+        gc.unfreeze()  # main freezes the heap on the way out (interpreter shutdown); undo it for the other tests
+    assert seen == [("parse", False), ("command", True)]
