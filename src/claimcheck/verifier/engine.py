@@ -16,7 +16,7 @@ from claimcheck.claims.registry import Registry
 from claimcheck.gcpause import gc_paused
 from claimcheck.results.records import RunRecord
 from claimcheck.verifier.replication_tier import check_replication, check_replication_groups, needed_systems
-from claimcheck.verifier.run_tables import RunGroup, SeedTables
+from claimcheck.verifier.run_tables import RunGroup, SeedTables, gather
 from claimcheck.verifier.source_tier import PaperSources, check_source
 from claimcheck.verifier.verdict import (ClaimVerdict, ReplicationVerdict, SourceVerdict, TierCoverage, VerificationReport, decide_overall,
                                          trusted)
@@ -92,14 +92,13 @@ def verify_claim(claim: Claim, registry: Registry, records: Sequence[RunRecord],
 
 
 class _Shared:
-    """What ``verify`` reads once and shares across claims: each paper's source views (PaperSources)
-    and each arm's runs (a RunGroup per (paper, system)), built on first use."""
+    """What ``verify`` reads once and shares across claims: each paper's source views (PaperSources),
+    built on first use, and each arm's runs (the RunGroup of each (paper, system) with runs: ``gather``)."""
 
-    def __init__(self, index: dict[tuple[str, str], list[RunRecord]], known_names: Callable[[Paper], KnownNames] | None = None):
-        self._index = index
+    def __init__(self, groups: dict[tuple[str, str], RunGroup], known_names: Callable[[Paper], KnownNames] | None = None):
+        self._groups = groups
         self._known_names = known_names
         self._sources: dict[str, PaperSources] = {}
-        self._groups: dict[tuple[str, str], RunGroup] = {}
 
     def sources(self, paper: Paper) -> PaperSources:
         found = self._sources.get(paper.id)
@@ -109,16 +108,11 @@ class _Shared:
 
     def groups(self, paper_id: str, systems: list[str]) -> list[RunGroup]:
         """The groups of ``systems`` that have runs, in the order of ``systems``."""
-        out = []
+        out, groups = [], self._groups
         for s in systems:
-            key = (paper_id, s)
-            group = self._groups.get(key)
-            if group is None:
-                records = self._index.get(key)
-                if not records:
-                    continue
-                group = self._groups[key] = RunGroup(records)
-            out.append(group)
+            group = groups.get((paper_id, s))
+            if group is not None:
+                out.append(group)
         return out
 
 
@@ -175,11 +169,9 @@ def verify(registry: Registry, records: Iterable[RunRecord], claim_ids: Sequence
     with gc_paused():
         records = list(records)
         claims = registry.select(claim_ids)
-        ok: list[RunRecord] = []
-        index = _index(records, ok)
-        tables = SeedTables(ok)
-        shared = _Shared(index, known_names)
-        verdicts = [verify_claim(c, registry, records, index, tables, shared, drop_ambiguous_seeds) for c in claims]
+        groups, tables = gather(records)  # one pass over the records: each arm's runs and the seed tables
+        shared = _Shared(groups, known_names)
+        verdicts = [verify_claim(c, registry, records, None, tables, shared, drop_ambiguous_seeds) for c in claims]
         return trusted(VerificationReport, dict(
             claims=verdicts,
             coverage={"source": _coverage(verdicts, "source"), "replication": _coverage(verdicts, "replication")},
