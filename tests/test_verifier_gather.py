@@ -138,3 +138,36 @@ def test_lazy_everywhere_and_arm_rows_equal_the_eager_count():
             for s in tables._seeds[paper_id]:
                 assert tables._measured[(paper_id, s)] == measured[(paper_id, s)]
     assert rows_given > 200  # both outcomes were compared
+
+
+def test_coverage_counts_what_a_reason_per_result_counts():
+    """engine._coverage (the tier results read as dicts, counted by Counter over a map)
+    against its definition: getattr of the tier and ``_reason`` of every unchecked result's summary."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from claimcheck.verifier.engine import _UNCHECKED, _coverage, _reason
+    from claimcheck.verifier.verdict import TierCoverage, tier_result
+
+    def by_definition(verdicts, tier):
+        results = [getattr(v, tier) for v in verdicts]
+        counts = Counter(r.verdict for r in results)
+        reasons = Counter(_reason(r.summary) for r in results if r.verdict in _UNCHECKED)
+        checked = sum(n for k, n in counts.items() if k not in _UNCHECKED)
+        return TierCoverage(checked=checked, total=len(results), counts=dict(sorted(counts.items())), reasons=dict(sorted(reasons.items())))
+
+    verdicts_pool = sorted(_UNCHECKED) + ["reproduced", "not_reproduced", "derived", "inconclusive"]
+    summaries = ["not derivable: missing A (dev): xnli accuracy", "Not derivable: 3 cells MISSING for 2 systems", "a claim of [3]",
+                 "the fact could not be read", "no available source holds it", "no derivation is declared", "no replication applies",
+                 "no replication arms are declared for this claim", "no runs of A, B in the results", "2 needed run(s) failed",
+                 "runs exist but lack what the derivation needs", "something else", ""]
+    rng = random.Random(41)
+    for _ in range(300):
+        verdicts = []
+        for _ in range(rng.randint(0, 40)):
+            tiers = {tier: tier_result(verdict=rng.choice(verdicts_pool), summary=rng.choice(summaries) + rng.choice(["", "", " x"]))
+                     for tier in ("source", "replication")}
+            verdicts.append(SimpleNamespace(**tiers))
+        for tier in ("source", "replication"):
+            got, want = _coverage(verdicts, tier), by_definition(verdicts, tier)
+            assert got == want and got.model_dump_json() == want.model_dump_json()
