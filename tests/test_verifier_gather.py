@@ -51,6 +51,16 @@ def _apart(records):
     return {key: RunGroup(runs) for key, runs in index.items()}, SeedTables([r for r in records if r.status == "ok"])
 
 
+def _run_ids_by_definition(records: list[RunRecord]) -> dict[int, list[str]]:
+    """The ids of the successful runs by seed, seeds in the order they first succeed, ids in record order
+    (what RunGroup kept as it gathered the runs before ``run_ids`` was left to its first reader)."""
+    out: dict[int, list[str]] = {}
+    for r in records:
+        if r.status == "ok":
+            out.setdefault(r.seed, []).append(r.run_id)
+    return out
+
+
 def _same_group(a: RunGroup, b: RunGroup) -> None:
     assert a.failed == b.failed and all(x is y for x, y in zip(a.failed, b.failed))
     assert list(a.by_seed) == list(b.by_seed) and all([id(r) for r in a.by_seed[s]] == [id(r) for r in b.by_seed[s]] for s in a.by_seed)
@@ -75,6 +85,9 @@ def test_gather_gives_the_groups_and_tables_built_apart():
         assert list(groups) == list(want_groups)
         for key in groups:
             _same_group(groups[key], want_groups[key])
+            want = _run_ids_by_definition([r for r in records if (r.paper_id, r.system) == key])
+            assert groups[key].run_ids == want and list(groups[key].run_ids) == list(want)
+            assert groups[key].run_ids is groups[key].run_ids  # built once
         assert list(tables._cells) == list(want_tables._cells)
         for key, cells in tables._cells.items():
             assert list(cells) == list(want_tables._cells[key])

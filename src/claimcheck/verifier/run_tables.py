@@ -265,22 +265,22 @@ def _seed_table(cells: dict[tuple[str, str, str, str], list[tuple[RunRecord, Met
 class RunGroup:
     """Runs of one or more arms, sorted the way the replication tier reads them: failed runs, and
     successful runs by seed (each in record order), with their fidelities and deviations, and the ids of
-    the successful runs by seed (read once here: every claim of the arm names its runs, and a field of a
-    pydantic record is a slow attribute to read).
+    the successful runs (read once here: every claim of the arm names its runs, and a field of a
+    pydantic record is a slow attribute to read), also by seed (``run_ids``, read when first asked for).
 
     ``verify`` gathers one group per (paper, system) and shares it across claims, so each claim
     reads its arms' groups instead of scanning their records again."""
 
-    __slots__ = ("failed", "by_seed", "fidelities", "deviations", "run_ids", "ok_ids")
+    __slots__ = ("failed", "by_seed", "fidelities", "deviations", "_run_ids", "ok_ids")
 
     def __init__(self, records: list[RunRecord]):
         self.failed: list[RunRecord] = []
         self.by_seed: dict[int, list[RunRecord]] = {}
         self.fidelities: set[str] = set()
         self.deviations: set[str] = set()
-        self.run_ids: dict[int, list[str]] = {}
+        self._run_ids: dict[int, list[str]] | None = None
         self.ok_ids: list[str] = []  # every successful run's id, in record order (a claim that uses every seed names these)
-        by_seed, fidelities, deviations, run_ids, ok_ids = self.by_seed, self.fidelities, self.deviations, self.run_ids, self.ok_ids
+        by_seed, fidelities, deviations, ok_ids = self.by_seed, self.fidelities, self.deviations, self.ok_ids
         for r in records:
             fields = r.__dict__  # the record's fields, each read as a dict item rather than a pydantic attribute
             if fields["status"] != "ok":
@@ -294,16 +294,24 @@ class RunGroup:
             group = by_seed.get(seed)
             if group is None:
                 by_seed[seed] = [r]
-                run_ids[seed] = [run_id]
             else:
                 group.append(r)
-                run_ids[seed].append(run_id)
+
+    @property
+    def run_ids(self) -> dict[int, list[str]]:
+        """The ids of the successful runs by seed, as ``by_seed`` holds the runs, built when first read:
+        only a claim that uses some of its arms' seeds reads them (built as the runs were gathered,
+        they cost about 1,200 instructions a run for every arm, read or not)."""
+        found = self._run_ids
+        if found is None:
+            found = self._run_ids = {seed: [r.__dict__["run_id"] for r in runs] for seed, runs in self.by_seed.items()}
+        return found
 
     @classmethod
     def _empty(cls) -> RunGroup:
         """A group of no runs (``gather`` fills it run by run, as ``__init__`` would)."""
         group = cls.__new__(cls)
-        group.failed, group.by_seed, group.fidelities, group.deviations, group.run_ids, group.ok_ids = [], {}, set(), set(), {}, []
+        group.failed, group.by_seed, group.fidelities, group.deviations, group._run_ids, group.ok_ids = [], {}, set(), set(), None, []
         return group
 
 
@@ -339,10 +347,8 @@ def gather(records: list[RunRecord]) -> tuple[dict[tuple[str, str], RunGroup], S
         runs = group.by_seed.get(seed)
         if runs is None:
             group.by_seed[seed] = [r]
-            group.run_ids[seed] = [run_id]
         else:
             runs.append(r)
-            group.run_ids[seed].append(run_id)
         # the tables, as SeedTables.__init__ adds a successful run
         key = (paper_id, seed)
         seed_cells = cells.get(key)
