@@ -15,11 +15,11 @@ from claimcheck.claims.models import Claim, ClaimKind, Paper, Reliability
 from claimcheck.claims.name_typos import spelled_otherwise, typo_of
 from claimcheck.claims.names import KnownNames, known_names
 from claimcheck.results.records import Observation
-from claimcheck.verifier.derive import Context, Derived, run_derivation
+from claimcheck.verifier.derive import Context, Derived, attempt_derivation
 from claimcheck.verifier.implied import implied_missing_mean
 from claimcheck.verifier.intervals import Interval, written_interval
 from claimcheck.verifier.ranking import overlap_matching, rank_pairs
-from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
+from claimcheck.verifier.table import CellKey, Table, paper_observations
 from claimcheck.verifier.verdict import CellUse, SourceVerdict, TierResult, ViewResult, span, trusted
 
 _RELIABILITY_RANK = {Reliability.primary: 0, Reliability.secondary: 1, Reliability.low: 2}
@@ -162,13 +162,16 @@ class PaperSources:
         return self._known
 
     def views(self, claim: Claim) -> list[tuple[str, Table]]:
-        """(label, table) per view of the claim that differs from the views before it (see ``_views``).
+        """(label, table) per view of the claim that differs from the views before it (see ``_views``)."""
+        return self.views_of(claim.derivation.name, claim.derivation.params)
+
+    def views_of(self, name: str, params: dict) -> list[tuple[str, Table]]:
+        """``views`` of a claim of derivation ``name`` with ``params`` (``check_source`` reads them once).
 
         The list of cell views is the paper's own, returned as it is with each table cleared (no new
         list and pair per claim, about 2,000 instructions): the caller only iterates over it."""
-        if claim.derivation.name in TABLE_FREE:
-            key = claim.derivation.params.get("key")
-            fact_source = self._fact_sources.get(key)
+        if name in TABLE_FREE:
+            fact_source = self._fact_sources.get(params.get("key"))
             if self._all_cells is None:
                 self._all_cells = Table(paper_observations(self.paper, [], self._observed))
             return [(self._fact_label(fact_source), _fresh(self._all_cells))]
@@ -183,7 +186,9 @@ class PaperSources:
                 seen_sets.add(fingerprint)
                 self._cell_views.append((label, Table(rows)))
         for _, table in self._cell_views:
-            table.used.clear()
+            used = table.used
+            if used:  # (a view no derivation read cells of is left as it is: no call)
+                used.clear()
         return self._cell_views
 
     def _fact_label(self, source: str | None) -> str:
@@ -239,43 +244,59 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
     if shared is None:
         shared = PaperSources(paper)
     ctx = shared.ctx
+    # the claim's fields read as items of its dict, each once: an attribute of a pydantic model is a
+    # slower lookup (about 600 instructions, see engine.verify_claim), and every claim reads a dozen
+    fields = claim.__dict__
+    derivation = fields["derivation"].__dict__
+    name, params, reported = derivation["name"], derivation["params"], fields["reported"]
     views: list[ViewResult] = []
     # The verdict objects are built without validation (``verdict.trusted``): every field below is
     # already of its type (str, float bounds, SourceVerdict members, lists built here)
     # reported_intervals(claim) zipped with the written numbers, as one loop (no two comprehensions per claim)
     spans = []
-    extra = claim.tolerance.extra
-    for v in claim.reported:
-        iv = written_interval(v, extra)
-        spans.append(span(f"reported {v}", iv[0], iv[1], "reported"))
+    if reported:
+        extra = fields["tolerance"].__dict__["extra"]
+        for v in reported:
+            iv = written_interval(v, extra)
+            spans.append(span(f"reported {v}", iv[0], iv[1], "reported"))
+        claimed = written_interval(reported[0], extra)  # reported_intervals(claim)[0], for _implied
     reasons: list[str] = []
     reasons_implied: list[str] = []
     missing_keys: list[list[CellKey]] = []
     n_derived = 0
-    for label, table in shared.views(claim):
-        try:
-            derived = run_derivation(claim.derivation.name, table, claim.derivation.params, ctx)
-        except NotDerivable as exc:
-            missing_keys.append(exc.missing)
-            lines = [exc.reason] if exc.reason else []
-            if exc.reason:
-                reasons.append(exc.reason)
-            elsewhere = [k for k in exc.missing if k in shared.given] if shared.given else []
-            if elsewhere:  # a view takes a task's metrics in one language from one source (paper_observations)
-                lines.append(f"not combined across sources: {'; '.join(render_missing(elsewhere))} "
-                             "(another source gives these, but not with the rest of the task's metrics)")
-            implied = _implied(claim, table, exc)
+    implies = reported and name in _IMPLIED_FOR  # a gain claim with a number may have an implied value (_implied)
+    for label, table in shared.views_of(name, params):
+        # a NotDerivable returned, not raised: most views of most claims lack a cell (attempt_derivation)
+        derived = attempt_derivation(name, table, params, ctx)
+        if derived.__class__ is not Derived:
+            missing, reason = derived.missing, derived.reason
+            missing_keys.append(missing)
+            if reason:
+                lines = [reason]
+                reasons.append(reason)
+            else:
+                lines = []
+            if shared.given:
+                elsewhere = [k for k in missing if k in shared.given]
+                if elsewhere:  # a view takes a task's metrics in one language from one source (paper_observations)
+                    lines.append(f"not combined across sources: {'; '.join(render_missing(elsewhere))} "
+                                 "(another source gives these, but not with the rest of the task's metrics)")
+            implied = _implied(name, params, claimed, table, missing) if implies else None
             if implied:
                 iv, implied_lines = implied
                 lines += implied_lines
-                reasons_implied.append(f"for {claim.reported[0]} to hold they would have to average {iv.render(2)}")
+                reasons_implied.append(f"for {reported[0]} to hold they would have to average {iv.render(2)}")
                 spans.append(span(f"implied ({label})", iv.lo, iv.hi, "implied"))
-            cells = shared.cell_uses(table.used) if table.used else []
-            weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW] if cells else []
-            if implied and weak:
-                lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
+            if table.used:
+                cells = shared.cell_uses(table.used)
+                if implied:
+                    weak = [f"{c.system}/{c.task}" for c in cells if c.reliability == _LOW]
+                    if weak:
+                        lines.append(f"the implied value depends on low-reliability cells: {', '.join(weak)}")
+            else:
+                cells = []
             views.append(trusted(ViewResult, {"label": label, "verdict": _NOT_DERIVABLE, "lines": lines,
-                                              "cells": cells, "missing": render_missing(exc.missing)}))
+                                              "cells": cells, "missing": render_missing(missing)}))
             continue
         n_derived += 1
         verdict = judge(claim, derived)
@@ -287,22 +308,20 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             spans.append(span(f"{lab} ({label})", iv.lo, iv.hi, "derived"))
         if derived.margin is not None:
             spans.append(span(f"order margin ({label})", derived.margin.lo, derived.margin.hi, "derived"))
-    # the common case, every view not derivable, skips the two comprehensions (about 2,500 instructions)
-    derivable = [v for v in views if v.verdict is not _NOT_DERIVABLE] if n_derived else []
-    # a view that needs a low-reliability cell is shown, never decisive on its own (models.Reliability)
-    decisive = [v for v in derivable if not any(c.reliability == _LOW for c in v.cells)] if derivable else []
-    if derivable and not decisive:
-        first = derivable[0]
-        weak = sorted({f"{c.system}/{c.task}" for c in first.cells if c.reliability == _LOW})
-        summary = (f"not derivable from reliable sources: it would be {first.verdict._value_} under {first.label}, "
-                   f"but only with low-reliability cells ({', '.join(weak)}), which never decide alone")
-        return trusted(TierResult, dict(verdict=SourceVerdict.not_derivable.value, summary=summary, lines=list(first.lines),
-                                        views=views, spans=spans))
-    if decisive:
+    if n_derived:  # the common case, every view not derivable, skips what follows (about 2,500 instructions)
+        derivable = [v for v in views if v.verdict is not _NOT_DERIVABLE]
+        # a view that needs a low-reliability cell is shown, never decisive on its own (models.Reliability)
+        decisive = [v for v in derivable if not any(c.reliability == _LOW for c in v.cells)]
+        if not decisive:
+            first = derivable[0]
+            weak = sorted({f"{c.system}/{c.task}" for c in first.cells if c.reliability == _LOW})
+            summary = (f"not derivable from reliable sources: it would be {first.verdict._value_} under {first.label}, "
+                       f"but only with low-reliability cells ({', '.join(weak)}), which never decide alone")
+            return trusted(TierResult, dict(verdict=_NOT_DERIVABLE_VALUE, summary=summary, lines=list(first.lines),
+                                            views=views, spans=spans))
         first = decisive[0]
-        others = {v.verdict for v in decisive}
         summary = f"{first.verdict._value_} under {first.label}"  # _value_: .value (replication_judge)
-        if len(others) > 1:
+        if len(decisive) > 1 and len({v.verdict for v in decisive}) > 1:
             summary += "; the sources disagree: " + ", ".join(f"{v.label}: {v.verdict._value_}" for v in decisive[1:])
         return trusted(TierResult, {"verdict": first.verdict._value_, "summary": summary, "lines": list(first.lines), "views": views,
                                     "spans": spans})
@@ -317,28 +336,31 @@ def check_source(claim: Claim, paper: Paper, shared: PaperSources | None = None)
             summary = "not derivable: missing " + "; ".join(missing)
         if reasons_implied:
             summary += "; " + reasons_implied[0]
-        hints = shared.typo_hints(k for exc_missing in missing_keys for k in exc_missing) if shared.systems or shared.tasks else []
-        if hints:  # (typo_hints has nothing to say for a paper without cells)
-            summary += " (" + "; ".join(hints) + ")"
-    if claim.attributed_to and claim.kind is ClaimKind.background:
-        summary += f" (background: {claim.attributed_to}'s claim)"
+        if shared.systems or shared.tasks:  # (typo_hints has nothing to say for a paper without cells)
+            hints = shared.typo_hints(k for exc_missing in missing_keys for k in exc_missing)
+            if hints:
+                summary += " (" + "; ".join(hints) + ")"
+    if fields["attributed_to"] and fields["kind"] is ClaimKind.background:
+        summary += f" (background: {fields['attributed_to']}'s claim)"
     # dict displays, not dict(...), for the objects every claim builds: no call with keywords to gather
     return trusted(TierResult, {"verdict": _NOT_DERIVABLE_VALUE, "summary": summary, "views": views, "spans": spans})
 
 
-def _implied(claim: Claim, table: Table, exc: NotDerivable) -> tuple[Interval, list[str]] | None:
-    """For gain claims missing only the system's cells, the value the missing cells must take."""
-    derivation = claim.derivation
-    if derivation.name not in ("xtreme_gain", "mean_gain") or not claim.reported:
-        return None
-    system = derivation.params["system"]
-    for k in exc.missing:  # a loop, not any(generator): every not-derivable gain claim asks
-        if k.system != system:
+_IMPLIED_FOR = ("xtreme_gain", "mean_gain")  # the gain derivations an implied value is worked out for
+
+
+def _implied(name: str, params: dict, claimed: Interval, table: Table, missing: list[CellKey]) -> tuple[Interval, list[str]] | None:
+    """For a gain claim (``name`` in ``_IMPLIED_FOR``) whose view misses only the system's cells
+    (``missing``), the value the missing cells must take for the first reported number (``claimed``,
+    as written, with the claim's tolerance) to hold."""
+    system = params["system"]
+    for k in missing:  # a loop, not any(generator): every not-derivable gain claim asks
+        if k[0] != system:  # k.system, read as the tuple item it is
             return None
-    params = dict(claim.derivation.params)
-    if claim.derivation.name == "xtreme_gain":
+    params = dict(params)
+    if name == "xtreme_gain":
         params.setdefault("split", "test")
-    got = implied_missing_mean(table, params, reported_intervals(claim)[0])
+    got = implied_missing_mean(table, params, claimed)
     if got is None:
         return None
     iv, tasks, lines = got
