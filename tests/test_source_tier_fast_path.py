@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from claimcheck.claims.registry import load_registry
 from claimcheck.verifier.derive import Context, Derived, attempt_derivation, run_derivation
 from claimcheck.verifier.source_tier import PaperSources, check_source, render_missing
-from claimcheck.verifier.table import CellKey, NotDerivable, Table, paper_observations
+from claimcheck.verifier.table import CellKey, NotDerivable, Table, missing_cells, paper_observations
 from source_tier_reference import check_source as reference_check_source
 from source_tier_reference import render_missing as reference_render_missing
 from verifier_fixtures import cell, make_claim, make_paper
@@ -141,3 +141,13 @@ def test_render_missing_equals_the_plain_grouping():
     for n in range(len(keys)):
         for sample in (keys[:n], keys[n:], keys[::n + 1], sorted(keys[n:]), list(reversed(keys[:n]))):
             assert render_missing(sample) == reference_render_missing(sample)
+
+
+def test_missing_cells_is_the_not_derivable_it_replaces():
+    a, b, c = CellKey("S", "xnli", "accuracy", "dev"), CellKey("B", "xnli", "accuracy", "dev"), CellKey("S", "tydiqa", "em", "dev")
+    for keys in ([], [a], [a, b], [b, a], [a, a], [a, CellKey(*a)], [a, b, c], [c, a, b, a], [b, b, b]):
+        got, want = missing_cells(list(keys)), NotDerivable(list(keys))
+        assert type(got) is NotDerivable and got.missing == want.missing and got.reason == want.reason == ""
+        assert [id(k) for k in got.missing] == [id(k) for k in want.missing]  # the first of equal cells kept, as a set keeps it
+        assert got.args == want.args and str(got) == str(want) and got.__dict__ == want.__dict__
+        assert list(got.__dict__) == list(want.__dict__) and got.__traceback__ is want.__traceback__ is None

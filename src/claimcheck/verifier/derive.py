@@ -16,7 +16,7 @@ from typing import Any
 from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.plain_record import NEW, FrozenRecord
 from claimcheck.verifier.intervals import Interval, interval_mean
-from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table
+from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table, missing_cells
 
 
 # The three records below are frozen records (``plain_record``), not dataclasses: ``@dataclass`` compiles
@@ -192,7 +192,7 @@ def _mean_gain(table: Table, params: dict, ctx: Context) -> Derived | NotDerivab
     missing: list[CellKey] = []
     value = table.mean_gain(system, baseline, tasks, split, missing)  # mean_gain_interval, one call less per claim
     if missing:
-        return NotDerivable(missing)
+        return missing_cells(missing)  # NotDerivable(missing)
     if not ctx.explain:
         return Derived(values=[value], labels=[f"{system} - {baseline}"])
     return Derived(values=[value], labels=[f"{system} - {baseline}"],
