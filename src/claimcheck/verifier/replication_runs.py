@@ -19,21 +19,41 @@ from claimcheck.verifier.table import XTREME_TASKS, AmbiguousRuns
 from claimcheck.verifier.verdict import left_out_line
 
 
+_ARM_LISTS = frozenset(("candidates", "systems", "better", "worse", "expected"))  # the parameters that name several arms
+_DEFAULT_BASELINE_DERIVATIONS = ("mean_gain", "xtreme_gain", "top_k_gains", "direction_per_task")  # compare with a baseline
+
+
 def needed_systems(claim: Claim) -> list[str]:
     """The systems (arms) a replication of this claim must run, baseline included."""
     # fields read as dict items: a pydantic model's attribute is the slower read (see engine.verify_claim)
     fields = claim.__dict__
     derivation = fields["derivation"].__dict__
     p = derivation["params"]
+    arms = fields["replication_arms"]
+    if not arms and _ARM_LISTS.isdisjoint(p):
+        # the usual claim, a system and its baseline only: the two named without the loops over the
+        # parameters below (about 8,000 instructions less a claim; ``_needed_systems`` gives the same, tested)
+        if "baseline" in p:
+            baseline = p["baseline"]
+        elif derivation["name"] in _DEFAULT_BASELINE_DERIVATIONS:
+            baseline = DEFAULT_BASELINE
+        else:
+            return [p["system"]] if "system" in p else []
+        return list(dict.fromkeys((p["system"], baseline))) if "system" in p else [baseline]
+    return _needed_systems(p, derivation["name"], arms)
+
+
+def _needed_systems(p: dict, name: str, arms: list[str]) -> list[str]:
+    """``needed_systems`` of a claim with derivation ``name``, parameters ``p`` and ``replication_arms``."""
     names: list[str] = []
     for key in ("system", "baseline"):
         if key in p:
             names.append(p[key])
     for key in ("candidates", "systems", "better", "worse", "expected"):
         names.extend(p.get(key) or [])
-    if derivation["name"] in ("mean_gain", "xtreme_gain", "top_k_gains", "direction_per_task") and "baseline" not in p:
+    if name in _DEFAULT_BASELINE_DERIVATIONS and "baseline" not in p:
         names.append(DEFAULT_BASELINE)
-    names.extend(fields["replication_arms"])
+    names.extend(arms)
     return list(dict.fromkeys(names))
 
 

@@ -27,7 +27,7 @@ from claimcheck.claims.models import Claim, ClaimKind
 from claimcheck.results.records import RunRecord
 from claimcheck.verifier.derive import Context, Derived, run_derivation
 from claimcheck.verifier.intervals import Interval
-from claimcheck.verifier.replication_judge import _coverage_notes, _decide, _seeds_to_decide, judge_seeds, judge_value, min_seeds
+from claimcheck.verifier.replication_judge import _coverage_notes, _decide, _seeds_to_decide, judge_seeds, judge_value
 from claimcheck.verifier.replication_runs import (left_out_lines, left_out_summary, needed_failures, needed_systems, runs_per_seed,
                                                   seeds_with_every_candidate)
 from claimcheck.verifier.run_tables import RunGroup, SeedTables
@@ -71,8 +71,17 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     fields = claim.__dict__  # the claim's fields read as dict items, not slower pydantic attributes
     if fields["kind"] in _NOT_REPLICATED:
         return _not_applicable(claim)
-    failed = needed_failures(claim, groups)
-    if not failed and not any(g.by_seed for g in groups):
+    # the steps below read each group's facts once and combine two groups (a system and its baseline, the
+    # usual claim) with set operators rather than through generators: about 15,000 instructions less a claim
+    # than ``set().union(*[...])``, ``any(...)`` and ``needed_failures`` called on groups without failures
+    failing = ran = False
+    for g in groups:
+        if g.failed:
+            failing = True
+        if g.by_seed:
+            ran = True
+    failed = needed_failures(claim, groups) if failing else []
+    if not failed and not ran:
         systems = needed_systems(claim) if systems is None else systems
         if not systems:
             return tier_result(verdict=RV.not_run.value, summary="no replication arms are declared for this claim")
@@ -82,6 +91,11 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         g = groups[0]
         by_seed, fidelities, found_deviations = g.by_seed, g.fidelities, g.deviations
         seeds = sorted(by_seed)
+    elif len(groups) == 2:  # as below, with the two groups' sets joined by ``|``
+        a, b = groups
+        by_seed = None
+        fidelities, found_deviations = a.fidelities | b.fidelities, a.deviations | b.deviations
+        seeds = sorted(a.by_seed.keys() | b.by_seed.keys())
     else:
         # the groups' runs are merged by seed only where they are read (a seed left out, a derivation
         # judged seed by seed, no shared tables): the others need only the seeds (with the run ids below,
@@ -90,8 +104,12 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
         fidelities = set().union(*[g.fidelities for g in groups])
         found_deviations = set().union(*[g.deviations for g in groups])
         seeds = sorted(set().union(*[g.by_seed for g in groups]))
-    fidelity = max(fidelities, key=_FIDELITY_ORDER.__getitem__, default=None)
-    deviations = sorted(found_deviations)
+    # one fidelity (the usual case) is what ``max`` gives, read without its key calls; ``max`` decides
+    # among several, gives None for none and raises for an unknown one, as before
+    fidelity = next(iter(fidelities)) if len(fidelities) == 1 else None
+    if fidelity not in _FIDELITY_ORDER:
+        fidelity = max(fidelities, key=_FIDELITY_ORDER.__getitem__, default=None)
+    deviations = sorted(found_deviations) if found_deviations else []
     per_seed: dict[int, Derived | Interval | None] = {}  # Intervals: the one value of a ``derive_seeds`` derivation (None: see ``mids``)
     dropped: dict[int, AmbiguousRuns] = {}  # with drop_ambiguous_seeds: the seeds left out, by seed
     missing_any: list = []
@@ -99,14 +117,14 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     if not tables:
         by_seed = by_seed if by_seed is not None else _merged(groups)
         tables = SeedTables([r for runs in by_seed.values() for r in runs])
-    paper_id = claim.paper_id
+    paper_id = fields["id"].split("/", 1)[0]  # ``claim.paper_id``, without the property's call
     derivation = fields["derivation"].__dict__
     name, params = derivation["name"], derivation["params"]
     # the seed tables, each read when needed (each is a different table, so none is cleared while another is read)
     single = derive_seeds(name, tables.of(paper_id, seeds), params)
     mids = single.mids if single is not None else None
-    if mids is not None:  # every seed derived a value: only their middles are read
-        per_seed = dict.fromkeys(seeds)
+    if mids is not None:  # every seed derived a value: only their middles are read (``k`` counts them, ``per_seed`` stays empty)
+        pass
     elif single is not None:  # a gain or a score: one value per seed, derived in one pass
         for seed, got in zip(seeds, single.values):
             if isinstance(got, NotDerivable):
@@ -129,7 +147,7 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
                 missing_any = exc.missing or missing_any
                 if exc.reason:
                     reasons.append(exc.reason)
-    k, need = len(per_seed), min_seeds(claim)
+    k, need = len(per_seed) if mids is None else len(seeds), fields["tolerance"].__dict__["min_seeds"]  # ``min_seeds(claim)``, read in place
     if failed:  # fail closed: a needed run that failed is never read as a smaller or negative result
         return tier_result(verdict=RV.infra_failure.value, summary=(
             f"{len(failed)} needed run(s) failed and no later run of the same arm, seed and target succeeded: "
@@ -156,10 +174,14 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     # the ids of the runs of the seeds used (``by_seed``'s, read once per group): every successful run's
     # when every seed was used (the usual case, one list per group, not one per group and seed)
     if k == len(seeds):
-        runs = sorted([i for g in groups for i in g.ok_ids]) if len(groups) != 1 else sorted(groups[0].ok_ids)
+        if len(groups) == 2:
+            runs = groups[0].ok_ids + groups[1].ok_ids
+            runs.sort()
+        else:
+            runs = sorted([i for g in groups for i in g.ok_ids]) if len(groups) != 1 else sorted(groups[0].ok_ids)
     else:
         runs = sorted([i for g in groups for s in per_seed for i in g.run_ids.get(s, ())])
-    base = dict(runs=runs, seeds=k, fidelity=fidelity, deviations=deviations)
+    base = {"runs": runs, "seeds": k, "fidelity": fidelity, "deviations": deviations}
     if k < need:
         result = tier_result(verdict=RV.inconclusive.value, summary=f"{k} complete seed(s); at least {need} are needed for an interval",
                             seeds_needed=need, **base)

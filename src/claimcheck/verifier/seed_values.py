@@ -14,7 +14,7 @@ from claimcheck.claims.derivation_params import DEFAULT_BASELINE
 from claimcheck.verifier.derive import mean_gain_interval, subset_line, mean_task_score, task_list
 from claimcheck.verifier.intervals import Interval
 from claimcheck.verifier.run_tables import PaperSeeds
-from claimcheck.verifier.table import CellKey, NotDerivable, Table
+from claimcheck.verifier.table import XTREME_TASKS, CellKey, NotDerivable, Table
 
 
 class SeedValues(NamedTuple):
@@ -55,17 +55,23 @@ def derive_seeds(name: str, tables: Iterable[Table] | PaperSeeds, params: Mappin
 def _gain_seeds(tables: Iterable[Table], params: Mapping[str, Any], xtreme: bool) -> SeedValues:
     system, baseline = params["system"], params.get("baseline", DEFAULT_BASELINE)
     split = params.get("split", "test" if xtreme else "dev")  # xtreme_gain passes "test" on to mean_gain
-    wanted, pair = task_list(params), [system, baseline]
-    if len(wanted) == 1 and isinstance(tables, PaperSeeds):
-        rows = tables.rows(system, baseline, wanted[0], split)
+    # the tasks read as given (``task_list`` copies them, for the loop below only)
+    given = params.get("tasks") or XTREME_TASKS
+    if len(given) == 1 and isinstance(tables, PaperSeeds):
+        rows = tables.rows(system, baseline, given[0], split)
         if rows is not None:  # every table would take simple_gain's path with the one task run
             # (0.0 + (s - b)) / 1: the sum simple_gain gives, divided by the one task, is each seed's
             # value v, the point Interval(v, v), whose middle is (v + v) / 2. Given as ``mids``, without
-            # an Interval per seed: about 70,000 instructions less a claim over five seeds than the loop
-            points = [0.0 + (s - b) for s, b in zip(*rows)]
-            if (total := sum(points)) == total:  # no NaN (Interval refuses it: the loop below raises, as it must)
+            # an Interval per seed: about 70,000 instructions less a claim over five seeds than the loop.
+            # The middles in one pass over the rows (each v bound by ``:=``), not a list of the v first.
+            mids = [((v := 0.0 + (s - b)) + v) / 2 for s, b in zip(*rows)]
+            # no NaN among the v (Interval refuses it: the loop below raises, as it must); a middle is NaN
+            # only where its v is, or a sum of infinities of both signs is, which the loop takes as well
+            # (a v beyond half the largest float gives an infinite middle, as ``(lo + hi) / 2`` does there)
+            if (total := sum(mids)) == total:
                 # the fields in order, without the NamedTuple's Python-level __new__; no notes: one task run, none absent
-                return tuple.__new__(SeedValues, (f"{system} - {baseline}", True, None, [], [(v + v) / 2 for v in points]))
+                return tuple.__new__(SeedValues, (f"{system} - {baseline}", True, None, [], mids))
+    wanted, pair = task_list(params), [system, baseline]
     values: list[Interval | NotDerivable] = []
     notes: list[str] | None = None
     for table in tables:
