@@ -83,7 +83,7 @@ def _reference_check(claim, groups, tables=None, systems=None, drop_ambiguous_se
     paper_id = claim.paper_id
     derivation = fields["derivation"].__dict__
     name, params = derivation["name"], derivation["params"]
-    single = derive_seeds(name, tables.of(paper_id, seeds), params)
+    single = derive_seeds(name, tables.of(paper_id, seeds), params) if seeds else None  # the fix of the crash tested below
     mids = single.mids if single is not None else None
     if mids is not None:
         per_seed = dict.fromkeys(seeds)
@@ -265,3 +265,25 @@ def test_gain_middles_in_one_pass_are_the_middles_of_the_intervals():
         assert not any(isinstance(v, NotDerivable) for v in by_table.values)
         got = one_pass.mids if one_pass.mids is not None else [(v[0] + v[1]) / 2 for v in one_pass.values]
         assert [repr(m) for m in got] == [repr((v[0] + v[1]) / 2) for v in by_table.values]
+
+
+@pytest.mark.parametrize("derivation, params", [
+    ("mean_gain", {"system": "B", "baseline": "A", **_ONE}),
+    ("xtreme_gain", {"system": "B", "baseline": "A", **_ONE}),
+    ("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli", "pawsx"], "split": "dev"}),
+    ("mean_score", {"system": "B", **_ONE}),
+])
+def test_a_paper_whose_only_runs_failed_is_an_infra_failure(derivation, params):
+    """Every run of the paper failed: the seed tables (over successful runs) hold none of its runs, and a
+    one-task gain asked them for the arms' rows and raised KeyError (as of 14e8cb2); now no seed means
+    nothing to derive, and the failed runs fail the claim closed, as for any other derivation."""
+    from claimcheck.verifier.engine import verify
+    from verifier_fixtures import make_paper, make_registry, run
+
+    claim = make_claim(derivation, params, ["2.0"])
+    records = [run("A", 0, [], status="failed", error="boom"), run("B", 1, [], status="failed", error="boom")]
+    for drop in (False, True):
+        tier = verify(make_registry(make_paper(), [claim]), records, drop_ambiguous_seeds=drop).claims[0].replication
+        assert tier.verdict == "infra_failure", tier.summary
+        want = {"B-1 (B, seed 1): boom"} | ({"A-0 (A, seed 0): boom"} if "baseline" in params else set())
+        assert set(tier.failed_runs) == want

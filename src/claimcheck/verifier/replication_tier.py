@@ -121,7 +121,9 @@ def check_replication_groups(claim: Claim, groups: list[RunGroup], tables: SeedT
     derivation = fields["derivation"].__dict__
     name, params = derivation["name"], derivation["params"]
     # the seed tables, each read when needed (each is a different table, so none is cleared while another is read)
-    single = derive_seeds(name, tables.of(paper_id, seeds), params)
+    # no seed (every run of the claim's arms failed): nothing to derive, and the tables may hold no
+    # run of the paper at all (``SeedTables`` is built over successful runs), which they cannot be asked about
+    single = derive_seeds(name, tables.of(paper_id, seeds), params) if seeds else None
     mids = single.mids if single is not None else None
     if mids is not None:  # every seed derived a value: only their middles are read (``k`` counts them, ``per_seed`` stays empty)
         pass
