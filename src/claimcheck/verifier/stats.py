@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from claimcheck.verifier.intervals import Interval
+from claimcheck.verifier.t_quantiles import T975
 
 
 def _betacf(a: float, b: float, x: float) -> float:
@@ -87,12 +88,19 @@ def _t_start(p: float, df: float) -> float:
 
 @lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
-    """The value below which a Student-t(df) variable falls with probability p (0.5 < p < 1).
+    """The value below which a Student-t(df) variable falls with probability p (0.5 < p < 1):
+    ``t_newton``'s, read from its table (``t_quantiles.T975``) at p 0.975 (a 95 % interval, the default
+    confidence) and a whole df up to 999, where the searches for a seed count probe it most."""
+    if p == 0.975 and type(df) is int and 0 < df <= len(T975):
+        return T975[df - 1]
+    return t_newton(p, df)
 
-    Newton's method on the upper tail from a close first guess (``_t_start``), kept inside a bracket
-    that every step narrows (a step that would leave it bisects instead). The CDF is concave for t > 0,
-    so after at most one step from above Newton approaches the root from below; from the guess that
-    takes two to five evaluations of the tail. (The tail, 1 - CDF, is solved rather than the CDF, whose
+
+def t_newton(p: float, df: float) -> float:
+    """The t quantile (0.5 < p < 1) computed: Newton's method on the upper tail from a close first guess
+    (``_t_start``), kept inside a bracket that every step narrows (a step that would leave it bisects
+    instead). The CDF is concave for t > 0, so after at most one step from above Newton approaches the
+    root from below; from the guess that takes two to five evaluations of the tail. (The tail, 1 - CDF, is solved rather than the CDF, whose
     values near 1 are spaced 1.1e-16 apart: that spacing left the last digits to dozens of steps.)
     """
     q = 1.0 - p  # exact for 0.5 <= p <= 1
