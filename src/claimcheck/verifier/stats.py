@@ -151,14 +151,26 @@ def summarize_seeds(values: Sequence[float], level: float = 0.95) -> SeedSummary
                 raise ValueError("seed values must be finite")
     mean = total / n
     sd = math.sqrt(sum([(v - mean) ** 2 for v in values]) / (n - 1))
-    t = t_quantile(0.5 + level / 2, n - 1)
-    half_ci = t * sd / math.sqrt(n)
-    half_pi = t * sd * math.sqrt(1 + 1 / n)
+    # what depends on n and level alone, read once per pair (about 1,000 instructions a summary less)
+    t, root_n, root_pi = _SEED_CONSTANTS.get((n, level)) or _seed_constants(n, level)
+    half_ci = t * sd / root_n
+    half_pi = t * sd * root_pi
     ci_lo, ci_hi, pi_lo, pi_hi = mean - half_ci, mean + half_ci, mean - half_pi, mean + half_pi
     if ci_lo <= ci_hi and pi_lo <= pi_hi:  # always, but for NaN (an overflow): then Interval raises as it did
         # the fields in order, without the NamedTuple's Python-level __new__ (about 1,500 instructions)
         return _pair(SeedSummary, (n, mean, sd, _pair(Interval, (ci_lo, ci_hi)), _pair(Interval, (pi_lo, pi_hi)), level))
     return SeedSummary(n, mean, sd, Interval(ci_lo, ci_hi), Interval(pi_lo, pi_hi), level)
+
+
+# per (seed count, level): the t quantile, sqrt(n) and sqrt(1 + 1/n) that ``summarize_seeds`` scales sd by
+_SEED_CONSTANTS: dict[tuple[int, float], tuple[float, float, float]] = {}
+
+
+def _seed_constants(n: int, level: float) -> tuple[float, float, float]:
+    constants = (t_quantile(0.5 + level / 2, n - 1), math.sqrt(n), math.sqrt(1 + 1 / n))
+    if len(_SEED_CONSTANTS) < 4096:  # bounded as t_quantile's cache is
+        _SEED_CONSTANTS[(n, level)] = constants
+    return constants
 
 
 _pair = tuple.__new__  # an Interval from bounds already checked (Interval.__new__ checks lo <= hi, then does this), or a SeedSummary
