@@ -16,22 +16,24 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import lru_cache
 
 from claimcheck.claims.models import Claim
 from claimcheck.verifier.derive import Derived
-from claimcheck.verifier.intervals import Interval
+from claimcheck.verifier.intervals import Interval, written_interval
 from claimcheck.verifier.ranking import ordinal, rank_pairs
 from claimcheck.verifier.seed_values import SeedValues
 from claimcheck.verifier.source_tier import GAIN_DIRECTION, reported_intervals
 from claimcheck.verifier.stats import SeedSummary, seeds_to_exclude, seeds_to_resolve, summarize_seeds
 from claimcheck.verifier.verdict import ReplicationVerdict as RV
-from claimcheck.verifier.verdict import TierResult, seed_spans, span, trusted
+from claimcheck.verifier.verdict import TierResult, quantity_spans, span, trusted
 
 # members read once for the code every judged claim runs: an Enum class attribute is a slow lookup in
 # Python 3.11 (EnumType.__getattr__ makes every class attribute go through a Python-level hook). A
 # member's value is read as ``_value_`` (the attribute ``.value`` returns, set on each member), since
 # ``.value`` is a Python-level descriptor there too: about 1,400 instructions against 300
 _REPRODUCED, _DIRECTION_ONLY, _INCONCLUSIVE, _NOT_RUN = RV.reproduced, RV.direction_only, RV.inconclusive, RV.not_run
+_NOT_REPRODUCED = RV.not_reproduced
 _SEVERITY = [RV.not_reproduced, RV.inconclusive, RV.direction_only, RV.reproduced]
 
 
@@ -58,7 +60,8 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     sd (the CI leaving that half, or 0 on the far side, or 0 below full fidelity; the PI leaving r), or
     None when no count up to 1,000 would."""
     # the intervals read as plain bounds once (``Interval.sign``/``overlaps``/``mid`` and ``written_sign``
-    # inlined below, same comparisons): about 1,500 instructions less for each judged quantity
+    # inlined below, same comparisons): about 1,500 instructions less for each judged quantity; the
+    # verdicts are the module's constants (``RV.reproduced`` is a slow Enum class attribute, ~1,000 instructions)
     ci, pi, mean = summary.ci, summary.pi, summary.mean
     ci_lo, ci_hi = ci
     ci_sign = 1 if ci_lo > 0 else (-1 if ci_hi < 0 else 0)  # ci.sign()
@@ -73,32 +76,32 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
     if fidelity != "full":
         if not expected:
             what = "a score (not a difference)" if not signed else "the claim states no direction"
-            return RV.inconclusive, None, text + f"; {what}, and {fidelity} fidelity compares directions only"
+            return _INCONCLUSIVE, None, text + f"; {what}, and {fidelity} fidelity compares directions only"
         if ci_sign == -expected:
-            return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
+            return _NOT_REPRODUCED, None, text + "; the direction is opposite to the claim"
         if ci_sign == expected:
-            return RV.direction_only, None, text + "; magnitude not compared at this fidelity"
+            return _DIRECTION_ONLY, None, text + "; magnitude not compared at this fidelity"
         n = seeds_to_resolve(summary.sd, abs(mean), summary.level, current=summary.n)
-        return RV.inconclusive, n, text + f"; the CI includes 0 ({_more(n)})"
+        return _INCONCLUSIVE, n, text + f"; the CI includes 0 ({_more(n)})"
     if reported is None:  # an order margin: its direction is the claim
         if ci_sign:
-            return (RV.reproduced if ci_sign > 0 else RV.not_reproduced), None, text
+            return (_REPRODUCED if ci_sign > 0 else _NOT_REPRODUCED), None, text
         n = seeds_to_resolve(summary.sd, abs(mean), summary.level, current=summary.n)
-        return RV.inconclusive, n, text + f"; the CI includes 0 ({_more(n)})"
+        return _INCONCLUSIVE, n, text + f"; the CI includes 0 ({_more(n)})"
     if expected and ci_sign == -expected:
-        return RV.not_reproduced, None, text + "; the direction is opposite to the claim"
+        return _NOT_REPRODUCED, None, text + "; the direction is opposite to the claim"
     if not (r_lo <= pi[1] + 1e-9 and pi[0] <= r_hi + 1e-9):  # not reported.overlaps(pi)
-        return RV.not_reproduced, None, text + "; the prediction interval misses the reported value"
+        return _NOT_REPRODUCED, None, text + "; the prediction interval misses the reported value"
     if not side or not signed:  # a claimed 0, or a score (half of 68.2 means nothing): the PI is the test
-        return RV.reproduced, None, text
+        return _REPRODUCED, None, text
     # half of the smallest value the claim admits (its interval's edge nearer 0, tolerance included)
     half = (r_lo if side > 0 else r_hi) / 2
     eps = 1e-9
     beyond, short = ((ci_lo >= half - eps, ci_hi < half - eps) if side > 0 else (ci_hi <= half + eps, ci_lo > half + eps))
     if short:
-        return RV.not_reproduced, None, text + f"; the CI lies short of {half:g}, half the smallest value the claim admits"
+        return _NOT_REPRODUCED, None, text + f"; the CI lies short of {half:g}, half the smallest value the claim admits"
     if beyond:
-        return RV.reproduced, None, text
+        return _REPRODUCED, None, text
     gap = max(r_lo - mean, mean - r_hi)  # how far the PI must pull in to leave the claim
     # decided when the CI leaves the half, or leaves 0 on the side opposite to the claim (a tolerance
     # reaching past 0 puts the half there), or the PI leaves the claim
@@ -107,18 +110,25 @@ def _decide(summary: SeedSummary, reported: Interval | None, fidelity: str, sign
                           seeds_to_resolve(summary.sd, opposite, summary.level, current=summary.n),
                           seeds_to_exclude(summary.sd, gap, summary.level, current=summary.n)) if n]
     n = min(counts) if counts else None
-    return RV.inconclusive, n, text + f"; the CI includes {half:g}, half the smallest value the claim admits ({_more(n)})"
+    return _INCONCLUSIVE, n, text + f"; the CI includes {half:g}, half the smallest value the claim admits ({_more(n)})"
 
 
 def _stats_text(summary: SeedSummary) -> str:
     """``f"mean {mean:.3f}, sd {sd:.3f}, {int(level * 100)}% CI {ci.render(3)}, PI {pi.render(3)} over {n} seeds"``
     in one %-format: "%.3f" writes a float as format(x, ".3f") does (the same ``PyOS_double_to_string``
     call) without parsing a format spec for each number, about 6,500 instructions less for each judged
-    quantity. ``render(3)``: one number when the bounds are equal, else "[lo, hi]" (tested against it)."""
-    n, mean, sd, ci, pi, level = summary
-    ci_text = "%.3f" % ci[0] if ci[0] == ci[1] else "[%.3f, %.3f]" % (ci[0], ci[1])
-    pi_text = "%.3f" % pi[0] if pi[0] == pi[1] else "[%.3f, %.3f]" % (pi[0], pi[1])
-    return "mean %.3f, sd %.3f, %d%% CI %s, PI %s over %d seeds" % (mean, sd, int(level * 100), ci_text, pi_text, n)
+    quantity. ``render(3)``: one number when the bounds are equal, else "[lo, hi]" (tested against it).
+    One format per case of equal bounds, not one for each interval and one for the whole: each ``%``
+    costs about 1,300 instructions before it writes a number (``tests/test_replication_judge_fast.py``)."""
+    n, mean, sd, (ci_lo, ci_hi), (pi_lo, pi_hi), level = summary
+    pct = int(level * 100)
+    if ci_lo != ci_hi:
+        if pi_lo != pi_hi:
+            return "mean %.3f, sd %.3f, %d%% CI [%.3f, %.3f], PI [%.3f, %.3f] over %d seeds" % (mean, sd, pct, ci_lo, ci_hi, pi_lo, pi_hi, n)
+        return "mean %.3f, sd %.3f, %d%% CI [%.3f, %.3f], PI %.3f over %d seeds" % (mean, sd, pct, ci_lo, ci_hi, pi_lo, n)
+    if pi_lo != pi_hi:
+        return "mean %.3f, sd %.3f, %d%% CI %.3f, PI [%.3f, %.3f] over %d seeds" % (mean, sd, pct, ci_lo, pi_lo, pi_hi, n)
+    return "mean %.3f, sd %.3f, %d%% CI %.3f, PI %.3f over %d seeds" % (mean, sd, pct, ci_lo, pi_lo, n)
 
 
 def _more(n: int | None) -> str:
@@ -211,9 +221,7 @@ def _judge_quantity(claim: Claim, label: str, rep: Interval | None, values: list
         if v is _INCONCLUSIVE:
             pending.append(n)
         lines.append(f"{label}: {text}")
-    spans.append(span(f"{label} (replicated PI)", s.pi[0], s.pi[1], "replicated_pi"))
-    spans.append(span(f"{label} (replicated CI)", s.ci[0], s.ci[1], "replicated_ci"))
-    spans += seed_spans(f"{label} seed value", values)
+    spans += quantity_spans(label, s.pi, s.ci, values)  # its PI, CI and seed values
 
 
 def _tier_result(verdicts: list[RV], pending: list[int | None], fidelity: str, k: int, lines: list[str], spans: list,
@@ -225,7 +233,7 @@ def _tier_result(verdicts: list[RV], pending: list[int | None], fidelity: str, k
     # field, in field order (``base``: runs, seeds, fidelity, deviations): ``trusted`` takes the dict as it is
     # instead of merging it into the defaults and calling two list factories (with the claim's fields read
     # as dict items below, about 6,000 instructions a claim); only ``model_fields_set`` now names all fields
-    return trusted(TierResult, {"verdict": verdict._value_, "summary": _summary(verdict, fidelity, k), "lines": lines, "views": [],
+    return trusted(TierResult, {"verdict": verdict._value_, "summary": _summary_text(verdict._value_, fidelity, k), "lines": lines, "views": [],
                                 "spans": spans, "runs": base["runs"], "failed_runs": [], "seeds": base["seeds"],
                                 "seeds_needed": _claim_seeds(pending) if verdict is _INCONCLUSIVE else None,
                                 "fidelity": base["fidelity"], "deviations": base["deviations"]})
@@ -238,9 +246,11 @@ def judge_value(claim: Claim, single: SeedValues, values: list[float], fidelity:
     pending: list[int | None] = []
     lines = list(single.notes)  # what _coverage_notes keeps of the first seed's lines
     spans: list = []
-    reported = reported_intervals(claim)
-    _judge_quantity(claim, single.label, reported[0] if reported else None, values, fidelity, single.signed,
-                    verdicts, pending, lines, spans)
+    # reported_intervals(claim)[0] without the list of every reported number (only the first is compared)
+    fields = claim.__dict__
+    written = fields["reported"]
+    rep = written_interval(written[0], fields["tolerance"].__dict__["extra"]) if written else None
+    _judge_quantity(claim, single.label, rep, values, fidelity, single.signed, verdicts, pending, lines, spans)
     return _tier_result(verdicts, pending, fidelity, len(values), lines, spans, base)
 
 
@@ -323,7 +333,12 @@ def _seeds_to_decide(pairs: list[tuple[str, int, int | None]], quorum: float) ->
 
 
 def _summary(verdict: RV, fidelity: str, k: int) -> str:
-    text = f"{verdict._value_} at {fidelity} fidelity over {k} seeds"
+    return _summary_text(verdict._value_, fidelity, k)
+
+
+@lru_cache(maxsize=256)  # a few verdicts x 3 fidelities x seed counts: the text once, not per claim (~3,000 instructions)
+def _summary_text(verdict: str, fidelity: str, k: int) -> str:
+    text = f"{verdict} at {fidelity} fidelity over {k} seeds"
     if fidelity == "proxy":
         text += " (proxy: substituted model/data; supports or contradicts the direction only)"
     return text

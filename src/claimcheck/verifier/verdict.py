@@ -170,6 +170,23 @@ def seed_spans(label: str, values: list[float]) -> list[Span]:
     return out
 
 
+def quantity_spans(label: str, pi: tuple[float, float], ci: tuple[float, float], values: list[float]) -> list[Span]:
+    """``[span(f"{label} (replicated PI)", *pi, "replicated_pi"), span(f"{label} (replicated CI)", *ci,
+    "replicated_ci")] + seed_spans(f"{label} seed value", values)``: a replicated quantity's spans, built
+    in one call instead of three and a list joined (``tests/test_replication_judge_fast.py`` compares them)."""
+    out = [span(f"{label} (replicated PI)", pi[0], pi[1], "replicated_pi"), span(f"{label} (replicated CI)", ci[0], ci[1], "replicated_ci")]
+    label = f"{label} seed value"
+    for x in values:
+        x = float(x)
+        obj = _new(Span)
+        _set_dict(obj, {"label": label, "lo": x, "hi": x, "role": "seed"})
+        _set_fields_set(obj, _SPAN_FIELDS_SET)
+        _set_extra(obj, None)
+        _set_private(obj, None)
+        out.append(obj)
+    return out
+
+
 class CellUse(_Frozen):
     system: str
     task: str
