@@ -237,3 +237,44 @@ def test_verify_all_builds_no_pydantic_validator():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert done.stdout.split() == ["False", "False", "False"]
+
+
+def test_a_value_of_the_kept_type_is_what_the_converter_would_give():
+    """``_build`` calls no converter for a value of the field's ``kept`` type: for each field of the models
+    it builds, the converter gives such a value back as it is, so skipping the call changes nothing."""
+    from claimcheck.claims.derivation_params import PARAMS as params
+    from claimcheck.plain_validate import _Never, _plan_of
+    from claimcheck.results.records import Metric, Provenance
+
+    samples = {str: ["", "x", "\udcff"], int: [0, -1, 2**60], bool: [True, False], float: [0.0, 2.5, float("nan"), -1e300]}
+    seen = set()
+    for cls in {PaperFile, RunRecord, Metric, Provenance, *params.values()}:
+        for name, kept, convert, *_ in _plan_of(cls)[0]:
+            if kept is _Never:
+                continue
+            seen.add(kept)
+            for value in samples[kept]:
+                if convert is not None:
+                    assert convert(value) is value, (cls, name, value)
+    assert seen >= {str, int, float}
+
+
+def test_a_mapping_of_kept_values_is_copied_as_the_converter_copies_one():
+    from pydantic import ConfigDict, Field
+
+    class Timed(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        seconds: dict[str, float] = Field(default_factory=dict)
+        names: dict[str, str] = Field(default_factory=dict)
+        tags: list[str] = Field(default_factory=list)
+
+    built = 0
+    for data in ({"seconds": {"a": 1.5, "b": 2}}, {"seconds": {"a": 1.5}}, {"seconds": {"a": True}}, {"seconds": {1: 1.5}},
+                 {"seconds": {}}, {"names": {"a": "b"}}, {"names": {"a": 1}}, {"tags": ["a", "b"]}, {"tags": ["a", 1]},
+                 {"tags": []}, {"seconds": {"a": float("nan")}}):
+        agrees(Timed, data)
+        got = validate_plain(Timed, data)
+        if got is not None:
+            built += 1
+            assert all(got.__dict__[k] is not data[k] for k in data)  # a new mapping or list, as validation makes
+    assert built == 7
