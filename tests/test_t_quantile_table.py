@@ -1,6 +1,7 @@
 """``stats.t_quantile`` reads p 0.975 and a whole df from 1 to 999 from ``t_quantiles.T975`` instead of
-computing it (``t_newton``): every entry must be the computed quantile, bit for bit, and every other
-argument must still be computed."""
+computing it (``t_newton``): every entry must be the computed quantile (bit for bit on the machine that
+computed the table, within two units in the last place on any other), and every other argument must
+still be computed."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from claimcheck.verifier import stats
 from claimcheck.verifier.t_quantiles import T975
 
 
-def test_the_table_is_the_computed_quantile_bit_for_bit():
-    # computed with this platform's lgamma/exp/log; a libm that differs in the last bits would show here
-    differ = [df for df in range(1, 1000) if T975[df - 1].hex() != stats.t_newton(0.975, df).hex()]
-    assert len(T975) == 999 and differ == []
+def test_the_table_is_the_computed_quantile():
+    # Computed with the development machine's lgamma/exp/log, where every entry is t_newton's float bit for
+    # bit. Another libm may differ in the last bits of t_newton; the table (and so every output) does not,
+    # so within two units in the last place is what any platform must show.
+    far = [df for df in range(1, 1000) if abs(T975[df - 1] - stats.t_newton(0.975, df)) > 2 * math.ulp(T975[df - 1])]
+    assert len(T975) == 999 and far == []
 
 
 def test_t_quantile_reads_the_table_only_for_its_arguments(monkeypatch):

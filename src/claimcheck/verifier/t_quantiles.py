@@ -5,7 +5,8 @@ Why: ``seeds_to_resolve`` and ``seeds_to_exclude`` probe the quantile at many df
 around each answer); each new df took two to five evaluations of the incomplete beta's continued
 fraction, about 560,000 instructions, some 24 M (2.4 %) of a whole ``claimcheck verify all``. A
 table read is a tuple index. ``tests/test_t_quantile_table.py`` recomputes every entry with
-``t_newton`` and checks it equal; regenerate with
+``t_newton`` (equal here; within two units in the last place wherever another libm rounds lgamma, exp
+or log differently, while the table keeps every output the same); regenerate with
 
     python -c "from claimcheck.verifier.stats import t_newton; print([t_newton(0.975, df) for df in range(1, 1000)])"
 
