@@ -138,8 +138,8 @@ def _implied(claim: Claim, table: Table, exc: NotDerivable) -> tuple[Interval, l
         if k.system != system:
             return None
     params = dict(claim.derivation.params)
-    if claim.derivation.name == "xtreme_gain":
-        params.setdefault("split", "test")
+    # with the later fix: a mean_gain's implied value reads dev cells, as its gain does
+    params.setdefault("split", "test" if claim.derivation.name == "xtreme_gain" else "dev")
     got = implied_missing_mean(table, params, reported_intervals(claim)[0])
     if got is None:
         return None

@@ -147,6 +147,19 @@ def test_implied_value_for_missing_system_cells():
     assert implied and math.isclose(implied[0].lo, 84.6) and math.isclose(implied[0].hi, 85.4)
 
 
+def test_implied_value_of_a_mean_gain_reads_the_split_its_gain_reads():
+    """A ``mean_gain`` without ``split`` reads dev cells (its default), so its implied value must be
+    worked out on dev cells too, not on test cells (``xtreme_gain``'s default), where it found no baseline."""
+    cells = [cell("A", t, v) for t, v in (("xnli", "60.0"), ("pawsx", "70.0"), ("tatoeba", "80.0"))]
+    cells += [cell("B", "xnli", "65.0"), cell("B", "pawsx", "75.0")]
+    claim = make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli", "pawsx", "tatoeba"]}, ["5.0"])
+    result = verify(make_registry(make_paper(cells), [claim]), []).claims[0].source
+    assert result.verdict == "not_derivable" and "missing B (dev): tatoeba" in result.summary
+    implied = [s for s in result.spans if s.role == "implied"]
+    assert implied and math.isclose(implied[0].lo, 84.6) and math.isclose(implied[0].hi, 85.4)
+    assert "to hold they would have to average" in result.summary
+
+
 def test_written_interval_rules():
     assert written_interval("8.7") == Interval(8.65, 8.75) or math.isclose(written_interval("8.7").lo, 8.65)
     assert math.isclose(written_interval("70").lo, 69.5)

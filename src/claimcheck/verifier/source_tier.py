@@ -385,8 +385,7 @@ def _implied(name: str, params: dict, claimed: Interval, table: Table, missing: 
         if k[0] != system:  # k.system, read as the tuple item it is
             return None
     params = dict(params)
-    if name == "xtreme_gain":
-        params.setdefault("split", "test")
+    params.setdefault("split", "test" if name == "xtreme_gain" else "dev")  # the split the gain itself reads
     got = implied_missing_mean(table, params, claimed)
     if got is None:
         return None
