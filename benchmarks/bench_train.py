@@ -8,7 +8,7 @@ evaluation code, so only the training loop differs:
   (``pipeline._train``): dynamic padding, length-grouped micro-batches, fused AdamW with no decay on
   biases and LayerNorm over the used vocabulary only (``vocab_compaction``: the untouched embedding
   rows get their weight decay in closed form, the dense result), linear warm-up/decay, clipping, bf16
-  autocast on a GPU, resumable checkpoints in a temporary folder (every 50 steps, at most once per
+  autocast on a GPU with its LayerNorms in bf16 (``--fp32-norms``: autocast's float32), resumable checkpoints in a temporary folder (every 50 steps, at most once per
   120 s, the ``RunContext`` defaults).
 * Hugging Face: ``transformers.Trainer`` with ``TrainingArguments`` defaults (transformers 5.23:
   random sampler, ``DataCollatorWithPadding`` = dynamic padding, ``adamw_torch_fused``, linear
@@ -291,7 +291,8 @@ def _restored_torch_flags():
 
 def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = True,
                    batches: list[list[int]] | None = None, pad_multiple: int | None = None,
-                   compile_mode: str | None = None) -> PathResult:
+                   compile_mode: str | None = None, bf16_norms: bool | None = None,
+                   cudnn_attention: bool = False) -> PathResult:
     """claimcheck's loop; ``batches`` (the Trainer's, in its order) replace its own schedule, with dropout off."""
     from claimcheck.replication import environment as env
     from claimcheck.replication.encoder import pad_id_of
@@ -317,7 +318,8 @@ def run_claimcheck(setup: Setup, seed: int, work: Path, *, checkpoints: bool = T
                           pad_id=pad_id_of(tokenizer), precision="auto",
                           checkpoint_dir=work / f"cc-{seed}" / "checkpoint" if checkpoints else None,
                           checkpoint_every=ctx.checkpoint_every, checkpoint_seconds=ctx.checkpoint_seconds,
-                          on_step=on_step, schedule=schedule, pad_multiple=pad_multiple, compile_mode=compile_mode)
+                          on_step=on_step, schedule=schedule, pad_multiple=pad_multiple, compile_mode=compile_mode,
+                          bf16_norms=bf16_norms, cudnn_attention=cudnn_attention)
         result = trainer.train()
         _sync(setup.device)
         seconds = time.perf_counter() - t0
@@ -349,10 +351,11 @@ class HFPairClassifier(nn.Module):
         self.register_buffer("real_tokens", torch.zeros((), dtype=torch.long), persistent=False)
 
     def forward(self, input_ids, attention_mask, labels=None, index=None):  # [B, T], [B, T], [B], [B]
-        from claimcheck.replication.encoder import run_encoder
-
         batch = {"input_ids": input_ids, "attention_mask": attention_mask}
-        logits = self.head(run_encoder(self.encoder, batch, self.head.layer), batch)  # [B, C]
+        # the encoder as transformers runs it (the 2-D mask), not claimcheck's run_encoder
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=self.head.layer is not None)
+        hidden = out.last_hidden_state if self.head.layer is None else out.hidden_states[self.head.layer]
+        logits = self.head(hidden, batch)  # [B, C]
         if self.training:
             self.examples += int(input_ids.shape[0])
             self.padded_tokens += int(input_ids.numel())
@@ -544,6 +547,10 @@ def render(summary: dict, results: list[PathResult], meta: dict) -> str:
               + (" bf16" if meta.get("trainer_bf16") else " fp32 (claimcheck: bf16 autocast on a GPU)"))
     if meta.get("compile_mode"):
         lines.append(f"  claimcheck's encoder compiled: --compile {meta['compile_mode']}")
+    if meta.get("claimcheck_cudnn_attention"):
+        lines.append("  claimcheck's attention may use cuDNN's kernels (--cudnn-attention)")
+    if meta.get("fp32_norms"):
+        lines.append("  claimcheck's LayerNorms in float32 under autocast (--fp32-norms)")
     if meta.get("peak"):
         lines.append(f"  MFU against {meta['peak'][0]} dense bf16 peak {meta['peak'][1] / 1e12:.0f} TFLOP/s (6 x N x real tokens)")
     if len(results) > 2:
@@ -590,6 +597,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-cudnn-attention", action="store_true", help="CUDA, both paths: attention without cuDNN's kernels")
     p.add_argument("--train-languages", default="en", help="train on the training rows of these XNLI dev files, "
                    "comma-separated (default en; more rows make length-grouped batches pad less, for --shape throughput)")
+    p.add_argument("--cudnn-attention", action="store_true",
+                   help="claimcheck on a GPU: let SDPA use cuDNN's attention (Trainer(cudnn_attention=True))")
+    p.add_argument("--fp32-norms", action="store_true",
+                   help="claimcheck on a GPU: autocast's float32 LayerNorm, not bf16 (Trainer(bf16_norms=False))")
     p.add_argument("--compile", dest="compile_mode", choices=["default", "cudagraphs"],
                    help="claimcheck: compile the encoder (torch.compile; cudagraphs: CUDA only, also CUDA graphs)")
     p.add_argument("--only", choices=["claimcheck", "hf-trainer"], help="run this path alone (no comparison)")
@@ -601,6 +612,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--tiny has English rows only: --train-languages cannot be given with it")
     if args.matched and args.only:
         p.error("--matched compares the two paths: it cannot run with --only")
+    if args.cudnn_attention and args.no_cudnn_attention:
+        p.error("--cudnn-attention and --no-cudnn-attention contradict each other")
     if args.compile_mode == "cudagraphs" and args.device != "cuda":
         p.error("--compile cudagraphs needs --device cuda")
     return args
@@ -622,14 +635,18 @@ def main(argv: list[str] | None = None) -> dict:
                 hf, batches = run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16, dropout=False)
                 gc.collect()
                 results += [hf, run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints, batches=batches,
-                                               pad_multiple=args.pad_multiple, compile_mode=args.compile_mode)]
+                                               pad_multiple=args.pad_multiple, compile_mode=args.compile_mode,
+                                               bf16_norms=False if args.fp32_norms else None,
+                                               cudnn_attention=args.cudnn_attention)]
                 gc.collect()
                 continue
             order = ("claimcheck", "hf-trainer") if k % 2 == 0 else ("hf-trainer", "claimcheck")
             for path in order if args.only is None else (args.only,):
                 if path == "claimcheck":
                     results.append(run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints,
-                                                  pad_multiple=args.pad_multiple, compile_mode=args.compile_mode))
+                                                  pad_multiple=args.pad_multiple, compile_mode=args.compile_mode,
+                                                  bf16_norms=False if args.fp32_norms else None,
+                                                  cudnn_attention=args.cudnn_attention))
                 else:
                     results.append(run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16)[0])
                 gc.collect()
@@ -647,7 +664,8 @@ def main(argv: list[str] | None = None) -> dict:
             "seeds": args.seeds, "matched": args.matched, "steps_per_epoch": steps_per_epoch(setup), "peak": peak,
             "trainer_bf16": args.trainer_bf16, "checkpoints": not args.no_checkpoints, "shape": args.shape,
             "pad_multiple": args.pad_multiple or env.pad_multiple(setup.device), "compile_mode": args.compile_mode,
-            "only": args.only, "cudnn_attention": not args.no_cudnn_attention,
+            "only": args.only, "cudnn_attention": not args.no_cudnn_attention, "fp32_norms": args.fp32_norms,
+            "claimcheck_cudnn_attention": args.cudnn_attention,
             "argv": sys.argv[1:] if argv is None else argv, "packages": env.package_versions()}
     print(render(summary, results, meta))
     payload = {"meta": meta, "summary": summary, "runs": [asdict(r) for r in results]}

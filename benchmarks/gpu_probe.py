@@ -13,8 +13,18 @@ the card, to explain bench_train.py's MFU figures. Random weights, bf16 autocast
       claimcheck's own loop, set up as bench_train.py sets it up from the same arguments (e.g.
       --device cuda --shape xlmr-large --batch-size 512 ...): torch.profiler over steps 15-22 of a
       24-step run, the top operators by GPU time.
+  python benchmarks/gpu_probe.py variants --json OUT.json [--variants V,V...] [--profile V,V...] BENCH_TRAIN_ARGUMENTS...
+      candidate changes to claimcheck's micro-step, each applied here (not in the loop) and run through
+      bench_train's claimcheck path on the same schedule (same seed): "base" (the loop as it is), "mask4d"
+      (the encoder gets a ready-made 4-D boolean mask, so transformers' padding check does not wait for
+      the GPU), "bf16norm" (LayerNorm reads and writes bf16 under autocast: no fp32 residual stream, no
+      casts back to bf16 before each matrix product), "pinned" (batches copied from pinned memory),
+      and their combinations joined by "+"; a first run (discarded) meets every batch width first.
+      Per run: ms per optimizer step (median, and the mean of the steady window), steady MFU, accuracy,
+      the largest step; with --profile, the GPU's busy time per step by kind of kernel.
 """
 
+import contextlib
 import sys
 import time
 
@@ -152,11 +162,199 @@ def loop(argv: list[str]) -> None:
     print(prof.key_averages().table(sort_by="device_time_total", row_limit=22, max_name_column_width=60))
 
 
+# -- variants of the micro-step ------------------------------------------------------------------------------
+
+def _probe_trainer(features: frozenset):
+    """claimcheck's Trainer with the named changes to its micro-step: "fp32norm" (autocast's float32
+    LayerNorm, not ``bf16_norms``), "mask2d" (the encoder gets the 2-D padding mask, not
+    ``encoder.attention_mask_for``'s 4-D one), "pinned" (batches copied from pinned host memory)."""
+    from claimcheck.replication import train as train_module
+
+    base = train_module.Trainer
+
+    class ProbeTrainer(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **{**kwargs, "bf16_norms": False if "fp32norm" in features else None})
+
+        def _micro_step(self, task, indices, scale):
+            head = self.heads[task]
+            batch = head.padded_to_multiple(head.collate([self.features[task][i] for i in indices], self.pad_id),
+                                            self.pad_multiple, self.pad_id)
+            pinned = "pinned" in features and self.device.type == "cuda"
+            batch = {k: (v.pin_memory() if pinned else v).to(self.device, non_blocking=True) for k, v in batch.items()}
+            inputs = batch if self.compaction is None else {**batch, "input_ids": self.compaction.map_ids(batch["input_ids"])}
+            if self.compile_mode == "cudagraphs":
+                torch.compiler.cudagraph_mark_step_begin()
+            with train_module.autocast(self.device, self.precision):
+                if "mask2d" in features:
+                    hidden = self._forward_encoder(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"],
+                                                   output_hidden_states=head.layer is not None)
+                    hidden = hidden.last_hidden_state if head.layer is None else hidden.hidden_states[head.layer]
+                else:
+                    hidden = train_module.run_encoder(self._forward_encoder, inputs, head.layer)
+                loss = head.loss(head(hidden, batch), batch)
+            (loss * scale).backward()
+            return loss.detach()
+
+    return base, ProbeTrainer
+
+
+@contextlib.contextmanager
+def _attention_backends(features: frozenset):
+    """"nocudnn": SDPA without cuDNN's kernels (memory-efficient attention takes masked batches);
+    "math": SDPA's plain matrix-product implementation only."""
+    b = torch.backends.cuda
+    saved = (b.cudnn_sdp_enabled(), b.flash_sdp_enabled(), b.mem_efficient_sdp_enabled(), b.math_sdp_enabled())
+    if "nocudnn" in features or "math" in features:
+        b.enable_cudnn_sdp(False)
+    if "math" in features:
+        b.enable_flash_sdp(False)
+        b.enable_mem_efficient_sdp(False)
+    try:
+        yield
+    finally:
+        b.enable_cudnn_sdp(saved[0])
+        b.enable_flash_sdp(saved[1])
+        b.enable_mem_efficient_sdp(saved[2])
+        b.enable_math_sdp(saved[3])
+
+
+def variants(argv: list[str]) -> None:
+    import argparse
+    import json
+    import statistics
+    import tempfile
+    from dataclasses import asdict
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_train as bt
+
+    from claimcheck.replication import train as train_module
+
+    p = argparse.ArgumentParser(prog="gpu_probe.py variants")
+    p.add_argument("--json", required=True)
+    p.add_argument("--variants", default="base,mask4d,bf16norm,mask4d+bf16norm,mask4d+bf16norm+pinned,base,mask4d+bf16norm")
+    p.add_argument("--profile", default="")
+    p.add_argument("--compile-variant", help="also this variant with --compile MODE (a long first step)")
+    p.add_argument("--no-warm", action="store_true", help="no discarded first run")
+    ours, rest = p.parse_known_args(argv)
+    args = bt.parse_args(rest)
+    work = Path(tempfile.mkdtemp(prefix="gpu-probe-"))
+    setup = bt.build_setup(args, work)
+    params = bt.non_embedding_params(setup)
+    cuda = setup.device.type == "cuda"
+    peak = bt.bf16_peak(torch.cuda.get_device_name(setup.device)) if cuda else None
+    out = {"argv": argv, "label": setup.label, "hp": asdict(setup.hp), "params": params, "peak": peak,
+           "torch": torch.__version__, "device": torch.cuda.get_device_name(setup.device) if cuda else "cpu", "runs": []}
+    bt.warm_up(setup)
+
+    def save():
+        Path(ours.json).write_text(json.dumps(out, indent=1))
+
+    def one(name: str, compile_mode: str | None = None) -> dict:
+        features = frozenset(name.split("+")) - {"base"}
+        base, probe = _probe_trainer(features)
+        train_module.Trainer = probe
+        try:
+            with _attention_backends(features):
+                r = bt.run_claimcheck(setup, args.seed, work, checkpoints=False, pad_multiple=args.pad_multiple,
+                                      compile_mode=compile_mode)
+        finally:
+            train_module.Trainer = base
+        steps = [b - a for a, b in zip([0.0, *r.step_ends], r.step_ends)]
+        window = bt.steady_window(r)
+        row = {"variant": name + (f" compile={compile_mode}" if compile_mode else ""), "seconds": r.seconds,
+               "examples_per_second": r.examples_per_second, "accuracy": r.accuracy,
+               "median_step_ms": 1000 * statistics.median(steps[3:] or steps),
+               "max_step_ms": 1000 * max(steps), "padding_share": 1 - r.real_tokens / r.padded_tokens,
+               "step_ms": [round(1000 * x, 2) for x in steps], "step_tokens": r.step_tokens, "losses": r.losses}
+        if out["runs"]:  # the per-step training losses against the first reported run's (same batches, same seed)
+            first = out["runs"][0]["losses"]
+            gaps = [abs(a - b) for a, b in zip(first, r.losses)]
+            row["loss_gap_to_first"] = {"max": max(gaps), "mean": sum(gaps) / len(gaps)} if gaps else None
+        if window is not None:
+            tokens, examples, span = window
+            row["steady_ms_per_step"] = 1000 * span / (len(steps) - max(3, -(-len(steps) // 10)))
+            if peak:
+                row["steady_mfu"] = bt.mfu(params, tokens, span, peak[1])
+                row["whole_mfu"] = bt.mfu(params, r.real_tokens, r.seconds, peak[1])
+                per = [bt.mfu(params, n, dt, peak[1]) for n, dt in zip(r.step_tokens, steps)]
+                row["median_step_mfu"] = statistics.median(per[3:] or per)
+        print(f"{row['variant']:<32} median step {row['median_step_ms']:7.1f} ms  steady {row.get('steady_ms_per_step', 0):7.1f} ms"
+              f"  steady MFU {row.get('steady_mfu', 0):6.1%}  median-step MFU {row.get('median_step_mfu', 0):6.1%}"
+              f"  max step {row['max_step_ms']:8.1f} ms  accuracy {row['accuracy']:.2f}"
+              + (f"  loss gap to first run: max {row['loss_gap_to_first']['max']:.2e}" if row.get("loss_gap_to_first") else ""),
+              flush=True)
+        return row
+
+    if not ours.no_warm:
+        one("base")  # meets every batch width of this schedule first (cuDNN's per-shape set-up), not reported
+    for name in filter(None, ours.variants.split(",")):
+        out["runs"].append(one(name))
+        save()
+    for name in filter(None, ours.profile.split(",")):
+        out.setdefault("profiles", {})[name] = _profile_variant(setup, args, name)
+        save()
+    if ours.compile_variant:
+        out["runs"].append(one(ours.compile_variant, args.compile_mode or "default"))
+        save()
+
+
+def _profile_variant(setup, args, name: str) -> dict:
+    """GPU time per optimizer step by kind of kernel over steps 13-20 of a 20-step run of the variant."""
+    from torch.profiler import ProfilerActivity, profile, schedule
+
+    import bench_train as bt
+
+    from claimcheck.replication import environment as env
+    from claimcheck.replication.encoder import pad_id_of
+
+    env.seed_everything(args.seed, setup.device)
+    tokenizer, encoder, head = bt.fresh_model(setup, args.seed)
+    features = head.featurize(setup.train, tokenizer, setup.hp.max_length)
+    prof = profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA], schedule=schedule(wait=10, warmup=2, active=8))
+    changes = frozenset(name.split("+")) - {"base"}
+    _, probe = _probe_trainer(changes)
+    trainer = probe(encoder, {"xnli": head}, {"xnli": features}, hp=setup.hp, seed=args.seed, device=setup.device,
+                    pad_id=pad_id_of(tokenizer), pad_multiple=args.pad_multiple, on_step=lambda s, t, l: prof.step())
+    trainer.schedule = trainer.schedule[: 21 * setup.hp.grad_accum]
+    trainer.total_steps = 21
+    with prof, _attention_backends(changes):
+        trainer.train()
+    kinds: dict[str, float] = {}
+    for e in prof.key_averages():  # each kernel's time counts once, for the operator that launched it
+        if e.device_type != torch.autograd.DeviceType.CPU or e.self_device_time_total <= 0:
+            continue
+        n = e.key.lower()
+        kind = ("matmul" if any(x in n for x in ("mm", "matmul", "linear")) else
+                "attention" if "attention" in n or "sdp" in n else
+                "layer_norm" if "layer_norm" in n else
+                "cast/copy" if any(x in n for x in ("copy", "_to_copy")) else
+                "optimizer" if any(x in n for x in ("adam", "foreach")) else
+                "dropout" if "dropout" in n or "bernoulli" in n else
+                "gelu" if "gelu" in n else "other")
+        kinds[kind] = kinds.get(kind, 0.0) + e.self_device_time_total / 1e3 / 8
+    busy = sum(kinds.values())
+    steps = [e for e in prof.events() if e.name.startswith("ProfilerStep") and e.device_type == torch.autograd.DeviceType.CPU]
+    span = sum(e.time_range.elapsed_us() for e in steps) / 1e3 / max(1, len(steps))
+    top = prof.key_averages().table(sort_by="device_time_total", row_limit=16, max_name_column_width=50)
+    print(f"profile {name}: per step GPU busy {busy:.1f} ms of {span:.1f} ms; "
+          + ", ".join(f"{k} {v:.1f}" for k, v in sorted(kinds.items(), key=lambda x: -x[1])), flush=True)
+    print(top, flush=True)
+    return {"busy_ms_per_step": busy, "span_ms_per_step": span,
+            "ms_per_step_by_kind": kinds, "table": top}
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("shapes", "compile", "loop") or not torch.cuda.is_available():
-        sys.exit("usage: python benchmarks/gpu_probe.py shapes | compile MODE[,MODE...] | loop BENCH_TRAIN_ARGS...   (needs a CUDA GPU)")
+    commands = ("shapes", "compile", "loop", "variants")
+    if len(sys.argv) < 2 or sys.argv[1] not in commands or (sys.argv[1] != "variants" and not torch.cuda.is_available()):
+        sys.exit("usage: python benchmarks/gpu_probe.py shapes | compile MODE[,MODE...] | loop BENCH_TRAIN_ARGS... | "
+                 "variants --json OUT.json [...] BENCH_TRAIN_ARGS...   (needs a CUDA GPU; variants also runs on a CPU)")
     torch.backends.cuda.matmul.allow_tf32 = True
-    if sys.argv[1] == "loop":
+    if sys.argv[1] == "variants":
+        variants(sys.argv[2:])
+    elif sys.argv[1] == "loop":
         loop(sys.argv[2:])
     else:
         shapes() if sys.argv[1] == "shapes" else compiled(sys.argv[2] if len(sys.argv) > 2 else "eager,compile,reduce-overhead")

@@ -24,6 +24,30 @@ def smoke_kit(tmp_path_factory) -> tuple[Path, Path]:
     return save_smoke_kit(tmp_path_factory.mktemp("smoke-kit"))
 
 
+def smoke_training_parts(smoke_kit, max_length: int):
+    """Tokenizer, random-init smoke encoder (seed 0), XNLI head and the English dev features of the smoke
+    kit, every dropout probability 0: a short training run that draws no random numbers."""
+    import torch
+    from torch import nn
+
+    from claimcheck.replication.encoder import load_encoder, load_tokenizer
+    from claimcheck.replication.heads.pair_classification import PairClassificationHead
+    from claimcheck.replication.spec import EncoderSpec
+    from claimcheck.replication.tasks import TASKS
+    from claimcheck.replication.tasks.loading import load_examples
+
+    data, model = smoke_kit
+    tok = load_tokenizer(str(model))
+    enc = load_encoder(EncoderSpec("smoke", pooling="mean", random_init=True), str(model), seed=0)
+    torch.manual_seed(0)
+    head = PairClassificationHead(TASKS["xnli"], enc.config.hidden_size, pooling="mean")
+    for module in (*enc.modules(), *head.modules()):
+        if isinstance(module, nn.Dropout):
+            module.p = 0.0
+    examples = load_examples(TASKS["xnli"], "dev", "en", data_dir=data, cache_dir=data.parent / "cache").examples
+    return tok, enc, head, head.featurize(examples, tok, max_length)
+
+
 def long_run_spec(epochs: float = 60, system: str = "MNLI", task: str = "xnli", seed: int = 1):
     """A smoke run whose target training is long enough (many tiny steps, a checkpoint every 2) to be
     killed in the middle."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import replication_fixtures
 
-from claimcheck.replication.spec import EncoderSpec, TrainHParams
+from claimcheck.replication.spec import TrainHParams
 
 smoke_kit = replication_fixtures.smoke_kit  # the fixture, under its name here
 HP = TrainHParams(epochs=1, batch_size=8, grad_accum=2, lr=3e-3, max_length=48, length_group=4)
@@ -19,25 +19,11 @@ HP = TrainHParams(epochs=1, batch_size=8, grad_accum=2, lr=3e-3, max_length=48, 
 def _train(smoke_kit, device: str, compile_mode: str | None, steps: int = 4):
     """Per-step losses and the final weights of a short run (dropout off, float32)."""
     import torch
-    from torch import nn
 
-    from claimcheck.replication.encoder import load_encoder, load_tokenizer
-    from claimcheck.replication.heads.pair_classification import PairClassificationHead
-    from claimcheck.replication.tasks import TASKS
-    from claimcheck.replication.tasks.loading import load_examples
     from claimcheck.replication.train import Trainer
 
-    data, model = smoke_kit
     dev = torch.device(device)
-    tok = load_tokenizer(str(model))
-    enc = load_encoder(EncoderSpec("smoke", pooling="mean", random_init=True), str(model), seed=0)
-    torch.manual_seed(0)
-    head = PairClassificationHead(TASKS["xnli"], enc.config.hidden_size, pooling="mean")
-    for module in (*enc.modules(), *head.modules()):
-        if isinstance(module, nn.Dropout):
-            module.p = 0.0
-    examples = load_examples(TASKS["xnli"], "dev", "en", data_dir=data, cache_dir=data.parent / "cache").examples
-    feats = head.featurize(examples, tok, HP.max_length)
+    tok, enc, head, feats = replication_fixtures.smoke_training_parts(smoke_kit, HP.max_length)
     losses: list[float] = []
     trainer = Trainer(enc.to(dev), {"xnli": head.to(dev)}, {"xnli": feats}, hp=HP, seed=1, device=dev,
                       pad_id=tok.pad_token_id, precision="fp32", compile_mode=compile_mode,

@@ -57,11 +57,31 @@ def pad_id_of(tokenizer) -> int:
     return int(tokenizer.pad_token_id)
 
 
+def attention_mask_for(encoder, mask):
+    """The mask to hand ``encoder`` for a [B, T] padding mask (1 = token).
+
+    On a GPU with SDPA attention: the [B, 1, T, T] boolean mask transformers would build from it. Given
+    the 2-D mask, transformers first checks whether any token is padding (``padding_mask.all()``, to
+    drop the mask when none is), and reading that answer makes Python wait for the GPU to finish all
+    queued work in every forward pass. A 4-D mask is used as it is. Elsewhere (a CPU, another attention
+    implementation) the 2-D mask is returned unchanged."""
+    if not mask.is_cuda or mask.dim() != 2 or getattr(encoder.config, "_attn_implementation", None) != "sdpa":
+        return mask
+    return expanded_mask(mask)
+
+
+def expanded_mask(mask):
+    """[B, T] padding mask (1 = token) -> the [B, 1, T, T] boolean mask (True = may attend) that
+    transformers' SDPA path builds from it (a broadcast view: every query row sees the same keys)."""
+    b, t = mask.shape
+    return mask.bool()[:, None, None, :].expand(b, 1, t, t)
+
+
 def run_encoder(encoder, batch, layer: int | None):
     """Hidden states [B, T, H] of one layer (None = last) for a padded batch."""
     out = encoder(
         input_ids=batch["input_ids"],
-        attention_mask=batch["attention_mask"],
+        attention_mask=attention_mask_for(encoder, batch["attention_mask"]),
         output_hidden_states=layer is not None,
     )
     return out.last_hidden_state if layer is None else out.hidden_states[layer]

@@ -77,6 +77,13 @@ def precision_dtype(device, precision: str = "auto") -> str:
     return "bfloat16 autocast"
 
 
+def training_dtype(device, precision: str = "auto") -> str:
+    """``precision_dtype`` as a run's provenance records it: under bf16 autocast the training loop also
+    keeps its LayerNorms in bf16 (``bf16_norms``, the Trainer's default there)."""
+    dtype = precision_dtype(device, precision)
+    return dtype + ", bf16 LayerNorm in training" if dtype == "bfloat16 autocast" else dtype
+
+
 def pad_multiple(device) -> int:
     """Width multiple a training batch's token axis is padded to: 8 on a GPU, 1 (the longest feature) on a CPU.
 

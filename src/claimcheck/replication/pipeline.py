@@ -224,7 +224,7 @@ def _compute_target(spec: RunSpec, ctx: RunContext, stage: StageDir, progress: P
         "finished_at": env.now_iso(),
         "seconds": round(time.perf_counter() - t0, 3),
         "device": env.describe_device(device),
-        "dtype": env.precision_dtype(device, spec.precision),
+        "dtype": env.training_dtype(device, spec.precision),
         "model_sha256": _model_identity(spec, ctx),
     }
     write_json_atomic(stage.path / "metrics.json", {"metrics": metrics})

@@ -9,7 +9,10 @@
 * AdamW (no decay on biases and LayerNorm weights), linear warm-up from 0 then linear decay to 0 (the
   rule of transformers' ``get_linear_schedule_with_warmup``, which its ``Trainer`` uses), gradient
   accumulation over ``grad_accum`` micro-batches, gradient clipping.
-* bf16 autocast on a GPU (``environment.autocast``), float32 on a CPU.
+* bf16 autocast on a GPU (``environment.autocast``), float32 on a CPU. Under bf16 autocast the
+  encoder's LayerNorms take and give bf16 (``bf16_norms``; ``bf16_norms=False`` keeps autocast's float32
+  LayerNorm): the residual stream stays in bf16 and the casts back to bf16 disappear. On a GPU the
+  loop's attention does not use cuDNN's kernels (``cudnn_attention=True`` allows them).
 * Optional compilation of the encoder (``compile_mode``, ``COMPILE_MODES``; ``benchmarks/bench_train.py
   --compile``, not used by ``replicate``): ``torch.compile`` fuses its element-wise work into fewer
   kernels, and "cudagraphs" also replays each batch shape's kernels as one CUDA graph. The heads, the
@@ -28,6 +31,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
@@ -39,8 +43,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from claimcheck.replication.bf16_norms import bf16_norms as bf16_norms_in
 from claimcheck.replication.encoder import run_encoder
-from claimcheck.replication.environment import autocast, pad_multiple as default_pad_multiple
+from claimcheck.replication.environment import autocast, pad_multiple as default_pad_multiple, precision_dtype
 from claimcheck.replication.heads.base import Feature, Head
 from claimcheck.replication.spec import TrainHParams
 from claimcheck.replication.vocab_compaction import VocabCompaction, compact_vocabulary, decay_product
@@ -149,6 +154,8 @@ class Trainer:
         schedule: list[MicroBatch] | None = None,
         pad_multiple: int | None = None,
         compile_mode: str | None = None,
+        bf16_norms: bool | None = None,
+        cudnn_attention: bool = False,
     ):
         self.encoder, self.heads, self.features = encoder, nn.ModuleDict(heads), features
         self.hp, self.seed, self.device, self.pad_id, self.precision = hp, seed, device, pad_id, precision
@@ -159,6 +166,10 @@ class Trainer:
         if compile_mode == "cudagraphs" and device.type != "cuda":
             raise ValueError(f"compile mode 'cudagraphs' needs a CUDA device, not {device}")
         self.compile_mode = compile_mode
+        # LayerNorm in bf16 while training (None: whenever the loop autocasts to bf16, i.e. on a GPU)
+        autocasting = precision_dtype(device, precision) == "bfloat16 autocast"
+        self.bf16_norms = autocasting if bf16_norms is None else bool(bf16_norms) and autocasting
+        self.cudnn_attention = cudnn_attention  # on a GPU: may SDPA pick cuDNN's attention kernels while training
         self._forward_encoder: nn.Module = encoder  # what the micro-steps call: the encoder, or it compiled
         self.checkpoint_dir = checkpoint_dir
         self.checkpoint_every, self.checkpoint_seconds = max(1, checkpoint_every), checkpoint_seconds
@@ -269,9 +280,12 @@ class Trainer:
     def train(self) -> TrainResult:
         start_step, best, bad_evals = self._resume()
         self._applied = start_step
-        hooks = self._compile()
+        norms = bf16_norms_in(self.encoder) if self.bf16_norms else contextlib.nullcontext()
+        hooks: list = []
         try:
-            return self._loop(start_step, best, bad_evals)
+            with norms, self._attention_kernels():
+                hooks = self._compile()
+                return self._loop(start_step, best, bad_evals)
         finally:  # the encoder never stays compacted, even when training fails
             for hook in hooks:
                 hook.remove()
@@ -279,6 +293,18 @@ class Trainer:
             if self.compaction is not None:
                 self.compaction.restore(self.encoder, self._decay(self._applied))
                 self.compaction = None
+
+    def _attention_kernels(self):
+        """On a GPU, unless ``cudnn_attention``: SDPA without cuDNN's kernels while training (flash, or
+        memory-efficient attention for a padded batch). Measured on an H100 (README, "The same on a GPU, and
+        MFU"): cuDNN sets up each batch width the first time it meets it (0.2-2.4 s), and even on widths
+        it has seen, its backward pass for these short sequences was slower: a step of XLM-R Large's
+        shape at batch 512 took 141 ms without it against 150-153 ms with it."""
+        if self.device.type != "cuda" or self.cudnn_attention:
+            return contextlib.nullcontext()
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
 
     def _report(self, step: int, losses: list[torch.Tensor]) -> None:
         """Read one step's loss (the mean of its micro-batches'), stop on a non-finite one, and pass it on."""

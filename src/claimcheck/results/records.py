@@ -81,7 +81,7 @@ class Provenance(_Frozen):
     python: str = ""
     platform: str = ""
     device: str = ""  # "cpu", "cuda:0 (NVIDIA H100 ...)"
-    dtype: str = ""  # "float32", "bfloat16 autocast"
+    dtype: str = ""  # "float32", "bfloat16 autocast, bf16 LayerNorm in training" (older runs: "bfloat16 autocast")
     started_at: str = ""  # ISO 8601, UTC
     finished_at: str = ""
     stage_seconds: dict[str, float] = Field(default_factory=dict)
