@@ -8,8 +8,9 @@ evaluation code, so only the training loop differs:
   (``pipeline._train``): dynamic padding, length-grouped micro-batches, fused AdamW with no decay on
   biases and LayerNorm over the used vocabulary only (``vocab_compaction``: the untouched embedding
   rows get their weight decay in closed form, the dense result), linear warm-up/decay, clipping, bf16
-  autocast on a GPU with its LayerNorms in bf16 (``--fp32-norms``: autocast's float32), resumable checkpoints in a temporary folder (every 50 steps, at most once per
-  120 s, the ``RunContext`` defaults).
+  autocast on a GPU with its LayerNorms in bf16 (``--fp32-norms``: autocast's float32) and attention
+  without cuDNN (``--cudnn-attention``: with), resumable checkpoints in a temporary folder (every 50
+  steps, at most once per 120 s, the ``RunContext`` defaults).
 * Hugging Face: ``transformers.Trainer`` with ``TrainingArguments`` defaults (transformers 5.23:
   random sampler, ``DataCollatorWithPadding`` = dynamic padding, ``adamw_torch_fused``, linear
   schedule, fp32 unless ``--trainer-bf16``, save every 500 steps). Set equal, as hyper-parameters:
@@ -548,9 +549,9 @@ def render(summary: dict, results: list[PathResult], meta: dict) -> str:
     if meta.get("compile_mode"):
         lines.append(f"  claimcheck's encoder compiled: --compile {meta['compile_mode']}")
     if meta.get("claimcheck_cudnn_attention"):
-        lines.append("  claimcheck's attention may use cuDNN's kernels (--cudnn-attention)")
+        lines.append("  claimcheck's attention may use cuDNN's kernels, on a GPU (--cudnn-attention)")
     if meta.get("fp32_norms"):
-        lines.append("  claimcheck's LayerNorms in float32 under autocast (--fp32-norms)")
+        lines.append("  claimcheck's LayerNorms in float32 under bf16 autocast, on a GPU (--fp32-norms)")
     if meta.get("peak"):
         lines.append(f"  MFU against {meta['peak'][0]} dense bf16 peak {meta['peak'][1] / 1e12:.0f} TFLOP/s (6 x N x real tokens)")
     if len(results) > 2:
@@ -594,7 +595,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--peak-tflops", type=float, help="CUDA: the card's dense bf16 peak, when not in the built-in table")
     p.add_argument("--pad-multiple", type=int, help="claimcheck: pad each batch's token axis to a multiple of this "
                    "(default: replicate's, 8 on a GPU and 1 on a CPU)")
-    p.add_argument("--no-cudnn-attention", action="store_true", help="CUDA, both paths: attention without cuDNN's kernels")
+    p.add_argument("--no-cudnn-attention", action="store_true", help="CUDA, both paths, process-wide: attention without "
+                   "cuDNN's kernels (claimcheck's loop leaves them out anyway unless --cudnn-attention)")
     p.add_argument("--train-languages", default="en", help="train on the training rows of these XNLI dev files, "
                    "comma-separated (default en; more rows make length-grouped batches pad less, for --shape throughput)")
     p.add_argument("--cudnn-attention", action="store_true",
@@ -628,25 +630,22 @@ def main(argv: list[str] | None = None) -> dict:
             torch.backends.cuda.enable_cudnn_sdp(False)
         warm_up(setup)
         gc.collect()
+        # claimcheck's loop as the arguments set it
+        loop = {"checkpoints": not args.no_checkpoints, "pad_multiple": args.pad_multiple, "compile_mode": args.compile_mode,
+                "bf16_norms": False if args.fp32_norms else None, "cudnn_attention": args.cudnn_attention}
         results: list[PathResult] = []
         for k in range(args.seeds):
             seed = args.seed + k
             if args.matched:  # the Trainer first: claimcheck replays its batches
                 hf, batches = run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16, dropout=False)
                 gc.collect()
-                results += [hf, run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints, batches=batches,
-                                               pad_multiple=args.pad_multiple, compile_mode=args.compile_mode,
-                                               bf16_norms=False if args.fp32_norms else None,
-                                               cudnn_attention=args.cudnn_attention)]
+                results += [hf, run_claimcheck(setup, seed, work, batches=batches, **loop)]
                 gc.collect()
                 continue
             order = ("claimcheck", "hf-trainer") if k % 2 == 0 else ("hf-trainer", "claimcheck")
             for path in order if args.only is None else (args.only,):
                 if path == "claimcheck":
-                    results.append(run_claimcheck(setup, seed, work, checkpoints=not args.no_checkpoints,
-                                                  pad_multiple=args.pad_multiple, compile_mode=args.compile_mode,
-                                                  bf16_norms=False if args.fp32_norms else None,
-                                                  cudnn_attention=args.cudnn_attention))
+                    results.append(run_claimcheck(setup, seed, work, **loop))
                 else:
                     results.append(run_hf_trainer(setup, seed, work, bf16=args.trainer_bf16)[0])
                 gc.collect()

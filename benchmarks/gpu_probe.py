@@ -14,14 +14,15 @@ the card, to explain bench_train.py's MFU figures. Random weights, bf16 autocast
       --device cuda --shape xlmr-large --batch-size 512 ...): torch.profiler over steps 15-22 of a
       24-step run, the top operators by GPU time.
   python benchmarks/gpu_probe.py variants --json OUT.json [--variants V,V...] [--profile V,V...] BENCH_TRAIN_ARGUMENTS...
-      candidate changes to claimcheck's micro-step, each applied here (not in the loop) and run through
-      bench_train's claimcheck path on the same schedule (same seed): "base" (the loop as it is), "mask4d"
-      (the encoder gets a ready-made 4-D boolean mask, so transformers' padding check does not wait for
-      the GPU), "bf16norm" (LayerNorm reads and writes bf16 under autocast: no fp32 residual stream, no
-      casts back to bf16 before each matrix product), "pinned" (batches copied from pinned memory),
-      and their combinations joined by "+"; a first run (discarded) meets every batch width first.
-      Per run: ms per optimizer step (median, and the mean of the steady window), steady MFU, accuracy,
-      the largest step; with --profile, the GPU's busy time per step by kind of kernel.
+      changes to claimcheck's micro-step, applied by the probe, each run through bench_train's claimcheck
+      path on the same schedule (same seed), in one process, after a discarded run that meets every batch
+      width first. "base" is the loop as it is; a variant joins changes with "+": "fp32norm" (autocast's
+      float32 LayerNorm instead of bf16_norms), "mask2d" (transformers' 2-D padding mask instead of
+      run_encoder's 4-D one), "pinned" (batches copied from pinned host memory), "cudnn" (SDPA may use
+      cuDNN's attention), "math" (SDPA's plain matrix-product attention only). Per run: ms per optimizer
+      step (median, and the mean over the steady window), steady MFU, accuracy, the largest step, the
+      per-step loss gap to the first reported run; --profile: GPU time per step by kind of kernel. Runs
+      on a CPU too (--tiny --device cpu), as a self-check.
 """
 
 import contextlib
@@ -164,17 +165,28 @@ def loop(argv: list[str]) -> None:
 
 # -- variants of the micro-step ------------------------------------------------------------------------------
 
+CHANGES = ("fp32norm", "mask2d", "pinned", "cudnn", "math")
+
+
+def _changes(name: str) -> frozenset:
+    """The changes a variant name ("base" or changes joined by "+") stands for; an unknown one is refused."""
+    changes = frozenset(name.split("+")) - {"base"}
+    unknown = sorted(changes - set(CHANGES))
+    if unknown:
+        sys.exit(f"gpu_probe.py variants: unknown change(s) {', '.join(unknown)} in {name!r} (use base or {', '.join(CHANGES)})")
+    return changes
+
+
 def _probe_trainer(features: frozenset):
-    """claimcheck's Trainer with the named changes to its micro-step: "fp32norm" (autocast's float32
-    LayerNorm, not ``bf16_norms``), "mask2d" (the encoder gets the 2-D padding mask, not
-    ``encoder.attention_mask_for``'s 4-D one), "pinned" (batches copied from pinned host memory)."""
+    """claimcheck's Trainer with the named changes (``CHANGES``) to its micro-step."""
     from claimcheck.replication import train as train_module
 
     base = train_module.Trainer
 
     class ProbeTrainer(base):
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, **{**kwargs, "bf16_norms": False if "fp32norm" in features else None})
+            super().__init__(*args, **{**kwargs, "bf16_norms": False if "fp32norm" in features else None,
+                                       "cudnn_attention": bool(features & {"cudnn", "math"})})
 
         def _micro_step(self, task, indices, scale):
             head = self.heads[task]
@@ -201,13 +213,12 @@ def _probe_trainer(features: frozenset):
 
 @contextlib.contextmanager
 def _attention_backends(features: frozenset):
-    """"nocudnn": SDPA without cuDNN's kernels (memory-efficient attention takes masked batches);
-    "math": SDPA's plain matrix-product implementation only."""
+    """"math": SDPA's plain matrix-product implementation only (the loop's own choice of kernels is off
+    for it, see ``_probe_trainer``)."""
     b = torch.backends.cuda
     saved = (b.cudnn_sdp_enabled(), b.flash_sdp_enabled(), b.mem_efficient_sdp_enabled(), b.math_sdp_enabled())
-    if "nocudnn" in features or "math" in features:
-        b.enable_cudnn_sdp(False)
     if "math" in features:
+        b.enable_cudnn_sdp(False)
         b.enable_flash_sdp(False)
         b.enable_mem_efficient_sdp(False)
     try:
@@ -234,12 +245,15 @@ def variants(argv: list[str]) -> None:
 
     p = argparse.ArgumentParser(prog="gpu_probe.py variants")
     p.add_argument("--json", required=True)
-    p.add_argument("--variants", default="base,mask4d,bf16norm,mask4d+bf16norm,mask4d+bf16norm+pinned,base,mask4d+bf16norm")
+    p.add_argument("--variants", default="base,fp32norm+mask2d+cudnn,cudnn,fp32norm,base,fp32norm+mask2d+cudnn")
     p.add_argument("--profile", default="")
     p.add_argument("--compile-variant", help="also this variant with --compile MODE (a long first step)")
     p.add_argument("--no-warm", action="store_true", help="no discarded first run")
     ours, rest = p.parse_known_args(argv)
     args = bt.parse_args(rest)
+    for name in [*ours.variants.split(","), *ours.profile.split(","), ours.compile_variant or ""]:
+        if name:
+            _changes(name)  # every name checked before anything runs
     work = Path(tempfile.mkdtemp(prefix="gpu-probe-"))
     setup = bt.build_setup(args, work)
     params = bt.non_embedding_params(setup)
@@ -253,7 +267,7 @@ def variants(argv: list[str]) -> None:
         Path(ours.json).write_text(json.dumps(out, indent=1))
 
     def one(name: str, compile_mode: str | None = None) -> dict:
-        features = frozenset(name.split("+")) - {"base"}
+        features = _changes(name)
         base, probe = _probe_trainer(features)
         train_module.Trainer = probe
         try:
@@ -289,7 +303,7 @@ def variants(argv: list[str]) -> None:
         return row
 
     if not ours.no_warm:
-        one("base")  # meets every batch width of this schedule first (cuDNN's per-shape set-up), not reported
+        one("base+cudnn" if any("cudnn" in v for v in ours.variants.split(",")) else "base")  # meets every batch width first, not reported
     for name in filter(None, ours.variants.split(",")):
         out["runs"].append(one(name))
         save()
@@ -314,7 +328,7 @@ def _profile_variant(setup, args, name: str) -> dict:
     tokenizer, encoder, head = bt.fresh_model(setup, args.seed)
     features = head.featurize(setup.train, tokenizer, setup.hp.max_length)
     prof = profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA], schedule=schedule(wait=10, warmup=2, active=8))
-    changes = frozenset(name.split("+")) - {"base"}
+    changes = _changes(name)
     _, probe = _probe_trainer(changes)
     trainer = probe(encoder, {"xnli": head}, {"xnli": features}, hp=setup.hp, seed=args.seed, device=setup.device,
                     pad_id=pad_id_of(tokenizer), pad_multiple=args.pad_multiple, on_step=lambda s, t, l: prof.step())
