@@ -18,7 +18,7 @@ the card, to explain bench_train.py's MFU figures. Random weights, bf16 autocast
       path on the same schedule (same seed), in one process, after a discarded run that meets every batch
       width first. "base" is the loop as it is; a variant joins changes with "+": "fp32norm" (autocast's
       float32 LayerNorm instead of bf16_norms), "mask2d" (transformers' 2-D padding mask instead of
-      run_encoder's 4-D one), "pinned" (batches copied from pinned host memory), "cudnn" (SDPA may use
+      run_encoder's 4-D one), "cudnn" (SDPA may use
       cuDNN's attention), "math" (SDPA's plain matrix-product attention only). Per run: ms per optimizer
       step (median, and the mean over the steady window), steady MFU, accuracy, the largest step, the
       per-step loss gap to the first reported run; --profile: GPU time per step by kind of kernel. Runs
@@ -165,7 +165,7 @@ def loop(argv: list[str]) -> None:
 
 # -- variants of the micro-step ------------------------------------------------------------------------------
 
-CHANGES = ("fp32norm", "mask2d", "pinned", "cudnn", "math")
+CHANGES = ("fp32norm", "mask2d", "cudnn", "math")
 
 
 def _changes(name: str) -> frozenset:
@@ -178,7 +178,7 @@ def _changes(name: str) -> frozenset:
 
 
 def _probe_trainer(features: frozenset):
-    """claimcheck's Trainer with the named changes (``CHANGES``) to its micro-step."""
+    """claimcheck's Trainer (the class as it is, and the one with the named changes)."""
     from claimcheck.replication import train as train_module
 
     base = train_module.Trainer
@@ -188,42 +188,35 @@ def _probe_trainer(features: frozenset):
             super().__init__(*args, **{**kwargs, "bf16_norms": False if "fp32norm" in features else None,
                                        "cudnn_attention": bool(features & {"cudnn", "math"})})
 
-        def _micro_step(self, task, indices, scale):
-            head = self.heads[task]
-            batch = head.padded_to_multiple(head.collate([self.features[task][i] for i in indices], self.pad_id),
-                                            self.pad_multiple, self.pad_id)
-            pinned = "pinned" in features and self.device.type == "cuda"
-            batch = {k: (v.pin_memory() if pinned else v).to(self.device, non_blocking=True) for k, v in batch.items()}
-            inputs = batch if self.compaction is None else {**batch, "input_ids": self.compaction.map_ids(batch["input_ids"])}
-            if self.compile_mode == "cudagraphs":
-                torch.compiler.cudagraph_mark_step_begin()
-            with train_module.autocast(self.device, self.precision):
-                if "mask2d" in features:
-                    hidden = self._forward_encoder(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"],
-                                                   output_hidden_states=head.layer is not None)
-                    hidden = hidden.last_hidden_state if head.layer is None else hidden.hidden_states[head.layer]
-                else:
-                    hidden = train_module.run_encoder(self._forward_encoder, inputs, head.layer)
-                loss = head.loss(head(hidden, batch), batch)
-            (loss * scale).backward()
-            return loss.detach()
-
     return base, ProbeTrainer
 
 
+def _run_encoder_2d(encoder, batch, layer):
+    """``run_encoder`` as it was: the encoder gets transformers' 2-D padding mask."""
+    out = encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], output_hidden_states=layer is not None)
+    return out.last_hidden_state if layer is None else out.hidden_states[layer]
+
+
 @contextlib.contextmanager
-def _attention_backends(features: frozenset):
-    """"math": SDPA's plain matrix-product implementation only (the loop's own choice of kernels is off
-    for it, see ``_probe_trainer``)."""
+def _applied(features: frozenset):
+    """The changes that act outside the Trainer's arguments: "mask2d" (the loop's ``run_encoder`` swapped
+    for ``_run_encoder_2d``) and "math" (SDPA's plain matrix-product attention only; the loop's own
+    choice of kernels is off for it, see ``_probe_trainer``)."""
+    from claimcheck.replication import train as train_module
+
     b = torch.backends.cuda
     saved = (b.cudnn_sdp_enabled(), b.flash_sdp_enabled(), b.mem_efficient_sdp_enabled(), b.math_sdp_enabled())
+    run_encoder = train_module.run_encoder
     if "math" in features:
         b.enable_cudnn_sdp(False)
         b.enable_flash_sdp(False)
         b.enable_mem_efficient_sdp(False)
+    if "mask2d" in features:
+        train_module.run_encoder = _run_encoder_2d
     try:
         yield
     finally:
+        train_module.run_encoder = run_encoder
         b.enable_cudnn_sdp(saved[0])
         b.enable_flash_sdp(saved[1])
         b.enable_mem_efficient_sdp(saved[2])
@@ -271,7 +264,7 @@ def variants(argv: list[str]) -> None:
         base, probe = _probe_trainer(features)
         train_module.Trainer = probe
         try:
-            with _attention_backends(features):
+            with _applied(features):
                 r = bt.run_claimcheck(setup, args.seed, work, checkpoints=False, pad_multiple=args.pad_multiple,
                                       compile_mode=compile_mode)
         finally:
@@ -334,7 +327,7 @@ def _profile_variant(setup, args, name: str) -> dict:
                     pad_id=pad_id_of(tokenizer), pad_multiple=args.pad_multiple, on_step=lambda s, t, l: prof.step())
     trainer.schedule = trainer.schedule[: 21 * setup.hp.grad_accum]
     trainer.total_steps = 21
-    with prof, _attention_backends(changes):
+    with prof, _applied(changes):
         trainer.train()
     kinds: dict[str, float] = {}
     for e in prof.key_averages():  # each kernel's time counts once, for the operator that launched it
