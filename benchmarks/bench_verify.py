@@ -13,6 +13,10 @@
    process (the libraries' imports, claimcheck's modules, the registry, the run records, the
    verifier, drawing the table, writing the three reports), median of ``--runs`` processes.
 
+Before and after the timings, it prints the machine's speed at that moment: the CPU time of a fixed
+pure-Python loop that runs none of claimcheck's code (``machine_speed``). Figures from two runs
+compare only where these lines agree; code that got slower moves claimcheck's figures and not this one.
+
 Before timing, claimcheck's modules are compiled to bytecode, as a regular install does: with
 ``PYTHONDONTWRITEBYTECODE`` set (as on the development and CI machines) an editable install would
 otherwise compile every module again in every fresh process.
@@ -73,6 +77,44 @@ def console_script() -> str:
     """
     beside = Path(sys.executable).parent / "claimcheck"
     return str(beside) if beside.exists() else (shutil.which("claimcheck") or "claimcheck")
+
+
+CALIBRATION_STEPS = 500_000
+
+
+def calibration_work(steps: int = CALIBRATION_STEPS) -> int:
+    """A fixed piece of pure-Python work (dictionary stores, integer arithmetic, a loop), the kind the
+    interpreter does when it imports modules and builds objects, and none of claimcheck's code."""
+    table: dict[int, int] = {}
+    value = 0
+    for i in range(steps):
+        value = (value * 31 + i) % 1_000_003
+        table[i & 1023] = value
+    return value + len(table)
+
+
+def machine_speed(reps: int = 7) -> list[float]:
+    """CPU seconds of ``calibration_work`` in this process, ``reps`` times: how fast the machine runs
+    Python at this moment, set beside the figures timed with it.
+
+    Why: on these virtual machines the same work takes a different time from one hour to the next,
+    and it ran 25 to 40 % slower right after the five minutes of the test suite than before it
+    (twenty-fifth session: `.ci/run` with the benchmark before and after the tests; the CPU time of
+    the in-process verification, the same instructions, rose from 0.615 to 0.857 s). The printed
+    figure tells a slow machine from slow code: code that got slower moves claimcheck's figures and
+    not this one."""
+    times = []
+    for _ in range(reps):
+        t0 = time.process_time()
+        calibration_work()
+        times.append(time.process_time() - t0)
+    return times
+
+
+def print_machine_speed(when: str) -> None:
+    times = machine_speed()
+    print(f"machine speed {when}: a fixed Python loop ({CALIBRATION_STEPS:,} steps) took median "
+          f"{1000 * statistics.median(times):.1f} ms of CPU, min {1000 * min(times):.1f} ms over {len(times)} runs")
 
 
 def bench_cli(runs: int, exe: str, write: bool = False) -> list[float]:
@@ -294,6 +336,7 @@ def main() -> None:
         return
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
     compile_claimcheck()
+    print_machine_speed("before the timings")
     if args.floor:
         for label, times in bench_floor(args.runs):
             print(f"floor: {label:<34} median {statistics.median(times):.3f} s, min {min(times):.3f} s over {args.runs} runs")
@@ -321,6 +364,7 @@ def main() -> None:
     print(f"in-process: {args.claims} claims x {args.seeds} seeds ({runs[0]['records']} run records), {len(runs)} fresh processes: "
           f"wall median {statistics.median(walls):.3f} s (min {min(walls):.3f} s), "
           f"CPU median {statistics.median(cpus):.3f} s (min {min(cpus):.3f} s); overall {runs[0]['overall']}")
+    print_machine_speed("after the timings")
 
 
 def _inprocess_in_fresh_process(n_claims: int, n_seeds: int) -> dict:

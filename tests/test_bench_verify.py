@@ -37,6 +37,30 @@ def test_the_benchmark_reports_the_whole_process_and_the_in_process_figures():
     assert re.search(r"wall median \d+\.\d{3} s \(min \d+\.\d{3} s\), CPU median \d+\.\d{3} s \(min \d+\.\d{3} s\)", inproc[0])
     counts = ast.literal_eval(inproc[0].split("overall ", 1)[1])
     assert sum(counts.values()) == 30 and set(counts) <= {"supported", "contradicted"}
+    # the machine's speed, before and after the timings, around them in the output
+    speed = [i for i, line in enumerate(lines) if line.startswith("machine speed ")]
+    assert [lines[i].split(":")[0] for i in speed] == ["machine speed before the timings", "machine speed after the timings"]
+    assert speed[0] < lines.index(writing[0]) and speed[1] > lines.index(inproc[0])
+    assert all(re.search(r"a fixed Python loop \(500,000 steps\) took median \d+\.\d ms of CPU, min \d+\.\d ms over 7 runs$",
+                         lines[i]) for i in speed), [lines[i] for i in speed]
+
+
+def test_the_calibration_work_is_fixed_and_timed_in_cpu_seconds():
+    bench = _bench_module()
+    assert bench.calibration_work(10) == bench.calibration_work(10) != bench.calibration_work(11)
+    assert bench.calibration_work(2000) == _calibration_reference(2000)
+    times = bench.machine_speed(reps=3)
+    assert len(times) == 3 and all(t > 0 for t in times)
+
+
+def _calibration_reference(steps: int) -> int:
+    """The loop written out again: the work the machine-speed line reports must not change unnoticed,
+    or figures printed before and after the change could no longer be compared."""
+    value, kept = 0, {}
+    for i in range(steps):
+        value = (value * 31 + i) % 1_000_003
+        kept[i % 1024] = value
+    return value + len(kept)
 
 
 def test_one_in_process_run_prints_its_timing_as_json():
