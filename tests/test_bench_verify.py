@@ -45,6 +45,27 @@ def test_the_benchmark_reports_the_whole_process_and_the_in_process_figures():
                          lines[i]) for i in speed), [lines[i] for i in speed]
 
 
+def test_a_series_gives_one_line_a_round_and_how_often_the_target_held():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--series", "2", "--runs", "1", "--pause", "0"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("series")]
+    assert [line.split(":")[0] for line in lines] == ["series 1/2", "series 2/2", "series", "series"], lines
+    for line in lines[:2]:
+        assert re.search(r"verify all median \d+\.\d{3} s, --no-write \d+\.\d{3} s \(median of 1 each\); "
+                         r"the loop \d+\.\d ms before, \d+\.\d ms after$", line), line
+    medians = [float(re.search(r"verify all median (\d+\.\d{3})", line).group(1)) for line in lines[:2]]
+    summary = re.search(r"^series: verify all: medians (\S+) to (\S+) s, median of medians \S+ s; under 0\.3 s in (\d) of 2 rounds$",
+                        lines[2])
+    assert summary, lines[2]
+    assert (float(summary.group(1)), float(summary.group(2))) == (min(medians), max(medians))
+    if 0.3 not in medians:  # a printed 0.300 may be a median just under the target
+        assert int(summary.group(3)) == sum(m < 0.3 for m in medians)
+    assert lines[3].startswith("series: verify all --no-write: medians ")
+    # a series replaces the usual figures
+    assert not any(line.startswith(("claimcheck verify all", "in-process:")) for line in done.stdout.splitlines())
+
+
 def test_the_calibration_work_is_fixed_and_timed_in_cpu_seconds():
     bench = _bench_module()
     assert bench.calibration_work(10) == bench.calibration_work(10) != bench.calibration_work(11)
