@@ -36,8 +36,8 @@ otherwise compile every module again in every fresh process.
    the targets, which are in seconds. Each count takes 5 to 20 s under valgrind.
 
 6. with ``--series K`` (instead of the figures above): K rounds of the whole-process timing,
-   ``--pause`` seconds apart (15), each between two readings of the machine's speed, and how many rounds' medians were under
-   the 0.3 s target.
+   ``--pause`` seconds apart (15), each between two readings of the machine's speed, and how many
+   rounds' medians were under the 0.3 s target.
 
 Run:  python benchmarks/bench_verify.py [--series K [--pause 15]] [--runs 7] [--inprocess-runs 3] [--claims 10000] [--seeds 5] [--via-path] [--floor] [--phases] [--instructions]
 """
@@ -104,10 +104,9 @@ def machine_speed(reps: int = 7) -> list[float]:
     Why: on these virtual machines the same work takes a different time within minutes. In the
     twenty-fifth session's two `.ci/run` rehearsals (the benchmark before and after the tests, the
     same code), the CPU time of the in-process verification, the same instructions each time, was
-    0.615, 0.857, 0.825 and 0.867 s, and the median of this loop moved between 52 and 76 ms over the
-    session. The printed figure
-    tells a slow machine from slow code: code that got slower moves claimcheck's figures and not
-    this one."""
+    0.615, 0.857, 0.825 and 0.867 s, and the median of this loop moved between 49 and 78 ms over the
+    session. The printed figure tells a slow machine from slow code: code that got slower moves
+    claimcheck's figures and not this one."""
     times = []
     for _ in range(reps):
         t0 = time.process_time()
