@@ -105,10 +105,11 @@ def _about_other_names(text: Reading, other: Reading, described: frozenset[str] 
     return unshared - shared
 
 
-def _shared_names(row: Reading, claim: Reading, dimensions=(CHANGE, STANDING)):
+def _shared_names(row: Reading, claim: Reading, dimensions=(CHANGE, STANDING), named_only: bool = False):
     """Per name both texts read in one of ``dimensions``: (conflicts, the row's agreeing mentions, the
     claim's agreeing mentions, the dimensions read of shared names); a conflict is (key, the row's
-    spelling, dimension, the row's reading, its mentions, the claim's reading, its mentions)."""
+    spelling, dimension, the row's reading, its mentions, the claim's reading, its mentions).
+    ``named_only``: a standing the row reads against no name it gives is left out."""
     conflicts, agreed_row, agreed_claim, shared_dims = [], set(), set(), set()
     for key, (written, dims) in row.names.items():
         their_key, theirs = next(((k, v) for k, v in claim.names.items() if same_name(key, k) and not (key in row.initial and k in claim.initial)),
@@ -120,6 +121,8 @@ def _shared_names(row: Reading, claim: Reading, dimensions=(CHANGE, STANDING)):
                 continue
             if dim == STANDING and not _faced(row.against.get(key), claim.against.get(their_key)):
                 continue  # "RoBERTa beats BERT" and "BERT beats XLNet": BERT is ranked against different names
+            if dim == STANDING and named_only and row.against.get(key) is None:
+                continue
             shared_dims.add(dim)
             their_reading, their_mentions = theirs[1][dim]
             if reading & their_reading:
@@ -130,7 +133,7 @@ def _shared_names(row: Reading, claim: Reading, dimensions=(CHANGE, STANDING)):
     return conflicts, agreed_row, agreed_claim, shared_dims
 
 
-def reversed_ranking(row_text: str, statement: str, truncated: bool = False) -> str:
+def reversed_ranking(row_text: str, statement: str, truncated: bool = False, named_only: bool = False) -> str:
     """Why the row ranks the names both texts rank the other way round ("" when it does not): the
     standing of a name both read against a common name (``compare``'s per-name reading, comparisons
     and superlatives only; a superlative is read against all others) disagrees. "XLNet beats BERT but
@@ -138,12 +141,15 @@ def reversed_ranking(row_text: str, statement: str, truncated: bool = False) -> 
     reverses nothing in "RoBERTa and BERT both beat XLNet" (BERT is ranked against other names). A
     statement said of part of the tasks ("BERT is best on the other three target tasks", "the best
     model is RoBERTa or BERT depending on the task": ``ranking_scope``) is read only against a row
-    that says its ranking holds on all of them. The texts' words about no shared name are not read."""
+    that says its ranking holds on all of them. The texts' words about no shared name are not read.
+    ``named_only``: a name the row ranks against no one it names ("the intermediate models beat
+    XLM-R Large") is not read either, as against a claim about the systems of another time ("XLM-R
+    Large was the strongest published model"), which the row's unnamed systems need not be among."""
     row_text, statement = row_text[:MAX_CHARS], statement[:MAX_CHARS]
     if apart(row_text, statement):
         return ""
     row, claim = read(row_text, truncated), read(statement)
-    conflicts, _, _, _ = _shared_names(row, claim, dimensions=(STANDING,))
+    conflicts, _, _, _ = _shared_names(row, claim, dimensions=(STANDING,), named_only=named_only)
     return conflict_reason(conflicts) if conflicts else ""
 
 

@@ -212,6 +212,14 @@ MODIFIER = re.compile(r"\b(?:with|without|using|via|through|across|in|for|during
 # after a superlative, what its subject is ranked among ("worst among BERT, RoBERTa and XLNet", "the best of ...")
 AMONG = re.compile(r"\b(?:among|amongst|of|between|out\s+of)\b", re.I)
 
+# from a clause's start to a name: an opening adverbial phrase ("On the XTREME benchmark, ..."), whose
+# name a comparison after the comma does not rank (it says where, not who)
+OPENING_PHRASE = re.compile(r"\s*(?:on|in|across|for|at|over|under|within)\b[^,:;()]*\Z", re.I)
+
+# right after a superlative, the preposition of what its named subject is measured on or against
+# ("SQuAD improves most on plain XLM-R Large", "BERT does best on XNLI"): the baseline or the task
+ON_WHAT = re.compile(r"\s+(?:on|over|upon|above)\b", re.I)
+
 # between a name and a direction word, a new coordinated clause ("TyDiQA improves ..., and XNLI, the
 # classic target, sees ..."): the name is the subject of another verb
 NEW_CLAUSE = re.compile(r",\s*(?:and|or)\b", re.I)

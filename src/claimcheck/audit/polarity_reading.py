@@ -7,7 +7,11 @@ ranks the names before it against those after it ("A outperforms B": A up, B dow
 outperformed by B": the other way round); a name after a comparison and behind a preposition that
 opens a modifier ("... outperforms English training with MLM") is not ranked by it, nor is a name
 after a superlative and past "among" or a comma ("performs worst among BERT and XLNet"), nor a name
-whose possessive the superlative follows ("BERT's most useful task is MNLI": MNLI). A name in a
+whose possessive the superlative follows ("BERT's most useful task is MNLI": MNLI), nor a name
+right behind "on" or "over" after a superlative that has a named subject ("SQuAD improves most on
+plain XLM-R Large": SQuAD; "the gains are largest on BUCC": BUCC), nor a name in a phrase that
+opens the clause before a comma ("On the XTREME benchmark, the new models beat XLM-R": XTREME is
+where, not who). A name in a
 contrast aside gets the reading denied ("RoBERTa, not XLNet, performs best": XLNet not best;
 ``contrast_asides``).
 
@@ -35,6 +39,8 @@ from claimcheck.audit.polarity_lexicon import (
     MENTION,
     MODIFIER,
     NEW_CLAUSE,
+    ON_WHAT,
+    OPENING_PHRASE,
     PASSIVE_AFTER,
     PASSIVE_BEFORE,
     POSSESSIVE,
@@ -122,8 +128,13 @@ def read(text: str, truncated: bool = False) -> Reading:
             reading = x.reading
             if not x.relational and x.dimension == STANDING and name.start >= x.end and (
                 AMONG.search(text[x.end : name.start]) or PUNCTUATION.search(text[x.end : name.start])
+                or (ON_WHAT.match(text, x.end) and any(lo <= n.start and n.end <= x.start for n in all_names))
             ):
-                continue  # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English training"
+                # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English
+                # training"; "SQuAD improves most on plain XLM-R Large": the superlative ranks its named
+                # subject, not what it is measured on ("the gains are largest on BUCC", with no name
+                # before it, still ranks BUCC)
+                continue
             if aside is not None:
                 if x.relational or DEGREE.search(text[lo : x.start] + " " + text[x.end : hi]) or (
                         x.dimension != STANDING and DEGREE.search(text, x.start, x.end)):
@@ -139,6 +150,8 @@ def read(text: str, truncated: bool = False) -> Reading:
                 after = name.start >= x.end
                 if after and MODIFIER.search(text[x.end : name.start]):
                     continue  # "outperforms English training with MLM": MLM is not what it outperforms
+                if not after and OPENING_PHRASE.match(text, lo, name.start) and PUNCTUATION.search(text[name.end : x.start]):
+                    continue  # "On the XTREME benchmark, the new models beat XLM-R": XTREME is not what beats it
                 if after != _passive(text, x):
                     reading = _invert(reading)
                 sides.append((name.key, x, after))

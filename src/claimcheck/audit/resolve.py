@@ -294,13 +294,16 @@ def _other_claim_directions(row: ClaimRow, claim, registry: Registry) -> list[st
     opposite of its own claim is still read against the others: "XLNet is better than BERT and worse
     than RoBERTa" swaps XLNet and BERT in similar-trends, and also puts XLNet ahead of BERT where
     xlnet-worst has it behind every other model. Nothing for a row that ranks nothing or a row quoting
-    a superseded version; claims of other papers are never read."""
+    a superseded version; claims of other papers are never read. A background claim (the state of
+    the art as another work gave it) is read only where the row names whom it ranks its names
+    against: "the best per-task intermediate models beat XLM-R Large" does not reverse "XLM-R Large
+    was the strongest published model", while "mBERT beats XLM-R Large" does."""
     if claim.superseded_by or not ranks(row.text, row.truncated):
         return []
     out = []
     for other in registry.claims.values():
         if other.paper_id != claim.paper_id or other.id == claim.id or not may_be_preferred(other):
             continue
-        if why := reversed_ranking(row.text, other.statement, row.truncated):
+        if why := reversed_ranking(row.text, other.statement, row.truncated, named_only=other.kind.value == "background"):
             out.append(f"{other.id}: {why}")
     return out
