@@ -104,7 +104,7 @@ def machine_speed(reps: int = 7) -> list[float]:
     Why: on these virtual machines the same work takes a different time within minutes. In the
     twenty-fifth session's two `.ci/run` rehearsals (the benchmark before and after the tests, the
     same code), the CPU time of the in-process verification, the same instructions each time, was
-    0.615, 0.857, 0.825 and 0.867 s, and the median of this loop moved between 49 and 78 ms over the
+    0.615, 0.857, 0.825 and 0.867 s, and the median of this loop moved between 49 and 82 ms over the
     session. The printed figure tells a slow machine from slow code: code that got slower moves
     claimcheck's figures and not this one."""
     times = []
