@@ -128,12 +128,12 @@ def read(text: str, truncated: bool = False) -> Reading:
             reading = x.reading
             if not x.relational and x.dimension == STANDING and name.start >= x.end and (
                 AMONG.search(text[x.end : name.start]) or PUNCTUATION.search(text[x.end : name.start])
-                or (ON_WHAT.match(text, x.end) and any(lo <= n.start and n.end <= x.start for n in all_names))
+                or (ON_WHAT.match(text, x.end) and any(lo <= n.start and n.end <= x.start and not n.initial for n in all_names))
             ):
                 # "performed worst among BERT, RoBERTa and XLNet", "gives the worst results, behind English
                 # training"; "SQuAD improves most on plain XLM-R Large": the superlative ranks its named
-                # subject, not what it is measured on ("the gains are largest on BUCC", with no name
-                # before it, still ranks BUCC)
+                # subject, not what it is measured on ("the gains are largest on BUCC" and "Training helps
+                # most on BUCC", with no name before it but a capitalised first word, still rank BUCC)
                 continue
             if aside is not None:
                 if x.relational or DEGREE.search(text[lo : x.start] + " " + text[x.end : hi]) or (
