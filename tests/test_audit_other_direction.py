@@ -312,6 +312,13 @@ def test_which_rankings_are_said_of_part_of_the_tasks_or_of_all(text, part, whol
     ("XLNet performs worst of the three models.", {"xlnet": None}),  # a superlative: against all others
     ("XLNet beats BERT but trails RoBERTa.", {"xlnet": {"bert"}, "bert": {"xlnet"}, "roberta": None}),  # no one named across
     ("XLNet performed worst among BERT, RoBERTa and XLNet.", {"xlnet": None}),  # the names it ranks among are not ranked
+    # a name in a phrase opening the clause says where the comparison holds, not who is compared
+    ("On the XTREME benchmark, the best per-task intermediate models beat XLM-R Large by 5.4 points on average.",
+     {"xlmrlarge": None}),
+    ("On XTREME, mBERT beats XLM-R Large.", {"mbert": {"xlmrlarge"}, "xlmrlarge": {"mbert"}}),
+    ("Across XNLI and PAWS-X, RoBERTa beats BERT.", {"roberta": {"bert"}, "bert": {"roberta"}}),
+    # without the comma the name is the comparison's subject, as before
+    ("XTREME results beat XLM-R Large.", {"xtreme": {"xlmrlarge"}, "xlmrlarge": {"xtreme"}}),
 ])  # fmt: skip
 def test_what_each_name_is_ranked_against(text, against):
     from claimcheck.audit.polarity import read
@@ -344,20 +351,6 @@ def test_a_superlative_ranks_its_subject_not_what_it_is_measured_on(text, ranked
     from claimcheck.audit.polarity import ranks
 
     assert ranks(text) == ranked
-
-
-@pytest.mark.parametrize(("text", "against"), [
-    # a name in a phrase opening the clause says where the comparison holds, not who is compared
-    (BEAT_BASELINE, {"xlmrlarge": None}),
-    ("On XTREME, mBERT beats XLM-R Large.", {"mbert": {"xlmrlarge"}, "xlmrlarge": {"mbert"}}),
-    ("Across XNLI and PAWS-X, RoBERTa beats BERT.", {"roberta": {"bert"}, "bert": {"roberta"}}),
-    # without the comma the name is the comparison's subject, as before
-    ("XTREME results beat XLM-R Large.", {"xtreme": {"xlmrlarge"}, "xlmrlarge": {"xtreme"}}),
-])  # fmt: skip
-def test_a_name_in_an_opening_phrase_is_not_ranked_by_the_comparison_after_its_comma(text, against):
-    from claimcheck.audit.polarity import read
-
-    assert {k: (set(v) if v is not None else None) for k, v in read(text).against.items()} == against
 
 
 @pytest.mark.parametrize(("row", "statement", "named_only", "shown"), [
