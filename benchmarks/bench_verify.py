@@ -22,9 +22,9 @@ Before timing, claimcheck's modules are compiled to bytecode, as a regular insta
 otherwise compile every module again in every fresh process.
 
 4. with ``--floor``: what a process pays before claimcheck reads a claim file: the interpreter, the
-   libraries `verify` stands on (rich and pydantic: it reads its argv without typer, see
-   ``claimcheck.cli.fastpath``, and the bundled claim files without yaml, see
-   ``claimcheck.claims.parsed_copy``), then those plus claimcheck's pydantic models, then
+   library `verify` stands on (rich: it reads its argv without typer, see ``claimcheck.cli.fastpath``,
+   the bundled claim files without yaml, see ``claimcheck.claims.parsed_copy``, and imports no
+   pydantic, see ``claimcheck.model``), then that plus claimcheck's model classes, then
    ``claimcheck --help`` (which goes through typer); each the median and min of ``--runs`` fresh
    processes.
 
@@ -159,12 +159,12 @@ def bench_cli_modes(runs: int, exe: str, modes: tuple[bool, ...] = (True, False)
 
 def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
     """Fresh ``sys.executable`` processes (not a version manager's shim), timed like ``bench_cli``."""
-    libraries = "import rich.console, rich.panel, pydantic"  # what `verify` stands on (no typer, no yaml)
+    libraries = "import rich.console, rich.panel"  # what `verify` stands on (no typer, no yaml, no pydantic)
     models = "claimcheck.claims.models, claimcheck.verifier.verdict, claimcheck.results.records"
     steps = [
         ("python -c pass", ["-c", "pass"]),
-        ("+ rich, pydantic", ["-c", libraries]),
-        ("+ claimcheck's pydantic models", ["-c", f"{libraries}, {models}"]),
+        ("+ rich", ["-c", libraries]),
+        ("+ claimcheck's model classes", ["-c", f"{libraries}, {models}"]),
         ("claimcheck --help (typer's path)", ["-m", "claimcheck", "--help"]),
         ("claimcheck verify all --no-write", ["-m", "claimcheck", "verify", "all", "--no-write"]),
     ]
@@ -184,7 +184,6 @@ def bench_floor(runs: int) -> list[tuple[str, list[float]]]:
 # What ``verify all`` does, in the order it does it, as (label, statement) steps timed one by one.
 PHASES = [
     ("import rich", "import rich.console, rich.panel"),
-    ("import pydantic", "import pydantic"),
     # cli.main hands a plain `verify` to cli.fastpath, which reads argv without typer
     ("read argv (cli.fastpath)", "from claimcheck.cli.fastpath import parse_verify\n"
                                  "args = parse_verify(['verify', 'all', '--no-write'])"),

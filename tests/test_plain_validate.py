@@ -1,5 +1,5 @@
-"""``plain_validate.validate_plain``: the instance ``model_validate`` gives, or None (pydantic then
-decides). Compared with pydantic on the bundled claim files and run records, on a claim file of the
+"""``plain_validate.validate_plain``: the instance pydantic's validation gives (``model.pydantic_validate``),
+or None (pydantic then decides). Compared with pydantic on the bundled claim files and run records, on a claim file of the
 tests, and on altered copies of each (every value replaced by values of other types, every key left
 out, an unknown key added); and the fast paths that use it (the bundled claim files' parsed copies,
 the bundled results, derivation parameters) against the general ones."""
@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ValidationError
 
 from claimcheck.claims.derivation_params import PARAMS, check_params
 from claimcheck.claims.models import PaperFile
 from claimcheck.claims.parsed_copy import copy_path
 from claimcheck.claims.registry import BUNDLED_PAPERS, iter_claim_files, load_paper_file
 from claimcheck.claims.yaml_text import parse_yaml
+from claimcheck.model import Field, Model, ValidationError, field_validator, pydantic_validate
 from claimcheck.plain_validate import validate_plain
 from claimcheck.results.files import BUNDLED_RESULTS, load_result_paths
 from claimcheck.results.records import RunRecord
@@ -36,9 +36,8 @@ def same(a: object, b: object) -> bool:
     ``model_fields_set`` (``==`` takes 3 for 3.0 and ignores the order)."""
     if type(a) is not type(b):
         return False
-    if isinstance(a, BaseModel):
+    if isinstance(a, Model):
         return (list(a.__dict__) == list(b.__dict__) and a.model_fields_set == b.model_fields_set
-                and a.__pydantic_extra__ == b.__pydantic_extra__ and a.__pydantic_private__ == b.__pydantic_private__
                 and all(same(a.__dict__[k], b.__dict__[k]) for k in a.__dict__))
     if isinstance(a, dict):
         return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
@@ -49,10 +48,10 @@ def same(a: object, b: object) -> bool:
     return a == b
 
 
-def agrees(cls: type[BaseModel], data: object) -> None:
+def agrees(cls: type[Model], data: object) -> None:
     """validate_plain gives what pydantic gives, or None; never a value where pydantic refuses."""
     try:
-        expected = cls.model_validate(data)
+        expected = pydantic_validate(cls, data)
     except ValidationError:
         assert validate_plain(cls, data) is None, data
         return
@@ -90,7 +89,7 @@ def test_a_bundled_claim_file_is_built_as_pydantic_validates_it(path):
     data = _bundled_data(path)
     got = validate_plain(PaperFile, data)
     assert got is not None  # the bundled data is in validated form: `verify all` builds no validator
-    assert same(got, PaperFile.model_validate(data))
+    assert same(got, pydantic_validate(PaperFile, data))
 
 
 def test_the_bundled_run_records_are_built_as_pydantic_validates_them():
@@ -98,7 +97,7 @@ def test_the_bundled_run_records_are_built_as_pydantic_validates_them():
     for item in payload["runs"]:
         got = validate_plain(RunRecord, item)
         assert got is not None
-        assert same(got, RunRecord.model_validate(item))
+        assert same(got, pydantic_validate(RunRecord, item))
 
 
 def test_altered_claim_files_agree_with_pydantic():
@@ -162,57 +161,59 @@ def test_check_params_gives_pydantic_s_messages():
     assert check_params("mean_gain", {"system": "MNLI", "sytem": "x"})[1].startswith("derivation 'mean_gain' takes no parameter 'sytem'")
 
 
+class Union(Model):
+    a: int | str
+
+
+class Doubled(Model):
+    a: int = 5
+    b: list[int] = Field(default_factory=list)
+    c: str = ""
+
+    @field_validator("a")
+    @classmethod
+    def _twice(cls, v):
+        return v * 2
+
+    @field_validator("b")
+    @classmethod
+    def _more(cls, v):
+        return [*v, 1]
+
+
+class Timed(Model):
+    model_config = {"strict": True}
+    seconds: dict[str, float] = Field(default_factory=dict)
+    names: dict[str, str] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+
+
 def test_models_it_does_not_emulate_are_left_to_pydantic():
-    from pydantic import ConfigDict, Field, field_validator
+    from pydantic import BaseModel
 
-    class Lax(BaseModel):
-        model_config = ConfigDict(extra="ignore")
+    class Pydantic(BaseModel):
         a: int
 
-    class Aliased(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        a: int = Field(alias="b")
-
-    class Before(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        a: int
-
-        @field_validator("a", mode="before")
-        @classmethod
-        def _twice(cls, v):
-            return v * 2
-
-    class Union(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        a: int | str
-
-    for cls in (Lax, Aliased, Before, Union):
+    for cls in (Union, Pydantic):  # pydantic's smart unions; a pydantic model
         assert validate_plain(cls, {"a": 1}) is None
+    assert Union.model_validate({"a": 1}).a == 1  # pydantic decides
+
+
+def test_a_model_says_only_what_the_plain_path_emulates():
+    """A config other than ``strict`` and a validator other than an "after" one are refused where the class is written."""
+    with pytest.raises(TypeError, match="model_config"):
+        type("Lax", (Model,), {"__annotations__": {"a": "int"}, "model_config": {"extra": "ignore"}})
+    with pytest.raises(TypeError, match="after"):
+        field_validator("a", mode="before")
+    with pytest.raises(TypeError, match="alias"):
+        Field(alias="b")
 
 
 def test_a_default_is_taken_as_it_is_and_an_unknown_key_refused():
     """pydantic takes a missing field's default as it is (validate_default is off): no validator of the
     field sees it. An unknown key is refused in place of a missing field too (the fields are counted)."""
-    from pydantic import ConfigDict, Field, field_validator
-
-    class Doubled(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        a: int = 5
-        b: list[int] = Field(default_factory=list)
-        c: str = ""
-
-        @field_validator("a")
-        @classmethod
-        def _twice(cls, v):
-            return v * 2
-
-        @field_validator("b")
-        @classmethod
-        def _more(cls, v):
-            return [*v, 1]
-
     for data in ({}, {"a": 1}, {"b": [3]}, {"a": 1, "b": []}, {"c": "x"}, {"a": 1, "b": [], "c": "x"}):
-        assert same(validate_plain(Doubled, data), Doubled.model_validate(data)), data
+        assert same(validate_plain(Doubled, data), pydantic_validate(Doubled, data)), data
     for data in ({"d": 1}, {"a": 1, "d": 1}, {"a": 1, "b": [], "d": 1}, {"a": 1, "b": [], "c": "", "d": 1}):
         agrees(Doubled, data)
         assert validate_plain(Doubled, data) is None
@@ -224,19 +225,20 @@ def test_a_bundled_file_read_from_its_copy_is_the_file_its_yaml_gives(path):
 
 
 def test_the_bundled_results_read_without_pydantic_are_the_records_pydantic_reads():
-    assert same(load_result_paths([BUNDLED_RESULTS], check_ids=False, shipped=True),
-                load_result_paths([BUNDLED_RESULTS], check_ids=False))
+    expected = [pydantic_validate(RunRecord, item) for path in sorted(BUNDLED_RESULTS.glob("*.json"))
+                for item in json.loads(path.read_text(encoding="utf-8"))["runs"]]
+    assert same(sorted(load_result_paths([BUNDLED_RESULTS], check_ids=False), key=lambda r: r.run_id),
+                sorted(expected, key=lambda r: r.run_id))
 
 
-def test_verify_all_builds_no_pydantic_validator():
-    """No validator is built and pydantic's plugin scan (importlib.metadata) never starts: about 5 % of
-    the instructions of `verify all --no-write`."""
-    code = ("import sys; from claimcheck.workflow import verify_from_disk; from claimcheck.claims.models import PaperFile; "
-            "from claimcheck.results.records import RunRecord; verify_from_disk(store_path=None); "
-            "print(PaperFile.__pydantic_complete__, RunRecord.__pydantic_complete__, 'importlib.metadata' in sys.modules)")
+def test_verify_all_imports_no_pydantic():
+    """Neither pydantic nor pydantic-core is imported, nor is pydantic's plugin scan (importlib.metadata)
+    started: about 30 % of the instructions of `verify all` (``claimcheck.model``)."""
+    code = ("import sys; from claimcheck.workflow import verify_from_disk; verify_from_disk(store_path=None); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'importlib.metadata'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
-    assert done.stdout.split() == ["False", "False", "False"]
+    assert done.stdout.split() == ["[]"]
 
 
 def test_a_value_of_the_kept_type_is_what_the_converter_would_give():
@@ -260,14 +262,6 @@ def test_a_value_of_the_kept_type_is_what_the_converter_would_give():
 
 
 def test_a_mapping_of_kept_values_is_copied_as_the_converter_copies_one():
-    from pydantic import ConfigDict, Field
-
-    class Timed(BaseModel):
-        model_config = ConfigDict(extra="forbid", strict=True)
-        seconds: dict[str, float] = Field(default_factory=dict)
-        names: dict[str, str] = Field(default_factory=dict)
-        tags: list[str] = Field(default_factory=list)
-
     built = 0
     for data in ({"seconds": {"a": 1.5, "b": 2}}, {"seconds": {"a": 1.5}}, {"seconds": {"a": True}}, {"seconds": {1: 1.5}},
                  {"seconds": {}}, {"names": {"a": "b"}}, {"names": {"a": 1}}, {"tags": ["a", "b"]}, {"tags": ["a", 1]},

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from pydantic import ValidationError
+from claimcheck.model import ValidationError
 
 from claimcheck.errors import ResultFileError
 from claimcheck.results.files import parse_records

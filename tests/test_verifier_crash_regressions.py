@@ -142,7 +142,7 @@ def test_effect_pair_with_one_seed_is_unclear_not_a_crash():
 
 def test_min_seeds_below_two_is_refused_when_the_claim_is_read():
     import pytest
-    from pydantic import ValidationError
+    from claimcheck.model import ValidationError
 
     with pytest.raises(ValidationError, match="min_seeds"):
         make_claim("mean_gain", {"system": "B", "baseline": "A", "tasks": ["xnli"], "split": "dev"}, ["2.0"],

@@ -1,6 +1,6 @@
 """Pausing the cyclic garbage collector for a bounded burst of allocation.
 
-Loading the registry and the run records, building pydantic's validators, verifying and rendering
+Loading the registry and the run records, verifying and rendering
 allocate hundreds of thousands of long-lived objects and make almost no reference cycles. With the
 collector on, the young generations are scanned again and again as they fill, and every growth of
 the old generation by a quarter triggers a full collection of everything. ``gc_paused`` switches

@@ -1,27 +1,21 @@
-"""A pydantic model's ``model_validate(data)``, done in Python for data already in validated form,
-so that a process which only reads claimcheck's bundled data never builds a pydantic validator.
+"""``cls.model_validate(data)`` done in Python for a ``claimcheck.model.Model`` and data already in
+validated form, so that a process which only reads claimcheck's bundled data never imports pydantic.
 
-Why: the first validator a process builds makes pydantic scan the installed packages for plugins
-(importing ``importlib.metadata``), and every model's schema is generated and compiled when it is
-first validated. `claimcheck verify all --no-write` reads only the bundled claim files and run
-records, data the tests validate on every run: built here, its process counted 1,300 M instructions
-instead of 1,397 M (callgrind), although this Python code builds the 3,213 objects of the bundled
-run records more slowly than pydantic-core validates them (80 M against about 50 M). The claim, derivation-parameter and run-record models
-are built lazily (``defer_build``): the validators are still built, exactly as before, the first
-time anything is validated by pydantic (a user's claim file, a run store, a malformed file).
+Why: importing pydantic, building its model machinery and each model's validator took about two fifths
+of `claimcheck verify all` (``claimcheck.model``). ``Model.model_validate`` asks this module first.
 
-``validate_plain(cls, data)`` returns the instance ``cls.model_validate(data)`` would return, or
-None where it cannot be sure of that: the caller then validates with pydantic, which gives the value
-or the error it always gave. It takes only data that validation would keep as it is (a ``str`` for
-a ``str`` field, an ``int`` for an ``int``, an ``int`` or ``float`` for a ``float``, a value of an
-enum or literal, a plain ``list`` or ``dict``), fills the defaults (as they are: no validator sees a
-default, as pydantic's ``validate_default`` is off), runs the model's own field and model
-validators and ``AfterValidator`` s, and checks the numeric and length constraints. Anything else
-(an unknown or missing field, another type, a failing validator, a model feature it does not know,
-such as an alias, a before validator or another config option) returns None. The objects it
-builds have the same fields in the same order, the same values and types, and the same
-``model_fields_set`` as validation gives (``tests/test_plain_validate.py`` compares the two on the
-bundled data, on every claim file of the tests, and on altered copies of them).
+``validate_plain(cls, data)`` returns the instance the class's pydantic twin would validate ``data``
+into, or None where it cannot be sure of that: the caller then validates with pydantic, which gives
+the value or the error it always gave. It takes only data that validation would keep as it is (a
+``str`` for a ``str`` field, an ``int`` for an ``int``, an ``int`` or ``float`` for a ``float``, a
+value of an enum or literal, a plain ``list`` or ``dict``, an instance of a nested model's class),
+fills the defaults (as they are: no validator sees a default, as pydantic's ``validate_default`` is
+off), runs the model's own field and model validators and ``AfterValidator`` s, and checks the
+numeric and length constraints. Anything else (an unknown or missing field, another type, a failing
+validator, a feature it does not know) returns None. The objects it builds have the same fields in
+the same order, the same values and types, and the same ``model_fields_set`` as validation gives
+(``tests/test_plain_validate.py`` compares the two on the bundled data, on every claim file of the
+tests, and on altered copies of them).
 """
 
 from __future__ import annotations
@@ -33,12 +27,11 @@ import typing
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel
+from claimcheck.model import AfterValidator, Model, ModelMeta, Strict, resolved_hints
+from claimcheck.model import set_dict as _set_dict, set_fields_set as _set_fields_set
 
-from claimcheck.model_slots import SLOTS, set_dict as _set_dict, set_extra as _set_extra, set_fields_set as _set_fields_set
-from claimcheck.model_slots import set_private as _set_private
-
-_ALLOWED_CONFIG = {"extra", "frozen", "strict", "defer_build"}  # what else a config says, this module does not emulate
+_ALLOWED_CONFIG = {"strict"}  # what else a config says, this module does not emulate
+_CONSTRAINTS = {"ge", "gt", "le", "lt", "min_length", "max_length", "allow_inf_nan"}
 _IMMUTABLE_DEFAULTS = (type(None), str, int, float, bool, Enum)
 
 
@@ -82,7 +75,7 @@ _MISSING = object()
 _new = object.__new__
 
 
-def validate_plain(cls: type[BaseModel], data: object) -> BaseModel | None:
+def validate_plain(cls: type[Model], data: object) -> Model | None:
     """``cls.model_validate(data)`` for data in validated form; None where pydantic must decide."""
     try:
         return _build(cls, data)
@@ -94,6 +87,8 @@ def validate_plain(cls: type[BaseModel], data: object) -> BaseModel | None:
 
 def _build(cls: type, data: object) -> Any:
     if type(data) is not dict:
+        if type(data) is cls:  # an instance is kept as it is (pydantic's revalidate_instances="never")
+            return data
         raise _Refused
     plan = _PLANS[cls] if cls in _PLANS else _plan_of(cls)
     if plan is None:  # not emulated
@@ -124,8 +119,6 @@ def _build(cls: type, data: object) -> Any:
     obj = _new(cls)
     _set_dict(obj, values)
     _set_fields_set(obj, set(data))
-    _set_extra(obj, None)
-    _set_private(obj, None)
     for func, takes_info in plan[1]:
         if (func(obj, _Info(values, None)) if takes_info else func(obj)) is not obj:
             raise _Refused
@@ -143,38 +136,35 @@ def _plan_of(cls: type) -> tuple | None:
 
 def _takes_info(func: Any) -> bool:
     """Whether an "after" validator takes a ``ValidationInfo`` besides the value, told as pydantic
-    tells it: by its number of positional parameters (the first counted even with a default)."""
-    import inspect
-
-    params = list(inspect.signature(func).parameters.values())
-    positional = sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                     and (p.default is p.empty or p is params[0]))
+    tells it: by its number of positional parameters (the first counted even with a default; a bound
+    classmethod's ``cls`` not counted)."""
+    bound = getattr(func, "__self__", None) is not None
+    plain = func.__func__ if bound else func
+    code = getattr(plain, "__code__", None)
+    if code is None:
+        raise _Refused
+    count = code.co_argcount - bound
+    positional = max(count - len(plain.__defaults__ or ()), min(count, 1))
     if positional not in (1, 2):
         raise _Refused
     return positional == 2
 
 
 def _make_plan(cls: type) -> tuple:
-    if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls.__pydantic_root_model__:
+    if not isinstance(cls, ModelMeta) or cls is Model:
         raise _Refused
     config = cls.model_config
-    if not config.keys() <= _ALLOWED_CONFIG or config.get("extra") != "forbid":
-        raise _Refused
-    if cls.__pydantic_post_init__ is not None or cls.__private_attributes__:
-        raise _Refused
-    if any(slot is None or _class_attribute(cls, name) is not slot for name, slot in SLOTS.items()):
-        raise _Refused  # a class that redefines one, or a pydantic that keeps them otherwise
-    decorators = cls.__pydantic_decorators__
-    if decorators.validators or decorators.root_validators:  # pydantic v1-style validators
+    if not config.keys() <= _ALLOWED_CONFIG:
         raise _Refused
     strict = bool(config.get("strict", False))
+    hints = resolved_hints(cls)
     fields: dict[str, list] = {}
-    for name, info in cls.__pydantic_fields__.items():
-        # (a default factory is one _factory knows, none of which takes the validated data)
-        if info.alias is not None or info.validation_alias is not None or info.validate_default or info.discriminator is not None:
+    for name, info in cls.model_fields.items():
+        kwargs = {k: v for k, v in info.kwargs.items() if k != "description"}
+        field_strict = strict or bool(kwargs.pop("strict", False))
+        if not kwargs.keys() <= _CONSTRAINTS:
             raise _Refused
-        field_strict = strict or any(_is_strict(m) for m in info.metadata)
-        convert = _converter(info.annotation, [m for m in info.metadata if not _is_strict(m)], field_strict)
+        convert = _converter(hints[name], list(kwargs.items()), field_strict)
         if convert in (str, int, bool):  # exactly that type, kept; anything else refused
             kept, convert = convert, None
         elif isinstance(convert, type):  # a nested model, built from a mapping
@@ -191,38 +181,29 @@ def _make_plan(cls: type) -> tuple:
             else:
                 raise _Refused
         fields[name] = [name, kept, convert, [], required, default, factory]
-    for dec in decorators.field_validators.values():
-        if dec.info.mode != "after" or not set(dec.info.fields) <= fields.keys():
-            raise _Refused
-        for name in dec.info.fields:
-            fields[name][3].append((dec.func, _takes_info(dec.func)))
     model_validators = []
-    for dec in decorators.model_validators.values():
-        if dec.info.mode != "after":
+    for dec in cls.__validators__.values():
+        if dec.mode != "after":
             raise _Refused
-        model_validators.append((dec.func, _takes_info(dec.func)))
+        if not dec.fields:
+            model_validators.append((dec.func, _takes_info(dec.func)))
+            continue
+        if not set(dec.fields) <= fields.keys():
+            raise _Refused
+        func = dec.func.__get__(None, cls)  # a classmethod, bound as pydantic calls it
+        for name in dec.fields:
+            fields[name][3].append((func, _takes_info(func)))
     entries = tuple((name, kept, convert, tuple(validators), required, default, factory)
                     for name, kept, convert, validators, required, default, factory in fields.values())
     return entries, tuple(model_validators)
 
 
-def _class_attribute(cls: type, name: str) -> Any:
-    """What ``name`` is on ``cls`` (the first class of its MRO that defines it), without calling it."""
-    return next((klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__), None)
-
-
 def _factory(factory: Any) -> Any:
     if factory in (list, dict):
         return factory
-    if isinstance(factory, type) and issubclass(factory, BaseModel):  # Field(default_factory=Tolerance): Tolerance()
+    if isinstance(factory, ModelMeta):  # Field(default_factory=Tolerance): Tolerance()
         return lambda: _build(factory, {})
     raise _Refused
-
-
-def _is_strict(meta: object) -> bool:
-    from pydantic.types import Strict
-
-    return isinstance(meta, Strict) and meta.strict
 
 
 def _converter(annotation: Any, metadata: list, strict: bool) -> Any:
@@ -232,8 +213,8 @@ def _converter(annotation: Any, metadata: list, strict: bool) -> Any:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         inner, *more = typing.get_args(annotation)
-        strict = strict or any(_is_strict(m) for m in more)
-        return _converter(inner, [m for m in more if not _is_strict(m)] + metadata, strict)
+        strict = strict or any(isinstance(m, Strict) for m in more)
+        return _converter(inner, [m for m in more if not isinstance(m, Strict)] + metadata, strict)
     base = _type_converter(annotation, origin, strict)
     if not metadata:
         return base
@@ -250,9 +231,8 @@ def _function(convert: Any) -> Any:
 
 
 def _constrained(base: Any, annotation: Any, metadata: list) -> Any:
-    import annotated_types as at
-    from pydantic.functional_validators import AfterValidator
-
+    """``base`` followed by the field's ``AfterValidator`` s or its constraints, each a (keyword, bound) pair
+    of ``Field``."""
     after = [m for m in metadata if isinstance(m, AfterValidator)]
     if after:  # a validator with constraints beside it: their order matters to pydantic; not emulated
         if len(after) != len(metadata):
@@ -267,26 +247,28 @@ def _constrained(base: Any, annotation: Any, metadata: list) -> Any:
 
         return validated
     checks = []
+    lengths = {"min_length", "max_length"}
     for meta in metadata:
-        if isinstance(meta, at.Ge):
-            checks.append(lambda v, b=meta.ge: v >= b)
-        elif isinstance(meta, at.Gt):
-            checks.append(lambda v, b=meta.gt: v > b)
-        elif isinstance(meta, at.Le):
-            checks.append(lambda v, b=meta.le: v <= b)
-        elif isinstance(meta, at.Lt):
-            checks.append(lambda v, b=meta.lt: v < b)
-        elif isinstance(meta, at.MinLen):
-            checks.append(lambda v, n=meta.min_length: len(v) >= n)
-        elif isinstance(meta, at.MaxLen):
-            checks.append(lambda v, n=meta.max_length: len(v) <= n)
-        elif type(meta).__name__ == "_PydanticGeneralMetadata" and vars(meta) == {"allow_inf_nan": False} and annotation is float:
+        kind, bound = meta if type(meta) is tuple else (None, None)
+        if kind == "ge":
+            checks.append(lambda v, b=bound: v >= b)
+        elif kind == "gt":
+            checks.append(lambda v, b=bound: v > b)
+        elif kind == "le":
+            checks.append(lambda v, b=bound: v <= b)
+        elif kind == "lt":
+            checks.append(lambda v, b=bound: v < b)
+        elif kind == "min_length":
+            checks.append(lambda v, n=bound: len(v) >= n)
+        elif kind == "max_length":
+            checks.append(lambda v, n=bound: len(v) <= n)
+        elif kind == "allow_inf_nan" and bound is False and annotation is float:
             checks.append(math.isfinite)
         else:
             raise _Refused
-    if annotation not in (int, float) and any(not isinstance(m, (at.MinLen, at.MaxLen)) for m in metadata):
+    if annotation not in (int, float) and any(kind not in lengths for kind, _ in metadata):
         raise _Refused  # a bound on something other than a number
-    if annotation in (int, float) and any(isinstance(m, (at.MinLen, at.MaxLen)) for m in metadata):
+    if annotation in (int, float) and any(kind in lengths for kind, _ in metadata):
         raise _Refused
 
     def constrained(value: Any) -> Any:
@@ -340,7 +322,7 @@ def _type_converter(annotation: Any, origin: Any, strict: bool) -> Any:
         return _float
     if annotation is type(None) or annotation is None:
         return _none
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, ModelMeta):
         return annotation
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return _enum(annotation, strict)

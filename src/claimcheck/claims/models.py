@@ -1,7 +1,8 @@
 """Typed records for papers and their claims.
 
-Everything here is validated data: frozen Pydantic models that reject unknown fields, so a typo in
-a YAML file fails loudly with its file, field and message (see ``registry.py``). Numbers a paper
+Everything here is validated data: frozen models that reject unknown fields, validated by pydantic
+(``claimcheck.model``), so a typo in a YAML file fails loudly with its file, field and message (see
+``registry.py``). Numbers a paper
 states are kept as the *written string* ("8.7", "72.66"): precision is part of the claim, and the
 verifier widens each by half a unit of its last digit.
 """
@@ -13,7 +14,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
+from claimcheck.model import AfterValidator, Field, Model, StrictFloat, StrictInt, field_validator, model_validator
 
 # A written number: optional sign, ASCII digits, optional decimals, optional percent sign. [0-9], not \d: \d (like
 # float() and str.isdigit()) takes the digits of every script, so "１０.０" (full-width) or "١٠" (Arabic-Indic) would pass,
@@ -23,11 +24,8 @@ PAPER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*\Z")
 
 
-class Frozen(BaseModel):
-    # defer_build: a bundled claim file's current parsed copy is built without pydantic
-    # (``plain_validate``), so `verify all` never builds these validators; any other file builds them
-    # on its first validation
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+class Frozen(Model):
+    """The base of the claim file's records (frozen, unknown fields refused: ``claimcheck.model``)."""
 
 
 def check_written_number(value: str) -> str:

@@ -28,7 +28,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claimcheck.json_read import loads_shipped
 from claimcheck.visible import visible_json
 
 SUFFIX = ".parsed.json"
@@ -49,19 +48,13 @@ def read_parsed_copy(path: Path, text: str) -> Any | None:
     except OSError:
         return None
     try:
-        found = _decode(raw)
+        found = json.loads(raw)
     except (ValueError, RecursionError):  # not JSON (or not text JSON reads), or nested too deeply
         return None
     if not isinstance(found, dict) or found.get("text") != text:
         return None
     data = found.get("data")
     return data if isinstance(data, dict) else None  # a claim file holds a mapping: anything else is no copy of one
-
-
-def _decode(raw: bytes) -> Any:
-    """``json.loads(raw)``, by pydantic-core's parser where it reads the bytes (``claimcheck.json_read``):
-    the two bundled copies (67 kB) in about 2 M instructions fewer than json's."""
-    return loads_shipped(raw)
 
 
 def copy_text(text: str, data: Any) -> str:

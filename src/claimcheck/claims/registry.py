@@ -12,14 +12,13 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
+from claimcheck.model import ValidationError
 
 from claimcheck.claims.derivation_params import check_params, check_reported
 from claimcheck.claims.models import Claim, Paper, PaperFile, number_error
 from claimcheck.claims.parsed_copy import read_parsed_copy
 from claimcheck.errors import RegistryError, UnknownClaimError, error_message, field_place
 from claimcheck.plain_record import NEW, FrozenRecord
-from claimcheck.plain_validate import validate_plain
 from claimcheck.visible import CONTROL, visible
 
 BUNDLED_PAPERS = Path(__file__).parent / "papers"
@@ -166,7 +165,7 @@ def load_paper_file(path: Path, *, one_value_per_cell: bool = True, parsed_copy:
     except OSError as exc:
         raise RegistryError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
     # a bundled file's parsed copy: no YAML parser to start (claims.parsed_copy); never a user's file's
-    copied = data = read_parsed_copy(path, text) if parsed_copy and path.resolve().parent == _BUNDLED else None
+    data = read_parsed_copy(path, text) if parsed_copy and path.resolve().parent == _BUNDLED else None
     if data is None:
         from claimcheck.claims.yaml_text import parse_yaml  # imported here: `verify all` reads only parsed copies
 
@@ -191,12 +190,10 @@ def load_paper_file(path: Path, *, one_value_per_cell: bool = True, parsed_copy:
         loc, char = control
         raise RegistryError(f"control character {visible(char)} in the text: claim files are shown on terminals, where it "
                             "could hide or reorder what is printed around it", path=str(path), field=_paper_with_claim_context(data, loc))
-    # a current parsed copy is built without pydantic where it is in validated form (``plain_validate``: the
-    # object validation gives, its validators run), so `verify all` builds no validator; anything else is validated
-    pf = validate_plain(PaperFile, copied) if copied is not None else None
+    # data in validated form (a bundled file's parsed copy, most claim files) is built without pydantic
+    # (``claimcheck.model``): `verify all` never imports it
     try:
-        if pf is None:
-            pf = PaperFile.model_validate(data)
+        pf = PaperFile.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise RegistryError(_explain(err), path=str(path), field=_paper_with_claim_context(data, err["loc"])) from None

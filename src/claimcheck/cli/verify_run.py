@@ -34,8 +34,8 @@ class VerifyArgs(FrozenRecord):
 
 
 # The garbage collector is paused (``claimcheck.gcpause``): reading the registry and the run records,
-# verifying, rendering and writing is work the input bounds, allocating ~10^5 long-lived objects
-# (pydantic's validators among them, built when the workflow is first imported) and almost no cycles.
+# verifying, rendering and writing is work the input bounds, allocating ~10^5 long-lived objects and
+# almost no cycles.
 # For `verify all`: ~30-45 ms of CPU less, ~0.4 MB more peak memory.
 @gc_paused()
 def run_verify(args: VerifyArgs) -> int:

@@ -1,11 +1,11 @@
-"""A pydantic model as the JSON text ``json.dumps(json.loads(obj.model_dump_json()), sort_keys=True,
-indent=2, ensure_ascii=False, allow_nan=False)`` gives, written by a plain walk over its fields.
+"""A model (``claimcheck.model.Model``) as the JSON text ``json.dumps(json.loads(obj.model_dump_json()),
+sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)`` gives, written by a plain walk over its fields.
 
-Why: the report models are ``defer_build``, so the first ``model_dump_json`` in a process builds
-pydantic's whole core schema and serializer for the report (and imports pydantic's plugin loader,
-``importlib.metadata`` and ``email``): about 120 M instructions of ``claimcheck verify all``'s 275 M of
-writing, for one dump. The round trip through ``json.loads`` and the pure-Python indenting encoder
-cost about 40 M more. This walk writes the same bytes for about 5 M.
+Why: ``model_dump_json`` imports pydantic and builds its whole core schema and serializer for the
+report (and its plugin loader, ``importlib.metadata`` and ``email``): about 120 M instructions of
+``claimcheck verify all``'s 275 M of writing, for one dump, when this was written. The round trip
+through ``json.loads`` and the pure-Python indenting encoder cost about 40 M more. This walk writes
+the same bytes for about 5 M.
 
 How it stays the same: the writer for each model is built from its fields' annotations (``str``,
 ``int``, ``float``, ``bool``, a ``str`` enum, ``X | None``, ``list[X]``, a fixed-length ``tuple[X, Y]``,
@@ -16,8 +16,7 @@ non-finite one as ``null`` (pydantic's ``ser_json_inf_nan='null'``), an enum mem
 ``str`` subclass by its characters. A value of another type than its annotation (which pydantic
 serializes by inference, with a warning, so that ``True`` in an ``int`` field is ``1`` and ``1`` in a
 ``float`` field ``1.0``), a model subclass, a lone surrogate (which pydantic refuses), or a model with
-anything that changes pydantic's output (an alias, an excluded field, a serializer, a computed field,
-``Annotated`` metadata, a config key other than ``extra``/``frozen``/``defer_build``) raises
+anything that changes pydantic's output (``Annotated`` metadata, a field constraint) raises
 ``Unsupported``: the caller then asks pydantic, whose text is the reference.
 ``tests/test_model_json.py`` compares the two on the bundled report, the sample reports and
 generated edge cases.
@@ -33,7 +32,7 @@ from enum import Enum
 from itertools import repeat
 from json.encoder import encode_basestring  # the C writer json.dumps uses for a str with ensure_ascii=False
 
-from pydantic import BaseModel
+from claimcheck.model import Model, ModelMeta, resolved_hints
 
 
 class Unsupported(Exception):
@@ -45,12 +44,11 @@ class Unsupported(Exception):
 Writer = Callable[[object, list, str], None]
 
 _SURROGATE = "[\ud800-\udfff]"  # compiled by ``re`` on first use: only a text beyond ASCII is searched
-_CONFIG_KEYS = {"extra", "frozen", "defer_build"}  # model_config keys that leave the JSON as the walk writes it
 _WRITERS: dict[object, Writer] = {}  # per annotation (the models' plans are built once per process)
 _BUILDING: set[type] = set()  # the model classes whose writers are being built
 
 
-def model_json(obj: BaseModel) -> str:
+def model_json(obj: Model) -> str:
     """``obj``'s JSON text as ``json.dumps(json.loads(obj.model_dump_json()), sort_keys=True, indent=2,
     ensure_ascii=False)`` writes it (no trailing newline), or ``Unsupported``."""
     out: list[str] = []
@@ -109,7 +107,7 @@ def _build(tp: object) -> Writer:  # noqa: C901 - one branch per annotation kind
         def write_enum(v, out, nl):
             out.append(texts[v] if type(v) is tp else _mismatch(v))
         return write_enum
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+    if isinstance(tp, ModelMeta):
         return _model_writer(tp)
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
@@ -188,26 +186,20 @@ def _write_array(items: Iterable[tuple[Writer, object]], out: list, nl: str) -> 
     out.append(nl + "]")
 
 
-def _model_writer(cls: type[BaseModel]) -> Writer:
+def _model_writer(cls: type[Model]) -> Writer:
     """The writer of one model class: its fields in sorted order, each as its annotation says; a model
     whose JSON pydantic would shape otherwise (see the module docstring) is ``Unsupported``."""
-    config = cls.model_config
-    if not set(config) <= _CONFIG_KEYS or config.get("extra") == "allow" or getattr(cls, "__pydantic_root_model__", False):
-        raise Unsupported(f"{cls.__name__}: model_config {dict(config)}")
-    decorators = cls.__pydantic_decorators__
-    if decorators.field_serializers or decorators.model_serializers or decorators.computed_fields:
-        raise Unsupported(f"{cls.__name__}: a serializer or computed field")
-    fields = cls.__pydantic_fields__
-    for name, field in fields.items():
-        if (field.alias is not None or field.serialization_alias is not None or field.exclude
-                or getattr(field, "exclude_if", None) is not None or field.metadata):
-            raise Unsupported(f"{cls.__name__}.{name}: alias, exclude or metadata")
+    hints = resolved_hints(cls)
+    for name, field in cls.model_fields.items():
+        if set(field.kwargs) - {"description"} or typing.get_origin(hints[name]) is typing.Annotated:
+            raise Unsupported(f"{cls.__name__}.{name}: metadata or a constraint")
+    fields = hints
     if cls in _BUILDING:  # a model that holds itself (none does)
         raise Unsupported(f"{cls.__name__}: a model that holds itself")
     _BUILDING.add(cls)
     try:  # (name, its key text, its writer, or None for a str field: written in the loop, without a call)
         plan = tuple((name, encode_basestring(name) + ": ",
-                      None if fields[name].annotation is str else _writer(fields[name].annotation))
+                      None if fields[name] is str else _writer(fields[name]))
                      for name in sorted(fields))
     finally:
         _BUILDING.discard(cls)

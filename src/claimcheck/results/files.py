@@ -13,12 +13,10 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import ValidationError
+from claimcheck.model import ValidationError
 
 from claimcheck.errors import ResultFileError, error_message, field_place
 from claimcheck.gcpause import gc_paused
-from claimcheck.json_read import REFUSED, by_pydantic_core, loads_shipped
-from claimcheck.plain_validate import validate_plain
 from claimcheck.results.records import SURROGATE, RunRecord, metric_problem
 
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"
@@ -94,19 +92,16 @@ def _json_type(value: object) -> str:
     return {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number"}.get(type(value), "null")
 
 
-def _parse_placed(payload: object, path: str, check_ids: bool, shipped: bool = False) -> list[tuple[RunRecord, str]]:
-    """``parse_records``, each record with where it sits in the file (``_items``). ``shipped``: the
-    bundled results, built without pydantic where they are in validated form (``plain_validate``:
-    the same records; `verify all` then builds no validator), validated otherwise."""
+def _parse_placed(payload: object, path: str, check_ids: bool) -> list[tuple[RunRecord, str]]:
+    """``parse_records``, each record with where it sits in the file (``_items``). A record in validated
+    form (as the bundled results are) is built without pydantic (``Model.model_validate``)."""
     items, places = _items(payload, path)
     records = []
     for item, where in zip(items, places):
         if not isinstance(item, dict):
             raise ResultFileError("expected a JSON object for a run record", path=path, field=where or "(record)")
-        record = validate_plain(RunRecord, item) if shipped else None
         try:
-            if record is None:
-                record = RunRecord.model_validate(item)
+            record = RunRecord.model_validate(item)
         except ValidationError as exc:
             field, msg = _first_error(exc, where)
             raise ResultFileError(msg, path=path, field=field) from None
@@ -188,11 +183,8 @@ def _not_utf8(exc: UnicodeDecodeError) -> str:
             "(was it saved as Latin-1 or Windows-1252?)")
 
 
-def _read_json(path: Path, shipped: bool = False) -> object:
-    """The decoded JSON of a result file; errors name the file. ``shipped``: a bundled file, decoded by
-    ``_decode_shipped``."""
-    if shipped and (payload := _decode_shipped_bytes(path)) is not _UNDECODED:
-        return payload
+def _read_json(path: Path) -> object:
+    """The decoded JSON of a result file; errors name the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -204,7 +196,7 @@ def _read_json(path: Path, shipped: bool = False) -> object:
     if text.startswith("\ufeff"):  # a UTF-8 byte order mark (Windows editors write one), as claim files accept
         text = text[1:]
     try:
-        payload = _decode_shipped(text) if shipped else json.loads(text)
+        payload = json.loads(text)
     except json.JSONDecodeError as exc:
         if "\x00" in text:  # valid UTF-8, but ASCII text in UTF-16 or UTF-32 without a byte-order mark reads so
             raise ResultFileError("holds NUL characters: not UTF-8 text (UTF-16 or UTF-32 without a byte-order mark?); a "
@@ -221,30 +213,6 @@ def _read_json(path: Path, shipped: bool = False) -> object:
         field, what = found
         raise ResultFileError(f"{what}: write the character it stands for, or leave it out", path=str(path), field=field)
     return payload
-
-
-_UNDECODED = REFUSED  # what ``_decode_shipped_bytes`` gives for a file ``_read_json`` must read as text
-
-
-def _decode_shipped_bytes(path: Path) -> object:
-    """``_decode_shipped`` of the file's bytes, not decoded to a text first (pydantic-core reads UTF-8
-    and refuses what is not: ~4 M instructions fewer for the bundled results); ``_UNDECODED`` for
-    anything ``_read_json`` must read as text: a file it cannot read, one with a byte-order mark, one
-    holding a backslash (an escape, which may be a lone surrogate: ``_read_json`` looks for one), or
-    one pydantic-core refuses."""
-    try:
-        raw = path.read_bytes()
-    except OSError:  # the error _read_json gives
-        return _UNDECODED
-    if b"\\" in raw or raw.startswith(b"\xef\xbb\xbf"):
-        return _UNDECODED
-    return by_pydantic_core(raw)
-
-
-def _decode_shipped(text: str) -> object:
-    """``json.loads(text)`` for the bundled results, by pydantic-core's parser where it reads the text
-    (``claimcheck.json_read``). User files are always read by ``json.loads``."""
-    return loads_shipped(text)
 
 
 # the JSON escape of a surrogate (\ud800-\udfff); a pair of them decodes to one character, a lone one stays a surrogate
@@ -308,12 +276,12 @@ def _passed_over_note(passed_over: list[tuple[Path, str]]) -> str:
     return "passed over " + ", ".join(f"{p} ({kind})" for p, kind in passed_over) + ": not run records"
 
 
-def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True, shipped: bool = False) -> list[RunRecord]:
+def load_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> list[RunRecord]:
     """The records of ``read_result_paths``."""
-    return read_result_paths(paths, check_ids=check_ids, shipped=shipped).records
+    return read_result_paths(paths, check_ids=check_ids).records
 
 
-def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True, shipped: bool = False) -> ResultFiles:
+def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True) -> ResultFiles:
     """Load every ``*.json`` file under the given files/folders (``_scanned_files``). A record given twice is read once; two
     different records under one run id are refused, naming both places: keeping either would
     silently change what is verified (records are immutable, and an id names one run). A folder
@@ -326,9 +294,9 @@ def read_result_paths(paths: Iterable[Path], *, check_ids: bool = True, shipped:
 
     The garbage collector is paused meanwhile (``gcpause``): the bundled results alone are 2.3 MB of
     JSON, ~10^5 acyclic objects, which it would otherwise scan again and again (~40 ms of the ~90 ms
-    that reading them took). ``shipped``: see ``_parse_placed``."""
+    that reading them took)."""
     with gc_paused():
-        return _load_result_paths(paths, check_ids=check_ids, shipped=shipped)
+        return _load_result_paths(paths, check_ids=check_ids)
 
 
 def _scanned_files(folder: Path) -> list[Path]:
@@ -340,7 +308,7 @@ def _scanned_files(folder: Path) -> list[Path]:
     return [f for f in sorted(folder.rglob("*.json")) if f.is_file() or not f.exists()]
 
 
-def _load_result_paths(paths: Iterable[Path], *, check_ids: bool, shipped: bool = False) -> ResultFiles:
+def _load_result_paths(paths: Iterable[Path], *, check_ids: bool) -> ResultFiles:
     seen: dict[str, tuple[RunRecord, str, Path]] = {}
     passed_over: list[tuple[Path, str]] = []
     for root in paths:
@@ -348,7 +316,7 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool, shipped: bool 
         files = _scanned_files(root) if scanned else [root]
         read, first_passed = 0, len(passed_over)
         for f in files:
-            payload = _read_json(f, shipped)
+            payload = _read_json(f)
             kind = claimcheck_output(payload)
             if kind is not None:
                 if not scanned:
@@ -357,7 +325,7 @@ def _load_result_paths(paths: Iterable[Path], *, check_ids: bool, shipped: bool 
                     passed_over.append((f, kind))
                 continue
             read += 1
-            for rec, where in _parse_placed(payload, str(f), check_ids, shipped):
+            for rec, where in _parse_placed(payload, str(f), check_ids):
                 first = seen.get(rec.run_id)
                 if first is None:
                     seen[rec.run_id] = (rec, f"{f} ({where or 'its one record'})", f)

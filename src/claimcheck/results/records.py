@@ -14,27 +14,23 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from claimcheck.model import Field, Model, ValidationInfo, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
 Fidelity = Literal["full", "reduced", "proxy"]
 
 
-class _Frozen(BaseModel):
-    # defer_build: the bundled results are built without pydantic (``plain_validate``), so `verify all`
-    # never builds these validators; a run store or another result file builds them on first use
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+class _Frozen(Model):
+    """The base of the run record's parts (frozen, unknown fields refused: ``claimcheck.model``)."""
 
 
 # Numbers are numbers. pydantic's lax mode reads `true` as 1 (a metric value of 1.0, seed 1) and
-# "70.5" as 70.5; its strict mode, checked in pydantic-core (no Python call per field), still takes
-# an integer as a number but refuses a boolean or a text, and a whole number written with a
-# fraction. JSON Schema's "number" and "integer" say the same. Metric and Provenance are strict
-# throughout (their other fields are texts and mappings, which JSON gives as they are), RunRecord in
-# its numbers: a model's strict config costs less to build than a Strict() on each field (~1.5 M
-# instructions of `verify all`).
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
+# "70.5" as 70.5; its strict mode still takes an integer as a number but refuses a boolean or a text,
+# and a whole number written with a fraction. JSON Schema's "number" and "integer" say the same.
+# Metric and Provenance are strict throughout (their other fields are texts and mappings, which JSON
+# gives as they are), RunRecord in its numbers.
+_STRICT = {"strict": True}
 
 
 class Metric(_Frozen):

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+from claimcheck.model import ValidationError
 
 from claimcheck.errors import InputError, StoreError
 from claimcheck.results.backup import backup_exists_error, refuse_existing_backup, save_records_json

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import ValidationError
+from claimcheck.model import ValidationError
 
 from claimcheck.errors import StoreError, error_message, field_place
 from claimcheck.results.records import STORED, RunRecord

@@ -10,19 +10,15 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from claimcheck.model_slots import set_dict as _set_dict, set_extra as _set_extra, set_fields_set as _set_fields_set
-from claimcheck.model_slots import set_private as _set_private
+from claimcheck.model import Field, Model
+from claimcheck.model import set_dict as _set_dict, set_fields_set as _set_fields_set
 
 
-class _Frozen(BaseModel):
-    # defer_build: the verifier builds these objects with ``trusted`` (no validation), so ``verify all``
-    # never needs their validators; building them at import took about 2 % of its instructions
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+class _Frozen(Model):
+    """The base of the verdict records (frozen, unknown fields refused: ``claimcheck.model``)."""
 
 
-_M = TypeVar("_M", bound=BaseModel)
+_M = TypeVar("_M", bound=Model)
 _REQUIRED = object()
 # per model class: (every field in declaration order -> its default, or _REQUIRED, or None for a
 # default_factory), (field, factory) pairs, the required fields, the number of fields, their names in order
@@ -38,10 +34,10 @@ _new = object.__new__
 
 
 
-def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]:
+def _plan(cls: type[Model]) -> tuple[dict[str, Any], tuple, frozenset[str], int, tuple[str, ...]]:
     defaults: dict[str, Any] = {}
     factories, required = [], []
-    for name, field in cls.__pydantic_fields__.items():
+    for name, field in cls.model_fields.items():
         if field.is_required():
             defaults[name] = _REQUIRED
             required.append(name)
@@ -54,7 +50,7 @@ def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple, frozenset[str], 
     return plan
 
 
-def _shape(cls: type[BaseModel], plan: tuple, keys: tuple[str, ...]) -> tuple[tuple[tuple[str, Any], ...], set[str]]:
+def _shape(cls: type[Model], plan: tuple, keys: tuple[str, ...]) -> tuple[tuple[tuple[str, Any], ...], set[str]]:
     """The factories ``trusted`` calls for a caller that gives ``keys``, and the fields set of the
     objects built so (remembered in ``_SHAPES``); a TypeError for an unknown field or a missing required one."""
     given = set(keys)
@@ -98,8 +94,6 @@ def trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     obj = _new(cls)
     _set_dict(obj, fields)
     _set_fields_set(obj, given)
-    _set_extra(obj, None)
-    _set_private(obj, None)
     return obj
 
 
@@ -150,8 +144,6 @@ def span(label: str, lo: float, hi: float, role: str) -> Span:
     obj = _new(Span)
     _set_dict(obj, {"label": label, "lo": float(lo), "hi": float(hi), "role": role})
     _set_fields_set(obj, _SPAN_FIELDS_SET)
-    _set_extra(obj, None)
-    _set_private(obj, None)
     return obj
 
 
@@ -164,8 +156,6 @@ def seed_spans(label: str, values: list[float]) -> list[Span]:
         obj = _new(Span)
         _set_dict(obj, {"label": label, "lo": x, "hi": x, "role": "seed"})
         _set_fields_set(obj, _SPAN_FIELDS_SET)
-        _set_extra(obj, None)
-        _set_private(obj, None)
         out.append(obj)
     return out
 
@@ -181,8 +171,6 @@ def quantity_spans(label: str, pi: tuple[float, float], ci: tuple[float, float],
         obj = _new(Span)
         _set_dict(obj, {"label": label, "lo": x, "hi": x, "role": "seed"})
         _set_fields_set(obj, _SPAN_FIELDS_SET)
-        _set_extra(obj, None)
-        _set_private(obj, None)
         out.append(obj)
     return out
 
