@@ -10,6 +10,7 @@ import json
 import math
 import subprocess
 import sys
+from enum import Enum
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,20 @@ def test_a_mapping_of_kept_values_is_copied_as_the_converter_copies_one():
             built += 1
             assert all(got.__dict__[k] is not data[k] for k in data)  # a new mapping or list, as validation makes
     assert built == 7
+
+
+class Colour(str, Enum):
+    red = "red"
+
+
+class Palette(Model):
+    model_config = {"strict": True}
+    strict_colour: Colour = Colour.red
+    lax_colour: Colour = Field(Colour.red, strict=False)  # a field's own word wins over the model's
+
+
+def test_a_field_s_strictness_wins_over_the_model_s():
+    for data in ({"lax_colour": "red"}, {"strict_colour": "red"}, {"lax_colour": Colour.red}, {"strict_colour": Colour.red}):
+        agrees(Palette, data)
+    assert validate_plain(Palette, {"lax_colour": "red"}).lax_colour is Colour.red
+    assert validate_plain(Palette, {"strict_colour": "red"}) is None  # pydantic decides (and refuses: strict)

@@ -245,10 +245,7 @@ class Model(metaclass=ModelMeta):
             import copy
 
             values = copy.deepcopy(values)
-        obj = _new(type(self))
-        set_dict(obj, values)
-        set_fields_set(obj, fields_set)
-        return obj
+        return build(type(self), values, fields_set)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(f"{type(self).__name__} is frozen: cannot assign to field {name!r}")
@@ -271,14 +268,7 @@ class Model(metaclass=ModelMeta):
         yield from self.__dict__.items()
 
     def __reduce__(self) -> tuple:
-        return _rebuild, (type(self), dict(self.__dict__), set(self.model_fields_set))
-
-
-def _rebuild(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
-    obj = _new(cls)
-    set_dict(obj, values)
-    set_fields_set(obj, fields_set)
-    return obj
+        return build, (type(self), dict(self.__dict__), set(self.model_fields_set))
 
 
 # The slots' setters, called directly: ``object.__setattr__`` looks each name up on the type first
@@ -397,6 +387,7 @@ def to_pydantic(obj: Model) -> Any:
 
 
 def _to_twins(value: Any) -> Any:
+    """``value`` with each ``Model`` instance in it (in dicts, lists and tuples) made an instance of its twin."""
     kind = type(value)
     if isinstance(value, Model):
         return to_pydantic(value)
@@ -407,12 +398,6 @@ def _to_twins(value: Any) -> Any:
     if kind is dict:
         return {k: _to_twins(v) for k, v in value.items()}
     return value
-
-
-def to_pydantic_input(data: Any) -> Any:
-    """``data`` for a twin to validate: each instance of a ``Model`` in it (in dicts, lists and tuples) made
-    an instance of its twin, as the twin takes it where the class would."""
-    return _to_twins(data)
 
 
 def from_pydantic(obj: Any) -> Any:
@@ -433,7 +418,7 @@ def from_pydantic(obj: Any) -> Any:
 def pydantic_validate(cls: type[_M], data: Any, **kwargs: Any) -> _M:
     """``cls.model_validate(data)`` by pydantic (its twin) always, never by ``plain_validate``: the reference
     the plain path is compared with."""
-    return _pydantic_call(cls, "model_validate", to_pydantic_input(data), **kwargs)
+    return _pydantic_call(cls, "model_validate", _to_twins(data), **kwargs)
 
 
 def _pydantic_call(cls: type[_M], method: str, data: Any, **kwargs: Any) -> _M:

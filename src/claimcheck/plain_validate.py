@@ -161,7 +161,7 @@ def _make_plan(cls: type) -> tuple:
     fields: dict[str, list] = {}
     for name, info in cls.model_fields.items():
         kwargs = {k: v for k, v in info.kwargs.items() if k != "description"}
-        field_strict = strict or bool(kwargs.pop("strict", False))
+        field_strict = bool(kwargs.pop("strict")) if "strict" in kwargs else strict  # a field's own word wins, as pydantic's
         if not kwargs.keys() <= _CONSTRAINTS:
             raise _Refused
         convert = _converter(hints[name], list(kwargs.items()), field_strict)

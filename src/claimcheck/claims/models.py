@@ -2,9 +2,8 @@
 
 Everything here is validated data: frozen models that reject unknown fields, validated by pydantic
 (``claimcheck.model``), so a typo in a YAML file fails loudly with its file, field and message (see
-``registry.py``). Numbers a paper
-states are kept as the *written string* ("8.7", "72.66"): precision is part of the claim, and the
-verifier widens each by half a unit of its last digit.
+``registry.py``). Numbers a paper states are kept as the *written string* ("8.7", "72.66"): precision
+is part of the claim, and the verifier widens each by half a unit of its last digit.
 """
 
 from __future__ import annotations
