@@ -12,19 +12,20 @@ validated by it, and the result is turned into an instance of this class. Errors
 
 Why: a process that only reads claimcheck's bundled data in validated form (``claimcheck verify all``)
 never imports pydantic. Importing it and building its model machinery for the 41 classes took about
-two fifths of that process's instructions (435 M of 1,066 M, callgrind, README "What the whole process
-is made of"). Data in validated form is built by ``plain_validate`` (``model_validate`` asks it first);
+two fifths of that process's instructions (435 M of 1,066 M, callgrind; 733 M without it: README "What
+the whole process is made of"). Data in validated form is built by ``plain_validate`` (``model_validate`` asks it first);
 ``tests/test_plain_validate.py`` compares the two paths, and ``tests/test_model.py`` this class's
 behaviour with its twin's.
 
 An instance keeps its field values in ``__dict__`` (in field order, as pydantic) and the fields the data
-gave in ``model_fields_set``; equality, hash and repr are pydantic's; assignment raises
-``dataclasses.FrozenInstanceError``.
+gave in ``model_fields_set``; equality and repr are pydantic's, an object is hashable where its values
+are, and assignment raises ``dataclasses.FrozenInstanceError``.
 """
 
 from __future__ import annotations
 
 import sys
+import typing
 from dataclasses import FrozenInstanceError
 from typing import Annotated, Any, TypeVar
 
@@ -43,16 +44,15 @@ _FIELD_KEYWORDS = frozenset({"description", "ge", "gt", "le", "lt", "min_length"
 
 
 class FieldInfo:
-    """A field: its default (``REQUIRED`` for none), its default factory, and pydantic ``Field`` keywords.
-    ``annotation`` is its resolved type (``resolved_hints``), set on first need."""
+    """A field: its default (``REQUIRED`` for none), its default factory, and pydantic ``Field`` keywords
+    (its type: ``resolved_hints``)."""
 
-    __slots__ = ("default", "default_factory", "kwargs", "annotation")
+    __slots__ = ("default", "default_factory", "kwargs")
 
     def __init__(self, default: Any = REQUIRED, default_factory: Any = None, kwargs: dict | None = None) -> None:
         self.default = default
         self.default_factory = default_factory
         self.kwargs = kwargs or {}
-        self.annotation: Any = None
 
     def is_required(self) -> bool:
         return self.default is REQUIRED and self.default_factory is None
@@ -286,16 +286,11 @@ def build(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
 
 
 def resolved_hints(cls: type[Model]) -> dict[str, Any]:
-    """Each field's type, its annotation evaluated (``Annotated`` metadata kept); also set on its ``FieldInfo``."""
+    """Each field's type, its annotation evaluated (``Annotated`` metadata kept)."""
     hints = _HINTS.get(cls)
     if hints is None:
-        import typing
-
         every = typing.get_type_hints(cls, include_extras=True)
         hints = _HINTS[cls] = {name: every[name] for name in cls.model_fields}
-        for name, info in cls.model_fields.items():
-            if info.annotation is None:
-                info.annotation = hints[name]
     return hints
 
 
@@ -349,8 +344,6 @@ def pydantic_twin(cls: type[Model]) -> Any:
 
 def _pydantic_type(tp: Any) -> Any:
     """``tp`` with every ``Model`` class in it replaced by its twin and this module's metadata by pydantic's."""
-    import typing
-
     if isinstance(tp, ModelMeta):
         return pydantic_twin(tp)
     origin = typing.get_origin(tp)
@@ -382,43 +375,46 @@ def _pydantic_metadata(meta: Any) -> Any:
 def to_pydantic(obj: Model) -> Any:
     """``obj`` as an instance of its class's twin (the same values and fields set; not validated)."""
     twin = pydantic_twin(type(obj))
-    values = {name: _to_twins(value) for name, value in obj.__dict__.items()}
+    values = {name: _walk(value, _twin_of) for name, value in obj.__dict__.items()}
     return twin.model_construct(_fields_set=set(obj.model_fields_set), **values)
-
-
-def _to_twins(value: Any) -> Any:
-    """``value`` with each ``Model`` instance in it (in dicts, lists and tuples) made an instance of its twin."""
-    kind = type(value)
-    if isinstance(value, Model):
-        return to_pydantic(value)
-    if kind is list:
-        return [_to_twins(v) for v in value]
-    if kind is tuple:
-        return tuple(_to_twins(v) for v in value)
-    if kind is dict:
-        return {k: _to_twins(v) for k, v in value.items()}
-    return value
 
 
 def from_pydantic(obj: Any) -> Any:
     """A twin's instance (or lists, tuples and dicts of them) as instances of their classes."""
+    return _walk(obj, _class_instance_of)
+
+
+def _twin_of(value: Any) -> Any:
+    return to_pydantic(value) if isinstance(value, Model) else None
+
+
+def _class_instance_of(obj: Any) -> Any:
     cls = _OURS.get(type(obj))
-    if cls is not None:
-        return build(cls, {name: from_pydantic(value) for name, value in obj.__dict__.items()}, set(obj.model_fields_set))
-    kind = type(obj)
+    if cls is None:
+        return None
+    return build(cls, {name: from_pydantic(value) for name, value in obj.__dict__.items()}, set(obj.model_fields_set))
+
+
+def _walk(value: Any, convert: Any) -> Any:
+    """``value`` with ``convert(x)`` in place of each ``x`` in it (itself, or an item of its dicts, lists and
+    tuples) for which that is not None."""
+    done = convert(value)
+    if done is not None:
+        return done
+    kind = type(value)
     if kind is list:
-        return [from_pydantic(v) for v in obj]
+        return [_walk(v, convert) for v in value]
     if kind is tuple:
-        return tuple(from_pydantic(v) for v in obj)
+        return tuple(_walk(v, convert) for v in value)
     if kind is dict:
-        return {k: from_pydantic(v) for k, v in obj.items()}
-    return obj
+        return {k: _walk(v, convert) for k, v in value.items()}
+    return value
 
 
 def pydantic_validate(cls: type[_M], data: Any, **kwargs: Any) -> _M:
     """``cls.model_validate(data)`` by pydantic (its twin) always, never by ``plain_validate``: the reference
     the plain path is compared with."""
-    return _pydantic_call(cls, "model_validate", _to_twins(data), **kwargs)
+    return _pydantic_call(cls, "model_validate", _walk(data, _twin_of), **kwargs)
 
 
 def _pydantic_call(cls: type[_M], method: str, data: Any, **kwargs: Any) -> _M:
