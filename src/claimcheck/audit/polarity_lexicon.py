@@ -220,6 +220,10 @@ OPENING_PHRASE = re.compile(r"\s*(?:on|in|across|for|at|over|under|within)\b[^,:
 # ("SQuAD improves most on plain XLM-R Large", "BERT does best on XNLI"): the baseline or the task
 ON_WHAT = re.compile(r"\s+(?:on|over|upon|above)\b", re.I)
 
+# right before a name after a comparison, the preposition of where the comparison holds, once its object is
+# named ("mBERT beats XLM-R Large on XTREME": XTREME is the task, not beaten; "improves on BERT": BERT is)
+ON_SCOPE = re.compile(r"\b(?:on|upon)\s+(?:the\s+)?\Z", re.I)
+
 # between a name and a direction word, a new coordinated clause ("TyDiQA improves ..., and XNLI, the
 # classic target, sees ..."): the name is the subject of another verb
 NEW_CLAUSE = re.compile(r",\s*(?:and|or)\b", re.I)

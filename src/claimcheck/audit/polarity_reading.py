@@ -39,6 +39,7 @@ from claimcheck.audit.polarity_lexicon import (
     MENTION,
     MODIFIER,
     NEW_CLAUSE,
+    ON_SCOPE,
     ON_WHAT,
     OPENING_PHRASE,
     PASSIVE_AFTER,
@@ -150,6 +151,10 @@ def read(text: str, truncated: bool = False) -> Reading:
                 after = name.start >= x.end
                 if after and MODIFIER.search(text[x.end : name.start]):
                     continue  # "outperforms English training with MLM": MLM is not what it outperforms
+                scope = ON_SCOPE.search(text, x.end, name.start) if after else None
+                if scope and any(n.key != name.key and x.end <= n.start and n.end <= scope.start() and not n.initial
+                                 for n in all_names):
+                    continue  # "beats XLM-R Large on XTREME": XTREME is where, not whom, it beats
                 if not after and OPENING_PHRASE.match(text, lo, name.start) and PUNCTUATION.search(text[name.end : x.start]):
                     continue  # "On the XTREME benchmark, the new models beat XLM-R": XTREME is not what beats it
                 if after != _passive(text, x):
