@@ -375,7 +375,9 @@ def _pydantic_metadata(meta: Any) -> Any:
 def to_pydantic(obj: Model) -> Any:
     """``obj`` as an instance of its class's twin (the same values and fields set; not validated)."""
     twin = pydantic_twin(type(obj))
-    values = {name: _walk(value, _twin_of) for name, value in obj.__dict__.items()}
+    values = dict(obj.__dict__)
+    for name in _holding_models(type(obj)):
+        values[name] = _walk(values[name], _twin_of)
     return twin.model_construct(_fields_set=set(obj.model_fields_set), **values)
 
 
@@ -392,7 +394,27 @@ def _class_instance_of(obj: Any) -> Any:
     cls = _OURS.get(type(obj))
     if cls is None:
         return None
-    return build(cls, {name: from_pydantic(value) for name, value in obj.__dict__.items()}, set(obj.model_fields_set))
+    values = dict(obj.__dict__)
+    for name in _holding_models(cls):
+        values[name] = from_pydantic(values[name])
+    return build(cls, values, set(obj.model_fields_set))
+
+
+def _holding_models(cls: type[Model]) -> tuple[str, ...]:
+    """The fields of ``cls`` whose type may hold a ``Model`` (the others' values are copied as they are:
+    a run record's spec is a large mapping of plain values)."""
+    names = _HOLDING.get(cls)
+    if names is None:
+        names = _HOLDING[cls] = tuple(name for name, tp in resolved_hints(cls).items() if _mentions_model(tp))
+    return names
+
+
+def _mentions_model(tp: Any) -> bool:
+    return isinstance(tp, ModelMeta) or tp is Any or any(_mentions_model(a) for a in typing.get_args(tp)
+                                                         if not isinstance(a, (str, int, float, bool)) or isinstance(a, type))
+
+
+_HOLDING: dict[type, tuple[str, ...]] = {}
 
 
 def _walk(value: Any, convert: Any) -> Any:
