@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from claimcheck.model import ValidationError
 
 from claimcheck.errors import ResultFileError
+from claimcheck.model import ValidationError
 from claimcheck.results.files import parse_records
 from claimcheck.results.records import RunRecord
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from claimcheck.model import Field, Model, ValidationError, model_validator
-
 from claimcheck.claims.models import Number, WholeNumber, number_error
 from claimcheck.errors import error_message, field_place
+from claimcheck.model import Field, Model, ValidationError, model_validator
 
 Split = Literal["dev", "test"]
 Names = list[str]

@@ -12,12 +12,11 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from claimcheck.model import ValidationError
-
 from claimcheck.claims.derivation_params import check_params, check_reported
 from claimcheck.claims.models import Claim, Paper, PaperFile, number_error
 from claimcheck.claims.parsed_copy import read_parsed_copy
 from claimcheck.errors import RegistryError, UnknownClaimError, error_message, field_place
+from claimcheck.model import ValidationError
 from claimcheck.plain_record import NEW, FrozenRecord
 from claimcheck.visible import CONTROL, visible
 

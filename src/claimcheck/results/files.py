@@ -13,10 +13,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from claimcheck.model import ValidationError
-
 from claimcheck.errors import ResultFileError, error_message, field_place
 from claimcheck.gcpause import gc_paused
+from claimcheck.model import ValidationError
 from claimcheck.results.records import SURROGATE, RunRecord, metric_problem
 
 BUNDLED_RESULTS = Path(__file__).parent / "bundled"

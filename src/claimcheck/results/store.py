@@ -21,9 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimcheck.model import ValidationError
-
 from claimcheck.errors import InputError, StoreError
+from claimcheck.model import ValidationError
 from claimcheck.results.backup import backup_exists_error, refuse_existing_backup, save_records_json
 from claimcheck.results.records import STORED, RunRecord
 from claimcheck.results.store_file import StoreFile

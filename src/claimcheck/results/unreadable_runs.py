@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from claimcheck.model import ValidationError
-
 from claimcheck.errors import StoreError, error_message, field_place
+from claimcheck.model import ValidationError
 from claimcheck.results.records import STORED, RunRecord
 from claimcheck.results.stored_text import not_utf8_kept, record_text
 
