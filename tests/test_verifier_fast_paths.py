@@ -199,7 +199,7 @@ def _hash(obj):
 
 def test_trusted_builds_what_validation_builds():
     """``verdict.trusted`` skips validation for values of the right type: the object must be the one
-    validation gives (field values and their order, fields set, extra and private state, equality, hash, JSON)."""
+    validation gives (field values and their order, fields set, equality, hash, JSON)."""
     import pytest
 
     from claimcheck.model import pydantic_validate

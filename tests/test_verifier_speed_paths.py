@@ -303,7 +303,7 @@ def test_seeds_to_exclude_is_the_first_count_whose_prediction_interval_leaves_th
     assert stats.seeds_to_exclude(1.0, 0.0) is None and stats.seeds_to_exclude(0.0, 1.0, current=4) == 4
 
 
-def test_verify_builds_no_validator_of_its_own_output_and_validation_would_give_the_same_report():
+def test_verify_imports_no_pydantic_and_validation_would_give_the_same_report():
     # a fresh interpreter: another test may have imported pydantic
     code = """
 import sys
