@@ -410,8 +410,9 @@ def _holding_models(cls: type[Model]) -> tuple[str, ...]:
 
 
 def _mentions_model(tp: Any) -> bool:
-    return isinstance(tp, ModelMeta) or tp is Any or any(_mentions_model(a) for a in typing.get_args(tp)
-                                                         if not isinstance(a, (str, int, float, bool)) or isinstance(a, type))
+    if isinstance(tp, ModelMeta) or tp is Any:
+        return True
+    return typing.get_origin(tp) is not typing.Literal and any(map(_mentions_model, typing.get_args(tp)))
 
 
 _HOLDING: dict[type, tuple[str, ...]] = {}

@@ -27,8 +27,7 @@ import typing
 from enum import Enum
 from typing import Any
 
-from claimcheck.model import AfterValidator, Model, ModelMeta, Strict, resolved_hints
-from claimcheck.model import set_dict as _set_dict, set_fields_set as _set_fields_set
+from claimcheck.model import AfterValidator, Model, ModelMeta, Strict, build, resolved_hints
 
 _ALLOWED_CONFIG = {"strict"}  # what else a config says, this module does not emulate
 _CONSTRAINTS = {"ge", "gt", "le", "lt", "min_length", "max_length", "allow_inf_nan"}
@@ -72,7 +71,6 @@ class _Never:
 
 
 _MISSING = object()
-_new = object.__new__
 
 
 def validate_plain(cls: type[Model], data: object) -> Model | None:
@@ -116,9 +114,7 @@ def _build(cls: type, data: object) -> Any:
     # ``data.keys() <= fields`` (a generic comparison of a view with a set: 2,000 instructions a record)
     if len(data) != len(values) - missing:
         raise _Refused
-    obj = _new(cls)
-    _set_dict(obj, values)
-    _set_fields_set(obj, set(data))
+    obj = build(cls, values, set(data))
     for func, takes_info in plan[1]:
         if (func(obj, _Info(values, None)) if takes_info else func(obj)) is not obj:
             raise _Refused
