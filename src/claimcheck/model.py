@@ -25,6 +25,7 @@ are, and assignment raises ``dataclasses.FrozenInstanceError``.
 from __future__ import annotations
 
 import sys
+import types
 import typing
 from dataclasses import FrozenInstanceError
 from typing import Annotated, Any, TypeVar
@@ -312,18 +313,17 @@ def pydantic_twin(cls: type[Model]) -> Any:
     ns: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "__doc__": cls.__doc__,
                           "model_config": config}
     annotations = {}
+    hints = resolved_hints(cls)
     for name, info in cls.model_fields.items():
-        annotations[name] = _pydantic_type(resolved_hints(cls)[name])
-        if info.default is not REQUIRED or info.default_factory is not None or info.kwargs:
+        annotations[name] = _pydantic_type(hints[name])
+        kwargs = dict(info.kwargs)
+        if info.default_factory is not None:
             factory = info.default_factory
-            if isinstance(factory, ModelMeta):
-                factory = pydantic_twin(factory)
-            if factory is not None:
-                ns[name] = pydantic.Field(default_factory=factory, **info.kwargs)
-            elif info.default is REQUIRED:
-                ns[name] = pydantic.Field(**info.kwargs)
-            else:
-                ns[name] = pydantic.Field(info.default, **info.kwargs)
+            kwargs["default_factory"] = pydantic_twin(factory) if isinstance(factory, ModelMeta) else factory
+        elif info.default is not REQUIRED:
+            kwargs["default"] = info.default
+        if kwargs:
+            ns[name] = pydantic.Field(**kwargs)
     ns["__annotations__"] = annotations
     for klass in reversed(cls.__mro__):  # the methods and properties a validator may use
         if isinstance(klass, ModelMeta) and klass is not Model:
@@ -357,7 +357,7 @@ def _pydantic_type(tp: Any) -> Any:
     new = tuple(_pydantic_type(a) for a in args)
     if new == args:
         return tp
-    if origin is typing.Union or type(tp).__name__ == "UnionType":
+    if origin is typing.Union or origin is types.UnionType:
         return typing.Union[new]
     return origin[new if len(new) > 1 else new[0]]
 
